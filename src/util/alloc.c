@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* alloc.c - libc allocation behind a countdown that tests can arm. */
+#include "util/alloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long fail_countdown = -1;
+
+static int should_fail(void)
+{
+	if (fail_countdown < 0)
+		return 0;
+	if (fail_countdown == 0)
+		return 1;
+	fail_countdown--;
+	return 0;
+}
+
+void bt__alloc_fail_after(long n) { fail_countdown = n; }
+
+void *bt__malloc(size_t n) { return should_fail() ? NULL : malloc(n ? n : 1); }
+
+void *bt__calloc(size_t count, size_t size)
+{
+	return should_fail() ? NULL : calloc(count ? count : 1, size ? size : 1);
+}
+
+void *bt__realloc(void *p, size_t n)
+{
+	return should_fail() ? NULL : realloc(p, n ? n : 1);
+}
+
+void *bt__reallocarray(void *p, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return NULL;
+	return bt__realloc(p, count * size);
+}
+
+char *bt__strndup(const char *s, size_t n)
+{
+	char *d = bt__malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+void bt__free(void *p) { free(p); }
