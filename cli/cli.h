@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli.h - shared pieces of the baton command (git's builtin/ layout: one file
+ * per subcommand, a dispatch table in main.c).  The CLI uses the public API
+ * of libbaton only.
+ *
+ * Exit codes, the same for every command (docs/cli.md):
+ *   0  success
+ *   1  usage error, unreadable input, nothing found, or a failure
+ *   2  ingest: some records were rejected (the rest were stored)
+ */
+#ifndef BT_CLI_H
+#define BT_CLI_H
+
+#include "baton/baton.h"
+#include "baton/buf.h"
+
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_REJECTED = 2 };
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* The database path: --db, else $BATON_DB, else ./baton.db. */
+const char *cli_db_path(const char *opt);
+/* Print "baton: <msg>" to stderr; returns EXIT_FAIL. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print err (or the code's message) to stderr; returns EXIT_FAIL. */
+int cli_fail(int rc, const struct bt_err *err);
+/* Usage error: message plus a pointer to --help; returns EXIT_FAIL. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Open the database; prints the error and returns NULL on failure. */
+struct bt_db *cli_open(const char *path, unsigned flags);
+/* Write b to stdout followed by a newline. */
+void cli_print_buf(const struct bt_buf *b);
+
+int cmd_ingest(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_erase(int argc, char **argv);
+int cmd_dead_letters(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+
+#endif

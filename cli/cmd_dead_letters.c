@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_dead_letters.c - baton dead-letters: the records ingest rejected. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+	"usage: baton dead-letters [--db PATH] [--json]\n"
+	"       baton dead-letters export [--db PATH]          raw records, one per line\n"
+	"       baton dead-letters retry [--db PATH]           ingest the JSON ones again\n"
+	"       baton dead-letters delete [--db PATH] ID...|--all\n"
+	"\n"
+	"Every record ingest rejected is kept with its origin, line and reason.\n"
+	"Fix them at the source and ingest them again ('export' writes them out as\n"
+	"they arrived), or 'retry' them after a fix of the configuration; records\n"
+	"that are accepted on retry leave the list.\n"
+	"\n"
+	"  --db PATH   database file (default $BATON_DB or ./baton.db)\n"
+	"  --json      list as a JSON array\n";
+
+static void list(const struct bt_dead_letter *d, size_t n, int json)
+{
+	struct bt_buf b = BT_BUF_INIT;
+	if (!json) {
+		if (n == 0)
+			printf("no dead letters\n");
+		for (size_t i = 0; i < n; i++)
+			printf("%lld  %s:%ld  [%s%s]  %s\n", (long long)d[i].id, d[i].origin, d[i].line,
+			       d[i].format, d[i].truncated ? ", truncated" : "", d[i].reason);
+		return;
+	}
+	bt_buf_addc(&b, '[');
+	for (size_t i = 0; i < n; i++) {
+		bt_buf_printf(&b, "%s{\"id\":%lld,\"at\":%lld,\"origin\":", i ? "," : "",
+			      (long long)d[i].id, (long long)d[i].at);
+		bt_buf_json_strz(&b, d[i].origin);
+		bt_buf_printf(&b, ",\"line\":%ld,\"format\":", d[i].line);
+		bt_buf_json_strz(&b, d[i].format);
+		bt_buf_adds(&b, ",\"reason\":");
+		bt_buf_json_strz(&b, d[i].reason);
+		bt_buf_adds(&b, ",\"raw\":");
+		bt_buf_json_str(&b, d[i].raw, d[i].raw_len);
+		bt_buf_printf(&b, ",\"truncated\":%s}", d[i].truncated ? "true" : "false");
+	}
+	bt_buf_addc(&b, ']');
+	cli_print_buf(&b);
+	bt_buf_release(&b);
+}
+
+int cmd_dead_letters(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'}, {"json", no_argument, NULL, 'j'},
+		{"all", no_argument, NULL, 'a'},      {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *dbpath = NULL, *action = "list";
+	int c, json = 0, all = 0, rc = 0;
+	struct bt_err err = {0, ""};
+	struct bt_dead_letter *d = NULL;
+	size_t n = 0;
+
+	if (argc > 1 && argv[1][0] != '-') {
+		action = argv[1];
+		argc--, argv++;
+	}
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbpath = optarg; break;
+		case 'j': json = 1; break;
+		case 'a': all = 1; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage("dead-letters", "unknown option");
+		}
+	}
+	int is_list = !strcmp(action, "list"), is_export = !strcmp(action, "export");
+	int is_retry = !strcmp(action, "retry"), is_delete = !strcmp(action, "delete");
+	if (!is_list && !is_export && !is_retry && !is_delete)
+		return cli_usage("dead-letters", "unknown action '%s'", action);
+	if (is_delete && !all && optind >= argc)
+		return cli_usage("dead-letters", "delete needs dead letter ids or --all");
+	struct bt_db *db = cli_open(cli_db_path(dbpath), (is_list || is_export) ? BT_OPEN_READONLY : 0);
+	if (!db)
+		return EXIT_FAIL;
+	if (is_retry) {
+		size_t retried, fixed;
+		if ((rc = bt_dead_letters_retry(db, &retried, &fixed, &err)) == 0)
+			printf("retried %zu, accepted %zu, still rejected %zu\n", retried, fixed,
+			       retried - fixed);
+	} else if (is_delete && !all) {
+		for (int i = optind; i < argc && !rc; i++) {
+			char *end;
+			long long id = strtoll(argv[i], &end, 10);
+			if (*end || id <= 0) {
+				bt_db_close(db);
+				return cli_usage("dead-letters", "'%s' is not a dead letter id", argv[i]);
+			}
+			rc = bt_dead_letter_delete(db, id, &err);
+		}
+	} else if ((rc = bt_dead_letters_list(db, &d, &n, &err)) == 0) {
+		if (is_list)
+			list(d, n, json);
+		for (size_t i = 0; is_export && i < n; i++) {
+			fwrite(d[i].raw, 1, d[i].raw_len, stdout);
+			fputc('\n', stdout);
+		}
+		for (size_t i = 0; is_delete && i < n && !rc; i++)
+			rc = bt_dead_letter_delete(db, d[i].id, &err);
+		if (is_delete && !rc)
+			printf("deleted %zu dead letters\n", n);
+		bt_dead_letters_free(d, n);
+	}
+	bt_db_close(db);
+	return rc ? cli_fail(rc, &err) : EXIT_OK;
+}

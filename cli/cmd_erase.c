@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_erase.c - baton erase: the right to be forgotten. */
+#include "cli.h"
+
+#include <getopt.h>
+
+static const char help[] =
+	"usage: baton erase [--db PATH] [--json] IDENT\n"
+	"\n"
+	"Erase the person IDENT belongs to (type:value or a profile id): every\n"
+	"identifier linked to them, their events, their identifiers in other\n"
+	"records and dead letters.  Their identifiers are remembered only as keyed\n"
+	"hashes, so the same identifiers arriving later are dropped and do not bring\n"
+	"the person back.  This cannot be undone.\n"
+	"\n"
+	"  --db PATH   database file (default $BATON_DB or ./baton.db)\n"
+	"  --json      print what was removed as JSON\n";
+
+int cmd_erase(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *dbpath = NULL;
+	int c, json = 0, rc;
+	struct bt_err err = {0, ""};
+	struct bt_erase_stats st;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbpath = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage("erase", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage("erase", "name exactly one IDENT (type:value or a profile id)");
+	struct bt_db *db = cli_open(cli_db_path(dbpath), 0);
+	if (!db)
+		return EXIT_FAIL;
+	rc = bt_erase(db, argv[optind], &st, &err);
+	bt_db_close(db);
+	if (rc)
+		return cli_fail(rc, &err);
+	char id[24];
+	bt_profile_id_format(st.profile, id);
+	if (json)
+		printf("{\"profile\":\"%s\",\"identifiers\":%zu,\"events\":%zu,\"scrubbed\":%zu,"
+		       "\"dead_letters\":%zu}\n",
+		       id, st.identifiers, st.events, st.scrubbed, st.dead_letters);
+	else
+		printf("erased %s: %zu identifiers, %zu events, %zu other events scrubbed, "
+		       "%zu dead letters\n",
+		       id, st.identifiers, st.events, st.scrubbed, st.dead_letters);
+	return EXIT_OK;
+}

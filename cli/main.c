@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* main.c - the baton command: global options and the dispatch table. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct cli_command commands[] = {
+	{"ingest", cmd_ingest, "read events (NDJSON, JSON, CSV) into the database"},
+	{"profile", cmd_profile, "show the unified profile of a customer"},
+	{"erase", cmd_erase, "erase a person: identifiers, events, traces"},
+	{"dead-letters", cmd_dead_letters, "list, export, retry or delete rejected records"},
+	{"summary", cmd_summary, "count events, profiles, merges, conflicts, dead letters"},
+};
+
+static int usage(FILE *to)
+{
+	fprintf(to, "usage: baton <command> [options]\n\n"
+		    "baton, the journey accountability engine.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(to, "  %-14s %s\n", commands[i].name, commands[i].summary);
+	fprintf(to, "\nRun 'baton <command> --help' for a command's options.\n"
+		    "The database is --db PATH, else $BATON_DB, else ./baton.db.\n"
+		    "Exit codes: 0 success, 1 failure or usage error, 2 some records rejected.\n");
+	return to == stderr ? EXIT_FAIL : EXIT_OK;
+}
+
+const char *cli_db_path(const char *opt)
+{
+	const char *env = getenv("BATON_DB");
+	return opt ? opt : (env && *env ? env : "baton.db");
+}
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("baton: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
+int cli_fail(int rc, const struct bt_err *err)
+{
+	return cli_error("%s", err && err->msg[0] ? err->msg : bt_strerror(rc));
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "baton %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see 'baton %s --help')\n", cmd);
+	return EXIT_FAIL;
+}
+
+struct bt_db *cli_open(const char *path, unsigned flags)
+{
+	struct bt_db *db;
+	struct bt_err err = {0, ""};
+	int rc = bt_db_open(&db, path, flags, &err);
+	if (rc) {
+		cli_fail(rc, &err);
+		return NULL;
+	}
+	return db;
+}
+
+void cli_print_buf(const struct bt_buf *b)
+{
+	if (b->len)
+		fwrite(b->data, 1, b->len, stdout);
+	fputc('\n', stdout);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr);
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help"))
+		return usage(stdout);
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("baton %s\n", BATON_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("unknown command '%s'", name);
+	return usage(stderr);
+}

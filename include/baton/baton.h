@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * baton.h - the public API of libbaton, the journey accountability engine.
+ *
+ * The CLI (cli/) and the HTTP server (server/) are built on this header
+ * alone.  A struct bt_db is an open baton database: the durable store plus
+ * the in-memory identity state rebuilt from it.  Functions return 0 or a
+ * negative BT_E* code (baton/error.h) and explain failures in an optional
+ * struct bt_err.  Library code never prints and never exits.
+ */
+#ifndef BATON_BATON_H
+#define BATON_BATON_H
+
+#include "baton/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define BATON_VERSION "0.1.0"
+
+struct bt_db;
+
+enum bt_open_flags {
+	BT_OPEN_READONLY = 1, /* queries only; fails when the file does not exist */
+};
+
+/* Open (creating when absent, unless read-only) the database at path. */
+int bt_db_open(struct bt_db **out, const char *path, unsigned flags, struct bt_err *err);
+void bt_db_close(struct bt_db *db);
+
+/* ---- ingest ------------------------------------------------------------ */
+
+enum bt_format { BT_FMT_AUTO, BT_FMT_NDJSON, BT_FMT_JSON, BT_FMT_CSV };
+
+/* What bt_ingest_* returns for a record that was not rejected. */
+enum bt_ingest_result { BT_INGEST_ACCEPTED = 0, BT_INGEST_DUPLICATE = 1, BT_INGEST_SUPPRESSED = 2 };
+
+struct bt_ingest_stats {
+	uint64_t accepted, duplicates, rejected, suppressed;
+};
+
+/* Called for every rejected record: where it was (line for files, 0-based
+ * index for a request body), and why.  The record is kept as a dead letter. */
+typedef void (*bt_reject_fn)(void *ctx, long line, long index, const char *reason);
+
+struct bt_ingest;
+
+/*
+ * Start an ingest.  origin names the input in dead letters ("calls.ndjson",
+ * "stdin", "api").  Records are validated and resolved at once and written
+ * in large transactions; bt_ingest_end() makes everything durable.
+ */
+int bt_ingest_begin(struct bt_db *db, const char *origin, struct bt_ingest **out,
+		    struct bt_err *err);
+/* One JSON event text.  Returns an enum bt_ingest_result, BT_EINVAL when the
+ * record was rejected (err says why; it is kept as a dead letter), or another
+ * negative code when the store failed (the ingest must be aborted). */
+int bt_ingest_json(struct bt_ingest *in, const char *rec, size_t len, long line,
+		   struct bt_err *err);
+/* Feed a whole input: NDJSON (one event per line, blank lines skipped), a
+ * JSON document (an array of events or one event), or CSV read with the
+ * mapping file map_path.  Rejected records go to reject(ctx, ...). */
+int bt_ingest_stream(struct bt_ingest *in, FILE *f, enum bt_format fmt, const char *map_path,
+		     bt_reject_fn reject, void *ctx, struct bt_err *err);
+int bt_ingest_buffer(struct bt_ingest *in, const char *data, size_t len, enum bt_format fmt,
+		     bt_reject_fn reject, void *ctx, struct bt_err *err);
+/* Keep a record that could not be read as an event (a bad CSV row). */
+int bt_ingest_reject_raw(struct bt_ingest *in, const char *raw, size_t len, long line,
+			 const char *format, const char *reason, struct bt_err *err);
+/* Make everything so far durable. */
+int bt_ingest_flush(struct bt_ingest *in, struct bt_err *err);
+/* Flush, report the counts and free the ingest. */
+int bt_ingest_end(struct bt_ingest *in, struct bt_ingest_stats *st, struct bt_err *err);
+/* Drop what was not flushed and free the ingest. */
+void bt_ingest_abort(struct bt_ingest *in);
+
+/* ---- profiles ---------------------------------------------------------- */
+
+struct bt_conflict {
+	int64_t event;         /* event number that asked for the link */
+	char *identifier;      /* "type:value" of the identifier refused */
+	int64_t profile;       /* the profile it was refused from */
+	int64_t other_profile; /* where it lives instead */
+	char *reason;
+};
+
+struct bt_profile {
+	int64_t id; /* the surviving profile id */
+	char **identifiers; /* "type:value", sorted */
+	size_t nidentifiers;
+	int64_t events;
+	struct bt_conflict *conflicts;
+	size_t nconflicts;
+};
+
+/*
+ * Find the profile of ident: "type:value" (normalised as on ingest) or a
+ * profile id ("P17", also a merged one).  BT_ENOTFOUND when nothing matches.
+ */
+int bt_profile_get(struct bt_db *db, const char *ident, struct bt_profile **out,
+		   struct bt_err *err);
+void bt_profile_free(struct bt_profile *p);
+/* The profile as JSON: {"profile":"P17","identifiers":[...],"events":N,"conflicts":[...]}.
+ * Returns a string to free with bt_free(). */
+char *bt_profile_json(const struct bt_profile *p);
+/* Format a profile id ("P17") into out (at least 24 bytes). */
+void bt_profile_id_format(int64_t id, char out[24]);
+
+/* ---- dead letters ------------------------------------------------------ */
+
+struct bt_dead_letter {
+	int64_t id;
+	int64_t at; /* when it was rejected, ms */
+	char *origin;
+	long line;
+	char *format; /* "json" or "csv" */
+	char *reason;
+	char *raw;
+	size_t raw_len;
+	int truncated; /* raw holds only the start of an over-long record */
+};
+
+int bt_dead_letters_list(struct bt_db *db, struct bt_dead_letter **out, size_t *n,
+			 struct bt_err *err);
+void bt_dead_letters_free(struct bt_dead_letter *d, size_t n);
+int bt_dead_letter_delete(struct bt_db *db, int64_t id, struct bt_err *err);
+/* Try the JSON dead letters again (after a fix of the config, say): those
+ * that are now accepted leave the list.  *retried and *fixed count them. */
+int bt_dead_letters_retry(struct bt_db *db, size_t *retried, size_t *fixed, struct bt_err *err);
+
+/* ---- erasure ----------------------------------------------------------- */
+
+struct bt_erase_stats {
+	int64_t profile;
+	size_t identifiers, events, scrubbed, dead_letters;
+};
+
+/* Erase the person of ident (PRODUCT.md §5): see erase.c. */
+int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, struct bt_err *err);
+
+/* ---- summary ----------------------------------------------------------- */
+
+struct bt_summary {
+	int64_t events, profiles, identifiers, merges, conflicts, dead_letters;
+};
+int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err);
+
+/* Free memory returned by the library. */
+void bt_free(void *p);
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * buf.h - a growable byte buffer (git's strbuf habit), public so that the
+ * CLI and the server build their output with it.
+ *
+ * A struct bt_buf starts zeroed (BT_BUF_INIT), grows on demand and is always
+ * NUL-terminated once anything was added.  `max` bounds the length (0 = no
+ * bound): a buffer fed from the network sets it, and an append past it fails
+ * with BT_ELIMIT instead of growing.  Appends return 0 or a negative BT_E*
+ * code; after a failure the buffer holds what it held before.
+ */
+#ifndef BATON_BUF_H
+#define BATON_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct bt_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+};
+
+#define BT_BUF_INIT {NULL, 0, 0, 0}
+
+void bt_buf_release(struct bt_buf *b);
+/* Make room for n more bytes. */
+int bt_buf_grow(struct bt_buf *b, size_t n);
+void bt_buf_reset(struct bt_buf *b);
+int bt_buf_add(struct bt_buf *b, const void *p, size_t n);
+int bt_buf_adds(struct bt_buf *b, const char *s);
+int bt_buf_addc(struct bt_buf *b, char c);
+int bt_buf_printf(struct bt_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int bt_buf_vprintf(struct bt_buf *b, const char *fmt, va_list ap);
+int bt_buf_add_i64(struct bt_buf *b, int64_t v);
+/* Give the data to the caller (who frees it with bt__free) and reset b. */
+char *bt_buf_detach(struct bt_buf *b, size_t *len);
+
+/*
+ * Append s[0..n) as a quoted JSON string: ", \ and control characters are
+ * escaped, everything else (valid UTF-8 is assumed) is copied.
+ */
+int bt_buf_json_str(struct bt_buf *b, const char *s, size_t n);
+/* Same for a NUL-terminated string; NULL appends `null`. */
+int bt_buf_json_strz(struct bt_buf *b, const char *s);
+/* Append a double as JSON: up to 6 significant decimals, null if not finite. */
+int bt_buf_json_num(struct bt_buf *b, double v);
+
+#endif

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * identity.h - identity resolution (PRODUCT.md §5), in memory.
+ *
+ * Identifiers are interned as "type:value" after normalisation.  Profiles
+ * form a union-find forest over dense ids: a merge points the younger root
+ * at the older one, so the older id survives and every id ever issued
+ * resolves to its current profile in near-constant time.  Each root keeps
+ * its size and the count of identifiers of each limited type, so a guard
+ * rail is checked in O(1) without walking the profile.
+ *
+ * The resolver is store-agnostic.  When a change log is attached
+ * (struct bt__idlog), every new identifier, new profile, merge and refused
+ * link is appended to it so that the durable store can write exactly what
+ * changed in the same transaction as the events that caused it.
+ */
+#ifndef BT_IDENTITY_H
+#define BT_IDENTITY_H
+
+#include "baton/error.h"
+#include "event.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/map.h"
+
+#include <stdint.h>
+
+#define BT_ID_MAX_LIMITS 8
+#define BT_ID_NONE UINT32_MAX
+
+/* The guard rails; bt__idrules_default() fills the defaults of §5. */
+struct bt__idrules {
+	uint32_t max_size; /* identifiers per profile */
+	uint32_t nlimits;
+	struct {
+		char type[33];
+		uint32_t max;
+	} limits[BT_ID_MAX_LIMITS];
+	uint32_t njunk; /* extra junk values (compared case-insensitively) */
+	char **junk;
+	/* the conflict reason of each limit, made by bt__idrules_prepare() */
+	char limit_reason[BT_ID_MAX_LIMITS][96];
+};
+
+void bt__idrules_default(struct bt__idrules *r);
+void bt__idrules_release(struct bt__idrules *r);
+/* Call after changing limits: prepares the conflict reasons. */
+void bt__idrules_prepare(struct bt__idrules *r);
+
+/*
+ * Normalise one identifier into out as "type:value": the type lower-cased;
+ * e-mail trimmed and lower-cased; phone reduced to a leading '+' and digits;
+ * other types trimmed.  Returns 1 when the result is usable, 0 when the value
+ * is junk (nothing to link), or a negative BT_E* code.
+ */
+int bt__ident_normalise(const struct bt__idrules *r, const char *type, size_t tn,
+			const char *value, size_t vn, struct bt_buf *out);
+
+struct bt__profile {
+	uint32_t parent; /* itself when a root */
+	uint32_t size;
+	uint8_t count[BT_ID_MAX_LIMITS];
+	uint8_t live; /* 0 for ids never issued or erased */
+};
+
+/* What a resolution changed, for the store. */
+struct bt__idlog {
+	struct bt__idlog_ident {
+		uint32_t ident; /* identifier id */
+		uint32_t profile;
+		int64_t event;
+	} *idents;
+	size_t nidents, capidents;
+	struct bt__idlog_profile {
+		uint32_t profile;
+		int64_t event;
+	} *profiles;
+	size_t nprofiles, capprofiles;
+	struct bt__idlog_merge {
+		uint32_t into, from, ident;
+		int64_t event;
+		const char *reason; /* static text */
+	} *merges;
+	size_t nmerges, capmerges;
+	struct bt__idlog_conflict {
+		uint32_t ident, profile, other;
+		int64_t event;
+		const char *reason; /* static text */
+	} *conflicts;
+	size_t nconflicts, capconflicts;
+};
+
+void bt__idlog_reset(struct bt__idlog *log);
+void bt__idlog_release(struct bt__idlog *log);
+
+struct bt__identity {
+	struct bt__idrules rules;
+	struct bt_strmap idents;   /* "type:value" → identifier id */
+	uint32_t *ident_profile;   /* identifier id → the profile it was attached to */
+	uint8_t *ident_limit;      /* identifier id → limit slot, or 0xff */
+	uint32_t nident_cap;
+	struct bt__profile *prof;  /* profile id → profile; id 0 is never used */
+	uint32_t nprof;            /* one past the highest profile id issued */
+	uint32_t capprof;
+	struct bt_u64map suppressed; /* hashes of erased identifiers */
+	unsigned char suppress_key[32];
+	int have_suppress_key;
+	struct bt__idlog *log;     /* NULL: changes are not recorded */
+	struct bt_buf scratch;
+};
+
+int bt__identity_init(struct bt__identity *id);
+void bt__identity_release(struct bt__identity *id);
+
+/* Profile root of profile p (path halving). */
+uint32_t bt__identity_root(struct bt__identity *id, uint32_t p);
+
+/* Loading from a store: add a known identifier (text is "type:value") on
+ * profile `profile`, or record that profile p exists (merged_into 0 for a
+ * root).  Loading rebuilds the per-root counts. */
+int bt__identity_load_ident(struct bt__identity *id, const char *text, size_t n, uint32_t profile);
+int bt__identity_load_profile(struct bt__identity *id, uint32_t p, uint32_t merged_into);
+
+/* The keyed hash under which erased identifiers are remembered. */
+uint64_t bt__identity_suppress_hash(const struct bt__identity *id, const char *text, size_t n);
+
+/* The outcome of resolving one event's identifiers. */
+struct bt__resolution {
+	uint32_t anchor;  /* identifier id of the strongest identifier */
+	uint32_t profile; /* its profile root after resolution */
+	uint32_t njunk, nsuppressed;
+};
+
+/*
+ * Resolve the identifiers of ev (event number `event`, for the ledger):
+ * normalise, drop junk and suppressed values, link what the guard rails
+ * allow and record the rest as conflicts.  Returns 0; BT_EINVAL when no
+ * identifier is usable (err says which types were junk); 1 when every usable
+ * identifier was suppressed by an erasure (the event must be dropped); or a
+ * negative code on failure.
+ */
+int bt__identity_resolve(struct bt__identity *id, const struct bt__event *ev, int64_t event,
+			 struct bt__resolution *res, struct bt_err *err);
+
+/* The identifier id of a normalised "type:value", or BT_ID_NONE. */
+uint32_t bt__identity_find(const struct bt__identity *id, const char *text, size_t n);
+
+#endif

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* profile.c - the unified profile of one customer, as data and as JSON. */
+#include "baton/baton.h"
+#include "db.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void bt_profile_id_format(int64_t id, char out[24]) { snprintf(out, 24, "P%lld", (long long)id); }
+
+struct collect {
+	struct bt_profile *p;
+	size_t cap;
+};
+
+static int add_ident(void *ctx, uint32_t ident, const char *text)
+{
+	struct collect *c = ctx;
+	(void)ident;
+	if (c->p->nidentifiers == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		void *v = bt__reallocarray(c->p->identifiers, cap, sizeof(char *));
+		if (!v)
+			return BT_ENOMEM;
+		c->p->identifiers = v;
+		c->cap = cap;
+	}
+	char *t = bt__strndup(text, strlen(text));
+	if (!t)
+		return BT_ENOMEM;
+	c->p->identifiers[c->p->nidentifiers++] = t;
+	return 0;
+}
+
+int bt_profile_get(struct bt_db *db, const char *ident, struct bt_profile **out,
+		   struct bt_err *err)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	struct bt_profile *p = bt__calloc(1, sizeof(*p));
+	struct collect c = {p, 0};
+	int64_t root;
+	int rc;
+	*out = NULL;
+	if (!p)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	if ((rc = bt__db_resolve(db, ident, &root, err)))
+		goto out;
+	p->id = root;
+	if ((rc = ops->profile_idents(db->store, root, add_ident, &c, err)) ||
+	    (rc = ops->profile_event_count(db->store, root, &p->events, err)) ||
+	    (rc = ops->profile_conflicts(db->store, root, &p->conflicts, &p->nconflicts, err)))
+		goto out;
+	*out = p;
+	return 0;
+out:
+	bt_profile_free(p);
+	return rc;
+}
+
+void bt_profile_free(struct bt_profile *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nidentifiers; i++)
+		bt__free(p->identifiers[i]);
+	bt__free(p->identifiers);
+	for (size_t i = 0; i < p->nconflicts; i++) {
+		bt__free(p->conflicts[i].identifier);
+		bt__free(p->conflicts[i].reason);
+	}
+	bt__free(p->conflicts);
+	bt__free(p);
+}
+
+char *bt_profile_json(const struct bt_profile *p)
+{
+	struct bt_buf b = BT_BUF_INIT;
+	char id[24];
+	int rc;
+	bt_profile_id_format(p->id, id);
+	rc = bt_buf_adds(&b, "{\"profile\":");
+	rc = rc ? rc : bt_buf_json_strz(&b, id);
+	rc = rc ? rc : bt_buf_adds(&b, ",\"identifiers\":[");
+	for (size_t i = 0; !rc && i < p->nidentifiers; i++) {
+		if (i)
+			rc = bt_buf_addc(&b, ',');
+		rc = rc ? rc : bt_buf_json_strz(&b, p->identifiers[i]);
+	}
+	rc = rc ? rc : bt_buf_printf(&b, "],\"events\":%lld,\"conflicts\":[", (long long)p->events);
+	for (size_t i = 0; !rc && i < p->nconflicts; i++) {
+		const struct bt_conflict *c = &p->conflicts[i];
+		char a[24], o[24];
+		bt_profile_id_format(c->profile, a);
+		bt_profile_id_format(c->other_profile, o);
+		rc = bt_buf_printf(&b, "%s{\"event\":%lld,\"identifier\":", i ? "," : "",
+				   (long long)c->event);
+		rc = rc ? rc : bt_buf_json_strz(&b, c->identifier);
+		rc = rc ? rc : bt_buf_printf(&b, ",\"profile\":\"%s\",\"other_profile\":\"%s\",\"reason\":", a, o);
+		rc = rc ? rc : bt_buf_json_strz(&b, c->reason);
+		rc = rc ? rc : bt_buf_addc(&b, '}');
+	}
+	rc = rc ? rc : bt_buf_adds(&b, "]}");
+	if (rc) {
+		bt_buf_release(&b);
+		return NULL;
+	}
+	return bt_buf_detach(&b, NULL);
+}

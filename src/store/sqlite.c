@@ -1,0 +1,880 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sqlite.c - the embedded store: one SQLite file in WAL mode with
+ * synchronous=FULL (a commit is on disk before it returns) and
+ * secure_delete (erased data is overwritten, not just unlinked).
+ *
+ * The schema is versioned with PRAGMA user_version; `migrations` lists the
+ * steps from each version to the next and open() applies the missing ones in
+ * one transaction.  All SQL is static text with bound parameters.
+ */
+#include "store/store.h"
+
+#include "baton/baton.h"
+#include "util/alloc.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const migrations[] = {
+	/* 0 → 1: the foundation schema */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
+	"CREATE TABLE events("
+	"  seq INTEGER PRIMARY KEY,"   /* arrival order */
+	"  eid TEXT,"                  /* the client's idempotency key */
+	"  eid_hash INTEGER,"          /* its 64-bit hash, for the duplicate filter */
+	"  ts INTEGER NOT NULL,"       /* event time, ms since the epoch */
+	"  ident INTEGER NOT NULL,"    /* strongest identifier → profile */
+	"  raw BLOB NOT NULL);"        /* the event as JSON text */
+	"CREATE INDEX events_eid ON events(eid_hash) WHERE eid_hash IS NOT NULL;"
+	"CREATE INDEX events_ident ON events(ident);"
+	"CREATE TABLE profiles("
+	"  id INTEGER PRIMARY KEY,"
+	"  merged_into INTEGER NOT NULL DEFAULT 0," /* 0 for a live root */
+	"  event INTEGER,"                         /* the event that created it */
+	"  erased INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE identifiers("
+	"  id INTEGER PRIMARY KEY,"
+	"  ident TEXT UNIQUE,"          /* type:value; NULL once erased */
+	"  profile INTEGER NOT NULL,"   /* the current root */
+	"  event INTEGER);"
+	"CREATE INDEX identifiers_profile ON identifiers(profile);"
+	/* The merge ledger is append-only; it holds ids and reasons, never
+	 * identifier text, so it survives an erasure untouched. */
+	"CREATE TABLE merges("
+	"  seq INTEGER PRIMARY KEY,"
+	"  into_profile INTEGER NOT NULL,"
+	"  from_profile INTEGER NOT NULL,"
+	"  ident INTEGER,"
+	"  event INTEGER,"
+	"  reason TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE TABLE conflicts("
+	"  seq INTEGER PRIMARY KEY,"
+	"  event INTEGER,"
+	"  ident INTEGER NOT NULL,"
+	"  profile INTEGER NOT NULL,"
+	"  other_profile INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX conflicts_ident ON conflicts(ident);"
+	"CREATE TABLE dead_letters("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  origin TEXT,"
+	"  line INTEGER,"
+	"  format TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  raw BLOB NOT NULL,"
+	"  truncated INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE suppressed(hash INTEGER PRIMARY KEY);",
+};
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+enum stmt {
+	S_INS_EVENT, S_INS_PROFILE, S_INS_IDENT, S_INS_MERGE, S_MOVE_IDENTS, S_MOVE_PROFILES,
+	S_INS_CONFLICT, S_INS_DEAD, S_EID_EXISTS, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
+	S_PROFILE_EVENTS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_EVENTS,
+	S_SET_RAW, S_SUPPRESS, S_META_GET, S_META_SET, S_PROFILE_EVENT_ROWS, S__COUNT
+};
+
+static const char *const sql[S__COUNT] = {
+	[S_INS_EVENT] = "INSERT INTO events(seq, eid, eid_hash, ts, ident, raw) VALUES (?,?,?,?,?,?)",
+	[S_INS_PROFILE] = "INSERT INTO profiles(id, merged_into, event) VALUES (?,0,?)",
+	[S_INS_IDENT] = "INSERT INTO identifiers(id, ident, profile, event) VALUES (?,?,?,?)",
+	[S_INS_MERGE] = "INSERT INTO merges(into_profile, from_profile, ident, event, reason, at) "
+			"VALUES (?,?,?,?,?,?)",
+	[S_MOVE_IDENTS] = "UPDATE identifiers SET profile = ?1 WHERE profile = ?2",
+	[S_MOVE_PROFILES] = "UPDATE profiles SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2",
+	[S_INS_CONFLICT] = "INSERT INTO conflicts(event, ident, profile, other_profile, reason, at) "
+			   "VALUES (?,?,?,?,?,?)",
+	[S_INS_DEAD] = "INSERT INTO dead_letters(at, origin, line, format, reason, raw, truncated) "
+		       "VALUES (?,?,?,?,?,?,?)",
+	[S_EID_EXISTS] = "SELECT 1 FROM events WHERE eid_hash = ?1 AND eid = ?2",
+	[S_IDENT_PROFILE] = "SELECT profile FROM identifiers WHERE ident = ?",
+	[S_PROFILE_ROW] = "SELECT merged_into, erased FROM profiles WHERE id = ?",
+	[S_PROFILE_IDENTS] = "SELECT id, ident FROM identifiers WHERE profile = ? AND ident IS NOT NULL "
+			     "ORDER BY ident",
+	[S_PROFILE_EVENTS] = "SELECT count(*) FROM events WHERE ident IN "
+			     "(SELECT id FROM identifiers WHERE profile = ?)",
+	[S_PROFILE_CONFLICTS] =
+		"SELECT c.event, i.ident, c.profile, c.other_profile, c.reason FROM conflicts c "
+		"JOIN identifiers i ON i.id = c.ident "
+		"WHERE (c.profile = ?1 OR c.other_profile = ?1 OR i.profile = ?1) "
+		"AND i.ident IS NOT NULL ORDER BY c.seq",
+	[S_DEAD_LIST] = "SELECT id, at, origin, line, format, reason, raw, truncated FROM dead_letters "
+			"ORDER BY id",
+	[S_DEAD_DELETE] = "DELETE FROM dead_letters WHERE id = ?",
+	[S_CONFLICT_EVENTS] =
+		"SELECT DISTINCT e.seq, e.ident, e.raw FROM conflicts c "
+		"JOIN identifiers i ON i.id = c.ident JOIN events e ON e.seq = c.event "
+		"WHERE i.profile = ?1 OR c.profile = ?1 OR c.other_profile = ?1",
+	[S_SET_RAW] = "UPDATE events SET raw = ? WHERE seq = ?",
+	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash) VALUES (?)",
+	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
+	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
+	[S_PROFILE_EVENT_ROWS] = "SELECT seq, ident, raw FROM events WHERE ident IN "
+				 "(SELECT id FROM identifiers WHERE profile = ?) ORDER BY seq",
+};
+
+struct sqlite_store {
+	struct bt__store base;
+	sqlite3 *db;
+	sqlite3_stmt *st[S__COUNT];
+	int64_t data_version;
+	int in_txn;
+};
+
+static int fail(struct sqlite_store *s, struct bt_err *err, const char *what)
+{
+	int code = sqlite3_errcode(s->db);
+	int rc = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? BT_EBUSY : BT_ESTORE;
+	return bt_err_set(err, rc, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static sqlite3_stmt *stmt(struct sqlite_store *s, enum stmt k, struct bt_err *err)
+{
+	if (!s->st[k] && sqlite3_prepare_v3(s->db, sql[k], -1, SQLITE_PREPARE_PERSISTENT, &s->st[k],
+					    NULL) != SQLITE_OK) {
+		fail(s, err, "preparing a statement");
+		return NULL;
+	}
+	sqlite3_reset(s->st[k]);
+	sqlite3_clear_bindings(s->st[k]);
+	return s->st[k];
+}
+
+static int exec(struct sqlite_store *s, const char *q, struct bt_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK) {
+		int code = sqlite3_errcode(s->db);
+		bt_err_set(err, code == SQLITE_BUSY ? BT_EBUSY : BT_ESTORE, "%s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return err ? err->code : BT_ESTORE;
+	}
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run a prepared statement that returns no rows. */
+static int step_done(struct sqlite_store *s, sqlite3_stmt *q, struct bt_err *err, const char *what)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : fail(s, err, what);
+}
+
+static int64_t pragma_int(struct sqlite_store *s, const char *q)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void sq_close(struct bt__store *base)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (!s)
+		return;
+	if (s->in_txn)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	for (int i = 0; i < S__COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	bt__free(s);
+}
+
+static int sq_begin(struct bt__store *base, int *changed, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	s->in_txn = 1;
+	int64_t v = pragma_int(s, "PRAGMA data_version");
+	if (changed)
+		*changed = v != s->data_version;
+	s->data_version = v;
+	return 0;
+}
+
+static int sq_commit(struct bt__store *base, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int rc = exec(s, "COMMIT", err);
+	if (rc == 0)
+		s->in_txn = 0;
+	return rc;
+}
+
+static void sq_rollback(struct bt__store *base)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (s->in_txn)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_txn = 0;
+}
+
+static int sq_meta_get(struct bt__store *base, const char *key, char **val, size_t *n,
+		       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_META_GET, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(q);
+		return BT_ENOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return fail(s, err, "reading settings");
+	size_t len = (size_t)sqlite3_column_bytes(q, 0);
+	*val = bt__strndup(sqlite3_column_blob(q, 0) ? sqlite3_column_blob(q, 0) : "", len);
+	sqlite3_reset(q);
+	if (!*val)
+		return BT_ENOMEM;
+	if (n)
+		*n = len;
+	return 0;
+}
+
+static int sq_meta_set(struct bt__store *base, const char *key, const void *val, size_t n,
+		       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_META_SET, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 2, val, (int)n, SQLITE_STATIC);
+	return step_done(s, q, err, "writing settings");
+}
+
+static int load_profiles(struct sqlite_store *s, struct bt__identity *id, struct bt_err *err)
+{
+	sqlite3_stmt *q;
+	int rc = 0, r;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, merged_into FROM profiles WHERE erased = 0 ORDER BY id",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "loading profiles");
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW)
+		rc = bt__identity_load_profile(id, (uint32_t)sqlite3_column_int64(q, 0),
+					       (uint32_t)sqlite3_column_int64(q, 1));
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "loading profiles");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int load_idents(struct sqlite_store *s, struct bt__identity *id, struct bt_err *err)
+{
+	sqlite3_stmt *q;
+	int rc = 0, r;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, ident, profile FROM identifiers ORDER BY id", -1,
+			       &q, NULL) != SQLITE_OK)
+		return fail(s, err, "loading identifiers");
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t k = sqlite3_column_int64(q, 0);
+		if (k != (int64_t)id->idents.count) {
+			rc = bt_err_set(err, BT_ESTORE, "identifier ids are not dense at %lld",
+					(long long)k);
+			break;
+		}
+		const char *text = (const char *)sqlite3_column_text(q, 1);
+		if (text)
+			rc = bt__identity_load_ident(id, text, (size_t)sqlite3_column_bytes(q, 1),
+						     (uint32_t)sqlite3_column_int64(q, 2));
+		else {
+			/* an erased identifier: a placeholder no real one can equal */
+			char ph[5] = {0};
+			uint32_t u = (uint32_t)k;
+			memcpy(ph + 1, &u, 4);
+			rc = bt__identity_load_ident(id, ph, sizeof(ph), 0);
+		}
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "loading identifiers");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int load_suppression(struct sqlite_store *s, struct bt__identity *id, struct bt_err *err)
+{
+	char *key = NULL;
+	size_t n = 0;
+	int rc = sq_meta_get(&s->base, "suppress_key", &key, &n, err);
+	if (rc == 0 && n == sizeof(id->suppress_key)) {
+		memcpy(id->suppress_key, key, n);
+		id->have_suppress_key = 1;
+	}
+	if (key)
+		sodium_memzero(key, n);
+	bt__free(key);
+	if (rc && rc != BT_ENOTFOUND)
+		return rc;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT hash FROM suppressed", -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "loading the suppression list");
+	rc = 0;
+	while (!rc && sqlite3_step(q) == SQLITE_ROW)
+		rc = bt_u64map_put(&id->suppressed, (uint64_t)sqlite3_column_int64(q, 0), 0);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u64map *eids,
+		   int64_t *next_seq, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int rc;
+	if ((rc = load_profiles(s, id, err)) || (rc = load_idents(s, id, err)) ||
+	    (rc = load_suppression(s, id, err)))
+		return rc;
+	if (eids) {
+		sqlite3_stmt *q;
+		if (sqlite3_prepare_v2(s->db,
+				       "SELECT eid_hash FROM events WHERE eid_hash IS NOT NULL", -1,
+				       &q, NULL) != SQLITE_OK)
+			return fail(s, err, "loading event ids");
+		while (!rc && sqlite3_step(q) == SQLITE_ROW)
+			rc = bt_u64map_put(eids, (uint64_t)sqlite3_column_int64(q, 0), 0);
+		sqlite3_finalize(q);
+		if (rc)
+			return rc;
+	}
+	if (next_seq)
+		*next_seq = pragma_int(s, "SELECT coalesce(max(seq), 0) + 1 FROM events");
+	s->data_version = pragma_int(s, "PRAGMA data_version");
+	return 0;
+}
+
+static int sq_eid_exists(struct bt__store *base, const char *eid, size_t n, int *exists,
+			 struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_EID_EXISTS, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, (int64_t)bt_hash64(eid, n));
+	sqlite3_bind_text(q, 2, eid, (int)n, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, err, "looking up an event id");
+	*exists = rc == SQLITE_ROW;
+	return 0;
+}
+
+static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
+			  struct bt__identity *id, struct bt_err *err)
+{
+	sqlite3_stmt *q;
+	int rc;
+	int64_t now = now_ms();
+	for (size_t i = 0; i < log->nprofiles; i++) {
+		if (!(q = stmt(s, S_INS_PROFILE, err)))
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, log->profiles[i].profile);
+		sqlite3_bind_int64(q, 2, log->profiles[i].event);
+		if ((rc = step_done(s, q, err, "storing a profile")))
+			return rc;
+	}
+	for (size_t i = 0; i < log->nidents; i++) {
+		const struct bt__idlog_ident *e = &log->idents[i];
+		const struct bt_strmap_entry *en = &id->idents.entries[e->ident];
+		if (!(q = stmt(s, S_INS_IDENT, err)))
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, e->ident);
+		sqlite3_bind_text(q, 2, en->key, (int)en->len, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, bt__identity_root(id, e->profile));
+		sqlite3_bind_int64(q, 4, e->event);
+		if ((rc = step_done(s, q, err, "storing an identifier")))
+			return rc;
+	}
+	for (size_t i = 0; i < log->nmerges; i++) {
+		const struct bt__idlog_merge *m = &log->merges[i];
+		if (!(q = stmt(s, S_INS_MERGE, err)))
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, m->into);
+		sqlite3_bind_int64(q, 2, m->from);
+		sqlite3_bind_int64(q, 3, m->ident);
+		sqlite3_bind_int64(q, 4, m->event);
+		sqlite3_bind_text(q, 5, m->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 6, now);
+		if ((rc = step_done(s, q, err, "recording a merge")))
+			return rc;
+		for (int k = S_MOVE_IDENTS; k <= S_MOVE_PROFILES; k++) {
+			if (!(q = stmt(s, (enum stmt)k, err)))
+				return BT_ESTORE;
+			sqlite3_bind_int64(q, 1, m->into);
+			sqlite3_bind_int64(q, 2, m->from);
+			if ((rc = step_done(s, q, err, "applying a merge")))
+				return rc;
+		}
+	}
+	for (size_t i = 0; i < log->nconflicts; i++) {
+		const struct bt__idlog_conflict *c = &log->conflicts[i];
+		if (!(q = stmt(s, S_INS_CONFLICT, err)))
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, c->event);
+		sqlite3_bind_int64(q, 2, c->ident);
+		sqlite3_bind_int64(q, 3, c->profile);
+		sqlite3_bind_int64(q, 4, c->other);
+		sqlite3_bind_text(q, 5, c->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 6, now);
+		if ((rc = step_done(s, q, err, "recording a conflict")))
+			return rc;
+	}
+	return 0;
+}
+
+static int sq_write_batch(struct bt__store *base, const struct bt__batch *b,
+			  struct bt__identity *id, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q;
+	int rc = write_identity(s, &b->idlog, id, err);
+	if (rc)
+		return rc;
+	if (!(q = stmt(s, S_INS_EVENT, err)))
+		return BT_ESTORE;
+	for (size_t i = 0; i < b->nevents; i++) {
+		const struct bt__store_event *e = &b->events[i];
+		sqlite3_bind_int64(q, 1, e->seq);
+		if (e->eid) {
+			sqlite3_bind_text(q, 2, e->eid, (int)e->eid_len, SQLITE_STATIC);
+			sqlite3_bind_int64(q, 3, (int64_t)e->eid_hash);
+		} else {
+			sqlite3_bind_null(q, 2);
+			sqlite3_bind_null(q, 3);
+		}
+		sqlite3_bind_int64(q, 4, e->ts);
+		sqlite3_bind_int64(q, 5, e->anchor);
+		sqlite3_bind_text(q, 6, e->raw, (int)e->raw_len, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			return fail(s, err, "storing an event");
+		sqlite3_reset(q);
+	}
+	int64_t now = now_ms();
+	for (size_t i = 0; i < b->ndead; i++) {
+		const struct bt__store_dead *d = &b->dead[i];
+		if (!(q = stmt(s, S_INS_DEAD, err)))
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, now);
+		sqlite3_bind_text(q, 2, d->origin, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, d->line);
+		sqlite3_bind_text(q, 4, d->format, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, d->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(q, 6, d->raw ? d->raw : "", (int)d->raw_len, SQLITE_STATIC);
+		sqlite3_bind_int(q, 7, d->truncated);
+		if ((rc = step_done(s, q, err, "storing a dead letter")))
+			return rc;
+	}
+	return 0;
+}
+
+static int sq_ident_profile(struct bt__store *base, const char *text, size_t n, int64_t *profile,
+			    struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_IDENT_PROFILE, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, text, (int)n, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*profile = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	if (rc == SQLITE_DONE)
+		return BT_ENOTFOUND;
+	return rc == SQLITE_ROW ? 0 : fail(s, err, "looking up an identifier");
+}
+
+static int sq_profile_root(struct bt__store *base, int64_t profile, int64_t *root,
+			   struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_PROFILE_ROW, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, profile);
+	int rc = sqlite3_step(q);
+	int found = rc == SQLITE_ROW && sqlite3_column_int(q, 1) == 0;
+	int64_t into = found ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, err, "looking up a profile");
+	if (!found)
+		return BT_ENOTFOUND;
+	*root = into ? into : profile;
+	return 0;
+}
+
+static int sq_profile_idents(struct bt__store *base, int64_t root, bt__ident_cb cb, void *ctx,
+			     struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_PROFILE_IDENTS, err);
+	int rc = 0, r;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW)
+		rc = cb(ctx, (uint32_t)sqlite3_column_int64(q, 0),
+			(const char *)sqlite3_column_text(q, 1));
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "listing identifiers");
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_profile_event_count(struct bt__store *base, int64_t root, int64_t *n,
+				  struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_PROFILE_EVENTS, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? 0 : fail(s, err, "counting events");
+}
+
+static char *col_dup(sqlite3_stmt *q, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	return bt__strndup(t ? t : "", (size_t)sqlite3_column_bytes(q, i));
+}
+
+static int sq_profile_conflicts(struct bt__store *base, int64_t root, struct bt_conflict **out,
+				size_t *n, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_PROFILE_CONFLICTS, err);
+	struct bt_conflict *v = NULL;
+	size_t len = 0, cap = 0;
+	int r, rc = 0;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			void *p = bt__reallocarray(v, cap, sizeof(*v));
+			if (!p) {
+				rc = BT_ENOMEM;
+				break;
+			}
+			v = p;
+		}
+		struct bt_conflict *c = &v[len++];
+		c->event = sqlite3_column_int64(q, 0);
+		c->identifier = col_dup(q, 1);
+		c->profile = sqlite3_column_int64(q, 2);
+		c->other_profile = sqlite3_column_int64(q, 3);
+		c->reason = col_dup(q, 4);
+		if (!c->identifier || !c->reason) {
+			rc = BT_ENOMEM;
+			break;
+		}
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "listing conflicts");
+	sqlite3_reset(q);
+	*out = v;
+	*n = len;
+	return rc;
+}
+
+static int each_raw(struct sqlite_store *s, sqlite3_stmt *q, bt__raw_cb cb, void *ctx,
+		    struct bt_err *err)
+{
+	int r, rc = 0;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW)
+		rc = cb(ctx, sqlite3_column_int64(q, 0), (uint32_t)sqlite3_column_int64(q, 1),
+			sqlite3_column_blob(q, 2), (size_t)sqlite3_column_bytes(q, 2));
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading events");
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_profile_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
+			     struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_PROFILE_EVENT_ROWS, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	return each_raw(s, q, cb, ctx, err);
+}
+
+static int sq_conflict_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
+			      struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_CONFLICT_EVENTS, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	return each_raw(s, q, cb, ctx, err);
+}
+
+static int sq_counts(struct bt__store *base, int64_t out[6], struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	static const char *const q[6] = {
+		"SELECT count(*) FROM events",
+		"SELECT count(*) FROM profiles WHERE merged_into = 0 AND erased = 0",
+		"SELECT count(*) FROM identifiers WHERE ident IS NOT NULL",
+		"SELECT count(*) FROM merges",
+		"SELECT count(*) FROM conflicts",
+		"SELECT count(*) FROM dead_letters",
+	};
+	for (int i = 0; i < 6; i++)
+		if ((out[i] = pragma_int(s, q[i])) < 0)
+			return fail(s, err, "counting");
+	return 0;
+}
+
+static int sq_dead_letters(struct bt__store *base, struct bt_dead_letter **out, size_t *n,
+			   struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_DEAD_LIST, err);
+	struct bt_dead_letter *v = NULL;
+	size_t len = 0, cap = 0;
+	int r, rc = 0;
+	if (!q)
+		return BT_ESTORE;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			void *p = bt__reallocarray(v, cap, sizeof(*v));
+			if (!p) {
+				rc = BT_ENOMEM;
+				break;
+			}
+			v = p;
+		}
+		struct bt_dead_letter *d = &v[len++];
+		memset(d, 0, sizeof(*d));
+		d->id = sqlite3_column_int64(q, 0);
+		d->at = sqlite3_column_int64(q, 1);
+		d->origin = col_dup(q, 2);
+		d->line = (long)sqlite3_column_int64(q, 3);
+		d->format = col_dup(q, 4);
+		d->reason = col_dup(q, 5);
+		d->raw_len = (size_t)sqlite3_column_bytes(q, 6);
+		d->raw = bt__strndup(sqlite3_column_blob(q, 6) ? sqlite3_column_blob(q, 6) : "",
+				     d->raw_len);
+		d->truncated = sqlite3_column_int(q, 7);
+		if (!d->origin || !d->format || !d->reason || !d->raw) {
+			rc = BT_ENOMEM;
+			break;
+		}
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "listing dead letters");
+	sqlite3_reset(q);
+	*out = v;
+	*n = len;
+	return rc;
+}
+
+static int sq_dead_letter_delete(struct bt__store *base, int64_t id, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_DEAD_DELETE, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = step_done(s, q, err, "deleting a dead letter");
+	if (!rc && sqlite3_changes(s->db) == 0)
+		return bt_err_set(err, BT_ENOTFOUND, "no dead letter %lld", (long long)id);
+	return rc;
+}
+
+static int sq_event_set_raw(struct bt__store *base, int64_t seq, const char *raw, size_t n,
+			    struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_SET_RAW, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, raw, (int)n, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, seq);
+	return step_done(s, q, err, "rewriting an event");
+}
+
+/* Remove the person: their events, their identifiers' text, their conflicts,
+ * and mark their profiles (the root and all merged into it) erased. */
+static int sq_erase_profile(struct bt__store *base, int64_t root, int64_t *events,
+			    struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	static const char *const steps[] = {
+		"DELETE FROM events WHERE ident IN (SELECT id FROM identifiers WHERE profile = ?1)",
+		"DELETE FROM conflicts WHERE ident IN (SELECT id FROM identifiers WHERE profile = ?1)"
+		" OR profile = ?1 OR other_profile = ?1",
+		"UPDATE identifiers SET ident = NULL, profile = 0 WHERE profile = ?1",
+		"UPDATE profiles SET erased = 1 WHERE id = ?1 OR merged_into = ?1",
+	};
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		sqlite3_stmt *q;
+		if (sqlite3_prepare_v2(s->db, steps[i], -1, &q, NULL) != SQLITE_OK)
+			return fail(s, err, "erasing");
+		sqlite3_bind_int64(q, 1, root);
+		int r = sqlite3_step(q);
+		if (i == 0 && events)
+			*events = sqlite3_changes(s->db);
+		sqlite3_finalize(q);
+		if (r != SQLITE_DONE)
+			return fail(s, err, "erasing");
+	}
+	return 0;
+}
+
+static int sq_suppress(struct bt__store *base, uint64_t hash, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_SUPPRESS, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, (int64_t)hash);
+	return step_done(s, q, err, "recording an erased identifier");
+}
+
+static int sq_scrub_files(struct bt__store *base, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	/* secure_delete zeroed the freed cells in the pages written; the old
+	 * page images still sit in the WAL until a checkpoint copies the new
+	 * ones into the main file and truncates the log. */
+	int nlog = 0, nckpt = 0;
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt) !=
+	    SQLITE_OK)
+		return fail(s, err, "checkpointing after erasure");
+	return 0;
+}
+
+static const struct bt__store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.load = sq_load,
+	.eid_exists = sq_eid_exists,
+	.write_batch = sq_write_batch,
+	.ident_profile = sq_ident_profile,
+	.profile_root = sq_profile_root,
+	.profile_idents = sq_profile_idents,
+	.profile_event_count = sq_profile_event_count,
+	.profile_conflicts = sq_profile_conflicts,
+	.profile_events = sq_profile_events,
+	.counts = sq_counts,
+	.dead_letters = sq_dead_letters,
+	.dead_letter_delete = sq_dead_letter_delete,
+	.conflict_events = sq_conflict_events,
+	.event_set_raw = sq_event_set_raw,
+	.erase_profile = sq_erase_profile,
+	.suppress = sq_suppress,
+	.scrub_files = sq_scrub_files,
+	.meta_get = sq_meta_get,
+	.meta_set = sq_meta_set,
+};
+
+static int migrate(struct sqlite_store *s, struct bt_err *err)
+{
+	int64_t v = pragma_int(s, "PRAGMA user_version");
+	if (v > SCHEMA_VERSION)
+		return bt_err_set(err, BT_ESCHEMA,
+				  "database schema version %lld is newer than this baton's (%d): "
+				  "upgrade baton",
+				  (long long)v, SCHEMA_VERSION);
+	if (v == SCHEMA_VERSION)
+		return 0;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	v = pragma_int(s, "PRAGMA user_version"); /* another process may have won */
+	for (; !rc && v < SCHEMA_VERSION; v++)
+		rc = exec(s, migrations[v], err);
+	if (!rc) {
+		char q[64];
+		snprintf(q, sizeof(q), "PRAGMA user_version = %d", SCHEMA_VERSION);
+		rc = exec(s, q, err);
+	}
+	if (!rc) {
+		/* the key that hashes erased identifiers: random per database */
+		unsigned char key[32];
+		randombytes_buf(key, sizeof(key));
+		rc = sq_meta_set(&s->base, "suppress_key", key, sizeof(key), err);
+		sodium_memzero(key, sizeof(key));
+	}
+	if (!rc)
+		rc = exec(s, "COMMIT", err);
+	if (rc)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly,
+			  struct bt_err *err)
+{
+	struct sqlite_store *s = bt__calloc(1, sizeof(*s));
+	int rc;
+	*out = NULL;
+	if (!s)
+		return BT_ENOMEM;
+	if (sodium_init() < 0) {
+		bt__free(s);
+		return bt_err_set(err, BT_ESTORE, "libsodium failed to initialise");
+	}
+	s->base.ops = &sqlite_ops;
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = bt_err_set(err, readonly ? BT_ENOTFOUND : BT_EIO, "cannot open database '%s': %s",
+				path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_extended_result_codes(s->db, 0);
+	if ((rc = exec(s, "PRAGMA secure_delete = ON; PRAGMA foreign_keys = OFF;"
+			  "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY",
+		       err)))
+		goto out;
+	if (!readonly) {
+		if ((rc = exec(s, "PRAGMA journal_mode = WAL", err)) ||
+		    (rc = exec(s, "PRAGMA synchronous = FULL", err)) || (rc = migrate(s, err)))
+			goto out;
+	} else if (pragma_int(s, "PRAGMA user_version") != SCHEMA_VERSION) {
+		rc = bt_err_set(err, BT_ENOTFOUND, "'%s' is not a baton database of version %d",
+				path, SCHEMA_VERSION);
+		goto out;
+	}
+	*out = &s->base;
+	return 0;
+out:
+	sq_close(&s->base);
+	return rc;
+}

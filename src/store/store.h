@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * store.h - the storage interface: a table of function pointers that each
+ * backend fills (git's ref backends).  sqlite.c is the embedded default; a
+ * PostgreSQL backend implements the same table.
+ *
+ * The library holds identity in memory and asks the store to persist what a
+ * batch changed (write_batch) and to answer the queries the CLI and server
+ * need.  Every operation returns 0 or a negative BT_E* code with detail in
+ * err.  Writes happen only between begin() and commit()/rollback().
+ */
+#ifndef BT_STORE_H
+#define BT_STORE_H
+
+#include "baton/error.h"
+#include "identity.h"
+#include "util/arena.h"
+#include "util/map.h"
+
+#include <stdint.h>
+
+/* One accepted event, as the store keeps it. */
+struct bt__store_event {
+	int64_t seq; /* arrival order, from 1 */
+	int64_t ts;  /* event time, ms */
+	uint32_t anchor; /* identifier id of its strongest identifier */
+	uint32_t eid_len;
+	const char *eid; /* client id (idempotency key) or NULL */
+	uint64_t eid_hash;
+	const char *raw; /* the event's JSON text */
+	size_t raw_len;
+};
+
+/* One rejected record. */
+struct bt__store_dead {
+	const char *origin; /* file name, "stdin", "api" ... */
+	long line;
+	const char *format; /* "json" or "csv" */
+	const char *reason;
+	const char *raw;
+	size_t raw_len;
+	int truncated;
+};
+
+/* What one ingest batch changed. */
+struct bt__batch {
+	struct bt__store_event *events;
+	size_t nevents, capevents;
+	struct bt__store_dead *dead;
+	size_t ndead, capdead;
+	struct bt__idlog idlog;
+	struct bt_arena arena; /* raw texts, ids and reasons of this batch */
+};
+
+/* A dead letter as read back. */
+struct bt_dead_letter;
+struct bt_conflict;
+
+typedef int (*bt__ident_cb)(void *ctx, uint32_t ident, const char *text);
+typedef int (*bt__raw_cb)(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t n);
+
+struct bt__store;
+
+struct bt__store_ops {
+	const char *name;
+	void (*close)(struct bt__store *s);
+	/* Start the write transaction; *changed = 1 when another connection
+	 * committed since this one last loaded, so memory must be reloaded. */
+	int (*begin)(struct bt__store *s, int *changed, struct bt_err *err);
+	int (*commit)(struct bt__store *s, struct bt_err *err);
+	void (*rollback)(struct bt__store *s);
+
+	/* Fill id (profiles, identifiers, suppression key and hashes), the
+	 * event-id hashes and the next event number. */
+	int (*load)(struct bt__store *s, struct bt__identity *id, struct bt_u64map *eids,
+		    int64_t *next_seq, struct bt_err *err);
+	int (*eid_exists)(struct bt__store *s, const char *eid, size_t n, int *exists,
+			  struct bt_err *err);
+	int (*write_batch)(struct bt__store *s, const struct bt__batch *b, struct bt__identity *id,
+			   struct bt_err *err);
+
+	/* Profiles. */
+	int (*ident_profile)(struct bt__store *s, const char *text, size_t n, int64_t *profile,
+			     struct bt_err *err);
+	int (*profile_root)(struct bt__store *s, int64_t profile, int64_t *root, struct bt_err *err);
+	int (*profile_idents)(struct bt__store *s, int64_t root, bt__ident_cb cb, void *ctx,
+			      struct bt_err *err);
+	int (*profile_event_count)(struct bt__store *s, int64_t root, int64_t *n,
+				   struct bt_err *err);
+	int (*profile_conflicts)(struct bt__store *s, int64_t root, struct bt_conflict **out,
+				 size_t *n, struct bt_err *err);
+	int (*profile_events)(struct bt__store *s, int64_t root, bt__raw_cb cb, void *ctx,
+			      struct bt_err *err);
+	int (*counts)(struct bt__store *s, int64_t out[6], struct bt_err *err);
+
+	/* Dead letters. */
+	int (*dead_letters)(struct bt__store *s, struct bt_dead_letter **out, size_t *n,
+			    struct bt_err *err);
+	int (*dead_letter_delete)(struct bt__store *s, int64_t id, struct bt_err *err);
+
+	/* Erasure (PRODUCT.md §5, §9): each runs inside begin/commit. */
+	int (*conflict_events)(struct bt__store *s, int64_t root, bt__raw_cb cb, void *ctx,
+			       struct bt_err *err);
+	int (*event_set_raw)(struct bt__store *s, int64_t seq, const char *raw, size_t n,
+			     struct bt_err *err);
+	int (*erase_profile)(struct bt__store *s, int64_t root, int64_t *events,
+			     struct bt_err *err);
+	int (*suppress)(struct bt__store *s, uint64_t hash, struct bt_err *err);
+	/* After an erasure: leave no trace in the files (WAL checkpoint). */
+	int (*scrub_files)(struct bt__store *s, struct bt_err *err);
+
+	/* Small settings: the suppression key, the loaded config ... */
+	int (*meta_get)(struct bt__store *s, const char *key, char **val, size_t *n,
+			struct bt_err *err);
+	int (*meta_set)(struct bt__store *s, const char *key, const void *val, size_t n,
+			struct bt_err *err);
+};
+
+struct bt__store {
+	const struct bt__store_ops *ops;
+};
+
+int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly,
+			  struct bt_err *err);
+
+#endif

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * map.h - open-addressing hash tables for the hot path.
+ *
+ * bt_strmap interns byte strings: each distinct key gets a dense uint32 id
+ * (0, 1, 2, ... in insertion order) and a NUL-terminated copy in an arena, so
+ * identifiers, event types and team names are compared as integers after one
+ * look-up.  bt_u64map maps 64-bit keys (hashes, row ids) to uint32 values.
+ * Both use linear probing over a power-of-two slot array kept at most 70%
+ * full; neither supports deletion (the owners rebuild instead).
+ */
+#ifndef BT_UTIL_MAP_H
+#define BT_UTIL_MAP_H
+
+#include "util/arena.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t bt_hash64(const void *p, size_t n);
+
+struct bt_strmap_entry {
+	const char *key; /* NUL-terminated, in the map's arena */
+	uint32_t len;
+	uint32_t hash;
+};
+
+struct bt_strmap {
+	uint32_t *slots; /* 0 = empty, else entry id + 1 */
+	uint32_t mask;
+	struct bt_strmap_entry *entries;
+	uint32_t count, cap;
+	struct bt_arena arena;
+};
+
+void bt_strmap_init(struct bt_strmap *m);
+void bt_strmap_release(struct bt_strmap *m);
+/* The id of key s[0..n), or -1 when absent. */
+int64_t bt_strmap_find(const struct bt_strmap *m, const char *s, size_t n);
+/* The id of s[0..n), adding it when absent (then *added = 1).  Returns the
+ * id (>= 0) or BT_ENOMEM / BT_ELIMIT. */
+int64_t bt_strmap_intern(struct bt_strmap *m, const char *s, size_t n, int *added);
+static inline const char *bt_strmap_key(const struct bt_strmap *m, uint32_t id)
+{
+	return m->entries[id].key;
+}
+
+struct bt_u64map {
+	uint64_t *keys;
+	uint32_t *vals;
+	uint8_t *used;
+	uint32_t mask, count;
+};
+
+void bt_u64map_init(struct bt_u64map *m);
+void bt_u64map_release(struct bt_u64map *m);
+/* 1 and *val when present, else 0. */
+int bt_u64map_get(const struct bt_u64map *m, uint64_t key, uint32_t *val);
+/* Set key to val (insert or overwrite): 0 or BT_ENOMEM. */
+int bt_u64map_put(struct bt_u64map *m, uint64_t key, uint32_t val);
+
+#endif
