@@ -256,12 +256,15 @@ static long hex4(struct parser *ps, const unsigned char *p,
 	int i, h;
 
 	for (i = 2; i < 6; i++) {
-		if (p + i == ps->end)
-			return failf(ps, BT_EINVAL, quote, "unterminated string"),
-			       -1;
+		if (p + i == ps->end) {
+			failf(ps, BT_EINVAL, quote, "unterminated string");
+			return -1;
+		}
 		h = hexval(p[i]);
-		if (h < 0)
-			return failf(ps, BT_EINVAL, p, "invalid \\u escape"), -1;
+		if (h < 0) {
+			failf(ps, BT_EINVAL, p, "invalid \\u escape");
+			return -1;
+		}
 		v = v * 16 + h;
 	}
 	return v;
@@ -459,9 +462,8 @@ static const unsigned char *number(struct parser *ps, const unsigned char *p,
 		while (is_digit(p, end))
 			p++;
 	}
-	if (p < end && (*p == '.' || *p == '+' || *p == '-' ||
-			(*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' &&
-						     (*p | 0x20) <= 'z')))
+	if (p < end && (*p == '.' || *p == '+' || *p == '-' || is_digit(p, end) ||
+			((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
 		goto bad;
 	n->s = (const char *)start;
 	n->len = (uint32_t)(p - start);
@@ -758,60 +760,76 @@ struct wframe {
 	uint32_t kids;
 };
 
+/* The open containers: on the C stack up to 32 levels, then on the heap. */
+struct wstack {
+	struct wframe local[32], *f;
+	size_t depth, cap;
+};
+
+static int wpush(struct wstack *w, uint32_t idx)
+{
+	if (w->depth == w->cap) {
+		struct wframe *f = bt__reallocarray(
+			w->f == w->local ? NULL : w->f, w->cap * 2, sizeof(*f));
+		if (!f)
+			return BT_ENOMEM;
+		if (w->f == w->local)
+			memcpy(f, w->local, sizeof(w->local));
+		w->f = f;
+		w->cap *= 2;
+	}
+	w->f[w->depth].idx = idx;
+	w->f[w->depth++].kids = 0;
+	return 0;
+}
+
+/*
+ * Walk the subtree in order (no recursion: the containers are on a stack
+ * that moves to the heap past 32 levels), putting ',' before each child
+ * but the first and ':' between a key and its value.
+ */
 int bt_json_write(struct bt_buf *b, const struct bt_json_doc *d, uint32_t i)
 {
-	struct wframe local[32], *st = local, *f;
-	size_t depth = 0, cap = sizeof(local) / sizeof(local[0]);
-	const struct bt_json_node *n;
+	struct wstack w;
+	const struct bt_json_node *n = d->nodes;
 	size_t start = b->len;
 	uint32_t k = i;
 	int rc = 0, is_obj;
 
 	if (i >= d->count)
 		return BT_EINVAL;
-	/* Walk the subtree in order, with the open containers on a stack. */
+	w.f = w.local;
+	w.depth = 0;
+	w.cap = sizeof(w.local) / sizeof(w.local[0]);
 	do {
-		n = &d->nodes[k];
-		if (depth) {
-			f = &st[depth - 1];
-			is_obj = d->nodes[f->idx].type == BT_JSON_OBJECT;
-			if (f->kids &&
-			    (rc = bt_buf_addc(b, is_obj && f->kids % 2 ? ':'
-								       : ',')))
+		if (w.depth) {
+			struct wframe *top = &w.f[w.depth - 1];
+			is_obj = n[top->idx].type == BT_JSON_OBJECT;
+			if (top->kids &&
+			    (rc = bt_buf_addc(b, is_obj && top->kids % 2 ? ':'
+									 : ',')))
 				goto out;
-			f->kids++;
+			top->kids++;
 		}
-		if (n->type == BT_JSON_ARRAY || n->type == BT_JSON_OBJECT) {
-			if (depth == cap) {
-				f = bt__reallocarray(st == local ? NULL : st,
-						     cap * 2, sizeof(*st));
-				if (!f) {
-					rc = BT_ENOMEM;
-					goto out;
-				}
-				if (st == local)
-					memcpy(f, local, sizeof(local));
-				st = f;
-				cap *= 2;
-			}
-			st[depth].idx = k;
-			st[depth++].kids = 0;
-			rc = bt_buf_addc(b, n->type == BT_JSON_ARRAY ? '[' : '{');
+		if (n[k].type == BT_JSON_ARRAY || n[k].type == BT_JSON_OBJECT) {
+			if (!(rc = wpush(&w, k)))
+				rc = bt_buf_addc(
+					b, n[k].type == BT_JSON_ARRAY ? '[' : '{');
 		} else {
-			rc = write_scalar(b, n);
+			rc = write_scalar(b, &n[k]);
 		}
 		if (rc)
 			goto out;
 		k++;
-		while (depth && k == d->nodes[st[depth - 1].idx].end) {
-			is_obj = d->nodes[st[--depth].idx].type == BT_JSON_OBJECT;
+		while (w.depth && k == n[w.f[w.depth - 1].idx].end) {
+			is_obj = n[w.f[--w.depth].idx].type == BT_JSON_OBJECT;
 			if ((rc = bt_buf_addc(b, is_obj ? '}' : ']')))
 				goto out;
 		}
-	} while (depth);
+	} while (w.depth);
 out:
-	if (st != local)
-		bt__free(st);
+	if (w.f != w.local)
+		bt__free(w.f);
 	if (rc && b->data) {
 		b->len = start;
 		b->data[start] = '\0';
