@@ -60,6 +60,82 @@ static int field_index(const char *name)
 	return -1;
 }
 
+/* ---- conversions shared by constants and cells ------------------------- */
+
+/* Strip spaces and tabs around s[0..n). */
+static void trim(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/* repeat: yes/no, true/false, y/n, 1/0 in any case. */
+static int parse_bool(const char *s, size_t n, int *out)
+{
+	static const char *const words[] = {"no", "false", "n", "0", "yes", "true", "y", "1"};
+	for (size_t i = 0; i < 8; i++) {
+		if (strlen(words[i]) == n && strncasecmp(s, words[i], n) == 0) {
+			*out = i >= 4;
+			return 0;
+		}
+	}
+	return BT_EINVAL;
+}
+
+/* True when a links value has no piece that is not empty ("", " ; , "). */
+static int list_is_empty(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != ';' && s[i] != ',')
+			return 0;
+	return 1;
+}
+
+/* links: split on ';' or ',', trim the pieces, drop empty ones; a JSON array. */
+static int render_list(struct bt_buf *b, const char *s, size_t n)
+{
+	int rc = bt_buf_addc(b, '[');
+	size_t i = 0, items = 0;
+	while (!rc && i <= n) {
+		size_t j = i;
+		while (j < n && s[j] != ';' && s[j] != ',')
+			j++;
+		const char *p = s + i;
+		size_t len = j - i;
+		trim(&p, &len);
+		if (len) {
+			if (items++)
+				rc = bt_buf_addc(b, ',');
+			if (!rc)
+				rc = bt_buf_json_str(b, p, len);
+		}
+		i = j + 1;
+	}
+	return rc ? rc : bt_buf_addc(b, ']');
+}
+
+/*
+ * The JSON value of event field f from the text s[0..n) of a constant or a
+ * cell.  Returns 0, BT_EINVAL when a repeat value is not yes or no, or a
+ * buffer error.
+ */
+static int render_value(struct bt_buf *b, int f, const char *s, size_t n)
+{
+	int yes;
+	switch (event_fields[f].conv) {
+	case CONV_BOOL:
+		if (parse_bool(s, n, &yes))
+			return BT_EINVAL;
+		return bt_buf_adds(b, yes ? "true" : "false");
+	case CONV_LIST: return render_list(b, s, n);
+	default: return bt_buf_json_str(b, s, n);
+	}
+}
+
 /* ---- the mapping -------------------------------------------------------- */
 
 enum use_kind { USE_TS, USE_FIELD, USE_ID, USE_PROP };
@@ -69,7 +145,6 @@ struct use {
 	enum use_kind kind;
 	char *column; /* the header name */
 	long line;    /* where the mapping names it */
-	int field;    /* USE_FIELD: index into event_fields */
 	char *key;    /* USE_ID: identifier type; USE_PROP: props key */
 };
 
@@ -145,13 +220,13 @@ static int need_map(const struct bt_csv_map *m, const struct bt_ynode *v, const 
 {
 	if (v->kind == BT_YMAP)
 		return 0;
-	return map_err(m, err, v, "%s must be a mapping (column: target lines), not %s", what,
+	return map_err(m, err, v, "%s must be a mapping (key: value lines), not %s", what,
 		       bt_ynode_kind_name(v));
 }
 
 /* Add a use of the column named by key node col; returns its index or a BT_E* code. */
 static int add_use(struct bt_csv_map *m, enum use_kind kind, const struct bt_ynode *col,
-		   int field, const char *key, struct bt_err *err)
+		   const char *key, struct bt_err *err)
 {
 	if (col->len == 0)
 		return map_err(m, err, col, "a column name is empty");
@@ -160,7 +235,7 @@ static int add_use(struct bt_csv_map *m, enum use_kind kind, const struct bt_yno
 		return oom(err);
 	m->uses = uses;
 	struct use *u = &uses[m->nuses];
-	*u = (struct use){kind, bt__strndup(col->text, col->len), col->line, field, NULL};
+	*u = (struct use){kind, bt__strndup(col->text, col->len), col->line, NULL};
 	if (key)
 		u->key = bt__strndup(key, strlen(key));
 	if (!u->column || (key && !u->key)) {
@@ -199,9 +274,6 @@ static int target_field(const struct bt_csv_map *m, const struct bt_ynode *at, c
 		return f;
 	return -1;
 }
-
-static int parse_bool(const char *s, size_t n, int *out);
-static int render_list(struct bt_buf *b, const char *s, size_t n);
 
 static int load_delimiter(struct bt_csv_map *m, const struct bt_ynode *v, struct bt_err *err)
 {
@@ -300,54 +372,44 @@ static int load_ts(struct bt_csv_map *m, const struct bt_ynode *v, struct bt_err
 				       "utc_offset must be Z or like +01:00 or -05:00, not '%.40s'",
 				       offset->kind == BT_YSCALAR ? offset->text : "...");
 	}
-	rc = add_use(m, USE_TS, column, -1, NULL, err);
+	rc = add_use(m, USE_TS, column, NULL, err);
 	if (rc < 0)
 		return rc;
 	m->ts_use = rc;
-	m->uses[rc].line = column->line;
 	return 0;
+}
+
+/* One entry of constants: event field k gets the value val in every event. */
+static int load_constant(struct bt_csv_map *m, const struct bt_ynode *k, const struct bt_ynode *val,
+			 struct bt_err *err)
+{
+	struct bt_buf b = BT_BUF_INIT;
+	int f = target_field(m, k, k->text, "constants", err);
+	const char *s = f < 0 ? NULL : need_scalar(m, val, k->text, err);
+	int rc;
+	if (!s)
+		return BT_EINVAL;
+	if (f == field_index("id"))
+		return map_err(m, err, k, "id cannot be a constant: every event would have the same id");
+	if (bt_ynode_is_null(val) || val->len == 0 ||
+	    (event_fields[f].conv == CONV_LIST && list_is_empty(s, val->len)))
+		return map_err(m, err, val, "constant '%s' has no value", k->text);
+	if ((rc = claim_field(m, f, k, err)) != 0)
+		return rc;
+	rc = render_value(&b, f, s, val->len);
+	if (rc == BT_EINVAL)
+		rc = map_err(m, err, val, "constant '%s': '%.40s' is not yes or no", k->text, s);
+	else if (rc || !(m->constant[f] = bt_buf_detach(&b, NULL)))
+		rc = oom(err);
+	bt_buf_release(&b);
+	return rc;
 }
 
 static int load_constants(struct bt_csv_map *m, const struct bt_ynode *v, struct bt_err *err)
 {
-	struct bt_buf b = BT_BUF_INIT;
 	int rc = need_map(m, v, "constants", err);
-	for (size_t i = 0; i < v->n && !rc; i++) {
-		const struct bt_ynode *k = v->keys[i], *val = v->kids[i];
-		int f = target_field(m, k, k->text, "constants", err);
-		const char *s = f < 0 ? NULL : need_scalar(m, val, k->text, err);
-		if (!s) {
-			rc = BT_EINVAL;
-			break;
-		}
-		if (f == field_index("id")) {
-			rc = map_err(m, err, k, "id cannot be a constant: every event would have the same id");
-			break;
-		}
-		if (bt_ynode_is_null(val) || val->len == 0) {
-			rc = map_err(m, err, val, "constant '%s' has no value", k->text);
-			break;
-		}
-		if ((rc = claim_field(m, f, k, err)) != 0)
-			break;
-		bt_buf_reset(&b);
-		int v_bool;
-		if (event_fields[f].conv == CONV_BOOL) {
-			if (parse_bool(s, val->len, &v_bool)) {
-				rc = map_err(m, err, val, "constant %s: '%.40s' is not yes or no",
-					     k->text, s);
-				break;
-			}
-			rc = bt_buf_adds(&b, v_bool ? "true" : "false");
-		} else if (event_fields[f].conv == CONV_LIST) {
-			rc = render_list(&b, s, val->len);
-		} else {
-			rc = bt_buf_json_str(&b, s, val->len);
-		}
-		if (rc || !(m->constant[f] = bt_buf_detach(&b, NULL)))
-			rc = oom(err);
-	}
-	bt_buf_release(&b);
+	for (size_t i = 0; i < v->n && !rc; i++)
+		rc = load_constant(m, v->keys[i], v->kids[i], err);
 	return rc;
 }
 
@@ -358,13 +420,14 @@ static int load_fields(struct bt_csv_map *m, const struct bt_ynode *v, struct bt
 		const struct bt_ynode *k = v->keys[i], *val = v->kids[i];
 		const char *s = need_scalar(m, val, "the event field of a column", err);
 		int f = s ? target_field(m, val, s, "fields", err) : -1;
-		if (f < 0 || (rc = claim_field(m, f, val, err)) != 0)
-			return f < 0 ? BT_EINVAL : rc;
-		rc = add_use(m, USE_FIELD, k, f, NULL, err);
-		if (rc >= 0) {
-			m->field_use[f] = rc;
-			rc = 0;
-		}
+		if (f < 0)
+			return BT_EINVAL;
+		if ((rc = claim_field(m, f, val, err)) != 0)
+			return rc;
+		int u = add_use(m, USE_FIELD, k, NULL, err);
+		if (u < 0)
+			return u;
+		m->field_use[f] = u;
 	}
 	return rc;
 }
@@ -393,8 +456,9 @@ static int load_identifiers(struct bt_csv_map *m, const struct bt_ynode *v, stru
 				       "identifier type '%.60s' must be lowercase letters, digits, '_' "
 				       "or '-' (e.g. email, phone, customer_id)",
 				       s);
-		rc = add_use(m, USE_ID, k, -1, s, err);
-		rc = rc < 0 ? rc : 0;
+		int u = add_use(m, USE_ID, k, s, err);
+		if (u < 0)
+			return u;
 	}
 	return rc;
 }
@@ -413,8 +477,9 @@ static int load_props(struct bt_csv_map *m, const struct bt_ynode *v, struct bt_
 			if (m->uses[j].kind == USE_PROP && strcmp(m->uses[j].key, s) == 0)
 				return map_err(m, err, val, "props key '%.60s' is already used at line %ld",
 					       s, m->uses[j].line);
-		rc = add_use(m, USE_PROP, k, -1, s, err);
-		rc = rc < 0 ? rc : 0;
+		int u = add_use(m, USE_PROP, k, s, err);
+		if (u < 0)
+			return u;
 	}
 	return rc;
 }
@@ -768,16 +833,6 @@ static size_t utf8_check(const unsigned char *s, size_t n)
 	return n;
 }
 
-static void trim(const char **s, size_t *n)
-{
-	while (*n && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
-
 /* The value of column col, trimmed if the mapping says so; 0 if it counts as missing. */
 static int cell(const struct bt_csv_reader *r, int col, const char **s, size_t *n)
 {
@@ -806,41 +861,6 @@ static int quote_len(const char *s, size_t n, const char **ellipsis)
 		n--; /* do not cut a character in two */
 	*ellipsis = "...";
 	return (int)n;
-}
-
-static int parse_bool(const char *s, size_t n, int *out)
-{
-	static const char *const words[] = {"no", "false", "n", "0", "yes", "true", "y", "1"};
-	for (size_t i = 0; i < 8; i++) {
-		if (strlen(words[i]) == n && strncasecmp(s, words[i], n) == 0) {
-			*out = i >= 4;
-			return 0;
-		}
-	}
-	return BT_EINVAL;
-}
-
-/* links: split on ';' or ',', trim the pieces, drop empty ones; a JSON array. */
-static int render_list(struct bt_buf *b, const char *s, size_t n)
-{
-	int rc = bt_buf_addc(b, '[');
-	size_t i = 0, items = 0;
-	while (!rc && i <= n) {
-		size_t j = i;
-		while (j < n && s[j] != ';' && s[j] != ',')
-			j++;
-		const char *p = s + i;
-		size_t len = j - i;
-		trim(&p, &len);
-		if (len) {
-			if (items++)
-				rc = bt_buf_addc(b, ',');
-			if (!rc)
-				rc = bt_buf_json_str(b, p, len);
-		}
-		i = j + 1;
-	}
-	return rc ? rc : bt_buf_addc(b, ']');
 }
 
 /* True for the JSON number grammar; integers of more than 15 digits stay text. */
@@ -947,7 +967,7 @@ static int write_field(struct bt_csv_reader *r, struct bt_buf *b, int f, struct 
 	const struct bt_csv_map *m = r->m;
 	const char *s, *more;
 	size_t n;
-	int rc, yes;
+	int rc;
 	if (m->constant[f]) {
 		if ((rc = key(b, event_fields[f].name)) || (rc = bt_buf_adds(b, m->constant[f])))
 			return bt_err_set(err, rc, "%s", bt_strerror(rc));
@@ -956,21 +976,16 @@ static int write_field(struct bt_csv_reader *r, struct bt_buf *b, int f, struct 
 	int u = m->field_use[f];
 	if (u < 0 || !cell(r, r->col[u], &s, &n))
 		return 0;
-	if ((rc = key(b, event_fields[f].name)) != 0)
-		return bt_err_set(err, rc, "%s", bt_strerror(rc));
-	switch (event_fields[f].conv) {
-	case CONV_BOOL:
-		if (parse_bool(s, n, &yes)) {
-			int q = quote_len(s, n, &more);
-			return bt_err_set(err, BT_EINVAL,
-					  "column '%s': '%.*s%s' is not yes or no (yes/no, true/false, "
-					  "y/n, 1/0)",
-					  m->uses[u].column, q, s, more);
-		}
-		rc = bt_buf_adds(b, yes ? "true" : "false");
-		break;
-	case CONV_LIST: rc = render_list(b, s, n); break;
-	default: rc = bt_buf_json_str(b, s, n); break;
+	if (event_fields[f].conv == CONV_LIST && list_is_empty(s, n))
+		return 0; /* "links": [] would say nothing */
+	rc = key(b, event_fields[f].name);
+	if (!rc)
+		rc = render_value(b, f, s, n);
+	if (rc == BT_EINVAL) {
+		int q = quote_len(s, n, &more);
+		return bt_err_set(err, BT_EINVAL,
+				  "column '%s': '%.*s%s' is not yes or no (yes/no, true/false, y/n, 1/0)",
+				  m->uses[u].column, q, s, more);
 	}
 	return rc ? bt_err_set(err, rc, "%s", bt_strerror(rc)) : 0;
 }
@@ -1186,8 +1201,8 @@ int bt_csv_next(struct bt_csv_reader *r, struct bt_buf *event, long *line, struc
 	if (r->bad[0])
 		return bt_err_set(err, BT_EINVAL, "%s", r->bad);
 	if (r->nf != r->ncols)
-		return bt_err_set(err, BT_EINVAL, "the record has %zu fields, the header has %zu", r->nf,
-				  r->ncols);
+		return bt_err_set(err, BT_EINVAL, "the record has %zu field%s, the header has %zu",
+				  r->nf, r->nf == 1 ? "" : "s", r->ncols);
 	if ((rc = check_utf8(r, err)) != 0 || (rc = write_event(r, event, err)) != 0) {
 		bt_buf_reset(event);
 		return rc;

@@ -127,8 +127,10 @@ static int maybe_flush(struct bt_ingest *in, struct bt_err *err)
 	return 0;
 }
 
-static int push_dead(struct bt_ingest *in, const char *raw, size_t len, long line,
-		     const char *format, const char *reason)
+/* Keep raw[0..len) (at most DEAD_KEEP bytes of it) as a dead letter of a
+ * record that was full_len bytes long. */
+static int push_dead(struct bt_ingest *in, const char *raw, size_t len, size_t full_len,
+		     long line, const char *format, const char *reason)
 {
 	struct bt__batch *b = &in->batch;
 	if (b->ndead == b->capdead) {
@@ -145,23 +147,30 @@ static int push_dead(struct bt_ingest *in, const char *raw, size_t len, long lin
 	if (!r || !why)
 		return BT_ENOMEM;
 	b->dead[b->ndead++] = (struct bt__store_dead){in->origin, line, format, why, r, keep,
-						      keep < len};
+						      keep < full_len};
 	return 0;
 }
 
 /* Keep a rejected record; returns BT_EINVAL (the record's fate) or a
  * failure of the store. */
-static int reject(struct bt_ingest *in, const char *raw, size_t len, long line,
-		  const char *format, struct bt_err *err)
+static int reject_part(struct bt_ingest *in, const char *raw, size_t len, size_t full_len,
+		       long line, const char *format, struct bt_err *err)
 {
 	int rc;
 	in->st.rejected++;
 	if (in->no_dead_letters)
 		return BT_EINVAL;
-	if ((rc = ensure_txn(in, NULL)) || (rc = push_dead(in, raw, len, line, format, err->msg)) ||
+	if ((rc = ensure_txn(in, NULL)) ||
+	    (rc = push_dead(in, raw, len, full_len, line, format, err->msg)) ||
 	    (rc = maybe_flush(in, NULL)))
 		return bt_err_set(err, rc, "could not keep the rejected record: %s", bt_strerror(rc));
 	return BT_EINVAL;
+}
+
+static int reject(struct bt_ingest *in, const char *raw, size_t len, long line,
+		  const char *format, struct bt_err *err)
+{
+	return reject_part(in, raw, len, len, line, format, err);
 }
 
 int bt_ingest_reject_raw(struct bt_ingest *in, const char *raw, size_t len, long line,
@@ -340,6 +349,27 @@ struct ndjson {
 	long line;
 };
 
+/* The line collected in nj->part is complete: ingest it, or reject it
+ * when it grew past the limit. */
+static int ndjson_line_end(struct bt_ingest *in, struct ndjson *nj, bt_reject_fn cb, void *ctx,
+			   struct bt_err *err)
+{
+	int rc;
+	if (nj->overlong) {
+		struct bt_err e;
+		bt_err_set(&e, BT_EINVAL, "line is %zu bytes, more than the %d allowed for one event",
+			   nj->overlong_len, BT_EVENT_MAX_BYTES);
+		in->index++;
+		rc = report(reject_part(in, nj->part.data, nj->part.len, nj->overlong_len, nj->line,
+					"json", &e),
+			    nj->line, in->index - 1, &e, cb, ctx);
+	} else
+		rc = one_line(in, nj->part.data, nj->part.len, nj->line, cb, ctx, err);
+	bt_buf_reset(&nj->part);
+	nj->overlong = 0;
+	return rc;
+}
+
 static int ndjson_feed(struct bt_ingest *in, struct ndjson *nj, const char *p, size_t n,
 		       int final, bt_reject_fn cb, void *ctx, struct bt_err *err)
 {
@@ -368,19 +398,7 @@ static int ndjson_feed(struct bt_ingest *in, struct ndjson *nj, const char *p, s
 			if (!nl)
 				break;
 			nj->line++;
-			if (nj->overlong) {
-				struct bt_err e;
-				bt_err_set(&e, BT_EINVAL,
-					   "line is %zu bytes, more than the %d allowed for one event",
-					   nj->overlong_len, BT_EVENT_MAX_BYTES);
-				in->index++;
-				rc = report(reject(in, nj->part.data, nj->part.len, nj->line, "json", &e),
-					    nj->line, in->index - 1, &e, cb, ctx);
-			} else
-				rc = one_line(in, nj->part.data, nj->part.len, nj->line, cb, ctx, err);
-			bt_buf_reset(&nj->part);
-			nj->overlong = 0;
-			if (rc)
+			if ((rc = ndjson_line_end(in, nj, cb, ctx, err)))
 				return rc;
 		}
 		n -= take + 1;
@@ -388,18 +406,7 @@ static int ndjson_feed(struct bt_ingest *in, struct ndjson *nj, const char *p, s
 	}
 	if (final && (nj->part.len || nj->overlong)) { /* last line without newline */
 		nj->line++;
-		if (nj->overlong) {
-			struct bt_err e;
-			bt_err_set(&e, BT_EINVAL, "line is %zu bytes, more than the %d allowed for one event",
-				   nj->overlong_len, BT_EVENT_MAX_BYTES);
-			in->index++;
-			rc = report(reject(in, nj->part.data, nj->part.len, nj->line, "json", &e), nj->line,
-				    in->index - 1, &e, cb, ctx);
-		} else
-			rc = one_line(in, nj->part.data, nj->part.len, nj->line, cb, ctx, err);
-		bt_buf_reset(&nj->part);
-		nj->overlong = 0;
-		return rc;
+		return ndjson_line_end(in, nj, cb, ctx, err);
 	}
 	return 0;
 }

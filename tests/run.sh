@@ -36,6 +36,7 @@ for t in "$O"/tests/test_*; do
 done
 
 for t in tests/cli/*.sh; do
+	case $(basename "$t") in lib*) continue ;; esac
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
 	[ -n "$only" ] && [ "$only" != "$name" ] && continue

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: Apache-2.0
+# baton erase: after erasing Ann, no form of any of her identifiers is left
+# in the database files (main file, WAL, shared memory), also not in Bob's
+# event that carried her e-mail when the link was refused, nor in a dead
+# letter; Bob keeps his data; and Ann does not come back on re-ingest.
+. "$BATON_ROOT/tests/cli/lib.sh"
+
+cat >ann.ndjson <<'J'
+{"id":"a1","ts":"2026-03-01T10:00:00Z","source":"web","type":"signup","ids":{"email":" Ann.Erase@Example.COM ","phone":"+44 7700 900555"}}
+{"id":"a2","ts":"2026-03-02T10:00:00Z","source":"ivr","type":"call.ended","ids":{"phone":["07700-900555","+44 7700 900555"]},"props":{"note":"two phone forms"}}
+{"id":"a3","ts":"2026-03-03T10:00:00Z","source":"crm","type":"account.linked","ids":{"customer_id":"CUST-ANN-17","phone":"+44 7700 900555"}}
+{"id":"b1","ts":"2026-03-04T10:00:00Z","source":"billing","type":"invoice.sent","ids":{"customer_id":"CUST-BOB-99"}}
+{"id":"b2","ts":"2026-03-05T10:00:00Z","source":"billing","type":"refund.issued","ids":{"customer_id":"CUST-BOB-99","email":"ann.erase@example.com"}}
+{"id":"x1","ts":"2026-03-06T10:00:00Z","source":"web","type":"x","ids":{"email":"ANN.ERASE@example.com"},"colour":"red"}
+{"id":"x2","ts":"2026-03-06T10:00:00Z","source":"web","type":"x","ids":{"email":"carol@example.com"},"colour":"blue"}
+J
+run "$BATON" ingest --json ann.ndjson
+eq "scenario: 5 accepted, 2 dead letters" "$(echo "$out" | jq -c '[.accepted,.rejected]')" "[5,2]"
+run "$BATON" profile --json email:ann.erase@example.com
+eq "Ann before: one profile over both phone forms" "$(echo "$out" | jq -c '[.identifiers,.events]')" \
+	'[["customer_id:CUST-ANN-17","email:ann.erase@example.com","phone:+447700900555","phone:07700900555"],3]'
+run "$BATON" profile --json customer_id:CUST-BOB-99
+eq "Bob's link to Ann's e-mail was refused and recorded" "$(echo "$out" | jq -c '[.events,(.conflicts|length)]')" "[2,1]"
+
+run "$BATON" erase --json email:ann.erase@example.com
+eq "erase exits 0" "$rc" 0
+eq "erase reports what it removed" "$out" '{"profile":"P1","identifiers":4,"events":3,"scrubbed":1,"dead_letters":1}'
+
+found=""
+for f in test.db test.db-wal test.db-shm; do
+	[ -f "$f" ] || continue
+	for form in "Ann.Erase@Example.COM" "ann.erase@example.com" "7700 900555" "07700-900555" \
+		"447700900555" "07700900555" "CUST-ANN-17"; do
+		if grep -a -i -q -F -- "$form" "$f"; then found="$found $f:$form"; fi
+	done
+done
+eq "no form of Ann's identifiers remains in the database files" "$found" ""
+
+run "$BATON" profile --json customer_id:CUST-BOB-99
+eq "Bob keeps both events" "$(echo "$out" | jq .events)" 2
+run sqlite3 test.db "SELECT raw FROM events WHERE eid = 'b2'"
+eq "Bob's event keeps his own identifier" "$out" \
+	'{"id":"b2","ts":"2026-03-05T10:00:00Z","source":"billing","type":"refund.issued","ids":{"customer_id":"CUST-BOB-99"}}'
+run "$BATON" dead-letters --json
+eq "the dead letter about Carol stays" "$(echo "$out" | jq -c '[.[].raw | contains("carol")]')" "[true]"
+run sqlite3 test.db "PRAGMA integrity_check"
+eq "the database is intact" "$out" "ok"
+
+run "$BATON" ingest --json ann.ndjson
+eq "re-ingest: Ann's events are dropped, Bob's are duplicates" "$(echo "$out" | jq -c '[.accepted,.duplicates,.suppressed]')" "[0,2,3]"
+run "$BATON" profile email:ann.erase@example.com
+eq "Ann does not come back" "$rc" 1
+run "$BATON" profile P1
+eq "her profile id is gone too" "$rc" 1
+run "$BATON" erase email:nobody@example.com
+eq "erasing an unknown identifier exits 1" "$rc" 1

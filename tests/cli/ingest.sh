@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: Apache-2.0
+# baton ingest: the JSON contract, exit codes, duplicates, formats, a second
+# process seeing the same state, and --help on every command.
+. "$BATON_ROOT/tests/cli/lib.sh"
+
+{
+	ev e1 2026-03-01T10:00:00Z chatbot chat.ended '{"email":" Ann@Example.com ","phone":"+44 7700 900123"}' '"outcome":"contained"'
+	ev e2 2026-03-02T09:00:00Z ivr call.ended '{"phone":"+447700900123","customer_id":"C-17"}'
+	ev e1 2026-03-01T10:00:00Z chatbot chat.ended '{"email":"ann@example.com"}'
+	ev e3 2026-03-03T09:00:00Z web page.viewed '{"email":"bob@example.com"}' '"jounrey":"x"'
+	echo
+	ev e4 2026-03-03T09:30:00Z web page.viewed '{"email":"bob@example.com"}'
+} >a.ndjson
+
+run "$BATON" ingest --json a.ndjson
+eq "ingest --json reports counts and the rejected line" "$out" \
+'{"accepted":3,"duplicates":1,"rejected":1,"suppressed":0,"errors":[{"file":"a.ndjson","line":4,"error":"unknown field '"'jounrey'"' (did you mean '"'journey'"'?)"}]}'
+eq "exit 2 when a record was rejected" "$rc" 2
+
+run "$BATON" ingest --json a.ndjson
+eq "a second ingest of the same file is all duplicates" "$(echo "$out" | jq -c '[.accepted,.duplicates,.rejected]')" "[0,4,1]"
+
+run "$BATON" profile --json email:ANN@example.com
+eq "profile --json in a second process" "$out" \
+'{"profile":"P1","identifiers":["customer_id:C-17","email:ann@example.com","phone:+447700900123"],"events":2,"conflicts":[]}'
+eq "profile exit 0" "$rc" 0
+run "$BATON" profile --json P2
+eq "profile by id" "$(echo "$out" | jq -c '[.profile,.identifiers,.events]')" '["P2",["email:bob@example.com"],1]'
+
+run "$BATON" profile email:nobody@example.com
+eq "profile of an unknown identifier exits 1" "$rc" 1
+contains "and says so" "$err" "no profile holds that email"
+run "$BATON" profile nonsense
+contains "a malformed IDENT is explained" "$err" "neither an identifier (type:value"
+
+ev g1 2026-03-05T10:00:00Z web page.viewed '{"user_id":"u-1"}' >good.ndjson
+run "$BATON" ingest good.ndjson
+eq "exit 0 when everything was accepted" "$rc" 0
+contains "a human summary on stderr" "$err" "1 accepted, 0 duplicates, 0 rejected"
+
+run "$BATON" ingest missing.ndjson
+eq "an unreadable file exits 1" "$rc" 1
+contains "naming the file" "$err" "cannot read 'missing.ndjson'"
+run "$BATON" ingest
+eq "no FILE is a usage error" "$rc" 1
+run "$BATON" ingest --format xml good.ndjson
+eq "a bad --format is a usage error" "$rc" 1
+contains "that says what is allowed" "$err" "--format must be ndjson, json or csv"
+
+# stdin, and a JSON array with its line numbers
+run sh -c "ev() { printf '{\"ts\":1772360100,\"source\":\"s\",\"type\":\"t\",\"ids\":{\"user_id\":\"%s\"}}\n' \$1; }; { ev s1; ev s2; } | \"$BATON\" ingest --json -"
+eq "stdin with -" "$(echo "$out" | jq -c '[.accepted,.rejected]')" "[2,0]"
+cat >arr.json <<'J'
+[
+  {"ts": 1772360100, "source": "s", "type": "t", "ids": {"user_id": "j1"}},
+  {"ts": 1772360100, "source": "s", "type": "t", "ids": {"user_id": "j2"},
+   "outcome": "maybe"},
+  {"ts": 1772360100, "source": "s", "type": "t", "ids": {"user_id": "j3"}}
+]
+J
+run "$BATON" ingest --json arr.json
+eq "a JSON array: two accepted, one rejected" "$(echo "$out" | jq -c '[.accepted,.rejected]')" "[2,1]"
+eq "the rejected element is named by its line" "$(echo "$out" | jq -c '.errors[0].line')" "3"
+printf '[{"ts":1,"source":"s","type":"t","ids":{"user_id":"x"}},\n{"ts":' >broken.json
+run "$BATON" ingest broken.json
+eq "a broken JSON document exits 1" "$rc" 1
+contains "with its line" "$err" "broken.json:2: invalid JSON"
+
+# CSV through a mapping
+if [ -f "$BATON_ROOT/examples/calls.csv" ]; then
+	run "$BATON" ingest --db csv.db --json --map "$BATON_ROOT/examples/calls.map.yaml" "$BATON_ROOT/examples/calls.csv"
+	acc=$(echo "$out" | jq '.accepted')
+	rej=$(echo "$out" | jq '.rejected')
+	eq "CSV ingest rejects exactly the bad row" "$rej" 1
+	eq "and stores the rest" "$([ "$acc" -ge 15 ] && echo yes)" yes
+	run "$BATON" dead-letters --db csv.db --json
+	eq "the bad CSV row is a dead letter in csv format" "$(echo "$out" | jq -r '.[0].format')" csv
+else
+	echo "skip - examples/calls.csv absent"
+fi
+
+for cmd in ingest profile erase dead-letters summary; do
+	run "$BATON" $cmd --help
+	eq "$cmd --help exits 0" "$rc" 0
+	contains "$cmd --help shows usage" "$out" "usage: baton $cmd"
+done
+run "$BATON" frobnicate
+eq "an unknown command exits 1" "$rc" 1
+run "$BATON" summary --json
+# a.ndjson 3 + good 1 + stdin 2 + array 2 events; each user a profile; line 4 filed twice + j2
+eq "summary counts" "$(echo "$out" | jq -c '[.events,.profiles,.dead_letters]')" "[8,7,3]"

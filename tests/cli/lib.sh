@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: Apache-2.0
+# Helpers for the CLI tests: each test script runs in a fresh temporary
+# directory with $BATON (the binary) and $BATON_ROOT (the repository) set by
+# tests/run.sh, and prints one "ok N - ..." or "not ok N - ..." line a check.
+set -u
+n=0
+export BATON_DB="$PWD/test.db"
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+
+# eq DESC GOT WANT
+eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		notok "$1"
+		printf '#   got:  %s\n#   want: %s\n' "$2" "$3"
+	fi
+}
+
+# contains DESC HAYSTACK NEEDLE
+contains() {
+	case "$2" in
+	*"$3"*) ok "$1" ;;
+	*) notok "$1"; printf '#   %s\n#   does not contain: %s\n' "$2" "$3" ;;
+	esac
+}
+
+# run CMD...: sets $out, $err and $rc
+run() {
+	"$@" >out.txt 2>err.txt
+	rc=$?
+	out=$(cat out.txt)
+	err=$(cat err.txt)
+}
+
+# The events of a small scenario, written by hand.
+ev() { # id ts source type ids-json [extra-json]
+	printf '{"id":"%s","ts":"%s","source":"%s","type":"%s","ids":%s%s}\n' "$1" "$2" "$3" "$4" "$5" "${6:+,$6}"
+}
