@@ -186,6 +186,12 @@ static int map_err(const struct bt_csv_map *m, struct bt_err *err, const struct 
 
 static int oom(struct bt_err *err) { return bt_err_set(err, BT_ENOMEM, "out of memory"); }
 
+/* The error of a failed read_record: BT_EIO or BT_ENOMEM. */
+static int stream_err(struct bt_err *err, int rc)
+{
+	return rc == BT_EIO ? bt_err_set(err, BT_EIO, "read error") : oom(err);
+}
+
 void bt_csv_map_free(struct bt_csv_map *m)
 {
 	if (!m)
@@ -913,7 +919,10 @@ static int parse_int64(const char *s, size_t n, int64_t *out)
 
 /* ---- the event ---------------------------------------------------------- */
 
-/* Write ,"name": (no comma before the first key). */
+/*
+ * Write ,"name": into the event, without the comma before the first key
+ * (the event starts as "{", since bt_csv_next resets the buffer).
+ */
 static int key(struct bt_buf *b, const char *name)
 {
 	int rc = b->len > 1 ? bt_buf_addc(b, ',') : 0;
@@ -1002,7 +1011,8 @@ static int write_ids(struct bt_csv_reader *r, struct bt_buf *b)
 	int rc = 0;
 	for (size_t i = 0; i < m->nuses && !rc; i++) {
 		const struct use *u = &m->uses[i];
-		size_t present = 0, earlier = 0;
+		size_t present = 0;
+		int earlier = 0;
 		if (u->kind != USE_ID)
 			continue;
 		for (size_t j = 0; j < i; j++)
@@ -1162,21 +1172,15 @@ int bt_csv_open(struct bt_csv_reader **out, FILE *f, const struct bt_csv_map *m,
 	r->m = m;
 	r->line = 1;
 	r->raw.max = BT_CSV_MAX_RECORD;
-	rc = fill(r);
-	if (rc == READ_ERROR) {
-		rc = bt_err_set(err, BT_EIO, "read error");
-		goto out;
-	}
-	if (r->in_len >= 3 && memcmp(r->in, bom, 3) == 0)
+	if (fill(r) == 1 && r->in_len >= 3 && memcmp(r->in, bom, 3) == 0)
 		r->in_pos = 3;
-	rc = read_record(r);
+	rc = read_record(r); /* a read error of fill() shows again here */
 	if (rc == 0)
 		rc = bt_err_set(err, BT_EINVAL, "the input is empty: a header row is required");
 	else if (rc < 0)
-		rc = bt_err_set(err, rc, rc == BT_EIO ? "read error" : "out of memory");
+		rc = stream_err(err, rc);
 	else
 		rc = take_header(r, err);
-out:
 	if (rc)
 		bt_csv_close(r);
 	else
@@ -1188,12 +1192,12 @@ int bt_csv_next(struct bt_csv_reader *r, struct bt_buf *event, long *line, struc
 {
 	bt_buf_reset(event);
 	if (r->failed)
-		return bt_err_set(err, r->failed, "%s", r->failed == BT_EIO ? "read error" : "out of memory");
+		return stream_err(err, r->failed);
 	int rc = read_record(r);
 	if (rc < 0) {
 		r->failed = rc;
 		bt_buf_reset(&r->raw);
-		return bt_err_set(err, rc, "%s", rc == BT_EIO ? "read error" : "out of memory");
+		return stream_err(err, rc);
 	}
 	if (rc == 0)
 		return 0;
