@@ -9,8 +9,8 @@
  * this module turns all of them into that one number and back.
  *
  * The calendar is the proleptic Gregorian calendar, computed here with the
- * days-from-civil arithmetic rather than libc (gmtime, mktime and strptime
- * depend on the process time zone and locale, and are banned).  Every
+ * days-from-civil arithmetic rather than libc, whose calendar functions
+ * depend on the process time zone and locale (and are banned in baton).  Every
  * parser accepts only results between 0001-01-01T00:00:00Z and
  * 9999-12-31T23:59:59.999Z (BT_TIME_MIN .. BT_TIME_MAX), so a formatted
  * time always has a four-digit year.

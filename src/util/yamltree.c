@@ -324,7 +324,7 @@ int bt_yaml_load_buf(const char *name, const char *data, size_t len, struct bt_y
 				  BT_YAML_MAX_BYTES);
 	if (!yaml_parser_initialize(&parser))
 		return bt_err_set(err, BT_ENOMEM, "%s: out of memory", name);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)(data ? data : ""), len);
 	while (!done && !rc) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
@@ -385,7 +385,7 @@ int bt_yaml_load_file(const char *path, struct bt_ynode **root, struct bt_err *e
 		rc = bt_err_set(err, BT_EIO, "%s: read error", path);
 		goto out;
 	}
-	rc = bt_yaml_load_buf(path, b.data ? b.data : "", b.len, root, err);
+	rc = bt_yaml_load_buf(path, b.data, b.len, root, err);
 out:
 	fclose(f);
 	bt_buf_release(&b);

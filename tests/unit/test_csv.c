@@ -253,14 +253,14 @@ static void test_conversions(void **state)
 	snprintf(want[7], 300, "9 %s,\"ids\":{\"email\":\"a@x.com\",\"phone\":\"3\"},"
 		 "\"repeat\":true,\"props\":{\"n\":-0.5e-3}}", ev);
 	const char *csv = "When,E1,E2,P,R,L,N\n"
-			   "2016-02-29T01:16:00Z,a@x.com,b@x.com,1,YES,\"a;b,b\",-4.5\n"
-			   "2016-02-29T01:16:00Z,,b@x.com,2,n,,1e3\n"
-			   "2016-02-29T01:16:00Z,a@x.com,,3,True,,007\n"
-			   "2016-02-29T01:16:00Z,a@x.com,,3,0,,12345678901234567\n"
-			   "2016-02-29T01:16:00Z,a@x.com,,3,Y,,123456789012345\n"
-			   "2016-02-29T01:16:00Z,a@x.com,,3,false,,1.\n"
-			   "2016-02-29T01:16:00Z,a@x.com,,3,maybe,,0\n"
-			   "2016-02-29T01:16:00Z,a@x.com,,3,1,,-0.5e-3\n";
+			  "2016-02-29T01:16:00Z,a@x.com,b@x.com,1,YES,\"a;b,b\",-4.5\n"
+			  "2016-02-29T01:16:00Z,,b@x.com,2,n,,1e3\n"
+			  "2016-02-29T01:16:00Z,a@x.com,,3,True,,007\n"
+			  "2016-02-29T01:16:00Z,a@x.com,,3,0,,12345678901234567\n"
+			  "2016-02-29T01:16:00Z,a@x.com,,3,Y,,123456789012345\n"
+			  "2016-02-29T01:16:00Z,a@x.com,,3,false,,1.\n"
+			  "2016-02-29T01:16:00Z,a@x.com,,3,maybe,,0\n"
+			  "2016-02-29T01:16:00Z,a@x.com,,3,1,,-0.5e-3\n";
 	expect(map, csv,
 	       (const char *[]){want[0], want[1], want[2], want[3], want[4], want[5], want[6],
 				want[7], NULL});

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * config.h - the configuration: teams, people, journeys with their owners
+ * and rules, touchpoints, identity rules.  One YAML file (commented example:
+ * examples/baton.yaml; reference: docs/config.md).  Rules are data: match
+ * rules are event-type globs, source names and props equalities, never code.
+ *
+ * A database remembers the configuration it was last given
+ * (bt_db_config_set), so every later command and the server see the same
+ * journeys, owners and touchpoints.
+ */
+#ifndef BATON_CONFIG_H
+#define BATON_CONFIG_H
+
+#include "baton/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bt_db;
+
+#define BT_DEFAULT_RECONTACT_MS (7LL * 24 * 3600 * 1000)
+#define BT_DEFAULT_ABANDON_MS (30LL * 24 * 3600 * 1000)
+#define BT_DEFAULT_HANDOFF_SLA_MS (24LL * 3600 * 1000)
+
+struct bt_strlist {
+	char **v;
+	size_t n;
+};
+
+struct bt_cfg_team {
+	char *id, *name;
+};
+
+struct bt_cfg_person {
+	char *id, *name, *team, *email;
+};
+
+/* A match rule: every condition given must hold; a journey matches an event
+ * when any of its rules does. */
+struct bt_cfg_rule {
+	struct bt_strlist types;   /* globs with '*': "dispute.*" */
+	struct bt_strlist sources; /* touchpoint ids */
+	struct bt_strlist prop_keys, prop_values; /* props.KEY equals VALUE (as text) */
+};
+
+struct bt_cfg_stage {
+	char *id;
+	struct bt_strlist types; /* event type globs that put an instance in this stage */
+	int64_t sla_ms;          /* 0: none */
+};
+
+struct bt_cfg_journey {
+	char *id, *name, *owner; /* owner: a person id */
+	struct bt_cfg_rule *rules;
+	size_t nrules;
+	struct bt_strlist opens_on; /* event type globs that start a new case */
+	struct bt_cfg_stage *stages;
+	size_t nstages;
+	int64_t recontact_ms, abandon_ms, handoff_sla_ms;
+	int sensitive;
+	long line; /* where it is defined */
+};
+
+struct bt_cfg_touchpoint {
+	char *id, *name, *channel, *team, *technology, *integration;
+	struct bt_strlist customer_data, interaction_data, shared_identifiers, restrictions;
+	int declared_level; /* 1 siloed, 2 shared, 3 integrated; 0 not declared */
+};
+
+struct bt_cfg_limit {
+	char *type;
+	uint32_t max;
+};
+
+struct bt_config {
+	struct bt_cfg_team *teams;
+	size_t nteams;
+	struct bt_cfg_person *people;
+	size_t npeople;
+	struct bt_cfg_journey *journeys;
+	size_t njourneys;
+	struct bt_cfg_touchpoint *touchpoints;
+	size_t ntouchpoints;
+	struct bt_strlist junk;      /* identity: extra junk values */
+	struct bt_cfg_limit *limits; /* identity: per-type limits (replace the defaults) */
+	size_t nlimits;
+	uint32_t max_profile_size;   /* 0: default 50 */
+	char *source;                /* the YAML text it was read from */
+	char *name;                  /* file name */
+};
+
+/* Called once per problem found: line (0 when not tied to one) and message. */
+typedef void (*bt_config_problem_fn)(void *ctx, long line, const char *msg);
+
+/*
+ * Read a configuration from YAML text.  Every problem is reported through
+ * problem(ctx, ...) (which may be NULL); the call fails with BT_EINVAL when
+ * there was any, and err holds the first.
+ */
+int bt_config_parse(const char *name, const char *text, size_t len, struct bt_config **out,
+		    bt_config_problem_fn problem, void *ctx, struct bt_err *err);
+int bt_config_load_file(const char *path, struct bt_config **out, bt_config_problem_fn problem,
+			void *ctx, struct bt_err *err);
+/* An empty configuration: no journeys, default rules. */
+int bt_config_empty(struct bt_config **out);
+void bt_config_free(struct bt_config *c);
+
+const struct bt_cfg_journey *bt_config_journey(const struct bt_config *c, const char *id);
+const struct bt_cfg_person *bt_config_person(const struct bt_config *c, const char *id);
+const struct bt_cfg_touchpoint *bt_config_touchpoint(const struct bt_config *c, const char *id);
+
+/* Remember cfg in the database (its YAML text); it then applies to every
+ * later command that opens the database. */
+int bt_db_config_set(struct bt_db *db, const struct bt_config *cfg, struct bt_err *err);
+/* The configuration the database remembers, or an empty one. */
+int bt_db_config_get(struct bt_db *db, struct bt_config **out, struct bt_err *err);
+
+#endif
