@@ -38,10 +38,12 @@ void bt__idrules_default(struct bt__idrules *r)
 
 void bt__idrules_prepare(struct bt__idrules *r)
 {
-	for (uint32_t i = 0; i < r->nlimits; i++)
-		snprintf(r->limit_reason[i], sizeof(r->limit_reason[i]),
-			 "the profile would hold more than %u %s identifier%s", r->limits[i].max,
-			 r->limits[i].type, r->limits[i].max == 1 ? "" : "s");
+	for (uint32_t i = 0; i < r->nlimits; i++) {
+		char out[sizeof(r->limit_reason[i])];
+		snprintf(out, sizeof(out), "the profile would hold more than %u %s identifier%s",
+			 r->limits[i].max, r->limits[i].type, r->limits[i].max == 1 ? "" : "s");
+		memcpy(r->limit_reason[i], out, sizeof(out));
+	}
 }
 
 void bt__idrules_release(struct bt__idrules *r)

@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * config.c - reading the configuration (include/baton/config.h) from YAML.
+ *
+ * The reader walks the YAML tree once and reports every problem it finds
+ * with the line it is on, instead of stopping at the first: `baton check` is
+ * meant to be run after an edit and should list everything to fix.  Unknown
+ * keys are problems (a typo must not silently disable a rule).
+ */
+#include "baton/baton.h"
+#include "baton/config.h"
+#include "db.h"
+#include "event.h"
+#include "util/alloc.h"
+#include "util/time.h"
+#include "util/yamltree.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct reader {
+	const char *name;
+	bt_config_problem_fn problem;
+	void *ctx;
+	struct bt_err *err;
+	int nproblems;
+	int nomem;
+};
+
+__attribute__((format(printf, 3, 4))) static void problem(struct reader *r, const struct bt_ynode *at,
+							 const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	long line = at ? at->line : 0;
+	if (r->nproblems++ == 0)
+		bt_err_set(r->err, BT_EINVAL, "%s:%ld: %s", r->name, line, msg);
+	if (r->problem)
+		r->problem(r->ctx, line, msg);
+}
+
+static char *dup_text(struct reader *r, const char *s)
+{
+	char *d = bt__strndup(s, strlen(s));
+	if (!d)
+		r->nomem = 1;
+	return d;
+}
+
+/* Check that map has only keys from allowed (NULL-terminated). */
+static void check_keys(struct reader *r, const struct bt_ynode *map, const char *what,
+		       const char *const *allowed)
+{
+	for (size_t i = 0; i < bt_ynode_count(map); i++) {
+		const struct bt_ynode *k = bt_ynode_key(map, i);
+		int ok = 0;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = strcmp(*a, k->text) == 0;
+		if (!ok) {
+			char list[300] = "";
+			size_t off = 0;
+			for (const char *const *a = allowed; *a && off < sizeof(list); a++)
+				off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+							a == allowed ? "" : ", ", *a);
+			problem(r, k, "unknown key '%s' in %s (expected one of: %s)", k->text, what, list);
+		}
+	}
+}
+
+/* A scalar string; NULL (with a problem) when the node is something else. */
+static char *scalar(struct reader *r, const struct bt_ynode *n, const char *what, int required,
+		    const struct bt_ynode *parent)
+{
+	if (!n || bt_ynode_is_null(n)) {
+		if (required)
+			problem(r, n ? n : parent, "%s is required", what);
+		return NULL;
+	}
+	if (n->kind != BT_YSCALAR) {
+		problem(r, n, "%s must be a text value, not %s", what, bt_ynode_kind_name(n));
+		return NULL;
+	}
+	if (n->len == 0 || n->len > BT_EVENT_MAX_STR) {
+		problem(r, n, "%s must be 1 to %d characters", what, BT_EVENT_MAX_STR);
+		return NULL;
+	}
+	return dup_text(r, n->text);
+}
+
+/* A list of strings: a sequence of scalars, or one scalar. */
+static void strlist(struct reader *r, const struct bt_ynode *n, const char *what,
+		    struct bt_strlist *out)
+{
+	out->v = NULL;
+	out->n = 0;
+	if (!n || bt_ynode_is_null(n))
+		return;
+	size_t count = n->kind == BT_YSEQ ? n->n : 1;
+	if (n->kind == BT_YMAP) {
+		problem(r, n, "%s must be a list of text values, not a mapping", what);
+		return;
+	}
+	out->v = bt__calloc(count, sizeof(char *));
+	if (!out->v) {
+		r->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const struct bt_ynode *item = n->kind == BT_YSEQ ? n->kids[i] : n;
+		char *s = scalar(r, item, what, 1, n);
+		if (s)
+			out->v[out->n++] = s;
+	}
+}
+
+static int64_t duration(struct reader *r, const struct bt_ynode *n, const char *what, int64_t dflt)
+{
+	int64_t ms;
+	if (!n || bt_ynode_is_null(n))
+		return dflt;
+	if (n->kind != BT_YSCALAR || bt_time_parse_duration(n->text, n->len, &ms) || ms <= 0) {
+		problem(r, n, "%s must be a duration like 24h, 7d or 90m", what);
+		return dflt;
+	}
+	return ms;
+}
+
+static int is_id(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_' || *s == '.'))
+			return 0;
+	return 1;
+}
+
+/* Read an `id` and check it is unique among the first `count` ids of the
+ * same kind (passed as a stride over the array). */
+static char *read_id(struct reader *r, const struct bt_ynode *item, const char *what,
+		     const void *arr, size_t stride, size_t count)
+{
+	char *id = scalar(r, bt_ynode_get(item, "id"), "id", 1, item);
+	if (!id)
+		return NULL;
+	if (!is_id(id))
+		problem(r, bt_ynode_get(item, "id"), "%s id '%s' may only hold letters, digits, '-', '_' and '.'", what, id);
+	for (size_t i = 0; i < count; i++) {
+		char *const *other = (char *const *)((const char *)arr + i * stride);
+		if (*other && strcmp(*other, id) == 0)
+			problem(r, bt_ynode_get(item, "id"), "duplicate %s id '%s'", what, id);
+	}
+	return id;
+}
+
+/* The items of a top-level list; NULL and 0 when absent. */
+static size_t section(struct reader *r, const struct bt_ynode *root, const char *key,
+		      const struct bt_ynode **seq)
+{
+	const struct bt_ynode *n = bt_ynode_get(root, key);
+	*seq = NULL;
+	if (!n || bt_ynode_is_null(n))
+		return 0;
+	if (n->kind != BT_YSEQ) {
+		problem(r, n, "'%s' must be a list", key);
+		return 0;
+	}
+	*seq = n;
+	return n->n;
+}
+
+static void read_teams(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const keys[] = {"id", "name", NULL};
+	const struct bt_ynode *seq;
+	size_t n = section(r, root, "teams", &seq);
+	if (!n || !(c->teams = bt__calloc(n, sizeof(*c->teams))))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct bt_ynode *t = seq->kids[i];
+		if (t->kind != BT_YMAP) {
+			problem(r, t, "a team must be a mapping with an id");
+			continue;
+		}
+		check_keys(r, t, "a team", keys);
+		struct bt_cfg_team *team = &c->teams[c->nteams];
+		team->id = read_id(r, t, "team", c->teams, sizeof(*team), c->nteams);
+		team->name = scalar(r, bt_ynode_get(t, "name"), "name", 0, t);
+		if (team->id)
+			c->nteams++;
+	}
+}
+
+static int has_team(const struct bt_config *c, const char *id)
+{
+	for (size_t i = 0; i < c->nteams; i++)
+		if (strcmp(c->teams[i].id, id) == 0)
+			return 1;
+	return 0;
+}
+
+static void read_people(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const keys[] = {"id", "name", "team", "email", NULL};
+	const struct bt_ynode *seq;
+	size_t n = section(r, root, "people", &seq);
+	if (!n || !(c->people = bt__calloc(n, sizeof(*c->people))))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct bt_ynode *t = seq->kids[i];
+		if (t->kind != BT_YMAP) {
+			problem(r, t, "a person must be a mapping with an id");
+			continue;
+		}
+		check_keys(r, t, "a person", keys);
+		struct bt_cfg_person *p = &c->people[c->npeople];
+		p->id = read_id(r, t, "person", c->people, sizeof(*p), c->npeople);
+		p->name = scalar(r, bt_ynode_get(t, "name"), "name", 0, t);
+		p->team = scalar(r, bt_ynode_get(t, "team"), "team", 0, t);
+		p->email = scalar(r, bt_ynode_get(t, "email"), "email", 0, t);
+		if (p->team && !has_team(c, p->team))
+			problem(r, bt_ynode_get(t, "team"), "person '%s': unknown team '%s'",
+				p->id ? p->id : "?", p->team);
+		if (p->id)
+			c->npeople++;
+	}
+}
+
+static void read_rules(struct reader *r, const struct bt_ynode *n, struct bt_cfg_journey *j)
+{
+	static const char *const keys[] = {"types", "sources", "props", NULL};
+	if (!n || bt_ynode_is_null(n))
+		return;
+	if (n->kind != BT_YSEQ) {
+		problem(r, n, "journey '%s': 'match' must be a list of rules", j->id);
+		return;
+	}
+	if (!(j->rules = bt__calloc(n->n ? n->n : 1, sizeof(*j->rules)))) {
+		r->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const struct bt_ynode *m = n->kids[i];
+		struct bt_cfg_rule *rule = &j->rules[j->nrules++];
+		if (m->kind != BT_YMAP) {
+			problem(r, m, "journey '%s': a match rule must be a mapping of types, sources, props", j->id);
+			continue;
+		}
+		check_keys(r, m, "a match rule", keys);
+		strlist(r, bt_ynode_get(m, "types"), "match types", &rule->types);
+		strlist(r, bt_ynode_get(m, "sources"), "match sources", &rule->sources);
+		const struct bt_ynode *props = bt_ynode_get(m, "props");
+		if (props && props->kind != BT_YMAP)
+			problem(r, props, "match props must be a mapping of key to value");
+		else if (props && props->n) {
+			rule->prop_keys.v = bt__calloc(props->n, sizeof(char *));
+			rule->prop_values.v = bt__calloc(props->n, sizeof(char *));
+			if (!rule->prop_keys.v || !rule->prop_values.v) {
+				r->nomem = 1;
+				continue;
+			}
+			for (size_t k = 0; k < props->n; k++) {
+				char *v = scalar(r, props->kids[k], "a props value", 1, props);
+				if (!v)
+					continue;
+				rule->prop_keys.v[rule->prop_keys.n++] = dup_text(r, props->keys[k]->text);
+				rule->prop_values.v[rule->prop_values.n++] = v;
+			}
+		}
+		if (!rule->types.n && !rule->sources.n && !rule->prop_keys.n)
+			problem(r, m, "journey '%s': a match rule needs types, sources or props", j->id);
+	}
+}
+
+static void read_stages(struct reader *r, const struct bt_ynode *n, struct bt_cfg_journey *j)
+{
+	static const char *const keys[] = {"id", "types", "sla", NULL};
+	if (!n || bt_ynode_is_null(n))
+		return;
+	if (n->kind != BT_YSEQ) {
+		problem(r, n, "journey '%s': 'stages' must be a list", j->id);
+		return;
+	}
+	if (!(j->stages = bt__calloc(n->n ? n->n : 1, sizeof(*j->stages)))) {
+		r->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const struct bt_ynode *s = n->kids[i];
+		if (s->kind != BT_YMAP) {
+			problem(r, s, "journey '%s': a stage must be a mapping with an id", j->id);
+			continue;
+		}
+		check_keys(r, s, "a stage", keys);
+		struct bt_cfg_stage *st = &j->stages[j->nstages];
+		st->id = read_id(r, s, "stage", j->stages, sizeof(*st), j->nstages);
+		strlist(r, bt_ynode_get(s, "types"), "stage types", &st->types);
+		st->sla_ms = duration(r, bt_ynode_get(s, "sla"), "stage sla", 0);
+		if (st->id)
+			j->nstages++;
+	}
+}
+
+static void read_journeys(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const keys[] = {"id", "name", "owner", "match", "opens_on", "stages",
+					   "recontact_window", "abandon_after", "handoff_sla",
+					   "sensitive", NULL};
+	const struct bt_ynode *seq;
+	size_t n = section(r, root, "journeys", &seq);
+	if (!n || !(c->journeys = bt__calloc(n, sizeof(*c->journeys))))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct bt_ynode *t = seq->kids[i];
+		if (t->kind != BT_YMAP) {
+			problem(r, t, "a journey must be a mapping with an id");
+			continue;
+		}
+		check_keys(r, t, "a journey", keys);
+		struct bt_cfg_journey *j = &c->journeys[c->njourneys];
+		j->line = t->line;
+		j->id = read_id(r, t, "journey", c->journeys, sizeof(*j), c->njourneys);
+		if (!j->id)
+			continue;
+		j->name = scalar(r, bt_ynode_get(t, "name"), "name", 0, t);
+		j->owner = scalar(r, bt_ynode_get(t, "owner"), "journey owner", 0, t);
+		if (!j->owner)
+			problem(r, t, "journey '%s' needs an owner: the person accountable for it", j->id);
+		else if (!bt_config_person(c, j->owner))
+			problem(r, bt_ynode_get(t, "owner"),
+				"journey '%s': owner '%s' is not one of the people", j->id, j->owner);
+		read_rules(r, bt_ynode_get(t, "match"), j);
+		strlist(r, bt_ynode_get(t, "opens_on"), "opens_on", &j->opens_on);
+		read_stages(r, bt_ynode_get(t, "stages"), j);
+		j->recontact_ms = duration(r, bt_ynode_get(t, "recontact_window"), "recontact_window",
+					   BT_DEFAULT_RECONTACT_MS);
+		j->abandon_ms = duration(r, bt_ynode_get(t, "abandon_after"), "abandon_after",
+					 BT_DEFAULT_ABANDON_MS);
+		j->handoff_sla_ms = duration(r, bt_ynode_get(t, "handoff_sla"), "handoff_sla",
+					     BT_DEFAULT_HANDOFF_SLA_MS);
+		const struct bt_ynode *s = bt_ynode_get(t, "sensitive");
+		if (s && !bt_ynode_is_null(s) && bt_ynode_bool(s, &j->sensitive))
+			problem(r, s, "journey '%s': sensitive must be true or false", j->id);
+		c->njourneys++;
+	}
+}
+
+static void read_touchpoints(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const keys[] = {"id", "name", "channel", "team", "technology",
+					   "integration", "customer_data", "interaction_data",
+					   "shared_identifiers", "restrictions", "declared_level",
+					   NULL};
+	const struct bt_ynode *seq;
+	size_t n = section(r, root, "touchpoints", &seq);
+	if (!n || !(c->touchpoints = bt__calloc(n, sizeof(*c->touchpoints))))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct bt_ynode *t = seq->kids[i];
+		if (t->kind != BT_YMAP) {
+			problem(r, t, "a touchpoint must be a mapping with an id");
+			continue;
+		}
+		check_keys(r, t, "a touchpoint", keys);
+		struct bt_cfg_touchpoint *tp = &c->touchpoints[c->ntouchpoints];
+		tp->id = read_id(r, t, "touchpoint", c->touchpoints, sizeof(*tp), c->ntouchpoints);
+		if (!tp->id)
+			continue;
+		tp->name = scalar(r, bt_ynode_get(t, "name"), "name", 0, t);
+		tp->channel = scalar(r, bt_ynode_get(t, "channel"), "channel", 0, t);
+		if (tp->channel) {
+			int ok = 0;
+			for (int k = 1; k < BT_CH__COUNT && !ok; k++)
+				ok = strcmp(bt_channel_names[k], tp->channel) == 0;
+			if (!ok)
+				problem(r, bt_ynode_get(t, "channel"),
+					"touchpoint '%s': channel '%s' is not one of: web app chat voice "
+					"email sms store social other",
+					tp->id, tp->channel);
+		}
+		tp->team = scalar(r, bt_ynode_get(t, "team"), "team", 0, t);
+		if (tp->team && !has_team(c, tp->team))
+			problem(r, bt_ynode_get(t, "team"), "touchpoint '%s': unknown team '%s'", tp->id,
+				tp->team);
+		tp->technology = scalar(r, bt_ynode_get(t, "technology"), "technology", 0, t);
+		tp->integration = scalar(r, bt_ynode_get(t, "integration"), "integration", 0, t);
+		strlist(r, bt_ynode_get(t, "customer_data"), "customer_data", &tp->customer_data);
+		strlist(r, bt_ynode_get(t, "interaction_data"), "interaction_data", &tp->interaction_data);
+		strlist(r, bt_ynode_get(t, "shared_identifiers"), "shared_identifiers",
+			&tp->shared_identifiers);
+		strlist(r, bt_ynode_get(t, "restrictions"), "restrictions", &tp->restrictions);
+		const struct bt_ynode *lv = bt_ynode_get(t, "declared_level");
+		if (lv && !bt_ynode_is_null(lv)) {
+			if (lv->kind != BT_YSCALAR || lv->len != 1 || lv->text[0] < '1' || lv->text[0] > '3')
+				problem(r, lv, "touchpoint '%s': declared_level must be 1, 2 or 3", tp->id);
+			else
+				tp->declared_level = lv->text[0] - '0';
+		}
+		c->ntouchpoints++;
+	}
+}
+
+static void read_identity(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const keys[] = {"junk_values", "limits", "max_profile_size", NULL};
+	const struct bt_ynode *id = bt_ynode_get(root, "identity");
+	if (!id || bt_ynode_is_null(id))
+		return;
+	if (id->kind != BT_YMAP) {
+		problem(r, id, "'identity' must be a mapping");
+		return;
+	}
+	check_keys(r, id, "identity", keys);
+	strlist(r, bt_ynode_get(id, "junk_values"), "junk_values", &c->junk);
+	const struct bt_ynode *lim = bt_ynode_get(id, "limits");
+	if (lim && lim->kind != BT_YMAP)
+		problem(r, lim, "identity limits must be a mapping of identifier type to a number");
+	else if (lim && lim->n) {
+		if (lim->n > 8)
+			problem(r, lim, "at most 8 identifier types can have limits");
+		else if (!(c->limits = bt__calloc(lim->n, sizeof(*c->limits))))
+			r->nomem = 1;
+		for (size_t i = 0; c->limits && i < lim->n; i++) {
+			char *end;
+			const struct bt_ynode *v = lim->kids[i];
+			long x = v->kind == BT_YSCALAR ? strtol(v->text, &end, 10) : -1;
+			if (v->kind != BT_YSCALAR || *end || x < 1 || x > 255) {
+				problem(r, v, "limit of '%s' must be a number from 1 to 255", lim->keys[i]->text);
+				continue;
+			}
+			c->limits[c->nlimits].type = dup_text(r, lim->keys[i]->text);
+			c->limits[c->nlimits++].max = (uint32_t)x;
+		}
+	}
+	const struct bt_ynode *mx = bt_ynode_get(id, "max_profile_size");
+	if (mx && !bt_ynode_is_null(mx)) {
+		char *end;
+		long x = mx->kind == BT_YSCALAR ? strtol(mx->text, &end, 10) : -1;
+		if (mx->kind != BT_YSCALAR || *end || x < 1 || x > 100000)
+			problem(r, mx, "max_profile_size must be a number from 1 to 100000");
+		else
+			c->max_profile_size = (uint32_t)x;
+	}
+}
+
+int bt_config_empty(struct bt_config **out)
+{
+	*out = bt__calloc(1, sizeof(**out));
+	return *out ? 0 : BT_ENOMEM;
+}
+
+int bt_config_parse(const char *name, const char *text, size_t len, struct bt_config **out,
+		    bt_config_problem_fn problem_fn, void *ctx, struct bt_err *err)
+{
+	static const char *const keys[] = {"teams", "people", "journeys", "touchpoints", "identity",
+					   NULL};
+	struct reader r = {name, problem_fn, ctx, err, 0, 0};
+	struct bt_ynode *root = NULL;
+	struct bt_config *c = NULL;
+	int rc;
+	*out = NULL;
+	if ((rc = bt_yaml_load_buf(name, text, len, &root, err))) {
+		if (problem_fn)
+			problem_fn(ctx, 0, err->msg);
+		return rc;
+	}
+	if ((rc = bt_config_empty(&c)))
+		goto out;
+	if (root->kind != BT_YMAP && !(root->kind == BT_YSCALAR && root->len == 0)) {
+		problem(&r, root, "the configuration must be a mapping of teams, people, journeys, "
+				  "touchpoints and identity");
+	} else {
+		check_keys(&r, root, "the configuration", keys);
+		read_teams(&r, root, c);
+		read_people(&r, root, c);
+		read_journeys(&r, root, c);
+		read_touchpoints(&r, root, c);
+		read_identity(&r, root, c);
+	}
+	c->source = bt__strndup(text, len);
+	c->name = bt__strndup(name, strlen(name));
+	if (r.nomem || !c->source || !c->name)
+		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	else if (r.nproblems)
+		rc = BT_EINVAL;
+out:
+	bt_yaml_free(root);
+	if (rc)
+		bt_config_free(c);
+	else
+		*out = c;
+	return rc;
+}
+
+int bt_config_load_file(const char *path, struct bt_config **out, bt_config_problem_fn problem_fn,
+			void *ctx, struct bt_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char buf[65536];
+	struct bt_buf text = BT_BUF_INIT;
+	size_t got;
+	int rc = 0;
+	*out = NULL;
+	if (!f)
+		return bt_err_set(err, BT_ENOTFOUND, "cannot read '%s'", path);
+	text.max = BT_YAML_MAX_BYTES + 1;
+	while (!rc && (got = fread(buf, 1, sizeof(buf), f)) > 0)
+		rc = bt_buf_add(&text, buf, got);
+	fclose(f);
+	if (rc == BT_ELIMIT)
+		rc = bt_err_set(err, rc, "'%s' is larger than %zu bytes", path, BT_YAML_MAX_BYTES);
+	if (!rc)
+		rc = bt_config_parse(path, text.data ? text.data : "", text.len, out, problem_fn, ctx, err);
+	bt_buf_release(&text);
+	return rc;
+}
+
+static void free_list(struct bt_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		bt__free(l->v[i]);
+	bt__free(l->v);
+}
+
+void bt_config_free(struct bt_config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nteams; i++) {
+		bt__free(c->teams[i].id);
+		bt__free(c->teams[i].name);
+	}
+	bt__free(c->teams);
+	for (size_t i = 0; i < c->npeople; i++) {
+		struct bt_cfg_person *p = &c->people[i];
+		bt__free(p->id), bt__free(p->name), bt__free(p->team), bt__free(p->email);
+	}
+	bt__free(c->people);
+	for (size_t i = 0; i < c->njourneys; i++) {
+		struct bt_cfg_journey *j = &c->journeys[i];
+		bt__free(j->id), bt__free(j->name), bt__free(j->owner);
+		for (size_t k = 0; k < j->nrules; k++) {
+			free_list(&j->rules[k].types);
+			free_list(&j->rules[k].sources);
+			free_list(&j->rules[k].prop_keys);
+			free_list(&j->rules[k].prop_values);
+		}
+		bt__free(j->rules);
+		free_list(&j->opens_on);
+		for (size_t k = 0; k < j->nstages; k++) {
+			bt__free(j->stages[k].id);
+			free_list(&j->stages[k].types);
+		}
+		bt__free(j->stages);
+	}
+	bt__free(c->journeys);
+	for (size_t i = 0; i < c->ntouchpoints; i++) {
+		struct bt_cfg_touchpoint *t = &c->touchpoints[i];
+		bt__free(t->id), bt__free(t->name), bt__free(t->channel), bt__free(t->team);
+		bt__free(t->technology), bt__free(t->integration);
+		free_list(&t->customer_data), free_list(&t->interaction_data);
+		free_list(&t->shared_identifiers), free_list(&t->restrictions);
+	}
+	bt__free(c->touchpoints);
+	free_list(&c->junk);
+	for (size_t i = 0; i < c->nlimits; i++)
+		bt__free(c->limits[i].type);
+	bt__free(c->limits);
+	bt__free(c->source);
+	bt__free(c->name);
+	bt__free(c);
+}
+
+const struct bt_cfg_journey *bt_config_journey(const struct bt_config *c, const char *id)
+{
+	for (size_t i = 0; c && i < c->njourneys; i++)
+		if (strcmp(c->journeys[i].id, id) == 0)
+			return &c->journeys[i];
+	return NULL;
+}
+
+const struct bt_cfg_person *bt_config_person(const struct bt_config *c, const char *id)
+{
+	for (size_t i = 0; c && i < c->npeople; i++)
+		if (strcmp(c->people[i].id, id) == 0)
+			return &c->people[i];
+	return NULL;
+}
+
+const struct bt_cfg_touchpoint *bt_config_touchpoint(const struct bt_config *c, const char *id)
+{
+	for (size_t i = 0; c && i < c->ntouchpoints; i++)
+		if (strcmp(c->touchpoints[i].id, id) == 0)
+			return &c->touchpoints[i];
+	return NULL;
+}
+
+int bt_db_config_set(struct bt_db *db, const struct bt_config *cfg, struct bt_err *err)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	int changed, rc = ops->begin(db->store, &changed, err);
+	if (rc)
+		return rc;
+	const char *src = cfg->source ? cfg->source : "";
+	const char *name = cfg->name ? cfg->name : "";
+	if (!(rc = ops->meta_set(db->store, "config", src, strlen(src), err)) &&
+	    !(rc = ops->meta_set(db->store, "config_name", name, strlen(name), err)))
+		rc = ops->commit(db->store, err);
+	if (rc)
+		ops->rollback(db->store);
+	db->loaded = 0; /* identity rules may have changed */
+	return rc;
+}
+
+int bt_db_config_get(struct bt_db *db, struct bt_config **out, struct bt_err *err)
+{
+	char *text = NULL, *name = NULL;
+	size_t n = 0;
+	int rc = db->store->ops->meta_get(db->store, "config", &text, &n, err);
+	if (rc == BT_ENOTFOUND)
+		return bt_config_empty(out);
+	if (rc)
+		return rc;
+	rc = db->store->ops->meta_get(db->store, "config_name", &name, NULL, err);
+	if (rc == 0 || rc == BT_ENOTFOUND)
+		rc = bt_config_parse(name ? name : "stored config", text, n, out, NULL, NULL, err);
+	bt__free(text);
+	bt__free(name);
+	return rc;
+}
