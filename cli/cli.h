@@ -14,6 +14,8 @@
 
 #include "baton/baton.h"
 #include "baton/buf.h"
+#include "baton/config.h"
+#include "baton/engine.h"
 
 #include <stdio.h>
 
@@ -38,7 +40,20 @@ struct bt_db *cli_open(const char *path, unsigned flags);
 /* Write b to stdout followed by a newline. */
 void cli_print_buf(const struct bt_buf *b);
 
+/* Load --config FILE (and have db remember it), or the db's, or none. */
+int cli_config(struct bt_db *db, const char *path, struct bt_config **out);
+/* Load and check a config file, printing every problem. */
+int cli_config_file(const char *path, struct bt_config **out);
+/* Parse a time option (RFC 3339 or a date). */
+int cli_time(const char *opt, const char *s, int64_t *ms);
+
 int cmd_ingest(int argc, char **argv);
+int cmd_kpis(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_journeys(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_erase(int argc, char **argv);
 int cmd_dead_letters(int argc, char **argv);

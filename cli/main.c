@@ -12,6 +12,12 @@ static const struct cli_command commands[] = {
 	{"erase", cmd_erase, "erase a person: identifiers, events, traces"},
 	{"dead-letters", cmd_dead_letters, "list, export, retry or delete rejected records"},
 	{"summary", cmd_summary, "count events, profiles, merges, conflicts, dead letters"},
+	{"kpis", cmd_kpis, "journey KPIs end to end, and local versus journey per team"},
+	{"journeys", cmd_journeys, "journey definitions, owners, and unowned journeys in the data"},
+
+
+	{"check", cmd_check, "validate a configuration file"},
+	{"config", cmd_config, "load a configuration into the database, or show it"},
 };
 
 static int usage(FILE *to)

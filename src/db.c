@@ -2,7 +2,9 @@
 /* db.c - opening and closing a baton database; the summary counts. */
 #include "db.h"
 
+#include "engine.h"
 #include "util/alloc.h"
+#include "util/time.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,7 @@ void bt_db_close(struct bt_db *db)
 		db->store->ops->close(db->store);
 	bt__identity_release(&db->id);
 	bt_u64map_release(&db->eids);
+	bt_config_free(db->cfg);
 	bt__free(db);
 }
 
@@ -43,7 +46,14 @@ int bt__db_load(struct bt_db *db, struct bt_err *err)
 	bt__identity_init(&db->id);
 	bt_u64map_init(&db->eids);
 	db->loaded = 0;
-	int rc = db->store->ops->load(db->store, &db->id, &db->eids, &db->next_seq, err);
+	/* identity rules come from the stored configuration */
+	bt_config_free(db->cfg);
+	db->cfg = NULL;
+	int rc = bt_db_config_get(db, &db->cfg, err);
+	if (rc)
+		return rc;
+	bt__identity_apply_config(&db->id, db->cfg);
+	rc = db->store->ops->load(db->store, &db->id, &db->eids, &db->next_seq, err);
 	if (rc == 0)
 		db->loaded = 1;
 	return rc;
@@ -100,3 +110,7 @@ int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err)
 }
 
 void bt_free(void *p) { bt__free(p); }
+
+int bt_time_parse(const char *s, size_t n, int64_t *ms) { return bt_time_parse_rfc3339(s, n, ms); }
+
+int bt_time_print(int64_t ms, char out[32]) { return bt_time_format(ms, out); }

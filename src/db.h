@@ -10,6 +10,7 @@
 #define BT_DB_H
 
 #include "baton/baton.h"
+#include "baton/config.h"
 #include "identity.h"
 #include "store/store.h"
 #include "util/map.h"
@@ -21,6 +22,7 @@ struct bt_db {
 	int64_t next_seq;
 	int loaded;
 	int readonly;
+	struct bt_config *cfg; /* the configuration stored in the database */
 };
 
 /* Load (or reload) identity and event ids from the store. */

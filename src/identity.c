@@ -48,9 +48,10 @@ void bt__idrules_prepare(struct bt__idrules *r)
 
 void bt__idrules_release(struct bt__idrules *r)
 {
-	for (uint32_t i = 0; i < r->njunk; i++)
+	for (uint32_t i = 0; !r->junk_borrowed && i < r->njunk; i++)
 		bt__free(r->junk[i]);
-	bt__free(r->junk);
+	if (!r->junk_borrowed)
+		bt__free(r->junk);
 	r->junk = NULL;
 	r->njunk = 0;
 }

@@ -38,6 +38,7 @@ struct bt__idrules {
 	} limits[BT_ID_MAX_LIMITS];
 	uint32_t njunk; /* extra junk values (compared case-insensitively) */
 	char **junk;
+	int junk_borrowed; /* junk belongs to a configuration: do not free */
 	/* the conflict reason of each limit, made by bt__idrules_prepare() */
 	char limit_reason[BT_ID_MAX_LIMITS][96];
 };

@@ -20,6 +20,7 @@
 #include "baton/baton.h"
 #include "csv.h"
 #include "db.h"
+#include "engine.h"
 #include "event.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -34,7 +35,8 @@
 #define CHUNK (1024 * 1024)
 
 struct bt_ingest {
-	struct bt_db *db;
+	struct bt_db *db;       /* durable mode */
+	struct bt_engine *eng;  /* memory mode: events go to an engine, nothing is stored */
 	char *origin;
 	struct bt_json_doc doc;
 	struct bt__event ev;
@@ -63,6 +65,24 @@ int bt_ingest_begin(struct bt_db *db, const char *origin, struct bt_ingest **out
 	return 0;
 }
 
+/* Memory mode (`baton kpis --input`): the same validation, duplicate
+ * check and identity resolution, with accepted events handed to an engine
+ * and rejected ones only reported. */
+int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err)
+{
+	struct bt_ingest *in = bt__calloc(1, sizeof(*in));
+	*out = NULL;
+	if (!in || !(in->origin = bt__strndup("input", 5))) {
+		bt__free(in);
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	in->eng = e;
+	in->no_dead_letters = 1;
+	bt_json_doc_init(&in->doc);
+	*out = in;
+	return 0;
+}
+
 static void batch_reset(struct bt__batch *b)
 {
 	b->nevents = b->ndead = 0;
@@ -84,7 +104,7 @@ static int ensure_txn(struct bt_ingest *in, struct bt_err *err)
 {
 	struct bt_db *db = in->db;
 	int changed = 0, rc;
-	if (in->in_txn)
+	if (in->in_txn || !db)
 		return 0;
 	if ((rc = db->store->ops->begin(db->store, &changed, err)))
 		return rc;
@@ -98,10 +118,10 @@ static int ensure_txn(struct bt_ingest *in, struct bt_err *err)
 int bt_ingest_flush(struct bt_ingest *in, struct bt_err *err)
 {
 	struct bt_db *db = in->db;
-	const struct bt__store_ops *ops = db->store->ops;
 	int rc = 0;
-	if (!in->in_txn)
+	if (!in->in_txn || !db)
 		return 0;
+	const struct bt__store_ops *ops = db->store->ops;
 	rc = ops->write_batch(db->store, &in->batch, &db->id, err);
 	if (!rc)
 		rc = ops->commit(db->store, err);
@@ -191,6 +211,14 @@ static int is_duplicate(struct bt_ingest *in, const struct bt__str *eid, uint64_
 	struct bt_db *db = in->db;
 	uint32_t v;
 	*dup = 0;
+	if (in->eng) {
+		int added;
+		int64_t k = bt_strmap_intern(&in->eng->eids, eid->s, eid->n, &added);
+		if (k < 0)
+			return bt_err_set(err, (int)k, "out of memory");
+		*dup = !added;
+		return 0;
+	}
 	if (!bt_u64map_get(&db->eids, h, &v))
 		return 0;
 	if (v) {
@@ -245,6 +273,8 @@ static int ingest_node(struct bt_ingest *in, uint32_t root, const char *raw, siz
 		       long line, struct bt_err *err)
 {
 	struct bt_db *db = in->db;
+	struct bt__identity *id = db ? &db->id : in->eng->id;
+	int64_t seq = db ? db->next_seq : in->eng->next_seq + 1;
 	struct bt__event *ev = &in->ev;
 	struct bt__resolution res;
 	uint64_t h = 0;
@@ -263,7 +293,7 @@ static int ingest_node(struct bt_ingest *in, uint32_t root, const char *raw, siz
 			return BT_INGEST_DUPLICATE;
 		}
 	}
-	rc = bt__identity_resolve(&db->id, ev, db->next_seq, &res, err);
+	rc = bt__identity_resolve(id, ev, seq, &res, err);
 	if (rc == BT_EINVAL)
 		return reject(in, raw, len, line, "json", err);
 	if (rc == 1) {
@@ -271,8 +301,16 @@ static int ingest_node(struct bt_ingest *in, uint32_t root, const char *raw, siz
 		return BT_INGEST_SUPPRESSED;
 	}
 	if (rc < 0) {
-		db->loaded = 0; /* identity may be half-updated */
+		if (db)
+			db->loaded = 0; /* identity may be half-updated */
 		return bt_err_set(err, rc, "identity resolution failed: %s", bt_strerror(rc));
+	}
+	if (in->eng) {
+		if ((rc = bt__engine_add(in->eng, &in->doc, ev, (uint32_t)seq, res.anchor)))
+			return bt_err_set(err, rc, "out of memory");
+		in->eng->next_seq++;
+		in->st.accepted++;
+		return BT_INGEST_ACCEPTED;
 	}
 	if (res.nsuppressed) {
 		/* an erased identifier must not come back through the raw text */
@@ -578,7 +616,7 @@ int bt_ingest_end(struct bt_ingest *in, struct bt_ingest_stats *st, struct bt_er
 	int rc = bt_ingest_flush(in, err);
 	if (st)
 		*st = in->st;
-	if (rc)
+	if (rc && in->db)
 		in->db->store->ops->rollback(in->db->store);
 	ingest_free(in);
 	return rc;
@@ -588,7 +626,7 @@ void bt_ingest_abort(struct bt_ingest *in)
 {
 	if (!in)
 		return;
-	if (in->in_txn) {
+	if (in->in_txn && in->db) {
 		in->db->store->ops->rollback(in->db->store);
 		in->db->loaded = 0;
 		in->db->id.log = NULL;

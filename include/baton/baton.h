@@ -149,4 +149,10 @@ int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err);
 /* Free memory returned by the library. */
 void bt_free(void *p);
 
+
+
+/* Parse an RFC 3339 date-time into ms since the epoch: 0 or BT_EINVAL. */
+int bt_time_parse(const char *s, size_t n, int64_t *ms);
+/* Format ms since the epoch as RFC 3339 UTC into out (32 bytes). */
+int bt_time_print(int64_t ms, char out[32]);
 #endif

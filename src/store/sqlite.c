@@ -210,6 +210,34 @@ static int sq_begin(struct bt__store *base, int *changed, struct bt_err *err)
 	return 0;
 }
 
+static int each_raw(struct sqlite_store *s, sqlite3_stmt *q, bt__raw_cb cb, void *ctx,
+		    struct bt_err *err);
+
+static int sq_read_begin(struct bt__store *base, int *changed, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int rc = exec(s, "BEGIN", err);
+	if (rc)
+		return rc;
+	s->in_txn = 1;
+	int64_t v = pragma_int(s, "PRAGMA data_version");
+	if (changed)
+		*changed = v != s->data_version;
+	return 0;
+}
+
+static int sq_each_event(struct bt__store *base, bt__raw_cb cb, void *ctx, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT seq, ident, raw FROM events ORDER BY seq", -1, &q,
+			       NULL) != SQLITE_OK)
+		return fail(s, err, "reading events");
+	int rc = each_raw(s, q, cb, ctx, err);
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static int sq_commit(struct bt__store *base, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
@@ -780,6 +808,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
 	.begin = sq_begin,
+	.read_begin = sq_read_begin,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.load = sq_load,
@@ -792,6 +821,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.profile_conflicts = sq_profile_conflicts,
 	.profile_events = sq_profile_events,
 	.counts = sq_counts,
+	.each_event = sq_each_event,
 	.dead_letters = sq_dead_letters,
 	.dead_letter_delete = sq_dead_letter_delete,
 	.conflict_events = sq_conflict_events,

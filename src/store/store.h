@@ -67,6 +67,9 @@ struct bt__store_ops {
 	/* Start the write transaction; *changed = 1 when another connection
 	 * committed since this one last loaded, so memory must be reloaded. */
 	int (*begin)(struct bt__store *s, int *changed, struct bt_err *err);
+	/* Start a read transaction: one consistent snapshot for a long read.
+	 * Ended by rollback(). */
+	int (*read_begin)(struct bt__store *s, int *changed, struct bt_err *err);
 	int (*commit)(struct bt__store *s, struct bt_err *err);
 	void (*rollback)(struct bt__store *s);
 
@@ -92,6 +95,8 @@ struct bt__store_ops {
 	int (*profile_events)(struct bt__store *s, int64_t root, bt__raw_cb cb, void *ctx,
 			      struct bt_err *err);
 	int (*counts)(struct bt__store *s, int64_t out[6], struct bt_err *err);
+	/* Every event in arrival order. */
+	int (*each_event)(struct bt__store *s, bt__raw_cb cb, void *ctx, struct bt_err *err);
 
 	/* Dead letters. */
 	int (*dead_letters)(struct bt__store *s, struct bt_dead_letter **out, size_t *n,

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_journeys.c - baton journeys: definitions, owners, unowned journeys. */
+#include "cli.h"
+
+#include <getopt.h>
+
+static const char help[] =
+	"usage: baton journeys [--db PATH] [--config FILE] [--json]\n"
+	"\n"
+	"List the journey definitions with their accountable owners and rules, and\n"
+	"the journeys seen in the data that nobody owns (no definition), with how\n"
+	"many instances each has.\n";
+
+static void duration(struct bt_buf *b, const char *key, int64_t ms)
+{
+	bt_buf_printf(b, ",\"%s\":\"%lldh\"", key, (long long)(ms / 3600000));
+}
+
+int cmd_journeys(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					     {"config", required_argument, NULL, 'c'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *dbpath = NULL, *cfgpath = NULL;
+	struct bt_config *cfg = NULL;
+	struct bt_engine *eng = NULL;
+	struct bt_kpis *k = NULL;
+	struct bt_err err = {0, ""};
+	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	int c, json = 0, rc = EXIT_FAIL;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbpath = optarg; break;
+		case 'c': cfgpath = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage("journeys", "unknown option");
+		}
+	}
+	struct bt_db *db = cli_open(cli_db_path(dbpath), cfgpath ? 0 : BT_OPEN_READONLY);
+	if (!db || cli_config(db, cfgpath, &cfg))
+		goto out;
+	if (bt_engine_from_db(db, cfg, BT_TIME_NONE, &eng, &err) ||
+	    bt_engine_kpis(eng, &q, &k, &err)) {
+		cli_fail(err.code, &err);
+		goto out;
+	}
+	struct bt_buf b = BT_BUF_INIT;
+	bt_buf_addc(&b, '[');
+	for (size_t i = 0; i < k->njourneys; i++) {
+		const struct bt_journey_kpis *j = &k->journeys[i];
+		const struct bt_cfg_journey *d = bt_config_journey(cfg, j->journey);
+		if (!json) {
+			printf("%-22s %-28s owner %-22s %6llu instances%s\n", j->journey,
+			       j->name ? j->name : (d ? "" : "(no definition)"),
+			       j->owner ? (j->owner_name ? j->owner_name : j->owner) : "NOBODY: unowned",
+			       (unsigned long long)j->instances, j->sensitive ? "  sensitive" : "");
+			continue;
+		}
+		bt_buf_printf(&b, "%s{\"journey\":", i ? "," : "");
+		bt_buf_json_strz(&b, j->journey);
+		bt_buf_adds(&b, ",\"name\":");
+		bt_buf_json_strz(&b, j->name);
+		bt_buf_adds(&b, ",\"owner\":");
+		bt_buf_json_strz(&b, j->owner);
+		bt_buf_adds(&b, ",\"owner_name\":");
+		bt_buf_json_strz(&b, j->owner_name);
+		bt_buf_printf(&b, ",\"defined\":%s,\"unowned\":%s,\"sensitive\":%s,\"instances\":%llu",
+			      j->defined ? "true" : "false", j->owner ? "false" : "true",
+			      j->sensitive ? "true" : "false", (unsigned long long)j->instances);
+		if (d) {
+			duration(&b, "recontact_window", d->recontact_ms);
+			duration(&b, "abandon_after", d->abandon_ms);
+			duration(&b, "handoff_sla", d->handoff_sla_ms);
+			bt_buf_printf(&b, ",\"match_rules\":%zu,\"stages\":%zu", d->nrules, d->nstages);
+		}
+		bt_buf_addc(&b, '}');
+	}
+	bt_buf_addc(&b, ']');
+	if (json)
+		cli_print_buf(&b);
+	bt_buf_release(&b);
+	rc = EXIT_OK;
+out:
+	bt_kpis_free(k);
+	bt_engine_free(eng);
+	bt_config_free(cfg);
+	bt_db_close(db);
+	return rc;
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_kpis.c - baton kpis: the journey KPIs of PRODUCT.md §4. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <string.h>
+
+static const char help[] =
+	"usage: baton kpis [--db PATH] [--config FILE] [--journey ID] [--as-of TIME]\n"
+	"                  [--from TIME --to TIME] [--json]\n"
+	"       baton kpis --input FILE|- [--config FILE] [...]\n"
+	"\n"
+	"Measure every journey end to end, as of a time: instances by state,\n"
+	"completion, resolution, recontact, first-contact resolution, handoffs and\n"
+	"their success, repeats, effort, time to resolve, feedback, promises,\n"
+	"collisions, unowned work; and per team and source the local success next to\n"
+	"the true success and the cost shifted to other teams (docs/kpis.md).\n"
+	"\n"
+	"  --db PATH       database file (default $BATON_DB or ./baton.db)\n"
+	"  --input FILE    run on an NDJSON or JSON file in memory instead (- for stdin);\n"
+	"                  nothing is stored\n"
+	"  --config FILE   configuration (journeys, owners, touchpoints); with a database\n"
+	"                  it is remembered for later commands\n"
+	"  --journey ID    only this journey\n"
+	"  --as-of TIME    judge at TIME (default: the latest event); RFC 3339 or a date\n"
+	"  --from, --to    only instances opened in [from, to)\n"
+	"  --json          JSON (docs/cli.md)\n";
+
+static void pct(const char *label, double v)
+{
+	if (isnan(v))
+		printf("  %-24s %8s\n", label, "-");
+	else
+		printf("  %-24s %7.1f%%\n", label, 100.0 * v);
+}
+
+static void val(const char *label, double v, const char *unit)
+{
+	if (isnan(v))
+		printf("  %-24s %8s\n", label, "-");
+	else
+		printf("  %-24s %8.2f%s\n", label, v, unit);
+}
+
+static void print_table(const struct bt_kpis *k)
+{
+	char t[32];
+	bt_time_print(k->as_of, t);
+	printf("as of %s: %llu events, %llu profiles\n", t, (unsigned long long)k->events,
+	       (unsigned long long)k->profiles);
+	for (size_t i = 0; i < k->njourneys; i++) {
+		const struct bt_journey_kpis *j = &k->journeys[i];
+		printf("\n%s%s%s  owner: %s\n", j->journey, j->name ? " - " : "", j->name ? j->name : "",
+		       j->owner ? (j->owner_name ? j->owner_name : j->owner) : "NOBODY (unowned)");
+		printf("  %-24s %8llu  (open %llu, resolved %llu, abandoned %llu)\n", "instances",
+		       (unsigned long long)j->instances, (unsigned long long)j->open,
+		       (unsigned long long)j->resolved, (unsigned long long)j->abandoned);
+		pct("completion", j->completion_rate);
+		pct("resolution (successful)", j->resolution_rate);
+		pct("recontact", j->recontact_rate);
+		pct("first-contact resolution", j->fcr_rate);
+		printf("  %-24s %8llu  (%.2f per instance)\n", "handoffs", (unsigned long long)j->handoffs,
+		       isnan(j->handoffs_per_instance) ? 0.0 : j->handoffs_per_instance);
+		pct("handoff success", j->handoff_success_rate);
+		pct("customer repeated", j->repeat_rate);
+		val("contacts per instance", j->contacts_per_instance, "");
+		val("channels per instance", j->channels_per_instance, "");
+		val("time to resolve p50", j->ttr_p50_s / 3600.0, " h");
+		val("time to resolve p90", j->ttr_p90_s / 3600.0, " h");
+		val("CSAT (1-5)", j->csat_avg, "");
+		val("NPS", j->nps, "");
+		val("effort (CES 1-7)", j->ces_avg, "");
+		printf("  %-24s %8llu  (broken %llu, of which cross-team %llu)\n", "promises",
+		       (unsigned long long)j->promises, (unsigned long long)j->promises_broken,
+		       (unsigned long long)j->cross_team_breaks);
+		printf("  %-24s %8llu\n", "collisions", (unsigned long long)j->collisions);
+		if (j->unowned_instances)
+			printf("  %-24s %8llu\n", "unowned instances",
+			       (unsigned long long)j->unowned_instances);
+	}
+	printf("\nlocal success versus the journey, per team\n");
+	printf("  %-18s %9s %9s %9s %9s %9s\n", "team", "contacts", "local", "true", "local%",
+	       "shifted");
+	for (size_t i = 0; i < k->nteams; i++) {
+		const struct bt_local_kpis *tk = &k->teams[i];
+		printf("  %-18s %9llu %9llu %9llu %8.1f%% %9llu\n", tk->id,
+		       (unsigned long long)tk->contacts, (unsigned long long)tk->local_success,
+		       (unsigned long long)tk->true_success,
+		       isnan(tk->local_success_rate) ? 0.0 : 100.0 * tk->local_success_rate,
+		       (unsigned long long)tk->cost_shifted);
+	}
+	printf("\ncollisions (outbound messages into open complaints, overdue promises or withdrawn "
+	       "consent): %llu, of which consent only: %llu\n",
+	       (unsigned long long)k->collisions, (unsigned long long)k->consent_collisions);
+}
+
+static void on_reject(void *ctx, long line, long index, const char *reason)
+{
+	(void)index;
+	fprintf(stderr, "%s:%ld: %s\n", (const char *)ctx, line, reason);
+}
+
+int cmd_kpis(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},      {"config", required_argument, NULL, 'c'},
+		{"journey", required_argument, NULL, 'J'}, {"as-of", required_argument, NULL, 'a'},
+		{"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
+		{"input", required_argument, NULL, 'i'},   {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+	const char *dbpath = NULL, *cfgpath = NULL, *input = NULL;
+	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	int64_t as_of = BT_TIME_NONE;
+	int c, json = 0, rc = EXIT_FAIL;
+	struct bt_db *db = NULL;
+	struct bt_config *cfg = NULL;
+	struct bt_engine *eng = NULL;
+	struct bt_kpis *k = NULL;
+	struct bt_err err = {0, ""};
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbpath = optarg; break;
+		case 'c': cfgpath = optarg; break;
+		case 'J': q.journey = optarg; break;
+		case 'a': if (cli_time("--as-of", optarg, &as_of)) return EXIT_FAIL; break;
+		case 'f': if (cli_time("--from", optarg, &q.from)) return EXIT_FAIL; break;
+		case 't': if (cli_time("--to", optarg, &q.to)) return EXIT_FAIL; break;
+		case 'i': input = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage("kpis", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("kpis", "unexpected argument '%s'", argv[optind]);
+	if (input && dbpath)
+		return cli_usage("kpis", "--input and --db exclude each other");
+	if (input) {
+		int is_stdin = !strcmp(input, "-");
+		FILE *f = is_stdin ? stdin : fopen(input, "rb");
+		struct bt_ingest_stats st;
+		if (!f)
+			return cli_error("cannot read '%s': %s", input, strerror(errno));
+		if (cli_config(NULL, cfgpath, &cfg) == 0) {
+			size_t n = strlen(input);
+			enum bt_format fmt = n > 5 && !strcmp(input + n - 5, ".json") ? BT_FMT_JSON : BT_FMT_AUTO;
+			if (bt_engine_from_stream(f, fmt, cfg, as_of, on_reject,
+						  (void *)(is_stdin ? "stdin" : input), &st, &eng, &err))
+				cli_fail(err.code, &err);
+		}
+		if (!is_stdin)
+			fclose(f);
+	} else if ((db = cli_open(cli_db_path(dbpath), cfgpath ? 0 : BT_OPEN_READONLY)) &&
+		   cli_config(db, cfgpath, &cfg) == 0) {
+		if (bt_engine_from_db(db, cfg, as_of, &eng, &err))
+			cli_fail(err.code, &err);
+	}
+	if (eng && bt_engine_kpis(eng, &q, &k, &err) == 0) {
+		if (json) {
+			struct bt_buf b = BT_BUF_INIT;
+			if (bt_kpis_json(k, &b) == 0) {
+				cli_print_buf(&b);
+				rc = EXIT_OK;
+			}
+			bt_buf_release(&b);
+		} else {
+			print_table(k);
+			rc = EXIT_OK;
+		}
+	} else if (eng)
+		cli_fail(err.code, &err);
+	bt_kpis_free(k);
+	bt_engine_free(eng);
+	bt_config_free(cfg);
+	bt_db_close(db);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* config_opt.c - the --config option and time options shared by commands. */
+#include "cli.h"
+
+#include <string.h>
+
+static void print_problem(void *ctx, long line, const char *msg)
+{
+	const char *file = ctx;
+	if (line)
+		fprintf(stderr, "%s:%ld: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "%s\n", msg);
+}
+
+int cli_config_file(const char *path, struct bt_config **out)
+{
+	struct bt_err err = {0, ""};
+	int rc = bt_config_load_file(path, out, print_problem, (void *)path, &err);
+	if (rc == BT_EINVAL)
+		return cli_error("%s: the configuration has problems (listed above)", path);
+	return rc ? cli_fail(rc, &err) : 0;
+}
+
+int cli_config(struct bt_db *db, const char *path, struct bt_config **out)
+{
+	struct bt_err err = {0, ""};
+	int rc;
+	if (path) {
+		if ((rc = cli_config_file(path, out)))
+			return rc;
+		/* --config on any command is remembered by the database */
+		if (db && (rc = bt_db_config_set(db, *out, &err))) {
+			bt_config_free(*out);
+			*out = NULL;
+			return cli_fail(rc, &err);
+		}
+		return 0;
+	}
+	if (!db)
+		return bt_config_empty(out) ? cli_error("out of memory") : 0;
+	rc = bt_db_config_get(db, out, &err);
+	return rc ? cli_fail(rc, &err) : 0;
+}
+
+int cli_time(const char *opt, const char *s, int64_t *ms)
+{
+	char buf[40];
+	size_t n = strlen(s);
+	if (n == 10 && n + 11 < sizeof(buf)) { /* a date: midnight UTC */
+		memcpy(buf, s, n);
+		memcpy(buf + n, "T00:00:00Z", 11);
+		s = buf;
+		n += 10;
+	}
+	if (bt_time_parse(s, n, ms))
+		return cli_error("%s: '%s' is not a time (use RFC 3339 like 2026-03-01T10:00:00Z, "
+				 "or a date like 2026-03-01)",
+				 opt, s);
+	return 0;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * engine.h - journeys, handoffs, promises, collisions and the KPIs of
+ * PRODUCT.md §3 and §4.
+ *
+ * A struct bt_engine holds every event of a history in compact form and
+ * derives, as of one time T, each profile's journey instances by the rules of
+ * §3 (docs/journeys.md says how each rule is read).  It is built either from
+ * a database (bt_engine_from_db) or straight from a file, with identity
+ * resolved in memory (bt_engine_from_stream: `baton kpis --input`).  Both
+ * give the same numbers for the same events: instances depend only on each
+ * profile's events in event-time order, never on batches or arrival time.
+ */
+#ifndef BATON_ENGINE_H
+#define BATON_ENGINE_H
+
+#include "baton/baton.h"
+#include "baton/buf.h"
+#include "baton/config.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define BT_TIME_NONE INT64_MIN
+
+struct bt_engine;
+
+/* Build from every event in db with ts <= as_of (BT_TIME_NONE: all; T is
+ * then the latest event time). */
+int bt_engine_from_db(struct bt_db *db, const struct bt_config *cfg, int64_t as_of,
+		      struct bt_engine **out, struct bt_err *err);
+/* Build from a file (NDJSON or JSON), resolving identity in memory.
+ * Rejected records go to reject(); st counts them. */
+int bt_engine_from_stream(FILE *f, enum bt_format fmt, const struct bt_config *cfg,
+			  int64_t as_of, bt_reject_fn reject, void *ctx,
+			  struct bt_ingest_stats *st, struct bt_engine **out, struct bt_err *err);
+void bt_engine_free(struct bt_engine *e);
+/* The time T the engine judged at (ms). */
+int64_t bt_engine_as_of(const struct bt_engine *e);
+
+struct bt_kpi_query {
+	const char *journey; /* NULL: all */
+	int64_t from, to;    /* instances opened in [from, to); BT_TIME_NONE: open-ended */
+};
+
+/* A rate or average that has no denominator is NaN and printed as null. */
+struct bt_journey_kpis {
+	const char *journey, *name, *owner, *owner_name; /* owner NULL: unowned */
+	int defined, sensitive;
+	uint64_t instances, open, resolved, abandoned;
+	double completion_rate, resolution_rate, recontact_rate, fcr_rate;
+	uint64_t handoffs;
+	double handoffs_per_instance, handoff_success_rate, repeat_rate;
+	double contacts_per_instance, channels_per_instance;
+	double ttr_p50_s, ttr_p90_s, csat_avg, nps, ces_avg;
+	uint64_t promises, promises_broken, cross_team_breaks, collisions, unowned_instances;
+	/* the counts behind the rates */
+	uint64_t successful, resolved_ever, recontacted, fcr, contacts, repeats, clean_handoffs;
+	uint64_t handoff_context_lost, handoff_customer_repeated, handoff_late;
+	uint64_t promises_kept, promises_kept_late, promises_open;
+};
+
+/* Local success versus journey outcome, for one team or one source. */
+struct bt_local_kpis {
+	const char *id;
+	uint64_t contacts, local_success, true_success, cost_shifted;
+	double local_success_rate, true_success_rate; /* over contacts */
+};
+
+/* A team-to-team handoff route of one journey. */
+struct bt_handoff_route {
+	const char *journey, *from, *to;
+	uint64_t count, clean, context_lost, customer_repeated, late;
+};
+
+struct bt_kpis {
+	int64_t as_of;
+	struct bt_journey_kpis *journeys;
+	size_t njourneys;
+	struct bt_local_kpis *teams, *sources;
+	size_t nteams, nsources;
+	struct bt_handoff_route *routes;
+	size_t nroutes;
+	uint64_t collisions; /* overall: every colliding outbound event once */
+	uint64_t consent_collisions; /* of which on no journey (consent only) */
+	uint64_t events, profiles, timeline_only;
+};
+
+int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
+		   struct bt_err *err);
+void bt_kpis_free(struct bt_kpis *k);
+/* The JSON of `baton kpis --json` (docs/cli.md). */
+int bt_kpis_json(const struct bt_kpis *k, struct bt_buf *out);
+
+/* One broken promise, for reports. */
+struct bt_broken_promise {
+	const char *journey, *promise, *kind, *made_by, *keeper;
+	int64_t made, due, profile;
+};
+/* Broken promises (as of T) of instances opened in the query's period. */
+int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *q,
+			      struct bt_broken_promise **out, size_t *n, struct bt_err *err);
+
+#endif

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * engine.c - building an engine: turning validated events into compact
+ * records, with the defaults of the touchpoints and the journey match rules
+ * of the configuration applied once, at add time.
+ */
+#include "engine.h"
+
+#include "db.h"
+#include "util/alloc.h"
+#include "util/json.h"
+
+#include <string.h>
+
+/* Does s match pat, where '*' matches any run of characters? */
+static int glob(const char *pat, const char *s)
+{
+	const char *star = NULL, *back = NULL;
+	while (*s) {
+		if (*pat == '*') {
+			star = pat++;
+			back = s;
+		} else if (*pat == *s) {
+			pat++, s++;
+		} else if (star) {
+			pat = star + 1;
+			s = ++back;
+		} else
+			return 0;
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+static int any_glob(const struct bt_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (glob(l->v[i], s))
+			return 1;
+	return 0;
+}
+
+static int intern(struct bt_engine *e, const char *s, size_t n, uint32_t *out)
+{
+	int64_t id = bt_strmap_intern(&e->names, s, n, NULL);
+	*out = id >= 0 ? (uint32_t)id : 0;
+	return id < 0 ? (int)id : 0;
+}
+
+#define PUSH(arr, n, cap, val)                                                      \
+	do {                                                                        \
+		if ((n) == (cap)) {                                                 \
+			size_t c_ = (cap) ? (cap) * 2 : 1024;                       \
+			void *p_ = bt__reallocarray((arr), c_, sizeof(*(arr)));     \
+			if (!p_)                                                    \
+				return BT_ENOMEM;                                   \
+			(arr) = p_;                                                 \
+			(cap) = c_;                                                 \
+		}                                                                   \
+		(arr)[(n)++] = (val);                                               \
+	} while (0)
+
+/* The index + 1 of journey `name`, adding an unconfigured one if new. */
+static int journey_index(struct bt_engine *e, uint32_t name, const struct bt_cfg_journey *cfg,
+			 uint32_t *out)
+{
+	uint32_t v;
+	if (bt_u64map_get(&e->jmap, name, &v)) {
+		*out = v;
+		return 0;
+	}
+	struct bt__journey j = {name, cfg, BT_DEFAULT_RECONTACT_MS, BT_DEFAULT_ABANDON_MS,
+				BT_DEFAULT_HANDOFF_SLA_MS, NULL};
+	if (cfg) {
+		j.recontact = cfg->recontact_ms;
+		j.abandon = cfg->abandon_ms;
+		j.handoff_sla = cfg->handoff_sla_ms;
+	}
+	PUSH(e->journeys, e->njourneys, e->capjourneys, j);
+	*out = (uint32_t)e->njourneys;
+	return bt_u64map_put(&e->jmap, name, *out);
+}
+
+void bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg)
+{
+	struct bt__idrules *r = &id->rules;
+	if (!cfg)
+		return;
+	if (cfg->nlimits) {
+		r->nlimits = 0;
+		for (size_t i = 0; i < cfg->nlimits && i < BT_ID_MAX_LIMITS; i++) {
+			size_t n = strlen(cfg->limits[i].type);
+			if (n >= sizeof(r->limits[0].type))
+				continue;
+			memcpy(r->limits[r->nlimits].type, cfg->limits[i].type, n + 1);
+			r->limits[r->nlimits++].max = cfg->limits[i].max;
+		}
+		bt__idrules_prepare(r);
+	}
+	if (cfg->max_profile_size)
+		r->max_size = cfg->max_profile_size;
+	/* junk values are borrowed from the configuration, which outlives us */
+	r->junk = cfg->junk.v;
+	r->njunk = (uint32_t)cfg->junk.n;
+	r->junk_borrowed = 1;
+}
+
+int bt__engine_init(struct bt_engine *e, const struct bt_config *cfg, struct bt__identity *id)
+{
+	uint32_t k;
+	int rc;
+	memset(e, 0, sizeof(*e));
+	e->cfg = cfg;
+	e->id = id;
+	e->max_ts = BT_TIME_NONE;
+	e->as_of = BT_TIME_NONE;
+	bt_strmap_init(&e->names);
+	bt_strmap_init(&e->eids);
+	if ((rc = intern(e, "", 0, &k)) || (rc = intern(e, "marketing", 9, &e->marketing)))
+		return rc;
+	for (size_t i = 0; cfg && i < cfg->njourneys; i++) {
+		const struct bt_cfg_journey *j = &cfg->journeys[i];
+		if ((rc = intern(e, j->id, strlen(j->id), &k)) || (rc = journey_index(e, k, j, &k)))
+			return rc;
+		for (size_t r = 0; r < j->nrules; r++)
+			e->rules_use_props |= j->rules[r].prop_keys.n > 0;
+	}
+	for (size_t i = 0; cfg && i < cfg->ntouchpoints; i++) {
+		if ((rc = intern(e, cfg->touchpoints[i].id, strlen(cfg->touchpoints[i].id), &k)) ||
+		    (rc = bt_u64map_put(&e->tpmap, k, (uint32_t)i + 1)))
+			return rc;
+	}
+	return 0;
+}
+
+/* props[key] of the event, as text, equals value? */
+static int prop_equals(const struct bt_json_doc *doc, uint32_t props, const char *key,
+		       const char *value)
+{
+	if (!props)
+		return 0;
+	uint32_t v = bt_json_get(doc, props, key);
+	if (!v)
+		return 0;
+	const struct bt_json_node *n = &doc->nodes[v];
+	switch (n->type) {
+	case BT_JSON_STRING: return bt_json_str_eq(n, value);
+	case BT_JSON_NUMBER: return strlen(value) == n->len && memcmp(n->s, value, n->len) == 0;
+	case BT_JSON_TRUE: return strcmp(value, "true") == 0;
+	case BT_JSON_FALSE: return strcmp(value, "false") == 0;
+	case BT_JSON_NULL: return strcmp(value, "null") == 0;
+	}
+	return 0;
+}
+
+static int rule_matches(const struct bt_cfg_rule *r, const char *type, const char *source,
+			const struct bt_json_doc *doc, uint32_t props)
+{
+	if (r->types.n && !any_glob(&r->types, type))
+		return 0;
+	if (r->sources.n) {
+		int ok = 0;
+		for (size_t i = 0; i < r->sources.n && !ok; i++)
+			ok = strcmp(r->sources.v[i], source) == 0;
+		if (!ok)
+			return 0;
+	}
+	for (size_t i = 0; i < r->prop_keys.n; i++)
+		if (!prop_equals(doc, props, r->prop_keys.v[i], r->prop_values.v[i]))
+			return 0;
+	return 1;
+}
+
+/* The journey (index + 1) of an event without an explicit one: the first
+ * configured journey one of whose rules matches. */
+static uint32_t match_journey(struct bt_engine *e, uint32_t type, uint32_t source,
+			      const struct bt_json_doc *doc, uint32_t props)
+{
+	uint64_t key = (uint64_t)type << 32 | source;
+	uint32_t v;
+	if (!e->rules_use_props && bt_u64map_get(&e->match_cache, key, &v))
+		return v == UINT32_MAX ? 0 : v;
+	const char *ts = bt_strmap_key(&e->names, type), *ss = bt_strmap_key(&e->names, source);
+	v = 0;
+	for (size_t i = 0; i < e->njourneys && !v; i++) {
+		const struct bt_cfg_journey *j = e->journeys[i].cfg;
+		for (size_t r = 0; j && r < j->nrules && !v; r++)
+			if (rule_matches(&j->rules[r], ts, ss, doc, props))
+				v = (uint32_t)i + 1;
+	}
+	if (!e->rules_use_props)
+		bt_u64map_put(&e->match_cache, key, v ? v : UINT32_MAX);
+	return v;
+}
+
+static int channel_of(const char *name)
+{
+	for (int k = 1; name && k < BT_CH__COUNT; k++)
+		if (strcmp(bt_channel_names[k], name) == 0)
+			return k;
+	return BT_CH_NONE;
+}
+
+static int add_links(struct bt_engine *e, const struct bt__event *ev, struct bt__erec *r)
+{
+	uint32_t k;
+	int rc;
+	if (!ev->nlinks)
+		return 0;
+	r->links = (uint32_t)e->nlinks + 1;
+	PUSH(e->links, e->nlinks, e->caplinks, ev->nlinks);
+	for (uint32_t i = 0; i < ev->nlinks; i++) {
+		if ((rc = intern(e, ev->links[i].s, ev->links[i].n, &k)))
+			return rc;
+		PUSH(e->links, e->nlinks, e->caplinks, k);
+	}
+	return 0;
+}
+
+static int add_consent(struct bt_engine *e, const struct bt__event *ev, struct bt__erec *r)
+{
+	uint32_t k;
+	int rc;
+	if (!ev->nconsent)
+		return 0;
+	r->consent = (uint32_t)e->nconsent + 1;
+	PUSH(e->consent, e->nconsent, e->capconsent, ev->nconsent);
+	for (uint32_t i = 0; i < ev->nconsent; i++) {
+		if ((rc = intern(e, ev->consent[i].purpose.s, ev->consent[i].purpose.n, &k)))
+			return rc;
+		PUSH(e->consent, e->nconsent, e->capconsent, k << 1 | ev->consent[i].granted);
+	}
+	return 0;
+}
+
+static int add_promise(struct bt_engine *e, const struct bt__event *ev, struct bt__erec *r)
+{
+	struct bt__pdef p = {0, 0, 0, ev->promise.due};
+	int rc;
+	if (!ev->promise.has)
+		return 0;
+	if ((rc = intern(e, ev->promise.id.s, ev->promise.id.n, &p.id)))
+		return rc;
+	if (ev->promise.kind.s && (rc = intern(e, ev->promise.kind.s, ev->promise.kind.n, &p.kind)))
+		return rc;
+	if (ev->promise.team.s && (rc = intern(e, ev->promise.team.s, ev->promise.team.n, &p.keeper)))
+		return rc;
+	PUSH(e->pdefs, e->npdefs, e->cappdefs, p);
+	r->promise = (uint32_t)e->npdefs;
+	return 0;
+}
+
+/* Journey-specific flags: opens_on and the stage. */
+static void journey_flags(struct bt_engine *e, const char *type, struct bt__erec *r)
+{
+	const struct bt_cfg_journey *j = r->journey ? e->journeys[r->journey - 1].cfg : NULL;
+	if (!j)
+		return;
+	if (any_glob(&j->opens_on, type))
+		r->flags |= EF_OPENS;
+	for (size_t s = 0; s < j->nstages && s < 255; s++)
+		if (any_glob(&j->stages[s].types, type)) {
+			r->stage = (uint8_t)(s + 1);
+			break;
+		}
+}
+
+int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const struct bt__event *ev,
+		   uint32_t seq, uint32_t anchor)
+{
+	struct bt__erec r;
+	uint32_t type = 0, v = 0;
+	int rc;
+	memset(&r, 0, sizeof(r));
+	r.ts = ev->ts;
+	r.seq = seq;
+	r.anchor = anchor;
+	r.outcome = ev->outcome;
+	r.direction = ev->direction;
+	r.csat = ev->feedback.csat;
+	r.nps = ev->feedback.nps;
+	r.ces = ev->feedback.ces;
+	if (ev->repeat == 1)
+		r.flags |= EF_REPEAT;
+	if (ev->feedback.has)
+		r.flags |= EF_FEEDBACK;
+	if ((rc = intern(e, ev->type.s, ev->type.n, &type)) ||
+	    (rc = intern(e, ev->source.s, ev->source.n, &r.source)))
+		return rc;
+	const struct bt_cfg_touchpoint *tp =
+		bt_u64map_get(&e->tpmap, r.source, &v) ? &e->cfg->touchpoints[v - 1] : NULL;
+	if (ev->team.s)
+		rc = intern(e, ev->team.s, ev->team.n, &r.team);
+	else if (tp && tp->team)
+		rc = intern(e, tp->team, strlen(tp->team), &r.team);
+	if (rc)
+		return rc;
+	r.channel = ev->channel ? ev->channel : (uint8_t)channel_of(tp ? tp->channel : NULL);
+	if (ev->journey.s) {
+		if ((rc = intern(e, ev->journey.s, ev->journey.n, &v)) ||
+		    (rc = journey_index(e, v, NULL, &r.journey)))
+			return rc;
+	} else
+		r.journey = match_journey(e, type, r.source, doc, ev->props);
+	journey_flags(e, bt_strmap_key(&e->names, type), &r);
+	if (ev->case_ref.s && (rc = intern(e, ev->case_ref.s, ev->case_ref.n, &r.case_ref)))
+		return rc;
+	if (ev->fulfils.s && (rc = intern(e, ev->fulfils.s, ev->fulfils.n, &r.fulfils)))
+		return rc;
+	if (ev->direction == BT_DIR_OUTBOUND) {
+		uint32_t p = ev->props ? bt_json_get(doc, ev->props, "purpose") : 0;
+		r.purpose = e->marketing;
+		if (p && doc->nodes[p].type == BT_JSON_STRING &&
+		    (rc = intern(e, doc->nodes[p].s, doc->nodes[p].len, &r.purpose)))
+			return rc;
+	}
+	if ((rc = add_links(e, ev, &r)) || (rc = add_consent(e, ev, &r)) ||
+	    (rc = add_promise(e, ev, &r)))
+		return rc;
+	PUSH(e->ev, e->nev, e->capev, r);
+	if (r.ts > e->max_ts)
+		e->max_ts = r.ts;
+	return 0;
+}
+
+void bt_engine_free(struct bt_engine *e)
+{
+	if (!e)
+		return;
+	bt__identity_release(&e->own_id);
+	bt_strmap_release(&e->names);
+	bt_strmap_release(&e->eids);
+	bt__free(e->journeys);
+	bt_u64map_release(&e->jmap);
+	bt_u64map_release(&e->tpmap);
+	bt_u64map_release(&e->match_cache);
+	bt__free(e->ev);
+	bt__free(e->links);
+	bt__free(e->consent);
+	bt__free(e->pdefs);
+	bt__free(e->inst);
+	bt__free(e->einst);
+	bt__free(e->prom);
+	bt__free(e->hand);
+	bt__free(e->ls);
+	bt__free(e->coll);
+	bt__free(e);
+}
+
+int64_t bt_engine_as_of(const struct bt_engine *e) { return e->as_of; }
+
+/* The judging time: the given one, else the latest event. */
+static int finish(struct bt_engine *e, int64_t as_of, struct bt_err *err)
+{
+	e->as_of = as_of != BT_TIME_NONE ? as_of : (e->max_ts != BT_TIME_NONE ? e->max_ts : 0);
+	int rc = bt__engine_derive(e);
+	return rc ? bt_err_set(err, rc, "deriving journeys: %s", bt_strerror(rc)) : 0;
+}
+
+struct load {
+	struct bt_engine *e;
+	struct bt_json_doc doc;
+	struct bt__event ev;
+	int64_t as_of;
+	struct bt_err *err;
+};
+
+static int load_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
+{
+	struct load *l = ctx;
+	int rc = bt_json_parse(&l->doc, raw, len, BT_EVENT_MAX_DEPTH, l->err);
+	if (!rc)
+		rc = bt__event_read(&l->doc, 0, &l->ev, l->err);
+	if (rc)
+		return bt_err_set(l->err, BT_ESTORE, "stored event %lld does not read back: %s",
+				  (long long)seq, l->err->msg);
+	if (l->as_of != BT_TIME_NONE && l->ev.ts > l->as_of)
+		return 0;
+	return bt__engine_add(l->e, &l->doc, &l->ev, (uint32_t)seq, anchor);
+}
+
+int bt_engine_from_db(struct bt_db *db, const struct bt_config *cfg, int64_t as_of,
+		      struct bt_engine **out, struct bt_err *err)
+{
+	struct bt_engine *e = bt__calloc(1, sizeof(*e));
+	struct load l = {.e = e, .as_of = as_of, .err = err};
+	int rc, changed;
+	*out = NULL;
+	if (!e)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	bt_json_doc_init(&l.doc);
+	/* one read snapshot: identity and events from the same moment */
+	if ((rc = db->store->ops->read_begin(db->store, &changed, err)))
+		goto out;
+	if ((rc = bt__db_load(db, err)) || (rc = bt__engine_init(e, cfg, &db->id)))
+		goto out;
+	rc = db->store->ops->each_event(db->store, load_event, &l, err);
+	if (!rc)
+		rc = finish(e, as_of, err);
+out:
+	db->store->ops->rollback(db->store);
+	bt_json_doc_release(&l.doc);
+	if (rc) {
+		e->id = NULL;
+		bt_engine_free(e);
+		if (rc == BT_ENOMEM)
+			bt_err_set(err, rc, "out of memory");
+		return rc;
+	}
+	*out = e;
+	return 0;
+}
+
+int bt_engine_from_stream(FILE *f, enum bt_format fmt, const struct bt_config *cfg,
+			  int64_t as_of, bt_reject_fn reject, void *ctx,
+			  struct bt_ingest_stats *st, struct bt_engine **out, struct bt_err *err)
+{
+	struct bt_engine *e = bt__calloc(1, sizeof(*e));
+	struct bt_ingest *in = NULL;
+	int rc;
+	*out = NULL;
+	if (!e)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	if ((rc = bt__engine_init(e, cfg, &e->own_id)) || (rc = bt__identity_init(&e->own_id))) {
+		bt_engine_free(e);
+		return bt_err_set(err, rc, "out of memory");
+	}
+	bt__identity_apply_config(&e->own_id, cfg);
+	if ((rc = bt__ingest_begin_memory(e, &in, err)))
+		goto out;
+	rc = bt_ingest_stream(in, f, fmt, NULL, reject, ctx, err);
+	if (rc)
+		bt_ingest_abort(in);
+	else
+		rc = bt_ingest_end(in, st, err);
+	if (!rc)
+		rc = finish(e, as_of, err);
+out:
+	if (rc) {
+		bt_engine_free(e);
+		return rc;
+	}
+	*out = e;
+	return 0;
+}

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * engine.h - the engine's private state (see include/baton/engine.h).
+ *
+ * Events are kept as compact fixed-size records (struct bt__erec, 64 bytes)
+ * with every string interned to a dense id, so the derivation is one pass
+ * over small structs and no event owns heap memory.  Variable parts (links,
+ * consent, promises) live in side pools referenced by index.
+ */
+#ifndef BT_ENGINE_H
+#define BT_ENGINE_H
+
+#include "baton/engine.h"
+#include "event.h"
+#include "identity.h"
+#include "util/map.h"
+
+enum { EF_REPEAT = 1, EF_FEEDBACK = 2, EF_OPENS = 4 };
+
+struct bt__erec {
+	int64_t ts;
+	uint32_t seq;      /* arrival order */
+	uint32_t anchor;   /* identifier id of the strongest identifier */
+	uint32_t team;     /* name id of the event's team, else its touchpoint's; 0 none */
+	uint32_t source;   /* name id */
+	uint32_t journey;  /* engine journey index + 1; 0 none */
+	uint32_t case_ref; /* name id; 0 none */
+	uint32_t links;    /* offset + 1 into the links pool ([count, ids...]); 0 none */
+	uint32_t promise;  /* index + 1 into promise definitions; 0 none */
+	uint32_t fulfils;  /* name id of the promise kept; 0 none */
+	uint32_t purpose;  /* outbound: name id of props.purpose (default marketing) */
+	uint32_t consent;  /* offset + 1 into the consent pool ([count, purpose<<1|granted...]) */
+	uint8_t channel, outcome, direction, flags;
+	int8_t csat, nps, ces;
+	uint8_t stage; /* stage index + 1 in the event's journey; 0 none */
+};
+
+struct bt__pdef {
+	uint32_t id, kind, keeper; /* name ids; keeper 0: the maker */
+	int64_t due;
+};
+
+/* A journey the engine knows: configured, or seen in data only (unowned). */
+struct bt__journey {
+	uint32_t name; /* name id of its id */
+	const struct bt_cfg_journey *cfg; /* NULL when not configured */
+	int64_t recontact, abandon, handoff_sla;
+	uint32_t *opens_on; /* interned type patterns are matched at add time */
+};
+
+struct bt_engine {
+	const struct bt_config *cfg;
+	struct bt__identity own_id;   /* stream mode: identity resolved here */
+	struct bt__identity *id;      /* the identity in use */
+	struct bt_strmap names;       /* every string: types, teams, cases, ... */
+	struct bt_strmap eids;        /* stream mode: event ids seen */
+	struct bt__journey *journeys;
+	size_t njourneys, capjourneys;
+	struct bt_u64map jmap;        /* name id of a journey id → index + 1 */
+	struct bt_u64map tpmap;       /* name id of a source → touchpoint index + 1 */
+	struct bt_u64map match_cache; /* type<<32|source → journey index + 1 (0xffffffff none) */
+	int rules_use_props;
+	uint32_t marketing;           /* name id of "marketing" */
+
+	struct bt__erec *ev;
+	size_t nev, capev;
+	uint32_t *links;
+	size_t nlinks, caplinks;
+	uint32_t *consent;
+	size_t nconsent, capconsent;
+	struct bt__pdef *pdefs;
+	size_t npdefs, cappdefs;
+	uint32_t next_seq;
+	int64_t max_ts, as_of;
+	int derived;
+
+	/* derivation results, see derive.c */
+	struct bt__inst *inst;
+	size_t ninst, capinst;
+	uint32_t *einst; /* event → instance index + 1; 0 timeline only */
+	struct bt__pstate *prom;
+	size_t nprom, capprom;
+	struct bt__handoff *hand;
+	size_t nhand, caphand;
+	struct bt__ls *ls;
+	size_t nls, capls;
+	struct bt__coll *coll;
+	size_t ncoll, capcoll;
+	uint64_t profiles, timeline_only;
+};
+
+enum { IS_OPEN, IS_RESOLVED, IS_ABANDONED };
+
+struct bt__inst {
+	uint32_t profile, journey; /* journey index */
+	int64_t opened, last_event, resolved_at, first_resolved, ended, last_work;
+	uint32_t holder, contacts, repeats, channels; /* channels: bit per channel */
+	uint32_t handoffs, clean, fail_context, fail_repeat, fail_late;
+	uint32_t csat_n, csat_sum, nps_n, promoters, detractors, ces_n, ces_sum;
+	uint32_t collisions, stage;
+	int64_t stage_since;
+	int32_t last_ls, pending_ls; /* local successes: latest, first still pending; -1 none */
+	uint8_t state, recontacted, fcr, first_contact_seen;
+};
+
+struct bt__pstate {
+	uint32_t profile, inst; /* inst: index + 1, 0 none */
+	uint32_t id, kind, keeper, maker;
+	int64_t made, due, fulfilled; /* fulfilled BT_TIME_NONE: not (yet) */
+};
+
+enum { HF_CONTEXT = 1, HF_REPEAT = 2, HF_LATE = 4 };
+
+struct bt__handoff {
+	uint32_t inst, from, to;
+	uint8_t fail;
+};
+
+enum { LS_PENDING, LS_TRUE, LS_FALSE };
+
+struct bt__ls {
+	uint32_t inst, team, source;
+	int64_t ts;
+	int32_t next_pending; /* -1 end */
+	uint32_t shifted;
+	uint8_t state;
+};
+
+enum { CR_SENSITIVE = 1, CR_PROMISE = 2, CR_CONSENT = 4 };
+
+struct bt__coll {
+	uint32_t inst; /* index + 1; 0 for consent only */
+	int64_t ts;
+	uint8_t reasons, first;
+};
+
+int bt__engine_init(struct bt_engine *e, const struct bt_config *cfg, struct bt__identity *id);
+/* Add one validated event (doc is its parsed JSON, for props rules). */
+int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const struct bt__event *ev,
+		   uint32_t seq, uint32_t anchor);
+/* Run the rules of §3 as of e->as_of. */
+int bt__engine_derive(struct bt_engine *e);
+/* Identity rules of a configuration. */
+void bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg);
+/* Ingest records into an engine instead of a store (stream mode). */
+int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err);
+
+#endif

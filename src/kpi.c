@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kpi.c - the KPIs of PRODUCT.md §4 from a derived engine: one scan over the
+ * instances of the cohort (opened in the period), one over their promises,
+ * handoffs and local successes.  docs/kpis.md gives each formula.
+ */
+#include "engine.h"
+
+#include "util/alloc.h"
+#include "util/time.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int in_cohort(const struct bt_engine *e, const struct bt_kpi_query *q, uint32_t inst,
+		     int32_t want)
+{
+	const struct bt__inst *in = &e->inst[inst];
+	if (want >= 0 && in->journey != (uint32_t)want)
+		return 0;
+	if (q->from != BT_TIME_NONE && in->opened < q->from)
+		return 0;
+	if (q->to != BT_TIME_NONE && in->opened >= q->to)
+		return 0;
+	return 1;
+}
+
+static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : NAN; }
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile: the smallest value with at least p% at or below. */
+static double percentile(const double *v, size_t n, unsigned p)
+{
+	if (!n)
+		return NAN;
+	size_t rank = (p * n + 99) / 100;
+	return v[rank ? rank - 1 : 0];
+}
+
+struct acc {
+	struct bt_journey_kpis k;
+	double *ttr;
+	size_t nttr, capttr;
+	uint64_t channels, csat_n, csat_sum, nps_n, promoters, detractors, ces_n, ces_sum;
+};
+
+static int add_instance(const struct bt_engine *e, struct acc *a, const struct bt__inst *in)
+{
+	const struct bt__journey *j = &e->journeys[in->journey];
+	struct bt_journey_kpis *k = &a->k;
+	k->instances++;
+	k->open += in->state == IS_OPEN;
+	k->resolved += in->state == IS_RESOLVED;
+	k->abandoned += in->state == IS_ABANDONED;
+	if (in->first_resolved != BT_TIME_NONE) {
+		k->resolved_ever++;
+		k->recontacted += in->recontacted;
+		k->fcr += in->fcr && !in->recontacted;
+		if (a->nttr == a->capttr) {
+			size_t cap = a->capttr ? a->capttr * 2 : 256;
+			double *p = bt__reallocarray(a->ttr, cap, sizeof(*p));
+			if (!p)
+				return BT_ENOMEM;
+			a->ttr = p, a->capttr = cap;
+		}
+		a->ttr[a->nttr++] = (double)(in->first_resolved - in->opened) / 1000.0;
+	}
+	k->successful += in->state == IS_RESOLVED && !in->recontacted &&
+			 e->as_of - in->resolved_at >= j->recontact;
+	k->handoffs += in->handoffs;
+	k->clean_handoffs += in->clean;
+	k->handoff_context_lost += in->fail_context;
+	k->handoff_customer_repeated += in->fail_repeat;
+	k->handoff_late += in->fail_late;
+	k->contacts += in->contacts;
+	k->repeats += in->repeats;
+	k->collisions += in->collisions;
+	k->unowned_instances += !(j->cfg && j->cfg->owner);
+	a->channels += (uint64_t)__builtin_popcount(in->channels);
+	a->csat_n += in->csat_n, a->csat_sum += in->csat_sum;
+	a->nps_n += in->nps_n, a->promoters += in->promoters, a->detractors += in->detractors;
+	a->ces_n += in->ces_n, a->ces_sum += in->ces_sum;
+	return 0;
+}
+
+static void add_promise(const struct bt_engine *e, struct acc *a, const struct bt__pstate *s)
+{
+	struct bt_journey_kpis *k = &a->k;
+	k->promises++;
+	if (s->fulfilled != BT_TIME_NONE) {
+		if (s->fulfilled <= s->due)
+			k->promises_kept++;
+		else
+			k->promises_kept_late++;
+	} else if (e->as_of > s->due) {
+		k->promises_broken++;
+		k->cross_team_breaks += s->maker != s->keeper;
+	} else
+		k->promises_open++;
+}
+
+static void finish_rates(struct acc *a)
+{
+	struct bt_journey_kpis *k = &a->k;
+	uint64_t ended = k->resolved + k->abandoned;
+	k->completion_rate = ratio(k->resolved, ended);
+	k->resolution_rate = ratio(k->successful, ended);
+	k->recontact_rate = ratio(k->recontacted, k->resolved_ever);
+	k->fcr_rate = ratio(k->fcr, k->resolved_ever);
+	k->handoffs_per_instance = ratio(k->handoffs, k->instances);
+	k->handoff_success_rate = ratio(k->clean_handoffs, k->handoffs);
+	k->repeat_rate = ratio(k->repeats, k->contacts);
+	k->contacts_per_instance = ratio(k->contacts, k->instances);
+	k->channels_per_instance = ratio(a->channels, k->instances);
+	qsort(a->ttr, a->nttr, sizeof(double), cmp_double);
+	k->ttr_p50_s = percentile(a->ttr, a->nttr, 50);
+	k->ttr_p90_s = percentile(a->ttr, a->nttr, 90);
+	k->csat_avg = ratio(a->csat_sum, a->csat_n);
+	k->nps = a->nps_n ? 100.0 * ((double)a->promoters - (double)a->detractors) / (double)a->nps_n
+			  : NAN;
+	k->ces_avg = ratio(a->ces_sum, a->ces_n);
+}
+
+static void describe(const struct bt_engine *e, uint32_t j, struct bt_journey_kpis *k)
+{
+	const struct bt__journey *jr = &e->journeys[j];
+	k->journey = bt_strmap_key(&e->names, jr->name);
+	k->defined = jr->cfg != NULL;
+	if (jr->cfg) {
+		const struct bt_cfg_person *p = bt_config_person(e->cfg, jr->cfg->owner ? jr->cfg->owner : "");
+		k->name = jr->cfg->name;
+		k->owner = jr->cfg->owner;
+		k->owner_name = p ? p->name : NULL;
+		k->sensitive = jr->cfg->sensitive;
+	}
+}
+
+static int journey_rows(struct bt_engine *e, const struct bt_kpi_query *q, int32_t want,
+			struct bt_kpis *out)
+{
+	struct acc *acc = bt__calloc(e->njourneys + 1, sizeof(*acc));
+	int rc = 0;
+	if (!acc)
+		return BT_ENOMEM;
+	for (size_t i = 0; i < e->ninst && !rc; i++)
+		if (in_cohort(e, q, (uint32_t)i, want))
+			rc = add_instance(e, &acc[e->inst[i].journey], &e->inst[i]);
+	for (size_t i = 0; i < e->nprom; i++)
+		if (e->prom[i].inst && in_cohort(e, q, e->prom[i].inst - 1, want))
+			add_promise(e, &acc[e->inst[e->prom[i].inst - 1].journey], &e->prom[i]);
+	out->journeys = bt__calloc(e->njourneys + 1, sizeof(*out->journeys));
+	if (!out->journeys)
+		rc = BT_ENOMEM;
+	for (size_t j = 0; j < e->njourneys && !rc; j++) {
+		if (want >= 0 && j != (size_t)want)
+			continue;
+		/* configured journeys always have a row; others when seen */
+		if (!e->journeys[j].cfg && !acc[j].k.instances)
+			continue;
+		finish_rates(&acc[j]);
+		describe(e, (uint32_t)j, &acc[j].k);
+		out->journeys[out->njourneys++] = acc[j].k;
+	}
+	for (size_t j = 0; j <= e->njourneys; j++)
+		bt__free(acc[j].ttr);
+	bt__free(acc);
+	return rc;
+}
+
+/* Rows of local-versus-journey, keyed by a name id (team or source). */
+struct rows {
+	struct bt_local_kpis *v;
+	size_t n, cap;
+	struct bt_u64map idx;
+};
+
+static struct bt_local_kpis *row(const struct bt_engine *e, struct rows *r, uint32_t name)
+{
+	uint32_t k;
+	if (bt_u64map_get(&r->idx, name, &k))
+		return &r->v[k];
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		void *p = bt__reallocarray(r->v, cap, sizeof(*r->v));
+		if (!p)
+			return NULL;
+		r->v = p, r->cap = cap;
+	}
+	if (bt_u64map_put(&r->idx, name, (uint32_t)r->n))
+		return NULL;
+	memset(&r->v[r->n], 0, sizeof(r->v[0]));
+	r->v[r->n].id = bt_strmap_key(&e->names, name);
+	return &r->v[r->n++];
+}
+
+static int local_rows(struct bt_engine *e, const struct bt_kpi_query *q, int32_t want,
+		      struct bt_kpis *out)
+{
+	struct rows teams = {0}, sources = {0};
+	int rc = BT_ENOMEM;
+	/* configured teams and touchpoints first, in file order */
+	for (size_t i = 0; e->cfg && i < e->cfg->nteams; i++) {
+		int64_t id = bt_strmap_find(&e->names, e->cfg->teams[i].id, strlen(e->cfg->teams[i].id));
+		if (id >= 0 && !row(e, &teams, (uint32_t)id))
+			goto out;
+	}
+	for (size_t i = 0; e->cfg && i < e->cfg->ntouchpoints; i++) {
+		const char *s = e->cfg->touchpoints[i].id;
+		int64_t id = bt_strmap_find(&e->names, s, strlen(s));
+		if (id >= 0 && !row(e, &sources, (uint32_t)id))
+			goto out;
+	}
+	for (size_t i = 0; i < e->nev; i++) {
+		const struct bt__erec *r = &e->ev[i];
+		int feedback_only = (r->flags & EF_FEEDBACK) && r->outcome == BT_OUT_NONE;
+		if (!e->einst[i] || r->direction != BT_DIR_INBOUND || feedback_only ||
+		    !in_cohort(e, q, e->einst[i] - 1, want))
+			continue;
+		struct bt_local_kpis *s = row(e, &sources, r->source);
+		if (!s)
+			goto out;
+		s->contacts++;
+		if (r->team) {
+			struct bt_local_kpis *t = row(e, &teams, r->team);
+			if (!t)
+				goto out;
+			t->contacts++;
+		}
+	}
+	for (size_t i = 0; i < e->nls; i++) {
+		const struct bt__ls *ls = &e->ls[i];
+		if (!in_cohort(e, q, ls->inst, want))
+			continue;
+		struct bt_local_kpis *t = row(e, &teams, ls->team), *s = row(e, &sources, ls->source);
+		if (!t || !s)
+			goto out;
+		t->local_success++, s->local_success++;
+		t->true_success += ls->state == LS_TRUE, s->true_success += ls->state == LS_TRUE;
+		t->cost_shifted += ls->shifted, s->cost_shifted += ls->shifted;
+	}
+	for (size_t i = 0; i < teams.n; i++) {
+		teams.v[i].local_success_rate = ratio(teams.v[i].local_success, teams.v[i].contacts);
+		teams.v[i].true_success_rate = ratio(teams.v[i].true_success, teams.v[i].contacts);
+	}
+	for (size_t i = 0; i < sources.n; i++) {
+		sources.v[i].local_success_rate = ratio(sources.v[i].local_success, sources.v[i].contacts);
+		sources.v[i].true_success_rate = ratio(sources.v[i].true_success, sources.v[i].contacts);
+	}
+	out->teams = teams.v, out->nteams = teams.n;
+	out->sources = sources.v, out->nsources = sources.n;
+	teams.v = sources.v = NULL;
+	rc = 0;
+out:
+	bt__free(teams.v), bt__free(sources.v);
+	bt_u64map_release(&teams.idx), bt_u64map_release(&sources.idx);
+	return rc;
+}
+
+static int cmp_route(const void *a, const void *b)
+{
+	const struct bt_handoff_route *x = a, *y = b;
+	int c = strcmp(x->journey, y->journey);
+	if (!c)
+		c = strcmp(x->from, y->from);
+	if (!c)
+		c = strcmp(x->to, y->to);
+	return c;
+}
+
+static int route_rows(struct bt_engine *e, const struct bt_kpi_query *q, int32_t want,
+		      struct bt_kpis *out)
+{
+	struct bt_handoff_route *v = bt__calloc(e->nhand + 1, sizeof(*v));
+	size_t n = 0;
+	if (!v)
+		return BT_ENOMEM;
+	for (size_t i = 0; i < e->nhand; i++) {
+		const struct bt__handoff *h = &e->hand[i];
+		if (!in_cohort(e, q, h->inst, want))
+			continue;
+		struct bt_handoff_route r = {
+			bt_strmap_key(&e->names, e->journeys[e->inst[h->inst].journey].name),
+			bt_strmap_key(&e->names, h->from), bt_strmap_key(&e->names, h->to), 1,
+			!h->fail, (h->fail & HF_CONTEXT) != 0, (h->fail & HF_REPEAT) != 0,
+			(h->fail & HF_LATE) != 0};
+		v[n++] = r;
+	}
+	qsort(v, n, sizeof(*v), cmp_route);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m && cmp_route(&v[m - 1], &v[i]) == 0) {
+			v[m - 1].count++, v[m - 1].clean += v[i].clean;
+			v[m - 1].context_lost += v[i].context_lost;
+			v[m - 1].customer_repeated += v[i].customer_repeated;
+			v[m - 1].late += v[i].late;
+		} else
+			v[m++] = v[i];
+	}
+	out->routes = v, out->nroutes = m;
+	return 0;
+}
+
+int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
+		   struct bt_err *err)
+{
+	struct bt_kpis *k = bt__calloc(1, sizeof(*k));
+	int32_t want = -1;
+	int rc;
+	*out = NULL;
+	if (!k)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	if (q->journey) {
+		int64_t name = bt_strmap_find(&e->names, q->journey, strlen(q->journey));
+		uint32_t v;
+		if (name < 0 || !bt_u64map_get(&e->jmap, (uint64_t)name, &v)) {
+			bt_kpis_free(k);
+			return bt_err_set(err, BT_ENOTFOUND,
+					  "no journey '%s' in the configuration or the data", q->journey);
+		}
+		want = (int32_t)v - 1;
+	}
+	k->as_of = e->as_of;
+	k->events = e->nev;
+	k->profiles = e->profiles;
+	k->timeline_only = e->timeline_only;
+	for (size_t i = 0; i < e->ncoll; i++) {
+		const struct bt__coll *c = &e->coll[i];
+		int in_period = (q->from == BT_TIME_NONE || c->ts >= q->from) &&
+				(q->to == BT_TIME_NONE || c->ts < q->to);
+		k->collisions += c->first && in_period;
+		k->consent_collisions += c->first && !c->inst && in_period;
+	}
+	if ((rc = journey_rows(e, q, want, k)) || (rc = local_rows(e, q, want, k)) ||
+	    (rc = route_rows(e, q, want, k))) {
+		bt_kpis_free(k);
+		return bt_err_set(err, rc, "out of memory");
+	}
+	*out = k;
+	return 0;
+}
+
+void bt_kpis_free(struct bt_kpis *k)
+{
+	if (!k)
+		return;
+	bt__free(k->journeys);
+	bt__free(k->teams);
+	bt__free(k->sources);
+	bt__free(k->routes);
+	bt__free(k);
+}
+
+int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *q,
+			      struct bt_broken_promise **out, size_t *n, struct bt_err *err)
+{
+	struct bt_broken_promise *v = bt__calloc(e->nprom + 1, sizeof(*v));
+	*n = 0;
+	*out = v;
+	if (!v)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < e->nprom; i++) {
+		const struct bt__pstate *s = &e->prom[i];
+		if (!s->inst || !in_cohort(e, q, s->inst - 1, -1) || s->fulfilled != BT_TIME_NONE ||
+		    e->as_of <= s->due)
+			continue;
+		const struct bt__inst *in = &e->inst[s->inst - 1];
+		if (q->journey && strcmp(q->journey, bt_strmap_key(&e->names, e->journeys[in->journey].name)))
+			continue;
+		v[(*n)++] = (struct bt_broken_promise){
+			bt_strmap_key(&e->names, e->journeys[in->journey].name),
+			bt_strmap_key(&e->names, s->id), bt_strmap_key(&e->names, s->kind),
+			bt_strmap_key(&e->names, s->maker), bt_strmap_key(&e->names, s->keeper),
+			s->made, s->due, s->profile};
+	}
+	return 0;
+}
+
+/* ---- JSON ---- */
+
+static int num(struct bt_buf *b, const char *key, double v)
+{
+	int rc = bt_buf_printf(b, ",\"%s\":", key);
+	return rc ? rc : bt_buf_json_num(b, v);
+}
+
+static int count(struct bt_buf *b, const char *key, uint64_t v)
+{
+	return bt_buf_printf(b, ",\"%s\":%llu", key, (unsigned long long)v);
+}
+
+static int journey_json(struct bt_buf *b, const struct bt_journey_kpis *k)
+{
+	int rc = bt_buf_adds(b, "{\"journey\":");
+	rc = rc ? rc : bt_buf_json_strz(b, k->journey);
+	rc = rc ? rc : bt_buf_adds(b, ",\"owner\":");
+	rc = rc ? rc : bt_buf_json_strz(b, k->owner);
+	rc = rc ? rc : count(b, "instances", k->instances);
+	rc = rc ? rc : count(b, "open", k->open);
+	rc = rc ? rc : count(b, "resolved", k->resolved);
+	rc = rc ? rc : count(b, "abandoned", k->abandoned);
+	rc = rc ? rc : num(b, "completion_rate", k->completion_rate);
+	rc = rc ? rc : num(b, "resolution_rate", k->resolution_rate);
+	rc = rc ? rc : num(b, "recontact_rate", k->recontact_rate);
+	rc = rc ? rc : num(b, "fcr_rate", k->fcr_rate);
+	rc = rc ? rc : count(b, "handoffs", k->handoffs);
+	rc = rc ? rc : num(b, "handoffs_per_instance", k->handoffs_per_instance);
+	rc = rc ? rc : num(b, "handoff_success_rate", k->handoff_success_rate);
+	rc = rc ? rc : num(b, "repeat_rate", k->repeat_rate);
+	rc = rc ? rc : num(b, "contacts_per_instance", k->contacts_per_instance);
+	rc = rc ? rc : num(b, "channels_per_instance", k->channels_per_instance);
+	rc = rc ? rc : num(b, "ttr_p50_s", k->ttr_p50_s);
+	rc = rc ? rc : num(b, "ttr_p90_s", k->ttr_p90_s);
+	rc = rc ? rc : num(b, "csat_avg", k->csat_avg);
+	rc = rc ? rc : num(b, "nps", k->nps);
+	rc = rc ? rc : num(b, "ces_avg", k->ces_avg);
+	rc = rc ? rc : count(b, "promises", k->promises);
+	rc = rc ? rc : count(b, "promises_broken", k->promises_broken);
+	rc = rc ? rc : count(b, "cross_team_breaks", k->cross_team_breaks);
+	rc = rc ? rc : count(b, "collisions", k->collisions);
+	rc = rc ? rc : count(b, "unowned_instances", k->unowned_instances);
+	rc = rc ? rc : bt_buf_adds(b, ",\"name\":");
+	rc = rc ? rc : bt_buf_json_strz(b, k->name);
+	rc = rc ? rc : bt_buf_adds(b, ",\"owner_name\":");
+	rc = rc ? rc : bt_buf_json_strz(b, k->owner_name);
+	rc = rc ? rc : bt_buf_printf(b, ",\"defined\":%s,\"sensitive\":%s", k->defined ? "true" : "false",
+				    k->sensitive ? "true" : "false");
+	rc = rc ? rc : count(b, "successful", k->successful);
+	rc = rc ? rc : count(b, "recontacted", k->recontacted);
+	rc = rc ? rc : count(b, "contacts", k->contacts);
+	rc = rc ? rc : bt_buf_printf(b, ",\"handoff_failures\":{\"context_lost\":%llu,\"customer_repeated\":%llu,\"late\":%llu}",
+				    (unsigned long long)k->handoff_context_lost,
+				    (unsigned long long)k->handoff_customer_repeated,
+				    (unsigned long long)k->handoff_late);
+	rc = rc ? rc : count(b, "promises_kept", k->promises_kept);
+	rc = rc ? rc : count(b, "promises_kept_late", k->promises_kept_late);
+	rc = rc ? rc : bt_buf_addc(b, '}');
+	return rc;
+}
+
+static int local_json(struct bt_buf *b, const char *key, const struct bt_local_kpis *v, size_t n)
+{
+	int rc = bt_buf_printf(b, ",\"%s\":[", key);
+	for (size_t i = 0; i < n && !rc; i++) {
+		rc = bt_buf_printf(b, "%s{\"%s\":", i ? "," : "", key[0] == 't' ? "team" : "source");
+		rc = rc ? rc : bt_buf_json_strz(b, v[i].id);
+		rc = rc ? rc : count(b, "local_success", v[i].local_success);
+		rc = rc ? rc : count(b, "true_success", v[i].true_success);
+		rc = rc ? rc : count(b, "cost_shifted", v[i].cost_shifted);
+		rc = rc ? rc : count(b, "contacts", v[i].contacts);
+		rc = rc ? rc : num(b, "local_success_rate", v[i].local_success_rate);
+		rc = rc ? rc : num(b, "true_success_rate", v[i].true_success_rate);
+		rc = rc ? rc : bt_buf_addc(b, '}');
+	}
+	return rc ? rc : bt_buf_addc(b, ']');
+}
+
+int bt_kpis_json(const struct bt_kpis *k, struct bt_buf *b)
+{
+	char t[32];
+	bt_time_format(k->as_of, t);
+	int rc = bt_buf_adds(b, "{\"as_of\":");
+	rc = rc ? rc : bt_buf_json_strz(b, t);
+	rc = rc ? rc : bt_buf_adds(b, ",\"journeys\":[");
+	for (size_t i = 0; i < k->njourneys && !rc; i++) {
+		if (i)
+			rc = bt_buf_addc(b, ',');
+		rc = rc ? rc : journey_json(b, &k->journeys[i]);
+	}
+	rc = rc ? rc : bt_buf_addc(b, ']');
+	rc = rc ? rc : local_json(b, "teams", k->teams, k->nteams);
+	rc = rc ? rc : local_json(b, "sources", k->sources, k->nsources);
+	rc = rc ? rc : bt_buf_adds(b, ",\"handoff_routes\":[");
+	for (size_t i = 0; i < k->nroutes && !rc; i++) {
+		const struct bt_handoff_route *r = &k->routes[i];
+		rc = bt_buf_adds(b, i ? ",{\"journey\":" : "{\"journey\":");
+		rc = rc ? rc : bt_buf_json_strz(b, r->journey);
+		rc = rc ? rc : bt_buf_adds(b, ",\"from\":");
+		rc = rc ? rc : bt_buf_json_strz(b, r->from);
+		rc = rc ? rc : bt_buf_adds(b, ",\"to\":");
+		rc = rc ? rc : bt_buf_json_strz(b, r->to);
+		rc = rc ? rc : count(b, "count", r->count);
+		rc = rc ? rc : count(b, "clean", r->clean);
+		rc = rc ? rc : count(b, "context_lost", r->context_lost);
+		rc = rc ? rc : count(b, "customer_repeated", r->customer_repeated);
+		rc = rc ? rc : count(b, "late", r->late);
+		rc = rc ? rc : bt_buf_addc(b, '}');
+	}
+	rc = rc ? rc : bt_buf_printf(b, "],\"overall\":{\"events\":%llu,\"profiles\":%llu,"
+				    "\"timeline_only\":%llu,\"collisions\":%llu,"
+				    "\"consent_collisions\":%llu}}",
+				    (unsigned long long)k->events, (unsigned long long)k->profiles,
+				    (unsigned long long)k->timeline_only,
+				    (unsigned long long)k->collisions,
+				    (unsigned long long)k->consent_collisions);
+	return rc;
+}
