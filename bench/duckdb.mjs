@@ -3,12 +3,13 @@
 // duckdb.mjs - baton's journey pipeline in DuckDB SQL, in memory, on one
 // NDJSON file: bench/sql/load-duckdb.sql then bench/sql/pipeline.sql.
 //
-//   node bench/duckdb.mjs FILE [--steps]
+//   node bench/duckdb.mjs FILE [--steps] [--query SQL]...
 //
 // Prints one JSON object to stdout: {"engine", "version", "threads",
 // "seconds" (load + pipeline, measured in this process), "kpi_journey",
 // "kpi_team", "kpi_overall"}.  --steps adds the time of every statement
-// (on stderr).  Needs `npm install` in bench/ (@duckdb/node-api).
+// (on stderr); --query runs SQL after the pipeline and prints its rows on
+// stderr (for looking into the intermediate tables).  Needs `npm install` in bench/ (@duckdb/node-api).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const file = args.find((a) => !a.startsWith('--'));
+const queries = args.flatMap((a, i) => (args[i - 1] === '--query' ? [a] : []));
+const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--query');
 const steps = args.includes('--steps');
 if (!file) {
 	console.error('usage: node bench/duckdb.mjs FILE [--steps]');
@@ -50,7 +52,7 @@ for (const s of sql) {
 	const a = process.hrtime.bigint();
 	await con.run(s);
 	if (steps) {
-		const head = s.replace(/^--.*\n/gm, '').split('\n')[0].slice(0, 60);
+		const head = s.replace(/^--.*$/gm, '').trim().split('\n')[0].slice(0, 60);
 		console.error(`${(Number(process.hrtime.bigint() - a) / 1e9).toFixed(3)}s  ${head}`);
 	}
 }
@@ -61,6 +63,8 @@ const result = {
 	kpi_overall: await rows('SELECT * FROM kpi_overall'),
 };
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const errc = new console.Console(process.stderr);
+for (const q of queries) errc.table(JSON.parse(JSON.stringify(await rows(q), (k, v) => (typeof v === "bigint" ? Number(v) : v))));
 const meta = (await rows("SELECT version() AS v, current_setting('threads') AS t"))[0];
 const out = { engine: 'duckdb', version: meta.v, threads: Number(meta.t), seconds, ...result };
 process.stdout.write(

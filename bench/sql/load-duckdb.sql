@@ -21,7 +21,7 @@ SELECT rowid AS seq, id AS eid, epoch_ms(CAST(ts AS TIMESTAMPTZ)) AS ts, source,
        coalesce(direction, 'inbound') AS direction,
        promise.id AS promise_id, promise.team AS promise_team, promise.due AS promise_due_raw,
        CASE WHEN promise.due LIKE '____-__-__%'
-            THEN epoch_ms(CAST(promise.due AS TIMESTAMPTZ)) END AS promise_due_abs,
+            THEN epoch_ms(TRY_CAST(promise.due AS TIMESTAMPTZ)) END AS promise_due_abs,
        fulfils,
        CASE WHEN feedback IS NOT NULL THEN 1 ELSE 0 END AS fb,
        feedback.csat AS csat, feedback.nps AS nps, feedback.ces AS ces,

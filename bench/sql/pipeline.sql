@@ -34,7 +34,7 @@ SELECT seq FROM (
   FROM ev WHERE eid IS NOT NULL) x
 WHERE rn > 1;
 
-CREATE @TABLE@ asof AS SELECT max(ts) AS t FROM ev WHERE seq NOT IN (SELECT seq FROM dup);
+CREATE @TABLE@ as_of AS SELECT max(ts) AS t FROM ev WHERE seq NOT IN (SELECT seq FROM dup);
 
 -- 2. Identifiers: type lower-cased; e-mail trimmed and lower-cased; phone
 --    reduced to '+' and digits; others trimmed.  Junk values never link.
@@ -176,7 +176,7 @@ FROM je2 j JOIN inst0 i ON i.prof = j.prof AND i.journey = j.journey AND i.ino =
 CREATE @TABLE@ inst AS
 SELECT x.*,
        CASE WHEN fcode = 1 THEN 'resolved'
-            WHEN fcode = 2 OR (SELECT t FROM asof) - last_ts >= 2592000000 THEN 'abandoned'
+            WHEN fcode = 2 OR (SELECT t FROM as_of) - last_ts >= 2592000000 THEN 'abandoned'
             ELSE 'open' END AS state
 FROM (
   SELECT iid, min(prof) AS prof, min(journey) AS journey, min(ts) AS start_ts, max(ts) AS last_ts,
@@ -234,7 +234,7 @@ CREATE @TABLE@ prom AS
 SELECT p.pid, p.seq, p.prof, p.team AS mteam, p.pteam, p.due, f.fts, j.iid,
        CASE WHEN f.fts IS NOT NULL AND f.fts <= p.due THEN 'kept'
             WHEN f.fts IS NOT NULL THEN 'kept_late'
-            WHEN p.due <= (SELECT t FROM asof) THEN 'broken'
+            WHEN p.due <= (SELECT t FROM as_of) THEN 'broken'
             ELSE 'pending' END AS status
 FROM (
   SELECT promise_id AS pid, seq, prof, team, promise_team AS pteam,
@@ -312,7 +312,7 @@ WHERE c.contact = 1 AND c.ts <= s.ts + 604800000;
 CREATE @TABLE@ kpi_team AS
 SELECT s.team,
        count(*) AS local_success,
-       sum(CASE WHEN f.sseq IS NULL AND (SELECT t FROM asof) - s.ts >= 604800000 THEN 1 ELSE 0 END)
+       sum(CASE WHEN f.sseq IS NULL AND (SELECT t FROM as_of) - s.ts >= 604800000 THEN 1 ELSE 0 END)
          AS true_success,
        coalesce(max(cs.n), 0) AS cost_shifted
 FROM lsucc s
@@ -329,7 +329,7 @@ SELECT journey,
        sum(CASE WHEN state = 'resolved' THEN 1 ELSE 0 END) AS resolved,
        sum(CASE WHEN state = 'abandoned' THEN 1 ELSE 0 END) AS abandoned,
        sum(CASE WHEN state = 'resolved' AND recont = 0
-                 AND (SELECT t FROM asof) - last_res_ts >= 604800000 THEN 1 ELSE 0 END) AS successful,
+                 AND (SELECT t FROM as_of) - last_res_ts >= 604800000 THEN 1 ELSE 0 END) AS successful,
        sum(CASE WHEN first_res_ts IS NOT NULL THEN 1 ELSE 0 END) AS resolved_once,
        sum(CASE WHEN first_res_ts IS NOT NULL AND recont = 1 THEN 1 ELSE 0 END) AS recontacted,
        sum(CASE WHEN first_contact_res = 1 AND recont = 0 THEN 1 ELSE 0 END) AS fcr,
