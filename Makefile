@@ -34,7 +34,7 @@ endif
 LIB_SRC  := $(wildcard src/*.c src/util/*.c src/store/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/demo_config.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 
@@ -51,18 +51,31 @@ help:
 
 $(O)/libbaton.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	@$(AR) rcs $@ $^
 
 $(O)/baton: $(CLI_OBJ) $(O)/libbaton.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libbaton.a $(LDLIBS)
+	@echo "LD $@"
+	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libbaton.a $(LDLIBS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+# The demo configuration, built into the binary as a C string.
+$(O)/gen/demo_config.c: examples/demo.yaml
+	@mkdir -p $(@D)
+	@awk 'BEGIN { print "const char bt__demo_config[] =" } \
+	      { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "\"" $$0 "\\n\"" } \
+	      END { print ";" }' $< >$@
+
+$(O)/gen/demo_config.o: $(O)/gen/demo_config.c
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(O)/libbaton.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libbaton.a $(LDLIBS) $(TEST_LIBS)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libbaton.a $(LDLIBS) $(TEST_LIBS)
 
 deps:
 	@scripts/deps.sh

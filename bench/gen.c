@@ -113,7 +113,7 @@ enum kind_id {
 	K_CHAT, K_IVR, K_CALL, K_CALL_COMPLAINTS, K_CALL_TECH, K_CALL_RETENTION, K_FORM, K_APP,
 	K_EMAIL_IN, K_STORE, K_REFUND, K_INVOICE_ADJ, K_SURVEY, K_CAMPAIGN, K_REASSIGN,
 	K_COMPLAINT_REVIEW, K_COMPLAINT_CLOSED, K_ACCOUNT, K_ONB_STEP, K_NOTICE, K_RENEWED,
-	K_TICKET, K_PREFS, K__N
+	K_TICKET, K_PREFS, K_LOGIN, K__N
 };
 
 static const struct kind kinds[K__N] = {
@@ -140,6 +140,7 @@ static const struct kind kinds[K__N] = {
 	[K_RENEWED] = {S_WEB, TM_DIGITAL, IN, "renewal.completed"},
 	[K_TICKET] = {S_CC, TM_TECH, INT, "ticket.updated"},
 	[K_PREFS] = {S_WEB, TM_DIGITAL, IN, "preferences.updated"},
+	[K_LOGIN] = {S_APP, TM_DIGITAL, IN, "profile.updated"},
 };
 
 enum journey { J_NONE, J_ONB, J_BILL, J_TECH, J_COMPL, J_RENEW, J__N };
@@ -286,6 +287,8 @@ static struct ev *new_ev(uint32_t c, int kind, int journey, int64_t ts)
 		else
 			m = ID_PHONE;
 	}
+	if (kind == K_LOGIN)
+		m = have; /* the customer keeps their profile up to date */
 	if (pct(0.5))
 		m |= ID_JUNK;
 	e->idmask = (uint8_t)m;
@@ -732,7 +735,7 @@ static void simulate(uint32_t c)
 	for (int j = 0; j < J__N; j++)
 		busy[j] = 0;
 
-	int ninst = 1 + pct(70) + pct(40) + pct(20);
+	int ninst = 1 + pct(66) + pct(40) + pct(20);
 	for (int i = 0; i < ninst; i++) {
 		int j = jpick[rnd(sizeof(jpick))];
 		int64_t start = T0 + between(0, SPAN - 12 * DAY);
@@ -752,6 +755,11 @@ static void simulate(uint32_t c)
 		if (in.ended)
 			return;
 	}
+	/* a profile update in the app that shows all the customer's identifiers */
+	const struct cust *cu = &custs[c];
+	if ((cu->has_email + !!cu->phone + !!cu->cid) > 1 && pct(55) &&
+	    !new_ev(c, K_LOGIN, J_NONE, T0 + between(0, SPAN - DAY)))
+		return;
 	/* marketing e-mails, whatever is going on */
 	if (custs[c].has_email) {
 		int n = (int)rnd(4) + (pct(40) ? 1 : 0);

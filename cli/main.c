@@ -16,6 +16,8 @@ static const struct cli_command commands[] = {
 	{"journeys", cmd_journeys, "journey definitions, owners, and unowned journeys in the data"},
 
 
+	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
+	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},
 	{"check", cmd_check, "validate a configuration file"},
 	{"config", cmd_config, "load a configuration into the database, or show it"},
 };

@@ -1,32 +1,29 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# The main job of `make run`: ingest the sample data of examples/ into a
-# fresh database and show what baton found in it.
+# The main job of `make run`: generate the demo history of a telecom
+# operator into a fresh database, then show what baton finds in it: the
+# journey KPIs next to each team's local numbers, and the journey report.
 set -u
 O=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 baton="$O/baton"
-db="$O/example.db"
+db="$O/demo.db"
 rm -f "$db" "$db-wal" "$db-shm"
 export BATON_DB="$db"
 
-echo "== ingest examples/events.ndjson (events from web, chatbot, IVR, contact center, billing, e-mail, store)"
-"$baton" ingest "examples/events.ndjson"
+echo "== baton demo: 2,000 customers of a telecom operator, six months, ten touchpoints"
+"$baton" demo --customers 2000 --seed 1 || exit 1
 echo
-echo "== ingest examples/calls.csv through examples/calls.map.yaml (a contact-center export)"
-"$baton" ingest --map "examples/calls.map.yaml" "examples/calls.csv"
-echo
-echo "== what the database holds"
+echo "== identity: one customer across channels, refused links kept for review"
 "$baton" summary
 echo
-echo "== Ann wrote to the chatbot, called twice and got a refund: one profile"
-"$baton" profile email:ann.lee@example.com
+echo "== the journeys end to end, and each team's local success next to the journey outcome"
+"$baton" kpis || exit 1
 echo
-echo "== a CRM typo put Bob's e-mail on another customer id: refused, kept for review"
-"$baton" profile customer_id:C-3003
+"$baton" report --output "$O/demo-report.md" && "$baton" report --format html --output "$O/demo-report.html" &&
+	echo "== the journey report: $O/demo-report.md and $O/demo-report.html"
+echo "   (examples/events.ndjson and examples/calls.csv show ingest of JSON and CSV with bad records:"
+echo "    $baton ingest --db $O/sample.db examples/events.ndjson)"
 echo
-echo "== rejected records, kept as dead letters (fix and re-ingest: baton dead-letters export)"
-"$baton" dead-letters
-echo
-echo "Database: $db  (try: $O/baton profile --db $db P1 --json)"
+echo "Database: $db   Try: $baton journeys --db $db;  $baton kpis --db $db --journey billing-dispute --json"

@@ -4,7 +4,6 @@
 -- occurs in the file reads each line whole into one column, unquoted; the
 -- rowid is the arrival order.  json_extract re-uses its parse of the same
 -- line within a row.
-PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 PRAGMA temp_store = MEMORY;
 PRAGMA cache_size = -2000000;

@@ -38,25 +38,25 @@ CREATE @TABLE@ as_of AS SELECT max(ts) AS t FROM ev WHERE seq NOT IN (SELECT seq
 
 -- 2. Identifiers: type lower-cased; e-mail trimmed and lower-cased; phone
 --    reduced to '+' and digits; others trimmed.  Junk values never link.
+-- (Two steps: an optimiser that inlines the nested expression would run
+-- the replace() chain once per use.)
+CREATE @TABLE@ idn0 AS
+SELECT seq, itype,
+       CASE itype
+         WHEN 'email' THEN lower(trim(ival))
+         WHEN 'phone' THEN replace(replace(replace(replace(replace(replace(
+                             trim(ival), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '/', '')
+         ELSE trim(ival) END AS ival
+FROM (SELECT seq, lower(itype) AS itype, ival FROM ev_id_raw
+      WHERE ival IS NOT NULL AND seq NOT IN (SELECT seq FROM dup)) r;
+
 CREATE @TABLE@ idn AS
 SELECT seq, itype || ':' || ival AS k,
        CASE itype WHEN 'customer_id' THEN 0 WHEN 'user_id' THEN 1 WHEN 'email' THEN 2
                   WHEN 'phone' THEN 3 ELSE 4 END AS rk
-FROM (
-  SELECT seq, itype, ival,
-         CASE WHEN substr(ival, 1, 1) = '+' THEN substr(ival, 2) ELSE ival END AS d
-  FROM (
-    SELECT seq, itype,
-           CASE itype
-             WHEN 'email' THEN lower(trim(ival))
-             WHEN 'phone' THEN replace(replace(replace(replace(replace(replace(
-                                 trim(ival), ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''),
-                                 '/', '')
-             ELSE trim(ival) END AS ival
-    FROM (SELECT seq, lower(itype) AS itype, ival FROM ev_id_raw
-          WHERE ival IS NOT NULL AND seq NOT IN (SELECT seq FROM dup)) r
-  ) n
-) m
+FROM (SELECT seq, itype, ival,
+             CASE WHEN substr(ival, 1, 1) = '+' THEN substr(ival, 2) ELSE ival END AS d
+      FROM idn0) m
 WHERE lower(ival) NOT IN ('', 'null', 'undefined', '0', 'anonymous', 'guest', 'test',
                           '[object object]', 'nan', 'none', 'n/a', 'unknown', '-')
   AND NOT (d <> '' AND substr(d, 1, 1) >= '0' AND substr(d, 1, 1) <= '9'

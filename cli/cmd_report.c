@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_report.c - baton report: the journey report for a period. */
+#include "cli.h"
+
+#include "baton/report.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+static const char help[] =
+	"usage: baton report [--db PATH] [--config FILE] [--journey ID] [--as-of TIME]\n"
+	"                    [--from TIME --to TIME] [--format md|html] [--output FILE]\n"
+	"\n"
+	"Write the journey report: per journey its owner and KPIs, its worst\n"
+	"handoffs and its broken promises, and per team the local success next to\n"
+	"the journey outcome.  Markdown by default; --format html gives a page to\n"
+	"circulate.\n";
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},      {"config", required_argument, NULL, 'c'},
+		{"journey", required_argument, NULL, 'J'}, {"as-of", required_argument, NULL, 'a'},
+		{"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
+		{"format", required_argument, NULL, 'F'},  {"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+	const char *dbpath = NULL, *cfgpath = NULL, *output = NULL;
+	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE};
+	int64_t as_of = BT_TIME_NONE;
+	int c, rc = EXIT_FAIL;
+	struct bt_config *cfg = NULL;
+	struct bt_engine *eng = NULL;
+	struct bt_kpis *k = NULL;
+	struct bt_broken_promise *bp = NULL;
+	size_t nbp = 0;
+	struct bt_err err = {0, ""};
+	struct bt_buf b = BT_BUF_INIT;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbpath = optarg; break;
+		case 'c': cfgpath = optarg; break;
+		case 'J': q.journey = optarg; break;
+		case 'a': if (cli_time("--as-of", optarg, &as_of)) return EXIT_FAIL; break;
+		case 'f': if (cli_time("--from", optarg, &q.from)) return EXIT_FAIL; break;
+		case 't': if (cli_time("--to", optarg, &q.to)) return EXIT_FAIL; break;
+		case 'F':
+			if (strcmp(optarg, "md") && strcmp(optarg, "html"))
+				return cli_usage("report", "--format must be md or html");
+			ro.html = !strcmp(optarg, "html");
+			break;
+		case 'o': output = optarg; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage("report", "unknown option");
+		}
+	}
+	ro.from = q.from, ro.to = q.to;
+	struct bt_db *db = cli_open(cli_db_path(dbpath), cfgpath ? 0 : BT_OPEN_READONLY);
+	if (!db || cli_config(db, cfgpath, &cfg))
+		goto out;
+	if (bt_engine_from_db(db, cfg, as_of, &eng, &err) || bt_engine_kpis(eng, &q, &k, &err) ||
+	    bt_engine_broken_promises(eng, &q, &bp, &nbp, &err)) {
+		cli_fail(err.code, &err);
+		goto out;
+	}
+	if (bt_report_render(k, bp, nbp, &ro, &b)) {
+		cli_error("out of memory");
+		goto out;
+	}
+	FILE *f = output ? fopen(output, "wb") : stdout;
+	if (!f) {
+		cli_error("cannot write '%s': %s", output, strerror(errno));
+		goto out;
+	}
+	fwrite(b.data, 1, b.len, f);
+	rc = (f != stdout && fclose(f)) ? cli_error("writing '%s' failed", output) : EXIT_OK;
+out:
+	bt_buf_release(&b);
+	bt_free(bp);
+	bt_kpis_free(k);
+	bt_engine_free(eng);
+	bt_config_free(cfg);
+	bt_db_close(db);
+	return rc;
+}

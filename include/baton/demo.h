@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * demo.h - the demo history of `baton demo` (see src/demo.c for what it
+ * contains and the failure rates built in).
+ */
+#ifndef BATON_DEMO_H
+#define BATON_DEMO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bt_demo_options {
+	unsigned customers; /* ~9 events each */
+	uint64_t seed;
+};
+
+/* Called with each event's JSON text; a non-zero return stops generation
+ * and is returned. */
+typedef int (*bt_demo_emit_fn)(void *ctx, const char *json, size_t len);
+
+int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void *ctx,
+		     uint64_t *events);
+/* The demo's configuration (the text of examples/demo.yaml). */
+const char *bt_demo_config(void);
+
+#endif
