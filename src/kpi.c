@@ -118,7 +118,8 @@ static void finish_rates(struct acc *a)
 	k->repeat_rate = ratio(k->repeats, k->contacts);
 	k->contacts_per_instance = ratio(k->contacts, k->instances);
 	k->channels_per_instance = ratio(a->channels, k->instances);
-	qsort(a->ttr, a->nttr, sizeof(double), cmp_double);
+	if (a->nttr)
+		qsort(a->ttr, a->nttr, sizeof(double), cmp_double);
 	k->ttr_p50_s = percentile(a->ttr, a->nttr, 50);
 	k->ttr_p90_s = percentile(a->ttr, a->nttr, 90);
 	k->csat_avg = ratio(a->csat_sum, a->csat_n);

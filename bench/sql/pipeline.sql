@@ -34,7 +34,8 @@ SELECT seq FROM (
   FROM ev WHERE eid IS NOT NULL) x
 WHERE rn > 1;
 
-CREATE @TABLE@ as_of AS SELECT max(ts) AS t FROM ev WHERE seq NOT IN (SELECT seq FROM dup);
+CREATE @TABLE@ as_of AS
+SELECT max(ts) AS t, count(*) AS events FROM ev WHERE seq NOT IN (SELECT seq FROM dup);
 
 -- 2. Identifiers: type lower-cased; e-mail trimmed and lower-cased; phone
 --    reduced to '+' and digits; others trimmed.  Junk values never link.
@@ -49,6 +50,7 @@ SELECT seq, itype,
          ELSE trim(ival) END AS ival
 FROM (SELECT seq, lower(itype) AS itype, ival FROM ev_id_raw
       WHERE ival IS NOT NULL AND seq NOT IN (SELECT seq FROM dup)) r;
+DROP TABLE ev_id_raw;
 
 CREATE @TABLE@ idn AS
 SELECT seq, itype || ':' || ival AS k,
@@ -61,6 +63,7 @@ WHERE lower(ival) NOT IN ('', 'null', 'undefined', '0', 'anonymous', 'guest', 't
                           '[object object]', 'nan', 'none', 'n/a', 'unknown', '-')
   AND NOT (d <> '' AND substr(d, 1, 1) >= '0' AND substr(d, 1, 1) <= '9'
            AND replace(d, substr(d, 1, 1), '') = '');
+DROP TABLE idn0;
 
 -- 3. Identity: identifiers are nodes; an event links each of its
 --    identifiers to its strongest one (customer_id, user_id, email, phone,
@@ -75,6 +78,7 @@ SELECT i.seq, d.node, d.rk, row_number() OVER (PARTITION BY i.seq ORDER BY d.rk,
 FROM idn i JOIN ident d ON d.k = i.k;
 --@sqlite CREATE INDEX evid_seq ON evid(seq, rn);
 --@pg ANALYZE evid;
+DROP TABLE idn;
 
 CREATE @TABLE@ link1 AS
 SELECT DISTINCT a.node AS x, b.node AS y, a.rk AS xrk, b.rk AS yrk
@@ -108,6 +112,7 @@ CREATE @TABLE@ evp AS
 SELECT e.*, l.lab AS prof
 FROM ev e JOIN evid a ON a.seq = e.seq AND a.rn = 1 JOIN lab l ON l.node = a.node;
 --@pg ANALYZE evp;
+DROP TABLE ev;
 
 -- 4. Journey instances (§3 rules 2-7, without case matching: see README).
 --    opener: a customer contact that fulfils no promise (rules 2-4 place it);
@@ -141,6 +146,7 @@ SELECT j.*,
 FROM je0 j
 WINDOW w AS (PARTITION BY prof, journey ORDER BY pos),
        wp AS (PARTITION BY prof, journey ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING);
+DROP TABLE je0;
 
 CREATE @TABLE@ je2 AS
 SELECT y.*, sum(newi) OVER (PARTITION BY prof, journey ORDER BY pos
@@ -153,6 +159,7 @@ FROM (
                                    OR ts - prev_ts >= 2592000000)
               THEN 1 ELSE 0 END AS newi
   FROM je1 j) y;
+DROP TABLE je1;
 
 CREATE @TABLE@ inst0 AS
 SELECT prof, journey, ino, row_number() OVER (ORDER BY prof, journey, ino) AS iid
@@ -171,6 +178,7 @@ FROM je2 j JOIN inst0 i ON i.prof = j.prof AND i.journey = j.journey AND i.ino =
 --@sqlite CREATE INDEX je_iid ON je(iid, ipos);
 --@sqlite CREATE UNIQUE INDEX je_seq ON je(seq);
 --@pg ANALYZE je;
+DROP TABLE je2;
 
 -- 5. Instance facts and state as of T (the latest event).
 CREATE @TABLE@ inst AS
@@ -400,7 +408,7 @@ LEFT JOIN k_prom p ON p.journey = k.journey
 LEFT JOIN k_coll c ON c.journey = k.journey;
 
 CREATE @TABLE@ kpi_overall AS
-SELECT (SELECT count(*) FROM ev) - (SELECT count(*) FROM dup) AS events,
+SELECT (SELECT events FROM as_of) AS events,
        (SELECT count(*) FROM dup) AS duplicates,
        (SELECT count(*) FROM ident) AS identifiers,
        (SELECT count(DISTINCT lab) FROM lab) AS profiles,
