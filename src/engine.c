@@ -116,7 +116,6 @@ int bt__engine_init(struct bt_engine *e, const struct bt_config *cfg, struct bt_
 	e->max_ts = BT_TIME_NONE;
 	e->as_of = BT_TIME_NONE;
 	bt_strmap_init(&e->names);
-	bt_strmap_init(&e->eids);
 	if ((rc = intern(e, "", 0, &k)) || (rc = intern(e, "marketing", 9, &e->marketing)))
 		return rc;
 	for (size_t i = 0; cfg && i < cfg->njourneys; i++) {
@@ -330,7 +329,7 @@ void bt_engine_free(struct bt_engine *e)
 		return;
 	bt__identity_release(&e->own_id);
 	bt_strmap_release(&e->names);
-	bt_strmap_release(&e->eids);
+	bt_h128set_release(&e->eids);
 	bt__free(e->journeys);
 	bt_u64map_release(&e->jmap);
 	bt_u64map_release(&e->tpmap);

@@ -53,7 +53,7 @@ struct bt_engine {
 	struct bt__identity own_id;   /* stream mode: identity resolved here */
 	struct bt__identity *id;      /* the identity in use */
 	struct bt_strmap names;       /* every string: types, teams, cases, ... */
-	struct bt_strmap eids;        /* stream mode: event ids seen */
+	struct bt_h128set eids;       /* stream mode: event ids seen */
 	struct bt__journey *journeys;
 	size_t njourneys, capjourneys;
 	struct bt_u64map jmap;        /* name id of a journey id → index + 1 */

@@ -387,10 +387,17 @@ static int read_field(struct reader *r, int f, uint32_t v, uint32_t ts_node)
 	return 0;
 }
 
+/* The field a key names, or -1: dispatch on length and first byte, then
+ * one comparison (this runs for every key of every event). */
 static int field_of(const struct bt_json_node *key)
 {
+	static unsigned char len[F__COUNT];
+	if (!len[0])
+		for (int f = 0; f < F__COUNT; f++)
+			len[f] = (unsigned char)strlen(field_names[f]);
 	for (int f = 0; f < F__COUNT; f++)
-		if (bt_json_str_eq(key, field_names[f]))
+		if (key->len == len[f] && key->s[0] == field_names[f][0] &&
+		    memcmp(key->s, field_names[f], len[f]) == 0)
 			return f;
 	return -1;
 }

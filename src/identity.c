@@ -16,9 +16,13 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const builtin_junk[] = {
-	"null", "undefined", "0", "anonymous", "guest", "test", "[object object]",
-	"nan", "none", "n/a", "unknown", "-"};
+static const struct {
+	const char *s;
+	size_t n;
+} builtin_junk[] = {
+	{"null", 4}, {"undefined", 9}, {"0", 1}, {"anonymous", 9}, {"guest", 5},
+	{"test", 4}, {"[object object]", 15}, {"nan", 3}, {"none", 4}, {"n/a", 3},
+	{"unknown", 7}, {"-", 1}};
 
 void bt__idrules_default(struct bt__idrules *r)
 {
@@ -62,8 +66,8 @@ static int is_junk(const struct bt__idrules *r, const char *v, size_t n)
 {
 	if (n == 0)
 		return 1;
-	for (size_t i = 0; i < sizeof(builtin_junk) / sizeof(builtin_junk[0]); i++)
-		if (strlen(builtin_junk[i]) == n && strncasecmp(builtin_junk[i], v, n) == 0)
+	for (size_t i = 0; n <= 15 && i < sizeof(builtin_junk) / sizeof(builtin_junk[0]); i++)
+		if (builtin_junk[i].n == n && strncasecmp(builtin_junk[i].s, v, n) == 0)
 			return 1;
 	for (uint32_t i = 0; i < r->njunk; i++)
 		if (strlen(r->junk[i]) == n && strncasecmp(r->junk[i], v, n) == 0)
@@ -86,39 +90,34 @@ int bt__ident_normalise(const struct bt__idrules *r, const char *type, size_t tn
 {
 	int rc;
 	bt_buf_reset(out);
-	for (size_t i = 0; i < tn; i++) {
-		char c = type[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if ((rc = bt_buf_addc(out, c)))
-			return rc;
-	}
-	if ((rc = bt_buf_addc(out, ':')))
+	/* the result is never longer than type + ':' + value */
+	if ((rc = bt_buf_grow(out, tn + 1 + vn)))
 		return rc;
-	size_t start = out->len;
+	char *d = out->data;
+	for (size_t i = 0; i < tn; i++)
+		d[i] = (char)(type[i] >= 'A' && type[i] <= 'Z' ? type[i] - 'A' + 'a' : type[i]);
+	d[tn] = ':';
+	size_t start = tn + 1, o = start;
 	while (vn && is_space(*value))
 		value++, vn--;
 	while (vn && is_space(value[vn - 1]))
 		vn--;
-	const char *t = out->data;
-	if (tn == 5 && memcmp(t, "phone", 5) == 0) {
+	if (tn == 5 && memcmp(d, "phone", 5) == 0) {
 		for (size_t i = 0; i < vn; i++) {
 			char c = value[i];
-			if ((c >= '0' && c <= '9') || (c == '+' && out->len == start))
-				if ((rc = bt_buf_addc(out, c)))
-					return rc;
+			if ((c >= '0' && c <= '9') || (c == '+' && o == start))
+				d[o++] = c;
 		}
-	} else if (tn == 5 && memcmp(t, "email", 5) == 0) {
-		for (size_t i = 0; i < vn; i++) {
-			char c = value[i];
-			if (c >= 'A' && c <= 'Z')
-				c = (char)(c - 'A' + 'a');
-			if ((rc = bt_buf_addc(out, c)))
-				return rc;
-		}
-	} else if ((rc = bt_buf_add(out, value, vn)))
-		return rc;
-	return is_junk(r, out->data + start, out->len - start) ? 0 : 1;
+	} else if (tn == 5 && memcmp(d, "email", 5) == 0) {
+		for (size_t i = 0; i < vn; i++)
+			d[o++] = (char)(value[i] >= 'A' && value[i] <= 'Z' ? value[i] - 'A' + 'a' : value[i]);
+	} else {
+		memcpy(d + o, value, vn);
+		o += vn;
+	}
+	d[o] = '\0';
+	out->len = o;
+	return is_junk(r, d + start, o - start) ? 0 : 1;
 }
 
 void bt__idlog_reset(struct bt__idlog *log)

@@ -212,10 +212,9 @@ static int is_duplicate(struct bt_ingest *in, const struct bt__str *eid, uint64_
 	uint32_t v;
 	*dup = 0;
 	if (in->eng) {
-		int added;
-		int64_t k = bt_strmap_intern(&in->eng->eids, eid->s, eid->n, &added);
-		if (k < 0)
-			return bt_err_set(err, (int)k, "out of memory");
+		int added = bt_h128set_add(&in->eng->eids, eid->s, eid->n);
+		if (added < 0)
+			return bt_err_set(err, added, "out of memory");
 		*dup = !added;
 		return 0;
 	}

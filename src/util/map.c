@@ -23,10 +23,10 @@ static inline uint64_t mix(uint64_t a, uint64_t b)
 /* A multiply-mix hash over 8-byte words; quality is ample for table look-up
  * and it runs at several bytes per cycle.  Not for adversarial use: callers
  * that hash client-chosen keys into a table bound the table's size. */
-uint64_t bt_hash64(const void *data, size_t n)
+static uint64_t hash_seeded(const void *data, size_t n, uint64_t seed)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
+	uint64_t h = seed ^ (n * 0xff51afd7ed558ccdull);
 	while (n >= 8) {
 		h = mix(h ^ rd64(p), 0xa0761d6478bd642full);
 		p += 8;
@@ -38,6 +38,8 @@ uint64_t bt_hash64(const void *data, size_t n)
 	h = mix(h ^ tail, 0xe7037ed1a0b428dbull);
 	return mix(h, 0x8ebc6af09c88c6e3ull);
 }
+
+uint64_t bt_hash64(const void *data, size_t n) { return hash_seeded(data, n, 0x9e3779b97f4a7c15ull); }
 
 void bt_strmap_init(struct bt_strmap *m) { memset(m, 0, sizeof(*m)); }
 
@@ -53,15 +55,18 @@ static int64_t probe(const struct bt_strmap *m, const char *s, size_t n, uint32_
 {
 	uint32_t i = h & m->mask;
 	for (;;) {
-		uint32_t e = m->slots[i];
-		if (!e) {
+		uint64_t v = m->slots[i];
+		if (!v) {
 			*slot = i;
 			return -1;
 		}
-		const struct bt_strmap_entry *en = &m->entries[e - 1];
-		if (en->hash == h && en->len == n && memcmp(en->key, s, n) == 0) {
-			*slot = i;
-			return e - 1;
+		if ((uint32_t)(v >> 32) == h) {
+			uint32_t e = (uint32_t)v;
+			const struct bt_strmap_entry *en = &m->entries[e - 1];
+			if (en->len == n && memcmp(en->key, s, n) == 0) {
+				*slot = i;
+				return e - 1;
+			}
 		}
 		i = (i + 1) & m->mask;
 	}
@@ -80,14 +85,14 @@ static int strmap_grow(struct bt_strmap *m)
 	uint32_t nslots = m->slots ? (m->mask + 1) * 2 : 1024;
 	if (nslots == 0)
 		return BT_ELIMIT;
-	uint32_t *slots = bt__calloc(nslots, sizeof(*slots));
+	uint64_t *slots = bt__calloc(nslots, sizeof(*slots));
 	if (!slots)
 		return BT_ENOMEM;
 	for (uint32_t e = 0; e < m->count; e++) {
 		uint32_t i = m->entries[e].hash & (nslots - 1);
 		while (slots[i])
 			i = (i + 1) & (nslots - 1);
-		slots[i] = e + 1;
+		slots[i] = (uint64_t)m->entries[e].hash << 32 | (e + 1);
 	}
 	bt__free(m->slots);
 	m->slots = slots;
@@ -124,10 +129,62 @@ int64_t bt_strmap_intern(struct bt_strmap *m, const char *s, size_t n, int *adde
 	if (!key)
 		return BT_ENOMEM;
 	m->entries[m->count] = (struct bt_strmap_entry){key, (uint32_t)n, h};
-	m->slots[slot] = m->count + 1;
+	m->slots[slot] = (uint64_t)h << 32 | (m->count + 1);
 	if (added)
 		*added = 1;
 	return m->count++;
+}
+
+void bt_h128set_release(struct bt_h128set *s)
+{
+	bt__free(s->k);
+	memset(s, 0, sizeof(*s));
+}
+
+static int h128_grow(struct bt_h128set *s)
+{
+	uint32_t n = s->k ? (s->mask + 1) * 2 : 65536;
+	if (n == 0)
+		return BT_ELIMIT;
+	uint64_t *k = bt__calloc((size_t)n * 2, sizeof(uint64_t));
+	if (!k)
+		return BT_ENOMEM;
+	for (uint32_t i = 0; s->k && i <= s->mask; i++) {
+		uint64_t a = s->k[2 * i], b = s->k[2 * i + 1];
+		if (!a && !b)
+			continue;
+		uint32_t j = (uint32_t)a & (n - 1);
+		while (k[2 * j] || k[2 * j + 1])
+			j = (j + 1) & (n - 1);
+		k[2 * j] = a, k[2 * j + 1] = b;
+	}
+	bt__free(s->k);
+	s->k = k;
+	s->mask = n - 1;
+	return 0;
+}
+
+int bt_h128set_add(struct bt_h128set *set, const char *s, size_t n)
+{
+	uint64_t a = bt_hash64(s, n), b = hash_seeded(s, n, 0x5851f42d4c957f2dull);
+	if (!a && !b)
+		a = 1;
+	if (!set->k || (uint64_t)(set->count + 1) * 10 > (uint64_t)(set->mask + 1) * 7) {
+		int rc = h128_grow(set);
+		if (rc)
+			return rc;
+	}
+	uint32_t j = (uint32_t)a & set->mask;
+	for (;; j = (j + 1) & set->mask) {
+		uint64_t *k = &set->k[2 * j];
+		if (!k[0] && !k[1]) {
+			k[0] = a, k[1] = b;
+			set->count++;
+			return 1;
+		}
+		if (k[0] == a && k[1] == b)
+			return 0;
+	}
 }
 
 void bt_u64map_init(struct bt_u64map *m) { memset(m, 0, sizeof(*m)); }

@@ -26,7 +26,8 @@ struct bt_strmap_entry {
 };
 
 struct bt_strmap {
-	uint32_t *slots; /* 0 = empty, else entry id + 1 */
+	uint64_t *slots; /* 0 = empty, else hash << 32 | (entry id + 1): a mismatch
+			  * is rejected without touching the entry */
 	uint32_t mask;
 	struct bt_strmap_entry *entries;
 	uint32_t count, cap;
@@ -51,6 +52,17 @@ struct bt_u64map {
 	uint8_t *used;
 	uint32_t mask, count;
 };
+
+/* A set of 128-bit keys (two independent 64-bit hashes of a string): for
+ * de-duplicating many strings without keeping them; two different strings
+ * collide with probability about n^2 / 2^129. */
+struct bt_h128set {
+	uint64_t *k; /* pairs; (0, 0) = empty */
+	uint32_t mask, count;
+};
+void bt_h128set_release(struct bt_h128set *s);
+/* Add the key of s[0..n): 1 when it was new, 0 when present, or BT_ENOMEM. */
+int bt_h128set_add(struct bt_h128set *set, const char *s, size_t n);
 
 void bt_u64map_init(struct bt_u64map *m);
 void bt_u64map_release(struct bt_u64map *m);
