@@ -3,25 +3,27 @@
 // duckdb.mjs - baton's journey pipeline in DuckDB SQL, in memory, on one
 // NDJSON file: bench/sql/load-duckdb.sql then bench/sql/pipeline.sql.
 //
-//   node bench/duckdb.mjs FILE [--steps] [--query SQL]...
+//   node bench/duckdb.mjs FILE [--out RESULT.json] [--steps] [--query SQL]...
 //
-// Prints one JSON object to stdout: {"engine", "version", "threads",
+// Prints one JSON object to stdout (or to --out): {"engine", "version", "threads",
 // "seconds" (load + pipeline, measured in this process), "kpi_journey",
 // "kpi_team", "kpi_overall"}.  --steps adds the time of every statement
 // (on stderr); --query runs SQL after the pipeline and prints its rows on
 // stderr (for looking into the intermediate tables).  Needs `npm install` in bench/ (@duckdb/node-api).
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
+const valued = ['--query', '--out'];
 const queries = args.flatMap((a, i) => (args[i - 1] === '--query' ? [a] : []));
-const file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--query');
+const outFile = args.find((a, i) => args[i - 1] === '--out');
+const file = args.find((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1]));
 const steps = args.includes('--steps');
 if (!file) {
-	console.error('usage: node bench/duckdb.mjs FILE [--steps]');
+	console.error('usage: node bench/duckdb.mjs FILE [--out RESULT.json] [--steps] [--query SQL]...');
 	process.exit(1);
 }
 
@@ -67,6 +69,6 @@ const errc = new console.Console(process.stderr);
 for (const q of queries) errc.table(JSON.parse(JSON.stringify(await rows(q), (k, v) => (typeof v === "bigint" ? Number(v) : v))));
 const meta = (await rows("SELECT version() AS v, current_setting('threads') AS t"))[0];
 const out = { engine: 'duckdb', version: meta.v, threads: Number(meta.t), seconds, ...result };
-process.stdout.write(
-	JSON.stringify(out, (k, v) => (typeof v === 'bigint' ? Number(v) : v), 1) + '\n',
-);
+const text = JSON.stringify(out, (k, v) => (typeof v === 'bigint' ? Number(v) : v), 1) + '\n';
+if (outFile) writeFileSync(outFile, text);
+else process.stdout.write(text);

@@ -25,7 +25,8 @@ static const char help[] =
 	"Exit status: 0 all records accepted, 2 some rejected (the rest stored),\n"
 	"1 usage error or unreadable input.\n";
 
-#define MAX_REPORTED 1000 /* errors listed in the output; all are counted */
+#define MAX_REPORTED 1000 /* errors listed in the JSON output; all are counted */
+#define MAX_PRINTED 50    /* errors printed on stderr; the rest are in dead letters */
 
 struct report {
 	const char *file;
@@ -39,7 +40,11 @@ static void on_reject(void *ctx, long line, long index, const char *reason)
 	struct report *r = ctx;
 	(void)index;
 	if (!r->json) {
-		fprintf(stderr, "%s:%ld: %s\n", r->file, line, reason);
+		if (r->listed++ < MAX_PRINTED)
+			fprintf(stderr, "%s:%ld: %s\n", r->file, line, reason);
+		else if (r->listed == MAX_PRINTED + 1)
+			fprintf(stderr, "%s: more rejected records not shown: 'baton dead-letters' lists "
+					"them all\n", r->file);
 		return;
 	}
 	if (r->listed++ >= MAX_REPORTED)

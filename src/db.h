@@ -18,7 +18,7 @@
 struct bt_db {
 	struct bt__store *store;
 	struct bt__identity id;
-	struct bt_u64map eids; /* hash of event id → 0 (stored) or batch index + 1 */
+	struct bt_u64map eids; /* hash of an event id → its event number */
 	int64_t next_seq;
 	int loaded;
 	int readonly;

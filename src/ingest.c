@@ -133,9 +133,6 @@ int bt_ingest_flush(struct bt_ingest *in, struct bt_err *err)
 		db->loaded = 0;
 		return rc;
 	}
-	for (size_t i = 0; i < in->batch.nevents; i++)
-		if (in->batch.events[i].eid)
-			bt_u64map_put(&db->eids, in->batch.events[i].eid_hash, 0);
 	batch_reset(&in->batch);
 	return 0;
 }
@@ -220,14 +217,14 @@ static int is_duplicate(struct bt_ingest *in, const struct bt__str *eid, uint64_
 	}
 	if (!bt_u64map_get(&db->eids, h, &v))
 		return 0;
-	if (v) {
-		const struct bt__store_event *e = &in->batch.events[v - 1];
-		if (e->eid_len == eid->n && memcmp(e->eid, eid->s, eid->n) == 0) {
-			*dup = 1;
-			return 0;
-		}
+	/* a hit: the event it names is in this batch or in the store */
+	const struct bt__batch *b = &in->batch;
+	if (b->nevents && v >= b->events[0].seq) {
+		const struct bt__store_event *e = &b->events[v - b->events[0].seq];
+		*dup = e->eid_len == eid->n && memcmp(e->eid, eid->s, eid->n) == 0;
+		return 0;
 	}
-	return db->store->ops->eid_exists(db->store, eid->s, eid->n, dup, err);
+	return db->store->ops->eid_exists(db->store, v, eid->s, eid->n, dup, err);
 }
 
 static int push_event(struct bt_ingest *in, const struct bt__event *ev, uint32_t anchor,
@@ -252,7 +249,7 @@ static int push_event(struct bt_ingest *in, const struct bt__event *ev, uint32_t
 	b->nevents++;
 	db->next_seq++;
 	if (eid)
-		return bt_u64map_put(&db->eids, h, (uint32_t)b->nevents);
+		return bt_u64map_put(&db->eids, h, (uint32_t)(db->next_seq - 1));
 	return 0;
 }
 

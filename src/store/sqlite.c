@@ -24,12 +24,14 @@ static const char *const migrations[] = {
 	"CREATE TABLE events("
 	"  seq INTEGER PRIMARY KEY,"   /* arrival order */
 	"  eid TEXT,"                  /* the client's idempotency key */
-	"  eid_hash INTEGER,"          /* its 64-bit hash, for the duplicate filter */
 	"  ts INTEGER NOT NULL,"       /* event time, ms since the epoch */
 	"  ident INTEGER NOT NULL,"    /* strongest identifier → profile */
 	"  raw BLOB NOT NULL);"        /* the event as JSON text */
-	"CREATE INDEX events_eid ON events(eid_hash) WHERE eid_hash IS NOT NULL;"
 	"CREATE INDEX events_ident ON events(ident);"
+	/* The duplicate filter lives in memory as hash → event number; this
+	 * narrow table is where it is loaded from.  Appends only, in event
+	 * order: no random-key index to maintain on the ingest path. */
+	"CREATE TABLE event_keys(seq INTEGER PRIMARY KEY, hash INTEGER NOT NULL);"
 	"CREATE TABLE profiles("
 	"  id INTEGER PRIMARY KEY,"
 	"  merged_into INTEGER NOT NULL DEFAULT 0," /* 0 for a live root */
@@ -77,11 +79,12 @@ enum stmt {
 	S_INS_EVENT, S_INS_PROFILE, S_INS_IDENT, S_INS_MERGE, S_MOVE_IDENTS, S_MOVE_PROFILES,
 	S_INS_CONFLICT, S_INS_DEAD, S_EID_EXISTS, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_EVENTS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_EVENTS,
-	S_SET_RAW, S_SUPPRESS, S_META_GET, S_META_SET, S_PROFILE_EVENT_ROWS, S__COUNT
+	S_SET_RAW, S_SUPPRESS, S_META_GET, S_META_SET, S_PROFILE_EVENT_ROWS, S_INS_KEY, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
-	[S_INS_EVENT] = "INSERT INTO events(seq, eid, eid_hash, ts, ident, raw) VALUES (?,?,?,?,?,?)",
+	[S_INS_EVENT] = "INSERT INTO events(seq, eid, ts, ident, raw) VALUES (?,?,?,?,?)",
+	[S_INS_KEY] = "INSERT INTO event_keys(seq, hash) VALUES (?,?)",
 	[S_INS_PROFILE] = "INSERT INTO profiles(id, merged_into, event) VALUES (?,0,?)",
 	[S_INS_IDENT] = "INSERT INTO identifiers(id, ident, profile, event) VALUES (?,?,?,?)",
 	[S_INS_MERGE] = "INSERT INTO merges(into_profile, from_profile, ident, event, reason, at) "
@@ -92,7 +95,7 @@ static const char *const sql[S__COUNT] = {
 			   "VALUES (?,?,?,?,?,?)",
 	[S_INS_DEAD] = "INSERT INTO dead_letters(at, origin, line, format, reason, raw, truncated) "
 		       "VALUES (?,?,?,?,?,?,?)",
-	[S_EID_EXISTS] = "SELECT 1 FROM events WHERE eid_hash = ?1 AND eid = ?2",
+	[S_EID_EXISTS] = "SELECT 1 FROM events WHERE seq = ?1 AND eid = ?2",
 	[S_IDENT_PROFILE] = "SELECT profile FROM identifiers WHERE ident = ?",
 	[S_PROFILE_ROW] = "SELECT merged_into, erased FROM profiles WHERE id = ?",
 	[S_PROFILE_IDENTS] = "SELECT id, ident FROM identifiers WHERE profile = ? AND ident IS NOT NULL "
@@ -374,12 +377,12 @@ static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u6
 		return rc;
 	if (eids) {
 		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(s->db,
-				       "SELECT eid_hash FROM events WHERE eid_hash IS NOT NULL", -1,
-				       &q, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(s->db, "SELECT hash, seq FROM event_keys", -1, &q, NULL) !=
+		    SQLITE_OK)
 			return fail(s, err, "loading event ids");
 		while (!rc && sqlite3_step(q) == SQLITE_ROW)
-			rc = bt_u64map_put(eids, (uint64_t)sqlite3_column_int64(q, 0), 0);
+			rc = bt_u64map_put(eids, (uint64_t)sqlite3_column_int64(q, 0),
+					   (uint32_t)sqlite3_column_int64(q, 1));
 		sqlite3_finalize(q);
 		if (rc)
 			return rc;
@@ -390,14 +393,14 @@ static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u6
 	return 0;
 }
 
-static int sq_eid_exists(struct bt__store *base, const char *eid, size_t n, int *exists,
-			 struct bt_err *err)
+static int sq_eid_exists(struct bt__store *base, int64_t seq, const char *eid, size_t n,
+			 int *exists, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *q = stmt(s, S_EID_EXISTS, err);
 	if (!q)
 		return BT_ESTORE;
-	sqlite3_bind_int64(q, 1, (int64_t)bt_hash64(eid, n));
+	sqlite3_bind_int64(q, 1, seq);
 	sqlite3_bind_text(q, 2, eid, (int)n, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	sqlite3_reset(q);
@@ -478,24 +481,29 @@ static int sq_write_batch(struct bt__store *base, const struct bt__batch *b,
 	int rc = write_identity(s, &b->idlog, id, err);
 	if (rc)
 		return rc;
-	if (!(q = stmt(s, S_INS_EVENT, err)))
+	sqlite3_stmt *k;
+	if (!(q = stmt(s, S_INS_EVENT, err)) || !(k = stmt(s, S_INS_KEY, err)))
 		return BT_ESTORE;
 	for (size_t i = 0; i < b->nevents; i++) {
 		const struct bt__store_event *e = &b->events[i];
 		sqlite3_bind_int64(q, 1, e->seq);
-		if (e->eid) {
+		if (e->eid)
 			sqlite3_bind_text(q, 2, e->eid, (int)e->eid_len, SQLITE_STATIC);
-			sqlite3_bind_int64(q, 3, (int64_t)e->eid_hash);
-		} else {
+		else
 			sqlite3_bind_null(q, 2);
-			sqlite3_bind_null(q, 3);
-		}
-		sqlite3_bind_int64(q, 4, e->ts);
-		sqlite3_bind_int64(q, 5, e->anchor);
-		sqlite3_bind_text(q, 6, e->raw, (int)e->raw_len, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, e->ts);
+		sqlite3_bind_int64(q, 4, e->anchor);
+		sqlite3_bind_text(q, 5, e->raw, (int)e->raw_len, SQLITE_STATIC);
 		if (sqlite3_step(q) != SQLITE_DONE)
 			return fail(s, err, "storing an event");
 		sqlite3_reset(q);
+		if (!e->eid)
+			continue;
+		sqlite3_bind_int64(k, 1, e->seq);
+		sqlite3_bind_int64(k, 2, (int64_t)e->eid_hash);
+		if (sqlite3_step(k) != SQLITE_DONE)
+			return fail(s, err, "storing an event id");
+		sqlite3_reset(k);
 	}
 	int64_t now = now_ms();
 	for (size_t i = 0; i < b->ndead; i++) {
@@ -760,6 +768,8 @@ static int sq_erase_profile(struct bt__store *base, int64_t root, int64_t *event
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	static const char *const steps[] = {
+		"DELETE FROM event_keys WHERE seq IN (SELECT seq FROM events WHERE ident IN "
+		"(SELECT id FROM identifiers WHERE profile = ?1))",
 		"DELETE FROM events WHERE ident IN (SELECT id FROM identifiers WHERE profile = ?1)",
 		"DELETE FROM conflicts WHERE ident IN (SELECT id FROM identifiers WHERE profile = ?1)"
 		" OR profile = ?1 OR other_profile = ?1",
@@ -772,7 +782,7 @@ static int sq_erase_profile(struct bt__store *base, int64_t root, int64_t *event
 			return fail(s, err, "erasing");
 		sqlite3_bind_int64(q, 1, root);
 		int r = sqlite3_step(q);
-		if (i == 0 && events)
+		if (i == 1 && events)
 			*events = sqlite3_changes(s->db);
 		sqlite3_finalize(q);
 		if (r != SQLITE_DONE)

@@ -74,10 +74,12 @@ struct bt__store_ops {
 	void (*rollback)(struct bt__store *s);
 
 	/* Fill id (profiles, identifiers, suppression key and hashes), the
-	 * event-id hashes and the next event number. */
+	 * event-id filter (hash → event number) and the next event number. */
 	int (*load)(struct bt__store *s, struct bt__identity *id, struct bt_u64map *eids,
 		    int64_t *next_seq, struct bt_err *err);
-	int (*eid_exists)(struct bt__store *s, const char *eid, size_t n, int *exists,
+	/* Is event `seq` the one with client id eid? (A hit of the in-memory
+	 * filter is confirmed here.) */
+	int (*eid_exists)(struct bt__store *s, int64_t seq, const char *eid, size_t n, int *exists,
 			  struct bt_err *err);
 	int (*write_batch)(struct bt__store *s, const struct bt__batch *b, struct bt__identity *id,
 			   struct bt_err *err);
