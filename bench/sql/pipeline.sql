@@ -135,14 +135,19 @@ FROM (
   FROM evp p WHERE journey IS NOT NULL) x;
 
 -- The state before each event is the state its last state-setting event
--- left (packed as pos * 4 + code, so max() finds the last one), unless the
--- silence since the previous event reached the abandonment timeout.
+-- left (packed as pos * 4 + code, so max() finds the last one), unless a
+-- silence since that event reached the abandonment timeout (the largest
+-- gap between consecutive events since then: stno counts the state-setting
+-- events up to each event, so the events after one state-setting event up
+-- to the next share stno - st).
 CREATE @TABLE@ je1 AS
 SELECT j.*,
-       lag(ts) OVER w AS prev_ts,
+       ts - lag(ts) OVER w AS gap,
        max(CASE WHEN st = 1 THEN pos * 4 + code END) OVER wp AS last_st,
        max(CASE WHEN st = 1 AND code = 1 THEN ts END) OVER wp AS last_res_ts,
-       max(opener) OVER wp AS had_opener
+       max(opener) OVER wp AS had_opener,
+       sum(st) OVER (PARTITION BY prof, journey ORDER BY pos
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stno
 FROM je0 j
 WINDOW w AS (PARTITION BY prof, journey ORDER BY pos),
        wp AS (PARTITION BY prof, journey ORDER BY pos ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING);
@@ -156,7 +161,9 @@ FROM (
          CASE WHEN opener = 1 AND (had_opener IS NULL OR had_opener = 0
                                    OR last_st % 4 = 2
                                    OR (last_st % 4 = 1 AND ts - last_res_ts >= 604800000)
-                                   OR ts - prev_ts >= 2592000000)
+                                   OR max(gap) OVER (PARTITION BY prof, journey, stno - st ORDER BY pos
+                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                                      >= 2592000000)
               THEN 1 ELSE 0 END AS newi
   FROM je1 j) y;
 DROP TABLE je1;
@@ -172,25 +179,33 @@ FROM (SELECT DISTINCT prof, journey, ino FROM je2 WHERE ino > 0) x;
 CREATE @TABLE@ je AS
 SELECT j.seq, i.iid, i.prof, i.journey, j.ts, j.team, j.channel, j.case_ref, j.outcome, j.rep,
        j.direction, j.csat, j.nps, j.ces, j.contact, j.opener, j.st, j.code, j.pos, j.newi,
+       j.gap, j.stno,
        CASE WHEN j.opener = 1 AND j.newi = 0 AND j.last_st % 4 = 1 THEN 1 ELSE 0 END AS recont,
-       row_number() OVER (PARTITION BY i.iid ORDER BY j.pos) AS ipos
+       row_number() OVER (PARTITION BY i.iid ORDER BY j.pos) AS ipos,
+       max(j.stno) OVER (PARTITION BY i.iid) AS klast
 FROM je2 j JOIN inst0 i ON i.prof = j.prof AND i.journey = j.journey AND i.ino = j.ino;
 --@sqlite CREATE INDEX je_iid ON je(iid, ipos);
 --@sqlite CREATE UNIQUE INDEX je_seq ON je(seq);
 --@pg ANALYZE je;
 DROP TABLE je2;
 
--- 5. Instance facts and state as of T (the latest event).
+-- 5. Instance facts and state as of T (the latest event).  abandon_ts:
+--    when the silence after the last state-setting event reached the
+--    timeout (events that never re-open, like an outbound notice, may
+--    still arrive after it).
 CREATE @TABLE@ inst AS
 SELECT x.*,
        CASE WHEN fcode = 1 THEN 'resolved'
-            WHEN fcode = 2 OR (SELECT t FROM as_of) - last_ts >= 2592000000 THEN 'abandoned'
+            WHEN fcode = 2 OR abandon_ts IS NOT NULL
+                 OR (SELECT t FROM as_of) - last_ts >= 2592000000 THEN 'abandoned'
             ELSE 'open' END AS state
 FROM (
   SELECT iid, min(prof) AS prof, min(journey) AS journey, min(ts) AS start_ts, max(ts) AS last_ts,
          max(CASE WHEN st = 1 THEN pos * 4 + code END) % 4 AS fcode,
          min(CASE WHEN st = 1 AND code = 1 THEN ts END) AS first_res_ts,
          max(CASE WHEN st = 1 AND code = 1 THEN ts END) AS last_res_ts,
+         min(CASE WHEN stno = klast AND st = 0 AND gap >= 2592000000 THEN ts - gap + 2592000000 END)
+           AS abandon_ts,
          max(recont) AS recont,
          max(CASE WHEN newi = 1 AND outcome = 'resolved' THEN 1 ELSE 0 END) AS first_contact_res,
          sum(contact) AS contacts,
@@ -234,9 +249,12 @@ SELECT h.iid, h.seq, h.team, h.pteam,
 FROM hand h LEFT JOIN hctx x ON x.seq = h.seq;
 
 -- 7. Promises: kept by `due`, kept late, or broken (due passed unfulfilled).
+--    A promise is kept by an event of the same profile (as the engine does:
+--    a fulfilment on a profile identity resolution did not join is lost).
 CREATE @TABLE@ ful AS
-SELECT fulfils AS pid, min(ts) AS fts FROM evp WHERE fulfils IS NOT NULL GROUP BY fulfils;
---@sqlite CREATE UNIQUE INDEX ful_pid ON ful(pid);
+SELECT prof, fulfils AS pid, min(ts) AS fts FROM evp WHERE fulfils IS NOT NULL
+GROUP BY prof, fulfils;
+--@sqlite CREATE UNIQUE INDEX ful_pid ON ful(pid, prof);
 
 CREATE @TABLE@ prom AS
 SELECT p.pid, p.seq, p.prof, p.team AS mteam, p.pteam, p.due, f.fts, j.iid,
@@ -256,7 +274,7 @@ FROM (
          END AS due,
          row_number() OVER (PARTITION BY promise_id ORDER BY ts, seq) AS rn
   FROM evp WHERE promise_id IS NOT NULL) p
-LEFT JOIN ful f ON f.pid = p.pid
+LEFT JOIN ful f ON f.pid = p.pid AND f.prof = p.prof
 LEFT JOIN je j ON j.seq = p.seq
 WHERE p.rn = 1;
 --@sqlite CREATE INDEX prom_prof ON prom(prof);
@@ -268,9 +286,10 @@ WHERE p.rn = 1;
 --    Open periods: from each state-setting event that leaves the instance
 --    open to the next state-setting event, the last one to the timeout.
 CREATE @TABLE@ seg AS
-SELECT iid, prof, journey, t0, CASE WHEN nts IS NULL THEN lts + 2592000000 ELSE nts END AS t1
+SELECT iid, prof, journey, t0, CASE WHEN nts IS NULL THEN lts ELSE nts END AS t1
 FROM (
-  SELECT s.iid, i.prof, i.journey, s.ts AS t0, s.code, i.last_ts AS lts,
+  SELECT s.iid, i.prof, i.journey, s.ts AS t0, s.code,
+         CASE WHEN i.abandon_ts IS NOT NULL THEN i.abandon_ts ELSE i.last_ts + 2592000000 END AS lts,
          lead(s.ts) OVER (PARTITION BY s.iid ORDER BY s.ipos) AS nts
   FROM je s JOIN inst i ON i.iid = s.iid
   WHERE s.st = 1 AND i.journey IN ('complaint', 'billing-dispute')) x

@@ -37,6 +37,8 @@ static const char *const migrations[] = {
 	"  merged_into INTEGER NOT NULL DEFAULT 0," /* 0 for a live root */
 	"  event INTEGER,"                         /* the event that created it */
 	"  erased INTEGER NOT NULL DEFAULT 0);"
+	/* a merge moves every profile that points at the merged root */
+	"CREATE INDEX profiles_merged ON profiles(merged_into) WHERE merged_into != 0;"
 	"CREATE TABLE identifiers("
 	"  id INTEGER PRIMARY KEY,"
 	"  ident TEXT UNIQUE,"          /* type:value; NULL once erased */
@@ -90,7 +92,8 @@ static const char *const sql[S__COUNT] = {
 	[S_INS_MERGE] = "INSERT INTO merges(into_profile, from_profile, ident, event, reason, at) "
 			"VALUES (?,?,?,?,?,?)",
 	[S_MOVE_IDENTS] = "UPDATE identifiers SET profile = ?1 WHERE profile = ?2",
-	[S_MOVE_PROFILES] = "UPDATE profiles SET merged_into = ?1 WHERE id = ?2 OR merged_into = ?2",
+	[S_MOVE_PROFILES] = "UPDATE profiles SET merged_into = ?1 WHERE id = ?2 OR "
+			    "(merged_into = ?2 AND merged_into != 0)",
 	[S_INS_CONFLICT] = "INSERT INTO conflicts(event, ident, profile, other_profile, reason, at) "
 			   "VALUES (?,?,?,?,?,?)",
 	[S_INS_DEAD] = "INSERT INTO dead_letters(at, origin, line, format, reason, raw, truncated) "
