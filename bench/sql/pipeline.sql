@@ -325,14 +325,16 @@ WHERE rn = 1 AND val = 0;
 -- 9. Local versus journey success, per team: local successes are events
 --    with outcome contained/resolved in an instance; a true success saw no
 --    further contact in its instance within 7 days, counted once the 7 days
---    have passed; cost shifted = distinct contacts of other teams that
---    followed a local success within 7 days.
+--    have passed; cost shifted = the contacts of other teams that followed
+--    a local success within 7 days, each charged to the latest local
+--    success before it (as the engine does).
 CREATE @TABLE@ lsucc AS
 SELECT iid, seq, ipos, ts, team FROM je
 WHERE outcome IN ('contained', 'resolved') AND team IS NOT NULL;
 
 CREATE @TABLE@ follow AS
-SELECT s.seq AS sseq, s.team AS steam, c.seq AS cseq, c.team AS cteam
+SELECT s.seq AS sseq, s.team AS steam, c.seq AS cseq, c.team AS cteam,
+       row_number() OVER (PARTITION BY c.seq ORDER BY s.ipos DESC) AS latest
 FROM lsucc s JOIN je c ON c.iid = s.iid AND c.ipos > s.ipos
 WHERE c.contact = 1 AND c.ts <= s.ts + 604800000;
 
@@ -344,8 +346,9 @@ SELECT s.team,
        coalesce(max(cs.n), 0) AS cost_shifted
 FROM lsucc s
 LEFT JOIN (SELECT DISTINCT sseq FROM follow) f ON f.sseq = s.seq
-LEFT JOIN (SELECT steam, count(DISTINCT cseq) AS n FROM follow
-           WHERE cteam IS NOT NULL AND cteam <> steam GROUP BY steam) cs ON cs.steam = s.team
+LEFT JOIN (SELECT steam, count(*) AS n FROM follow
+           WHERE latest = 1 AND cteam IS NOT NULL AND cteam <> steam GROUP BY steam) cs
+       ON cs.steam = s.team
 GROUP BY s.team;
 
 -- 10. The §4 KPIs per journey.
