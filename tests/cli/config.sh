@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: Apache-2.0
+# baton check and baton config: every problem of a configuration is listed
+# with its line; a good one is remembered by the database.
+. "$BATON_ROOT/tests/cli/lib.sh"
+
+cat >bad.yaml <<'Y'
+teams:
+  - {id: billing}
+  - {id: billing}
+people:
+  - {id: maria, team: finance}
+journeys:
+  - id: dispute
+    match:
+      - types: ["dispute.*"]
+    recontact_window: soon
+  - id: returns
+    owner: nobody
+    sensitiv: true
+touchpoints:
+  - {id: ivr, channel: phone, team: service}
+identity:
+  limits: {email: 0}
+colour: blue
+Y
+run "$BATON" check --config bad.yaml
+eq "a bad configuration exits 1" "$rc" 1
+eq "duplicate team id, with its line" "$(echo "$err" | grep -c "^bad.yaml:3: duplicate team id 'billing'")" 1
+eq "unknown team of a person" "$(echo "$err" | grep -c "^bad.yaml:5: person 'maria': unknown team 'finance'")" 1
+eq "a journey without owner" "$(echo "$err" | grep -c "^bad.yaml:7: journey 'dispute' needs an owner")" 1
+eq "a bad duration" "$(echo "$err" | grep -c "^bad.yaml:10: recontact_window must be a duration like 24h, 7d or 90m")" 1
+eq "an owner who is not a person" "$(echo "$err" | grep -c "^bad.yaml:12: journey 'returns': owner 'nobody' is not one of the people")" 1
+eq "an unknown key, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:13: unknown key 'sensitiv' in a journey (expected one of: id, name, owner")" 1
+eq "a bad channel" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': channel 'phone' is not one of")" 1
+eq "an unknown team of a touchpoint" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': unknown team 'service'")" 1
+eq "a bad limit" "$(echo "$err" | grep -c "^bad.yaml:17: limit of 'email' must be a number from 1 to 255")" 1
+eq "an unknown top-level key" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration")" 1
+
+printf 'journeys:\n  - id: a\n    owner: x\n  bad indentation\n' >broken.yaml
+run "$BATON" check --config broken.yaml
+eq "YAML that does not parse exits 1" "$rc" 1
+contains "with the place" "$err" "broken.yaml:5:1: could not find expected ':' (while scanning a simple key at line 4)"
+printf 'teams: &t [{id: a}]\npeople: *t\n' >alias.yaml
+run "$BATON" check --config alias.yaml
+contains "anchors and aliases are refused" "$err" "alias.yaml:1:"
+
+run "$BATON" check --config "$BATON_ROOT/examples/demo.yaml"
+eq "the demo configuration is valid" "$out" "$BATON_ROOT/examples/demo.yaml: OK: 6 teams, 5 people, 5 journeys, 10 touchpoints"
+
+run "$BATON" config load "$BATON_ROOT/tests/data/kpi.yaml"
+eq "config load" "$out" "loaded $BATON_ROOT/tests/data/kpi.yaml: 1 journeys, 5 touchpoints"
+run "$BATON" config show
+eq "config show prints what was loaded" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
+run "$BATON" config load bad.yaml
+eq "a bad configuration is not loaded" "$rc" 1
+run "$BATON" config show
+eq "and the good one stays" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
+"$BATON" ingest "$BATON_ROOT/tests/data/scenario_a.ndjson" >/dev/null 2>&1
+run "$BATON" journeys --json
+eq "journeys lists the definition with its owner" "$(echo "$out" | jq -c '.[0] | [.journey,.owner,.owner_name,.instances,.sensitive,.recontact_window]')" '["dispute","maria","Maria Lopez",1,true,"168h"]'
+
+# identity rules from the configuration apply on ingest
+cat >strict.yaml <<'Y'
+identity:
+  junk_values: ["nobody@example.com"]
+  limits: {email: 1}
+Y
+"$BATON" config load --db strict.db strict.yaml >/dev/null
+printf '%s\n' '{"ts":1,"source":"s","type":"t","ids":{"email":"nobody@example.com"}}' \
+	'{"ts":2,"source":"s","type":"t","ids":{"user_id":"u","email":["a@x.com","b@x.com"]}}' >strict.ndjson
+run "$BATON" ingest --db strict.db --json strict.ndjson
+eq "a configured junk value never links" "$(echo "$out" | jq -c '[.accepted,.rejected]')" "[1,1]"
+run "$BATON" profile --db strict.db --json user_id:u
+eq "a configured limit of one e-mail" "$(echo "$out" | jq -c '[.identifiers, (.conflicts|length)]')" '[["email:a@x.com","user_id:u"],1]'
