@@ -147,7 +147,7 @@ for n in "${size_list[@]}"; do
 		say "baton kpis --input: skipped ('baton kpis' does not exist yet)"
 	else
 		say "baton kpis --input ..."
-		timed "$out/logs/baton-kpis-input-$n.log" sh -c "build/baton kpis --input '$file' --json > '$out/kpis-baton-$n.json'"
+		timed "$out/logs/baton-kpis-input-$n.log" sh -c "build/baton kpis --input '$file' --config bench/config.yaml --json > '$out/kpis-baton-$n.json'"
 		if [ "$t_rc" = 0 ]; then
 			record "$n" "baton kpis --input" ok "$t_secs" "$t_kb" "in memory"
 		else
@@ -171,7 +171,7 @@ for n in "${size_list[@]}"; do
 				"{\"accepted\": ${acc:-null}, \"rejected\": ${rej:-null}, \"db_bytes\": ${dbb:-null}}"
 			if has_cmd kpis; then
 				say "baton kpis --db ..."
-				timed "$out/logs/baton-kpis-db-$n.log" sh -c "build/baton kpis --db '$db' --json > '$out/kpis-baton-db-$n.json'"
+				timed "$out/logs/baton-kpis-db-$n.log" sh -c "build/baton kpis --db '$db' --config bench/config.yaml --json > '$out/kpis-baton-db-$n.json'"
 				if [ "$t_rc" = 0 ]; then
 					record "$n" "baton kpis --db" ok "$t_secs" "$t_kb" "the KPIs from the database"
 				else
@@ -241,6 +241,13 @@ for n in "${size_list[@]}"; do
 	done
 	rm -f "$out"/.norm-*
 	record "$n" "peers agree" "$agree" "" "" "duckdb, sqlite and postgresql computed the same KPIs"
+
+	# baton against the SQL (bench/compare.sh lists every difference).
+	if [ -s "$out/kpis-baton-$n.json" ] && [ -n "$ref" ]; then
+		bench/compare.sh "$out/kpis-baton-$n.json" "$out/kpis-$ref-$n.json" >"$out/compare-$n.txt" 2>&1
+		record "$n" "baton vs sql" "$(head -n 1 "$out/compare-$n.txt")" "" "" \
+			"baton kpis --input against $ref (differences: $out/compare-$n.txt)"
+	fi
 done
 
 # ------------------------------------------------------------------ results
@@ -268,7 +275,8 @@ jq -s --arg load "$load_start" --arg seed "$seed" \
 	      bytes: (sys($rows; "bench-gen").bytes),
 	      generator: (sys($rows; "bench-gen") | {seconds, events_per_s: (if .seconds > 0 then ($rows[0].size / .seconds) else null end)}),
 	      peers_agree: ($rows | map(select(.system == "peers agree")) | first | .status == "true"),
-	      systems: [$rows[] | select(.system != "bench-gen" and .system != "peers agree")
+	      baton_vs_sql: ($rows | map(select(.system == "baton vs sql")) | first | .status // null),
+	      systems: [$rows[] | select(.system != "bench-gen" and .system != "peers agree" and .system != "baton vs sql")
 	        | . + {
 	          events_per_s: (if .seconds != null and .seconds > 0 then .size / .seconds else null end),
 	          peak_mb: (if .peak_kb != null then .peak_kb / 1024 else null end),
@@ -301,7 +309,7 @@ jq -s --arg load "$load_start" --arg seed "$seed" \
 	echo
 	echo "time/baton = this system's time / 'baton kpis --input' time;" \
 		"baton/RSS = 'baton kpis --input' peak RSS / this system's peak RSS."
-	jq -r '.sizes[] | "\(.events) events: generator \(.generator.seconds)s (\(.generator.events_per_s // 0 | floor) events/s), \(.bytes) bytes; SQL peers agree: \(.peers_agree)"' "$out/results.json"
+	jq -r '.sizes[] | "\(.events) events: generator \(.generator.seconds)s (\(.generator.events_per_s // 0 | floor) events/s), \(.bytes) bytes; SQL peers agree: \(.peers_agree); baton and SQL \(.baton_vs_sql // "not compared")"' "$out/results.json"
 	jq -r '.sizes[] | .events as $n | .goals | to_entries[] | "\($n) events: \(.key): \(if .value == null then "n/a" else (.value * 1000 | round / 1000) end)"' "$out/results.json"
 	echo "results: $out/results.json"
 } | tee "$out/results.txt"
