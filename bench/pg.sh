@@ -21,31 +21,39 @@ here=$(cd "$(dirname "$0")" && pwd)
 file=${1:?usage: bench/pg.sh FILE}
 file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
 port=${BATON_BENCH_PG_PORT:-55432}
-user=${BATON_BENCH_PG_USER:-nobody}
+# PostgreSQL refuses to run as root: as root, run the server as 'nobody'.
+if [ "$(id -u)" = 0 ]; then
+	user=${BATON_BENCH_PG_USER:-nobody}
+else
+	user=$(id -un)
+fi
 
+# shellcheck disable=SC2012 # the directory names are version numbers
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bindir/postgres" ] || { echo "pg.sh: no PostgreSQL server binaries in /usr/lib/postgresql" >&2; exit 1; }
 
 tmp=$(mktemp -d /tmp/baton-bench-pg.XXXXXX)
-chown "$user" "$tmp"
+[ "$(id -u)" != 0 ] || chown "$user" "$tmp"
 pid=""
 cleanup() {
 	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		runuser -u "$user" -- "$bindir/pg_ctl" -D "$tmp/data" stop -m immediate >/dev/null 2>&1 || true
+		as_user "$bindir/pg_ctl" -D "$tmp/data" stop -m immediate >/dev/null 2>&1 || true
 		wait "$pid" 2>/dev/null || true
 	fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-as_user() { runuser -u "$user" -- "$@"; }
+as_user() {
+	if [ "$(id -u)" = 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
 
 (cd "$tmp" && as_user "$bindir/initdb" -D "$tmp/data" --auth=trust --locale=C --encoding=UTF8 \
 	-U bench >"$tmp/initdb.log" 2>&1) || { cat "$tmp/initdb.log" >&2; exit 1; }
 
 # Settings for a single-user analytical run: no durability cost, big sort
 # and hash memory, parallel workers for the two cores.
-(cd "$tmp" && exec runuser -u "$user" -- /usr/bin/time -f '%e %M' -o "$tmp/time.txt" \
+(cd "$tmp" && as_user /usr/bin/time -f '%e %M' -o "$tmp/time.txt" \
 	"$bindir/postgres" -D "$tmp/data" -k "$tmp" -p "$port" -c listen_addresses= \
 	-c shared_buffers=1GB -c work_mem=256MB -c maintenance_work_mem=512MB \
 	-c temp_buffers=256MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off \

@@ -79,6 +79,7 @@ debs="time sqlite3 jq"
 [ $skip_pg = 1 ] || debs="$debs postgresql"
 command -v cc >/dev/null || debs="$debs build-essential"
 command -v node >/dev/null && command -v npm >/dev/null || debs="$debs nodejs npm"
+# shellcheck disable=SC2086 # a list of package names
 install_debs $debs
 [ -x /usr/bin/time ] || die "/usr/bin/time (Debian package 'time') is missing"
 
@@ -132,6 +133,7 @@ say "load average before the run: $load_start (other work on the machine skews t
 for n in "${size_list[@]}"; do
 	file=$out/events-$n.ndjson
 	say "--- $n events ---"
+	rm -f "$out"/kpis-*-"$n".json "$out/compare-$n.txt" "$out/ingest-$n.json"
 	timed "$out/logs/gen-$n.log" sh -c "build/bench-gen --events $n --seed $seed > '$file'"
 	[ "$t_rc" = 0 ] || die "bench-gen failed: $(first_error "$out/logs/gen-$n.log")"
 	bytes=$(stat -c %s "$file")
@@ -252,6 +254,7 @@ done
 
 # ------------------------------------------------------------------ results
 
+# shellcheck disable=SC1091 # /etc/os-release
 jq -s --arg load "$load_start" --arg seed "$seed" \
 	--arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" \
 	--argjson cores "$(nproc)" --argjson mem_kb "$(awk '/MemTotal/ {print $2}' /proc/meminfo)" \
@@ -295,6 +298,8 @@ jq -s --arg load "$load_start" --arg seed "$seed" \
 	}' "$rows" >"$out/results.json" || die "could not build $out/results.json"
 
 # The table.
+# shellcheck disable=SC2059 # the format is the second argument
+fmt() { if [ "$1" = - ]; then printf '%s' -; else printf "$2" "$1"; fi; }
 {
 	printf '\n%-10s %-20s %9s %12s %9s %11s %11s  %s\n' events system seconds events/s "peak MB" "time/baton" "baton/RSS" note
 	jq -r '.sizes[] | .events as $n | .systems[] |
@@ -302,7 +307,6 @@ jq -s --arg load "$load_start" --arg seed "$seed" \
 		 (.time_vs_baton // "-"), (.baton_rss_vs_this // "-"),
 		 (if .status == "ok" then .note else (.status + ": " + .note) end)] | @tsv' "$out/results.json" |
 	while IFS=$'\t' read -r n s secs eps mb tr rr note; do
-		fmt() { [ "$1" = - ] && printf '%s' - || printf "$2" "$1"; }
 		printf '%-10s %-20s %9s %12s %9s %11s %11s  %s\n' "$n" "$s" "$(fmt "$secs" %.2f)" \
 			"$(fmt "$eps" %.0f)" "$(fmt "$mb" %.0f)" "$(fmt "$tr" %.2f)" "$(fmt "$rr" %.3f)" "$note"
 	done
