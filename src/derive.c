@@ -23,16 +23,19 @@
 
 #define NONE UINT32_MAX
 
-/* case name id → instance index, for one profile at a time */
+/* case key → instance index, for one profile at a time */
 struct casemap {
-	uint32_t *keys, *vals, *gen;
+	uint64_t *keys;
+	uint32_t *vals, *gen;
 	uint32_t mask, cur, count;
 };
+
+static uint32_t slot_of(uint64_t key, uint32_t mask) { return (uint32_t)(key >> 32 ^ key) & mask; }
 
 static int casemap_grow(struct casemap *m)
 {
 	uint32_t n = m->keys ? (m->mask + 1) * 2 : 64;
-	struct casemap g = {bt__calloc(n, 4), bt__calloc(n, 4), bt__calloc(n, 4), n - 1, 1, 0};
+	struct casemap g = {bt__calloc(n, 8), bt__calloc(n, 4), bt__calloc(n, 4), n - 1, 1, 0};
 	if (!g.keys || !g.vals || !g.gen) {
 		bt__free(g.keys), bt__free(g.vals), bt__free(g.gen);
 		return BT_ENOMEM;
@@ -40,7 +43,7 @@ static int casemap_grow(struct casemap *m)
 	for (uint32_t i = 0; m->keys && i <= m->mask; i++) {
 		if (m->gen[i] != m->cur)
 			continue;
-		uint32_t j = (m->keys[i] * 0x9e3779b1u) & g.mask;
+		uint32_t j = slot_of(m->keys[i], g.mask);
 		while (g.gen[j] == g.cur)
 			j = (j + 1) & g.mask;
 		g.keys[j] = m->keys[i], g.vals[j] = m->vals[i], g.gen[j] = g.cur;
@@ -51,9 +54,9 @@ static int casemap_grow(struct casemap *m)
 	return 0;
 }
 
-static uint32_t casemap_get(const struct casemap *m, uint32_t key)
+static uint32_t casemap_get(const struct casemap *m, uint64_t key)
 {
-	for (uint32_t j = (key * 0x9e3779b1u) & m->mask;; j = (j + 1) & m->mask) {
+	for (uint32_t j = slot_of(key, m->mask);; j = (j + 1) & m->mask) {
 		if (m->gen[j] != m->cur)
 			return NONE;
 		if (m->keys[j] == key)
@@ -61,14 +64,14 @@ static uint32_t casemap_get(const struct casemap *m, uint32_t key)
 	}
 }
 
-static int casemap_put(struct casemap *m, uint32_t key, uint32_t val)
+static int casemap_put(struct casemap *m, uint64_t key, uint32_t val)
 {
 	if ((m->count + 1) * 2 > m->mask + 1) {
 		int rc = casemap_grow(m);
 		if (rc)
 			return rc;
 	}
-	uint32_t j = (key * 0x9e3779b1u) & m->mask;
+	uint32_t j = slot_of(key, m->mask);
 	while (m->gen[j] == m->cur && m->keys[j] != key)
 		j = (j + 1) & m->mask;
 	if (m->gen[j] != m->cur)
@@ -140,8 +143,8 @@ static uint32_t case_instance(const struct bt_engine *e, const struct pctx *p,
 {
 	uint32_t i = r->case_ref ? casemap_get(&p->cases, r->case_ref) : NONE;
 	if (i == NONE && r->links) {
-		const uint32_t *l = &e->links[r->links - 1];
-		for (uint32_t k = 1; k <= l[0] && i == NONE; k++)
+		const uint64_t *l = &e->links[r->links - 1];
+		for (uint64_t k = 1; k <= l[0] && i == NONE; k++)
 			i = casemap_get(&p->cases, l[k]);
 	}
 	return i;
@@ -235,8 +238,8 @@ static int carries_case(const struct bt_engine *e, const struct pctx *p, const s
 	if (r->case_ref && casemap_get(&p->cases, r->case_ref) == i)
 		return 1;
 	if (r->links) {
-		const uint32_t *l = &e->links[r->links - 1];
-		for (uint32_t k = 1; k <= l[0]; k++)
+		const uint64_t *l = &e->links[r->links - 1];
+		for (uint64_t k = 1; k <= l[0]; k++)
 			if (casemap_get(&p->cases, l[k]) == i)
 				return 1;
 	}

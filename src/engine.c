@@ -201,19 +201,20 @@ static int channel_of(const char *name)
 	return BT_CH_NONE;
 }
 
+uint64_t bt__case_key(const char *s, size_t n)
+{
+	uint64_t h = bt_hash64(s, n);
+	return h ? h : 1;
+}
+
 static int add_links(struct bt_engine *e, const struct bt__event *ev, struct bt__erec *r)
 {
-	uint32_t k;
-	int rc;
 	if (!ev->nlinks)
 		return 0;
 	r->links = (uint32_t)e->nlinks + 1;
 	PUSH(e->links, e->nlinks, e->caplinks, ev->nlinks);
-	for (uint32_t i = 0; i < ev->nlinks; i++) {
-		if ((rc = intern(e, ev->links[i].s, ev->links[i].n, &k)))
-			return rc;
-		PUSH(e->links, e->nlinks, e->caplinks, k);
-	}
+	for (uint32_t i = 0; i < ev->nlinks; i++)
+		PUSH(e->links, e->nlinks, e->caplinks, bt__case_key(ev->links[i].s, ev->links[i].n));
 	return 0;
 }
 
@@ -303,8 +304,8 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 	} else
 		r.journey = match_journey(e, type, r.source, doc, ev->props);
 	journey_flags(e, bt_strmap_key(&e->names, type), &r);
-	if (ev->case_ref.s && (rc = intern(e, ev->case_ref.s, ev->case_ref.n, &r.case_ref)))
-		return rc;
+	if (ev->case_ref.s)
+		r.case_ref = bt__case_key(ev->case_ref.s, ev->case_ref.n);
 	if (ev->fulfils.s && (rc = intern(e, ev->fulfils.s, ev->fulfils.n, &r.fulfils)))
 		return rc;
 	if (ev->direction == BT_DIR_OUTBOUND) {

@@ -19,13 +19,14 @@ enum { EF_REPEAT = 1, EF_FEEDBACK = 2, EF_OPENS = 4 };
 
 struct bt__erec {
 	int64_t ts;
+	uint64_t case_ref; /* 64-bit hash of the case reference; 0 none.  Cases only
+			    * matter within a profile, so they are not interned */
 	uint32_t seq;      /* arrival order */
 	uint32_t anchor;   /* identifier id of the strongest identifier */
 	uint32_t team;     /* name id of the event's team, else its touchpoint's; 0 none */
 	uint32_t source;   /* name id */
 	uint32_t journey;  /* engine journey index + 1; 0 none */
-	uint32_t case_ref; /* name id; 0 none */
-	uint32_t links;    /* offset + 1 into the links pool ([count, ids...]); 0 none */
+	uint32_t links;    /* offset + 1 into the links pool ([count, hashes...]); 0 none */
 	uint32_t promise;  /* index + 1 into promise definitions; 0 none */
 	uint32_t fulfils;  /* name id of the promise kept; 0 none */
 	uint32_t purpose;  /* outbound: name id of props.purpose (default marketing) */
@@ -64,7 +65,7 @@ struct bt_engine {
 
 	struct bt__erec *ev;
 	size_t nev, capev;
-	uint32_t *links;
+	uint64_t *links;
 	size_t nlinks, caplinks;
 	uint32_t *consent;
 	size_t nconsent, capconsent;
@@ -135,6 +136,9 @@ struct bt__coll {
 };
 
 int bt__engine_init(struct bt_engine *e, const struct bt_config *cfg, struct bt__identity *id);
+/* The key of a case reference: its 64-bit hash, never 0. */
+uint64_t bt__case_key(const char *s, size_t n);
+
 /* Add one validated event (doc is its parsed JSON, for props rules). */
 int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const struct bt__event *ev,
 		   uint32_t seq, uint32_t anchor);

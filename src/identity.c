@@ -152,7 +152,6 @@ int bt__identity_init(struct bt__identity *id)
 {
 	memset(id, 0, sizeof(*id));
 	bt__idrules_default(&id->rules);
-	bt_strmap_init(&id->idents);
 	bt_u64map_init(&id->suppressed);
 	id->nprof = 1; /* profile 0 means "none" */
 	return 0;
@@ -161,7 +160,9 @@ int bt__identity_init(struct bt__identity *id)
 void bt__identity_release(struct bt__identity *id)
 {
 	bt__idrules_release(&id->rules);
-	bt_strmap_release(&id->idents);
+	bt_h128map_release(&id->idents);
+	bt__free(id->ident_text);
+	bt_arena_release(&id->text_arena);
 	bt_u64map_release(&id->suppressed);
 	bt__free(id->ident_profile);
 	bt__free(id->ident_limit);
@@ -210,11 +211,10 @@ static int limit_slot(const struct bt__idrules *r, const char *text)
 /* Intern text as a new identifier; *out its id. */
 static int add_ident(struct bt__identity *id, const char *text, size_t n, uint32_t *out)
 {
-	int added;
-	int64_t k = bt_strmap_intern(&id->idents, text, n, &added);
-	if (k < 0)
-		return (int)k;
-	if ((uint32_t)k >= id->nident_cap) {
+	uint32_t k = id->nidents;
+	if (k == UINT32_MAX - 1)
+		return BT_ELIMIT;
+	if (k >= id->nident_cap) {
 		uint32_t cap = id->nident_cap ? id->nident_cap * 2 : 1024;
 		uint32_t *p = bt__reallocarray(id->ident_profile, cap, sizeof(*p));
 		if (!p)
@@ -224,8 +224,20 @@ static int add_ident(struct bt__identity *id, const char *text, size_t n, uint32
 		if (!l)
 			return BT_ENOMEM;
 		id->ident_limit = l;
+		const char **t = bt__reallocarray(id->ident_text, cap, sizeof(*t));
+		if (!t)
+			return BT_ENOMEM;
+		id->ident_text = t;
 		id->nident_cap = cap;
 	}
+	char *copy = bt_arena_strndup(&id->text_arena, text, n);
+	if (!copy)
+		return BT_ENOMEM;
+	int added = bt_h128map_put(&id->idents, text, n, k, NULL);
+	if (added < 0)
+		return added;
+	id->ident_text[k] = copy;
+	id->nidents++;
 	id->ident_profile[k] = 0;
 	id->ident_limit[k] = (uint8_t)(n && text[0] ? limit_slot(&id->rules, text) : 0xff);
 	*out = (uint32_t)k;
@@ -283,8 +295,8 @@ int bt__identity_load_ident(struct bt__identity *id, const char *text, size_t n,
 
 uint32_t bt__identity_find(const struct bt__identity *id, const char *text, size_t n)
 {
-	int64_t k = bt_strmap_find(&id->idents, text, n);
-	return k < 0 ? BT_ID_NONE : (uint32_t)k;
+	uint32_t k;
+	return bt_h128map_get(&id->idents, text, n, &k) ? k : BT_ID_NONE;
 }
 
 uint64_t bt__identity_suppress_hash(const struct bt__identity *id, const char *text, size_t n)

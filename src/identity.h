@@ -96,10 +96,12 @@ void bt__idlog_release(struct bt__idlog *log);
 
 struct bt__identity {
 	struct bt__idrules rules;
-	struct bt_strmap idents;   /* "type:value" → identifier id */
+	struct bt_h128map idents;  /* "type:value" → identifier id */
+	const char **ident_text;   /* identifier id → its text (in text_arena) */
 	uint32_t *ident_profile;   /* identifier id → the profile it was attached to */
 	uint8_t *ident_limit;      /* identifier id → limit slot, or 0xff */
-	uint32_t nident_cap;
+	uint32_t nidents, nident_cap;
+	struct bt_arena text_arena;
 	struct bt__profile *prof;  /* profile id → profile; id 0 is never used */
 	uint32_t nprof;            /* one past the highest profile id issued */
 	uint32_t capprof;

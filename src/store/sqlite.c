@@ -323,7 +323,7 @@ static int load_idents(struct sqlite_store *s, struct bt__identity *id, struct b
 		return fail(s, err, "loading identifiers");
 	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
 		int64_t k = sqlite3_column_int64(q, 0);
-		if (k != (int64_t)id->idents.count) {
+		if (k != (int64_t)id->nidents) {
 			rc = bt_err_set(err, BT_ESTORE, "identifier ids are not dense at %lld",
 					(long long)k);
 			break;
@@ -429,11 +429,10 @@ static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 	}
 	for (size_t i = 0; i < log->nidents; i++) {
 		const struct bt__idlog_ident *e = &log->idents[i];
-		const struct bt_strmap_entry *en = &id->idents.entries[e->ident];
 		if (!(q = stmt(s, S_INS_IDENT, err)))
 			return BT_ESTORE;
 		sqlite3_bind_int64(q, 1, e->ident);
-		sqlite3_bind_text(q, 2, en->key, (int)en->len, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, id->ident_text[e->ident], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 3, bt__identity_root(id, e->profile));
 		sqlite3_bind_int64(q, 4, e->event);
 		if ((rc = step_done(s, q, err, "storing an identifier")))

@@ -135,55 +135,82 @@ int64_t bt_strmap_intern(struct bt_strmap *m, const char *s, size_t n, int *adde
 	return m->count++;
 }
 
-void bt_h128set_release(struct bt_h128set *s)
+void bt_h128_key(const char *s, size_t n, uint64_t *a, uint64_t *b)
 {
-	bt__free(s->k);
-	memset(s, 0, sizeof(*s));
+	*a = bt_hash64(s, n);
+	*b = hash_seeded(s, n, 0x5851f42d4c957f2dull);
+	if (!*a && !*b)
+		*a = 1;
 }
 
-static int h128_grow(struct bt_h128set *s)
+void bt_h128map_release(struct bt_h128map *m)
 {
-	uint32_t n = s->k ? (s->mask + 1) * 2 : 65536;
+	bt__free(m->s);
+	memset(m, 0, sizeof(*m));
+}
+
+static int h128_grow(struct bt_h128map *m)
+{
+	uint32_t n = m->s ? (m->mask + 1) * 2 : 65536;
 	if (n == 0)
 		return BT_ELIMIT;
-	uint64_t *k = bt__calloc((size_t)n * 2, sizeof(uint64_t));
-	if (!k)
+	struct bt_h128slot *s = bt__calloc(n, sizeof(*s));
+	if (!s)
 		return BT_ENOMEM;
-	for (uint32_t i = 0; s->k && i <= s->mask; i++) {
-		uint64_t a = s->k[2 * i], b = s->k[2 * i + 1];
-		if (!a && !b)
+	for (uint32_t i = 0; m->s && i <= m->mask; i++) {
+		const struct bt_h128slot *o = &m->s[i];
+		if (!o->a && !o->b)
 			continue;
-		uint32_t j = (uint32_t)a & (n - 1);
-		while (k[2 * j] || k[2 * j + 1])
+		uint32_t j = (uint32_t)o->a & (n - 1);
+		while (s[j].a || s[j].b)
 			j = (j + 1) & (n - 1);
-		k[2 * j] = a, k[2 * j + 1] = b;
+		s[j] = *o;
 	}
-	bt__free(s->k);
-	s->k = k;
-	s->mask = n - 1;
+	bt__free(m->s);
+	m->s = s;
+	m->mask = n - 1;
 	return 0;
 }
 
-int bt_h128set_add(struct bt_h128set *set, const char *s, size_t n)
+int bt_h128map_get(const struct bt_h128map *m, const char *str, size_t n, uint32_t *v)
 {
-	uint64_t a = bt_hash64(s, n), b = hash_seeded(s, n, 0x5851f42d4c957f2dull);
-	if (!a && !b)
-		a = 1;
-	if (!set->k || (uint64_t)(set->count + 1) * 10 > (uint64_t)(set->mask + 1) * 7) {
-		int rc = h128_grow(set);
+	uint64_t a, b;
+	if (!m->s)
+		return 0;
+	bt_h128_key(str, n, &a, &b);
+	for (uint32_t j = (uint32_t)a & m->mask;; j = (j + 1) & m->mask) {
+		const struct bt_h128slot *sl = &m->s[j];
+		if (sl->a == a && sl->b == b) {
+			if (v)
+				*v = (uint32_t)sl->v;
+			return 1;
+		}
+		if (!sl->a && !sl->b)
+			return 0;
+	}
+}
+
+int bt_h128map_put(struct bt_h128map *m, const char *str, size_t n, uint32_t v, uint32_t *old)
+{
+	uint64_t a, b;
+	bt_h128_key(str, n, &a, &b);
+	if (!m->s || (uint64_t)(m->count + 1) * 10 > (uint64_t)(m->mask + 1) * 7) {
+		int rc = h128_grow(m);
 		if (rc)
 			return rc;
 	}
-	uint32_t j = (uint32_t)a & set->mask;
-	for (;; j = (j + 1) & set->mask) {
-		uint64_t *k = &set->k[2 * j];
-		if (!k[0] && !k[1]) {
-			k[0] = a, k[1] = b;
-			set->count++;
+	for (uint32_t j = (uint32_t)a & m->mask;; j = (j + 1) & m->mask) {
+		struct bt_h128slot *sl = &m->s[j];
+		if (sl->a == a && sl->b == b) {
+			if (old)
+				*old = (uint32_t)sl->v;
+			return 0;
+		}
+		if (!sl->a && !sl->b) {
+			sl->a = a, sl->b = b, sl->v = v;
+			m->count++;
 			return 1;
 		}
-		if (k[0] == a && k[1] == b)
-			return 0;
 	}
 }
 

@@ -53,16 +53,37 @@ struct bt_u64map {
 	uint32_t mask, count;
 };
 
-/* A set of 128-bit keys (two independent 64-bit hashes of a string): for
- * de-duplicating many strings without keeping them; two different strings
- * collide with probability about n^2 / 2^129. */
-struct bt_h128set {
-	uint64_t *k; /* pairs; (0, 0) = empty */
+/*
+ * A map from strings to uint32 values that keeps only a 128-bit key of each
+ * string (two independent 64-bit hashes): one cache line per look-up and no
+ * string comparison, for the largest tables of the hot path (identifiers,
+ * event ids).  Two different strings get the same key with probability about
+ * n^2 / 2^129 — for a billion strings, 10^-21.
+ */
+struct bt_h128slot {
+	uint64_t a, b; /* (0, 0) = empty */
+	uint64_t v;
+};
+struct bt_h128map {
+	struct bt_h128slot *s;
 	uint32_t mask, count;
 };
-void bt_h128set_release(struct bt_h128set *s);
-/* Add the key of s[0..n): 1 when it was new, 0 when present, or BT_ENOMEM. */
-int bt_h128set_add(struct bt_h128set *set, const char *s, size_t n);
+void bt_h128_key(const char *s, size_t n, uint64_t *a, uint64_t *b);
+void bt_h128map_release(struct bt_h128map *m);
+/* 1 and *v when the key of s[0..n) is present, else 0. */
+int bt_h128map_get(const struct bt_h128map *m, const char *s, size_t n, uint32_t *v);
+/* Add the key of s[0..n) with value v unless present: 1 when added, 0 when it
+ * was there (*old then holds its value), or BT_ENOMEM. */
+int bt_h128map_put(struct bt_h128map *m, const char *s, size_t n, uint32_t v, uint32_t *old);
+
+/* A set of strings by their 128-bit keys. */
+#define bt_h128set bt_h128map
+#define bt_h128set_release bt_h128map_release
+/* Add s[0..n): 1 when it was new, 0 when present, or BT_ENOMEM. */
+static inline int bt_h128set_add(struct bt_h128map *set, const char *s, size_t n)
+{
+	return bt_h128map_put(set, s, n, 0, NULL);
+}
 
 void bt_u64map_init(struct bt_u64map *m);
 void bt_u64map_release(struct bt_u64map *m);

@@ -1,0 +1,1 @@
+build-prof/gen/demo_config.o: build-prof/gen/demo_config.c

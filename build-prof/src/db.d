@@ -1,0 +1,26 @@
+build-prof/src/db.o: src/db.c src/db.h include/baton/baton.h \
+ include/baton/error.h include/baton/config.h src/identity.h src/event.h \
+ src/util/json.h src/util/buf.h include/baton/buf.h src/util/arena.h \
+ src/util/buf.h src/util/map.h src/util/arena.h src/store/store.h \
+ src/identity.h src/util/map.h src/engine.h include/baton/engine.h \
+ src/util/alloc.h src/util/time.h
+src/db.h:
+include/baton/baton.h:
+include/baton/error.h:
+include/baton/config.h:
+src/identity.h:
+src/event.h:
+src/util/json.h:
+src/util/buf.h:
+include/baton/buf.h:
+src/util/arena.h:
+src/util/buf.h:
+src/util/map.h:
+src/util/arena.h:
+src/store/store.h:
+src/identity.h:
+src/util/map.h:
+src/engine.h:
+include/baton/engine.h:
+src/util/alloc.h:
+src/util/time.h:
