@@ -1,1 +1,0 @@
-build-prof/gen/demo_config.o: build-prof/gen/demo_config.c
