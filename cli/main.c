@@ -9,6 +9,7 @@
 static const struct cli_command commands[] = {
 	{"ingest", cmd_ingest, "read events (NDJSON, JSON, CSV) into the database"},
 	{"profile", cmd_profile, "show the unified profile of a customer"},
+	{"event", cmd_event, "show a stored event by its id"},
 	{"erase", cmd_erase, "erase a person: identifiers, events, traces"},
 	{"dead-letters", cmd_dead_letters, "list, export, retry or delete rejected records"},
 	{"summary", cmd_summary, "count events, profiles, merges, conflicts, dead letters"},

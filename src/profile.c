@@ -4,6 +4,9 @@
 #include "db.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/json.h"
+
+#include <stdint.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -107,4 +110,52 @@ char *bt_profile_json(const struct bt_profile *p)
 		return NULL;
 	}
 	return bt_buf_detach(&b, NULL);
+}
+
+struct found {
+	const char *eid;
+	size_t n;
+	char *json;
+	size_t len;
+};
+
+static int take_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
+{
+	struct found *f = ctx;
+	struct bt_json_doc doc;
+	(void)seq, (void)anchor;
+	bt_json_doc_init(&doc);
+	if (bt_json_parse(&doc, raw, len, 0, NULL) == 0) {
+		uint32_t v = bt_json_get(&doc, 0, "id");
+		if (v && doc.nodes[v].len == f->n && memcmp(doc.nodes[v].s, f->eid, f->n) == 0 &&
+		    !(f->json = bt__strndup(raw, len)))
+			f->len = SIZE_MAX; /* out of memory */
+		else if (f->json)
+			f->len = len;
+	}
+	bt_json_doc_release(&doc);
+	return 0;
+}
+
+int bt_event_get(struct bt_db *db, const char *eid, char **json, size_t *len, struct bt_err *err)
+{
+	struct found f = {eid, strlen(eid), NULL, 0};
+	uint32_t seq;
+	int rc;
+	*json = NULL;
+	if (!db->loaded && (rc = bt__db_load(db, err)))
+		return rc;
+	if (!bt_u64map_get(&db->eids, bt_hash64(eid, f.n), &seq))
+		return bt_err_set(err, BT_ENOTFOUND, "no event with id '%.64s'", eid);
+	rc = db->store->ops->event_get(db->store, seq, take_event, &f, err);
+	if (rc == 0 && f.len == SIZE_MAX)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	if (rc == BT_ENOTFOUND || (rc == 0 && !f.json))
+		return bt_err_set(err, BT_ENOTFOUND, "no event with id '%.64s'", eid);
+	if (rc)
+		return rc;
+	*json = f.json;
+	if (len)
+		*len = f.len;
+	return 0;
 }

@@ -107,6 +107,12 @@ char *bt_profile_json(const struct bt_profile *p);
 /* Format a profile id ("P17") into out (at least 24 bytes). */
 void bt_profile_id_format(int64_t id, char out[24]);
 
+/* ---- events ------------------------------------------------------------ */
+
+/* The stored JSON of the event whose `id` is eid (free with bt_free), or
+ * BT_ENOTFOUND. */
+int bt_event_get(struct bt_db *db, const char *eid, char **json, size_t *len, struct bt_err *err);
+
 /* ---- dead letters ------------------------------------------------------ */
 
 struct bt_dead_letter {

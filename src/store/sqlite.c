@@ -12,6 +12,7 @@
 
 #include "baton/baton.h"
 #include "util/alloc.h"
+#include "util/json.h"
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -21,17 +22,22 @@
 static const char *const migrations[] = {
 	/* 0 → 1: the foundation schema */
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
-	"CREATE TABLE events("
-	"  seq INTEGER PRIMARY KEY,"   /* arrival order */
-	"  eid TEXT,"                  /* the client's idempotency key */
-	"  ts INTEGER NOT NULL,"       /* event time, ms since the epoch */
-	"  ident INTEGER NOT NULL,"    /* strongest identifier → profile */
-	"  raw BLOB NOT NULL);"        /* the event as JSON text */
-	"CREATE INDEX events_ident ON events(ident);"
-	/* The duplicate filter lives in memory as hash → event number; this
-	 * narrow table is where it is loaded from.  Appends only, in event
-	 * order: no random-key index to maintain on the ingest path. */
-	"CREATE TABLE event_keys(seq INTEGER PRIMARY KEY, hash INTEGER NOT NULL);"
+	/* The event log: events are stored in segments of up to SEG_MAX
+	 * consecutive event numbers, one row each, so that ingest writes a few
+	 * large rows instead of a row (and index entries) per event.  Columns
+	 * small first, so that a scan of anchors or keys does not read the
+	 * texts.  Record i of a segment is event first_seq + i:
+	 *   anchors  u32 x n: strongest identifier (0xffffffff: erased)
+	 *   keys     u64 x n: hash of the event id, 0 for none (the in-memory
+	 *            duplicate filter is loaded from these)
+	 *   data     n x [u32 length][i64 ts][the event's JSON text] */
+	"CREATE TABLE event_log("
+	"  first_seq INTEGER PRIMARY KEY,"
+	"  n INTEGER NOT NULL,"
+	"  live INTEGER NOT NULL,"
+	"  anchors BLOB NOT NULL,"
+	"  keys BLOB NOT NULL,"
+	"  data BLOB NOT NULL);"
 	"CREATE TABLE profiles("
 	"  id INTEGER PRIMARY KEY,"
 	"  merged_into INTEGER NOT NULL DEFAULT 0," /* 0 for a live root */
@@ -78,15 +84,20 @@ static const char *const migrations[] = {
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 enum stmt {
-	S_INS_EVENT, S_INS_PROFILE, S_INS_IDENT, S_INS_MERGE, S_MOVE_IDENTS, S_MOVE_PROFILES,
-	S_INS_CONFLICT, S_INS_DEAD, S_EID_EXISTS, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
-	S_PROFILE_EVENTS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_EVENTS,
-	S_SET_RAW, S_SUPPRESS, S_META_GET, S_META_SET, S_PROFILE_EVENT_ROWS, S_INS_KEY, S__COUNT
+	S_LOG_INSERT, S_INS_PROFILE, S_INS_IDENT, S_INS_MERGE, S_MOVE_IDENTS, S_MOVE_PROFILES,
+	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
+	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
+	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
-	[S_INS_EVENT] = "INSERT INTO events(seq, eid, ts, ident, raw) VALUES (?,?,?,?,?)",
-	[S_INS_KEY] = "INSERT INTO event_keys(seq, hash) VALUES (?,?)",
+	[S_LOG_INSERT] = "INSERT INTO event_log(first_seq, n, live, anchors, keys, data) "
+			 "VALUES (?,?,?,?,?,?)",
+	[S_LOG_AT] = "SELECT first_seq, n, live, anchors, keys, data FROM event_log "
+		     "WHERE first_seq <= ?1 ORDER BY first_seq DESC LIMIT 1",
+	[S_LOG_UPDATE] = "UPDATE event_log SET live = ?2, anchors = ?3, keys = ?4, data = ?5 "
+			 "WHERE first_seq = ?1",
+	[S_LOG_ANCHORS] = "SELECT first_seq, n, anchors FROM event_log ORDER BY first_seq",
 	[S_INS_PROFILE] = "INSERT INTO profiles(id, merged_into, event) VALUES (?,0,?)",
 	[S_INS_IDENT] = "INSERT INTO identifiers(id, ident, profile, event) VALUES (?,?,?,?)",
 	[S_INS_MERGE] = "INSERT INTO merges(into_profile, from_profile, ident, event, reason, at) "
@@ -98,13 +109,11 @@ static const char *const sql[S__COUNT] = {
 			   "VALUES (?,?,?,?,?,?)",
 	[S_INS_DEAD] = "INSERT INTO dead_letters(at, origin, line, format, reason, raw, truncated) "
 		       "VALUES (?,?,?,?,?,?,?)",
-	[S_EID_EXISTS] = "SELECT 1 FROM events WHERE seq = ?1 AND eid = ?2",
 	[S_IDENT_PROFILE] = "SELECT profile FROM identifiers WHERE ident = ?",
 	[S_PROFILE_ROW] = "SELECT merged_into, erased FROM profiles WHERE id = ?",
 	[S_PROFILE_IDENTS] = "SELECT id, ident FROM identifiers WHERE profile = ? AND ident IS NOT NULL "
 			     "ORDER BY ident",
-	[S_PROFILE_EVENTS] = "SELECT count(*) FROM events WHERE ident IN "
-			     "(SELECT id FROM identifiers WHERE profile = ?)",
+	[S_PROFILE_IDENT_IDS] = "SELECT id FROM identifiers WHERE profile = ? ORDER BY id",
 	[S_PROFILE_CONFLICTS] =
 		"SELECT c.event, i.ident, c.profile, c.other_profile, c.reason FROM conflicts c "
 		"JOIN identifiers i ON i.id = c.ident "
@@ -113,16 +122,12 @@ static const char *const sql[S__COUNT] = {
 	[S_DEAD_LIST] = "SELECT id, at, origin, line, format, reason, raw, truncated FROM dead_letters "
 			"ORDER BY id",
 	[S_DEAD_DELETE] = "DELETE FROM dead_letters WHERE id = ?",
-	[S_CONFLICT_EVENTS] =
-		"SELECT DISTINCT e.seq, e.ident, e.raw FROM conflicts c "
-		"JOIN identifiers i ON i.id = c.ident JOIN events e ON e.seq = c.event "
-		"WHERE i.profile = ?1 OR c.profile = ?1 OR c.other_profile = ?1",
-	[S_SET_RAW] = "UPDATE events SET raw = ? WHERE seq = ?",
+	[S_CONFLICT_SEQS] =
+		"SELECT DISTINCT c.event FROM conflicts c JOIN identifiers i ON i.id = c.ident "
+		"WHERE i.profile = ?1 OR c.profile = ?1 OR c.other_profile = ?1 ORDER BY c.event",
 	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash) VALUES (?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
-	[S_PROFILE_EVENT_ROWS] = "SELECT seq, ident, raw FROM events WHERE ident IN "
-				 "(SELECT id FROM identifiers WHERE profile = ?) ORDER BY seq",
 };
 
 struct sqlite_store {
@@ -131,6 +136,14 @@ struct sqlite_store {
 	sqlite3_stmt *st[S__COUNT];
 	int64_t data_version;
 	int in_txn;
+	/* the last event-log segment read for a duplicate check: re-ingesting
+	 * a file checks its events in order, one segment after another */
+	struct {
+		int64_t first;
+		uint32_t n;
+		unsigned char *anchors, *keys, *data;
+		size_t data_len;
+	} cache;
 };
 
 static int fail(struct sqlite_store *s, struct bt_err *err, const char *what)
@@ -199,8 +212,11 @@ static void sq_close(struct bt__store *base)
 	for (int i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
+	bt__free(s->cache.anchors), bt__free(s->cache.keys), bt__free(s->cache.data);
 	bt__free(s);
 }
+
+static void cache_drop(struct sqlite_store *s);
 
 static int sq_begin(struct bt__store *base, int *changed, struct bt_err *err)
 {
@@ -212,12 +228,11 @@ static int sq_begin(struct bt__store *base, int *changed, struct bt_err *err)
 	int64_t v = pragma_int(s, "PRAGMA data_version");
 	if (changed)
 		*changed = v != s->data_version;
+	if (v != s->data_version)
+		cache_drop(s); /* another connection wrote */
 	s->data_version = v;
 	return 0;
 }
-
-static int each_raw(struct sqlite_store *s, sqlite3_stmt *q, bt__raw_cb cb, void *ctx,
-		    struct bt_err *err);
 
 static int sq_read_begin(struct bt__store *base, int *changed, struct bt_err *err)
 {
@@ -230,18 +245,6 @@ static int sq_read_begin(struct bt__store *base, int *changed, struct bt_err *er
 	if (changed)
 		*changed = v != s->data_version;
 	return 0;
-}
-
-static int sq_each_event(struct bt__store *base, bt__raw_cb cb, void *ctx, struct bt_err *err)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, "SELECT seq, ident, raw FROM events ORDER BY seq", -1, &q,
-			       NULL) != SQLITE_OK)
-		return fail(s, err, "reading events");
-	int rc = each_raw(s, q, cb, ctx, err);
-	sqlite3_finalize(q);
-	return rc;
 }
 
 static int sq_commit(struct bt__store *base, struct bt_err *err)
@@ -259,6 +262,7 @@ static void sq_rollback(struct bt__store *base)
 	if (s->in_txn)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_txn = 0;
+	cache_drop(s);
 }
 
 static int sq_meta_get(struct bt__store *base, const char *key, char **val, size_t *n,
@@ -380,38 +384,36 @@ static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u6
 		return rc;
 	if (eids) {
 		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(s->db, "SELECT hash, seq FROM event_keys", -1, &q, NULL) !=
-		    SQLITE_OK)
+		if (sqlite3_prepare_v2(s->db, "SELECT first_seq, n, keys FROM event_log", -1, &q,
+				       NULL) != SQLITE_OK)
 			return fail(s, err, "loading event ids");
-		while (!rc && sqlite3_step(q) == SQLITE_ROW)
-			rc = bt_u64map_put(eids, (uint64_t)sqlite3_column_int64(q, 0),
-					   (uint32_t)sqlite3_column_int64(q, 1));
+		while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+			int64_t first = sqlite3_column_int64(q, 0);
+			uint32_t n = (uint32_t)sqlite3_column_int64(q, 1);
+			const unsigned char *keys = sqlite3_column_blob(q, 2);
+			if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 8) {
+				rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
+						(long long)first);
+				break;
+			}
+			for (uint32_t i = 0; !rc && i < n; i++) {
+				uint64_t k;
+				memcpy(&k, keys + 8 * i, 8);
+				if (k)
+					rc = bt_u64map_put(eids, k, (uint32_t)(first + i));
+			}
+		}
 		sqlite3_finalize(q);
 		if (rc)
 			return rc;
 	}
 	if (next_seq)
-		*next_seq = pragma_int(s, "SELECT coalesce(max(seq), 0) + 1 FROM events");
+		*next_seq = pragma_int(s, "SELECT coalesce(max(first_seq + n), 1) FROM event_log");
 	s->data_version = pragma_int(s, "PRAGMA data_version");
 	return 0;
 }
 
-static int sq_eid_exists(struct bt__store *base, int64_t seq, const char *eid, size_t n,
-			 int *exists, struct bt_err *err)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = stmt(s, S_EID_EXISTS, err);
-	if (!q)
-		return BT_ESTORE;
-	sqlite3_bind_int64(q, 1, seq);
-	sqlite3_bind_text(q, 2, eid, (int)n, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, err, "looking up an event id");
-	*exists = rc == SQLITE_ROW;
-	return 0;
-}
+static int log_append(struct sqlite_store *s, const struct bt__batch *b, struct bt_err *err);
 
 static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 			  struct bt__identity *id, struct bt_err *err)
@@ -483,30 +485,8 @@ static int sq_write_batch(struct bt__store *base, const struct bt__batch *b,
 	int rc = write_identity(s, &b->idlog, id, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *k;
-	if (!(q = stmt(s, S_INS_EVENT, err)) || !(k = stmt(s, S_INS_KEY, err)))
-		return BT_ESTORE;
-	for (size_t i = 0; i < b->nevents; i++) {
-		const struct bt__store_event *e = &b->events[i];
-		sqlite3_bind_int64(q, 1, e->seq);
-		if (e->eid)
-			sqlite3_bind_text(q, 2, e->eid, (int)e->eid_len, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(q, 2);
-		sqlite3_bind_int64(q, 3, e->ts);
-		sqlite3_bind_int64(q, 4, e->anchor);
-		sqlite3_bind_text(q, 5, e->raw, (int)e->raw_len, SQLITE_STATIC);
-		if (sqlite3_step(q) != SQLITE_DONE)
-			return fail(s, err, "storing an event");
-		sqlite3_reset(q);
-		if (!e->eid)
-			continue;
-		sqlite3_bind_int64(k, 1, e->seq);
-		sqlite3_bind_int64(k, 2, (int64_t)e->eid_hash);
-		if (sqlite3_step(k) != SQLITE_DONE)
-			return fail(s, err, "storing an event id");
-		sqlite3_reset(k);
-	}
+	if ((rc = log_append(s, b, err)))
+		return rc;
 	int64_t now = now_ms();
 	for (size_t i = 0; i < b->ndead; i++) {
 		const struct bt__store_dead *d = &b->dead[i];
@@ -580,21 +560,6 @@ static int sq_profile_idents(struct bt__store *base, int64_t root, bt__ident_cb 
 	return rc;
 }
 
-static int sq_profile_event_count(struct bt__store *base, int64_t root, int64_t *n,
-				  struct bt_err *err)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = stmt(s, S_PROFILE_EVENTS, err);
-	if (!q)
-		return BT_ESTORE;
-	sqlite3_bind_int64(q, 1, root);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? 0 : fail(s, err, "counting events");
-}
-
 static char *col_dup(sqlite3_stmt *q, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(q, i);
@@ -641,46 +606,11 @@ static int sq_profile_conflicts(struct bt__store *base, int64_t root, struct bt_
 	return rc;
 }
 
-static int each_raw(struct sqlite_store *s, sqlite3_stmt *q, bt__raw_cb cb, void *ctx,
-		    struct bt_err *err)
-{
-	int r, rc = 0;
-	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW)
-		rc = cb(ctx, sqlite3_column_int64(q, 0), (uint32_t)sqlite3_column_int64(q, 1),
-			sqlite3_column_blob(q, 2), (size_t)sqlite3_column_bytes(q, 2));
-	if (!rc && r != SQLITE_DONE)
-		rc = fail(s, err, "reading events");
-	sqlite3_reset(q);
-	return rc;
-}
-
-static int sq_profile_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
-			     struct bt_err *err)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = stmt(s, S_PROFILE_EVENT_ROWS, err);
-	if (!q)
-		return BT_ESTORE;
-	sqlite3_bind_int64(q, 1, root);
-	return each_raw(s, q, cb, ctx, err);
-}
-
-static int sq_conflict_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
-			      struct bt_err *err)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = stmt(s, S_CONFLICT_EVENTS, err);
-	if (!q)
-		return BT_ESTORE;
-	sqlite3_bind_int64(q, 1, root);
-	return each_raw(s, q, cb, ctx, err);
-}
-
 static int sq_counts(struct bt__store *base, int64_t out[6], struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	static const char *const q[6] = {
-		"SELECT count(*) FROM events",
+		"SELECT coalesce(sum(live), 0) FROM event_log",
 		"SELECT count(*) FROM profiles WHERE merged_into = 0 AND erased = 0",
 		"SELECT count(*) FROM identifiers WHERE ident IS NOT NULL",
 		"SELECT count(*) FROM merges",
@@ -751,48 +681,8 @@ static int sq_dead_letter_delete(struct bt__store *base, int64_t id, struct bt_e
 	return rc;
 }
 
-static int sq_event_set_raw(struct bt__store *base, int64_t seq, const char *raw, size_t n,
-			    struct bt_err *err)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = stmt(s, S_SET_RAW, err);
-	if (!q)
-		return BT_ESTORE;
-	sqlite3_bind_text(q, 1, raw, (int)n, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, seq);
-	return step_done(s, q, err, "rewriting an event");
-}
-
 /* Remove the person: their events, their identifiers' text, their conflicts,
  * and mark their profiles (the root and all merged into it) erased. */
-static int sq_erase_profile(struct bt__store *base, int64_t root, int64_t *events,
-			    struct bt_err *err)
-{
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	static const char *const steps[] = {
-		"DELETE FROM event_keys WHERE seq IN (SELECT seq FROM events WHERE ident IN "
-		"(SELECT id FROM identifiers WHERE profile = ?1))",
-		"DELETE FROM events WHERE ident IN (SELECT id FROM identifiers WHERE profile = ?1)",
-		"DELETE FROM conflicts WHERE ident IN (SELECT id FROM identifiers WHERE profile = ?1)"
-		" OR profile = ?1 OR other_profile = ?1",
-		"UPDATE identifiers SET ident = NULL, profile = 0 WHERE profile = ?1",
-		"UPDATE profiles SET erased = 1 WHERE id = ?1 OR merged_into = ?1",
-	};
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(s->db, steps[i], -1, &q, NULL) != SQLITE_OK)
-			return fail(s, err, "erasing");
-		sqlite3_bind_int64(q, 1, root);
-		int r = sqlite3_step(q);
-		if (i == 1 && events)
-			*events = sqlite3_changes(s->db);
-		sqlite3_finalize(q);
-		if (r != SQLITE_DONE)
-			return fail(s, err, "erasing");
-	}
-	return 0;
-}
-
 static int sq_suppress(struct bt__store *base, uint64_t hash, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
@@ -816,6 +706,627 @@ static int sq_scrub_files(struct bt__store *base, struct bt_err *err)
 	return 0;
 }
 
+/* ---- the event log ------------------------------------------------------
+ * See the schema comment: segments of consecutive events, one row each. */
+
+#define SEG_MAX 256                 /* records per segment */
+#define SEG_BYTES (64 * 1024)       /* and about this much JSON text */
+#define ERASED UINT32_MAX           /* the anchor of an erased record */
+#define REC_HEAD 12                 /* u32 length + i64 ts */
+
+struct seg {
+	int64_t first;
+	uint32_t n, live;
+	const unsigned char *anchors, *keys, *data;
+	size_t data_len;
+};
+
+static uint32_t seg_anchor(const struct seg *g, uint32_t i)
+{
+	uint32_t v;
+	memcpy(&v, g->anchors + 4 * (size_t)i, 4);
+	return v;
+}
+
+static uint64_t seg_key(const struct seg *g, uint32_t i)
+{
+	uint64_t v;
+	memcpy(&v, g->keys + 8 * (size_t)i, 8);
+	return v;
+}
+
+/* Read a segment from the current row of q (columns first_seq, n, live,
+ * anchors, keys, data); the pointers live until q steps again. */
+static int seg_read(sqlite3_stmt *q, struct seg *g, struct bt_err *err)
+{
+	g->first = sqlite3_column_int64(q, 0);
+	g->n = (uint32_t)sqlite3_column_int64(q, 1);
+	g->live = (uint32_t)sqlite3_column_int64(q, 2);
+	g->anchors = sqlite3_column_blob(q, 3);
+	size_t na = (size_t)sqlite3_column_bytes(q, 3);
+	g->keys = sqlite3_column_blob(q, 4);
+	size_t nk = (size_t)sqlite3_column_bytes(q, 4);
+	g->data = sqlite3_column_blob(q, 5);
+	g->data_len = (size_t)sqlite3_column_bytes(q, 5);
+	if (g->n == 0 || g->n > SEG_MAX || na != (size_t)g->n * 4 || nk != (size_t)g->n * 8)
+		return bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
+				  (long long)g->first);
+	return 0;
+}
+
+/* Walk the records of g: fn(ctx, i, ts, raw, len) for each; stops on error. */
+typedef int (*rec_fn)(void *ctx, const struct seg *g, uint32_t i, int64_t ts, const char *raw,
+		      uint32_t len);
+
+static int seg_walk(const struct seg *g, rec_fn fn, void *ctx, struct bt_err *err)
+{
+	size_t off = 0;
+	for (uint32_t i = 0; i < g->n; i++) {
+		uint32_t len;
+		int64_t ts;
+		if (g->data_len - off < REC_HEAD)
+			return bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
+					  (long long)g->first);
+		memcpy(&len, g->data + off, 4);
+		memcpy(&ts, g->data + off + 4, 8);
+		off += REC_HEAD;
+		if (g->data_len - off < len)
+			return bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
+					  (long long)g->first);
+		int rc = fn(ctx, g, i, ts, (const char *)g->data + off, len);
+		if (rc)
+			return rc;
+		off += len;
+	}
+	return 0;
+}
+
+/* A segment being built: for appends and for rewrites. */
+struct segbuf {
+	struct bt_buf anchors, keys, data;
+	uint32_t n, live;
+};
+
+static void segbuf_reset(struct segbuf *b)
+{
+	bt_buf_reset(&b->anchors), bt_buf_reset(&b->keys), bt_buf_reset(&b->data);
+	b->n = b->live = 0;
+}
+
+static void segbuf_release(struct segbuf *b)
+{
+	bt_buf_release(&b->anchors), bt_buf_release(&b->keys), bt_buf_release(&b->data);
+}
+
+static int segbuf_add(struct segbuf *b, uint32_t anchor, uint64_t key, int64_t ts, const char *raw,
+		      uint32_t len)
+{
+	int rc;
+	if ((rc = bt_buf_add(&b->anchors, &anchor, 4)) || (rc = bt_buf_add(&b->keys, &key, 8)) ||
+	    (rc = bt_buf_add(&b->data, &len, 4)) || (rc = bt_buf_add(&b->data, &ts, 8)) ||
+	    (rc = bt_buf_add(&b->data, raw, len)))
+		return rc;
+	b->n++;
+	b->live += anchor != ERASED;
+	return 0;
+}
+
+static int segbuf_insert(struct sqlite_store *s, struct segbuf *b, int64_t first, struct bt_err *err)
+{
+	sqlite3_stmt *q = stmt(s, S_LOG_INSERT, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, first);
+	sqlite3_bind_int64(q, 2, b->n);
+	sqlite3_bind_int64(q, 3, b->live);
+	sqlite3_bind_blob(q, 4, b->anchors.data, (int)b->anchors.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 5, b->keys.data, (int)b->keys.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 6, b->data.data, (int)b->data.len, SQLITE_STATIC);
+	return step_done(s, q, err, "storing events");
+}
+
+/* Append a batch's events (consecutive event numbers) as segments. */
+static int log_append(struct sqlite_store *s, const struct bt__batch *b, struct bt_err *err)
+{
+	struct segbuf sb;
+	int rc = 0;
+	int64_t first = 0;
+	memset(&sb, 0, sizeof(sb));
+	for (size_t i = 0; i < b->nevents && !rc; i++) {
+		const struct bt__store_event *e = &b->events[i];
+		if (sb.n && (sb.n == SEG_MAX || sb.data.len >= SEG_BYTES ||
+			     e->seq != first + sb.n)) {
+			rc = segbuf_insert(s, &sb, first, err);
+			segbuf_reset(&sb);
+		}
+		if (!sb.n)
+			first = e->seq;
+		if (!rc)
+			rc = segbuf_add(&sb, e->anchor, e->eid ? (e->eid_hash ? e->eid_hash : 1) : 0, e->ts,
+					e->raw, (uint32_t)e->raw_len);
+	}
+	if (!rc && sb.n)
+		rc = segbuf_insert(s, &sb, first, err);
+	segbuf_release(&sb);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+struct each {
+	bt__raw_cb cb;
+	void *ctx;
+};
+
+static int each_rec(void *ctx, const struct seg *g, uint32_t i, int64_t ts, const char *raw,
+		    uint32_t len)
+{
+	struct each *x = ctx;
+	(void)ts;
+	uint32_t a = seg_anchor(g, i);
+	return a == ERASED ? 0 : x->cb(x->ctx, g->first + i, a, raw, len);
+}
+
+static int sq_each_event(struct bt__store *base, bt__raw_cb cb, void *ctx, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct each x = {cb, ctx};
+	sqlite3_stmt *q;
+	int rc = 0, r;
+	if (sqlite3_prepare_v2(s->db, "SELECT first_seq, n, live, anchors, keys, data FROM event_log "
+				      "ORDER BY first_seq",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "reading events");
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		struct seg g;
+		if (!(rc = seg_read(q, &g, err)))
+			rc = seg_walk(&g, each_rec, &x, err);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading events");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* The record of event seq: cb(seq, anchor, raw) once, or BT_ENOTFOUND. */
+struct one {
+	uint32_t want;
+	bt__raw_cb cb;
+	void *ctx;
+	int found;
+};
+
+static int one_rec(void *ctx, const struct seg *g, uint32_t i, int64_t ts, const char *raw,
+		   uint32_t len)
+{
+	struct one *o = ctx;
+	(void)ts;
+	if (i != o->want || seg_anchor(g, i) == ERASED)
+		return 0;
+	o->found = 1;
+	return o->cb(o->ctx, g->first + i, seg_anchor(g, i), raw, len);
+}
+
+static int log_get(struct sqlite_store *s, int64_t seq, bt__raw_cb cb, void *ctx,
+		   struct bt_err *err)
+{
+	sqlite3_stmt *q = stmt(s, S_LOG_AT, err);
+	struct seg g;
+	int rc;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, seq);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(q);
+		return BT_ENOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return fail(s, err, "reading an event");
+	rc = seg_read(q, &g, err);
+	struct one o = {(uint32_t)(seq - g.first), cb, ctx, 0};
+	if (!rc && seq - g.first < g.n)
+		rc = seg_walk(&g, one_rec, &o, err);
+	sqlite3_reset(q);
+	return rc ? rc : (o.found ? 0 : BT_ENOTFOUND);
+}
+
+struct eidcheck {
+	const char *eid;
+	size_t n;
+	int same;
+};
+
+static int eid_rec(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
+{
+	struct eidcheck *c = ctx;
+	struct bt_json_doc doc;
+	(void)seq, (void)anchor;
+	bt_json_doc_init(&doc);
+	if (bt_json_parse(&doc, raw, len, 0, NULL) == 0) {
+		uint32_t v = bt_json_get(&doc, 0, "id");
+		c->same = v && doc.nodes[v].type == BT_JSON_STRING && doc.nodes[v].len == c->n &&
+			  memcmp(doc.nodes[v].s, c->eid, c->n) == 0;
+	}
+	bt_json_doc_release(&doc);
+	return 0;
+}
+
+static void cache_drop(struct sqlite_store *s)
+{
+	bt__free(s->cache.anchors), bt__free(s->cache.keys), bt__free(s->cache.data);
+	memset(&s->cache, 0, sizeof(s->cache));
+}
+
+/* Keep a copy of the segment holding seq in the cache. */
+static int cache_fill(struct sqlite_store *s, int64_t seq, struct bt_err *err)
+{
+	sqlite3_stmt *q = stmt(s, S_LOG_AT, err);
+	struct seg g;
+	int rc;
+	if (!q)
+		return BT_ESTORE;
+	cache_drop(s);
+	sqlite3_bind_int64(q, 1, seq);
+	if ((rc = sqlite3_step(q)) != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return rc == SQLITE_DONE ? BT_ENOTFOUND : fail(s, err, "reading an event");
+	}
+	if (!(rc = seg_read(q, &g, err))) {
+		s->cache.anchors = (unsigned char *)bt__strndup((const char *)g.anchors, (size_t)g.n * 4);
+		s->cache.keys = (unsigned char *)bt__strndup((const char *)g.keys, (size_t)g.n * 8);
+		s->cache.data = (unsigned char *)bt__strndup((const char *)g.data, g.data_len);
+		if (!s->cache.anchors || !s->cache.keys || !s->cache.data) {
+			cache_drop(s);
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+		} else {
+			s->cache.first = g.first;
+			s->cache.n = g.n;
+			s->cache.data_len = g.data_len;
+		}
+	}
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_eid_exists(struct bt__store *base, int64_t seq, const char *eid, size_t n,
+			 int *exists, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct eidcheck c = {eid, n, 0};
+	int rc = 0;
+	*exists = 0;
+	if (!s->cache.n || seq < s->cache.first || seq >= s->cache.first + s->cache.n)
+		rc = cache_fill(s, seq, err);
+	if (rc)
+		return rc == BT_ENOTFOUND ? 0 : rc;
+	if (seq < s->cache.first || seq >= s->cache.first + s->cache.n)
+		return 0;
+	struct seg g = {s->cache.first, s->cache.n, 0, s->cache.anchors, s->cache.keys,
+			s->cache.data, s->cache.data_len};
+	struct each x = {eid_rec, &c};
+	struct one o = {(uint32_t)(seq - g.first), x.cb, x.ctx, 0};
+	rc = seg_walk(&g, one_rec, &o, err);
+	*exists = rc == 0 && c.same;
+	return rc;
+}
+
+static int sq_event_get(struct bt__store *base, int64_t seq, bt__raw_cb cb, void *ctx,
+			struct bt_err *err)
+{
+	return log_get((struct sqlite_store *)base, seq, cb, ctx, err);
+}
+
+/* The sorted identifier ids of a profile. */
+struct idset {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int idset_load(struct sqlite_store *s, int64_t root, struct idset *set, struct bt_err *err)
+{
+	sqlite3_stmt *q = stmt(s, S_PROFILE_IDENT_IDS, err);
+	int r;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (set->n == set->cap) {
+			size_t cap = set->cap ? set->cap * 2 : 16;
+			void *p = bt__reallocarray(set->v, cap, sizeof(*set->v));
+			if (!p) {
+				sqlite3_reset(q);
+				return bt_err_set(err, BT_ENOMEM, "out of memory");
+			}
+			set->v = p, set->cap = cap;
+		}
+		set->v[set->n++] = (uint32_t)sqlite3_column_int64(q, 0);
+	}
+	sqlite3_reset(q);
+	return r == SQLITE_DONE ? 0 : fail(s, err, "listing identifiers");
+}
+
+static int idset_has(const struct idset *set, uint32_t id)
+{
+	size_t lo = 0, hi = set->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (set->v[mid] == id)
+			return 1;
+		if (set->v[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Scan every segment's anchors; call seg_fn(ctx, first) for each segment
+ * holding at least one event of the profile, and count those events. */
+static int scan_profile(struct sqlite_store *s, const struct idset *set, int64_t *count,
+			int (*seg_fn)(void *ctx, int64_t first), void *ctx, struct bt_err *err)
+{
+	sqlite3_stmt *q;
+	int r, rc = 0;
+	int64_t *firsts = NULL;
+	size_t nf = 0, capf = 0;
+	if (count)
+		*count = 0;
+	if (!set->n)
+		return 0;
+	if (!(q = stmt(s, S_LOG_ANCHORS, err)))
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		uint32_t n = (uint32_t)sqlite3_column_int64(q, 1), hits = 0;
+		const unsigned char *a = sqlite3_column_blob(q, 2);
+		if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 4) {
+			rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
+					(long long)sqlite3_column_int64(q, 0));
+			break;
+		}
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t v;
+			memcpy(&v, a + 4 * (size_t)i, 4);
+			hits += v != ERASED && idset_has(set, v);
+		}
+		if (count)
+			*count += hits;
+		if (hits && seg_fn) { /* visit after the scan: seg_fn may write */
+			if (nf == capf) {
+				capf = capf ? capf * 2 : 16;
+				void *p = bt__reallocarray(firsts, capf, sizeof(*firsts));
+				if (!p) {
+					rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+					break;
+				}
+				firsts = p;
+			}
+			firsts[nf++] = sqlite3_column_int64(q, 0);
+		}
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading events");
+	sqlite3_reset(q);
+	for (size_t i = 0; !rc && i < nf; i++)
+		rc = seg_fn(ctx, firsts[i]);
+	bt__free(firsts);
+	return rc;
+}
+
+static int sq_profile_event_count(struct bt__store *base, int64_t root, int64_t *n,
+				  struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct idset set = {NULL, 0, 0};
+	int rc = idset_load(s, root, &set, err);
+	if (!rc)
+		rc = scan_profile(s, &set, n, NULL, NULL, err);
+	bt__free(set.v);
+	return rc;
+}
+
+/* Rewriting a segment: drop (erase) or replace records. */
+struct rewrite {
+	struct sqlite_store *s;
+	const struct idset *drop;  /* erase records anchored here */
+	uint32_t replace;          /* record index to replace, or UINT32_MAX */
+	const char *raw;
+	uint32_t raw_len;
+	struct segbuf out;
+	int64_t dropped;
+	bt__raw_cb visit;          /* called for each dropped record first */
+	void *ctx;
+};
+
+static int rewrite_rec(void *ctx, const struct seg *g, uint32_t i, int64_t ts, const char *raw,
+		       uint32_t len)
+{
+	struct rewrite *w = ctx;
+	uint32_t a = seg_anchor(g, i);
+	uint64_t k = seg_key(g, i);
+	if (a != ERASED && w->drop && idset_has(w->drop, a)) {
+		int rc = w->visit ? w->visit(w->ctx, g->first + i, a, raw, len) : 0;
+		if (rc)
+			return rc;
+		w->dropped++;
+		/* secure_delete zeroes the old cells once the row is rewritten */
+		return segbuf_add(&w->out, ERASED, 0, 0, "", 0);
+	}
+	if (i == w->replace)
+		return segbuf_add(&w->out, a, k, ts, w->raw, w->raw_len);
+	return segbuf_add(&w->out, a, k, ts, raw, len);
+}
+
+static int seg_rewrite(void *ctx, int64_t first)
+{
+	struct rewrite *w = ctx;
+	struct sqlite_store *s = w->s;
+	cache_drop(s);
+	struct bt_err *err = NULL;
+	sqlite3_stmt *q = stmt(s, S_LOG_AT, err);
+	struct seg g;
+	int rc;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, first);
+	if ((rc = sqlite3_step(q)) != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return rc == SQLITE_DONE ? BT_ENOTFOUND : fail(s, err, "reading events");
+	}
+	segbuf_reset(&w->out);
+	rc = seg_read(q, &g, err);
+	if (!rc)
+		rc = seg_walk(&g, rewrite_rec, w, err);
+	sqlite3_reset(q);
+	if (rc)
+		return rc;
+	if (!(q = stmt(s, S_LOG_UPDATE, err)))
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, first);
+	sqlite3_bind_int64(q, 2, w->out.live);
+	sqlite3_bind_blob(q, 3, w->out.anchors.data, (int)w->out.anchors.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, w->out.keys.data, (int)w->out.keys.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 5, w->out.data.data ? w->out.data.data : "", (int)w->out.data.len,
+			  SQLITE_STATIC);
+	return step_done(s, q, err, "rewriting events");
+}
+
+struct visit {
+	const struct idset *set;
+	bt__raw_cb cb;
+	void *ctx;
+	struct sqlite_store *s;
+};
+
+static int visit_rec(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
+{
+	struct visit *v = ctx;
+	return idset_has(v->set, anchor) ? v->cb(v->ctx, seq, anchor, raw, len) : 0;
+}
+
+static int visit_seg(void *ctx, int64_t first)
+{
+	struct visit *v = ctx;
+	struct each x = {visit_rec, v};
+	sqlite3_stmt *q = stmt(v->s, S_LOG_AT, NULL);
+	struct seg g;
+	int rc;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, first);
+	if ((rc = sqlite3_step(q)) != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return rc == SQLITE_DONE ? 0 : BT_ESTORE;
+	}
+	rc = seg_read(q, &g, NULL);
+	if (!rc)
+		rc = seg_walk(&g, each_rec, &x, NULL);
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_profile_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
+			     struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct idset set = {NULL, 0, 0};
+	struct visit v = {&set, cb, ctx, s};
+	int rc = idset_load(s, root, &set, err);
+	if (!rc)
+		rc = scan_profile(s, &set, NULL, visit_seg, &v, err);
+	bt__free(set.v);
+	return rc;
+}
+
+static int sq_conflict_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
+			      struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_CONFLICT_SEQS, err);
+	int64_t *seqs = NULL;
+	size_t n = 0, cap = 0;
+	int r, rc = 0;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			void *p = bt__reallocarray(seqs, cap, sizeof(*seqs));
+			if (!p) {
+				rc = BT_ENOMEM;
+				break;
+			}
+			seqs = p;
+		}
+		seqs[n++] = sqlite3_column_int64(q, 0);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "listing conflicts");
+	sqlite3_reset(q);
+	/* the callback may rewrite segments: read the list first */
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = log_get(s, seqs[i], cb, ctx, err);
+		if (rc == BT_ENOTFOUND)
+			rc = 0;
+	}
+	bt__free(seqs);
+	return rc;
+}
+
+static int sq_event_set_raw(struct bt__store *base, int64_t seq, const char *raw, size_t n,
+			    struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_LOG_AT, err);
+	int64_t first;
+	int rc;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, seq);
+	rc = sqlite3_step(q);
+	first = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? BT_ENOTFOUND : fail(s, err, "reading an event");
+	struct rewrite w = {s, NULL, (uint32_t)(seq - first), raw, (uint32_t)n, {BT_BUF_INIT, BT_BUF_INIT, BT_BUF_INIT, 0, 0}, 0, NULL, NULL};
+	rc = seg_rewrite(&w, first);
+	segbuf_release(&w.out);
+	return rc;
+}
+
+/* Remove the person: their events, their identifiers' text, their conflicts,
+ * and mark their profiles (the root and all merged into it) erased. */
+static int sq_erase_profile(struct bt__store *base, int64_t root, int64_t *events,
+			    struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	static const char *const steps[] = {
+		"DELETE FROM conflicts WHERE ident IN (SELECT id FROM identifiers WHERE profile = ?1)"
+		" OR profile = ?1 OR other_profile = ?1",
+		"UPDATE identifiers SET ident = NULL, profile = 0 WHERE profile = ?1",
+		"UPDATE profiles SET erased = 1 WHERE id = ?1 OR merged_into = ?1",
+	};
+	struct idset set = {NULL, 0, 0};
+	struct rewrite w = {s, &set, UINT32_MAX, NULL, 0, {BT_BUF_INIT, BT_BUF_INIT, BT_BUF_INIT, 0, 0}, 0, NULL, NULL};
+	int rc = idset_load(s, root, &set, err);
+	if (!rc)
+		rc = scan_profile(s, &set, NULL, seg_rewrite, &w, err);
+	segbuf_release(&w.out);
+	bt__free(set.v);
+	if (events)
+		*events = w.dropped;
+	for (size_t i = 0; !rc && i < sizeof(steps) / sizeof(steps[0]); i++) {
+		sqlite3_stmt *q;
+		if (sqlite3_prepare_v2(s->db, steps[i], -1, &q, NULL) != SQLITE_OK)
+			return fail(s, err, "erasing");
+		sqlite3_bind_int64(q, 1, root);
+		int r = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (r != SQLITE_DONE)
+			return fail(s, err, "erasing");
+	}
+	return rc;
+}
+
 static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -834,6 +1345,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.profile_events = sq_profile_events,
 	.counts = sq_counts,
 	.each_event = sq_each_event,
+	.event_get = sq_event_get,
 	.dead_letters = sq_dead_letters,
 	.dead_letter_delete = sq_dead_letter_delete,
 	.conflict_events = sq_conflict_events,

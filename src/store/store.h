@@ -99,6 +99,9 @@ struct bt__store_ops {
 	int (*counts)(struct bt__store *s, int64_t out[6], struct bt_err *err);
 	/* Every event in arrival order. */
 	int (*each_event)(struct bt__store *s, bt__raw_cb cb, void *ctx, struct bt_err *err);
+	/* Event number seq: cb once, or BT_ENOTFOUND. */
+	int (*event_get)(struct bt__store *s, int64_t seq, bt__raw_cb cb, void *ctx,
+			 struct bt_err *err);
 
 	/* Dead letters. */
 	int (*dead_letters)(struct bt__store *s, struct bt_dead_letter **out, size_t *n,

@@ -38,7 +38,7 @@ eq "no form of Ann's identifiers remains in the database files" "$found" ""
 
 run "$BATON" profile --json customer_id:CUST-BOB-99
 eq "Bob keeps both events" "$(echo "$out" | jq .events)" 2
-run sqlite3 test.db "SELECT raw FROM events WHERE eid = 'b2'"
+run "$BATON" event b2
 eq "Bob's event keeps his own identifier" "$out" \
 	'{"id":"b2","ts":"2026-03-05T10:00:00Z","source":"billing","type":"refund.issued","ids":{"customer_id":"CUST-BOB-99"}}'
 run "$BATON" dead-letters --json
@@ -50,6 +50,8 @@ run "$BATON" ingest --json ann.ndjson
 eq "re-ingest: Ann's events are dropped, Bob's are duplicates" "$(echo "$out" | jq -c '[.accepted,.duplicates,.suppressed]')" "[0,2,3]"
 run "$BATON" profile email:ann.erase@example.com
 eq "Ann does not come back" "$rc" 1
+run "$BATON" event a1
+eq "her events are gone by id too" "$rc" 1
 run "$BATON" profile P1
 eq "her profile id is gone too" "$rc" 1
 run "$BATON" erase email:nobody@example.com
