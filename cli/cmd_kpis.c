@@ -92,8 +92,10 @@ static void print_table(const struct bt_kpis *k)
 		       (unsigned long long)tk->cost_shifted);
 	}
 	printf("\ncollisions (outbound messages into open complaints, overdue promises or withdrawn "
-	       "consent): %llu, of which consent only: %llu\n",
-	       (unsigned long long)k->collisions, (unsigned long long)k->consent_collisions);
+	       "consent): %llu; to customers who had withdrawn consent: %llu; caused by no journey: "
+	       "%llu\n",
+	       (unsigned long long)k->collisions, (unsigned long long)k->consent_collisions,
+	       (unsigned long long)k->collisions_on_no_journey);
 }
 
 static void on_reject(void *ctx, long line, long index, const char *reason)

@@ -276,6 +276,12 @@ static int ingest_node(struct bt_ingest *in, uint32_t root, const char *raw, siz
 	uint64_t h = 0;
 	int rc, dup;
 
+	if (in->eng) {
+		/* the id filter is large and cold: fetch the slot while validating */
+		uint32_t idn = bt_json_get(&in->doc, root, "id");
+		if (idn && in->doc.nodes[idn].type == BT_JSON_STRING)
+			bt_h128map_prefetch(&in->eng->eids, in->doc.nodes[idn].s, in->doc.nodes[idn].len);
+	}
 	if ((rc = bt__event_read(&in->doc, root, ev, err)))
 		return reject(in, raw, len, line, "json", err);
 	if ((rc = ensure_txn(in, err)))

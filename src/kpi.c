@@ -334,8 +334,11 @@ int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_
 		const struct bt__coll *c = &e->coll[i];
 		int in_period = (q->from == BT_TIME_NONE || c->ts >= q->from) &&
 				(q->to == BT_TIME_NONE || c->ts < q->to);
+		/* the first record of an outbound event carries its reasons on
+		 * no journey (consent, a promise made on no instance) */
 		k->collisions += c->first && in_period;
-		k->consent_collisions += c->first && !c->inst && in_period;
+		k->consent_collisions += c->first && (c->reasons & CR_CONSENT) && in_period;
+		k->collisions_on_no_journey += c->first && !c->inst && in_period;
 	}
 	if ((rc = journey_rows(e, q, want, k)) || (rc = local_rows(e, q, want, k)) ||
 	    (rc = route_rows(e, q, want, k))) {
@@ -494,10 +497,11 @@ int bt_kpis_json(const struct bt_kpis *k, struct bt_buf *b)
 	}
 	rc = rc ? rc : bt_buf_printf(b, "],\"overall\":{\"events\":%llu,\"profiles\":%llu,"
 				    "\"timeline_only\":%llu,\"collisions\":%llu,"
-				    "\"consent_collisions\":%llu}}",
+				    "\"consent_collisions\":%llu,\"collisions_on_no_journey\":%llu}}",
 				    (unsigned long long)k->events, (unsigned long long)k->profiles,
 				    (unsigned long long)k->timeline_only,
 				    (unsigned long long)k->collisions,
-				    (unsigned long long)k->consent_collisions);
+				    (unsigned long long)k->consent_collisions,
+				    (unsigned long long)k->collisions_on_no_journey);
 	return rc;
 }

@@ -81,8 +81,9 @@ struct bt_kpis {
 	size_t nteams, nsources;
 	struct bt_handoff_route *routes;
 	size_t nroutes;
-	uint64_t collisions; /* overall: every colliding outbound event once */
-	uint64_t consent_collisions; /* of which on no journey (consent only) */
+	uint64_t collisions;         /* overall: every colliding outbound event once */
+	uint64_t consent_collisions; /* of which the customer had withdrawn consent */
+	uint64_t collisions_on_no_journey; /* of which no journey caused (consent only) */
 	uint64_t events, profiles, timeline_only;
 };
 

@@ -76,6 +76,14 @@ int bt_h128map_get(const struct bt_h128map *m, const char *s, size_t n, uint32_t
  * was there (*old then holds its value), or BT_ENOMEM. */
 int bt_h128map_put(struct bt_h128map *m, const char *s, size_t n, uint32_t v, uint32_t *old);
 
+/* Start loading the slot of s[0..n) into the cache (a hint: the look-up
+ * that follows costs less when other work happens in between). */
+static inline void bt_h128map_prefetch(const struct bt_h128map *m, const char *s, size_t n)
+{
+	if (m->s)
+		__builtin_prefetch(&m->s[bt_hash64(s, n) & m->mask]);
+}
+
 /* A set of strings by their 128-bit keys. */
 #define bt_h128set bt_h128map
 #define bt_h128set_release bt_h128map_release

@@ -37,7 +37,7 @@ eq "A: time to first resolution 71h" "$(j "$out" '.journeys[0] | [.ttr_p50_s,.tt
 eq "A: feedback" "$(j "$out" '.journeys[0] | [.csat_avg,.nps,.ces_avg]')" '[2,-100,6]'
 eq "A: one promise, kept late, not broken" "$(j "$out" '.journeys[0] | [.promises,.promises_broken,.cross_team_breaks,.promises_kept,.promises_kept_late]')" '[1,0,0,0,1]'
 eq "A: one collision, owned" "$(j "$out" '.journeys[0] | [.collisions,.unowned_instances]')" '[1,0]'
-eq "A: overall collisions" "$(j "$out" '.overall | [.collisions,.consent_collisions]')" '[1,0]'
+eq "A: overall collisions" "$(j "$out" '.overall | [.collisions,.consent_collisions,.collisions_on_no_journey]')" '[1,0,0]'
 # digital contained a1 (local success), not true: followed within 7 days by
 # a2 and a4 on service (cost shifted 2).  service: a4 (false: a7 followed)
 # and a9 (pending: its window has not passed) -> true 0.
@@ -78,7 +78,8 @@ eq "B: completion 1/2, resolution 1/2, recontact 0, fcr 0" "$(j "$out" '.journey
 eq "B: ttr 49h" "$(j "$out" '.journeys[0] | [.ttr_p50_s,.ttr_p90_s]')" '[176400,176400]'
 eq "B: 6 contacts over 4 instances, one channel each, no handoffs" "$(j "$out" '.journeys[0] | [.contacts_per_instance,.channels_per_instance,.handoffs,.handoff_success_rate]')" '[1.5,1,0,null]'
 eq "B: two collisions on the dispute journey" "$(j "$out" '.journeys[0].collisions')" 2
-eq "B: three colliding messages, one on consent only" "$(j "$out" '.overall | [.collisions,.consent_collisions]')" '[3,1]'
+# b6 (sensitive + consent), b7 (sensitive), b11 (consent only, no journey)
+eq "B: three colliding messages, two into withdrawn consent, one on no journey" "$(j "$out" '.overall | [.collisions,.consent_collisions,.collisions_on_no_journey]')" '[3,2,1]'
 eq "B: no feedback -> null averages" "$(j "$out" '.journeys[0] | [.csat_avg,.nps,.ces_avg]')" '[null,null,null]'
 
 # --from/--to select instances by the day they opened: I_a (02-01), I_b (02-02)
