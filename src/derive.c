@@ -17,6 +17,7 @@
 #include "engine.h"
 
 #include "util/alloc.h"
+#include "util/vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,19 +104,6 @@ struct pctx {
 	size_t nconsent, capconsent;
 };
 
-#define PUSH(arr, n, cap, val)                                                      \
-	do {                                                                        \
-		if ((n) == (cap)) {                                                 \
-			size_t c_ = (cap) ? (cap) * 2 : 1024;                       \
-			void *p_ = bt__reallocarray((arr), c_, sizeof(*(arr)));     \
-			if (!p_)                                                    \
-				return BT_ENOMEM;                                   \
-			(arr) = p_;                                                 \
-			(cap) = c_;                                                 \
-		}                                                                   \
-		(arr)[(n)++] = (val);                                               \
-	} while (0)
-
 static const struct bt__journey *jof(const struct bt_engine *e, const struct bt__inst *in)
 {
 	return &e->journeys[in->journey];
@@ -176,7 +164,7 @@ static int new_instance(struct bt_engine *e, const struct pctx *p, uint32_t j, i
 	in.first_resolved = in.resolved_at = in.ended = BT_TIME_NONE;
 	in.last_ls = in.pending_ls = -1;
 	in.state = IS_OPEN;
-	PUSH(e->inst, e->ninst, e->capinst, in);
+	BT_PUSH(e->inst, e->ninst, e->capinst, in);
 	*out = (uint32_t)e->ninst - 1;
 	return 0;
 }
@@ -264,7 +252,7 @@ static void follow_up(struct bt_engine *e, struct bt__inst *in, uint32_t team, i
 static int local_success(struct bt_engine *e, uint32_t i, const struct bt__erec *r, uint32_t team)
 {
 	struct bt__ls ls = {i, team, r->source, r->ts, e->inst[i].pending_ls, 0, LS_PENDING};
-	PUSH(e->ls, e->nls, e->capls, ls);
+	BT_PUSH(e->ls, e->nls, e->capls, ls);
 	e->inst[i].pending_ls = e->inst[i].last_ls = (int32_t)e->nls - 1;
 	return 0;
 }
@@ -283,7 +271,7 @@ static int handoff(struct bt_engine *e, const struct pctx *p, uint32_t i, const 
 	in->handoffs++;
 	if (!h.fail)
 		in->clean++;
-	PUSH(e->hand, e->nhand, e->caphand, h);
+	BT_PUSH(e->hand, e->nhand, e->caphand, h);
 	return 0;
 }
 
@@ -293,7 +281,7 @@ static int promise_made(struct bt_engine *e, const struct pctx *p, const struct 
 	const struct bt__pdef *d = &e->pdefs[r->promise - 1];
 	struct bt__pstate s = {p->profile, i == NONE ? 0 : i + 1, d->id, d->kind,
 			       d->keeper ? d->keeper : maker, maker, r->ts, d->due, BT_TIME_NONE};
-	PUSH(e->prom, e->nprom, e->capprom, s);
+	BT_PUSH(e->prom, e->nprom, e->capprom, s);
 	return 0;
 }
 
@@ -389,7 +377,7 @@ static int note_consent(struct bt_engine *e, struct pctx *p, const struct bt__er
 		if (old)
 			*old = s;
 		else
-			PUSH(p->consent, p->nconsent, p->capconsent, s);
+			BT_PUSH(p->consent, p->nconsent, p->capconsent, s);
 	}
 	return 0;
 }
@@ -408,7 +396,7 @@ static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec
 			for (size_t k = first; k < e->ncoll && !dup; k++)
 				dup = e->coll[k].inst && e->inst[e->coll[k].inst - 1].journey == in->journey;
 			if (!dup)
-				PUSH(e->coll, e->ncoll, e->capcoll, c);
+				BT_PUSH(e->coll, e->ncoll, e->capcoll, c);
 		}
 	}
 	uint8_t loose = 0; /* reasons tied to no journey */
@@ -429,7 +417,7 @@ static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec
 			}
 		if (!found) {
 			struct bt__coll c = {s->inst, r->ts, CR_PROMISE, 0};
-			PUSH(e->coll, e->ncoll, e->capcoll, c);
+			BT_PUSH(e->coll, e->ncoll, e->capcoll, c);
 		}
 	}
 	const struct consent *c = consent_of(p, r->purpose);
@@ -437,7 +425,7 @@ static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec
 		loose |= CR_CONSENT;
 	if (loose && e->ncoll == first) {
 		struct bt__coll cc = {0, r->ts, loose, 0};
-		PUSH(e->coll, e->ncoll, e->capcoll, cc);
+		BT_PUSH(e->coll, e->ncoll, e->capcoll, cc);
 	} else if (loose)
 		e->coll[first].reasons |= loose;
 	if (e->ncoll > first)

@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "util/alloc.h"
+#include "util/vec.h"
 #include "util/json.h"
 
 #include <string.h>
@@ -48,19 +49,6 @@ static int intern(struct bt_engine *e, const char *s, size_t n, uint32_t *out)
 	return id < 0 ? (int)id : 0;
 }
 
-#define PUSH(arr, n, cap, val)                                                      \
-	do {                                                                        \
-		if ((n) == (cap)) {                                                 \
-			size_t c_ = (cap) ? (cap) * 2 : 1024;                       \
-			void *p_ = bt__reallocarray((arr), c_, sizeof(*(arr)));     \
-			if (!p_)                                                    \
-				return BT_ENOMEM;                                   \
-			(arr) = p_;                                                 \
-			(cap) = c_;                                                 \
-		}                                                                   \
-		(arr)[(n)++] = (val);                                               \
-	} while (0)
-
 /* The index + 1 of journey `name`, adding an unconfigured one if new. */
 static int journey_index(struct bt_engine *e, uint32_t name, const struct bt_cfg_journey *cfg,
 			 uint32_t *out)
@@ -77,7 +65,7 @@ static int journey_index(struct bt_engine *e, uint32_t name, const struct bt_cfg
 		j.abandon = cfg->abandon_ms;
 		j.handoff_sla = cfg->handoff_sla_ms;
 	}
-	PUSH(e->journeys, e->njourneys, e->capjourneys, j);
+	BT_PUSH(e->journeys, e->njourneys, e->capjourneys, j);
 	*out = (uint32_t)e->njourneys;
 	return bt_u64map_put(&e->jmap, name, *out);
 }
@@ -212,9 +200,9 @@ static int add_links(struct bt_engine *e, const struct bt__event *ev, struct bt_
 	if (!ev->nlinks)
 		return 0;
 	r->links = (uint32_t)e->nlinks + 1;
-	PUSH(e->links, e->nlinks, e->caplinks, ev->nlinks);
+	BT_PUSH(e->links, e->nlinks, e->caplinks, ev->nlinks);
 	for (uint32_t i = 0; i < ev->nlinks; i++)
-		PUSH(e->links, e->nlinks, e->caplinks, bt__case_key(ev->links[i].s, ev->links[i].n));
+		BT_PUSH(e->links, e->nlinks, e->caplinks, bt__case_key(ev->links[i].s, ev->links[i].n));
 	return 0;
 }
 
@@ -225,11 +213,11 @@ static int add_consent(struct bt_engine *e, const struct bt__event *ev, struct b
 	if (!ev->nconsent)
 		return 0;
 	r->consent = (uint32_t)e->nconsent + 1;
-	PUSH(e->consent, e->nconsent, e->capconsent, ev->nconsent);
+	BT_PUSH(e->consent, e->nconsent, e->capconsent, ev->nconsent);
 	for (uint32_t i = 0; i < ev->nconsent; i++) {
 		if ((rc = intern(e, ev->consent[i].purpose.s, ev->consent[i].purpose.n, &k)))
 			return rc;
-		PUSH(e->consent, e->nconsent, e->capconsent, k << 1 | ev->consent[i].granted);
+		BT_PUSH(e->consent, e->nconsent, e->capconsent, k << 1 | ev->consent[i].granted);
 	}
 	return 0;
 }
@@ -246,7 +234,7 @@ static int add_promise(struct bt_engine *e, const struct bt__event *ev, struct b
 		return rc;
 	if (ev->promise.team.s && (rc = intern(e, ev->promise.team.s, ev->promise.team.n, &p.keeper)))
 		return rc;
-	PUSH(e->pdefs, e->npdefs, e->cappdefs, p);
+	BT_PUSH(e->pdefs, e->npdefs, e->cappdefs, p);
 	r->promise = (uint32_t)e->npdefs;
 	return 0;
 }
@@ -318,7 +306,7 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 	if ((rc = add_links(e, ev, &r)) || (rc = add_consent(e, ev, &r)) ||
 	    (rc = add_promise(e, ev, &r)))
 		return rc;
-	PUSH(e->ev, e->nev, e->capev, r);
+	BT_PUSH(e->ev, e->nev, e->capev, r);
 	if (r.ts > e->max_ts)
 		e->max_ts = r.ts;
 	return 0;

@@ -10,6 +10,7 @@
 #include "identity.h"
 
 #include "util/alloc.h"
+#include "util/vec.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -134,20 +135,6 @@ void bt__idlog_release(struct bt__idlog *log)
 	memset(log, 0, sizeof(*log));
 }
 
-/* Append one element to a growable array of log entries. */
-#define LOG_PUSH(arr, n, cap, val)                                                  \
-	do {                                                                        \
-		if ((n) == (cap)) {                                                 \
-			size_t c_ = (cap) ? (cap) * 2 : 64;                         \
-			void *p_ = bt__reallocarray((arr), c_, sizeof(*(arr)));     \
-			if (!p_)                                                    \
-				return BT_ENOMEM;                                   \
-			(arr) = p_;                                                 \
-			(cap) = c_;                                                 \
-		}                                                                   \
-		(arr)[(n)++] = (val);                                               \
-	} while (0)
-
 int bt__identity_init(struct bt__identity *id)
 {
 	memset(id, 0, sizeof(*id));
@@ -253,7 +240,7 @@ static int new_profile(struct bt__identity *id, int64_t event, uint32_t *out)
 	id->prof[p] = (struct bt__profile){.parent = p, .size = 0, .live = 1};
 	id->nprof++;
 	if (id->log)
-		LOG_PUSH(id->log->profiles, id->log->nprofiles, id->log->capprofiles,
+		BT_PUSH(id->log->profiles, id->log->nprofiles, id->log->capprofiles,
 			 ((struct bt__idlog_profile){p, event}));
 	*out = p;
 	return 0;
@@ -370,7 +357,7 @@ static int merge(struct bt__identity *id, uint32_t a, uint32_t b, uint32_t via, 
 	for (uint32_t s = 0; s < BT_ID_MAX_LIMITS; s++)
 		pi->count[s] = (uint8_t)(pi->count[s] + pf->count[s]);
 	if (id->log)
-		LOG_PUSH(id->log->merges, id->log->nmerges, id->log->capmerges,
+		BT_PUSH(id->log->merges, id->log->nmerges, id->log->capmerges,
 			 ((struct bt__idlog_merge){into, from, via, event,
 						   "event links identifiers of both profiles"}));
 	*survivor = into;
@@ -381,7 +368,7 @@ static int conflict(struct bt__identity *id, uint32_t ident, uint32_t p, uint32_
 		    int64_t event, const char *reason)
 {
 	if (id->log)
-		LOG_PUSH(id->log->conflicts, id->log->nconflicts, id->log->capconflicts,
+		BT_PUSH(id->log->conflicts, id->log->nconflicts, id->log->capconflicts,
 			 ((struct bt__idlog_conflict){ident, p, other, event, reason}));
 	return 0;
 }
@@ -398,7 +385,7 @@ static int new_ident_profile(struct bt__identity *id, struct cand *c, int64_t ev
 		return rc;
 	attach(id, c->ident, p);
 	if (id->log)
-		LOG_PUSH(id->log->idents, id->log->nidents, id->log->capidents,
+		BT_PUSH(id->log->idents, id->log->nidents, id->log->capidents,
 			 ((struct bt__idlog_ident){c->ident, p, event}));
 	*prof = p;
 	return 0;
@@ -411,7 +398,7 @@ static int add_to(struct bt__identity *id, struct cand *c, uint32_t root, int64_
 		return rc;
 	attach(id, c->ident, root);
 	if (id->log)
-		LOG_PUSH(id->log->idents, id->log->nidents, id->log->capidents,
+		BT_PUSH(id->log->idents, id->log->nidents, id->log->capidents,
 			 ((struct bt__idlog_ident){c->ident, root, event}));
 	return 0;
 }
