@@ -99,3 +99,22 @@ eq "no config: nothing matches dispute.*" "$(j "$out" '.journeys | length')" 0
 printf '%s\n' '{"ts":"2026-01-01T10:00:00Z","source":"x","type":"t","journey":"returns","ids":{"user_id":"z"}}' >unowned.ndjson
 out=$("$BATON" kpis --json --input unowned.ndjson)
 eq "no config: a named journey is tracked and unowned" "$(j "$out" '.journeys[0] | [.journey,.owner,.instances,.unowned_instances,.defined]')" '["returns",null,1,1,false]'
+
+# ---- scenario C: first-contact resolution, percentiles, NPS ---------------
+# Three customers, one instance each, all resolved and never recontacted:
+# c-a resolved by its first call (fcr, ttr 0); c-b by its second call two
+# hours later (ttr 7200 s); c-c chat contained then a call ten hours later
+# (ttr 36000 s).  Nearest rank over (0, 7200, 36000): p50 = rank 2 = 7200,
+# p90 = rank 3 = 36000.  NPS: 10 and 9 promoters, 5 detractor ->
+# (2 - 1) / 3 = 33.33.  CSAT (5 + 4 + 2) / 3 = 3.6667; CES 5.  As of 05-20
+# every window (7 days) has passed: 3 successful of 3.
+out=$(kp --input "$D/scenario_c.ndjson" --as-of 2026-05-20)
+eq "C: fcr 1 of 3" "$(j "$out" '.journeys[0] | [.resolved,.fcr_rate]')" '[3,0.333333]'
+eq "C: percentiles by nearest rank" "$(j "$out" '.journeys[0] | [.ttr_p50_s,.ttr_p90_s]')" '[7200,36000]'
+eq "C: NPS, CSAT, CES" "$(j "$out" '.journeys[0] | [.nps,.csat_avg,.ces_avg]')" '[33.3333,3.66667,5]'
+eq "C: all successful once the windows passed" "$(j "$out" '.journeys[0] | [.successful,.resolution_rate]')" '[3,1]'
+# the chatbot's containment was followed by a call on another team: not true
+eq "C: digital local 1, true 0, shifted 1" "$(j "$out" '.teams[] | select(.team=="digital") | [.local_success,.true_success,.cost_shifted]')" '[1,0,1]'
+# as of 05-05 the windows of c-a, c-b, c-c have not passed: none successful yet
+out=$(kp --input "$D/scenario_c.ndjson" --as-of 2026-05-05)
+eq "C as of 05-05: resolved but not yet successful" "$(j "$out" '.journeys[0] | [.resolved,.successful,.resolution_rate]')" '[3,0,0]'
