@@ -11,6 +11,7 @@
 #include "store/store.h"
 
 #include "baton/baton.h"
+#include "baton/token.h"
 #include "util/alloc.h"
 #include "util/json.h"
 
@@ -80,6 +81,17 @@ static const char *const migrations[] = {
 	"  raw BLOB NOT NULL,"
 	"  truncated INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE suppressed(hash INTEGER PRIMARY KEY);",
+	/* 1 → 2: API tokens, stored as BLAKE2b hashes (tokens are 256-bit
+	 * random, so a fast hash is as good as a slow one) */
+	"CREATE TABLE tokens("
+	"  id INTEGER PRIMARY KEY,"
+	"  hash BLOB NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL,"
+	"  team TEXT,"
+	"  person TEXT,"
+	"  name TEXT,"
+	"  created INTEGER NOT NULL,"
+	"  revoked INTEGER);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -1327,6 +1339,117 @@ static int sq_erase_profile(struct bt__store *base, int64_t root, int64_t *event
 	return rc;
 }
 
+/* ---- tokens ---- */
+
+static char *col_or_null(sqlite3_stmt *q, int i)
+{
+	return sqlite3_column_type(q, i) == SQLITE_NULL ? NULL : col_dup(q, i);
+}
+
+static int token_row(sqlite3_stmt *q, struct bt_token *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = sqlite3_column_int64(q, 0);
+	t->role = bt_role_parse((const char *)sqlite3_column_text(q, 1));
+	t->team = col_or_null(q, 2);
+	t->person = col_or_null(q, 3);
+	t->name = col_or_null(q, 4);
+	t->created = sqlite3_column_int64(q, 5);
+	t->revoked = sqlite3_column_int64(q, 6);
+	return t->role < 0 ? BT_ESTORE : 0;
+}
+
+static int sq_token_insert(struct bt__store *base, const unsigned char hash[32], const char *vals[4],
+			   int64_t now, int64_t *id, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO tokens(hash, role, team, person, name, created) "
+				      "VALUES (?,?,?,?,?,?)",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "storing a token");
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	for (int i = 0; i < 4; i++)
+		if (vals[i])
+			sqlite3_bind_text(q, 2 + i, vals[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, now);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return fail(s, err, "storing a token");
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int sq_token_find(struct bt__store *base, const unsigned char hash[32], struct bt_token *out,
+			 struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q;
+	int rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, role, team, person, name, created, "
+				      "coalesce(revoked, 0) FROM tokens WHERE hash = ?",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "checking a token");
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	int r = sqlite3_step(q);
+	if (r == SQLITE_ROW)
+		rc = token_row(q, out);
+	else
+		rc = r == SQLITE_DONE ? BT_ENOTFOUND : fail(s, err, "checking a token");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int sq_token_list(struct bt__store *base, struct bt_token **out, size_t *n,
+			 struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_token *v = NULL;
+	size_t len = 0, cap = 0;
+	sqlite3_stmt *q;
+	int r, rc = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, role, team, person, name, created, "
+				      "coalesce(revoked, 0) FROM tokens ORDER BY id",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "listing tokens");
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8;
+			void *p = bt__reallocarray(v, cap, sizeof(*v));
+			if (!p) {
+				rc = BT_ENOMEM;
+				break;
+			}
+			v = p;
+		}
+		rc = token_row(q, &v[len++]);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "listing tokens");
+	sqlite3_finalize(q);
+	*out = v;
+	*n = len;
+	return rc;
+}
+
+static int sq_token_revoke(struct bt__store *base, int64_t id, int64_t now, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "UPDATE tokens SET revoked = ?2 WHERE id = ?1 AND revoked IS NULL",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "revoking a token");
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, now);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return fail(s, err, "revoking a token");
+	return sqlite3_changes(s->db) ? 0 : bt_err_set(err, BT_ENOTFOUND, "no live token %lld", (long long)id);
+}
+
 static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -1353,6 +1476,10 @@ static const struct bt__store_ops sqlite_ops = {
 	.erase_profile = sq_erase_profile,
 	.suppress = sq_suppress,
 	.scrub_files = sq_scrub_files,
+	.token_insert = sq_token_insert,
+	.token_find = sq_token_find,
+	.token_list = sq_token_list,
+	.token_revoke = sq_token_revoke,
 	.meta_get = sq_meta_get,
 	.meta_set = sq_meta_set,
 };
@@ -1371,6 +1498,7 @@ static int migrate(struct sqlite_store *s, struct bt_err *err)
 	if (rc)
 		return rc;
 	v = pragma_int(s, "PRAGMA user_version"); /* another process may have won */
+	int created = v == 0;
 	for (; !rc && v < SCHEMA_VERSION; v++)
 		rc = exec(s, migrations[v], err);
 	if (!rc) {
@@ -1378,8 +1506,9 @@ static int migrate(struct sqlite_store *s, struct bt_err *err)
 		snprintf(q, sizeof(q), "PRAGMA user_version = %d", SCHEMA_VERSION);
 		rc = exec(s, q, err);
 	}
-	if (!rc) {
-		/* the key that hashes erased identifiers: random per database */
+	if (!rc && created) {
+		/* the key that hashes erased identifiers: random per database,
+		 * made once (a new key would orphan the suppression list) */
 		unsigned char key[32];
 		randombytes_buf(key, sizeof(key));
 		rc = sq_meta_set(&s->base, "suppress_key", key, sizeof(key), err);
@@ -1421,10 +1550,19 @@ int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly
 		if ((rc = exec(s, "PRAGMA journal_mode = WAL", err)) ||
 		    (rc = exec(s, "PRAGMA synchronous = FULL", err)) || (rc = migrate(s, err)))
 			goto out;
-	} else if (pragma_int(s, "PRAGMA user_version") != SCHEMA_VERSION) {
-		rc = bt_err_set(err, BT_ENOTFOUND, "'%s' is not a baton database of version %d",
-				path, SCHEMA_VERSION);
-		goto out;
+	} else {
+		/* reading needs no migration: later versions only add tables */
+		int64_t v = pragma_int(s, "PRAGMA user_version");
+		if (v < 1 || v > SCHEMA_VERSION) {
+			rc = v > SCHEMA_VERSION
+				     ? bt_err_set(err, BT_ESCHEMA,
+						  "database schema version %lld is newer than this "
+						  "baton's (%d): upgrade baton",
+						  (long long)v, SCHEMA_VERSION)
+				     : bt_err_set(err, BT_ENOTFOUND, "'%s' is not a baton database",
+						  path);
+			goto out;
+		}
 	}
 	*out = &s->base;
 	return 0;

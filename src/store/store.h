@@ -55,6 +55,7 @@ struct bt__batch {
 /* A dead letter as read back. */
 struct bt_dead_letter;
 struct bt_conflict;
+struct bt_token;
 
 typedef int (*bt__ident_cb)(void *ctx, uint32_t ident, const char *text);
 typedef int (*bt__raw_cb)(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t n);
@@ -118,6 +119,14 @@ struct bt__store_ops {
 	int (*suppress)(struct bt__store *s, uint64_t hash, struct bt_err *err);
 	/* After an erasure: leave no trace in the files (WAL checkpoint). */
 	int (*scrub_files)(struct bt__store *s, struct bt_err *err);
+
+	/* API tokens: vals = role, team, person, name (NULL allowed). */
+	int (*token_insert)(struct bt__store *s, const unsigned char hash[32], const char *vals[4],
+			    int64_t now, int64_t *id, struct bt_err *err);
+	int (*token_find)(struct bt__store *s, const unsigned char hash[32], struct bt_token *out,
+			  struct bt_err *err);
+	int (*token_list)(struct bt__store *s, struct bt_token **out, size_t *n, struct bt_err *err);
+	int (*token_revoke)(struct bt__store *s, int64_t id, int64_t now, struct bt_err *err);
 
 	/* Small settings: the suppression key, the loaded config ... */
 	int (*meta_get)(struct bt__store *s, const char *key, char **val, size_t *n,

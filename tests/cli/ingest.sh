@@ -89,3 +89,20 @@ eq "an unknown command exits 1" "$rc" 1
 run "$BATON" summary --json
 # a.ndjson 3 + good 1 + stdin 2 + array 2 events; each user a profile; line 4 filed twice + j2
 eq "summary counts" "$(echo "$out" | jq -c '[.events,.profiles,.dead_letters]')" "[8,7,3]"
+
+# ---- schema versions -------------------------------------------------------
+# a database of schema version 1 (no tokens table) is read as it is and
+# migrated by the first command that writes, keeping its data
+"$BATON" ingest --db old.db good.ndjson >/dev/null 2>&1
+sqlite3 old.db "DROP TABLE tokens; PRAGMA user_version = 1"
+run "$BATON" summary --db old.db --json
+eq "a version-1 database is readable" "$(echo "$out" | jq .events)" 1
+run "$BATON" ingest --db old.db --json good.ndjson
+eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
+eq "to version 2" "$(sqlite3 old.db 'PRAGMA user_version')" 2
+sqlite3 old.db "PRAGMA user_version = 99"
+run "$BATON" summary --db old.db
+eq "a newer database is refused" "$rc" 1
+contains "with the reason" "$err" "schema version 99 is newer than this baton's"
+run "$BATON" summary --db README.md
+contains "a file that is not a database" "$err" "README.md"

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* token.c - API tokens: creation, check, list, revocation (token.h). */
+#include "baton/token.h"
+
+#include "db.h"
+#include "util/alloc.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <time.h>
+
+const char *const bt_role_names[BT_ROLE__COUNT] = {"admin", "owner", "analyst",
+						   "team",  "agent", "ingest"};
+
+int bt_role_parse(const char *s)
+{
+	for (int i = 0; i < BT_ROLE__COUNT; i++)
+		if (strcmp(s, bt_role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static void token_hash(const char *token, unsigned char h[32])
+{
+	crypto_generichash(h, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int bt_token_create(struct bt_db *db, int role, const char *team, const char *person,
+		    const char *name, char out[BT_TOKEN_LEN + 1], int64_t *id, struct bt_err *err)
+{
+	unsigned char raw[32], h[32];
+	if (role < 0 || role >= BT_ROLE__COUNT)
+		return bt_err_set(err, BT_EUSAGE, "unknown role");
+	if (role == BT_ROLE_TEAM && (!team || !*team))
+		return bt_err_set(err, BT_EUSAGE, "a team token needs --team");
+	if (role == BT_ROLE_OWNER && (!person || !*person))
+		return bt_err_set(err, BT_EUSAGE, "an owner token needs --person");
+	if (db->readonly)
+		return bt_err_set(err, BT_EUSAGE, "the database is open read-only");
+	randombytes_buf(raw, sizeof(raw));
+	memcpy(out, "bt_", 3);
+	sodium_bin2base64(out + 3, BT_TOKEN_LEN - 2, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	token_hash(out, h);
+	const char *vals[4] = {bt_role_names[role], team, person, name};
+	int rc = db->store->ops->token_insert(db->store, h, vals, now_ms(), id, err);
+	if (rc)
+		sodium_memzero(out, BT_TOKEN_LEN + 1);
+	return rc;
+}
+
+int bt_token_check(struct bt_db *db, const char *token, struct bt_token *who, struct bt_err *err)
+{
+	unsigned char h[32];
+	memset(who, 0, sizeof(*who));
+	if (!token || strncmp(token, "bt_", 3) != 0 || strlen(token) != BT_TOKEN_LEN)
+		return bt_err_set(err, BT_EAUTH, "invalid token");
+	token_hash(token, h);
+	int rc = db->store->ops->token_find(db->store, h, who, err);
+	if (rc == BT_ENOTFOUND || (rc == 0 && who->revoked)) {
+		bt_token_release(who);
+		return bt_err_set(err, BT_EAUTH, "invalid or revoked token");
+	}
+	return rc;
+}
+
+int bt_token_list(struct bt_db *db, struct bt_token **out, size_t *n, struct bt_err *err)
+{
+	return db->store->ops->token_list(db->store, out, n, err);
+}
+
+int bt_token_revoke(struct bt_db *db, int64_t id, struct bt_err *err)
+{
+	return db->store->ops->token_revoke(db->store, id, now_ms(), err);
+}
+
+int bt_token_admins(struct bt_db *db, int64_t *n, struct bt_err *err)
+{
+	struct bt_token *v = NULL;
+	size_t count = 0;
+	int rc = bt_token_list(db, &v, &count, err);
+	*n = 0;
+	for (size_t i = 0; !rc && i < count; i++)
+		*n += v[i].role == BT_ROLE_ADMIN && !v[i].revoked;
+	bt_tokens_free(v, count);
+	return rc;
+}
+
+void bt_token_release(struct bt_token *t)
+{
+	bt__free(t->team), bt__free(t->person), bt__free(t->name);
+	t->team = t->person = t->name = NULL;
+}
+
+void bt_tokens_free(struct bt_token *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bt_token_release(&v[i]);
+	bt__free(v);
+}
