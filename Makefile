@@ -7,7 +7,7 @@
 #         O=build-dir                  where objects and binaries go
 
 CC      ?= cc
-PKGS    := sqlite3 yaml-0.1 libsodium
+PKGS    := sqlite3 yaml-0.1 libsodium libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -32,7 +32,7 @@ O       ?= build
 endif
 
 LIB_SRC  := $(wildcard src/*.c src/util/*.c src/store/*.c)
-CLI_SRC  := $(wildcard cli/*.c)
+CLI_SRC  := $(wildcard cli/*.c server/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/demo_config.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)

@@ -50,6 +50,8 @@ int cli_time(const char *opt, const char *s, int64_t *ms);
 int cmd_ingest(int argc, char **argv);
 int cmd_kpis(int argc, char **argv);
 int cmd_event(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_journeys(int argc, char **argv);

@@ -19,6 +19,8 @@ static const struct cli_command commands[] = {
 
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},
+	{"serve", cmd_serve, "serve the HTTP API"},
+	{"token", cmd_token, "create, list or revoke API tokens"},
 	{"check", cmd_check, "validate a configuration file"},
 	{"config", cmd_config, "load a configuration into the database, or show it"},
 };

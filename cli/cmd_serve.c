@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_serve.c - baton serve: the HTTP API. */
+#include "cli.h"
+
+#include "../server/server.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+	"usage: baton serve [--db PATH] [--listen ADDR:PORT] [--rate N] [--quiet]\n"
+	"       baton serve --routes\n"
+	"\n"
+	"Serve the HTTP API (docs/api.md; OpenAPI at /v1/openapi.json).  Binds\n"
+	"127.0.0.1:8080 unless told otherwise.  On a database without an admin\n"
+	"token, the first start creates one and prints it once.  Every route but\n"
+	"/healthz needs 'Authorization: Bearer TOKEN' (baton token create).  A\n"
+	"response to POST /v1/events is sent only once the events are durable.\n"
+	"SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.\n"
+	"\n"
+	"  --db PATH          database file (default $BATON_DB or ./baton.db)\n"
+	"  --listen ADDR:PORT address to bind (default 127.0.0.1:8080; [::1]:8080 for IPv6)\n"
+	"  --rate N           requests per second per token, bursts of 2N (default 1000; 0: none)\n"
+	"  --quiet            no access log on stderr\n"
+	"  --routes           print the route table and exit\n";
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},   {"listen", required_argument, NULL, 'l'},
+		{"rate", required_argument, NULL, 'r'}, {"quiet", no_argument, NULL, 'q'},
+		{"routes", no_argument, NULL, 'R'},     {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	struct bt_server_options o = {NULL, NULL, 1000, 0};
+	const char *dbpath = NULL;
+	char *end;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbpath = optarg; break;
+		case 'l': o.listen = optarg; break;
+		case 'r':
+			o.rate = strtod(optarg, &end);
+			if (*end || o.rate < 0)
+				return cli_usage("serve", "--rate must be a number of requests per second");
+			break;
+		case 'q': o.quiet = 1; break;
+		case 'R':
+			for (size_t i = 0; i < bt_nroutes; i++)
+				printf("%s %s\n", bt_routes[i].method, bt_routes[i].pattern);
+			return EXIT_OK;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage("serve", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	o.db_path = cli_db_path(dbpath);
+	return bt_server_run(&o);
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cmd_token.c - baton token: API tokens with roles. */
+#include "cli.h"
+
+#include "baton/token.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char help[] =
+	"usage: baton token create [--db PATH] --role ROLE [--team T] [--person P] [--name N]\n"
+	"       baton token list [--db PATH] [--json]\n"
+	"       baton token revoke [--db PATH] ID\n"
+	"\n"
+	"API tokens for 'baton serve'.  Roles: admin (everything), owner (a person's\n"
+	"journeys; needs --person), analyst (read everything, personal identifiers\n"
+	"masked), team (one team's data; needs --team), agent (customer context and\n"
+	"the pre-send guard), ingest (write events only).  'create' prints the token\n"
+	"alone on its last line; it is stored only as a hash and cannot be shown again.\n";
+
+int cmd_token(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},     {"role", required_argument, NULL, 'r'},
+		{"team", required_argument, NULL, 't'},   {"person", required_argument, NULL, 'p'},
+		{"name", required_argument, NULL, 'n'},   {"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	const char *dbpath = NULL, *role = NULL, *team = NULL, *person = NULL, *name = NULL;
+	const char *action = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+	struct bt_err err = {0, ""};
+	int c, json = 0, rc = EXIT_OK;
+	if (action)
+		argc--, argv++;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbpath = optarg; break;
+		case 'r': role = optarg; break;
+		case 't': team = optarg; break;
+		case 'p': person = optarg; break;
+		case 'n': name = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(help, stdout); return EXIT_OK;
+		default: return cli_usage("token", "unknown option");
+		}
+	}
+	if (!action || (strcmp(action, "create") && strcmp(action, "list") && strcmp(action, "revoke")))
+		return cli_usage("token", "say create, list or revoke");
+	if (!strcmp(action, "create")) {
+		int r = role ? bt_role_parse(role) : -1;
+		if (r < 0)
+			return cli_usage("token", "--role must be admin, owner, analyst, team, agent or ingest");
+		struct bt_db *db = cli_open(cli_db_path(dbpath), 0);
+		char tok[BT_TOKEN_LEN + 1];
+		int64_t id;
+		if (!db)
+			return EXIT_FAIL;
+		if (bt_token_create(db, r, team, person, name, tok, &id, &err))
+			rc = cli_fail(err.code, &err);
+		else
+			printf("token %lld (%s%s%s) created; it is shown only now:\n%s\n", (long long)id, role,
+			       team ? ", team " : "", team ? team : "", tok);
+		bt_db_close(db);
+		return rc;
+	}
+	if (!strcmp(action, "revoke")) {
+		char *end;
+		long long id = optind == argc - 1 ? strtoll(argv[optind], &end, 10) : 0;
+		if (optind != argc - 1 || *end || id <= 0)
+			return cli_usage("token", "revoke needs one token ID (see 'baton token list')");
+		struct bt_db *db = cli_open(cli_db_path(dbpath), 0);
+		if (!db)
+			return EXIT_FAIL;
+		if (bt_token_revoke(db, id, &err))
+			rc = cli_fail(err.code, &err);
+		else
+			printf("token %lld revoked\n", id);
+		bt_db_close(db);
+		return rc;
+	}
+	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);
+	struct bt_token *v = NULL;
+	size_t n = 0;
+	if (!db)
+		return EXIT_FAIL;
+	if (bt_token_list(db, &v, &n, &err)) {
+		rc = cli_fail(err.code, &err);
+	} else if (json) {
+		struct bt_buf b = BT_BUF_INIT;
+		bt_buf_addc(&b, '[');
+		for (size_t i = 0; i < n; i++) {
+			bt_buf_printf(&b, "%s{\"id\":%lld,\"role\":\"%s\",\"team\":", i ? "," : "",
+				      (long long)v[i].id, bt_role_names[v[i].role]);
+			bt_buf_json_strz(&b, v[i].team);
+			bt_buf_adds(&b, ",\"person\":");
+			bt_buf_json_strz(&b, v[i].person);
+			bt_buf_adds(&b, ",\"name\":");
+			bt_buf_json_strz(&b, v[i].name);
+			bt_buf_printf(&b, ",\"revoked\":%s}", v[i].revoked ? "true" : "false");
+		}
+		bt_buf_addc(&b, ']');
+		cli_print_buf(&b);
+		bt_buf_release(&b);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("%-4lld %-8s %-16s %-16s %s%s\n", (long long)v[i].id, bt_role_names[v[i].role],
+			       v[i].team ? v[i].team : "-", v[i].person ? v[i].person : "-",
+			       v[i].name ? v[i].name : "", v[i].revoked ? "  (revoked)" : "");
+		if (!n)
+			printf("no tokens\n");
+	}
+	bt_tokens_free(v, n);
+	bt_db_close(db);
+	return rc;
+}

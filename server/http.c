@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* http.c - libmicrohttpd glue for `baton serve`; see server.h. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+struct conn {
+	struct bt_buf body;
+	int too_large;
+	struct timespec start;
+};
+
+/* per-token rate buckets */
+struct bucket {
+	int64_t token;
+	double tokens;
+	struct timespec last;
+};
+
+static struct {
+	struct bucket *v;
+	size_t n, cap;
+	pthread_mutex_t mu;
+} rate = {NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+
+static double secs(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Take one request from the token's bucket: 0, or the seconds to wait. */
+static int rate_take(int64_t token, double per_s)
+{
+	struct timespec now;
+	int wait = 0;
+	if (per_s <= 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&rate.mu);
+	struct bucket *b = NULL;
+	for (size_t i = 0; i < rate.n && !b; i++)
+		if (rate.v[i].token == token)
+			b = &rate.v[i];
+	if (!b && rate.n == rate.cap) {
+		size_t cap = rate.cap ? rate.cap * 2 : 16;
+		struct bucket *p = realloc(rate.v, cap * sizeof(*p));
+		if (p)
+			rate.v = p, rate.cap = cap;
+	}
+	if (!b && rate.n < rate.cap) {
+		b = &rate.v[rate.n++];
+		*b = (struct bucket){token, 2 * per_s, now};
+	}
+	if (b) {
+		b->tokens += secs(&b->last, &now) * per_s;
+		if (b->tokens > 2 * per_s) /* bursts up to two seconds' worth */
+			b->tokens = 2 * per_s;
+		b->last = now;
+		if (b->tokens >= 1)
+			b->tokens -= 1;
+		else
+			wait = (int)((1 - b->tokens) / per_s) + 1;
+	}
+	pthread_mutex_unlock(&rate.mu);
+	return wait;
+}
+
+int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail)
+{
+	rs->status = status;
+	bt_buf_reset(&rs->body);
+	bt_buf_adds(&rs->body, "{\"error\":");
+	bt_buf_json_strz(&rs->body, code);
+	bt_buf_adds(&rs->body, ",\"detail\":");
+	bt_buf_json_strz(&rs->body, detail);
+	return bt_buf_addc(&rs->body, '}');
+}
+
+const char *bt_query(const struct bt_request *rq, const char *key)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* Does path match pattern?  {x} segments are captured into params. */
+static int match(const char *pattern, const char *path, char caps[3][512], int *ncaps)
+{
+	*ncaps = 0;
+	while (*pattern && *path) {
+		if (*pattern == '{') {
+			const char *pe = strchr(pattern, '}');
+			const char *se = strchr(path, '/');
+			size_t n = se ? (size_t)(se - path) : strlen(path);
+			if (!pe || n == 0 || n >= 512 || *ncaps == 3)
+				return 0;
+			memcpy(caps[*ncaps], path, n);
+			caps[(*ncaps)++][n] = '\0';
+			pattern = pe + 1;
+			path += n;
+			continue;
+		}
+		if (*pattern != *path)
+			return 0;
+		pattern++, path++;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+static void metric_add(uint64_t *v, uint64_t n) { __atomic_fetch_add(v, n, __ATOMIC_RELAXED); }
+
+static const double latency_bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+					0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+
+static void observe(struct bt_server *s, int status, double seconds)
+{
+	int cls = status / 100;
+	if (cls >= 1 && cls <= 5)
+		metric_add(&s->requests[cls], 1);
+	for (size_t i = 0; i < sizeof(latency_bounds) / sizeof(latency_bounds[0]); i++)
+		if (seconds <= latency_bounds[i]) {
+			metric_add(&s->latency[i], 1);
+			break;
+		}
+	pthread_mutex_lock(&s->mu);
+	s->latency_sum += seconds;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* The Prometheus text of /metrics (no labels that could hold personal data). */
+int bt_metrics_text(struct bt_server *s, struct bt_buf *b);
+int bt_metrics_text(struct bt_server *s, struct bt_buf *b)
+{
+	static const char *const cls[] = {"", "1xx", "2xx", "3xx", "4xx", "5xx"};
+	uint64_t cum = 0, total = 0;
+	bt_buf_adds(b, "# HELP baton_http_requests_total HTTP requests by status class.\n"
+		       "# TYPE baton_http_requests_total counter\n");
+	for (int i = 1; i <= 5; i++) {
+		uint64_t v = __atomic_load_n(&s->requests[i], __ATOMIC_RELAXED);
+		total += v;
+		bt_buf_printf(b, "baton_http_requests_total{code=\"%s\"} %llu\n", cls[i],
+			      (unsigned long long)v);
+	}
+	bt_buf_adds(b, "# HELP baton_http_request_duration_seconds Request latency.\n"
+		       "# TYPE baton_http_request_duration_seconds histogram\n");
+	for (size_t i = 0; i < sizeof(latency_bounds) / sizeof(latency_bounds[0]); i++) {
+		cum += __atomic_load_n(&s->latency[i], __ATOMIC_RELAXED);
+		bt_buf_printf(b, "baton_http_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+			      latency_bounds[i], (unsigned long long)cum);
+	}
+	pthread_mutex_lock(&s->mu);
+	double sum = s->latency_sum;
+	pthread_mutex_unlock(&s->mu);
+	bt_buf_printf(b, "baton_http_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+			 "baton_http_request_duration_seconds_sum %.6f\n"
+			 "baton_http_request_duration_seconds_count %llu\n",
+		      (unsigned long long)total, sum, (unsigned long long)total);
+	bt_buf_printf(b, "# HELP baton_events_ingested_total Events accepted and durable.\n"
+			 "# TYPE baton_events_ingested_total counter\n"
+			 "baton_events_ingested_total %llu\n"
+			 "# HELP baton_events_rejected_total Records rejected (kept as dead letters).\n"
+			 "# TYPE baton_events_rejected_total counter\n"
+			 "baton_events_rejected_total %llu\n"
+			 "# HELP baton_events_duplicate_total Events whose id was seen before.\n"
+			 "# TYPE baton_events_duplicate_total counter\n"
+			 "baton_events_duplicate_total %llu\n"
+			 "# HELP baton_ingest_queue_depth Ingest requests in progress.\n"
+			 "# TYPE baton_ingest_queue_depth gauge\n"
+			 "baton_ingest_queue_depth %llu\n",
+		      (unsigned long long)__atomic_load_n(&s->ingested, __ATOMIC_RELAXED),
+		      (unsigned long long)__atomic_load_n(&s->rejected, __ATOMIC_RELAXED),
+		      (unsigned long long)__atomic_load_n(&s->duplicates, __ATOMIC_RELAXED),
+		      (unsigned long long)__atomic_load_n(&s->in_flight, __ATOMIC_RELAXED));
+	return 0;
+}
+
+static const char *bearer(struct MHD_Connection *c)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return h;
+}
+
+/* Route, authenticate, authorise, rate-limit and run one request. */
+static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const char *url,
+			    const char *method, struct conn *cs, struct bt_response *rs,
+			    int64_t *token_id)
+{
+	char caps[3][512];
+	int ncaps, path_known = 0;
+	const struct bt_route *r = NULL;
+	for (size_t i = 0; i < bt_nroutes && !r; i++)
+		if (match(bt_routes[i].pattern, url, caps, &ncaps)) {
+			path_known = 1;
+			if (!strcmp(bt_routes[i].method, method))
+				r = &bt_routes[i];
+		}
+	if (!r) {
+		if (path_known)
+			bt_respond_error(rs, 405, "method_not_allowed", "this path does not take that method");
+		else
+			bt_respond_error(rs, 404, "not_found", "no such route");
+		return path_known ? "(method not allowed)" : "(no route)";
+	}
+	if (cs->too_large) {
+		bt_respond_error(rs, 413, "too_large", "the request body is larger than 512 KiB");
+		return r->pattern;
+	}
+	struct bt_token who;
+	memset(&who, 0, sizeof(who));
+	if (r->roles) {
+		const char *tok = bearer(c);
+		struct bt_err err = {0, ""};
+		int rc;
+		if (!tok) {
+			bt_respond_error(rs, 401, "unauthorized", "send a token: Authorization: Bearer <token>");
+			return r->pattern;
+		}
+		pthread_mutex_lock(&s->mu);
+		rc = bt_token_check(s->db, tok, &who, &err);
+		pthread_mutex_unlock(&s->mu);
+		if (rc) {
+			bt_respond_error(rs, rc == BT_EAUTH ? 401 : 500,
+					 rc == BT_EAUTH ? "unauthorized" : "store_error",
+					 rc == BT_EAUTH ? "invalid or revoked token" : "the token could not be checked");
+			return r->pattern;
+		}
+		*token_id = who.id;
+		if (!(r->roles & ROLE(who.role))) {
+			bt_respond_error(rs, 403, "forbidden", "this token's role may not use this route");
+			bt_token_release(&who);
+			return r->pattern;
+		}
+		int wait = rate_take(who.id, s->opt->rate);
+		if (wait) {
+			bt_respond_error(rs, 429, "rate_limited", "too many requests for this token");
+			snprintf(rs->retry_after, sizeof(rs->retry_after), "%d", wait);
+			bt_token_release(&who);
+			return r->pattern;
+		}
+	}
+	struct bt_request rq = {method, url, {ncaps > 0 ? caps[0] : NULL, ncaps > 1 ? caps[1] : NULL,
+					      ncaps > 2 ? caps[2] : NULL},
+				MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+				cs->body.data ? cs->body.data : "", cs->body.len, &who, c};
+	if (r->fn(s, &rq, rs))
+		bt_respond_error(rs, 500, "internal", "the request could not be served");
+	bt_token_release(&who);
+	return r->pattern;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **con_cls)
+{
+	struct bt_server *s = cls;
+	struct conn *cs = *con_cls;
+	(void)version;
+	if (!cs) {
+		if (!(cs = calloc(1, sizeof(*cs))))
+			return MHD_NO;
+		cs->body.max = BT_BODY_MAX;
+		clock_gettime(CLOCK_MONOTONIC, &cs->start);
+		*con_cls = cs;
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > BT_BODY_MAX)
+			cs->too_large = 1; /* answered once the (discarded) body is in */
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!cs->too_large && bt_buf_add(&cs->body, upload, *upload_size))
+			cs->too_large = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	struct bt_response rs = {200, NULL, BT_BUF_INIT, ""};
+	int64_t token = 0;
+	const char *route = dispatch(s, c, url, method, cs, &rs, &token);
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		rs.body.len, rs.body.data ? rs.body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret = MHD_NO;
+	if (resp) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					rs.content_type ? rs.content_type : "application/json");
+		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		if (rs.retry_after[0])
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, rs.retry_after);
+		ret = MHD_queue_response(c, (unsigned)rs.status, resp);
+		MHD_destroy_response(resp);
+	}
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	double took = secs(&cs->start, &end);
+	observe(s, rs.status, took);
+	if (!s->opt->quiet) { /* the route template, never the path: no identifiers in logs */
+		char ts[32];
+		struct timespec wall;
+		clock_gettime(CLOCK_REALTIME, &wall);
+		bt_time_print((int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000, ts);
+		fprintf(stderr,
+			"{\"ts\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,"
+			"\"bytes_in\":%zu,\"bytes_out\":%zu,\"token\":%lld}\n",
+			ts, method, route, rs.status, took * 1000, cs->body.len, rs.body.len,
+			(long long)token);
+	}
+	bt_buf_release(&rs.body);
+	return ret;
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+		      enum MHD_RequestTerminationCode toe)
+{
+	struct conn *cs = *con_cls;
+	(void)cls, (void)c, (void)toe;
+	if (cs) {
+		bt_buf_release(&cs->body);
+		free(cs);
+	}
+	*con_cls = NULL;
+}
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[256];
+	const char *colon = strrchr(s, ':');
+	char *end;
+	if (!colon || (size_t)(colon - s) >= sizeof(host))
+		return -1;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 1 || port > 65535)
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		host[strlen(host) - 1] = '\0';
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*a);
+		return inet_pton(AF_INET6, host + 1, &a->sin6_addr) == 1 ? 6 : -1;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	*len = sizeof(*a);
+	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 4 : -1;
+}
+
+int bt_server_run(const struct bt_server_options *o)
+{
+	struct bt_server s;
+	struct bt_err err = {0, ""};
+	struct sockaddr_storage addr;
+	socklen_t alen;
+	sigset_t sigs;
+	int sig, family, rc;
+	const char *listen = o->listen ? o->listen : "127.0.0.1:8080";
+	memset(&s, 0, sizeof(s));
+	s.opt = o;
+	pthread_mutex_init(&s.mu, NULL);
+	if ((family = parse_listen(listen, &addr, &alen)) < 0) {
+		fprintf(stderr, "baton serve: --listen '%s' is not ADDR:PORT (like 127.0.0.1:8080 or [::1]:8080)\n", listen);
+		return 1;
+	}
+	if ((rc = bt_db_open(&s.db, o->db_path, 0, &err))) {
+		fprintf(stderr, "baton serve: %s\n", err.msg);
+		return 1;
+	}
+	int64_t admins = 0;
+	if (bt_token_admins(s.db, &admins, &err) == 0 && admins == 0) {
+		char tok[BT_TOKEN_LEN + 1];
+		int64_t id;
+		if (bt_token_create(s.db, BT_ROLE_ADMIN, NULL, NULL, "first admin", tok, &id, &err) == 0)
+			printf("baton serve: first start: an admin token was created; it is shown only "
+			       "now:\n%s\n",
+			       tok);
+	}
+	/* the signals are taken by this thread only: block them before the
+	 * server's threads start, so they inherit the mask */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			 MHD_USE_ERROR_LOG | (family == 6 ? MHD_USE_IPv6 : 0);
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, 0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "baton serve: cannot listen on %s: %s\n", listen, strerror(errno));
+		bt_db_close(s.db);
+		return 1;
+	}
+	printf("baton serve: listening on http://%s (database %s)\n", listen, o->db_path);
+	fflush(stdout);
+	sigwait(&sigs, &sig);
+	/* graceful: stop accepting, let requests in flight finish, close */
+	fprintf(stderr, "baton serve: %s: finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 300; i++) {
+		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!info || info->num_connections == 0)
+			break;
+		struct timespec t = {0, 100 * 1000 * 1000};
+		nanosleep(&t, NULL);
+	}
+	MHD_stop_daemon(d);
+	bt_db_close(s.db);
+	pthread_mutex_destroy(&s.mu);
+	fprintf(stderr, "baton serve: stopped\n");
+	return 0;
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * routes.c - the routes of the HTTP API and their handlers.  The table is
+ * the one source of truth: the dispatcher reads it, `baton serve --routes`
+ * prints it, and a test checks that /v1/openapi.json documents every entry.
+ */
+#include "server.h"
+
+#include "baton/engine.h"
+
+#include <string.h>
+#include <strings.h>
+
+int bt_metrics_text(struct bt_server *s, struct bt_buf *b);
+
+static int healthz(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	(void)s, (void)rq;
+	return bt_buf_adds(&rs->body, "{\"status\":\"ok\"}");
+}
+
+static int metrics(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	(void)rq;
+	rs->content_type = "text/plain; version=0.0.4";
+	return bt_metrics_text(s, &rs->body);
+}
+
+static int openapi(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	(void)s, (void)rq;
+	return bt_buf_adds(&rs->body, bt_openapi_json);
+}
+
+struct ingest_report {
+	struct bt_buf errors;
+	size_t listed;
+};
+
+static void on_reject(void *ctx, long line, long index, const char *reason)
+{
+	struct ingest_report *r = ctx;
+	(void)line;
+	if (r->listed++ >= 1000)
+		return;
+	bt_buf_printf(&r->errors, "%s{\"index\":%ld,\"error\":", r->errors.len ? "," : "", index);
+	bt_buf_json_strz(&r->errors, reason);
+	bt_buf_addc(&r->errors, '}');
+}
+
+/* POST /v1/events: one event, a JSON array, or NDJSON; answered once durable. */
+static int post_events(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	const char *ct = rq->content_type ? rq->content_type : "";
+	enum bt_format fmt;
+	if (!strncasecmp(ct, "application/x-ndjson", 20) || !strncasecmp(ct, "application/jsonl", 17))
+		fmt = BT_FMT_NDJSON;
+	else if (!strncasecmp(ct, "application/json", 16))
+		fmt = BT_FMT_JSON;
+	else
+		return bt_respond_error(rs, 415, "unsupported",
+					"send application/json (an event or an array) or "
+					"application/x-ndjson");
+	if (rq->body_len == 0)
+		return bt_respond_error(rs, 400, "invalid", "the request body is empty");
+	struct ingest_report rep = {BT_BUF_INIT, 0};
+	struct bt_ingest_stats st = {0, 0, 0, 0};
+	struct bt_ingest *in = NULL;
+	struct bt_err err = {0, ""};
+	int rc;
+	__atomic_fetch_add(&s->in_flight, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&s->mu);
+	if (!(rc = bt_ingest_begin(s->db, "api", &in, &err))) {
+		rc = bt_ingest_buffer(in, rq->body, rq->body_len, fmt, on_reject, &rep, &err);
+		if (rc)
+			bt_ingest_abort(in);
+		else
+			rc = bt_ingest_end(in, &st, &err); /* committed: durable */
+	}
+	pthread_mutex_unlock(&s->mu);
+	__atomic_fetch_sub(&s->in_flight, 1, __ATOMIC_RELAXED);
+	if (rc == BT_EINVAL) { /* the body as a whole is not JSON */
+		bt_buf_release(&rep.errors);
+		return bt_respond_error(rs, 400, "invalid", err.msg);
+	}
+	if (rc) {
+		bt_buf_release(&rep.errors);
+		return bt_respond_error(rs, 503, "store_error", "the events could not be stored; retry");
+	}
+	__atomic_fetch_add(&s->ingested, st.accepted, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->rejected, st.rejected, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->duplicates, st.duplicates, __ATOMIC_RELAXED);
+	/* nothing usable at all is a bad request; otherwise the counts say it */
+	rs->status = (st.accepted + st.duplicates + st.suppressed == 0) ? 400 : 200;
+	bt_buf_printf(&rs->body, "{%s\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
+				 "\"suppressed\":%llu,\"errors\":[%s]}",
+		      rs->status == 400 ? "\"error\":\"invalid\",\"detail\":\"every record was rejected\"," : "",
+		      (unsigned long long)st.accepted, (unsigned long long)st.duplicates,
+		      (unsigned long long)st.rejected, (unsigned long long)st.suppressed,
+		      rep.errors.data ? rep.errors.data : "");
+	bt_buf_release(&rep.errors);
+	return 0;
+}
+
+static int get_event(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	char *json = NULL;
+	size_t len = 0;
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_event_get(s->db, rq->params[0], &json, &len, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc == BT_ENOTFOUND)
+		return bt_respond_error(rs, 404, "not_found", "no event with that id");
+	if (rc)
+		return bt_respond_error(rs, 500, "store_error", "the event could not be read");
+	rc = bt_buf_add(&rs->body, json, len);
+	bt_free(json);
+	return rc;
+}
+
+static int get_dead_letters(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_dead_letter *d = NULL;
+	struct bt_err err = {0, ""};
+	size_t n = 0;
+	(void)rq;
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_dead_letters_list(s->db, &d, &n, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc)
+		return bt_respond_error(rs, 500, "store_error", "the dead letters could not be read");
+	bt_buf_addc(&rs->body, '[');
+	for (size_t i = 0; i < n && i < 10000; i++) {
+		bt_buf_printf(&rs->body, "%s{\"id\":%lld,\"origin\":", i ? "," : "", (long long)d[i].id);
+		bt_buf_json_strz(&rs->body, d[i].origin);
+		bt_buf_printf(&rs->body, ",\"line\":%ld,\"format\":", d[i].line);
+		bt_buf_json_strz(&rs->body, d[i].format);
+		bt_buf_adds(&rs->body, ",\"reason\":");
+		bt_buf_json_strz(&rs->body, d[i].reason);
+		bt_buf_adds(&rs->body, ",\"raw\":");
+		bt_buf_json_str(&rs->body, d[i].raw, d[i].raw_len);
+		bt_buf_printf(&rs->body, ",\"truncated\":%s}", d[i].truncated ? "true" : "false");
+	}
+	bt_dead_letters_free(d, n);
+	return bt_buf_addc(&rs->body, ']');
+}
+
+/* Mask an identifier for roles that do not need it: keep the type, the
+ * first character and (for e-mails) the domain. */
+static void mask(char *text)
+{
+	char *v = strchr(text, ':');
+	if (!v || !v[1])
+		return;
+	v++;
+	char *at = strchr(v, '@');
+	size_t n = at ? (size_t)(at - v) : strlen(v);
+	size_t keep_end = at ? 0 : (n > 6 ? 2 : 0);
+	for (size_t i = 1; i + keep_end < n; i++)
+		v[i] = '*';
+}
+
+static int get_profile(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_profile *p = NULL;
+	struct bt_err err = {0, ""};
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_profile_get(s->db, rq->params[0], &p, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc == BT_ENOTFOUND)
+		return bt_respond_error(rs, 404, "not_found", "no profile matches");
+	if (rc == BT_EINVAL)
+		return bt_respond_error(rs, 400, "invalid", err.msg);
+	if (rc)
+		return bt_respond_error(rs, 500, "store_error", "the profile could not be read");
+	if (rq->who->role == BT_ROLE_ANALYST) {
+		for (size_t i = 0; i < p->nidentifiers; i++)
+			mask(p->identifiers[i]);
+		for (size_t i = 0; i < p->nconflicts; i++)
+			mask(p->conflicts[i].identifier);
+	}
+	char *json = bt_profile_json(p);
+	bt_profile_free(p);
+	if (!json)
+		return BT_ENOMEM;
+	rc = bt_buf_adds(&rs->body, json);
+	bt_free(json);
+	return rc;
+}
+
+static int time_arg(const struct bt_request *rq, const char *key, int64_t *out, struct bt_response *rs)
+{
+	const char *v = bt_query(rq, key);
+	char buf[40];
+	*out = BT_TIME_NONE;
+	if (!v)
+		return 0;
+	size_t n = strlen(v);
+	if (n == 10) { /* a date */
+		memcpy(buf, v, 10);
+		memcpy(buf + 10, "T00:00:00Z", 11);
+		v = buf;
+		n = 20;
+	}
+	if (n < sizeof(buf) && bt_time_parse(v, n, out) == 0)
+		return 0;
+	bt_respond_error(rs, 400, "invalid", "a time must be RFC 3339 or a date (2026-03-01)");
+	return -1;
+}
+
+/* The KPIs, for all journeys or one (journey != NULL); an owner token sees
+ * the journeys its person owns and gets 404 for the others. */
+static int kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
+		const char *journey)
+{
+	struct bt_kpi_query q = {journey, BT_TIME_NONE, BT_TIME_NONE};
+	int64_t as_of;
+	struct bt_config *cfg = NULL;
+	struct bt_engine *e = NULL;
+	struct bt_kpis *k = NULL;
+	struct bt_err err = {0, ""};
+	int rc;
+	if (time_arg(rq, "as_of", &as_of, rs) || time_arg(rq, "from", &q.from, rs) ||
+	    time_arg(rq, "to", &q.to, rs))
+		return 0;
+	pthread_mutex_lock(&s->mu);
+	rc = bt_db_config_get(s->db, &cfg, &err);
+	if (!rc)
+		rc = bt_engine_from_db(s->db, cfg, as_of, &e, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (!rc)
+		rc = bt_engine_kpis(e, &q, &k, &err);
+	if (rc == BT_ENOTFOUND)
+		rc = bt_respond_error(rs, 404, "not_found", "no such journey");
+	else if (rc)
+		rc = bt_respond_error(rs, 500, "internal", "the KPIs could not be computed");
+	else {
+		if (rq->who->role == BT_ROLE_OWNER) { /* only the person's own journeys */
+			size_t m = 0;
+			for (size_t i = 0; i < k->njourneys; i++)
+				if (k->journeys[i].owner && rq->who->person &&
+				    !strcmp(k->journeys[i].owner, rq->who->person))
+					k->journeys[m++] = k->journeys[i];
+			k->njourneys = m;
+			if (journey && !m) {
+				rc = bt_respond_error(rs, 404, "not_found", "no such journey");
+				goto out;
+			}
+		}
+		rc = bt_kpis_json(k, &rs->body);
+	}
+out:
+	bt_kpis_free(k);
+	bt_engine_free(e);
+	bt_config_free(cfg);
+	return rc;
+}
+
+static int get_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return kpis(s, rq, rs, NULL);
+}
+
+static int get_journey_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return kpis(s, rq, rs, rq->params[0]);
+}
+
+static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_config *cfg = NULL;
+	struct bt_err err = {0, ""};
+	(void)rq;
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_db_config_get(s->db, &cfg, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc)
+		return bt_respond_error(rs, 500, "internal", "the configuration could not be read");
+	bt_buf_addc(&rs->body, '[');
+	for (size_t i = 0; i < cfg->njourneys; i++) {
+		const struct bt_cfg_journey *j = &cfg->journeys[i];
+		const struct bt_cfg_person *p = j->owner ? bt_config_person(cfg, j->owner) : NULL;
+		bt_buf_adds(&rs->body, i ? ",{\"journey\":" : "{\"journey\":");
+		bt_buf_json_strz(&rs->body, j->id);
+		bt_buf_adds(&rs->body, ",\"name\":");
+		bt_buf_json_strz(&rs->body, j->name);
+		bt_buf_adds(&rs->body, ",\"owner\":");
+		bt_buf_json_strz(&rs->body, j->owner);
+		bt_buf_adds(&rs->body, ",\"owner_name\":");
+		bt_buf_json_strz(&rs->body, p ? p->name : NULL);
+		bt_buf_printf(&rs->body, ",\"sensitive\":%s,\"recontact_window_s\":%lld,"
+					 "\"abandon_after_s\":%lld,\"handoff_sla_s\":%lld}",
+			      j->sensitive ? "true" : "false", (long long)(j->recontact_ms / 1000),
+			      (long long)(j->abandon_ms / 1000), (long long)(j->handoff_sla_ms / 1000));
+	}
+	bt_config_free(cfg);
+	return bt_buf_addc(&rs->body, ']');
+}
+
+#define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
+
+const struct bt_route bt_routes[] = {
+	{"GET", "/healthz", 0, healthz, "liveness (no token)"},
+	{"GET", "/metrics", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST), metrics,
+	 "Prometheus metrics"},
+	{"GET", "/v1/openapi.json", ROLES_ALL, openapi, "this API, as OpenAPI 3"},
+	{"POST", "/v1/events", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST), post_events,
+	 "ingest events (durable before the answer)"},
+	{"GET", "/v1/events/{id}", ROLE(BT_ROLE_ADMIN), get_event, "one stored event by its id"},
+	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records"},
+	{"GET", "/v1/profiles/{ident}",
+	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_AGENT), get_profile,
+	 "the unified profile of an identifier or profile id"},
+	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners"},
+	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source"},
+	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey"},
+};
+const size_t bt_nroutes = sizeof(bt_routes) / sizeof(bt_routes[0]);

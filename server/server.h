@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * server.h - `baton serve`: the HTTP API on libmicrohttpd, built on the
+ * public API of libbaton only.
+ *
+ * http.c is the glue: it reads requests (bodies up to 512 KiB), checks the
+ * bearer token and the per-token rate, dispatches to the route table of
+ * routes.c, writes JSON errors, the access log (no personal data: routes
+ * are logged by their template, never their path) and the metrics, and
+ * shuts down gracefully on SIGTERM.
+ */
+#ifndef BT_SERVER_H
+#define BT_SERVER_H
+
+#include "baton/baton.h"
+#include "baton/buf.h"
+#include "baton/config.h"
+#include "baton/token.h"
+
+#include <pthread.h>
+#include <stdint.h>
+
+#define BT_BODY_MAX (512 * 1024)
+
+struct bt_server_options {
+	const char *db_path;
+	const char *listen; /* "ADDR:PORT"; default 127.0.0.1:8080 */
+	double rate;        /* requests per second per token; 0: no limit */
+	int quiet;          /* no access log */
+};
+
+/* Run until SIGTERM or SIGINT; returns a process exit code. */
+int bt_server_run(const struct bt_server_options *o);
+
+/* One request as the handlers see it. */
+struct bt_request {
+	const char *method;
+	const char *path;          /* without the query */
+	const char *params[3];     /* the {…} parts of the route, decoded */
+	const char *content_type;
+	const char *body;
+	size_t body_len;
+	const struct bt_token *who;
+	void *conn;                /* for query arguments */
+};
+
+/* What a handler answers: status and a JSON (or other) body. */
+struct bt_response {
+	int status;
+	const char *content_type; /* default application/json */
+	struct bt_buf body;
+	char retry_after[16];
+};
+
+/* The state handlers share; every use of db holds mu. */
+struct bt_server {
+	struct bt_db *db;
+	pthread_mutex_t mu;
+	const struct bt_server_options *opt;
+	/* metrics */
+	uint64_t requests[6];   /* by status class 1xx..5xx, [0] unused */
+	uint64_t latency[12];   /* histogram buckets, see http.c */
+	double latency_sum;
+	uint64_t ingested, rejected, duplicates, in_flight;
+};
+
+typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+
+struct bt_route {
+	const char *method;
+	const char *pattern;  /* "/v1/events/{id}" */
+	unsigned roles;       /* bit per enum bt_role allowed */
+	bt_handler fn;
+	const char *summary;
+};
+
+extern const struct bt_route bt_routes[];
+extern const size_t bt_nroutes;
+extern const char bt_openapi_json[];
+
+/* A JSON error: {"error": code, "detail": message}. */
+int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail);
+/* Query argument of the request, or NULL. */
+const char *bt_query(const struct bt_request *rq, const char *key);
+
+#define ROLE(r) (1u << (r))
+#define ROLES_ALL 0x3fu
+
+#endif

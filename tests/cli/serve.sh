@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: Apache-2.0
+# baton serve over real HTTP (curl against a live server on 127.0.0.1):
+# tokens and roles, durable ingest, reads, errors and limits, the OpenAPI
+# document against the route table, rate limits, a log without identifiers,
+# graceful shutdown and restart.
+. "$BATON_ROOT/tests/cli/lib.sh"
+D="$BATON_ROOT/tests/data"
+command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
+
+start() { # start DB PORT [options]: sets $pid; waits until it answers
+	db=$1 port=$2
+	shift 2
+	"$BATON" serve --db "$db" --listen "127.0.0.1:$port" "$@" >serve.out 2>>serve.log &
+	pid=$!
+	for _ in $(seq 50); do
+		curl -s "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "# the server did not start"; cat serve.log; return 1
+}
+free_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000)); }
+
+P=$(free_port)
+start api.db "$P" || { notok "server starts"; exit 1; }
+U="http://127.0.0.1:$P"
+ADMIN=$(grep '^bt_' serve.out)
+eq "the first start prints an admin token" "$(printf '%s' "$ADMIN" | wc -c)" 46
+H="Authorization: Bearer $ADMIN"
+req() { # req METHOD PATH [curl args]: sets $code and $body
+	m=$1 p=$2
+	shift 2
+	body=$(curl -s -o /dev/stdout -w '\n%{http_code}' -X "$m" "$@" "$U$p")
+	code=$(printf '%s' "$body" | tail -n 1)
+	body=$(printf '%s' "$body" | sed '$d')
+}
+
+req GET /healthz
+eq "healthz needs no token" "$code $body" '200 {"status":"ok"}'
+req GET /v1/kpis
+eq "no token: 401" "$code $(echo "$body" | jq -r .error)" "401 unauthorized"
+req GET /v1/kpis -H "Authorization: Bearer bt_0000000000000000000000000000000000000000000"
+eq "a wrong token: 401" "$code" 401
+req GET /nowhere -H "$H"
+eq "an unknown route: 404 in JSON" "$code $(echo "$body" | jq -r .error)" "404 not_found"
+req DELETE /v1/events -H "$H"
+eq "a wrong method: 405" "$code" 405
+
+# ---- ingest ----
+req POST /v1/events -H "$H" -H "Content-Type: application/x-ndjson" --data-binary @"$D/scenario_a.ndjson"
+eq "NDJSON: all accepted once durable" "$code $(echo "$body" | jq -c '[.accepted,.duplicates,.rejected]')" "200 [10,0,0]"
+req POST /v1/events -H "$H" -H "Content-Type: application/json" --data-binary "[$(sed -n 1p "$D/scenario_b.ndjson"),$(sed -n 2p "$D/scenario_b.ndjson"),{\"ts\":1}]"
+eq "a JSON array: each record judged, by index" "$code $(echo "$body" | jq -c '[.accepted,.rejected,.errors[0].index,.errors[0].error]')" \
+	"200 [2,1,2,\"missing required field 'source'\"]"
+req POST /v1/events -H "$H" -H "Content-Type: application/json" --data-binary "$(sed -n 1p "$D/scenario_a.ndjson")"
+eq "one event again: a duplicate" "$code $(echo "$body" | jq -c '[.accepted,.duplicates]')" "200 [0,1]"
+req POST /v1/events -H "$H" -H "Content-Type: text/csv" -d 'a,b'
+eq "a wrong content type: 415" "$code $(echo "$body" | jq -r .error)" "415 unsupported"
+req POST /v1/events -H "$H" -H "Content-Type: application/json" -d '{"ts":'
+eq "not JSON: 400" "$code $(echo "$body" | jq -r .error)" "400 invalid"
+req POST /v1/events -H "$H" -H "Content-Type: application/json" -d '{"ts":1,"source":"s","type":"t","ids":{"user_id":"z"},"jounrey":"x"}'
+eq "every record rejected: 400 with the reason" "$code $(echo "$body" | jq -r '.errors[0].error')" "400 unknown field 'jounrey' (did you mean 'journey'?)"
+head -c 600000 /dev/zero | tr '\0' ' ' >big.json
+req POST /v1/events -H "$H" -H "Content-Type: application/json" --data-binary @big.json
+eq "a body over 512 KiB: 413" "$code $(echo "$body" | jq -r .error)" "413 too_large"
+
+# ---- reads ----
+req GET /v1/events/a3 -H "$H"
+eq "an event by id" "$code $(echo "$body" | jq -c '[.id,.type]')" '200 ["a3","dispute.update"]'
+req GET /v1/events/nope -H "$H"
+eq "an unknown event: 404" "$code" 404
+req GET "/v1/profiles/user_id%3Au1" -H "$H"
+eq "a profile by identifier" "$code $(echo "$body" | jq -c '[.profile,.events]')" '200 ["P1",10]'
+req GET /v1/dead-letters -H "$H"
+eq "dead letters" "$code $(echo "$body" | jq 'length')" "200 2"
+
+# ---- roles ----
+tok() { "$BATON" token create --db api.db "$@" | tail -n 1; }
+ANALYST=$(tok --role analyst)
+INGEST=$(tok --role ingest)
+AGENT=$(tok --role agent)
+OWNER=$(tok --role owner --person maria)
+OTHER=$(tok --role owner --person nobody)
+req POST /v1/events -H "Authorization: Bearer $INGEST" -H "Content-Type: application/json" -d "$(sed -n 3p "$D/scenario_b.ndjson")"
+eq "an ingest token writes events" "$code" 200
+req GET "/v1/profiles/user_id%3Au1" -H "Authorization: Bearer $INGEST"
+eq "and reads nothing: 403" "$code $(echo "$body" | jq -r .error)" "403 forbidden"
+req GET "/v1/profiles/user_id%3Au2" -H "Authorization: Bearer $ANALYST"
+eq "an analyst sees identifiers masked" "$code $(echo "$body" | jq -c .identifiers)" '200 ["user_id:u*"]'
+req GET "/v1/profiles/user_id%3Au2" -H "Authorization: Bearer $AGENT"
+eq "an agent sees them whole" "$(echo "$body" | jq -c .identifiers)" '["user_id:u2"]'
+req POST /v1/events -H "Authorization: Bearer $ANALYST" -H "Content-Type: application/json" -d '{}'
+eq "an analyst may not write: 403" "$code" 403
+"$BATON" config load --db api.db "$D/kpi.yaml" >/dev/null
+req GET /v1/journeys/dispute/kpis -H "Authorization: Bearer $OWNER"
+eq "the owner sees her journey's KPIs" "$code $(echo "$body" | jq -c '.journeys[0] | [.journey,.owner,.instances]')" '200 ["dispute","maria",3]'
+req GET /v1/journeys/dispute/kpis -H "Authorization: Bearer $OTHER"
+eq "another owner gets 404" "$code" 404
+req GET /v1/kpis -H "Authorization: Bearer $OTHER"
+eq "and no rows in the overview" "$code $(echo "$body" | jq '.journeys | length')" "200 0"
+req GET "/v1/kpis?as_of=someday" -H "$H"
+eq "a bad time: 400" "$code" 400
+req GET /v1/journeys -H "$H"
+eq "journey definitions" "$(echo "$body" | jq -c '.[0] | [.journey,.owner_name,.handoff_sla_s]')" '["dispute","Maria Lopez",86400]'
+"$BATON" token revoke --db api.db 3 >/dev/null
+req GET /v1/journeys -H "Authorization: Bearer $INGEST"
+eq "a revoked token: 401" "$code" 401
+
+# ---- the OpenAPI document covers every route ----
+req GET /v1/openapi.json -H "$H"
+missing=""
+for r in $("$BATON" serve --routes | tr ' ' '|'); do
+	m=$(echo "$r" | cut -d'|' -f1 | tr 'A-Z' 'a-z') path=$(echo "$r" | cut -d'|' -f2)
+	[ "$(echo "$body" | jq --arg p "$path" --arg m "$m" '.paths[$p][$m] != null')" = true ] || missing="$missing $m:$path"
+done
+eq "every route is in /v1/openapi.json" "$missing" ""
+
+req GET /metrics -H "$H"
+contains "metrics count ingested events" "$body" "baton_events_ingested_total 13"
+contains "and requests by class" "$body" 'baton_http_requests_total{code="4xx"}'
+
+# ---- graceful stop, durable across a restart ----
+kill -TERM "$pid"
+wait "$pid"
+eq "SIGTERM: exit 0" "$?" 0
+start api.db "$P" || notok "restart"
+req GET /v1/events/b2 -H "$H"
+eq "after a restart the events are there" "$code" 200
+found=""
+for v in u1 u2 user_id; do grep -q "$v" serve.log && found="$found $v"; done
+eq "the access log holds no identifiers" "$found" ""
+kill -TERM "$pid"; wait "$pid"
+
+# ---- rate limit ----
+P2=$(free_port)
+start api.db "$P2" --rate 2 --quiet || notok "server with a rate limit"
+U="http://127.0.0.1:$P2"
+limited=0
+for _ in $(seq 12); do
+	c=$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/journeys")
+	[ "$c" = 429 ] && limited=$((limited + 1))
+done
+eq "over the rate: 429" "$([ "$limited" -ge 1 ] && echo yes)" yes
+ra=$(curl -s -D - -o /dev/null -H "$H" "$U/v1/journeys" | tr -d '\r' | sed -n 's/^Retry-After: //Ip')
+eq "with Retry-After" "$([ -n "$ra" ] && echo yes)" yes
+kill -TERM "$pid"; wait "$pid"
