@@ -274,8 +274,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*con_cls = cs;
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > BT_BODY_MAX)
-			cs->too_large = 1; /* answered once the (discarded) body is in */
+		if (cl && strtoull(cl, NULL, 10) > BT_BODY_MAX) {
+			/* refuse before reading: the body is never received */
+			static const char msg[] =
+				"{\"error\":\"too_large\",\"detail\":\"the request body is larger than 512 KiB\"}";
+			struct MHD_Response *r = MHD_create_response_from_buffer(
+				sizeof(msg) - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
+			if (!r)
+				return MHD_NO;
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+			enum MHD_Result q = MHD_queue_response(c, 413, r);
+			MHD_destroy_response(r);
+			observe(s, 413, 0);
+			return q;
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
