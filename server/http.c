@@ -6,6 +6,9 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <signal.h>
+#include <sodium.h>
+
+#include "baton/json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,15 +183,50 @@ int bt_metrics_text(struct bt_server *s, struct bt_buf *b)
 	return 0;
 }
 
-static const char *bearer(struct MHD_Connection *c)
+/* The token of the request: "Bearer TOKEN", or HTTP Basic with the token as
+ * the user name (how Segment SDKs send their write key).  buf holds the
+ * decoded Basic credentials. */
+static const char *bearer(struct MHD_Connection *c, char *buf, size_t size)
 {
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (!h || strncasecmp(h, "Bearer ", 7) != 0)
+	if (!h)
 		return NULL;
-	h += 7;
-	while (*h == ' ')
-		h++;
-	return h;
+	if (!strncasecmp(h, "Bearer ", 7)) {
+		h += 7;
+		while (*h == ' ')
+			h++;
+		return h;
+	}
+	if (strncasecmp(h, "Basic ", 6))
+		return NULL;
+	size_t n = 0;
+	if (strlen(h + 6) > 4 * size / 3 ||
+	    sodium_base642bin((unsigned char *)buf, size - 1, h + 6, strlen(h + 6), NULL, &n, NULL,
+			      sodium_base64_VARIANT_ORIGINAL))
+		return NULL;
+	buf[n] = '\0';
+	char *colon = strchr(buf, ':');
+	if (colon)
+		*colon = '\0';
+	return buf;
+}
+
+/* The "writeKey" member of a JSON body, as Segment SDKs send it. */
+static const char *body_key(const struct conn *cs, char *buf, size_t size)
+{
+	struct bt_json_doc doc;
+	const char *key = NULL;
+	bt_json_doc_init(&doc);
+	if (cs->body.len && bt_json_parse(&doc, cs->body.data, cs->body.len, 64, NULL) == 0 &&
+	    doc.nodes[0].type == BT_JSON_OBJECT) {
+		uint32_t v = bt_json_get(&doc, 0, "writeKey");
+		if (v && doc.nodes[v].type == BT_JSON_STRING && doc.nodes[v].len < size) {
+			memcpy(buf, doc.nodes[v].s, doc.nodes[v].len + 1);
+			key = buf;
+		}
+	}
+	bt_json_doc_release(&doc);
+	return key;
 }
 
 /* Route, authenticate, authorise, rate-limit and run one request. */
@@ -219,9 +257,12 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 	struct bt_token who;
 	memset(&who, 0, sizeof(who));
 	if (r->roles) {
-		const char *tok = bearer(c);
+		char basic[256];
+		const char *tok = bearer(c, basic, sizeof(basic));
 		struct bt_err err = {0, ""};
 		int rc;
+		if (!tok && (r->roles & BODY_KEY))
+			tok = body_key(cs, basic, sizeof(basic));
 		if (!tok) {
 			bt_respond_error(rs, 401, "unauthorized", "send a token: Authorization: Bearer <token>");
 			return r->pattern;

@@ -299,6 +299,15 @@ static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct
 }
 
 #define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
+#define WRITERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST) | BODY_KEY)
+
+int bt_segment_batch(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_track(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_identify(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_alias(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_page(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_screen(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_group(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
 const struct bt_route bt_routes[] = {
 	{"GET", "/healthz", 0, healthz, "liveness (no token)"},
@@ -315,5 +324,12 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners"},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey"},
+	{"POST", "/v1/batch", WRITERS, bt_segment_batch, "Segment spec: a batch of messages"},
+	{"POST", "/v1/track", WRITERS, bt_segment_track, "Segment spec: track"},
+	{"POST", "/v1/identify", WRITERS, bt_segment_identify, "Segment spec: identify"},
+	{"POST", "/v1/alias", WRITERS, bt_segment_alias, "Segment spec: alias"},
+	{"POST", "/v1/page", WRITERS, bt_segment_page, "Segment spec: page"},
+	{"POST", "/v1/screen", WRITERS, bt_segment_screen, "Segment spec: screen"},
+	{"POST", "/v1/group", WRITERS, bt_segment_group, "Segment spec: group"},
 };
 const size_t bt_nroutes = sizeof(bt_routes) / sizeof(bt_routes[0]);

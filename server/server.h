@@ -85,5 +85,7 @@ const char *bt_query(const struct bt_request *rq, const char *key);
 
 #define ROLE(r) (1u << (r))
 #define ROLES_ALL 0x3fu
+/* Segment routes: the write key may also come in the body ("writeKey"). */
+#define BODY_KEY 0x100u
 
 #endif
