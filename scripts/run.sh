@@ -1,29 +1,32 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# The main job of `make run`: generate the demo history of a telecom
-# operator into a fresh database, then show what baton finds in it: the
-# journey KPIs next to each team's local numbers, and the journey report.
+# The main job of `make run`: a telecom operator's demo history (created once,
+# kept in build/demo.db), its journey KPIs and report, then `baton serve` on it
+# with the URL and an admin token to use.  Ctrl-C stops the server.
+# BATON_LISTEN=ADDR:PORT chooses another address (default 127.0.0.1:8080).
 set -u
 O=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 baton="$O/baton"
 db="$O/demo.db"
-rm -f "$db" "$db-wal" "$db-shm"
+listen=${BATON_LISTEN:-127.0.0.1:8080}
 export BATON_DB="$db"
 
-echo "== baton demo: 2,000 customers of a telecom operator, six months, ten touchpoints"
-"$baton" demo --customers 2000 --seed 1 || exit 1
-echo
-echo "== identity: one customer across channels, refused links kept for review"
-"$baton" summary
-echo
+if [ ! -f "$db" ]; then
+	echo "== baton demo: 2,000 customers of a telecom operator, six months, ten touchpoints"
+	"$baton" demo --customers 2000 --seed 1 || exit 1
+	echo
+fi
 echo "== the journeys end to end, and each team's local success next to the journey outcome"
 "$baton" kpis || exit 1
-echo
 "$baton" report --output "$O/demo-report.md" && "$baton" report --format html --output "$O/demo-report.html" &&
 	echo "== the journey report: $O/demo-report.md and $O/demo-report.html"
-echo "   (examples/events.ndjson and examples/calls.csv show ingest of JSON and CSV with bad records:"
-echo "    $baton ingest --db $O/sample.db examples/events.ndjson)"
 echo
-echo "Database: $db   Try: $baton journeys --db $db;  $baton kpis --db $db --journey billing-dispute --json"
+token=$("$baton" token create --role admin --name "make run" | tail -n 1) || exit 1
+echo "== serving the demo database $db at http://$listen"
+echo "   admin token: $token"
+echo "   try: curl -H 'Authorization: Bearer $token' http://$listen/v1/kpis"
+echo "        curl -H 'Authorization: Bearer $token' http://$listen/v1/openapi.json"
+echo "   (Ctrl-C stops the server)"
+exec "$baton" serve --listen "$listen"
