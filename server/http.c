@@ -173,12 +173,20 @@ int bt_metrics_text(struct bt_server *s, struct bt_buf *b)
 			 "# HELP baton_events_duplicate_total Events whose id was seen before.\n"
 			 "# TYPE baton_events_duplicate_total counter\n"
 			 "baton_events_duplicate_total %llu\n"
+			 "# HELP baton_commits_total Transactions committed for ingest requests.\n"
+			 "# TYPE baton_commits_total counter\n"
+			 "baton_commits_total %llu\n"
+			 "# HELP baton_committed_requests_total Ingest requests made durable (several may share a commit).\n"
+			 "# TYPE baton_committed_requests_total counter\n"
+			 "baton_committed_requests_total %llu\n"
 			 "# HELP baton_ingest_queue_depth Ingest requests in progress.\n"
 			 "# TYPE baton_ingest_queue_depth gauge\n"
 			 "baton_ingest_queue_depth %llu\n",
 		      (unsigned long long)__atomic_load_n(&s->ingested, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&s->rejected, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&s->duplicates, __ATOMIC_RELAXED),
+		      (unsigned long long)__atomic_load_n(&s->commits, __ATOMIC_RELAXED),
+		      (unsigned long long)__atomic_load_n(&s->committed_requests, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&s->in_flight, __ATOMIC_RELAXED));
 	return 0;
 }
@@ -449,6 +457,11 @@ int bt_server_run(const struct bt_server_options *o)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (bt_commit_start(&s)) {
+		fprintf(stderr, "baton serve: cannot start the committer thread\n");
+		bt_db_close(s.db);
+		return 1;
+	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			 MHD_USE_ERROR_LOG | (family == 6 ? MHD_USE_IPv6 : 0);
 	struct MHD_Daemon *d = MHD_start_daemon(
@@ -458,6 +471,7 @@ int bt_server_run(const struct bt_server_options *o)
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "baton serve: cannot listen on %s: %s\n", listen, strerror(errno));
+		bt_commit_stop();
 		bt_db_close(s.db);
 		return 1;
 	}
@@ -475,6 +489,7 @@ int bt_server_run(const struct bt_server_options *o)
 		nanosleep(&t, NULL);
 	}
 	MHD_stop_daemon(d);
+	bt_commit_stop();
 	bt_db_close(s.db);
 	pthread_mutex_destroy(&s.mu);
 	fprintf(stderr, "baton serve: stopped\n");

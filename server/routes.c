@@ -32,22 +32,6 @@ static int openapi(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	return bt_buf_adds(&rs->body, bt_openapi_json);
 }
 
-struct ingest_report {
-	struct bt_buf errors;
-	size_t listed;
-};
-
-static void on_reject(void *ctx, long line, long index, const char *reason)
-{
-	struct ingest_report *r = ctx;
-	(void)line;
-	if (r->listed++ >= 1000)
-		return;
-	bt_buf_printf(&r->errors, "%s{\"index\":%ld,\"error\":", r->errors.len ? "," : "", index);
-	bt_buf_json_strz(&r->errors, reason);
-	bt_buf_addc(&r->errors, '}');
-}
-
 /* POST /v1/events: one event, a JSON array, or NDJSON; answered once durable. */
 static int post_events(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
@@ -63,30 +47,22 @@ static int post_events(struct bt_server *s, const struct bt_request *rq, struct 
 					"application/x-ndjson");
 	if (rq->body_len == 0)
 		return bt_respond_error(rs, 400, "invalid", "the request body is empty");
-	struct ingest_report rep = {BT_BUF_INIT, 0};
-	struct bt_ingest_stats st = {0, 0, 0, 0};
-	struct bt_ingest *in = NULL;
-	struct bt_err err = {0, ""};
-	int rc;
+	struct bt_commit_job *job = bt_commit_job_new(rq->body, rq->body_len, fmt, NULL, NULL);
+	if (!job)
+		return BT_ENOMEM;
 	__atomic_fetch_add(&s->in_flight, 1, __ATOMIC_RELAXED);
-	pthread_mutex_lock(&s->mu);
-	if (!(rc = bt_ingest_begin(s->db, "api", &in, &err))) {
-		rc = bt_ingest_buffer(in, rq->body, rq->body_len, fmt, on_reject, &rep, &err);
-		if (rc)
-			bt_ingest_abort(in);
-		else
-			rc = bt_ingest_end(in, &st, &err); /* committed: durable */
-	}
-	pthread_mutex_unlock(&s->mu);
+	int rc = bt_commit_submit(job); /* returns once durable */
 	__atomic_fetch_sub(&s->in_flight, 1, __ATOMIC_RELAXED);
 	if (rc == BT_EINVAL) { /* the body as a whole is not JSON */
-		bt_buf_release(&rep.errors);
-		return bt_respond_error(rs, 400, "invalid", err.msg);
+		rc = bt_respond_error(rs, 400, "invalid", bt_commit_job_msg(job));
+		bt_commit_job_free(job);
+		return rc;
 	}
 	if (rc) {
-		bt_buf_release(&rep.errors);
+		bt_commit_job_free(job);
 		return bt_respond_error(rs, 503, "store_error", "the events could not be stored; retry");
 	}
+	struct bt_ingest_stats st = *bt_commit_job_stats(job);
 	__atomic_fetch_add(&s->ingested, st.accepted, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->rejected, st.rejected, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->duplicates, st.duplicates, __ATOMIC_RELAXED);
@@ -97,8 +73,8 @@ static int post_events(struct bt_server *s, const struct bt_request *rq, struct 
 		      rs->status == 400 ? "\"error\":\"invalid\",\"detail\":\"every record was rejected\"," : "",
 		      (unsigned long long)st.accepted, (unsigned long long)st.duplicates,
 		      (unsigned long long)st.rejected, (unsigned long long)st.suppressed,
-		      rep.errors.data ? rep.errors.data : "");
-	bt_buf_release(&rep.errors);
+		      bt_commit_job_errors(job));
+	bt_commit_job_free(job);
 	return 0;
 }
 

@@ -169,16 +169,48 @@ static int translate(const struct bt_json_doc *d, uint32_t m, const char *kind, 
 	return 0;
 }
 
+struct seg_job {
+	const struct bt_json_doc *doc;
+	const char *kind;
+	uint32_t first, end;
+};
+
+/* The committer's feed: every message of the request into the ingest. */
+static int seg_feed(struct bt_ingest *in, struct bt_commit_job *job)
+{
+	const struct seg_job *sj = bt_commit_job_arg(job);
+	struct bt_buf ev = BT_BUF_INIT;
+	long index = 0;
+	int rc = 0;
+	for (uint32_t m = sj->first; !rc && m < sj->end; m = sj->doc->nodes[m].end, index++) {
+		const char *why = NULL;
+		struct bt_err e = {0, ""};
+		int r = translate(sj->doc, m, sj->kind, &ev, &why);
+		if (r == 0)
+			r = bt_ingest_json(in, ev.data, ev.len, 0, &e);
+		else { /* keep the message as it came, as a dead letter */
+			bt_err_set(&e, BT_EINVAL, "%s", why);
+			bt_buf_reset(&ev);
+			bt_json_write(&ev, sj->doc, m);
+			r = bt_ingest_reject_raw(in, ev.data, ev.len, 0, "json", why, NULL);
+			r = r ? r : BT_EINVAL;
+		}
+		if (r == BT_EINVAL)
+			bt_commit_reject(job, index, e.msg);
+		else if (r < 0)
+			rc = r;
+	}
+	bt_buf_release(&ev);
+	return rc;
+}
+
 /* Ingest the messages of a Segment body: all of "batch", or the body. */
 static int segment(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
 		   const char *kind)
 {
 	struct bt_json_doc doc;
 	struct bt_err err = {0, ""};
-	struct bt_buf ev = BT_BUF_INIT, errors = BT_BUF_INIT;
-	struct bt_ingest_stats st = {0, 0, 0, 0};
-	struct bt_ingest *in = NULL;
-	uint32_t first = 0, end = 1;
+	struct seg_job sj = {&doc, kind, 0, 1};
 	int rc;
 	bt_json_doc_init(&doc);
 	if (bt_json_parse(&doc, rq->body, rq->body_len, 64, &err) ||
@@ -192,59 +224,32 @@ static int segment(struct bt_server *s, const struct bt_request *rq, struct bt_r
 			bt_json_doc_release(&doc);
 			return bt_respond_error(rs, 400, "invalid", "a batch needs a 'batch' array");
 		}
-		first = b + 1;
-		end = doc.nodes[b].end;
+		sj.first = b + 1;
+		sj.end = doc.nodes[b].end;
+	}
+	struct bt_commit_job *job = bt_commit_job_new(NULL, 0, BT_FMT_JSON, seg_feed, &sj);
+	if (!job) {
+		bt_json_doc_release(&doc);
+		return BT_ENOMEM;
 	}
 	__atomic_fetch_add(&s->in_flight, 1, __ATOMIC_RELAXED);
-	pthread_mutex_lock(&s->mu);
-	rc = bt_ingest_begin(s->db, "segment", &in, &err);
-	long index = 0;
-	for (uint32_t m = first; !rc && m < end; m = doc.nodes[m].end, index++) {
-		const char *why = NULL;
-		struct bt_err e = {0, ""};
-		int r = translate(&doc, m, kind, &ev, &why);
-		if (r == 0)
-			r = bt_ingest_json(in, ev.data, ev.len, 0, &e);
-		else { /* keep the message as it came, as a dead letter */
-			bt_err_set(&e, BT_EINVAL, "%s", why);
-			bt_buf_reset(&ev);
-			bt_json_write(&ev, &doc, m);
-			r = bt_ingest_reject_raw(in, ev.data, ev.len, 0, "json", why, NULL);
-			r = r ? r : BT_EINVAL;
-		}
-		if (r == BT_EINVAL) {
-			bt_buf_printf(&errors, "%s{\"index\":%ld,\"error\":", errors.len ? "," : "", index);
-			bt_buf_json_strz(&errors, e.msg);
-			bt_buf_addc(&errors, '}');
-		} else if (r < 0)
-			rc = r;
-	}
-	if (in) {
-		struct bt_ingest_stats st2;
-		if (rc)
-			bt_ingest_abort(in);
-		else if (!(rc = bt_ingest_end(in, &st2, &err))) {
-			st.accepted = st2.accepted, st.duplicates = st2.duplicates;
-			st.rejected = st2.rejected, st.suppressed = st2.suppressed;
-		}
-	}
-	pthread_mutex_unlock(&s->mu);
+	rc = bt_commit_submit(job); /* returns once durable */
 	__atomic_fetch_sub(&s->in_flight, 1, __ATOMIC_RELAXED);
 	bt_json_doc_release(&doc);
-	bt_buf_release(&ev);
 	if (rc) {
-		bt_buf_release(&errors);
+		bt_commit_job_free(job);
 		return bt_respond_error(rs, 503, "store_error", "the messages could not be stored; retry");
 	}
-	__atomic_fetch_add(&s->ingested, st.accepted, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&s->rejected, st.rejected, __ATOMIC_RELAXED);
+	const struct bt_ingest_stats *st = bt_commit_job_stats(job);
+	__atomic_fetch_add(&s->ingested, st->accepted, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->rejected, st->rejected, __ATOMIC_RELAXED);
 	/* Segment clients retry anything but 2xx; a rejected message would be
 	 * rejected again, so it is reported (and kept as a dead letter) only */
 	bt_buf_printf(&rs->body, "{\"success\":true,\"accepted\":%llu,\"duplicates\":%llu,"
 				 "\"rejected\":%llu,\"errors\":[%s]}",
-		      (unsigned long long)st.accepted, (unsigned long long)st.duplicates,
-		      (unsigned long long)st.rejected, errors.data ? errors.data : "");
-	bt_buf_release(&errors);
+		      (unsigned long long)st->accepted, (unsigned long long)st->duplicates,
+		      (unsigned long long)st->rejected, bt_commit_job_errors(job));
+	bt_commit_job_free(job);
 	return 0;
 }
 

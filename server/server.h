@@ -62,6 +62,7 @@ struct bt_server {
 	uint64_t latency[12];   /* histogram buckets, see http.c */
 	double latency_sum;
 	uint64_t ingested, rejected, duplicates, in_flight;
+	uint64_t commits, committed_requests; /* group commit: requests per commit */
 };
 
 typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
@@ -73,6 +74,24 @@ struct bt_route {
 	bt_handler fn;
 	const char *summary;
 };
+
+/* Group commit (commit.c): a job is one request's records. */
+struct bt_commit_job;
+typedef int (*bt_commit_feed)(struct bt_ingest *in, struct bt_commit_job *job);
+int bt_commit_start(struct bt_server *s);
+void bt_commit_stop(void);
+struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
+					 bt_commit_feed feed, void *arg);
+/* Queue the job and wait until its records are durable; 0, BT_EINVAL (the
+ * body is not JSON: see msg) or the store's failure. */
+int bt_commit_submit(struct bt_commit_job *job);
+void bt_commit_job_free(struct bt_commit_job *job);
+const struct bt_ingest_stats *bt_commit_job_stats(const struct bt_commit_job *job);
+const char *bt_commit_job_errors(const struct bt_commit_job *job);
+const char *bt_commit_job_msg(const struct bt_commit_job *job);
+void *bt_commit_job_arg(const struct bt_commit_job *job);
+/* A feed reports a record it rejected (index within its request). */
+void bt_commit_reject(struct bt_commit_job *job, long index, const char *reason);
 
 extern const struct bt_route bt_routes[];
 extern const size_t bt_nroutes;

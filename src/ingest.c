@@ -604,6 +604,8 @@ int bt_ingest_stream(struct bt_ingest *in, FILE *f, enum bt_format fmt, const ch
 	return rc;
 }
 
+void bt_ingest_counts(const struct bt_ingest *in, struct bt_ingest_stats *st) { *st = in->st; }
+
 static void ingest_free(struct bt_ingest *in)
 {
 	bt_json_doc_release(&in->doc);

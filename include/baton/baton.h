@@ -70,6 +70,9 @@ int bt_ingest_reject_raw(struct bt_ingest *in, const char *raw, size_t len, long
 			 const char *format, const char *reason, struct bt_err *err);
 /* Make everything so far durable. */
 int bt_ingest_flush(struct bt_ingest *in, struct bt_err *err);
+/* The counts so far (for a caller that feeds several requests into one
+ * ingest and answers each with its own share). */
+void bt_ingest_counts(const struct bt_ingest *in, struct bt_ingest_stats *st);
 /* Flush, report the counts and free the ingest. */
 int bt_ingest_end(struct bt_ingest *in, struct bt_ingest_stats *st, struct bt_err *err);
 /* Drop what was not flushed and free the ingest. */

@@ -37,6 +37,11 @@ client() { # client N: post batches until the server is gone; log acknowledged i
 }
 for c in 1 2 3 4; do client $c & done
 sleep "0.$((3 + $(od -An -N1 -tu1 /dev/urandom) % 6))"
+m=$(curl -s -H "Authorization: Bearer $TOKEN" "$U/metrics")
+commits=$(echo "$m" | sed -n 's/^baton_commits_total //p')
+requests=$(echo "$m" | sed -n 's/^baton_committed_requests_total //p')
+echo "# $requests requests in $commits commits"
+eq "concurrent requests share commits (group commit)" "$([ "$commits" -lt "$requests" ] && echo yes)" yes
 kill -9 "$pid"
 wait
 acked=$(cat acked.* 2>/dev/null | wc -l)

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * commit.c - group commit for POST /v1/events and the Segment routes.
+ *
+ * A request hands its records to the committer and waits.  The committer
+ * thread takes every request waiting at that moment, feeds them all into one
+ * ingest (one transaction), commits once (one fsync), and only then wakes
+ * each request with its own counts and errors.  Concurrent clients thus share
+ * commits: durability costs one fsync per group, not per request, and no
+ * answer is sent before the data is on disk.
+ */
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct bt_commit_job {
+	/* input */
+	const char *data;
+	size_t len;
+	enum bt_format fmt;
+	bt_commit_feed feed;   /* or NULL: bt_ingest_buffer of data */
+	void *arg;
+	/* output */
+	struct bt_ingest_stats st;
+	struct bt_buf errors;  /* JSON array members {"index":..,"error":..} */
+	size_t listed;
+	long base;             /* records of earlier jobs in the same ingest */
+	int rc;                /* 0, BT_EINVAL (the body is not JSON) or a store failure */
+	char msg[512];
+	/* queue */
+	struct bt_commit_job *next;
+	int done;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t work, finished;
+	struct bt_commit_job *head, *tail;
+	pthread_t thread;
+	int running, stop;
+	struct bt_server *s;
+} q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
+       NULL, NULL, 0, 0, 0, NULL};
+
+void bt_commit_reject(struct bt_commit_job *job, long index, const char *reason)
+{
+	if (job->listed++ >= 1000)
+		return;
+	bt_buf_printf(&job->errors, "%s{\"index\":%ld,\"error\":", job->errors.len ? "," : "", index);
+	bt_buf_json_strz(&job->errors, reason);
+	bt_buf_addc(&job->errors, '}');
+}
+
+static void on_reject(void *ctx, long line, long index, const char *reason)
+{
+	struct bt_commit_job *job = ctx;
+	(void)line;
+	bt_commit_reject(job, index - job->base, reason);
+}
+
+/* Feed one job; its counts are its share of the ingest's. */
+static int run_job(struct bt_ingest *in, struct bt_commit_job *job)
+{
+	struct bt_ingest_stats before, after;
+	struct bt_err err = {0, ""};
+	int rc;
+	bt_ingest_counts(in, &before);
+	job->base = (long)(before.accepted + before.duplicates + before.rejected + before.suppressed);
+	if (job->feed)
+		rc = job->feed(in, job);
+	else
+		rc = bt_ingest_buffer(in, job->data, job->len, job->fmt, on_reject, job, &err);
+	bt_ingest_counts(in, &after);
+	job->st.accepted = after.accepted - before.accepted;
+	job->st.duplicates = after.duplicates - before.duplicates;
+	job->st.rejected = after.rejected - before.rejected;
+	job->st.suppressed = after.suppressed - before.suppressed;
+	if (rc == BT_EINVAL) { /* this body is not JSON: its own 400, the others go on */
+		job->rc = BT_EINVAL;
+		memcpy(job->msg, err.msg, sizeof(job->msg));
+		return 0;
+	}
+	return rc;
+}
+
+static void *committer(void *arg)
+{
+	struct bt_server *s = arg;
+	pthread_mutex_lock(&q.mu);
+	for (;;) {
+		while (!q.head && !q.stop)
+			pthread_cond_wait(&q.work, &q.mu);
+		if (!q.head && q.stop)
+			break;
+		struct bt_commit_job *group = q.head;
+		q.head = q.tail = NULL;
+		pthread_mutex_unlock(&q.mu);
+
+		struct bt_ingest *in = NULL;
+		struct bt_err err = {0, ""};
+		int rc;
+		pthread_mutex_lock(&s->mu);
+		rc = bt_ingest_begin(s->db, "api", &in, &err);
+		for (struct bt_commit_job *j = group; j && !rc; j = j->next)
+			rc = run_job(in, j);
+		if (in) {
+			if (rc)
+				bt_ingest_abort(in);
+			else
+				rc = bt_ingest_end(in, NULL, &err); /* one commit for all */
+		}
+		pthread_mutex_unlock(&s->mu);
+
+		uint64_t n = 0;
+		for (struct bt_commit_job *j = group; j; j = j->next)
+			n++;
+		if (!rc) {
+			__atomic_fetch_add(&s->commits, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&s->committed_requests, n, __ATOMIC_RELAXED);
+		}
+		pthread_mutex_lock(&q.mu);
+		for (struct bt_commit_job *j = group; j; j = j->next) {
+			if (rc) { /* nothing of the group is stored: every request fails */
+				j->rc = rc;
+				snprintf(j->msg, sizeof(j->msg), "%s", err.msg);
+				memset(&j->st, 0, sizeof(j->st));
+			}
+			j->done = 1;
+		}
+		pthread_cond_broadcast(&q.finished);
+	}
+	pthread_mutex_unlock(&q.mu);
+	return NULL;
+}
+
+int bt_commit_start(struct bt_server *s)
+{
+	q.s = s;
+	q.stop = 0;
+	if (pthread_create(&q.thread, NULL, committer, s))
+		return -1;
+	q.running = 1;
+	return 0;
+}
+
+void bt_commit_stop(void)
+{
+	if (!q.running)
+		return;
+	pthread_mutex_lock(&q.mu);
+	q.stop = 1;
+	pthread_cond_signal(&q.work);
+	pthread_mutex_unlock(&q.mu);
+	pthread_join(q.thread, NULL);
+	q.running = 0;
+}
+
+/* Queue a job and wait until it is durable (or failed). */
+int bt_commit_submit(struct bt_commit_job *job)
+{
+	pthread_mutex_lock(&q.mu);
+	job->next = NULL;
+	job->done = 0;
+	if (q.tail)
+		q.tail->next = job;
+	else
+		q.head = job;
+	q.tail = job;
+	pthread_cond_signal(&q.work);
+	while (!job->done)
+		pthread_cond_wait(&q.finished, &q.mu);
+	pthread_mutex_unlock(&q.mu);
+	return job->rc;
+}
+
+/* The job API for handlers. */
+struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
+					 bt_commit_feed feed, void *arg)
+{
+	struct bt_commit_job *j = calloc(1, sizeof(*j));
+	if (j) {
+		j->data = data, j->len = len, j->fmt = fmt, j->feed = feed, j->arg = arg;
+	}
+	return j;
+}
+
+void bt_commit_job_free(struct bt_commit_job *j)
+{
+	if (j) {
+		bt_buf_release(&j->errors);
+		free(j);
+	}
+}
+
+const struct bt_ingest_stats *bt_commit_job_stats(const struct bt_commit_job *j) { return &j->st; }
+const char *bt_commit_job_errors(const struct bt_commit_job *j) { return j->errors.data ? j->errors.data : ""; }
+const char *bt_commit_job_msg(const struct bt_commit_job *j) { return j->msg; }
+void *bt_commit_job_arg(const struct bt_commit_job *j) { return j->arg; }
