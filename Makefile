@@ -95,6 +95,7 @@ run: deps
 
 bench: deps all
 	@bench/run.sh
+	@bench/http.sh
 
 clean:
 	rm -rf build build-san
