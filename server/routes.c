@@ -6,7 +6,11 @@
  */
 #include "server.h"
 
+#include "baton/context.h"
 #include "baton/engine.h"
+#include "baton/json.h"
+
+#include <time.h>
 
 #include <string.h>
 #include <strings.h>
@@ -274,6 +278,99 @@ static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct
 	return bt_buf_addc(&rs->body, ']');
 }
 
+/* The time of a context or guard question: ?as_of=, else now (§3 rule 7:
+ * the wall clock in serve). */
+static int now_or_arg(const struct bt_request *rq, int64_t *at, struct bt_response *rs)
+{
+	if (time_arg(rq, "as_of", at, rs))
+		return -1;
+	if (*at == BT_TIME_NONE) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		*at = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	}
+	return 0;
+}
+
+static int get_context(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_config *cfg = NULL;
+	struct bt_err err = {0, ""};
+	int64_t at;
+	int rc;
+	if (now_or_arg(rq, &at, rs))
+		return 0;
+	pthread_mutex_lock(&s->mu);
+	rc = bt_db_config_get(s->db, &cfg, &err);
+	if (!rc)
+		rc = bt_context_get(s->db, cfg, rq->params[0], at, &rs->body, &err);
+	pthread_mutex_unlock(&s->mu);
+	bt_config_free(cfg);
+	if (rc == BT_ENOTFOUND)
+		return bt_respond_error(rs, 404, "not_found", "no profile matches");
+	if (rc == BT_EINVAL)
+		return bt_respond_error(rs, 400, "invalid", err.msg);
+	return rc ? bt_respond_error(rs, 500, "internal", "the context could not be built") : 0;
+}
+
+/* POST /v1/guard {"ids":{type: value|[values]}, "team":..., "purpose":...} */
+static int post_guard(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_json_doc doc;
+	struct bt_config *cfg = NULL;
+	struct bt_err err = {0, ""};
+	char *idents[32];
+	size_t n = 0;
+	int64_t at;
+	int rc = 0;
+	if (now_or_arg(rq, &at, rs))
+		return 0;
+	bt_json_doc_init(&doc);
+	if (bt_json_parse(&doc, rq->body, rq->body_len, 16, &err) || doc.nodes[0].type != BT_JSON_OBJECT) {
+		bt_json_doc_release(&doc);
+		return bt_respond_error(rs, 400, "invalid", err.msg[0] ? err.msg : "expected a JSON object");
+	}
+	const struct bt_json_node *nd = doc.nodes;
+	uint32_t ids = bt_json_get(&doc, 0, "ids"), pu = bt_json_get(&doc, 0, "purpose");
+	const char *purpose = pu && nd[pu].type == BT_JSON_STRING ? nd[pu].s : "marketing";
+	if (!ids || nd[ids].type != BT_JSON_OBJECT || !nd[ids].len) {
+		bt_json_doc_release(&doc);
+		return bt_respond_error(rs, 400, "invalid", "'ids' must be an object of identifier type to value");
+	}
+	for (uint32_t k = ids + 1; k < nd[ids].end && !rc; k = nd[k + 1].end) {
+		uint32_t v = k + 1, first = nd[v].type == BT_JSON_ARRAY ? v + 1 : v;
+		for (uint32_t x = first; x < nd[v].end && !rc; x = nd[x].end) {
+			if (nd[x].type != BT_JSON_STRING || n == 32) {
+				rc = bt_respond_error(rs, 400, "invalid",
+						      "identifier values must be strings (at most 32)");
+				break;
+			}
+			struct bt_buf t = BT_BUF_INIT;
+			bt_buf_add(&t, nd[k].s, nd[k].len);
+			bt_buf_addc(&t, ':');
+			bt_buf_add(&t, nd[x].s, nd[x].len);
+			idents[n++] = bt_buf_detach(&t, NULL);
+			if (nd[v].type != BT_JSON_ARRAY)
+				break;
+		}
+	}
+	if (!rc) {
+		pthread_mutex_lock(&s->mu);
+		rc = bt_db_config_get(s->db, &cfg, &err);
+		if (!rc)
+			rc = bt_guard_check(s->db, cfg, (const char *const *)idents, n, purpose, at,
+					    &rs->body, &err);
+		pthread_mutex_unlock(&s->mu);
+		if (rc)
+			rc = bt_respond_error(rs, 500, "internal", "the guard could not decide");
+	}
+	for (size_t i = 0; i < n; i++)
+		bt_free(idents[i]);
+	bt_config_free(cfg);
+	bt_json_doc_release(&doc);
+	return 0;
+}
+
 #define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
 #define WRITERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST) | BODY_KEY)
 
@@ -297,6 +394,11 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/profiles/{ident}",
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_AGENT), get_profile,
 	 "the unified profile of an identifier or profile id"},
+	{"GET", "/v1/context/{ident}", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT), get_context,
+	 "the agent's view of a customer"},
+	{"POST", "/v1/guard",
+	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM) | ROLE(BT_ROLE_INGEST),
+	 post_guard, "may this message be sent to this customer now?"},
 	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners"},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey"},

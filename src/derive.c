@@ -512,7 +512,8 @@ static void close_books(struct bt_engine *e)
 
 int bt__engine_derive(struct bt_engine *e)
 {
-	uint32_t nprof = e->id->nprof, *count = NULL, *order = NULL, *prof = NULL;
+	uint32_t nprof = e->single_profile ? 2 : e->id->nprof, *count = NULL, *order = NULL,
+		 *prof = NULL;
 	struct pctx p;
 	int rc = BT_ENOMEM;
 	memset(&p, 0, sizeof(p));
@@ -528,7 +529,7 @@ int bt__engine_derive(struct bt_engine *e)
 			continue;
 		}
 		uint32_t a = e->ev[i].anchor;
-		prof[i] = bt__identity_root(e->id, e->id->ident_profile[a]);
+		prof[i] = e->single_profile ? 1 : bt__identity_root(e->id, e->id->ident_profile[a]);
 		count[prof[i]]++;
 	}
 	uint32_t sum = 0;

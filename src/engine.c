@@ -262,6 +262,7 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 	int rc;
 	memset(&r, 0, sizeof(r));
 	r.ts = ev->ts;
+	r.type = 0;
 	r.seq = seq;
 	r.anchor = anchor;
 	r.outcome = ev->outcome;
@@ -276,6 +277,7 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 	if ((rc = intern(e, ev->type.s, ev->type.n, &type)) ||
 	    (rc = intern(e, ev->source.s, ev->source.n, &r.source)))
 		return rc;
+	r.type = type;
 	const struct bt_cfg_touchpoint *tp =
 		bt_u64map_get(&e->tpmap, r.source, &v) ? &e->cfg->touchpoints[v - 1] : NULL;
 	if (ev->team.s)

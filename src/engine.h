@@ -31,6 +31,7 @@ struct bt__erec {
 	uint32_t fulfils;  /* name id of the promise kept; 0 none */
 	uint32_t purpose;  /* outbound: name id of props.purpose (default marketing) */
 	uint32_t consent;  /* offset + 1 into the consent pool ([count, purpose<<1|granted...]) */
+	uint32_t type;     /* name id of the event type */
 	uint8_t channel, outcome, direction, flags;
 	int8_t csat, nps, ces;
 	uint8_t stage; /* stage index + 1 in the event's journey; 0 none */
@@ -74,6 +75,7 @@ struct bt_engine {
 	uint32_t next_seq;
 	int64_t max_ts, as_of;
 	int derived;
+	int single_profile; /* every event is one customer's (bt_engine_for_profile) */
 
 	/* derivation results, see derive.c */
 	struct bt__inst *inst;

@@ -105,6 +105,42 @@ eq "journey definitions" "$(echo "$body" | jq -c '.[0] | [.journey,.owner_name,.
 req GET /v1/journeys -H "Authorization: Bearer $INGEST"
 eq "a revoked token: 401" "$code" 401
 
+# ---- the agent's context and the pre-send guard ----
+"$BATON" ingest --db api.db "$D/scenario_b.ndjson" >/dev/null 2>&1
+# u1 as of 01-04 00:00 (scenario A, see tests/cli/kpis.sh): the dispute is
+# open, held by billing after a3; two handoffs, one failed (late); P1 made
+# by service for billing was due 01-03 12:00 and is broken
+req GET "/v1/context/user_id%3Au1?as_of=2026-01-04T00:00:00Z" -H "Authorization: Bearer $AGENT"
+eq "context: the open instance with owner and holder" "$code $(echo "$body" | jq -c '.open_instances[0] | [.journey,.owner,.owner_name,.holder,.contacts,.handoffs,.failed_handoffs]')" \
+	'200 ["dispute","maria","Maria Lopez","billing",2,2,1]'
+eq "context: the broken promise" "$(echo "$body" | jq -c '.promises[0] | [.promise,.kind,.made_by,.keeper,.status,.due]')" \
+	'["P1","refund","service","billing","broken","2026-01-03T12:00:00Z"]'
+eq "context: the latest interaction per channel" "$(echo "$body" | jq -c '[.last_interactions[] | [.channel,.type,.team]]')" \
+	'[[null,"dispute.update","billing"],["voice","dispute.call","service"],["chat","dispute.chat","digital"]]'
+eq "context: what the customer told us, newest first" "$(echo "$body" | jq -c '[.told_us[] | [.type,.case,.outcome]]')" \
+	'[["dispute.call","T1","transferred"],["dispute.chat","C1","contained"]]'
+req GET "/v1/context/user_id%3Anobody" -H "Authorization: Bearer $AGENT"
+eq "context of an unknown customer: 404" "$code" 404
+req GET "/v1/context/user_id%3Au1" -H "Authorization: Bearer $ANALYST"
+eq "an analyst may not read the context: 403" "$code" 403
+
+guard() { req POST "/v1/guard?as_of=$1" -H "Authorization: Bearer $AGENT" -H "Content-Type: application/json" -d "$2"; }
+# u2 on 02-05 12:00 (scenario B): I_b (opened 02-02 10:00) is open, and b5
+# withdrew marketing consent on 02-04
+guard 2026-02-05T12:00:00Z '{"ids":{"user_id":"u2"},"team":"marketing","purpose":"marketing"}'
+eq "guard: an open complaint and withdrawn consent say no" "$code $(echo "$body" | jq -c '[.allow, [.reasons[] | [.reason, (.journey // .purpose), (.since // null)]]]')" \
+	'200 [false,[["open_sensitive_journey","dispute","2026-02-02T10:00:00Z"],["consent_withdrawn","marketing",null]]]'
+guard 2026-02-05T12:00:00Z '{"ids":{"user_id":"u2"},"purpose":"service"}'
+eq "guard: a service message still meets the open dispute" "$(echo "$body" | jq -c '[.allow, [.reasons[].reason]]')" '[false,["open_sensitive_journey"]]'
+guard 2026-01-04T00:00:00Z '{"ids":{"user_id":["nobody","u1"]}}'
+eq "guard: an overdue promise says no" "$(echo "$body" | jq -c '[.allow, [.reasons[] | .reason], .reasons[1].promise]')" '[false,["open_sensitive_journey","overdue_promise"],"P1"]'
+guard 2026-03-05T00:00:00Z '{"ids":{"user_id":"u4"},"purpose":"service"}'
+eq "guard: consent withdrawn for marketing only allows service" "$(echo "$body" | jq -c '[.allow,.reasons]')" '[true,[]]'
+guard 2026-03-05T00:00:00Z '{"ids":{"email":"stranger@example.com"}}'
+eq "guard: an unknown customer is allowed" "$(echo "$body" | jq -c '[.allow,.profile]')" '[true,null]'
+guard 2026-03-05T00:00:00Z '{"ids":[]}'
+eq "guard: bad input is a 400" "$code" 400
+
 # ---- the OpenAPI document covers every route ----
 req GET /v1/openapi.json -H "$H"
 missing=""
