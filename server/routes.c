@@ -10,6 +10,7 @@
 #include "baton/engine.h"
 #include "baton/json.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 #include <string.h>
@@ -371,6 +372,199 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 	return 0;
 }
 
+/* Build the engine of the whole database as of ?as_of= (or the latest
+ * event).  Returns 0, or 1 when an error answer was written. */
+/* An engine and the configuration it borrows: they are freed together. */
+struct derived {
+	struct bt_engine *e;
+	struct bt_config *cfg;
+};
+
+static int engine_for(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
+		      struct derived *d)
+{
+	struct bt_err err = {0, ""};
+	int64_t as_of;
+	int rc;
+	d->e = NULL;
+	d->cfg = NULL;
+	if (time_arg(rq, "as_of", &as_of, rs))
+		return 1;
+	pthread_mutex_lock(&s->mu);
+	rc = bt_db_config_get(s->db, &d->cfg, &err);
+	if (!rc)
+		rc = bt_engine_from_db(s->db, d->cfg, as_of, &d->e, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc) {
+		bt_config_free(d->cfg);
+		bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
+		return 1;
+	}
+	return 0;
+}
+
+static void engine_done(struct derived *d)
+{
+	bt_engine_free(d->e);
+	bt_config_free(d->cfg);
+}
+
+static size_t limit_arg(const struct bt_request *rq)
+{
+	const char *v = bt_query(rq, "limit");
+	long n = v ? strtol(v, NULL, 10) : 100;
+	return n < 1 ? 1 : n > 10000 ? 10000 : (size_t)n;
+}
+
+/* Does an owner token own journey id?  (Others may see every journey.) */
+static int may_see_journey(struct bt_server *s, const struct bt_request *rq, const char *id)
+{
+	struct bt_config *cfg = NULL;
+	int ok = 1;
+	if (rq->who->role != BT_ROLE_OWNER)
+		return 1;
+	pthread_mutex_lock(&s->mu);
+	if (bt_db_config_get(s->db, &cfg, NULL) == 0) {
+		const struct bt_cfg_journey *j = bt_config_journey(cfg, id);
+		ok = j && j->owner && rq->who->person && !strcmp(j->owner, rq->who->person);
+	}
+	pthread_mutex_unlock(&s->mu);
+	bt_config_free(cfg);
+	return ok;
+}
+
+static int get_instances(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct derived d;
+	const char *holder = bt_query(rq, "holder");
+	if (!may_see_journey(s, rq, rq->params[0]))
+		return bt_respond_error(rs, 404, "not_found", "no such journey");
+	if (rq->who->role == BT_ROLE_TEAM)
+		holder = rq->who->team; /* a team sees the work it holds */
+	if (engine_for(s, rq, rs, &d))
+		return 0;
+	int rc = bt_engine_instances_json(d.e, rq->params[0], bt_query(rq, "state"), holder,
+					  limit_arg(rq), &rs->body);
+	engine_done(&d);
+	return rc;
+}
+
+static int get_promises(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct derived d;
+	const char *keeper = bt_query(rq, "keeper");
+	if (rq->who->role == BT_ROLE_TEAM)
+		keeper = rq->who->team; /* a team sees the promises it must keep */
+	if (engine_for(s, rq, rs, &d))
+		return 0;
+	int rc = bt_engine_promises_json(d.e, bt_query(rq, "status"), keeper, limit_arg(rq), &rs->body);
+	engine_done(&d);
+	return rc;
+}
+
+static int get_queue(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct derived d;
+	if (rq->who->role == BT_ROLE_OWNER &&
+	    (!rq->who->person || strcmp(rq->who->person, rq->params[0])))
+		return bt_respond_error(rs, 404, "not_found", "no such queue");
+	if (engine_for(s, rq, rs, &d))
+		return 0;
+	int rc = bt_engine_queue_json(d.e, rq->params[0], limit_arg(rq), &rs->body);
+	engine_done(&d);
+	return rc;
+}
+
+/* Teams (local versus journey) and handoff routes come from the KPIs. */
+static int from_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
+		     int teams)
+{
+	struct derived d;
+	struct bt_kpis *k = NULL;
+	struct bt_kpi_query q = {teams ? NULL : rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_err err = {0, ""};
+	if (!teams && !may_see_journey(s, rq, rq->params[0]))
+		return bt_respond_error(rs, 404, "not_found", "no such journey");
+	if (time_arg(rq, "from", &q.from, rs) || time_arg(rq, "to", &q.to, rs) ||
+	    engine_for(s, rq, rs, &d))
+		return 0;
+	int rc = bt_engine_kpis(d.e, &q, &k, &err);
+	if (rc == BT_ENOTFOUND)
+		rc = bt_respond_error(rs, 404, "not_found", "no such journey");
+	else if (rc)
+		rc = bt_respond_error(rs, 500, "internal", "the KPIs could not be computed");
+	else if (teams) {
+		bt_buf_addc(&rs->body, '[');
+		int first = 1;
+		for (size_t i = 0; i < k->nteams; i++) {
+			const struct bt_local_kpis *t = &k->teams[i];
+			if (rq->who->role == BT_ROLE_TEAM && (!rq->who->team || strcmp(rq->who->team, t->id)))
+				continue; /* a team sees its own row only */
+			bt_buf_adds(&rs->body, first ? "{\"team\":" : ",{\"team\":");
+			first = 0;
+			bt_buf_json_strz(&rs->body, t->id);
+			bt_buf_printf(&rs->body, ",\"contacts\":%llu,\"local_success\":%llu,"
+						 "\"true_success\":%llu,\"cost_shifted\":%llu,"
+						 "\"local_success_rate\":",
+				      (unsigned long long)t->contacts, (unsigned long long)t->local_success,
+				      (unsigned long long)t->true_success, (unsigned long long)t->cost_shifted);
+			bt_buf_json_num(&rs->body, t->local_success_rate);
+			bt_buf_adds(&rs->body, ",\"true_success_rate\":");
+			bt_buf_json_num(&rs->body, t->true_success_rate);
+			bt_buf_addc(&rs->body, '}');
+		}
+		rc = bt_buf_addc(&rs->body, ']');
+	} else {
+		bt_buf_adds(&rs->body, "{\"journey\":");
+		bt_buf_json_strz(&rs->body, rq->params[0]);
+		bt_buf_adds(&rs->body, ",\"flow\":[");
+		for (size_t i = 0; i < k->nroutes; i++) {
+			const struct bt_handoff_route *r = &k->routes[i];
+			bt_buf_adds(&rs->body, i ? ",{\"from\":" : "{\"from\":");
+			bt_buf_json_strz(&rs->body, r->from);
+			bt_buf_adds(&rs->body, ",\"to\":");
+			bt_buf_json_strz(&rs->body, r->to);
+			bt_buf_printf(&rs->body, ",\"handoffs\":%llu,\"clean\":%llu,\"failed\":%llu,"
+						 "\"context_lost\":%llu,\"customer_repeated\":%llu,\"late\":%llu}",
+				      (unsigned long long)r->count, (unsigned long long)r->clean,
+				      (unsigned long long)(r->count - r->clean),
+				      (unsigned long long)r->context_lost,
+				      (unsigned long long)r->customer_repeated, (unsigned long long)r->late);
+		}
+		rc = bt_buf_adds(&rs->body, "]}");
+	}
+	bt_kpis_free(k);
+	engine_done(&d);
+	return rc;
+}
+
+static int get_teams(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return from_kpis(s, rq, rs, 1);
+}
+
+static int get_handoffs(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return from_kpis(s, rq, rs, 0);
+}
+
+static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_config *cfg = NULL;
+	struct bt_err err = {0, ""};
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_db_config_get(s->db, &cfg, &err);
+	if (!rc)
+		rc = bt_timeline_get(s->db, cfg, rq->params[0], limit_arg(rq), &rs->body, &err);
+	pthread_mutex_unlock(&s->mu);
+	bt_config_free(cfg);
+	if (rc == BT_ENOTFOUND)
+		return bt_respond_error(rs, 404, "not_found", "no profile matches");
+	if (rc == BT_EINVAL)
+		return bt_respond_error(rs, 400, "invalid", err.msg);
+	return rc ? bt_respond_error(rs, 500, "internal", "the timeline could not be read") : 0;
+}
+
 #define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
 #define WRITERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST) | BODY_KEY)
 
@@ -402,6 +596,18 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners"},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey"},
+	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
+	 "live instances of a journey (filters: state, holder)"},
+	{"GET", "/v1/journeys/{id}/handoffs", READERS, get_handoffs,
+	 "the journey's handoff flow: team-to-team counts, clean and failed"},
+	{"GET", "/v1/promises", READERS | ROLE(BT_ROLE_TEAM), get_promises,
+	 "promises (filters: status, keeper)"},
+	{"GET", "/v1/owners/{person}/queue", READERS, get_queue,
+	 "the instances that need an owner now, with the reasons"},
+	{"GET", "/v1/teams", READERS | ROLE(BT_ROLE_TEAM), get_teams,
+	 "local success versus the journey, per team"},
+	{"GET", "/v1/profiles/{ident}/timeline", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT),
+	 get_timeline, "the customer's events, newest first"},
 	{"POST", "/v1/batch", WRITERS, bt_segment_batch, "Segment spec: a batch of messages"},
 	{"POST", "/v1/track", WRITERS, bt_segment_track, "Segment spec: track"},
 	{"POST", "/v1/identify", WRITERS, bt_segment_identify, "Segment spec: identify"},

@@ -409,3 +409,31 @@ out:
 	bt_profile_free(p);
 	return rc;
 }
+
+int bt_timeline_get(struct bt_db *db, const struct bt_config *cfg, const char *ident, size_t limit,
+		    struct bt_buf *out, struct bt_err *err)
+{
+	struct bt_profile *p = NULL;
+	struct bt_engine *e = NULL;
+	struct pload l;
+	char id[24];
+	int rc;
+	memset(&l, 0, sizeof(l));
+	if ((rc = bt_profile_get(db, ident, &p, err)))
+		return rc;
+	if ((rc = profile_engine(db, cfg, p->id, BT_TIME_NONE, &e, &l, err)))
+		goto out;
+	bt_profile_id_format(p->id, id);
+	bt_buf_printf(out, "{\"profile\":\"%s\",\"events\":[", id);
+	for (size_t i = 0; i < l.n && i < limit; i++) {
+		if (i)
+			bt_buf_addc(out, ',');
+		bt_buf_add(out, l.raws[i].raw, l.raws[i].len);
+	}
+	rc = bt_buf_printf(out, "],\"total\":%zu}", l.n);
+out:
+	bt_engine_free(e);
+	pload_release(&l);
+	bt_profile_free(p);
+	return rc;
+}

@@ -30,4 +30,9 @@ int bt_context_get(struct bt_db *db, const struct bt_config *cfg, const char *id
 int bt_guard_check(struct bt_db *db, const struct bt_config *cfg, const char *const *idents,
 		   size_t n, const char *purpose, int64_t at, struct bt_buf *out, struct bt_err *err);
 
+/* The customer's stored events, newest first (at most limit), as JSON:
+ * {"profile":"P17","events":[...],"total":N}. */
+int bt_timeline_get(struct bt_db *db, const struct bt_config *cfg, const char *ident, size_t limit,
+		    struct bt_buf *out, struct bt_err *err);
+
 #endif

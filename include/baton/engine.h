@@ -102,4 +102,16 @@ struct bt_broken_promise {
 int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *q,
 			      struct bt_broken_promise **out, size_t *n, struct bt_err *err);
 
+/* Live lists as JSON (newest first; at most limit items, "total" counts all):
+ * instances of a journey (state "open"|"resolved"|"abandoned", holder team:
+ * NULL for any); promises (status "open"|"broken"|"kept"|"kept_late", keeper
+ * team); and the queue of a person: their journeys' open instances that
+ * need them (stage SLA breached or at risk, failed handoffs, a promise
+ * broken or due within 24 h, collisions), with the reasons. */
+int bt_engine_instances_json(struct bt_engine *e, const char *journey, const char *state,
+			     const char *holder, size_t limit, struct bt_buf *out);
+int bt_engine_promises_json(struct bt_engine *e, const char *status, const char *keeper,
+			    size_t limit, struct bt_buf *out);
+int bt_engine_queue_json(struct bt_engine *e, const char *person, size_t limit, struct bt_buf *out);
+
 #endif

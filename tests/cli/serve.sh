@@ -141,6 +141,40 @@ eq "guard: an unknown customer is allowed" "$(echo "$body" | jq -c '[.allow,.pro
 guard 2026-03-05T00:00:00Z '{"ids":[]}'
 eq "guard: bad input is a 400" "$code" 400
 
+# ---- live lists: instances, promises, the owner queue, teams, handoffs, timeline ----
+# as of the latest event (03-15 10:00): dispute instances are u1's I1
+# (resolved), u2's I_a (resolved), I_b (abandoned), I_c (open), u3's I_d (open)
+req GET "/v1/journeys/dispute/instances?state=open" -H "$H"
+eq "open instances of a journey" "$code $(echo "$body" | jq -c '[.total, [.instances[].state]]')" '200 [2,["open","open"]]'
+req GET "/v1/journeys/dispute/instances" -H "$H"
+eq "all of them" "$(echo "$body" | jq .total)" 5
+BILLING=$(tok --role team --team billing)
+SERVICE=$(tok --role team --team service)
+req GET "/v1/journeys/dispute/instances" -H "Authorization: Bearer $SERVICE"
+eq "a team sees the instances it holds (service: all five)" "$(echo "$body" | jq .total)" 5
+req GET "/v1/journeys/dispute/instances" -H "Authorization: Bearer $BILLING"
+eq "billing holds none" "$(echo "$body" | jq .total)" 0
+req GET "/v1/journeys/dispute/instances" -H "Authorization: Bearer $OTHER"
+eq "another owner's journey: 404" "$code" 404
+req GET "/v1/promises" -H "$H"
+eq "promises: P1 kept late" "$(echo "$body" | jq -c '[.total, .promises[0].promise, .promises[0].status, .promises[0].cross_team]')" '[1,"P1","kept_late",true]'
+req GET "/v1/promises?status=broken&as_of=2026-01-04T00:00:00Z" -H "Authorization: Bearer $BILLING"
+eq "as of 01-04 billing's broken promise" "$(echo "$body" | jq -c '[.total, .promises[0].keeper]')" '[1,"billing"]'
+req GET "/v1/owners/maria/queue?as_of=2026-01-04T00:00:00Z" -H "Authorization: Bearer $OWNER"
+eq "the owner's queue: the dispute with a late handoff and a broken promise" "$code $(echo "$body" | jq -c '[.total, .items[0].why, .items[0].instance.journey]')" \
+	'200 [1,["failed_handoffs","promise_broken"],"dispute"]'
+req GET "/v1/owners/maria/queue" -H "Authorization: Bearer $OTHER"
+eq "someone else's queue: 404" "$code" 404
+req GET "/v1/teams" -H "Authorization: Bearer $BILLING"
+eq "a team sees its own row only" "$(echo "$body" | jq -c '[length, .[0].team]')" '[1,"billing"]'
+req GET "/v1/teams" -H "$H"
+eq "an admin sees every team" "$(echo "$body" | jq -c '[.[].team] | index("digital") != null')" true
+req GET "/v1/journeys/dispute/handoffs" -H "$H"
+eq "the handoff flow of the journey" "$(echo "$body" | jq -c '[.flow[] | [.from,.to,.handoffs,.failed]]')" \
+	'[["billing","service",2,2],["digital","service",1,0],["service","billing",2,2]]'
+req GET "/v1/profiles/user_id%3Au1/timeline?limit=3" -H "Authorization: Bearer $AGENT"
+eq "the timeline, newest first" "$(echo "$body" | jq -c '[.total, [.events[].id]]')" '[10,["a10","a9","a8"]]'
+
 # ---- the OpenAPI document covers every route ----
 req GET /v1/openapi.json -H "$H"
 missing=""

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * lists.c - the live lists a journey owner works from: instances (with
+ * filters), promises, and an owner's queue of instances that need them
+ * (PRODUCT.md §6), as JSON from a derived engine.
+ */
+#include "engine.h"
+
+#include "util/time.h"
+
+#include <string.h>
+
+static const char *nm(const struct bt_engine *e, uint32_t id)
+{
+	return id ? bt_strmap_key(&e->names, id) : NULL;
+}
+
+static const char *const state_names[] = {"open", "resolved", "abandoned"};
+
+static void time_field(struct bt_buf *b, const char *key, int64_t ms)
+{
+	char t[32];
+	if (ms == BT_TIME_NONE) {
+		bt_buf_printf(b, ",\"%s\":null", key);
+		return;
+	}
+	bt_time_format(ms, t);
+	bt_buf_printf(b, ",\"%s\":\"%s\"", key, t);
+}
+
+static int64_t stage_sla(const struct bt_engine *e, const struct bt__inst *in)
+{
+	const struct bt_cfg_journey *j = e->journeys[in->journey].cfg;
+	return in->stage && j ? j->stages[in->stage - 1].sla_ms : 0;
+}
+
+static void instance_json(const struct bt_engine *e, const struct bt__inst *in, struct bt_buf *b)
+{
+	const struct bt__journey *j = &e->journeys[in->journey];
+	char p[24];
+	bt_profile_id_format(in->profile, p);
+	bt_buf_adds(b, "{\"journey\":");
+	bt_buf_json_strz(b, nm(e, j->name));
+	bt_buf_printf(b, ",\"profile\":\"%s\",\"state\":\"%s\",\"owner\":", p, state_names[in->state]);
+	bt_buf_json_strz(b, j->cfg ? j->cfg->owner : NULL);
+	bt_buf_adds(b, ",\"holder\":");
+	bt_buf_json_strz(b, nm(e, in->holder));
+	bt_buf_adds(b, ",\"stage\":");
+	bt_buf_json_strz(b, in->stage && j->cfg ? j->cfg->stages[in->stage - 1].id : NULL);
+	time_field(b, "opened", in->opened);
+	time_field(b, "last_event", in->last_event);
+	time_field(b, "resolved", in->state == IS_RESOLVED ? in->resolved_at : BT_TIME_NONE);
+	bt_buf_printf(b, ",\"contacts\":%u,\"handoffs\":%u,\"failed_handoffs\":%u,"
+			 "\"recontacted\":%s,\"collisions\":%u}",
+		      in->contacts, in->handoffs, in->handoffs - in->clean,
+		      in->recontacted ? "true" : "false", in->collisions);
+}
+
+int bt_engine_instances_json(struct bt_engine *e, const char *journey, const char *state,
+			     const char *holder, size_t limit, struct bt_buf *out)
+{
+	size_t n = 0, total = 0;
+	bt_buf_adds(out, "{\"instances\":[");
+	for (size_t i = e->ninst; i-- > 0;) { /* newest first */
+		const struct bt__inst *in = &e->inst[i];
+		if (journey && strcmp(journey, nm(e, e->journeys[in->journey].name)))
+			continue;
+		if (state && strcmp(state, state_names[in->state]))
+			continue;
+		if (holder && (!in->holder || strcmp(holder, nm(e, in->holder))))
+			continue;
+		total++;
+		if (n == limit)
+			continue;
+		if (n++)
+			bt_buf_addc(out, ',');
+		instance_json(e, in, out);
+	}
+	return bt_buf_printf(out, "],\"total\":%zu}", total);
+}
+
+int bt_engine_promises_json(struct bt_engine *e, const char *status, const char *keeper,
+			    size_t limit, struct bt_buf *out)
+{
+	size_t n = 0, total = 0;
+	bt_buf_adds(out, "{\"promises\":[");
+	for (size_t i = e->nprom; i-- > 0;) {
+		const struct bt__pstate *s = &e->prom[i];
+		const char *st = s->fulfilled != BT_TIME_NONE ? (s->fulfilled <= s->due ? "kept" : "kept_late")
+				 : e->as_of > s->due		      ? "broken"
+								      : "open";
+		if ((status && strcmp(status, st)) || (keeper && strcmp(keeper, nm(e, s->keeper) ? nm(e, s->keeper) : "")))
+			continue;
+		total++;
+		if (n == limit)
+			continue;
+		char p[24];
+		bt_profile_id_format(s->profile, p);
+		bt_buf_adds(out, n++ ? ",{\"promise\":" : "{\"promise\":");
+		bt_buf_json_strz(out, nm(e, s->id));
+		bt_buf_printf(out, ",\"profile\":\"%s\",\"status\":\"%s\",\"kind\":", p, st);
+		bt_buf_json_strz(out, nm(e, s->kind));
+		bt_buf_adds(out, ",\"made_by\":");
+		bt_buf_json_strz(out, nm(e, s->maker));
+		bt_buf_adds(out, ",\"keeper\":");
+		bt_buf_json_strz(out, nm(e, s->keeper));
+		bt_buf_adds(out, ",\"journey\":");
+		bt_buf_json_strz(out, s->inst ? nm(e, e->journeys[e->inst[s->inst - 1].journey].name) : NULL);
+		time_field(out, "made", s->made);
+		time_field(out, "due", s->due);
+		time_field(out, "kept", s->fulfilled);
+		bt_buf_printf(out, ",\"cross_team\":%s}", s->maker != s->keeper ? "true" : "false");
+	}
+	return bt_buf_printf(out, "],\"total\":%zu}", total);
+}
+
+/* Why an open instance needs its owner now; 0 when it does not. */
+static int needs(const struct bt_engine *e, size_t i, struct bt_buf *why)
+{
+	const struct bt__inst *in = &e->inst[i];
+	int n = 0;
+	int64_t sla = stage_sla(e, in);
+	if (sla && e->as_of - in->stage_since > sla)
+		n++, bt_buf_adds(why, n > 1 ? ",\"stage_sla_breached\"" : "\"stage_sla_breached\"");
+	else if (sla && e->as_of - in->stage_since > sla * 3 / 4)
+		n++, bt_buf_adds(why, n > 1 ? ",\"stage_sla_at_risk\"" : "\"stage_sla_at_risk\"");
+	if (in->handoffs > in->clean)
+		n++, bt_buf_adds(why, n > 1 ? ",\"failed_handoffs\"" : "\"failed_handoffs\"");
+	for (size_t k = 0; k < e->nprom; k++) {
+		const struct bt__pstate *s = &e->prom[k];
+		if (s->inst != i + 1 || s->fulfilled != BT_TIME_NONE)
+			continue;
+		if (e->as_of > s->due) {
+			n++, bt_buf_adds(why, n > 1 ? ",\"promise_broken\"" : "\"promise_broken\"");
+			break;
+		}
+		if (s->due - e->as_of < 24LL * 3600 * 1000) {
+			n++, bt_buf_adds(why, n > 1 ? ",\"promise_due\"" : "\"promise_due\"");
+			break;
+		}
+	}
+	if (in->collisions)
+		n++, bt_buf_adds(why, n > 1 ? ",\"collisions\"" : "\"collisions\"");
+	return n;
+}
+
+int bt_engine_queue_json(struct bt_engine *e, const char *person, size_t limit, struct bt_buf *out)
+{
+	struct bt_buf why = BT_BUF_INIT;
+	size_t n = 0, total = 0, unowned = 0;
+	bt_buf_adds(out, "{\"person\":");
+	bt_buf_json_strz(out, person);
+	bt_buf_adds(out, ",\"items\":[");
+	for (size_t i = e->ninst; i-- > 0;) {
+		const struct bt__inst *in = &e->inst[i];
+		const struct bt_cfg_journey *j = e->journeys[in->journey].cfg;
+		if (in->state != IS_OPEN)
+			continue;
+		if (!j || !j->owner) {
+			unowned++;
+			continue;
+		}
+		if (strcmp(j->owner, person))
+			continue;
+		bt_buf_reset(&why);
+		if (!needs(e, i, &why))
+			continue;
+		total++;
+		if (n == limit)
+			continue;
+		bt_buf_adds(out, n++ ? ",{\"why\":[" : "{\"why\":[");
+		bt_buf_add(out, why.data, why.len);
+		bt_buf_adds(out, "],\"instance\":");
+		instance_json(e, in, out);
+		bt_buf_addc(out, '}');
+	}
+	bt_buf_release(&why);
+	bt_buf_addc(out, ']');
+	time_field(out, "as_of", e->as_of);
+	return bt_buf_printf(out, ",\"total\":%zu,\"unowned_open_instances\":%zu}", total, unowned);
+}
