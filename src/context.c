@@ -105,17 +105,6 @@ static void pload_release(struct pload *l)
 	bt__free(l->raws);
 }
 
-static void put_time(struct bt_buf *b, const char *key, int64_t ms)
-{
-	char t[32];
-	if (ms == BT_TIME_NONE) {
-		bt_buf_printf(b, ",\"%s\":null", key);
-		return;
-	}
-	bt_time_format(ms, t);
-	bt_buf_printf(b, ",\"%s\":\"%s\"", key, t);
-}
-
 static const char *name(const struct bt_engine *e, uint32_t id)
 {
 	return id ? bt_strmap_key(&e->names, id) : NULL;
@@ -143,8 +132,8 @@ static void open_instances(const struct bt_engine *e, struct bt_buf *b)
 		bt_buf_json_strz(b, name(e, in->holder));
 		bt_buf_adds(b, ",\"stage\":");
 		bt_buf_json_strz(b, in->stage && j->cfg ? j->cfg->stages[in->stage - 1].id : NULL);
-		put_time(b, "opened", in->opened);
-		put_time(b, "last_event", in->last_event);
+		bt__json_time_field(b, "opened", in->opened);
+		bt__json_time_field(b, "last_event", in->last_event);
 		bt_buf_printf(b, ",\"contacts\":%u,\"handoffs\":%u,\"failed_handoffs\":%u,"
 				 "\"recontacted\":%s,\"sensitive\":%s}",
 			      in->contacts, in->handoffs, in->handoffs - in->clean,
@@ -173,8 +162,8 @@ static void promises(const struct bt_engine *e, struct bt_buf *b)
 		bt_buf_json_strz(b, name(e, s->keeper));
 		bt_buf_adds(b, ",\"journey\":");
 		bt_buf_json_strz(b, s->inst ? name(e, e->journeys[e->inst[s->inst - 1].journey].name) : NULL);
-		put_time(b, "made", s->made);
-		put_time(b, "due", s->due);
+		bt__json_time_field(b, "made", s->made);
+		bt__json_time_field(b, "due", s->due);
 		bt_buf_printf(b, ",\"status\":\"%s\"}", e->as_of > s->due ? "broken" : "open");
 	}
 	bt_buf_addc(b, ']');
@@ -312,22 +301,44 @@ static void consent(const struct bt_engine *e, struct bt_buf *b, const char *onl
 	bt_buf_addc(b, '}');
 }
 
+/* The customer of ident with their engine and events; release with
+ * customer_release. */
+struct customer {
+	struct bt_profile *p;
+	struct bt_engine *e;
+	struct pload l;
+};
+
+static int customer_load(struct bt_db *db, const struct bt_config *cfg, const char *ident,
+			 int64_t at, struct customer *c, struct bt_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	int rc = bt_profile_get(db, ident, &c->p, err);
+	if (!rc)
+		rc = profile_engine(db, cfg, c->p->id, at, &c->e, &c->l, err);
+	return rc;
+}
+
+static void customer_release(struct customer *c)
+{
+	bt_engine_free(c->e);
+	pload_release(&c->l);
+	bt_profile_free(c->p);
+}
+
 int bt_context_get(struct bt_db *db, const struct bt_config *cfg, const char *ident, int64_t at,
 		   struct bt_buf *out, struct bt_err *err)
 {
-	struct bt_profile *p = NULL;
-	struct bt_engine *e = NULL;
-	struct pload l;
+	struct customer c;
 	char id[24];
-	int rc;
-	memset(&l, 0, sizeof(l));
-	if ((rc = bt_profile_get(db, ident, &p, err)))
-		return rc;
-	if ((rc = profile_engine(db, cfg, p->id, at, &e, &l, err)))
+	int rc = customer_load(db, cfg, ident, at, &c, err);
+	if (rc)
 		goto out;
+	struct bt_profile *p = c.p;
+	struct bt_engine *e = c.e;
 	bt_profile_id_format(p->id, id);
 	bt_buf_printf(out, "{\"profile\":\"%s\"", id);
-	put_time(out, "as_of", e->as_of);
+	bt__json_time_field(out, "as_of", e->as_of);
 	bt_buf_adds(out, ",\"identifiers\":[");
 	for (size_t i = 0; i < p->nidentifiers; i++) {
 		if (i)
@@ -337,13 +348,11 @@ int bt_context_get(struct bt_db *db, const struct bt_config *cfg, const char *id
 	bt_buf_addc(out, ']');
 	open_instances(e, out);
 	promises(e, out);
-	interactions(cfg, &l, out);
+	interactions(cfg, &c.l, out);
 	consent(e, out, NULL, NULL);
 	rc = bt_buf_addc(out, '}');
 out:
-	bt_engine_free(e);
-	pload_release(&l);
-	bt_profile_free(p);
+	customer_release(&c);
 	return rc;
 }
 
@@ -372,7 +381,7 @@ int bt_guard_check(struct bt_db *db, const struct bt_config *cfg, const char *co
 		bt_buf_printf(&reasons, "%s{\"reason\":\"open_sensitive_journey\",\"journey\":",
 			      reasons.len ? "," : "");
 		bt_buf_json_strz(&reasons, name(e, j->name));
-		put_time(&reasons, "since", in->opened);
+		bt__json_time_field(&reasons, "since", in->opened);
 		bt_buf_addc(&reasons, '}');
 	}
 	for (size_t i = 0; i < e->nprom; i++) {
@@ -384,7 +393,7 @@ int bt_guard_check(struct bt_db *db, const struct bt_config *cfg, const char *co
 		bt_buf_json_strz(&reasons, name(e, s->id));
 		bt_buf_adds(&reasons, ",\"kind\":");
 		bt_buf_json_strz(&reasons, name(e, s->kind));
-		put_time(&reasons, "due", s->due);
+		bt__json_time_field(&reasons, "due", s->due);
 		bt_buf_addc(&reasons, '}');
 	}
 	consent(e, &scratch, purpose, &withdrawn);
@@ -399,7 +408,7 @@ int bt_guard_check(struct bt_db *db, const struct bt_config *cfg, const char *co
 	rc = bt_buf_printf(out, "{\"allow\":%s,\"profile\":\"%s\",\"purpose\":",
 			   reasons.len ? "false" : "true", id);
 	bt_buf_json_strz(out, purpose);
-	put_time(out, "as_of", e->as_of);
+	bt__json_time_field(out, "as_of", e->as_of);
 	bt_buf_printf(out, ",\"reasons\":[%s]}", reasons.data ? reasons.data : "");
 	bt_buf_release(&reasons);
 	bt_buf_release(&scratch);
@@ -413,27 +422,20 @@ out:
 int bt_timeline_get(struct bt_db *db, const struct bt_config *cfg, const char *ident, size_t limit,
 		    struct bt_buf *out, struct bt_err *err)
 {
-	struct bt_profile *p = NULL;
-	struct bt_engine *e = NULL;
-	struct pload l;
+	struct customer c;
 	char id[24];
-	int rc;
-	memset(&l, 0, sizeof(l));
-	if ((rc = bt_profile_get(db, ident, &p, err)))
-		return rc;
-	if ((rc = profile_engine(db, cfg, p->id, BT_TIME_NONE, &e, &l, err)))
+	int rc = customer_load(db, cfg, ident, BT_TIME_NONE, &c, err);
+	if (rc)
 		goto out;
-	bt_profile_id_format(p->id, id);
+	bt_profile_id_format(c.p->id, id);
 	bt_buf_printf(out, "{\"profile\":\"%s\",\"events\":[", id);
-	for (size_t i = 0; i < l.n && i < limit; i++) {
+	for (size_t i = 0; i < c.l.n && i < limit; i++) {
 		if (i)
 			bt_buf_addc(out, ',');
-		bt_buf_add(out, l.raws[i].raw, l.raws[i].len);
+		bt_buf_add(out, c.l.raws[i].raw, c.l.raws[i].len);
 	}
-	rc = bt_buf_printf(out, "],\"total\":%zu}", l.n);
+	rc = bt_buf_printf(out, "],\"total\":%zu}", c.l.n);
 out:
-	bt_engine_free(e);
-	pload_release(&l);
-	bt_profile_free(p);
+	customer_release(&c);
 	return rc;
 }

@@ -17,7 +17,7 @@ static const char *nm(const struct bt_engine *e, uint32_t id)
 
 static const char *const state_names[] = {"open", "resolved", "abandoned"};
 
-static void time_field(struct bt_buf *b, const char *key, int64_t ms)
+void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms)
 {
 	char t[32];
 	if (ms == BT_TIME_NONE) {
@@ -47,9 +47,9 @@ static void instance_json(const struct bt_engine *e, const struct bt__inst *in, 
 	bt_buf_json_strz(b, nm(e, in->holder));
 	bt_buf_adds(b, ",\"stage\":");
 	bt_buf_json_strz(b, in->stage && j->cfg ? j->cfg->stages[in->stage - 1].id : NULL);
-	time_field(b, "opened", in->opened);
-	time_field(b, "last_event", in->last_event);
-	time_field(b, "resolved", in->state == IS_RESOLVED ? in->resolved_at : BT_TIME_NONE);
+	bt__json_time_field(b, "opened", in->opened);
+	bt__json_time_field(b, "last_event", in->last_event);
+	bt__json_time_field(b, "resolved", in->state == IS_RESOLVED ? in->resolved_at : BT_TIME_NONE);
 	bt_buf_printf(b, ",\"contacts\":%u,\"handoffs\":%u,\"failed_handoffs\":%u,"
 			 "\"recontacted\":%s,\"collisions\":%u}",
 		      in->contacts, in->handoffs, in->handoffs - in->clean,
@@ -106,9 +106,9 @@ int bt_engine_promises_json(struct bt_engine *e, const char *status, const char 
 		bt_buf_json_strz(out, nm(e, s->keeper));
 		bt_buf_adds(out, ",\"journey\":");
 		bt_buf_json_strz(out, s->inst ? nm(e, e->journeys[e->inst[s->inst - 1].journey].name) : NULL);
-		time_field(out, "made", s->made);
-		time_field(out, "due", s->due);
-		time_field(out, "kept", s->fulfilled);
+		bt__json_time_field(out, "made", s->made);
+		bt__json_time_field(out, "due", s->due);
+		bt__json_time_field(out, "kept", s->fulfilled);
 		bt_buf_printf(out, ",\"cross_team\":%s}", s->maker != s->keeper ? "true" : "false");
 	}
 	return bt_buf_printf(out, "],\"total\":%zu}", total);
@@ -176,6 +176,6 @@ int bt_engine_queue_json(struct bt_engine *e, const char *person, size_t limit, 
 	}
 	bt_buf_release(&why);
 	bt_buf_addc(out, ']');
-	time_field(out, "as_of", e->as_of);
+	bt__json_time_field(out, "as_of", e->as_of);
 	return bt_buf_printf(out, ",\"total\":%zu,\"unowned_open_instances\":%zu}", total, unowned);
 }
