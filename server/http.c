@@ -76,6 +76,27 @@ static int rate_take(int64_t token, double per_s)
 	return wait;
 }
 
+/* A read-only connection of the pool (waits while all are in use). */
+struct bt_db *bt_reader_get(struct bt_server *s)
+{
+	pthread_mutex_lock(&s->rmu);
+	while (!s->nfree)
+		pthread_cond_wait(&s->rcond, &s->rmu);
+	struct bt_db *db = s->readers[s->free[--s->nfree]];
+	pthread_mutex_unlock(&s->rmu);
+	return db;
+}
+
+void bt_reader_put(struct bt_server *s, struct bt_db *db)
+{
+	pthread_mutex_lock(&s->rmu);
+	for (int i = 0; i < BT_READERS; i++)
+		if (s->readers[i] == db)
+			s->free[s->nfree++] = i;
+	pthread_cond_signal(&s->rcond);
+	pthread_mutex_unlock(&s->rmu);
+}
+
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail)
 {
 	rs->status = status;
@@ -441,6 +462,15 @@ int bt_server_run(const struct bt_server_options *o)
 		fprintf(stderr, "baton serve: %s\n", err.msg);
 		return 1;
 	}
+	pthread_mutex_init(&s.rmu, NULL);
+	pthread_cond_init(&s.rcond, NULL);
+	for (int i = 0; i < BT_READERS; i++) {
+		if ((rc = bt_db_open(&s.readers[i], o->db_path, BT_OPEN_READONLY, &err))) {
+			fprintf(stderr, "baton serve: %s\n", err.msg);
+			return 1;
+		}
+		s.free[s.nfree++] = i;
+	}
 	int64_t admins = 0;
 	if (bt_token_admins(s.db, &admins, &err) == 0 && admins == 0) {
 		char tok[BT_TOKEN_LEN + 1];
@@ -490,6 +520,8 @@ int bt_server_run(const struct bt_server_options *o)
 	}
 	MHD_stop_daemon(d);
 	bt_commit_stop();
+	for (int i = 0; i < BT_READERS; i++)
+		bt_db_close(s.readers[i]);
 	bt_db_close(s.db);
 	pthread_mutex_destroy(&s.mu);
 	fprintf(stderr, "baton serve: stopped\n");

@@ -106,9 +106,9 @@ static int get_dead_letters(struct bt_server *s, const struct bt_request *rq, st
 	struct bt_err err = {0, ""};
 	size_t n = 0;
 	(void)rq;
-	pthread_mutex_lock(&s->mu);
-	int rc = bt_dead_letters_list(s->db, &d, &n, &err);
-	pthread_mutex_unlock(&s->mu);
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_dead_letters_list(rdb, &d, &n, &err);
+	bt_reader_put(s, rdb);
 	if (rc)
 		return bt_respond_error(rs, 500, "store_error", "the dead letters could not be read");
 	bt_buf_addc(&rs->body, '[');
@@ -146,9 +146,9 @@ static int get_profile(struct bt_server *s, const struct bt_request *rq, struct 
 {
 	struct bt_profile *p = NULL;
 	struct bt_err err = {0, ""};
-	pthread_mutex_lock(&s->mu);
-	int rc = bt_profile_get(s->db, rq->params[0], &p, &err);
-	pthread_mutex_unlock(&s->mu);
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_profile_get(rdb, rq->params[0], &p, &err);
+	bt_reader_put(s, rdb);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no profile matches");
 	if (rc == BT_EINVAL)
@@ -205,11 +205,11 @@ static int kpis(struct bt_server *s, const struct bt_request *rq, struct bt_resp
 	if (time_arg(rq, "as_of", &as_of, rs) || time_arg(rq, "from", &q.from, rs) ||
 	    time_arg(rq, "to", &q.to, rs))
 		return 0;
-	pthread_mutex_lock(&s->mu);
-	rc = bt_db_config_get(s->db, &cfg, &err);
+	struct bt_db *rdb = bt_reader_get(s);
+	rc = bt_db_config_get(rdb, &cfg, &err);
 	if (!rc)
-		rc = bt_engine_from_db(s->db, cfg, as_of, &e, &err);
-	pthread_mutex_unlock(&s->mu);
+		rc = bt_engine_from_db(rdb, cfg, as_of, &e, &err);
+	bt_reader_put(s, rdb);
 	if (!rc)
 		rc = bt_engine_kpis(e, &q, &k, &err);
 	if (rc == BT_ENOTFOUND)
@@ -253,9 +253,9 @@ static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct
 	struct bt_config *cfg = NULL;
 	struct bt_err err = {0, ""};
 	(void)rq;
-	pthread_mutex_lock(&s->mu);
-	int rc = bt_db_config_get(s->db, &cfg, &err);
-	pthread_mutex_unlock(&s->mu);
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_db_config_get(rdb, &cfg, &err);
+	bt_reader_put(s, rdb);
 	if (rc)
 		return bt_respond_error(rs, 500, "internal", "the configuration could not be read");
 	bt_buf_addc(&rs->body, '[');
@@ -301,11 +301,11 @@ static int get_context(struct bt_server *s, const struct bt_request *rq, struct 
 	int rc;
 	if (now_or_arg(rq, &at, rs))
 		return 0;
-	pthread_mutex_lock(&s->mu);
-	rc = bt_db_config_get(s->db, &cfg, &err);
+	struct bt_db *rdb = bt_reader_get(s);
+	rc = bt_db_config_get(rdb, &cfg, &err);
 	if (!rc)
-		rc = bt_context_get(s->db, cfg, rq->params[0], at, &rs->body, &err);
-	pthread_mutex_unlock(&s->mu);
+		rc = bt_context_get(rdb, cfg, rq->params[0], at, &rs->body, &err);
+	bt_reader_put(s, rdb);
 	bt_config_free(cfg);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no profile matches");
@@ -356,12 +356,12 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 		}
 	}
 	if (!rc) {
-		pthread_mutex_lock(&s->mu);
-		rc = bt_db_config_get(s->db, &cfg, &err);
+		struct bt_db *rdb = bt_reader_get(s);
+		rc = bt_db_config_get(rdb, &cfg, &err);
 		if (!rc)
-			rc = bt_guard_check(s->db, cfg, (const char *const *)idents, n, purpose, at,
+			rc = bt_guard_check(rdb, cfg, (const char *const *)idents, n, purpose, at,
 					    &rs->body, &err);
-		pthread_mutex_unlock(&s->mu);
+		bt_reader_put(s, rdb);
 		if (rc)
 			rc = bt_respond_error(rs, 500, "internal", "the guard could not decide");
 	}
@@ -390,11 +390,11 @@ static int engine_for(struct bt_server *s, const struct bt_request *rq, struct b
 	d->cfg = NULL;
 	if (time_arg(rq, "as_of", &as_of, rs))
 		return 1;
-	pthread_mutex_lock(&s->mu);
-	rc = bt_db_config_get(s->db, &d->cfg, &err);
+	struct bt_db *rdb = bt_reader_get(s);
+	rc = bt_db_config_get(rdb, &d->cfg, &err);
 	if (!rc)
-		rc = bt_engine_from_db(s->db, d->cfg, as_of, &d->e, &err);
-	pthread_mutex_unlock(&s->mu);
+		rc = bt_engine_from_db(rdb, d->cfg, as_of, &d->e, &err);
+	bt_reader_put(s, rdb);
 	if (rc) {
 		bt_config_free(d->cfg);
 		bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
@@ -423,12 +423,12 @@ static int may_see_journey(struct bt_server *s, const struct bt_request *rq, con
 	int ok = 1;
 	if (rq->who->role != BT_ROLE_OWNER)
 		return 1;
-	pthread_mutex_lock(&s->mu);
-	if (bt_db_config_get(s->db, &cfg, NULL) == 0) {
+	struct bt_db *rdb = bt_reader_get(s);
+	if (bt_db_config_get(rdb, &cfg, NULL) == 0) {
 		const struct bt_cfg_journey *j = bt_config_journey(cfg, id);
 		ok = j && j->owner && rq->who->person && !strcmp(j->owner, rq->who->person);
 	}
-	pthread_mutex_unlock(&s->mu);
+	bt_reader_put(s, rdb);
 	bt_config_free(cfg);
 	return ok;
 }
@@ -552,11 +552,11 @@ static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct
 {
 	struct bt_config *cfg = NULL;
 	struct bt_err err = {0, ""};
-	pthread_mutex_lock(&s->mu);
-	int rc = bt_db_config_get(s->db, &cfg, &err);
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_db_config_get(rdb, &cfg, &err);
 	if (!rc)
-		rc = bt_timeline_get(s->db, cfg, rq->params[0], limit_arg(rq), &rs->body, &err);
-	pthread_mutex_unlock(&s->mu);
+		rc = bt_timeline_get(rdb, cfg, rq->params[0], limit_arg(rq), &rs->body, &err);
+	bt_reader_put(s, rdb);
 	bt_config_free(cfg);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no profile matches");

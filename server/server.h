@@ -52,10 +52,18 @@ struct bt_response {
 	char retry_after[16];
 };
 
-/* The state handlers share; every use of db holds mu. */
+#define BT_READERS 4
+
+/* The state handlers share.  db is the writer's connection: every use holds
+ * mu.  Reads take a connection of their own from the pool (WAL lets them
+ * run beside the committer): bt_reader_get / bt_reader_put. */
 struct bt_server {
 	struct bt_db *db;
 	pthread_mutex_t mu;
+	struct bt_db *readers[BT_READERS];
+	int free[BT_READERS], nfree;
+	pthread_mutex_t rmu;
+	pthread_cond_t rcond;
 	const struct bt_server_options *opt;
 	/* metrics */
 	uint64_t requests[6];   /* by status class 1xx..5xx, [0] unused */
@@ -96,6 +104,9 @@ void bt_commit_reject(struct bt_commit_job *job, long index, const char *reason)
 extern const struct bt_route bt_routes[];
 extern const size_t bt_nroutes;
 extern const char bt_openapi_json[];
+
+struct bt_db *bt_reader_get(struct bt_server *s);
+void bt_reader_put(struct bt_server *s, struct bt_db *db);
 
 /* A JSON error: {"error": code, "detail": message}. */
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail);
