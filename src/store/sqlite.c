@@ -148,6 +148,20 @@ struct sqlite_store {
 	sqlite3_stmt *st[S__COUNT];
 	int64_t data_version;
 	int in_txn;
+	/* For a long-lived connection (the server's): per identifier, the
+	 * event numbers anchored on it, built on the first profile query and
+	 * then extended from the segments appended since, so a profile's
+	 * events are found without scanning the log.  Erased events read
+	 * back as tombstones and are skipped. */
+	struct {
+		uint32_t *head; /* identifier id -> node + 1 */
+		size_t nhead;
+		struct anode {
+			uint32_t seq, next;
+		} *node;
+		size_t nnode, capnode;
+		int64_t next_seq; /* segments from here on are not indexed yet */
+	} idx;
 	/* the last event-log segment read for a duplicate check: re-ingesting
 	 * a file checks its events in order, one segment after another */
 	struct {
@@ -225,6 +239,7 @@ static void sq_close(struct bt__store *base)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
 	bt__free(s->cache.anchors), bt__free(s->cache.keys), bt__free(s->cache.data);
+	bt__free(s->idx.head), bt__free(s->idx.node);
 	bt__free(s);
 }
 
@@ -275,6 +290,9 @@ static void sq_rollback(struct bt__store *base)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_txn = 0;
 	cache_drop(s);
+	/* the index may hold segments that were never committed */
+	bt__free(s->idx.head), bt__free(s->idx.node);
+	memset(&s->idx, 0, sizeof(s->idx));
 }
 
 static int sq_meta_get(struct bt__store *base, const char *key, char **val, size_t *n,
@@ -1123,14 +1141,108 @@ static int scan_profile(struct sqlite_store *s, const struct idset *set, int64_t
 	return rc;
 }
 
+/* Extend the anchor index with the segments appended since it was last
+ * extended. */
+static int idx_refresh(struct sqlite_store *s, struct bt_err *err)
+{
+	sqlite3_stmt *q;
+	int r, rc = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT first_seq, n, anchors FROM event_log "
+				      "WHERE first_seq >= ?1 ORDER BY first_seq",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "indexing events");
+	sqlite3_bind_int64(q, 1, s->idx.next_seq);
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t first = sqlite3_column_int64(q, 0);
+		uint32_t n = (uint32_t)sqlite3_column_int64(q, 1);
+		const unsigned char *a = sqlite3_column_blob(q, 2);
+		if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 4 || first + n > UINT32_MAX) {
+			rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged", (long long)first);
+			break;
+		}
+		for (uint32_t i = 0; !rc && i < n; i++) {
+			uint32_t v;
+			memcpy(&v, a + 4 * (size_t)i, 4);
+			if (v == ERASED)
+				continue;
+			if (v >= s->idx.nhead) {
+				size_t nh = s->idx.nhead ? s->idx.nhead : 1024;
+				while (nh <= v)
+					nh *= 2;
+				uint32_t *h = bt__reallocarray(s->idx.head, nh, sizeof(*h));
+				if (!h) {
+					rc = BT_ENOMEM;
+					break;
+				}
+				memset(h + s->idx.nhead, 0, (nh - s->idx.nhead) * sizeof(*h));
+				s->idx.head = h, s->idx.nhead = nh;
+			}
+			if (s->idx.nnode == s->idx.capnode) {
+				size_t c = s->idx.capnode ? s->idx.capnode * 2 : 4096;
+				void *pp = bt__reallocarray(s->idx.node, c, sizeof(*s->idx.node));
+				if (!pp) {
+					rc = BT_ENOMEM;
+					break;
+				}
+				s->idx.node = pp, s->idx.capnode = c;
+			}
+			s->idx.node[s->idx.nnode] = (struct anode){(uint32_t)(first + i), s->idx.head[v]};
+			s->idx.head[v] = (uint32_t)++s->idx.nnode;
+		}
+		s->idx.next_seq = first + n;
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "indexing events");
+	sqlite3_finalize(q);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+/* The event numbers of a profile's identifiers, ascending. */
+static int idx_seqs(struct sqlite_store *s, const struct idset *set, uint32_t **out, size_t *n,
+		    struct bt_err *err)
+{
+	size_t cap = 0;
+	int rc = idx_refresh(s, err);
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; !rc && i < set->n; i++) {
+		uint32_t id = set->v[i];
+		for (uint32_t k = id < s->idx.nhead ? s->idx.head[id] : 0; k; k = s->idx.node[k - 1].next) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				void *pp = bt__reallocarray(*out, cap, sizeof(**out));
+				if (!pp)
+					return bt_err_set(err, BT_ENOMEM, "out of memory");
+				*out = pp;
+			}
+			(*out)[(*n)++] = s->idx.node[k - 1].seq;
+		}
+	}
+	/* each identifier's list is newest first: sort them together */
+	for (size_t i = 1; i < *n; i++) {
+		uint32_t x = (*out)[i];
+		size_t j = i;
+		while (j > 0 && (*out)[j - 1] > x) {
+			(*out)[j] = (*out)[j - 1];
+			j--;
+		}
+		(*out)[j] = x;
+	}
+	return rc;
+}
+
 static int sq_profile_event_count(struct bt__store *base, int64_t root, int64_t *n,
 				  struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	struct idset set = {NULL, 0, 0};
+	uint32_t *seqs = NULL;
+	size_t ns = 0;
 	int rc = idset_load(s, root, &set, err);
 	if (!rc)
-		rc = scan_profile(s, &set, n, NULL, NULL, err);
+		rc = idx_seqs(s, &set, &seqs, &ns, err);
+	*n = (int64_t)ns;
+	bt__free(seqs);
 	bt__free(set.v);
 	return rc;
 }
@@ -1241,9 +1353,28 @@ static int sq_profile_events(struct bt__store *base, int64_t root, bt__raw_cb cb
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	struct idset set = {NULL, 0, 0};
 	struct visit v = {&set, cb, ctx, s};
+	uint32_t *seqs = NULL;
+	size_t ns = 0;
 	int rc = idset_load(s, root, &set, err);
 	if (!rc)
-		rc = scan_profile(s, &set, NULL, visit_seg, &v, err);
+		rc = idx_seqs(s, &set, &seqs, &ns, err);
+	/* visit each segment holding one of them, once */
+	int64_t last_first = -1;
+	for (size_t i = 0; !rc && i < ns; i++) {
+		sqlite3_stmt *q = stmt(s, S_LOG_AT, err);
+		if (!q) {
+			rc = BT_ESTORE;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, seqs[i]);
+		int r = sqlite3_step(q);
+		int64_t first = r == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+		sqlite3_reset(q);
+		if (first >= 0 && first != last_first)
+			rc = visit_seg(&v, first);
+		last_first = first;
+	}
+	bt__free(seqs);
 	bt__free(set.v);
 	return rc;
 }

@@ -6,7 +6,7 @@
 . "$BATON_ROOT/tests/cli/lib.sh"
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 
-port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+port=$(free_port)
 U="http://127.0.0.1:$port"
 start() {
 	"$BATON" serve --db dur.db --listen "127.0.0.1:$port" --quiet --rate 0 >serve.out 2>serve.log &

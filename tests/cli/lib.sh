@@ -37,3 +37,15 @@ run() {
 ev() { # id ts source type ids-json [extra-json]
 	printf '{"id":"%s","ts":"%s","source":"%s","type":"%s","ids":%s%s}\n' "$1" "$2" "$3" "$4" "$5" "${6:+,$6}"
 }
+
+# A random TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		p=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+		if ! command -v ss >/dev/null || [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then
+			echo "$p"
+			return
+		fi
+	done
+	echo "$p"
+}

@@ -7,7 +7,7 @@
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 S="$BATON_ROOT/tests/segment"
 
-port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
+port=$(free_port)
 U="http://127.0.0.1:$port"
 "$BATON" config load --db seg.db "$BATON_ROOT/tests/data/kpi.yaml" >/dev/null
 "$BATON" serve --db seg.db --listen "127.0.0.1:$port" --quiet >serve.out 2>serve.log &

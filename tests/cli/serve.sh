@@ -18,7 +18,7 @@ start() { # start DB PORT [options]: sets $pid; waits until it answers
 	done
 	echo "# the server did not start"; cat serve.log; return 1
 }
-free_port() { echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000)); }
+
 
 P=$(free_port)
 start api.db "$P" || { notok "server starts"; exit 1; }
