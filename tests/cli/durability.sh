@@ -35,15 +35,35 @@ client() { # client N: post batches until the server is gone; log acknowledged i
 		b=$((b + 1))
 	done
 }
-for c in 1 2 3 4; do client $c & done
-sleep "0.$((3 + $(od -An -N1 -tu1 /dev/urandom) % 6))"
+# group commit: 16 requests of 2,000 events sent at once queue behind the
+# first commit and share the next ones
+for b in $(seq 16); do
+	for i in $(seq 2000); do
+		printf '{"id":"burst%s-%s","ts":1772360100,"source":"web","type":"x","ids":{"user_id":"b%s"}}\n' "$b" "$i" "$((i % 300))"
+	done >burst.$b
+done
+pids=""
+for b in $(seq 16); do
+	curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/x-ndjson" \
+		--data-binary @burst.$b "$U/v1/events" &
+	pids="$pids $!"
+done
+wait $pids # not the server
 m=$(curl -s -H "Authorization: Bearer $TOKEN" "$U/metrics")
 commits=$(echo "$m" | sed -n 's/^baton_commits_total //p')
 requests=$(echo "$m" | sed -n 's/^baton_committed_requests_total //p')
 echo "# $requests requests in $commits commits"
-eq "concurrent requests share commits (group commit)" "$([ "$commits" -lt "$requests" ] && echo yes)" yes
+eq "16 concurrent requests, all durable" "$requests" 16
+eq "share fewer commits (group commit)" "$([ "$commits" -lt "$requests" ] && echo yes)" yes
+
+cpids=""
+for c in 1 2 3 4; do
+	client $c &
+	cpids="$cpids $!"
+done
+sleep "0.$((3 + $(od -An -N1 -tu1 /dev/urandom) % 6))"
 kill -9 "$pid"
-wait
+wait $cpids
 acked=$(cat acked.* 2>/dev/null | wc -l)
 eq "some batches were acknowledged before the kill" "$([ "$acked" -gt 0 ] && echo yes)" yes
 
