@@ -45,15 +45,7 @@ int cli_config(struct bt_db *db, const char *path, struct bt_config **out)
 
 int cli_time(const char *opt, const char *s, int64_t *ms)
 {
-	char buf[40];
-	size_t n = strlen(s);
-	if (n == 10 && n + 11 < sizeof(buf)) { /* a date: midnight UTC */
-		memcpy(buf, s, n);
-		memcpy(buf + n, "T00:00:00Z", 11);
-		s = buf;
-		n += 10;
-	}
-	if (bt_time_parse(s, n, ms))
+	if (bt_time_parse(s, strlen(s), ms))
 		return cli_error("%s: '%s' is not a time (use RFC 3339 like 2026-03-01T10:00:00Z, "
 				 "or a date like 2026-03-01)",
 				 opt, s);

@@ -194,6 +194,19 @@ void bt_commit_job_free(struct bt_commit_job *j)
 }
 
 const struct bt_ingest_stats *bt_commit_job_stats(const struct bt_commit_job *j) { return &j->st; }
-const char *bt_commit_job_errors(const struct bt_commit_job *j) { return j->errors.data ? j->errors.data : ""; }
 const char *bt_commit_job_msg(const struct bt_commit_job *j) { return j->msg; }
 void *bt_commit_job_arg(const struct bt_commit_job *j) { return j->arg; }
+
+int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct bt_commit_job *job,
+		     const char *lead)
+{
+	const struct bt_ingest_stats *st = &job->st;
+	__atomic_fetch_add(&s->ingested, st->accepted, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->rejected, st->rejected, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->duplicates, st->duplicates, __ATOMIC_RELAXED);
+	return bt_buf_printf(&rs->body, "{%s\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
+					"\"suppressed\":%llu,\"errors\":[%s]}",
+			     lead, (unsigned long long)st->accepted, (unsigned long long)st->duplicates,
+			     (unsigned long long)st->rejected, (unsigned long long)st->suppressed,
+			     job->errors.data ? job->errors.data : "");
+}

@@ -67,20 +67,15 @@ static int post_events(struct bt_server *s, const struct bt_request *rq, struct 
 		bt_commit_job_free(job);
 		return bt_respond_error(rs, 503, "store_error", "the events could not be stored; retry");
 	}
-	struct bt_ingest_stats st = *bt_commit_job_stats(job);
-	__atomic_fetch_add(&s->ingested, st.accepted, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&s->rejected, st.rejected, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&s->duplicates, st.duplicates, __ATOMIC_RELAXED);
+	const struct bt_ingest_stats *st = bt_commit_job_stats(job);
 	/* nothing usable at all is a bad request; otherwise the counts say it */
-	rs->status = (st.accepted + st.duplicates + st.suppressed == 0) ? 400 : 200;
-	bt_buf_printf(&rs->body, "{%s\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
-				 "\"suppressed\":%llu,\"errors\":[%s]}",
-		      rs->status == 400 ? "\"error\":\"invalid\",\"detail\":\"every record was rejected\"," : "",
-		      (unsigned long long)st.accepted, (unsigned long long)st.duplicates,
-		      (unsigned long long)st.rejected, (unsigned long long)st.suppressed,
-		      bt_commit_job_errors(job));
+	rs->status = (st->accepted + st->duplicates + st->suppressed == 0) ? 400 : 200;
+	rc = bt_commit_answer(s, rs, job,
+			      rs->status == 400
+				      ? "\"error\":\"invalid\",\"detail\":\"every record was rejected\","
+				      : "");
 	bt_commit_job_free(job);
-	return 0;
+	return rc;
 }
 
 static int get_event(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -173,18 +168,8 @@ static int get_profile(struct bt_server *s, const struct bt_request *rq, struct 
 static int time_arg(const struct bt_request *rq, const char *key, int64_t *out, struct bt_response *rs)
 {
 	const char *v = bt_query(rq, key);
-	char buf[40];
 	*out = BT_TIME_NONE;
-	if (!v)
-		return 0;
-	size_t n = strlen(v);
-	if (n == 10) { /* a date */
-		memcpy(buf, v, 10);
-		memcpy(buf + 10, "T00:00:00Z", 11);
-		v = buf;
-		n = 20;
-	}
-	if (n < sizeof(buf) && bt_time_parse(v, n, out) == 0)
+	if (!v || bt_time_parse(v, strlen(v), out) == 0)
 		return 0;
 	bt_respond_error(rs, 400, "invalid", "a time must be RFC 3339 or a date (2026-03-01)");
 	return -1;
@@ -567,14 +552,6 @@ static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct
 
 #define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
 #define WRITERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST) | BODY_KEY)
-
-int bt_segment_batch(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_track(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_identify(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_alias(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_page(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_screen(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_group(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
 const struct bt_route bt_routes[] = {
 	{"GET", "/healthz", 0, healthz, "liveness (no token)"},

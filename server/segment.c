@@ -240,26 +240,12 @@ static int segment(struct bt_server *s, const struct bt_request *rq, struct bt_r
 		bt_commit_job_free(job);
 		return bt_respond_error(rs, 503, "store_error", "the messages could not be stored; retry");
 	}
-	const struct bt_ingest_stats *st = bt_commit_job_stats(job);
-	__atomic_fetch_add(&s->ingested, st->accepted, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&s->rejected, st->rejected, __ATOMIC_RELAXED);
 	/* Segment clients retry anything but 2xx; a rejected message would be
 	 * rejected again, so it is reported (and kept as a dead letter) only */
-	bt_buf_printf(&rs->body, "{\"success\":true,\"accepted\":%llu,\"duplicates\":%llu,"
-				 "\"rejected\":%llu,\"errors\":[%s]}",
-		      (unsigned long long)st->accepted, (unsigned long long)st->duplicates,
-		      (unsigned long long)st->rejected, bt_commit_job_errors(job));
+	rc = bt_commit_answer(s, rs, job, "\"success\":true,");
 	bt_commit_job_free(job);
-	return 0;
+	return rc;
 }
-
-int bt_segment_batch(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_track(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_identify(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_alias(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_page(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_screen(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
-int bt_segment_group(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
 int bt_segment_batch(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs) { return segment(s, rq, rs, NULL); }
 int bt_segment_track(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs) { return segment(s, rq, rs, "track"); }

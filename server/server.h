@@ -95,11 +95,24 @@ struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_fo
 int bt_commit_submit(struct bt_commit_job *job);
 void bt_commit_job_free(struct bt_commit_job *job);
 const struct bt_ingest_stats *bt_commit_job_stats(const struct bt_commit_job *job);
-const char *bt_commit_job_errors(const struct bt_commit_job *job);
 const char *bt_commit_job_msg(const struct bt_commit_job *job);
 void *bt_commit_job_arg(const struct bt_commit_job *job);
 /* A feed reports a record it rejected (index within its request). */
 void bt_commit_reject(struct bt_commit_job *job, long index, const char *reason);
+/* Count a durable job in the metrics and answer with its counts:
+ * {LEAD"accepted":..,"duplicates":..,"rejected":..,"suppressed":..,"errors":[..]}. */
+int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct bt_commit_job *job,
+		     const char *lead);
+
+/* Segment-spec routes (segment.c). */
+int bt_segment_batch(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_track(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_identify(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_alias(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_page(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_screen(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_segment_group(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+
 
 extern const struct bt_route bt_routes[];
 extern const size_t bt_nroutes;

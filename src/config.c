@@ -372,16 +372,11 @@ static void read_touchpoints(struct reader *r, const struct bt_ynode *root, stru
 			continue;
 		tp->name = scalar(r, bt_ynode_get(t, "name"), "name", 0, t);
 		tp->channel = scalar(r, bt_ynode_get(t, "channel"), "channel", 0, t);
-		if (tp->channel) {
-			int ok = 0;
-			for (int k = 1; k < BT_CH__COUNT && !ok; k++)
-				ok = strcmp(bt_channel_names[k], tp->channel) == 0;
-			if (!ok)
-				problem(r, bt_ynode_get(t, "channel"),
-					"touchpoint '%s': channel '%s' is not one of: web app chat voice "
-					"email sms store social other",
-					tp->id, tp->channel);
-		}
+		if (tp->channel && bt__channel_of(tp->channel) == BT_CH_NONE)
+			problem(r, bt_ynode_get(t, "channel"),
+				"touchpoint '%s': channel '%s' is not one of: web app chat voice "
+				"email sms store social other",
+				tp->id, tp->channel);
 		tp->team = scalar(r, bt_ynode_get(t, "team"), "team", 0, t);
 		if (tp->team && !has_team(c, tp->team))
 			problem(r, bt_ynode_get(t, "team"), "touchpoint '%s': unknown team '%s'", tp->id,

@@ -151,20 +151,10 @@ static void promises(const struct bt_engine *e, struct bt_buf *b)
 		const struct bt__pstate *s = &e->prom[i];
 		if (s->fulfilled != BT_TIME_NONE)
 			continue; /* kept: nothing to act on */
-		bt_buf_adds(b, first ? "{\"promise\":" : ",{\"promise\":");
+		if (!first)
+			bt_buf_addc(b, ',');
 		first = 0;
-		bt_buf_json_strz(b, name(e, s->id));
-		bt_buf_adds(b, ",\"kind\":");
-		bt_buf_json_strz(b, name(e, s->kind));
-		bt_buf_adds(b, ",\"made_by\":");
-		bt_buf_json_strz(b, name(e, s->maker));
-		bt_buf_adds(b, ",\"keeper\":");
-		bt_buf_json_strz(b, name(e, s->keeper));
-		bt_buf_adds(b, ",\"journey\":");
-		bt_buf_json_strz(b, s->inst ? name(e, e->journeys[e->inst[s->inst - 1].journey].name) : NULL);
-		bt__json_time_field(b, "made", s->made);
-		bt__json_time_field(b, "due", s->due);
-		bt_buf_printf(b, ",\"status\":\"%s\"}", e->as_of > s->due ? "broken" : "open");
+		bt__promise_json(e, s, b);
 	}
 	bt_buf_addc(b, ']');
 }
@@ -179,9 +169,8 @@ static void defaults(const struct bt_config *cfg, struct bt__event *ev)
 	const struct bt_cfg_touchpoint *tp = bt_config_touchpoint(cfg, src);
 	if (!tp)
 		return;
-	for (int k = 1; !ev->channel && tp->channel && k < BT_CH__COUNT; k++)
-		if (!strcmp(bt_channel_names[k], tp->channel))
-			ev->channel = (uint8_t)k;
+	if (!ev->channel)
+		ev->channel = (uint8_t)bt__channel_of(tp->channel);
 	if (!ev->team.s && tp->team)
 		ev->team = (struct bt__str){tp->team, (uint32_t)strlen(tp->team)};
 }

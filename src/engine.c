@@ -181,14 +181,6 @@ static uint32_t match_journey(struct bt_engine *e, uint32_t type, uint32_t sourc
 	return v;
 }
 
-static int channel_of(const char *name)
-{
-	for (int k = 1; name && k < BT_CH__COUNT; k++)
-		if (strcmp(bt_channel_names[k], name) == 0)
-			return k;
-	return BT_CH_NONE;
-}
-
 uint64_t bt__case_key(const char *s, size_t n)
 {
 	uint64_t h = bt_hash64(s, n);
@@ -286,7 +278,7 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 		rc = intern(e, tp->team, strlen(tp->team), &r.team);
 	if (rc)
 		return rc;
-	r.channel = ev->channel ? ev->channel : (uint8_t)channel_of(tp ? tp->channel : NULL);
+	r.channel = ev->channel ? ev->channel : (uint8_t)bt__channel_of(tp ? tp->channel : NULL);
 	if (ev->journey.s) {
 		if ((rc = intern(e, ev->journey.s, ev->journey.n, &v)) ||
 		    (rc = journey_index(e, v, NULL, &r.journey)))

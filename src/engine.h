@@ -148,6 +148,10 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 int bt__engine_derive(struct bt_engine *e);
 /* Identity rules of a configuration. */
 void bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg);
+/* The status of promise s at the engine's time: open, broken, kept, kept_late. */
+const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s);
+/* Append promise s as a JSON object to b. */
+void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, struct bt_buf *b);
 /* Append ,"key":"RFC 3339 time" (or null for BT_TIME_NONE) to b. */
 void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms);
 /* Ingest records into an engine instead of a store (stream mode). */

@@ -21,6 +21,14 @@ const char *const bt_outcome_names[BT_OUT__COUNT] = {
 	"", "resolved", "unresolved", "transferred", "contained", "abandoned"};
 const char *const bt_direction_names[BT_DIR__COUNT] = {"inbound", "outbound", "internal"};
 
+int bt__channel_of(const char *name)
+{
+	for (int k = 1; name && k < BT_CH__COUNT; k++)
+		if (strcmp(bt_channel_names[k], name) == 0)
+			return k;
+	return BT_CH_NONE;
+}
+
 static const char *const type_names[] = {"null", "false", "true", "number",
 					 "string", "array", "object"};
 

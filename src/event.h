@@ -39,6 +39,9 @@ extern const char *const bt_channel_names[BT_CH__COUNT];
 extern const char *const bt_outcome_names[BT_OUT__COUNT];
 extern const char *const bt_direction_names[BT_DIR__COUNT];
 
+/* The channel named name (NULL allowed), or BT_CH_NONE. */
+int bt__channel_of(const char *name);
+
 struct bt__str {
 	const char *s; /* NULL when absent */
 	uint32_t n;

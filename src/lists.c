@@ -79,6 +79,34 @@ int bt_engine_instances_json(struct bt_engine *e, const char *journey, const cha
 	return bt_buf_printf(out, "],\"total\":%zu}", total);
 }
 
+const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s)
+{
+	if (s->fulfilled != BT_TIME_NONE)
+		return s->fulfilled <= s->due ? "kept" : "kept_late";
+	return e->as_of > s->due ? "broken" : "open";
+}
+
+void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, struct bt_buf *b)
+{
+	char p[24];
+	bt_profile_id_format(s->profile, p);
+	bt_buf_adds(b, "{\"promise\":");
+	bt_buf_json_strz(b, nm(e, s->id));
+	bt_buf_printf(b, ",\"profile\":\"%s\",\"status\":\"%s\",\"kind\":", p,
+		      bt__promise_status(e, s));
+	bt_buf_json_strz(b, nm(e, s->kind));
+	bt_buf_adds(b, ",\"made_by\":");
+	bt_buf_json_strz(b, nm(e, s->maker));
+	bt_buf_adds(b, ",\"keeper\":");
+	bt_buf_json_strz(b, nm(e, s->keeper));
+	bt_buf_adds(b, ",\"journey\":");
+	bt_buf_json_strz(b, s->inst ? nm(e, e->journeys[e->inst[s->inst - 1].journey].name) : NULL);
+	bt__json_time_field(b, "made", s->made);
+	bt__json_time_field(b, "due", s->due);
+	bt__json_time_field(b, "kept", s->fulfilled);
+	bt_buf_printf(b, ",\"cross_team\":%s}", s->maker != s->keeper ? "true" : "false");
+}
+
 int bt_engine_promises_json(struct bt_engine *e, const char *status, const char *keeper,
 			    size_t limit, struct bt_buf *out)
 {
@@ -86,30 +114,16 @@ int bt_engine_promises_json(struct bt_engine *e, const char *status, const char 
 	bt_buf_adds(out, "{\"promises\":[");
 	for (size_t i = e->nprom; i-- > 0;) {
 		const struct bt__pstate *s = &e->prom[i];
-		const char *st = s->fulfilled != BT_TIME_NONE ? (s->fulfilled <= s->due ? "kept" : "kept_late")
-				 : e->as_of > s->due		      ? "broken"
-								      : "open";
-		if ((status && strcmp(status, st)) || (keeper && strcmp(keeper, nm(e, s->keeper) ? nm(e, s->keeper) : "")))
+		const char *k = nm(e, s->keeper);
+		if ((status && strcmp(status, bt__promise_status(e, s))) ||
+		    (keeper && strcmp(keeper, k ? k : "")))
 			continue;
 		total++;
 		if (n == limit)
 			continue;
-		char p[24];
-		bt_profile_id_format(s->profile, p);
-		bt_buf_adds(out, n++ ? ",{\"promise\":" : "{\"promise\":");
-		bt_buf_json_strz(out, nm(e, s->id));
-		bt_buf_printf(out, ",\"profile\":\"%s\",\"status\":\"%s\",\"kind\":", p, st);
-		bt_buf_json_strz(out, nm(e, s->kind));
-		bt_buf_adds(out, ",\"made_by\":");
-		bt_buf_json_strz(out, nm(e, s->maker));
-		bt_buf_adds(out, ",\"keeper\":");
-		bt_buf_json_strz(out, nm(e, s->keeper));
-		bt_buf_adds(out, ",\"journey\":");
-		bt_buf_json_strz(out, s->inst ? nm(e, e->journeys[e->inst[s->inst - 1].journey].name) : NULL);
-		bt__json_time_field(out, "made", s->made);
-		bt__json_time_field(out, "due", s->due);
-		bt__json_time_field(out, "kept", s->fulfilled);
-		bt_buf_printf(out, ",\"cross_team\":%s}", s->maker != s->keeper ? "true" : "false");
+		if (n++)
+			bt_buf_addc(out, ',');
+		bt__promise_json(e, s, out);
 	}
 	return bt_buf_printf(out, "],\"total\":%zu}", total);
 }

@@ -160,7 +160,9 @@ void bt_free(void *p);
 
 
 
-/* Parse an RFC 3339 date-time into ms since the epoch: 0 or BT_EINVAL. */
+/* Parse a time given by a person (an option, a query argument): an RFC 3339
+ * date-time, or a date (2026-03-01 = midnight UTC), into ms since the epoch:
+ * 0 or BT_EINVAL.  (Events themselves need a full date-time.) */
 int bt_time_parse(const char *s, size_t n, int64_t *ms);
 /* Format ms since the epoch as RFC 3339 UTC into out (32 bytes). */
 int bt_time_print(int64_t ms, char out[32]);
