@@ -471,15 +471,6 @@ int bt_server_run(const struct bt_server_options *o)
 		}
 		s.free[s.nfree++] = i;
 	}
-	int64_t admins = 0;
-	if (bt_token_admins(s.db, &admins, &err) == 0 && admins == 0) {
-		char tok[BT_TOKEN_LEN + 1];
-		int64_t id;
-		if (bt_token_create(s.db, BT_ROLE_ADMIN, NULL, NULL, "first admin", tok, &id, &err) == 0)
-			printf("baton serve: first start: an admin token was created; it is shown only "
-			       "now:\n%s\n",
-			       tok);
-	}
 	/* the signals are taken by this thread only: block them before the
 	 * server's threads start, so they inherit the mask */
 	sigemptyset(&sigs);
@@ -502,9 +493,23 @@ int bt_server_run(const struct bt_server_options *o)
 	if (!d) {
 		fprintf(stderr, "baton serve: cannot listen on %s: %s\n", listen, strerror(errno));
 		bt_commit_stop();
+		for (int i = 0; i < BT_READERS; i++)
+			bt_db_close(s.readers[i]);
 		bt_db_close(s.db);
 		return 1;
 	}
+	/* only a server that listens hands out its first admin token */
+	int64_t admins = 0;
+	pthread_mutex_lock(&s.mu);
+	if (bt_token_admins(s.db, &admins, &err) == 0 && admins == 0) {
+		char tok[BT_TOKEN_LEN + 1];
+		int64_t id;
+		if (bt_token_create(s.db, BT_ROLE_ADMIN, NULL, NULL, "first admin", tok, &id, &err) == 0)
+			printf("baton serve: first start: an admin token was created; it is shown only "
+			       "now:\n%s\n",
+			       tok);
+	}
+	pthread_mutex_unlock(&s.mu);
 	printf("baton serve: listening on http://%s (database %s)\n", listen, o->db_path);
 	fflush(stdout);
 	sigwait(&sigs, &sig);

@@ -32,7 +32,7 @@ for t in "$O"/tests/test_*; do
 	s=$(count "$log" '^\[  SKIPPED \] \([0-9]*\) test.*')
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi # crashed before the summary
 	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
-	if [ "$f" != 0 ]; then failed="$failed $name"; echo "FAIL $name (see $log)"; tail -n 30 "$log"; else echo "ok   $name: $p passed, $s skipped"; fi
+	if [ "$f" != 0 ]; then failed="$failed $name"; echo "FAIL $name (see $log and $logs/$name.d/)"; tail -n 30 "$log"; else echo "ok   $name: $p passed, $s skipped"; fi
 done
 
 for t in tests/cli/*.sh; do
@@ -44,9 +44,14 @@ for t in tests/cli/*.sh; do
 	work=$(mktemp -d)
 	(cd "$work" && sh "$root/$t") >"$log" 2>&1
 	rc=$?
-	rm -rf "$work"
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^not ok ' "$log")
+	if [ "$f" != 0 ] || [ "$rc" != 0 ]; then # keep what the test left, to look at
+		rm -rf "$logs/$name.d"
+		mkdir -p "$logs/$name.d"
+		cp "$work"/*.log "$work"/*.out "$work"/*.txt "$logs/$name.d/" 2>/dev/null
+	fi
+	rm -rf "$work"
 	s=$(grep -c '^skip ' "$log")
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
 	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))

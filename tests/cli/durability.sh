@@ -6,18 +6,7 @@
 . "$BATON_ROOT/tests/cli/lib.sh"
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 
-port=$(free_port)
-U="http://127.0.0.1:$port"
-start() {
-	"$BATON" serve --db dur.db --listen "127.0.0.1:$port" --quiet --rate 0 >serve.out 2>serve.log &
-	pid=$!
-	for _ in $(seq 50); do
-		curl -s "$U/healthz" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
-start || { notok "server starts"; exit 1; }
+serve_start dur.db --quiet --rate 0 || { notok "server starts"; exit 1; }
 TOKEN=$(grep '^bt_' serve.out)
 
 client() { # client N: post batches until the server is gone; log acknowledged ids
@@ -67,7 +56,7 @@ wait $cpids
 acked=$(cat acked.* 2>/dev/null | wc -l)
 eq "some batches were acknowledged before the kill" "$([ "$acked" -gt 0 ] && echo yes)" yes
 
-start || { notok "restart after kill -9"; exit 1; }
+serve_again dur.db --quiet --rate 0 || { notok "restart after kill -9"; exit 1; }
 : >urls.cfg
 for id in $(cat acked.*); do
 	printf 'url = "%s/v1/events/%s"\noutput = "/dev/null"\n' "$U" "$id" >>urls.cfg

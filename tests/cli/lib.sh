@@ -49,3 +49,33 @@ free_port() {
 	done
 	echo "$p"
 }
+
+# serve_start DB [serve options]: start `baton serve` on a free port; sets
+# pid, port and U.  A server that exits before it answers (its port taken
+# meanwhile) is retried on another port; one that never answers fails the
+# start, with its log shown.  serve_again DB [options] restarts on $port.
+_serve() { # tries db [options]
+	tries=$1 db=$2
+	shift 2
+	while [ "$tries" -gt 0 ]; do
+		tries=$((tries - 1))
+		"$BATON" serve --db "$db" --listen "127.0.0.1:$port" "$@" >>serve.out 2>>serve.log &
+		pid=$!
+		U="http://127.0.0.1:$port"
+		for _ in $(seq 150); do
+			curl -s "$U/healthz" >/dev/null 2>&1 && return 0
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid"
+			wait "$pid"
+		fi
+		[ "$tries" -gt 0 ] && port=$(free_port)
+	done
+	echo "# baton serve did not start; its log:"
+	sed 's/^/#   /' serve.log | tail -n 20
+	return 1
+}
+serve_start() { port=$(free_port); _serve 5 "$@"; }
+serve_again() { _serve 1 "$@"; }

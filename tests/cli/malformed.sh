@@ -6,11 +6,7 @@
 . "$BATON_ROOT/tests/cli/lib.sh"
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 
-port=$(free_port)
-U="http://127.0.0.1:$port"
-"$BATON" serve --db m.db --listen "127.0.0.1:$port" --quiet --rate 0 >serve.out 2>serve.log &
-pid=$!
-for _ in $(seq 50); do curl -s "$U/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+serve_start m.db --quiet --rate 0 || { notok "server starts"; exit 1; }
 TOKEN=$(grep '^bt_' serve.out)
 H="Authorization: Bearer $TOKEN"
 

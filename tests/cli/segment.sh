@@ -7,12 +7,8 @@
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 S="$BATON_ROOT/tests/segment"
 
-port=$(free_port)
-U="http://127.0.0.1:$port"
 "$BATON" config load --db seg.db "$BATON_ROOT/tests/data/kpi.yaml" >/dev/null
-"$BATON" serve --db seg.db --listen "127.0.0.1:$port" --quiet >serve.out 2>serve.log &
-pid=$!
-for _ in $(seq 50); do curl -s "$U/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+serve_start seg.db --quiet || { notok "server starts"; exit 1; }
 ADMIN=$(grep '^bt_' serve.out)
 WRITE_KEY=$("$BATON" token create --db seg.db --role ingest --name segment | tail -n 1)
 H="Authorization: Bearer $ADMIN"

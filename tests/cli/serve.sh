@@ -7,22 +7,7 @@
 D="$BATON_ROOT/tests/data"
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 
-start() { # start DB PORT [options]: sets $pid; waits until it answers
-	db=$1 port=$2
-	shift 2
-	"$BATON" serve --db "$db" --listen "127.0.0.1:$port" "$@" >serve.out 2>>serve.log &
-	pid=$!
-	for _ in $(seq 50); do
-		curl -s "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	echo "# the server did not start"; cat serve.log; return 1
-}
-
-
-P=$(free_port)
-start api.db "$P" || { notok "server starts"; exit 1; }
-U="http://127.0.0.1:$P"
+serve_start api.db || { notok "server starts"; exit 1; }
 ADMIN=$(grep '^bt_' serve.out)
 eq "the first start prints an admin token" "$(printf '%s' "$ADMIN" | wc -c)" 46
 H="Authorization: Bearer $ADMIN"
@@ -192,7 +177,7 @@ contains "and requests by class" "$body" 'baton_http_requests_total{code="4xx"}'
 kill -TERM "$pid"
 wait "$pid"
 eq "SIGTERM: exit 0" "$?" 0
-start api.db "$P" || notok "restart"
+serve_again api.db || notok "restart"
 req GET /v1/events/b2 -H "$H"
 eq "after a restart the events are there" "$code" 200
 found=""
@@ -201,9 +186,7 @@ eq "the access log holds no identifiers" "$found" ""
 kill -TERM "$pid"; wait "$pid"
 
 # ---- rate limit ----
-P2=$(free_port)
-start api.db "$P2" --rate 2 --quiet || notok "server with a rate limit"
-U="http://127.0.0.1:$P2"
+serve_start api.db --rate 2 --quiet || notok "server with a rate limit"
 limited=0
 for _ in $(seq 12); do
 	c=$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/journeys")
