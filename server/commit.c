@@ -11,8 +11,13 @@
  */
 #include "server.h"
 
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct bt_commit_job {
 	/* input */
@@ -27,6 +32,7 @@ struct bt_commit_job {
 	size_t listed;
 	long base;             /* records of earlier jobs in the same ingest */
 	int rc;                /* 0, BT_EINVAL (the body is not JSON) or a store failure */
+	int64_t seq;           /* the last event number of its commit */
 	char msg[512];
 	/* queue */
 	struct bt_commit_job *next;
@@ -84,9 +90,86 @@ static int run_job(struct bt_ingest *in, struct bt_commit_job *job)
 	return rc;
 }
 
+/* The follower: refreshes the live state after each commit, and looks
+ * every 20 ms for writes by other processes (`baton ingest`, `baton erase`,
+ * `baton config load`); a look that finds nothing new costs one query. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t kick;
+	pthread_t thread;
+	int kicked, running, stop;
+} f = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0};
+
+static void follow_kick(void)
+{
+	pthread_mutex_lock(&f.mu);
+	f.kicked = 1;
+	pthread_cond_signal(&f.kick);
+	pthread_mutex_unlock(&f.mu);
+}
+
+/* Bulk work (committing, following) yields to the requests that wait on
+ * a person: on a busy machine the scheduler favours the threads that
+ * answer an agent's context call over the ones that write batches. */
+static void background(void)
+{
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+}
+
+static void *follower(void *arg)
+{
+	struct bt_server *s = arg;
+	int failing = 0;
+	background();
+	pthread_mutex_lock(&f.mu);
+	while (!f.stop) {
+		if (!f.kicked) {
+			struct timespec t;
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_nsec += 20 * 1000000L;
+			if (t.tv_nsec >= 1000000000L)
+				t.tv_sec++, t.tv_nsec -= 1000000000L;
+			pthread_cond_timedwait(&f.kick, &f.mu, &t);
+		}
+		f.kicked = 0;
+		pthread_mutex_unlock(&f.mu);
+		struct bt_err err = {0, ""};
+		int rc = bt_live_refresh(s->live, &err);
+		if (rc && !failing) /* said once, not at every look */
+			fprintf(stderr, "baton serve: the live state cannot follow the database: %s\n",
+				err.msg[0] ? err.msg : bt_strerror(rc));
+		failing = rc != 0;
+		pthread_mutex_lock(&f.mu);
+	}
+	pthread_mutex_unlock(&f.mu);
+	return NULL;
+}
+
+int bt_follow_start(struct bt_server *s)
+{
+	f.stop = 0;
+	if (pthread_create(&f.thread, NULL, follower, s))
+		return -1;
+	f.running = 1;
+	return 0;
+}
+
+void bt_follow_stop(void)
+{
+	if (!f.running)
+		return;
+	pthread_mutex_lock(&f.mu);
+	f.stop = 1;
+	pthread_cond_signal(&f.kick);
+	pthread_mutex_unlock(&f.mu);
+	pthread_join(f.thread, NULL);
+	f.running = 0;
+}
+
 static void *committer(void *arg)
 {
 	struct bt_server *s = arg;
+	background();
 	pthread_mutex_lock(&q.mu);
 	for (;;) {
 		while (!q.head && !q.stop)
@@ -110,7 +193,10 @@ static void *committer(void *arg)
 			else
 				rc = bt_ingest_end(in, NULL, &err); /* one commit for all */
 		}
+		int64_t seq = bt_db_last_seq(s->db);
 		pthread_mutex_unlock(&s->mu);
+		if (!rc)
+			follow_kick();
 
 		uint64_t n = 0;
 		for (struct bt_commit_job *j = group; j; j = j->next)
@@ -126,6 +212,7 @@ static void *committer(void *arg)
 				snprintf(j->msg, sizeof(j->msg), "%s", err.msg);
 				memset(&j->st, 0, sizeof(j->st));
 			}
+			j->seq = seq;
 			j->done = 1;
 		}
 		pthread_cond_broadcast(&q.finished);
@@ -171,6 +258,10 @@ int bt_commit_submit(struct bt_commit_job *job)
 	while (!job->done)
 		pthread_cond_wait(&q.finished, &q.mu);
 	pthread_mutex_unlock(&q.mu);
+	/* durable; answer once the live state has it too (a later read sees
+	 * it).  Should the follower be stuck, the events are safe anyway. */
+	if (!job->rc && job->st.accepted)
+		bt_live_wait(q.s->live, job->seq, 10000);
 	return job->rc;
 }
 

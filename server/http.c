@@ -209,6 +209,10 @@ int bt_metrics_text(struct bt_server *s, struct bt_buf *b)
 		      (unsigned long long)__atomic_load_n(&s->commits, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&s->committed_requests, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&s->in_flight, __ATOMIC_RELAXED));
+	bt_buf_printf(b, "# HELP baton_live_last_event The last event number in the live state.\n"
+			 "# TYPE baton_live_last_event gauge\n"
+			 "baton_live_last_event %lld\n",
+		      (long long)bt_live_seq(s->live));
 	return 0;
 }
 
@@ -296,9 +300,10 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 			bt_respond_error(rs, 401, "unauthorized", "send a token: Authorization: Bearer <token>");
 			return r->pattern;
 		}
-		pthread_mutex_lock(&s->mu);
-		rc = bt_token_check(s->db, tok, &who, &err);
-		pthread_mutex_unlock(&s->mu);
+		/* on a reader of its own: never behind the committer's lock */
+		struct bt_db *rdb = bt_reader_get(s);
+		rc = bt_token_check(rdb, tok, &who, &err);
+		bt_reader_put(s, rdb);
 		if (rc) {
 			bt_respond_error(rs, rc == BT_EAUTH ? 401 : 500,
 					 rc == BT_EAUTH ? "unauthorized" : "store_error",
@@ -471,6 +476,16 @@ int bt_server_run(const struct bt_server_options *o)
 		}
 		s.free[s.nfree++] = i;
 	}
+	/* the live state is built before listening: every answer has it */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = bt_live_open(o->db_path, &s.live, &err)) || (rc = bt_live_refresh(s.live, &err))) {
+		fprintf(stderr, "baton serve: %s\n", err.msg);
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("baton serve: %lld events in memory (%.2f s)\n", (long long)bt_live_seq(s.live),
+	       secs(&t0, &t1));
 	/* the signals are taken by this thread only: block them before the
 	 * server's threads start, so they inherit the mask */
 	sigemptyset(&sigs);
@@ -478,8 +493,9 @@ int bt_server_run(const struct bt_server_options *o)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (bt_commit_start(&s)) {
+	if (bt_follow_start(&s) || bt_commit_start(&s)) {
 		fprintf(stderr, "baton serve: cannot start the committer thread\n");
+		bt_follow_stop();
 		bt_db_close(s.db);
 		return 1;
 	}
@@ -493,6 +509,8 @@ int bt_server_run(const struct bt_server_options *o)
 	if (!d) {
 		fprintf(stderr, "baton serve: cannot listen on %s: %s\n", listen, strerror(errno));
 		bt_commit_stop();
+		bt_follow_stop();
+		bt_live_close(s.live);
 		for (int i = 0; i < BT_READERS; i++)
 			bt_db_close(s.readers[i]);
 		bt_db_close(s.db);
@@ -525,6 +543,8 @@ int bt_server_run(const struct bt_server_options *o)
 	}
 	MHD_stop_daemon(d);
 	bt_commit_stop();
+	bt_follow_stop();
+	bt_live_close(s.live);
 	for (int i = 0; i < BT_READERS; i++)
 		bt_db_close(s.readers[i]);
 	bt_db_close(s.db);

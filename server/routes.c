@@ -280,18 +280,12 @@ static int now_or_arg(const struct bt_request *rq, int64_t *at, struct bt_respon
 
 static int get_context(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	struct bt_config *cfg = NULL;
 	struct bt_err err = {0, ""};
 	int64_t at;
 	int rc;
 	if (now_or_arg(rq, &at, rs))
 		return 0;
-	struct bt_db *rdb = bt_reader_get(s);
-	rc = bt_db_config_get(rdb, &cfg, &err);
-	if (!rc)
-		rc = bt_context_get(rdb, cfg, rq->params[0], at, &rs->body, &err);
-	bt_reader_put(s, rdb);
-	bt_config_free(cfg);
+	rc = bt_live_context(s->live, rq->params[0], at, &rs->body, &err);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no profile matches");
 	if (rc == BT_EINVAL)
@@ -303,7 +297,6 @@ static int get_context(struct bt_server *s, const struct bt_request *rq, struct 
 static int post_guard(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	struct bt_json_doc doc;
-	struct bt_config *cfg = NULL;
 	struct bt_err err = {0, ""};
 	char *idents[32];
 	size_t n = 0;
@@ -340,19 +333,11 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 				break;
 		}
 	}
-	if (!rc) {
-		struct bt_db *rdb = bt_reader_get(s);
-		rc = bt_db_config_get(rdb, &cfg, &err);
-		if (!rc)
-			rc = bt_guard_check(rdb, cfg, (const char *const *)idents, n, purpose, at,
-					    &rs->body, &err);
-		bt_reader_put(s, rdb);
-		if (rc)
-			rc = bt_respond_error(rs, 500, "internal", "the guard could not decide");
-	}
+	if (!rc && bt_live_guard(s->live, (const char *const *)idents, n, purpose, at, &rs->body,
+				 &err))
+		bt_respond_error(rs, 500, "internal", "the guard could not decide");
 	for (size_t i = 0; i < n; i++)
 		bt_free(idents[i]);
-	bt_config_free(cfg);
 	bt_json_doc_release(&doc);
 	return 0;
 }
@@ -535,14 +520,10 @@ static int get_handoffs(struct bt_server *s, const struct bt_request *rq, struct
 
 static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	struct bt_config *cfg = NULL;
 	struct bt_err err = {0, ""};
 	struct bt_db *rdb = bt_reader_get(s);
-	int rc = bt_db_config_get(rdb, &cfg, &err);
-	if (!rc)
-		rc = bt_timeline_get(rdb, cfg, rq->params[0], limit_arg(rq), &rs->body, &err);
+	int rc = bt_timeline_get(rdb, rq->params[0], limit_arg(rq), &rs->body, &err);
 	bt_reader_put(s, rdb);
-	bt_config_free(cfg);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no profile matches");
 	if (rc == BT_EINVAL)

@@ -15,6 +15,7 @@
 #include "baton/baton.h"
 #include "baton/buf.h"
 #include "baton/config.h"
+#include "baton/live.h"
 #include "baton/token.h"
 
 #include <pthread.h>
@@ -65,6 +66,7 @@ struct bt_server {
 	pthread_mutex_t rmu;
 	pthread_cond_t rcond;
 	const struct bt_server_options *opt;
+	struct bt_live *live; /* what context and guard answer from */
 	/* metrics */
 	uint64_t requests[6];   /* by status class 1xx..5xx, [0] unused */
 	uint64_t latency[12];   /* histogram buckets, see http.c */
@@ -83,11 +85,15 @@ struct bt_route {
 	const char *summary;
 };
 
-/* Group commit (commit.c): a job is one request's records. */
+/* Group commit (commit.c): a job is one request's records.  After each
+ * commit the follower thread brings s->live up to date, and a request is
+ * answered only once its events are in it too (read your writes). */
 struct bt_commit_job;
 typedef int (*bt_commit_feed)(struct bt_ingest *in, struct bt_commit_job *job);
 int bt_commit_start(struct bt_server *s);
 void bt_commit_stop(void);
+int bt_follow_start(struct bt_server *s);
+void bt_follow_stop(void);
 struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
 					 bt_commit_feed feed, void *arg);
 /* Queue the job and wait until its records are durable; 0, BT_EINVAL (the

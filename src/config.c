@@ -603,7 +603,8 @@ int bt_db_config_set(struct bt_db *db, const struct bt_config *cfg, struct bt_er
 	const char *src = cfg->source ? cfg->source : "";
 	const char *name = cfg->name ? cfg->name : "";
 	if (!(rc = ops->meta_set(db->store, "config", src, strlen(src), err)) &&
-	    !(rc = ops->meta_set(db->store, "config_name", name, strlen(name), err)))
+	    !(rc = ops->meta_set(db->store, "config_name", name, strlen(name), err)) &&
+	    !(rc = bt__db_bump_epoch(db, err)))
 		rc = ops->commit(db->store, err);
 	if (rc)
 		ops->rollback(db->store);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * context.c - the agent's customer context and the marketing pre-send
- * guard (PRODUCT.md §6), computed from one customer's events only: the
- * profile's instances are exactly those the full derivation gives (§3 rule
- * 8), so reading just that profile's events is enough.
+ * guard (PRODUCT.md §6), rendered from a view of one customer's events (an
+ * engine of that profile alone: its instances are exactly those the full
+ * derivation gives, §3 rule 8), and the customer's timeline from the store.
  */
 #include "baton/context.h"
+#include "context.h"
 
 #include "db.h"
 #include "engine.h"
@@ -23,11 +24,10 @@ struct kept {
 	size_t len;
 };
 
+/* A customer's stored events, for the timeline. */
 struct pload {
-	struct bt_engine *e;
 	struct bt_json_doc doc;
 	struct bt__event ev;
-	int64_t as_of;
 	struct kept *raws;
 	size_t n, cap;
 	struct bt_err *err;
@@ -36,12 +36,11 @@ struct pload {
 static int pload_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
 {
 	struct pload *l = ctx;
+	(void)anchor;
 	if (bt_json_parse(&l->doc, raw, len, BT_EVENT_MAX_DEPTH, l->err) ||
 	    bt__event_read(&l->doc, 0, &l->ev, l->err))
 		return bt_err_set(l->err, BT_ESTORE, "stored event %lld does not read back",
 				  (long long)seq);
-	if (l->as_of != BT_TIME_NONE && l->ev.ts > l->as_of)
-		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
 		void *p = bt__reallocarray(l->raws, cap, sizeof(*l->raws));
@@ -54,7 +53,7 @@ static int pload_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw,
 		return BT_ENOMEM;
 	l->raws[l->n] = (struct kept){l->ev.ts, (uint32_t)seq, copy, len};
 	l->n++;
-	return bt__engine_add(l->e, &l->doc, &l->ev, (uint32_t)seq, anchor);
+	return 0;
 }
 
 static int by_time_desc(const void *a, const void *b)
@@ -63,39 +62,6 @@ static int by_time_desc(const void *a, const void *b)
 	if (x->ts != y->ts)
 		return x->ts > y->ts ? -1 : 1;
 	return x->seq > y->seq ? -1 : x->seq < y->seq;
-}
-
-/* The engine of one profile, judged at `at`, with its raw events newest first. */
-static int profile_engine(struct bt_db *db, const struct bt_config *cfg, int64_t root, int64_t at,
-			  struct bt_engine **out, struct pload *l, struct bt_err *err)
-{
-	struct bt_engine *e = bt__calloc(1, sizeof(*e));
-	int rc;
-	*out = NULL;
-	if (!e)
-		return bt_err_set(err, BT_ENOMEM, "out of memory");
-	if ((rc = bt__engine_init(e, cfg, &e->own_id)) || (rc = bt__identity_init(&e->own_id))) {
-		bt_engine_free(e);
-		return bt_err_set(err, rc, "out of memory");
-	}
-	e->single_profile = 1;
-	l->e = e;
-	l->as_of = at;
-	l->err = err;
-	bt_json_doc_init(&l->doc);
-	rc = db->store->ops->profile_events(db->store, root, pload_event, l, err);
-	bt_json_doc_release(&l->doc);
-	if (!rc) {
-		e->as_of = at;
-		rc = bt__engine_derive(e);
-	}
-	if (rc) {
-		bt_engine_free(e);
-		return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
-	}
-	qsort(l->raws, l->n, sizeof(*l->raws), by_time_desc);
-	*out = e;
-	return 0;
 }
 
 static void pload_release(struct pload *l)
@@ -159,97 +125,82 @@ static void promises(const struct bt_engine *e, struct bt_buf *b)
 	bt_buf_addc(b, ']');
 }
 
-/* The event's channel and team, else its touchpoint's (as the engine reads
- * them). */
-static void defaults(const struct bt_config *cfg, struct bt__event *ev)
-{
-	char src[BT_EVENT_MAX_STR + 1];
-	memcpy(src, ev->source.s, ev->source.n);
-	src[ev->source.n] = '\0';
-	const struct bt_cfg_touchpoint *tp = bt_config_touchpoint(cfg, src);
-	if (!tp)
-		return;
-	if (!ev->channel)
-		ev->channel = (uint8_t)bt__channel_of(tp->channel);
-	if (!ev->team.s && tp->team)
-		ev->team = (struct bt__str){tp->team, (uint32_t)strlen(tp->team)};
-}
-
-/* Read a kept event with its defaults applied. */
-static int read_kept(const struct bt_config *cfg, const struct kept *k, struct bt_json_doc *doc,
-		     struct bt__event *ev)
-{
-	if (bt_json_parse(doc, k->raw, k->len, BT_EVENT_MAX_DEPTH, NULL) || bt__event_read(doc, 0, ev, NULL))
-		return -1;
-	defaults(cfg, ev);
-	return 0;
-}
-
 /* One event as the agent reads it: when, where, what, how it ended. */
-static void interaction(struct bt_buf *b, const struct bt_config *cfg, const struct kept *k,
-			struct bt_json_doc *doc)
+static void interaction(struct bt_buf *b, const struct bt_engine *e, uint32_t i)
 {
-	struct bt__event ev;
-	if (read_kept(cfg, k, doc, &ev))
-		return;
-	char t[32];
-	bt_time_format(ev.ts, t);
-	bt_buf_printf(b, "{\"ts\":\"%s\",\"source\":", t);
-	bt_buf_json_str(b, ev.source.s, ev.source.n);
+	const struct bt__erec *r = &e->ev[i];
+	const struct bt__etext *t = &e->text[i];
+	char ts[32];
+	bt_time_format(r->ts, ts);
+	bt_buf_printf(b, "{\"ts\":\"%s\",\"source\":", ts);
+	bt_buf_json_strz(b, name(e, r->source));
 	bt_buf_adds(b, ",\"type\":");
-	bt_buf_json_str(b, ev.type.s, ev.type.n);
-	bt_buf_printf(b, ",\"channel\":%s%s%s,\"direction\":\"%s\"", ev.channel ? "\"" : "",
-		      ev.channel ? bt_channel_names[ev.channel] : "null", ev.channel ? "\"" : "",
-		      bt_direction_names[ev.direction]);
+	bt_buf_json_strz(b, name(e, r->type));
+	bt_buf_printf(b, ",\"channel\":%s%s%s,\"direction\":\"%s\"", r->channel ? "\"" : "",
+		      r->channel ? bt_channel_names[r->channel] : "null", r->channel ? "\"" : "",
+		      bt_direction_names[r->direction]);
 	bt_buf_adds(b, ",\"team\":");
-	if (ev.team.s)
-		bt_buf_json_str(b, ev.team.s, ev.team.n);
-	else
-		bt_buf_adds(b, "null");
+	bt_buf_json_strz(b, name(e, r->team));
 	bt_buf_adds(b, ",\"case\":");
-	if (ev.case_ref.s)
-		bt_buf_json_str(b, ev.case_ref.s, ev.case_ref.n);
-	else
-		bt_buf_adds(b, "null");
-	bt_buf_printf(b, ",\"outcome\":%s%s%s,\"repeat\":%s", ev.outcome ? "\"" : "",
-		      ev.outcome ? bt_outcome_names[ev.outcome] : "null", ev.outcome ? "\"" : "",
-		      ev.repeat == 1 ? "true" : "false");
-	if (ev.feedback.comment.s) {
+	bt_buf_json_strz(b, name(e, t->case_ref));
+	bt_buf_printf(b, ",\"outcome\":%s%s%s,\"repeat\":%s", r->outcome ? "\"" : "",
+		      r->outcome ? bt_outcome_names[r->outcome] : "null", r->outcome ? "\"" : "",
+		      r->flags & EF_REPEAT ? "true" : "false");
+	if (t->comment) {
 		bt_buf_adds(b, ",\"comment\":");
-		bt_buf_json_str(b, ev.feedback.comment.s, ev.feedback.comment.n);
+		bt_buf_json_strz(b, name(e, t->comment));
 	}
 	bt_buf_addc(b, '}');
 }
 
-static void interactions(const struct bt_config *cfg, const struct pload *l, struct bt_buf *b)
+struct when {
+	int64_t ts;
+	uint32_t seq, i;
+};
+
+static int newest_first(const void *a, const void *b)
 {
-	struct bt_json_doc doc;
-	struct bt__event ev;
+	const struct when *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts > y->ts ? -1 : 1;
+	return x->seq > y->seq ? -1 : x->seq < y->seq;
+}
+
+static int interactions(const struct bt_engine *e, struct bt_buf *b)
+{
+	struct when *order = bt__reallocarray(NULL, e->nev + 1, sizeof(*order));
+	size_t n = 0;
 	unsigned seen = 0; /* channels listed */
 	int first = 1, told = 0;
-	bt_json_doc_init(&doc);
+	if (!order)
+		return BT_ENOMEM;
+	for (size_t i = 0; i < e->nev; i++)
+		if (e->ev[i].ts <= e->as_of)
+			order[n++] = (struct when){e->ev[i].ts, e->ev[i].seq, (uint32_t)i};
+	qsort(order, n, sizeof(*order), newest_first);
 	/* the latest event on each channel */
 	bt_buf_adds(b, ",\"last_interactions\":[");
-	for (size_t i = 0; i < l->n; i++) {
-		if (read_kept(cfg, &l->raws[i], &doc, &ev) || seen & (1u << ev.channel))
+	for (size_t i = 0; i < n; i++) {
+		const struct bt__erec *r = &e->ev[order[i].i];
+		if (seen & (1u << r->channel))
 			continue;
-		seen |= 1u << ev.channel;
+		seen |= 1u << r->channel;
 		if (!first)
 			bt_buf_addc(b, ',');
 		first = 0;
-		interaction(b, cfg, &l->raws[i], &doc);
+		interaction(b, e, order[i].i);
 	}
 	/* what the customer already told us: their latest contacts and words */
 	bt_buf_adds(b, "],\"told_us\":[");
-	for (size_t i = 0; i < l->n && told < 10; i++) {
-		if (read_kept(cfg, &l->raws[i], &doc, &ev) || ev.direction != BT_DIR_INBOUND)
+	for (size_t i = 0; i < n && told < 10; i++) {
+		if (e->ev[order[i].i].direction != BT_DIR_INBOUND)
 			continue;
 		if (told++)
 			bt_buf_addc(b, ',');
-		interaction(b, cfg, &l->raws[i], &doc);
+		interaction(b, e, order[i].i);
 	}
-	bt_buf_addc(b, ']');
-	bt_json_doc_release(&doc);
+	bt__free(order);
+	return bt_buf_addc(b, ']');
 }
 
 /* The latest consent statement per purpose, at the engine's time. */
@@ -290,78 +241,34 @@ static void consent(const struct bt_engine *e, struct bt_buf *b, const char *onl
 	bt_buf_addc(b, '}');
 }
 
-/* The customer of ident with their engine and events; release with
- * customer_release. */
-struct customer {
-	struct bt_profile *p;
-	struct bt_engine *e;
-	struct pload l;
-};
-
-static int customer_load(struct bt_db *db, const struct bt_config *cfg, const char *ident,
-			 int64_t at, struct customer *c, struct bt_err *err)
+int bt__context_json(const struct bt_engine *e, int64_t profile, const char *const *idents,
+		     size_t n, struct bt_buf *out)
 {
-	memset(c, 0, sizeof(*c));
-	int rc = bt_profile_get(db, ident, &c->p, err);
-	if (!rc)
-		rc = profile_engine(db, cfg, c->p->id, at, &c->e, &c->l, err);
-	return rc;
-}
-
-static void customer_release(struct customer *c)
-{
-	bt_engine_free(c->e);
-	pload_release(&c->l);
-	bt_profile_free(c->p);
-}
-
-int bt_context_get(struct bt_db *db, const struct bt_config *cfg, const char *ident, int64_t at,
-		   struct bt_buf *out, struct bt_err *err)
-{
-	struct customer c;
 	char id[24];
-	int rc = customer_load(db, cfg, ident, at, &c, err);
-	if (rc)
-		goto out;
-	struct bt_profile *p = c.p;
-	struct bt_engine *e = c.e;
-	bt_profile_id_format(p->id, id);
+	bt_profile_id_format(profile, id);
 	bt_buf_printf(out, "{\"profile\":\"%s\"", id);
 	bt__json_time_field(out, "as_of", e->as_of);
 	bt_buf_adds(out, ",\"identifiers\":[");
-	for (size_t i = 0; i < p->nidentifiers; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (i)
 			bt_buf_addc(out, ',');
-		bt_buf_json_strz(out, p->identifiers[i]);
+		bt_buf_json_strz(out, idents[i]);
 	}
 	bt_buf_addc(out, ']');
 	open_instances(e, out);
 	promises(e, out);
-	interactions(cfg, &c.l, out);
+	int rc = interactions(e, out);
+	if (rc)
+		return rc;
 	consent(e, out, NULL, NULL);
-	rc = bt_buf_addc(out, '}');
-out:
-	customer_release(&c);
-	return rc;
+	return bt_buf_addc(out, '}');
 }
 
-int bt_guard_check(struct bt_db *db, const struct bt_config *cfg, const char *const *idents,
-		   size_t n, const char *purpose, int64_t at, struct bt_buf *out, struct bt_err *err)
+int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpose,
+		   struct bt_buf *out)
 {
-	struct bt_profile *p = NULL;
-	struct bt_engine *e = NULL;
-	struct pload l;
-	int rc = BT_ENOTFOUND, withdrawn = 0;
-	memset(&l, 0, sizeof(l));
-	for (size_t i = 0; i < n && rc == BT_ENOTFOUND; i++)
-		rc = bt_profile_get(db, idents[i], &p, NULL);
-	if (rc == BT_ENOTFOUND) /* nobody we know: nothing stands in the way */
-		return bt_buf_adds(out, "{\"allow\":true,\"profile\":null,\"reasons\":[]}");
-	if (rc)
-		return bt_err_set(err, rc, "the customer could not be looked up");
-	if ((rc = profile_engine(db, cfg, p->id, at, &e, &l, err)))
-		goto out;
 	struct bt_buf reasons = BT_BUF_INIT, scratch = BT_BUF_INIT;
+	int withdrawn = 0;
 	for (size_t i = 0; i < e->ninst; i++) {
 		const struct bt__inst *in = &e->inst[i];
 		const struct bt__journey *j = &e->journeys[in->journey];
@@ -393,38 +300,43 @@ int bt_guard_check(struct bt_db *db, const struct bt_config *cfg, const char *co
 		bt_buf_addc(&reasons, '}');
 	}
 	char id[24];
-	bt_profile_id_format(p->id, id);
-	rc = bt_buf_printf(out, "{\"allow\":%s,\"profile\":\"%s\",\"purpose\":",
-			   reasons.len ? "false" : "true", id);
+	bt_profile_id_format(profile, id);
+	bt_buf_printf(out, "{\"allow\":%s,\"profile\":\"%s\",\"purpose\":",
+		      reasons.len ? "false" : "true", id);
 	bt_buf_json_strz(out, purpose);
 	bt__json_time_field(out, "as_of", e->as_of);
-	bt_buf_printf(out, ",\"reasons\":[%s]}", reasons.data ? reasons.data : "");
+	int rc = bt_buf_printf(out, ",\"reasons\":[%s]}", reasons.data ? reasons.data : "");
 	bt_buf_release(&reasons);
 	bt_buf_release(&scratch);
-out:
-	bt_engine_free(e);
-	pload_release(&l);
-	bt_profile_free(p);
 	return rc;
 }
 
-int bt_timeline_get(struct bt_db *db, const struct bt_config *cfg, const char *ident, size_t limit,
-		    struct bt_buf *out, struct bt_err *err)
+int bt_timeline_get(struct bt_db *db, const char *ident, size_t limit, struct bt_buf *out,
+		    struct bt_err *err)
 {
-	struct customer c;
+	struct bt_profile *p = NULL;
+	struct pload l;
 	char id[24];
-	int rc = customer_load(db, cfg, ident, BT_TIME_NONE, &c, err);
+	memset(&l, 0, sizeof(l));
+	l.err = err;
+	bt_json_doc_init(&l.doc);
+	int rc = bt_profile_get(db, ident, &p, err);
+	if (!rc)
+		rc = db->store->ops->profile_events(db->store, p->id, pload_event, &l, err);
+	bt_json_doc_release(&l.doc);
 	if (rc)
 		goto out;
-	bt_profile_id_format(c.p->id, id);
+	qsort(l.raws, l.n, sizeof(*l.raws), by_time_desc);
+	bt_profile_id_format(p->id, id);
 	bt_buf_printf(out, "{\"profile\":\"%s\",\"events\":[", id);
-	for (size_t i = 0; i < c.l.n && i < limit; i++) {
+	for (size_t i = 0; i < l.n && i < limit; i++) {
 		if (i)
 			bt_buf_addc(out, ',');
-		bt_buf_add(out, c.l.raws[i].raw, c.l.raws[i].len);
+		bt_buf_add(out, l.raws[i].raw, l.raws[i].len);
 	}
-	rc = bt_buf_printf(out, "],\"total\":%zu}", c.l.n);
+	rc = bt_buf_printf(out, "],\"total\":%zu}", l.n);
 out:
-	customer_release(&c);
+	pload_release(&l);
+	bt_profile_free(p);
 	return rc;
 }

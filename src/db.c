@@ -6,6 +6,7 @@
 #include "util/alloc.h"
 #include "util/time.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,8 @@ void bt_db_close(struct bt_db *db)
 	bt__free(db);
 }
 
+int64_t bt_db_last_seq(const struct bt_db *db) { return db->next_seq > 0 ? db->next_seq - 1 : 0; }
+
 int bt__db_load(struct bt_db *db, struct bt_err *err)
 {
 	bt__identity_release(&db->id);
@@ -59,12 +62,42 @@ int bt__db_load(struct bt_db *db, struct bt_err *err)
 	return rc;
 }
 
-int bt__db_resolve(struct bt_db *db, const char *ident, int64_t *root, struct bt_err *err)
+int bt__db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err)
 {
-	const struct bt__store_ops *ops = db->store->ops;
+	char *v = NULL;
+	size_t n = 0;
+	int rc = db->store->ops->meta_get(db->store, "epoch", &v, &n, err);
+	*out = 0;
+	if (rc == BT_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	char num[24];
+	if (n < sizeof(num)) {
+		memcpy(num, v, n);
+		num[n] = '\0';
+		*out = strtoll(num, NULL, 10);
+	}
+	bt__free(v);
+	return 0;
+}
+
+int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err)
+{
+	int64_t e;
+	char num[24];
+	int rc = bt__db_epoch(db, &e, err);
+	if (rc)
+		return rc;
+	int n = snprintf(num, sizeof(num), "%lld", (long long)e + 1);
+	return db->store->ops->meta_set(db->store, "epoch", num, (size_t)n, err);
+}
+
+int bt__ident_parse(const struct bt__idrules *rules, const char *ident, int64_t *profile,
+		    struct bt_buf *norm, struct bt_err *err)
+{
 	const char *colon = strchr(ident, ':');
-	int64_t p;
-	int rc;
+	*profile = 0;
 	if (!colon) {
 		char *end;
 		if ((ident[0] != 'P' && ident[0] != 'p') || ident[1] < '0' || ident[1] > '9')
@@ -72,27 +105,35 @@ int bt__db_resolve(struct bt_db *db, const char *ident, int64_t *root, struct bt
 					  "'%s' is neither an identifier (type:value, like "
 					  "email:ann@example.com) nor a profile id (like P17)",
 					  ident);
-		p = strtoll(ident + 1, &end, 10);
-		if (*end || p <= 0)
+		*profile = strtoll(ident + 1, &end, 10);
+		if (*end || *profile <= 0)
 			return bt_err_set(err, BT_EINVAL, "'%s' is not a profile id (like P17)", ident);
-	} else {
-		struct bt_buf norm = BT_BUF_INIT;
-		rc = bt__ident_normalise(&db->id.rules, ident, (size_t)(colon - ident), colon + 1,
-					 strlen(colon + 1), &norm);
-		if (rc == 0)
-			rc = bt_err_set(err, BT_ENOTFOUND,
-					"that %.*s value is a junk value and never identifies anyone",
-					(int)(colon - ident), ident);
-		else if (rc > 0) {
-			rc = ops->ident_profile(db->store, norm.data, norm.len, &p, err);
-			if (rc == BT_ENOTFOUND)
-				bt_err_set(err, rc, "no profile holds that %.*s",
-					   (int)(colon - ident), ident);
-		}
-		bt_buf_release(&norm);
-		if (rc)
-			return rc;
+		return 0;
 	}
+	int rc = bt__ident_normalise(rules, ident, (size_t)(colon - ident), colon + 1,
+				     strlen(colon + 1), norm);
+	if (rc == 0)
+		return bt_err_set(err, BT_ENOTFOUND,
+				  "that %.*s value is a junk value and never identifies anyone",
+				  (int)(colon - ident), ident);
+	return rc > 0 ? 0 : rc;
+}
+
+int bt__db_resolve(struct bt_db *db, const char *ident, int64_t *root, struct bt_err *err)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	struct bt_buf norm = BT_BUF_INIT;
+	int64_t p;
+	int rc = bt__ident_parse(&db->id.rules, ident, &p, &norm, err);
+	if (!rc && !p) {
+		rc = ops->ident_profile(db->store, norm.data, norm.len, &p, err);
+		if (rc == BT_ENOTFOUND)
+			bt_err_set(err, rc, "no profile holds that %.*s",
+				   (int)(strchr(ident, ':') - ident), ident);
+	}
+	bt_buf_release(&norm);
+	if (rc)
+		return rc;
 	rc = ops->profile_root(db->store, p, root, err);
 	if (rc == BT_ENOTFOUND)
 		bt_err_set(err, rc, "no profile P%lld", (long long)p);

@@ -27,8 +27,18 @@ struct bt_db {
 
 /* Load (or reload) identity and event ids from the store. */
 int bt__db_load(struct bt_db *db, struct bt_err *err);
+/* The epoch counts the changes that are not appends (an erasure, a new
+ * configuration): a reader that follows the log rebuilds when it moves.
+ * bump runs inside the caller's write transaction. */
+int bt__db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err);
+int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err);
 
 /* Resolve "type:value" or "P17" to the current root profile id. */
+/* Read ident: a profile id ("P17": *profile = 17) or an identifier
+ * ("type:value": *profile = 0, its normal form in norm).  BT_EINVAL for
+ * neither, BT_ENOTFOUND for a junk value. */
+int bt__ident_parse(const struct bt__idrules *rules, const char *ident, int64_t *profile,
+		    struct bt_buf *norm, struct bt_err *err);
 int bt__db_resolve(struct bt_db *db, const char *ident, int64_t *root, struct bt_err *err);
 
 #endif

@@ -300,6 +300,15 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 	if ((rc = add_links(e, ev, &r)) || (rc = add_consent(e, ev, &r)) ||
 	    (rc = add_promise(e, ev, &r)))
 		return rc;
+	if (e->keep_text) {
+		struct bt__etext t = {0, 0};
+		size_t n = e->nev;
+		if ((ev->case_ref.s && (rc = intern(e, ev->case_ref.s, ev->case_ref.n, &t.case_ref))) ||
+		    (ev->feedback.comment.s &&
+		     (rc = intern(e, ev->feedback.comment.s, ev->feedback.comment.n, &t.comment))))
+			return rc;
+		BT_PUSH(e->text, n, e->captext, t);
+	}
 	BT_PUSH(e->ev, e->nev, e->capev, r);
 	if (r.ts > e->max_ts)
 		e->max_ts = r.ts;
@@ -310,17 +319,20 @@ void bt_engine_free(struct bt_engine *e)
 {
 	if (!e)
 		return;
-	bt__identity_release(&e->own_id);
-	bt_strmap_release(&e->names);
-	bt_h128set_release(&e->eids);
-	bt__free(e->journeys);
-	bt_u64map_release(&e->jmap);
-	bt_u64map_release(&e->tpmap);
-	bt_u64map_release(&e->match_cache);
+	if (!e->borrowed) {
+		bt__identity_release(&e->own_id);
+		bt_strmap_release(&e->names);
+		bt_h128set_release(&e->eids);
+		bt__free(e->journeys);
+		bt_u64map_release(&e->jmap);
+		bt_u64map_release(&e->tpmap);
+		bt_u64map_release(&e->match_cache);
+		bt__free(e->links);
+		bt__free(e->consent);
+		bt__free(e->pdefs);
+	}
 	bt__free(e->ev);
-	bt__free(e->links);
-	bt__free(e->consent);
-	bt__free(e->pdefs);
+	bt__free(e->text);
 	bt__free(e->inst);
 	bt__free(e->einst);
 	bt__free(e->prom);
@@ -331,6 +343,55 @@ void bt_engine_free(struct bt_engine *e)
 }
 
 int64_t bt_engine_as_of(const struct bt_engine *e) { return e->as_of; }
+
+int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
+		    struct bt_engine **out)
+{
+	struct bt_engine *v = bt__malloc(sizeof(*v));
+	*out = NULL;
+	if (!v)
+		return BT_ENOMEM;
+	/* the shared parts by value; nothing of the derivation */
+	*v = (struct bt_engine){.cfg = e->cfg,
+				.id = e->id,
+				.names = e->names,
+				.journeys = e->journeys,
+				.njourneys = e->njourneys,
+				.jmap = e->jmap,
+				.tpmap = e->tpmap,
+				.marketing = e->marketing,
+				.links = e->links,
+				.nlinks = e->nlinks,
+				.consent = e->consent,
+				.nconsent = e->nconsent,
+				.pdefs = e->pdefs,
+				.npdefs = e->npdefs,
+				.max_ts = BT_TIME_NONE,
+				.as_of = as_of,
+				.single_profile = 1,
+				.keep_text = e->keep_text,
+				.borrowed = 1};
+	if (n && (!(v->ev = bt__reallocarray(NULL, n, sizeof(*v->ev))) ||
+		  (e->keep_text && !(v->text = bt__reallocarray(NULL, n, sizeof(*v->text)))))) {
+		bt_engine_free(v);
+		return BT_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v->ev[i] = e->ev[idx[i]];
+		if (e->keep_text)
+			v->text[i] = e->text[idx[i]];
+		if (v->ev[i].ts > v->max_ts)
+			v->max_ts = v->ev[i].ts;
+	}
+	v->nev = v->capev = n;
+	int rc = bt__engine_derive(v);
+	if (rc) {
+		bt_engine_free(v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
 
 /* The judging time: the given one, else the latest event. */
 static int finish(struct bt_engine *e, int64_t as_of, struct bt_err *err)
@@ -377,7 +438,7 @@ int bt_engine_from_db(struct bt_db *db, const struct bt_config *cfg, int64_t as_
 		goto out;
 	if ((rc = bt__db_load(db, err)) || (rc = bt__engine_init(e, cfg, &db->id)))
 		goto out;
-	rc = db->store->ops->each_event(db->store, load_event, &l, err);
+	rc = db->store->ops->each_event(db->store, 0, load_event, &l, err);
 	if (!rc)
 		rc = finish(e, as_of, err);
 out:

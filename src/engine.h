@@ -76,6 +76,16 @@ struct bt_engine {
 	int64_t max_ts, as_of;
 	int derived;
 	int single_profile; /* every event is one customer's (bt_engine_for_profile) */
+	/* keep_text: text[i] = {case, comment} name ids of event i (0 none), for
+	 * the words an agent reads (context.c); off for KPI runs */
+	int keep_text;
+	struct bt__etext {
+		uint32_t case_ref, comment;
+	} *text;
+	size_t captext;
+	/* a view (bt__engine_view) borrows everything but its own records and
+	 * derivation from the engine it was made of */
+	int borrowed;
 
 	/* derivation results, see derive.c */
 	struct bt__inst *inst;
@@ -154,6 +164,12 @@ const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstat
 void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, struct bt_buf *b);
 /* Append ,"key":"RFC 3339 time" (or null for BT_TIME_NONE) to b. */
 void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms);
+/* A view of n of e's events (indices idx into e->ev), judged at as_of and
+ * derived: it borrows e's names, journeys and pools (e must not change while
+ * the view lives) and owns its records, texts and derivation.  Release with
+ * bt_engine_free. */
+int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
+		    struct bt_engine **out);
 /* Ingest records into an engine instead of a store (stream mode). */
 int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err);
 

@@ -269,6 +269,8 @@ int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, str
 		rc = ops->suppress(db->store, h, err);
 	}
 	if (!rc)
+		rc = bt__db_bump_epoch(db, err);
+	if (!rc)
 		rc = ops->commit(db->store, err);
 	if (!rc)
 		rc = ops->scrub_files(db->store, err);

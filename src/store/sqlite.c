@@ -271,6 +271,7 @@ static int sq_read_begin(struct bt__store *base, int *changed, struct bt_err *er
 	int64_t v = pragma_int(s, "PRAGMA data_version");
 	if (changed)
 		*changed = v != s->data_version;
+	s->data_version = v; /* the next read_begin says what changed since this one */
 	return 0;
 }
 
@@ -884,6 +885,7 @@ static int log_append(struct sqlite_store *s, const struct bt__batch *b, struct 
 struct each {
 	bt__raw_cb cb;
 	void *ctx;
+	int64_t after;
 };
 
 static int each_rec(void *ctx, const struct seg *g, uint32_t i, int64_t ts, const char *raw,
@@ -892,19 +894,22 @@ static int each_rec(void *ctx, const struct seg *g, uint32_t i, int64_t ts, cons
 	struct each *x = ctx;
 	(void)ts;
 	uint32_t a = seg_anchor(g, i);
-	return a == ERASED ? 0 : x->cb(x->ctx, g->first + i, a, raw, len);
+	return a == ERASED || g->first + i <= x->after ? 0 : x->cb(x->ctx, g->first + i, a, raw, len);
 }
 
-static int sq_each_event(struct bt__store *base, bt__raw_cb cb, void *ctx, struct bt_err *err)
+static int sq_each_event(struct bt__store *base, int64_t after, bt__raw_cb cb, void *ctx,
+			 struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct each x = {cb, ctx};
+	struct each x = {cb, ctx, after};
 	sqlite3_stmt *q;
 	int rc = 0, r;
 	if (sqlite3_prepare_v2(s->db, "SELECT first_seq, n, live, anchors, keys, data FROM event_log "
-				      "ORDER BY first_seq",
+				      "WHERE first_seq > ?1 ORDER BY first_seq",
 			       -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "reading events");
+	/* a segment holds at most SEG_MAX events: a range of the primary key */
+	sqlite3_bind_int64(q, 1, after - SEG_MAX);
 	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
 		struct seg g;
 		if (!(rc = seg_read(q, &g, err)))
@@ -914,6 +919,55 @@ static int sq_each_event(struct bt__store *base, bt__raw_cb cb, void *ctx, struc
 		rc = fail(s, err, "reading events");
 	sqlite3_finalize(q);
 	return rc;
+}
+
+enum { ROW_PROFILE, ROW_MERGE, ROW_IDENT };
+
+/* The rows of one identity table after *mark, each to its feed; *mark
+ * becomes the last row's id. */
+static int since(struct sqlite_store *s, int kind, int64_t *mark, const struct bt__idfeed *f,
+		 void *ctx, struct bt_err *err)
+{
+	static const char *const text[] = {
+		[ROW_PROFILE] = "SELECT id, merged_into FROM profiles WHERE id > ?1 AND erased = 0 "
+				"ORDER BY id",
+		[ROW_MERGE] = "SELECT seq, into_profile, from_profile FROM merges WHERE seq > ?1 "
+			      "ORDER BY seq",
+		[ROW_IDENT] = "SELECT id, ident, profile FROM identifiers WHERE id > ?1 ORDER BY id",
+	};
+	sqlite3_stmt *q;
+	int rc = 0, r;
+	if (sqlite3_prepare_v2(s->db, text[kind], -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "reading identity");
+	sqlite3_bind_int64(q, 1, *mark);
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+		uint32_t c1 = (uint32_t)sqlite3_column_int64(q, 1);
+		switch (kind) {
+		case ROW_PROFILE: rc = f->profile(ctx, (uint32_t)id, c1); break;
+		case ROW_MERGE: rc = f->merge(ctx, c1, (uint32_t)sqlite3_column_int64(q, 2)); break;
+		default:
+			rc = f->ident(ctx, (uint32_t)id, (const char *)sqlite3_column_text(q, 1),
+				      (size_t)sqlite3_column_bytes(q, 1),
+				      (uint32_t)sqlite3_column_int64(q, 2));
+		}
+		*mark = id;
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading identity");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int sq_identity_since(struct bt__store *base, struct bt__idmark *m,
+			     const struct bt__idfeed *f, void *ctx, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int rc;
+	if ((rc = since(s, ROW_PROFILE, &m->profile, f, ctx, err)) ||
+	    (rc = since(s, ROW_MERGE, &m->merge, f, ctx, err)))
+		return rc;
+	return since(s, ROW_IDENT, &m->ident, f, ctx, err);
 }
 
 /* The record of event seq: cb(seq, anchor, raw) once, or BT_ENOTFOUND. */
@@ -1032,7 +1086,7 @@ static int sq_eid_exists(struct bt__store *base, int64_t seq, const char *eid, s
 		return 0;
 	struct seg g = {s->cache.first, s->cache.n, 0, s->cache.anchors, s->cache.keys,
 			s->cache.data, s->cache.data_len};
-	struct each x = {eid_rec, &c};
+	struct each x = {eid_rec, &c, 0};
 	struct one o = {(uint32_t)(seq - g.first), x.cb, x.ctx, 0};
 	rc = seg_walk(&g, one_rec, &o, err);
 	*exists = rc == 0 && c.same;
@@ -1329,7 +1383,7 @@ static int visit_rec(void *ctx, int64_t seq, uint32_t anchor, const char *raw, s
 static int visit_seg(void *ctx, int64_t first)
 {
 	struct visit *v = ctx;
-	struct each x = {visit_rec, v};
+	struct each x = {visit_rec, v, 0};
 	sqlite3_stmt *q = stmt(v->s, S_LOG_AT, NULL);
 	struct seg g;
 	int rc;
@@ -1599,6 +1653,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.profile_events = sq_profile_events,
 	.counts = sq_counts,
 	.each_event = sq_each_event,
+	.identity_since = sq_identity_since,
 	.event_get = sq_event_get,
 	.dead_letters = sq_dead_letters,
 	.dead_letter_delete = sq_dead_letter_delete,

@@ -62,6 +62,18 @@ typedef int (*bt__raw_cb)(void *ctx, int64_t seq, uint32_t anchor, const char *r
 
 struct bt__store;
 
+/* How far a reader of identity has come: the last profile, merge and
+ * identifier it saw. */
+struct bt__idmark {
+	int64_t profile, merge, ident;
+};
+
+struct bt__idfeed {
+	int (*profile)(void *ctx, uint32_t p, uint32_t merged_into);
+	int (*merge)(void *ctx, uint32_t into, uint32_t from);
+	int (*ident)(void *ctx, uint32_t ident, const char *text, size_t n, uint32_t profile);
+};
+
 struct bt__store_ops {
 	const char *name;
 	void (*close)(struct bt__store *s);
@@ -69,7 +81,8 @@ struct bt__store_ops {
 	 * committed since this one last loaded, so memory must be reloaded. */
 	int (*begin)(struct bt__store *s, int *changed, struct bt_err *err);
 	/* Start a read transaction: one consistent snapshot for a long read.
-	 * Ended by rollback(). */
+	 * Ended by rollback().  *changed = 1 when another connection committed
+	 * since this one's last load or read_begin. */
 	int (*read_begin)(struct bt__store *s, int *changed, struct bt_err *err);
 	int (*commit)(struct bt__store *s, struct bt_err *err);
 	void (*rollback)(struct bt__store *s);
@@ -98,8 +111,14 @@ struct bt__store_ops {
 	int (*profile_events)(struct bt__store *s, int64_t root, bt__raw_cb cb, void *ctx,
 			      struct bt_err *err);
 	int (*counts)(struct bt__store *s, int64_t out[6], struct bt_err *err);
-	/* Every event in arrival order. */
-	int (*each_event)(struct bt__store *s, bt__raw_cb cb, void *ctx, struct bt_err *err);
+	/* Every event numbered after `after`, in arrival order. */
+	int (*each_event)(struct bt__store *s, int64_t after, bt__raw_cb cb, void *ctx,
+			  struct bt_err *err);
+	/* What identity gained since mark (all of it from a zero mark), in the
+	 * order that rebuilds it: new profiles, then the merges of the ledger,
+	 * then new identifiers (text NULL once erased); mark moves on. */
+	int (*identity_since)(struct bt__store *s, struct bt__idmark *mark,
+			      const struct bt__idfeed *feed, void *ctx, struct bt_err *err);
 	/* Event number seq: cb once, or BT_ENOTFOUND. */
 	int (*event_get)(struct bt__store *s, int64_t seq, bt__raw_cb cb, void *ctx,
 			 struct bt_err *err);

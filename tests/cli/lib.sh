@@ -77,5 +77,18 @@ _serve() { # tries db [options]
 	sed 's/^/#   /' serve.log | tail -n 20
 	return 1
 }
+# live_wait DB TOKEN: after another process wrote to DB while the server
+# serves it, wait (at most 5 s) until the server's live state has every
+# event (baton_live_last_event of /metrics reaches the stored count).
+live_wait() {
+	want=$("$BATON" summary --db "$1" | awk '$1 == "events" {print $2}')
+	for _ in $(seq 250); do
+		got=$(curl -s -H "Authorization: Bearer $2" "$U/metrics" | sed -n 's/^baton_live_last_event //p')
+		[ "${got:-0}" -ge "$want" ] && return 0
+		sleep 0.02
+	done
+	echo "# the live state did not reach event $want (at ${got:-none})"
+	return 1
+}
 serve_start() { port=$(free_port); _serve 5 "$@"; }
 serve_again() { _serve 1 "$@"; }

@@ -92,6 +92,7 @@ eq "a revoked token: 401" "$code" 401
 
 # ---- the agent's context and the pre-send guard ----
 "$BATON" ingest --db api.db "$D/scenario_b.ndjson" >/dev/null 2>&1
+live_wait api.db "$ADMIN" || notok "the server follows a write by baton ingest"
 # u1 as of 01-04 00:00 (scenario A, see tests/cli/kpis.sh): the dispute is
 # open, held by billing after a3; two handoffs, one failed (late); P1 made
 # by service for billing was due 01-03 12:00 and is broken

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * live.h - the live state `baton serve` answers from: every stored event in
+ * compact form, identity, and an index from each identifier to its events,
+ * kept in memory and brought up to date from the database after each
+ * commit, so that the agent's context call reads one customer's events
+ * without touching the disk (PRODUCT.md §10: p99 ≤ 1 ms while ingest runs).
+ *
+ * The database stays the system of record: the state is built from it, and
+ * follows it by reading what was appended since (events, profiles, merges,
+ * identifiers).  A change that is not an append (an erasure, a new
+ * configuration) moves the database's epoch, and the state is rebuilt
+ * beside the old one, which keeps answering until the new one is ready.
+ *
+ * Thread safety: one thread calls bt_live_refresh; any number of threads
+ * may query at the same time.  Queries never wait for a refresh longer than
+ * it takes to append a few dozen events.
+ */
+#ifndef BATON_LIVE_H
+#define BATON_LIVE_H
+
+#include "baton/baton.h"
+#include "baton/buf.h"
+
+#include <stdint.h>
+
+struct bt_live;
+
+/* Open the database at path read-only for following it; nothing is built
+ * until the first bt_live_refresh. */
+int bt_live_open(const char *path, struct bt_live **out, struct bt_err *err);
+void bt_live_close(struct bt_live *l);
+
+/* Catch up with the database (build it all on the first call or after the
+ * epoch moved).  Then wake the waiters of bt_live_wait. */
+int bt_live_refresh(struct bt_live *l, struct bt_err *err);
+
+/* Wait until every event numbered up to seq is in the state, or timeout_ms
+ * passed; 0 when it is, BT_EBUSY on timeout. */
+int bt_live_wait(struct bt_live *l, int64_t seq, int timeout_ms);
+
+/* The highest event number in the state; -1 before the first build. */
+int64_t bt_live_seq(struct bt_live *l);
+
+/* The agent's context of the customer of ident ("type:value" or "P17") at
+ * time at (ms): the profile and its identifiers, open journey instances
+ * with owner and the team holding the work, unkept promises, the latest
+ * interaction on each channel, the latest inbound contacts with their words
+ * ("told_us"), the latest consent per purpose.  BT_ENOTFOUND for an unknown
+ * customer, BT_EINVAL for a malformed ident. */
+int bt_live_context(struct bt_live *l, const char *ident, int64_t at, struct bt_buf *out,
+		    struct bt_err *err);
+
+/* May a message for purpose be sent at time at to the customer who holds
+ * any of idents ("type:value")?  {"allow":bool,"profile":..,"reasons":[..]}
+ * with reasons open_sensitive_journey, overdue_promise, consent_withdrawn.
+ * An unknown customer is allowed. */
+int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const char *purpose,
+		  int64_t at, struct bt_buf *out, struct bt_err *err);
+
+#endif

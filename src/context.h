@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * context.h - the agent's context and the pre-send guard, rendered from an
+ * engine view of one customer (bt__engine_view with keep_text): live.c
+ * makes the view, these write the JSON of docs/api.md.
+ */
+#ifndef BT_CONTEXT_H
+#define BT_CONTEXT_H
+
+#include "engine.h"
+
+/* {"profile":..,"as_of":..,"identifiers":[..],"open_instances":[..],
+ * "promises":[..],"last_interactions":[..],"told_us":[..],"consent":{..}} */
+int bt__context_json(const struct bt_engine *e, int64_t profile, const char *const *idents,
+		     size_t n, struct bt_buf *out);
+/* {"allow":bool,"profile":..,"purpose":..,"as_of":..,"reasons":[..]} */
+int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpose,
+		   struct bt_buf *out);
+
+#endif

@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * live.c - the in-memory state `baton serve` answers customer questions
+ * from (include/baton/live.h).
+ *
+ * A state is an engine holding every stored event as a compact record
+ * (with the words an agent reads: keep_text), the identity of the database
+ * (profiles, merges, identifiers with their ids in the store), and two
+ * intrusive lists that make one customer cheap to find:
+ *   identifier → its events   (ihead/itail per identifier, enext per event)
+ *   profile root → identifiers (phead/ptail per profile, inext per identifier)
+ * A merge splices the merged root's identifier list onto the survivor's, so
+ * a profile's events are the union of its identifiers' lists: a query
+ * touches that customer's records only, never the log.
+ *
+ * Refresh appends what the database gained since the last one, taking the
+ * write lock for at most CHUNK events at a time (JSON is parsed outside it),
+ * so a query waits at most for a few dozen appends.  When the database's
+ * epoch moves (an erasure, a new configuration) a whole new state is built
+ * without any lock and swapped in.
+ */
+#include "baton/live.h"
+
+#include "context.h"
+#include "db.h"
+#include "engine.h"
+#include "util/alloc.h"
+#include "util/json.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CHUNK 64
+
+struct state {
+	struct bt_config *cfg;
+	struct bt__identity id;
+	struct bt_engine *e;
+	struct bt__idmark mark;
+	int64_t epoch, seq;
+	uint32_t *ihead, *itail, *inext; /* per identifier: event index + 1 / identifier + 1 */
+	size_t capi;
+	uint32_t *phead, *ptail;         /* per profile: identifier + 1 */
+	size_t capp;
+	uint32_t *enext;                 /* per event: next event index + 1 of its anchor */
+	size_t cape;
+};
+
+struct bt_live {
+	struct bt_db *db;
+	pthread_rwlock_t rw; /* readers: queries; writer: refresh, in short holds */
+	struct state *st;
+	pthread_mutex_t mu;  /* guards seq for waiters */
+	pthread_cond_t moved;
+	int64_t seq;
+};
+
+/* The capacity (a power of two) that holds index need. */
+static size_t cap_for(size_t cap, size_t need)
+{
+	size_t c = cap ? cap : 1024;
+	while (c <= need)
+		c *= 2;
+	return c;
+}
+
+/* Resize a zero-filled array of uint32_t from old to c entries. */
+static int resize(uint32_t **a, size_t old, size_t c)
+{
+	uint32_t *p = bt__reallocarray(*a, c, sizeof(*p));
+	if (!p)
+		return BT_ENOMEM;
+	memset(p + old, 0, (c - old) * sizeof(*p));
+	*a = p;
+	return 0;
+}
+
+static int grow(uint32_t **a, size_t *cap, size_t need)
+{
+	if (need < *cap)
+		return 0;
+	size_t c = cap_for(*cap, need);
+	int rc = resize(a, *cap, c);
+	if (!rc)
+		*cap = c;
+	return rc;
+}
+
+static int grow_idents(struct state *s, size_t need)
+{
+	if (need < s->capi)
+		return 0;
+	size_t c = cap_for(s->capi, need);
+	int rc;
+	if ((rc = resize(&s->ihead, s->capi, c)) || (rc = resize(&s->itail, s->capi, c)) ||
+	    (rc = resize(&s->inext, s->capi, c)))
+		return rc;
+	s->capi = c;
+	return 0;
+}
+
+static int grow_profiles(struct state *s, size_t need)
+{
+	if (need < s->capp)
+		return 0;
+	size_t c = cap_for(s->capp, need);
+	int rc;
+	if ((rc = resize(&s->phead, s->capp, c)) || (rc = resize(&s->ptail, s->capp, c)))
+		return rc;
+	s->capp = c;
+	return 0;
+}
+
+static void state_free(struct state *s)
+{
+	if (!s)
+		return;
+	bt_engine_free(s->e);
+	bt__identity_release(&s->id);
+	bt_config_free(s->cfg);
+	bt__free(s->ihead), bt__free(s->itail), bt__free(s->inext);
+	bt__free(s->phead), bt__free(s->ptail), bt__free(s->enext);
+	bt__free(s);
+}
+
+/* Identifier k joins the member list of root r. */
+static void join(struct state *s, uint32_t k, uint32_t r)
+{
+	s->inext[k] = 0;
+	if (s->ptail[r])
+		s->inext[s->ptail[r] - 1] = k + 1;
+	else
+		s->phead[r] = k + 1;
+	s->ptail[r] = k + 1;
+}
+
+static int feed_profile(void *ctx, uint32_t p, uint32_t merged_into)
+{
+	struct state *s = ctx;
+	int rc = grow_profiles(s, p > merged_into ? p : merged_into);
+	return rc ? rc : bt__identity_load_profile(&s->id, p, merged_into);
+}
+
+static int feed_merge(void *ctx, uint32_t into, uint32_t from)
+{
+	struct state *s = ctx;
+	int rc = grow_profiles(s, into > from ? into : from);
+	if (rc || from >= s->id.nprof || into >= s->id.nprof)
+		return rc;
+	uint32_t a = bt__identity_root(&s->id, into), b = bt__identity_root(&s->id, from);
+	if (a == b)
+		return 0;
+	if (s->phead[b]) { /* b's identifiers follow a's */
+		if (s->ptail[a])
+			s->inext[s->ptail[a] - 1] = s->phead[b];
+		else
+			s->phead[a] = s->phead[b];
+		s->ptail[a] = s->ptail[b];
+		s->phead[b] = s->ptail[b] = 0;
+	}
+	s->id.prof[b].parent = a;
+	return 0;
+}
+
+static int feed_ident(void *ctx, uint32_t k, const char *text, size_t n, uint32_t profile)
+{
+	struct state *s = ctx;
+	char ph[5] = {0};
+	int rc;
+	if (k != s->id.nidents)
+		return BT_ESTORE; /* ids are dense in the store */
+	if (!text) { /* erased: a placeholder no real identifier can equal */
+		memcpy(ph + 1, &k, 4);
+		text = ph, n = sizeof(ph), profile = 0;
+	}
+	if ((rc = grow_idents(s, k)) || (rc = grow_profiles(s, profile)) ||
+	    (rc = bt__identity_load_ident(&s->id, text, n, profile)))
+		return rc;
+	if (profile)
+		join(s, k, bt__identity_root(&s->id, profile));
+	return 0;
+}
+
+static const struct bt__idfeed feed = {feed_profile, feed_merge, feed_ident};
+
+/* Appending events: parsed outside the lock, added under it. */
+struct appending {
+	struct bt_live *l; /* NULL: a new state nobody reads yet */
+	struct state *s;
+	struct bt_json_doc doc;
+	struct bt__event ev;
+	int locked;
+	unsigned n;
+	struct bt_err *err;
+};
+
+static int append_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
+{
+	struct appending *a = ctx;
+	struct state *s = a->s;
+	int rc = bt_json_parse(&a->doc, raw, len, BT_EVENT_MAX_DEPTH, a->err);
+	if (!rc)
+		rc = bt__event_read(&a->doc, 0, &a->ev, a->err);
+	if (rc)
+		return bt_err_set(a->err, BT_ESTORE, "stored event %lld does not read back: %s",
+				  (long long)seq, a->err->msg);
+	if (a->l && !a->locked) {
+		pthread_rwlock_wrlock(&a->l->rw);
+		a->locked = 1;
+	}
+	size_t i = s->e->nev;
+	if ((rc = bt__engine_add(s->e, &a->doc, &a->ev, (uint32_t)seq, anchor)) ||
+	    (rc = grow(&s->enext, &s->cape, i)) || (rc = grow_idents(s, anchor)))
+		return rc;
+	s->enext[i] = 0;
+	if (s->itail[anchor])
+		s->enext[s->itail[anchor] - 1] = (uint32_t)i + 1;
+	else
+		s->ihead[anchor] = (uint32_t)i + 1;
+	s->itail[anchor] = (uint32_t)i + 1;
+	s->seq = seq;
+	if (a->locked && ++a->n % CHUNK == 0) {
+		pthread_rwlock_unlock(&a->l->rw);
+		a->locked = 0;
+	}
+	return 0;
+}
+
+static int append_since(struct bt_live *l, struct state *s, struct bt_err *err)
+{
+	struct appending a = {.l = l, .s = s, .err = err};
+	bt_json_doc_init(&a.doc);
+	int rc = l->db->store->ops->each_event(l->db->store, s->seq, append_event, &a, err);
+	if (a.locked)
+		pthread_rwlock_unlock(&l->rw);
+	bt_json_doc_release(&a.doc);
+	return rc;
+}
+
+/* A whole new state from the database (inside the caller's read snapshot). */
+static int build(struct bt_live *l, int64_t epoch, struct state **out, struct bt_err *err)
+{
+	struct state *s = bt__calloc(1, sizeof(*s));
+	int rc;
+	*out = NULL;
+	if (!s)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	s->epoch = epoch;
+	s->mark.ident = -1; /* identifier ids start at 0, profiles and merges at 1 */
+	bt__identity_init(&s->id);
+	if ((rc = bt_db_config_get(l->db, &s->cfg, err)))
+		goto out;
+	bt__identity_apply_config(&s->id, s->cfg);
+	if (!(s->e = bt__calloc(1, sizeof(*s->e)))) {
+		rc = BT_ENOMEM;
+		goto out;
+	}
+	if ((rc = bt__engine_init(s->e, s->cfg, &s->id)))
+		goto out;
+	s->e->keep_text = 1;
+	if ((rc = l->db->store->ops->identity_since(l->db->store, &s->mark, &feed, s, err)))
+		goto out;
+	struct appending a = {.s = s, .err = err};
+	bt_json_doc_init(&a.doc);
+	rc = l->db->store->ops->each_event(l->db->store, 0, append_event, &a, err);
+	bt_json_doc_release(&a.doc);
+out:
+	if (rc) {
+		state_free(s);
+		return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int bt_live_open(const char *path, struct bt_live **out, struct bt_err *err)
+{
+	struct bt_live *l = bt__calloc(1, sizeof(*l));
+	*out = NULL;
+	if (!l)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	int rc = bt_db_open(&l->db, path, BT_OPEN_READONLY, err);
+	if (rc) {
+		bt__free(l);
+		return rc;
+	}
+	pthread_rwlock_init(&l->rw, NULL);
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&l->moved, &ca);
+	pthread_condattr_destroy(&ca);
+	l->seq = -1;
+	*out = l;
+	return 0;
+}
+
+void bt_live_close(struct bt_live *l)
+{
+	if (!l)
+		return;
+	state_free(l->st);
+	bt_db_close(l->db);
+	pthread_rwlock_destroy(&l->rw);
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->moved);
+	bt__free(l);
+}
+
+int bt_live_refresh(struct bt_live *l, struct bt_err *err)
+{
+	const struct bt__store_ops *ops = l->db->store->ops;
+	int changed, rc;
+	int64_t epoch;
+	if ((rc = ops->read_begin(l->db->store, &changed, err)))
+		return rc;
+	if (l->st && !changed) { /* nobody committed since the last refresh */
+		ops->rollback(l->db->store);
+		return 0;
+	}
+	if ((rc = bt__db_epoch(l->db, &epoch, err)))
+		goto out;
+	if (!l->st || epoch != l->st->epoch) {
+		struct state *s, *old;
+		if ((rc = build(l, epoch, &s, err)))
+			goto out;
+		pthread_rwlock_wrlock(&l->rw);
+		old = l->st;
+		l->st = s;
+		pthread_rwlock_unlock(&l->rw);
+		state_free(old);
+	} else {
+		struct state *s = l->st;
+		pthread_rwlock_wrlock(&l->rw);
+		rc = ops->identity_since(l->db->store, &s->mark, &feed, s, err);
+		pthread_rwlock_unlock(&l->rw);
+		if (!rc)
+			rc = append_since(l, s, err);
+	}
+out:
+	ops->rollback(l->db->store);
+	if (rc == BT_ENOMEM)
+		bt_err_set(err, rc, "out of memory");
+	if (!rc) {
+		pthread_mutex_lock(&l->mu);
+		l->seq = l->st->seq;
+		pthread_cond_broadcast(&l->moved);
+		pthread_mutex_unlock(&l->mu);
+	}
+	return rc;
+}
+
+int bt_live_wait(struct bt_live *l, int64_t seq, int timeout_ms)
+{
+	struct timespec t;
+	int rc = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += timeout_ms / 1000;
+	t.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L)
+		t.tv_sec++, t.tv_nsec -= 1000000000L;
+	pthread_mutex_lock(&l->mu);
+	while (l->seq < seq && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&l->moved, &l->mu, &t);
+	int ok = l->seq >= seq;
+	pthread_mutex_unlock(&l->mu);
+	return ok ? 0 : BT_EBUSY;
+}
+
+int64_t bt_live_seq(struct bt_live *l)
+{
+	pthread_mutex_lock(&l->mu);
+	int64_t v = l->seq;
+	pthread_mutex_unlock(&l->mu);
+	return v;
+}
+
+/* The root of the customer of ident, or an error (read lock held). */
+static int resolve(struct state *s, const char *ident, uint32_t *root, struct bt_err *err)
+{
+	struct bt_buf norm = BT_BUF_INIT;
+	int64_t p;
+	int rc = bt__ident_parse(&s->id.rules, ident, &p, &norm, err);
+	if (!rc && !p) {
+		uint32_t k = bt__identity_find(&s->id, norm.data, norm.len);
+		if (k == BT_ID_NONE || !s->id.ident_profile[k])
+			rc = bt_err_set(err, BT_ENOTFOUND, "no profile holds that %.*s",
+					(int)(strchr(ident, ':') - ident), ident);
+		else
+			p = s->id.ident_profile[k];
+	}
+	bt_buf_release(&norm);
+	if (rc)
+		return rc;
+	if (p >= s->id.nprof || !s->id.prof[p].live)
+		return bt_err_set(err, BT_ENOTFOUND, "no profile P%lld", (long long)p);
+	*root = bt__identity_root(&s->id, (uint32_t)p);
+	return 0;
+}
+
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The view of root's events at time at, and its identifiers sorted (read
+ * lock held). */
+static int customer(struct state *s, uint32_t root, int64_t at, struct bt_engine **view,
+		    const char ***idents, size_t *nidents)
+{
+	uint32_t *idx = NULL;
+	size_t n = 0, cap = 0, ni = 0;
+	const char **texts = NULL;
+	int rc = 0;
+	*view = NULL;
+	for (uint32_t k = root < s->capp ? s->phead[root] : 0; k; k = s->inext[k - 1]) {
+		const char *t = s->id.ident_text[k - 1];
+		if (t[0]) { /* not an erased placeholder */
+			const char **p = bt__reallocarray(texts, ni + 1, sizeof(*p));
+			if (!p) {
+				rc = BT_ENOMEM;
+				goto out;
+			}
+			texts = p;
+			texts[ni++] = t;
+		}
+		for (uint32_t x = k - 1 < s->capi ? s->ihead[k - 1] : 0; x; x = s->enext[x - 1]) {
+			if (s->e->ev[x - 1].ts > at)
+				continue;
+			if (n == cap) {
+				size_t c = cap ? cap * 2 : 64;
+				uint32_t *p = bt__reallocarray(idx, c, sizeof(*p));
+				if (!p) {
+					rc = BT_ENOMEM;
+					goto out;
+				}
+				idx = p, cap = c;
+			}
+			idx[n++] = x - 1;
+		}
+	}
+	qsort(texts, ni, sizeof(*texts), by_text);
+	rc = bt__engine_view(s->e, idx, n, at, view);
+out:
+	bt__free(idx);
+	if (rc) {
+		bt__free(texts);
+		return rc;
+	}
+	*idents = texts;
+	*nidents = ni;
+	return 0;
+}
+
+int bt_live_context(struct bt_live *l, const char *ident, int64_t at, struct bt_buf *out,
+		    struct bt_err *err)
+{
+	struct bt_engine *v = NULL;
+	const char **texts = NULL;
+	size_t n = 0;
+	uint32_t root;
+	int rc;
+	pthread_rwlock_rdlock(&l->rw);
+	if (!l->st)
+		rc = bt_err_set(err, BT_EBUSY, "the live state is still being built");
+	else if (!(rc = resolve(l->st, ident, &root, err)) &&
+		 !(rc = customer(l->st, root, at, &v, &texts, &n)))
+		rc = bt__context_json(v, root, texts, n, out);
+	pthread_rwlock_unlock(&l->rw);
+	bt_engine_free(v);
+	bt__free(texts);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const char *purpose,
+		  int64_t at, struct bt_buf *out, struct bt_err *err)
+{
+	struct bt_engine *v = NULL;
+	const char **texts = NULL;
+	size_t nt = 0;
+	uint32_t root = 0;
+	int rc = BT_ENOTFOUND;
+	pthread_rwlock_rdlock(&l->rw);
+	if (!l->st)
+		rc = bt_err_set(err, BT_EBUSY, "the live state is still being built");
+	for (size_t i = 0; l->st && i < n && rc == BT_ENOTFOUND; i++)
+		rc = resolve(l->st, idents[i], &root, NULL);
+	if (rc == BT_ENOTFOUND) /* nobody we know: nothing stands in the way */
+		rc = bt_buf_adds(out, "{\"allow\":true,\"profile\":null,\"reasons\":[]}");
+	else if (!rc && !(rc = customer(l->st, root, at, &v, &texts, &nt)))
+		rc = bt__guard_json(v, root, purpose, out);
+	pthread_rwlock_unlock(&l->rw);
+	bt_engine_free(v);
+	bt__free(texts);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}

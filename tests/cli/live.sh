@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: Apache-2.0
+# The live state of `baton serve` (src/live.c): the agent's context is
+# answered from memory, and must agree with the database at every moment a
+# client can observe: right after an acknowledged POST (read your writes),
+# across an identity merge, after another process ingests or erases, and
+# after a restart.
+. "$BATON_ROOT/tests/cli/lib.sh"
+command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
+command -v jq >/dev/null || { echo "skip - jq is not installed"; exit 0; }
+
+serve_start live.db --quiet || { notok "server starts"; exit 1; }
+H="Authorization: Bearer $(grep '^bt_' serve.out)"
+post() { curl -s -o /dev/null -w '%{http_code}' -H "$H" -H "Content-Type: application/json" -d "$1" "$U/v1/events"; }
+ctx() { curl -s -H "$H" "$U/v1/context/$1?as_of=2026-03-02T00:00:00Z"; }
+summary() { # profile, identifiers, and the types the customer told us, newest first
+	echo "$1" | jq -c '[.profile, .identifiers, [.told_us[].type]]'
+}
+
+# two strangers, each seen once: P1 (anonymous) and P2 (email)
+post "$(ev e1 2026-03-01T10:00:00Z web page.viewed '{"anonymous_id":"a1"}')" >/dev/null
+post "$(ev e2 2026-03-01T10:05:00Z chat chat.started '{"email":"kim@example.com"}')" >/dev/null
+eq "an acknowledged event is in the very next context" "$(summary "$(ctx email:kim@example.com)")" \
+	'["P2",["email:kim@example.com"],["chat.started"]]'
+
+# one event carrying both: P2 merges into the older P1, and the context of
+# either identifier is now the whole person, newest first
+post "$(ev e3 2026-03-01T10:10:00Z web login '{"anonymous_id":"a1","email":"kim@example.com"}')" >/dev/null
+want='["P1",["anonymous_id:a1","email:kim@example.com"],["login","chat.started","page.viewed"]]'
+eq "after a merge: the context by email is the whole person" "$(summary "$(ctx email:kim@example.com)")" "$want"
+eq "after a merge: the same by the anonymous id" "$(summary "$(ctx anonymous_id:a1)")" "$want"
+eq "after a merge: the same by profile id" "$(summary "$(ctx P1)")" "$want"
+eq "the merged profile id answers with its survivor" "$(ctx P2 | jq -r .profile)" P1
+# as_of before the merge event: the events after it are left out
+eq "as_of leaves later events out" \
+	"$(curl -s -H "$H" "$U/v1/context/P1?as_of=2026-03-01T10:06:00Z" | jq -c '[.told_us[].type]')" \
+	'["chat.started","page.viewed"]'
+
+# another process writes: the server follows within moments
+ev e4 2026-03-01T11:00:00Z phone call.inbound '{"phone":"+447700900123"}' >other.ndjson
+ev e5 2026-03-01T11:05:00Z web login '{"phone":"+447700900123","anonymous_id":"a1"}' >>other.ndjson
+"$BATON" ingest --db live.db other.ndjson >/dev/null 2>&1
+live_wait live.db "${H#Authorization: Bearer }" || notok "the server follows baton ingest"
+eq "an ingest by another process reaches the context (and merges)" \
+	"$(summary "$(ctx phone:+447700900123)")" \
+	'["P1",["anonymous_id:a1","email:kim@example.com","phone:+447700900123"],["login","call.inbound","login","chat.started","page.viewed"]]'
+before=$(ctx anonymous_id:a1)
+
+# a restart builds the same state from the database
+kill -TERM "$pid"
+wait "$pid"
+serve_again live.db --quiet || notok "server restarts"
+eq "after a restart: the same context" "$(ctx anonymous_id:a1)" "$before"
+
+# an erasure by another process: the person is gone from the context too
+post "$(ev e6 2026-03-01T12:00:00Z web page.viewed '{"email":"lee@example.com"}')" >/dev/null
+"$BATON" erase --db live.db email:kim@example.com >/dev/null 2>&1 || notok "erase runs"
+code=
+for _ in $(seq 100); do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/context/anonymous_id%3Aa1")
+	[ "$code" = 404 ] && break
+	sleep 0.05
+done
+eq "after an erasure: the erased person has no context" "$code" 404
+eq "after an erasure: by profile id neither" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/context/P1")" 404
+eq "after an erasure: everyone else is still there" "$(summary "$(ctx email:lee@example.com)")" \
+	'["P4",["email:lee@example.com"],["page.viewed"]]'
+eq "after an erasure: new events still arrive" \
+	"$(post "$(ev e7 2026-03-01T12:30:00Z web page.viewed '{"email":"lee@example.com"}')")" 200
+eq "... and are in the next context" "$(ctx email:lee@example.com | jq '.told_us | length')" 2
+
+kill -TERM "$pid"
+wait "$pid"
