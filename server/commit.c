@@ -12,9 +12,6 @@
 #include "server.h"
 
 #include <stdio.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -108,19 +105,10 @@ static void follow_kick(void)
 	pthread_mutex_unlock(&f.mu);
 }
 
-/* Bulk work (committing, following) yields to the requests that wait on
- * a person: on a busy machine the scheduler favours the threads that
- * answer an agent's context call over the ones that write batches. */
-static void background(void)
-{
-	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
-}
-
 static void *follower(void *arg)
 {
 	struct bt_server *s = arg;
 	int failing = 0;
-	background();
 	pthread_mutex_lock(&f.mu);
 	while (!f.stop) {
 		if (!f.kicked) {
@@ -169,7 +157,6 @@ void bt_follow_stop(void)
 static void *committer(void *arg)
 {
 	struct bt_server *s = arg;
-	background();
 	pthread_mutex_lock(&q.mu);
 	for (;;) {
 		while (!q.head && !q.stop)
