@@ -105,6 +105,13 @@ static void follow_kick(void)
 	pthread_mutex_unlock(&f.mu);
 }
 
+void bt_follow_sync(struct bt_server *s)
+{
+	uint64_t g = bt_live_generation(s->live);
+	follow_kick();
+	bt_live_wait_generation(s->live, g + 2, 5000);
+}
+
 static void *follower(void *arg)
 {
 	struct bt_server *s = arg;

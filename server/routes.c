@@ -175,32 +175,57 @@ static int time_arg(const struct bt_request *rq, const char *key, int64_t *out, 
 	return -1;
 }
 
-/* The KPIs, for all journeys or one (journey != NULL); an owner token sees
- * the journeys its person owns and gets 404 for the others. */
-static int kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
-		const char *journey)
+/* Journey-level answers are computed on the live state's engine, judged as
+ * of ?as_of= (or the latest event): fn runs inside bt_live_engine and
+ * writes the answer (or its own 4xx); a failure of its own is a 500. */
+typedef int (*journey_fn)(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+			  struct bt_response *rs);
+
+struct journey_call {
+	journey_fn fn;
+	struct bt_server *s;
+	const struct bt_request *rq;
+	struct bt_response *rs;
+};
+
+static int journey_cb(struct bt_engine *e, void *ctx)
 {
-	struct bt_kpi_query q = {journey, BT_TIME_NONE, BT_TIME_NONE};
+	struct journey_call *c = ctx;
+	return c->fn(e, c->s, c->rq, c->rs);
+}
+
+static int with_engine(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
+		       journey_fn fn)
+{
+	struct journey_call c = {fn, s, rq, rs};
+	struct bt_err err = {0, ""};
 	int64_t as_of;
-	struct bt_config *cfg = NULL;
-	struct bt_engine *e = NULL;
+	if (time_arg(rq, "as_of", &as_of, rs))
+		return 0;
+	bt_follow_sync(s); /* what `baton ingest` or `config load` just wrote, too */
+	if (bt_live_engine(s->live, as_of, journey_cb, &c, &err))
+		bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
+	return 0;
+}
+
+/* The KPIs, for all journeys or one (the route's {id}); an owner token sees
+ * the journeys its person owns and gets 404 for the others. */
+static int kpis_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		   struct bt_response *rs)
+{
+	const char *journey = rq->params[0];
+	struct bt_kpi_query q = {journey, BT_TIME_NONE, BT_TIME_NONE};
 	struct bt_kpis *k = NULL;
 	struct bt_err err = {0, ""};
 	int rc;
-	if (time_arg(rq, "as_of", &as_of, rs) || time_arg(rq, "from", &q.from, rs) ||
-	    time_arg(rq, "to", &q.to, rs))
+	(void)s;
+	if (time_arg(rq, "from", &q.from, rs) || time_arg(rq, "to", &q.to, rs))
 		return 0;
-	struct bt_db *rdb = bt_reader_get(s);
-	rc = bt_db_config_get(rdb, &cfg, &err);
-	if (!rc)
-		rc = bt_engine_from_db(rdb, cfg, as_of, &e, &err);
-	bt_reader_put(s, rdb);
-	if (!rc)
-		rc = bt_engine_kpis(e, &q, &k, &err);
+	rc = bt_engine_kpis(e, &q, &k, &err);
 	if (rc == BT_ENOTFOUND)
 		rc = bt_respond_error(rs, 404, "not_found", "no such journey");
 	else if (rc)
-		rc = bt_respond_error(rs, 500, "internal", "the KPIs could not be computed");
+		return rc;
 	else {
 		if (rq->who->role == BT_ROLE_OWNER) { /* only the person's own journeys */
 			size_t m = 0;
@@ -218,19 +243,17 @@ static int kpis(struct bt_server *s, const struct bt_request *rq, struct bt_resp
 	}
 out:
 	bt_kpis_free(k);
-	bt_engine_free(e);
-	bt_config_free(cfg);
 	return rc;
 }
 
 static int get_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	return kpis(s, rq, rs, NULL);
+	return with_engine(s, rq, rs, kpis_on);
 }
 
 static int get_journey_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	return kpis(s, rq, rs, rq->params[0]);
+	return with_engine(s, rq, rs, kpis_on);
 }
 
 static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -342,43 +365,6 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 	return 0;
 }
 
-/* Build the engine of the whole database as of ?as_of= (or the latest
- * event).  Returns 0, or 1 when an error answer was written. */
-/* An engine and the configuration it borrows: they are freed together. */
-struct derived {
-	struct bt_engine *e;
-	struct bt_config *cfg;
-};
-
-static int engine_for(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
-		      struct derived *d)
-{
-	struct bt_err err = {0, ""};
-	int64_t as_of;
-	int rc;
-	d->e = NULL;
-	d->cfg = NULL;
-	if (time_arg(rq, "as_of", &as_of, rs))
-		return 1;
-	struct bt_db *rdb = bt_reader_get(s);
-	rc = bt_db_config_get(rdb, &d->cfg, &err);
-	if (!rc)
-		rc = bt_engine_from_db(rdb, d->cfg, as_of, &d->e, &err);
-	bt_reader_put(s, rdb);
-	if (rc) {
-		bt_config_free(d->cfg);
-		bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
-		return 1;
-	}
-	return 0;
-}
-
-static void engine_done(struct derived *d)
-{
-	bt_engine_free(d->e);
-	bt_config_free(d->cfg);
-}
-
 static size_t limit_arg(const struct bt_request *rq)
 {
 	const char *v = bt_query(rq, "limit");
@@ -403,66 +389,68 @@ static int may_see_journey(struct bt_server *s, const struct bt_request *rq, con
 	return ok;
 }
 
-static int get_instances(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+static int instances_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+			struct bt_response *rs)
 {
-	struct derived d;
 	const char *holder = bt_query(rq, "holder");
-	if (!may_see_journey(s, rq, rq->params[0]))
-		return bt_respond_error(rs, 404, "not_found", "no such journey");
+	(void)s;
 	if (rq->who->role == BT_ROLE_TEAM)
 		holder = rq->who->team; /* a team sees the work it holds */
-	if (engine_for(s, rq, rs, &d))
-		return 0;
-	int rc = bt_engine_instances_json(d.e, rq->params[0], bt_query(rq, "state"), holder,
-					  limit_arg(rq), &rs->body);
-	engine_done(&d);
-	return rc;
+	return bt_engine_instances_json(e, rq->params[0], bt_query(rq, "state"), holder,
+					limit_arg(rq), &rs->body);
+}
+
+static int get_instances(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	if (!may_see_journey(s, rq, rq->params[0]))
+		return bt_respond_error(rs, 404, "not_found", "no such journey");
+	return with_engine(s, rq, rs, instances_on);
+}
+
+static int promises_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		       struct bt_response *rs)
+{
+	const char *keeper = bt_query(rq, "keeper");
+	(void)s;
+	if (rq->who->role == BT_ROLE_TEAM)
+		keeper = rq->who->team; /* a team sees the promises it must keep */
+	return bt_engine_promises_json(e, bt_query(rq, "status"), keeper, limit_arg(rq), &rs->body);
 }
 
 static int get_promises(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	struct derived d;
-	const char *keeper = bt_query(rq, "keeper");
-	if (rq->who->role == BT_ROLE_TEAM)
-		keeper = rq->who->team; /* a team sees the promises it must keep */
-	if (engine_for(s, rq, rs, &d))
-		return 0;
-	int rc = bt_engine_promises_json(d.e, bt_query(rq, "status"), keeper, limit_arg(rq), &rs->body);
-	engine_done(&d);
-	return rc;
+	return with_engine(s, rq, rs, promises_on);
+}
+
+static int queue_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		    struct bt_response *rs)
+{
+	(void)s;
+	return bt_engine_queue_json(e, rq->params[0], limit_arg(rq), &rs->body);
 }
 
 static int get_queue(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	struct derived d;
 	if (rq->who->role == BT_ROLE_OWNER &&
 	    (!rq->who->person || strcmp(rq->who->person, rq->params[0])))
 		return bt_respond_error(rs, 404, "not_found", "no such queue");
-	if (engine_for(s, rq, rs, &d))
-		return 0;
-	int rc = bt_engine_queue_json(d.e, rq->params[0], limit_arg(rq), &rs->body);
-	engine_done(&d);
-	return rc;
+	return with_engine(s, rq, rs, queue_on);
 }
 
 /* Teams (local versus journey) and handoff routes come from the KPIs. */
-static int from_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
+static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
 		     int teams)
 {
-	struct derived d;
 	struct bt_kpis *k = NULL;
 	struct bt_kpi_query q = {teams ? NULL : rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
 	struct bt_err err = {0, ""};
-	if (!teams && !may_see_journey(s, rq, rq->params[0]))
-		return bt_respond_error(rs, 404, "not_found", "no such journey");
-	if (time_arg(rq, "from", &q.from, rs) || time_arg(rq, "to", &q.to, rs) ||
-	    engine_for(s, rq, rs, &d))
+	if (time_arg(rq, "from", &q.from, rs) || time_arg(rq, "to", &q.to, rs))
 		return 0;
-	int rc = bt_engine_kpis(d.e, &q, &k, &err);
+	int rc = bt_engine_kpis(e, &q, &k, &err);
 	if (rc == BT_ENOTFOUND)
 		rc = bt_respond_error(rs, 404, "not_found", "no such journey");
 	else if (rc)
-		rc = bt_respond_error(rs, 500, "internal", "the KPIs could not be computed");
+		return rc;
 	else if (teams) {
 		bt_buf_addc(&rs->body, '[');
 		int first = 1;
@@ -504,18 +492,33 @@ static int from_kpis(struct bt_server *s, const struct bt_request *rq, struct bt
 		rc = bt_buf_adds(&rs->body, "]}");
 	}
 	bt_kpis_free(k);
-	engine_done(&d);
 	return rc;
+}
+
+static int teams_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		    struct bt_response *rs)
+{
+	(void)s;
+	return from_kpis(e, rq, rs, 1);
+}
+
+static int handoffs_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		       struct bt_response *rs)
+{
+	(void)s;
+	return from_kpis(e, rq, rs, 0);
 }
 
 static int get_teams(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	return from_kpis(s, rq, rs, 1);
+	return with_engine(s, rq, rs, teams_on);
 }
 
 static int get_handoffs(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	return from_kpis(s, rq, rs, 0);
+	if (!may_see_journey(s, rq, rq->params[0]))
+		return bt_respond_error(rs, 404, "not_found", "no such journey");
+	return with_engine(s, rq, rs, handoffs_on);
 }
 
 static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)

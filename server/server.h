@@ -94,6 +94,9 @@ int bt_commit_start(struct bt_server *s);
 void bt_commit_stop(void);
 int bt_follow_start(struct bt_server *s);
 void bt_follow_stop(void);
+/* Bring s->live up to every commit made before the call, by any process
+ * (for journey-level reads; the context call does not wait). */
+void bt_follow_sync(struct bt_server *s);
 struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
 					 bt_commit_feed feed, void *arg);
 /* Queue the job and wait until its records are durable; 0, BT_EINVAL (the

@@ -331,8 +331,10 @@ void bt_engine_free(struct bt_engine *e)
 		bt__free(e->consent);
 		bt__free(e->pdefs);
 	}
-	bt__free(e->ev);
-	bt__free(e->text);
+	if (!e->borrowed_ev) {
+		bt__free(e->ev);
+		bt__free(e->text);
+	}
 	bt__free(e->inst);
 	bt__free(e->einst);
 	bt__free(e->prom);
@@ -345,7 +347,7 @@ void bt_engine_free(struct bt_engine *e)
 int64_t bt_engine_as_of(const struct bt_engine *e) { return e->as_of; }
 
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
-		    struct bt_engine **out)
+		    int one_profile, struct bt_engine **out)
 {
 	struct bt_engine *v = bt__malloc(sizeof(*v));
 	*out = NULL;
@@ -368,15 +370,21 @@ int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, in
 				.npdefs = e->npdefs,
 				.max_ts = BT_TIME_NONE,
 				.as_of = as_of,
-				.single_profile = 1,
+				.single_profile = one_profile,
 				.keep_text = e->keep_text,
 				.borrowed = 1};
-	if (n && (!(v->ev = bt__reallocarray(NULL, n, sizeof(*v->ev))) ||
-		  (e->keep_text && !(v->text = bt__reallocarray(NULL, n, sizeof(*v->text)))))) {
+	if (!idx) { /* every event: the records themselves, not a copy */
+		v->ev = e->ev;
+		v->text = e->text;
+		v->borrowed_ev = 1;
+		v->max_ts = e->max_ts;
+		n = e->nev;
+	} else if (n && (!(v->ev = bt__reallocarray(NULL, n, sizeof(*v->ev))) ||
+			 (e->keep_text && !(v->text = bt__reallocarray(NULL, n, sizeof(*v->text)))))) {
 		bt_engine_free(v);
 		return BT_ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; idx && i < n; i++) {
 		v->ev[i] = e->ev[idx[i]];
 		if (e->keep_text)
 			v->text[i] = e->text[idx[i]];

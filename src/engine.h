@@ -86,6 +86,7 @@ struct bt_engine {
 	/* a view (bt__engine_view) borrows everything but its own records and
 	 * derivation from the engine it was made of */
 	int borrowed;
+	int borrowed_ev; /* a view of every event: the records are borrowed too */
 
 	/* derivation results, see derive.c */
 	struct bt__inst *inst;
@@ -165,11 +166,13 @@ void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, str
 /* Append ,"key":"RFC 3339 time" (or null for BT_TIME_NONE) to b. */
 void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms);
 /* A view of n of e's events (indices idx into e->ev), judged at as_of and
- * derived: it borrows e's names, journeys and pools (e must not change while
- * the view lives) and owns its records, texts and derivation.  Release with
- * bt_engine_free. */
+ * derived: it borrows e's names, journeys, pools and identity (e must not
+ * change while the view lives) and owns copies of those records and its
+ * derivation.  idx NULL: every event, borrowed, not copied (events after
+ * as_of are left out by the derivation).  one_profile: the events are one
+ * customer's.  Release with bt_engine_free. */
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
-		    struct bt_engine **out);
+		    int one_profile, struct bt_engine **out);
 /* Ingest records into an engine instead of a store (stream mode). */
 int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err);
 

@@ -327,7 +327,8 @@ int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_
 		want = (int32_t)v - 1;
 	}
 	k->as_of = e->as_of;
-	k->events = e->nev;
+	for (size_t i = 0; i < e->nev; i++) /* a view of every event holds later ones too */
+		k->events += e->ev[i].ts <= e->as_of;
 	k->profiles = e->profiles;
 	k->timeline_only = e->timeline_only;
 	for (size_t i = 0; i < e->ncoll; i++) {

@@ -56,6 +56,7 @@ struct bt_live {
 	pthread_mutex_t mu;  /* guards seq for waiters */
 	pthread_cond_t moved;
 	int64_t seq;
+	uint64_t gen; /* refreshes finished */
 };
 
 /* The capacity (a power of two) that holds index need. */
@@ -318,9 +319,9 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 	int64_t epoch;
 	if ((rc = ops->read_begin(l->db->store, &changed, err)))
 		return rc;
-	if (l->st && !changed) { /* nobody committed since the last refresh */
+	if (l->st && !changed && l->st->epoch >= 0) { /* nobody committed since the last refresh */
 		ops->rollback(l->db->store);
-		return 0;
+		goto done;
 	}
 	if ((rc = bt__db_epoch(l->db, &epoch, err)))
 		goto out;
@@ -340,21 +341,25 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 		pthread_rwlock_unlock(&l->rw);
 		if (!rc)
 			rc = append_since(l, s, err);
+		if (rc) /* half followed: the next refresh builds anew */
+			s->epoch = -1;
 	}
 out:
 	ops->rollback(l->db->store);
 	if (rc == BT_ENOMEM)
 		bt_err_set(err, rc, "out of memory");
-	if (!rc) {
-		pthread_mutex_lock(&l->mu);
+done:
+	pthread_mutex_lock(&l->mu);
+	if (!rc)
 		l->seq = l->st->seq;
-		pthread_cond_broadcast(&l->moved);
-		pthread_mutex_unlock(&l->mu);
-	}
+	l->gen++;
+	pthread_cond_broadcast(&l->moved);
+	pthread_mutex_unlock(&l->mu);
 	return rc;
 }
 
-int bt_live_wait(struct bt_live *l, int64_t seq, int timeout_ms)
+/* Wait on moved until l->seq >= seq or l->gen >= gen, or timeout_ms. */
+static int wait_for(struct bt_live *l, int64_t seq, uint64_t gen, int timeout_ms)
 {
 	struct timespec t;
 	int rc = 0;
@@ -364,11 +369,29 @@ int bt_live_wait(struct bt_live *l, int64_t seq, int timeout_ms)
 	if (t.tv_nsec >= 1000000000L)
 		t.tv_sec++, t.tv_nsec -= 1000000000L;
 	pthread_mutex_lock(&l->mu);
-	while (l->seq < seq && rc != ETIMEDOUT)
+	while (l->seq < seq && l->gen < gen && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&l->moved, &l->mu, &t);
-	int ok = l->seq >= seq;
+	int ok = l->seq >= seq || l->gen >= gen;
 	pthread_mutex_unlock(&l->mu);
 	return ok ? 0 : BT_EBUSY;
+}
+
+int bt_live_wait(struct bt_live *l, int64_t seq, int timeout_ms)
+{
+	return wait_for(l, seq, UINT64_MAX, timeout_ms);
+}
+
+uint64_t bt_live_generation(struct bt_live *l)
+{
+	pthread_mutex_lock(&l->mu);
+	uint64_t v = l->gen;
+	pthread_mutex_unlock(&l->mu);
+	return v;
+}
+
+int bt_live_wait_generation(struct bt_live *l, uint64_t gen, int timeout_ms)
+{
+	return wait_for(l, INT64_MAX, gen, timeout_ms);
 }
 
 int64_t bt_live_seq(struct bt_live *l)
@@ -444,7 +467,7 @@ static int customer(struct state *s, uint32_t root, int64_t at, struct bt_engine
 		}
 	}
 	qsort(texts, ni, sizeof(*texts), by_text);
-	rc = bt__engine_view(s->e, idx, n, at, view);
+	rc = bt__engine_view(s->e, idx, n, at, 1, view);
 out:
 	bt__free(idx);
 	if (rc) {
@@ -496,5 +519,24 @@ int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const 
 	pthread_rwlock_unlock(&l->rw);
 	bt_engine_free(v);
 	bt__free(texts);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+int bt_live_engine(struct bt_live *l, int64_t as_of, bt_live_fn fn, void *ctx, struct bt_err *err)
+{
+	struct bt_engine *v = NULL;
+	int rc;
+	pthread_rwlock_rdlock(&l->rw);
+	if (!l->st) {
+		pthread_rwlock_unlock(&l->rw);
+		return bt_err_set(err, BT_EBUSY, "the live state is still being built");
+	}
+	const struct bt_engine *e = l->st->e;
+	if (as_of == BT_TIME_NONE) /* judged at the latest event, as bt_engine_from_db */
+		as_of = e->max_ts != BT_TIME_NONE ? e->max_ts : 0;
+	if (!(rc = bt__engine_view(e, NULL, 0, as_of, 0, &v)))
+		rc = fn(v, ctx);
+	pthread_rwlock_unlock(&l->rw);
+	bt_engine_free(v);
 	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }

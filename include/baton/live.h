@@ -21,6 +21,7 @@
 
 #include "baton/baton.h"
 #include "baton/buf.h"
+#include "baton/engine.h"
 
 #include <stdint.h>
 
@@ -38,6 +39,13 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err);
 /* Wait until every event numbered up to seq is in the state, or timeout_ms
  * passed; 0 when it is, BT_EBUSY on timeout. */
 int bt_live_wait(struct bt_live *l, int64_t seq, int timeout_ms);
+
+/* Refreshes finished so far, and a wait until there have been gen of them
+ * (0, or BT_EBUSY after timeout_ms).  A reader that must see every write
+ * made before it asked, by any process, waits for the second refresh
+ * after it asked: that one began after it did. */
+uint64_t bt_live_generation(struct bt_live *l);
+int bt_live_wait_generation(struct bt_live *l, uint64_t gen, int timeout_ms);
 
 /* The highest event number in the state; -1 before the first build. */
 int64_t bt_live_seq(struct bt_live *l);
@@ -57,5 +65,12 @@ int bt_live_context(struct bt_live *l, const char *ident, int64_t at, struct bt_
  * An unknown customer is allowed. */
 int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const char *purpose,
 		  int64_t at, struct bt_buf *out, struct bt_err *err);
+
+/* Call fn with an engine of every event in the state, judged and derived
+ * as of as_of (BT_TIME_NONE: the latest event), the same numbers as
+ * bt_engine_from_db gives, without reading the database.  The engine is
+ * valid only during the call; appends wait meanwhile.  Returns fn's code. */
+typedef int (*bt_live_fn)(struct bt_engine *e, void *ctx);
+int bt_live_engine(struct bt_live *l, int64_t as_of, bt_live_fn fn, void *ctx, struct bt_err *err);
 
 #endif

@@ -68,5 +68,24 @@ eq "after an erasure: new events still arrive" \
 	"$(post "$(ev e7 2026-03-01T12:30:00Z web page.viewed '{"email":"lee@example.com"}')")" 200
 eq "... and are in the next context" "$(ctx email:lee@example.com | jq '.told_us | length')" 2
 
+# journey-level answers come from the same state: the KPIs over the API are
+# the CLI's, computed from the database, byte for byte (the demo's config
+# and history on top, so that there are journeys, handoffs and promises)
+"$BATON" config load --db live.db "$BATON_ROOT/tests/data/kpi.yaml" >/dev/null
+curl -s -o /dev/null -H "$H" -H "Content-Type: application/x-ndjson" \
+	--data-binary @"$BATON_ROOT/tests/data/scenario_a.ndjson" "$U/v1/events"
+curl -s -o /dev/null -H "$H" -H "Content-Type: application/x-ndjson" \
+	--data-binary @"$BATON_ROOT/tests/data/scenario_b.ndjson" "$U/v1/events"
+api=$(curl -s -H "$H" "$U/v1/kpis" | jq -S .)
+cli=$("$BATON" kpis --db live.db --json | jq -S .)
+eq "the API's KPIs are the CLI's (after a new config and two batches)" "$api" "$cli"
+eq "... which are not empty" "$(echo "$api" | jq '[.journeys[].instances] | add > 0')" true
+api=$(curl -s -H "$H" "$U/v1/kpis?as_of=2026-01-04T00:00:00Z" | jq -S .)
+cli=$("$BATON" kpis --db live.db --json --as-of 2026-01-04T00:00:00Z | jq -S .)
+eq "... and as of a past time" "$api" "$cli"
+api=$(curl -s -H "$H" "$U/v1/kpis?from=2026-02-01&to=2026-03-01" | jq -S .)
+cli=$("$BATON" kpis --db live.db --json --from 2026-02-01 --to 2026-03-01 | jq -S .)
+eq "... and for a period" "$api" "$cli"
+
 kill -TERM "$pid"
 wait "$pid"
