@@ -37,10 +37,9 @@ static int pload_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw,
 {
 	struct pload *l = ctx;
 	(void)anchor;
-	if (bt_json_parse(&l->doc, raw, len, BT_EVENT_MAX_DEPTH, l->err) ||
-	    bt__event_read(&l->doc, 0, &l->ev, l->err))
-		return bt_err_set(l->err, BT_ESTORE, "stored event %lld does not read back",
-				  (long long)seq);
+	int rc = bt__stored_event_read(&l->doc, &l->ev, seq, raw, len, l->err);
+	if (rc)
+		return rc;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
 		void *p = bt__reallocarray(l->raws, cap, sizeof(*l->raws));

@@ -417,15 +417,24 @@ struct load {
 	struct bt_err *err;
 };
 
+int bt__stored_event_read(struct bt_json_doc *doc, struct bt__event *ev, int64_t seq,
+			  const char *raw, size_t len, struct bt_err *err)
+{
+	struct bt_err why = {0, ""}; /* not err: its text is the format's argument */
+	int rc = bt_json_parse(doc, raw, len, BT_EVENT_MAX_DEPTH, &why);
+	if (!rc)
+		rc = bt__event_read(doc, 0, ev, &why);
+	return rc ? bt_err_set(err, BT_ESTORE, "stored event %lld does not read back: %s",
+			       (long long)seq, why.msg)
+		  : 0;
+}
+
 static int load_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
 {
 	struct load *l = ctx;
-	int rc = bt_json_parse(&l->doc, raw, len, BT_EVENT_MAX_DEPTH, l->err);
-	if (!rc)
-		rc = bt__event_read(&l->doc, 0, &l->ev, l->err);
+	int rc = bt__stored_event_read(&l->doc, &l->ev, seq, raw, len, l->err);
 	if (rc)
-		return bt_err_set(l->err, BT_ESTORE, "stored event %lld does not read back: %s",
-				  (long long)seq, l->err->msg);
+		return rc;
 	if (l->as_of != BT_TIME_NONE && l->ev.ts > l->as_of)
 		return 0;
 	return bt__engine_add(l->e, &l->doc, &l->ev, (uint32_t)seq, anchor);

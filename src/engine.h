@@ -155,6 +155,10 @@ uint64_t bt__case_key(const char *s, size_t n);
 /* Add one validated event (doc is its parsed JSON, for props rules). */
 int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const struct bt__event *ev,
 		   uint32_t seq, uint32_t anchor);
+/* Parse stored event seq (raw) into doc and ev; BT_ESTORE when it does
+ * not read back. */
+int bt__stored_event_read(struct bt_json_doc *doc, struct bt__event *ev, int64_t seq,
+			  const char *raw, size_t len, struct bt_err *err);
 /* Run the rules of §3 as of e->as_of. */
 int bt__engine_derive(struct bt_engine *e);
 /* Identity rules of a configuration. */

@@ -202,12 +202,9 @@ static int append_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw
 {
 	struct appending *a = ctx;
 	struct state *s = a->s;
-	int rc = bt_json_parse(&a->doc, raw, len, BT_EVENT_MAX_DEPTH, a->err);
-	if (!rc)
-		rc = bt__event_read(&a->doc, 0, &a->ev, a->err);
+	int rc = bt__stored_event_read(&a->doc, &a->ev, seq, raw, len, a->err);
 	if (rc)
-		return bt_err_set(a->err, BT_ESTORE, "stored event %lld does not read back: %s",
-				  (long long)seq, a->err->msg);
+		return rc;
 	if (a->l && !a->locked) {
 		pthread_rwlock_wrlock(&a->l->rw);
 		a->locked = 1;
