@@ -121,9 +121,12 @@ static void *ingest(void *arg)
 	double start = now();
 	while (!stop && fd >= 0) {
 		if (rate > 0) { /* this connection's share of the rate */
-			double due = start + (double)sent * conns / rate;
+			/* connections take turns, as independent producers would,
+			 * rather than all posting at the same instant */
+			double due = start + ((double)sent * conns + (double)conn * batch) / rate;
+			struct timespec at = {(time_t)due, (long)((due - (double)(time_t)due) * 1e9)};
 			while (!stop && now() < due)
-				usleep(200);
+				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
 			sent += batch;
 		}
 		size_t n = 0;
@@ -143,7 +146,8 @@ static void *ingest(void *arg)
 		}
 		int st = read_response(fd, resp, 65536);
 		if (st == 200) {
-			first_acked = 1;
+			if (conn == 0) /* the reader's customer is conn 0's */
+				first_acked = 1;
 			s->events += batch;
 			s->requests++;
 			record(s, now() - t0);

@@ -9,6 +9,7 @@
  * commits: durability costs one fsync per group, not per request, and no
  * answer is sent before the data is on disk.
  */
+#define _GNU_SOURCE 1 /* pthread_setname_np */
 #include "server.h"
 
 #include <stdio.h>
@@ -116,6 +117,7 @@ static void *follower(void *arg)
 {
 	struct bt_server *s = arg;
 	int failing = 0;
+	pthread_setname_np(pthread_self(), "baton-follow"); /* as top and perf show it */
 	pthread_mutex_lock(&f.mu);
 	while (!f.stop) {
 		if (!f.kicked) {
@@ -164,6 +166,7 @@ void bt_follow_stop(void)
 static void *committer(void *arg)
 {
 	struct bt_server *s = arg;
+	pthread_setname_np(pthread_self(), "baton-commit");
 	pthread_mutex_lock(&q.mu);
 	for (;;) {
 		while (!q.head && !q.stop)

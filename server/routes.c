@@ -83,9 +83,9 @@ static int get_event(struct bt_server *s, const struct bt_request *rq, struct bt
 	struct bt_err err = {0, ""};
 	char *json = NULL;
 	size_t len = 0;
-	pthread_mutex_lock(&s->mu);
-	int rc = bt_event_get(s->db, rq->params[0], &json, &len, &err);
-	pthread_mutex_unlock(&s->mu);
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_event_get(rdb, rq->params[0], &json, &len, &err);
+	bt_reader_put(s, rdb);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no event with that id");
 	if (rc)
@@ -537,44 +537,45 @@ static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct
 #define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
 #define WRITERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST) | BODY_KEY)
 
+#define QUICK 1
 const struct bt_route bt_routes[] = {
-	{"GET", "/healthz", 0, healthz, "liveness (no token)"},
+	{"GET", "/healthz", 0, healthz, "liveness (no token)", QUICK},
 	{"GET", "/metrics", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST), metrics,
-	 "Prometheus metrics"},
-	{"GET", "/v1/openapi.json", ROLES_ALL, openapi, "this API, as OpenAPI 3"},
+	 "Prometheus metrics", QUICK},
+	{"GET", "/v1/openapi.json", ROLES_ALL, openapi, "this API, as OpenAPI 3", QUICK},
 	{"POST", "/v1/events", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST), post_events,
-	 "ingest events (durable before the answer)"},
-	{"GET", "/v1/events/{id}", ROLE(BT_ROLE_ADMIN), get_event, "one stored event by its id"},
-	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records"},
+	 "ingest events (durable before the answer)", 0},
+	{"GET", "/v1/events/{id}", ROLE(BT_ROLE_ADMIN), get_event, "one stored event by its id", QUICK},
+	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records", 0},
 	{"GET", "/v1/profiles/{ident}",
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_AGENT), get_profile,
-	 "the unified profile of an identifier or profile id"},
+	 "the unified profile of an identifier or profile id", QUICK},
 	{"GET", "/v1/context/{ident}", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT), get_context,
-	 "the agent's view of a customer"},
+	 "the agent's view of a customer", QUICK},
 	{"POST", "/v1/guard",
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM) | ROLE(BT_ROLE_INGEST),
-	 post_guard, "may this message be sent to this customer now?"},
-	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners"},
-	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source"},
-	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey"},
+	 post_guard, "may this message be sent to this customer now?", QUICK},
+	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0},
+	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0},
+	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0},
 	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
-	 "live instances of a journey (filters: state, holder)"},
+	 "live instances of a journey (filters: state, holder)", 0},
 	{"GET", "/v1/journeys/{id}/handoffs", READERS, get_handoffs,
-	 "the journey's handoff flow: team-to-team counts, clean and failed"},
+	 "the journey's handoff flow: team-to-team counts, clean and failed", 0},
 	{"GET", "/v1/promises", READERS | ROLE(BT_ROLE_TEAM), get_promises,
-	 "promises (filters: status, keeper)"},
+	 "promises (filters: status, keeper)", 0},
 	{"GET", "/v1/owners/{person}/queue", READERS, get_queue,
-	 "the instances that need an owner now, with the reasons"},
+	 "the instances that need an owner now, with the reasons", 0},
 	{"GET", "/v1/teams", READERS | ROLE(BT_ROLE_TEAM), get_teams,
-	 "local success versus the journey, per team"},
+	 "local success versus the journey, per team", 0},
 	{"GET", "/v1/profiles/{ident}/timeline", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT),
-	 get_timeline, "the customer's events, newest first"},
-	{"POST", "/v1/batch", WRITERS, bt_segment_batch, "Segment spec: a batch of messages"},
-	{"POST", "/v1/track", WRITERS, bt_segment_track, "Segment spec: track"},
-	{"POST", "/v1/identify", WRITERS, bt_segment_identify, "Segment spec: identify"},
-	{"POST", "/v1/alias", WRITERS, bt_segment_alias, "Segment spec: alias"},
-	{"POST", "/v1/page", WRITERS, bt_segment_page, "Segment spec: page"},
-	{"POST", "/v1/screen", WRITERS, bt_segment_screen, "Segment spec: screen"},
-	{"POST", "/v1/group", WRITERS, bt_segment_group, "Segment spec: group"},
+	 get_timeline, "the customer's events, newest first", QUICK},
+	{"POST", "/v1/batch", WRITERS, bt_segment_batch, "Segment spec: a batch of messages", 0},
+	{"POST", "/v1/track", WRITERS, bt_segment_track, "Segment spec: track", 0},
+	{"POST", "/v1/identify", WRITERS, bt_segment_identify, "Segment spec: identify", 0},
+	{"POST", "/v1/alias", WRITERS, bt_segment_alias, "Segment spec: alias", 0},
+	{"POST", "/v1/page", WRITERS, bt_segment_page, "Segment spec: page", 0},
+	{"POST", "/v1/screen", WRITERS, bt_segment_screen, "Segment spec: screen", 0},
+	{"POST", "/v1/group", WRITERS, bt_segment_group, "Segment spec: group", 0},
 };
 const size_t bt_nroutes = sizeof(bt_routes) / sizeof(bt_routes[0]);

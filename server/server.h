@@ -70,7 +70,7 @@ struct bt_server {
 	/* metrics */
 	uint64_t requests[6];   /* by status class 1xx..5xx, [0] unused */
 	uint64_t latency[12];   /* histogram buckets, see http.c */
-	double latency_sum;
+	uint64_t latency_sum_ns; /* atomic: never behind the committer */
 	uint64_t ingested, rejected, duplicates, in_flight;
 	uint64_t commits, committed_requests; /* group commit: requests per commit */
 };
@@ -83,6 +83,7 @@ struct bt_route {
 	unsigned roles;       /* bit per enum bt_role allowed */
 	bt_handler fn;
 	const char *summary;
+	int quick; /* answered in well under a millisecond: served on a short time slice */
 };
 
 /* Group commit (commit.c): a job is one request's records.  After each

@@ -180,4 +180,8 @@ int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, in
 /* Ingest records into an engine instead of a store (stream mode). */
 int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err);
 
+/* live.c: the number of events the live state's arrays reserve address
+ * space for before they must move (tests lower it). */
+extern size_t bt__live_reserve;
+
 #endif

@@ -13,9 +13,11 @@
  * a profile's events are the union of its identifiers' lists: a query
  * touches that customer's records only, never the log.
  *
- * Refresh appends what the database gained since the last one, taking the
- * write lock for at most CHUNK events at a time (JSON is parsed outside it),
- * so a query waits at most for a few dozen appends.  When the database's
+ * Refresh appends what the database gained since the last one.  Everything
+ * that costs (reading the store, parsing JSON) is done outside the lock; the
+ * write lock is taken only to link in a batch of BATCH parsed events or
+ * CHUNK identity rows, so a query waits at most for a few microseconds of
+ * pointer work, never for a read of the store or a parse.  When the database's
  * epoch moves (an erasure, a new configuration) a whole new state is built
  * without any lock and swapped in.
  */
@@ -26,6 +28,7 @@
 #include "engine.h"
 #include "util/alloc.h"
 #include "util/json.h"
+#include "util/region.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -34,6 +37,8 @@
 #include <time.h>
 
 #define CHUNK 64
+
+enum { R_EV, R_TEXT, R_NEXT, R__COUNT }; /* the arrays kept in regions */
 
 struct state {
 	struct bt_config *cfg;
@@ -47,6 +52,7 @@ struct state {
 	size_t capp;
 	uint32_t *enext;                 /* per event: next event index + 1 of its anchor */
 	size_t cape;
+	struct bt__region reg[R__COUNT]; /* where ev, text and enext live: see regions_fit */
 };
 
 struct bt_live {
@@ -79,17 +85,6 @@ static int resize(uint32_t **a, size_t old, size_t c)
 	return 0;
 }
 
-static int grow(uint32_t **a, size_t *cap, size_t need)
-{
-	if (need < *cap)
-		return 0;
-	size_t c = cap_for(*cap, need);
-	int rc = resize(a, *cap, c);
-	if (!rc)
-		*cap = c;
-	return rc;
-}
-
 static int grow_idents(struct state *s, size_t need)
 {
 	if (need < s->capi)
@@ -119,11 +114,15 @@ static void state_free(struct state *s)
 {
 	if (!s)
 		return;
+	if (s->e) /* the regions' arrays are not the engine's to free */
+		s->e->ev = NULL, s->e->text = NULL;
 	bt_engine_free(s->e);
+	for (int k = 0; k < R__COUNT; k++)
+		bt__region_release(&s->reg[k]);
 	bt__identity_release(&s->id);
 	bt_config_free(s->cfg);
 	bt__free(s->ihead), bt__free(s->itail), bt__free(s->inext);
-	bt__free(s->phead), bt__free(s->ptail), bt__free(s->enext);
+	bt__free(s->phead), bt__free(s->ptail);
 	bt__free(s);
 }
 
@@ -187,54 +186,225 @@ static int feed_ident(void *ctx, uint32_t k, const char *text, size_t n, uint32_
 
 static const struct bt__idfeed feed = {feed_profile, feed_merge, feed_ident};
 
-/* Appending events: parsed outside the lock, added under it. */
+/* What the store's identity gained, recorded outside the lock and then
+ * replayed under it, in holds of at most CHUNK rows. */
+struct idrow {
+	int kind; /* 0 profile, 1 merge, 2 identifier */
+	uint32_t a, b;
+	int has_text;
+	size_t off, n; /* the identifier's text within the recording's text */
+};
+
+struct recording {
+	struct idrow *r;
+	size_t n, cap;
+	struct bt_buf text;
+};
+
+static int record_row(struct recording *rec, int kind, uint32_t a, uint32_t b, const char *text,
+		      size_t n)
+{
+	if (rec->n == rec->cap) {
+		size_t cap = rec->cap ? rec->cap * 2 : 64;
+		struct idrow *r = bt__realloc(rec->r, cap * sizeof(*r));
+		if (!r)
+			return BT_ENOMEM;
+		rec->r = r, rec->cap = cap;
+	}
+	rec->r[rec->n] = (struct idrow){kind, a, b, text != NULL, rec->text.len, n};
+	if (text && bt_buf_add(&rec->text, text, n))
+		return BT_ENOMEM;
+	rec->n++;
+	return 0;
+}
+
+static int rec_profile(void *ctx, uint32_t p, uint32_t merged_into)
+{
+	return record_row(ctx, 0, p, merged_into, NULL, 0);
+}
+
+static int rec_merge(void *ctx, uint32_t into, uint32_t from)
+{
+	return record_row(ctx, 1, into, from, NULL, 0);
+}
+
+static int rec_ident(void *ctx, uint32_t k, const char *text, size_t n, uint32_t profile)
+{
+	return record_row(ctx, 2, k, profile, text, n);
+}
+
+static const struct bt__idfeed recorder = {rec_profile, rec_merge, rec_ident};
+
+static int identity_since(struct bt_live *l, struct state *s, struct bt_err *err)
+{
+	struct recording rec = {NULL, 0, 0, BT_BUF_INIT};
+	int rc = l->db->store->ops->identity_since(l->db->store, &s->mark, &recorder, &rec, err);
+	for (size_t i = 0; !rc && i < rec.n; i += CHUNK) {
+		pthread_rwlock_wrlock(&l->rw);
+		for (size_t k = i; !rc && k < rec.n && k < i + CHUNK; k++) {
+			const struct idrow *r = &rec.r[k];
+			if (r->kind == 0)
+				rc = feed_profile(s, r->a, r->b);
+			else if (r->kind == 1)
+				rc = feed_merge(s, r->a, r->b);
+			else
+				rc = feed_ident(s, r->a, r->has_text ? rec.text.data + r->off : NULL, r->n,
+						r->b);
+		}
+		pthread_rwlock_unlock(&l->rw);
+	}
+	bt__free(rec.r);
+	bt_buf_release(&rec.text);
+	return rc;
+}
+
+/* Appending events: a batch is read and parsed outside the lock, then
+ * linked in under it. */
+#define BATCH 32
 struct appending {
 	struct bt_live *l; /* NULL: a new state nobody reads yet */
 	struct state *s;
-	struct bt_json_doc doc;
-	struct bt__event ev;
-	int locked;
+	struct bt_json_doc doc[BATCH];
+	struct bt__event ev[BATCH];
+	int64_t seq[BATCH];
+	uint32_t anchor[BATCH];
 	unsigned n;
 	struct bt_err *err;
 };
 
-static int append_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
+/* The arrays that grow with every event (the records, their texts, the
+ * per-identifier event lists) live in regions (util/region.h): they grow
+ * in place, outside the lock, and never move while a query reads them.
+ * (realloc under the lock copied tens of megabytes while queries waited.)
+ * Only past its reservation, which the system may have cut short, does an
+ * array move: copied outside the lock, swapped in under it. */
+static const size_t r_elem[R__COUNT] = {sizeof(struct bt__erec), sizeof(struct bt__etext),
+					sizeof(uint32_t)};
+
+static void set_array(struct state *s, int k)
 {
-	struct appending *a = ctx;
-	struct state *s = a->s;
-	int rc = bt__stored_event_read(&a->doc, &a->ev, seq, raw, len, a->err);
-	if (rc)
-		return rc;
-	if (a->l && !a->locked) {
-		pthread_rwlock_wrlock(&a->l->rw);
-		a->locked = 1;
-	}
-	size_t i = s->e->nev;
-	if ((rc = bt__engine_add(s->e, &a->doc, &a->ev, (uint32_t)seq, anchor)) ||
-	    (rc = grow(&s->enext, &s->cape, i)) || (rc = grow_idents(s, anchor)))
-		return rc;
-	s->enext[i] = 0;
-	if (s->itail[anchor])
-		s->enext[s->itail[anchor] - 1] = (uint32_t)i + 1;
+	void *base = s->reg[k].base;
+	size_t cap = s->reg[k].usable / r_elem[k];
+	if (k == R_EV)
+		s->e->ev = base, s->e->capev = cap;
+	else if (k == R_TEXT)
+		s->e->text = base, s->e->captext = cap;
 	else
-		s->ihead[anchor] = (uint32_t)i + 1;
-	s->itail[anchor] = (uint32_t)i + 1;
-	s->seq = seq;
-	if (a->locked && ++a->n % CHUNK == 0) {
-		pthread_rwlock_unlock(&a->l->rw);
-		a->locked = 0;
+		s->enext = base, s->cape = cap;
+}
+
+/* Events the regions reserve room for: every event the engine can number
+ * (uint32_t).  Tests make it small, so that the arrays must move. */
+size_t bt__live_reserve = UINT32_MAX;
+
+static int regions_init(struct state *s)
+{
+	for (int k = 0; k < R__COUNT; k++) {
+		int rc = bt__region_init(&s->reg[k], bt__live_reserve * r_elem[k]);
+		if (rc)
+			return rc;
+		set_array(s, k);
 	}
 	return 0;
 }
 
-static int append_since(struct bt_live *l, struct state *s, struct bt_err *err)
+/* Before the lock: room for need events.  An array that must move is
+ * copied into moved[k] (base NULL: none). */
+static int regions_fit(struct state *s, size_t need, struct bt__region *moved)
 {
-	struct appending a = {.l = l, .s = s, .err = err};
-	bt_json_doc_init(&a.doc);
-	int rc = l->db->store->ops->each_event(l->db->store, s->seq, append_event, &a, err);
-	if (a.locked)
-		pthread_rwlock_unlock(&l->rw);
-	bt_json_doc_release(&a.doc);
+	size_t used = s->e->nev;
+	memset(moved, 0, R__COUNT * sizeof(*moved));
+	for (int k = 0; k < R__COUNT; k++) {
+		size_t bytes = need * r_elem[k];
+		if (!bt__region_fit(&s->reg[k], bytes)) {
+			if (k != R_NEXT) /* the engine's capacity: only its writer reads it */
+				set_array(s, k);
+			else
+				s->cape = s->reg[k].usable / r_elem[k];
+			continue;
+		}
+		size_t room = 2 * (bytes > s->reg[k].reserved ? bytes : s->reg[k].reserved);
+		if (bt__region_init(&moved[k], room) || bt__region_fit(&moved[k], bytes)) {
+			for (int j = 0; j <= k; j++)
+				bt__region_release(&moved[j]);
+			return BT_ENOMEM;
+		}
+		memcpy(moved[k].base, s->reg[k].base, used * r_elem[k]);
+	}
+	return 0;
+}
+
+/* Under the lock: the moved arrays replace the old, which moved then holds. */
+static void regions_swap(struct state *s, struct bt__region *moved)
+{
+	for (int k = 0; k < R__COUNT; k++)
+		if (moved[k].base) {
+			struct bt__region old = s->reg[k];
+			s->reg[k] = moved[k];
+			set_array(s, k);
+			moved[k] = old;
+		}
+}
+
+static int flush(struct appending *a)
+{
+	struct state *s = a->s;
+	struct bt__region moved[R__COUNT];
+	int rc = regions_fit(s, s->e->nev + a->n, moved);
+	if (rc)
+		return rc;
+	if (a->l)
+		pthread_rwlock_wrlock(&a->l->rw);
+	regions_swap(s, moved);
+	for (unsigned k = 0; k < a->n && !rc; k++) {
+		size_t i = s->e->nev;
+		uint32_t anchor = a->anchor[k];
+		if ((rc = bt__engine_add(s->e, &a->doc[k], &a->ev[k], (uint32_t)a->seq[k], anchor)) ||
+		    (rc = grow_idents(s, anchor)))
+			break;
+		s->enext[i] = 0;
+		if (s->itail[anchor])
+			s->enext[s->itail[anchor] - 1] = (uint32_t)i + 1;
+		else
+			s->ihead[anchor] = (uint32_t)i + 1;
+		s->itail[anchor] = (uint32_t)i + 1;
+		s->seq = a->seq[k];
+	}
+	if (a->l)
+		pthread_rwlock_unlock(&a->l->rw);
+	for (int k = 0; k < R__COUNT; k++)
+		bt__region_release(&moved[k]);
+	a->n = 0;
+	return rc;
+}
+
+static int append_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
+{
+	struct appending *a = ctx;
+	int rc = bt__stored_event_read(&a->doc[a->n], &a->ev[a->n], seq, raw, len, a->err);
+	if (rc)
+		return rc;
+	a->seq[a->n] = seq, a->anchor[a->n] = anchor;
+	return ++a->n == BATCH ? flush(a) : 0;
+}
+
+/* Append the events after s->seq; readers: NULL for a state nobody reads
+ * yet, else the live state whose lock guards s. */
+static int append_since(struct bt_live *l, struct bt_live *readers, struct state *s,
+			struct bt_err *err)
+{
+	struct appending *a = bt__calloc(1, sizeof(*a));
+	if (!a)
+		return BT_ENOMEM;
+	a->l = readers, a->s = s, a->err = err;
+	for (unsigned k = 0; k < BATCH; k++)
+		bt_json_doc_init(&a->doc[k]);
+	int rc = l->db->store->ops->each_event(l->db->store, s->seq, append_event, a, err);
+	if (!rc && a->n)
+		rc = flush(a);
+	for (unsigned k = 0; k < BATCH; k++)
+		bt_json_doc_release(&a->doc[k]);
+	bt__free(a);
 	return rc;
 }
 
@@ -259,12 +429,11 @@ static int build(struct bt_live *l, int64_t epoch, struct state **out, struct bt
 	if ((rc = bt__engine_init(s->e, s->cfg, &s->id)))
 		goto out;
 	s->e->keep_text = 1;
+	if ((rc = regions_init(s)))
+		goto out;
 	if ((rc = l->db->store->ops->identity_since(l->db->store, &s->mark, &feed, s, err)))
 		goto out;
-	struct appending a = {.s = s, .err = err};
-	bt_json_doc_init(&a.doc);
-	rc = l->db->store->ops->each_event(l->db->store, 0, append_event, &a, err);
-	bt_json_doc_release(&a.doc);
+	rc = append_since(l, NULL, s, err);
 out:
 	if (rc) {
 		state_free(s);
@@ -333,11 +502,9 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 		state_free(old);
 	} else {
 		struct state *s = l->st;
-		pthread_rwlock_wrlock(&l->rw);
-		rc = ops->identity_since(l->db->store, &s->mark, &feed, s, err);
-		pthread_rwlock_unlock(&l->rw);
+		rc = identity_since(l, s, err);
 		if (!rc)
-			rc = append_since(l, s, err);
+			rc = append_since(l, l, s, err);
 		if (rc) /* half followed: the next refresh builds anew */
 			s->epoch = -1;
 	}
@@ -476,6 +643,29 @@ out:
 	return 0;
 }
 
+/* Take the read lock without sleeping when the writer lets go soon: a
+ * writer holds it for microseconds (one batch of pointer work), while a
+ * reader put to sleep waits for the scheduler to wake it, which on a busy
+ * machine costs milliseconds.  Spin for at most SPIN_NS, then block. */
+#define SPIN_NS 50000
+static void read_lock(struct bt_live *l)
+{
+	struct timespec t0, t;
+	if (!pthread_rwlock_tryrdlock(&l->rw))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 1;; i++) {
+		if (!pthread_rwlock_tryrdlock(&l->rw))
+			return;
+		if (i % 64 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) > SPIN_NS)
+				break;
+		}
+	}
+	pthread_rwlock_rdlock(&l->rw);
+}
+
 int bt_live_context(struct bt_live *l, const char *ident, int64_t at, struct bt_buf *out,
 		    struct bt_err *err)
 {
@@ -484,7 +674,7 @@ int bt_live_context(struct bt_live *l, const char *ident, int64_t at, struct bt_
 	size_t n = 0;
 	uint32_t root;
 	int rc;
-	pthread_rwlock_rdlock(&l->rw);
+	read_lock(l);
 	if (!l->st)
 		rc = bt_err_set(err, BT_EBUSY, "the live state is still being built");
 	else if (!(rc = resolve(l->st, ident, &root, err)) &&
@@ -504,7 +694,7 @@ int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const 
 	size_t nt = 0;
 	uint32_t root = 0;
 	int rc = BT_ENOTFOUND;
-	pthread_rwlock_rdlock(&l->rw);
+	read_lock(l);
 	if (!l->st)
 		rc = bt_err_set(err, BT_EBUSY, "the live state is still being built");
 	for (size_t i = 0; l->st && i < n && rc == BT_ENOTFOUND; i++)

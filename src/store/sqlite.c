@@ -99,7 +99,7 @@ enum stmt {
 	S_LOG_INSERT, S_INS_PROFILE, S_INS_IDENT, S_INS_MERGE, S_MOVE_IDENTS, S_MOVE_PROFILES,
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
-	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S__COUNT
+	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -140,6 +140,8 @@ static const char *const sql[S__COUNT] = {
 	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash) VALUES (?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
+	[S_TOKEN_FIND] = "SELECT id, role, team, person, name, created, coalesce(revoked, 0) "
+			 "FROM tokens WHERE hash = ?",
 };
 
 struct sqlite_store {
@@ -1571,19 +1573,17 @@ static int sq_token_find(struct bt__store *base, const unsigned char hash[32], s
 			 struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q;
+	sqlite3_stmt *q = stmt(s, S_TOKEN_FIND, err); /* every request: prepared once */
 	int rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, role, team, person, name, created, "
-				      "coalesce(revoked, 0) FROM tokens WHERE hash = ?",
-			       -1, &q, NULL) != SQLITE_OK)
-		return fail(s, err, "checking a token");
+	if (!q)
+		return BT_ESTORE;
 	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
 	int r = sqlite3_step(q);
 	if (r == SQLITE_ROW)
 		rc = token_row(q, out);
 	else
 		rc = r == SQLITE_DONE ? BT_ENOTFOUND : fail(s, err, "checking a token");
-	sqlite3_finalize(q);
+	sqlite3_reset(q); /* ends the read: a finished statement pins no snapshot */
 	return rc;
 }
 

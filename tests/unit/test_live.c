@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_live.c - the arrays of the live state that never move (util/region.c)
+ * and the live state growing past them (live.c).
+ *
+ * A region's base must stay where it is however far it grows within its
+ * reservation, every usable byte must be writable, and growing past the
+ * reservation must fail rather than move.  The live state, given room for
+ * only a few thousand events, must still follow a database of 40,000: its
+ * arrays then move (copied outside the lock, swapped under it), and a
+ * customer whose events lie before and after each move must still read
+ * whole.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "baton/baton.h"
+#include "baton/buf.h"
+#include "baton/error.h"
+#include "baton/json.h"
+#include "baton/live.h"
+#include "engine.h"
+#include "util/region.h"
+
+#define MIB ((size_t)1 << 20)
+
+static void region_grows_in_place(void **state)
+{
+	(void)state;
+	struct bt__region r;
+	assert_int_equal(bt__region_init(&r, 3 * MIB), 0);
+	assert_non_null(r.base);
+	assert_int_equal(r.reserved, 3 * MIB);
+	assert_int_equal(r.usable, 0);
+	void *base = r.base;
+
+	/* one byte makes a whole step usable: 2 MiB */
+	assert_int_equal(bt__region_fit(&r, 1), 0);
+	assert_int_equal(r.usable, 2 * MIB);
+	memset(r.base, 0xab, r.usable);
+
+	/* past the step: up to the reservation, which caps it */
+	assert_int_equal(bt__region_fit(&r, 2 * MIB + 1), 0);
+	assert_int_equal(r.usable, 3 * MIB);
+	assert_ptr_equal(r.base, base);
+	unsigned char *p = r.base;
+	assert_int_equal(p[2 * MIB - 1], 0xab); /* what was written stays */
+	assert_int_equal(p[2 * MIB], 0);        /* new memory reads as zero */
+	memset(p + 2 * MIB, 0xcd, MIB);
+
+	/* nothing past the reservation, and the region is unharmed */
+	assert_int_equal(bt__region_fit(&r, 3 * MIB + 1), BT_ENOMEM);
+	assert_int_equal(r.usable, 3 * MIB);
+	assert_int_equal(p[3 * MIB - 1], 0xcd);
+
+	bt__region_release(&r);
+	assert_null(r.base);
+	assert_int_equal(r.usable, 0);
+}
+
+static void region_reserves_at_least_a_mib(void **state)
+{
+	(void)state;
+	struct bt__region r;
+	assert_int_equal(bt__region_init(&r, 100), 0);
+	assert_int_equal(r.reserved, MIB);
+	assert_int_equal(bt__region_fit(&r, MIB), 0);
+	assert_int_equal(r.usable, MIB);
+	bt__region_release(&r);
+}
+
+/* n events: event i is customer u<i>'s, except every 10,000th (i = 0,
+ * 10000, 20000, 30000), which is kim's, of type t0, t1, t2, t3. */
+static void ingest_range(const char *path, int from, int to)
+{
+	struct bt_db *db = NULL;
+	struct bt_ingest *in = NULL;
+	struct bt_err err = {0, ""};
+	char rec[256];
+	assert_int_equal(bt_db_open(&db, path, 0, &err), 0);
+	assert_int_equal(bt_ingest_begin(db, "test", &in, &err), 0);
+	for (int i = from; i < to; i++) {
+		int n;
+		if (i % 10000 == 0)
+			n = snprintf(rec, sizeof(rec),
+				     "{\"id\":\"e%d\",\"ts\":\"2026-03-01T10:%02d:%02dZ\",\"source\":\"web\","
+				     "\"type\":\"t%d\",\"ids\":{\"email\":\"kim@example.com\"}}",
+				     i, i / 10000, 0, i / 10000);
+		else
+			n = snprintf(rec, sizeof(rec),
+				     "{\"id\":\"e%d\",\"ts\":\"2026-03-01T09:00:00Z\",\"source\":\"web\","
+				     "\"type\":\"page.viewed\",\"ids\":{\"user_id\":\"u%d\"}}",
+				     i, i);
+		assert_int_equal(bt_ingest_json(in, rec, (size_t)n, i + 1, &err), BT_INGEST_ACCEPTED);
+	}
+	assert_int_equal(bt_ingest_end(in, NULL, &err), 0);
+	bt_db_close(db);
+}
+
+/* The types in kim's told_us, newest first, as one string "t3,t2,...". */
+static void told_us(struct bt_live *l, char *out, size_t size)
+{
+	struct bt_buf b = BT_BUF_INIT;
+	struct bt_err err = {0, ""};
+	struct bt_json_doc d;
+	assert_int_equal(bt_live_context(l, "email:kim@example.com", INT64_MAX, &b, &err), 0);
+	bt_json_doc_init(&d);
+	assert_int_equal(bt_json_parse(&d, b.data, b.len, 64, &err), 0);
+	uint32_t arr = bt_json_get(&d, 0, "told_us");
+	assert_int_not_equal(arr, 0);
+	out[0] = '\0';
+	for (uint32_t k = arr + 1; k < d.nodes[arr].end; k = d.nodes[k].end) {
+		uint32_t t = bt_json_get(&d, k, "type");
+		assert_int_not_equal(t, 0);
+		if (out[0])
+			strncat(out, ",", size - strlen(out) - 1);
+		strncat(out, d.nodes[t].s, size - strlen(out) - 1);
+	}
+	bt_json_doc_release(&d);
+	bt_buf_release(&b);
+}
+
+static void live_follows_past_its_reservation(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/baton-test-live-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	/* 1 MiB, the least a region reserves, holds some 14,500 records (of
+	 * 72 bytes): on the way to 40,000 the records' region moves twice */
+	size_t saved = bt__live_reserve;
+	bt__live_reserve = 1000;
+
+	struct bt_live *l = NULL;
+	struct bt_err err = {0, ""};
+	char got[64];
+	ingest_range(path, 0, 10);
+	assert_int_equal(bt_live_open(path, &l, &err), 0);
+	assert_int_equal(bt_live_refresh(l, &err), 0);
+	assert_int_equal(bt_live_seq(l), 10);
+	told_us(l, got, sizeof(got));
+	assert_string_equal(got, "t0");
+
+	/* past the first move */
+	ingest_range(path, 10, 20010);
+	assert_int_equal(bt_live_refresh(l, &err), 0);
+	assert_int_equal(bt_live_seq(l), 20010);
+	told_us(l, got, sizeof(got));
+	assert_string_equal(got, "t2,t1,t0");
+
+	ingest_range(path, 20010, 40000); /* past the second */
+	assert_int_equal(bt_live_refresh(l, &err), 0);
+	assert_int_equal(bt_live_seq(l), 40000);
+	told_us(l, got, sizeof(got));
+	assert_string_equal(got, "t3,t2,t1,t0");
+
+	/* and a stranger in the middle reads as one event */
+	struct bt_buf b = BT_BUF_INIT;
+	assert_int_equal(bt_live_context(l, "user_id:u17001", INT64_MAX, &b, &err), 0);
+	assert_non_null(strstr(b.data, "\"told_us\":[{\"ts\":\"2026-03-01T09:00:00Z\""));
+	bt_buf_release(&b);
+
+	bt_live_close(l);
+	bt__live_reserve = saved;
+	char side[64];
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(region_grows_in_place),
+		cmocka_unit_test(region_reserves_at_least_a_mib),
+		cmocka_unit_test(live_follows_past_its_reservation),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
