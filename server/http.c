@@ -330,15 +330,9 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 			return r->pattern;
 		}
 		/* on a reader of its own: never behind the committer's lock */
-		struct timespec A, B, C, D;
-		clock_gettime(CLOCK_MONOTONIC, &A);
 		struct bt_db *rdb = bt_reader_get(s);
-		clock_gettime(CLOCK_MONOTONIC, &B);
 		rc = bt_token_check(rdb, tok, &who, &err);
-		clock_gettime(CLOCK_MONOTONIC, &C);
 		bt_reader_put(s, rdb);
-		clock_gettime(CLOCK_MONOTONIC, &D);
-		if (secs(&A, &D) > 0.0002) fprintf(stderr, "SLOW token get %.3f check %.3f put %.3f\n", secs(&A,&B)*1e3, secs(&B,&C)*1e3, secs(&C,&D)*1e3);
 		if (rc) {
 			bt_respond_error(rs, rc == BT_EAUTH ? 401 : 500,
 					 rc == BT_EAUTH ? "unauthorized" : "store_error",
@@ -363,12 +357,7 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 					      ncaps > 2 ? caps[2] : NULL},
 				MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
 				cs->body.data ? cs->body.data : "", cs->body.len, &who, c};
-	struct timespec E, F;
-	clock_gettime(CLOCK_MONOTONIC, &E);
-	int frc = r->fn(s, &rq, rs);
-	clock_gettime(CLOCK_MONOTONIC, &F);
-	if (secs(&E, &F) > 0.0002 && method[0] == 'G') fprintf(stderr, "SLOW route %.3f\n", secs(&E,&F)*1e3);
-	if (frc)
+	if (r->fn(s, &rq, rs))
 		bt_respond_error(rs, 500, "internal", "the request could not be served");
 	bt_token_release(&who);
 	return r->pattern;
