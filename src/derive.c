@@ -14,6 +14,7 @@
  * profile's events in time order, ingesting in one go, in batches, with a
  * restart, or with identities merged late all give the same instances.
  */
+#define _GNU_SOURCE 1 /* qsort_r */
 #include "engine.h"
 
 #include "util/alloc.h"
@@ -466,12 +467,14 @@ static int process(struct bt_engine *e, struct pctx *p, uint32_t ei)
 	return 0;
 }
 
-static const struct bt__erec *sort_base;
-
-static int by_time(const void *a, const void *b)
+/* qsort_r, not a global for the records: derivations run at the same time
+ * on the server's threads (a global once let one sort read another's
+ * records, and crash). */
+static int by_time(const void *a, const void *b, void *records)
 {
-	const struct bt__erec *x = &sort_base[*(const uint32_t *)a];
-	const struct bt__erec *y = &sort_base[*(const uint32_t *)b];
+	const struct bt__erec *ev = records;
+	const struct bt__erec *x = &ev[*(const uint32_t *)a];
+	const struct bt__erec *y = &ev[*(const uint32_t *)b];
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
@@ -482,8 +485,7 @@ static int by_time(const void *a, const void *b)
 static void sort_slice(const struct bt__erec *ev, uint32_t *v, size_t n)
 {
 	if (n > 32) {
-		sort_base = ev;
-		qsort(v, n, sizeof(*v), by_time);
+		qsort_r(v, n, sizeof(*v), by_time, (void *)(uintptr_t)ev);
 		return;
 	}
 	for (size_t i = 1; i < n; i++) {

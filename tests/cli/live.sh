@@ -87,5 +87,32 @@ api=$(curl -s -H "$H" "$U/v1/kpis?from=2026-02-01&to=2026-03-01" | jq -S .)
 cli=$("$BATON" kpis --db live.db --json --from 2026-02-01 --to 2026-03-01 | jq -S .)
 eq "... and for a period" "$api" "$cli"
 
+# journey-level reads and context calls at the same time: both sort long
+# profiles (over 32 events) on their own threads, and neither may disturb
+# the other (a sort once kept its records in a global, and the server
+# crashed).  300 customers of 40 events each; 3 s of both kinds of read.
+awk 'BEGIN { for (c = 0; c < 300; c++) for (i = 0; i < 40; i++)
+	printf "{\"id\":\"x%d-%d\",\"ts\":\"2026-04-01T%02d:%02d:00Z\",\"source\":\"web\",\"type\":\"page.viewed\",\"ids\":{\"user_id\":\"x%d\"}}\n", c, i, i % 24, (c + i) % 60, c }' >many.ndjson
+split -l 3000 many.ndjson many. # a body is at most 512 KiB
+accepted=0
+for f in many.a?; do
+	accepted=$((accepted + $(curl -s -H "$H" -H "Content-Type: application/x-ndjson" \
+		--data-binary @"$f" "$U/v1/events" | jq .accepted)))
+done
+eq "12,000 more events" "$accepted" 12000
+end=$(($(date +%s) + 3))
+(while [ "$(date +%s)" -lt "$end" ]; do
+	curl -s -o /dev/null -w '%{http_code}\n' -H "$H" "$U/v1/kpis"
+done) >kpis.codes &
+(while [ "$(date +%s)" -lt "$end" ]; do
+	for c in 1 2 3 4 5 6 7 8 9; do
+		curl -s -o /dev/null -w '%{http_code}\n' -H "$H" "$U/v1/context/user_id:x${c}7"
+	done
+done) >context.codes
+wait $!
+eq "concurrent reads: every KPI answer is 200" "$(sort -u kpis.codes)" 200
+eq "... every context answer is 200" "$(sort -u context.codes)" 200
+eq "... and the server is still up" "$(curl -s -o /dev/null -w '%{http_code}' "$U/healthz")" 200
+
 kill -TERM "$pid"
 wait "$pid"
