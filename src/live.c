@@ -281,16 +281,30 @@ struct appending {
 static const size_t r_elem[R__COUNT] = {sizeof(struct bt__erec), sizeof(struct bt__etext),
 					sizeof(uint32_t)};
 
+/* The capacity of array k: only its writer reads it, so it may change
+ * outside the lock. */
+static void set_cap(struct state *s, int k)
+{
+	size_t cap = s->reg[k].usable / r_elem[k];
+	if (k == R_EV)
+		s->e->capev = cap;
+	else if (k == R_TEXT)
+		s->e->captext = cap;
+	else
+		s->cape = cap;
+}
+
+/* Array k's address (readers read it: under the lock, or before anyone reads). */
 static void set_array(struct state *s, int k)
 {
 	void *base = s->reg[k].base;
-	size_t cap = s->reg[k].usable / r_elem[k];
 	if (k == R_EV)
-		s->e->ev = base, s->e->capev = cap;
+		s->e->ev = base;
 	else if (k == R_TEXT)
-		s->e->text = base, s->e->captext = cap;
+		s->e->text = base;
 	else
-		s->enext = base, s->cape = cap;
+		s->enext = base;
+	set_cap(s, k);
 }
 
 /* Events the regions reserve room for: every event the engine can number
@@ -317,10 +331,7 @@ static int regions_fit(struct state *s, size_t need, struct bt__region *moved)
 	for (int k = 0; k < R__COUNT; k++) {
 		size_t bytes = need * r_elem[k];
 		if (!bt__region_fit(&s->reg[k], bytes)) {
-			if (k != R_NEXT) /* the engine's capacity: only its writer reads it */
-				set_array(s, k);
-			else
-				s->cape = s->reg[k].usable / r_elem[k];
+			set_cap(s, k);
 			continue;
 		}
 		size_t room = 2 * (bytes > s->reg[k].reserved ? bytes : s->reg[k].reserved);
