@@ -10,7 +10,10 @@
 #      latency as the client sees it, and as the server spent it (from its
 #      access log: request parsed → answer queued);
 #   3. the same load with /healthz (no token, no work): the floor that the
-#      HTTP layer and the scheduler put under every call.
+#      HTTP layer and the scheduler put under every call;
+#   4. the paced load again while a dashboard asks for /v1/kpis once a
+#      second (a derivation over every stored event): ingest answers and the
+#      context call must not wait for it.
 #   bench/http.sh [connections=4] [seconds=10] [batch=500] [paced-rate=100000]
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,6 +45,17 @@ handler() {
 	handler "$mark"
 	echo "== 3. the floor: /healthz under the same paced load"
 	build/http-load "$port" "$token" "$conns" "$secs" "$batch" /healthz "$paced" | tail -n 1
+	echo "== 4. paced, with /v1/kpis once a second"
+	end=$(($(date +%s) + secs))
+	(while [ "$(date +%s)" -lt "$end" ]; do
+		curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" \
+			"http://127.0.0.1:$port/v1/kpis"
+		sleep 1
+	done) >bench/out/http-kpis.txt &
+	poller=$!
+	build/http-load "$port" "$token" "$conns" "$secs" "$batch" "$read" "$paced" | tail -n 2
+	wait "$poller"
+	sort -n bench/out/http-kpis.txt | awk '{v[NR] = $1} END {if (NR) printf "/v1/kpis: %d calls, %.2f to %.2f s each\n", NR, v[1], v[NR]}'
 } | tee bench/out/http.txt
 kill -TERM "$pid"
 wait "$pid"

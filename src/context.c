@@ -139,7 +139,7 @@ static void interaction(struct bt_buf *b, const struct bt_engine *e, uint32_t i)
 		      r->channel ? bt_channel_names[r->channel] : "null", r->channel ? "\"" : "",
 		      bt_direction_names[r->direction]);
 	bt_buf_adds(b, ",\"team\":");
-	bt_buf_json_strz(b, name(e, r->team));
+	bt_buf_json_strz(b, name(e, e->eteam ? e->eteam[i] : r->team)); /* as derived */
 	bt_buf_adds(b, ",\"case\":");
 	bt_buf_json_strz(b, name(e, t->case_ref));
 	bt_buf_printf(b, ",\"outcome\":%s%s%s,\"repeat\":%s", r->outcome ? "\"" : "",

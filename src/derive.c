@@ -296,7 +296,7 @@ static void promise_kept(struct bt_engine *e, const struct pctx *p, const struct
 }
 
 /* Everything an event does to the instance it joined. */
-static int apply(struct bt_engine *e, struct pctx *p, uint32_t i, struct bt__erec *r,
+static int apply(struct bt_engine *e, struct pctx *p, uint32_t i, const struct bt__erec *r,
 		 int contact)
 {
 	struct bt__inst *in = &e->inst[i];
@@ -312,7 +312,7 @@ static int apply(struct bt_engine *e, struct pctx *p, uint32_t i, struct bt__ere
 		if (team)
 			in->holder = team;
 		in->last_work = r->ts;
-		r->team = team; /* remembered for the per-team counts of kpi.c */
+		e->eteam[r - e->ev] = team; /* for the per-team counts of kpi.c */
 	}
 	if (r->case_ref && (rc = casemap_put(&p->cases, r->case_ref, i)))
 		return rc;
@@ -439,11 +439,12 @@ static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec
 
 static int process(struct bt_engine *e, struct pctx *p, uint32_t ei)
 {
-	struct bt__erec *r = &e->ev[ei];
+	const struct bt__erec *r = &e->ev[ei]; /* never written: views borrow them */
 	int feedback_only = (r->flags & EF_FEEDBACK) && r->outcome == BT_OUT_NONE;
 	int contact = r->direction == BT_DIR_INBOUND && !feedback_only;
 	uint32_t i = NONE;
 	int rc;
+	e->eteam[ei] = r->team;
 	if (r->consent && (rc = note_consent(e, p, r)))
 		return rc;
 	if (r->direction == BT_DIR_OUTBOUND && (rc = collisions(e, p, r)))
@@ -456,7 +457,7 @@ static int process(struct bt_engine *e, struct pctx *p, uint32_t ei)
 	if (i != NONE && (rc = apply(e, p, i, r, contact)))
 		return rc;
 	if (r->promise) {
-		uint32_t maker = r->team ? r->team : (i != NONE ? e->inst[i].holder : 0);
+		uint32_t maker = e->eteam[ei] ? e->eteam[ei] : (i != NONE ? e->inst[i].holder : 0);
 		if ((rc = promise_made(e, p, r, i, maker)))
 			return rc;
 	}
@@ -522,7 +523,8 @@ int bt__engine_derive(struct bt_engine *e)
 	if (!(count = bt__calloc((size_t)nprof + 1, sizeof(*count))) ||
 	    !(order = bt__calloc(e->nev + 1, sizeof(*order))) ||
 	    !(prof = bt__calloc(e->nev + 1, sizeof(*prof))) ||
-	    !(e->einst = bt__calloc(e->nev + 1, sizeof(*e->einst))) || casemap_grow(&p.cases))
+	    !(e->einst = bt__calloc(e->nev + 1, sizeof(*e->einst))) ||
+	    !(e->eteam = bt__calloc(e->nev + 1, sizeof(*e->eteam))) || casemap_grow(&p.cases))
 		goto out;
 	/* group by final profile (counting sort); events after T are left out */
 	for (size_t i = 0; i < e->nev; i++) {

@@ -319,7 +319,18 @@ void bt_engine_free(struct bt_engine *e)
 {
 	if (!e)
 		return;
-	if (!e->borrowed) {
+	if (e->snapshot) { /* copies of the index parts; keys and texts borrowed */
+		bt__free(e->names.slots);
+		bt__free(e->names.entries);
+		bt__free(e->journeys);
+		bt_u64map_release(&e->jmap);
+		bt_u64map_release(&e->tpmap);
+		bt__free(e->links);
+		bt__free(e->consent);
+		bt__free(e->pdefs);
+		bt__free(e->own_id.ident_profile);
+		bt__free(e->own_id.prof);
+	} else if (!e->borrowed) {
 		bt__identity_release(&e->own_id);
 		bt_strmap_release(&e->names);
 		bt_h128set_release(&e->eids);
@@ -337,6 +348,7 @@ void bt_engine_free(struct bt_engine *e)
 	}
 	bt__free(e->inst);
 	bt__free(e->einst);
+	bt__free(e->eteam);
 	bt__free(e->prom);
 	bt__free(e->hand);
 	bt__free(e->ls);
@@ -393,6 +405,75 @@ int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, in
 	}
 	v->nev = v->capev = n;
 	int rc = bt__engine_derive(v);
+	if (rc) {
+		bt_engine_free(v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A copy of n elements of size bytes (NULL for none); 0 or BT_ENOMEM. */
+static int dup_array(void *dst, const void *src, size_t n, size_t size)
+{
+	void *p = NULL;
+	if (n && src) {
+		if (!(p = bt__reallocarray(NULL, n, size)))
+			return BT_ENOMEM;
+		memcpy(p, src, n * size);
+	}
+	memcpy(dst, &p, sizeof(p));
+	return 0;
+}
+
+static int dup_u64map(struct bt_u64map *dst, const struct bt_u64map *src)
+{
+	size_t n = src->keys ? (size_t)src->mask + 1 : 0;
+	*dst = (struct bt_u64map){NULL, NULL, NULL, src->mask, src->count};
+	return dup_array(&dst->keys, src->keys, n, sizeof(*src->keys)) ||
+			       dup_array(&dst->vals, src->vals, n, sizeof(*src->vals)) ||
+			       dup_array(&dst->used, src->used, n, sizeof(*src->used))
+		       ? BT_ENOMEM
+		       : 0;
+}
+
+int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engine **out)
+{
+	struct bt_engine *v = bt__calloc(1, sizeof(*v));
+	const struct bt__identity *id = e->id;
+	*out = NULL;
+	if (!v)
+		return BT_ENOMEM;
+	v->snapshot = v->borrowed_ev = 1;
+	v->cfg = e->cfg;
+	v->ev = e->ev, v->text = e->text;
+	v->nev = v->capev = e->nev;
+	v->keep_text = e->keep_text;
+	v->max_ts = e->max_ts, v->as_of = as_of;
+	v->marketing = e->marketing;
+	v->njourneys = e->njourneys, v->nlinks = e->nlinks;
+	v->nconsent = e->nconsent, v->npdefs = e->npdefs;
+	/* the names' index is copied; the keys stay in e's arena, which only
+	 * ever grows by new chunks */
+	v->names = (struct bt_strmap){NULL, e->names.mask, NULL, e->names.count, e->names.count,
+				      BT_ARENA_INIT};
+	/* the identity: only what grouping by profile reads (derive.c) */
+	v->id = &v->own_id;
+	v->own_id.nidents = id->nidents, v->own_id.nprof = id->nprof;
+	int rc = dup_array(&v->names.slots, e->names.slots, e->names.slots ? (size_t)e->names.mask + 1 : 0,
+			   sizeof(*e->names.slots)) ||
+			 dup_array(&v->names.entries, e->names.entries, e->names.count,
+				   sizeof(*e->names.entries)) ||
+			 dup_array(&v->journeys, e->journeys, e->njourneys, sizeof(*e->journeys)) ||
+			 dup_u64map(&v->jmap, &e->jmap) || dup_u64map(&v->tpmap, &e->tpmap) ||
+			 dup_array(&v->links, e->links, e->nlinks, sizeof(*e->links)) ||
+			 dup_array(&v->consent, e->consent, e->nconsent, sizeof(*e->consent)) ||
+			 dup_array(&v->pdefs, e->pdefs, e->npdefs, sizeof(*e->pdefs)) ||
+			 dup_array(&v->own_id.ident_profile, id->ident_profile, id->nidents,
+				   sizeof(*id->ident_profile)) ||
+			 dup_array(&v->own_id.prof, id->prof, id->nprof, sizeof(*id->prof))
+		 ? BT_ENOMEM
+		 : 0;
 	if (rc) {
 		bt_engine_free(v);
 		return rc;

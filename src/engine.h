@@ -87,11 +87,15 @@ struct bt_engine {
 	 * derivation from the engine it was made of */
 	int borrowed;
 	int borrowed_ev; /* a view of every event: the records are borrowed too */
+	int snapshot;    /* bt__engine_snapshot: owns copies of the index parts */
 
 	/* derivation results, see derive.c */
 	struct bt__inst *inst;
 	size_t ninst, capinst;
 	uint32_t *einst; /* event → instance index + 1; 0 timeline only */
+	uint32_t *eteam; /* event → name id of the team that did the work: its own,
+			  * else the holder's (work events); the records are never
+			  * written, since views share them */
 	struct bt__pstate *prom;
 	size_t nprom, capprom;
 	struct bt__handoff *hand;
@@ -175,6 +179,14 @@ void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms);
  * derivation.  idx NULL: every event, borrowed, not copied (events after
  * as_of are left out by the derivation).  one_profile: the events are one
  * customer's.  Release with bt_engine_free. */
+/* Every event of e as it is now, judged at as_of, not yet derived: the
+ * records (and their texts) are borrowed, and must neither move nor change
+ * while the snapshot lives (the live state keeps them in regions and only
+ * appends); everything else a derivation and its answers read (names'
+ * index, journeys, pools, each identifier's profile and the profile tree)
+ * is copied.  So e may take more events while the snapshot is derived, with
+ * no lock held.  Derive it with bt__engine_derive; bt_engine_free. */
+int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engine **out);
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
 		    int one_profile, struct bt_engine **out);
 /* Ingest records into an engine instead of a store (stream mode). */

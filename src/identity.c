@@ -169,6 +169,13 @@ uint32_t bt__identity_root(struct bt__identity *id, uint32_t p)
 	return p;
 }
 
+uint32_t bt__identity_root_ro(const struct bt__identity *id, uint32_t p)
+{
+	while (id->prof[p].parent != p)
+		p = id->prof[p].parent;
+	return p;
+}
+
 static int ensure_prof(struct bt__identity *id, uint32_t p)
 {
 	if (p < id->capprof)

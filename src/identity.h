@@ -117,6 +117,9 @@ void bt__identity_release(struct bt__identity *id);
 
 /* Profile root of profile p (path halving). */
 uint32_t bt__identity_root(struct bt__identity *id, uint32_t p);
+/* The same without shortening the path: for readers that share id with
+ * other readers (the live state's queries), which must not write to it. */
+uint32_t bt__identity_root_ro(const struct bt__identity *id, uint32_t p);
 
 /* Loading from a store: add a known identifier (text is "type:value") on
  * profile `profile`, or record that profile p exists (merged_into 0 for a

@@ -227,8 +227,8 @@ static int local_rows(struct bt_engine *e, const struct bt_kpi_query *q, int32_t
 		if (!s)
 			goto out;
 		s->contacts++;
-		if (r->team) {
-			struct bt_local_kpis *t = row(e, &teams, r->team);
+		if (e->eteam[i]) {
+			struct bt_local_kpis *t = row(e, &teams, e->eteam[i]);
 			if (!t)
 				goto out;
 			t->contacts++;

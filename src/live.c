@@ -53,6 +53,12 @@ struct state {
 	uint32_t *enext;                 /* per event: next event index + 1 of its anchor */
 	size_t cape;
 	struct bt__region reg[R__COUNT]; /* where ev, text and enext live: see regions_fit */
+	/* journey-level snapshots deriving without the lock (bt_live_engine)
+	 * borrow the records: while any does, the state is not freed and an
+	 * array that moved keeps its old region (retired) */
+	int pins; /* atomic */
+	struct bt__region *retired;
+	size_t nretired;
 };
 
 struct bt_live {
@@ -110,10 +116,24 @@ static int grow_profiles(struct state *s, size_t need)
 	return 0;
 }
 
+static void release_retired(struct state *s)
+{
+	for (size_t i = 0; i < s->nretired; i++)
+		bt__region_release(&s->retired[i]);
+	bt__free(s->retired);
+	s->retired = NULL, s->nretired = 0;
+}
+
+/* Free s once no snapshot borrows its records any more. */
 static void state_free(struct state *s)
 {
 	if (!s)
 		return;
+	while (__atomic_load_n(&s->pins, __ATOMIC_ACQUIRE)) {
+		struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
+	release_retired(s);
 	if (s->e) /* the regions' arrays are not the engine's to free */
 		s->e->ev = NULL, s->e->text = NULL;
 	bt_engine_free(s->e);
@@ -381,10 +401,30 @@ static int flush(struct appending *a)
 		s->itail[anchor] = (uint32_t)i + 1;
 		s->seq = a->seq[k];
 	}
+	/* the regions moved out of: a snapshot that pinned the state before
+	 * the swap may still read them (pins only rise under the read lock, so
+	 * none can rise now) */
+	int pinned = __atomic_load_n(&s->pins, __ATOMIC_ACQUIRE) != 0;
 	if (a->l)
 		pthread_rwlock_unlock(&a->l->rw);
-	for (int k = 0; k < R__COUNT; k++)
-		bt__region_release(&moved[k]);
+	if (!pinned)
+		release_retired(s);
+	for (int k = 0; k < R__COUNT; k++) {
+		if (!moved[k].base)
+			continue;
+		struct bt__region *r = pinned ? bt__reallocarray(s->retired, s->nretired + 1, sizeof(*r)) : NULL;
+		if (r) {
+			s->retired = r;
+			r[s->nretired++] = moved[k];
+		} else if (pinned) { /* no memory to remember it: wait for the snapshots */
+			while (__atomic_load_n(&s->pins, __ATOMIC_ACQUIRE)) {
+				struct timespec ms = {0, 1000000};
+				nanosleep(&ms, NULL);
+			}
+			bt__region_release(&moved[k]);
+		} else
+			bt__region_release(&moved[k]);
+	}
 	a->n = 0;
 	return rc;
 }
@@ -578,7 +618,7 @@ int64_t bt_live_seq(struct bt_live *l)
 }
 
 /* The root of the customer of ident, or an error (read lock held). */
-static int resolve(struct state *s, const char *ident, uint32_t *root, struct bt_err *err)
+static int resolve(const struct state *s, const char *ident, uint32_t *root, struct bt_err *err)
 {
 	struct bt_buf norm = BT_BUF_INIT;
 	int64_t p;
@@ -596,7 +636,7 @@ static int resolve(struct state *s, const char *ident, uint32_t *root, struct bt
 		return rc;
 	if (p >= s->id.nprof || !s->id.prof[p].live)
 		return bt_err_set(err, BT_ENOTFOUND, "no profile P%lld", (long long)p);
-	*root = bt__identity_root(&s->id, (uint32_t)p);
+	*root = bt__identity_root_ro(&s->id, (uint32_t)p); /* other queries read it too */
 	return 0;
 }
 
@@ -723,18 +763,28 @@ int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const 
 int bt_live_engine(struct bt_live *l, int64_t as_of, bt_live_fn fn, void *ctx, struct bt_err *err)
 {
 	struct bt_engine *v = NULL;
+	struct state *s;
 	int rc;
+	/* under the lock only the snapshot (a few copies); the derivation,
+	 * which takes a while over millions of events, runs without it, so
+	 * the follower, and ingest answers waiting for it, never wait for it */
 	pthread_rwlock_rdlock(&l->rw);
-	if (!l->st) {
+	if (!(s = l->st)) {
 		pthread_rwlock_unlock(&l->rw);
 		return bt_err_set(err, BT_EBUSY, "the live state is still being built");
 	}
-	const struct bt_engine *e = l->st->e;
+	const struct bt_engine *e = s->e;
 	if (as_of == BT_TIME_NONE) /* judged at the latest event, as bt_engine_from_db */
 		as_of = e->max_ts != BT_TIME_NONE ? e->max_ts : 0;
-	if (!(rc = bt__engine_view(e, NULL, 0, as_of, 0, &v)))
-		rc = fn(v, ctx);
+	rc = bt__engine_snapshot(e, as_of, &v);
+	int pinned = !rc;
+	if (pinned)
+		__atomic_add_fetch(&s->pins, 1, __ATOMIC_ACQ_REL);
 	pthread_rwlock_unlock(&l->rw);
+	if (!rc && !(rc = bt__engine_derive(v)))
+		rc = fn(v, ctx);
 	bt_engine_free(v);
+	if (pinned)
+		__atomic_sub_fetch(&s->pins, 1, __ATOMIC_ACQ_REL);
 	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }

@@ -87,6 +87,22 @@ api=$(curl -s -H "$H" "$U/v1/kpis?from=2026-02-01&to=2026-03-01" | jq -S .)
 cli=$("$BATON" kpis --db live.db --json --from 2026-02-01 --to 2026-03-01 | jq -S .)
 eq "... and for a period" "$api" "$cli"
 
+# a derivation must not change the records it reads: the team that did a
+# work event is derived (its own, else the holder's), and a later event
+# that arrives late can change the holder.  Here the chat (no team) first
+# falls to sales; then a call by billing, earlier in time, arrives, and the
+# chat falls to billing: one handoff (sales → billing), as the CLI counts
+# from scratch, not a second one back to a team remembered from before.
+post "$(ev h0 2026-05-01T10:00:00Z phone call.inbound '{"email":"hana@example.com"}' '"team":"sales","journey":"zz-late"')" >/dev/null
+post "$(ev h2 2026-05-01T10:20:00Z chat chat.started '{"email":"hana@example.com"}' '"journey":"zz-late"')" >/dev/null
+eq "a journey of two events: no handoff yet" \
+	"$(curl -s -H "$H" "$U/v1/journeys/zz-late/kpis" | jq '.journeys[0].handoffs')" 0
+post "$(ev h1 2026-05-01T10:10:00Z phone call.inbound '{"email":"hana@example.com"}' '"team":"billing","journey":"zz-late"')" >/dev/null
+api=$(curl -s -H "$H" "$U/v1/journeys/zz-late/kpis" | jq -S .)
+eq "a late event: one handoff" "$(echo "$api" | jq '.journeys[0].handoffs')" 1
+eq "... and the API's KPIs are the CLI's" "$api" \
+	"$("$BATON" kpis --db live.db --json --journey zz-late | jq -S .)"
+
 # journey-level reads and context calls at the same time: both sort long
 # profiles (over 32 events) on their own threads, and neither may disturb
 # the other (a sort once kept its records in a global, and the server
