@@ -385,18 +385,12 @@ int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, in
 				.single_profile = one_profile,
 				.keep_text = e->keep_text,
 				.borrowed = 1};
-	if (!idx) { /* every event: the records themselves, not a copy */
-		v->ev = e->ev;
-		v->text = e->text;
-		v->borrowed_ev = 1;
-		v->max_ts = e->max_ts;
-		n = e->nev;
-	} else if (n && (!(v->ev = bt__reallocarray(NULL, n, sizeof(*v->ev))) ||
-			 (e->keep_text && !(v->text = bt__reallocarray(NULL, n, sizeof(*v->text)))))) {
+	if (n && (!(v->ev = bt__reallocarray(NULL, n, sizeof(*v->ev))) ||
+		  (e->keep_text && !(v->text = bt__reallocarray(NULL, n, sizeof(*v->text)))))) {
 		bt_engine_free(v);
 		return BT_ENOMEM;
 	}
-	for (size_t i = 0; idx && i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		v->ev[i] = e->ev[idx[i]];
 		if (e->keep_text)
 			v->text[i] = e->text[idx[i]];

@@ -173,12 +173,6 @@ const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstat
 void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, struct bt_buf *b);
 /* Append ,"key":"RFC 3339 time" (or null for BT_TIME_NONE) to b. */
 void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms);
-/* A view of n of e's events (indices idx into e->ev), judged at as_of and
- * derived: it borrows e's names, journeys, pools and identity (e must not
- * change while the view lives) and owns copies of those records and its
- * derivation.  idx NULL: every event, borrowed, not copied (events after
- * as_of are left out by the derivation).  one_profile: the events are one
- * customer's.  Release with bt_engine_free. */
 /* Every event of e as it is now, judged at as_of, not yet derived: the
  * records (and their texts) are borrowed, and must neither move nor change
  * while the snapshot lives (the live state keeps them in regions and only
@@ -187,6 +181,11 @@ void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms);
  * is copied.  So e may take more events while the snapshot is derived, with
  * no lock held.  Derive it with bt__engine_derive; bt_engine_free. */
 int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engine **out);
+/* A view of n of e's events (indices idx into e->ev; n 0: none), judged at
+ * as_of and derived: it borrows e's names, journeys, pools and identity (e
+ * must not change while the view lives) and owns copies of those records
+ * and its derivation.  one_profile: the events are one customer's.  Release
+ * with bt_engine_free. */
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
 		    int one_profile, struct bt_engine **out);
 /* Ingest records into an engine instead of a store (stream mode). */

@@ -102,6 +102,12 @@ api=$(curl -s -H "$H" "$U/v1/journeys/zz-late/kpis" | jq -S .)
 eq "a late event: one handoff" "$(echo "$api" | jq '.journeys[0].handoffs')" 1
 eq "... and the API's KPIs are the CLI's" "$api" \
 	"$("$BATON" kpis --db live.db --json --journey zz-late | jq -S .)"
+# as_of before a customer's first event: nothing of theirs, and nothing of
+# anyone else's either (an empty selection once meant every event)
+eq "as_of before the first event: an empty context" \
+	"$(curl -s -H "$H" "$U/v1/context/email:hana@example.com?as_of=2026-04-30T00:00:00Z" |
+		jq -c '[.identifiers, .last_interactions, .told_us]')" \
+	'[["email:hana@example.com"],[],[]]'
 
 # journey-level reads and context calls at the same time: both sort long
 # profiles (over 32 events) on their own threads, and neither may disturb
