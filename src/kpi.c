@@ -325,6 +325,17 @@ int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_
 					  "no journey '%s' in the configuration or the data", q->journey);
 		}
 		want = (int32_t)v - 1;
+		/* a journey known from data only is known from the events up to
+		 * the judging time, as when they alone are loaded: a view of every
+		 * event (the server's) knows it from later ones too */
+		int seen = e->journeys[want].cfg != NULL;
+		for (size_t i = 0; i < e->nev && !seen; i++)
+			seen = e->ev[i].journey == v && e->ev[i].ts <= e->as_of;
+		if (!seen) {
+			bt_kpis_free(k);
+			return bt_err_set(err, BT_ENOTFOUND, "no journey '%s' in the configuration or the data",
+					  q->journey);
+		}
 	}
 	k->as_of = e->as_of;
 	for (size_t i = 0; i < e->nev; i++) /* a view of every event holds later ones too */

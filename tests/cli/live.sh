@@ -102,6 +102,11 @@ api=$(curl -s -H "$H" "$U/v1/journeys/zz-late/kpis" | jq -S .)
 eq "a late event: one handoff" "$(echo "$api" | jq '.journeys[0].handoffs')" 1
 eq "... and the API's KPIs are the CLI's" "$api" \
 	"$("$BATON" kpis --db live.db --json --journey zz-late | jq -S .)"
+# a journey known from data only does not exist before its first event
+eq "a journey before its first event: 404, as the CLI says" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/journeys/zz-late/kpis?as_of=2026-04-30T00:00:00Z")" 404
+"$BATON" kpis --db live.db --json --journey zz-late --as-of 2026-04-30T00:00:00Z >/dev/null 2>&1
+eq "... (the CLI: not found)" "$?" 1
 # as_of before a customer's first event: nothing of theirs, and nothing of
 # anyone else's either (an empty selection once meant every event)
 eq "as_of before the first event: an empty context" \
