@@ -68,8 +68,9 @@ int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const 
 
 /* Call fn with an engine of every event in the state, judged and derived
  * as of as_of (BT_TIME_NONE: the latest event), the same numbers as
- * bt_engine_from_db gives, without reading the database.  The engine is
- * valid only during the call; appends wait meanwhile.  Returns fn's code. */
+ * bt_engine_from_db gives, without reading the database.  The engine is a
+ * snapshot, valid only during the call, and derived and used without the
+ * state's lock: appends go on meanwhile.  Returns fn's code. */
 typedef int (*bt_live_fn)(struct bt_engine *e, void *ctx);
 int bt_live_engine(struct bt_live *l, int64_t as_of, bt_live_fn fn, void *ctx, struct bt_err *err);
 
