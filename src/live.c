@@ -124,15 +124,21 @@ static void release_retired(struct state *s)
 	s->retired = NULL, s->nretired = 0;
 }
 
+/* Until no snapshot borrows s's records (bt_live_engine). */
+static void wait_unpinned(struct state *s)
+{
+	while (__atomic_load_n(&s->pins, __ATOMIC_ACQUIRE)) {
+		struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
+}
+
 /* Free s once no snapshot borrows its records any more. */
 static void state_free(struct state *s)
 {
 	if (!s)
 		return;
-	while (__atomic_load_n(&s->pins, __ATOMIC_ACQUIRE)) {
-		struct timespec ms = {0, 1000000};
-		nanosleep(&ms, NULL);
-	}
+	wait_unpinned(s);
 	release_retired(s);
 	if (s->e) /* the regions' arrays are not the engine's to free */
 		s->e->ev = NULL, s->e->text = NULL;
@@ -416,14 +422,11 @@ static int flush(struct appending *a)
 		if (r) {
 			s->retired = r;
 			r[s->nretired++] = moved[k];
-		} else if (pinned) { /* no memory to remember it: wait for the snapshots */
-			while (__atomic_load_n(&s->pins, __ATOMIC_ACQUIRE)) {
-				struct timespec ms = {0, 1000000};
-				nanosleep(&ms, NULL);
-			}
+		} else {
+			if (pinned) /* no memory to remember it: wait for the snapshots */
+				wait_unpinned(s);
 			bt__region_release(&moved[k]);
-		} else
-			bt__region_release(&moved[k]);
+		}
 	}
 	a->n = 0;
 	return rc;

@@ -80,6 +80,26 @@ static void region_reserves_at_least_a_mib(void **state)
 	bt__region_release(&r);
 }
 
+/* A fresh database path (mkstemp), and its removal with WAL and index. */
+static const char *db_path(char *path)
+{
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	return path;
+}
+
+static void db_remove(const char *path)
+{
+	char side[64];
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
 /* n events: event i is customer u<i>'s, except every 10,000th (i = 0,
  * 10000, 20000, 30000), which is kim's, of type t0, t1, t2, t3. */
 static void ingest_range(const char *path, int from, int to)
@@ -135,10 +155,7 @@ static void live_follows_past_its_reservation(void **state)
 {
 	(void)state;
 	char path[] = "/tmp/baton-test-live-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
+	db_path(path);
 	/* 1 MiB, the least a region reserves, holds some 14,500 records (of
 	 * 72 bytes): on the way to 40,000 the records' region moves twice */
 	size_t saved = bt__live_reserve;
@@ -175,31 +192,7 @@ static void live_follows_past_its_reservation(void **state)
 
 	bt_live_close(l);
 	bt__live_reserve = saved;
-	char side[64];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
-}
-
-static const char *db_path(char *path)
-{
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	return path;
-}
-
-static void db_remove(const char *path)
-{
-	char side[64];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	db_remove(path);
 }
 
 static uint64_t counted(struct bt_engine *e)
