@@ -11,6 +11,9 @@
  *   build/http-load PORT TOKEN [connections=4] [seconds=10] [batch=500] [read-path]
  *                   [events-per-second=0 (as fast as acknowledged)]
  *
+ * Each connection's events go to 5,000 customers in turn (u<conn>-<n>);
+ * BENCH_USERS=N makes it N (a large N: every event a new customer).
+ *
  * With a rate, the connections together post that many events per second
  * (each paces its batches); the reader calls once per millisecond (an
  * agent's call, not a loop that would take a core of its own), and waits
@@ -31,6 +34,7 @@
 static int port, seconds = 10, batch = 500;
 static double rate; /* events/s over all connections; 0: unpaced */
 static int conns = 4;
+static long users = 5000; /* customers per connection (BENCH_USERS) */
 static volatile int first_acked;
 static const char *token, *read_path;
 static volatile int stop;
@@ -134,7 +138,7 @@ static void *ingest(void *arg)
 			n += (size_t)snprintf(body + n, cap - n,
 					      "{\"id\":\"r%d-c%d-%ld\",\"ts\":\"2026-03-01T10:%02ld:00Z\",\"source\":\"web\","
 					      "\"type\":\"page.viewed\",\"ids\":{\"user_id\":\"u%d-%ld\"},\"journey\":\"onboarding\"}\n",
-					      (int)getpid(), conn, seq, seq % 60, conn, seq % 5000);
+					      (int)getpid(), conn, seq, seq % 60, conn, seq % users);
 		int h = snprintf(head, 1024,
 				 "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
 				 "Content-Type: application/x-ndjson\r\nContent-Length: %zu\r\n\r\n",
@@ -215,6 +219,8 @@ int main(int argc, char **argv)
 	batch = argc > 5 ? atoi(argv[5]) : 500;
 	read_path = argc > 6 ? argv[6] : NULL;
 	rate = argc > 7 ? atof(argv[7]) : 0;
+	if (getenv("BENCH_USERS") && atol(getenv("BENCH_USERS")) > 0)
+		users = atol(getenv("BENCH_USERS"));
 	pthread_t th[64], rth;
 	struct stats st[64] = {{0}}, rs = {0};
 	if (conns < 0 || conns > 64)
