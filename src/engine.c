@@ -359,7 +359,7 @@ void bt_engine_free(struct bt_engine *e)
 int64_t bt_engine_as_of(const struct bt_engine *e) { return e->as_of; }
 
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
-		    int one_profile, struct bt_engine **out)
+		    struct bt_engine **out)
 {
 	struct bt_engine *v = bt__malloc(sizeof(*v));
 	*out = NULL;
@@ -382,7 +382,7 @@ int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, in
 				.npdefs = e->npdefs,
 				.max_ts = BT_TIME_NONE,
 				.as_of = as_of,
-				.single_profile = one_profile,
+				.single_profile = 1,
 				.keep_text = e->keep_text,
 				.borrowed = 1};
 	if (n && (!(v->ev = bt__reallocarray(NULL, n, sizeof(*v->ev))) ||

@@ -181,13 +181,12 @@ void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms);
  * is copied.  So e may take more events while the snapshot is derived, with
  * no lock held.  Derive it with bt__engine_derive; bt_engine_free. */
 int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engine **out);
-/* A view of n of e's events (indices idx into e->ev; n 0: none), judged at
- * as_of and derived: it borrows e's names, journeys, pools and identity (e
- * must not change while the view lives) and owns copies of those records
- * and its derivation.  one_profile: the events are one customer's.  Release
- * with bt_engine_free. */
+/* A view of n of e's events (indices idx into e->ev; n 0: none), all one
+ * customer's, judged at as_of and derived: it borrows e's names, journeys,
+ * pools and identity (e must not change while the view lives) and owns
+ * copies of those records and its derivation.  Release with bt_engine_free. */
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
-		    int one_profile, struct bt_engine **out);
+		    struct bt_engine **out);
 /* Ingest records into an engine instead of a store (stream mode). */
 int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err);
 

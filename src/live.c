@@ -685,7 +685,7 @@ static int customer(struct state *s, uint32_t root, int64_t at, struct bt_engine
 		}
 	}
 	qsort(texts, ni, sizeof(*texts), by_text);
-	rc = bt__engine_view(s->e, idx, n, at, 1, view);
+	rc = bt__engine_view(s->e, idx, n, at, view);
 out:
 	bt__free(idx);
 	if (rc) {
@@ -771,7 +771,7 @@ int bt_live_engine(struct bt_live *l, int64_t as_of, bt_live_fn fn, void *ctx, s
 	/* under the lock only the snapshot (a few copies); the derivation,
 	 * which takes a while over millions of events, runs without it, so
 	 * the follower, and ingest answers waiting for it, never wait for it */
-	pthread_rwlock_rdlock(&l->rw);
+	read_lock(l);
 	if (!(s = l->st)) {
 		pthread_rwlock_unlock(&l->rw);
 		return bt_err_set(err, BT_EBUSY, "the live state is still being built");
