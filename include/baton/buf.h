@@ -46,7 +46,8 @@ char *bt_buf_detach(struct bt_buf *b, size_t *len);
 int bt_buf_json_str(struct bt_buf *b, const char *s, size_t n);
 /* Same for a NUL-terminated string; NULL appends `null`. */
 int bt_buf_json_strz(struct bt_buf *b, const char *s);
-/* Append a double as JSON: up to 6 significant decimals, null if not finite. */
+/* Append a double as JSON: an integer as an integer, else the shortest
+ * decimal that reads back as the same double; null if not finite. */
 int bt_buf_json_num(struct bt_buf *b, double v);
 
 #endif

@@ -6,6 +6,7 @@
 #include "util/alloc.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -163,7 +164,15 @@ int bt_buf_json_num(struct bt_buf *b, double v)
 {
 	if (!isfinite(v))
 		return bt_buf_adds(b, "null");
-	if (v == (double)(int64_t)v && fabs(v) < 9e15)
+	if (fabs(v) < 9e15 && v == (double)(int64_t)v)
 		return bt_buf_add_i64(b, (int64_t)v);
-	return bt_buf_printf(b, "%.6g", v);
+	/* the shortest form that reads back as the same double: a TTR of
+	 * 1234567.5 s must not become 1.23457e+06 */
+	char t[32];
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(t, sizeof(t), "%.*g", prec, v);
+		if (strtod(t, NULL) == v)
+			break;
+	}
+	return bt_buf_adds(b, t);
 }

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_buf.c - the byte buffer's JSON writers: numbers exactly as they are
+ * (integers as integers, other numbers in the shortest form that reads
+ * back as the same double) and strings escaped.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "baton/buf.h"
+
+static void num(double v, const char *want)
+{
+	struct bt_buf b = BT_BUF_INIT;
+	assert_int_equal(bt_buf_json_num(&b, v), 0);
+	assert_string_equal(b.data, want);
+	bt_buf_release(&b);
+}
+
+static void test_integers(void **state)
+{
+	(void)state;
+	num(0, "0");
+	num(7, "7");
+	num(-3, "-3");
+	num(1234567, "1234567");        /* a TTR in seconds, never 1.23457e+06 */
+	num(86400 * 365.0, "31536000");
+	num(4503599627370496.0, "4503599627370496"); /* 2^52, still an integer */
+}
+
+static void test_fractions(void **state)
+{
+	(void)state;
+	num(0.5, "0.5");
+	num(1234567.5, "1234567.5");
+	num(0.1, "0.1");
+	num(2.0 / 3.0, "0.6666666666666666"); /* 16 digits read back as 2/3 */
+	num(1.0 / 3.0, "0.3333333333333333");
+	num(0.38, "0.38");
+	num(-12.25, "-12.25");
+	num(1e-7, "1e-07");
+	num(1e300, "1e+300");  /* past the integer range */
+	num(9007199254740993.0 * 4, "3.602879701896397e+16"); /* 2^55: past 9e15, 16 digits suffice */
+}
+
+static void test_not_finite(void **state)
+{
+	(void)state;
+	num(NAN, "null");
+	num(INFINITY, "null");
+	num(-INFINITY, "null");
+}
+
+/* Every written number reads back as the same double. */
+static void test_round_trip(void **state)
+{
+	(void)state;
+	unsigned x = 12345;
+	for (int i = 0; i < 20000; i++) {
+		x = x * 1103515245u + 12345u;
+		double v = (double)x / (double)(x % 977 + 1) * (i % 2 ? 1e-3 : 1e3);
+		struct bt_buf b = BT_BUF_INIT;
+		assert_int_equal(bt_buf_json_num(&b, v), 0);
+		if (strtod(b.data, NULL) != v)
+			fail_msg("%.17g was written as %s", v, b.data);
+		bt_buf_release(&b);
+	}
+}
+
+static void test_strings(void **state)
+{
+	(void)state;
+	struct bt_buf b = BT_BUF_INIT;
+	assert_int_equal(bt_buf_json_str(&b, "a\"b\\c\n\x01", 7), 0);
+	assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\u0001\"");
+	bt_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_integers),
+		cmocka_unit_test(test_fractions),
+		cmocka_unit_test(test_not_finite),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_strings),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
