@@ -281,7 +281,7 @@ int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpo
 	}
 	for (size_t i = 0; i < e->nprom; i++) {
 		const struct bt__pstate *s = &e->prom[i];
-		if (s->fulfilled != BT_TIME_NONE || s->due >= e->as_of)
+		if (!bt__promise_overdue(s, e->as_of))
 			continue;
 		bt_buf_printf(&reasons, "%s{\"reason\":\"overdue_promise\",\"promise\":",
 			      reasons.len ? "," : "");

@@ -111,11 +111,13 @@ static const struct bt__journey *jof(const struct bt_engine *e, const struct bt_
 }
 
 /* Rule 5, the timeout half: an open instance with no event for its
- * abandonment timeout is abandoned, at the moment the timeout ran out. */
+ * abandonment timeout is abandoned, at the moment the timeout ran out.
+ * Windows are half-open: an instance whose latest event is exactly the
+ * timeout ago is abandoned already. */
 static void settle(const struct bt_engine *e, struct bt__inst *in, int64_t t)
 {
 	int64_t limit = jof(e, in)->abandon;
-	if (in->state == IS_OPEN && t - in->last_event > limit) {
+	if (in->state == IS_OPEN && t - in->last_event >= limit) {
 		in->state = IS_ABANDONED;
 		in->ended = in->last_event + limit;
 	}
@@ -242,11 +244,11 @@ static void follow_up(struct bt_engine *e, struct bt__inst *in, uint32_t team, i
 	int64_t w = jof(e, in)->recontact;
 	if (in->last_ls >= 0) {
 		struct bt__ls *ls = &e->ls[in->last_ls];
-		if (t <= ls->ts + w && ls->team != team)
+		if (t - ls->ts < w && ls->team != team) /* half-open: exactly w later is outside */
 			ls->shifted++;
 	}
 	for (int32_t k = in->pending_ls; k >= 0; k = e->ls[k].next_pending)
-		e->ls[k].state = t <= e->ls[k].ts + w ? LS_FALSE : LS_TRUE;
+		e->ls[k].state = t - e->ls[k].ts < w ? LS_FALSE : LS_TRUE;
 	in->pending_ls = -1;
 }
 
@@ -267,7 +269,7 @@ static int handoff(struct bt_engine *e, const struct pctx *p, uint32_t i, const 
 		h.fail |= HF_CONTEXT, in->fail_context++;
 	if (r->flags & EF_REPEAT)
 		h.fail |= HF_REPEAT, in->fail_repeat++;
-	if (r->ts - in->last_work > jof(e, in)->handoff_sla)
+	if (r->ts - in->last_work >= jof(e, in)->handoff_sla) /* half-open, as every window */
 		h.fail |= HF_LATE, in->fail_late++;
 	in->handoffs++;
 	if (!h.fail)
@@ -403,7 +405,7 @@ static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec
 	uint8_t loose = 0; /* reasons tied to no journey */
 	for (size_t k = p->first_prom; k < e->nprom; k++) {
 		const struct bt__pstate *s = &e->prom[k];
-		if (s->fulfilled != BT_TIME_NONE || s->due >= r->ts)
+		if (!bt__promise_overdue(s, r->ts))
 			continue;
 		if (!s->inst) {
 			loose |= CR_PROMISE;

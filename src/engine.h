@@ -152,6 +152,17 @@ struct bt__coll {
 	uint8_t reasons, first;
 };
 
+/* Windows are half-open (PRODUCT.md §4): a promise is kept when fulfilled
+ * before its due time, and overdue at its due time and after, unfulfilled. */
+static inline int bt__promise_kept_in_time(const struct bt__pstate *s)
+{
+	return s->fulfilled < s->due;
+}
+static inline int bt__promise_overdue(const struct bt__pstate *s, int64_t t)
+{
+	return s->fulfilled == BT_TIME_NONE && t >= s->due;
+}
+
 int bt__engine_init(struct bt_engine *e, const struct bt_config *cfg, struct bt__identity *id);
 /* The key of a case reference: its 64-bit hash, never 0. */
 uint64_t bt__case_key(const char *s, size_t n);

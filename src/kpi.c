@@ -94,11 +94,11 @@ static void add_promise(const struct bt_engine *e, struct acc *a, const struct b
 	struct bt_journey_kpis *k = &a->k;
 	k->promises++;
 	if (s->fulfilled != BT_TIME_NONE) {
-		if (s->fulfilled <= s->due)
+		if (bt__promise_kept_in_time(s))
 			k->promises_kept++;
 		else
 			k->promises_kept_late++;
-	} else if (e->as_of > s->due) {
+	} else if (bt__promise_overdue(s, e->as_of)) {
 		k->promises_broken++;
 		k->cross_team_breaks += s->maker != s->keeper;
 	} else
@@ -382,8 +382,7 @@ int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *q,
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
 	for (size_t i = 0; i < e->nprom; i++) {
 		const struct bt__pstate *s = &e->prom[i];
-		if (!s->inst || !in_cohort(e, q, s->inst - 1, -1) || s->fulfilled != BT_TIME_NONE ||
-		    e->as_of <= s->due)
+		if (!s->inst || !in_cohort(e, q, s->inst - 1, -1) || !bt__promise_overdue(s, e->as_of))
 			continue;
 		const struct bt__inst *in = &e->inst[s->inst - 1];
 		if (q->journey && strcmp(q->journey, bt_strmap_key(&e->names, e->journeys[in->journey].name)))

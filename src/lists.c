@@ -82,8 +82,8 @@ int bt_engine_instances_json(struct bt_engine *e, const char *journey, const cha
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s)
 {
 	if (s->fulfilled != BT_TIME_NONE)
-		return s->fulfilled <= s->due ? "kept" : "kept_late";
-	return e->as_of > s->due ? "broken" : "open";
+		return bt__promise_kept_in_time(s) ? "kept" : "kept_late";
+	return bt__promise_overdue(s, e->as_of) ? "broken" : "open";
 }
 
 void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, struct bt_buf *b)
@@ -134,9 +134,9 @@ static int needs(const struct bt_engine *e, size_t i, struct bt_buf *why)
 	const struct bt__inst *in = &e->inst[i];
 	int n = 0;
 	int64_t sla = stage_sla(e, in);
-	if (sla && e->as_of - in->stage_since > sla)
+	if (sla && e->as_of - in->stage_since >= sla)
 		n++, bt_buf_adds(why, n > 1 ? ",\"stage_sla_breached\"" : "\"stage_sla_breached\"");
-	else if (sla && e->as_of - in->stage_since > sla * 3 / 4)
+	else if (sla && e->as_of - in->stage_since >= sla * 3 / 4)
 		n++, bt_buf_adds(why, n > 1 ? ",\"stage_sla_at_risk\"" : "\"stage_sla_at_risk\"");
 	if (in->handoffs > in->clean)
 		n++, bt_buf_adds(why, n > 1 ? ",\"failed_handoffs\"" : "\"failed_handoffs\"");
@@ -144,7 +144,7 @@ static int needs(const struct bt_engine *e, size_t i, struct bt_buf *why)
 		const struct bt__pstate *s = &e->prom[k];
 		if (s->inst != i + 1 || s->fulfilled != BT_TIME_NONE)
 			continue;
-		if (e->as_of > s->due) {
+		if (bt__promise_overdue(s, e->as_of)) {
 			n++, bt_buf_adds(why, n > 1 ? ",\"promise_broken\"" : "\"promise_broken\"");
 			break;
 		}

@@ -106,12 +106,13 @@ eq "no config: a named journey is tracked and unowned" "$(j "$out" '.journeys[0]
 # hours later (ttr 7200 s); c-c chat contained then a call ten hours later
 # (ttr 36000 s).  Nearest rank over (0, 7200, 36000): p50 = rank 2 = 7200,
 # p90 = rank 3 = 36000.  NPS: 10 and 9 promoters, 5 detractor ->
-# (2 - 1) / 3 = 33.33.  CSAT (5 + 4 + 2) / 3 = 3.6667; CES 5.  As of 05-20
+# (2 - 1) / 3 = 33.33...  CSAT (5 + 4 + 2) / 3 = 3.66...; CES 5.  JSON gives
+# each exactly: the shortest decimal that reads back as the same double.  As of 05-20
 # every window (7 days) has passed: 3 successful of 3.
 out=$(kp --input "$D/scenario_c.ndjson" --as-of 2026-05-20)
-eq "C: fcr 1 of 3" "$(j "$out" '.journeys[0] | [.resolved,.fcr_rate]')" '[3,0.333333]'
+eq "C: fcr 1 of 3" "$(j "$out" '.journeys[0] | [.resolved,.fcr_rate]')" '[3,0.3333333333333333]'
 eq "C: percentiles by nearest rank" "$(j "$out" '.journeys[0] | [.ttr_p50_s,.ttr_p90_s]')" '[7200,36000]'
-eq "C: NPS, CSAT, CES" "$(j "$out" '.journeys[0] | [.nps,.csat_avg,.ces_avg]')" '[33.3333,3.66667,5]'
+eq "C: NPS, CSAT, CES" "$(j "$out" '.journeys[0] | [.nps,.csat_avg,.ces_avg]')" '[33.333333333333336,3.6666666666666665,5]'
 eq "C: all successful once the windows passed" "$(j "$out" '.journeys[0] | [.successful,.resolution_rate]')" '[3,1]'
 # the chatbot's containment was followed by a call on another team: not true
 eq "C: digital local 1, true 0, shifted 1" "$(j "$out" '.teams[] | select(.team=="digital") | [.local_success,.true_success,.cost_shifted]')" '[1,0,1]'
