@@ -175,8 +175,23 @@ static int time_arg(const struct bt_request *rq, const char *key, int64_t *out, 
 	return -1;
 }
 
+/* The time every read route judges at: ?as_of=, else now (§3 rule 7: the
+ * wall clock in serve), so that no two routes answer the same question
+ * differently. */
+static int now_or_arg(const struct bt_request *rq, int64_t *at, struct bt_response *rs)
+{
+	if (time_arg(rq, "as_of", at, rs))
+		return -1;
+	if (*at == BT_TIME_NONE) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		*at = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	}
+	return 0;
+}
+
 /* Journey-level answers are computed on the live state's engine, judged as
- * of ?as_of= (or the latest event): fn runs inside bt_live_engine and
+ * of ?as_of= (or now, as every read route): fn runs inside bt_live_engine and
  * writes the answer (or its own 4xx); a failure of its own is a 500. */
 typedef int (*journey_fn)(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 			  struct bt_response *rs);
@@ -200,7 +215,7 @@ static int with_engine(struct bt_server *s, const struct bt_request *rq, struct 
 	struct journey_call c = {fn, s, rq, rs};
 	struct bt_err err = {0, ""};
 	int64_t as_of;
-	if (time_arg(rq, "as_of", &as_of, rs))
+	if (now_or_arg(rq, &as_of, rs))
 		return 0;
 	bt_follow_sync(s); /* what `baton ingest` or `config load` just wrote, too */
 	if (bt_live_engine(s->live, as_of, journey_cb, &c, &err))
@@ -285,20 +300,6 @@ static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct
 	}
 	bt_config_free(cfg);
 	return bt_buf_addc(&rs->body, ']');
-}
-
-/* The time of a context or guard question: ?as_of=, else now (§3 rule 7:
- * the wall clock in serve). */
-static int now_or_arg(const struct bt_request *rq, int64_t *at, struct bt_response *rs)
-{
-	if (time_arg(rq, "as_of", at, rs))
-		return -1;
-	if (*at == BT_TIME_NONE) {
-		struct timespec t;
-		clock_gettime(CLOCK_REALTIME, &t);
-		*at = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-	}
-	return 0;
 }
 
 static int get_context(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)

@@ -76,14 +76,17 @@ curl -s -o /dev/null -H "$H" -H "Content-Type: application/x-ndjson" \
 	--data-binary @"$BATON_ROOT/tests/data/scenario_a.ndjson" "$U/v1/events"
 curl -s -o /dev/null -H "$H" -H "Content-Type: application/x-ndjson" \
 	--data-binary @"$BATON_ROOT/tests/data/scenario_b.ndjson" "$U/v1/events"
-api=$(curl -s -H "$H" "$U/v1/kpis" | jq -S .)
+# the CLI judges at the latest event, the server at the wall clock: ask the
+# server as of the CLI's time
 cli=$("$BATON" kpis --db live.db --json | jq -S .)
+at=$(echo "$cli" | jq -r .as_of)
+api=$(curl -s -H "$H" "$U/v1/kpis?as_of=$at" | jq -S .)
 eq "the API's KPIs are the CLI's (after a new config and two batches)" "$api" "$cli"
 eq "... which are not empty" "$(echo "$api" | jq '[.journeys[].instances] | add > 0')" true
 api=$(curl -s -H "$H" "$U/v1/kpis?as_of=2026-01-04T00:00:00Z" | jq -S .)
 cli=$("$BATON" kpis --db live.db --json --as-of 2026-01-04T00:00:00Z | jq -S .)
 eq "... and as of a past time" "$api" "$cli"
-api=$(curl -s -H "$H" "$U/v1/kpis?from=2026-02-01&to=2026-03-01" | jq -S .)
+api=$(curl -s -H "$H" "$U/v1/kpis?from=2026-02-01&to=2026-03-01&as_of=$at" | jq -S .)
 cli=$("$BATON" kpis --db live.db --json --from 2026-02-01 --to 2026-03-01 | jq -S .)
 eq "... and for a period" "$api" "$cli"
 
@@ -98,7 +101,7 @@ post "$(ev h2 2026-05-01T10:20:00Z chat chat.started '{"email":"hana@example.com
 eq "a journey of two events: no handoff yet" \
 	"$(curl -s -H "$H" "$U/v1/journeys/zz-late/kpis" | jq '.journeys[0].handoffs')" 0
 post "$(ev h1 2026-05-01T10:10:00Z phone call.inbound '{"email":"hana@example.com"}' '"team":"billing","journey":"zz-late"')" >/dev/null
-api=$(curl -s -H "$H" "$U/v1/journeys/zz-late/kpis" | jq -S .)
+api=$(curl -s -H "$H" "$U/v1/journeys/zz-late/kpis?as_of=2026-05-01T10:20:00Z" | jq -S .)
 eq "a late event: one handoff" "$(echo "$api" | jq '.journeys[0].handoffs')" 1
 eq "... and the API's KPIs are the CLI's" "$api" \
 	"$("$BATON" kpis --db live.db --json --journey zz-late | jq -S .)"

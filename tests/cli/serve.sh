@@ -130,8 +130,18 @@ eq "guard: bad input is a 400" "$code" 400
 # ---- live lists: instances, promises, the owner queue, teams, handoffs, timeline ----
 # as of the latest event (03-15 10:00): dispute instances are u1's I1
 # (resolved), u2's I_a (resolved), I_b (abandoned), I_c (open), u3's I_d (open)
-req GET "/v1/journeys/dispute/instances?state=open" -H "$H"
+L=as_of=2026-03-15T10:00:00Z
+req GET "/v1/journeys/dispute/instances?state=open&$L" -H "$H"
 eq "open instances of a journey" "$code $(echo "$body" | jq -c '[.total, [.instances[].state]]')" '200 [2,["open","open"]]'
+# without as_of every read route judges now (the wall clock, §3 rule 7):
+# months after 03-15, every instance without a later event is abandoned
+req GET "/v1/journeys/dispute/instances?state=open" -H "$H"
+eq "judged now, nothing is open any more" "$code $(echo "$body" | jq -c '.total')" '200 0'
+today=$(date -u +%Y-%m-%d)
+req GET "/v1/kpis" -H "$H"
+eq "the KPIs are judged now too" "$(echo "$body" | jq -r '.as_of[0:10]') $(echo "$body" | jq -c '.journeys[0] | [.open,.abandoned]')" "$today [0,3]"
+req GET "/v1/context/user_id%3Au2" -H "Authorization: Bearer $AGENT"
+eq "... as the context call does" "$(echo "$body" | jq -r '.as_of[0:10]') $(echo "$body" | jq -c '.open_instances | length')" "$today 0"
 req GET "/v1/journeys/dispute/instances" -H "$H"
 eq "all of them" "$(echo "$body" | jq .total)" 5
 BILLING=$(tok --role team --team billing)
