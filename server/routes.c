@@ -317,6 +317,33 @@ static int get_context(struct bt_server *s, const struct bt_request *rq, struct 
 	return rc ? bt_respond_error(rs, 500, "internal", "the context could not be built") : 0;
 }
 
+/* What the caller's role lets it see of journey-level data. */
+static struct bt_scope scope_of(const struct bt_request *rq)
+{
+	struct bt_scope sc = {NULL, NULL};
+	if (rq->who->role == BT_ROLE_OWNER)
+		sc.person = rq->who->person ? rq->who->person : ""; /* nobody's journeys */
+	else if (rq->who->role == BT_ROLE_TEAM)
+		sc.team = rq->who->team ? rq->who->team : "";
+	return sc;
+}
+
+static int get_instance(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	struct bt_scope sc = scope_of(rq);
+	int64_t at;
+	if (now_or_arg(rq, &at, rs))
+		return 0;
+	bt_follow_sync(s); /* as the lists that name the instance */
+	int rc = bt_live_instance(s->live, rq->params[0], at, &sc, &rs->body, &err);
+	if (rc == BT_ENOTFOUND)
+		return bt_respond_error(rs, 404, "not_found", err.msg);
+	if (rc == BT_EINVAL)
+		return bt_respond_error(rs, 400, "invalid", err.msg);
+	return rc ? bt_respond_error(rs, 500, "internal", "the instance could not be read") : 0;
+}
+
 /* POST /v1/guard {"ids":{type: value|[values]}, "team":..., "purpose":...} */
 static int post_guard(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
@@ -561,6 +588,9 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0},
 	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
 	 "live instances of a journey (filters: state, holder)", 0},
+	{"GET", "/v1/instances/{id}",
+	 READERS | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM), get_instance,
+	 "one journey instance with its events, handoffs, promises and feedback", 0},
 	{"GET", "/v1/journeys/{id}/handoffs", READERS, get_handoffs,
 	 "the journey's handoff flow: team-to-team counts, clean and failed", 0},
 	{"GET", "/v1/promises", READERS | ROLE(BT_ROLE_TEAM), get_promises,

@@ -80,30 +80,12 @@ static void open_instances(const struct bt_engine *e, struct bt_buf *b)
 	int first = 1;
 	bt_buf_adds(b, ",\"open_instances\":[");
 	for (size_t i = 0; i < e->ninst; i++) {
-		const struct bt__inst *in = &e->inst[i];
-		const struct bt__journey *j = &e->journeys[in->journey];
-		if (in->state != IS_OPEN)
+		if (e->inst[i].state != IS_OPEN)
 			continue;
-		const struct bt_cfg_person *p =
-			j->cfg && j->cfg->owner ? bt_config_person(e->cfg, j->cfg->owner) : NULL;
-		bt_buf_adds(b, first ? "{\"journey\":" : ",{\"journey\":");
+		if (!first)
+			bt_buf_addc(b, ',');
 		first = 0;
-		bt_buf_json_strz(b, name(e, j->name));
-		bt_buf_adds(b, ",\"owner\":");
-		bt_buf_json_strz(b, j->cfg ? j->cfg->owner : NULL);
-		bt_buf_adds(b, ",\"owner_name\":");
-		bt_buf_json_strz(b, p ? p->name : NULL);
-		bt_buf_adds(b, ",\"holder\":");
-		bt_buf_json_strz(b, name(e, in->holder));
-		bt_buf_adds(b, ",\"stage\":");
-		bt_buf_json_strz(b, in->stage && j->cfg ? j->cfg->stages[in->stage - 1].id : NULL);
-		bt__json_time_field(b, "opened", in->opened);
-		bt__json_time_field(b, "last_event", in->last_event);
-		bt_buf_printf(b, ",\"contacts\":%u,\"handoffs\":%u,\"failed_handoffs\":%u,"
-				 "\"recontacted\":%s,\"sensitive\":%s}",
-			      in->contacts, in->handoffs, in->handoffs - in->clean,
-			      in->recontacted ? "true" : "false",
-			      j->cfg && j->cfg->sensitive ? "true" : "false");
+		bt__instance_json(e, (uint32_t)i, b);
 	}
 	bt_buf_addc(b, ']');
 }
@@ -149,6 +131,10 @@ static void interaction(struct bt_buf *b, const struct bt_engine *e, uint32_t i)
 		bt_buf_adds(b, ",\"comment\":");
 		bt_buf_json_strz(b, name(e, t->comment));
 	}
+	if (t->said) { /* the free-text props the customer gave, a JSON object */
+		bt_buf_adds(b, ",\"said\":");
+		bt_buf_adds(b, name(e, t->said));
+	}
 	bt_buf_addc(b, '}');
 }
 
@@ -165,18 +151,35 @@ static int newest_first(const void *a, const void *b)
 	return x->seq > y->seq ? -1 : x->seq < y->seq;
 }
 
-static int interactions(const struct bt_engine *e, struct bt_buf *b)
+/* The view's events up to its time, newest first (or oldest first), of
+ * instance `inst` (index + 1; 0: every event); *out to free. */
+static int in_order(const struct bt_engine *e, uint32_t inst, int oldest_first, struct when **out,
+		    size_t *n)
 {
 	struct when *order = bt__reallocarray(NULL, e->nev + 1, sizeof(*order));
-	size_t n = 0;
-	unsigned seen = 0; /* channels listed */
-	int first = 1, told = 0;
-	if (!order)
+	*n = 0;
+	if (!(*out = order))
 		return BT_ENOMEM;
 	for (size_t i = 0; i < e->nev; i++)
-		if (e->ev[i].ts <= e->as_of)
-			order[n++] = (struct when){e->ev[i].ts, e->ev[i].seq, (uint32_t)i};
-	qsort(order, n, sizeof(*order), newest_first);
+		if (e->ev[i].ts <= e->as_of && (!inst || e->einst[i] == inst))
+			order[(*n)++] = (struct when){e->ev[i].ts, e->ev[i].seq, (uint32_t)i};
+	qsort(order, *n, sizeof(*order), newest_first);
+	for (size_t i = 0; oldest_first && i < *n / 2; i++) {
+		struct when t = order[i];
+		order[i] = order[*n - 1 - i];
+		order[*n - 1 - i] = t;
+	}
+	return 0;
+}
+
+static int interactions(const struct bt_engine *e, struct bt_buf *b)
+{
+	struct when *order;
+	size_t n;
+	unsigned seen = 0; /* channels listed */
+	int first = 1, told = 0;
+	if (in_order(e, 0, 0, &order, &n))
+		return BT_ENOMEM;
 	/* the latest event on each channel */
 	bt_buf_adds(b, ",\"last_interactions\":[");
 	for (size_t i = 0; i < n; i++) {
@@ -261,6 +264,82 @@ int bt__context_json(const struct bt_engine *e, int64_t profile, const char *con
 		return rc;
 	consent(e, out, NULL, NULL);
 	return bt_buf_addc(out, '}');
+}
+
+static const char *const fail_names[] = {"context_lost", "customer_repeated", "late"};
+
+/* ,"key":score, or null when the event gave none (-1) */
+static void score(struct bt_buf *b, const char *key, int v)
+{
+	if (v < 0)
+		bt_buf_printf(b, ",\"%s\":null", key);
+	else
+		bt_buf_printf(b, ",\"%s\":%d", key, v);
+}
+
+int bt__instance_detail_json(const struct bt_engine *e, uint32_t i, struct bt_buf *out)
+{
+	struct when *order;
+	size_t n;
+	int first = 1;
+	if (in_order(e, i + 1, 1, &order, &n))
+		return BT_ENOMEM;
+	bt__instance_json(e, i, out);
+	out->len--; /* its closing brace: the detail follows */
+	bt_buf_adds(out, ",\"events\":[");
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			bt_buf_addc(out, ',');
+		interaction(out, e, order[k].i);
+	}
+	bt_buf_adds(out, "],\"handoffs\":[");
+	for (size_t k = 0; k < e->nhand; k++) {
+		const struct bt__handoff *h = &e->hand[k];
+		if (h->inst != i)
+			continue;
+		char ts[32];
+		bt_time_format(e->ev[h->ev].ts, ts);
+		bt_buf_printf(out, "%s{\"ts\":\"%s\",\"from\":", first ? "" : ",", ts);
+		first = 0;
+		bt_buf_json_strz(out, name(e, h->from));
+		bt_buf_adds(out, ",\"to\":");
+		bt_buf_json_strz(out, name(e, h->to));
+		bt_buf_printf(out, ",\"clean\":%s,\"reasons\":[", h->fail ? "false" : "true");
+		for (int f = 0, m = 0; f < 3; f++)
+			if (h->fail & (1 << f))
+				bt_buf_printf(out, "%s\"%s\"", m++ ? "," : "", fail_names[f]);
+		bt_buf_adds(out, "]}");
+	}
+	bt_buf_adds(out, "],\"promises\":[");
+	first = 1;
+	for (size_t k = 0; k < e->nprom; k++) {
+		if (e->prom[k].inst != i + 1)
+			continue;
+		if (!first)
+			bt_buf_addc(out, ',');
+		first = 0;
+		bt__promise_json(e, &e->prom[k], out);
+	}
+	bt_buf_adds(out, "],\"feedback\":[");
+	first = 1;
+	for (size_t k = 0; k < n; k++) {
+		const struct bt__erec *r = &e->ev[order[k].i];
+		if (!(r->flags & EF_FEEDBACK))
+			continue;
+		char ts[32];
+		bt_time_format(r->ts, ts);
+		bt_buf_printf(out, "%s{\"ts\":\"%s\",\"source\":", first ? "" : ",", ts);
+		first = 0;
+		bt_buf_json_strz(out, name(e, r->source));
+		score(out, "csat", r->csat);
+		score(out, "nps", r->nps);
+		score(out, "ces", r->ces);
+		bt_buf_adds(out, ",\"comment\":");
+		bt_buf_json_strz(out, e->text ? name(e, e->text[order[k].i].comment) : NULL);
+		bt_buf_addc(out, '}');
+	}
+	bt__free(order);
+	return bt_buf_adds(out, "]}");
 }
 
 int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpose,

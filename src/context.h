@@ -13,6 +13,10 @@
  * "promises":[..],"last_interactions":[..],"told_us":[..],"consent":{..}} */
 int bt__context_json(const struct bt_engine *e, int64_t profile, const char *const *idents,
 		     size_t n, struct bt_buf *out);
+/* Instance i of a view in full: bt__instance_json's members, then
+ * "events" (oldest first, as the agent reads them), "handoffs", "promises"
+ * and "feedback". */
+int bt__instance_detail_json(const struct bt_engine *e, uint32_t i, struct bt_buf *out);
 /* {"allow":bool,"profile":..,"purpose":..,"as_of":..,"reasons":[..]} */
 int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpose,
 		   struct bt_buf *out);

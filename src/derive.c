@@ -156,14 +156,15 @@ static uint32_t latest(struct bt_engine *e, const struct pctx *p, uint32_t j, in
 	return NONE;
 }
 
-static int new_instance(struct bt_engine *e, const struct pctx *p, uint32_t j, int64_t t,
-			uint32_t *out)
+static int new_instance(struct bt_engine *e, const struct pctx *p, uint32_t j,
+			const struct bt__erec *r, uint32_t *out)
 {
 	struct bt__inst in;
 	memset(&in, 0, sizeof(in));
 	in.profile = p->profile;
 	in.journey = j;
-	in.opened = in.last_event = in.last_work = t;
+	in.opened = in.last_event = in.last_work = r->ts;
+	in.opener = r->seq;
 	in.first_resolved = in.resolved_at = in.ended = BT_TIME_NONE;
 	in.last_ls = in.pending_ls = -1;
 	in.state = IS_OPEN;
@@ -208,7 +209,7 @@ static int place_contact(struct bt_engine *e, struct pctx *p, const struct bt__e
 		*out = i;
 		return 0;
 	}
-	return new_instance(e, p, j, r->ts, out); /* rule 4 */
+	return new_instance(e, p, j, r, out); /* rule 4 */
 }
 
 /* Rule 6: outbound, internal, feedback-only and promise-keeping events. */
@@ -264,7 +265,7 @@ static int handoff(struct bt_engine *e, const struct pctx *p, uint32_t i, const 
 		   uint32_t team)
 {
 	struct bt__inst *in = &e->inst[i];
-	struct bt__handoff h = {i, in->holder, team, 0};
+	struct bt__handoff h = {i, in->holder, team, (uint32_t)(r - e->ev), 0};
 	if (!carries_case(e, p, r, i))
 		h.fail |= HF_CONTEXT, in->fail_context++;
 	if (r->flags & EF_REPEAT)
@@ -315,6 +316,10 @@ static int apply(struct bt_engine *e, struct pctx *p, uint32_t i, const struct b
 			in->holder = team;
 		in->last_work = r->ts;
 		e->eteam[r - e->ev] = team; /* for the per-team counts of kpi.c */
+	}
+	if (r->case_ref && e->keep_text && casemap_get(&p->cases, r->case_ref) != i) {
+		struct bt__icase c = {i, e->text[r - e->ev].case_ref};
+		BT_PUSH(e->icase, e->nicase, e->capicase, c);
 	}
 	if (r->case_ref && (rc = casemap_put(&p->cases, r->case_ref, i)))
 		return rc;
@@ -503,6 +508,14 @@ static void sort_slice(const struct bt__erec *ev, uint32_t *v, size_t n)
 	}
 }
 
+static int by_instance(const void *a, const void *b)
+{
+	const struct bt__icase *x = a, *y = b;
+	if (x->inst != y->inst)
+		return x->inst < y->inst ? -1 : 1;
+	return x->name < y->name ? -1 : x->name > y->name;
+}
+
 /* At T: time out what is still open, decide pending local successes. */
 static void close_books(struct bt_engine *e)
 {
@@ -554,7 +567,7 @@ int bt__engine_derive(struct bt_engine *e)
 		if (end == start)
 			continue;
 		sort_slice(e->ev, order + start, end - start);
-		p.profile = k;
+		p.profile = e->single_profile ? e->view_profile : k;
 		p.first_inst = e->ninst;
 		p.first_prom = e->nprom;
 		p.nconsent = 0;
@@ -565,6 +578,8 @@ int bt__engine_derive(struct bt_engine *e)
 	}
 	if (!rc)
 		close_books(e);
+	if (!rc && e->nicase) /* each instance's cases together, for bt__instance_cases */
+		qsort(e->icase, e->nicase, sizeof(*e->icase), by_instance);
 out:
 	bt__free(count);
 	bt__free(order);

@@ -231,6 +231,38 @@ static int add_promise(struct bt_engine *e, const struct bt__event *ev, struct b
 	return 0;
 }
 
+/* What the customer said in free text: the string members of an inbound
+ * event's props, as a JSON object interned whole (at most SAID_MAX bytes;
+ * members past it are left out), for the agent's context. */
+#define SAID_MAX 2048
+static int said(struct bt_engine *e, const struct bt_json_doc *doc, uint32_t props, uint32_t *out)
+{
+	const struct bt_json_node *n = doc->nodes;
+	struct bt_buf b = BT_BUF_INIT;
+	int rc = 0;
+	*out = 0;
+	if (!props)
+		return 0;
+	b.max = SAID_MAX - 1; /* room for the closing brace */
+	for (uint32_t k = props + 1; k < n[props].end && !rc; k = n[k + 1].end) {
+		if (n[k + 1].type != BT_JSON_STRING || !n[k + 1].len)
+			continue;
+		size_t mark = b.len;
+		if (bt_buf_addc(&b, b.len ? ',' : '{') || bt_json_write(&b, doc, k) ||
+		    bt_buf_addc(&b, ':') || bt_json_write(&b, doc, k + 1)) {
+			b.len = mark; /* too long: keep what fitted */
+			if (b.data)
+				b.data[mark] = '\0';
+			break;
+		}
+	}
+	b.max = SAID_MAX;
+	if (b.len && !(rc = bt_buf_addc(&b, '}')))
+		rc = intern(e, b.data, b.len, out);
+	bt_buf_release(&b);
+	return rc;
+}
+
 /* Journey-specific flags: opens_on and the stage. */
 static void journey_flags(struct bt_engine *e, const char *type, struct bt__erec *r)
 {
@@ -301,11 +333,12 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 	    (rc = add_promise(e, ev, &r)))
 		return rc;
 	if (e->keep_text) {
-		struct bt__etext t = {0, 0};
+		struct bt__etext t = {0, 0, 0};
 		size_t n = e->nev;
 		if ((ev->case_ref.s && (rc = intern(e, ev->case_ref.s, ev->case_ref.n, &t.case_ref))) ||
 		    (ev->feedback.comment.s &&
-		     (rc = intern(e, ev->feedback.comment.s, ev->feedback.comment.n, &t.comment))))
+		     (rc = intern(e, ev->feedback.comment.s, ev->feedback.comment.n, &t.comment))) ||
+		    (ev->direction == BT_DIR_INBOUND && (rc = said(e, doc, ev->props, &t.said))))
 			return rc;
 		BT_PUSH(e->text, n, e->captext, t);
 	}
@@ -353,13 +386,14 @@ void bt_engine_free(struct bt_engine *e)
 	bt__free(e->hand);
 	bt__free(e->ls);
 	bt__free(e->coll);
+	bt__free(e->icase);
 	bt__free(e);
 }
 
 int64_t bt_engine_as_of(const struct bt_engine *e) { return e->as_of; }
 
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
-		    struct bt_engine **out)
+		    uint32_t profile, struct bt_engine **out)
 {
 	struct bt_engine *v = bt__malloc(sizeof(*v));
 	*out = NULL;
@@ -383,6 +417,7 @@ int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, in
 				.max_ts = BT_TIME_NONE,
 				.as_of = as_of,
 				.single_profile = 1,
+				.view_profile = profile,
 				.keep_text = e->keep_text,
 				.borrowed = 1};
 	if (n && (!(v->ev = bt__reallocarray(NULL, n, sizeof(*v->ev))) ||

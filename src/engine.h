@@ -76,11 +76,12 @@ struct bt_engine {
 	int64_t max_ts, as_of;
 	int derived;
 	int single_profile; /* every event is one customer's (bt_engine_for_profile) */
-	/* keep_text: text[i] = {case, comment} name ids of event i (0 none), for
-	 * the words an agent reads (context.c); off for KPI runs */
+	/* keep_text: text[i] = {case, comment, said} name ids of event i (0
+	 * none), for the words an agent reads (context.c); said is the JSON
+	 * object of an inbound event's free-text props; off for KPI runs */
 	int keep_text;
 	struct bt__etext {
-		uint32_t case_ref, comment;
+		uint32_t case_ref, comment, said;
 	} *text;
 	size_t captext;
 	/* a view (bt__engine_view) borrows everything but its own records and
@@ -88,6 +89,7 @@ struct bt_engine {
 	int borrowed;
 	int borrowed_ev; /* a view of every event: the records are borrowed too */
 	int snapshot;    /* bt__engine_snapshot: owns copies of the index parts */
+	uint32_t view_profile; /* single_profile: the customer's profile id */
 
 	/* derivation results, see derive.c */
 	struct bt__inst *inst;
@@ -104,6 +106,11 @@ struct bt_engine {
 	size_t nls, capls;
 	struct bt__coll *coll;
 	size_t ncoll, capcoll;
+	/* keep_text: the case references of each instance, sorted by instance */
+	struct bt__icase {
+		uint32_t inst, name;
+	} *icase;
+	size_t nicase, capicase;
 	uint64_t profiles, timeline_only;
 };
 
@@ -117,6 +124,7 @@ struct bt__inst {
 	uint32_t csat_n, csat_sum, nps_n, promoters, detractors, ces_n, ces_sum;
 	uint32_t collisions, stage;
 	int64_t stage_since;
+	uint32_t opener; /* seq of the event that opened it: its id is "I<opener>" */
 	int32_t last_ls, pending_ls; /* local successes: latest, first still pending; -1 none */
 	uint8_t state, recontacted, fcr, first_contact_seen;
 };
@@ -131,6 +139,7 @@ enum { HF_CONTEXT = 1, HF_REPEAT = 2, HF_LATE = 4 };
 
 struct bt__handoff {
 	uint32_t inst, from, to;
+	uint32_t ev; /* the receiving event (index) */
 	uint8_t fail;
 };
 
@@ -180,6 +189,9 @@ int bt__engine_derive(struct bt_engine *e);
 void bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg);
 /* The status of promise s at the engine's time: open, broken, kept, kept_late. */
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s);
+/* Append instance i as a JSON object to b (lists.c): its id "I<opener>",
+ * journey, profile, state, owner, holder, stage, cases and counts. */
+void bt__instance_json(const struct bt_engine *e, uint32_t i, struct bt_buf *b);
 /* Append promise s as a JSON object to b. */
 void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, struct bt_buf *b);
 /* Append ,"key":"RFC 3339 time" (or null for BT_TIME_NONE) to b. */
@@ -192,12 +204,13 @@ void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms);
  * is copied.  So e may take more events while the snapshot is derived, with
  * no lock held.  Derive it with bt__engine_derive; bt_engine_free. */
 int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engine **out);
-/* A view of n of e's events (indices idx into e->ev; n 0: none), all one
- * customer's, judged at as_of and derived: it borrows e's names, journeys,
- * pools and identity (e must not change while the view lives) and owns
- * copies of those records and its derivation.  Release with bt_engine_free. */
+/* A view of n of e's events (indices idx into e->ev; n 0: none), all of
+ * the customer of profile id `profile`, judged at as_of and derived: it
+ * borrows e's names, journeys, pools and identity (e must not change while
+ * the view lives) and owns copies of those records and its derivation.
+ * Release with bt_engine_free. */
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
-		    struct bt_engine **out);
+		    uint32_t profile, struct bt_engine **out);
 /* Ingest records into an engine instead of a store (stream mode). */
 int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err);
 

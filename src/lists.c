@@ -34,19 +34,49 @@ static int64_t stage_sla(const struct bt_engine *e, const struct bt__inst *in)
 	return in->stage && j ? j->stages[in->stage - 1].sla_ms : 0;
 }
 
-static void instance_json(const struct bt_engine *e, const struct bt__inst *in, struct bt_buf *b)
+/* The case references instance i holds (keep_text engines; else none),
+ * as ,"cases":[...]. */
+static void instance_cases(const struct bt_engine *e, uint32_t i, struct bt_buf *b)
 {
+	size_t lo = 0, hi = e->nicase;
+	while (lo < hi) { /* the first entry of instance i */
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->icase[mid].inst < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	bt_buf_adds(b, ",\"cases\":[");
+	for (size_t k = lo; k < e->nicase && e->icase[k].inst == i; k++) {
+		if (k > lo && e->icase[k].name == e->icase[k - 1].name)
+			continue;
+		if (k > lo)
+			bt_buf_addc(b, ',');
+		bt_buf_json_strz(b, nm(e, e->icase[k].name));
+	}
+	bt_buf_addc(b, ']');
+}
+
+void bt__instance_json(const struct bt_engine *e, uint32_t i, struct bt_buf *b)
+{
+	const struct bt__inst *in = &e->inst[i];
 	const struct bt__journey *j = &e->journeys[in->journey];
+	const struct bt_cfg_person *owner =
+		j->cfg && j->cfg->owner ? bt_config_person(e->cfg, j->cfg->owner) : NULL;
 	char p[24];
 	bt_profile_id_format(in->profile, p);
-	bt_buf_adds(b, "{\"journey\":");
+	bt_buf_printf(b, "{\"id\":\"I%u\",\"journey\":", in->opener);
 	bt_buf_json_strz(b, nm(e, j->name));
 	bt_buf_printf(b, ",\"profile\":\"%s\",\"state\":\"%s\",\"owner\":", p, state_names[in->state]);
 	bt_buf_json_strz(b, j->cfg ? j->cfg->owner : NULL);
+	bt_buf_adds(b, ",\"owner_name\":");
+	bt_buf_json_strz(b, owner ? owner->name : NULL);
 	bt_buf_adds(b, ",\"holder\":");
 	bt_buf_json_strz(b, nm(e, in->holder));
 	bt_buf_adds(b, ",\"stage\":");
 	bt_buf_json_strz(b, in->stage && j->cfg ? j->cfg->stages[in->stage - 1].id : NULL);
+	bt_buf_printf(b, ",\"sensitive\":%s", j->cfg && j->cfg->sensitive ? "true" : "false");
+	instance_cases(e, i, b);
 	bt__json_time_field(b, "opened", in->opened);
 	bt__json_time_field(b, "last_event", in->last_event);
 	bt__json_time_field(b, "resolved", in->state == IS_RESOLVED ? in->resolved_at : BT_TIME_NONE);
@@ -74,7 +104,7 @@ int bt_engine_instances_json(struct bt_engine *e, const char *journey, const cha
 			continue;
 		if (n++)
 			bt_buf_addc(out, ',');
-		instance_json(e, in, out);
+		bt__instance_json(e, (uint32_t)i, out);
 	}
 	return bt_buf_printf(out, "],\"total\":%zu}", total);
 }
@@ -185,7 +215,7 @@ int bt_engine_queue_json(struct bt_engine *e, const char *person, size_t limit, 
 		bt_buf_adds(out, n++ ? ",{\"why\":[" : "{\"why\":[");
 		bt_buf_add(out, why.data, why.len);
 		bt_buf_adds(out, "],\"instance\":");
-		instance_json(e, in, out);
+		bt__instance_json(e, (uint32_t)i, out);
 		bt_buf_addc(out, '}');
 	}
 	bt_buf_release(&why);

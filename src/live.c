@@ -31,6 +31,7 @@
 #include "util/region.h"
 
 #include <errno.h>
+#include <sys/types.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -685,7 +686,7 @@ static int customer(struct state *s, uint32_t root, int64_t at, struct bt_engine
 		}
 	}
 	qsort(texts, ni, sizeof(*texts), by_text);
-	rc = bt__engine_view(s->e, idx, n, at, view);
+	rc = bt__engine_view(s->e, idx, n, at, root, view);
 out:
 	bt__free(idx);
 	if (rc) {
@@ -760,6 +761,68 @@ int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const 
 	pthread_rwlock_unlock(&l->rw);
 	bt_engine_free(v);
 	bt__free(texts);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+/* The index of the event numbered seq, or -1 (the records are in the order
+ * of their numbers: appended as the store numbered them). */
+static ssize_t event_index(const struct bt_engine *e, uint32_t seq)
+{
+	size_t lo = 0, hi = e->nev;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->ev[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < e->nev && e->ev[lo].seq == seq ? (ssize_t)lo : -1;
+}
+
+/* May scope see instance i of view v? */
+static int in_scope(const struct bt_engine *v, uint32_t i, const struct bt_scope *scope)
+{
+	const struct bt__inst *in = &v->inst[i];
+	const struct bt_cfg_journey *j = v->journeys[in->journey].cfg;
+	if (scope && scope->person && !(j && j->owner && !strcmp(j->owner, scope->person)))
+		return 0;
+	if (scope && scope->team &&
+	    !(in->holder && !strcmp(bt_strmap_key(&v->names, in->holder), scope->team)))
+		return 0;
+	return 1;
+}
+
+int bt_live_instance(struct bt_live *l, const char *id, int64_t at, const struct bt_scope *scope,
+		     struct bt_buf *out, struct bt_err *err)
+{
+	struct bt_engine *v = NULL;
+	const char **texts = NULL;
+	size_t nt = 0;
+	char *end;
+	int rc = BT_ENOTFOUND;
+	if (id[0] != 'I' || id[1] < '1' || id[1] > '9')
+		return bt_err_set(err, BT_EINVAL, "an instance id is I and a number, like I1042");
+	errno = 0;
+	unsigned long long seq = strtoull(id + 1, &end, 10);
+	if (*end || errno || seq > UINT32_MAX)
+		return bt_err_set(err, BT_EINVAL, "an instance id is I and a number, like I1042");
+	read_lock(l);
+	struct state *s = l->st;
+	ssize_t x = s ? event_index(s->e, (uint32_t)seq) : -1;
+	uint32_t p = x >= 0 ? s->id.ident_profile[s->e->ev[x].anchor] : 0;
+	if (!s)
+		rc = bt_err_set(err, BT_EBUSY, "the live state is still being built");
+	else if (p && !(rc = customer(s, bt__identity_root_ro(&s->id, p), at, &v, &texts, &nt))) {
+		rc = BT_ENOTFOUND;
+		for (uint32_t i = 0; i < v->ninst && rc == BT_ENOTFOUND; i++)
+			if (v->inst[i].opener == seq && in_scope(v, i, scope))
+				rc = bt__instance_detail_json(v, i, out);
+	}
+	pthread_rwlock_unlock(&l->rw);
+	bt_engine_free(v);
+	bt__free(texts);
+	if (rc == BT_ENOTFOUND)
+		return bt_err_set(err, rc, "no instance %s", id);
 	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 

@@ -102,6 +102,14 @@ struct bt_broken_promise {
 int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *q,
 			      struct bt_broken_promise **out, size_t *n, struct bt_err *err);
 
+/* What a caller may see of journey-level data (docs/api.md, Roles): every
+ * field NULL sees everything; person: only the journeys that person owns;
+ * team: only the work that team holds. */
+struct bt_scope {
+	const char *person;
+	const char *team;
+};
+
 /* Live lists as JSON (newest first; at most limit items, "total" counts all):
  * instances of a journey (state "open"|"resolved"|"abandoned", holder team:
  * NULL for any); promises (status "open"|"broken"|"kept"|"kept_late", keeper

@@ -66,6 +66,13 @@ int bt_live_context(struct bt_live *l, const char *ident, int64_t at, struct bt_
 int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const char *purpose,
 		  int64_t at, struct bt_buf *out, struct bt_err *err);
 
+/* Journey instance id ("I" and the number of the event that opened it, as
+ * the lists give it) as of time at, in full: the instance, its events,
+ * handoffs, promises and feedback.  BT_ENOTFOUND when no such instance
+ * exists then, or scope may not see it; BT_EINVAL for a malformed id. */
+int bt_live_instance(struct bt_live *l, const char *id, int64_t at, const struct bt_scope *scope,
+		     struct bt_buf *out, struct bt_err *err);
+
 /* Call fn with an engine of every event in the state, judged and derived
  * as of as_of (BT_TIME_NONE: the latest event), the same numbers as
  * bt_engine_from_db gives, without reading the database.  The engine is a
