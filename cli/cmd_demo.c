@@ -8,10 +8,11 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char help[] =
-	"usage: baton demo [--db PATH] [--customers N] [--seed S]\n"
-	"       baton demo --output FILE|- [--customers N] [--seed S]\n"
+	"usage: baton demo [--db PATH] [--customers N] [--seed S] [--end TIME]\n"
+	"       baton demo --output FILE|- [--customers N] [--seed S] [--end TIME]\n"
 	"\n"
 	"Generate the history of a telecom operator: onboarding, technical support,\n"
 	"billing disputes, complaints, renewals and a journey nobody owns, across\n"
@@ -19,12 +20,17 @@ static const char help[] =
 	"with the usual failures built in (chatbot containment that turns into\n"
 	"calls, handoffs that lose the case, refunds promised and never issued,\n"
 	"promotions sent into open complaints, a slow team).  The same seed gives\n"
-	"the same events.  The demo's configuration (examples/demo.yaml) is loaded\n"
-	"into the database; then try 'baton kpis' and 'baton report'.\n"
+	"the same events.  The history covers the six months before --end (default:\n"
+	"now) and stops there, so the last customers are in the middle of their\n"
+	"stories: open instances, promises coming due, owners with a queue.  The\n"
+	"demo's configuration (examples/demo.yaml) is loaded into the database;\n"
+	"then try 'baton kpis' and 'baton report'.\n"
 	"\n"
 	"  --db PATH        database file (default $BATON_DB or ./baton.db)\n"
 	"  --customers N    how many customers (default 2000; about 9 events each)\n"
 	"  --seed S         random seed (default 1)\n"
+	"  --end TIME       when the history ends (RFC 3339 or a date; default now):\n"
+	"                   the same seed and end give the same events\n"
 	"  --output FILE    write the events as NDJSON instead (- for stdout)\n";
 
 struct sink {
@@ -56,8 +62,9 @@ int cmd_demo(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},   {"customers", required_argument, NULL, 'n'},
 		{"seed", required_argument, NULL, 's'}, {"output", required_argument, NULL, 'o'},
+		{"end", required_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
-	struct bt_demo_options o = {2000, 1};
+	struct bt_demo_options o = {2000, 1, 0};
 	const char *dbpath = NULL, *output = NULL;
 	struct sink s = {NULL, NULL, 0, 0};
 	struct bt_err err = {0, ""};
@@ -65,7 +72,7 @@ int cmd_demo(int argc, char **argv)
 	struct bt_ingest_stats st = {0, 0, 0, 0};
 	uint64_t n = 0;
 	char *end;
-	int c, rc;
+	int c, rc, have_end = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
@@ -80,9 +87,19 @@ int cmd_demo(int argc, char **argv)
 				return cli_usage("demo", "--seed must be a number");
 			break;
 		case 'o': output = optarg; break;
+		case 'e':
+			if (cli_time("--end", optarg, &o.end))
+				return EXIT_FAIL;
+			have_end = 1;
+			break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_usage("demo", "unknown option");
 		}
+	}
+	if (!have_end) { /* now, to the second */
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		o.end = (int64_t)now.tv_sec * 1000;
 	}
 	if (output) {
 		s.out = strcmp(output, "-") ? fopen(output, "wb") : stdout;

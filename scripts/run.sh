@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# The main job of `make run`: a telecom operator's demo history (created once,
-# kept in build/demo.db), its journey KPIs and report, then `baton serve` on it
-# with the URL and an admin token to use.  Ctrl-C stops the server.
+# The main job of `make run`: a telecom operator's demo history ending now
+# (made anew each run in build/demo.db, so it is alive when served: open
+# instances, promises coming due, owners with a queue), its journey KPIs and
+# report, then `baton serve` on it with the URL and an admin token to use.
+# Ctrl-C stops the server.
 # BATON_LISTEN=ADDR:PORT chooses another address (default 127.0.0.1:8080).
 set -u
 O=${1:-build}
@@ -13,11 +15,12 @@ db="$O/demo.db"
 listen=${BATON_LISTEN:-127.0.0.1:8080}
 export BATON_DB="$db"
 
-if [ ! -f "$db" ]; then
-	echo "== baton demo: 2,000 customers of a telecom operator, six months, ten touchpoints"
-	"$baton" demo --customers 2000 --seed 1 || exit 1
-	echo
-fi
+rm -f "$db" "$db-wal" "$db-shm" "$db.key"
+echo "== baton demo: 2,000 customers of a telecom operator, the six months up to now, ten touchpoints"
+"$baton" demo --customers 2000 --seed 1 || exit 1
+echo "== one customer from many channels: identity"
+"$baton" summary
+echo
 echo "== the journeys end to end, and each team's local success next to the journey outcome"
 "$baton" kpis || exit 1
 "$baton" report --output "$O/demo-report.md" && "$baton" report --format html --output "$O/demo-report.html" &&

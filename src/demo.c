@@ -19,10 +19,22 @@
  *
  * Each customer has an e-mail, a phone and a customer id; every channel
  * knows only some of them, in its own format (case, spaces), so identity
- * resolution has real work.  A CRM sync links them for ~90% of customers;
- * the rest stay split across channels, as siloed data does.  A few records are broken on purpose (a typo,
- * a junk identifier) so dead letters show up too.  The same seed always
- * gives the same events, byte for byte.
+ * resolution has real work.  A CRM sync links them for ~90% of customers:
+ * for most before they get in touch, for some only after their channels
+ * made separate profiles of them (merges across channels), and for a few
+ * in a nightly batch that arrives after everything else (a late merge:
+ * their instances are derived again as one customer's).  The rest stay
+ * split across channels, as siloed data does.  ~2% of customers share
+ * the phone of the customer before them (a household): the CRM sync that
+ * would join two customer ids is refused and kept as a conflict.  A few
+ * records are broken on purpose (a typo, a junk identifier) so dead
+ * letters show up too.
+ *
+ * The history covers the six months before options.end and stops there:
+ * the customers who got in touch last are in the middle of their stories,
+ * with open instances, promises coming due and owners with work in their
+ * queues.  The same seed and end always give the same events, byte for
+ * byte.
  */
 #include "baton/demo.h"
 
@@ -43,9 +55,12 @@ struct gen {
 	void *ctx;
 	uint64_t n;
 	int rc;
+	int64_t end, ts; /* nothing after end is emitted; ts: the event being built */
+	struct bt_buf late; /* the nightly CRM batch, emitted after everything */
+	size_t nlate;
 	/* the customer being generated */
 	unsigned c;
-	char email[64], phone[32], cid[16], uid[16];
+	char email[64], phone[32], cid[16], uid[16], prev_phone[32];
 	int no_marketing;
 };
 
@@ -75,6 +90,7 @@ static void begin(struct gen *g, int64_t ts, const char *source, const char *typ
 	char t[32];
 	struct bt_buf *b = &g->b;
 	bt_buf_reset(b);
+	g->ts = ts;
 	bt_time_format(ts, t);
 	bt_buf_printf(b, "{\"id\":\"demo-%llu\",\"ts\":\"%s\",\"source\":\"%s\",\"type\":\"%s\",\"ids\":{",
 		      (unsigned long long)g->n, t, source, type);
@@ -106,12 +122,18 @@ static void field(struct gen *g, const char *k, const char *v)
 	bt_buf_printf(&g->b, ",\"%s\":\"%s\"", k, v);
 }
 
+/* Emit the event built in g->b, unless it lies after the end. */
+static void put(struct gen *g)
+{
+	if (!g->rc && g->ts <= g->end)
+		g->rc = g->emit(g->ctx, g->b.data, g->b.len);
+	g->n++;
+}
+
 static void end(struct gen *g)
 {
 	bt_buf_addc(&g->b, '}');
-	if (!g->rc)
-		g->rc = g->emit(g->ctx, g->b.data, g->b.len);
-	g->n++;
+	put(g);
 }
 
 static void feedback(struct gen *g, int64_t ts, const char *journey, int good)
@@ -281,11 +303,21 @@ static void broken_records(struct gen *g, int64_t t)
 		bt_buf_reset(&g->b);
 		bt_buf_printf(&g->b, "{\"id\":\"demo-%llu\",\"ts\":%lld,\"source\":\"web\",\"type\":\"form.submitted\",\"ids\":{\"email\":\"null\",\"phone\":\"0000000\"}}",
 			      (unsigned long long)g->n, (long long)(t / 1000));
-		if (!g->rc)
-			g->rc = g->emit(g->ctx, g->b.data, g->b.len);
-		g->n++;
+		g->ts = t;
+		put(g);
 	}
 }
+
+static void crm_sync(struct gen *g, int64_t t)
+{
+	begin(g, t, "crm", "account.synced", ID_CID | ID_UID | ID_EMAIL | ID_PHONE);
+	field(g, "direction", "internal");
+	end(g);
+}
+
+/* the nightly batch holds at most this many events (memory stays small
+ * for any number of customers; later ones are synced at once) */
+#define LATE_MAX 100000
 
 static void customer(struct gen *g, int64_t start, int64_t span)
 {
@@ -294,13 +326,17 @@ static void customer(struct gen *g, int64_t start, int64_t span)
 	snprintf(g->phone, sizeof(g->phone), "+447%03u%06u", 700 + (g->c / 1000000) % 300, g->c % 1000000);
 	snprintf(g->cid, sizeof(g->cid), "C-%u", 100000 + g->c);
 	snprintf(g->uid, sizeof(g->uid), "u-%u", g->c);
+	if (g->c && chance(g, 2)) /* a household: the phone of the customer before */
+		memcpy(g->phone, g->prev_phone, sizeof(g->phone));
+	memcpy(g->prev_phone, g->phone, sizeof(g->phone));
 	g->no_marketing = chance(g, 6);
-	int64_t t0 = start + (int64_t)(rnd(g) % (uint64_t)(span - D(40)));
-	if (chance(g, 90)) { /* the CRM knows all of the customer's identifiers */
-		begin(g, t0 - H(24), "crm", "account.synced", ID_CID | ID_UID | ID_EMAIL | ID_PHONE);
-		field(g, "direction", "internal");
-		end(g);
-	}
+	int64_t t0 = start + (int64_t)(rnd(g) % (uint64_t)(span - D(2)));
+	/* the CRM knows all of the customer's identifiers: synced before they
+	 * get in touch, after (their channels made profiles of their own, to
+	 * be merged), or in the nightly batch that comes last */
+	unsigned sync = pick(g, 100); /* 0-59 before, 60-79 after, 80-89 late, 90- never */
+	if (sync < 60)
+		crm_sync(g, t0 - H(24));
 	if (g->no_marketing) {
 		begin(g, t0, "app", "preferences.updated", ID_UID);
 		bt_buf_adds(&g->b, ",\"consent\":{\"marketing\":false}");
@@ -327,20 +363,35 @@ static void customer(struct gen *g, int64_t start, int64_t span)
 			bt_buf_adds(&g->b, ",\"props\":{\"purpose\":\"marketing\",\"campaign\":\"spring-upgrade\"}");
 			end(g);
 		}
+	if (sync >= 60 && sync < 80)
+		crm_sync(g, t0 + hours(g, 1, 24 * 10));
+	else if (sync >= 80 && sync < 90) { /* held back for the nightly batch */
+		begin(g, t0 + hours(g, 1, 24 * 10), "crm", "account.synced",
+		      ID_CID | ID_UID | ID_EMAIL | ID_PHONE);
+		field(g, "direction", "internal");
+		bt_buf_addc(&g->b, '}');
+		if (g->ts > g->end || g->nlate >= LATE_MAX)
+			put(g); /* (past the end: dropped) */
+		else if (!g->rc && !(g->rc = bt_buf_add(&g->late, g->b.data, g->b.len + 1)))
+			g->nlate++, g->n++;
+	}
 }
 
 int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void *ctx,
 		     uint64_t *events)
 {
 	struct gen g = {.s = o->seed * 0x9e3779b97f4a7c15ull + 1, .emit = emit, .ctx = ctx};
-	int64_t start, end_ms;
-	bt_time_parse_rfc3339("2026-01-01T00:00:00Z", 20, &start);
-	bt_time_parse_rfc3339("2026-07-01T00:00:00Z", 20, &end_ms);
+	int64_t start = o->end - D(182);
+	g.end = o->end;
 	for (unsigned c = 0; c < o->customers && !g.rc; c++) {
 		g.c = c;
-		customer(&g, start, end_ms - start);
+		customer(&g, start, o->end - start);
 	}
+	/* the CRM's nightly batch, last: merges that re-derive instances */
+	for (size_t off = 0; off < g.late.len && !g.rc; off += strlen(g.late.data + off) + 1)
+		g.rc = emit(ctx, g.late.data + off, strlen(g.late.data + off));
 	bt_buf_release(&g.b);
+	bt_buf_release(&g.late);
 	if (events)
 		*events = g.n;
 	return g.rc;

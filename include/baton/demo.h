@@ -12,6 +12,9 @@
 struct bt_demo_options {
 	unsigned customers; /* ~9 events each */
 	uint64_t seed;
+	int64_t end; /* ms since the epoch: the history covers the six months
+		      * before it and stops there, stories half told (the CLI
+		      * gives now, so the demo is alive when it is served) */
 };
 
 /* Called with each event's JSON text; a non-zero return stops generation
