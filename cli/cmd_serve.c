@@ -47,8 +47,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'q': o.quiet = 1; break;
 		case 'R':
-			for (size_t i = 0; i < bt_nroutes; i++)
-				printf("%s %s\n", bt_routes[i].method, bt_routes[i].pattern);
+			for (size_t i = 0; i < bt_nroutes; i++) /* method, path, query parameters */
+				printf("%s %s %s\n", bt_routes[i].method, bt_routes[i].pattern,
+				       bt_routes[i].params ? bt_routes[i].params : "-");
 			return EXIT_OK;
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return cli_usage("serve", "unknown option");

@@ -290,6 +290,48 @@ static const char *body_key(const struct conn *cs, char *buf, size_t size)
 	return key;
 }
 
+/* The query parameters of a request against those its route takes. */
+struct argcheck {
+	const char *allowed; /* space-separated names; NULL: none */
+	const char *seen[16];
+	int n;
+	char bad[200]; /* why not, once one is found */
+};
+
+static int word_in(const char *words, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = words; p && *p;) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && !memcmp(p, w, n))
+			return 1;
+		p = e ? e + 1 : p + len;
+	}
+	return 0;
+}
+
+static enum MHD_Result arg_seen(void *cls, enum MHD_ValueKind kind, const char *key,
+				const char *value)
+{
+	struct argcheck *a = cls;
+	(void)kind, (void)value;
+	if (!word_in(a->allowed, key)) {
+		snprintf(a->bad, sizeof(a->bad), "unknown query parameter '%.60s' (%s%s)", key,
+			 a->allowed ? "this route takes: " : "this route takes none",
+			 a->allowed ? a->allowed : "");
+		return MHD_NO;
+	}
+	for (int i = 0; i < a->n; i++)
+		if (!strcmp(a->seen[i], key)) {
+			snprintf(a->bad, sizeof(a->bad), "query parameter '%.60s' is given twice", key);
+			return MHD_NO;
+		}
+	if (a->n < 16)
+		a->seen[a->n++] = key;
+	return MHD_YES;
+}
+
 /* Route, authenticate, authorise, rate-limit and run one request. */
 static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const char *url,
 			    const char *method, struct conn *cs, struct bt_response *rs,
@@ -352,6 +394,13 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 			bt_token_release(&who);
 			return r->pattern;
 		}
+	}
+	struct argcheck args = {r->params, {NULL}, 0, ""};
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_seen, &args);
+	if (args.bad[0]) {
+		bt_respond_error(rs, 400, "invalid", args.bad);
+		bt_token_release(&who);
+		return r->pattern;
 	}
 	struct bt_request rq = {method, url, {ncaps > 0 ? caps[0] : NULL, ncaps > 1 ? caps[1] : NULL,
 					      ncaps > 2 ? caps[2] : NULL},

@@ -10,6 +10,8 @@
 #include "baton/engine.h"
 #include "baton/json.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -165,14 +167,80 @@ static int get_profile(struct bt_server *s, const struct bt_request *rq, struct 
 	return rc;
 }
 
+/* Query arguments: each reader answers 400 naming the parameter and
+ * returns -1 when the value is not one the route takes. */
+static int bad_arg(struct bt_response *rs, const char *key, const char *v, const char *want)
+{
+	char msg[256];
+	snprintf(msg, sizeof(msg), "query parameter %s: '%.60s' is not %s", key, v, want);
+	bt_respond_error(rs, 400, "invalid", msg);
+	return -1;
+}
+
 static int time_arg(const struct bt_request *rq, const char *key, int64_t *out, struct bt_response *rs)
 {
 	const char *v = bt_query(rq, key);
 	*out = BT_TIME_NONE;
 	if (!v || bt_time_parse(v, strlen(v), out) == 0)
 		return 0;
-	bt_respond_error(rs, 400, "invalid", "a time must be RFC 3339 or a date (2026-03-01)");
-	return -1;
+	return bad_arg(rs, key, v, "a time (RFC 3339, or a date like 2026-03-01)");
+}
+
+/* ?from= and ?to=: the period of opening; from may not be later than to. */
+static int period_arg(const struct bt_request *rq, struct bt_kpi_query *q, struct bt_response *rs)
+{
+	if (time_arg(rq, "from", &q->from, rs) || time_arg(rq, "to", &q->to, rs))
+		return -1;
+	if (q->from != BT_TIME_NONE && q->to != BT_TIME_NONE && q->from > q->to)
+		return bad_arg(rs, "from", bt_query(rq, "from"), "before 'to' (the period is [from, to))");
+	return 0;
+}
+
+/* ?limit=: a whole number from 1 to 10000, default 100. */
+static int limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs)
+{
+	const char *v = bt_query(rq, "limit");
+	char *end;
+	*out = 100;
+	if (!v)
+		return 0;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || errno || n < 1 || n > 10000)
+		return bad_arg(rs, "limit", v, "a whole number from 1 to 10000");
+	*out = (size_t)n;
+	return 0;
+}
+
+/* ?key=: one of the space-separated words of allowed, or absent (NULL). */
+static int choice_arg(const struct bt_request *rq, const char *key, const char *allowed,
+		      const char **out, struct bt_response *rs)
+{
+	const char *v = bt_query(rq, key);
+	size_t n = v ? strlen(v) : 0;
+	*out = v;
+	for (const char *p = allowed; v && *p;) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && !memcmp(p, v, n))
+			return 0;
+		p = e ? e + 1 : p + len;
+	}
+	if (!v)
+		return 0;
+	char want[128];
+	snprintf(want, sizeof(want), "one of: %s", allowed);
+	return bad_arg(rs, key, v, want);
+}
+
+/* ?key= a team that the configuration or the data knows, or absent. */
+static int team_arg(const struct bt_engine *e, const struct bt_request *rq, const char *key,
+		    const char **out, struct bt_response *rs)
+{
+	*out = bt_query(rq, key);
+	if (!*out || bt_engine_has_team(e, *out))
+		return 0;
+	return bad_arg(rs, key, *out, "a team of the configuration or the data");
 }
 
 /* The time every read route judges at: ?as_of=, else now (§3 rule 7: the
@@ -234,7 +302,7 @@ static int kpis_on(struct bt_engine *e, struct bt_server *s, const struct bt_req
 	struct bt_err err = {0, ""};
 	int rc;
 	(void)s;
-	if (time_arg(rq, "from", &q.from, rs) || time_arg(rq, "to", &q.to, rs))
+	if (period_arg(rq, &q, rs))
 		return 0;
 	rc = bt_engine_kpis(e, &q, &k, &err);
 	if (rc == BT_ENOTFOUND)
@@ -393,13 +461,6 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 	return 0;
 }
 
-static size_t limit_arg(const struct bt_request *rq)
-{
-	const char *v = bt_query(rq, "limit");
-	long n = v ? strtol(v, NULL, 10) : 100;
-	return n < 1 ? 1 : n > 10000 ? 10000 : (size_t)n;
-}
-
 /* Does an owner token own journey id?  (Others may see every journey.) */
 static int may_see_journey(struct bt_server *s, const struct bt_request *rq, const char *id)
 {
@@ -420,12 +481,17 @@ static int may_see_journey(struct bt_server *s, const struct bt_request *rq, con
 static int instances_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 			struct bt_response *rs)
 {
-	const char *holder = bt_query(rq, "holder");
+	const char *holder, *state;
+	size_t limit;
 	(void)s;
+	if (!bt_engine_has_journey(e, rq->params[0]))
+		return bt_respond_error(rs, 404, "not_found", "no such journey");
+	if (team_arg(e, rq, "holder", &holder, rs) || limit_arg(rq, &limit, rs) ||
+	    choice_arg(rq, "state", "open resolved abandoned", &state, rs))
+		return 0;
 	if (rq->who->role == BT_ROLE_TEAM)
 		holder = rq->who->team; /* a team sees the work it holds */
-	return bt_engine_instances_json(e, rq->params[0], bt_query(rq, "state"), holder,
-					limit_arg(rq), &rs->body);
+	return bt_engine_instances_json(e, rq->params[0], state, holder, limit, &rs->body);
 }
 
 static int get_instances(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -438,11 +504,15 @@ static int get_instances(struct bt_server *s, const struct bt_request *rq, struc
 static int promises_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		       struct bt_response *rs)
 {
-	const char *keeper = bt_query(rq, "keeper");
+	const char *keeper, *status;
+	size_t limit;
 	(void)s;
+	if (team_arg(e, rq, "keeper", &keeper, rs) || limit_arg(rq, &limit, rs) ||
+	    choice_arg(rq, "status", "open broken kept kept_late", &status, rs))
+		return 0;
 	if (rq->who->role == BT_ROLE_TEAM)
 		keeper = rq->who->team; /* a team sees the promises it must keep */
-	return bt_engine_promises_json(e, bt_query(rq, "status"), keeper, limit_arg(rq), &rs->body);
+	return bt_engine_promises_json(e, status, keeper, limit, &rs->body);
 }
 
 static int get_promises(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -453,8 +523,14 @@ static int get_promises(struct bt_server *s, const struct bt_request *rq, struct
 static int queue_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		    struct bt_response *rs)
 {
+	const struct bt_config *cfg = bt_engine_config(e);
+	size_t limit;
 	(void)s;
-	return bt_engine_queue_json(e, rq->params[0], limit_arg(rq), &rs->body);
+	if (!cfg || !bt_config_person(cfg, rq->params[0]))
+		return bt_respond_error(rs, 404, "not_found", "no such person in the configuration");
+	if (limit_arg(rq, &limit, rs))
+		return 0;
+	return bt_engine_queue_json(e, rq->params[0], limit, &rs->body);
 }
 
 static int get_queue(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -472,7 +548,7 @@ static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt
 	struct bt_kpis *k = NULL;
 	struct bt_kpi_query q = {teams ? NULL : rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
 	struct bt_err err = {0, ""};
-	if (time_arg(rq, "from", &q.from, rs) || time_arg(rq, "to", &q.to, rs))
+	if (period_arg(rq, &q, rs))
 		return 0;
 	int rc = bt_engine_kpis(e, &q, &k, &err);
 	if (rc == BT_ENOTFOUND)
@@ -552,8 +628,11 @@ static int get_handoffs(struct bt_server *s, const struct bt_request *rq, struct
 static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	struct bt_err err = {0, ""};
+	size_t limit;
+	if (limit_arg(rq, &limit, rs))
+		return 0;
 	struct bt_db *rdb = bt_reader_get(s);
-	int rc = bt_timeline_get(rdb, rq->params[0], limit_arg(rq), &rs->body, &err);
+	int rc = bt_timeline_get(rdb, rq->params[0], limit, &rs->body, &err);
 	bt_reader_put(s, rdb);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no profile matches");
@@ -567,46 +646,46 @@ static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct
 
 #define QUICK 1
 const struct bt_route bt_routes[] = {
-	{"GET", "/healthz", 0, healthz, "liveness (no token)", QUICK},
+	{"GET", "/healthz", 0, healthz, "liveness (no token)", QUICK, NULL},
 	{"GET", "/metrics", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST), metrics,
-	 "Prometheus metrics", QUICK},
-	{"GET", "/v1/openapi.json", ROLES_ALL, openapi, "this API, as OpenAPI 3", QUICK},
+	 "Prometheus metrics", QUICK, NULL},
+	{"GET", "/v1/openapi.json", ROLES_ALL, openapi, "this API, as OpenAPI 3", QUICK, NULL},
 	{"POST", "/v1/events", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST), post_events,
-	 "ingest events (durable before the answer)", 0},
-	{"GET", "/v1/events/{id}", ROLE(BT_ROLE_ADMIN), get_event, "one stored event by its id", QUICK},
-	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records", 0},
+	 "ingest events (durable before the answer)", 0, NULL},
+	{"GET", "/v1/events/{id}", ROLE(BT_ROLE_ADMIN), get_event, "one stored event by its id", QUICK, NULL},
+	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records", 0, NULL},
 	{"GET", "/v1/profiles/{ident}",
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_AGENT), get_profile,
-	 "the unified profile of an identifier or profile id", QUICK},
+	 "the unified profile of an identifier or profile id", QUICK, NULL},
 	{"GET", "/v1/context/{ident}", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT), get_context,
-	 "the agent's view of a customer", QUICK},
+	 "the agent's view of a customer", QUICK, "as_of"},
 	{"POST", "/v1/guard",
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM) | ROLE(BT_ROLE_INGEST),
-	 post_guard, "may this message be sent to this customer now?", QUICK},
-	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0},
-	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0},
-	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0},
+	 post_guard, "may this message be sent to this customer now?", QUICK, "as_of"},
+	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0, NULL},
+	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
+	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
-	 "live instances of a journey (filters: state, holder)", 0},
+	 "live instances of a journey (filters: state, holder)", 0, "as_of state holder limit"},
 	{"GET", "/v1/instances/{id}",
 	 READERS | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM), get_instance,
-	 "one journey instance with its events, handoffs, promises and feedback", 0},
+	 "one journey instance with its events, handoffs, promises and feedback", 0, "as_of"},
 	{"GET", "/v1/journeys/{id}/handoffs", READERS, get_handoffs,
-	 "the journey's handoff flow: team-to-team counts, clean and failed", 0},
+	 "the journey's handoff flow: team-to-team counts, clean and failed", 0, "as_of from to"},
 	{"GET", "/v1/promises", READERS | ROLE(BT_ROLE_TEAM), get_promises,
-	 "promises (filters: status, keeper)", 0},
+	 "promises (filters: status, keeper)", 0, "as_of status keeper limit"},
 	{"GET", "/v1/owners/{person}/queue", READERS, get_queue,
-	 "the instances that need an owner now, with the reasons", 0},
+	 "the instances that need an owner now, with the reasons", 0, "as_of limit"},
 	{"GET", "/v1/teams", READERS | ROLE(BT_ROLE_TEAM), get_teams,
-	 "local success versus the journey, per team", 0},
+	 "local success versus the journey, per team", 0, "as_of from to"},
 	{"GET", "/v1/profiles/{ident}/timeline", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT),
-	 get_timeline, "the customer's events, newest first", QUICK},
-	{"POST", "/v1/batch", WRITERS, bt_segment_batch, "Segment spec: a batch of messages", 0},
-	{"POST", "/v1/track", WRITERS, bt_segment_track, "Segment spec: track", 0},
-	{"POST", "/v1/identify", WRITERS, bt_segment_identify, "Segment spec: identify", 0},
-	{"POST", "/v1/alias", WRITERS, bt_segment_alias, "Segment spec: alias", 0},
-	{"POST", "/v1/page", WRITERS, bt_segment_page, "Segment spec: page", 0},
-	{"POST", "/v1/screen", WRITERS, bt_segment_screen, "Segment spec: screen", 0},
-	{"POST", "/v1/group", WRITERS, bt_segment_group, "Segment spec: group", 0},
+	 get_timeline, "the customer's events, newest first", QUICK, "limit"},
+	{"POST", "/v1/batch", WRITERS, bt_segment_batch, "Segment spec: a batch of messages", 0, NULL},
+	{"POST", "/v1/track", WRITERS, bt_segment_track, "Segment spec: track", 0, NULL},
+	{"POST", "/v1/identify", WRITERS, bt_segment_identify, "Segment spec: identify", 0, NULL},
+	{"POST", "/v1/alias", WRITERS, bt_segment_alias, "Segment spec: alias", 0, NULL},
+	{"POST", "/v1/page", WRITERS, bt_segment_page, "Segment spec: page", 0, NULL},
+	{"POST", "/v1/screen", WRITERS, bt_segment_screen, "Segment spec: screen", 0, NULL},
+	{"POST", "/v1/group", WRITERS, bt_segment_group, "Segment spec: group", 0, NULL},
 };
 const size_t bt_nroutes = sizeof(bt_routes) / sizeof(bt_routes[0]);

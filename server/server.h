@@ -84,6 +84,8 @@ struct bt_route {
 	bt_handler fn;
 	const char *summary;
 	int quick; /* answered in well under a millisecond: served on a short time slice */
+	const char *params; /* the query parameters it takes, space-separated;
+			     * any other (or one given twice) is a 400 */
 };
 
 /* Group commit (commit.c): a job is one request's records.  After each

@@ -307,6 +307,40 @@ static int route_rows(struct bt_engine *e, const struct bt_kpi_query *q, int32_t
 	return 0;
 }
 
+/* The index of journey id, or -1.  A journey known from data only is
+ * known from the events up to the judging time, as when they alone are
+ * loaded: a view of every event (the server's) knows it from later ones too. */
+static int32_t journey_index(const struct bt_engine *e, const char *id)
+{
+	int64_t name = bt_strmap_find(&e->names, id, strlen(id));
+	uint32_t v;
+	if (name < 0 || !bt_u64map_get(&e->jmap, (uint64_t)name, &v))
+		return -1;
+	int seen = e->journeys[v - 1].cfg != NULL;
+	for (size_t i = 0; i < e->nev && !seen; i++)
+		seen = e->ev[i].journey == v && e->ev[i].ts <= e->as_of;
+	return seen ? (int32_t)v - 1 : -1;
+}
+
+int bt_engine_has_journey(const struct bt_engine *e, const char *id)
+{
+	return journey_index(e, id) >= 0;
+}
+
+int bt_engine_has_team(const struct bt_engine *e, const char *team)
+{
+	for (size_t i = 0; e->cfg && i < e->cfg->nteams; i++)
+		if (!strcmp(e->cfg->teams[i].id, team))
+			return 1;
+	int64_t name = bt_strmap_find(&e->names, team, strlen(team));
+	for (size_t i = 0; name > 0 && i < e->nev; i++) /* a team known from the data */
+		if (e->ev[i].team == (uint32_t)name && e->ev[i].ts <= e->as_of)
+			return 1;
+	return 0;
+}
+
+const struct bt_config *bt_engine_config(const struct bt_engine *e) { return e->cfg; }
+
 int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
 		   struct bt_err *err)
 {
@@ -316,26 +350,10 @@ int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_
 	*out = NULL;
 	if (!k)
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
-	if (q->journey) {
-		int64_t name = bt_strmap_find(&e->names, q->journey, strlen(q->journey));
-		uint32_t v;
-		if (name < 0 || !bt_u64map_get(&e->jmap, (uint64_t)name, &v)) {
-			bt_kpis_free(k);
-			return bt_err_set(err, BT_ENOTFOUND,
-					  "no journey '%s' in the configuration or the data", q->journey);
-		}
-		want = (int32_t)v - 1;
-		/* a journey known from data only is known from the events up to
-		 * the judging time, as when they alone are loaded: a view of every
-		 * event (the server's) knows it from later ones too */
-		int seen = e->journeys[want].cfg != NULL;
-		for (size_t i = 0; i < e->nev && !seen; i++)
-			seen = e->ev[i].journey == v && e->ev[i].ts <= e->as_of;
-		if (!seen) {
-			bt_kpis_free(k);
-			return bt_err_set(err, BT_ENOTFOUND, "no journey '%s' in the configuration or the data",
-					  q->journey);
-		}
+	if (q->journey && (want = journey_index(e, q->journey)) < 0) {
+		bt_kpis_free(k);
+		return bt_err_set(err, BT_ENOTFOUND, "no journey '%s' in the configuration or the data",
+				  q->journey);
 	}
 	k->as_of = e->as_of;
 	for (size_t i = 0; i < e->nev; i++) /* a view of every event holds later ones too */

@@ -41,7 +41,8 @@ char *bt_buf_detach(struct bt_buf *b, size_t *len);
 
 /*
  * Append s[0..n) as a quoted JSON string: ", \ and control characters are
- * escaped, everything else (valid UTF-8 is assumed) is copied.
+ * escaped, valid UTF-8 is copied, and each byte that is not part of valid
+ * UTF-8 becomes \ufffd, so the JSON is valid whatever s holds.
  */
 int bt_buf_json_str(struct bt_buf *b, const char *s, size_t n);
 /* Same for a NUL-terminated string; NULL appends `null`. */

@@ -37,6 +37,12 @@ int bt_engine_from_stream(FILE *f, enum bt_format fmt, const struct bt_config *c
 void bt_engine_free(struct bt_engine *e);
 /* The time T the engine judged at (ms). */
 int64_t bt_engine_as_of(const struct bt_engine *e);
+/* The configuration it was built with (NULL: none). */
+const struct bt_config *bt_engine_config(const struct bt_engine *e);
+/* Is journey id configured, or seen in an event up to T?  Is team
+ * configured, or the team of an event up to T? */
+int bt_engine_has_journey(const struct bt_engine *e, const char *id);
+int bt_engine_has_team(const struct bt_engine *e, const char *team);
 
 struct bt_kpi_query {
 	const char *journey; /* NULL: all */

@@ -111,6 +111,34 @@ char *bt_buf_detach(struct bt_buf *b, size_t *len)
 	return d;
 }
 
+/* The length of the valid UTF-8 sequence at s[0..n) (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp, min;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f, min = 0x80;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f, min = 0x800;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
 int bt_buf_json_str(struct bt_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -137,10 +165,15 @@ int bt_buf_json_str(struct bt_buf *b, const char *s, size_t n)
 				elen = 6;
 			}
 		}
+		size_t u = elen ? 0 : utf8_len((const unsigned char *)s + i, n - i);
 		if (elen)
 			rc = bt_buf_add(b, esc, elen);
-		else
-			rc = bt_buf_add(b, &s[i], 1);
+		else if (!u) /* not UTF-8: the replacement character, so the JSON stays valid */
+			rc = bt_buf_add(b, "\\ufffd", 6);
+		else {
+			rc = bt_buf_add(b, &s[i], u);
+			i += u - 1;
+		}
 		if (rc) {
 			b->len = start;
 			b->data[start] = '\0';

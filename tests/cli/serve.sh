@@ -171,14 +171,43 @@ eq "the handoff flow of the journey" "$(echo "$body" | jq -c '[.flow[] | [.from,
 req GET "/v1/profiles/user_id%3Au1/timeline?limit=3" -H "Authorization: Bearer $AGENT"
 eq "the timeline, newest first" "$(echo "$body" | jq -c '[.total, [.events[].id]]')" '[10,["a10","a9","a8"]]'
 
+# ---- bad query parameters: 400 (or 404 for a missing resource) naming the parameter ----
+for c in "/v1/journeys/dispute/instances?state=opn|400|query parameter state: 'opn' is not one of: open resolved abandoned" \
+	"/v1/journeys/dispute/instances?limit=-5|400|query parameter limit: '-5' is not a whole number from 1 to 10000" \
+	"/v1/journeys/dispute/instances?limit=0|400|query parameter limit: '0' is not a whole number from 1 to 10000" \
+	"/v1/journeys/dispute/instances?limit=10001|400|query parameter limit: '10001' is not a whole number from 1 to 10000" \
+	"/v1/journeys/dispute/instances?limit=5x|400|query parameter limit: '5x' is not a whole number from 1 to 10000" \
+	"/v1/journeys/dispute/instances?holder=nosuch|400|query parameter holder: 'nosuch' is not a team of the configuration or the data" \
+	"/v1/journeys/dispute/instances?stat=open|400|unknown query parameter 'stat' (this route takes: as_of state holder limit)" \
+	"/v1/journeys/nosuch/instances|404|no such journey" \
+	"/v1/promises?status=late|400|query parameter status: 'late' is not one of: open broken kept kept_late" \
+	"/v1/kpis?from=2026-03-01&to=2026-02-01|400|query parameter from: '2026-03-01' is not before 'to' (the period is [from, to))" \
+	"/v1/kpis?as_of=yesterday|400|query parameter as_of: 'yesterday' is not a time (RFC 3339, or a date like 2026-03-01)" \
+	"/v1/kpis?as_of=2026-01-01&as_of=2026-02-01|400|query parameter 'as_of' is given twice" \
+	"/v1/journeys?x=1|400|unknown query parameter 'x' (this route takes none)" \
+	"/v1/owners/nobody/queue|404|no such person in the configuration"; do
+	path=${c%%|*} rest=${c#*|}
+	req GET "$path" -H "$H"
+	eq "GET $path" "$code $(echo "$body" | jq -r .detail)" "${rest%%|*} ${rest#*|}"
+done
+req GET "/v1/kpis?from=2026-02-01&to=2026-02-01" -H "$H"
+eq "an empty period is no error" "$code $(echo "$body" | jq '[.journeys[].instances] | add')" "200 0"
+req GET "/v1/profiles/%ff%fe" -H "$H"
+eq "an error quoting bytes that are not UTF-8 is still JSON" "$code $(echo "$body" | jq -r .error)" "400 invalid"
+
 # ---- the OpenAPI document covers every route ----
 req GET /v1/openapi.json -H "$H"
-missing=""
-for r in $("$BATON" serve --routes | tr ' ' '|'); do
-	m=$(echo "$r" | cut -d'|' -f1 | tr 'A-Z' 'a-z') path=$(echo "$r" | cut -d'|' -f2)
+missing="" params=""
+"$BATON" serve --routes >routes.txt
+while read -r m path want; do
+	m=$(echo "$m" | tr 'A-Z' 'a-z')
 	[ "$(echo "$body" | jq --arg p "$path" --arg m "$m" '.paths[$p][$m] != null')" = true ] || missing="$missing $m:$path"
-done
+	got=$(echo "$body" | jq -r --arg p "$path" --arg m "$m" '[.paths[$p][$m].parameters // [] | .[] | select(.in == "query") | .name] | sort | join(" ") | if . == "" then "-" else . end')
+	want=$(echo "$want" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
+	[ "$got" = "$want" ] || params="$params $m:$path($got != $want)"
+done <routes.txt
 eq "every route is in /v1/openapi.json" "$missing" ""
+eq "... with the query parameters it takes" "$params" ""
 
 req GET /metrics -H "$H"
 contains "metrics count ingested events" "$body" "baton_events_ingested_total 13"

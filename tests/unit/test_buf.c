@@ -83,6 +83,29 @@ static void test_strings(void **state)
 	bt_buf_release(&b);
 }
 
+static void str(const char *in, size_t n, const char *want)
+{
+	struct bt_buf b = BT_BUF_INIT;
+	assert_int_equal(bt_buf_json_str(&b, in, n), 0);
+	assert_string_equal(b.data, want);
+	bt_buf_release(&b);
+}
+
+/* Bytes that are not UTF-8 never reach the JSON as they are (an error
+ * detail quoting %ff%fe from a URL once broke the response). */
+static void test_invalid_utf8(void **state)
+{
+	(void)state;
+	str("\xff\xfe", 2, "\"\\ufffd\\ufffd\"");
+	str("caf\xc3\xa9", 5, "\"caf\xc3\xa9\"");          /* é stays */
+	str("\xe2\x82\xac \xf0\x9f\x98\x80", 8, "\"\xe2\x82\xac \xf0\x9f\x98\x80\""); /* € and an emoji */
+	str("a\xc3", 2, "\"a\\ufffd\"");                  /* cut short */
+	str("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"");          /* overlong '/' */
+	str("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\""); /* a surrogate */
+	str("\xf4\x90\x80\x80", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* past U+10FFFF */
+	str("\xe2\x28\xa1", 3, "\"\\ufffd(\\ufffd\"");     /* a bad continuation */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +114,7 @@ int main(void)
 		cmocka_unit_test(test_not_finite),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_invalid_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
