@@ -291,85 +291,6 @@ static int with_engine(struct bt_server *s, const struct bt_request *rq, struct 
 	return 0;
 }
 
-/* The KPIs, for all journeys or one (the route's {id}); an owner token sees
- * the journeys its person owns and gets 404 for the others. */
-static int kpis_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
-		   struct bt_response *rs)
-{
-	const char *journey = rq->params[0];
-	struct bt_kpi_query q = {journey, BT_TIME_NONE, BT_TIME_NONE};
-	struct bt_kpis *k = NULL;
-	struct bt_err err = {0, ""};
-	int rc;
-	(void)s;
-	if (period_arg(rq, &q, rs))
-		return 0;
-	rc = bt_engine_kpis(e, &q, &k, &err);
-	if (rc == BT_ENOTFOUND)
-		rc = bt_respond_error(rs, 404, "not_found", "no such journey");
-	else if (rc)
-		return rc;
-	else {
-		if (rq->who->role == BT_ROLE_OWNER) { /* only the person's own journeys */
-			size_t m = 0;
-			for (size_t i = 0; i < k->njourneys; i++)
-				if (k->journeys[i].owner && rq->who->person &&
-				    !strcmp(k->journeys[i].owner, rq->who->person))
-					k->journeys[m++] = k->journeys[i];
-			k->njourneys = m;
-			if (journey && !m) {
-				rc = bt_respond_error(rs, 404, "not_found", "no such journey");
-				goto out;
-			}
-		}
-		rc = bt_kpis_json(k, &rs->body);
-	}
-out:
-	bt_kpis_free(k);
-	return rc;
-}
-
-static int get_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
-{
-	return with_engine(s, rq, rs, kpis_on);
-}
-
-static int get_journey_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
-{
-	return with_engine(s, rq, rs, kpis_on);
-}
-
-static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
-{
-	struct bt_config *cfg = NULL;
-	struct bt_err err = {0, ""};
-	(void)rq;
-	struct bt_db *rdb = bt_reader_get(s);
-	int rc = bt_db_config_get(rdb, &cfg, &err);
-	bt_reader_put(s, rdb);
-	if (rc)
-		return bt_respond_error(rs, 500, "internal", "the configuration could not be read");
-	bt_buf_addc(&rs->body, '[');
-	for (size_t i = 0; i < cfg->njourneys; i++) {
-		const struct bt_cfg_journey *j = &cfg->journeys[i];
-		const struct bt_cfg_person *p = j->owner ? bt_config_person(cfg, j->owner) : NULL;
-		bt_buf_adds(&rs->body, i ? ",{\"journey\":" : "{\"journey\":");
-		bt_buf_json_strz(&rs->body, j->id);
-		bt_buf_adds(&rs->body, ",\"name\":");
-		bt_buf_json_strz(&rs->body, j->name);
-		bt_buf_adds(&rs->body, ",\"owner\":");
-		bt_buf_json_strz(&rs->body, j->owner);
-		bt_buf_adds(&rs->body, ",\"owner_name\":");
-		bt_buf_json_strz(&rs->body, p ? p->name : NULL);
-		bt_buf_printf(&rs->body, ",\"sensitive\":%s,\"recontact_window_s\":%lld,"
-					 "\"abandon_after_s\":%lld,\"handoff_sla_s\":%lld}",
-			      j->sensitive ? "true" : "false", (long long)(j->recontact_ms / 1000),
-			      (long long)(j->abandon_ms / 1000), (long long)(j->handoff_sla_ms / 1000));
-	}
-	bt_config_free(cfg);
-	return bt_buf_addc(&rs->body, ']');
-}
-
 static int get_context(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	struct bt_err err = {0, ""};
@@ -385,31 +306,12 @@ static int get_context(struct bt_server *s, const struct bt_request *rq, struct 
 	return rc ? bt_respond_error(rs, 500, "internal", "the context could not be built") : 0;
 }
 
-/* What the caller's role lets it see of journey-level data. */
-static struct bt_scope scope_of(const struct bt_request *rq)
+/* May the caller read customer detail (profile ids, journeys, promises)
+ * in the guard's answer, and ask it about another time?  A sending system
+ * (the guard and team roles) hears allow or deny and the kinds of reason. */
+static int reads_customers(const struct bt_request *rq)
 {
-	struct bt_scope sc = {NULL, NULL};
-	if (rq->who->role == BT_ROLE_OWNER)
-		sc.person = rq->who->person ? rq->who->person : ""; /* nobody's journeys */
-	else if (rq->who->role == BT_ROLE_TEAM)
-		sc.team = rq->who->team ? rq->who->team : "";
-	return sc;
-}
-
-static int get_instance(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
-{
-	struct bt_err err = {0, ""};
-	struct bt_scope sc = scope_of(rq);
-	int64_t at;
-	if (now_or_arg(rq, &at, rs))
-		return 0;
-	bt_follow_sync(s); /* as the lists that name the instance */
-	int rc = bt_live_instance(s->live, rq->params[0], at, &sc, &rs->body, &err);
-	if (rc == BT_ENOTFOUND)
-		return bt_respond_error(rs, 404, "not_found", err.msg);
-	if (rc == BT_EINVAL)
-		return bt_respond_error(rs, 400, "invalid", err.msg);
-	return rc ? bt_respond_error(rs, 500, "internal", "the instance could not be read") : 0;
+	return rq->who->role == BT_ROLE_ADMIN || rq->who->role == BT_ROLE_AGENT;
 }
 
 /* POST /v1/guard {"ids":{type: value|[values]}, "team":..., "purpose":...} */
@@ -421,6 +323,8 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 	size_t n = 0;
 	int64_t at;
 	int rc = 0;
+	if (bt_query(rq, "as_of") && rq->who->role != BT_ROLE_ADMIN && rq->who->role != BT_ROLE_ANALYST)
+		return bt_respond_error(rs, 403, "forbidden", "as_of is for admin and analyst tokens");
 	if (now_or_arg(rq, &at, rs))
 		return 0;
 	bt_json_doc_init(&doc);
@@ -429,6 +333,14 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 		return bt_respond_error(rs, 400, "invalid", err.msg[0] ? err.msg : "expected a JSON object");
 	}
 	const struct bt_json_node *nd = doc.nodes;
+	for (uint32_t k = 1; k < nd[0].end; k = nd[k + 1].end)
+		if (!bt_json_str_eq(&nd[k], "ids") && !bt_json_str_eq(&nd[k], "purpose") &&
+		    !bt_json_str_eq(&nd[k], "team")) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "unknown field '%.40s' (one of: ids, purpose, team)", nd[k].s);
+			bt_json_doc_release(&doc);
+			return bt_respond_error(rs, 400, "invalid", msg);
+		}
 	uint32_t ids = bt_json_get(&doc, 0, "ids"), pu = bt_json_get(&doc, 0, "purpose");
 	const char *purpose = pu && nd[pu].type == BT_JSON_STRING ? nd[pu].s : "marketing";
 	if (!ids || nd[ids].type != BT_JSON_OBJECT || !nd[ids].len) {
@@ -452,8 +364,8 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 				break;
 		}
 	}
-	if (!rc && bt_live_guard(s->live, (const char *const *)idents, n, purpose, at, &rs->body,
-				 &err))
+	if (!rc && bt_live_guard(s->live, (const char *const *)idents, n, purpose, at,
+				 reads_customers(rq), &rs->body, &err))
 		bt_respond_error(rs, 500, "internal", "the guard could not decide");
 	for (size_t i = 0; i < n; i++)
 		bt_free(idents[i]);
@@ -461,58 +373,157 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 	return 0;
 }
 
-/* Does an owner token own journey id?  (Others may see every journey.) */
-static int may_see_journey(struct bt_server *s, const struct bt_request *rq, const char *id)
+/* What the caller's role lets it see of journey-level data: the one place
+ * where a role becomes a scope (docs/api.md, Roles).  An owner sees the
+ * journeys their person owns, and every list and aggregate is computed
+ * over those journeys' instances; a team sees the work it holds, the
+ * promises it must keep, its own team row and the handoffs into and out of
+ * it; the other roles that may use a journey-level route see everything. */
+static struct bt_scope scope_of(const struct bt_request *rq)
+{
+	struct bt_scope sc = {NULL, NULL};
+	if (rq->who->role == BT_ROLE_OWNER)
+		sc.person = rq->who->person ? rq->who->person : ""; /* nobody's journeys */
+	else if (rq->who->role == BT_ROLE_TEAM)
+		sc.team = rq->who->team ? rq->who->team : "";
+	return sc;
+}
+
+/* Does journey id exist at e's time, and may the caller see it? */
+static int journey_visible(const struct bt_engine *e, const struct bt_request *rq, const char *id)
+{
+	struct bt_scope sc = scope_of(rq);
+	const struct bt_config *cfg = bt_engine_config(e);
+	const struct bt_cfg_journey *j = cfg ? bt_config_journey(cfg, id) : NULL;
+	if (!bt_engine_has_journey(e, id))
+		return 0;
+	return !sc.person || (j && j->owner && !strcmp(j->owner, sc.person));
+}
+
+/* The KPIs, for all journeys or one (the route's {id}), over what the
+ * caller may see. */
+static int kpis_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		   struct bt_response *rs)
+{
+	struct bt_kpi_query q = {rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
+	struct bt_kpis *k = NULL;
+	struct bt_err err = {0, ""};
+	(void)s;
+	if (q.journey && !journey_visible(e, rq, q.journey))
+		return bt_respond_error(rs, 404, "not_found", "no such journey");
+	if (period_arg(rq, &q, rs))
+		return 0;
+	int rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
+	if (!rc)
+		rc = bt_kpis_json(k, &rs->body);
+	bt_kpis_free(k);
+	return rc;
+}
+
+static int get_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, kpis_on);
+}
+
+static int get_journey_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, kpis_on);
+}
+
+/* The journey definitions; an owner sees their own. */
+static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	struct bt_config *cfg = NULL;
-	int ok = 1;
-	if (rq->who->role != BT_ROLE_OWNER)
-		return 1;
+	struct bt_err err = {0, ""};
+	struct bt_scope sc = scope_of(rq);
+	int first = 1;
 	struct bt_db *rdb = bt_reader_get(s);
-	if (bt_db_config_get(rdb, &cfg, NULL) == 0) {
-		const struct bt_cfg_journey *j = bt_config_journey(cfg, id);
-		ok = j && j->owner && rq->who->person && !strcmp(j->owner, rq->who->person);
-	}
+	int rc = bt_db_config_get(rdb, &cfg, &err);
 	bt_reader_put(s, rdb);
+	if (rc)
+		return bt_respond_error(rs, 500, "internal", "the configuration could not be read");
+	bt_buf_addc(&rs->body, '[');
+	for (size_t i = 0; i < cfg->njourneys; i++) {
+		const struct bt_cfg_journey *j = &cfg->journeys[i];
+		const struct bt_cfg_person *p = j->owner ? bt_config_person(cfg, j->owner) : NULL;
+		if (sc.person && !(j->owner && !strcmp(j->owner, sc.person)))
+			continue;
+		bt_buf_adds(&rs->body, first ? "{\"journey\":" : ",{\"journey\":");
+		first = 0;
+		bt_buf_json_strz(&rs->body, j->id);
+		bt_buf_adds(&rs->body, ",\"name\":");
+		bt_buf_json_strz(&rs->body, j->name);
+		bt_buf_adds(&rs->body, ",\"owner\":");
+		bt_buf_json_strz(&rs->body, j->owner);
+		bt_buf_adds(&rs->body, ",\"owner_name\":");
+		bt_buf_json_strz(&rs->body, p ? p->name : NULL);
+		bt_buf_printf(&rs->body, ",\"sensitive\":%s,\"recontact_window_s\":%lld,"
+					 "\"abandon_after_s\":%lld,\"handoff_sla_s\":%lld}",
+			      j->sensitive ? "true" : "false", (long long)(j->recontact_ms / 1000),
+			      (long long)(j->abandon_ms / 1000), (long long)(j->handoff_sla_ms / 1000));
+	}
 	bt_config_free(cfg);
-	return ok;
+	return bt_buf_addc(&rs->body, ']');
+}
+
+static int get_instance(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	struct bt_scope sc = scope_of(rq);
+	int64_t at;
+	if (now_or_arg(rq, &at, rs))
+		return 0;
+	bt_follow_sync(s); /* as the lists that name the instance */
+	int rc = bt_live_instance(s->live, rq->params[0], at, &sc, &rs->body, &err);
+	if (rc == BT_ENOTFOUND)
+		return bt_respond_error(rs, 404, "not_found", err.msg);
+	if (rc == BT_EINVAL)
+		return bt_respond_error(rs, 400, "invalid", err.msg);
+	return rc ? bt_respond_error(rs, 500, "internal", "the instance could not be read") : 0;
+}
+
+/* A list page: the library's answer, or 400 for a cursor it cannot read. */
+static int list_answer(int rc, const struct bt_err *err, struct bt_response *rs)
+{
+	if (rc == BT_EINVAL) {
+		bt_buf_reset(&rs->body);
+		return bt_respond_error(rs, 400, "invalid", err->msg);
+	}
+	return rc;
 }
 
 static int instances_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 			struct bt_response *rs)
 {
-	const char *holder, *state;
-	size_t limit;
+	struct bt_scope sc = scope_of(rq);
+	struct bt_list_query q = {&sc, rq->params[0], NULL, NULL, NULL, NULL, 100, bt_query(rq, "cursor")};
+	struct bt_err err = {0, ""};
 	(void)s;
-	if (!bt_engine_has_journey(e, rq->params[0]))
+	if (!journey_visible(e, rq, q.journey))
 		return bt_respond_error(rs, 404, "not_found", "no such journey");
-	if (team_arg(e, rq, "holder", &holder, rs) || limit_arg(rq, &limit, rs) ||
-	    choice_arg(rq, "state", "open resolved abandoned", &state, rs))
+	if (team_arg(e, rq, "holder", &q.holder, rs) || limit_arg(rq, &q.limit, rs) ||
+	    choice_arg(rq, "state", "open resolved abandoned", &q.state, rs))
 		return 0;
-	if (rq->who->role == BT_ROLE_TEAM)
-		holder = rq->who->team; /* a team sees the work it holds */
-	return bt_engine_instances_json(e, rq->params[0], state, holder, limit, &rs->body);
+	return list_answer(bt_engine_instances_json(e, &q, &rs->body, &err), &err, rs);
 }
 
 static int get_instances(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	if (!may_see_journey(s, rq, rq->params[0]))
-		return bt_respond_error(rs, 404, "not_found", "no such journey");
 	return with_engine(s, rq, rs, instances_on);
 }
 
 static int promises_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		       struct bt_response *rs)
 {
-	const char *keeper, *status;
-	size_t limit;
+	struct bt_scope sc = scope_of(rq);
+	struct bt_list_query q = {&sc, NULL, NULL, NULL, NULL, NULL, 100, bt_query(rq, "cursor")};
+	struct bt_err err = {0, ""};
 	(void)s;
-	if (team_arg(e, rq, "keeper", &keeper, rs) || limit_arg(rq, &limit, rs) ||
-	    choice_arg(rq, "status", "open broken kept kept_late", &status, rs))
+	if (team_arg(e, rq, "keeper", &q.keeper, rs) || limit_arg(rq, &q.limit, rs) ||
+	    choice_arg(rq, "status", "open broken kept kept_late", &q.status, rs))
 		return 0;
-	if (rq->who->role == BT_ROLE_TEAM)
-		keeper = rq->who->team; /* a team sees the promises it must keep */
-	return bt_engine_promises_json(e, status, keeper, limit, &rs->body);
+	return list_answer(bt_engine_promises_json(e, &q, &rs->body, &err), &err, rs);
 }
 
 static int get_promises(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -524,43 +535,44 @@ static int queue_on(struct bt_engine *e, struct bt_server *s, const struct bt_re
 		    struct bt_response *rs)
 {
 	const struct bt_config *cfg = bt_engine_config(e);
-	size_t limit;
+	struct bt_scope sc = scope_of(rq);
+	struct bt_list_query q = {&sc, NULL, NULL, NULL, NULL, NULL, 100, bt_query(rq, "cursor")};
+	struct bt_err err = {0, ""};
 	(void)s;
-	if (!cfg || !bt_config_person(cfg, rq->params[0]))
+	if (!cfg || !bt_config_person(cfg, rq->params[0]) || (sc.person && strcmp(sc.person, rq->params[0])))
 		return bt_respond_error(rs, 404, "not_found", "no such person in the configuration");
-	if (limit_arg(rq, &limit, rs))
+	if (limit_arg(rq, &q.limit, rs))
 		return 0;
-	return bt_engine_queue_json(e, rq->params[0], limit, &rs->body);
+	return list_answer(bt_engine_queue_json(e, rq->params[0], &q, &rs->body, &err), &err, rs);
 }
 
 static int get_queue(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	if (rq->who->role == BT_ROLE_OWNER &&
-	    (!rq->who->person || strcmp(rq->who->person, rq->params[0])))
-		return bt_respond_error(rs, 404, "not_found", "no such queue");
 	return with_engine(s, rq, rs, queue_on);
 }
 
-/* Teams (local versus journey) and handoff routes come from the KPIs. */
+/* Teams (local versus journey) and handoff routes come from the KPIs,
+ * computed over what the caller may see. */
 static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
 		     int teams)
 {
 	struct bt_kpis *k = NULL;
 	struct bt_kpi_query q = {teams ? NULL : rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
 	struct bt_err err = {0, ""};
+	if (!teams && !journey_visible(e, rq, q.journey))
+		return bt_respond_error(rs, 404, "not_found", "no such journey");
 	if (period_arg(rq, &q, rs))
 		return 0;
-	int rc = bt_engine_kpis(e, &q, &k, &err);
-	if (rc == BT_ENOTFOUND)
-		rc = bt_respond_error(rs, 404, "not_found", "no such journey");
-	else if (rc)
+	int rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
+	if (rc)
 		return rc;
-	else if (teams) {
+	if (teams) {
 		bt_buf_addc(&rs->body, '[');
 		int first = 1;
 		for (size_t i = 0; i < k->nteams; i++) {
 			const struct bt_local_kpis *t = &k->teams[i];
-			if (rq->who->role == BT_ROLE_TEAM && (!rq->who->team || strcmp(rq->who->team, t->id)))
+			if (sc.team && strcmp(sc.team, t->id))
 				continue; /* a team sees its own row only */
 			bt_buf_adds(&rs->body, first ? "{\"team\":" : ",{\"team\":");
 			first = 0;
@@ -620,8 +632,6 @@ static int get_teams(struct bt_server *s, const struct bt_request *rq, struct bt
 
 static int get_handoffs(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	if (!may_see_journey(s, rq, rq->params[0]))
-		return bt_respond_error(rs, 404, "not_found", "no such journey");
 	return with_engine(s, rq, rs, handoffs_on);
 }
 
@@ -660,22 +670,22 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/context/{ident}", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT), get_context,
 	 "the agent's view of a customer", QUICK, "as_of"},
 	{"POST", "/v1/guard",
-	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM) | ROLE(BT_ROLE_INGEST),
+	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM) | ROLE(BT_ROLE_GUARD),
 	 post_guard, "may this message be sent to this customer now?", QUICK, "as_of"},
 	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0, NULL},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
-	 "live instances of a journey (filters: state, holder)", 0, "as_of state holder limit"},
+	 "live instances of a journey (filters: state, holder)", 0, "as_of state holder limit cursor"},
 	{"GET", "/v1/instances/{id}",
 	 READERS | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM), get_instance,
 	 "one journey instance with its events, handoffs, promises and feedback", 0, "as_of"},
-	{"GET", "/v1/journeys/{id}/handoffs", READERS, get_handoffs,
+	{"GET", "/v1/journeys/{id}/handoffs", READERS | ROLE(BT_ROLE_TEAM), get_handoffs,
 	 "the journey's handoff flow: team-to-team counts, clean and failed", 0, "as_of from to"},
 	{"GET", "/v1/promises", READERS | ROLE(BT_ROLE_TEAM), get_promises,
-	 "promises (filters: status, keeper)", 0, "as_of status keeper limit"},
+	 "promises (filters: status, keeper)", 0, "as_of status keeper limit cursor"},
 	{"GET", "/v1/owners/{person}/queue", READERS, get_queue,
-	 "the instances that need an owner now, with the reasons", 0, "as_of limit"},
+	 "the instances that need an owner now, with the reasons", 0, "as_of limit cursor"},
 	{"GET", "/v1/teams", READERS | ROLE(BT_ROLE_TEAM), get_teams,
 	 "local success versus the journey, per team", 0, "as_of from to"},
 	{"GET", "/v1/profiles/{ident}/timeline", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT),

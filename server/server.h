@@ -139,7 +139,7 @@ int bt_respond_error(struct bt_response *rs, int status, const char *code, const
 const char *bt_query(const struct bt_request *rq, const char *key);
 
 #define ROLE(r) (1u << (r))
-#define ROLES_ALL 0x3fu
+#define ROLES_ALL ((1u << BT_ROLE__COUNT) - 1)
 /* Segment routes: the write key may also come in the body ("writeKey"). */
 #define BODY_KEY 0x100u
 

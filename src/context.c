@@ -14,6 +14,7 @@
 #include "util/json.h"
 #include "util/time.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -342,7 +343,37 @@ int bt__instance_detail_json(const struct bt_engine *e, uint32_t i, struct bt_bu
 	return bt_buf_adds(out, "]}");
 }
 
-int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpose,
+/* Open the guard's answer: {"allow":..[,"profile":..],"purpose":..,"as_of":.. */
+static void guard_head(struct bt_buf *out, int allow, const char *profile, const char *purpose,
+		       int64_t at)
+{
+	bt_buf_printf(out, "{\"allow\":%s", allow ? "true" : "false");
+	if (profile)
+		bt_buf_printf(out, ",\"profile\":%s", profile);
+	bt_buf_adds(out, ",\"purpose\":");
+	bt_buf_json_strz(out, purpose);
+	bt__json_time_field(out, "as_of", at);
+}
+
+int bt__guard_unknown_json(const char *purpose, int64_t at, int detail, struct bt_buf *out)
+{
+	guard_head(out, 1, detail ? "null" : NULL, purpose, at);
+	return bt_buf_adds(out, ",\"reasons\":[]}");
+}
+
+/* Start a reason of kind in b, unless it is there and only kinds are told;
+ * 0 when the caller is to skip it. */
+static int reason(struct bt_buf *b, const char *kind, int detail)
+{
+	char key[64];
+	snprintf(key, sizeof(key), "{\"reason\":\"%s\"", kind);
+	if (!detail && b->len && strstr(b->data, key))
+		return 0;
+	bt_buf_printf(b, "%s%s", b->len ? "," : "", key);
+	return 1;
+}
+
+int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpose, int detail,
 		   struct bt_buf *out)
 {
 	struct bt_buf reasons = BT_BUF_INIT, scratch = BT_BUF_INIT;
@@ -350,39 +381,39 @@ int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpo
 	for (size_t i = 0; i < e->ninst; i++) {
 		const struct bt__inst *in = &e->inst[i];
 		const struct bt__journey *j = &e->journeys[in->journey];
-		if (in->state != IS_OPEN || !j->cfg || !j->cfg->sensitive)
+		if (in->state != IS_OPEN || !j->cfg || !j->cfg->sensitive ||
+		    !reason(&reasons, "open_sensitive_journey", detail))
 			continue;
-		bt_buf_printf(&reasons, "%s{\"reason\":\"open_sensitive_journey\",\"journey\":",
-			      reasons.len ? "," : "");
-		bt_buf_json_strz(&reasons, name(e, j->name));
-		bt__json_time_field(&reasons, "since", in->opened);
+		if (detail) {
+			bt_buf_adds(&reasons, ",\"journey\":");
+			bt_buf_json_strz(&reasons, name(e, j->name));
+			bt__json_time_field(&reasons, "since", in->opened);
+		}
 		bt_buf_addc(&reasons, '}');
 	}
 	for (size_t i = 0; i < e->nprom; i++) {
 		const struct bt__pstate *s = &e->prom[i];
-		if (!bt__promise_overdue(s, e->as_of))
+		if (!bt__promise_overdue(s, e->as_of) || !reason(&reasons, "overdue_promise", detail))
 			continue;
-		bt_buf_printf(&reasons, "%s{\"reason\":\"overdue_promise\",\"promise\":",
-			      reasons.len ? "," : "");
-		bt_buf_json_strz(&reasons, name(e, s->id));
-		bt_buf_adds(&reasons, ",\"kind\":");
-		bt_buf_json_strz(&reasons, name(e, s->kind));
-		bt__json_time_field(&reasons, "due", s->due);
+		if (detail) {
+			bt_buf_adds(&reasons, ",\"promise\":");
+			bt_buf_json_strz(&reasons, name(e, s->id));
+			bt_buf_adds(&reasons, ",\"kind\":");
+			bt_buf_json_strz(&reasons, name(e, s->kind));
+			bt__json_time_field(&reasons, "due", s->due);
+		}
 		bt_buf_addc(&reasons, '}');
 	}
 	consent(e, &scratch, purpose, &withdrawn);
-	if (withdrawn) {
-		bt_buf_printf(&reasons, "%s{\"reason\":\"consent_withdrawn\",\"purpose\":",
-			      reasons.len ? "," : "");
+	if (withdrawn && reason(&reasons, "consent_withdrawn", detail)) {
+		bt_buf_adds(&reasons, ",\"purpose\":");
 		bt_buf_json_strz(&reasons, purpose);
 		bt_buf_addc(&reasons, '}');
 	}
-	char id[24];
+	char id[24], quoted[28];
 	bt_profile_id_format(profile, id);
-	bt_buf_printf(out, "{\"allow\":%s,\"profile\":\"%s\",\"purpose\":",
-		      reasons.len ? "false" : "true", id);
-	bt_buf_json_strz(out, purpose);
-	bt__json_time_field(out, "as_of", e->as_of);
+	snprintf(quoted, sizeof(quoted), "\"%s\"", id);
+	guard_head(out, !reasons.len, detail ? quoted : NULL, purpose, e->as_of);
 	int rc = bt_buf_printf(out, ",\"reasons\":[%s]}", reasons.data ? reasons.data : "");
 	bt_buf_release(&reasons);
 	bt_buf_release(&scratch);

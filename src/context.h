@@ -17,8 +17,11 @@ int bt__context_json(const struct bt_engine *e, int64_t profile, const char *con
  * "events" (oldest first, as the agent reads them), "handoffs", "promises"
  * and "feedback". */
 int bt__instance_detail_json(const struct bt_engine *e, uint32_t i, struct bt_buf *out);
-/* {"allow":bool,"profile":..,"purpose":..,"as_of":..,"reasons":[..]} */
-int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpose,
+/* {"allow":bool,"profile":..,"purpose":..,"as_of":..,"reasons":[..]};
+ * without detail no profile, and each reason only by its kind, once. */
+int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpose, int detail,
 		   struct bt_buf *out);
+/* The same for a customer nobody knows: allowed. */
+int bt__guard_unknown_json(const char *purpose, int64_t at, int detail, struct bt_buf *out);
 
 #endif

@@ -284,7 +284,7 @@ static int promise_made(struct bt_engine *e, const struct pctx *p, const struct 
 {
 	const struct bt__pdef *d = &e->pdefs[r->promise - 1];
 	struct bt__pstate s = {p->profile, i == NONE ? 0 : i + 1, d->id, d->kind,
-			       d->keeper ? d->keeper : maker, maker, r->ts, d->due, BT_TIME_NONE};
+			       d->keeper ? d->keeper : maker, maker, r->seq, r->ts, d->due, BT_TIME_NONE};
 	BT_PUSH(e->prom, e->nprom, e->capprom, s);
 	return 0;
 }

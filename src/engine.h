@@ -132,6 +132,7 @@ struct bt__inst {
 struct bt__pstate {
 	uint32_t profile, inst; /* inst: index + 1, 0 none */
 	uint32_t id, kind, keeper, maker;
+	uint32_t seq; /* of the event that made it */
 	int64_t made, due, fulfilled; /* fulfilled BT_TIME_NONE: not (yet) */
 };
 
@@ -189,6 +190,8 @@ int bt__engine_derive(struct bt_engine *e);
 void bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg);
 /* The status of promise s at the engine's time: open, broken, kept, kept_late. */
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s);
+/* Does person own journey j (an index)? */
+int bt__journey_owned_by(const struct bt_engine *e, uint32_t j, const char *person);
 /* Append instance i as a JSON object to b (lists.c): its id "I<opener>",
  * journey, profile, state, owner, holder, stage, cases and counts. */
 void bt__instance_json(const struct bt_engine *e, uint32_t i, struct bt_buf *b);

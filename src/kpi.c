@@ -13,11 +13,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int in_cohort(const struct bt_engine *e, const struct bt_kpi_query *q, uint32_t inst,
+int bt__journey_owned_by(const struct bt_engine *e, uint32_t j, const char *person)
+{
+	const struct bt_cfg_journey *c = e->journeys[j].cfg;
+	return c && c->owner && !strcmp(c->owner, person);
+}
+
+/* A query with the caller's scope. */
+struct kq {
+	const char *journey;
+	int64_t from, to;
+	const struct bt_scope *scope;
+};
+
+static int in_cohort(const struct bt_engine *e, const struct kq *q, uint32_t inst,
 		     int32_t want)
 {
 	const struct bt__inst *in = &e->inst[inst];
 	if (want >= 0 && in->journey != (uint32_t)want)
+		return 0;
+	if (q->scope && q->scope->person && !bt__journey_owned_by(e, in->journey, q->scope->person))
 		return 0;
 	if (q->from != BT_TIME_NONE && in->opened < q->from)
 		return 0;
@@ -142,7 +157,7 @@ static void describe(const struct bt_engine *e, uint32_t j, struct bt_journey_kp
 	}
 }
 
-static int journey_rows(struct bt_engine *e, const struct bt_kpi_query *q, int32_t want,
+static int journey_rows(struct bt_engine *e, const struct kq *q, int32_t want,
 			struct bt_kpis *out)
 {
 	struct acc *acc = bt__calloc(e->njourneys + 1, sizeof(*acc));
@@ -161,8 +176,11 @@ static int journey_rows(struct bt_engine *e, const struct bt_kpi_query *q, int32
 	for (size_t j = 0; j < e->njourneys && !rc; j++) {
 		if (want >= 0 && j != (size_t)want)
 			continue;
-		/* configured journeys always have a row; others when seen */
+		/* configured journeys always have a row; others when seen; a
+		 * scoped caller sees the person's own */
 		if (!e->journeys[j].cfg && !acc[j].k.instances)
+			continue;
+		if (q->scope && q->scope->person && !bt__journey_owned_by(e, (uint32_t)j, q->scope->person))
 			continue;
 		finish_rates(&acc[j]);
 		describe(e, (uint32_t)j, &acc[j].k);
@@ -200,18 +218,20 @@ static struct bt_local_kpis *row(const struct bt_engine *e, struct rows *r, uint
 	return &r->v[r->n++];
 }
 
-static int local_rows(struct bt_engine *e, const struct bt_kpi_query *q, int32_t want,
+static int local_rows(struct bt_engine *e, const struct kq *q, int32_t want,
 		      struct bt_kpis *out)
 {
 	struct rows teams = {0}, sources = {0};
 	int rc = BT_ENOMEM;
-	/* configured teams and touchpoints first, in file order */
-	for (size_t i = 0; e->cfg && i < e->cfg->nteams; i++) {
+	/* configured teams and touchpoints first, in file order (a scoped
+	 * caller sees only those its instances touched) */
+	int all = !(q->scope && q->scope->person);
+	for (size_t i = 0; all && e->cfg && i < e->cfg->nteams; i++) {
 		int64_t id = bt_strmap_find(&e->names, e->cfg->teams[i].id, strlen(e->cfg->teams[i].id));
 		if (id >= 0 && !row(e, &teams, (uint32_t)id))
 			goto out;
 	}
-	for (size_t i = 0; e->cfg && i < e->cfg->ntouchpoints; i++) {
+	for (size_t i = 0; all && e->cfg && i < e->cfg->ntouchpoints; i++) {
 		const char *s = e->cfg->touchpoints[i].id;
 		int64_t id = bt_strmap_find(&e->names, s, strlen(s));
 		if (id >= 0 && !row(e, &sources, (uint32_t)id))
@@ -274,16 +294,21 @@ static int cmp_route(const void *a, const void *b)
 	return c;
 }
 
-static int route_rows(struct bt_engine *e, const struct bt_kpi_query *q, int32_t want,
+static int route_rows(struct bt_engine *e, const struct kq *q, int32_t want,
 		      struct bt_kpis *out)
 {
 	struct bt_handoff_route *v = bt__calloc(e->nhand + 1, sizeof(*v));
 	size_t n = 0;
+	uint32_t team = 0; /* a team sees the handoffs into and out of it */
 	if (!v)
 		return BT_ENOMEM;
+	if (q->scope && q->scope->team) {
+		int64_t t = bt_strmap_find(&e->names, q->scope->team, strlen(q->scope->team));
+		team = t > 0 ? (uint32_t)t : UINT32_MAX;
+	}
 	for (size_t i = 0; i < e->nhand; i++) {
 		const struct bt__handoff *h = &e->hand[i];
-		if (!in_cohort(e, q, h->inst, want))
+		if (!in_cohort(e, q, h->inst, want) || (team && h->from != team && h->to != team))
 			continue;
 		struct bt_handoff_route r = {
 			bt_strmap_key(&e->names, e->journeys[e->inst[h->inst].journey].name),
@@ -341,12 +366,38 @@ int bt_engine_has_team(const struct bt_engine *e, const char *team)
 
 const struct bt_config *bt_engine_config(const struct bt_engine *e) { return e->cfg; }
 
+/* The overall counts of a caller who sees one person's journeys: the
+ * events on those journeys' instances and the customers they belong to. */
+static int scoped_overall(const struct bt_engine *e, const struct kq *q, struct bt_kpis *k)
+{
+	uint8_t *seen = bt__calloc(e->id && !e->single_profile ? e->id->nprof + 1 : 2, 1);
+	if (!seen)
+		return BT_ENOMEM;
+	for (size_t i = 0; i < e->nev; i++)
+		k->events += e->einst[i] && in_cohort(e, q, e->einst[i] - 1, -1);
+	for (size_t i = 0; i < e->ninst; i++) {
+		const struct bt__inst *in = &e->inst[i];
+		uint32_t p = e->single_profile ? 1 : in->profile;
+		if (in_cohort(e, q, (uint32_t)i, -1) && !seen[p])
+			seen[p] = 1, k->profiles++;
+	}
+	bt__free(seen);
+	return 0;
+}
+
 int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
 		   struct bt_err *err)
 {
+	return bt_engine_kpis_for(e, q, NULL, out, err);
+}
+
+int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *query,
+		       const struct bt_scope *scope, struct bt_kpis **out, struct bt_err *err)
+{
+	struct kq qs = {query->journey, query->from, query->to, scope}, *q = &qs;
 	struct bt_kpis *k = bt__calloc(1, sizeof(*k));
 	int32_t want = -1;
-	int rc;
+	int rc = 0;
 	*out = NULL;
 	if (!k)
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
@@ -356,21 +407,37 @@ int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_
 				  q->journey);
 	}
 	k->as_of = e->as_of;
-	for (size_t i = 0; i < e->nev; i++) /* a view of every event holds later ones too */
-		k->events += e->ev[i].ts <= e->as_of;
-	k->profiles = e->profiles;
-	k->timeline_only = e->timeline_only;
-	for (size_t i = 0; i < e->ncoll; i++) {
+	if (q->scope && q->scope->person)
+		rc = scoped_overall(e, q, k);
+	else {
+		for (size_t i = 0; i < e->nev; i++) /* a view of every event holds later ones too */
+			k->events += e->ev[i].ts <= e->as_of;
+		k->profiles = e->profiles;
+		k->timeline_only = e->timeline_only;
+		rc = 0;
+	}
+	for (size_t i = 0; i < e->ncoll && !rc; i++) {
 		const struct bt__coll *c = &e->coll[i];
 		int in_period = (q->from == BT_TIME_NONE || c->ts >= q->from) &&
 				(q->to == BT_TIME_NONE || c->ts < q->to);
-		/* the first record of an outbound event carries its reasons on
-		 * no journey (consent, a promise made on no instance) */
-		k->collisions += c->first && in_period;
-		k->consent_collisions += c->first && (c->reasons & CR_CONSENT) && in_period;
-		k->collisions_on_no_journey += c->first && !c->inst && in_period;
+		if (!c->first || !in_period)
+			continue;
+		/* the records of one outbound event follow each other, its first
+		 * carrying the reasons on no journey (consent, a promise on no
+		 * instance); a scoped caller counts it when one of its own
+		 * instances caused it */
+		if (q->scope && q->scope->person) {
+			int hit = 0;
+			for (size_t x = i; x < e->ncoll && (x == i || !e->coll[x].first) && !hit; x++)
+				hit = e->coll[x].inst && in_cohort(e, q, e->coll[x].inst - 1, -1);
+			if (!hit)
+				continue;
+		}
+		k->collisions++;
+		k->consent_collisions += (c->reasons & CR_CONSENT) != 0;
+		k->collisions_on_no_journey += !c->inst;
 	}
-	if ((rc = journey_rows(e, q, want, k)) || (rc = local_rows(e, q, want, k)) ||
+	if (rc || (rc = journey_rows(e, q, want, k)) || (rc = local_rows(e, q, want, k)) ||
 	    (rc = route_rows(e, q, want, k))) {
 		bt_kpis_free(k);
 		return bt_err_set(err, rc, "out of memory");
@@ -390,9 +457,10 @@ void bt_kpis_free(struct bt_kpis *k)
 	bt__free(k);
 }
 
-int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *q,
+int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *query,
 			      struct bt_broken_promise **out, size_t *n, struct bt_err *err)
 {
+	struct kq qs = {query->journey, query->from, query->to, NULL}, *q = &qs;
 	struct bt_broken_promise *v = bt__calloc(e->nprom + 1, sizeof(*v));
 	*n = 0;
 	*out = v;

@@ -6,8 +6,11 @@
  */
 #include "engine.h"
 
+#include "util/alloc.h"
 #include "util/time.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *nm(const struct bt_engine *e, uint32_t id)
@@ -86,27 +89,98 @@ void bt__instance_json(const struct bt_engine *e, uint32_t i, struct bt_buf *b)
 		      in->recontacted ? "true" : "false", in->collisions);
 }
 
-int bt_engine_instances_json(struct bt_engine *e, const char *journey, const char *state,
-			     const char *holder, size_t limit, struct bt_buf *out)
+/* ---- pages ---- */
+
+/* An item of a list: its order key (newest first: k1, then k2, both
+ * descending; unique) and its index. */
+struct item {
+	int64_t k1;
+	uint32_t k2, i;
+};
+
+static int newest_first(const void *a, const void *b)
 {
-	size_t n = 0, total = 0;
-	bt_buf_adds(out, "{\"instances\":[");
-	for (size_t i = e->ninst; i-- > 0;) { /* newest first */
-		const struct bt__inst *in = &e->inst[i];
-		if (journey && strcmp(journey, nm(e, e->journeys[in->journey].name)))
-			continue;
-		if (state && strcmp(state, state_names[in->state]))
-			continue;
-		if (holder && (!in->holder || strcmp(holder, nm(e, in->holder))))
-			continue;
-		total++;
-		if (n == limit)
-			continue;
-		if (n++)
-			bt_buf_addc(out, ',');
-		bt__instance_json(e, (uint32_t)i, out);
+	const struct item *x = a, *y = b;
+	if (x->k1 != y->k1)
+		return x->k1 > y->k1 ? -1 : 1;
+	return x->k2 > y->k2 ? -1 : x->k2 < y->k2;
+}
+
+typedef void (*item_fn)(const struct bt_engine *e, uint32_t i, struct bt_buf *out, void *ctx);
+
+/* Sort v, write the page q asks for with fn (the caller has written the
+ * list's opening), then ],"total":n,"next":cursor|null.  A cursor is
+ * "k1.k2" of the last item of the page before. */
+static int emit_page(const struct bt_engine *e, struct item *v, size_t n,
+		     const struct bt_list_query *q, item_fn fn, void *ctx, struct bt_buf *out,
+		     struct bt_err *err)
+{
+	long long c1 = 0;
+	unsigned long c2 = 0;
+	int have = 0;
+	if (q->cursor) {
+		char *end;
+		errno = 0;
+		c1 = strtoll(q->cursor, &end, 10);
+		have = end != q->cursor && *end == '.' && end[1] >= '0' && end[1] <= '9';
+		if (have)
+			c2 = strtoul(end + 1, &end, 10);
+		if (!have || *end || errno || c2 > UINT32_MAX)
+			return bt_err_set(err, BT_EINVAL, "query parameter cursor: '%.40s' is not a "
+					  "cursor (give the 'next' of the page before)", q->cursor);
 	}
-	return bt_buf_printf(out, "],\"total\":%zu}", total);
+	qsort(v, n, sizeof(*v), newest_first);
+	size_t k = 0, shown = 0;
+	while (have && k < n && !(v[k].k1 < c1 || (v[k].k1 == c1 && v[k].k2 < c2)))
+		k++; /* the items up to the cursor's, in order */
+	for (; k < n && shown < q->limit; k++, shown++) {
+		if (shown)
+			bt_buf_addc(out, ',');
+		fn(e, v[k].i, out, ctx);
+	}
+	bt_buf_printf(out, "],\"total\":%zu,\"next\":", n);
+	if (k < n && shown)
+		return bt_buf_printf(out, "\"%lld.%lu\"", (long long)v[k - 1].k1,
+				     (unsigned long)v[k - 1].k2);
+	return bt_buf_adds(out, "null");
+}
+
+static int may_see(const struct bt_engine *e, const struct bt_scope *sc, uint32_t journey,
+		   uint32_t team)
+{
+	if (sc && sc->person && !bt__journey_owned_by(e, journey, sc->person))
+		return 0;
+	if (sc && sc->team && !(team && !strcmp(sc->team, nm(e, team))))
+		return 0;
+	return 1;
+}
+
+static void instance_item(const struct bt_engine *e, uint32_t i, struct bt_buf *out, void *ctx)
+{
+	(void)ctx;
+	bt__instance_json(e, i, out);
+}
+
+int bt_engine_instances_json(struct bt_engine *e, const struct bt_list_query *q,
+			     struct bt_buf *out, struct bt_err *err)
+{
+	struct item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
+	size_t n = 0;
+	if (!v)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < e->ninst; i++) {
+		const struct bt__inst *in = &e->inst[i];
+		if ((q->journey && strcmp(q->journey, nm(e, e->journeys[in->journey].name))) ||
+		    (q->state && strcmp(q->state, state_names[in->state])) ||
+		    (q->holder && (!in->holder || strcmp(q->holder, nm(e, in->holder)))) ||
+		    !may_see(e, q->scope, in->journey, in->holder))
+			continue;
+		v[n++] = (struct item){in->opened, in->opener, (uint32_t)i};
+	}
+	bt_buf_adds(out, "{\"instances\":[");
+	int rc = emit_page(e, v, n, q, instance_item, NULL, out, err);
+	bt__free(v);
+	return rc ? rc : bt_buf_addc(out, '}');
 }
 
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s)
@@ -137,25 +211,38 @@ void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, str
 	bt_buf_printf(b, ",\"cross_team\":%s}", s->maker != s->keeper ? "true" : "false");
 }
 
-int bt_engine_promises_json(struct bt_engine *e, const char *status, const char *keeper,
-			    size_t limit, struct bt_buf *out)
+static void promise_item(const struct bt_engine *e, uint32_t i, struct bt_buf *out, void *ctx)
 {
-	size_t n = 0, total = 0;
-	bt_buf_adds(out, "{\"promises\":[");
-	for (size_t i = e->nprom; i-- > 0;) {
+	(void)ctx;
+	bt__promise_json(e, &e->prom[i], out);
+}
+
+int bt_engine_promises_json(struct bt_engine *e, const struct bt_list_query *q, struct bt_buf *out,
+			    struct bt_err *err)
+{
+	struct item *v = bt__reallocarray(NULL, e->nprom + 1, sizeof(*v));
+	size_t n = 0;
+	if (!v)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < e->nprom; i++) {
 		const struct bt__pstate *s = &e->prom[i];
 		const char *k = nm(e, s->keeper);
-		if ((status && strcmp(status, bt__promise_status(e, s))) ||
-		    (keeper && strcmp(keeper, k ? k : "")))
+		if ((q->status && strcmp(q->status, bt__promise_status(e, s))) ||
+		    (q->keeper && strcmp(q->keeper, k ? k : "")))
 			continue;
-		total++;
-		if (n == limit)
+		/* a person sees the promises on their journeys' instances; a team
+		 * those it must keep */
+		if (q->scope && q->scope->person &&
+		    !(s->inst && may_see(e, q->scope, e->inst[s->inst - 1].journey, 0)))
 			continue;
-		if (n++)
-			bt_buf_addc(out, ',');
-		bt__promise_json(e, s, out);
+		if (q->scope && q->scope->team && !(k && !strcmp(k, q->scope->team)))
+			continue;
+		v[n++] = (struct item){s->made, s->seq, (uint32_t)i};
 	}
-	return bt_buf_printf(out, "],\"total\":%zu}", total);
+	bt_buf_adds(out, "{\"promises\":[");
+	int rc = emit_page(e, v, n, q, promise_item, NULL, out, err);
+	bt__free(v);
+	return rc ? rc : bt_buf_addc(out, '}');
 }
 
 /* Why an open instance needs its owner now; 0 when it does not. */
@@ -188,14 +275,28 @@ static int needs(const struct bt_engine *e, size_t i, struct bt_buf *why)
 	return n;
 }
 
-int bt_engine_queue_json(struct bt_engine *e, const char *person, size_t limit, struct bt_buf *out)
+static void queue_item(const struct bt_engine *e, uint32_t i, struct bt_buf *out, void *ctx)
+{
+	struct bt_buf *why = ctx;
+	bt_buf_reset(why);
+	needs(e, i, why);
+	bt_buf_adds(out, "{\"why\":[");
+	bt_buf_add(out, why->data, why->len);
+	bt_buf_adds(out, "],\"instance\":");
+	bt__instance_json(e, i, out);
+	bt_buf_addc(out, '}');
+}
+
+int bt_engine_queue_json(struct bt_engine *e, const char *person, const struct bt_list_query *q,
+			 struct bt_buf *out, struct bt_err *err)
 {
 	struct bt_buf why = BT_BUF_INIT;
-	size_t n = 0, total = 0, unowned = 0;
-	bt_buf_adds(out, "{\"person\":");
-	bt_buf_json_strz(out, person);
-	bt_buf_adds(out, ",\"items\":[");
-	for (size_t i = e->ninst; i-- > 0;) {
+	struct item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
+	size_t n = 0, unowned = 0;
+	int rc;
+	if (!v)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < e->ninst; i++) {
 		const struct bt__inst *in = &e->inst[i];
 		const struct bt_cfg_journey *j = e->journeys[in->journey].cfg;
 		if (in->state != IS_OPEN)
@@ -204,22 +305,17 @@ int bt_engine_queue_json(struct bt_engine *e, const char *person, size_t limit, 
 			unowned++;
 			continue;
 		}
-		if (strcmp(j->owner, person))
-			continue;
 		bt_buf_reset(&why);
-		if (!needs(e, i, &why))
+		if (strcmp(j->owner, person) || !needs(e, i, &why))
 			continue;
-		total++;
-		if (n == limit)
-			continue;
-		bt_buf_adds(out, n++ ? ",{\"why\":[" : "{\"why\":[");
-		bt_buf_add(out, why.data, why.len);
-		bt_buf_adds(out, "],\"instance\":");
-		bt__instance_json(e, (uint32_t)i, out);
-		bt_buf_addc(out, '}');
+		v[n++] = (struct item){in->opened, in->opener, (uint32_t)i};
 	}
-	bt_buf_release(&why);
-	bt_buf_addc(out, ']');
+	bt_buf_adds(out, "{\"person\":");
+	bt_buf_json_strz(out, person);
 	bt__json_time_field(out, "as_of", e->as_of);
-	return bt_buf_printf(out, ",\"total\":%zu,\"unowned_open_instances\":%zu}", total, unowned);
+	bt_buf_printf(out, ",\"unowned_open_instances\":%zu,\"items\":[", unowned);
+	rc = emit_page(e, v, n, q, queue_item, &why, out, err);
+	bt__free(v);
+	bt_buf_release(&why);
+	return rc ? rc : bt_buf_addc(out, '}');
 }

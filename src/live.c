@@ -742,7 +742,7 @@ int bt_live_context(struct bt_live *l, const char *ident, int64_t at, struct bt_
 }
 
 int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const char *purpose,
-		  int64_t at, struct bt_buf *out, struct bt_err *err)
+		  int64_t at, int detail, struct bt_buf *out, struct bt_err *err)
 {
 	struct bt_engine *v = NULL;
 	const char **texts = NULL;
@@ -755,9 +755,9 @@ int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const 
 	for (size_t i = 0; l->st && i < n && rc == BT_ENOTFOUND; i++)
 		rc = resolve(l->st, idents[i], &root, NULL);
 	if (rc == BT_ENOTFOUND) /* nobody we know: nothing stands in the way */
-		rc = bt_buf_adds(out, "{\"allow\":true,\"profile\":null,\"reasons\":[]}");
+		rc = bt__guard_unknown_json(purpose, at, detail, out);
 	else if (!rc && !(rc = customer(l->st, root, at, &v, &texts, &nt)))
-		rc = bt__guard_json(v, root, purpose, out);
+		rc = bt__guard_json(v, root, purpose, detail, out);
 	pthread_rwlock_unlock(&l->rw);
 	bt_engine_free(v);
 	bt__free(texts);

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-const char *const bt_role_names[BT_ROLE__COUNT] = {"admin", "owner", "analyst",
-						   "team",  "agent", "ingest"};
+const char *const bt_role_names[BT_ROLE__COUNT] = {"admin", "owner",  "analyst", "team",
+						   "agent", "ingest", "guard"};
 
 int bt_role_parse(const char *s)
 {

@@ -44,6 +44,15 @@ const struct bt_config *bt_engine_config(const struct bt_engine *e);
 int bt_engine_has_journey(const struct bt_engine *e, const char *id);
 int bt_engine_has_team(const struct bt_engine *e, const char *team);
 
+/* What a caller may see of journey-level data (docs/api.md, Roles): every
+ * field NULL sees everything; person: only the instances of the journeys
+ * that person owns (every list and aggregate is computed over those);
+ * team: only the work that team holds, and the handoffs into and out of it. */
+struct bt_scope {
+	const char *person;
+	const char *team;
+};
+
 struct bt_kpi_query {
 	const char *journey; /* NULL: all */
 	int64_t from, to;    /* instances opened in [from, to); BT_TIME_NONE: open-ended */
@@ -95,6 +104,9 @@ struct bt_kpis {
 
 int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
 		   struct bt_err *err);
+/* The same, as a caller of scope sees them (NULL: everything). */
+int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *q,
+		       const struct bt_scope *scope, struct bt_kpis **out, struct bt_err *err);
 void bt_kpis_free(struct bt_kpis *k);
 /* The JSON of `baton kpis --json` (docs/cli.md). */
 int bt_kpis_json(const struct bt_kpis *k, struct bt_buf *out);
@@ -108,24 +120,30 @@ struct bt_broken_promise {
 int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *q,
 			      struct bt_broken_promise **out, size_t *n, struct bt_err *err);
 
-/* What a caller may see of journey-level data (docs/api.md, Roles): every
- * field NULL sees everything; person: only the journeys that person owns;
- * team: only the work that team holds. */
-struct bt_scope {
-	const char *person;
-	const char *team;
+/* What a live list asks for.  Lists are newest first (instances by the
+ * time they opened, promises by the time they were made), a page of at
+ * most limit items; "total" counts every match and "next" is the cursor of
+ * the following page (null on the last): a page asked for with it starts
+ * right after the last item of the one before, so items that arrive
+ * meanwhile never shift the pages. */
+struct bt_list_query {
+	const struct bt_scope *scope; /* NULL: everything */
+	const char *journey;          /* instances: the journey's id */
+	const char *state, *holder;   /* instances: "open"|"resolved"|"abandoned"; team */
+	const char *status, *keeper;  /* promises: "open"|"broken"|"kept"|"kept_late"; team */
+	size_t limit;
+	const char *cursor;           /* NULL: the first page */
 };
 
-/* Live lists as JSON (newest first; at most limit items, "total" counts all):
- * instances of a journey (state "open"|"resolved"|"abandoned", holder team:
- * NULL for any); promises (status "open"|"broken"|"kept"|"kept_late", keeper
- * team); and the queue of a person: their journeys' open instances that
- * need them (stage SLA breached or at risk, failed handoffs, a promise
- * broken or due within 24 h, collisions), with the reasons. */
-int bt_engine_instances_json(struct bt_engine *e, const char *journey, const char *state,
-			     const char *holder, size_t limit, struct bt_buf *out);
-int bt_engine_promises_json(struct bt_engine *e, const char *status, const char *keeper,
-			    size_t limit, struct bt_buf *out);
-int bt_engine_queue_json(struct bt_engine *e, const char *person, size_t limit, struct bt_buf *out);
+/* Instances of a journey; promises; and the queue of a person: their
+ * journeys' open instances that need them (stage SLA breached or at risk,
+ * failed handoffs, a promise broken or due within 24 h, collisions), with
+ * the reasons.  BT_EINVAL (message in err) for a cursor that is not one. */
+int bt_engine_instances_json(struct bt_engine *e, const struct bt_list_query *q,
+			     struct bt_buf *out, struct bt_err *err);
+int bt_engine_promises_json(struct bt_engine *e, const struct bt_list_query *q, struct bt_buf *out,
+			    struct bt_err *err);
+int bt_engine_queue_json(struct bt_engine *e, const char *person, const struct bt_list_query *q,
+			 struct bt_buf *out, struct bt_err *err);
 
 #endif

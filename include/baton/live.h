@@ -62,9 +62,10 @@ int bt_live_context(struct bt_live *l, const char *ident, int64_t at, struct bt_
 /* May a message for purpose be sent at time at to the customer who holds
  * any of idents ("type:value")?  {"allow":bool,"profile":..,"reasons":[..]}
  * with reasons open_sensitive_journey, overdue_promise, consent_withdrawn.
- * An unknown customer is allowed. */
+ * An unknown customer is allowed.  Without detail the answer names no
+ * profile, journey or promise: allow and the kinds of reason only. */
 int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const char *purpose,
-		  int64_t at, struct bt_buf *out, struct bt_err *err);
+		  int64_t at, int detail, struct bt_buf *out, struct bt_err *err);
 
 /* Journey instance id ("I" and the number of the event that opened it, as
  * the lists give it) as of time at, in full: the instance, its events,

@@ -9,8 +9,10 @@
 
 #include "baton/baton.h"
 
+/* guard: a sending system (a campaign tool) that may only ask the pre-send
+ * guard, and hears allow or deny with the kinds of reason, nothing more. */
 enum bt_role { BT_ROLE_ADMIN, BT_ROLE_OWNER, BT_ROLE_ANALYST, BT_ROLE_TEAM, BT_ROLE_AGENT,
-	       BT_ROLE_INGEST, BT_ROLE__COUNT };
+	       BT_ROLE_INGEST, BT_ROLE_GUARD, BT_ROLE__COUNT };
 
 extern const char *const bt_role_names[BT_ROLE__COUNT];
 /* The role named s, or -1. */

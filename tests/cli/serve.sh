@@ -110,7 +110,7 @@ eq "context of an unknown customer: 404" "$code" 404
 req GET "/v1/context/user_id%3Au1" -H "Authorization: Bearer $ANALYST"
 eq "an analyst may not read the context: 403" "$code" 403
 
-guard() { req POST "/v1/guard?as_of=$1" -H "Authorization: Bearer $AGENT" -H "Content-Type: application/json" -d "$2"; }
+guard() { req POST "/v1/guard?as_of=$1" -H "$H" -H "Content-Type: application/json" -d "$2"; }
 # u2 on 02-05 12:00 (scenario B): I_b (opened 02-02 10:00) is open, and b5
 # withdrew marketing consent on 02-04
 guard 2026-02-05T12:00:00Z '{"ids":{"user_id":"u2"},"team":"marketing","purpose":"marketing"}'
@@ -126,6 +126,18 @@ guard 2026-03-05T00:00:00Z '{"ids":{"email":"stranger@example.com"}}'
 eq "guard: an unknown customer is allowed" "$(echo "$body" | jq -c '[.allow,.profile]')" '[true,null]'
 guard 2026-03-05T00:00:00Z '{"ids":[]}'
 eq "guard: bad input is a 400" "$code" 400
+guard 2026-03-05T00:00:00Z '{"ids":{"user_id":"u4"},"purpos":"service"}'
+eq "guard: an unknown field is a 400 naming it" "$code $(echo "$body" | jq -r .detail)" "400 unknown field 'purpos' (one of: ids, purpose, team)"
+# a sending system hears allow or deny and the kinds of reason, nothing more
+GUARD=$(tok --role guard)
+req POST /v1/guard -H "Authorization: Bearer $GUARD" -H "Content-Type: application/json" -d '{"ids":{"user_id":"u2"},"purpose":"service"}'
+eq "guard role: allow and reason kinds only" "$code $(echo "$body" | jq -c '[.allow, .reasons, has("profile")]')" '200 [true,[],false]'
+req POST "/v1/guard?as_of=2026-02-05T12:00:00Z" -H "Authorization: Bearer $GUARD" -H "Content-Type: application/json" -d '{"ids":{"user_id":"u2"}}'
+eq "guard role: as_of is not for it" "$code" 403
+req POST "/v1/guard?as_of=2026-02-05T12:00:00Z" -H "Authorization: Bearer $AGENT" -H "Content-Type: application/json" -d '{"ids":{"user_id":"u2"}}'
+eq "... nor for an agent" "$code" 403
+req POST /v1/guard -H "Authorization: Bearer $(tok --role ingest)" -H "Content-Type: application/json" -d '{"ids":{"user_id":"u2"}}'
+eq "an ingest token may not ask the guard" "$code" 403
 
 # ---- live lists: instances, promises, the owner queue, teams, handoffs, timeline ----
 # as of the latest event (03-15 10:00): dispute instances are u1's I1
@@ -178,7 +190,7 @@ for c in "/v1/journeys/dispute/instances?state=opn|400|query parameter state: 'o
 	"/v1/journeys/dispute/instances?limit=10001|400|query parameter limit: '10001' is not a whole number from 1 to 10000" \
 	"/v1/journeys/dispute/instances?limit=5x|400|query parameter limit: '5x' is not a whole number from 1 to 10000" \
 	"/v1/journeys/dispute/instances?holder=nosuch|400|query parameter holder: 'nosuch' is not a team of the configuration or the data" \
-	"/v1/journeys/dispute/instances?stat=open|400|unknown query parameter 'stat' (this route takes: as_of state holder limit)" \
+	"/v1/journeys/dispute/instances?stat=open|400|unknown query parameter 'stat' (this route takes: as_of state holder limit cursor)" \
 	"/v1/journeys/nosuch/instances|404|no such journey" \
 	"/v1/promises?status=late|400|query parameter status: 'late' is not one of: open broken kept kept_late" \
 	"/v1/kpis?from=2026-03-01&to=2026-02-01|400|query parameter from: '2026-03-01' is not before 'to' (the period is [from, to))" \
