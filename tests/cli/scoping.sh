@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: Apache-2.0
+# Every route with every role (PRODUCT.md §9: a person sees only what their
+# role and team allow): the status each role gets, and that no answer holds
+# an id the role may not see (journeys, profiles, teams, promises).
+#
+# Two journeys with two owners, two customers, four teams:
+#   jdispute (owner maria): u1 = P1.  d1 a call (tservice) promises PRM-D1,
+#     kept by tbilling; d2 billing's internal work a day later (tservice ->
+#     tbilling).  tbilling holds the instance, I1.
+#   jsupport (owner tom): u2 = P2.  s1 a chat (tdigital) promises PRM-S1,
+#     kept by tdigital; s2 a call (tservice) a day later (tdigital ->
+#     tservice).  tservice holds the instance, I3.
+# So maria must never see jsupport, P2, PRM-S1 or tdigital; tom never
+# jdispute, P1, PRM-D1 or tbilling; the tbilling team never jsupport, P2,
+# PRM-S1 or tdigital; a sending system (guard) and an ingest token no id at
+# all.  An id that the request's own path names does not count.
+. "$BATON_ROOT/tests/cli/lib.sh"
+command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
+
+cat >s.yaml <<'EOF'
+teams: [{id: tdigital}, {id: tservice}, {id: tbilling}, {id: tmarketing}]
+people:
+  - {id: maria, name: Maria, team: tbilling}
+  - {id: tom, name: Tom, team: tservice}
+journeys:
+  - {id: jdispute, name: Dispute, owner: maria, match: [{types: ["dispute.*"]}], sensitive: true}
+  - {id: jsupport, name: Support, owner: tom, match: [{types: ["support.*"]}]}
+touchpoints:
+  - {id: phone, channel: voice, team: tservice}
+  - {id: billing-sys, team: tbilling}
+  - {id: chatbot, channel: chat, team: tdigital}
+EOF
+"$BATON" config load --db s.db s.yaml >/dev/null || { notok "config loads"; exit 1; }
+t() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
+{
+	ev d1 "$(t '-3 days')" phone dispute.call '{"user_id":"u1"}' '"case":"CD1","promise":{"id":"PRM-D1","kind":"refund","due":"48h","team":"tbilling"}'
+	ev d2 "$(t '-2 days')" billing-sys dispute.update '{"user_id":"u1"}' '"case":"CD1","direction":"internal"'
+	ev s1 "$(t '-3 days')" chatbot support.chat '{"user_id":"u2"}' '"case":"CS1","outcome":"contained","promise":{"id":"PRM-S1","kind":"callback","due":"72h","team":"tdigital"}'
+	ev s2 "$(t '-2 days')" phone support.call '{"user_id":"u2"}' '"links":["CS1"]'
+} >ev.ndjson
+"$BATON" ingest --db s.db ev.ndjson >/dev/null || { notok "events ingest"; exit 1; }
+echo '{"ts":"x"}' | "$BATON" ingest --db s.db - >/dev/null 2>&1 # a dead letter
+
+serve_start s.db || { notok "server starts"; exit 1; }
+tok() { "$BATON" token create --db s.db "$@" | tail -n 1; }
+ROLES="admin analyst maria tom billing agent ingest guard"
+T_admin=$(grep '^bt_' serve.out)
+T_analyst=$(tok --role analyst)
+T_maria=$(tok --role owner --person maria)
+T_tom=$(tok --role owner --person tom)
+T_billing=$(tok --role team --team tbilling)
+T_agent=$(tok --role agent)
+T_ingest=$(tok --role ingest)
+T_guard=$(tok --role guard)
+ALL="jdispute jsupport P1 P2 PRM-D1 PRM-S1 tdigital tservice tbilling"
+F_admin="" F_analyst="" F_agent=""
+F_maria="jsupport P2 PRM-S1 tdigital"
+F_tom="jdispute P1 PRM-D1 tbilling"
+F_billing="jsupport P2 PRM-S1 tdigital"
+F_ingest="$ALL" F_guard="$ALL"
+
+ev_json=$(sed -n 1p ev.ndjson)
+seg='{"userId":"seg-1","event":"support.viewed","type":"track","messageId":"m-ROLE"}'
+# method path body | admin analyst maria tom billing agent ingest guard
+while IFS='|' read -r m path body want; do
+	[ -z "$m" ] && continue
+	set -- $want
+	for role in $ROLES; do
+		w=$1
+		shift
+		tokv=$(eval echo "\$T_$role")
+		b=$(printf '%s' "$body" | sed "s/ROLE/$role/g")
+		if [ "$m" = GET ]; then
+			res=$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $tokv" "$U$path")
+		else
+			res=$(curl -s -w '\n%{http_code}' -X "$m" -H "Authorization: Bearer $tokv" -H "Content-Type: application/json" --data-binary "$b" "$U$path")
+		fi
+		code=$(printf '%s' "$res" | tail -n 1)
+		resp=$(printf '%s' "$res" | sed '$d')
+		leak=""
+		for id in $(eval echo "\$F_$role"); do
+			case "$path" in *"$id"*) continue ;; esac
+			printf '%s' "$resp" | grep -q "\"$id\"\|\"$id[^\"0-9]" && leak="$leak $id"
+		done
+		eq "$m $path as $role: $w, no foreign ids" "$code${leak:+ leaks:$leak}" "$w"
+	done
+done <<EOF
+GET|/metrics||200 200 403 403 403 403 403 403
+GET|/v1/openapi.json||200 200 200 200 200 200 200 200
+GET|/v1/events/d1||200 403 403 403 403 403 403 403
+GET|/v1/dead-letters||200 403 403 403 403 403 403 403
+GET|/v1/profiles/user_id%3Au1||200 200 403 403 403 200 403 403
+GET|/v1/context/user_id%3Au1||200 403 403 403 403 200 403 403
+GET|/v1/profiles/user_id%3Au1/timeline||200 403 403 403 403 200 403 403
+POST|/v1/guard|{"ids":{"user_id":"u1"}}|200 403 403 403 200 200 403 200
+POST|/v1/guard|{"ids":{"user_id":"u2"}}|200 403 403 403 200 200 403 200
+GET|/v1/journeys||200 200 200 200 403 403 403 403
+GET|/v1/kpis||200 200 200 200 403 403 403 403
+GET|/v1/journeys/jdispute/kpis||200 200 200 404 403 403 403 403
+GET|/v1/journeys/jsupport/kpis||200 200 404 200 403 403 403 403
+GET|/v1/journeys/jdispute/instances||200 200 200 404 200 403 403 403
+GET|/v1/journeys/jsupport/instances||200 200 404 200 200 403 403 403
+GET|/v1/instances/I1||200 200 200 404 200 200 403 403
+GET|/v1/instances/I3||200 200 404 200 404 200 403 403
+GET|/v1/journeys/jdispute/handoffs||200 200 200 404 200 403 403 403
+GET|/v1/journeys/jsupport/handoffs||200 200 404 200 200 403 403 403
+GET|/v1/promises||200 200 200 200 200 403 403 403
+GET|/v1/owners/maria/queue||200 200 200 404 403 403 403 403
+GET|/v1/owners/tom/queue||200 200 404 200 403 403 403 403
+GET|/v1/teams||200 200 200 200 200 403 403 403
+POST|/v1/events|$ev_json|200 403 403 403 403 403 200 403
+POST|/v1/batch|{"batch":[$seg]}|200 403 403 403 403 403 200 403
+POST|/v1/track|$seg|200 403 403 403 403 403 200 403
+POST|/v1/identify|{"userId":"seg-1","traits":{"plan":"x"},"messageId":"i-ROLE"}|200 403 403 403 403 403 200 403
+POST|/v1/alias|{"userId":"seg-1","previousId":"anon-1","messageId":"a-ROLE"}|200 403 403 403 403 403 200 403
+POST|/v1/page|{"userId":"seg-1","name":"home","messageId":"p-ROLE"}|200 403 403 403 403 403 200 403
+POST|/v1/screen|{"userId":"seg-1","name":"home","messageId":"s-ROLE"}|200 403 403 403 403 403 200 403
+POST|/v1/group|{"userId":"seg-1","groupId":"g1","messageId":"g-ROLE"}|200 403 403 403 403 403 200 403
+EOF
+
+# what each sees is right, not only what it must not see
+get() { curl -s -H "Authorization: Bearer $1" "$U$2"; }
+# (tbilling made no contact and no local success: no row of its own)
+eq "maria's overview: her journey, over her customers" \
+	"$(get "$T_maria" /v1/kpis | jq -c '[[.journeys[].journey], [.teams[].team], .overall.profiles]')" '[["jdispute"],["tservice"],1]'
+eq "tom's teams: those his journey's instances touched" "$(get "$T_tom" /v1/teams | jq -c '[.[].team]')" '["tdigital","tservice"]'
+eq "tbilling's handoffs into and out of it" "$(get "$T_billing" /v1/journeys/jdispute/handoffs | jq -c '[.flow[] | [.from,.to]]')" '[["tservice","tbilling"]]'
+eq "... none on a journey it never touched" "$(get "$T_billing" /v1/journeys/jsupport/handoffs | jq -c '.flow')" '[]'
+eq "tbilling's promises: those it must keep" "$(get "$T_billing" /v1/promises | jq -c '[.promises[].promise]')" '["PRM-D1"]'
+eq "maria's journeys" "$(get "$T_maria" /v1/journeys | jq -c '[.[].journey]')" '["jdispute"]'
+
+kill -TERM "$pid"
+wait "$pid"
