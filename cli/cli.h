@@ -17,6 +17,7 @@
 #include "baton/config.h"
 #include "baton/engine.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_REJECTED = 2 };
@@ -39,6 +40,20 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 struct bt_db *cli_open(const char *path, unsigned flags);
 /* Write b to stdout followed by a newline. */
 void cli_print_buf(const struct bt_buf *b);
+
+/* getopt_long that reports a bad option itself, once, naming it, with the
+ * nearest known option when there is one ("did you mean '--from'?").
+ * shortopts as for getopt_long.  Returns the option's value, -1 after the
+ * last option, or '?' once the error is reported (then exit EXIT_FAIL). */
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *opts);
+/* The index of action in actions[0..n), or -1 after reporting it unknown
+ * with the nearest one. */
+int cli_action(const char *cmd, const char *action, const char *const *actions, size_t n);
+#define CLI_HINT_LEN 96
+/* " (did you mean 'PREFIXname'?)" for the name nearest to word, or "". */
+void cli_did_you_mean(char out[CLI_HINT_LEN], const char *word, size_t len, const char *prefix,
+		      const char *const *names, size_t n);
 
 /* Load --config FILE (and have db remember it), or the db's, or none. */
 int cli_config(struct bt_db *db, const char *path, struct bt_config **out);

@@ -11,7 +11,7 @@
 
 static const char help[] =
 	"usage: baton demo [--db PATH] [--customers N] [--seed S]\n"
-	"       baton demo --output FILE|- [--customers N] [--seed S]\n"
+	"       baton demo -o|--output FILE|- [--customers N] [--seed S]\n"
 	"\n"
 	"Generate the history of a telecom operator: onboarding, technical support,\n"
 	"billing disputes, complaints, renewals and a journey nobody owns, across\n"
@@ -22,10 +22,10 @@ static const char help[] =
 	"the same events.  The demo's configuration (examples/demo.yaml) is loaded\n"
 	"into the database; then try 'baton kpis' and 'baton report'.\n"
 	"\n"
-	"  --db PATH        database file (default $BATON_DB or ./baton.db)\n"
-	"  --customers N    how many customers (default 2000; about 9 events each)\n"
-	"  --seed S         random seed (default 1)\n"
-	"  --output FILE    write the events as NDJSON instead (- for stdout)\n";
+	"  --db PATH          database file (default $BATON_DB or ./baton.db)\n"
+	"  --customers N      how many customers (default 2000; about 9 events each)\n"
+	"  --seed S           random seed (default 1)\n"
+	"  -o, --output FILE  write the events as NDJSON instead (- for stdout)\n";
 
 struct sink {
 	struct bt_ingest *in;
@@ -66,7 +66,7 @@ int cmd_demo(int argc, char **argv)
 	uint64_t n = 0;
 	char *end;
 	int c, rc;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("demo", argc, argv, "ho:", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'n':
@@ -81,7 +81,7 @@ int cmd_demo(int argc, char **argv)
 			break;
 		case 'o': output = optarg; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("demo", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (output) {

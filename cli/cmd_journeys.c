@@ -30,13 +30,13 @@ int cmd_journeys(int argc, char **argv)
 	struct bt_err err = {0, ""};
 	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
 	int c, json = 0, rc = EXIT_FAIL;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("journeys", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'c': cfgpath = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("journeys", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	struct bt_db *db = cli_open(cli_db_path(dbpath), cfgpath ? 0 : BT_OPEN_READONLY);

@@ -122,7 +122,7 @@ int cmd_kpis(int argc, char **argv)
 	struct bt_kpis *k = NULL;
 	struct bt_err err = {0, ""};
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("kpis", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'c': cfgpath = optarg; break;
@@ -133,7 +133,7 @@ int cmd_kpis(int argc, char **argv)
 		case 'i': input = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("kpis", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (optind < argc)

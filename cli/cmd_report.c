@@ -10,12 +10,21 @@
 
 static const char help[] =
 	"usage: baton report [--db PATH] [--config FILE] [--journey ID] [--as-of TIME]\n"
-	"                    [--from TIME --to TIME] [--format md|html] [--output FILE]\n"
+	"                    [--from TIME --to TIME] [--format md|html] [-o|--output FILE]\n"
 	"\n"
 	"Write the journey report: per journey its owner and KPIs, its worst\n"
 	"handoffs and its broken promises, and per team the local success next to\n"
 	"the journey outcome.  Markdown by default; --format html gives a page to\n"
-	"circulate.\n";
+	"circulate.\n"
+	"\n"
+	"  --db PATH          database file (default $BATON_DB or ./baton.db)\n"
+	"  --config FILE      compute with this configuration instead of the stored one;\n"
+	"                     nothing is stored ('baton config load' stores one)\n"
+	"  --journey ID       only this journey\n"
+	"  --as-of TIME       judge at TIME (default: the latest event); RFC 3339 or a date\n"
+	"  --from, --to       only instances opened in [from, to)\n"
+	"  --format md|html   Markdown (default) or an HTML page\n"
+	"  -o, --output FILE  write the report to FILE instead of standard output\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -37,7 +46,7 @@ int cmd_report(int argc, char **argv)
 	size_t nbp = 0;
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("report", argc, argv, "ho:", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'c': cfgpath = optarg; break;
@@ -52,7 +61,7 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'o': output = optarg; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("report", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	ro.from = q.from, ro.to = q.to;

@@ -36,7 +36,7 @@ int cmd_serve(int argc, char **argv)
 	const char *dbpath = NULL;
 	char *end;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("serve", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'l': o.listen = optarg; break;
@@ -51,7 +51,7 @@ int cmd_serve(int argc, char **argv)
 				printf("%s %s\n", bt_routes[i].method, bt_routes[i].pattern);
 			return EXIT_OK;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("serve", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (optind < argc)

@@ -32,7 +32,7 @@ int cmd_token(int argc, char **argv)
 	int c, json = 0, rc = EXIT_OK;
 	if (action)
 		argc--, argv++;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("token", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'r': role = optarg; break;
@@ -41,11 +41,14 @@ int cmd_token(int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("token", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
-	if (!action || (strcmp(action, "create") && strcmp(action, "list") && strcmp(action, "revoke")))
+	static const char *const actions[] = {"create", "list", "revoke"};
+	if (!action)
 		return cli_usage("token", "say create, list or revoke");
+	if (cli_action("token", action, actions, 3) < 0)
+		return EXIT_FAIL;
 	if (!strcmp(action, "create")) {
 		int r = role ? bt_role_parse(role) : -1;
 		if (r < 0)
