@@ -22,6 +22,7 @@ touchpoints:
 identity:
   limits: {email: 0}
 colour: blue
+jounreys: []
 Y
 run "$BATON" check --config bad.yaml
 eq "a bad configuration exits 1" "$rc" 1
@@ -30,11 +31,17 @@ eq "unknown team of a person" "$(echo "$err" | grep -c "^bad.yaml:5: person 'mar
 eq "a journey without owner" "$(echo "$err" | grep -c "^bad.yaml:7: journey 'dispute' needs an owner")" 1
 eq "a bad duration" "$(echo "$err" | grep -c "^bad.yaml:10: recontact_window must be a duration like 24h, 7d or 90m")" 1
 eq "an owner who is not a person" "$(echo "$err" | grep -c "^bad.yaml:12: journey 'returns': owner 'nobody' is not one of the people")" 1
-eq "an unknown key, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:13: unknown key 'sensitiv' in a journey (expected one of: id, name, owner")" 1
+eq "an unknown key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:13: unknown key 'sensitiv' in a journey (did you mean 'sensitive'?)")" 1
 eq "a bad channel" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': channel 'phone' is not one of")" 1
 eq "an unknown team of a touchpoint" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': unknown team 'service'")" 1
 eq "a bad limit" "$(echo "$err" | grep -c "^bad.yaml:17: limit of 'email' must be a number from 1 to 255")" 1
-eq "an unknown top-level key" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration")" 1
+eq "an unknown top-level key nothing is near, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration (expected one of: teams, people, journeys, touchpoints, identity)")" 1
+eq "a mistyped top-level key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:19: unknown key 'jounreys' in the configuration (did you mean 'journeys'?)")" 1
+# the reader finds the top-level keys first and the touchpoints before the
+# identity rules; the problems come out in line order all the same (both of
+# line 15 in the order found: the channel, then the team)
+eq "every problem, in line order" "$(echo "$err" | sed -n 's/^bad.yaml:\([0-9]*\):.*/\1/p' | tr '\n' ' ')" "3 5 7 10 12 13 15 15 17 18 19 "
+contains "and the summary last" "$(echo "$err" | tail -n 1)" "the configuration has problems (listed above)"
 
 printf 'journeys:\n  - id: a\n    owner: x\n  bad indentation\n' >broken.yaml
 run "$BATON" check --config broken.yaml
