@@ -55,7 +55,8 @@ int cli_action(const char *cmd, const char *action, const char *const *actions, 
 void cli_did_you_mean(char out[CLI_HINT_LEN], const char *word, size_t len, const char *prefix,
 		      const char *const *names, size_t n);
 
-/* Load --config FILE (and have db remember it), or the db's, or none. */
+/* The configuration of a read: --config FILE (path) for this run only,
+ * never stored; else the one db holds; else (no db) none. */
 int cli_config(struct bt_db *db, const char *path, struct bt_config **out);
 /* Load and check a config file, printing every problem. */
 int cli_config_file(const char *path, struct bt_config **out);

@@ -78,8 +78,10 @@ int cmd_config(int argc, char **argv)
 	if (!db)
 		return EXIT_FAIL;
 	if (load) {
-		if (cli_config(db, argv[optind], &cfg))
+		if (cli_config_file(argv[optind], &cfg))
 			rc = EXIT_FAIL;
+		else if (bt_db_config_set(db, cfg, &err))
+			rc = cli_fail(err.code, &err);
 		else
 			printf("loaded %s: %zu journeys, %zu touchpoints\n", argv[optind],
 			       cfg->njourneys, cfg->ntouchpoints);

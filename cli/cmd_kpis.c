@@ -21,8 +21,9 @@ static const char help[] =
 	"  --db PATH       database file (default $BATON_DB or ./baton.db)\n"
 	"  --input FILE    run on an NDJSON or JSON file in memory instead (- for stdin);\n"
 	"                  nothing is stored\n"
-	"  --config FILE   configuration (journeys, owners, touchpoints); with a database\n"
-	"                  it is remembered for later commands\n"
+	"  --config FILE   compute with this configuration (journeys, owners,\n"
+	"                  touchpoints) instead of the stored one; nothing is stored\n"
+	"                  ('baton config load FILE' stores one)\n"
 	"  --journey ID    only this journey\n"
 	"  --as-of TIME    judge at TIME (default: the latest event); RFC 3339 or a date\n"
 	"  --from, --to    only instances opened in [from, to)\n"
@@ -155,7 +156,7 @@ int cmd_kpis(int argc, char **argv)
 		}
 		if (!is_stdin)
 			fclose(f);
-	} else if ((db = cli_open(cli_db_path(dbpath), cfgpath ? 0 : BT_OPEN_READONLY)) &&
+	} else if ((db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY)) &&
 		   cli_config(db, cfgpath, &cfg) == 0) {
 		if (bt_engine_from_db(db, cfg, as_of, &eng, &err))
 			cli_fail(err.code, &err);

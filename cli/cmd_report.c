@@ -65,7 +65,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	ro.from = q.from, ro.to = q.to;
-	struct bt_db *db = cli_open(cli_db_path(dbpath), cfgpath ? 0 : BT_OPEN_READONLY);
+	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);
 	if (!db || cli_config(db, cfgpath, &cfg))
 		goto out;
 	if (bt_engine_from_db(db, cfg, as_of, &eng, &err) || bt_engine_kpis(eng, &q, &k, &err) ||

@@ -26,17 +26,9 @@ int cli_config(struct bt_db *db, const char *path, struct bt_config **out)
 {
 	struct bt_err err = {0, ""};
 	int rc;
-	if (path) {
-		if ((rc = cli_config_file(path, out)))
-			return rc;
-		/* --config on any command is remembered by the database */
-		if (db && (rc = bt_db_config_set(db, *out, &err))) {
-			bt_config_free(*out);
-			*out = NULL;
-			return cli_fail(rc, &err);
-		}
-		return 0;
-	}
+	/* --config is for this run only: storing one takes 'baton config load' */
+	if (path)
+		return cli_config_file(path, out);
 	if (!db)
 		return bt_config_empty(out) ? cli_error("out of memory") : 0;
 	rc = bt_db_config_get(db, out, &err);

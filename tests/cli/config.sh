@@ -66,6 +66,26 @@ eq "and the good one stays" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
 run "$BATON" journeys --json
 eq "journeys lists the definition with its owner" "$(echo "$out" | jq -c '.[0] | [.journey,.owner,.owner_name,.instances,.sensitive,.recontact_window]')" '["dispute","maria","Maria Lopez",1,true,"168h"]'
 
+# read commands compute with --config FILE and store nothing; storing a
+# configuration takes 'baton config load'
+sed -e 's/name: Billing dispute/name: Other dispute/' -e 's/recontact_window: 7d/recontact_window: 2d/' \
+	"$BATON_ROOT/tests/data/kpi.yaml" >other.yaml
+sum_before=$(cksum <test.db)
+run "$BATON" kpis --config other.yaml --json
+eq "kpis --config computes with that file" "$rc $(echo "$out" | jq -c '.journeys[0].name')" '0 "Other dispute"'
+run "$BATON" report --config other.yaml
+contains "report --config computes with that file" "$out" "## dispute: Other dispute"
+run "$BATON" journeys --config other.yaml --json
+eq "journeys --config lists that file's journeys" "$(echo "$out" | jq -c '.[0] | [.name,.recontact_window]')" '["Other dispute","48h"]'
+run "$BATON" config show
+eq "and none of them stored it" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
+eq "the database file did not change at all" "$(cksum <test.db)" "$sum_before"
+run "$BATON" kpis --json
+eq "a later plain kpis uses the stored configuration" "$(echo "$out" | jq -c '.journeys[0].name')" '"Billing dispute"'
+run "$BATON" config load other.yaml
+run "$BATON" kpis --json
+eq "config load stores it" "$(echo "$out" | jq -c '.journeys[0].name')" '"Other dispute"'
+
 # identity rules from the configuration apply on ingest
 cat >strict.yaml <<'Y'
 identity:
