@@ -63,6 +63,24 @@ int cli_config_file(const char *path, struct bt_config **out);
 /* Parse a time option (RFC 3339 or a date). */
 int cli_time(const char *opt, const char *s, int64_t *ms);
 
+/* The options of a read of the journeys (kpis, report). */
+struct cli_read {
+	const char *db, *config, *from, *to; /* as given */
+	struct bt_kpi_query q;
+	int64_t as_of;
+};
+#define CLI_READ_INIT {NULL, NULL, NULL, NULL, {NULL, BT_TIME_NONE, BT_TIME_NONE}, BT_TIME_NONE}
+#define CLI_READ_OPTIONS                                                                          \
+	{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},           \
+		{"journey", required_argument, NULL, 'J'}, {"as-of", required_argument, NULL, 'a'}, \
+		{"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'}
+/* Take option c (value arg) when it is one of CLI_READ_OPTIONS: 1 taken,
+ * 0 not one of them, -1 a bad value (reported). */
+int cli_read_option(struct cli_read *r, int c, const char *arg);
+/* After the options: the period [--from, --to) must not be empty.  0, or
+ * EXIT_FAIL once reported. */
+int cli_read_check(const char *cmd, const struct cli_read *r);
+
 int cmd_ingest(int argc, char **argv);
 int cmd_kpis(int argc, char **argv);
 int cmd_event(int argc, char **argv);

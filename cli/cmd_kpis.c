@@ -107,16 +107,14 @@ static void on_reject(void *ctx, long line, long index, const char *reason)
 
 int cmd_kpis(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},      {"config", required_argument, NULL, 'c'},
-		{"journey", required_argument, NULL, 'J'}, {"as-of", required_argument, NULL, 'a'},
-		{"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
-		{"input", required_argument, NULL, 'i'},   {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-	const char *dbpath = NULL, *cfgpath = NULL, *input = NULL;
-	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
-	int64_t as_of = BT_TIME_NONE;
-	int c, json = 0, rc = EXIT_FAIL;
+	static const struct option opts[] = {CLI_READ_OPTIONS,
+					     {"input", required_argument, NULL, 'i'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct cli_read r = CLI_READ_INIT;
+	const char *input = NULL;
+	int c, took, json = 0, rc = EXIT_FAIL;
 	struct bt_db *db = NULL;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
@@ -124,13 +122,11 @@ int cmd_kpis(int argc, char **argv)
 	struct bt_err err = {0, ""};
 
 	while ((c = cli_getopt("kpis", argc, argv, "h", opts)) != -1) {
+		if ((took = cli_read_option(&r, c, optarg)) < 0)
+			return EXIT_FAIL;
+		if (took)
+			continue;
 		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'c': cfgpath = optarg; break;
-		case 'J': q.journey = optarg; break;
-		case 'a': if (cli_time("--as-of", optarg, &as_of)) return EXIT_FAIL; break;
-		case 'f': if (cli_time("--from", optarg, &q.from)) return EXIT_FAIL; break;
-		case 't': if (cli_time("--to", optarg, &q.to)) return EXIT_FAIL; break;
 		case 'i': input = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
@@ -139,29 +135,31 @@ int cmd_kpis(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage("kpis", "unexpected argument '%s'", argv[optind]);
-	if (input && dbpath)
+	if (input && r.db)
 		return cli_usage("kpis", "--input and --db exclude each other");
+	if (cli_read_check("kpis", &r))
+		return EXIT_FAIL;
 	if (input) {
 		int is_stdin = !strcmp(input, "-");
 		FILE *f = is_stdin ? stdin : fopen(input, "rb");
 		struct bt_ingest_stats st;
 		if (!f)
 			return cli_error("cannot read '%s': %s", input, strerror(errno));
-		if (cli_config(NULL, cfgpath, &cfg) == 0) {
+		if (cli_config(NULL, r.config, &cfg) == 0) {
 			size_t n = strlen(input);
 			enum bt_format fmt = n > 5 && !strcmp(input + n - 5, ".json") ? BT_FMT_JSON : BT_FMT_AUTO;
-			if (bt_engine_from_stream(f, fmt, cfg, as_of, on_reject,
+			if (bt_engine_from_stream(f, fmt, cfg, r.as_of, on_reject,
 						  (void *)(is_stdin ? "stdin" : input), &st, &eng, &err))
 				cli_fail(err.code, &err);
 		}
 		if (!is_stdin)
 			fclose(f);
-	} else if ((db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY)) &&
-		   cli_config(db, cfgpath, &cfg) == 0) {
-		if (bt_engine_from_db(db, cfg, as_of, &eng, &err))
+	} else if ((db = cli_open(cli_db_path(r.db), BT_OPEN_READONLY)) &&
+		   cli_config(db, r.config, &cfg) == 0) {
+		if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err))
 			cli_fail(err.code, &err);
 	}
-	if (eng && bt_engine_kpis(eng, &q, &k, &err) == 0) {
+	if (eng && bt_engine_kpis(eng, &r.q, &k, &err) == 0) {
 		if (json) {
 			struct bt_buf b = BT_BUF_INIT;
 			if (bt_kpis_json(k, &b) == 0) {

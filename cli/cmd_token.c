@@ -51,8 +51,15 @@ int cmd_token(int argc, char **argv)
 		return EXIT_FAIL;
 	if (!strcmp(action, "create")) {
 		int r = role ? bt_role_parse(role) : -1;
-		if (r < 0)
-			return cli_usage("token", "--role must be admin, owner, analyst, team, agent or ingest");
+		if (!role)
+			return cli_usage("token", "name the token's --role: admin, owner, analyst, team, "
+					 "agent or ingest");
+		if (r < 0) {
+			char hint[CLI_HINT_LEN];
+			cli_did_you_mean(hint, role, strlen(role), "", bt_role_names, BT_ROLE__COUNT);
+			return cli_usage("token", "--role '%s' is not a role%s; roles: admin, owner, "
+					 "analyst, team, agent, ingest", role, hint);
+		}
 		struct bt_db *db = cli_open(cli_db_path(dbpath), 0);
 		char tok[BT_TOKEN_LEN + 1];
 		int64_t id;

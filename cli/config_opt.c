@@ -35,6 +35,27 @@ int cli_config(struct bt_db *db, const char *path, struct bt_config **out)
 	return rc ? cli_fail(rc, &err) : 0;
 }
 
+int cli_read_option(struct cli_read *r, int c, const char *arg)
+{
+	switch (c) {
+	case 'd': r->db = arg; return 1;
+	case 'c': r->config = arg; return 1;
+	case 'J': r->q.journey = arg; return 1;
+	case 'a': return cli_time("--as-of", arg, &r->as_of) ? -1 : 1;
+	case 'f': r->from = arg; return cli_time("--from", arg, &r->q.from) ? -1 : 1;
+	case 't': r->to = arg; return cli_time("--to", arg, &r->q.to) ? -1 : 1;
+	default: return 0;
+	}
+}
+
+int cli_read_check(const char *cmd, const struct cli_read *r)
+{
+	if (r->q.from != BT_TIME_NONE && r->q.to != BT_TIME_NONE && r->q.from >= r->q.to)
+		return cli_usage(cmd, "--from '%s' must be before --to '%s' (the period is [from, to))",
+				 r->from, r->to);
+	return 0;
+}
+
 int cli_time(const char *opt, const char *s, int64_t *ms)
 {
 	if (bt_time_parse(s, strlen(s), ms))

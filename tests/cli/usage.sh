@@ -63,3 +63,45 @@ eq "the same report as --output" "$(cmp short.md long.md && echo same)" same
 contains "and it is the report" "$(cat short.md)" "# Journey report"
 run "$BATON" demo -o demo.ndjson --customers 3 --seed 7
 eq "demo -o FILE writes the events" "$rc|$(head -c 1 demo.ndjson)" "0|{"
+
+# bad option values are refused, naming the option and the value
+err_is "kpis: --from later than --to" \
+	"baton kpis: --from '2026-03-01' must be before --to '2026-02-01' (the period is [from, to))
+(see 'baton kpis --help')" "$BATON" kpis --from 2026-03-01 --to 2026-02-01
+err_is "report: --from later than --to" \
+	"baton report: --from '2026-01-02T00:00:00Z' must be before --to '2026-01-01' (the period is [from, to))
+(see 'baton report --help')" "$BATON" report --to 2026-01-01 --from 2026-01-02T00:00:00Z -o never.md
+eq "and no report is written" "$(ls never.md 2>/dev/null)" ""
+err_is "an empty period: --from the same as --to" \
+	"baton kpis: --from '2026-01-01' must be before --to '2026-01-01T00:00:00Z' (the period is [from, to))
+(see 'baton kpis --help')" "$BATON" kpis --input "$D/scenario_a.ndjson" --from 2026-01-01 --to 2026-01-01T00:00:00Z
+run "$BATON" kpis --json --from 2026-01-01 --to 2026-01-01T00:00:01Z
+eq "a period of one second is a period" "$rc $(echo "$out" | jq '.journeys[0].instances')" "0 0"
+err_is "a time that is no time" \
+	"baton: --as-of: 'yesterday' is not a time (use RFC 3339 like 2026-03-01T10:00:00Z, or a date like 2026-03-01)" \
+	"$BATON" report --as-of yesterday
+
+# a token's team and person must be in the stored configuration (kpi.yaml:
+# teams digital, service, billing, marketing; people maria, tom)
+err_is "token create --person nobody" \
+	"baton: --person 'nobody' is not one of the people of the configuration" \
+	"$BATON" token create --role owner --person nobody
+err_is "token create --person with a typo" \
+	"baton: --person 'mraia' is not one of the people of the configuration (did you mean 'maria'?)" \
+	"$BATON" token create --role owner --person mraia
+err_is "token create --team nosuch" \
+	"baton: --team 'nosuch' is not one of the teams of the configuration" \
+	"$BATON" token create --role team --team nosuch
+err_is "token create --team with a typo" \
+	"baton: --team 'biling' is not one of the teams of the configuration (did you mean 'billing'?)" \
+	"$BATON" token create --role team --team biling
+err_is "a team without a configuration" \
+	"baton: --team 'billing': the stored configuration has no teams (load one with 'baton config load FILE')" \
+	"$BATON" token create --db bare.db --role team --team billing
+err_is "an unknown role, with the nearest" \
+	"baton token: --role 'admn' is not a role (did you mean 'admin'?); roles: admin, owner, analyst, team, agent, ingest
+(see 'baton token --help')" "$BATON" token create --role admn
+run "$BATON" token list
+eq "none of them made a token" "$out" "no tokens"
+run "$BATON" token create --role team --team billing --person maria
+eq "a known team and person make one" "$rc $(echo "$out" | head -n 1)" "0 token 1 (team, team billing) created; it is shown only now:"
