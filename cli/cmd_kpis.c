@@ -29,12 +29,20 @@ static const char help[] =
 	"  --from, --to    only instances opened in [from, to)\n"
 	"  --json          JSON (docs/cli.md)\n";
 
-static void pct(const char *label, double v)
+/* A rate as text: "-" when it has no denominator, never a made-up 0%. */
+static const char *rate(char out[16], double v)
 {
 	if (isnan(v))
-		printf("  %-24s %8s\n", label, "-");
+		snprintf(out, 16, "-");
 	else
-		printf("  %-24s %7.1f%%\n", label, 100.0 * v);
+		snprintf(out, 16, "%.1f%%", 100.0 * v);
+	return out;
+}
+
+static void pct(const char *label, double v)
+{
+	char r[16];
+	printf("  %-24s %8s\n", label, rate(r, v));
 }
 
 static void val(const char *label, double v, const char *unit)
@@ -43,6 +51,21 @@ static void val(const char *label, double v, const char *unit)
 		printf("  %-24s %8s\n", label, "-");
 	else
 		printf("  %-24s %8.2f%s\n", label, v, unit);
+}
+
+/* Local success versus the journey, per team or source (docs/kpis.md). */
+static void print_local(const char *what, const struct bt_local_kpis *v, size_t n)
+{
+	char lr[16], tr[16];
+	printf("\nlocal success versus the journey, per %s\n", what);
+	printf("  %-18s %8s %7s %7s %7s %7s %8s %8s %10s\n", what, "contacts", "local", "true",
+	       "local%", "true%", "shifted", "internal", "collisions");
+	for (size_t i = 0; i < n; i++)
+		printf("  %-18s %8llu %7llu %7llu %7s %7s %8llu %8llu %10llu\n", v[i].id,
+		       (unsigned long long)v[i].contacts, (unsigned long long)v[i].local_success,
+		       (unsigned long long)v[i].true_success, rate(lr, v[i].local_success_rate),
+		       rate(tr, v[i].true_success_rate), (unsigned long long)v[i].cost_shifted,
+		       (unsigned long long)v[i].internal_success, (unsigned long long)v[i].collisions);
 }
 
 static void print_table(const struct bt_kpis *k)
@@ -62,8 +85,11 @@ static void print_table(const struct bt_kpis *k)
 		pct("resolution (successful)", j->resolution_rate);
 		pct("recontact", j->recontact_rate);
 		pct("first-contact resolution", j->fcr_rate);
-		printf("  %-24s %8llu  (%.2f per instance)\n", "handoffs", (unsigned long long)j->handoffs,
-		       isnan(j->handoffs_per_instance) ? 0.0 : j->handoffs_per_instance);
+		if (isnan(j->handoffs_per_instance))
+			printf("  %-24s %8llu\n", "handoffs", (unsigned long long)j->handoffs);
+		else
+			printf("  %-24s %8llu  (%.2f per instance)\n", "handoffs",
+			       (unsigned long long)j->handoffs, j->handoffs_per_instance);
 		pct("handoff success", j->handoff_success_rate);
 		pct("customer repeated", j->repeat_rate);
 		val("contacts per instance", j->contacts_per_instance, "");
@@ -81,17 +107,15 @@ static void print_table(const struct bt_kpis *k)
 			printf("  %-24s %8llu\n", "unowned instances",
 			       (unsigned long long)j->unowned_instances);
 	}
-	printf("\nlocal success versus the journey, per team\n");
-	printf("  %-18s %9s %9s %9s %9s %9s\n", "team", "contacts", "local", "true", "local%",
-	       "shifted");
-	for (size_t i = 0; i < k->nteams; i++) {
-		const struct bt_local_kpis *tk = &k->teams[i];
-		printf("  %-18s %9llu %9llu %9llu %8.1f%% %9llu\n", tk->id,
-		       (unsigned long long)tk->contacts, (unsigned long long)tk->local_success,
-		       (unsigned long long)tk->true_success,
-		       isnan(tk->local_success_rate) ? 0.0 : 100.0 * tk->local_success_rate,
-		       (unsigned long long)tk->cost_shifted);
-	}
+	print_local("team", k->teams, k->nteams);
+	print_local("source", k->sources, k->nsources);
+	printf("\n  local: its interactions that contained or resolved the matter; true: those\n"
+	       "  the customer did not come back after within the recontact window.  local%%\n"
+	       "  and true%%: those on contacts, over its contacts (- when it had none).\n"
+	       "  internal: local successes on internal work (a refund issued): in local and\n"
+	       "  true, but no contact, so not in the rates.  shifted: contacts after its\n"
+	       "  local success that landed on another team.  collisions: outbound messages\n"
+	       "  it sent into an open complaint, an overdue promise or withdrawn consent.\n");
 	printf("\ncollisions (outbound messages into open complaints, overdue promises or withdrawn "
 	       "consent): %llu; to customers who had withdrawn consent: %llu; caused by no journey: "
 	       "%llu\n",
