@@ -68,10 +68,10 @@ int cmd_config(int argc, char **argv)
 	static const char *const actions[] = {"load", "show"};
 	if (!action)
 		return cli_usage("config", "say 'load FILE' or 'show'");
-	int load = cli_action("config", action, actions, 2);
-	if (load < 0)
+	int which = cli_action("config", action, actions, 2);
+	if (which < 0)
 		return EXIT_FAIL;
-	load = load == 0;
+	int load = which == 0;
 	if (load && optind != argc - 1)
 		return cli_usage("config", "load needs exactly one FILE");
 	struct bt_db *db = cli_open(cli_db_path(dbpath), load ? 0 : BT_OPEN_READONLY);

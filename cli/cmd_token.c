@@ -47,9 +47,10 @@ int cmd_token(int argc, char **argv)
 	static const char *const actions[] = {"create", "list", "revoke"};
 	if (!action)
 		return cli_usage("token", "say create, list or revoke");
-	if (cli_action("token", action, actions, 3) < 0)
+	int which = cli_action("token", action, actions, 3);
+	if (which < 0)
 		return EXIT_FAIL;
-	if (!strcmp(action, "create")) {
+	if (which == 0) {
 		int r = role ? bt_role_parse(role) : -1;
 		if (!role)
 			return cli_usage("token", "name the token's --role: admin, owner, analyst, team, "
@@ -73,7 +74,7 @@ int cmd_token(int argc, char **argv)
 		bt_db_close(db);
 		return rc;
 	}
-	if (!strcmp(action, "revoke")) {
+	if (which == 2) {
 		char *end;
 		long long id = optind == argc - 1 ? strtoll(argv[optind], &end, 10) : 0;
 		if (optind != argc - 1 || *end || id <= 0)
