@@ -17,6 +17,7 @@
 #include "baton/config.h"
 #include "baton/engine.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_REJECTED = 2 };
@@ -40,12 +41,45 @@ struct bt_db *cli_open(const char *path, unsigned flags);
 /* Write b to stdout followed by a newline. */
 void cli_print_buf(const struct bt_buf *b);
 
-/* Load --config FILE (and have db remember it), or the db's, or none. */
+/* getopt_long that reports a bad option itself, once, naming it, with the
+ * nearest known option when there is one ("did you mean '--from'?").
+ * shortopts as for getopt_long.  Returns the option's value, -1 after the
+ * last option, or '?' once the error is reported (then exit EXIT_FAIL). */
+int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+	       const struct option *opts);
+/* The index of action in actions[0..n), or -1 after reporting it unknown
+ * with the nearest one. */
+int cli_action(const char *cmd, const char *action, const char *const *actions, size_t n);
+#define CLI_HINT_LEN 96
+/* " (did you mean 'PREFIXname'?)" for the name nearest to word, or "". */
+void cli_did_you_mean(char out[CLI_HINT_LEN], const char *word, size_t len, const char *prefix,
+		      const char *const *names, size_t n);
+
+/* The configuration of a read: --config FILE (path) for this run only,
+ * never stored; else the one db holds; else (no db) none. */
 int cli_config(struct bt_db *db, const char *path, struct bt_config **out);
 /* Load and check a config file, printing every problem. */
 int cli_config_file(const char *path, struct bt_config **out);
 /* Parse a time option (RFC 3339 or a date). */
 int cli_time(const char *opt, const char *s, int64_t *ms);
+
+/* The options of a read of the journeys (kpis, report). */
+struct cli_read {
+	const char *db, *config, *from, *to; /* as given */
+	struct bt_kpi_query q;
+	int64_t as_of;
+};
+#define CLI_READ_INIT {NULL, NULL, NULL, NULL, {NULL, BT_TIME_NONE, BT_TIME_NONE}, BT_TIME_NONE}
+#define CLI_READ_OPTIONS                                                                          \
+	{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},           \
+		{"journey", required_argument, NULL, 'J'}, {"as-of", required_argument, NULL, 'a'}, \
+		{"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'}
+/* Take option c (value arg) when it is one of CLI_READ_OPTIONS: 1 taken,
+ * 0 not one of them, -1 a bad value (reported). */
+int cli_read_option(struct cli_read *r, int c, const char *arg);
+/* After the options: the period [--from, --to) must not be empty.  0, or
+ * EXIT_FAIL once reported. */
+int cli_read_check(const char *cmd, const struct cli_read *r);
 
 int cmd_ingest(int argc, char **argv);
 int cmd_kpis(int argc, char **argv);

@@ -28,11 +28,11 @@ int cmd_check(int argc, char **argv)
 	const char *path = NULL;
 	struct bt_config *cfg = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("check", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
 		case 'h': fputs(check_help, stdout); return EXIT_OK;
-		default: return cli_usage("check", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (!path && optind < argc)
@@ -58,24 +58,30 @@ int cmd_config(int argc, char **argv)
 	int c, rc = EXIT_OK;
 	if (action)
 		argc--, argv++;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("config", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'h': fputs(config_help, stdout); return EXIT_OK;
-		default: return cli_usage("config", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
-	if (!action || (strcmp(action, "load") && strcmp(action, "show")))
+	static const char *const actions[] = {"load", "show"};
+	if (!action)
 		return cli_usage("config", "say 'load FILE' or 'show'");
-	int load = !strcmp(action, "load");
+	int which = cli_action("config", action, actions, 2);
+	if (which < 0)
+		return EXIT_FAIL;
+	int load = which == 0;
 	if (load && optind != argc - 1)
 		return cli_usage("config", "load needs exactly one FILE");
 	struct bt_db *db = cli_open(cli_db_path(dbpath), load ? 0 : BT_OPEN_READONLY);
 	if (!db)
 		return EXIT_FAIL;
 	if (load) {
-		if (cli_config(db, argv[optind], &cfg))
+		if (cli_config_file(argv[optind], &cfg))
 			rc = EXIT_FAIL;
+		else if (bt_db_config_set(db, cfg, &err))
+			rc = cli_fail(err.code, &err);
 		else
 			printf("loaded %s: %zu journeys, %zu touchpoints\n", argv[optind],
 			       cfg->njourneys, cfg->ntouchpoints);

@@ -65,19 +65,20 @@ int cmd_dead_letters(int argc, char **argv)
 		action = argv[1];
 		argc--, argv++;
 	}
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("dead-letters", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'j': json = 1; break;
 		case 'a': all = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("dead-letters", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
-	int is_list = !strcmp(action, "list"), is_export = !strcmp(action, "export");
-	int is_retry = !strcmp(action, "retry"), is_delete = !strcmp(action, "delete");
-	if (!is_list && !is_export && !is_retry && !is_delete)
-		return cli_usage("dead-letters", "unknown action '%s'", action);
+	static const char *const actions[] = {"list", "export", "retry", "delete"};
+	int which = cli_action("dead-letters", action, actions, 4);
+	if (which < 0)
+		return EXIT_FAIL;
+	int is_list = which == 0, is_export = which == 1, is_retry = which == 2, is_delete = which == 3;
 	if (is_delete && !all && optind >= argc)
 		return cli_usage("dead-letters", "delete needs dead letter ids or --all");
 	struct bt_db *db = cli_open(cli_db_path(dbpath), (is_list || is_export) ? BT_OPEN_READONLY : 0);

@@ -12,7 +12,7 @@
 
 static const char help[] =
 	"usage: baton demo [--db PATH] [--customers N] [--seed S] [--end TIME]\n"
-	"       baton demo --output FILE|- [--customers N] [--seed S] [--end TIME]\n"
+	"       baton demo -o|--output FILE|- [--customers N] [--seed S] [--end TIME]\n"
 	"\n"
 	"Generate the history of a telecom operator: onboarding, technical support,\n"
 	"billing disputes, complaints, renewals and a journey nobody owns, across\n"
@@ -26,12 +26,12 @@ static const char help[] =
 	"demo's configuration (examples/demo.yaml) is loaded into the database;\n"
 	"then try 'baton kpis' and 'baton report'.\n"
 	"\n"
-	"  --db PATH        database file (default $BATON_DB or ./baton.db)\n"
-	"  --customers N    how many customers (default 2000; about 9 events each)\n"
-	"  --seed S         random seed (default 1)\n"
-	"  --end TIME       when the history ends (RFC 3339 or a date; default now):\n"
-	"                   the same seed and end give the same events\n"
-	"  --output FILE    write the events as NDJSON instead (- for stdout)\n";
+	"  --db PATH          database file (default $BATON_DB or ./baton.db)\n"
+	"  --customers N      how many customers (default 2000; about 9 events each)\n"
+	"  --seed S           random seed (default 1)\n"
+	"  --end TIME         when the history ends (RFC 3339 or a date; default now):\n"
+	"                     the same seed and end give the same events\n"
+	"  -o, --output FILE  write the events as NDJSON instead (- for stdout)\n";
 
 struct sink {
 	struct bt_ingest *in;
@@ -73,7 +73,7 @@ int cmd_demo(int argc, char **argv)
 	uint64_t n = 0;
 	char *end;
 	int c, rc, have_end = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("demo", argc, argv, "ho:", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'n':
@@ -93,7 +93,7 @@ int cmd_demo(int argc, char **argv)
 			have_end = 1;
 			break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("demo", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (!have_end) { /* now, to the second */

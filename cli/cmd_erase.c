@@ -27,12 +27,12 @@ int cmd_erase(int argc, char **argv)
 	struct bt_err err = {0, ""};
 	struct bt_erase_stats st;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("erase", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("erase", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (optind != argc - 1)

@@ -20,11 +20,11 @@ int cmd_event(int argc, char **argv)
 	char *json = NULL;
 	size_t len = 0;
 	int c, rc;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("event", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("event", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (optind != argc - 1)

@@ -119,14 +119,14 @@ int cmd_ingest(int argc, char **argv)
 	struct bt_ingest_stats total = {0, 0, 0, 0};
 	int c, failed = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("ingest", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'f': fmt = optarg; break;
 		case 'm': map = optarg; break;
 		case 'j': r.json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("ingest", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (optind >= argc)

@@ -9,7 +9,12 @@ static const char help[] =
 	"\n"
 	"List the journey definitions with their accountable owners and rules, and\n"
 	"the journeys seen in the data that nobody owns (no definition), with how\n"
-	"many instances each has.\n";
+	"many instances each has.\n"
+	"\n"
+	"  --db PATH       database file (default $BATON_DB or ./baton.db)\n"
+	"  --config FILE   list this configuration's journeys instead of the stored\n"
+	"                  one's; nothing is stored ('baton config load' stores one)\n"
+	"  --json          JSON\n";
 
 static void duration(struct bt_buf *b, const char *key, int64_t ms)
 {
@@ -30,16 +35,16 @@ int cmd_journeys(int argc, char **argv)
 	struct bt_err err = {0, ""};
 	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
 	int c, json = 0, rc = EXIT_FAIL;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("journeys", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'c': cfgpath = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("journeys", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
-	struct bt_db *db = cli_open(cli_db_path(dbpath), cfgpath ? 0 : BT_OPEN_READONLY);
+	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);
 	if (!db || cli_config(db, cfgpath, &cfg))
 		goto out;
 	if (bt_engine_from_db(db, cfg, BT_TIME_NONE, &eng, &err) ||

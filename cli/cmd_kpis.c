@@ -21,19 +21,28 @@ static const char help[] =
 	"  --db PATH       database file (default $BATON_DB or ./baton.db)\n"
 	"  --input FILE    run on an NDJSON or JSON file in memory instead (- for stdin);\n"
 	"                  nothing is stored\n"
-	"  --config FILE   configuration (journeys, owners, touchpoints); with a database\n"
-	"                  it is remembered for later commands\n"
+	"  --config FILE   compute with this configuration (journeys, owners,\n"
+	"                  touchpoints) instead of the stored one; nothing is stored\n"
+	"                  ('baton config load FILE' stores one)\n"
 	"  --journey ID    only this journey\n"
 	"  --as-of TIME    judge at TIME (default: the latest event); RFC 3339 or a date\n"
 	"  --from, --to    only instances opened in [from, to)\n"
 	"  --json          JSON (docs/cli.md)\n";
 
-static void pct(const char *label, double v)
+/* A rate as text: "-" when it has no denominator, never a made-up 0%. */
+static const char *rate(char out[16], double v)
 {
 	if (isnan(v))
-		printf("  %-24s %8s\n", label, "-");
+		snprintf(out, 16, "-");
 	else
-		printf("  %-24s %7.1f%%\n", label, 100.0 * v);
+		snprintf(out, 16, "%.1f%%", 100.0 * v);
+	return out;
+}
+
+static void pct(const char *label, double v)
+{
+	char r[16];
+	printf("  %-24s %8s\n", label, rate(r, v));
 }
 
 static void val(const char *label, double v, const char *unit)
@@ -42,6 +51,21 @@ static void val(const char *label, double v, const char *unit)
 		printf("  %-24s %8s\n", label, "-");
 	else
 		printf("  %-24s %8.2f%s\n", label, v, unit);
+}
+
+/* Local success versus the journey, per team or source (docs/kpis.md). */
+static void print_local(const char *what, const struct bt_local_kpis *v, size_t n)
+{
+	char lr[16], tr[16];
+	printf("\nlocal success versus the journey, per %s\n", what);
+	printf("  %-18s %8s %7s %7s %7s %7s %8s %8s %10s\n", what, "contacts", "local", "true",
+	       "local%", "true%", "shifted", "internal", "collisions");
+	for (size_t i = 0; i < n; i++)
+		printf("  %-18s %8llu %7llu %7llu %7s %7s %8llu %8llu %10llu\n", v[i].id,
+		       (unsigned long long)v[i].contacts, (unsigned long long)v[i].local_success,
+		       (unsigned long long)v[i].true_success, rate(lr, v[i].local_success_rate),
+		       rate(tr, v[i].true_success_rate), (unsigned long long)v[i].cost_shifted,
+		       (unsigned long long)v[i].internal_success, (unsigned long long)v[i].collisions);
 }
 
 static void print_table(const struct bt_kpis *k)
@@ -61,8 +85,11 @@ static void print_table(const struct bt_kpis *k)
 		pct("resolution (successful)", j->resolution_rate);
 		pct("recontact", j->recontact_rate);
 		pct("first-contact resolution", j->fcr_rate);
-		printf("  %-24s %8llu  (%.2f per instance)\n", "handoffs", (unsigned long long)j->handoffs,
-		       isnan(j->handoffs_per_instance) ? 0.0 : j->handoffs_per_instance);
+		if (isnan(j->handoffs_per_instance))
+			printf("  %-24s %8llu\n", "handoffs", (unsigned long long)j->handoffs);
+		else
+			printf("  %-24s %8llu  (%.2f per instance)\n", "handoffs",
+			       (unsigned long long)j->handoffs, j->handoffs_per_instance);
 		pct("handoff success", j->handoff_success_rate);
 		pct("customer repeated", j->repeat_rate);
 		val("contacts per instance", j->contacts_per_instance, "");
@@ -80,17 +107,15 @@ static void print_table(const struct bt_kpis *k)
 			printf("  %-24s %8llu\n", "unowned instances",
 			       (unsigned long long)j->unowned_instances);
 	}
-	printf("\nlocal success versus the journey, per team\n");
-	printf("  %-18s %9s %9s %9s %9s %9s\n", "team", "contacts", "local", "true", "local%",
-	       "shifted");
-	for (size_t i = 0; i < k->nteams; i++) {
-		const struct bt_local_kpis *tk = &k->teams[i];
-		printf("  %-18s %9llu %9llu %9llu %8.1f%% %9llu\n", tk->id,
-		       (unsigned long long)tk->contacts, (unsigned long long)tk->local_success,
-		       (unsigned long long)tk->true_success,
-		       isnan(tk->local_success_rate) ? 0.0 : 100.0 * tk->local_success_rate,
-		       (unsigned long long)tk->cost_shifted);
-	}
+	print_local("team", k->teams, k->nteams);
+	print_local("source", k->sources, k->nsources);
+	printf("\n  local: its interactions that contained or resolved the matter; true: those\n"
+	       "  the customer did not come back after within the recontact window.  local%%\n"
+	       "  and true%%: those on contacts, over its contacts (- when it had none).\n"
+	       "  internal: local successes on internal work (a refund issued): in local and\n"
+	       "  true, but no contact, so not in the rates.  shifted: contacts after its\n"
+	       "  local success that landed on another team.  collisions: outbound messages\n"
+	       "  it sent into an open complaint, an overdue promise or withdrawn consent.\n");
 	printf("\ncollisions (outbound messages into open complaints, overdue promises or withdrawn "
 	       "consent): %llu; to customers who had withdrawn consent: %llu; caused by no journey: "
 	       "%llu\n",
@@ -106,61 +131,59 @@ static void on_reject(void *ctx, long line, long index, const char *reason)
 
 int cmd_kpis(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},      {"config", required_argument, NULL, 'c'},
-		{"journey", required_argument, NULL, 'J'}, {"as-of", required_argument, NULL, 'a'},
-		{"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
-		{"input", required_argument, NULL, 'i'},   {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-	const char *dbpath = NULL, *cfgpath = NULL, *input = NULL;
-	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
-	int64_t as_of = BT_TIME_NONE;
-	int c, json = 0, rc = EXIT_FAIL;
+	static const struct option opts[] = {CLI_READ_OPTIONS,
+					     {"input", required_argument, NULL, 'i'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct cli_read r = CLI_READ_INIT;
+	const char *input = NULL;
+	int c, took, json = 0, rc = EXIT_FAIL;
 	struct bt_db *db = NULL;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
 	struct bt_err err = {0, ""};
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("kpis", argc, argv, "h", opts)) != -1) {
+		if ((took = cli_read_option(&r, c, optarg)) < 0)
+			return EXIT_FAIL;
+		if (took)
+			continue;
 		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'c': cfgpath = optarg; break;
-		case 'J': q.journey = optarg; break;
-		case 'a': if (cli_time("--as-of", optarg, &as_of)) return EXIT_FAIL; break;
-		case 'f': if (cli_time("--from", optarg, &q.from)) return EXIT_FAIL; break;
-		case 't': if (cli_time("--to", optarg, &q.to)) return EXIT_FAIL; break;
 		case 'i': input = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("kpis", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (optind < argc)
 		return cli_usage("kpis", "unexpected argument '%s'", argv[optind]);
-	if (input && dbpath)
+	if (input && r.db)
 		return cli_usage("kpis", "--input and --db exclude each other");
+	if (cli_read_check("kpis", &r))
+		return EXIT_FAIL;
 	if (input) {
 		int is_stdin = !strcmp(input, "-");
 		FILE *f = is_stdin ? stdin : fopen(input, "rb");
 		struct bt_ingest_stats st;
 		if (!f)
 			return cli_error("cannot read '%s': %s", input, strerror(errno));
-		if (cli_config(NULL, cfgpath, &cfg) == 0) {
+		if (cli_config(NULL, r.config, &cfg) == 0) {
 			size_t n = strlen(input);
 			enum bt_format fmt = n > 5 && !strcmp(input + n - 5, ".json") ? BT_FMT_JSON : BT_FMT_AUTO;
-			if (bt_engine_from_stream(f, fmt, cfg, as_of, on_reject,
+			if (bt_engine_from_stream(f, fmt, cfg, r.as_of, on_reject,
 						  (void *)(is_stdin ? "stdin" : input), &st, &eng, &err))
 				cli_fail(err.code, &err);
 		}
 		if (!is_stdin)
 			fclose(f);
-	} else if ((db = cli_open(cli_db_path(dbpath), cfgpath ? 0 : BT_OPEN_READONLY)) &&
-		   cli_config(db, cfgpath, &cfg) == 0) {
-		if (bt_engine_from_db(db, cfg, as_of, &eng, &err))
+	} else if ((db = cli_open(cli_db_path(r.db), BT_OPEN_READONLY)) &&
+		   cli_config(db, r.config, &cfg) == 0) {
+		if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err))
 			cli_fail(err.code, &err);
 	}
-	if (eng && bt_engine_kpis(eng, &q, &k, &err) == 0) {
+	if (eng && bt_engine_kpis(eng, &r.q, &k, &err) == 0) {
 		if (json) {
 			struct bt_buf b = BT_BUF_INIT;
 			if (bt_kpis_json(k, &b) == 0) {

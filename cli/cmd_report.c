@@ -10,26 +10,33 @@
 
 static const char help[] =
 	"usage: baton report [--db PATH] [--config FILE] [--journey ID] [--as-of TIME]\n"
-	"                    [--from TIME --to TIME] [--format md|html] [--output FILE]\n"
+	"                    [--from TIME --to TIME] [--format md|html] [-o|--output FILE]\n"
 	"\n"
 	"Write the journey report: per journey its owner and KPIs, its worst\n"
 	"handoffs and its broken promises, and per team the local success next to\n"
 	"the journey outcome.  Markdown by default; --format html gives a page to\n"
-	"circulate.\n";
+	"circulate.\n"
+	"\n"
+	"  --db PATH          database file (default $BATON_DB or ./baton.db)\n"
+	"  --config FILE      compute with this configuration instead of the stored one;\n"
+	"                     nothing is stored ('baton config load' stores one)\n"
+	"  --journey ID       only this journey\n"
+	"  --as-of TIME       judge at TIME (default: the latest event); RFC 3339 or a date\n"
+	"  --from, --to       only instances opened in [from, to)\n"
+	"  --format md|html   Markdown (default) or an HTML page\n"
+	"  -o, --output FILE  write the report to FILE instead of standard output\n";
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},      {"config", required_argument, NULL, 'c'},
-		{"journey", required_argument, NULL, 'J'}, {"as-of", required_argument, NULL, 'a'},
-		{"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
-		{"format", required_argument, NULL, 'F'},  {"output", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-	const char *dbpath = NULL, *cfgpath = NULL, *output = NULL;
-	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	static const struct option opts[] = {CLI_READ_OPTIONS,
+					     {"format", required_argument, NULL, 'F'},
+					     {"output", required_argument, NULL, 'o'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct cli_read r = CLI_READ_INIT;
+	const char *output = NULL;
 	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE};
-	int64_t as_of = BT_TIME_NONE;
-	int c, rc = EXIT_FAIL;
+	int c, took, rc = EXIT_FAIL;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
@@ -37,14 +44,12 @@ int cmd_report(int argc, char **argv)
 	size_t nbp = 0;
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("report", argc, argv, "ho:", opts)) != -1) {
+		if ((took = cli_read_option(&r, c, optarg)) < 0)
+			return EXIT_FAIL;
+		if (took)
+			continue;
 		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'c': cfgpath = optarg; break;
-		case 'J': q.journey = optarg; break;
-		case 'a': if (cli_time("--as-of", optarg, &as_of)) return EXIT_FAIL; break;
-		case 'f': if (cli_time("--from", optarg, &q.from)) return EXIT_FAIL; break;
-		case 't': if (cli_time("--to", optarg, &q.to)) return EXIT_FAIL; break;
 		case 'F':
 			if (strcmp(optarg, "md") && strcmp(optarg, "html"))
 				return cli_usage("report", "--format must be md or html");
@@ -52,15 +57,19 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'o': output = optarg; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("report", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
-	ro.from = q.from, ro.to = q.to;
-	struct bt_db *db = cli_open(cli_db_path(dbpath), cfgpath ? 0 : BT_OPEN_READONLY);
-	if (!db || cli_config(db, cfgpath, &cfg))
+	if (optind < argc)
+		return cli_usage("report", "unexpected argument '%s'", argv[optind]);
+	if (cli_read_check("report", &r))
+		return EXIT_FAIL;
+	ro.from = r.q.from, ro.to = r.q.to;
+	struct bt_db *db = cli_open(cli_db_path(r.db), BT_OPEN_READONLY);
+	if (!db || cli_config(db, r.config, &cfg))
 		goto out;
-	if (bt_engine_from_db(db, cfg, as_of, &eng, &err) || bt_engine_kpis(eng, &q, &k, &err) ||
-	    bt_engine_broken_promises(eng, &q, &bp, &nbp, &err)) {
+	if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err) || bt_engine_kpis(eng, &r.q, &k, &err) ||
+	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err)) {
 		cli_fail(err.code, &err);
 		goto out;
 	}

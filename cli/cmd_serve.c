@@ -36,7 +36,7 @@ int cmd_serve(int argc, char **argv)
 	const char *dbpath = NULL;
 	char *end;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("serve", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'l': o.listen = optarg; break;
@@ -52,7 +52,7 @@ int cmd_serve(int argc, char **argv)
 				       bt_routes[i].params ? bt_routes[i].params : "-");
 			return EXIT_OK;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("serve", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	if (optind < argc)

@@ -21,12 +21,12 @@ int cmd_summary(int argc, char **argv)
 	struct bt_err err = {0, ""};
 	struct bt_summary s;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("summary", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("summary", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
 	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);

@@ -32,7 +32,7 @@ int cmd_token(int argc, char **argv)
 	int c, json = 0, rc = EXIT_OK;
 	if (action)
 		argc--, argv++;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("token", argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'd': dbpath = optarg; break;
 		case 'r': role = optarg; break;
@@ -41,15 +41,26 @@ int cmd_token(int argc, char **argv)
 		case 'n': name = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return cli_usage("token", "unknown option");
+		default: return EXIT_FAIL;
 		}
 	}
-	if (!action || (strcmp(action, "create") && strcmp(action, "list") && strcmp(action, "revoke")))
+	static const char *const actions[] = {"create", "list", "revoke"};
+	if (!action)
 		return cli_usage("token", "say create, list or revoke");
-	if (!strcmp(action, "create")) {
+	int which = cli_action("token", action, actions, 3);
+	if (which < 0)
+		return EXIT_FAIL;
+	if (which == 0) {
 		int r = role ? bt_role_parse(role) : -1;
-		if (r < 0)
-			return cli_usage("token", "--role must be admin, owner, analyst, team, agent or ingest");
+		if (!role)
+			return cli_usage("token", "name the token's --role: admin, owner, analyst, team, "
+					 "agent or ingest");
+		if (r < 0) {
+			char hint[CLI_HINT_LEN];
+			cli_did_you_mean(hint, role, strlen(role), "", bt_role_names, BT_ROLE__COUNT);
+			return cli_usage("token", "--role '%s' is not a role%s; roles: admin, owner, "
+					 "analyst, team, agent, ingest", role, hint);
+		}
 		struct bt_db *db = cli_open(cli_db_path(dbpath), 0);
 		char tok[BT_TOKEN_LEN + 1];
 		int64_t id;
@@ -63,7 +74,7 @@ int cmd_token(int argc, char **argv)
 		bt_db_close(db);
 		return rc;
 	}
-	if (!strcmp(action, "revoke")) {
+	if (which == 2) {
 		char *end;
 		long long id = optind == argc - 1 ? strtoll(argv[optind], &end, 10) : 0;
 		if (optind != argc - 1 || *end || id <= 0)

@@ -26,21 +26,34 @@ int cli_config(struct bt_db *db, const char *path, struct bt_config **out)
 {
 	struct bt_err err = {0, ""};
 	int rc;
-	if (path) {
-		if ((rc = cli_config_file(path, out)))
-			return rc;
-		/* --config on any command is remembered by the database */
-		if (db && (rc = bt_db_config_set(db, *out, &err))) {
-			bt_config_free(*out);
-			*out = NULL;
-			return cli_fail(rc, &err);
-		}
-		return 0;
-	}
+	/* --config is for this run only: storing one takes 'baton config load' */
+	if (path)
+		return cli_config_file(path, out);
 	if (!db)
 		return bt_config_empty(out) ? cli_error("out of memory") : 0;
 	rc = bt_db_config_get(db, out, &err);
 	return rc ? cli_fail(rc, &err) : 0;
+}
+
+int cli_read_option(struct cli_read *r, int c, const char *arg)
+{
+	switch (c) {
+	case 'd': r->db = arg; return 1;
+	case 'c': r->config = arg; return 1;
+	case 'J': r->q.journey = arg; return 1;
+	case 'a': return cli_time("--as-of", arg, &r->as_of) ? -1 : 1;
+	case 'f': r->from = arg; return cli_time("--from", arg, &r->q.from) ? -1 : 1;
+	case 't': r->to = arg; return cli_time("--to", arg, &r->q.to) ? -1 : 1;
+	default: return 0;
+	}
+}
+
+int cli_read_check(const char *cmd, const struct cli_read *r)
+{
+	if (r->q.from != BT_TIME_NONE && r->q.to != BT_TIME_NONE && r->q.from >= r->q.to)
+		return cli_usage(cmd, "--from '%s' must be before --to '%s' (the period is [from, to))",
+				 r->from, r->to);
+	return 0;
 }
 
 int cli_time(const char *opt, const char *s, int64_t *ms)

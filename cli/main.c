@@ -15,8 +15,6 @@ static const struct cli_command commands[] = {
 	{"summary", cmd_summary, "count events, profiles, merges, conflicts, dead letters"},
 	{"kpis", cmd_kpis, "journey KPIs end to end, and local versus journey per team"},
 	{"journeys", cmd_journeys, "journey definitions, owners, and unowned journeys in the data"},
-
-
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},
 	{"serve", cmd_serve, "serve the HTTP API"},
@@ -24,12 +22,13 @@ static const struct cli_command commands[] = {
 	{"check", cmd_check, "validate a configuration file"},
 	{"config", cmd_config, "load a configuration into the database, or show it"},
 };
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static int usage(FILE *to)
 {
 	fprintf(to, "usage: baton <command> [options]\n\n"
 		    "baton, the journey accountability engine.\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(to, "  %-14s %s\n", commands[i].name, commands[i].summary);
 	fprintf(to, "\nRun 'baton <command> --help' for a command's options.\n"
 		    "The database is --db PATH, else $BATON_DB, else ./baton.db.\n"
@@ -100,9 +99,13 @@ int main(int argc, char **argv)
 		printf("baton %s\n", BATON_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	const char *names[NCOMMANDS];
+	char hint[CLI_HINT_LEN];
+	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (!strcmp(name, commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
-	cli_error("unknown command '%s'", name);
-	return usage(stderr);
+		names[i] = commands[i].name;
+	}
+	cli_did_you_mean(hint, name, strlen(name), "", names, NCOMMANDS);
+	return cli_error("unknown command '%s'%s\n(see 'baton --help' for the commands)", name, hint);
 }

@@ -574,18 +574,10 @@ static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt
 			const struct bt_local_kpis *t = &k->teams[i];
 			if (sc.team && strcmp(sc.team, t->id))
 				continue; /* a team sees its own row only */
-			bt_buf_adds(&rs->body, first ? "{\"team\":" : ",{\"team\":");
+			if (!first)
+				bt_buf_addc(&rs->body, ',');
 			first = 0;
-			bt_buf_json_strz(&rs->body, t->id);
-			bt_buf_printf(&rs->body, ",\"contacts\":%llu,\"local_success\":%llu,"
-						 "\"true_success\":%llu,\"cost_shifted\":%llu,"
-						 "\"local_success_rate\":",
-				      (unsigned long long)t->contacts, (unsigned long long)t->local_success,
-				      (unsigned long long)t->true_success, (unsigned long long)t->cost_shifted);
-			bt_buf_json_num(&rs->body, t->local_success_rate);
-			bt_buf_adds(&rs->body, ",\"true_success_rate\":");
-			bt_buf_json_num(&rs->body, t->true_success_rate);
-			bt_buf_addc(&rs->body, '}');
+			bt_local_kpis_json(t, "team", &rs->body);
 		}
 		rc = bt_buf_addc(&rs->body, ']');
 	} else {

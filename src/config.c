@@ -4,8 +4,10 @@
  *
  * The reader walks the YAML tree once and reports every problem it finds
  * with the line it is on, instead of stopping at the first: `baton check` is
- * meant to be run after an edit and should list everything to fix.  Unknown
- * keys are problems (a typo must not silently disable a rule).
+ * meant to be run after an edit and should list everything to fix.  The
+ * walk goes section by section, so problems are kept and handed over in line
+ * order at the end.  Unknown keys are problems (a typo must not silently
+ * disable a rule), with the nearest known key when one is near.
  */
 #include "baton/baton.h"
 #include "baton/config.h"
@@ -20,12 +22,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct problem {
+	long line;
+	size_t order; /* found order, so one line's problems keep theirs */
+	char *msg;
+};
+
 struct reader {
 	const char *name;
-	bt_config_problem_fn problem;
-	void *ctx;
-	struct bt_err *err;
-	int nproblems;
+	struct problem *problems;
+	size_t nproblems, capproblems;
 	int nomem;
 };
 
@@ -37,11 +43,47 @@ __attribute__((format(printf, 3, 4))) static void problem(struct reader *r, cons
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	long line = at ? at->line : 0;
-	if (r->nproblems++ == 0)
-		bt_err_set(r->err, BT_EINVAL, "%s:%ld: %s", r->name, line, msg);
-	if (r->problem)
-		r->problem(r->ctx, line, msg);
+	if (r->nproblems == r->capproblems) {
+		size_t cap = r->capproblems ? 2 * r->capproblems : 16;
+		struct problem *p = bt__reallocarray(r->problems, cap, sizeof(*p));
+		if (!p) {
+			r->nomem = 1;
+			return;
+		}
+		r->problems = p, r->capproblems = cap;
+	}
+	struct problem *p = &r->problems[r->nproblems];
+	p->line = at ? at->line : 0;
+	p->order = r->nproblems;
+	if (!(p->msg = bt__strndup(msg, strlen(msg))))
+		r->nomem = 1;
+	else
+		r->nproblems++;
+}
+
+static int by_line(const void *a, const void *b)
+{
+	const struct problem *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Hand the problems over in line order; err says the first. */
+static void report_problems(struct reader *r, bt_config_problem_fn problem_fn, void *ctx,
+			    struct bt_err *err)
+{
+	if (r->nproblems)
+		qsort(r->problems, r->nproblems, sizeof(*r->problems), by_line);
+	for (size_t i = 0; i < r->nproblems; i++) {
+		if (i == 0)
+			bt_err_set(err, BT_EINVAL, "%s:%ld: %s", r->name, r->problems[i].line,
+				   r->problems[i].msg);
+		if (problem_fn)
+			problem_fn(ctx, r->problems[i].line, r->problems[i].msg);
+		bt__free(r->problems[i].msg);
+	}
+	bt__free(r->problems);
 }
 
 static char *dup_text(struct reader *r, const char *s)
@@ -56,19 +98,27 @@ static char *dup_text(struct reader *r, const char *s)
 static void check_keys(struct reader *r, const struct bt_ynode *map, const char *what,
 		       const char *const *allowed)
 {
+	size_t count = 0;
+	while (allowed[count])
+		count++;
 	for (size_t i = 0; i < bt_ynode_count(map); i++) {
 		const struct bt_ynode *k = bt_ynode_key(map, i);
 		int ok = 0;
 		for (const char *const *a = allowed; *a && !ok; a++)
 			ok = strcmp(*a, k->text) == 0;
-		if (!ok) {
-			char list[300] = "";
-			size_t off = 0;
-			for (const char *const *a = allowed; *a && off < sizeof(list); a++)
-				off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
-							a == allowed ? "" : ", ", *a);
-			problem(r, k, "unknown key '%s' in %s (expected one of: %s)", k->text, what, list);
+		if (ok)
+			continue;
+		const char *near = bt_suggest(k->text, strlen(k->text), allowed, count);
+		if (near) {
+			problem(r, k, "unknown key '%s' in %s (did you mean '%s'?)", k->text, what, near);
+			continue;
 		}
+		char list[300] = "";
+		size_t off = 0;
+		for (const char *const *a = allowed; *a && off < sizeof(list); a++)
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						a == allowed ? "" : ", ", *a);
+		problem(r, k, "unknown key '%s' in %s (expected one of: %s)", k->text, what, list);
 	}
 }
 
@@ -453,7 +503,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 {
 	static const char *const keys[] = {"teams", "people", "journeys", "touchpoints", "identity",
 					   NULL};
-	struct reader r = {name, problem_fn, ctx, err, 0, 0};
+	struct reader r = {name, NULL, 0, 0, 0};
 	struct bt_ynode *root = NULL;
 	struct bt_config *c = NULL;
 	int rc;
@@ -478,6 +528,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 	}
 	c->source = bt__strndup(text, len);
 	c->name = bt__strndup(name, strlen(name));
+	report_problems(&r, problem_fn, ctx, err);
 	if (r.nomem || !c->source || !c->name)
 		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
 	else if (r.nproblems)

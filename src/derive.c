@@ -255,7 +255,8 @@ static void follow_up(struct bt_engine *e, struct bt__inst *in, uint32_t team, i
 
 static int local_success(struct bt_engine *e, uint32_t i, const struct bt__erec *r, uint32_t team)
 {
-	struct bt__ls ls = {i, team, r->source, r->ts, e->inst[i].pending_ls, 0, LS_PENDING};
+	struct bt__ls ls = {i, team, r->source, r->ts, e->inst[i].pending_ls, 0, LS_PENDING,
+			    r->direction == BT_DIR_INTERNAL};
 	BT_PUSH(e->ls, e->nls, e->capls, ls);
 	e->inst[i].pending_ls = e->inst[i].last_ls = (int32_t)e->nls - 1;
 	return 0;
@@ -399,7 +400,7 @@ static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec
 		struct bt__inst *in = &e->inst[i];
 		settle(e, in, r->ts);
 		if (in->state == IS_OPEN && jof(e, in)->cfg && jof(e, in)->cfg->sensitive) {
-			struct bt__coll c = {(uint32_t)i + 1, r->ts, CR_SENSITIVE, 0};
+			struct bt__coll c = {(uint32_t)i + 1, r->team, r->source, r->ts, CR_SENSITIVE, 0};
 			int dup = 0;
 			for (size_t k = first; k < e->ncoll && !dup; k++)
 				dup = e->coll[k].inst && e->inst[e->coll[k].inst - 1].journey == in->journey;
@@ -424,7 +425,7 @@ static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec
 				found = 1;
 			}
 		if (!found) {
-			struct bt__coll c = {s->inst, r->ts, CR_PROMISE, 0};
+			struct bt__coll c = {s->inst, r->team, r->source, r->ts, CR_PROMISE, 0};
 			BT_PUSH(e->coll, e->ncoll, e->capcoll, c);
 		}
 	}
@@ -432,7 +433,7 @@ static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec
 	if (c && !c->granted)
 		loose |= CR_CONSENT;
 	if (loose && e->ncoll == first) {
-		struct bt__coll cc = {0, r->ts, loose, 0};
+		struct bt__coll cc = {0, r->team, r->source, r->ts, loose, 0};
 		BT_PUSH(e->coll, e->ncoll, e->capcoll, cc);
 	} else if (loose)
 		e->coll[first].reasons |= loose;

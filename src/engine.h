@@ -152,12 +152,14 @@ struct bt__ls {
 	int32_t next_pending; /* -1 end */
 	uint32_t shifted;
 	uint8_t state;
+	uint8_t internal; /* on internal work (a refund issued), not on a contact */
 };
 
 enum { CR_SENSITIVE = 1, CR_PROMISE = 2, CR_CONSENT = 4 };
 
 struct bt__coll {
 	uint32_t inst; /* index + 1; 0 for consent only */
+	uint32_t team, source; /* name ids of who sent the message (team 0: none) */
 	int64_t ts;
 	uint8_t reasons, first;
 };

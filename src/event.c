@@ -7,6 +7,7 @@
  * spelling suggestion; a field given twice is an error too, since JSON
  * parsers disagree on which copy wins and we will not guess.
  */
+#include "baton/baton.h"
 #include "event.h"
 
 #include "util/time.h"
@@ -309,43 +310,9 @@ static const char *const field_names[F__COUNT] = {
 	"links", "outcome", "repeat", "direction", "promise", "fulfils", "feedback",
 	"consent", "props"};
 
-/* Levenshtein distance, capped: for "did you mean" on unknown fields. */
-static unsigned edit_distance(const char *a, size_t na, const char *b)
-{
-	size_t nb = strlen(b);
-	unsigned row[32];
-	if (na > 30 || nb > 30)
-		return 99;
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = (unsigned)j;
-	for (size_t i = 1; i <= na; i++) {
-		unsigned diag = row[0];
-		row[0] = (unsigned)i;
-		for (size_t j = 1; j <= nb; j++) {
-			unsigned up = row[j];
-			unsigned best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[nb];
-}
-
 static int unknown_field(struct reader *r, const struct bt_json_node *key)
 {
-	const char *best = NULL;
-	unsigned bestd = 3;
-	for (int f = 0; f < F__COUNT; f++) {
-		unsigned d = edit_distance(key->s, key->len, field_names[f]);
-		if (d < bestd) {
-			bestd = d;
-			best = field_names[f];
-		}
-	}
+	const char *best = bt_suggest(key->s, key->len, field_names, F__COUNT);
 	if (best)
 		return bt_err_set(r->err, BT_EINVAL, "unknown field '%.64s' (did you mean '%s'?)",
 				  key->s, best);

@@ -43,6 +43,34 @@ static int in_cohort(const struct bt_engine *e, const struct kq *q, uint32_t ins
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : NAN; }
 
+static int in_period(const struct kq *q, int64_t ts)
+{
+	return (q->from == BT_TIME_NONE || ts >= q->from) && (q->to == BT_TIME_NONE || ts < q->to);
+}
+
+/* Does collision record c count for the query?  Over every journey, each
+ * colliding outbound event of the period once (its first record); for one
+ * journey, those that collided on its instances of the cohort (one record
+ * per event and journey). */
+static int coll_counts(const struct bt_engine *e, const struct kq *q, int32_t want, size_t i)
+{
+	const struct bt__coll *c = &e->coll[i];
+	if (want >= 0)
+		return c->inst && in_cohort(e, q, c->inst - 1, want);
+	if (!c->first || !in_period(q, c->ts))
+		return 0;
+	if (!(q->scope && q->scope->person))
+		return 1;
+	/* the records of one outbound event follow each other, its first
+	 * carrying the reasons on no journey (consent, a promise on no
+	 * instance); a scoped caller counts it once when one of its own
+	 * instances caused it */
+	for (size_t x = i; x < e->ncoll && (x == i || !e->coll[x].first); x++)
+		if (e->coll[x].inst && in_cohort(e, q, e->coll[x].inst - 1, -1))
+			return 1;
+	return 0;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -218,6 +246,22 @@ static struct bt_local_kpis *row(const struct bt_engine *e, struct rows *r, uint
 	return &r->v[r->n++];
 }
 
+static void count_success(struct bt_local_kpis *v, const struct bt__ls *ls)
+{
+	int is_true = ls->state == LS_TRUE;
+	v->local_success++;
+	v->true_success += is_true;
+	v->internal_success += ls->internal;
+	v->internal_true_success += ls->internal && is_true;
+	v->cost_shifted += ls->shifted;
+}
+
+static void local_rates(struct bt_local_kpis *v)
+{
+	v->local_success_rate = ratio(v->local_success - v->internal_success, v->contacts);
+	v->true_success_rate = ratio(v->true_success - v->internal_true_success, v->contacts);
+}
+
 static int local_rows(struct bt_engine *e, const struct kq *q, int32_t want,
 		      struct bt_kpis *out)
 {
@@ -261,18 +305,24 @@ static int local_rows(struct bt_engine *e, const struct kq *q, int32_t want,
 		struct bt_local_kpis *t = row(e, &teams, ls->team), *s = row(e, &sources, ls->source);
 		if (!t || !s)
 			goto out;
-		t->local_success++, s->local_success++;
-		t->true_success += ls->state == LS_TRUE, s->true_success += ls->state == LS_TRUE;
-		t->cost_shifted += ls->shifted, s->cost_shifted += ls->shifted;
+		count_success(t, ls), count_success(s, ls);
 	}
-	for (size_t i = 0; i < teams.n; i++) {
-		teams.v[i].local_success_rate = ratio(teams.v[i].local_success, teams.v[i].contacts);
-		teams.v[i].true_success_rate = ratio(teams.v[i].true_success, teams.v[i].contacts);
+	for (size_t i = 0; i < e->ncoll; i++) {
+		const struct bt__coll *c = &e->coll[i];
+		if (!coll_counts(e, q, want, i))
+			continue;
+		struct bt_local_kpis *t = c->team ? row(e, &teams, c->team) : NULL;
+		struct bt_local_kpis *s = row(e, &sources, c->source);
+		if ((c->team && !t) || !s)
+			goto out;
+		if (t)
+			t->collisions++;
+		s->collisions++;
 	}
-	for (size_t i = 0; i < sources.n; i++) {
-		sources.v[i].local_success_rate = ratio(sources.v[i].local_success, sources.v[i].contacts);
-		sources.v[i].true_success_rate = ratio(sources.v[i].true_success, sources.v[i].contacts);
-	}
+	for (size_t i = 0; i < teams.n; i++)
+		local_rates(&teams.v[i]);
+	for (size_t i = 0; i < sources.n; i++)
+		local_rates(&sources.v[i]);
 	out->teams = teams.v, out->nteams = teams.n;
 	out->sources = sources.v, out->nsources = sources.n;
 	teams.v = sources.v = NULL;
@@ -418,21 +468,8 @@ int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *query,
 	}
 	for (size_t i = 0; i < e->ncoll && !rc; i++) {
 		const struct bt__coll *c = &e->coll[i];
-		int in_period = (q->from == BT_TIME_NONE || c->ts >= q->from) &&
-				(q->to == BT_TIME_NONE || c->ts < q->to);
-		if (!c->first || !in_period)
+		if (!coll_counts(e, q, -1, i))
 			continue;
-		/* the records of one outbound event follow each other, its first
-		 * carrying the reasons on no journey (consent, a promise on no
-		 * instance); a scoped caller counts it when one of its own
-		 * instances caused it */
-		if (q->scope && q->scope->person) {
-			int hit = 0;
-			for (size_t x = i; x < e->ncoll && (x == i || !e->coll[x].first) && !hit; x++)
-				hit = e->coll[x].inst && in_cohort(e, q, e->coll[x].inst - 1, -1);
-			if (!hit)
-				continue;
-		}
 		k->collisions++;
 		k->consent_collisions += (c->reasons & CR_CONSENT) != 0;
 		k->collisions_on_no_journey += !c->inst;
@@ -544,19 +581,28 @@ static int journey_json(struct bt_buf *b, const struct bt_journey_kpis *k)
 	return rc;
 }
 
+int bt_local_kpis_json(const struct bt_local_kpis *v, const char *key, struct bt_buf *b)
+{
+	int rc = bt_buf_printf(b, "{\"%s\":", key);
+	rc = rc ? rc : bt_buf_json_strz(b, v->id);
+	rc = rc ? rc : count(b, "local_success", v->local_success);
+	rc = rc ? rc : count(b, "true_success", v->true_success);
+	rc = rc ? rc : count(b, "cost_shifted", v->cost_shifted);
+	rc = rc ? rc : count(b, "contacts", v->contacts);
+	rc = rc ? rc : num(b, "local_success_rate", v->local_success_rate);
+	rc = rc ? rc : num(b, "true_success_rate", v->true_success_rate);
+	rc = rc ? rc : count(b, "internal_success", v->internal_success);
+	rc = rc ? rc : count(b, "internal_true_success", v->internal_true_success);
+	rc = rc ? rc : count(b, "collisions", v->collisions);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
 static int local_json(struct bt_buf *b, const char *key, const struct bt_local_kpis *v, size_t n)
 {
 	int rc = bt_buf_printf(b, ",\"%s\":[", key);
 	for (size_t i = 0; i < n && !rc; i++) {
-		rc = bt_buf_printf(b, "%s{\"%s\":", i ? "," : "", key[0] == 't' ? "team" : "source");
-		rc = rc ? rc : bt_buf_json_strz(b, v[i].id);
-		rc = rc ? rc : count(b, "local_success", v[i].local_success);
-		rc = rc ? rc : count(b, "true_success", v[i].true_success);
-		rc = rc ? rc : count(b, "cost_shifted", v[i].cost_shifted);
-		rc = rc ? rc : count(b, "contacts", v[i].contacts);
-		rc = rc ? rc : num(b, "local_success_rate", v[i].local_success_rate);
-		rc = rc ? rc : num(b, "true_success_rate", v[i].true_success_rate);
-		rc = rc ? rc : bt_buf_addc(b, '}');
+		rc = i ? bt_buf_addc(b, ',') : 0;
+		rc = rc ? rc : bt_local_kpis_json(&v[i], key[0] == 't' ? "team" : "source", b);
 	}
 	return rc ? rc : bt_buf_addc(b, ']');
 }

@@ -252,25 +252,33 @@ static void journey_section(struct w *w, const struct bt_kpis *k, const struct b
 static void local_section(struct w *w, const struct bt_kpis *k)
 {
 	static const char *const cols[] = {"team", "contacts", "local success", "true success",
-					   "local rate", "true rate", "contacts shifted to others"};
+					   "local rate", "true rate", "contacts shifted to others",
+					   "on internal work", "collisions sent"};
 	heading(w, 2, "Local success versus the journey, per team");
 	para_begin(w);
 	text(w, "A team's local success is an interaction it contained or resolved; it is true when "
-		"the customer did not come back within the recontact window. Contacts shifted are the "
-		"follow-up contacts that landed on other teams after a local success that was not true.");
+		"the customer did not come back within the recontact window. The rates count the "
+		"successes on contacts over the team's contacts (- when it had none). Successes on "
+		"internal work (a refund issued) are in the counts but not in the rates: they are no "
+		"contact. Contacts shifted are the follow-up contacts that landed on other teams after "
+		"a local success that was not true. Collisions sent are the team's outbound messages "
+		"that reached a customer with an open complaint, an overdue promise or withdrawn "
+		"consent.");
 	para_end(w);
-	table_begin(w, cols, 7);
+	table_begin(w, cols, 9);
 	for (size_t i = 0; i < k->nteams; i++) {
 		const struct bt_local_kpis *t = &k->teams[i];
-		char c[6][24];
+		char c[8][24];
 		snprintf(c[0], 24, "%llu", (unsigned long long)t->contacts);
 		snprintf(c[1], 24, "%llu", (unsigned long long)t->local_success);
 		snprintf(c[2], 24, "%llu", (unsigned long long)t->true_success);
 		fmt_pct(c[3], 24, t->local_success_rate);
 		fmt_pct(c[4], 24, t->true_success_rate);
 		snprintf(c[5], 24, "%llu", (unsigned long long)t->cost_shifted);
-		const char *cells[] = {t->id, c[0], c[1], c[2], c[3], c[4], c[5]};
-		row(w, cells, 7);
+		snprintf(c[6], 24, "%llu", (unsigned long long)t->internal_success);
+		snprintf(c[7], 24, "%llu", (unsigned long long)t->collisions);
+		const char *cells[] = {t->id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
+		row(w, cells, 9);
 	}
 	table_end(w);
 	for (size_t i = 0; i < k->nteams; i++) {

@@ -2,6 +2,7 @@
 /* token.c - API tokens: creation, check, list, revocation (token.h). */
 #include "baton/token.h"
 
+#include "baton/config.h"
 #include "db.h"
 #include "util/alloc.h"
 
@@ -33,10 +34,60 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Is value (given as option opt) the id of one of n things of the
+ * configuration, which are `size` bytes apart with their id first? */
+static int check_id(const char *opt, const char *what, const char *value, const void *things,
+		    size_t n, size_t size, struct bt_err *err)
+{
+	const char **ids = bt__calloc(n + 1, sizeof(*ids));
+	const char *near;
+	if (!ids)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = *(char *const *)((const char *)things + i * size);
+		if (!strcmp(ids[i], value)) {
+			bt__free(ids);
+			return 0;
+		}
+	}
+	near = bt_suggest(value, strlen(value), ids, n);
+	if (!n)
+		bt_err_set(err, BT_EUSAGE, "%s '%s': the stored configuration has no %s (load one with "
+			   "'baton config load FILE')", opt, value, what);
+	else if (near)
+		bt_err_set(err, BT_EUSAGE, "%s '%s' is not one of the %s of the configuration (did you "
+			   "mean '%s'?)", opt, value, what, near);
+	else
+		bt_err_set(err, BT_EUSAGE, "%s '%s' is not one of the %s of the configuration", opt,
+			   value, what);
+	bt__free(ids);
+	return BT_EUSAGE;
+}
+
+/* A token's team and person are ones the stored configuration knows: a
+ * token for a team or person that does not exist would see nothing. */
+static int check_names(struct bt_db *db, const char *team, const char *person, struct bt_err *err)
+{
+	struct bt_config *cfg = NULL;
+	int rc = 0;
+	if ((!team || !*team) && (!person || !*person))
+		return 0;
+	if ((rc = bt_db_config_get(db, &cfg, err)))
+		return rc;
+	if (team && *team)
+		rc = check_id("--team", "teams", team, cfg->teams, cfg->nteams, sizeof(*cfg->teams), err);
+	if (!rc && person && *person)
+		rc = check_id("--person", "people", person, cfg->people, cfg->npeople,
+			      sizeof(*cfg->people), err);
+	bt_config_free(cfg);
+	return rc;
+}
+
 int bt_token_create(struct bt_db *db, int role, const char *team, const char *person,
 		    const char *name, char out[BT_TOKEN_LEN + 1], int64_t *id, struct bt_err *err)
 {
 	unsigned char raw[32], h[32];
+	int rc;
 	if (role < 0 || role >= BT_ROLE__COUNT)
 		return bt_err_set(err, BT_EUSAGE, "unknown role");
 	if (role == BT_ROLE_TEAM && (!team || !*team))
@@ -45,6 +96,8 @@ int bt_token_create(struct bt_db *db, int role, const char *team, const char *pe
 		return bt_err_set(err, BT_EUSAGE, "an owner token needs --person");
 	if (db->readonly)
 		return bt_err_set(err, BT_EUSAGE, "the database is open read-only");
+	if ((rc = check_names(db, team, person, err)))
+		return rc;
 	randombytes_buf(raw, sizeof(raw));
 	memcpy(out, "bt_", 3);
 	sodium_bin2base64(out + 3, BT_TOKEN_LEN - 2, raw, sizeof(raw),
@@ -52,7 +105,7 @@ int bt_token_create(struct bt_db *db, int role, const char *team, const char *pe
 	sodium_memzero(raw, sizeof(raw));
 	token_hash(out, h);
 	const char *vals[4] = {bt_role_names[role], team, person, name};
-	int rc = db->store->ops->token_insert(db->store, h, vals, now_ms(), id, err);
+	rc = db->store->ops->token_insert(db->store, h, vals, now_ms(), id, err);
 	if (rc)
 		sodium_memzero(out, BT_TOKEN_LEN + 1);
 	return rc;

@@ -160,7 +160,18 @@ int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err);
 /* Free memory returned by the library. */
 void bt_free(void *p);
 
+/* ---- "did you mean" ---------------------------------------------------- */
 
+/* The Levenshtein distance between a and b: the fewest single-byte
+ * insertions, deletions and substitutions that turn one into the other.
+ * Words longer than 64 bytes get the longer length (they are no typo). */
+unsigned bt_edit_distance(const char *a, size_t na, const char *b, size_t nb);
+#define BT_SUGGEST_MAX_EDITS 2
+/* The name of names[0..n) nearest to word (len bytes) when it is near enough
+ * to be what was meant: at most BT_SUGGEST_MAX_EDITS edits away, and fewer
+ * edits than the name has bytes.  The first of equally near names wins.
+ * NULL when no name is near. */
+const char *bt_suggest(const char *word, size_t len, const char *const *names, size_t n);
 
 /* Parse a time given by a person (an option, a query argument): an RFC 3339
  * date-time, or a date (2026-03-01 = midnight UTC), into ms since the epoch:

@@ -90,7 +90,8 @@ struct bt_config {
 	char *name;                  /* file name */
 };
 
-/* Called once per problem found: line (0 when not tied to one) and message. */
+/* Called once per problem found, in line order: line (0 when not tied to
+ * one) and message. */
 typedef void (*bt_config_problem_fn)(void *ctx, long line, const char *msg);
 
 /*

@@ -79,7 +79,14 @@ struct bt_journey_kpis {
 struct bt_local_kpis {
 	const char *id;
 	uint64_t contacts, local_success, true_success, cost_shifted;
-	double local_success_rate, true_success_rate; /* over contacts */
+	/* of local_success and true_success, those on internal work (a refund
+	 * issued): successes, but no contact of the customer */
+	uint64_t internal_success, internal_true_success;
+	/* outbound events it sent that collided (PRODUCT.md §3), each once */
+	uint64_t collisions;
+	/* the successes on contacts over the contacts: internal work is left
+	 * out, since it is not among the contacts */
+	double local_success_rate, true_success_rate;
 };
 
 /* A team-to-team handoff route of one journey. */
@@ -110,6 +117,8 @@ int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *q,
 void bt_kpis_free(struct bt_kpis *k);
 /* The JSON of `baton kpis --json` (docs/cli.md). */
 int bt_kpis_json(const struct bt_kpis *k, struct bt_buf *out);
+/* One row of its "teams" (key "team") or "sources" (key "source"). */
+int bt_local_kpis_json(const struct bt_local_kpis *v, const char *key, struct bt_buf *out);
 
 /* One broken promise, for reports. */
 struct bt_broken_promise {

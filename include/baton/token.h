@@ -28,7 +28,8 @@ struct bt_token {
 #define BT_TOKEN_LEN 46 /* "bt_" + 43 */
 
 /* Create a token; out receives it (NUL-terminated): show it once, it is not
- * kept.  A team token needs team. */
+ * kept.  A team token needs team, an owner token person; a team or person
+ * given must be in the stored configuration (BT_EUSAGE otherwise). */
 int bt_token_create(struct bt_db *db, int role, const char *team, const char *person,
 		    const char *name, char out[BT_TOKEN_LEN + 1], int64_t *id, struct bt_err *err);
 /* Who presents this token: BT_EAUTH when it is unknown or revoked. */

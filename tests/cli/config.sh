@@ -22,6 +22,7 @@ touchpoints:
 identity:
   limits: {email: 0}
 colour: blue
+jounreys: []
 Y
 run "$BATON" check --config bad.yaml
 eq "a bad configuration exits 1" "$rc" 1
@@ -30,11 +31,17 @@ eq "unknown team of a person" "$(echo "$err" | grep -c "^bad.yaml:5: person 'mar
 eq "a journey without owner" "$(echo "$err" | grep -c "^bad.yaml:7: journey 'dispute' needs an owner")" 1
 eq "a bad duration" "$(echo "$err" | grep -c "^bad.yaml:10: recontact_window must be a duration like 24h, 7d or 90m")" 1
 eq "an owner who is not a person" "$(echo "$err" | grep -c "^bad.yaml:12: journey 'returns': owner 'nobody' is not one of the people")" 1
-eq "an unknown key, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:13: unknown key 'sensitiv' in a journey (expected one of: id, name, owner")" 1
+eq "an unknown key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:13: unknown key 'sensitiv' in a journey (did you mean 'sensitive'?)")" 1
 eq "a bad channel" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': channel 'phone' is not one of")" 1
 eq "an unknown team of a touchpoint" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': unknown team 'service'")" 1
 eq "a bad limit" "$(echo "$err" | grep -c "^bad.yaml:17: limit of 'email' must be a number from 1 to 255")" 1
-eq "an unknown top-level key" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration")" 1
+eq "an unknown top-level key nothing is near, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration (expected one of: teams, people, journeys, touchpoints, identity)")" 1
+eq "a mistyped top-level key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:19: unknown key 'jounreys' in the configuration (did you mean 'journeys'?)")" 1
+# the reader finds the top-level keys first and the touchpoints before the
+# identity rules; the problems come out in line order all the same (both of
+# line 15 in the order found: the channel, then the team)
+eq "every problem, in line order" "$(echo "$err" | sed -n 's/^bad.yaml:\([0-9]*\):.*/\1/p' | tr '\n' ' ')" "3 5 7 10 12 13 15 15 17 18 19 "
+contains "and the summary last" "$(echo "$err" | tail -n 1)" "the configuration has problems (listed above)"
 
 printf 'journeys:\n  - id: a\n    owner: x\n  bad indentation\n' >broken.yaml
 run "$BATON" check --config broken.yaml
@@ -58,6 +65,26 @@ eq "and the good one stays" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
 "$BATON" ingest "$BATON_ROOT/tests/data/scenario_a.ndjson" >/dev/null 2>&1
 run "$BATON" journeys --json
 eq "journeys lists the definition with its owner" "$(echo "$out" | jq -c '.[0] | [.journey,.owner,.owner_name,.instances,.sensitive,.recontact_window]')" '["dispute","maria","Maria Lopez",1,true,"168h"]'
+
+# read commands compute with --config FILE and store nothing; storing a
+# configuration takes 'baton config load'
+sed -e 's/name: Billing dispute/name: Other dispute/' -e 's/recontact_window: 7d/recontact_window: 2d/' \
+	"$BATON_ROOT/tests/data/kpi.yaml" >other.yaml
+sum_before=$(cksum <test.db)
+run "$BATON" kpis --config other.yaml --json
+eq "kpis --config computes with that file" "$rc $(echo "$out" | jq -c '.journeys[0].name')" '0 "Other dispute"'
+run "$BATON" report --config other.yaml
+contains "report --config computes with that file" "$out" "## dispute: Other dispute"
+run "$BATON" journeys --config other.yaml --json
+eq "journeys --config lists that file's journeys" "$(echo "$out" | jq -c '.[0] | [.name,.recontact_window]')" '["Other dispute","48h"]'
+run "$BATON" config show
+eq "and none of them stored it" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
+eq "the database file did not change at all" "$(cksum <test.db)" "$sum_before"
+run "$BATON" kpis --json
+eq "a later plain kpis uses the stored configuration" "$(echo "$out" | jq -c '.journeys[0].name')" '"Billing dispute"'
+run "$BATON" config load other.yaml
+run "$BATON" kpis --json
+eq "config load stores it" "$(echo "$out" | jq -c '.journeys[0].name')" '"Other dispute"'
 
 # identity rules from the configuration apply on ingest
 cat >strict.yaml <<'Y'

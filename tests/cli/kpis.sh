@@ -119,3 +119,78 @@ eq "C: digital local 1, true 0, shifted 1" "$(j "$out" '.teams[] | select(.team=
 # as of 05-05 the windows of c-a, c-b, c-c have not passed: none successful yet
 out=$(kp --input "$D/scenario_c.ndjson" --as-of 2026-05-05)
 eq "C as of 05-05: resolved but not yet successful" "$(j "$out" '.journeys[0] | [.resolved,.successful,.resolution_rate]')" '[3,0,0]'
+
+# ---- scenario D: who sent the collisions; internal work; rates with no contact
+# d1 call (service, case K1, transferred) opens I1, a sensitive dispute.
+# d2 promo from the mailer (touchpoint team marketing) while I1 is open: a
+#    collision charged to marketing.  d3 a service notice from the mailer
+#    but with team digital: a collision charged to digital (the event's team
+#    wins over its touchpoint's).  d4 a promo from sms-gw, which is no
+#    touchpoint and names no team: a collision of no team, source sms-gw.
+# d5 billing refund issued, internal, case K1, resolved: joins I1 and
+#    resolves it; a local success of billing on internal work (no contact);
+#    handoff service->billing, clean (K1, no repeat, 2h).
+# d6 promo after the resolution: nothing open, no collision.
+# e1 another customer's call on billing-sys, resolved: a local success of
+#    billing on a contact.
+# As of 04-20 every window (7 days) has passed without a further contact:
+# both of billing's successes are true.  Billing: 1 contact, local 2 (1
+# internal), true 2 (1 internal); rates over contacts count the successes
+# on contacts only: 1/1.  Marketing and digital: no contact, rates none.
+{
+	ev d1 2026-04-01T10:00:00Z phone dispute.opened '{"user_id":"d"}' '"case":"K1","outcome":"transferred"'
+	ev d2 2026-04-01T11:00:00Z mailer promo.sent '{"user_id":"d"}' '"direction":"outbound"'
+	ev d3 2026-04-01T11:30:00Z mailer notice.sent '{"user_id":"d"}' '"direction":"outbound","team":"digital","props":{"purpose":"service"}'
+	ev d4 2026-04-01T11:45:00Z sms-gw promo.sent '{"user_id":"d"}' '"direction":"outbound"'
+	ev d5 2026-04-01T12:00:00Z billing-sys refund.issued '{"user_id":"d"}' '"direction":"internal","case":"K1","outcome":"resolved"'
+	ev d6 2026-04-01T13:00:00Z mailer promo.sent '{"user_id":"d"}' '"direction":"outbound"'
+	ev e1 2026-04-02T09:00:00Z billing-sys dispute.call '{"user_id":"e"}' '"case":"K2","outcome":"resolved"'
+} >scenario_d.ndjson
+out=$(kp --input scenario_d.ndjson --as-of 2026-04-20)
+eq "D: two instances, resolved; one clean handoff" "$(j "$out" '.journeys[0] | [.instances,.resolved,.handoffs,.handoff_success_rate]')" '[2,2,1,1]'
+eq "D: three colliding messages, all on the dispute" "$(j "$out" '[.journeys[0].collisions, .overall.collisions, .overall.collisions_on_no_journey]')" '[3,3,0]'
+t() { j "$out" ".teams[] | select(.team==\"$1\") | [.contacts,.local_success,.true_success,.internal_success,.internal_true_success,.local_success_rate,.true_success_rate,.collisions]"; }
+s() { j "$out" ".sources[] | select(.source==\"$1\") | [.contacts,.local_success,.internal_success,.local_success_rate,.collisions]"; }
+eq "D: marketing sent one collision" "$(t marketing)" '[0,0,0,0,0,null,null,1]'
+eq "D: digital sent one (its team on the event)" "$(t digital)" '[0,0,0,0,0,null,null,1]'
+eq "D: service: one contact, no success" "$(t service)" '[1,0,0,0,0,0,0,0]'
+eq "D: billing: one success on internal work, one on a contact; rates over contacts" "$(t billing)" '[1,2,2,1,1,1,1,0]'
+eq "D: the mailer sent two collisions" "$(s mailer)" '[0,0,0,null,2]'
+eq "D: a source of no team sent one" "$(s sms-gw)" '[0,0,0,null,1]'
+eq "D: billing-sys per source" "$(s billing-sys)" '[1,2,1,1,0]'
+# only the messages sent in the period: d3 and d4 are after 11:15
+out=$(kp --input scenario_d.ndjson --as-of 2026-04-20 --from 2026-04-01T11:15:00Z)
+eq "D from 11:15: marketing's promo was before" "$(t marketing | jq -c '.[7]')" 0
+eq "D from 11:15: digital's notice was after" "$(t digital | jq -c '.[7]')" 1
+# one journey: the collisions on its instances of the period (I1 opened 10:00)
+out=$(kp --input scenario_d.ndjson --as-of 2026-04-20 --journey dispute)
+eq "D for the dispute journey: marketing 1, digital 1" "$(t marketing | jq -c '.[7]') $(t digital | jq -c '.[7]')" "1 1"
+
+# the text view: true beside local, the per-source table, '-' for a rate
+# with no contacts, internal work and collisions in their own columns
+"$BATON" kpis --config "$CFG" --input scenario_d.ndjson --as-of 2026-04-20 >d.txt
+row() { awk -v want="$1" -v table="$2" '/^local success versus the journey, per / { on = ($NF == table) } on && $1 == want' d.txt | tr -s ' ' | sed 's/^ //'; }
+eq "D text: the columns" "$(grep -m1 '^  team ' d.txt | tr -s ' ')" " team contacts local true local% true% shifted internal collisions"
+eq "D text: marketing" "$(row marketing team)" "marketing 0 0 0 - - 0 0 1"
+eq "D text: digital" "$(row digital team)" "digital 0 0 0 - - 0 0 1"
+eq "D text: service" "$(row service team)" "service 1 0 0 0.0% 0.0% 0 0 0"
+eq "D text: billing" "$(row billing team)" "billing 1 2 2 100.0% 100.0% 0 1 0"
+eq "D text: per source, the mailer" "$(row mailer source)" "mailer 0 0 0 - - 0 0 2"
+eq "D text: per source, billing-sys" "$(row billing-sys source)" "billing-sys 1 2 2 100.0% 100.0% 0 1 0"
+contains "D text: the columns explained" "$(cat d.txt)" "internal: local successes on internal work (a refund issued): in local and"
+# no instance opened in the period: every rate of the journey has no denominator
+"$BATON" kpis --config "$CFG" --input scenario_d.ndjson --from 2026-05-01 >empty.txt
+eq "D text, empty period: rates are '-'" "$(grep -E '^  (completion|recontact|handoff success) ' empty.txt | tr -s ' ')" \
+	" completion -
+ recontact -
+ handoff success -"
+eq "D text, empty period: no handoffs per instance of no instance" "$(grep '^  handoffs ' empty.txt | tr -s ' ')" " handoffs 0"
+
+# the report says the same
+"$BATON" ingest --db d.db scenario_d.ndjson >/dev/null 2>&1
+"$BATON" config load --db d.db "$CFG" >/dev/null
+"$BATON" report --db d.db --as-of 2026-04-20 -o d.md
+eq "D report: marketing's row" "$(grep '^| marketing |' d.md)" "| marketing | 0 | 0 | 0 | - | - | 0 | 0 | 1 |"
+eq "D report: billing's row" "$(grep '^| billing |' d.md)" "| billing | 1 | 2 | 2 | 100.0% | 100.0% | 0 | 1 | 0 |"
+"$BATON" report --db d.db --as-of 2026-04-20 --format html -o d.html
+contains "D report in HTML: marketing's row" "$(cat d.html)" "<tr><td>marketing</td><td>0</td><td>0</td><td>0</td><td>-</td><td>-</td><td>0</td><td>0</td><td>1</td></tr>"

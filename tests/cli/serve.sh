@@ -63,8 +63,9 @@ tok() { "$BATON" token create --db api.db "$@" | tail -n 1; }
 ANALYST=$(tok --role analyst)
 INGEST=$(tok --role ingest)
 AGENT=$(tok --role agent)
+"$BATON" config load --db api.db "$D/kpi.yaml" >/dev/null
 OWNER=$(tok --role owner --person maria)
-OTHER=$(tok --role owner --person nobody)
+OTHER=$(tok --role owner --person tom)
 req POST /v1/events -H "Authorization: Bearer $INGEST" -H "Content-Type: application/json" -d "$(sed -n 3p "$D/scenario_b.ndjson")"
 eq "an ingest token writes events" "$code" 200
 req GET "/v1/profiles/user_id%3Au1" -H "Authorization: Bearer $INGEST"
@@ -75,7 +76,6 @@ req GET "/v1/profiles/user_id%3Au2" -H "Authorization: Bearer $AGENT"
 eq "an agent sees them whole" "$(echo "$body" | jq -c .identifiers)" '["user_id:u2"]'
 req POST /v1/events -H "Authorization: Bearer $ANALYST" -H "Content-Type: application/json" -d '{}'
 eq "an analyst may not write: 403" "$code" 403
-"$BATON" config load --db api.db "$D/kpi.yaml" >/dev/null
 req GET /v1/journeys/dispute/kpis -H "Authorization: Bearer $OWNER"
 eq "the owner sees her journey's KPIs" "$code $(echo "$body" | jq -c '.journeys[0] | [.journey,.owner,.instances]')" '200 ["dispute","maria",3]'
 req GET /v1/journeys/dispute/kpis -H "Authorization: Bearer $OTHER"
