@@ -364,9 +364,10 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 				break;
 		}
 	}
-	if (!rc && bt_live_guard(s->live, (const char *const *)idents, n, purpose, at,
-				 reads_customers(rq), &rs->body, &err))
-		bt_respond_error(rs, 500, "internal", "the guard could not decide");
+	if (!rc && (rc = bt_live_guard(s->live, (const char *const *)idents, n, purpose, at,
+				       reads_customers(rq), &rs->body, &err)))
+		bt_respond_error(rs, rc == BT_EINVAL ? 400 : 500, rc == BT_EINVAL ? "invalid" : "internal",
+				 rc == BT_EINVAL ? err.msg : "the guard could not decide");
 	for (size_t i = 0; i < n; i++)
 		bt_free(idents[i]);
 	bt_json_doc_release(&doc);

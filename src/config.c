@@ -449,6 +449,88 @@ static void read_touchpoints(struct reader *r, const struct bt_ynode *root, stru
 	}
 }
 
+static void read_purposes(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const keys[] = {"id", "aliases", NULL};
+	const struct bt_ynode *seq;
+	size_t n = section(r, root, "purposes", &seq);
+	if (!n || !(c->purposes = bt__calloc(n, sizeof(*c->purposes))))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct bt_ynode *t = seq->kids[i];
+		if (t->kind != BT_YMAP) {
+			problem(r, t, "a purpose must be a mapping with an id");
+			continue;
+		}
+		check_keys(r, t, "a purpose", keys);
+		struct bt_cfg_purpose *p = &c->purposes[c->npurposes];
+		p->id = read_id(r, t, "purpose", c->purposes, sizeof(*p), c->npurposes);
+		if (!p->id)
+			continue;
+		const struct bt_ynode *al = bt_ynode_get(t, "aliases");
+		strlist(r, al, "aliases", &p->aliases);
+		c->npurposes++;
+		/* a name stands for one purpose only */
+		for (size_t a = 0; a < p->aliases.n; a++) {
+			const char *other = bt_config_purpose(c, p->aliases.v[a], strlen(p->aliases.v[a]));
+			if (strcmp(p->aliases.v[a], p->id) == 0 || (other && strcmp(other, p->id)))
+				problem(r, al, "purpose '%s': the alias '%s' already names purpose '%s'",
+					p->id, p->aliases.v[a], other ? other : p->id);
+		}
+		for (size_t k = 0; k + 1 < c->npurposes; k++)
+			for (size_t a = 0; a < c->purposes[k].aliases.n; a++)
+				if (strcmp(c->purposes[k].aliases.v[a], p->id) == 0)
+					problem(r, bt_ynode_get(t, "id"),
+						"purpose id '%s' is already an alias of purpose '%s'", p->id,
+						c->purposes[k].id);
+	}
+}
+
+/* The purposes when none are configured. */
+static char *default_aliases[] = {"promotion", "newsletter"};
+static const struct bt_cfg_purpose default_purposes[] = {
+	{"marketing", {default_aliases, 2}},
+	{"service", {NULL, 0}},
+};
+
+static const struct bt_cfg_purpose *purposes_of(const struct bt_config *c, size_t *n)
+{
+	if (c && c->npurposes) {
+		*n = c->npurposes;
+		return c->purposes;
+	}
+	*n = sizeof(default_purposes) / sizeof(default_purposes[0]);
+	return default_purposes;
+}
+
+const char *bt_config_purpose(const struct bt_config *c, const char *s, size_t len)
+{
+	size_t n;
+	const struct bt_cfg_purpose *p = purposes_of(c, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(p[i].id) == len && !memcmp(p[i].id, s, len))
+			return p[i].id;
+		for (size_t a = 0; a < p[i].aliases.n; a++)
+			if (strlen(p[i].aliases.v[a]) == len && !memcmp(p[i].aliases.v[a], s, len))
+				return p[i].id;
+	}
+	return NULL;
+}
+
+size_t bt_config_purpose_names(const struct bt_config *c, const char **names, size_t max,
+			       size_t *nids)
+{
+	size_t n, k = 0;
+	const struct bt_cfg_purpose *p = purposes_of(c, &n);
+	for (size_t i = 0; i < n && k < max; i++)
+		names[k++] = p[i].id;
+	*nids = k;
+	for (size_t i = 0; i < n; i++)
+		for (size_t a = 0; a < p[i].aliases.n && k < max; a++)
+			names[k++] = p[i].aliases.v[a];
+	return k;
+}
+
 static void read_identity(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
 {
 	static const char *const keys[] = {"junk_values", "limits", "max_profile_size", NULL};
@@ -501,8 +583,8 @@ int bt_config_empty(struct bt_config **out)
 int bt_config_parse(const char *name, const char *text, size_t len, struct bt_config **out,
 		    bt_config_problem_fn problem_fn, void *ctx, struct bt_err *err)
 {
-	static const char *const keys[] = {"teams", "people", "journeys", "touchpoints", "identity",
-					   NULL};
+	static const char *const keys[] = {"teams",	"people",   "journeys", "touchpoints",
+					   "purposes", "identity", NULL};
 	struct reader r = {name, NULL, 0, 0, 0};
 	struct bt_ynode *root = NULL;
 	struct bt_config *c = NULL;
@@ -524,6 +606,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 		read_people(&r, root, c);
 		read_journeys(&r, root, c);
 		read_touchpoints(&r, root, c);
+		read_purposes(&r, root, c);
 		read_identity(&r, root, c);
 	}
 	c->source = bt__strndup(text, len);
@@ -612,6 +695,11 @@ void bt_config_free(struct bt_config *c)
 		free_list(&t->shared_identifiers), free_list(&t->restrictions);
 	}
 	bt__free(c->touchpoints);
+	for (size_t i = 0; i < c->npurposes; i++) {
+		bt__free(c->purposes[i].id);
+		free_list(&c->purposes[i].aliases);
+	}
+	bt__free(c->purposes);
 	free_list(&c->junk);
 	for (size_t i = 0; i < c->nlimits; i++)
 		bt__free(c->limits[i].type);

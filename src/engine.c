@@ -198,6 +198,14 @@ static int add_links(struct bt_engine *e, const struct bt__event *ev, struct bt_
 	return 0;
 }
 
+/* A consent purpose under the name of its purpose (an alias names the
+ * purpose it stands for); a name no purpose goes by is kept as it is. */
+static int intern_purpose(struct bt_engine *e, const char *s, size_t n, uint32_t *out)
+{
+	const char *id = bt_config_purpose(e->cfg, s, n);
+	return id ? intern(e, id, strlen(id), out) : intern(e, s, n, out);
+}
+
 static int add_consent(struct bt_engine *e, const struct bt__event *ev, struct bt__erec *r)
 {
 	uint32_t k;
@@ -207,7 +215,7 @@ static int add_consent(struct bt_engine *e, const struct bt__event *ev, struct b
 	r->consent = (uint32_t)e->nconsent + 1;
 	BT_PUSH(e->consent, e->nconsent, e->capconsent, ev->nconsent);
 	for (uint32_t i = 0; i < ev->nconsent; i++) {
-		if ((rc = intern(e, ev->consent[i].purpose.s, ev->consent[i].purpose.n, &k)))
+		if ((rc = intern_purpose(e, ev->consent[i].purpose.s, ev->consent[i].purpose.n, &k)))
 			return rc;
 		BT_PUSH(e->consent, e->nconsent, e->capconsent, k << 1 | ev->consent[i].granted);
 	}
@@ -326,7 +334,7 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 		uint32_t p = ev->props ? bt_json_get(doc, ev->props, "purpose") : 0;
 		r.purpose = e->marketing;
 		if (p && doc->nodes[p].type == BT_JSON_STRING &&
-		    (rc = intern(e, doc->nodes[p].s, doc->nodes[p].len, &r.purpose)))
+		    (rc = intern_purpose(e, doc->nodes[p].s, doc->nodes[p].len, &r.purpose)))
 			return rc;
 	}
 	if ((rc = add_links(e, ev, &r)) || (rc = add_consent(e, ev, &r)) ||

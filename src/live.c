@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <sys/types.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -741,6 +742,28 @@ int bt_live_context(struct bt_live *l, const char *ident, int64_t at, struct bt_
 	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 
+/* The purpose a guard question names, as its id; NULL (and err says which
+ * purposes there are) when there is no such purpose. */
+static const char *known_purpose(const struct bt_config *cfg, const char *purpose, struct bt_err *err)
+{
+	const char *names[64], *id = bt_config_purpose(cfg, purpose, strlen(purpose));
+	size_t nids, n = bt_config_purpose_names(cfg, names, 64, &nids);
+	char list[512];
+	size_t off = 0;
+	if (id)
+		return id;
+	for (size_t i = 0; i < n && off < sizeof(list); i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+					i == 0 ? "" : i == nids ? "; or an alias: " : ", ", names[i]);
+	const char *near = bt_suggest(purpose, strlen(purpose), names, n);
+	if (near)
+		bt_err_set(err, BT_EINVAL, "unknown purpose '%.60s' (did you mean '%s'? the purposes: %s)",
+			   purpose, near, list);
+	else
+		bt_err_set(err, BT_EINVAL, "unknown purpose '%.60s' (the purposes: %s)", purpose, list);
+	return NULL;
+}
+
 int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const char *purpose,
 		  int64_t at, int detail, struct bt_buf *out, struct bt_err *err)
 {
@@ -752,7 +775,9 @@ int bt_live_guard(struct bt_live *l, const char *const *idents, size_t n, const 
 	read_lock(l);
 	if (!l->st)
 		rc = bt_err_set(err, BT_EBUSY, "the live state is still being built");
-	for (size_t i = 0; l->st && i < n && rc == BT_ENOTFOUND; i++)
+	else if (!(purpose = known_purpose(l->st->cfg, purpose, err)))
+		rc = BT_EINVAL;
+	for (size_t i = 0; l->st && purpose && i < n && rc == BT_ENOTFOUND; i++)
 		rc = resolve(l->st, idents[i], &root, NULL);
 	if (rc == BT_ENOTFOUND) /* nobody we know: nothing stands in the way */
 		rc = bt__guard_unknown_json(purpose, at, detail, out);

@@ -68,6 +68,13 @@ struct bt_cfg_touchpoint {
 	int declared_level; /* 1 siloed, 2 shared, 3 integrated; 0 not declared */
 };
 
+/* A consent purpose, with the other names it goes by: consent given or
+ * withdrawn under an alias is consent for the purpose. */
+struct bt_cfg_purpose {
+	char *id;
+	struct bt_strlist aliases;
+};
+
 struct bt_cfg_limit {
 	char *type;
 	uint32_t max;
@@ -82,6 +89,8 @@ struct bt_config {
 	size_t njourneys;
 	struct bt_cfg_touchpoint *touchpoints;
 	size_t ntouchpoints;
+	struct bt_cfg_purpose *purposes; /* none: the defaults of bt_config_purpose */
+	size_t npurposes;
 	struct bt_strlist junk;      /* identity: extra junk values */
 	struct bt_cfg_limit *limits; /* identity: per-type limits (replace the defaults) */
 	size_t nlimits;
@@ -110,6 +119,15 @@ void bt_config_free(struct bt_config *c);
 const struct bt_cfg_journey *bt_config_journey(const struct bt_config *c, const char *id);
 const struct bt_cfg_person *bt_config_person(const struct bt_config *c, const char *id);
 const struct bt_cfg_touchpoint *bt_config_touchpoint(const struct bt_config *c, const char *id);
+/* The consent purpose named s[0..n) (an id or an alias) as its id, or NULL
+ * when no purpose goes by that name.  Without configured purposes (or
+ * without a configuration) they are marketing (also called promotion and
+ * newsletter) and service. */
+const char *bt_config_purpose(const struct bt_config *c, const char *s, size_t n);
+/* The purposes' ids, and after them their aliases, into names (at most
+ * max); the count.  For messages that list what may be given. */
+size_t bt_config_purpose_names(const struct bt_config *c, const char **names, size_t max,
+			       size_t *nids);
 
 /* Remember cfg in the database (its YAML text); it then applies to every
  * later command that opens the database. */

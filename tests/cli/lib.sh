@@ -63,7 +63,9 @@ _serve() { # tries db [options]
 		pid=$!
 		U="http://127.0.0.1:$port"
 		for _ in $(seq 150); do
-			curl -s "$U/healthz" >/dev/null 2>&1 && return 0
+			# answering, and done starting (the first admin token is
+			# printed before "listening on")
+			curl -s "$U/healthz" >/dev/null 2>&1 && grep -q "listening on" serve.out && return 0
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
