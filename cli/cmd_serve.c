@@ -10,6 +10,8 @@
 
 static const char help[] =
 	"usage: baton serve [--db PATH] [--listen ADDR:PORT] [--rate N] [--quiet]\n"
+	"                   [--max-connections N] [--per-client N] [--header-timeout S]\n"
+	"                   [--request-timeout S]\n"
 	"       baton serve --routes\n"
 	"\n"
 	"Serve the HTTP API (docs/api.md; OpenAPI at /v1/openapi.json).  Binds\n"
@@ -23,7 +25,22 @@ static const char help[] =
 	"  --listen ADDR:PORT address to bind (default 127.0.0.1:8080; [::1]:8080 for IPv6)\n"
 	"  --rate N           requests per second per token, bursts of 2N (default 1000; 0: none)\n"
 	"  --quiet            no access log on stderr\n"
+	"  --max-connections N  connections at once (default 256); past it a new one is closed\n"
+	"  --per-client N     connections at once from one client address (default 32)\n"
+	"  --header-timeout S seconds a client has to send a request's header (default 10)\n"
+	"  --request-timeout S seconds it has for the whole body after that (default 60)\n"
 	"  --routes           print the route table and exit\n";
+
+/* A whole number from 1 to 100000 for option name. */
+static int count_opt(const char *name, const char *v, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+	if (*end || !*v || *v == '-' || n < 1 || n > 100000)
+		return cli_usage("serve", "%s must be a whole number from 1 to 100000, not '%s'", name, v);
+	*out = (unsigned)n;
+	return 0;
+}
 
 int cmd_serve(int argc, char **argv)
 {
@@ -31,8 +48,14 @@ int cmd_serve(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},   {"listen", required_argument, NULL, 'l'},
 		{"rate", required_argument, NULL, 'r'}, {"quiet", no_argument, NULL, 'q'},
 		{"routes", no_argument, NULL, 'R'},     {"help", no_argument, NULL, 'h'},
+		{"max-connections", required_argument, NULL, 'M'},
+		{"per-client", required_argument, NULL, 'P'},
+		{"header-timeout", required_argument, NULL, 'H'},
+		{"request-timeout", required_argument, NULL, 'T'},
 		{NULL, 0, NULL, 0}};
-	struct bt_server_options o = {NULL, NULL, 1000, 0};
+	struct bt_server_options o = {NULL, NULL, 1000, 0, BT_MAX_CONNECTIONS, BT_PER_CLIENT,
+				      BT_HEADER_TIMEOUT_S, BT_REQUEST_TIMEOUT_S};
+
 	const char *dbpath = NULL;
 	char *end;
 	int c;
@@ -46,6 +69,22 @@ int cmd_serve(int argc, char **argv)
 				return cli_usage("serve", "--rate must be a number of requests per second");
 			break;
 		case 'q': o.quiet = 1; break;
+		case 'M':
+			if (count_opt("--max-connections", optarg, &o.max_connections))
+				return EXIT_FAIL;
+			break;
+		case 'P':
+			if (count_opt("--per-client", optarg, &o.per_client))
+				return EXIT_FAIL;
+			break;
+		case 'H':
+			if (count_opt("--header-timeout", optarg, &o.header_timeout_s))
+				return EXIT_FAIL;
+			break;
+		case 'T':
+			if (count_opt("--request-timeout", optarg, &o.request_timeout_s))
+				return EXIT_FAIL;
+			break;
 		case 'R':
 			for (size_t i = 0; i < bt_nroutes; i++) /* method, path, query parameters */
 				printf("%s %s %s\n", bt_routes[i].method, bt_routes[i].pattern,

@@ -14,15 +14,269 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 struct conn {
 	struct bt_buf body;
 	int too_large;
 	struct timespec start;
 };
+
+/* ---- the access log and the HTTP library's messages, as JSON lines ---- */
+
+static void now_text(char ts[32])
+{
+	struct timespec wall;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	bt_time_print((int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000, ts);
+}
+
+/* Leave out what could name a client in a library message: quoted parts
+ * (a URL, a header, a page) become '...', and addresses (runs of digits and
+ * dots, or of hex digits and colons) become '*'. */
+static void redact(const char *m, char *out, size_t size)
+{
+	size_t o = 0;
+	for (const char *p = m; *p && o + 8 < size;) {
+		if (*p == '\'' || *p == '`' || *p == '"') {
+			const char *e = strchr(p + 1, *p == '`' ? '\'' : *p);
+			if (e) {
+				memcpy(out + o, "'...'", 5);
+				o += 5, p = e + 1;
+				continue;
+			}
+		}
+		size_t n = strspn(p, "0123456789abcdefABCDEF.:");
+		if (n >= 3 && ((memchr(p, '.', n) && strspn(p, "0123456789.") == n) || memchr(p, ':', n))) {
+			out[o++] = '*', p += n;
+			continue;
+		}
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
+}
+
+/* A line of the server's own in the log, as JSON. */
+static void log_note(const char *msg)
+{
+	char ts[32];
+	now_text(ts);
+	fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"info\",\"from\":\"baton\",\"msg\":\"%s\"}\n", ts, msg);
+}
+
+/* MHD's own messages: one JSON record each, never a plain line. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[1024], clean[512], ts[32];
+	struct bt_buf b = BT_BUF_INIT;
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\r\n")] = '\0';
+	redact(msg, clean, sizeof(clean));
+	now_text(ts);
+	bt_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"error\",\"from\":\"http\",\"msg\":", ts);
+	bt_buf_json_strz(&b, clean);
+	if (!bt_buf_adds(&b, "}\n"))
+		fputs(b.data, stderr);
+	bt_buf_release(&b);
+}
+
+/* ---- connections: limits and deadlines ----
+ * libmicrohttpd's idle timeout restarts with every byte, so a client that
+ * sends a header line every few seconds would hold its thread for ever, and
+ * at its connection limit the library stops accepting, leaving newcomers
+ * waiting unanswered.  So baton keeps its own table: every connection has a
+ * deadline for its request header and one for its whole request, a
+ * watchdog shuts down the socket of one that misses it, and past the limits
+ * (in all, and per client address, which the library enforces) a new
+ * connection is closed at once. */
+enum { WAIT_HEADER, READ_BODY, SERVING };
+
+struct slot {
+	MHD_socket fd;
+	struct timespec since; /* start of the current phase */
+	int phase;
+	struct slot *prev, *next;
+};
+
+static struct {
+	pthread_mutex_t mu;
+	struct slot *head;
+	unsigned n, max, header_s, request_s;
+	int stop;
+	pthread_t watchdog;
+} conns = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0, 0, 0, 0};
+
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+	(void)cls, (void)addr, (void)len;
+	pthread_mutex_lock(&conns.mu);
+	int ok = conns.n < conns.max;
+	pthread_mutex_unlock(&conns.mu);
+	return ok ? MHD_YES : MHD_NO; /* MHD_NO: closed at once */
+}
+
+static void notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			      enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct slot *s = calloc(1, sizeof(*s));
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!s)
+			return;
+		s->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
+		clock_gettime(CLOCK_MONOTONIC, &s->since);
+		pthread_mutex_lock(&conns.mu);
+		s->next = conns.head;
+		if (conns.head)
+			conns.head->prev = s;
+		conns.head = s;
+		conns.n++;
+		pthread_mutex_unlock(&conns.mu);
+		*socket_context = s;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		struct slot *s = *socket_context;
+		pthread_mutex_lock(&conns.mu); /* the socket is closed after this */
+		if (s->prev)
+			s->prev->next = s->next;
+		else
+			conns.head = s->next;
+		if (s->next)
+			s->next->prev = s->prev;
+		conns.n--;
+		pthread_mutex_unlock(&conns.mu);
+		free(s);
+		*socket_context = NULL;
+	}
+}
+
+/* The connection's request moved on to phase. */
+static void phase(struct MHD_Connection *c, int to)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct slot *s = ci ? ci->socket_context : NULL;
+	if (!s)
+		return;
+	pthread_mutex_lock(&conns.mu);
+	s->phase = to;
+	clock_gettime(CLOCK_MONOTONIC, &s->since);
+	pthread_mutex_unlock(&conns.mu);
+}
+
+static void *watchdog(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct timespec t = {0, 200 * 1000 * 1000}, now;
+		nanosleep(&t, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		pthread_mutex_lock(&conns.mu);
+		if (conns.stop) {
+			pthread_mutex_unlock(&conns.mu);
+			return NULL;
+		}
+		for (struct slot *s = conns.head; s; s = s->next) {
+			double age = (double)(now.tv_sec - s->since.tv_sec) +
+				     (double)(now.tv_nsec - s->since.tv_nsec) / 1e9;
+			if ((s->phase == WAIT_HEADER && age >= conns.header_s) ||
+			    (s->phase == READ_BODY && age >= conns.request_s)) {
+				shutdown(s->fd, SHUT_RDWR); /* its thread reads the end and closes it */
+				s->phase = SERVING;
+			}
+		}
+		pthread_mutex_unlock(&conns.mu);
+	}
+}
+
+/* ---- compressed bodies ---- */
+
+/* Inflate in (gzip: with its header, else zlib's format or raw deflate, as
+ * clients send "deflate" both ways) into at most BT_BODY_MAX bytes.  0, or
+ * the HTTP status to answer (413: larger than the limit; 400: broken). */
+static int inflate_body(const struct bt_buf *in, int gzip, struct bt_buf *out)
+{
+	int wbits = gzip ? 16 + MAX_WBITS : MAX_WBITS, status = 0;
+	char *data = malloc(BT_BODY_MAX + 1);
+	if (!data)
+		return 503;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		z_stream z;
+		size_t len = 0;
+		int rc = Z_OK;
+		memset(&z, 0, sizeof(z));
+		if (inflateInit2(&z, wbits) != Z_OK) {
+			free(data);
+			return 503;
+		}
+		z.next_in = (Bytef *)in->data;
+		z.avail_in = (uInt)in->len;
+		status = 0;
+		while (!status) {
+			z.next_out = (Bytef *)data + len;
+			z.avail_out = (uInt)(BT_BODY_MAX + 1 - len);
+			rc = inflate(&z, Z_NO_FLUSH);
+			len = BT_BODY_MAX + 1 - z.avail_out;
+			if (len > BT_BODY_MAX)
+				status = 413; /* a bomb, or just too much */
+			else if (rc == Z_STREAM_END && gzip && z.avail_in) {
+				inflateReset(&z); /* gzip members may follow each other */
+			} else if (rc == Z_STREAM_END)
+				break;
+			else if (rc != Z_OK || z.avail_in == 0)
+				status = 400; /* broken, or cut short */
+		}
+		if (!status && z.avail_in)
+			status = 400; /* bytes after the end */
+		inflateEnd(&z);
+		if (status == 400 && !gzip && attempt == 0 && rc == Z_DATA_ERROR && len == 0) {
+			wbits = -MAX_WBITS; /* "deflate" sent raw */
+			continue;
+		}
+		if (!status) {
+			bt_buf_release(out);
+			out->data = data, out->len = len, out->cap = BT_BODY_MAX + 1;
+			data[len] = '\0';
+			return 0;
+		}
+		break;
+	}
+	free(data);
+	return status;
+}
+
+/* Undo the request's Content-Encoding; 0, or an error answer is set. */
+static int decode_body(struct MHD_Connection *c, struct conn *cs, struct bt_response *rs)
+{
+	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING);
+	int gzip;
+	if (!enc || !*enc || !strcasecmp(enc, "identity"))
+		return 0;
+	if (!strcasecmp(enc, "gzip") || !strcasecmp(enc, "x-gzip"))
+		gzip = 1;
+	else if (!strcasecmp(enc, "deflate"))
+		gzip = 0;
+	else {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "Content-Encoding '%.40s' is not supported (send gzip, deflate or none)", enc);
+		bt_respond_error(rs, 415, "unsupported", msg);
+		return -1;
+	}
+	int status = inflate_body(&cs->body, gzip, &cs->body);
+	if (status == 413)
+		bt_respond_error(rs, 413, "too_large", "the request body is larger than 512 KiB once decompressed");
+	else if (status == 400)
+		bt_respond_error(rs, 400, "invalid", gzip ? "the body is not valid gzip data" : "the body is not valid deflate data");
+	else if (status)
+		bt_respond_error(rs, 503, "unavailable", "out of memory; retry");
+	return status ? -1 : 0;
+}
 
 /* per-token rate buckets */
 struct bucket {
@@ -395,6 +649,11 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 			return r->pattern;
 		}
 	}
+	/* a compressed body is opened only for a caller the route admits */
+	if (cs->body.len && decode_body(c, cs, rs)) {
+		bt_token_release(&who);
+		return r->pattern;
+	}
 	struct argcheck args = {r->params, {NULL}, 0, ""};
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_seen, &args);
 	if (args.bad[0]) {
@@ -412,6 +671,16 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 	return r->pattern;
 }
 
+/* The method as logged: one of HTTP's, else "other" (a client chooses it). */
+static const char *known_method(const char *m)
+{
+	static const char *const known[] = {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(m, known[i]))
+			return known[i];
+	return "other";
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **con_cls)
@@ -425,6 +694,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		cs->body.max = BT_BODY_MAX;
 		clock_gettime(CLOCK_MONOTONIC, &cs->start);
 		*con_cls = cs;
+		phase(c, READ_BODY); /* the header is in: now the body's deadline */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > BT_BODY_MAX) {
@@ -452,6 +722,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	struct bt_response rs = {200, NULL, BT_BUF_INIT, ""};
 	int64_t token = 0;
+	size_t bytes_in = cs->body.len; /* as sent, before any decompression */
+	phase(c, SERVING);
 	const char *route = dispatch(s, c, url, method, cs, &rs, &token);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		rs.body.len, rs.body.data ? rs.body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
@@ -472,13 +744,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	observe(s, rs.status, took);
 	if (!s->opt->quiet) { /* the route template, never the path: no identifiers in logs */
 		char ts[32];
-		struct timespec wall;
-		clock_gettime(CLOCK_REALTIME, &wall);
-		bt_time_print((int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000, ts);
+		now_text(ts);
 		fprintf(stderr,
 			"{\"ts\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,"
 			"\"bytes_in\":%zu,\"bytes_out\":%zu,\"token\":%lld}\n",
-			ts, method, route, rs.status, took * 1000, cs->body.len, rs.body.len,
+			ts, known_method(method), route, rs.status, took * 1000, bytes_in, rs.body.len,
 			(long long)token);
 	}
 	bt_buf_release(&rs.body);
@@ -489,7 +759,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
 	struct conn *cs = *con_cls;
-	(void)cls, (void)c, (void)toe;
+	(void)cls, (void)toe;
+	phase(c, WAIT_HEADER); /* kept alive: the next request's header is due */
 	if (cs) {
 		bt_buf_release(&cs->body);
 		free(cs);
@@ -523,6 +794,14 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	a->sin_port = htons((uint16_t)port);
 	*len = sizeof(*a);
 	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 4 : -1;
+}
+
+static void watchdog_stop(void)
+{
+	pthread_mutex_lock(&conns.mu);
+	conns.stop = 1;
+	pthread_mutex_unlock(&conns.mu);
+	pthread_join(conns.watchdog, NULL);
 }
 
 int bt_server_run(const struct bt_server_options *o)
@@ -579,13 +858,26 @@ int bt_server_run(const struct bt_server_options *o)
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			 MHD_USE_ERROR_LOG | (family == 6 ? MHD_USE_IPv6 : 0);
+	conns.max = o->max_connections ? o->max_connections : BT_MAX_CONNECTIONS;
+	conns.header_s = o->header_timeout_s ? o->header_timeout_s : BT_HEADER_TIMEOUT_S;
+	conns.request_s = o->request_timeout_s ? o->request_timeout_s : BT_REQUEST_TIMEOUT_S;
+	conns.stop = 0;
+	if (pthread_create(&conns.watchdog, NULL, watchdog, NULL)) {
+		fprintf(stderr, "baton serve: cannot start the connection watchdog\n");
+		return 1;
+	}
+	/* the library's own limit lies above baton's, so it never stops
+	 * accepting: past baton's, accept_policy closes the newcomer */
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, handle, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-		MHD_OPTION_NOTIFY_COMPLETED, completed, &s, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
+		flags, 0, accept_policy, NULL, handle, &s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, completed,
+		&s, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, conns.max + 64, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		o->per_client ? o->per_client : BT_PER_CLIENT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(64 * 1024), MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "baton serve: cannot listen on %s: %s\n", listen, strerror(errno));
+		watchdog_stop();
 		bt_commit_stop();
 		bt_follow_stop();
 		bt_live_close(s.live);
@@ -610,7 +902,7 @@ int bt_server_run(const struct bt_server_options *o)
 	fflush(stdout);
 	sigwait(&sigs, &sig);
 	/* graceful: stop accepting, let requests in flight finish, close */
-	fprintf(stderr, "baton serve: %s: finishing requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	log_note(sig == SIGTERM ? "SIGTERM: finishing requests in flight" : "SIGINT: finishing requests in flight");
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 300; i++) {
 		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -620,6 +912,7 @@ int bt_server_run(const struct bt_server_options *o)
 		nanosleep(&t, NULL);
 	}
 	MHD_stop_daemon(d);
+	watchdog_stop();
 	bt_commit_stop();
 	bt_follow_stop();
 	bt_live_close(s.live);
@@ -627,6 +920,6 @@ int bt_server_run(const struct bt_server_options *o)
 		bt_db_close(s.readers[i]);
 	bt_db_close(s.db);
 	pthread_mutex_destroy(&s.mu);
-	fprintf(stderr, "baton serve: stopped\n");
+	log_note("stopped");
 	return 0;
 }

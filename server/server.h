@@ -28,7 +28,16 @@ struct bt_server_options {
 	const char *listen; /* "ADDR:PORT"; default 127.0.0.1:8080 */
 	double rate;        /* requests per second per token; 0: no limit */
 	int quiet;          /* no access log */
+	/* what a client may hold: connections in all and per client address
+	 * (past them a connection is closed at once, never left waiting),
+	 * seconds to send a request's header, and its whole body */
+	unsigned max_connections, per_client, header_timeout_s, request_timeout_s;
 };
+
+#define BT_MAX_CONNECTIONS 256
+#define BT_PER_CLIENT 32
+#define BT_HEADER_TIMEOUT_S 10
+#define BT_REQUEST_TIMEOUT_S 60
 
 /* Run until SIGTERM or SIGINT; returns a process exit code. */
 int bt_server_run(const struct bt_server_options *o);
