@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-# Segment-spec compatibility with the real SDK: @segment/analytics-node from
+# Segment-spec compatibility with real SDKs: @segment/analytics-node from
 # npm (tests/segment, installed here with npm ci) sends identify, track with
 # journey properties, alias and page to a live baton serve; then the profile
-# and the journey instance are there.  Plus the endpoints one by one.
+# and the journey instance are there.  @rudderstack/rudder-sdk-node sends
+# its batches gzip-compressed.  Plus the endpoints one by one.
 . "$BATON_ROOT/tests/cli/lib.sh"
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 S="$BATON_ROOT/tests/segment"
@@ -14,7 +15,7 @@ WRITE_KEY=$("$BATON" token create --db seg.db --role ingest --name segment | tai
 H="Authorization: Bearer $ADMIN"
 
 if command -v node >/dev/null && command -v npm >/dev/null; then
-	if [ ! -d "$S/node_modules/@segment/analytics-node" ]; then
+	if [ ! -d "$S/node_modules/@segment/analytics-node" ] || [ ! -d "$S/node_modules/@rudderstack/rudder-sdk-node" ]; then
 		(cd "$S" && npm ci --no-audit --no-fund --loglevel=error) >npm.log 2>&1 || cat npm.log
 	fi
 	run node "$S/send.mjs" "$U" "$WRITE_KEY"
@@ -29,6 +30,12 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 	# first event names no team (segment is no touchpoint here), so the call
 	# is the first holder, not a handoff
 	eq "the journey instance is there, resolved" "$(echo "$out" | jq -c '.journeys[0] | [.instances,.resolved,.handoffs]')" '[1,1,0]'
+	# RudderStack's SDK sends the same spec, gzip-compressed by default
+	run node "$S/rudder.mjs" "$U" "$WRITE_KEY"
+	eq "the RudderStack SDK sent its gzipped batch (exit 0)" "$rc" 0
+	[ "$rc" = 0 ] || printf '# %s\n' "$err"
+	out=$(curl -s -H "$H" "$U/v1/profiles/user_id%3Ars-u1")
+	eq "... and all four messages are stored" "$(echo "$out" | jq -c '[.identifiers, .events]')" '[["email:rs.ann@example.com","user_id:rs-u1"],4]'
 else
 	echo "skip - node/npm are not installed: the Segment SDK test did not run"
 fi
