@@ -1435,6 +1435,22 @@ static int sq_profile_events(struct bt__store *base, int64_t root, bt__raw_cb cb
 	return rc;
 }
 
+/* A copy of one record, for a reader that writes to the log meanwhile. */
+struct copy {
+	struct bt_buf raw;
+	int64_t seq;
+	uint32_t anchor;
+};
+
+static int copy_rec(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t n)
+{
+	struct copy *c = ctx;
+	c->seq = seq;
+	c->anchor = anchor;
+	bt_buf_reset(&c->raw);
+	return bt_buf_add(&c->raw, raw, n);
+}
+
 static int sq_conflict_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
 			      struct bt_err *err)
 {
@@ -1461,14 +1477,22 @@ static int sq_conflict_events(struct bt__store *base, int64_t root, bt__raw_cb c
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "listing conflicts");
 	sqlite3_reset(q);
-	/* the callback may rewrite segments: read the list first */
+	/* The callback may rewrite segments, the one it is given too: read the
+	 * list first, and hand it a copy of each record.  (It was given the
+	 * record in place once, and the walk of the segment went on over the
+	 * rewritten row: "event log segment N is damaged" whenever a scrubbed
+	 * event had others after it in its segment.) */
+	struct copy c = {BT_BUF_INIT, 0, 0};
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = log_get(s, seqs[i], cb, ctx, err);
+		rc = log_get(s, seqs[i], copy_rec, &c, err);
 		if (rc == BT_ENOTFOUND)
 			rc = 0;
+		else if (rc == 0)
+			rc = cb(ctx, c.seq, c.anchor, c.raw.data, c.raw.len);
 	}
+	bt_buf_release(&c.raw);
 	bt__free(seqs);
-	return rc;
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 
 static int sq_event_set_raw(struct bt__store *base, int64_t seq, const char *raw, size_t n,

@@ -56,3 +56,25 @@ run "$BATON" profile P1
 eq "her profile id is gone too" "$rc" 1
 run "$BATON" erase email:nobody@example.com
 eq "erasing an unknown identifier exits 1" "$rc" 1
+
+# The report of issue 9: an event of somebody else that carried her
+# identifier (a refused link) is scrubbed while more events follow it in
+# the same segment; junk values sit beside real ones.  Erasure failed with
+# "event log segment 1 is damaged".
+cat >shared.ndjson <<'J'
+{"id":"s1","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"anonymous","customer_id":"C1"}}
+{"id":"s2","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"a@x.com","customer_id":"C1"}}
+{"id":"s3","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"a@x.com","customer_id":"C2"}}
+{"id":"s4","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"b@x.com","customer_id":"C3"}}
+{"id":"s5","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"anonymous","customer_id":"C3"}}
+J
+run "$BATON" ingest --db shared.db shared.ndjson
+run "$BATON" erase --db shared.db --json customer_id:C1
+eq "erasing beside others in one segment succeeds" "$rc $out" \
+	'0 {"profile":"P1","identifiers":2,"events":2,"scrubbed":1,"dead_letters":0}'
+run "$BATON" event --db shared.db s3
+eq "the other customer's event loses her e-mail only" "$out" \
+	'{"id":"s3","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"customer_id":"C2"}}'
+run "$BATON" event --db shared.db s5
+eq "the events after it in the segment are whole" "$out" \
+	'{"id":"s5","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"anonymous","customer_id":"C3"}}'
