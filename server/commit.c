@@ -47,20 +47,24 @@ static struct {
 } q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
        NULL, NULL, 0, 0, 0, NULL};
 
-void bt_commit_reject(struct bt_commit_job *job, long index, const char *reason)
+void bt_commit_reject(struct bt_commit_job *job, long index, long line, const char *reason)
 {
 	if (job->listed++ >= 1000)
 		return;
-	bt_buf_printf(&job->errors, "%s{\"index\":%ld,\"error\":", job->errors.len ? "," : "", index);
+	bt_buf_printf(&job->errors, "%s{\"index\":%ld,", job->errors.len ? "," : "", index);
+	if (line > 0)
+		bt_buf_printf(&job->errors, "\"line\":%ld,", line);
+	bt_buf_adds(&job->errors, "\"error\":");
 	bt_buf_json_strz(&job->errors, reason);
 	bt_buf_addc(&job->errors, '}');
 }
 
+/* NDJSON errors name their line too (the line of an element of a JSON
+ * array is not what its sender counts). */
 static void on_reject(void *ctx, long line, long index, const char *reason)
 {
 	struct bt_commit_job *job = ctx;
-	(void)line;
-	bt_commit_reject(job, index - job->base, reason);
+	bt_commit_reject(job, index - job->base, job->fmt == BT_FMT_NDJSON ? line : 0, reason);
 }
 
 /* Feed one job; its counts are its share of the ingest's. */

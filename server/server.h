@@ -107,8 +107,9 @@ void bt_commit_job_free(struct bt_commit_job *job);
 const struct bt_ingest_stats *bt_commit_job_stats(const struct bt_commit_job *job);
 const char *bt_commit_job_msg(const struct bt_commit_job *job);
 void *bt_commit_job_arg(const struct bt_commit_job *job);
-/* A feed reports a record it rejected (index within its request). */
-void bt_commit_reject(struct bt_commit_job *job, long index, const char *reason);
+/* A feed reports a record it rejected: its 0-based index within the
+ * request, and its 1-based line (0: none). */
+void bt_commit_reject(struct bt_commit_job *job, long index, long line, const char *reason);
 /* Count a durable job in the metrics and answer with its counts:
  * {LEAD"accepted":..,"duplicates":..,"rejected":..,"suppressed":..,"errors":[..]}. */
 int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct bt_commit_job *job,

@@ -195,6 +195,7 @@ int bt_ingest_reject_raw(struct bt_ingest *in, const char *raw, size_t len, long
 {
 	struct bt_err e;
 	bt_err_set(&e, BT_EINVAL, "%s", reason);
+	in->index++; /* a record like any other: indexes count it */
 	int rc = reject(in, raw, len, line, format, &e);
 	if (rc != BT_EINVAL && err)
 		*err = e;
@@ -376,7 +377,12 @@ static int one_line(struct bt_ingest *in, const char *p, size_t n, long line, bt
 		n--;
 	if (is_blank(p, n))
 		return 0;
-	int rc = report(bt_ingest_json(in, p, n, line, &e), line, in->index - 1, &e, cb, ctx);
+	/* the record's index before bt_ingest_json counts it: in one
+	 * expression with the call, C leaves the order open (and it was -1
+	 * for the first record) */
+	long index = in->index;
+	int rc = bt_ingest_json(in, p, n, line, &e);
+	rc = report(rc, line, index, &e, cb, ctx);
 	if (rc && err)
 		*err = e;
 	return rc;

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: Apache-2.0
+# What a running server acknowledges is kept and found, and what is erased
+# stays gone (issue 9): error positions in an ingest answer, events found
+# by id right after they were acknowledged, a database deleted under the
+# server, erasure seen at once by the context call, and erased identifiers
+# kept out of dead letters.
+. "$BATON_ROOT/tests/cli/lib.sh"
+command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
+
+mkdir -p data
+serve_start data/store.db --quiet || { notok "server starts"; exit 1; }
+ADMIN=$(grep '^bt_' serve.out)
+H="Authorization: Bearer $ADMIN"
+req() { # req METHOD PATH [curl args]: sets $code and $body
+	m=$1 p=$2
+	shift 2
+	body=$(curl -s -o /dev/stdout -w '\n%{http_code}' -X "$m" -H "$H" "$@" "$U$p")
+	code=$(printf '%s' "$body" | tail -n 1)
+	body=$(printf '%s' "$body" | sed '$d')
+}
+
+# ---- error positions: the first, a middle and the last record ----
+# line 1 bad, 2 good, 3 blank (no record), 4 bad, 5 good, 6 bad: the records
+# are numbered 0..4, so the bad ones are 0 (line 1), 2 (line 4), 4 (line 6)
+{
+	echo '{"ts":"2026-03-01T10:00:00Z","type":"x","ids":{"user_id":"pos-1"}}'
+	ev pos-2 2026-03-01T10:01:00Z web x '{"user_id":"pos-2"}'
+	echo
+	echo '{"id":"pos-3","ts":"yesterday","source":"web","type":"x","ids":{"user_id":"pos-3"}}'
+	ev pos-4 2026-03-01T10:03:00Z web x '{"user_id":"pos-4"}'
+	echo 'not json'
+} >pos.ndjson
+req POST /v1/events -H "Content-Type: application/x-ndjson" --data-binary @pos.ndjson
+eq "NDJSON: bad records by 0-based index and 1-based line" \
+	"$code $(echo "$body" | jq -c '[.accepted, .rejected, [.errors[] | [.index, .line]]]')" \
+	"200 [2,3,[[0,1],[2,4],[4,6]]]"
+req POST /v1/events -H "Content-Type: application/json" \
+	--data-binary "[{\"ts\":1},$(ev pos-5 2026-03-01T10:04:00Z web x '{"user_id":"pos-5"}'),{\"ts\":2}]"
+eq "a JSON array: by index, no line" "$code $(echo "$body" | jq -c '[.errors[] | [.index, .line]]')" \
+	"200 [[0,null],[2,null]]"
