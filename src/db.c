@@ -56,9 +56,34 @@ int bt__db_load(struct bt_db *db, struct bt_err *err)
 	if (rc)
 		return rc;
 	bt__identity_apply_config(&db->id, db->cfg);
-	rc = db->store->ops->load(db->store, &db->id, &db->eids, &db->next_seq, err);
+	int64_t v = 0;
+	rc = db->store->ops->data_version(db->store, &v, err);
+	if (!rc)
+		rc = db->store->ops->load(db->store, &db->id, &db->eids, &db->next_seq, err);
+	db->eids_loaded = rc == 0;
+	db->eids_version = v;
 	if (rc == 0)
 		db->loaded = 1;
+	return rc;
+}
+
+int bt__db_eids_follow(struct bt_db *db, struct bt_err *err)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	int64_t v;
+	int rc = ops->data_version(db->store, &v, err);
+	if (rc || (db->eids_loaded && v == db->eids_version))
+		return rc;
+	if (!db->eids_loaded) {
+		bt_u64map_release(&db->eids);
+		bt_u64map_init(&db->eids);
+		db->next_seq = 1;
+	}
+	/* commits after v may be read too: the next call reads from the new
+	 * next_seq, so nothing is read twice or missed */
+	rc = ops->eids_since(db->store, db->next_seq, &db->eids, &db->next_seq, err);
+	db->eids_loaded = rc == 0;
+	db->eids_version = v;
 	return rc;
 }
 

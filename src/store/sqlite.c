@@ -99,7 +99,8 @@ enum stmt {
 	S_LOG_INSERT, S_INS_PROFILE, S_INS_IDENT, S_INS_MERGE, S_MOVE_IDENTS, S_MOVE_PROFILES,
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
-	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S__COUNT
+	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
+	S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -140,6 +141,7 @@ static const char *const sql[S__COUNT] = {
 	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash) VALUES (?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
+	[S_DATA_VERSION] = "PRAGMA data_version",
 	[S_TOKEN_FIND] = "SELECT id, role, team, person, name, created, coalesce(revoked, 0) "
 			 "FROM tokens WHERE hash = ?",
 };
@@ -407,6 +409,59 @@ static int load_suppression(struct sqlite_store *s, struct bt__identity *id, str
 	return rc;
 }
 
+/* Add the event ids of the segments from event number `from` on to eids;
+ * *next_seq (when given) becomes one past the last event read, if higher. */
+static int sq_eids_since(struct bt__store *base, int64_t from, struct bt_u64map *eids,
+			 int64_t *next_seq, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q;
+	int rc = 0, r;
+	if (sqlite3_prepare_v2(s->db, "SELECT first_seq, n, keys FROM event_log WHERE first_seq >= ?1 "
+				      "ORDER BY first_seq",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "loading event ids");
+	sqlite3_bind_int64(q, 1, from);
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t first = sqlite3_column_int64(q, 0);
+		uint32_t n = (uint32_t)sqlite3_column_int64(q, 1);
+		const unsigned char *keys = sqlite3_column_blob(q, 2);
+		if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 8) {
+			rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
+					(long long)first);
+			break;
+		}
+		for (uint32_t i = 0; !rc && i < n; i++) {
+			uint64_t k;
+			memcpy(&k, keys + 8 * i, 8);
+			if (k)
+				rc = bt_u64map_put(eids, k, (uint32_t)(first + i));
+		}
+		if (next_seq && first + n > *next_seq)
+			*next_seq = first + n;
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "loading event ids");
+	sqlite3_finalize(q);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+/* PRAGMA data_version: it moves when another connection commits.  A
+ * prepared statement of its own, since readers ask at every event look-up;
+ * begin() keeps its own mark, so asking here changes nothing for it. */
+static int sq_data_version(struct bt__store *base, int64_t *v, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_DATA_VERSION, err);
+	if (!q)
+		return BT_ESTORE;
+	int r = sqlite3_step(q);
+	if (r == SQLITE_ROW)
+		*v = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return r == SQLITE_ROW ? 0 : fail(s, err, "reading the data version");
+}
+
 static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u64map *eids,
 		   int64_t *next_seq, struct bt_err *err)
 {
@@ -415,31 +470,8 @@ static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u6
 	if ((rc = load_profiles(s, id, err)) || (rc = load_idents(s, id, err)) ||
 	    (rc = load_suppression(s, id, err)))
 		return rc;
-	if (eids) {
-		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(s->db, "SELECT first_seq, n, keys FROM event_log", -1, &q,
-				       NULL) != SQLITE_OK)
-			return fail(s, err, "loading event ids");
-		while (!rc && sqlite3_step(q) == SQLITE_ROW) {
-			int64_t first = sqlite3_column_int64(q, 0);
-			uint32_t n = (uint32_t)sqlite3_column_int64(q, 1);
-			const unsigned char *keys = sqlite3_column_blob(q, 2);
-			if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 8) {
-				rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
-						(long long)first);
-				break;
-			}
-			for (uint32_t i = 0; !rc && i < n; i++) {
-				uint64_t k;
-				memcpy(&k, keys + 8 * i, 8);
-				if (k)
-					rc = bt_u64map_put(eids, k, (uint32_t)(first + i));
-			}
-		}
-		sqlite3_finalize(q);
-		if (rc)
-			return rc;
-	}
+	if (eids && (rc = sq_eids_since(base, 1, eids, NULL, err)))
+		return rc;
 	if (next_seq)
 		*next_seq = pragma_int(s, "SELECT coalesce(max(first_seq + n), 1) FROM event_log");
 	s->data_version = pragma_int(s, "PRAGMA data_version");
@@ -1667,6 +1699,8 @@ static const struct bt__store_ops sqlite_ops = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.load = sq_load,
+	.eids_since = sq_eids_since,
+	.data_version = sq_data_version,
 	.eid_exists = sq_eid_exists,
 	.write_batch = sq_write_batch,
 	.ident_profile = sq_ident_profile,

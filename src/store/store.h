@@ -91,6 +91,12 @@ struct bt__store_ops {
 	 * event-id filter (hash → event number) and the next event number. */
 	int (*load)(struct bt__store *s, struct bt__identity *id, struct bt_u64map *eids,
 		    int64_t *next_seq, struct bt_err *err);
+	/* Add the event ids of events numbered from `from` on to eids (a
+	 * reader catching up); *next_seq, when given, moves past them. */
+	int (*eids_since)(struct bt__store *s, int64_t from, struct bt_u64map *eids,
+			  int64_t *next_seq, struct bt_err *err);
+	/* A number that moves whenever another connection commits. */
+	int (*data_version)(struct bt__store *s, int64_t *v, struct bt_err *err);
 	/* Is event `seq` the one with client id eid? (A hit of the in-memory
 	 * filter is confirmed here.) */
 	int (*eid_exists)(struct bt__store *s, int64_t seq, const char *eid, size_t n, int *exists,

@@ -38,3 +38,15 @@ req POST /v1/events -H "Content-Type: application/json" \
 	--data-binary "[{\"ts\":1},$(ev pos-5 2026-03-01T10:04:00Z web x '{"user_id":"pos-5"}'),{\"ts\":2}]"
 eq "a JSON array: by index, no line" "$code $(echo "$body" | jq -c '[.errors[] | [.index, .line]]')" \
 	"200 [[0,null],[2,null]]"
+
+# ---- an event acknowledged is found by its id at once ----
+req GET /v1/events/pos-2
+eq "an event stored earlier is found" "$code $(echo "$body" | jq -r .id)" "200 pos-2"
+for i in 1 2 3; do
+	req POST /v1/events -H "Content-Type: application/json" --data-binary "$(ev "new-$i" 2026-03-02T10:00:00Z web x '{"user_id":"new"}')"
+	[ "$code" = 200 ] || notok "posting new-$i"
+	req GET "/v1/events/new-$i"
+	eq "an event acknowledged since the server started is found ($i)" "$code $(echo "$body" | jq -r .id)" "200 new-$i"
+done
+run "$BATON" event --db data/store.db new-3
+eq "baton event finds it while the server runs" "$rc $(echo "$out" | jq -r .id)" "0 new-3"
