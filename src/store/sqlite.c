@@ -92,6 +92,13 @@ static const char *const migrations[] = {
 	"  name TEXT,"
 	"  created INTEGER NOT NULL,"
 	"  revoked INTEGER);",
+	/* 2 → 3: each rejected record is kept once (its hash is unique: a
+	 * record rejected again updates its row); an erased identifier keeps
+	 * its type beside its hash, so that dead letters can be checked for
+	 * erased values of every type erased (docs/identity.md) */
+	"ALTER TABLE dead_letters ADD COLUMN hash BLOB;"
+	"CREATE UNIQUE INDEX dead_letters_hash ON dead_letters(hash);"
+	"ALTER TABLE suppressed ADD COLUMN type TEXT;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -120,8 +127,9 @@ static const char *const sql[S__COUNT] = {
 			    "(merged_into = ?2 AND merged_into != 0)",
 	[S_INS_CONFLICT] = "INSERT INTO conflicts(event, ident, profile, other_profile, reason, at) "
 			   "VALUES (?,?,?,?,?,?)",
-	[S_INS_DEAD] = "INSERT INTO dead_letters(at, origin, line, format, reason, raw, truncated) "
-		       "VALUES (?,?,?,?,?,?,?)",
+	[S_INS_DEAD] = "INSERT INTO dead_letters(at, origin, line, format, reason, raw, truncated, hash) "
+		       "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(hash) DO UPDATE SET at = excluded.at, "
+		       "origin = excluded.origin, line = excluded.line, reason = excluded.reason",
 	[S_IDENT_PROFILE] = "SELECT profile FROM identifiers WHERE ident = ?",
 	[S_PROFILE_ROW] = "SELECT merged_into, erased FROM profiles WHERE id = ?",
 	[S_PROFILE_IDENTS] = "SELECT id, ident FROM identifiers WHERE profile = ? AND ident IS NOT NULL "
@@ -542,6 +550,21 @@ static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 	return 0;
 }
 
+/* What makes a dead letter the same record again: its format and its text
+ * (as kept: a truncated one by its first 64 KiB). */
+#define DEAD_HASH 16
+static void dead_hash(const char *format, int truncated, const char *raw, size_t n,
+		      unsigned char out[DEAD_HASH])
+{
+	crypto_generichash_state st;
+	unsigned char t = (unsigned char)(truncated != 0);
+	crypto_generichash_init(&st, NULL, 0, DEAD_HASH);
+	crypto_generichash_update(&st, (const unsigned char *)format, strlen(format) + 1);
+	crypto_generichash_update(&st, &t, 1);
+	crypto_generichash_update(&st, (const unsigned char *)raw, n);
+	crypto_generichash_final(&st, out, DEAD_HASH);
+}
+
 static int sq_write_batch(struct bt__store *base, const struct bt__batch *b,
 			  struct bt__identity *id, struct bt_err *err)
 {
@@ -564,6 +587,9 @@ static int sq_write_batch(struct bt__store *base, const struct bt__batch *b,
 		sqlite3_bind_text(q, 5, d->reason, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(q, 6, d->raw ? d->raw : "", (int)d->raw_len, SQLITE_STATIC);
 		sqlite3_bind_int(q, 7, d->truncated);
+		unsigned char h[DEAD_HASH];
+		dead_hash(d->format, d->truncated, d->raw ? d->raw : "", d->raw_len, h);
+		sqlite3_bind_blob(q, 8, h, DEAD_HASH, SQLITE_TRANSIENT);
 		if ((rc = step_done(s, q, err, "storing a dead letter")))
 			return rc;
 	}
@@ -1728,6 +1754,53 @@ static const struct bt__store_ops sqlite_ops = {
 	.meta_set = sq_meta_set,
 };
 
+/* 2 → 3: hash the dead letters kept so far; of a record kept several
+ * times, the first row stays (its id is the one people have seen). */
+static int dead_letters_once(struct sqlite_store *s, struct bt_err *err)
+{
+	sqlite3_stmt *q = NULL, *u = NULL, *d = NULL;
+	int rc = 0, r;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, format, truncated, raw FROM dead_letters ORDER BY id",
+			       -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "UPDATE dead_letters SET hash = ?2 WHERE id = ?1", -1, &u,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "DELETE FROM dead_letters WHERE id = ?1", -1, &d, NULL) !=
+		    SQLITE_OK) {
+		rc = fail(s, err, "migrating dead letters");
+		goto out;
+	}
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		unsigned char h[DEAD_HASH];
+		const char *format = (const char *)sqlite3_column_text(q, 1);
+		dead_hash(format ? format : "", sqlite3_column_int(q, 2), sqlite3_column_blob(q, 3),
+			  (size_t)sqlite3_column_bytes(q, 3), h);
+		sqlite3_bind_int64(u, 1, sqlite3_column_int64(q, 0));
+		sqlite3_bind_blob(u, 2, h, DEAD_HASH, SQLITE_TRANSIENT);
+		r = sqlite3_step(u);
+		sqlite3_reset(u);
+		if (r == SQLITE_CONSTRAINT) { /* kept before: this copy goes */
+			sqlite3_bind_int64(d, 1, sqlite3_column_int64(q, 0));
+			r = sqlite3_step(d);
+			sqlite3_reset(d);
+		}
+		if (r != SQLITE_DONE)
+			rc = fail(s, err, "migrating dead letters");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "migrating dead letters");
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(u);
+	sqlite3_finalize(d);
+	return rc;
+}
+
+/* Steps of a migration that SQL alone cannot take, run after the SQL of
+ * the same step (index: the version migrated from). */
+static int (*const migrate_more[])(struct sqlite_store *s, struct bt_err *err) = {
+	[2] = dead_letters_once,
+};
+
 static int migrate(struct sqlite_store *s, struct bt_err *err)
 {
 	int64_t v = pragma_int(s, "PRAGMA user_version");
@@ -1743,8 +1816,12 @@ static int migrate(struct sqlite_store *s, struct bt_err *err)
 		return rc;
 	v = pragma_int(s, "PRAGMA user_version"); /* another process may have won */
 	int created = v == 0;
-	for (; !rc && v < SCHEMA_VERSION; v++)
+	for (; !rc && v < SCHEMA_VERSION; v++) {
 		rc = exec(s, migrations[v], err);
+		if (!rc && (size_t)v < sizeof(migrate_more) / sizeof(migrate_more[0]) &&
+		    migrate_more[v])
+			rc = migrate_more[v](s, err);
+	}
 	if (!rc) {
 		char q[64];
 		snprintf(q, sizeof(q), "PRAGMA user_version = %d", SCHEMA_VERSION);
