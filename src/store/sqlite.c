@@ -146,7 +146,7 @@ static const char *const sql[S__COUNT] = {
 	[S_CONFLICT_SEQS] =
 		"SELECT DISTINCT c.event FROM conflicts c JOIN identifiers i ON i.id = c.ident "
 		"WHERE i.profile = ?1 OR c.profile = ?1 OR c.other_profile = ?1 ORDER BY c.event",
-	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash) VALUES (?)",
+	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash, type) VALUES (?,?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
@@ -408,13 +408,27 @@ static int load_suppression(struct sqlite_store *s, struct bt__identity *id, str
 	if (rc && rc != BT_ENOTFOUND)
 		return rc;
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, "SELECT hash FROM suppressed", -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT hash, type FROM suppressed", -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "loading the suppression list");
 	rc = 0;
-	while (!rc && sqlite3_step(q) == SQLITE_ROW)
+	int untyped = 0;
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
 		rc = bt_u64map_put(&id->suppressed, (uint64_t)sqlite3_column_int64(q, 0), 0);
+		if (rc)
+			break;
+		if (sqlite3_column_type(q, 1) == SQLITE_TEXT)
+			rc = bt__identity_suppressed_type(id, (const char *)sqlite3_column_text(q, 1),
+							  (size_t)sqlite3_column_bytes(q, 1));
+		else
+			untyped = 1;
+	}
 	sqlite3_finalize(q);
-	return rc;
+	/* erased before types were kept (schema 2): the usual types */
+	static const char *const usual[] = {"customer_id", "user_id", "email", "phone",
+					    "anonymous_id"};
+	for (size_t i = 0; !rc && untyped && i < sizeof(usual) / sizeof(usual[0]); i++)
+		rc = bt__identity_suppressed_type(id, usual[i], strlen(usual[i]));
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 
 /* Add the event ids of the segments from event number `from` on to eids;
@@ -772,15 +786,16 @@ static int sq_dead_letter_delete(struct bt__store *base, int64_t id, struct bt_e
 	return rc;
 }
 
-/* Remove the person: their events, their identifiers' text, their conflicts,
- * and mark their profiles (the root and all merged into it) erased. */
-static int sq_suppress(struct bt__store *base, uint64_t hash, struct bt_err *err)
+/* Remember an erased identifier by its keyed hash, and its type. */
+static int sq_suppress(struct bt__store *base, uint64_t hash, const char *type, size_t n,
+		       struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *q = stmt(s, S_SUPPRESS, err);
 	if (!q)
 		return BT_ESTORE;
 	sqlite3_bind_int64(q, 1, (int64_t)hash);
+	sqlite3_bind_text(q, 2, type, (int)n, SQLITE_STATIC);
 	return step_done(s, q, err, "recording an erased identifier");
 }
 

@@ -141,7 +141,9 @@ struct bt__store_ops {
 			     struct bt_err *err);
 	int (*erase_profile)(struct bt__store *s, int64_t root, int64_t *events,
 			     struct bt_err *err);
-	int (*suppress)(struct bt__store *s, uint64_t hash, struct bt_err *err);
+	/* Remember an erased identifier: its keyed hash, and its type. */
+	int (*suppress)(struct bt__store *s, uint64_t hash, const char *type, size_t n,
+			struct bt_err *err);
 	/* After an erasure: leave no trace in the files (WAL checkpoint). */
 	int (*scrub_files)(struct bt__store *s, struct bt_err *err);
 

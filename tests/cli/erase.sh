@@ -57,6 +57,30 @@ eq "her profile id is gone too" "$rc" 1
 run "$BATON" erase email:nobody@example.com
 eq "erasing an unknown identifier exits 1" "$rc" 1
 
+# Rejected records that carry her identifiers are not kept as dead letters:
+# a bad time, a record that is not JSON at all, a CSV-like line, her phone
+# in free text; a rejected record about somebody else is kept.
+cat >again.ndjson <<'J'
+{"id":"z1","ts":"yesterday","source":"web","type":"x","ids":{"email":"Ann.Erase@example.com"}}
+{"id":"z2","ts":"2026-03-07T10:00:00Z","ids":{"phone":"+44 7700 900555"
+2026-03-07,web,x,CUST-ANN-17
+{"id":"z3","ts":"2026-03-07T10:00:00Z","source":"web","type":"x","ids":{"user_id":"dan"},"props":{"note":"call her on 07700 900555"},"oops":1}
+{"id":"z4","ts":"yesterday","source":"web","type":"x","ids":{"email":"frank@example.com"}}
+J
+run "$BATON" dead-letters --json
+before=$(echo "$out" | jq length)
+run "$BATON" ingest --json again.ndjson
+eq "all five are rejected" "$(echo "$out" | jq -c '[.accepted,.rejected]')" "[0,5]"
+run "$BATON" dead-letters --json
+eq "only the one about Frank is kept" "$(echo "$out" | jq -c "[length - $before, (.[-1].raw | contains(\"frank\"))]")" "[1,true]"
+found=""
+for f in test.db test.db-wal; do
+	for form in "Ann.Erase@example.com" "ann.erase@example.com" "7700 900555" "CUST-ANN-17"; do
+		if grep -a -i -q -F -- "$form" "$f"; then found="$found $f:$form"; fi
+	done
+done
+eq "no form of hers came back through them" "$found" ""
+
 # The report of issue 9: an event of somebody else that carried her
 # identifier (a refused link) is scrubbed while more events follow it in
 # the same segment; junk values sit beside real ones.  Erasure failed with

@@ -50,3 +50,16 @@ for i in 1 2 3; do
 done
 run "$BATON" event --db data/store.db new-3
 eq "baton event finds it while the server runs" "$rc $(echo "$out" | jq -r .id)" "0 new-3"
+
+# ---- erased identifiers do not come back through dead letters ----
+req POST /v1/events -H "Content-Type: application/json" \
+	--data-binary "$(ev gone-1 2026-03-02T10:00:00Z web x '{"user_id":"gone-17","email":"gone@example.com"}')"
+run "$BATON" erase --db data/store.db user_id:gone-17
+eq "erased by another process" "$rc" 0
+req POST /v1/track -H "Content-Type: application/json" -d '{"userId":"gone-17","properties":{"plan":"pro"}}'
+eq "a Segment message that cannot be read (no event) is rejected" "$code $(echo "$body" | jq -c '[.accepted,.rejected]')" "200 [0,1]"
+req POST /v1/events -H "Content-Type: application/x-ndjson" --data-binary \
+	'{"id":"gone-2","ts":"yesterday","source":"web","type":"x","ids":{"email":" GONE@example.com"}}'
+eq "a bad event with her e-mail is rejected" "$code $(echo "$body" | jq -c '[.accepted,.rejected]')" "400 [0,1]"
+req GET /v1/dead-letters
+eq "neither is kept as a dead letter" "$(echo "$body" | jq -c '[.[].raw | select(test("gone"; "i"))]')" "[]"
