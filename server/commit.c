@@ -167,6 +167,14 @@ void bt_follow_stop(void)
 	f.running = 0;
 }
 
+static unsigned count(const struct bt_commit_job *j)
+{
+	unsigned n = 0;
+	for (; j; j = j->next)
+		n++;
+	return n;
+}
+
 static void *committer(void *arg)
 {
 	struct bt_server *s = arg;
@@ -198,10 +206,11 @@ static void *committer(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		if (!rc)
 			follow_kick();
+		else /* the store's words: no record's content */
+			fprintf(stderr, "baton serve: %u ingest request%s failed: %s\n", count(group),
+				count(group) == 1 ? "" : "s", err.msg[0] ? err.msg : bt_strerror(rc));
 
-		uint64_t n = 0;
-		for (struct bt_commit_job *j = group; j; j = j->next)
-			n++;
+		uint64_t n = count(group);
 		if (!rc) {
 			__atomic_fetch_add(&s->commits, 1, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&s->committed_requests, n, __ATOMIC_RELAXED);

@@ -276,6 +276,14 @@ int bt__identity_load_profile(struct bt__identity *id, uint32_t p, uint32_t merg
 	return 0;
 }
 
+int bt__identity_issued(struct bt__identity *id, uint32_t max)
+{
+	int rc = ensure_prof(id, max);
+	if (!rc && max >= id->nprof)
+		id->nprof = max + 1;
+	return rc;
+}
+
 int bt__identity_load_ident(struct bt__identity *id, const char *text, size_t n, uint32_t profile)
 {
 	uint32_t k;

@@ -128,6 +128,9 @@ uint32_t bt__identity_root_ro(const struct bt__identity *id, uint32_t p);
  * root).  Loading rebuilds the per-root counts. */
 int bt__identity_load_ident(struct bt__identity *id, const char *text, size_t n, uint32_t profile);
 int bt__identity_load_profile(struct bt__identity *id, uint32_t p, uint32_t merged_into);
+/* Profile ids up to max were issued, erased ones among them (which are not
+ * loaded): a new profile gets a later id. */
+int bt__identity_issued(struct bt__identity *id, uint32_t max);
 
 /* The keyed hash under which erased identifiers are remembered. */
 uint64_t bt__identity_suppress_hash(const struct bt__identity *id, const char *text, size_t n);

@@ -358,6 +358,13 @@ static int load_profiles(struct sqlite_store *s, struct bt__identity *id, struct
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "loading profiles");
 	sqlite3_finalize(q);
+	/* the ids of erased profiles stay taken: erasing the newest profile
+	 * once made the next new customer's profile collide with it */
+	int64_t max = rc ? 0 : pragma_int(s, "SELECT coalesce(max(id), 0) FROM profiles");
+	if (!rc && max < 0)
+		rc = fail(s, err, "loading profiles");
+	else if (!rc)
+		rc = bt__identity_issued(id, (uint32_t)max);
 	return rc;
 }
 

@@ -102,3 +102,16 @@ eq "the other customer's event loses her e-mail only" "$out" \
 run "$BATON" event --db shared.db s5
 eq "the events after it in the segment are whole" "$out" \
 	'{"id":"s5","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"anonymous","customer_id":"C3"}}'
+
+# Erasing the newest profile: the next new customer gets a new profile id,
+# not the erased one's (every ingest of a new customer failed on it).
+printf '%s\n' '{"ts":1,"source":"s","type":"t","ids":{"user_id":"first"}}' \
+	'{"ts":2,"source":"s","type":"t","ids":{"user_id":"newest"}}' >newest.ndjson
+run "$BATON" ingest --db newest.db newest.ndjson
+run "$BATON" erase --db newest.db user_id:newest
+eq "the newest profile erased" "$rc" 0
+echo '{"ts":3,"source":"s","type":"t","ids":{"user_id":"next"}}' >next.ndjson
+run "$BATON" ingest --db newest.db --json next.ndjson
+eq "a new customer after it is accepted" "$rc $(echo "$out" | jq .accepted)" "0 1"
+run "$BATON" profile --db newest.db --json user_id:next
+eq "with the next profile id" "$(echo "$out" | jq -r .profile)" P3

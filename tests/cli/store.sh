@@ -63,3 +63,19 @@ req POST /v1/events -H "Content-Type: application/x-ndjson" --data-binary \
 eq "a bad event with her e-mail is rejected" "$code $(echo "$body" | jq -c '[.accepted,.rejected]')" "400 [0,1]"
 req GET /v1/dead-letters
 eq "neither is kept as a dead letter" "$(echo "$body" | jq -c '[.[].raw | select(test("gone"; "i"))]')" "[]"
+
+# ---- the database deleted under the server (keep this last) ----
+req GET /healthz
+eq "healthy while the database is there" "$code $body" '200 {"status":"ok"}'
+rm -rf data
+req POST /v1/events -H "Content-Type: application/json" --data-binary "$(ev lost-1 2026-03-03T10:00:00Z web x '{"user_id":"lost"}')"
+eq "a write after the folder was deleted is refused, not acknowledged" "$code $(echo "$body" | jq -r .error)" "503 store_error"
+req GET /healthz
+eq "healthz says unhealthy, and why" "$code $(echo "$body" | jq -r .status) $(echo "$body" | jq -r '.reason | test("deleted or replaced")')" \
+	"503 unhealthy true"
+mkdir data
+"$BATON" ingest --db data/store.db /dev/null >/dev/null 2>&1
+req POST /v1/events -H "Content-Type: application/json" --data-binary "$(ev lost-2 2026-03-03T10:00:00Z web x '{"user_id":"lost"}')"
+eq "a new file at the same path is not the one the server has open: still refused" "$code" 503
+kill -TERM "$pid"
+wait "$pid"

@@ -92,7 +92,8 @@ struct event {
 };
 
 static struct person people[NPEOPLE];
-static struct event events[NEVENTS];
+static struct event events[NEVENTS + NERASE]; /* and a new customer after each erasure */
+static int nevents;
 /* what the histories held, over all seeds: each must have happened */
 static int64_t merges, conflicts;
 static size_t scrubbed, dead_erased, erasures;
@@ -178,6 +179,7 @@ static void make_events(int seed)
 	static const char *const sources[] = {"chatbot", "phone", "billing-sys", "app"};
 	static const char *const outcomes[] = {NULL, NULL, "resolved", "contained", "unresolved"};
 	memset(events, 0, sizeof(events));
+	nevents = NEVENTS;
 	for (int i = 0; i < NEVENTS; i++) {
 		struct event *e = &events[i];
 		struct person *p = &people[pick(NPEOPLE)];
@@ -470,7 +472,7 @@ static void one_history(int seed)
 			break;
 		struct bt_profile *victim = NULL;
 		assert_int_equal(bt_profile_get(db, who->norm, &victim, &err), 0);
-		for (int i = 0; i < NEVENTS; i++)
+		for (int i = 0; i < nevents; i++)
 			if (!events[i].erased && root_of(db, anchor(&events[i])) == root)
 				events[i].erased = 1;
 		struct snap before[NPEOPLE * MAXIDS], after[NPEOPLE * MAXIDS];
@@ -508,7 +510,7 @@ static void one_history(int seed)
 
 		/* each event: gone, or as sent less the erased identifiers */
 		struct bt_buf want = BT_BUF_INIT, nd = BT_BUF_INIT;
-		for (int i = 0; i < NEVENTS; i++) {
+		for (int i = 0; i < nevents; i++) {
 			char *json = NULL;
 			size_t len = 0;
 			int rc = bt_event_get(db, events[i].id, &json, &len, &err);
@@ -546,6 +548,32 @@ static void one_history(int seed)
 		bt_buf_release(&k2);
 		bt_buf_release(&want);
 		bt_buf_release(&nd);
+
+		/* a new customer after the erasure gets a profile of their own */
+		struct event *e = &events[nevents++];
+		static char fresh[NERASE][40];
+		snprintf(fresh[round], sizeof(fresh[round]), "FRESH-%02d-%d", seed, round);
+		snprintf(e->id, sizeof(e->id), "s%02d-fresh%d", seed, round);
+		snprintf(e->ts, sizeof(e->ts), "2026-04-01T10:00:00Z");
+		e->source = "app", e->type = "chat.ended", e->outcome = NULL;
+		e->v[0] = (struct val){"customer_id", fresh[round], NULL};
+		e->nv = 1;
+		struct bt_buf one = BT_BUF_INIT;
+		struct bt_ingest *in = NULL;
+		struct bt_ingest_stats ist;
+		emit(&one, e, NULL, 0);
+		assert_int_equal(bt_ingest_begin(db, "gen", &in, &err), 0);
+		assert_int_equal(bt_ingest_json(in, one.data, one.len, 1, &err), BT_INGEST_ACCEPTED);
+		assert_int_equal(bt_ingest_end(in, &ist, &err), 0);
+		bt_buf_release(&one);
+		char ident[64];
+		snprintf(ident, sizeof(ident), "customer_id:%.39s", fresh[round]);
+		int64_t r = root_of(db, ident);
+		assert_true(r > 0 && r != root);
+		/* its value is not erased: anchor() and emit() need its normal form */
+		static char norm[NERASE][64];
+		snprintf(norm[round], sizeof(norm[round]), "%s", ident);
+		e->v[0].norm = norm[round];
 	}
 	bt_config_free(cfg);
 	bt_db_close(db);
