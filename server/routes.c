@@ -18,10 +18,21 @@
 
 int bt_metrics_text(struct bt_server *s, struct bt_buf *b);
 
+/* Healthy while the database file is the one the server has open: after
+ * an rm of it, or of its folder, nothing written would last. */
 static int healthz(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	(void)s, (void)rq;
-	return bt_buf_adds(&rs->body, "{\"status\":\"ok\"}");
+	struct bt_err err = {0, ""};
+	(void)rq;
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_db_check(rdb, &err);
+	bt_reader_put(s, rdb);
+	if (!rc)
+		return bt_buf_adds(&rs->body, "{\"status\":\"ok\"}");
+	rs->status = 503;
+	bt_buf_adds(&rs->body, "{\"status\":\"unhealthy\",\"reason\":");
+	bt_buf_json_strz(&rs->body, err.msg);
+	return bt_buf_addc(&rs->body, '}');
 }
 
 static int metrics(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)

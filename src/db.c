@@ -40,6 +40,8 @@ void bt_db_close(struct bt_db *db)
 	bt__free(db);
 }
 
+int bt_db_check(struct bt_db *db, struct bt_err *err) { return db->store->ops->check(db->store, err); }
+
 int64_t bt_db_last_seq(const struct bt_db *db) { return db->next_seq > 0 ? db->next_seq - 1 : 0; }
 
 int bt__db_load(struct bt_db *db, struct bt_err *err)

@@ -18,6 +18,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *const migrations[] = {
@@ -160,6 +161,11 @@ struct sqlite_store {
 	sqlite3_stmt *st[S__COUNT];
 	int64_t data_version;
 	int in_txn;
+	/* the WAL this connection writes, once it exists: a deleted folder
+	 * takes it too, and SQLite would go on writing the unlinked file */
+	int wal_known;
+	dev_t wal_dev;
+	ino_t wal_ino;
 	/* For a long-lived connection (the server's): per identifier, the
 	 * event numbers anchored on it, built on the first profile query and
 	 * then extended from the segments appended since, so a profile's
@@ -287,13 +293,51 @@ static int sq_read_begin(struct bt__store *base, int *changed, struct bt_err *er
 	return 0;
 }
 
+/* Are the files at the database's path still the ones this connection has
+ * open?  After an rm of the database (or of its folder), or a file moved
+ * over it, SQLite goes on writing to files nobody will open again: what it
+ * writes then is lost however durable it looks. */
+static int sq_check(struct bt__store *base, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	const char *path = sqlite3_db_filename(s->db, "main");
+	int moved = 0;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
+		moved = 0; /* nothing open yet to compare */
+	if (!moved && s->wal_known && path && path[0]) {
+		/* the WAL has no inode record of its own in SQLite's unix VFS:
+		 * compare with what it was when this connection first wrote */
+		struct stat st;
+		const char *wal = sqlite3_filename_wal(path);
+		moved = stat(wal, &st) != 0 || st.st_dev != s->wal_dev || st.st_ino != s->wal_ino;
+	}
+	if (moved)
+		return bt_err_set(err, BT_EIO,
+				  "the database file '%s' (or its WAL) was deleted or replaced while it "
+				  "was open: nothing more can be stored in it; restart on the file as it "
+				  "is now",
+				  path && path[0] ? path : "(unknown)");
+	return 0;
+}
+
 static int sq_commit(struct bt__store *base, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int rc = exec(s, "COMMIT", err);
-	if (rc == 0)
-		s->in_txn = 0;
-	return rc;
+	if (rc)
+		return rc;
+	s->in_txn = 0;
+	if (!s->wal_known) {
+		const char *path = sqlite3_db_filename(s->db, "main");
+		struct stat st;
+		if (path && path[0] && stat(sqlite3_filename_wal(path), &st) == 0) {
+			s->wal_known = 1;
+			s->wal_dev = st.st_dev;
+			s->wal_ino = st.st_ino;
+		}
+	}
+	/* committed, but to the files at the path?  Only then is it durable */
+	return sq_check(base, err);
 }
 
 static void sq_rollback(struct bt__store *base)
@@ -1745,6 +1789,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.begin = sq_begin,
 	.read_begin = sq_read_begin,
 	.commit = sq_commit,
+	.check = sq_check,
 	.rollback = sq_rollback,
 	.load = sq_load,
 	.eids_since = sq_eids_since,

@@ -84,7 +84,12 @@ struct bt__store_ops {
 	 * Ended by rollback().  *changed = 1 when another connection committed
 	 * since this one's last load or read_begin. */
 	int (*read_begin)(struct bt__store *s, int *changed, struct bt_err *err);
+	/* Commit; BT_EIO when the commit went to files that are no longer at
+	 * the database's path (deleted or replaced): it is not durable. */
 	int (*commit)(struct bt__store *s, struct bt_err *err);
+	/* 0 while the files at the database's path are the ones open, else
+	 * BT_EIO saying so. */
+	int (*check)(struct bt__store *s, struct bt_err *err);
 	void (*rollback)(struct bt__store *s);
 
 	/* Fill id (profiles, identifiers, suppression key and hashes), the
