@@ -7,6 +7,12 @@
  * The schema is versioned with PRAGMA user_version; `migrations` lists the
  * steps from each version to the next and open() applies the missing ones in
  * one transaction.  All SQL is static text with bound parameters.
+ *
+ * Opening for writing fails at once when the database cannot be written;
+ * a new database is made with mode 0600 (its WAL and shared memory follow
+ * it); the key of the suppression list is set up (key_setup) and kept out
+ * of the file; and every commit checks that it went to the files at the
+ * database's path (sq_check).
  */
 #include "store/store.h"
 
@@ -15,11 +21,15 @@
 #include "util/alloc.h"
 #include "util/json.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const migrations[] = {
 	/* 0 → 1: the foundation schema */
@@ -166,6 +176,11 @@ struct sqlite_store {
 	int wal_known;
 	dev_t wal_dev;
 	ino_t wal_ino;
+	/* the key of the suppression list's hashes: from BATON_SECRET_KEY or
+	 * the key file beside the database, never from the database itself
+	 * (see key_setup) */
+	unsigned char key[32];
+	int have_key;
 	/* For a long-lived connection (the server's): per identifier, the
 	 * event numbers anchored on it, built on the first profile query and
 	 * then extended from the segments appended since, so a profile's
@@ -258,6 +273,7 @@ static void sq_close(struct bt__store *base)
 	sqlite3_close(s->db);
 	bt__free(s->cache.anchors), bt__free(s->cache.keys), bt__free(s->cache.data);
 	bt__free(s->idx.head), bt__free(s->idx.node);
+	sodium_memzero(s->key, sizeof(s->key));
 	bt__free(s);
 }
 
@@ -446,20 +462,17 @@ static int load_idents(struct sqlite_store *s, struct bt__identity *id, struct b
 
 static int load_suppression(struct sqlite_store *s, struct bt__identity *id, struct bt_err *err)
 {
-	char *key = NULL;
-	size_t n = 0;
-	int rc = sq_meta_get(&s->base, "suppress_key", &key, &n, err);
-	if (rc == 0 && n == sizeof(id->suppress_key)) {
-		memcpy(id->suppress_key, key, n);
+	int rc;
+	if (s->have_key) {
+		memcpy(id->suppress_key, s->key, sizeof(id->suppress_key));
 		id->have_suppress_key = 1;
 	}
-	if (key)
-		sodium_memzero(key, n);
-	bt__free(key);
-	if (rc && rc != BT_ENOTFOUND)
-		return rc;
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, "SELECT hash, type FROM suppressed", -1, &q, NULL) != SQLITE_OK)
+	/* read-only, a database of schema 2 is read as it is: no types */
+	if (sqlite3_prepare_v2(s->db, pragma_int(s, "PRAGMA user_version") >= 3
+					      ? "SELECT hash, type FROM suppressed"
+					      : "SELECT hash, NULL FROM suppressed",
+			       -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "loading the suppression list");
 	rc = 0;
 	int untyped = 0;
@@ -1882,7 +1895,6 @@ static int migrate(struct sqlite_store *s, struct bt_err *err)
 	if (rc)
 		return rc;
 	v = pragma_int(s, "PRAGMA user_version"); /* another process may have won */
-	int created = v == 0;
 	for (; !rc && v < SCHEMA_VERSION; v++) {
 		rc = exec(s, migrations[v], err);
 		if (!rc && (size_t)v < sizeof(migrate_more) / sizeof(migrate_more[0]) &&
@@ -1894,19 +1906,250 @@ static int migrate(struct sqlite_store *s, struct bt_err *err)
 		snprintf(q, sizeof(q), "PRAGMA user_version = %d", SCHEMA_VERSION);
 		rc = exec(s, q, err);
 	}
-	if (!rc && created) {
-		/* the key that hashes erased identifiers: random per database,
-		 * made once (a new key would orphan the suppression list) */
-		unsigned char key[32];
-		randombytes_buf(key, sizeof(key));
-		rc = sq_meta_set(&s->base, "suppress_key", key, sizeof(key), err);
-		sodium_memzero(key, sizeof(key));
-	}
 	if (!rc)
 		rc = exec(s, "COMMIT", err);
 	if (rc)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+/* ---- the key of the suppression list ------------------------------------
+ * Erased identifiers are remembered as keyed BLAKE2b hashes.  The key must
+ * not sit in the same file as the hashes: whoever has the file could try
+ * every phone number.  It comes from BATON_SECRET_KEY (any text of 32
+ * characters or more; the key is its hash), else from the key file PATH.key
+ * beside the database (32 random bytes in hex, mode 0600), made with a new
+ * database.  meta.suppress_key_check holds the keyed hash of a constant, so
+ * that a wrong key is noticed instead of silently letting erased people
+ * back.  Databases of earlier versions kept the key in meta: it is moved to
+ * the key file at the first open that may write, and deleted (secure_delete
+ * and a WAL checkpoint leave no copy). */
+
+#define KEY_CHECK "baton: suppression key check"
+#define KEY_MIN_SECRET 32
+
+static void key_check_of(const unsigned char key[32], unsigned char out[16])
+{
+	crypto_generichash(out, 16, (const unsigned char *)KEY_CHECK, sizeof(KEY_CHECK) - 1, key, 32);
+}
+
+static int key_from_env(unsigned char key[32], struct bt_err *err)
+{
+	const char *v = getenv("BATON_SECRET_KEY");
+	if (!v || !v[0])
+		return 0;
+	if (strlen(v) < KEY_MIN_SECRET)
+		return bt_err_set(err, BT_EUSAGE,
+				  "BATON_SECRET_KEY is %zu characters long: use at least %d random "
+				  "ones",
+				  strlen(v), KEY_MIN_SECRET);
+	crypto_generichash(key, 32, (const unsigned char *)v, strlen(v), NULL, 0);
+	return 1;
+}
+
+/* 1 and the key when the key file exists, 0 when it does not. */
+static int key_file_read(const char *file, unsigned char key[32], struct bt_err *err)
+{
+	char hex[80];
+	size_t bin = 0;
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return errno == ENOENT ? 0
+				       : bt_err_set(err, BT_EIO, "cannot read the key file '%s': %s",
+						    file, strerror(errno));
+	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
+	fclose(f);
+	while (n && (hex[n - 1] == '\n' || hex[n - 1] == '\r'))
+		n--;
+	int rc = n == 64 && sodium_hex2bin(key, 32, hex, n, NULL, &bin, NULL) == 0 && bin == 32;
+	sodium_memzero(hex, sizeof(hex));
+	return rc ? 1
+		  : bt_err_set(err, BT_EIO,
+			       "the key file '%s' is damaged: it should hold 64 hexadecimal digits",
+			       file);
+}
+
+/* Write the key file, readable by its owner only, and make it durable:
+ * 0, or 1 when another process made it first. */
+static int key_file_write(const char *file, const unsigned char key[32], struct bt_err *err)
+{
+	char hex[66];
+	sodium_bin2hex(hex, 65, key, 32);
+	hex[64] = '\n';
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int ok = fd >= 0 && write(fd, hex, 65) == 65 && fsync(fd) == 0;
+	int e = errno;
+	sodium_memzero(hex, sizeof(hex));
+	if (fd >= 0)
+		close(fd);
+	if (!ok && fd < 0 && e == EEXIST)
+		return 1;
+	if (!ok) {
+		if (fd >= 0)
+			unlink(file);
+		return bt_err_set(err, BT_EIO, "cannot write the key file '%s': %s", file,
+				  strerror(e));
+	}
+	char dir[4096];
+	const char *slash = strrchr(file, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + 1 : 1, slash ? file : ".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) { /* the file's name durable too */
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+/* What the database says of its key: an old copy of it (schema 2 and
+ * before kept it in meta), its check, and whether anybody was erased. */
+struct keyinfo {
+	unsigned char legacy[32], check[16];
+	int have_legacy, have_check;
+	int64_t erased;
+};
+
+static int meta_fixed(struct sqlite_store *s, const char *key, unsigned char *out, size_t n,
+		      int *have, struct bt_err *err)
+{
+	char *v = NULL;
+	size_t vn = 0;
+	int rc = sq_meta_get(&s->base, key, &v, &vn, err);
+	*have = rc == 0 && vn == n;
+	if (*have)
+		memcpy(out, v, n);
+	if (v)
+		sodium_memzero(v, vn);
+	bt__free(v);
+	return rc == BT_ENOTFOUND ? 0 : rc;
+}
+
+static int key_info(struct sqlite_store *s, struct keyinfo *k, struct bt_err *err)
+{
+	int rc;
+	if ((rc = meta_fixed(s, "suppress_key", k->legacy, 32, &k->have_legacy, err)) ||
+	    (rc = meta_fixed(s, "suppress_key_check", k->check, 16, &k->have_check, err)))
+		return rc;
+	k->erased = pragma_int(s, "SELECT count(*) FROM suppressed");
+	return k->erased < 0 ? fail(s, err, "counting erased identifiers") : 0;
+}
+
+/* Forget the old copy of the key, record the check of the one in use. */
+static int key_record(struct sqlite_store *s, const unsigned char check[16], int had_legacy,
+		      struct bt_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key = 'suppress_key'", -1, &q, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_DONE)
+		rc = fail(s, err, "moving the key out of the database");
+	sqlite3_finalize(q);
+	if (!rc)
+		rc = sq_meta_set(&s->base, "suppress_key_check", check, 16, err);
+	if (!rc)
+		rc = exec(s, "COMMIT", err);
+	else
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* secure_delete zeroed the old key in its page; an image of the page
+	 * may still be in the WAL until a checkpoint */
+	if (!rc && had_legacy)
+		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return rc;
+}
+
+/* Find the key (see above), or make it for a new database; move an old one
+ * out of the database; record its check.  Only writers need the key: it is
+ * set up when a database is opened for writing. */
+static int key_setup(struct sqlite_store *s, const char *path, struct bt_err *err)
+{
+	char file[4200];
+	unsigned char check[16];
+	struct keyinfo k;
+	int rc, from_env, from_file = 0;
+	const char *source;
+	snprintf(file, sizeof(file), "%s.key", path);
+	memset(&k, 0, sizeof(k));
+	if ((rc = from_env = key_from_env(s->key, err)) < 0 ||
+	    (!from_env && (rc = from_file = key_file_read(file, s->key, err)) < 0) ||
+	    (rc = key_info(s, &k, err)))
+		goto out;
+	source = from_env ? "BATON_SECRET_KEY" : file;
+	s->have_key = from_env || from_file;
+	if (!s->have_key && k.have_legacy) { /* a database of an earlier version */
+		memcpy(s->key, k.legacy, 32);
+		s->have_key = 1;
+	}
+	/* is it the key the erasures so far were made with? */
+	int same = 1;
+	if (s->have_key) {
+		key_check_of(s->key, check);
+		same = k.have_check ? sodium_memcmp(k.check, check, 16) == 0
+				    : !k.have_legacy || sodium_memcmp(k.legacy, s->key, 32) == 0;
+	}
+	if (k.erased > 0 && s->have_key && !same) {
+		rc = bt_err_set(err, BT_EUSAGE,
+				"the key from %s is not the one the erasures in '%s' were made with, "
+				"and erased people could come back: use the database's key file "
+				"'%s', or the BATON_SECRET_KEY it was made with",
+				source, path, file);
+		goto out;
+	}
+	if (k.erased > 0 && !s->have_key) {
+		rc = bt_err_set(err, BT_EUSAGE,
+				"the key file '%s' is missing: without it erased people are not "
+				"recognised; restore it from the backup of the database, or set "
+				"BATON_SECRET_KEY to the secret it was made with",
+				file);
+		goto out;
+	}
+	if (!s->have_key) { /* a new database, or one that erased nobody yet */
+		randombytes_buf(s->key, 32);
+		s->have_key = 1;
+	}
+	if (!from_env && !from_file && (rc = key_file_write(file, s->key, err)) == 1)
+		rc = key_file_read(file, s->key, err) == 1 ? 0 : BT_EIO; /* another process's */
+	key_check_of(s->key, check);
+	if (!rc && (k.have_legacy || !k.have_check || sodium_memcmp(k.check, check, 16)))
+		rc = key_record(s, check, k.have_legacy, err);
+out:
+	sodium_memzero(&k, sizeof(k));
+	if (rc)
+		sodium_memzero(s->key, sizeof(s->key)), s->have_key = 0;
+	return rc;
+}
+
+/* Can this process write the database?  SQLite opens a file it may not
+ * write read-only without a word, and every write fails later; and the WAL
+ * and shared-memory files are made in the database's folder. */
+static int check_writable(struct sqlite_store *s, const char *path, struct bt_err *err)
+{
+	const char *full = sqlite3_db_filename(s->db, "main");
+	char dir[4096], shm[4112];
+	if (sqlite3_db_readonly(s->db, "main") == 1)
+		return bt_err_set(err, BT_EDENIED,
+				  "the database '%s' is read-only: this process may not write the "
+				  "file (give it write permission, or use a command that only reads)",
+				  path);
+	if (!full || !full[0])
+		return 0; /* in memory */
+	const char *slash = strrchr(path, '/');
+	int n = slash ? snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path)
+		      : snprintf(dir, sizeof(dir), ".");
+	if (n <= 0 || (size_t)n >= sizeof(dir))
+		return 0;
+	if (!dir[0])
+		dir[0] = '/', dir[1] = '\0';
+	snprintf(shm, sizeof(shm), "%s-shm", full);
+	if (access(dir, W_OK) != 0 &&
+	    (access(sqlite3_filename_wal(full), W_OK) != 0 || access(shm, W_OK) != 0))
+		return bt_err_set(err, BT_EDENIED,
+				  "the database '%s' is read-only: this process cannot write in the "
+				  "folder '%s', where its WAL and shared-memory files are made",
+				  path, dir);
+	return 0;
 }
 
 int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly,
@@ -1922,6 +2165,13 @@ int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly
 		return bt_err_set(err, BT_ESTORE, "libsodium failed to initialise");
 	}
 	s->base.ops = &sqlite_ops;
+	if (!readonly && strcmp(path, ":memory:") && strncmp(path, "file:", 5)) {
+		/* a new database is made readable by its owner only; SQLite gives
+		 * its WAL and shared-memory files the database file's mode */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = bt_err_set(err, readonly ? BT_ENOTFOUND : BT_EIO, "cannot open database '%s': %s",
@@ -1935,11 +2185,14 @@ int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly
 		       err)))
 		goto out;
 	if (!readonly) {
-		if ((rc = exec(s, "PRAGMA journal_mode = WAL", err)) ||
-		    (rc = exec(s, "PRAGMA synchronous = FULL", err)) || (rc = migrate(s, err)))
+		if ((rc = check_writable(s, path, err)) ||
+		    (rc = exec(s, "PRAGMA journal_mode = WAL", err)) ||
+		    (rc = exec(s, "PRAGMA synchronous = FULL", err)) || (rc = migrate(s, err)) ||
+		    (rc = key_setup(s, path, err)))
 			goto out;
 	} else {
-		/* reading needs no migration: later versions only add tables */
+		/* reading needs no migration: later versions only add tables,
+		 * and columns that readers do without (load_suppression) */
 		int64_t v = pragma_int(s, "PRAGMA user_version");
 		if (v < 1 || v > SCHEMA_VERSION) {
 			rc = v > SCHEMA_VERSION

@@ -160,7 +160,8 @@ struct bt__store_ops {
 	int (*token_list)(struct bt__store *s, struct bt_token **out, size_t *n, struct bt_err *err);
 	int (*token_revoke)(struct bt__store *s, int64_t id, int64_t now, struct bt_err *err);
 
-	/* Small settings: the suppression key, the loaded config ... */
+	/* Small settings: the loaded config, the epoch, the check of the
+	 * suppression key (the key itself is never in the store) ... */
 	int (*meta_get)(struct bt__store *s, const char *key, char **val, size_t *n,
 			struct bt_err *err);
 	int (*meta_set)(struct bt__store *s, const char *key, const void *val, size_t n,
