@@ -117,6 +117,18 @@ void bt_follow_sync(struct bt_server *s)
 	bt_live_wait_generation(s->live, g + 2, 5000);
 }
 
+int bt_follow_epoch(struct bt_server *s)
+{
+	int64_t epoch;
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_db_epoch(rdb, &epoch, NULL); /* one prepared query */
+	bt_reader_put(s, rdb);
+	if (rc || epoch <= bt_live_epoch(s->live))
+		return rc;
+	follow_kick();
+	return bt_live_wait_epoch(s->live, epoch, 10000);
+}
+
 static void *follower(void *arg)
 {
 	struct bt_server *s = arg;

@@ -312,6 +312,14 @@ static int now_or_arg(const struct bt_request *rq, int64_t *at, struct bt_respon
 	return 0;
 }
 
+/* The context and the guard answer from the live state, and only from one
+ * built after the latest erasure (bt_follow_epoch). */
+static int epoch_busy(struct bt_response *rs)
+{
+	snprintf(rs->retry_after, sizeof(rs->retry_after), "1");
+	return bt_respond_error(rs, 503, "busy", "customer data is being rebuilt after a change; retry");
+}
+
 static int get_context(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	struct bt_err err = {0, ""};
@@ -319,6 +327,8 @@ static int get_context(struct bt_server *s, const struct bt_request *rq, struct 
 	int rc;
 	if (now_or_arg(rq, &at, rs))
 		return 0;
+	if (bt_follow_epoch(s))
+		return epoch_busy(rs);
 	rc = bt_live_context(s->live, rq->params[0], at, &rs->body, &err);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no profile matches");
@@ -338,6 +348,8 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 	int rc = 0;
 	if (now_or_arg(rq, &at, rs))
 		return 0;
+	if (bt_follow_epoch(s))
+		return epoch_busy(rs);
 	bt_json_doc_init(&doc);
 	if (bt_json_parse(&doc, rq->body, rq->body_len, 16, &err) || doc.nodes[0].type != BT_JSON_OBJECT) {
 		bt_json_doc_release(&doc);

@@ -98,6 +98,12 @@ void bt_follow_stop(void);
 /* Bring s->live up to every commit made before the call, by any process
  * (for journey-level reads; the context call does not wait). */
 void bt_follow_sync(struct bt_server *s);
+/* Make sure s->live was built at the database's epoch, waiting for its
+ * rebuild when an erasure (or a configuration) moved it: after `baton
+ * erase` returns, the context and the guard must not show the person.
+ * One query when nothing moved; 0, or BT_EBUSY when the rebuild takes
+ * longer than 10 s. */
+int bt_follow_epoch(struct bt_server *s);
 struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
 					 bt_commit_feed feed, void *arg);
 /* Queue the job and wait until its records are durable; 0, BT_EINVAL (the

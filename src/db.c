@@ -109,6 +109,11 @@ int bt__db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err)
 	return 0;
 }
 
+int bt_db_epoch(struct bt_db *db, int64_t *epoch, struct bt_err *err)
+{
+	return bt__db_epoch(db, epoch, err);
+}
+
 int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err)
 {
 	int64_t e;

@@ -64,6 +64,25 @@ eq "a bad event with her e-mail is rejected" "$code $(echo "$body" | jq -c '[.ac
 req GET /v1/dead-letters
 eq "neither is kept as a dead letter" "$(echo "$body" | jq -c '[.[].raw | select(test("gone"; "i"))]')" "[]"
 
+# ---- erasure reaches the live state before erase returns ----
+# A history large enough that rebuilding the live state takes a while: the
+# context call must not answer from the old state meanwhile.
+awk 'BEGIN { for (i = 1; i <= 40000; i++)
+	printf "{\"id\":\"bulk-%d\",\"ts\":\"2026-03-04T10:00:00Z\",\"source\":\"web\",\"type\":\"x\",\"ids\":{\"user_id\":\"bulk-%d\"}}\n", i, i % 5000 }' >bulk.ndjson
+"$BATON" ingest --db data/store.db bulk.ndjson >/dev/null 2>&1
+for i in 1 2 3; do
+	req POST /v1/events -H "Content-Type: application/json" \
+		--data-binary "$(ev "mem-$i" 2026-03-04T11:00:00Z web x "{\"email\":\"mem$i@example.com\",\"phone\":\"+4477009000$i\"}")"
+	req GET "/v1/context/email%3Amem$i%40example.com"
+	eq "the context of a customer ($i)" "$code $(echo "$body" | jq -r '.identifiers | join(" ")')" \
+		"200 email:mem$i@example.com phone:+4477009000$i"
+	run "$BATON" erase --db data/store.db "email:mem$i@example.com"
+	req GET "/v1/context/phone%3A%2B4477009000$i"
+	eq "erased by another process: no context right after erase returns ($i)" "$code $(echo "$body" | grep -c "mem$i")" "404 0"
+	req POST /v1/guard -H "Content-Type: application/json" -d "{\"ids\":{\"email\":\"mem$i@example.com\"}}"
+	eq "nor does the guard know them ($i)" "$code $(echo "$body" | jq -c .profile)" "200 null"
+done
+
 # ---- the database deleted under the server (keep this last) ----
 req GET /healthz
 eq "healthy while the database is there" "$code $body" '200 {"status":"ok"}'
