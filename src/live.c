@@ -617,26 +617,23 @@ int bt_live_wait_generation(struct bt_live *l, uint64_t gen, int timeout_ms)
 	return wait_for(l, INT64_MAX, gen, INT64_MAX, timeout_ms);
 }
 
-int64_t bt_live_epoch(struct bt_live *l)
+/* A mark that refresh moves (seq, epoch), read under mu. */
+static int64_t mark(struct bt_live *l, const int64_t *m)
 {
 	pthread_mutex_lock(&l->mu);
-	int64_t v = l->epoch;
+	int64_t v = *m;
 	pthread_mutex_unlock(&l->mu);
 	return v;
 }
+
+int64_t bt_live_epoch(struct bt_live *l) { return mark(l, &l->epoch); }
 
 int bt_live_wait_epoch(struct bt_live *l, int64_t epoch, int timeout_ms)
 {
 	return wait_for(l, INT64_MAX, UINT64_MAX, epoch, timeout_ms);
 }
 
-int64_t bt_live_seq(struct bt_live *l)
-{
-	pthread_mutex_lock(&l->mu);
-	int64_t v = l->seq;
-	pthread_mutex_unlock(&l->mu);
-	return v;
-}
+int64_t bt_live_seq(struct bt_live *l) { return mark(l, &l->seq); }
 
 /* The root of the customer of ident, or an error (read lock held). */
 static int resolve(const struct state *s, const char *ident, uint32_t *root, struct bt_err *err)

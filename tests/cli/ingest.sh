@@ -17,15 +17,7 @@ eq "ingest --json reports counts and the rejected line" "$out" \
 '{"accepted":3,"duplicates":1,"rejected":1,"suppressed":0,"errors":[{"file":"a.ndjson","line":4,"index":3,"error":"unknown field '"'jounrey'"' (did you mean '"'journey'"'?)"}]}'
 eq "exit 2 when a record was rejected" "$rc" 2
 
-# the first, a middle and the last record bad; a blank line (no record) between
-{
-	echo '{"ts":"2026-03-01T10:00:00Z","type":"x","ids":{"user_id":"pos-1"}}'
-	ev pos-2 2026-03-01T10:01:00Z web x '{"user_id":"pos-2"}'
-	echo
-	echo '{"id":"pos-3","ts":"yesterday","source":"web","type":"x","ids":{"user_id":"pos-3"}}'
-	ev pos-4 2026-03-01T10:03:00Z web x '{"user_id":"pos-4"}'
-	echo 'not json'
-} >pos.ndjson
+positions_ndjson >pos.ndjson # the first, a middle and the last record bad
 run "$BATON" ingest --db pos.db --json pos.ndjson
 eq "each error gives its line (1-based) and record index (0-based)" \
 	"$(echo "$out" | jq -c '[.errors[] | [.line, .index]]')" "[[1,0],[4,2],[6,4]]"

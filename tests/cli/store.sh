@@ -20,16 +20,7 @@ req() { # req METHOD PATH [curl args]: sets $code and $body
 }
 
 # ---- error positions: the first, a middle and the last record ----
-# line 1 bad, 2 good, 3 blank (no record), 4 bad, 5 good, 6 bad: the records
-# are numbered 0..4, so the bad ones are 0 (line 1), 2 (line 4), 4 (line 6)
-{
-	echo '{"ts":"2026-03-01T10:00:00Z","type":"x","ids":{"user_id":"pos-1"}}'
-	ev pos-2 2026-03-01T10:01:00Z web x '{"user_id":"pos-2"}'
-	echo
-	echo '{"id":"pos-3","ts":"yesterday","source":"web","type":"x","ids":{"user_id":"pos-3"}}'
-	ev pos-4 2026-03-01T10:03:00Z web x '{"user_id":"pos-4"}'
-	echo 'not json'
-} >pos.ndjson
+positions_ndjson >pos.ndjson # the first, a middle and the last record bad
 req POST /v1/events -H "Content-Type: application/x-ndjson" --data-binary @pos.ndjson
 eq "NDJSON: bad records by 0-based index and 1-based line" \
 	"$code $(echo "$body" | jq -c '[.accepted, .rejected, [.errors[] | [.index, .line]]]')" \
