@@ -89,7 +89,7 @@ int bt__db_eids_follow(struct bt_db *db, struct bt_err *err)
 	return rc;
 }
 
-int bt__db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err)
+int bt_db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err)
 {
 	char *v = NULL;
 	size_t n = 0;
@@ -109,16 +109,11 @@ int bt__db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err)
 	return 0;
 }
 
-int bt_db_epoch(struct bt_db *db, int64_t *epoch, struct bt_err *err)
-{
-	return bt__db_epoch(db, epoch, err);
-}
-
 int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err)
 {
 	int64_t e;
 	char num[24];
-	int rc = bt__db_epoch(db, &e, err);
+	int rc = bt_db_epoch(db, &e, err);
 	if (rc)
 		return rc;
 	int n = snprintf(num, sizeof(num), "%lld", (long long)e + 1);

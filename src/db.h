@@ -36,10 +36,9 @@ int bt__db_load(struct bt_db *db, struct bt_err *err);
  * connection: loaded at the first call, then extended with what was
  * appended since (one cheap query when nothing was). */
 int bt__db_eids_follow(struct bt_db *db, struct bt_err *err);
-/* The epoch counts the changes that are not appends (an erasure, a new
- * configuration): a reader that follows the log rebuilds when it moves.
- * bump runs inside the caller's write transaction. */
-int bt__db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err);
+/* The epoch (bt_db_epoch) counts the changes that are not appends (an
+ * erasure, a new configuration): a reader that follows the log rebuilds
+ * when it moves.  bump runs inside the caller's write transaction. */
 int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err);
 
 /* Resolve "type:value" or "P17" to the current root profile id. */

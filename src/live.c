@@ -545,7 +545,7 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 		ops->rollback(l->db->store);
 		goto done;
 	}
-	if ((rc = bt__db_epoch(l->db, &epoch, err)))
+	if ((rc = bt_db_epoch(l->db, &epoch, err)))
 		goto out;
 	if (!l->st || epoch != l->st->epoch) {
 		struct state *s, *old;
