@@ -22,7 +22,7 @@ conns=${1:-4} secs=${2:-10} batch=${3:-500} paced=${4:-100000}
 mkdir -p bench/out
 cc -O2 -Wall -pthread -o build/http-load bench/http_load.c || exit 1
 db=bench/out/http.db
-rm -f "$db" "$db-wal" "$db-shm"
+rm -f "$db" "$db-wal" "$db-shm" "$db.key"
 port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))
 build/baton serve --db "$db" --listen "127.0.0.1:$port" --rate 0 >bench/out/http-serve.out 2>bench/out/http-access.log &
 pid=$!

@@ -161,7 +161,7 @@ for n in "${size_list[@]}"; do
 	# baton, durable: ingest into a fresh database, then the KPIs from it
 	db=$out/baton-$n.db
 	if [ -x build/baton ]; then
-		rm -f "$db" "$db-wal" "$db-shm"
+		rm -f "$db" "$db-wal" "$db-shm" "$db.key"
 		say "baton ingest ..."
 		timed "$out/logs/baton-ingest-$n.log" sh -c "build/baton ingest --db '$db' --json '$file' > '$out/ingest-$n.json'"
 		if [ "$t_rc" = 0 ] || [ "$t_rc" = 2 ]; then
@@ -186,7 +186,7 @@ for n in "${size_list[@]}"; do
 			record "$n" "baton ingest" failed "" "" "exit $t_rc: $(first_error "$out/logs/baton-ingest-$n.log")"
 			say "baton ingest failed (exit $t_rc), see $out/logs/baton-ingest-$n.log"
 		fi
-		rm -f "$db" "$db-wal" "$db-shm"
+		rm -f "$db" "$db-wal" "$db-shm" "$db.key"
 	else
 		record "$n" "baton ingest" skipped "" "" "build/baton is missing"
 	fi

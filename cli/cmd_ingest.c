@@ -38,7 +38,6 @@ struct report {
 static void on_reject(void *ctx, long line, long index, const char *reason)
 {
 	struct report *r = ctx;
-	(void)index;
 	if (!r->json) {
 		if (r->listed++ < MAX_PRINTED)
 			fprintf(stderr, "%s:%ld: %s\n", r->file, line, reason);
@@ -51,7 +50,7 @@ static void on_reject(void *ctx, long line, long index, const char *reason)
 		return;
 	bt_buf_printf(&r->errors, "%s{\"file\":", r->errors.len ? "," : "");
 	bt_buf_json_strz(&r->errors, r->file);
-	bt_buf_printf(&r->errors, ",\"line\":%ld,\"error\":", line);
+	bt_buf_printf(&r->errors, ",\"line\":%ld,\"index\":%ld,\"error\":", line, index);
 	bt_buf_json_strz(&r->errors, reason);
 	bt_buf_addc(&r->errors, '}');
 }

@@ -47,20 +47,24 @@ static struct {
 } q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
        NULL, NULL, 0, 0, 0, NULL};
 
-void bt_commit_reject(struct bt_commit_job *job, long index, const char *reason)
+void bt_commit_reject(struct bt_commit_job *job, long index, long line, const char *reason)
 {
 	if (job->listed++ >= 1000)
 		return;
-	bt_buf_printf(&job->errors, "%s{\"index\":%ld,\"error\":", job->errors.len ? "," : "", index);
+	bt_buf_printf(&job->errors, "%s{\"index\":%ld,", job->errors.len ? "," : "", index);
+	if (line > 0)
+		bt_buf_printf(&job->errors, "\"line\":%ld,", line);
+	bt_buf_adds(&job->errors, "\"error\":");
 	bt_buf_json_strz(&job->errors, reason);
 	bt_buf_addc(&job->errors, '}');
 }
 
+/* NDJSON errors name their line too (the line of an element of a JSON
+ * array is not what its sender counts). */
 static void on_reject(void *ctx, long line, long index, const char *reason)
 {
 	struct bt_commit_job *job = ctx;
-	(void)line;
-	bt_commit_reject(job, index - job->base, reason);
+	bt_commit_reject(job, index - job->base, job->fmt == BT_FMT_NDJSON ? line : 0, reason);
 }
 
 /* Feed one job; its counts are its share of the ingest's. */
@@ -113,6 +117,18 @@ void bt_follow_sync(struct bt_server *s)
 	bt_live_wait_generation(s->live, g + 2, 5000);
 }
 
+int bt_follow_epoch(struct bt_server *s)
+{
+	int64_t epoch;
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_db_epoch(rdb, &epoch, NULL); /* one prepared query */
+	bt_reader_put(s, rdb);
+	if (rc || epoch <= bt_live_epoch(s->live))
+		return rc;
+	follow_kick();
+	return bt_live_wait_epoch(s->live, epoch, 10000);
+}
+
 static void *follower(void *arg)
 {
 	struct bt_server *s = arg;
@@ -163,6 +179,14 @@ void bt_follow_stop(void)
 	f.running = 0;
 }
 
+static unsigned count(const struct bt_commit_job *j)
+{
+	unsigned n = 0;
+	for (; j; j = j->next)
+		n++;
+	return n;
+}
+
 static void *committer(void *arg)
 {
 	struct bt_server *s = arg;
@@ -194,10 +218,11 @@ static void *committer(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		if (!rc)
 			follow_kick();
+		else /* the store's words: no record's content */
+			fprintf(stderr, "baton serve: %u ingest request%s failed: %s\n", count(group),
+				count(group) == 1 ? "" : "s", err.msg[0] ? err.msg : bt_strerror(rc));
 
-		uint64_t n = 0;
-		for (struct bt_commit_job *j = group; j; j = j->next)
-			n++;
+		uint64_t n = count(group);
 		if (!rc) {
 			__atomic_fetch_add(&s->commits, 1, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&s->committed_requests, n, __ATOMIC_RELAXED);

@@ -7,7 +7,7 @@
 const char bt_openapi_json[] =
 "{\"openapi\":\"3.0.3\","
 "\"info\":{\"title\":\"baton\",\"version\":\"" BATON_VERSION "\","
-"\"description\":\"The journey accountability engine. Every route but /healthz needs a bearer token (baton token create). Errors are {\\\"error\\\": code, \\\"detail\\\": text} with the HTTP status that fits: 400 invalid input, 401 no or bad token, 403 role not allowed, 404 not found (also for data a token may not see), 405, 413 body over 512 KiB, 415 wrong content type, 429 rate limit (with Retry-After).\"},"
+"\"description\":\"The journey accountability engine. Every route but /healthz needs a bearer token (baton token create). Errors are {\\\"error\\\": code, \\\"detail\\\": text} with the HTTP status that fits: 400 invalid input, 401 no or bad token, 403 role not allowed, 404 not found (also for data a token may not see), 405, 413 body over 512 KiB, 415 wrong content type, 429 rate limit (with Retry-After), 503 when the data could not be stored or is being rebuilt (with Retry-After).\"},"
 "\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\"},\"basic\":{\"type\":\"http\",\"scheme\":\"basic\",\"description\":\"the token as user name, no password (Segment write key)\"}},"
 "\"schemas\":{"
 "\"Error\":{\"type\":\"object\",\"required\":[\"error\",\"detail\"],\"properties\":{\"error\":{\"type\":\"string\"},\"detail\":{\"type\":\"string\"}}},"
@@ -16,7 +16,7 @@ const char bt_openapi_json[] =
 "\"Kpis\":{\"type\":\"object\",\"description\":\"as baton kpis --json (docs/kpis.md)\",\"properties\":{\"as_of\":{\"type\":\"string\"},\"journeys\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"teams\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"sources\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"handoff_routes\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"overall\":{\"type\":\"object\"}}}}},"
 "\"security\":[{\"bearer\":[]}],"
 "\"paths\":{"
-"\"/healthz\":{\"get\":{\"summary\":\"liveness\",\"security\":[],\"responses\":{\"200\":{\"description\":\"{\\\"status\\\":\\\"ok\\\"}\"}}}},"
+"\"/healthz\":{\"get\":{\"summary\":\"liveness\",\"security\":[],\"responses\":{\"200\":{\"description\":\"{\\\"status\\\":\\\"ok\\\"}\"},\"503\":{\"description\":\"{\\\"status\\\":\\\"unhealthy\\\",\\\"reason\\\":..}: the database file was deleted or replaced under the server\"}}}},"
 "\"/metrics\":{\"get\":{\"summary\":\"Prometheus metrics (admin, analyst)\",\"responses\":{\"200\":{\"description\":\"text/plain exposition format\"}}}},"
 "\"/v1/openapi.json\":{\"get\":{\"summary\":\"this document\",\"responses\":{\"200\":{\"description\":\"OpenAPI 3\"}}}},"
 "\"/v1/events\":{\"post\":{\"summary\":\"ingest events (admin, ingest): one event or an array as application/json, or application/x-ndjson; answered once the events are durable\","

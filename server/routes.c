@@ -20,10 +20,21 @@
 
 int bt_metrics_text(struct bt_server *s, struct bt_buf *b);
 
+/* Healthy while the database file is the one the server has open: after
+ * an rm of it, or of its folder, nothing written would last. */
 static int healthz(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
-	(void)s, (void)rq;
-	return bt_buf_adds(&rs->body, "{\"status\":\"ok\"}");
+	struct bt_err err = {0, ""};
+	(void)rq;
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_db_check(rdb, &err);
+	bt_reader_put(s, rdb);
+	if (!rc)
+		return bt_buf_adds(&rs->body, "{\"status\":\"ok\"}");
+	rs->status = 503;
+	bt_buf_adds(&rs->body, "{\"status\":\"unhealthy\",\"reason\":");
+	bt_buf_json_strz(&rs->body, err.msg);
+	return bt_buf_addc(&rs->body, '}');
 }
 
 static int metrics(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -291,6 +302,14 @@ static int with_engine(struct bt_server *s, const struct bt_request *rq, struct 
 	return 0;
 }
 
+/* The context and the guard answer from the live state, and only from one
+ * built after the latest erasure (bt_follow_epoch). */
+static int epoch_busy(struct bt_response *rs)
+{
+	snprintf(rs->retry_after, sizeof(rs->retry_after), "1");
+	return bt_respond_error(rs, 503, "busy", "customer data is being rebuilt after a change; retry");
+}
+
 static int get_context(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	struct bt_err err = {0, ""};
@@ -298,6 +317,8 @@ static int get_context(struct bt_server *s, const struct bt_request *rq, struct 
 	int rc;
 	if (now_or_arg(rq, &at, rs))
 		return 0;
+	if (bt_follow_epoch(s))
+		return epoch_busy(rs);
 	rc = bt_live_context(s->live, rq->params[0], at, &rs->body, &err);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no profile matches");
@@ -327,6 +348,8 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 		return bt_respond_error(rs, 403, "forbidden", "as_of is for admin and analyst tokens");
 	if (now_or_arg(rq, &at, rs))
 		return 0;
+	if (bt_follow_epoch(s))
+		return epoch_busy(rs);
 	bt_json_doc_init(&doc);
 	if (bt_json_parse(&doc, rq->body, rq->body_len, 16, &err) || doc.nodes[0].type != BT_JSON_OBJECT) {
 		bt_json_doc_release(&doc);

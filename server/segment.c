@@ -196,7 +196,7 @@ static int seg_feed(struct bt_ingest *in, struct bt_commit_job *job)
 			r = r ? r : BT_EINVAL;
 		}
 		if (r == BT_EINVAL)
-			bt_commit_reject(job, index, e.msg);
+			bt_commit_reject(job, index, 0, e.msg);
 		else if (r < 0)
 			rc = r;
 	}

@@ -109,6 +109,12 @@ void bt_follow_stop(void);
 /* Bring s->live up to every commit made before the call, by any process
  * (for journey-level reads; the context call does not wait). */
 void bt_follow_sync(struct bt_server *s);
+/* Make sure s->live was built at the database's epoch, waiting for its
+ * rebuild when an erasure (or a configuration) moved it: after `baton
+ * erase` returns, the context and the guard must not show the person.
+ * One query when nothing moved; 0, or BT_EBUSY when the rebuild takes
+ * longer than 10 s. */
+int bt_follow_epoch(struct bt_server *s);
 struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
 					 bt_commit_feed feed, void *arg);
 /* Queue the job and wait until its records are durable; 0, BT_EINVAL (the
@@ -118,8 +124,9 @@ void bt_commit_job_free(struct bt_commit_job *job);
 const struct bt_ingest_stats *bt_commit_job_stats(const struct bt_commit_job *job);
 const char *bt_commit_job_msg(const struct bt_commit_job *job);
 void *bt_commit_job_arg(const struct bt_commit_job *job);
-/* A feed reports a record it rejected (index within its request). */
-void bt_commit_reject(struct bt_commit_job *job, long index, const char *reason);
+/* A feed reports a record it rejected: its 0-based index within the
+ * request, and its 1-based line (0: none). */
+void bt_commit_reject(struct bt_commit_job *job, long index, long line, const char *reason);
 /* Count a durable job in the metrics and answer with its counts:
  * {LEAD"accepted":..,"duplicates":..,"rejected":..,"suppressed":..,"errors":[..]}. */
 int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct bt_commit_job *job,

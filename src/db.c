@@ -40,6 +40,8 @@ void bt_db_close(struct bt_db *db)
 	bt__free(db);
 }
 
+int bt_db_check(struct bt_db *db, struct bt_err *err) { return db->store->ops->check(db->store, err); }
+
 int64_t bt_db_last_seq(const struct bt_db *db) { return db->next_seq > 0 ? db->next_seq - 1 : 0; }
 
 int bt__db_load(struct bt_db *db, struct bt_err *err)
@@ -56,13 +58,38 @@ int bt__db_load(struct bt_db *db, struct bt_err *err)
 	if (rc)
 		return rc;
 	bt__identity_apply_config(&db->id, db->cfg);
-	rc = db->store->ops->load(db->store, &db->id, &db->eids, &db->next_seq, err);
+	int64_t v = 0;
+	rc = db->store->ops->data_version(db->store, &v, err);
+	if (!rc)
+		rc = db->store->ops->load(db->store, &db->id, &db->eids, &db->next_seq, err);
+	db->eids_loaded = rc == 0;
+	db->eids_version = v;
 	if (rc == 0)
 		db->loaded = 1;
 	return rc;
 }
 
-int bt__db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err)
+int bt__db_eids_follow(struct bt_db *db, struct bt_err *err)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	int64_t v;
+	int rc = ops->data_version(db->store, &v, err);
+	if (rc || (db->eids_loaded && v == db->eids_version))
+		return rc;
+	if (!db->eids_loaded) {
+		bt_u64map_release(&db->eids);
+		bt_u64map_init(&db->eids);
+		db->next_seq = 1;
+	}
+	/* commits after v may be read too: the next call reads from the new
+	 * next_seq, so nothing is read twice or missed */
+	rc = ops->eids_since(db->store, db->next_seq, &db->eids, &db->next_seq, err);
+	db->eids_loaded = rc == 0;
+	db->eids_version = v;
+	return rc;
+}
+
+int bt_db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err)
 {
 	char *v = NULL;
 	size_t n = 0;
@@ -86,7 +113,7 @@ int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err)
 {
 	int64_t e;
 	char num[24];
-	int rc = bt__db_epoch(db, &e, err);
+	int rc = bt_db_epoch(db, &e, err);
 	if (rc)
 		return rc;
 	int n = snprintf(num, sizeof(num), "%lld", (long long)e + 1);

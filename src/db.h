@@ -21,16 +21,24 @@ struct bt_db {
 	struct bt_u64map eids; /* hash of an event id → its event number */
 	int64_t next_seq;
 	int loaded;
+	/* A reader's event-id look-ups follow the store without loading
+	 * identity: eids holds every event up to next_seq as of the store's
+	 * data version eids_version (bt__db_eids_follow). */
+	int eids_loaded;
+	int64_t eids_version;
 	int readonly;
 	struct bt_config *cfg; /* the configuration stored in the database */
 };
 
 /* Load (or reload) identity and event ids from the store. */
 int bt__db_load(struct bt_db *db, struct bt_err *err);
-/* The epoch counts the changes that are not appends (an erasure, a new
- * configuration): a reader that follows the log rebuilds when it moves.
- * bump runs inside the caller's write transaction. */
-int bt__db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err);
+/* Bring the event-id filter up to the store's last commit, by any
+ * connection: loaded at the first call, then extended with what was
+ * appended since (one cheap query when nothing was). */
+int bt__db_eids_follow(struct bt_db *db, struct bt_err *err);
+/* The epoch (bt_db_epoch) counts the changes that are not appends (an
+ * erasure, a new configuration): a reader that follows the log rebuilds
+ * when it moves.  bump runs inside the caller's write transaction. */
 int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err);
 
 /* Resolve "type:value" or "P17" to the current root profile id. */

@@ -18,6 +18,8 @@
  * Limits, stated plainly: an identifier value written into free text
  * (`props`, a comment) of somebody else's event is not searched for.
  */
+#include "erase.h"
+
 #include "baton/baton.h"
 #include "db.h"
 #include "util/alloc.h"
@@ -27,12 +29,6 @@
 #include <string.h>
 #include <strings.h>
 
-int bt__raw_without_ids(const struct bt__identity *id, const struct bt_json_doc *doc,
-			uint32_t root, int (*drop)(void *ctx, const char *norm, size_t n),
-			void *ctx, struct bt_buf *out);
-
-/* Write object `root` of doc to out, leaving out the identifiers for which
- * drop(normalised text) is true. */
 int bt__raw_without_ids(const struct bt__identity *id, const struct bt_json_doc *doc,
 			uint32_t root, int (*drop)(void *ctx, const char *norm, size_t n),
 			void *ctx, struct bt_buf *out)
@@ -89,6 +85,69 @@ int bt__raw_without_ids(const struct bt__identity *id, const struct bt_json_doc 
 	rc = rc ? rc : bt_buf_addc(out, '}');
 	bt_buf_release(&norm);
 	return rc;
+}
+
+/* Is t[0..n), read as an identifier of some type erased so far, erased?
+ * (Values longer than any identifier are not tried.) */
+static int erased_value(const struct bt__identity *id, const char *t, size_t n,
+			struct bt_buf *norm)
+{
+	for (size_t i = 0; n && n <= 512 && i < id->nsuppressed_types; i++) {
+		const char *type = id->suppressed_types[i];
+		int r = bt__ident_normalise(&id->rules, type, strlen(type), t, n, norm);
+		if (r > 0 && bt__identity_is_suppressed(id, norm->data, norm->len))
+			return 1;
+	}
+	return 0;
+}
+
+/* Text that is not JSON: its quoted parts, and its fields. */
+static int text_mentions(const struct bt__identity *id, const char *raw, size_t n,
+			 struct bt_buf *norm)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (raw[i] != '"')
+			continue;
+		size_t j = i + 1;
+		while (j < n && raw[j] != '"')
+			j += raw[j] == '\\' ? 2 : 1;
+		if (erased_value(id, raw + i + 1, (j < n ? j : n) - i - 1, norm))
+			return 1;
+		i = j;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && !strchr(",;\t\r\n", raw[j]))
+			j++;
+		size_t a = i, b = j; /* a CSV field may be quoted */
+		while (a < b && (raw[a] == ' ' || raw[a] == '"'))
+			a++;
+		while (b > a && (raw[b - 1] == ' ' || raw[b - 1] == '"'))
+			b--;
+		if (erased_value(id, raw + a, b - a, norm))
+			return 1;
+		i = j + 1;
+	}
+	return 0;
+}
+
+int bt__mentions_erased(const struct bt__identity *id, const char *raw, size_t n,
+			struct bt_json_doc *doc)
+{
+	struct bt_buf norm = BT_BUF_INIT;
+	int found = 0;
+	if (!id->suppressed.count || !id->nsuppressed_types)
+		return 0;
+	if (bt_json_parse(doc, raw, n, 0, NULL) == 0) {
+		for (uint32_t k = 0; !found && k < doc->count; k++) {
+			const struct bt_json_node *v = &doc->nodes[k];
+			if (v->type == BT_JSON_STRING || v->type == BT_JSON_NUMBER)
+				found = erased_value(id, v->s, v->len, &norm);
+		}
+	} else
+		found = text_mentions(id, raw, n, &norm);
+	bt_buf_release(&norm);
+	return found;
 }
 
 struct person {
@@ -266,7 +325,8 @@ int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, str
 		goto done;
 	for (size_t i = 0; !rc && i < p.n; i++) {
 		uint64_t h = bt__identity_suppress_hash(&db->id, p.texts[i], strlen(p.texts[i]));
-		rc = ops->suppress(db->store, h, err);
+		rc = ops->suppress(db->store, h, p.texts[i], (size_t)(strchr(p.texts[i], ':') - p.texts[i]),
+				   err);
 	}
 	if (!rc)
 		rc = bt__db_bump_epoch(db, err);

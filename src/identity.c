@@ -151,6 +151,9 @@ void bt__identity_release(struct bt__identity *id)
 	bt__free(id->ident_text);
 	bt_arena_release(&id->text_arena);
 	bt_u64map_release(&id->suppressed);
+	for (size_t i = 0; i < id->nsuppressed_types; i++)
+		bt__free(id->suppressed_types[i]);
+	bt__free(id->suppressed_types);
 	bt__free(id->ident_profile);
 	bt__free(id->ident_limit);
 	bt__free(id->prof);
@@ -273,6 +276,14 @@ int bt__identity_load_profile(struct bt__identity *id, uint32_t p, uint32_t merg
 	return 0;
 }
 
+int bt__identity_issued(struct bt__identity *id, uint32_t max)
+{
+	int rc = ensure_prof(id, max);
+	if (!rc && max >= id->nprof)
+		id->nprof = max + 1;
+	return rc;
+}
+
 int bt__identity_load_ident(struct bt__identity *id, const char *text, size_t n, uint32_t profile)
 {
 	uint32_t k;
@@ -302,6 +313,28 @@ uint64_t bt__identity_suppress_hash(const struct bt__identity *id, const char *t
 			   id->have_suppress_key ? sizeof(id->suppress_key) : 0);
 	memcpy(&v, h, sizeof(v));
 	return v;
+}
+
+int bt__identity_suppressed_type(struct bt__identity *id, const char *type, size_t n)
+{
+	for (size_t i = 0; i < id->nsuppressed_types; i++)
+		if (strlen(id->suppressed_types[i]) == n && !memcmp(id->suppressed_types[i], type, n))
+			return 0;
+	char **v = bt__reallocarray(id->suppressed_types, id->nsuppressed_types + 1, sizeof(*v));
+	if (!v)
+		return BT_ENOMEM;
+	id->suppressed_types = v;
+	if (!(v[id->nsuppressed_types] = bt__strndup(type, n)))
+		return BT_ENOMEM;
+	id->nsuppressed_types++;
+	return 0;
+}
+
+int bt__identity_is_suppressed(const struct bt__identity *id, const char *text, size_t n)
+{
+	/* a known identifier is not erased: its text would be gone */
+	return id->suppressed.count && bt__identity_find(id, text, n) == BT_ID_NONE &&
+	       bt_u64map_get(&id->suppressed, bt__identity_suppress_hash(id, text, n), NULL);
 }
 
 /* Strength order of §5: customer_id, user_id, email, phone, then by name. */
@@ -426,9 +459,7 @@ static int collect(struct bt__identity *id, const struct bt__event *ev, struct c
 			continue;
 		}
 		uint32_t known = bt__identity_find(id, tmp->data, tmp->len);
-		if (known == BT_ID_NONE && id->suppressed.count &&
-		    bt_u64map_get(&id->suppressed,
-				  bt__identity_suppress_hash(id, tmp->data, tmp->len), NULL)) {
+		if (known == BT_ID_NONE && bt__identity_is_suppressed(id, tmp->data, tmp->len)) {
 			res->nsuppressed++;
 			continue;
 		}

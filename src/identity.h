@@ -106,6 +106,8 @@ struct bt__identity {
 	uint32_t nprof;            /* one past the highest profile id issued */
 	uint32_t capprof;
 	struct bt_u64map suppressed; /* hashes of erased identifiers */
+	char **suppressed_types;     /* the types erased so far (bt__identity_suppressed_type) */
+	size_t nsuppressed_types;
 	unsigned char suppress_key[32];
 	int have_suppress_key;
 	struct bt__idlog *log;     /* NULL: changes are not recorded */
@@ -126,9 +128,16 @@ uint32_t bt__identity_root_ro(const struct bt__identity *id, uint32_t p);
  * root).  Loading rebuilds the per-root counts. */
 int bt__identity_load_ident(struct bt__identity *id, const char *text, size_t n, uint32_t profile);
 int bt__identity_load_profile(struct bt__identity *id, uint32_t p, uint32_t merged_into);
+/* Profile ids up to max were issued, erased ones among them (which are not
+ * loaded): a new profile gets a later id. */
+int bt__identity_issued(struct bt__identity *id, uint32_t max);
 
 /* The keyed hash under which erased identifiers are remembered. */
 uint64_t bt__identity_suppress_hash(const struct bt__identity *id, const char *text, size_t n);
+/* Remember that identifiers of type[0..n) were erased (once per type). */
+int bt__identity_suppressed_type(struct bt__identity *id, const char *type, size_t n);
+/* Was the normalised identifier text[0..n) erased? */
+int bt__identity_is_suppressed(const struct bt__identity *id, const char *text, size_t n);
 
 /* The outcome of resolving one event's identifiers. */
 struct bt__resolution {

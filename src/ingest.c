@@ -21,6 +21,7 @@
 #include "csv.h"
 #include "db.h"
 #include "engine.h"
+#include "erase.h"
 #include "event.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -39,6 +40,7 @@ struct bt_ingest {
 	struct bt_engine *eng;  /* memory mode: events go to an engine, nothing is stored */
 	char *origin;
 	struct bt_json_doc doc;
+	struct bt_json_doc scratch; /* for a look at a rejected record */
 	struct bt__event ev;
 	struct bt__batch batch;
 	struct bt_ingest_stats st;
@@ -61,6 +63,7 @@ int bt_ingest_begin(struct bt_db *db, const char *origin, struct bt_ingest **out
 	}
 	in->db = db;
 	bt_json_doc_init(&in->doc);
+	bt_json_doc_init(&in->scratch);
 	*out = in;
 	return 0;
 }
@@ -79,6 +82,7 @@ int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct 
 	in->eng = e;
 	in->no_dead_letters = 1;
 	bt_json_doc_init(&in->doc);
+	bt_json_doc_init(&in->scratch);
 	*out = in;
 	return 0;
 }
@@ -177,8 +181,13 @@ static int reject_part(struct bt_ingest *in, const char *raw, size_t len, size_t
 	in->st.rejected++;
 	if (in->no_dead_letters)
 		return BT_EINVAL;
-	if ((rc = ensure_txn(in, NULL)) ||
-	    (rc = push_dead(in, raw, len, full_len, line, format, err->msg)) ||
+	if ((rc = ensure_txn(in, NULL)))
+		return bt_err_set(err, rc, "could not keep the rejected record: %s", bt_strerror(rc));
+	/* a record that names somebody erased is not kept: it would bring
+	 * them back (its own words, and the reason, may quote the value) */
+	if (bt__mentions_erased(&in->db->id, raw, len, &in->scratch))
+		return BT_EINVAL;
+	if ((rc = push_dead(in, raw, len, full_len, line, format, err->msg)) ||
 	    (rc = maybe_flush(in, NULL)))
 		return bt_err_set(err, rc, "could not keep the rejected record: %s", bt_strerror(rc));
 	return BT_EINVAL;
@@ -195,6 +204,7 @@ int bt_ingest_reject_raw(struct bt_ingest *in, const char *raw, size_t len, long
 {
 	struct bt_err e;
 	bt_err_set(&e, BT_EINVAL, "%s", reason);
+	in->index++; /* a record like any other: indexes count it */
 	int rc = reject(in, raw, len, line, format, &e);
 	if (rc != BT_EINVAL && err)
 		*err = e;
@@ -253,15 +263,9 @@ static int push_event(struct bt_ingest *in, const struct bt__event *ev, uint32_t
 	return 0;
 }
 
-int bt__raw_without_ids(const struct bt__identity *id, const struct bt_json_doc *doc,
-			uint32_t root, int (*drop)(void *ctx, const char *norm, size_t n),
-			void *ctx, struct bt_buf *out);
-
 static int suppressed_id(void *ctx, const char *norm, size_t n)
 {
-	struct bt__identity *id = ctx;
-	return bt__identity_find(id, norm, n) == BT_ID_NONE && id->suppressed.count &&
-	       bt_u64map_get(&id->suppressed, bt__identity_suppress_hash(id, norm, n), NULL);
+	return bt__identity_is_suppressed(ctx, norm, n);
 }
 
 /* A parsed record: node root of in->doc; raw is its text. */
@@ -376,7 +380,12 @@ static int one_line(struct bt_ingest *in, const char *p, size_t n, long line, bt
 		n--;
 	if (is_blank(p, n))
 		return 0;
-	int rc = report(bt_ingest_json(in, p, n, line, &e), line, in->index - 1, &e, cb, ctx);
+	/* the record's index before bt_ingest_json counts it: in one
+	 * expression with the call, C leaves the order open (and it was -1
+	 * for the first record) */
+	long index = in->index;
+	int rc = bt_ingest_json(in, p, n, line, &e);
+	rc = report(rc, line, index, &e, cb, ctx);
 	if (rc && err)
 		*err = e;
 	return rc;
@@ -609,6 +618,7 @@ void bt_ingest_counts(const struct bt_ingest *in, struct bt_ingest_stats *st) { 
 static void ingest_free(struct bt_ingest *in)
 {
 	bt_json_doc_release(&in->doc);
+	bt_json_doc_release(&in->scratch);
 	batch_release(&in->batch);
 	bt_buf_release(&in->tmp);
 	bt__free(in->origin);

@@ -70,6 +70,7 @@ struct bt_live {
 	pthread_mutex_t mu;  /* guards seq for waiters */
 	pthread_cond_t moved;
 	int64_t seq;
+	int64_t epoch; /* the database's epoch the state was built at */
 	uint64_t gen; /* refreshes finished */
 };
 
@@ -518,6 +519,7 @@ int bt_live_open(const char *path, struct bt_live **out, struct bt_err *err)
 	pthread_cond_init(&l->moved, &ca);
 	pthread_condattr_destroy(&ca);
 	l->seq = -1;
+	l->epoch = -1;
 	*out = l;
 	return 0;
 }
@@ -545,7 +547,7 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 		ops->rollback(l->db->store);
 		goto done;
 	}
-	if ((rc = bt__db_epoch(l->db, &epoch, err)))
+	if ((rc = bt_db_epoch(l->db, &epoch, err)))
 		goto out;
 	if (!l->st || epoch != l->st->epoch) {
 		struct state *s, *old;
@@ -570,16 +572,19 @@ out:
 		bt_err_set(err, rc, "out of memory");
 done:
 	pthread_mutex_lock(&l->mu);
-	if (!rc)
+	if (!rc) {
 		l->seq = l->st->seq;
+		l->epoch = l->st->epoch;
+	}
 	l->gen++;
 	pthread_cond_broadcast(&l->moved);
 	pthread_mutex_unlock(&l->mu);
 	return rc;
 }
 
-/* Wait on moved until l->seq >= seq or l->gen >= gen, or timeout_ms. */
-static int wait_for(struct bt_live *l, int64_t seq, uint64_t gen, int timeout_ms)
+/* Wait on moved until l->seq >= seq, l->gen >= gen or l->epoch >= epoch,
+ * or timeout_ms. */
+static int wait_for(struct bt_live *l, int64_t seq, uint64_t gen, int64_t epoch, int timeout_ms)
 {
 	struct timespec t;
 	int rc = 0;
@@ -589,16 +594,16 @@ static int wait_for(struct bt_live *l, int64_t seq, uint64_t gen, int timeout_ms
 	if (t.tv_nsec >= 1000000000L)
 		t.tv_sec++, t.tv_nsec -= 1000000000L;
 	pthread_mutex_lock(&l->mu);
-	while (l->seq < seq && l->gen < gen && rc != ETIMEDOUT)
+	while (l->seq < seq && l->gen < gen && l->epoch < epoch && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&l->moved, &l->mu, &t);
-	int ok = l->seq >= seq || l->gen >= gen;
+	int ok = l->seq >= seq || l->gen >= gen || l->epoch >= epoch;
 	pthread_mutex_unlock(&l->mu);
 	return ok ? 0 : BT_EBUSY;
 }
 
 int bt_live_wait(struct bt_live *l, int64_t seq, int timeout_ms)
 {
-	return wait_for(l, seq, UINT64_MAX, timeout_ms);
+	return wait_for(l, seq, UINT64_MAX, INT64_MAX, timeout_ms);
 }
 
 uint64_t bt_live_generation(struct bt_live *l)
@@ -611,16 +616,26 @@ uint64_t bt_live_generation(struct bt_live *l)
 
 int bt_live_wait_generation(struct bt_live *l, uint64_t gen, int timeout_ms)
 {
-	return wait_for(l, INT64_MAX, gen, timeout_ms);
+	return wait_for(l, INT64_MAX, gen, INT64_MAX, timeout_ms);
 }
 
-int64_t bt_live_seq(struct bt_live *l)
+/* A mark that refresh moves (seq, epoch), read under mu. */
+static int64_t mark(struct bt_live *l, const int64_t *m)
 {
 	pthread_mutex_lock(&l->mu);
-	int64_t v = l->seq;
+	int64_t v = *m;
 	pthread_mutex_unlock(&l->mu);
 	return v;
 }
+
+int64_t bt_live_epoch(struct bt_live *l) { return mark(l, &l->epoch); }
+
+int bt_live_wait_epoch(struct bt_live *l, int64_t epoch, int timeout_ms)
+{
+	return wait_for(l, INT64_MAX, UINT64_MAX, epoch, timeout_ms);
+}
+
+int64_t bt_live_seq(struct bt_live *l) { return mark(l, &l->seq); }
 
 /* The root of the customer of ident, or an error (read lock held). */
 static int resolve(const struct state *s, const char *ident, uint32_t *root, struct bt_err *err)

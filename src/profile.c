@@ -143,7 +143,7 @@ int bt_event_get(struct bt_db *db, const char *eid, char **json, size_t *len, st
 	uint32_t seq;
 	int rc;
 	*json = NULL;
-	if (!db->loaded && (rc = bt__db_load(db, err)))
+	if ((rc = bt__db_eids_follow(db, err)))
 		return rc;
 	if (!bt_u64map_get(&db->eids, bt_hash64(eid, f.n), &seq))
 		return bt_err_set(err, BT_ENOTFOUND, "no event with id '%.64s'", eid);

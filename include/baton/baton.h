@@ -27,6 +27,13 @@ enum bt_open_flags {
 
 /* Open (creating when absent, unless read-only) the database at path. */
 int bt_db_open(struct bt_db **out, const char *path, unsigned flags, struct bt_err *err);
+/* 0 while the database file at the path it was opened with is still the
+ * one this handle reads and writes; BT_EIO (err says why) once it was
+ * deleted or replaced: writes would be lost, and every commit fails. */
+int bt_db_check(struct bt_db *db, struct bt_err *err);
+/* The database's epoch: it moves with every change that is not an append
+ * (an erasure, a new configuration), in the transaction of the change. */
+int bt_db_epoch(struct bt_db *db, int64_t *epoch, struct bt_err *err);
 /* The number of the last event this connection stored or loaded (0: none). */
 int64_t bt_db_last_seq(const struct bt_db *db);
 void bt_db_close(struct bt_db *db);

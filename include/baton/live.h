@@ -50,6 +50,14 @@ int bt_live_wait_generation(struct bt_live *l, uint64_t gen, int timeout_ms);
 /* The highest event number in the state; -1 before the first build. */
 int64_t bt_live_seq(struct bt_live *l);
 
+/* The database's epoch (bt_db_epoch) the state was built at; -1 before the
+ * first build.  A reader that must not see what an erasure removed compares
+ * it with the database's and, when it is behind, waits until the state was
+ * rebuilt: bt_live_wait_epoch returns 0 once the state is at epoch, or
+ * BT_EBUSY after timeout_ms. */
+int64_t bt_live_epoch(struct bt_live *l);
+int bt_live_wait_epoch(struct bt_live *l, int64_t epoch, int timeout_ms);
+
 /* The agent's context of the customer of ident ("type:value" or "P17") at
  * time at (ms): the profile and its identifiers, open journey instances
  * with owner and the team holding the work, unkept promises, the latest

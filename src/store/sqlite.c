@@ -7,6 +7,12 @@
  * The schema is versioned with PRAGMA user_version; `migrations` lists the
  * steps from each version to the next and open() applies the missing ones in
  * one transaction.  All SQL is static text with bound parameters.
+ *
+ * Opening for writing fails at once when the database cannot be written;
+ * a new database is made with mode 0600 (its WAL and shared memory follow
+ * it); the key of the suppression list is set up (key_setup) and kept out
+ * of the file; and every commit checks that it went to the files at the
+ * database's path (sq_check).
  */
 #include "store/store.h"
 
@@ -15,10 +21,15 @@
 #include "util/alloc.h"
 #include "util/json.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const migrations[] = {
 	/* 0 → 1: the foundation schema */
@@ -92,6 +103,13 @@ static const char *const migrations[] = {
 	"  name TEXT,"
 	"  created INTEGER NOT NULL,"
 	"  revoked INTEGER);",
+	/* 2 → 3: each rejected record is kept once (its hash is unique: a
+	 * record rejected again updates its row); an erased identifier keeps
+	 * its type beside its hash, so that dead letters can be checked for
+	 * erased values of every type erased (docs/identity.md) */
+	"ALTER TABLE dead_letters ADD COLUMN hash BLOB;"
+	"CREATE UNIQUE INDEX dead_letters_hash ON dead_letters(hash);"
+	"ALTER TABLE suppressed ADD COLUMN type TEXT;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -99,7 +117,8 @@ enum stmt {
 	S_LOG_INSERT, S_INS_PROFILE, S_INS_IDENT, S_INS_MERGE, S_MOVE_IDENTS, S_MOVE_PROFILES,
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
-	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S__COUNT
+	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
+	S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -119,8 +138,9 @@ static const char *const sql[S__COUNT] = {
 			    "(merged_into = ?2 AND merged_into != 0)",
 	[S_INS_CONFLICT] = "INSERT INTO conflicts(event, ident, profile, other_profile, reason, at) "
 			   "VALUES (?,?,?,?,?,?)",
-	[S_INS_DEAD] = "INSERT INTO dead_letters(at, origin, line, format, reason, raw, truncated) "
-		       "VALUES (?,?,?,?,?,?,?)",
+	[S_INS_DEAD] = "INSERT INTO dead_letters(at, origin, line, format, reason, raw, truncated, hash) "
+		       "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(hash) DO UPDATE SET at = excluded.at, "
+		       "origin = excluded.origin, line = excluded.line, reason = excluded.reason",
 	[S_IDENT_PROFILE] = "SELECT profile FROM identifiers WHERE ident = ?",
 	[S_PROFILE_ROW] = "SELECT merged_into, erased FROM profiles WHERE id = ?",
 	[S_PROFILE_IDENTS] = "SELECT id, ident FROM identifiers WHERE profile = ? AND ident IS NOT NULL "
@@ -137,9 +157,10 @@ static const char *const sql[S__COUNT] = {
 	[S_CONFLICT_SEQS] =
 		"SELECT DISTINCT c.event FROM conflicts c JOIN identifiers i ON i.id = c.ident "
 		"WHERE i.profile = ?1 OR c.profile = ?1 OR c.other_profile = ?1 ORDER BY c.event",
-	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash) VALUES (?)",
+	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash, type) VALUES (?,?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
+	[S_DATA_VERSION] = "PRAGMA data_version",
 	[S_TOKEN_FIND] = "SELECT id, role, team, person, name, created, coalesce(revoked, 0) "
 			 "FROM tokens WHERE hash = ?",
 };
@@ -150,6 +171,16 @@ struct sqlite_store {
 	sqlite3_stmt *st[S__COUNT];
 	int64_t data_version;
 	int in_txn;
+	/* the WAL this connection writes, once it exists: a deleted folder
+	 * takes it too, and SQLite would go on writing the unlinked file */
+	int wal_known;
+	dev_t wal_dev;
+	ino_t wal_ino;
+	/* the key of the suppression list's hashes: from BATON_SECRET_KEY or
+	 * the key file beside the database, never from the database itself
+	 * (see key_setup) */
+	unsigned char key[32];
+	int have_key;
 	/* For a long-lived connection (the server's): per identifier, the
 	 * event numbers anchored on it, built on the first profile query and
 	 * then extended from the segments appended since, so a profile's
@@ -242,6 +273,7 @@ static void sq_close(struct bt__store *base)
 	sqlite3_close(s->db);
 	bt__free(s->cache.anchors), bt__free(s->cache.keys), bt__free(s->cache.data);
 	bt__free(s->idx.head), bt__free(s->idx.node);
+	sodium_memzero(s->key, sizeof(s->key));
 	bt__free(s);
 }
 
@@ -277,13 +309,51 @@ static int sq_read_begin(struct bt__store *base, int *changed, struct bt_err *er
 	return 0;
 }
 
+/* Are the files at the database's path still the ones this connection has
+ * open?  After an rm of the database (or of its folder), or a file moved
+ * over it, SQLite goes on writing to files nobody will open again: what it
+ * writes then is lost however durable it looks. */
+static int sq_check(struct bt__store *base, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	const char *path = sqlite3_db_filename(s->db, "main");
+	int moved = 0;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK)
+		moved = 0; /* nothing open yet to compare */
+	if (!moved && s->wal_known && path && path[0]) {
+		/* the WAL has no inode record of its own in SQLite's unix VFS:
+		 * compare with what it was when this connection first wrote */
+		struct stat st;
+		const char *wal = sqlite3_filename_wal(path);
+		moved = stat(wal, &st) != 0 || st.st_dev != s->wal_dev || st.st_ino != s->wal_ino;
+	}
+	if (moved)
+		return bt_err_set(err, BT_EIO,
+				  "the database file '%s' (or its WAL) was deleted or replaced while it "
+				  "was open: nothing more can be stored in it; restart on the file as it "
+				  "is now",
+				  path && path[0] ? path : "(unknown)");
+	return 0;
+}
+
 static int sq_commit(struct bt__store *base, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int rc = exec(s, "COMMIT", err);
-	if (rc == 0)
-		s->in_txn = 0;
-	return rc;
+	if (rc)
+		return rc;
+	s->in_txn = 0;
+	if (!s->wal_known) {
+		const char *path = sqlite3_db_filename(s->db, "main");
+		struct stat st;
+		if (path && path[0] && stat(sqlite3_filename_wal(path), &st) == 0) {
+			s->wal_known = 1;
+			s->wal_dev = st.st_dev;
+			s->wal_ino = st.st_ino;
+		}
+	}
+	/* committed, but to the files at the path?  Only then is it durable */
+	return sq_check(base, err);
 }
 
 static void sq_rollback(struct bt__store *base)
@@ -348,6 +418,13 @@ static int load_profiles(struct sqlite_store *s, struct bt__identity *id, struct
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "loading profiles");
 	sqlite3_finalize(q);
+	/* the ids of erased profiles stay taken: erasing the newest profile
+	 * once made the next new customer's profile collide with it */
+	int64_t max = rc ? 0 : pragma_int(s, "SELECT coalesce(max(id), 0) FROM profiles");
+	if (!rc && max < 0)
+		rc = fail(s, err, "loading profiles");
+	else if (!rc)
+		rc = bt__identity_issued(id, (uint32_t)max);
 	return rc;
 }
 
@@ -385,26 +462,90 @@ static int load_idents(struct sqlite_store *s, struct bt__identity *id, struct b
 
 static int load_suppression(struct sqlite_store *s, struct bt__identity *id, struct bt_err *err)
 {
-	char *key = NULL;
-	size_t n = 0;
-	int rc = sq_meta_get(&s->base, "suppress_key", &key, &n, err);
-	if (rc == 0 && n == sizeof(id->suppress_key)) {
-		memcpy(id->suppress_key, key, n);
+	int rc;
+	if (s->have_key) {
+		memcpy(id->suppress_key, s->key, sizeof(id->suppress_key));
 		id->have_suppress_key = 1;
 	}
-	if (key)
-		sodium_memzero(key, n);
-	bt__free(key);
-	if (rc && rc != BT_ENOTFOUND)
-		return rc;
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, "SELECT hash FROM suppressed", -1, &q, NULL) != SQLITE_OK)
+	/* read-only, a database of schema 2 is read as it is: no types */
+	if (sqlite3_prepare_v2(s->db, pragma_int(s, "PRAGMA user_version") >= 3
+					      ? "SELECT hash, type FROM suppressed"
+					      : "SELECT hash, NULL FROM suppressed",
+			       -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "loading the suppression list");
 	rc = 0;
-	while (!rc && sqlite3_step(q) == SQLITE_ROW)
+	int untyped = 0;
+	while (!rc && sqlite3_step(q) == SQLITE_ROW) {
 		rc = bt_u64map_put(&id->suppressed, (uint64_t)sqlite3_column_int64(q, 0), 0);
+		if (rc)
+			break;
+		if (sqlite3_column_type(q, 1) == SQLITE_TEXT)
+			rc = bt__identity_suppressed_type(id, (const char *)sqlite3_column_text(q, 1),
+							  (size_t)sqlite3_column_bytes(q, 1));
+		else
+			untyped = 1;
+	}
 	sqlite3_finalize(q);
-	return rc;
+	/* erased before types were kept (schema 2): the usual types */
+	static const char *const usual[] = {"customer_id", "user_id", "email", "phone",
+					    "anonymous_id"};
+	for (size_t i = 0; !rc && untyped && i < sizeof(usual) / sizeof(usual[0]); i++)
+		rc = bt__identity_suppressed_type(id, usual[i], strlen(usual[i]));
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+/* Add the event ids of the segments from event number `from` on to eids;
+ * *next_seq (when given) becomes one past the last event read, if higher. */
+static int sq_eids_since(struct bt__store *base, int64_t from, struct bt_u64map *eids,
+			 int64_t *next_seq, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q;
+	int rc = 0, r;
+	if (sqlite3_prepare_v2(s->db, "SELECT first_seq, n, keys FROM event_log WHERE first_seq >= ?1 "
+				      "ORDER BY first_seq",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "loading event ids");
+	sqlite3_bind_int64(q, 1, from);
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t first = sqlite3_column_int64(q, 0);
+		uint32_t n = (uint32_t)sqlite3_column_int64(q, 1);
+		const unsigned char *keys = sqlite3_column_blob(q, 2);
+		if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 8) {
+			rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
+					(long long)first);
+			break;
+		}
+		for (uint32_t i = 0; !rc && i < n; i++) {
+			uint64_t k;
+			memcpy(&k, keys + 8 * i, 8);
+			if (k)
+				rc = bt_u64map_put(eids, k, (uint32_t)(first + i));
+		}
+		if (next_seq && first + n > *next_seq)
+			*next_seq = first + n;
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "loading event ids");
+	sqlite3_finalize(q);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+/* PRAGMA data_version: it moves when another connection commits.  A
+ * prepared statement of its own, since readers ask at every event look-up;
+ * begin() keeps its own mark, so asking here changes nothing for it. */
+static int sq_data_version(struct bt__store *base, int64_t *v, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_DATA_VERSION, err);
+	if (!q)
+		return BT_ESTORE;
+	int r = sqlite3_step(q);
+	if (r == SQLITE_ROW)
+		*v = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return r == SQLITE_ROW ? 0 : fail(s, err, "reading the data version");
 }
 
 static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u64map *eids,
@@ -415,31 +556,8 @@ static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u6
 	if ((rc = load_profiles(s, id, err)) || (rc = load_idents(s, id, err)) ||
 	    (rc = load_suppression(s, id, err)))
 		return rc;
-	if (eids) {
-		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(s->db, "SELECT first_seq, n, keys FROM event_log", -1, &q,
-				       NULL) != SQLITE_OK)
-			return fail(s, err, "loading event ids");
-		while (!rc && sqlite3_step(q) == SQLITE_ROW) {
-			int64_t first = sqlite3_column_int64(q, 0);
-			uint32_t n = (uint32_t)sqlite3_column_int64(q, 1);
-			const unsigned char *keys = sqlite3_column_blob(q, 2);
-			if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 8) {
-				rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
-						(long long)first);
-				break;
-			}
-			for (uint32_t i = 0; !rc && i < n; i++) {
-				uint64_t k;
-				memcpy(&k, keys + 8 * i, 8);
-				if (k)
-					rc = bt_u64map_put(eids, k, (uint32_t)(first + i));
-			}
-		}
-		sqlite3_finalize(q);
-		if (rc)
-			return rc;
-	}
+	if (eids && (rc = sq_eids_since(base, 1, eids, NULL, err)))
+		return rc;
 	if (next_seq)
 		*next_seq = pragma_int(s, "SELECT coalesce(max(first_seq + n), 1) FROM event_log");
 	s->data_version = pragma_int(s, "PRAGMA data_version");
@@ -510,6 +628,21 @@ static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 	return 0;
 }
 
+/* What makes a dead letter the same record again: its format and its text
+ * (as kept: a truncated one by its first 64 KiB). */
+#define DEAD_HASH 16
+static void dead_hash(const char *format, int truncated, const char *raw, size_t n,
+		      unsigned char out[DEAD_HASH])
+{
+	crypto_generichash_state st;
+	unsigned char t = (unsigned char)(truncated != 0);
+	crypto_generichash_init(&st, NULL, 0, DEAD_HASH);
+	crypto_generichash_update(&st, (const unsigned char *)format, strlen(format) + 1);
+	crypto_generichash_update(&st, &t, 1);
+	crypto_generichash_update(&st, (const unsigned char *)raw, n);
+	crypto_generichash_final(&st, out, DEAD_HASH);
+}
+
 static int sq_write_batch(struct bt__store *base, const struct bt__batch *b,
 			  struct bt__identity *id, struct bt_err *err)
 {
@@ -532,6 +665,9 @@ static int sq_write_batch(struct bt__store *base, const struct bt__batch *b,
 		sqlite3_bind_text(q, 5, d->reason, -1, SQLITE_STATIC);
 		sqlite3_bind_blob(q, 6, d->raw ? d->raw : "", (int)d->raw_len, SQLITE_STATIC);
 		sqlite3_bind_int(q, 7, d->truncated);
+		unsigned char h[DEAD_HASH];
+		dead_hash(d->format, d->truncated, d->raw ? d->raw : "", d->raw_len, h);
+		sqlite3_bind_blob(q, 8, h, DEAD_HASH, SQLITE_TRANSIENT);
 		if ((rc = step_done(s, q, err, "storing a dead letter")))
 			return rc;
 	}
@@ -714,15 +850,16 @@ static int sq_dead_letter_delete(struct bt__store *base, int64_t id, struct bt_e
 	return rc;
 }
 
-/* Remove the person: their events, their identifiers' text, their conflicts,
- * and mark their profiles (the root and all merged into it) erased. */
-static int sq_suppress(struct bt__store *base, uint64_t hash, struct bt_err *err)
+/* Remember an erased identifier by its keyed hash, and its type. */
+static int sq_suppress(struct bt__store *base, uint64_t hash, const char *type, size_t n,
+		       struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *q = stmt(s, S_SUPPRESS, err);
 	if (!q)
 		return BT_ESTORE;
 	sqlite3_bind_int64(q, 1, (int64_t)hash);
+	sqlite3_bind_text(q, 2, type, (int)n, SQLITE_STATIC);
 	return step_done(s, q, err, "recording an erased identifier");
 }
 
@@ -1435,6 +1572,22 @@ static int sq_profile_events(struct bt__store *base, int64_t root, bt__raw_cb cb
 	return rc;
 }
 
+/* A copy of one record, for a reader that writes to the log meanwhile. */
+struct copy {
+	struct bt_buf raw;
+	int64_t seq;
+	uint32_t anchor;
+};
+
+static int copy_rec(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t n)
+{
+	struct copy *c = ctx;
+	c->seq = seq;
+	c->anchor = anchor;
+	bt_buf_reset(&c->raw);
+	return bt_buf_add(&c->raw, raw, n);
+}
+
 static int sq_conflict_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
 			      struct bt_err *err)
 {
@@ -1461,14 +1614,22 @@ static int sq_conflict_events(struct bt__store *base, int64_t root, bt__raw_cb c
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "listing conflicts");
 	sqlite3_reset(q);
-	/* the callback may rewrite segments: read the list first */
+	/* The callback may rewrite segments, the one it is given too: read the
+	 * list first, and hand it a copy of each record.  (It was given the
+	 * record in place once, and the walk of the segment went on over the
+	 * rewritten row: "event log segment N is damaged" whenever a scrubbed
+	 * event had others after it in its segment.) */
+	struct copy c = {BT_BUF_INIT, 0, 0};
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = log_get(s, seqs[i], cb, ctx, err);
+		rc = log_get(s, seqs[i], copy_rec, &c, err);
 		if (rc == BT_ENOTFOUND)
 			rc = 0;
+		else if (rc == 0)
+			rc = cb(ctx, c.seq, c.anchor, c.raw.data, c.raw.len);
 	}
+	bt_buf_release(&c.raw);
 	bt__free(seqs);
-	return rc;
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 
 static int sq_event_set_raw(struct bt__store *base, int64_t seq, const char *raw, size_t n,
@@ -1641,8 +1802,11 @@ static const struct bt__store_ops sqlite_ops = {
 	.begin = sq_begin,
 	.read_begin = sq_read_begin,
 	.commit = sq_commit,
+	.check = sq_check,
 	.rollback = sq_rollback,
 	.load = sq_load,
+	.eids_since = sq_eids_since,
+	.data_version = sq_data_version,
 	.eid_exists = sq_eid_exists,
 	.write_batch = sq_write_batch,
 	.ident_profile = sq_ident_profile,
@@ -1670,6 +1834,53 @@ static const struct bt__store_ops sqlite_ops = {
 	.meta_set = sq_meta_set,
 };
 
+/* 2 → 3: hash the dead letters kept so far; of a record kept several
+ * times, the first row stays (its id is the one people have seen). */
+static int dead_letters_once(struct sqlite_store *s, struct bt_err *err)
+{
+	sqlite3_stmt *q = NULL, *u = NULL, *d = NULL;
+	int rc = 0, r;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, format, truncated, raw FROM dead_letters ORDER BY id",
+			       -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "UPDATE dead_letters SET hash = ?2 WHERE id = ?1", -1, &u,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "DELETE FROM dead_letters WHERE id = ?1", -1, &d, NULL) !=
+		    SQLITE_OK) {
+		rc = fail(s, err, "migrating dead letters");
+		goto out;
+	}
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		unsigned char h[DEAD_HASH];
+		const char *format = (const char *)sqlite3_column_text(q, 1);
+		dead_hash(format ? format : "", sqlite3_column_int(q, 2), sqlite3_column_blob(q, 3),
+			  (size_t)sqlite3_column_bytes(q, 3), h);
+		sqlite3_bind_int64(u, 1, sqlite3_column_int64(q, 0));
+		sqlite3_bind_blob(u, 2, h, DEAD_HASH, SQLITE_TRANSIENT);
+		r = sqlite3_step(u);
+		sqlite3_reset(u);
+		if (r == SQLITE_CONSTRAINT) { /* kept before: this copy goes */
+			sqlite3_bind_int64(d, 1, sqlite3_column_int64(q, 0));
+			r = sqlite3_step(d);
+			sqlite3_reset(d);
+		}
+		if (r != SQLITE_DONE)
+			rc = fail(s, err, "migrating dead letters");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "migrating dead letters");
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(u);
+	sqlite3_finalize(d);
+	return rc;
+}
+
+/* Steps of a migration that SQL alone cannot take, run after the SQL of
+ * the same step (index: the version migrated from). */
+static int (*const migrate_more[])(struct sqlite_store *s, struct bt_err *err) = {
+	[2] = dead_letters_once,
+};
+
 static int migrate(struct sqlite_store *s, struct bt_err *err)
 {
 	int64_t v = pragma_int(s, "PRAGMA user_version");
@@ -1684,27 +1895,261 @@ static int migrate(struct sqlite_store *s, struct bt_err *err)
 	if (rc)
 		return rc;
 	v = pragma_int(s, "PRAGMA user_version"); /* another process may have won */
-	int created = v == 0;
-	for (; !rc && v < SCHEMA_VERSION; v++)
+	for (; !rc && v < SCHEMA_VERSION; v++) {
 		rc = exec(s, migrations[v], err);
+		if (!rc && (size_t)v < sizeof(migrate_more) / sizeof(migrate_more[0]) &&
+		    migrate_more[v])
+			rc = migrate_more[v](s, err);
+	}
 	if (!rc) {
 		char q[64];
 		snprintf(q, sizeof(q), "PRAGMA user_version = %d", SCHEMA_VERSION);
 		rc = exec(s, q, err);
-	}
-	if (!rc && created) {
-		/* the key that hashes erased identifiers: random per database,
-		 * made once (a new key would orphan the suppression list) */
-		unsigned char key[32];
-		randombytes_buf(key, sizeof(key));
-		rc = sq_meta_set(&s->base, "suppress_key", key, sizeof(key), err);
-		sodium_memzero(key, sizeof(key));
 	}
 	if (!rc)
 		rc = exec(s, "COMMIT", err);
 	if (rc)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
+}
+
+/* ---- the key of the suppression list ------------------------------------
+ * Erased identifiers are remembered as keyed BLAKE2b hashes.  The key must
+ * not sit in the same file as the hashes: whoever has the file could try
+ * every phone number.  It comes from BATON_SECRET_KEY (any text of 32
+ * characters or more; the key is its hash), else from the key file PATH.key
+ * beside the database (32 random bytes in hex, mode 0600), made with a new
+ * database.  meta.suppress_key_check holds the keyed hash of a constant, so
+ * that a wrong key is noticed instead of silently letting erased people
+ * back.  Databases of earlier versions kept the key in meta: it is moved to
+ * the key file at the first open that may write, and deleted (secure_delete
+ * and a WAL checkpoint leave no copy). */
+
+#define KEY_CHECK "baton: suppression key check"
+#define KEY_MIN_SECRET 32
+
+static void key_check_of(const unsigned char key[32], unsigned char out[16])
+{
+	crypto_generichash(out, 16, (const unsigned char *)KEY_CHECK, sizeof(KEY_CHECK) - 1, key, 32);
+}
+
+static int key_from_env(unsigned char key[32], struct bt_err *err)
+{
+	const char *v = getenv("BATON_SECRET_KEY");
+	if (!v || !v[0])
+		return 0;
+	if (strlen(v) < KEY_MIN_SECRET)
+		return bt_err_set(err, BT_EUSAGE,
+				  "BATON_SECRET_KEY is %zu characters long: use at least %d random "
+				  "ones",
+				  strlen(v), KEY_MIN_SECRET);
+	crypto_generichash(key, 32, (const unsigned char *)v, strlen(v), NULL, 0);
+	return 1;
+}
+
+/* 1 and the key when the key file exists, 0 when it does not. */
+static int key_file_read(const char *file, unsigned char key[32], struct bt_err *err)
+{
+	char hex[80];
+	size_t bin = 0;
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return errno == ENOENT ? 0
+				       : bt_err_set(err, BT_EIO, "cannot read the key file '%s': %s",
+						    file, strerror(errno));
+	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
+	fclose(f);
+	while (n && (hex[n - 1] == '\n' || hex[n - 1] == '\r'))
+		n--;
+	int rc = n == 64 && sodium_hex2bin(key, 32, hex, n, NULL, &bin, NULL) == 0 && bin == 32;
+	sodium_memzero(hex, sizeof(hex));
+	return rc ? 1
+		  : bt_err_set(err, BT_EIO,
+			       "the key file '%s' is damaged: it should hold 64 hexadecimal digits",
+			       file);
+}
+
+/* Write the key file, readable by its owner only, and make it durable:
+ * 0, or 1 when another process made it first. */
+static int key_file_write(const char *file, const unsigned char key[32], struct bt_err *err)
+{
+	char hex[66];
+	sodium_bin2hex(hex, 65, key, 32);
+	hex[64] = '\n';
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int ok = fd >= 0 && write(fd, hex, 65) == 65 && fsync(fd) == 0;
+	int e = errno;
+	sodium_memzero(hex, sizeof(hex));
+	if (fd >= 0)
+		close(fd);
+	if (!ok && fd < 0 && e == EEXIST)
+		return 1;
+	if (!ok) {
+		if (fd >= 0)
+			unlink(file);
+		return bt_err_set(err, BT_EIO, "cannot write the key file '%s': %s", file,
+				  strerror(e));
+	}
+	char dir[4096];
+	const char *slash = strrchr(file, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + 1 : 1, slash ? file : ".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) { /* the file's name durable too */
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+/* What the database says of its key: an old copy of it (schema 2 and
+ * before kept it in meta), its check, and whether anybody was erased. */
+struct keyinfo {
+	unsigned char legacy[32], check[16];
+	int have_legacy, have_check;
+	int64_t erased;
+};
+
+static int meta_fixed(struct sqlite_store *s, const char *key, unsigned char *out, size_t n,
+		      int *have, struct bt_err *err)
+{
+	char *v = NULL;
+	size_t vn = 0;
+	int rc = sq_meta_get(&s->base, key, &v, &vn, err);
+	*have = rc == 0 && vn == n;
+	if (*have)
+		memcpy(out, v, n);
+	if (v)
+		sodium_memzero(v, vn);
+	bt__free(v);
+	return rc == BT_ENOTFOUND ? 0 : rc;
+}
+
+static int key_info(struct sqlite_store *s, struct keyinfo *k, struct bt_err *err)
+{
+	int rc;
+	if ((rc = meta_fixed(s, "suppress_key", k->legacy, 32, &k->have_legacy, err)) ||
+	    (rc = meta_fixed(s, "suppress_key_check", k->check, 16, &k->have_check, err)))
+		return rc;
+	k->erased = pragma_int(s, "SELECT count(*) FROM suppressed");
+	return k->erased < 0 ? fail(s, err, "counting erased identifiers") : 0;
+}
+
+/* Forget the old copy of the key, record the check of the one in use. */
+static int key_record(struct sqlite_store *s, const unsigned char check[16], int had_legacy,
+		      struct bt_err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key = 'suppress_key'", -1, &q, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_DONE)
+		rc = fail(s, err, "moving the key out of the database");
+	sqlite3_finalize(q);
+	if (!rc)
+		rc = sq_meta_set(&s->base, "suppress_key_check", check, 16, err);
+	if (!rc)
+		rc = exec(s, "COMMIT", err);
+	else
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* secure_delete zeroed the old key in its page; an image of the page
+	 * may still be in the WAL until a checkpoint */
+	if (!rc && had_legacy)
+		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	return rc;
+}
+
+/* Find the key (see above), or make it for a new database; move an old one
+ * out of the database; record its check.  Only writers need the key: it is
+ * set up when a database is opened for writing. */
+static int key_setup(struct sqlite_store *s, const char *path, struct bt_err *err)
+{
+	char file[4200];
+	unsigned char check[16];
+	struct keyinfo k;
+	int rc, from_env, from_file = 0;
+	const char *source;
+	snprintf(file, sizeof(file), "%s.key", path);
+	memset(&k, 0, sizeof(k));
+	if ((rc = from_env = key_from_env(s->key, err)) < 0 ||
+	    (!from_env && (rc = from_file = key_file_read(file, s->key, err)) < 0) ||
+	    (rc = key_info(s, &k, err)))
+		goto out;
+	source = from_env ? "BATON_SECRET_KEY" : file;
+	s->have_key = from_env || from_file;
+	if (!s->have_key && k.have_legacy) { /* a database of an earlier version */
+		memcpy(s->key, k.legacy, 32);
+		s->have_key = 1;
+	}
+	/* is it the key the erasures so far were made with? */
+	int same = 1;
+	if (s->have_key) {
+		key_check_of(s->key, check);
+		same = k.have_check ? sodium_memcmp(k.check, check, 16) == 0
+				    : !k.have_legacy || sodium_memcmp(k.legacy, s->key, 32) == 0;
+	}
+	if (k.erased > 0 && s->have_key && !same) {
+		rc = bt_err_set(err, BT_EUSAGE,
+				"the key from %s is not the one the erasures in '%s' were made with, "
+				"and erased people could come back: use the database's key file "
+				"'%s', or the BATON_SECRET_KEY it was made with",
+				source, path, file);
+		goto out;
+	}
+	if (k.erased > 0 && !s->have_key) {
+		rc = bt_err_set(err, BT_EUSAGE,
+				"the key file '%s' is missing: without it erased people are not "
+				"recognised; restore it from the backup of the database, or set "
+				"BATON_SECRET_KEY to the secret it was made with",
+				file);
+		goto out;
+	}
+	if (!s->have_key) { /* a new database, or one that erased nobody yet */
+		randombytes_buf(s->key, 32);
+		s->have_key = 1;
+	}
+	if (!from_env && !from_file && (rc = key_file_write(file, s->key, err)) == 1)
+		rc = key_file_read(file, s->key, err) == 1 ? 0 : BT_EIO; /* another process's */
+	key_check_of(s->key, check);
+	if (!rc && (k.have_legacy || !k.have_check || sodium_memcmp(k.check, check, 16)))
+		rc = key_record(s, check, k.have_legacy, err);
+out:
+	sodium_memzero(&k, sizeof(k));
+	if (rc)
+		sodium_memzero(s->key, sizeof(s->key)), s->have_key = 0;
+	return rc;
+}
+
+/* Can this process write the database?  SQLite opens a file it may not
+ * write read-only without a word, and every write fails later; and the WAL
+ * and shared-memory files are made in the database's folder. */
+static int check_writable(struct sqlite_store *s, const char *path, struct bt_err *err)
+{
+	const char *full = sqlite3_db_filename(s->db, "main");
+	char dir[4096], shm[4112];
+	if (sqlite3_db_readonly(s->db, "main") == 1)
+		return bt_err_set(err, BT_EDENIED,
+				  "the database '%s' is read-only: this process may not write the "
+				  "file (give it write permission, or use a command that only reads)",
+				  path);
+	if (!full || !full[0])
+		return 0; /* in memory */
+	const char *slash = strrchr(path, '/');
+	int n = slash ? snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path)
+		      : snprintf(dir, sizeof(dir), ".");
+	if (n <= 0 || (size_t)n >= sizeof(dir))
+		return 0;
+	if (!dir[0])
+		dir[0] = '/', dir[1] = '\0';
+	snprintf(shm, sizeof(shm), "%s-shm", full);
+	if (access(dir, W_OK) != 0 &&
+	    (access(sqlite3_filename_wal(full), W_OK) != 0 || access(shm, W_OK) != 0))
+		return bt_err_set(err, BT_EDENIED,
+				  "the database '%s' is read-only: this process cannot write in the "
+				  "folder '%s', where its WAL and shared-memory files are made",
+				  path, dir);
+	return 0;
 }
 
 int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly,
@@ -1720,6 +2165,13 @@ int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly
 		return bt_err_set(err, BT_ESTORE, "libsodium failed to initialise");
 	}
 	s->base.ops = &sqlite_ops;
+	if (!readonly && strcmp(path, ":memory:") && strncmp(path, "file:", 5)) {
+		/* a new database is made readable by its owner only; SQLite gives
+		 * its WAL and shared-memory files the database file's mode */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = bt_err_set(err, readonly ? BT_ENOTFOUND : BT_EIO, "cannot open database '%s': %s",
@@ -1733,11 +2185,14 @@ int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly
 		       err)))
 		goto out;
 	if (!readonly) {
-		if ((rc = exec(s, "PRAGMA journal_mode = WAL", err)) ||
-		    (rc = exec(s, "PRAGMA synchronous = FULL", err)) || (rc = migrate(s, err)))
+		if ((rc = check_writable(s, path, err)) ||
+		    (rc = exec(s, "PRAGMA journal_mode = WAL", err)) ||
+		    (rc = exec(s, "PRAGMA synchronous = FULL", err)) || (rc = migrate(s, err)) ||
+		    (rc = key_setup(s, path, err)))
 			goto out;
 	} else {
-		/* reading needs no migration: later versions only add tables */
+		/* reading needs no migration: later versions only add tables,
+		 * and columns that readers do without (load_suppression) */
 		int64_t v = pragma_int(s, "PRAGMA user_version");
 		if (v < 1 || v > SCHEMA_VERSION) {
 			rc = v > SCHEMA_VERSION

@@ -84,13 +84,24 @@ struct bt__store_ops {
 	 * Ended by rollback().  *changed = 1 when another connection committed
 	 * since this one's last load or read_begin. */
 	int (*read_begin)(struct bt__store *s, int *changed, struct bt_err *err);
+	/* Commit; BT_EIO when the commit went to files that are no longer at
+	 * the database's path (deleted or replaced): it is not durable. */
 	int (*commit)(struct bt__store *s, struct bt_err *err);
+	/* 0 while the files at the database's path are the ones open, else
+	 * BT_EIO saying so. */
+	int (*check)(struct bt__store *s, struct bt_err *err);
 	void (*rollback)(struct bt__store *s);
 
 	/* Fill id (profiles, identifiers, suppression key and hashes), the
 	 * event-id filter (hash → event number) and the next event number. */
 	int (*load)(struct bt__store *s, struct bt__identity *id, struct bt_u64map *eids,
 		    int64_t *next_seq, struct bt_err *err);
+	/* Add the event ids of events numbered from `from` on to eids (a
+	 * reader catching up); *next_seq, when given, moves past them. */
+	int (*eids_since)(struct bt__store *s, int64_t from, struct bt_u64map *eids,
+			  int64_t *next_seq, struct bt_err *err);
+	/* A number that moves whenever another connection commits. */
+	int (*data_version)(struct bt__store *s, int64_t *v, struct bt_err *err);
 	/* Is event `seq` the one with client id eid? (A hit of the in-memory
 	 * filter is confirmed here.) */
 	int (*eid_exists)(struct bt__store *s, int64_t seq, const char *eid, size_t n, int *exists,
@@ -135,7 +146,9 @@ struct bt__store_ops {
 			     struct bt_err *err);
 	int (*erase_profile)(struct bt__store *s, int64_t root, int64_t *events,
 			     struct bt_err *err);
-	int (*suppress)(struct bt__store *s, uint64_t hash, struct bt_err *err);
+	/* Remember an erased identifier: its keyed hash, and its type. */
+	int (*suppress)(struct bt__store *s, uint64_t hash, const char *type, size_t n,
+			struct bt_err *err);
 	/* After an erasure: leave no trace in the files (WAL checkpoint). */
 	int (*scrub_files)(struct bt__store *s, struct bt_err *err);
 
@@ -147,7 +160,8 @@ struct bt__store_ops {
 	int (*token_list)(struct bt__store *s, struct bt_token **out, size_t *n, struct bt_err *err);
 	int (*token_revoke)(struct bt__store *s, int64_t id, int64_t now, struct bt_err *err);
 
-	/* Small settings: the suppression key, the loaded config ... */
+	/* Small settings: the loaded config, the epoch, the check of the
+	 * suppression key (the key itself is never in the store) ... */
 	int (*meta_get)(struct bt__store *s, const char *key, char **val, size_t *n,
 			struct bt_err *err);
 	int (*meta_set)(struct bt__store *s, const char *key, const void *val, size_t n,

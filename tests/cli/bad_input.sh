@@ -45,6 +45,11 @@ contains "not an object" "$errs" "expected an event object, got string"
 run "$BATON" summary --json
 eq "five events stored" "$(echo "$out" | jq .events)" 5
 eq "nine dead letters kept" "$(echo "$out" | jq .dead_letters)" 9
+run "$BATON" ingest --json bad.ndjson
+eq "ingested again: the good ones are duplicates, the bad ones rejected again" \
+	"$(echo "$out" | jq -c '[.accepted,.duplicates,.rejected]')" "[0,5,9]"
+run "$BATON" summary --json
+eq "and each bad record is still kept once" "$(echo "$out" | jq .dead_letters)" 9
 run "$BATON" dead-letters --json
 eq "the 10 MB record is kept truncated to 64 KiB" "$(echo "$out" | jq -c '[.[] | select(.line==8) | .truncated, (.raw|length)]')" "[true,65536]"
 

@@ -56,3 +56,62 @@ run "$BATON" profile P1
 eq "her profile id is gone too" "$rc" 1
 run "$BATON" erase email:nobody@example.com
 eq "erasing an unknown identifier exits 1" "$rc" 1
+
+# Rejected records that carry her identifiers are not kept as dead letters:
+# a bad time, a record that is not JSON at all, a CSV-like line, her phone
+# in free text; a rejected record about somebody else is kept.
+cat >again.ndjson <<'J'
+{"id":"z1","ts":"yesterday","source":"web","type":"x","ids":{"email":"Ann.Erase@example.com"}}
+{"id":"z2","ts":"2026-03-07T10:00:00Z","ids":{"phone":"+44 7700 900555"
+2026-03-07,web,x,CUST-ANN-17
+{"id":"z3","ts":"2026-03-07T10:00:00Z","source":"web","type":"x","ids":{"user_id":"dan"},"props":{"note":"call her on 07700 900555"},"oops":1}
+{"id":"z4","ts":"yesterday","source":"web","type":"x","ids":{"email":"frank@example.com"}}
+J
+run "$BATON" dead-letters --json
+before=$(echo "$out" | jq length)
+run "$BATON" ingest --json again.ndjson
+eq "all five are rejected" "$(echo "$out" | jq -c '[.accepted,.rejected]')" "[0,5]"
+run "$BATON" dead-letters --json
+eq "only the one about Frank is kept" "$(echo "$out" | jq -c "[length - $before, (.[-1].raw | contains(\"frank\"))]")" "[1,true]"
+found=""
+for f in test.db test.db-wal; do
+	for form in "Ann.Erase@example.com" "ann.erase@example.com" "7700 900555" "CUST-ANN-17"; do
+		if grep -a -i -q -F -- "$form" "$f"; then found="$found $f:$form"; fi
+	done
+done
+eq "no form of hers came back through them" "$found" ""
+
+# The report of issue 9: an event of somebody else that carried her
+# identifier (a refused link) is scrubbed while more events follow it in
+# the same segment; junk values sit beside real ones.  Erasure failed with
+# "event log segment 1 is damaged".
+cat >shared.ndjson <<'J'
+{"id":"s1","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"anonymous","customer_id":"C1"}}
+{"id":"s2","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"a@x.com","customer_id":"C1"}}
+{"id":"s3","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"a@x.com","customer_id":"C2"}}
+{"id":"s4","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"b@x.com","customer_id":"C3"}}
+{"id":"s5","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"anonymous","customer_id":"C3"}}
+J
+run "$BATON" ingest --db shared.db shared.ndjson
+run "$BATON" erase --db shared.db --json customer_id:C1
+eq "erasing beside others in one segment succeeds" "$rc $out" \
+	'0 {"profile":"P1","identifiers":2,"events":2,"scrubbed":1,"dead_letters":0}'
+run "$BATON" event --db shared.db s3
+eq "the other customer's event loses her e-mail only" "$out" \
+	'{"id":"s3","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"customer_id":"C2"}}'
+run "$BATON" event --db shared.db s5
+eq "the events after it in the segment are whole" "$out" \
+	'{"id":"s5","ts":"2026-03-01T10:00:00Z","source":"web","type":"x","ids":{"email":"anonymous","customer_id":"C3"}}'
+
+# Erasing the newest profile: the next new customer gets a new profile id,
+# not the erased one's (every ingest of a new customer failed on it).
+printf '%s\n' '{"ts":1,"source":"s","type":"t","ids":{"user_id":"first"}}' \
+	'{"ts":2,"source":"s","type":"t","ids":{"user_id":"newest"}}' >newest.ndjson
+run "$BATON" ingest --db newest.db newest.ndjson
+run "$BATON" erase --db newest.db user_id:newest
+eq "the newest profile erased" "$rc" 0
+echo '{"ts":3,"source":"s","type":"t","ids":{"user_id":"next"}}' >next.ndjson
+run "$BATON" ingest --db newest.db --json next.ndjson
+eq "a new customer after it is accepted" "$rc $(echo "$out" | jq .accepted)" "0 1"
+run "$BATON" profile --db newest.db --json user_id:next
+eq "with the next profile id" "$(echo "$out" | jq -r .profile)" P3

@@ -14,8 +14,13 @@
 
 run "$BATON" ingest --json a.ndjson
 eq "ingest --json reports counts and the rejected line" "$out" \
-'{"accepted":3,"duplicates":1,"rejected":1,"suppressed":0,"errors":[{"file":"a.ndjson","line":4,"error":"unknown field '"'jounrey'"' (did you mean '"'journey'"'?)"}]}'
+'{"accepted":3,"duplicates":1,"rejected":1,"suppressed":0,"errors":[{"file":"a.ndjson","line":4,"index":3,"error":"unknown field '"'jounrey'"' (did you mean '"'journey'"'?)"}]}'
 eq "exit 2 when a record was rejected" "$rc" 2
+
+positions_ndjson >pos.ndjson # the first, a middle and the last record bad
+run "$BATON" ingest --db pos.db --json pos.ndjson
+eq "each error gives its line (1-based) and record index (0-based)" \
+	"$(echo "$out" | jq -c '[.errors[] | [.line, .index]]')" "[[1,0],[4,2],[6,4]]"
 
 run "$BATON" ingest --json a.ndjson
 eq "a second ingest of the same file is all duplicates" "$(echo "$out" | jq -c '[.accepted,.duplicates,.rejected]')" "[0,4,1]"
@@ -87,19 +92,34 @@ done
 run "$BATON" frobnicate
 eq "an unknown command exits 1" "$rc" 1
 run "$BATON" summary --json
-# a.ndjson 3 + good 1 + stdin 2 + array 2 events; each user a profile; line 4 filed twice + j2
-eq "summary counts" "$(echo "$out" | jq -c '[.events,.profiles,.dead_letters]')" "[8,7,3]"
+# a.ndjson 3 + good 1 + stdin 2 + array 2 events; each user a profile; line 4
+# of a.ndjson (rejected by both ingests of it: kept once) + j2
+eq "summary counts" "$(echo "$out" | jq -c '[.events,.profiles,.dead_letters]')" "[8,7,2]"
 
 # ---- schema versions -------------------------------------------------------
 # a database of schema version 1 (no tokens table) is read as it is and
 # migrated by the first command that writes, keeping its data
 "$BATON" ingest --db old.db good.ndjson >/dev/null 2>&1
+# what versions 1 and 2 lacked: dead letters kept once, types of erased identifiers
+sqlite3 old.db "DROP INDEX dead_letters_hash; ALTER TABLE dead_letters DROP COLUMN hash;
+	ALTER TABLE suppressed DROP COLUMN type"
+# version 2 kept a record rejected twice twice
+for i in 1 2 3; do
+	sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
+		VALUES ($i, 'f', 4, 'json', 'bad', CAST('{\"x\":1}' AS BLOB))"
+done
+sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
+	VALUES (4, 'f', 5, 'json', 'bad', CAST('{\"x\":2}' AS BLOB))"
 sqlite3 old.db "DROP TABLE tokens; PRAGMA user_version = 1"
 run "$BATON" summary --db old.db --json
-eq "a version-1 database is readable" "$(echo "$out" | jq .events)" 1
+eq "a version-1 database is readable" "$(echo "$out" | jq -c '[.events,.dead_letters]')" "[1,4]"
 run "$BATON" ingest --db old.db --json good.ndjson
 eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-eq "to version 2" "$(sqlite3 old.db 'PRAGMA user_version')" 2
+eq "to version 3" "$(sqlite3 old.db 'PRAGMA user_version')" 3
+run "$BATON" dead-letters --db old.db --json
+eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
+	'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'
+
 sqlite3 old.db "PRAGMA user_version = 99"
 run "$BATON" summary --db old.db
 eq "a newer database is refused" "$rc" 1

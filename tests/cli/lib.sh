@@ -38,6 +38,18 @@ ev() { # id ts source type ids-json [extra-json]
 	printf '{"id":"%s","ts":"%s","source":"%s","type":"%s","ids":%s%s}\n' "$1" "$2" "$3" "$4" "$5" "${6:+,$6}"
 }
 
+# Records for error positions: the first, a middle and the last are bad, a
+# blank line (no record) lies between: records 0..4 on lines 1, 2, 4, 5, 6;
+# the bad ones are 0 (line 1), 2 (line 4) and 4 (line 6).
+positions_ndjson() {
+	echo '{"ts":"2026-03-01T10:00:00Z","type":"x","ids":{"user_id":"pos-1"}}'
+	ev pos-2 2026-03-01T10:01:00Z web x '{"user_id":"pos-2"}'
+	echo
+	echo '{"id":"pos-3","ts":"yesterday","source":"web","type":"x","ids":{"user_id":"pos-3"}}'
+	ev pos-4 2026-03-01T10:03:00Z web x '{"user_id":"pos-4"}'
+	echo 'not json'
+}
+
 # A random TCP port on 127.0.0.1 that nothing listens on now.
 free_port() {
 	for _ in 1 2 3 4 5 6 7 8 9 10; do

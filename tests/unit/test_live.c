@@ -98,6 +98,8 @@ static void db_remove(const char *path)
 	unlink(side);
 	snprintf(side, sizeof(side), "%s-shm", path);
 	unlink(side);
+	snprintf(side, sizeof(side), "%s.key", path);
+	unlink(side);
 }
 
 /* n events: event i is customer u<i>'s, except every 10,000th (i = 0,
