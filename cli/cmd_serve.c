@@ -11,7 +11,7 @@
 static const char help[] =
 	"usage: baton serve [--db PATH] [--listen ADDR:PORT] [--rate N] [--quiet]\n"
 	"                   [--max-connections N] [--per-client N] [--header-timeout S]\n"
-	"                   [--request-timeout S]\n"
+	"                   [--request-timeout S] [--dead-letter-budget MB] [--dead-letter-cap MB]\n"
 	"       baton serve --routes\n"
 	"\n"
 	"Serve the HTTP API (docs/api.md; OpenAPI at /v1/openapi.json).  Binds\n"
@@ -29,6 +29,9 @@ static const char help[] =
 	"  --per-client N     connections at once from one client address (default 32)\n"
 	"  --header-timeout S seconds a client has to send a request's header (default 10)\n"
 	"  --request-timeout S seconds it has for the whole body after that (default 60)\n"
+	"  --dead-letter-budget MB  rejected records a token may have kept per ten\n"
+	"                     minutes (default 16); past it they are reported, not kept\n"
+	"  --dead-letter-cap MB  all dead letters together (default 256); past it the same\n"
 	"  --routes           print the route table and exit\n";
 
 /* A whole number from 1 to 100000 for option name. */
@@ -52,9 +55,12 @@ int cmd_serve(int argc, char **argv)
 		{"per-client", required_argument, NULL, 'P'},
 		{"header-timeout", required_argument, NULL, 'H'},
 		{"request-timeout", required_argument, NULL, 'T'},
+		{"dead-letter-budget", required_argument, NULL, 'B'},
+		{"dead-letter-cap", required_argument, NULL, 'C'},
 		{NULL, 0, NULL, 0}};
 	struct bt_server_options o = {NULL, NULL, 1000, 0, BT_MAX_CONNECTIONS, BT_PER_CLIENT,
-				      BT_HEADER_TIMEOUT_S, BT_REQUEST_TIMEOUT_S};
+				      BT_HEADER_TIMEOUT_S, BT_REQUEST_TIMEOUT_S, BT_DEAD_BUDGET_MB,
+				      BT_DEAD_CAP_MB};
 
 	const char *dbpath = NULL;
 	char *end;
@@ -83,6 +89,14 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case 'T':
 			if (count_opt("--request-timeout", optarg, &o.request_timeout_s))
+				return EXIT_FAIL;
+			break;
+		case 'B':
+			if (count_opt("--dead-letter-budget", optarg, &o.dead_budget_mb))
+				return EXIT_FAIL;
+			break;
+		case 'C':
+			if (count_opt("--dead-letter-cap", optarg, &o.dead_cap_mb))
 				return EXIT_FAIL;
 			break;
 		case 'R':

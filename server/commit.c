@@ -31,6 +31,8 @@ struct bt_commit_job {
 	long base;             /* records of earlier jobs in the same ingest */
 	int rc;                /* 0, BT_EINVAL (the body is not JSON) or a store failure */
 	int64_t seq;           /* the last event number of its commit */
+	int64_t dead_budget;   /* dead-letter bytes its sender may still keep; -1 no bound */
+	uint64_t dead_refused, dead_kept; /* rejected records not kept; bytes kept */
 	char msg[512];
 	/* queue */
 	struct bt_commit_job *next;
@@ -73,7 +75,11 @@ static int run_job(struct bt_ingest *in, struct bt_commit_job *job)
 	struct bt_ingest_stats before, after;
 	struct bt_err err = {0, ""};
 	int rc;
+	uint64_t refused0, kept0, refused1, kept1;
 	bt_ingest_counts(in, &before);
+	bt_ingest_dead_usage(in, &refused0, &kept0);
+	bt_ingest_dead_limits(in, job->dead_budget,
+			      (int64_t)q.s->opt->dead_cap_mb * 1024 * 1024);
 	job->base = (long)(before.accepted + before.duplicates + before.rejected + before.suppressed);
 	if (job->feed)
 		rc = job->feed(in, job);
@@ -84,6 +90,9 @@ static int run_job(struct bt_ingest *in, struct bt_commit_job *job)
 	job->st.duplicates = after.duplicates - before.duplicates;
 	job->st.rejected = after.rejected - before.rejected;
 	job->st.suppressed = after.suppressed - before.suppressed;
+	bt_ingest_dead_usage(in, &refused1, &kept1);
+	job->dead_refused = refused1 - refused0;
+	job->dead_kept = kept1 - kept0;
 	if (rc == BT_EINVAL) { /* this body is not JSON: its own 400, the others go on */
 		job->rc = BT_EINVAL;
 		memcpy(job->msg, err.msg, sizeof(job->msg));
@@ -149,7 +158,7 @@ static void *follower(void *arg)
 		struct bt_err err = {0, ""};
 		int rc = bt_live_refresh(s->live, &err);
 		if (rc && !failing) /* said once, not at every look */
-			fprintf(stderr, "baton serve: the live state cannot follow the database: %s\n",
+			bt_log("error", "the live state cannot follow the database: %s",
 				err.msg[0] ? err.msg : bt_strerror(rc));
 		failing = rc != 0;
 		pthread_mutex_lock(&f.mu);
@@ -219,7 +228,7 @@ static void *committer(void *arg)
 		if (!rc)
 			follow_kick();
 		else /* the store's words: no record's content */
-			fprintf(stderr, "baton serve: %u ingest request%s failed: %s\n", count(group),
+			bt_log("error", "%u ingest request%s failed: %s", count(group),
 				count(group) == 1 ? "" : "s", err.msg[0] ? err.msg : bt_strerror(rc));
 
 		uint64_t n = count(group);
@@ -265,6 +274,17 @@ void bt_commit_stop(void)
 	q.running = 0;
 }
 
+int bt_commit_ingest(struct bt_server *s, const struct bt_request *rq, struct bt_commit_job *job)
+{
+	job->dead_budget = bt_dead_budget(s, rq->who->id);
+	__atomic_fetch_add(&s->in_flight, 1, __ATOMIC_RELAXED);
+	int rc = bt_commit_submit(job); /* returns once durable */
+	__atomic_fetch_sub(&s->in_flight, 1, __ATOMIC_RELAXED);
+	bt_dead_spend(s, rq->who->id, job->dead_kept);
+	__atomic_fetch_add(&s->dead_refused, job->dead_refused, __ATOMIC_RELAXED);
+	return rc;
+}
+
 /* Queue a job and wait until it is durable (or failed). */
 int bt_commit_submit(struct bt_commit_job *job)
 {
@@ -294,6 +314,7 @@ struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_fo
 	struct bt_commit_job *j = calloc(1, sizeof(*j));
 	if (j) {
 		j->data = data, j->len = len, j->fmt = fmt, j->feed = feed, j->arg = arg;
+		j->dead_budget = -1;
 	}
 	return j;
 }
@@ -317,9 +338,12 @@ int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct b
 	__atomic_fetch_add(&s->ingested, st->accepted, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->rejected, st->rejected, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->duplicates, st->duplicates, __ATOMIC_RELAXED);
-	return bt_buf_printf(&rs->body, "{%s\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
-					"\"suppressed\":%llu,\"errors\":[%s]}",
-			     lead, (unsigned long long)st->accepted, (unsigned long long)st->duplicates,
-			     (unsigned long long)st->rejected, (unsigned long long)st->suppressed,
-			     job->errors.data ? job->errors.data : "");
+	bt_buf_printf(&rs->body, "{%s\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
+				 "\"suppressed\":%llu,",
+		      lead, (unsigned long long)st->accepted, (unsigned long long)st->duplicates,
+		      (unsigned long long)st->rejected, (unsigned long long)st->suppressed);
+	if (job->dead_refused) /* each such error says why too */
+		bt_buf_printf(&rs->body, "\"dead_letters_refused\":%llu,",
+			      (unsigned long long)job->dead_refused);
+	return bt_buf_printf(&rs->body, "\"errors\":[%s]}", job->errors.data ? job->errors.data : "");
 }

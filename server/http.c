@@ -60,29 +60,38 @@ static void redact(const char *m, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* A line of the server's own in the log, as JSON. */
-static void log_note(const char *msg)
+/* One JSON record in the log: {"ts","level","from","msg"}. */
+static void log_record(const char *level, const char *from, const char *msg)
 {
 	char ts[32];
+	struct bt_buf b = BT_BUF_INIT;
 	now_text(ts);
-	fprintf(stderr, "{\"ts\":\"%s\",\"level\":\"info\",\"from\":\"baton\",\"msg\":\"%s\"}\n", ts, msg);
+	bt_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"from\":\"%s\",\"msg\":", ts, level, from);
+	bt_buf_json_strz(&b, msg);
+	if (!bt_buf_adds(&b, "}\n"))
+		fputs(b.data, stderr);
+	bt_buf_release(&b);
+}
+
+void bt_log(const char *level, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_record(level, "baton", msg);
 }
 
 /* MHD's own messages: one JSON record each, never a plain line. */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-	char msg[1024], clean[512], ts[32];
-	struct bt_buf b = BT_BUF_INIT;
+	char msg[1024], clean[512];
 	(void)cls;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\r\n")] = '\0';
 	redact(msg, clean, sizeof(clean));
-	now_text(ts);
-	bt_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"error\",\"from\":\"http\",\"msg\":", ts);
-	bt_buf_json_strz(&b, clean);
-	if (!bt_buf_adds(&b, "}\n"))
-		fputs(b.data, stderr);
-	bt_buf_release(&b);
+	log_record("error", "http", clean);
 }
 
 /* ---- connections: limits and deadlines ----
@@ -278,59 +287,94 @@ static int decode_body(struct MHD_Connection *c, struct conn *cs, struct bt_resp
 	return status ? -1 : 0;
 }
 
-/* per-token rate buckets */
+/* Per-token buckets: what a token may still spend, refilled at a rate up
+ * to a capacity (the requests of the rate limit; the bytes of dead letters). */
 struct bucket {
 	int64_t token;
-	double tokens;
+	double left;
 	struct timespec last;
 };
 
-static struct {
+struct buckets {
 	struct bucket *v;
 	size_t n, cap;
 	pthread_mutex_t mu;
-} rate = {NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+};
+
+static struct buckets rate = {NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+static struct buckets dead = {NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
 
 static double secs(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* The token's bucket, refilled at per_s up to capacity (a new one is
+ * full); NULL without memory.  Call with t->mu held. */
+static struct bucket *bucket(struct buckets *t, int64_t token, double per_s, double capacity)
+{
+	struct timespec now;
+	struct bucket *b = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (size_t i = 0; i < t->n && !b; i++)
+		if (t->v[i].token == token)
+			b = &t->v[i];
+	if (!b && t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct bucket *p = realloc(t->v, cap * sizeof(*p));
+		if (p)
+			t->v = p, t->cap = cap;
+	}
+	if (!b && t->n < t->cap) {
+		b = &t->v[t->n++];
+		*b = (struct bucket){token, capacity, now};
+	}
+	if (b) {
+		b->left += secs(&b->last, &now) * per_s;
+		if (b->left > capacity)
+			b->left = capacity;
+		b->last = now;
+	}
+	return b;
+}
+
 /* Take one request from the token's bucket: 0, or the seconds to wait. */
 static int rate_take(int64_t token, double per_s)
 {
-	struct timespec now;
 	int wait = 0;
 	if (per_s <= 0)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	pthread_mutex_lock(&rate.mu);
-	struct bucket *b = NULL;
-	for (size_t i = 0; i < rate.n && !b; i++)
-		if (rate.v[i].token == token)
-			b = &rate.v[i];
-	if (!b && rate.n == rate.cap) {
-		size_t cap = rate.cap ? rate.cap * 2 : 16;
-		struct bucket *p = realloc(rate.v, cap * sizeof(*p));
-		if (p)
-			rate.v = p, rate.cap = cap;
-	}
-	if (!b && rate.n < rate.cap) {
-		b = &rate.v[rate.n++];
-		*b = (struct bucket){token, 2 * per_s, now};
-	}
-	if (b) {
-		b->tokens += secs(&b->last, &now) * per_s;
-		if (b->tokens > 2 * per_s) /* bursts up to two seconds' worth */
-			b->tokens = 2 * per_s;
-		b->last = now;
-		if (b->tokens >= 1)
-			b->tokens -= 1;
-		else
-			wait = (int)((1 - b->tokens) / per_s) + 1;
-	}
+	struct bucket *b = bucket(&rate, token, per_s, 2 * per_s); /* bursts of two seconds' worth */
+	if (b && b->left >= 1)
+		b->left -= 1;
+	else if (b)
+		wait = (int)((1 - b->left) / per_s) + 1;
 	pthread_mutex_unlock(&rate.mu);
 	return wait;
+}
+
+/* Dead letters: each token may keep dead_budget bytes, refilled over
+ * DEAD_REFILL_S; spend takes what its requests kept. */
+#define DEAD_REFILL_S 600.0
+int64_t bt_dead_budget(struct bt_server *s, int64_t token)
+{
+	double cap = (double)s->opt->dead_budget_mb * 1024 * 1024;
+	pthread_mutex_lock(&dead.mu);
+	struct bucket *b = bucket(&dead, token, cap / DEAD_REFILL_S, cap);
+	int64_t left = b ? (int64_t)b->left : 0;
+	pthread_mutex_unlock(&dead.mu);
+	return left;
+}
+
+void bt_dead_spend(struct bt_server *s, int64_t token, uint64_t bytes)
+{
+	double cap = (double)s->opt->dead_budget_mb * 1024 * 1024;
+	pthread_mutex_lock(&dead.mu);
+	struct bucket *b = bucket(&dead, token, cap / DEAD_REFILL_S, cap);
+	if (b)
+		b->left = b->left > (double)bytes ? b->left - (double)bytes : 0;
+	pthread_mutex_unlock(&dead.mu);
 }
 
 /* A read-only connection of the pool (waits while all are in use). */
@@ -453,6 +497,9 @@ int bt_metrics_text(struct bt_server *s, struct bt_buf *b)
 			 "# HELP baton_committed_requests_total Ingest requests made durable (several may share a commit).\n"
 			 "# TYPE baton_committed_requests_total counter\n"
 			 "baton_committed_requests_total %llu\n"
+			 "# HELP baton_dead_letters_refused_total Rejected records not kept (a token's budget or the cap was reached).\n"
+			 "# TYPE baton_dead_letters_refused_total counter\n"
+			 "baton_dead_letters_refused_total %llu\n"
 			 "# HELP baton_ingest_queue_depth Ingest requests in progress.\n"
 			 "# TYPE baton_ingest_queue_depth gauge\n"
 			 "baton_ingest_queue_depth %llu\n",
@@ -461,6 +508,7 @@ int bt_metrics_text(struct bt_server *s, struct bt_buf *b)
 		      (unsigned long long)__atomic_load_n(&s->duplicates, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&s->commits, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&s->committed_requests, __ATOMIC_RELAXED),
+		      (unsigned long long)__atomic_load_n(&s->dead_refused, __ATOMIC_RELAXED),
 		      (unsigned long long)__atomic_load_n(&s->in_flight, __ATOMIC_RELAXED));
 	bt_buf_printf(b, "# HELP baton_live_last_event The last event number in the live state.\n"
 			 "# TYPE baton_live_last_event gauge\n"
@@ -902,7 +950,7 @@ int bt_server_run(const struct bt_server_options *o)
 	fflush(stdout);
 	sigwait(&sigs, &sig);
 	/* graceful: stop accepting, let requests in flight finish, close */
-	log_note(sig == SIGTERM ? "SIGTERM: finishing requests in flight" : "SIGINT: finishing requests in flight");
+	bt_log("info", "%s: finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 300; i++) {
 		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
@@ -920,6 +968,6 @@ int bt_server_run(const struct bt_server_options *o)
 		bt_db_close(s.readers[i]);
 	bt_db_close(s.db);
 	pthread_mutex_destroy(&s.mu);
-	log_note("stopped");
+	bt_log("info", "stopped");
 	return 0;
 }

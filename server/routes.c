@@ -68,9 +68,7 @@ static int post_events(struct bt_server *s, const struct bt_request *rq, struct 
 	struct bt_commit_job *job = bt_commit_job_new(rq->body, rq->body_len, fmt, NULL, NULL);
 	if (!job)
 		return BT_ENOMEM;
-	__atomic_fetch_add(&s->in_flight, 1, __ATOMIC_RELAXED);
-	int rc = bt_commit_submit(job); /* returns once durable */
-	__atomic_fetch_sub(&s->in_flight, 1, __ATOMIC_RELAXED);
+	int rc = bt_commit_ingest(s, rq, job); /* returns once durable */
 	if (rc == BT_EINVAL) { /* the body as a whole is not JSON */
 		rc = bt_respond_error(rs, 400, "invalid", bt_commit_job_msg(job));
 		bt_commit_job_free(job);
@@ -108,32 +106,6 @@ static int get_event(struct bt_server *s, const struct bt_request *rq, struct bt
 	return rc;
 }
 
-static int get_dead_letters(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
-{
-	struct bt_dead_letter *d = NULL;
-	struct bt_err err = {0, ""};
-	size_t n = 0;
-	(void)rq;
-	struct bt_db *rdb = bt_reader_get(s);
-	int rc = bt_dead_letters_list(rdb, &d, &n, &err);
-	bt_reader_put(s, rdb);
-	if (rc)
-		return bt_respond_error(rs, 500, "store_error", "the dead letters could not be read");
-	bt_buf_addc(&rs->body, '[');
-	for (size_t i = 0; i < n && i < 10000; i++) {
-		bt_buf_printf(&rs->body, "%s{\"id\":%lld,\"origin\":", i ? "," : "", (long long)d[i].id);
-		bt_buf_json_strz(&rs->body, d[i].origin);
-		bt_buf_printf(&rs->body, ",\"line\":%ld,\"format\":", d[i].line);
-		bt_buf_json_strz(&rs->body, d[i].format);
-		bt_buf_adds(&rs->body, ",\"reason\":");
-		bt_buf_json_strz(&rs->body, d[i].reason);
-		bt_buf_adds(&rs->body, ",\"raw\":");
-		bt_buf_json_str(&rs->body, d[i].raw, d[i].raw_len);
-		bt_buf_printf(&rs->body, ",\"truncated\":%s}", d[i].truncated ? "true" : "false");
-	}
-	bt_dead_letters_free(d, n);
-	return bt_buf_addc(&rs->body, ']');
-}
 
 /* Mask an identifier for roles that do not need it: keep the type, the
  * first character and (for e-mails) the domain. */
@@ -252,6 +224,103 @@ static int team_arg(const struct bt_engine *e, const struct bt_request *rq, cons
 	if (!*out || bt_engine_has_team(e, *out))
 		return 0;
 	return bad_arg(rs, key, *out, "a team of the configuration or the data");
+}
+
+/* Dead letters by id, a page at a time: ?limit= (100) and ?cursor= (the
+ * "next" of the page before: the last id), and never more than about
+ * 1 MiB of records in one answer. */
+static int get_dead_letters(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_dead_letter *d = NULL;
+	struct bt_err err = {0, ""};
+	size_t n = 0, limit;
+	int64_t total = 0, after = 0;
+	const char *cur = bt_query(rq, "cursor");
+	if (limit_arg(rq, &limit, rs))
+		return 0;
+	if (cur) {
+		char *end;
+		errno = 0;
+		after = strtoll(cur, &end, 10);
+		if (!*cur || *end || errno || after < 0) {
+			bad_arg(rs, "cursor", cur, "a cursor (give the 'next' of the page before)");
+			return 0; /* answered */
+		}
+	}
+	struct bt_db *rdb = bt_reader_get(s);
+	int more = 0;
+	int rc = bt_dead_letters_page(rdb, after, limit, &d, &n, &total, &more, &err);
+	bt_reader_put(s, rdb);
+	if (rc)
+		return bt_respond_error(rs, 500, "store_error", "the dead letters could not be read");
+	bt_buf_adds(&rs->body, "{\"dead_letters\":[");
+	for (size_t i = 0; i < n; i++) {
+		bt_buf_printf(&rs->body, "%s{\"id\":%lld,\"origin\":", i ? "," : "", (long long)d[i].id);
+		bt_buf_json_strz(&rs->body, d[i].origin);
+		bt_buf_printf(&rs->body, ",\"line\":%ld,\"format\":", d[i].line);
+		bt_buf_json_strz(&rs->body, d[i].format);
+		bt_buf_adds(&rs->body, ",\"reason\":");
+		bt_buf_json_strz(&rs->body, d[i].reason);
+		bt_buf_adds(&rs->body, ",\"raw\":");
+		bt_buf_json_str(&rs->body, d[i].raw, d[i].raw_len);
+		bt_buf_printf(&rs->body, ",\"truncated\":%s}", d[i].truncated ? "true" : "false");
+	}
+	bt_buf_printf(&rs->body, "],\"total\":%lld,\"next\":", (long long)total);
+	if (more)
+		bt_buf_printf(&rs->body, "\"%lld\"", (long long)d[n - 1].id);
+	else
+		bt_buf_adds(&rs->body, "null");
+	bt_dead_letters_free(d, n);
+	return bt_buf_addc(&rs->body, '}');
+}
+
+/* Pages of the short lists that keep their own order (journeys, teams):
+ * the cursor is the id of the last item of the page before. */
+struct idpage {
+	size_t limit, shown, total;
+	const char *cursor, *last;
+	int past, more;
+};
+
+static int idpage_begin(const struct bt_request *rq, struct idpage *p, struct bt_response *rs)
+{
+	memset(p, 0, sizeof(*p));
+	p->cursor = bt_query(rq, "cursor");
+	return limit_arg(rq, &p->limit, rs);
+}
+
+/* Count the item of id; 1 when it is on the page (write it). */
+static int idpage_take(struct idpage *p, const char *id, struct bt_buf *out)
+{
+	p->total++;
+	if (p->cursor && !p->past) {
+		p->past = !strcmp(id, p->cursor);
+		return 0;
+	}
+	if (p->shown == p->limit) {
+		p->more = 1;
+		return 0;
+	}
+	if (p->shown++)
+		bt_buf_addc(out, ',');
+	p->last = id;
+	return 1;
+}
+
+/* ],"total":..,"next":..}; a cursor that named no item is a 400. */
+static int idpage_end(struct idpage *p, struct bt_response *rs)
+{
+	if (p->cursor && !p->past) {
+		bt_buf_reset(&rs->body);
+		bad_arg(rs, "cursor", p->cursor, "an item of this list (give the 'next' of the page before)");
+		return 0; /* answered */
+	}
+	bt_buf_printf(&rs->body, "],\"total\":%zu,\"next\":", p->total);
+	if (p->more && p->last)
+		bt_buf_json_strz(&rs->body, p->last);
+	else
+		bt_buf_adds(&rs->body, "null");
+	return bt_buf_addc(&rs->body, '}');
 }
 
 /* The time every read route judges at: ?as_of=, else now (§3 rule 7: the
@@ -461,20 +530,23 @@ static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct
 	struct bt_config *cfg = NULL;
 	struct bt_err err = {0, ""};
 	struct bt_scope sc = scope_of(rq);
-	int first = 1;
+	struct idpage pg;
+	if (idpage_begin(rq, &pg, rs))
+		return 0;
 	struct bt_db *rdb = bt_reader_get(s);
 	int rc = bt_db_config_get(rdb, &cfg, &err);
 	bt_reader_put(s, rdb);
 	if (rc)
 		return bt_respond_error(rs, 500, "internal", "the configuration could not be read");
-	bt_buf_addc(&rs->body, '[');
+	bt_buf_adds(&rs->body, "{\"journeys\":[");
 	for (size_t i = 0; i < cfg->njourneys; i++) {
 		const struct bt_cfg_journey *j = &cfg->journeys[i];
 		const struct bt_cfg_person *p = j->owner ? bt_config_person(cfg, j->owner) : NULL;
 		if (sc.person && !(j->owner && !strcmp(j->owner, sc.person)))
 			continue;
-		bt_buf_adds(&rs->body, first ? "{\"journey\":" : ",{\"journey\":");
-		first = 0;
+		if (!idpage_take(&pg, j->id, &rs->body))
+			continue;
+		bt_buf_adds(&rs->body, "{\"journey\":");
 		bt_buf_json_strz(&rs->body, j->id);
 		bt_buf_adds(&rs->body, ",\"name\":");
 		bt_buf_json_strz(&rs->body, j->name);
@@ -487,8 +559,9 @@ static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct
 			      j->sensitive ? "true" : "false", (long long)(j->recontact_ms / 1000),
 			      (long long)(j->abandon_ms / 1000), (long long)(j->handoff_sla_ms / 1000));
 	}
+	rc = idpage_end(&pg, rs);
 	bt_config_free(cfg);
-	return bt_buf_addc(&rs->body, ']');
+	return rc;
 }
 
 static int get_instance(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -584,26 +657,24 @@ static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt
 	struct bt_kpi_query q = {teams ? NULL : rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
 	struct bt_scope sc = scope_of(rq);
 	struct bt_err err = {0, ""};
+	struct idpage pg;
 	if (!teams && !journey_visible(e, rq, q.journey))
 		return bt_respond_error(rs, 404, "not_found", "no such journey");
-	if (period_arg(rq, &q, rs))
+	if (period_arg(rq, &q, rs) || (teams && idpage_begin(rq, &pg, rs)))
 		return 0;
 	int rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
 	if (rc)
 		return rc;
 	if (teams) {
-		bt_buf_addc(&rs->body, '[');
-		int first = 1;
+		bt_buf_adds(&rs->body, "{\"teams\":[");
 		for (size_t i = 0; i < k->nteams; i++) {
 			const struct bt_local_kpis *t = &k->teams[i];
 			if (sc.team && strcmp(sc.team, t->id))
 				continue; /* a team sees its own row only */
-			if (!first)
-				bt_buf_addc(&rs->body, ',');
-			first = 0;
-			bt_local_kpis_json(t, "team", &rs->body);
+			if (idpage_take(&pg, t->id, &rs->body))
+				bt_local_kpis_json(t, "team", &rs->body);
 		}
-		rc = bt_buf_addc(&rs->body, ']');
+		rc = idpage_end(&pg, rs);
 	} else {
 		bt_buf_adds(&rs->body, "{\"journey\":");
 		bt_buf_json_strz(&rs->body, rq->params[0]);
@@ -658,12 +729,14 @@ static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct
 	if (limit_arg(rq, &limit, rs))
 		return 0;
 	struct bt_db *rdb = bt_reader_get(s);
-	int rc = bt_timeline_get(rdb, rq->params[0], limit, &rs->body, &err);
+	int rc = bt_timeline_get(rdb, rq->params[0], limit, bt_query(rq, "cursor"), &rs->body, &err);
 	bt_reader_put(s, rdb);
 	if (rc == BT_ENOTFOUND)
 		return bt_respond_error(rs, 404, "not_found", "no profile matches");
-	if (rc == BT_EINVAL)
+	if (rc == BT_EINVAL) {
+		bt_buf_reset(&rs->body);
 		return bt_respond_error(rs, 400, "invalid", err.msg);
+	}
 	return rc ? bt_respond_error(rs, 500, "internal", "the timeline could not be read") : 0;
 }
 
@@ -679,7 +752,8 @@ const struct bt_route bt_routes[] = {
 	{"POST", "/v1/events", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST), post_events,
 	 "ingest events (durable before the answer)", 0, NULL},
 	{"GET", "/v1/events/{id}", ROLE(BT_ROLE_ADMIN), get_event, "one stored event by its id", QUICK, NULL},
-	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records", 0, NULL},
+	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records", 0,
+	 "limit cursor"},
 	{"GET", "/v1/profiles/{ident}",
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_AGENT), get_profile,
 	 "the unified profile of an identifier or profile id", QUICK, NULL},
@@ -688,7 +762,7 @@ const struct bt_route bt_routes[] = {
 	{"POST", "/v1/guard",
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM) | ROLE(BT_ROLE_GUARD),
 	 post_guard, "may this message be sent to this customer now?", QUICK, "as_of"},
-	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0, NULL},
+	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0, "limit cursor"},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
@@ -703,9 +777,9 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/owners/{person}/queue", READERS, get_queue,
 	 "the instances that need an owner now, with the reasons", 0, "as_of limit cursor"},
 	{"GET", "/v1/teams", READERS | ROLE(BT_ROLE_TEAM), get_teams,
-	 "local success versus the journey, per team", 0, "as_of from to"},
+	 "local success versus the journey, per team", 0, "as_of from to limit cursor"},
 	{"GET", "/v1/profiles/{ident}/timeline", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT),
-	 get_timeline, "the customer's events, newest first", QUICK, "limit"},
+	 get_timeline, "the customer's events, newest first", QUICK, "limit cursor"},
 	{"POST", "/v1/batch", WRITERS, bt_segment_batch, "Segment spec: a batch of messages", 0, NULL},
 	{"POST", "/v1/track", WRITERS, bt_segment_track, "Segment spec: track", 0, NULL},
 	{"POST", "/v1/identify", WRITERS, bt_segment_identify, "Segment spec: identify", 0, NULL},

@@ -232,9 +232,7 @@ static int segment(struct bt_server *s, const struct bt_request *rq, struct bt_r
 		bt_json_doc_release(&doc);
 		return BT_ENOMEM;
 	}
-	__atomic_fetch_add(&s->in_flight, 1, __ATOMIC_RELAXED);
-	rc = bt_commit_submit(job); /* returns once durable */
-	__atomic_fetch_sub(&s->in_flight, 1, __ATOMIC_RELAXED);
+	rc = bt_commit_ingest(s, rq, job); /* returns once durable */
 	bt_json_doc_release(&doc);
 	if (rc) {
 		bt_commit_job_free(job);

@@ -32,12 +32,22 @@ struct bt_server_options {
 	 * (past them a connection is closed at once, never left waiting),
 	 * seconds to send a request's header, and its whole body */
 	unsigned max_connections, per_client, header_timeout_s, request_timeout_s;
+	/* dead letters: the bytes each token may keep per ten minutes, and
+	 * all of them together (MB) */
+	unsigned dead_budget_mb, dead_cap_mb;
 };
 
 #define BT_MAX_CONNECTIONS 256
 #define BT_PER_CLIENT 32
 #define BT_HEADER_TIMEOUT_S 10
 #define BT_REQUEST_TIMEOUT_S 60
+#define BT_DEAD_BUDGET_MB 16
+#define BT_DEAD_CAP_MB 256
+
+/* The dead-letter bytes token may still keep, and what it kept. */
+struct bt_server;
+int64_t bt_dead_budget(struct bt_server *s, int64_t token);
+void bt_dead_spend(struct bt_server *s, int64_t token, uint64_t bytes);
 
 /* Run until SIGTERM or SIGINT; returns a process exit code. */
 int bt_server_run(const struct bt_server_options *o);
@@ -82,6 +92,7 @@ struct bt_server {
 	uint64_t latency_sum_ns; /* atomic: never behind the committer */
 	uint64_t ingested, rejected, duplicates, in_flight;
 	uint64_t commits, committed_requests; /* group commit: requests per commit */
+	uint64_t dead_refused; /* rejected records not kept (budget, cap) */
 };
 
 typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
@@ -120,6 +131,9 @@ struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_fo
 /* Queue the job and wait until its records are durable; 0, BT_EINVAL (the
  * body is not JSON: see msg) or the store's failure. */
 int bt_commit_submit(struct bt_commit_job *job);
+/* The same for a request: its dead letters are held to the sending token's
+ * budget (bt_dead_budget), and counted in the metrics. */
+int bt_commit_ingest(struct bt_server *s, const struct bt_request *rq, struct bt_commit_job *job);
 void bt_commit_job_free(struct bt_commit_job *job);
 const struct bt_ingest_stats *bt_commit_job_stats(const struct bt_commit_job *job);
 const char *bt_commit_job_msg(const struct bt_commit_job *job);
@@ -148,6 +162,10 @@ extern const char bt_openapi_json[];
 
 struct bt_db *bt_reader_get(struct bt_server *s);
 void bt_reader_put(struct bt_server *s, struct bt_db *db);
+
+/* A record of the server's own in its JSON log on stderr (never personal
+ * data): {"ts","level":level,"from":"baton","msg":...}. */
+void bt_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A JSON error: {"error": code, "detail": message}. */
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail);

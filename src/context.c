@@ -56,14 +56,6 @@ static int pload_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw,
 	return 0;
 }
 
-static int by_time_desc(const void *a, const void *b)
-{
-	const struct kept *x = a, *y = b;
-	if (x->ts != y->ts)
-		return x->ts > y->ts ? -1 : 1;
-	return x->seq > y->seq ? -1 : x->seq < y->seq;
-}
-
 static void pload_release(struct pload *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -420,10 +412,17 @@ int bt__guard_json(const struct bt_engine *e, int64_t profile, const char *purpo
 	return rc;
 }
 
-int bt_timeline_get(struct bt_db *db, const char *ident, size_t limit, struct bt_buf *out,
-		    struct bt_err *err)
+static void raw_item(uint32_t i, struct bt_buf *out, void *ctx)
+{
+	const struct pload *l = ctx;
+	bt_buf_add(out, l->raws[i].raw, l->raws[i].len);
+}
+
+int bt_timeline_get(struct bt_db *db, const char *ident, size_t limit, const char *cursor,
+		    struct bt_buf *out, struct bt_err *err)
 {
 	struct bt_profile *p = NULL;
+	struct bt__item *v = NULL;
 	struct pload l;
 	char id[24];
 	memset(&l, 0, sizeof(l));
@@ -435,16 +434,18 @@ int bt_timeline_get(struct bt_db *db, const char *ident, size_t limit, struct bt
 	bt_json_doc_release(&l.doc);
 	if (rc)
 		goto out;
-	qsort(l.raws, l.n, sizeof(*l.raws), by_time_desc);
+	if (!(v = bt__reallocarray(NULL, l.n + 1, sizeof(*v)))) {
+		rc = BT_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < l.n; i++)
+		v[i] = (struct bt__item){l.raws[i].ts, l.raws[i].seq, (uint32_t)i};
 	bt_profile_id_format(p->id, id);
 	bt_buf_printf(out, "{\"profile\":\"%s\",\"events\":[", id);
-	for (size_t i = 0; i < l.n && i < limit; i++) {
-		if (i)
-			bt_buf_addc(out, ',');
-		bt_buf_add(out, l.raws[i].raw, l.raws[i].len);
-	}
-	rc = bt_buf_printf(out, "],\"total\":%zu}", l.n);
+	if (!(rc = bt__page_emit(v, l.n, limit, cursor, raw_item, &l, out, err)))
+		rc = bt_buf_addc(out, '}');
 out:
+	bt__free(v);
 	pload_release(&l);
 	bt_profile_free(p);
 	return rc;

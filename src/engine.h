@@ -192,6 +192,19 @@ int bt__engine_derive(struct bt_engine *e);
 void bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg);
 /* The status of promise s at the engine's time: open, broken, kept, kept_late. */
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s);
+/* A page of a list newest first (lists.c): items ordered by k1, then k2,
+ * both descending (unique), i what fn writes.  bt__page_emit sorts v,
+ * writes the page after cursor (the "next" of the page before: "k1.k2";
+ * NULL: the first) with at most limit items, then
+ * ],"total":n,"next":cursor|null.  BT_EINVAL for a cursor it cannot read. */
+struct bt__item {
+	int64_t k1;
+	uint32_t k2, i;
+};
+typedef void (*bt__item_fn)(uint32_t i, struct bt_buf *out, void *ctx);
+int bt__page_emit(struct bt__item *v, size_t n, size_t limit, const char *cursor, bt__item_fn fn,
+		  void *ctx, struct bt_buf *out, struct bt_err *err);
+
 /* Does person own journey j (an index)? */
 int bt__journey_owned_by(const struct bt_engine *e, uint32_t j, const char *person);
 /* Append instance i as a JSON object to b (lists.c): its id "I<opener>",

@@ -294,7 +294,7 @@ static int erase_dead_letters(struct person *p, size_t *count, struct bt_err *er
 {
 	struct bt_dead_letter *d = NULL;
 	size_t n = 0;
-	int rc = p->db->store->ops->dead_letters(p->db->store, &d, &n, err);
+	int rc = p->db->store->ops->dead_letters(p->db->store, 0, 0, 0, &d, &n, NULL, err);
 	for (size_t i = 0; !rc && i < n; i++)
 		if (mentions(p, &d[i])) {
 			rc = p->db->store->ops->dead_letter_delete(p->db->store, d[i].id, err);

@@ -48,6 +48,11 @@ struct bt_ingest {
 	int in_txn;
 	int no_dead_letters; /* retrying dead letters: do not file them again */
 	long index;          /* records seen, for API error indexes */
+	/* bounds on dead letters (bt_ingest_dead_limits): the budget left,
+	 * the cap, the bytes stored when the transaction began and those
+	 * added since, what was refused and kept */
+	int64_t dead_budget, dead_cap, dead_stored, dead_pending;
+	uint64_t dead_refused, dead_kept;
 };
 
 int bt_ingest_begin(struct bt_db *db, const char *origin, struct bt_ingest **out,
@@ -62,10 +67,24 @@ int bt_ingest_begin(struct bt_db *db, const char *origin, struct bt_ingest **out
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
 	}
 	in->db = db;
+	in->dead_budget = -1;
+	in->dead_cap = BT_DEAD_LETTER_CAP;
 	bt_json_doc_init(&in->doc);
 	bt_json_doc_init(&in->scratch);
 	*out = in;
 	return 0;
+}
+
+void bt_ingest_dead_limits(struct bt_ingest *in, int64_t budget, int64_t cap)
+{
+	in->dead_budget = budget;
+	in->dead_cap = cap;
+}
+
+void bt_ingest_dead_usage(const struct bt_ingest *in, uint64_t *refused, uint64_t *kept_bytes)
+{
+	*refused = in->dead_refused;
+	*kept_bytes = in->dead_kept;
 }
 
 /* Memory mode (`baton kpis --input`): the same validation, duplicate
@@ -116,7 +135,9 @@ static int ensure_txn(struct bt_ingest *in, struct bt_err *err)
 	if ((changed || !db->loaded) && (rc = bt__db_load(db, err)))
 		return rc;
 	db->id.log = &in->batch.idlog;
-	return 0;
+	int64_t n;
+	in->dead_pending = 0;
+	return db->store->ops->dead_usage(db->store, &n, &in->dead_stored, err);
 }
 
 int bt_ingest_flush(struct bt_ingest *in, struct bt_err *err)
@@ -149,11 +170,19 @@ static int maybe_flush(struct bt_ingest *in, struct bt_err *err)
 }
 
 /* Keep raw[0..len) (at most DEAD_KEEP bytes of it) as a dead letter of a
- * record that was full_len bytes long. */
+ * record that was full_len bytes long; BT_ELIMIT when the bounds of
+ * bt_ingest_dead_limits leave no room for it. */
 static int push_dead(struct bt_ingest *in, const char *raw, size_t len, size_t full_len,
 		     long line, const char *format, const char *reason)
 {
 	struct bt__batch *b = &in->batch;
+	int64_t size = (int64_t)(len > DEAD_KEEP ? DEAD_KEEP : len);
+	int over_budget = in->dead_budget >= 0 && size > in->dead_budget;
+	if (over_budget ||
+	    (in->dead_cap >= 0 && in->dead_stored + in->dead_pending + size > in->dead_cap)) {
+		in->dead_refused++;
+		return over_budget ? BT_ELIMIT : BT_EFULL;
+	}
 	if (b->ndead == b->capdead) {
 		size_t cap = b->capdead ? b->capdead * 2 : 64;
 		void *p = bt__reallocarray(b->dead, cap, sizeof(*b->dead));
@@ -169,6 +198,10 @@ static int push_dead(struct bt_ingest *in, const char *raw, size_t len, size_t f
 		return BT_ENOMEM;
 	b->dead[b->ndead++] = (struct bt__store_dead){in->origin, line, format, why, r, keep,
 						      keep < full_len};
+	in->dead_pending += size;
+	in->dead_kept += (uint64_t)size;
+	if (in->dead_budget >= 0)
+		in->dead_budget -= size;
 	return 0;
 }
 
@@ -187,8 +220,16 @@ static int reject_part(struct bt_ingest *in, const char *raw, size_t len, size_t
 	 * them back (its own words, and the reason, may quote the value) */
 	if (bt__mentions_erased(&in->db->id, raw, len, &in->scratch))
 		return BT_EINVAL;
-	if ((rc = push_dead(in, raw, len, full_len, line, format, err->msg)) ||
-	    (rc = maybe_flush(in, NULL)))
+	rc = push_dead(in, raw, len, full_len, line, format, err->msg);
+	if (rc == BT_ELIMIT || rc == BT_EFULL) { /* rejected all the same; the sender is told */
+		char why[sizeof(err->msg)];
+		memcpy(why, err->msg, sizeof(why));
+		bt_err_set(err, BT_EINVAL, "%.400s (not kept as a dead letter: %s)", why,
+			   rc == BT_ELIMIT ? "the sender's dead-letter budget is spent for now"
+					   : "the dead-letter store is full");
+		return BT_EINVAL;
+	}
+	if (rc || (rc = maybe_flush(in, NULL)))
 		return bt_err_set(err, rc, "could not keep the rejected record: %s", bt_strerror(rc));
 	return BT_EINVAL;
 }
@@ -653,7 +694,23 @@ void bt_ingest_abort(struct bt_ingest *in)
 int bt_dead_letters_list(struct bt_db *db, struct bt_dead_letter **out, size_t *n,
 			 struct bt_err *err)
 {
-	return db->store->ops->dead_letters(db->store, out, n, err);
+	return db->store->ops->dead_letters(db->store, 0, 0, 0, out, n, NULL, err);
+}
+
+int bt_dead_letters_page(struct bt_db *db, int64_t after, size_t limit, struct bt_dead_letter **out,
+			 size_t *n, int64_t *total, int *more, struct bt_err *err)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	int changed, rc;
+	*out = NULL, *n = 0;
+	if ((rc = ops->read_begin(db->store, &changed, err)))
+		return rc;
+	int64_t bytes;
+	rc = ops->dead_usage(db->store, total, &bytes, err);
+	if (!rc)
+		rc = ops->dead_letters(db->store, after, limit, BT_DEAD_PAGE_BYTES, out, n, more, err);
+	ops->rollback(db->store);
+	return rc;
 }
 
 void bt_dead_letters_free(struct bt_dead_letter *d, size_t n)

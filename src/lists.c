@@ -91,52 +91,39 @@ void bt__instance_json(const struct bt_engine *e, uint32_t i, struct bt_buf *b)
 
 /* ---- pages ---- */
 
-/* An item of a list: its order key (newest first: k1, then k2, both
- * descending; unique) and its index. */
-struct item {
-	int64_t k1;
-	uint32_t k2, i;
-};
-
 static int newest_first(const void *a, const void *b)
 {
-	const struct item *x = a, *y = b;
+	const struct bt__item *x = a, *y = b;
 	if (x->k1 != y->k1)
 		return x->k1 > y->k1 ? -1 : 1;
 	return x->k2 > y->k2 ? -1 : x->k2 < y->k2;
 }
 
-typedef void (*item_fn)(const struct bt_engine *e, uint32_t i, struct bt_buf *out, void *ctx);
-
-/* Sort v, write the page q asks for with fn (the caller has written the
- * list's opening), then ],"total":n,"next":cursor|null.  A cursor is
- * "k1.k2" of the last item of the page before. */
-static int emit_page(const struct bt_engine *e, struct item *v, size_t n,
-		     const struct bt_list_query *q, item_fn fn, void *ctx, struct bt_buf *out,
-		     struct bt_err *err)
+int bt__page_emit(struct bt__item *v, size_t n, size_t limit, const char *cursor, bt__item_fn fn,
+		  void *ctx, struct bt_buf *out, struct bt_err *err)
 {
 	long long c1 = 0;
 	unsigned long c2 = 0;
 	int have = 0;
-	if (q->cursor) {
+	if (cursor) {
 		char *end;
 		errno = 0;
-		c1 = strtoll(q->cursor, &end, 10);
-		have = end != q->cursor && *end == '.' && end[1] >= '0' && end[1] <= '9';
+		c1 = strtoll(cursor, &end, 10);
+		have = end != cursor && *end == '.' && end[1] >= '0' && end[1] <= '9';
 		if (have)
 			c2 = strtoul(end + 1, &end, 10);
 		if (!have || *end || errno || c2 > UINT32_MAX)
 			return bt_err_set(err, BT_EINVAL, "query parameter cursor: '%.40s' is not a "
-					  "cursor (give the 'next' of the page before)", q->cursor);
+					  "cursor (give the 'next' of the page before)", cursor);
 	}
 	qsort(v, n, sizeof(*v), newest_first);
 	size_t k = 0, shown = 0;
 	while (have && k < n && !(v[k].k1 < c1 || (v[k].k1 == c1 && v[k].k2 < c2)))
 		k++; /* the items up to the cursor's, in order */
-	for (; k < n && shown < q->limit; k++, shown++) {
+	for (; k < n && shown < limit; k++, shown++) {
 		if (shown)
 			bt_buf_addc(out, ',');
-		fn(e, v[k].i, out, ctx);
+		fn(v[k].i, out, ctx);
 	}
 	bt_buf_printf(out, "],\"total\":%zu,\"next\":", n);
 	if (k < n && shown)
@@ -155,16 +142,15 @@ static int may_see(const struct bt_engine *e, const struct bt_scope *sc, uint32_
 	return 1;
 }
 
-static void instance_item(const struct bt_engine *e, uint32_t i, struct bt_buf *out, void *ctx)
+static void instance_item(uint32_t i, struct bt_buf *out, void *ctx)
 {
-	(void)ctx;
-	bt__instance_json(e, i, out);
+	bt__instance_json(ctx, i, out);
 }
 
 int bt_engine_instances_json(struct bt_engine *e, const struct bt_list_query *q,
 			     struct bt_buf *out, struct bt_err *err)
 {
-	struct item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
+	struct bt__item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
 	size_t n = 0;
 	if (!v)
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
@@ -175,10 +161,10 @@ int bt_engine_instances_json(struct bt_engine *e, const struct bt_list_query *q,
 		    (q->holder && (!in->holder || strcmp(q->holder, nm(e, in->holder)))) ||
 		    !may_see(e, q->scope, in->journey, in->holder))
 			continue;
-		v[n++] = (struct item){in->opened, in->opener, (uint32_t)i};
+		v[n++] = (struct bt__item){in->opened, in->opener, (uint32_t)i};
 	}
 	bt_buf_adds(out, "{\"instances\":[");
-	int rc = emit_page(e, v, n, q, instance_item, NULL, out, err);
+	int rc = bt__page_emit(v, n, q->limit, q->cursor, instance_item, e, out, err);
 	bt__free(v);
 	return rc ? rc : bt_buf_addc(out, '}');
 }
@@ -211,16 +197,16 @@ void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, str
 	bt_buf_printf(b, ",\"cross_team\":%s}", s->maker != s->keeper ? "true" : "false");
 }
 
-static void promise_item(const struct bt_engine *e, uint32_t i, struct bt_buf *out, void *ctx)
+static void promise_item(uint32_t i, struct bt_buf *out, void *ctx)
 {
-	(void)ctx;
+	const struct bt_engine *e = ctx;
 	bt__promise_json(e, &e->prom[i], out);
 }
 
 int bt_engine_promises_json(struct bt_engine *e, const struct bt_list_query *q, struct bt_buf *out,
 			    struct bt_err *err)
 {
-	struct item *v = bt__reallocarray(NULL, e->nprom + 1, sizeof(*v));
+	struct bt__item *v = bt__reallocarray(NULL, e->nprom + 1, sizeof(*v));
 	size_t n = 0;
 	if (!v)
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
@@ -237,10 +223,10 @@ int bt_engine_promises_json(struct bt_engine *e, const struct bt_list_query *q, 
 			continue;
 		if (q->scope && q->scope->team && !(k && !strcmp(k, q->scope->team)))
 			continue;
-		v[n++] = (struct item){s->made, s->seq, (uint32_t)i};
+		v[n++] = (struct bt__item){s->made, s->seq, (uint32_t)i};
 	}
 	bt_buf_adds(out, "{\"promises\":[");
-	int rc = emit_page(e, v, n, q, promise_item, NULL, out, err);
+	int rc = bt__page_emit(v, n, q->limit, q->cursor, promise_item, e, out, err);
 	bt__free(v);
 	return rc ? rc : bt_buf_addc(out, '}');
 }
@@ -275,9 +261,16 @@ static int needs(const struct bt_engine *e, size_t i, struct bt_buf *why)
 	return n;
 }
 
-static void queue_item(const struct bt_engine *e, uint32_t i, struct bt_buf *out, void *ctx)
+struct queue_ctx {
+	const struct bt_engine *e;
+	struct bt_buf why;
+};
+
+static void queue_item(uint32_t i, struct bt_buf *out, void *ctx)
 {
-	struct bt_buf *why = ctx;
+	struct queue_ctx *c = ctx;
+	const struct bt_engine *e = c->e;
+	struct bt_buf *why = &c->why;
 	bt_buf_reset(why);
 	needs(e, i, why);
 	bt_buf_adds(out, "{\"why\":[");
@@ -290,8 +283,8 @@ static void queue_item(const struct bt_engine *e, uint32_t i, struct bt_buf *out
 int bt_engine_queue_json(struct bt_engine *e, const char *person, const struct bt_list_query *q,
 			 struct bt_buf *out, struct bt_err *err)
 {
-	struct bt_buf why = BT_BUF_INIT;
-	struct item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
+	struct queue_ctx c = {e, BT_BUF_INIT};
+	struct bt__item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
 	size_t n = 0, unowned = 0;
 	int rc;
 	if (!v)
@@ -305,17 +298,17 @@ int bt_engine_queue_json(struct bt_engine *e, const char *person, const struct b
 			unowned++;
 			continue;
 		}
-		bt_buf_reset(&why);
-		if (strcmp(j->owner, person) || !needs(e, i, &why))
+		bt_buf_reset(&c.why);
+		if (strcmp(j->owner, person) || !needs(e, i, &c.why))
 			continue;
-		v[n++] = (struct item){in->opened, in->opener, (uint32_t)i};
+		v[n++] = (struct bt__item){in->opened, in->opener, (uint32_t)i};
 	}
 	bt_buf_adds(out, "{\"person\":");
 	bt_buf_json_strz(out, person);
 	bt__json_time_field(out, "as_of", e->as_of);
 	bt_buf_printf(out, ",\"unowned_open_instances\":%zu,\"items\":[", unowned);
-	rc = emit_page(e, v, n, q, queue_item, &why, out, err);
+	rc = bt__page_emit(v, n, q->limit, q->cursor, queue_item, &c, out, err);
 	bt__free(v);
-	bt_buf_release(&why);
+	bt_buf_release(&c.why);
 	return rc ? rc : bt_buf_addc(out, '}');
 }

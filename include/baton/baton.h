@@ -82,6 +82,15 @@ int bt_ingest_flush(struct bt_ingest *in, struct bt_err *err);
 /* The counts so far (for a caller that feeds several requests into one
  * ingest and answers each with its own share). */
 void bt_ingest_counts(const struct bt_ingest *in, struct bt_ingest_stats *st);
+/* Bounds on the dead letters an ingest keeps: budget, the bytes of
+ * rejected records it may keep from now on (-1: no bound); cap, the bytes
+ * all dead letters may hold in the database (default BT_DEAD_LETTER_CAP;
+ * -1: no bound).  A rejected record past them is still rejected and
+ * reported, with "not kept" and the reason, but is not stored. */
+#define BT_DEAD_LETTER_CAP (256LL * 1024 * 1024)
+void bt_ingest_dead_limits(struct bt_ingest *in, int64_t budget, int64_t cap);
+/* Rejected records not kept for those bounds, and bytes kept, so far. */
+void bt_ingest_dead_usage(const struct bt_ingest *in, uint64_t *refused, uint64_t *kept_bytes);
 /* Flush, report the counts and free the ingest. */
 int bt_ingest_end(struct bt_ingest *in, struct bt_ingest_stats *st, struct bt_err *err);
 /* Drop what was not flushed and free the ingest. */
@@ -141,6 +150,12 @@ struct bt_dead_letter {
 
 int bt_dead_letters_list(struct bt_db *db, struct bt_dead_letter **out, size_t *n,
 			 struct bt_err *err);
+/* A page of dead letters: those numbered after `after`, at most limit, and
+ * no more once BT_DEAD_PAGE_BYTES of records are in it (one always is);
+ * *total counts every dead letter kept, *more says whether any follow. */
+#define BT_DEAD_PAGE_BYTES (1024 * 1024)
+int bt_dead_letters_page(struct bt_db *db, int64_t after, size_t limit, struct bt_dead_letter **out,
+			 size_t *n, int64_t *total, int *more, struct bt_err *err);
 void bt_dead_letters_free(struct bt_dead_letter *d, size_t n);
 int bt_dead_letter_delete(struct bt_db *db, int64_t id, struct bt_err *err);
 /* Try the JSON dead letters again (after a fix of the config, say): those

@@ -10,10 +10,11 @@
 #include "baton/baton.h"
 #include "baton/buf.h"
 
-/* The customer's stored events, newest first (at most limit), as JSON:
- * {"profile":"P17","events":[...],"total":N}.  BT_ENOTFOUND for an unknown
- * customer. */
-int bt_timeline_get(struct bt_db *db, const char *ident, size_t limit, struct bt_buf *out,
-		    struct bt_err *err);
+/* The customer's stored events, newest first, a page of at most limit
+ * after cursor (the "next" of the page before; NULL: the first), as JSON:
+ * {"profile":"P17","events":[...],"total":N,"next":cursor|null}.
+ * BT_ENOTFOUND for an unknown customer, BT_EINVAL for a bad cursor. */
+int bt_timeline_get(struct bt_db *db, const char *ident, size_t limit, const char *cursor,
+		    struct bt_buf *out, struct bt_err *err);
 
 #endif

@@ -31,7 +31,8 @@
 	X(RATE, -12, "rate limit exceeded", 429, "rate_limited")            \
 	X(SCHEMA, -13, "database schema is newer than this program", 500,   \
 	  "schema_version")                                                  \
-	X(BUSY, -14, "database is busy", 503, "busy")
+	X(BUSY, -14, "database is busy", 503, "busy")                       \
+	X(FULL, -15, "storage is full", 507, "storage_full")
 
 enum bt_errcode {
 #define BT__ENUM(name, value, msg, http, code) BT_E##name = (value),

@@ -110,6 +110,19 @@ static const char *const migrations[] = {
 	"ALTER TABLE dead_letters ADD COLUMN hash BLOB;"
 	"CREATE UNIQUE INDEX dead_letters_hash ON dead_letters(hash);"
 	"ALTER TABLE suppressed ADD COLUMN type TEXT;",
+	/* 3 → 4: how many dead letters there are and how many bytes they hold,
+	 * kept by triggers, so that ingest can hold them to a cap and a page
+	 * can say the total without counting */
+	"CREATE TABLE dead_letter_usage(id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  n INTEGER NOT NULL, bytes INTEGER NOT NULL);"
+	"INSERT INTO dead_letter_usage VALUES (1, (SELECT count(*) FROM dead_letters),"
+	"  (SELECT coalesce(sum(length(CAST(raw AS BLOB))), 0) FROM dead_letters));"
+	"CREATE TRIGGER dead_letters_in AFTER INSERT ON dead_letters BEGIN"
+	"  UPDATE dead_letter_usage SET n = n + 1, bytes = bytes + length(CAST(new.raw AS BLOB));"
+	"END;"
+	"CREATE TRIGGER dead_letters_out AFTER DELETE ON dead_letters BEGIN"
+	"  UPDATE dead_letter_usage SET n = n - 1, bytes = bytes - length(CAST(old.raw AS BLOB));"
+	"END;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -118,7 +131,7 @@ enum stmt {
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
-	S__COUNT
+	S_DEAD_USAGE, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -152,7 +165,8 @@ static const char *const sql[S__COUNT] = {
 		"WHERE (c.profile = ?1 OR c.other_profile = ?1 OR i.profile = ?1) "
 		"AND i.ident IS NOT NULL ORDER BY c.seq",
 	[S_DEAD_LIST] = "SELECT id, at, origin, line, format, reason, raw, truncated FROM dead_letters "
-			"ORDER BY id",
+			"WHERE id > ?1 ORDER BY id LIMIT ?2",
+	[S_DEAD_USAGE] = "SELECT n, bytes FROM dead_letter_usage",
 	[S_DEAD_DELETE] = "DELETE FROM dead_letters WHERE id = ?",
 	[S_CONFLICT_SEQS] =
 		"SELECT DISTINCT c.event FROM conflicts c JOIN identifiers i ON i.id = c.ident "
@@ -792,17 +806,36 @@ static int sq_counts(struct bt__store *base, int64_t out[6], struct bt_err *err)
 	return 0;
 }
 
-static int sq_dead_letters(struct bt__store *base, struct bt_dead_letter **out, size_t *n,
-			   struct bt_err *err)
+static int sq_dead_usage(struct bt__store *base, int64_t *n, int64_t *bytes, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_DEAD_USAGE, err);
+	int rc = 0;
+	if (!q)
+		return BT_ESTORE;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(q, 0);
+		*bytes = sqlite3_column_int64(q, 1);
+	} else
+		rc = fail(s, err, "reading the dead letters' usage");
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_dead_letters(struct bt__store *base, int64_t after, size_t limit, size_t max_bytes,
+			   struct bt_dead_letter **out, size_t *n, int *more, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	sqlite3_stmt *q = stmt(s, S_DEAD_LIST, err);
 	struct bt_dead_letter *v = NULL;
-	size_t len = 0, cap = 0;
-	int r, rc = 0;
+	size_t len = 0, cap = 0, bytes = 0;
+	int r = SQLITE_DONE, rc = 0;
 	if (!q)
 		return BT_ESTORE;
-	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+	sqlite3_bind_int64(q, 1, after);
+	sqlite3_bind_int64(q, 2, limit ? (int64_t)limit + 1 : -1); /* one more: to see if any follow */
+	while ((!limit || len < limit) && (!max_bytes || !len || bytes < max_bytes) &&
+	       (r = sqlite3_step(q)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap ? cap * 2 : 16;
 			void *p = bt__reallocarray(v, cap, sizeof(*v));
@@ -824,13 +857,16 @@ static int sq_dead_letters(struct bt__store *base, struct bt_dead_letter **out, 
 		d->raw = bt__strndup(sqlite3_column_blob(q, 6) ? sqlite3_column_blob(q, 6) : "",
 				     d->raw_len);
 		d->truncated = sqlite3_column_int(q, 7);
+		bytes += d->raw_len;
 		if (!d->origin || !d->format || !d->reason || !d->raw) {
 			rc = BT_ENOMEM;
 			break;
 		}
 	}
-	if (!rc && r != SQLITE_DONE)
+	if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
 		rc = fail(s, err, "listing dead letters");
+	if (more) /* stopped before the end: is there a next row? */
+		*more = !rc && r == SQLITE_ROW && sqlite3_step(q) == SQLITE_ROW;
 	sqlite3_reset(q);
 	*out = v;
 	*n = len;
@@ -1820,6 +1856,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.identity_since = sq_identity_since,
 	.event_get = sq_event_get,
 	.dead_letters = sq_dead_letters,
+	.dead_usage = sq_dead_usage,
 	.dead_letter_delete = sq_dead_letter_delete,
 	.conflict_events = sq_conflict_events,
 	.event_set_raw = sq_event_set_raw,

@@ -135,8 +135,13 @@ struct bt__store_ops {
 			 struct bt_err *err);
 
 	/* Dead letters. */
-	int (*dead_letters)(struct bt__store *s, struct bt_dead_letter **out, size_t *n,
-			    struct bt_err *err);
+	/* Dead letters numbered after `after`, in order: at most limit (0: no
+	 * limit), and no more once max_bytes of records are read (0: no bound;
+	 * one is always given); *more (may be NULL): whether any follow. */
+	int (*dead_letters)(struct bt__store *s, int64_t after, size_t limit, size_t max_bytes,
+			    struct bt_dead_letter **out, size_t *n, int *more, struct bt_err *err);
+	/* How many dead letters are kept, and their bytes. */
+	int (*dead_usage)(struct bt__store *s, int64_t *n, int64_t *bytes, struct bt_err *err);
 	int (*dead_letter_delete)(struct bt__store *s, int64_t id, struct bt_err *err);
 
 	/* Erasure (PRODUCT.md §5, §9): each runs inside begin/commit. */

@@ -123,11 +123,11 @@ get() { curl -s -H "Authorization: Bearer $1" "$U$2"; }
 # (tbilling made no contact and no local success: no row of its own)
 eq "maria's overview: her journey, over her customers" \
 	"$(get "$T_maria" /v1/kpis | jq -c '[[.journeys[].journey], [.teams[].team], .overall.profiles]')" '[["jdispute"],["tservice"],1]'
-eq "tom's teams: those his journey's instances touched" "$(get "$T_tom" /v1/teams | jq -c '[.[].team]')" '["tdigital","tservice"]'
+eq "tom's teams: those his journey's instances touched" "$(get "$T_tom" /v1/teams | jq -c '[.teams[].team]')" '["tdigital","tservice"]'
 eq "tbilling's handoffs into and out of it" "$(get "$T_billing" /v1/journeys/jdispute/handoffs | jq -c '[.flow[] | [.from,.to]]')" '[["tservice","tbilling"]]'
 eq "... none on a journey it never touched" "$(get "$T_billing" /v1/journeys/jsupport/handoffs | jq -c '.flow')" '[]'
 eq "tbilling's promises: those it must keep" "$(get "$T_billing" /v1/promises | jq -c '[.promises[].promise]')" '["PRM-D1"]'
-eq "maria's journeys" "$(get "$T_maria" /v1/journeys | jq -c '[.[].journey]')" '["jdispute"]'
+eq "maria's journeys" "$(get "$T_maria" /v1/journeys | jq -c '[.journeys[].journey]')" '["jdispute"]'
 
 kill -TERM "$pid"
 wait "$pid"

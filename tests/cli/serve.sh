@@ -56,7 +56,14 @@ eq "an unknown event: 404" "$code" 404
 req GET "/v1/profiles/user_id%3Au1" -H "$H"
 eq "a profile by identifier" "$code $(echo "$body" | jq -c '[.profile,.events]')" '200 ["P1",10]'
 req GET /v1/dead-letters -H "$H"
-eq "dead letters" "$code $(echo "$body" | jq 'length')" "200 2"
+eq "dead letters" "$code $(echo "$body" | jq -c '[(.dead_letters | length), .total, .next]')" "200 [2,2,null]"
+req GET "/v1/dead-letters?limit=1" -H "$H"
+first=$(echo "$body" | jq -r '.dead_letters[0].id')
+eq "dead letters a page at a time" "$(echo "$body" | jq -c '[(.dead_letters | length), .total, .next]')" "[1,2,\"$first\"]"
+req GET "/v1/dead-letters?limit=1&cursor=$first" -H "$H"
+eq "... the next page, the last" "$(echo "$body" | jq -c '[(.dead_letters | length), (.dead_letters[0].id > '"$first"'), .next]')" "[1,true,null]"
+req GET "/v1/dead-letters?cursor=x1" -H "$H"
+eq "... a cursor that is not one: 400" "$code" 400
 
 # ---- roles ----
 tok() { "$BATON" token create --db api.db "$@" | tail -n 1; }
@@ -85,7 +92,7 @@ eq "and no rows in the overview" "$code $(echo "$body" | jq '.journeys | length'
 req GET "/v1/kpis?as_of=someday" -H "$H"
 eq "a bad time: 400" "$code" 400
 req GET /v1/journeys -H "$H"
-eq "journey definitions" "$(echo "$body" | jq -c '.[0] | [.journey,.owner_name,.handoff_sla_s]')" '["dispute","Maria Lopez",86400]'
+eq "journey definitions" "$(echo "$body" | jq -c '.journeys[0] | [.journey,.owner_name,.handoff_sla_s]')" '["dispute","Maria Lopez",86400]'
 "$BATON" token revoke --db api.db 3 >/dev/null
 req GET /v1/journeys -H "Authorization: Bearer $INGEST"
 eq "a revoked token: 401" "$code" 401
@@ -174,9 +181,26 @@ eq "the owner's queue: the dispute with a late handoff and a broken promise" "$c
 req GET "/v1/owners/maria/queue" -H "Authorization: Bearer $OTHER"
 eq "someone else's queue: 404" "$code" 404
 req GET "/v1/teams" -H "Authorization: Bearer $BILLING"
-eq "a team sees its own row only" "$(echo "$body" | jq -c '[length, .[0].team]')" '[1,"billing"]'
+eq "a team sees its own row only" "$(echo "$body" | jq -c '[(.teams | length), .teams[0].team]')" '[1,"billing"]'
 req GET "/v1/teams" -H "$H"
-eq "an admin sees every team" "$(echo "$body" | jq -c '[.[].team] | index("digital") != null')" true
+eq "an admin sees every team" "$(echo "$body" | jq -c '[.teams[].team] | index("digital") != null')" true
+all=$(echo "$body" | jq -c '[.teams[].team]')
+req GET "/v1/teams?limit=2" -H "$H"
+p1=$(echo "$body" | jq -c '[.teams[].team]')
+next=$(echo "$body" | jq -r .next)
+req GET "/v1/teams?limit=100&cursor=$next" -H "$H"
+eq "teams a page at a time: the pages make the whole" "$(echo "$p1 $(echo "$body" | jq -c '[.teams[].team]')" | jq -sc 'add')" "$all"
+req GET "/v1/teams?cursor=nosuch" -H "$H"
+eq "... a cursor that names no team: 400" "$code" 400
+req GET "/v1/journeys/dispute/instances?limit=2&$L" -H "$H"
+i1=$(echo "$body" | jq -c '[.instances[].id]')
+req GET "/v1/journeys/dispute/instances?limit=2&$L&cursor=$(echo "$body" | jq -r .next)" -H "$H"
+i2=$(echo "$body" | jq -c '[.instances[].id]')
+req GET "/v1/journeys/dispute/instances?limit=2&$L&cursor=$(echo "$body" | jq -r .next)" -H "$H"
+eq "instances a page at a time: 2 + 2 + 1, none twice, the last page says so" \
+	"$(echo "$i1 $i2 $(echo "$body" | jq -c '[.instances[].id]')" | jq -sc 'add | [length, (unique | length)]') $(echo "$body" | jq -c .next)" "[5,5] null"
+req GET "/v1/journeys/dispute/instances?cursor=abc" -H "$H"
+eq "... a cursor that is not one: 400" "$code" 400
 req GET "/v1/journeys/dispute/handoffs" -H "$H"
 eq "the handoff flow of the journey" "$(echo "$body" | jq -c '[.flow[] | [.from,.to,.handoffs,.failed]]')" \
 	'[["billing","service",2,2],["digital","service",1,0],["service","billing",2,2]]'
@@ -196,7 +220,7 @@ for c in "/v1/journeys/dispute/instances?state=opn|400|query parameter state: 'o
 	"/v1/kpis?from=2026-03-01&to=2026-02-01|400|query parameter from: '2026-03-01' is not before 'to' (the period is [from, to))" \
 	"/v1/kpis?as_of=yesterday|400|query parameter as_of: 'yesterday' is not a time (RFC 3339, or a date like 2026-03-01)" \
 	"/v1/kpis?as_of=2026-01-01&as_of=2026-02-01|400|query parameter 'as_of' is given twice" \
-	"/v1/journeys?x=1|400|unknown query parameter 'x' (this route takes none)" \
+	"/v1/events/a1?x=1|400|unknown query parameter 'x' (this route takes none)" \
 	"/v1/owners/nobody/queue|404|no such person in the configuration"; do
 	path=${c%%|*} rest=${c#*|}
 	req GET "$path" -H "$H"

@@ -53,7 +53,7 @@ req POST /v1/events -H "Content-Type: application/x-ndjson" --data-binary \
 	'{"id":"gone-2","ts":"yesterday","source":"web","type":"x","ids":{"email":" GONE@example.com"}}'
 eq "a bad event with her e-mail is rejected" "$code $(echo "$body" | jq -c '[.accepted,.rejected]')" "400 [0,1]"
 req GET /v1/dead-letters
-eq "neither is kept as a dead letter" "$(echo "$body" | jq -c '[.[].raw | select(test("gone"; "i"))]')" "[]"
+eq "neither is kept as a dead letter" "$(echo "$body" | jq -c '[.dead_letters[].raw | select(test("gone"; "i"))]')" "[]"
 
 # ---- erasure reaches the live state before erase returns ----
 # A history large enough that rebuilding the live state takes a while: the

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: Apache-2.0
+# Dead letters have bounds (docs/api.md, Limits): each token may have so
+# many bytes of rejected records kept per ten minutes, all of them together
+# may hold so many, and past either a rejected record is still reported,
+# saying it was not kept, while good records go on being stored.
+. "$BATON_ROOT/tests/cli/lib.sh"
+command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
+
+# each bad record is 60,000 bytes: a token's 1 MiB (1,048,576 bytes) holds
+# 17 of them (1,020,000), and so does the 1 MiB store
+serve_start d.db --dead-letter-budget 1 --dead-letter-cap 1 || { notok "server starts"; exit 1; }
+H="Authorization: Bearer $(grep '^bt_' serve.out)"
+A="Authorization: Bearer $("$BATON" token create --db d.db --role ingest | tail -n 1)"
+B="Authorization: Bearer $("$BATON" token create --db d.db --role ingest | tail -n 1)"
+pad=$(head -c 59900 /dev/zero | tr '\0' 'x')
+bad() { # bad FROM TO: records FROM..TO, each 60,000 bytes: too large for an event
+	for i in $(seq "$1" "$2"); do
+		line=$(printf '{"id":"bad-%05d","source":"s","type":"t","ids":{"user_id":"u"},"props":{"pad":"%s"}}' "$i" "$pad")
+		printf '%s%s\n' "$line" "$(head -c $((60000 - ${#line} - 1)) /dev/zero | tr '\0' ' ')"
+	done
+}
+send() { # send AUTH FILE: sets body
+	body=$(curl -s -H "$1" -H "Content-Type: application/x-ndjson" --data-binary @"$2" "$U/v1/events")
+}
+bad 1 8 >a1.ndjson; bad 9 16 >a2.ndjson; bad 17 24 >a3.ndjson
+ev ok1 2026-03-01T10:00:00Z web page.viewed '{"user_id":"good"}' >>a3.ndjson
+eq "a record is 60,000 bytes" "$(head -n 1 a1.ndjson | wc -c)" 60000
+send "$A" a1.ndjson; r1=$body
+send "$A" a2.ndjson; r2=$body
+send "$A" a3.ndjson; r3=$body
+eq "token A: 17 kept; from the 18th on its budget is spent; the good record is stored" \
+	"$(echo "$r1 $r2 $r3" | jq -sc '[map(.rejected), map(.dead_letters_refused // 0), .[2].accepted]')" '[[8,8,8],[0,0,7],1]'
+eq "... and the refused ones say why" "$(echo "$r3" | jq -r '.errors[-1].error')" \
+	"record is 59999 bytes, more than the 32768 allowed for one event (not kept as a dead letter: the sender's dead-letter budget is spent for now)"
+req=$(curl -s -H "$H" "$U/v1/dead-letters")
+eq "17 dead letters kept" "$(echo "$req" | jq -c '[.total, (.dead_letters | length)]')" '[17,17]'
+bad 25 27 >b1.ndjson
+send "$B" b1.ndjson
+eq "token B has a budget of its own, but the store (1 MiB) is full" "$(echo "$body" | jq -c '[.rejected, .dead_letters_refused]')" '[3,3]'
+eq "... and says so" "$(echo "$body" | jq -r '.errors[0].error')" \
+	"record is 59999 bytes, more than the 32768 allowed for one event (not kept as a dead letter: the dead-letter store is full)"
+eq "still 17" "$(curl -s -H "$H" "$U/v1/dead-letters" | jq .total)" 17
+eq "the metrics count what was not kept" "$(curl -s -H "$H" "$U/metrics" | grep '^baton_dead_letters_refused_total')" "baton_dead_letters_refused_total 10"
+# deleting dead letters makes room again
+"$BATON" dead-letters delete --db d.db --all >/dev/null
+send "$B" b1.ndjson
+eq "after a clean-up, B's are kept" "$(echo "$body" | jq -c '[.rejected, (.dead_letters_refused // 0)]')" '[3,0]'
+kill -TERM "$pid"
+wait "$pid"
+
+eq "the CLI lists what is kept" "$("$BATON" dead-letters --db d.db --json | jq -c 'length')" 3
