@@ -12,7 +12,7 @@ const char bt_openapi_json[] =
 "\"schemas\":{"
 "\"Error\":{\"type\":\"object\",\"required\":[\"error\",\"detail\"],\"properties\":{\"error\":{\"type\":\"string\"},\"detail\":{\"type\":\"string\"}}},"
 "\"IngestResult\":{\"type\":\"object\",\"properties\":{\"accepted\":{\"type\":\"integer\"},\"duplicates\":{\"type\":\"integer\"},\"rejected\":{\"type\":\"integer\"},\"suppressed\":{\"type\":\"integer\"},\"errors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"index\":{\"type\":\"integer\"},\"error\":{\"type\":\"string\"}}}}}},"
-"\"Profile\":{\"type\":\"object\",\"properties\":{\"profile\":{\"type\":\"string\"},\"identifiers\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"events\":{\"type\":\"integer\"},\"conflicts\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}}}},"
+"\"Profile\":{\"type\":\"object\",\"properties\":{\"profile\":{\"type\":\"string\"},\"identifiers\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"events\":{\"type\":\"integer\"},\"conflicts\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"refusals\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"event\":{\"type\":\"integer\"},\"identifier\":{\"type\":\"string\"},\"reason\":{\"type\":\"string\"}}}}}},"
 "\"Kpis\":{\"type\":\"object\",\"description\":\"as baton kpis --json (docs/kpis.md)\",\"properties\":{\"as_of\":{\"type\":\"string\"},\"journeys\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"teams\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"sources\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"handoff_routes\":{\"type\":\"array\",\"items\":{\"type\":\"object\"}},\"overall\":{\"type\":\"object\"}}}}},"
 "\"security\":[{\"bearer\":[]}],"
 "\"paths\":{"

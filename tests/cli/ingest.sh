@@ -14,7 +14,7 @@
 
 run "$BATON" ingest --json a.ndjson
 eq "ingest --json reports counts and the rejected line" "$out" \
-'{"accepted":3,"duplicates":1,"rejected":1,"suppressed":0,"errors":[{"file":"a.ndjson","line":4,"error":"unknown field '"'jounrey'"' (did you mean '"'journey'"'?)"}]}'
+'{"accepted":3,"duplicates":1,"rejected":1,"suppressed":0,"refused":0,"errors":[{"file":"a.ndjson","line":4,"error":"unknown field '"'jounrey'"' (did you mean '"'journey'"'?)"}]}'
 eq "exit 2 when a record was rejected" "$rc" 2
 
 run "$BATON" ingest --json a.ndjson
@@ -22,7 +22,7 @@ eq "a second ingest of the same file is all duplicates" "$(echo "$out" | jq -c '
 
 run "$BATON" profile --json email:ANN@example.com
 eq "profile --json in a second process" "$out" \
-'{"profile":"P1","identifiers":["customer_id:C-17","email:ann@example.com","phone:+447700900123"],"events":2,"conflicts":[]}'
+'{"profile":"P1","identifiers":["customer_id:C-17","email:ann@example.com","phone:+447700900123"],"events":2,"conflicts":[],"refusals":[]}'
 eq "profile exit 0" "$rc" 0
 run "$BATON" profile --json P2
 eq "profile by id" "$(echo "$out" | jq -c '[.profile,.identifiers,.events]')" '["P2",["email:bob@example.com"],1]'
@@ -91,15 +91,17 @@ run "$BATON" summary --json
 eq "summary counts" "$(echo "$out" | jq -c '[.events,.profiles,.dead_letters]')" "[8,7,3]"
 
 # ---- schema versions -------------------------------------------------------
-# a database of schema version 1 (no tokens table) is read as it is and
-# migrated by the first command that writes, keeping its data
+# a database of schema version 1 (no tokens or refusals table) is read as
+# it is and migrated by the first command that writes, keeping its data
 "$BATON" ingest --db old.db good.ndjson >/dev/null 2>&1
-sqlite3 old.db "DROP TABLE tokens; PRAGMA user_version = 1"
+sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; PRAGMA user_version = 1"
 run "$BATON" summary --db old.db --json
 eq "a version-1 database is readable" "$(echo "$out" | jq .events)" 1
+run "$BATON" profile --db old.db --json user_id:u-1
+eq "its profiles too (no refusals table yet: none)" "$(echo "$out" | jq -c '[.events,.refusals]')" "[1,[]]"
 run "$BATON" ingest --db old.db --json good.ndjson
 eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-eq "to version 2" "$(sqlite3 old.db 'PRAGMA user_version')" 2
+eq "to version 3" "$(sqlite3 old.db 'PRAGMA user_version')" 3
 sqlite3 old.db "PRAGMA user_version = 99"
 run "$BATON" summary --db old.db
 eq "a newer database is refused" "$rc" 1
