@@ -17,7 +17,6 @@
 #include <utf8proc.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 /* Placeholders that forms, CRMs and SDKs send when they know nobody, as
  * folded (bt__ident_fold): they never link, whatever the type. */
@@ -199,8 +198,6 @@ static int nfkc(const char *s, size_t n, int fold, struct bt_buf *out)
 	utf8proc_ssize_t len;
 	utf8proc_int32_t *w;
 	int rc;
-	if (n > 65536) /* no identifier is this long; utf8proc sizes are signed */
-		return BT_EINVAL;
 	len = utf8proc_decompose_custom(u, (utf8proc_ssize_t)n, NULL, 0, opt, drop_nbsp, NULL);
 	if (len < 0)
 		return len == UTF8PROC_ERROR_NOMEM ? BT_ENOMEM : BT_EINVAL;
@@ -334,10 +331,46 @@ static const char *judge(const struct bt__idrules *r, enum kind kind, const char
 	return NULL;
 }
 
+/* Keep only what a phone number is made of: a leading '+' and digits. */
+static void keep_phone_chars(struct bt_buf *out, size_t start)
+{
+	size_t o = start;
+	for (size_t i = start; i < out->len; i++) {
+		char c = out->data[i];
+		if (is_digit(c) || (c == '+' && o == start))
+			out->data[o++] = c;
+	}
+	out->len = o;
+	out->data[o] = '\0';
+}
+
+/* Judge the value out[start..len) (see judge) into *why.  Junk is matched
+ * ignoring case: e-mails and phones are folded already; another value is
+ * folded into the space past out->len, so the result stays as it is. */
+static int judge_value(const struct bt__idrules *r, enum kind kind, struct bt_buf *out,
+		       size_t start, const char **why)
+{
+	size_t len = out->len;
+	int rc;
+	if (kind != K_OTHER) {
+		*why = judge(r, kind, out->data + start, len - start, out->data + start);
+		return 0;
+	}
+	/* room first: an ASCII copy must not move the bytes it copies */
+	if ((rc = bt_buf_grow(out, len - start + 1)))
+		return rc;
+	out->len++; /* keep the NUL that ends the result */
+	rc = bt__ident_fold(out->data + start, len - start, out);
+	out->len = len;
+	if (!rc) /* never BT_EINVAL: the value is UTF-8 by now */
+		*why = judge(r, kind, out->data + start, len - start, out->data + len + 1);
+	return rc;
+}
+
 int bt__ident_normalise_why(const struct bt__idrules *r, const char *type, size_t tn,
 			    const char *value, size_t vn, struct bt_buf *out, const char **why)
 {
-	const char *reason;
+	const char *reason = NULL;
 	int rc;
 	bt_buf_reset(out);
 	if ((rc = bt_buf_grow(out, tn + 1 + vn)))
@@ -352,45 +385,21 @@ int bt__ident_normalise_why(const struct bt__idrules *r, const char *type, size_
 									 : K_OTHER;
 	size_t start = out->len;
 	rc = add_value(value, vn, kind == K_EMAIL, out);
-	if (rc == BT_EINVAL) {
+	if (rc == BT_EINVAL) { /* the value is left out */
 		out->len = start;
 		out->data[start] = '\0';
 		reason = R_UTF8;
-		goto refused;
-	}
-	if (rc)
+	} else if (rc) {
 		return rc;
-	if (kind == K_PHONE) {
-		size_t o = start;
-		for (size_t i = start; i < out->len; i++) {
-			char c = out->data[i];
-			if (is_digit(c) || (c == '+' && o == start))
-				out->data[o++] = c;
-		}
-		out->len = o;
-		out->data[o] = '\0';
-	}
-	/* Junk is matched case-insensitively: an e-mail and a phone are folded
-	 * already; other values are folded into the space past the result. */
-	size_t len = out->len;
-	const char *key = out->data + start;
-	if (kind == K_OTHER) {
-		/* an ASCII copy must not move the buffer it copies from */
-		if ((rc = bt_buf_grow(out, len - start + 1)))
+	} else {
+		if (kind == K_PHONE)
+			keep_phone_chars(out, start);
+		if ((rc = judge_value(r, kind, out, start, &reason)))
 			return rc;
-		out->len++; /* keep the NUL that ends the result */
-		rc = bt__ident_fold(out->data + start, len - start, out);
-		out->len = len;
-		if (rc)
-			return rc; /* not BT_EINVAL: the value is UTF-8 by now */
-		key = out->data + len + 1;
 	}
-	if (!(reason = judge(r, kind, out->data + start, len - start, key)))
-		return 1;
-refused:
-	if (why)
+	if (reason && why)
 		*why = reason;
-	return 0;
+	return reason ? 0 : 1;
 }
 
 int bt__ident_normalise(const struct bt__idrules *r, const char *type, size_t tn,

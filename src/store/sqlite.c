@@ -639,85 +639,85 @@ static char *col_dup(sqlite3_stmt *q, int i)
 	return bt__strndup(t ? t : "", (size_t)sqlite3_column_bytes(q, i));
 }
 
-static int sq_profile_conflicts(struct bt__store *base, int64_t root, struct bt_conflict **out,
-				size_t *n, struct bt_err *err)
+/* Run statement k for one profile (?1 = root), each row read by
+ * row(q, elem) into a growable array of elements of `size` bytes: *out, *n
+ * (the caller frees them, also on failure, when the last may be half read). */
+static int profile_rows(struct sqlite_store *s, enum stmt k, int64_t root, size_t size,
+			int (*row)(sqlite3_stmt *q, void *elem), char **out, size_t *n,
+			const char *what, struct bt_err *err)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = stmt(s, S_PROFILE_CONFLICTS, err);
-	struct bt_conflict *v = NULL;
+	sqlite3_stmt *q = stmt(s, k, err);
+	char *v = NULL;
 	size_t len = 0, cap = 0;
 	int r, rc = 0;
+	*out = NULL;
+	*n = 0;
 	if (!q)
 		return BT_ESTORE;
 	sqlite3_bind_int64(q, 1, root);
 	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap ? cap * 2 : 8;
-			void *p = bt__reallocarray(v, cap, sizeof(*v));
+			void *p = bt__reallocarray(v, cap, size);
 			if (!p) {
 				rc = BT_ENOMEM;
 				break;
 			}
 			v = p;
 		}
-		struct bt_conflict *c = &v[len++];
-		c->event = sqlite3_column_int64(q, 0);
-		c->identifier = col_dup(q, 1);
-		c->profile = sqlite3_column_int64(q, 2);
-		c->other_profile = sqlite3_column_int64(q, 3);
-		c->reason = col_dup(q, 4);
-		if (!c->identifier || !c->reason) {
-			rc = BT_ENOMEM;
+		if ((rc = row(q, v + size * len++)))
 			break;
-		}
 	}
 	if (!rc && r != SQLITE_DONE)
-		rc = fail(s, err, "listing conflicts");
+		rc = fail(s, err, what);
 	sqlite3_reset(q);
 	*out = v;
 	*n = len;
 	return rc;
 }
 
+static int conflict_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_conflict *c = elem;
+	c->event = sqlite3_column_int64(q, 0);
+	c->identifier = col_dup(q, 1);
+	c->profile = sqlite3_column_int64(q, 2);
+	c->other_profile = sqlite3_column_int64(q, 3);
+	c->reason = col_dup(q, 4);
+	return c->identifier && c->reason ? 0 : BT_ENOMEM;
+}
+
+static int sq_profile_conflicts(struct bt__store *base, int64_t root, struct bt_conflict **out,
+				size_t *n, struct bt_err *err)
+{
+	char *v;
+	int rc = profile_rows((struct sqlite_store *)base, S_PROFILE_CONFLICTS, root, sizeof(**out),
+			      conflict_row, &v, n, "listing conflicts", err);
+	*out = (struct bt_conflict *)(void *)v;
+	return rc;
+}
+
+static int refusal_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_refusal *f = elem;
+	f->event = sqlite3_column_int64(q, 0);
+	f->identifier = col_dup(q, 1);
+	f->reason = col_dup(q, 2);
+	return f->identifier && f->reason ? 0 : BT_ENOMEM;
+}
+
 static int sq_profile_refusals(struct bt__store *base, int64_t root, struct bt_refusal **out,
 			       size_t *n, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = s->schema < SCHEMA_REFUSALS ? NULL : stmt(s, S_PROFILE_REFUSALS, err);
-	struct bt_refusal *v = NULL;
-	size_t len = 0, cap = 0;
-	int r, rc = 0;
-	*out = NULL;
+	char *v = NULL;
+	int rc = 0;
 	*n = 0;
-	if (s->schema < SCHEMA_REFUSALS)
-		return 0;
-	if (!q)
-		return BT_ESTORE;
-	sqlite3_bind_int64(q, 1, root);
-	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			void *p = bt__reallocarray(v, cap, sizeof(*v));
-			if (!p) {
-				rc = BT_ENOMEM;
-				break;
-			}
-			v = p;
-		}
-		struct bt_refusal *f = &v[len++];
-		f->event = sqlite3_column_int64(q, 0);
-		f->identifier = col_dup(q, 1);
-		f->reason = col_dup(q, 2);
-		if (!f->identifier || !f->reason) {
-			rc = BT_ENOMEM;
-			break;
-		}
-	}
-	if (!rc && r != SQLITE_DONE)
-		rc = fail(s, err, "listing refusals");
-	sqlite3_reset(q);
-	*out = v;
-	*n = len;
+	/* a reader of an older file has no refusals table: none */
+	if (s->schema >= SCHEMA_REFUSALS)
+		rc = profile_rows(s, S_PROFILE_REFUSALS, root, sizeof(**out), refusal_row, &v, n,
+				  "listing refusals", err);
+	*out = (struct bt_refusal *)(void *)v;
 	return rc;
 }
 
