@@ -80,6 +80,7 @@ static int run_job(struct bt_ingest *in, struct bt_commit_job *job)
 	job->st.duplicates = after.duplicates - before.duplicates;
 	job->st.rejected = after.rejected - before.rejected;
 	job->st.suppressed = after.suppressed - before.suppressed;
+	job->st.refused = after.refused - before.refused;
 	if (rc == BT_EINVAL) { /* this body is not JSON: its own 400, the others go on */
 		job->rc = BT_EINVAL;
 		memcpy(job->msg, err.msg, sizeof(job->msg));
@@ -293,8 +294,8 @@ int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct b
 	__atomic_fetch_add(&s->rejected, st->rejected, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->duplicates, st->duplicates, __ATOMIC_RELAXED);
 	return bt_buf_printf(&rs->body, "{%s\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
-					"\"suppressed\":%llu,\"errors\":[%s]}",
+					"\"suppressed\":%llu,\"refused\":%llu,\"errors\":[%s]}",
 			     lead, (unsigned long long)st->accepted, (unsigned long long)st->duplicates,
 			     (unsigned long long)st->rejected, (unsigned long long)st->suppressed,
-			     job->errors.data ? job->errors.data : "");
+			     (unsigned long long)st->refused, job->errors.data ? job->errors.data : "");
 }

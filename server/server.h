@@ -112,7 +112,7 @@ void *bt_commit_job_arg(const struct bt_commit_job *job);
 /* A feed reports a record it rejected (index within its request). */
 void bt_commit_reject(struct bt_commit_job *job, long index, const char *reason);
 /* Count a durable job in the metrics and answer with its counts:
- * {LEAD"accepted":..,"duplicates":..,"rejected":..,"suppressed":..,"errors":[..]}. */
+ * {LEAD"accepted":..,"duplicates":..,"rejected":..,"suppressed":..,"refused":..,"errors":[..]}. */
 int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct bt_commit_job *job,
 		     const char *lead);
 

@@ -171,3 +171,24 @@ Y
 run "$BATON" check --config badjunk.yaml
 contains "may_link: empty is a mistake" "$err" "badjunk.yaml:2: touchpoint 'web-form': may_link must name at least one identifier type"
 contains "may_link: a type name is checked" "$err" "badjunk.yaml:3: touchpoint 'app': may_link: 'e mail' is not an identifier type"
+
+# Over HTTP: the ingest answer counts the refused identifiers, the profile
+# lists them, and an analyst sees them masked like every identifier.
+if command -v curl >/dev/null; then
+	serve_start http.db --quiet || { notok "server starts"; exit 1; }
+	H="Authorization: Bearer $(grep '^bt_' serve.out)"
+	body=$(printf '%s\n%s\n' \
+		'{"ts":"2026-03-01T10:00:00Z","source":"web","type":"t","ids":{"user_id":"h-1","email":"kim@example.com","phone":"tel 12"}}' \
+		'{"ts":"2026-03-02T10:00:00Z","source":"web","type":"t","ids":{"user_id":"h-2","email":"lee@example.com","phone":"tel 12"}}' |
+		curl -s -H "$H" -H "Content-Type: application/x-ndjson" --data-binary @- "$U/v1/events")
+	eq "POST /v1/events: the answer counts the refusals" "$(echo "$body" | jq -c '[.accepted,.refused]')" "[2,2]"
+	eq "GET /v1/profiles: the refusal with its reason" \
+		"$(curl -s -H "$H" "$U/v1/profiles/user_id%3Ah-2" | jq -c '[.profile,.refusals]')" \
+		'["P2",[{"event":2,"identifier":"phone:12","reason":"a phone number needs at least 7 digits"}]]'
+	ANALYST=$("$BATON" token create --db http.db --role analyst | tail -n 1)
+	eq "an analyst sees the refused identifier masked" \
+		"$(curl -s -H "Authorization: Bearer $ANALYST" "$U/v1/profiles/user_id%3Ah-1" | jq -c '[.identifiers,.refusals[0].identifier]')" \
+		'[["email:k**@example.com","user_id:h**"],"phone:1*"]'
+	kill -TERM "$pid"
+	wait "$pid"
+fi

@@ -489,6 +489,21 @@ static void test_poisoning_values_link_nobody(void **state)
 	}
 }
 
+/* Two strangers sending the same bytes that are not UTF-8 stay two, and
+ * the refusal is recorded without the bytes. */
+static void test_invalid_utf8_links_nobody(void **state)
+{
+	struct fixture *f = *state;
+	struct bt__resolution a = resolve(f, event_of("user_id", "ua", "email", "\xff\xfe", NULL));
+	struct bt__resolution b = resolve(f, event_of("user_id", "ub", "email", "\xff\xfe", NULL));
+	assert_int_equal(a.profile, 1);
+	assert_int_equal(b.profile, 2);
+	assert_int_equal(f->log.nmerges, 0);
+	assert_int_equal(f->log.nrefusals, 2);
+	assert_string_equal(f->log.refused_text.data + f->log.refusals[1].off, "email:");
+	assert_string_equal(f->log.refusals[1].reason, NOT_UTF8);
+}
+
 /* The refusals in the change log: event, profile, text, reason; an event
  * that is rejected leaves none behind. */
 static void test_refusals_logged(void **state)
@@ -637,6 +652,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_strongest_identifier_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_only_junk_is_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suppressed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_utf8_links_nobody, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals_logged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_source_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_configured_junk, setup, teardown),
