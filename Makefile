@@ -7,7 +7,7 @@
 #         O=build-dir                  where objects and binaries go
 
 CC      ?= cc
-PKGS    := sqlite3 yaml-0.1 libsodium libmicrohttpd zlib
+PKGS    := sqlite3 yaml-0.1 libsodium libmicrohttpd zlib libutf8proc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)

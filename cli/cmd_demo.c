@@ -69,7 +69,7 @@ int cmd_demo(int argc, char **argv)
 	struct sink s = {NULL, NULL, 0, 0};
 	struct bt_err err = {0, ""};
 	struct bt_config *cfg = NULL;
-	struct bt_ingest_stats st = {0, 0, 0, 0};
+	struct bt_ingest_stats st = {0, 0, 0, 0, 0};
 	uint64_t n = 0;
 	char *end;
 	int c, rc, have_end = 0;

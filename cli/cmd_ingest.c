@@ -13,13 +13,18 @@ static const char help[] =
 	"contract; a bad record is reported with its file, line and reason, kept as a\n"
 	"dead letter (see 'baton dead-letters'), and the good records are stored.\n"
 	"An event whose 'id' was seen before is counted as a duplicate, not stored twice.\n"
+	"An identifier the identity rules refuse (a junk value, an e-mail that is no\n"
+	"address, a phone with fewer than 7 digits, a type its source may not link)\n"
+	"stays on its event, links nothing and is counted as refused; 'baton profile'\n"
+	"lists the refusals of a customer.\n"
 	"\n"
 	"  --db PATH        database file (default $BATON_DB or ./baton.db)\n"
 	"  --format F       ndjson (one event per line), json (an array of events or one\n"
 	"                   event) or csv (needs --map); default: by file extension\n"
 	"                   (.csv, .json), else NDJSON, or JSON when the input starts with '['\n"
 	"  --map FILE       CSV mapping file (docs/csv-mapping.md)\n"
-	"  --json           print {\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"errors\":[...]}\n"
+	"  --json           print {\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"suppressed\":N,\n"
+	"                   \"refused\":N,\"errors\":[...]}\n"
 	"  -                read standard input\n"
 	"\n"
 	"Exit status: 0 all records accepted, 2 some rejected (the rest stored),\n"
@@ -75,7 +80,7 @@ static int ingest_file(struct bt_db *db, const char *file, const char *fmtopt, c
 		       struct report *r, struct bt_ingest_stats *total)
 {
 	struct bt_ingest *in = NULL;
-	struct bt_ingest_stats st = {0, 0, 0, 0};
+	struct bt_ingest_stats st = {0, 0, 0, 0, 0};
 	struct bt_err err = {0, ""};
 	int is_stdin = !strcmp(file, "-");
 	FILE *f = is_stdin ? stdin : fopen(file, "rb");
@@ -104,6 +109,7 @@ static int ingest_file(struct bt_db *db, const char *file, const char *fmtopt, c
 	total->duplicates += st.duplicates;
 	total->rejected += st.rejected;
 	total->suppressed += st.suppressed;
+	total->refused += st.refused;
 	return 0;
 }
 
@@ -115,7 +121,7 @@ int cmd_ingest(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0}};
 	const char *dbpath = NULL, *fmt = NULL, *map = NULL;
 	struct report r = {NULL, 0, BT_BUF_INIT, 0};
-	struct bt_ingest_stats total = {0, 0, 0, 0};
+	struct bt_ingest_stats total = {0, 0, 0, 0, 0};
 	int c, failed = 0;
 
 	while ((c = cli_getopt("ingest", argc, argv, "h", opts)) != -1) {
@@ -141,10 +147,10 @@ int cmd_ingest(int argc, char **argv)
 
 	if (r.json) {
 		printf("{\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,\"suppressed\":%llu,"
-		       "\"errors\":[%s]}\n",
+		       "\"refused\":%llu,\"errors\":[%s]}\n",
 		       (unsigned long long)total.accepted, (unsigned long long)total.duplicates,
 		       (unsigned long long)total.rejected, (unsigned long long)total.suppressed,
-		       r.errors.data ? r.errors.data : "");
+		       (unsigned long long)total.refused, r.errors.data ? r.errors.data : "");
 	} else {
 		fprintf(stderr, "baton: %llu accepted, %llu duplicates, %llu rejected",
 			(unsigned long long)total.accepted, (unsigned long long)total.duplicates,
@@ -152,6 +158,9 @@ int cmd_ingest(int argc, char **argv)
 		if (total.suppressed)
 			fprintf(stderr, ", %llu dropped (erased identifiers)",
 				(unsigned long long)total.suppressed);
+		if (total.refused)
+			fprintf(stderr, ", %llu identifier%s refused (see baton profile)",
+				(unsigned long long)total.refused, total.refused == 1 ? "" : "s");
 		fputc('\n', stderr);
 	}
 	bt_buf_release(&r.errors);

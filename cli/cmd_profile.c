@@ -9,12 +9,15 @@ static const char help[] =
 	"usage: baton profile [--db PATH] [--json] IDENT\n"
 	"\n"
 	"Show the unified profile that IDENT belongs to: its identifiers, how many\n"
-	"events it has and the identity conflicts recorded for review.\n"
+	"events it has, the identity conflicts recorded for review, and the\n"
+	"identifiers its events carried that were refused before any link (junk\n"
+	"values, malformed e-mails and phones, types their source may not link).\n"
 	"IDENT is type:value (normalised as on ingest, e.g. email:Ann@Example.com)\n"
 	"or a profile id such as P17 (a merged id resolves to the surviving profile).\n"
 	"\n"
 	"  --db PATH   database file (default $BATON_DB or ./baton.db)\n"
-	"  --json      print {\"profile\":\"P17\",\"identifiers\":[...],\"events\":N,\"conflicts\":[...]}\n"
+	"  --json      print {\"profile\":\"P17\",\"identifiers\":[...],\"events\":N,\"conflicts\":[...],\n"
+	"              \"refusals\":[...]}\n"
 	"\n"
 	"Exit status: 0 found, 1 nothing matches or failure.\n";
 
@@ -70,6 +73,10 @@ int cmd_profile(int argc, char **argv)
 			       (long long)p->conflicts[i].event, p->conflicts[i].identifier, a, o,
 			       p->conflicts[i].reason);
 		}
+		printf("refused      %zu\n", p->nrefusals);
+		for (size_t i = 0; i < p->nrefusals; i++)
+			printf("  event %lld: %s refused: %s\n", (long long)p->refusals[i].event,
+			       p->refusals[i].identifier, p->refusals[i].reason);
 	}
 	bt_profile_free(p);
 	return EXIT_OK;

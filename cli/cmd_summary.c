@@ -8,7 +8,8 @@ static const char help[] =
 	"usage: baton summary [--db PATH] [--json]\n"
 	"\n"
 	"Count what the database holds: events, unified profiles, identifiers,\n"
-	"merges (the merge ledger), identity conflicts awaiting review, dead letters.\n";
+	"merges (the merge ledger), identity conflicts awaiting review, dead letters,\n"
+	"identifiers refused before any link (see 'baton profile').\n";
 
 int cmd_summary(int argc, char **argv)
 {
@@ -38,13 +39,16 @@ int cmd_summary(int argc, char **argv)
 		return cli_fail(rc, &err);
 	if (json)
 		printf("{\"events\":%lld,\"profiles\":%lld,\"identifiers\":%lld,\"merges\":%lld,"
-		       "\"conflicts\":%lld,\"dead_letters\":%lld}\n",
+		       "\"conflicts\":%lld,\"dead_letters\":%lld,\"refused\":%lld}\n",
 		       (long long)s.events, (long long)s.profiles, (long long)s.identifiers,
-		       (long long)s.merges, (long long)s.conflicts, (long long)s.dead_letters);
+		       (long long)s.merges, (long long)s.conflicts, (long long)s.dead_letters,
+		       (long long)s.refused);
 	else
 		printf("events        %lld\nprofiles      %lld\nidentifiers   %lld\n"
-		       "merges        %lld\nconflicts     %lld\ndead letters  %lld\n",
+		       "merges        %lld\nconflicts     %lld\ndead letters  %lld\n"
+		       "refused       %lld\n",
 		       (long long)s.events, (long long)s.profiles, (long long)s.identifiers,
-		       (long long)s.merges, (long long)s.conflicts, (long long)s.dead_letters);
+		       (long long)s.merges, (long long)s.conflicts, (long long)s.dead_letters,
+		       (long long)s.refused);
 	return EXIT_OK;
 }

@@ -93,6 +93,7 @@ static int run_job(struct bt_ingest *in, struct bt_commit_job *job)
 	bt_ingest_dead_usage(in, &refused1, &kept1);
 	job->dead_refused = refused1 - refused0;
 	job->dead_kept = kept1 - kept0;
+	job->st.refused = after.refused - before.refused;
 	if (rc == BT_EINVAL) { /* this body is not JSON: its own 400, the others go on */
 		job->rc = BT_EINVAL;
 		memcpy(job->msg, err.msg, sizeof(job->msg));
@@ -339,9 +340,10 @@ int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct b
 	__atomic_fetch_add(&s->rejected, st->rejected, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->duplicates, st->duplicates, __ATOMIC_RELAXED);
 	bt_buf_printf(&rs->body, "{%s\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
-				 "\"suppressed\":%llu,",
+				 "\"suppressed\":%llu,\"refused\":%llu,",
 		      lead, (unsigned long long)st->accepted, (unsigned long long)st->duplicates,
-		      (unsigned long long)st->rejected, (unsigned long long)st->suppressed);
+		      (unsigned long long)st->rejected, (unsigned long long)st->suppressed,
+		      (unsigned long long)st->refused);
 	if (job->dead_refused) /* each such error says why too */
 		bt_buf_printf(&rs->body, "\"dead_letters_refused\":%llu,",
 			      (unsigned long long)job->dead_refused);

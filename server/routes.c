@@ -140,6 +140,8 @@ static int get_profile(struct bt_server *s, const struct bt_request *rq, struct 
 			mask(p->identifiers[i]);
 		for (size_t i = 0; i < p->nconflicts; i++)
 			mask(p->conflicts[i].identifier);
+		for (size_t i = 0; i < p->nrefusals; i++)
+			mask(p->refusals[i].identifier);
 	}
 	char *json = bt_profile_json(p);
 	bt_profile_free(p);

@@ -142,7 +142,7 @@ void *bt_commit_job_arg(const struct bt_commit_job *job);
  * request, and its 1-based line (0: none). */
 void bt_commit_reject(struct bt_commit_job *job, long index, long line, const char *reason);
 /* Count a durable job in the metrics and answer with its counts:
- * {LEAD"accepted":..,"duplicates":..,"rejected":..,"suppressed":..,"errors":[..]}. */
+ * {LEAD"accepted":..,"duplicates":..,"rejected":..,"suppressed":..,"refused":..,"errors":[..]}. */
 int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct bt_commit_job *job,
 		     const char *lead);
 

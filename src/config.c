@@ -399,12 +399,44 @@ static void read_journeys(struct reader *r, const struct bt_ynode *root, struct 
 	}
 }
 
+/* An identifier type as events name it (docs/events.md), lower-cased in
+ * place as identifiers are; 0 when it cannot be one. */
+static int ident_type(char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 32)
+		return 0;
+	for (; *s; s++) {
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+		else if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+			   *s == '-' || *s == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/* may_link: the identifier types the touchpoint's events may link. */
+static void read_may_link(struct reader *r, const struct bt_ynode *n, struct bt_cfg_touchpoint *tp)
+{
+	if (!n || bt_ynode_is_null(n))
+		return;
+	strlist(r, n, "may_link", &tp->may_link);
+	if (n->kind == BT_YSEQ && n->n == 0)
+		problem(r, n, "touchpoint '%s': may_link must name at least one identifier type "
+			      "(leave it out to let the touchpoint link every type)", tp->id);
+	for (size_t i = 0; i < tp->may_link.n; i++)
+		if (!ident_type(tp->may_link.v[i]))
+			problem(r, n, "touchpoint '%s': may_link: '%s' is not an identifier type "
+				      "(letters, digits, '_', '-' and '.')", tp->id, tp->may_link.v[i]);
+}
+
 static void read_touchpoints(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
 {
 	static const char *const keys[] = {"id", "name", "channel", "team", "technology",
 					   "integration", "customer_data", "interaction_data",
 					   "shared_identifiers", "restrictions", "declared_level",
-					   NULL};
+					   "may_link", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "touchpoints", &seq);
 	if (!n || !(c->touchpoints = bt__calloc(n, sizeof(*c->touchpoints))))
@@ -438,6 +470,7 @@ static void read_touchpoints(struct reader *r, const struct bt_ynode *root, stru
 		strlist(r, bt_ynode_get(t, "shared_identifiers"), "shared_identifiers",
 			&tp->shared_identifiers);
 		strlist(r, bt_ynode_get(t, "restrictions"), "restrictions", &tp->restrictions);
+		read_may_link(r, bt_ynode_get(t, "may_link"), tp);
 		const struct bt_ynode *lv = bt_ynode_get(t, "declared_level");
 		if (lv && !bt_ynode_is_null(lv)) {
 			if (lv->kind != BT_YSCALAR || lv->len != 1 || lv->text[0] < '1' || lv->text[0] > '3')
@@ -542,7 +575,11 @@ static void read_identity(struct reader *r, const struct bt_ynode *root, struct 
 		return;
 	}
 	check_keys(r, id, "identity", keys);
-	strlist(r, bt_ynode_get(id, "junk_values"), "junk_values", &c->junk);
+	const struct bt_ynode *junk = bt_ynode_get(id, "junk_values");
+	strlist(r, junk, "junk_values", &c->junk);
+	for (size_t i = 0; i < c->junk.n; i++)
+		if (strspn(c->junk.v[i], "*") == strlen(c->junk.v[i]))
+			problem(r, junk, "junk value '%s' would refuse every identifier", c->junk.v[i]);
 	const struct bt_ynode *lim = bt_ynode_get(id, "limits");
 	if (lim && lim->kind != BT_YMAP)
 		problem(r, lim, "identity limits must be a mapping of identifier type to a number");
@@ -693,6 +730,7 @@ void bt_config_free(struct bt_config *c)
 		bt__free(t->technology), bt__free(t->integration);
 		free_list(&t->customer_data), free_list(&t->interaction_data);
 		free_list(&t->shared_identifiers), free_list(&t->restrictions);
+		free_list(&t->may_link);
 	}
 	bt__free(c->touchpoints);
 	for (size_t i = 0; i < c->npurposes; i++) {

@@ -57,7 +57,8 @@ int bt__db_load(struct bt_db *db, struct bt_err *err)
 	int rc = bt_db_config_get(db, &db->cfg, err);
 	if (rc)
 		return rc;
-	bt__identity_apply_config(&db->id, db->cfg);
+	if ((rc = bt__identity_apply_config(&db->id, db->cfg)))
+		return bt_err_set(err, rc, "out of memory");
 	int64_t v = 0;
 	rc = db->store->ops->data_version(db->store, &v, err);
 	if (!rc)
@@ -137,12 +138,12 @@ int bt__ident_parse(const struct bt__idrules *rules, const char *ident, int64_t 
 			return bt_err_set(err, BT_EINVAL, "'%s' is not a profile id (like P17)", ident);
 		return 0;
 	}
-	int rc = bt__ident_normalise(rules, ident, (size_t)(colon - ident), colon + 1,
-				     strlen(colon + 1), norm);
+	const char *why = NULL;
+	int rc = bt__ident_normalise_why(rules, ident, (size_t)(colon - ident), colon + 1,
+					 strlen(colon + 1), norm, &why);
 	if (rc == 0)
-		return bt_err_set(err, BT_ENOTFOUND,
-				  "that %.*s value is a junk value and never identifies anyone",
-				  (int)(colon - ident), ident);
+		return bt_err_set(err, BT_ENOTFOUND, "that %.*s value is refused: %s",
+				  (int)(colon - ident), ident, why);
 	return rc > 0 ? 0 : rc;
 }
 
@@ -169,11 +170,11 @@ int bt__db_resolve(struct bt_db *db, const char *ident, int64_t *root, struct bt
 
 int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err)
 {
-	int64_t c[6];
+	int64_t c[BT__STORE_NCOUNTS];
 	int rc = db->store->ops->counts(db->store, c, err);
 	if (rc)
 		return rc;
-	*s = (struct bt_summary){c[0], c[1], c[2], c[3], c[4], c[5]};
+	*s = (struct bt_summary){c[0], c[1], c[2], c[3], c[4], c[5], c[6]};
 	return 0;
 }
 

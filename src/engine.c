@@ -8,36 +8,16 @@
 
 #include "db.h"
 #include "util/alloc.h"
+#include "util/glob.h"
 #include "util/vec.h"
 #include "util/json.h"
 
 #include <string.h>
 
-/* Does s match pat, where '*' matches any run of characters? */
-static int glob(const char *pat, const char *s)
-{
-	const char *star = NULL, *back = NULL;
-	while (*s) {
-		if (*pat == '*') {
-			star = pat++;
-			back = s;
-		} else if (*pat == *s) {
-			pat++, s++;
-		} else if (star) {
-			pat = star + 1;
-			s = ++back;
-		} else
-			return 0;
-	}
-	while (*pat == '*')
-		pat++;
-	return *pat == '\0';
-}
-
 static int any_glob(const struct bt_strlist *l, const char *s)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (glob(l->v[i], s))
+		if (bt__glob(l->v[i], s))
 			return 1;
 	return 0;
 }
@@ -68,30 +48,6 @@ static int journey_index(struct bt_engine *e, uint32_t name, const struct bt_cfg
 	BT_PUSH(e->journeys, e->njourneys, e->capjourneys, j);
 	*out = (uint32_t)e->njourneys;
 	return bt_u64map_put(&e->jmap, name, *out);
-}
-
-void bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg)
-{
-	struct bt__idrules *r = &id->rules;
-	if (!cfg)
-		return;
-	if (cfg->nlimits) {
-		r->nlimits = 0;
-		for (size_t i = 0; i < cfg->nlimits && i < BT_ID_MAX_LIMITS; i++) {
-			size_t n = strlen(cfg->limits[i].type);
-			if (n >= sizeof(r->limits[0].type))
-				continue;
-			memcpy(r->limits[r->nlimits].type, cfg->limits[i].type, n + 1);
-			r->limits[r->nlimits++].max = cfg->limits[i].max;
-		}
-		bt__idrules_prepare(r);
-	}
-	if (cfg->max_profile_size)
-		r->max_size = cfg->max_profile_size;
-	/* junk values are borrowed from the configuration, which outlives us */
-	r->junk = cfg->junk.v;
-	r->njunk = (uint32_t)cfg->junk.n;
-	r->junk_borrowed = 1;
 }
 
 int bt__engine_init(struct bt_engine *e, const struct bt_config *cfg, struct bt__identity *id)
@@ -604,7 +560,10 @@ int bt_engine_from_stream(FILE *f, enum bt_format fmt, const struct bt_config *c
 		bt_engine_free(e);
 		return bt_err_set(err, rc, "out of memory");
 	}
-	bt__identity_apply_config(&e->own_id, cfg);
+	if ((rc = bt__identity_apply_config(&e->own_id, cfg))) {
+		bt_engine_free(e);
+		return bt_err_set(err, rc, "out of memory");
+	}
 	if ((rc = bt__ingest_begin_memory(e, &in, err)))
 		goto out;
 	rc = bt_ingest_stream(in, f, fmt, NULL, reject, ctx, err);

@@ -188,8 +188,6 @@ int bt__stored_event_read(struct bt_json_doc *doc, struct bt__event *ev, int64_t
 			  const char *raw, size_t len, struct bt_err *err);
 /* Run the rules of §3 as of e->as_of. */
 int bt__engine_derive(struct bt_engine *e);
-/* Identity rules of a configuration. */
-void bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg);
 /* The status of promise s at the engine's time: open, broken, kept, kept_late. */
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s);
 /* A page of a list newest first (lists.c): items ordered by k1, then k2,

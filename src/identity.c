@@ -10,20 +10,41 @@
 #include "identity.h"
 
 #include "util/alloc.h"
+#include "util/glob.h"
 #include "util/vec.h"
 
 #include <sodium.h>
+#include <utf8proc.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-static const struct {
-	const char *s;
-	size_t n;
-} builtin_junk[] = {
-	{"null", 4}, {"undefined", 9}, {"0", 1}, {"anonymous", 9}, {"guest", 5},
-	{"test", 4}, {"[object object]", 15}, {"nan", 3}, {"none", 4}, {"n/a", 3},
-	{"unknown", 7}, {"-", 1}};
+/* Placeholders that forms, CRMs and SDKs send when they know nobody, as
+ * folded (bt__ident_fold): they never link, whatever the type. */
+static const char *const builtin_junk[] = {
+	"null", "(null)", "<null>", "nil", "none", "undefined", "[object object]", "nan",
+	"true", "false", "0", "-1", "-", "--", ".", "?", "??", "???", "x", "xx", "xxx",
+	"n/a", "na", "n.a.", "n.a", "#n/a", "tbd", "tba", "unknown", "anonymous", "guest",
+	"test", "dummy", "placeholder", "not set", "unset", "not provided", "not available",
+	"no email", "noemail", "no-email", "no mail", "nomail", "no phone", "nophone",
+	"none@none.com", "test@test.com", "test@example.com", "email@email.com",
+	"email@example.com", "user@example.com", "example@example.com", "no@email.com",
+	"a@a.com", "x@x.com", "xxx@xxx.com"};
+
+/* Local parts of addresses that are never a person's: noreply@ any domain. */
+static const char *const builtin_junk_local[] = {
+	"noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply",
+	"noemail", "no-email", "nomail", "none", "null", "mailer-daemon"};
+
+/* Why a value is refused (docs/identity.md). */
+static const char R_EMPTY[] = "an empty value";
+static const char R_JUNK[] = "a junk value, which identifies nobody";
+static const char R_EMAIL[] =
+	"not an e-mail address (a local part, @ and a domain with a dot, no spaces)";
+static const char R_PHONE[] = "a phone number needs at least 7 digits";
+static const char R_UTF8[] = "not valid UTF-8";
+
+#define BT_PHONE_MIN_DIGITS 7
+#define BT_SEQUENCE_MIN 6 /* 123456 and 0123456789 are junk; 12345 is not */
 
 void bt__idrules_default(struct bt__idrules *r)
 {
@@ -53,77 +74,344 @@ void bt__idrules_prepare(struct bt__idrules *r)
 
 void bt__idrules_release(struct bt__idrules *r)
 {
-	for (uint32_t i = 0; !r->junk_borrowed && i < r->njunk; i++)
+	for (uint32_t i = 0; i < r->njunk; i++)
 		bt__free(r->junk[i]);
-	if (!r->junk_borrowed)
-		bt__free(r->junk);
+	bt__free(r->junk);
+	for (uint32_t i = 0; i < r->nsources; i++)
+		bt__free(r->sources[i].reason);
+	bt__free(r->sources);
 	r->junk = NULL;
-	r->njunk = 0;
+	r->sources = NULL;
+	r->njunk = r->nsources = 0;
+}
+
+/* Take the limits and the size cap of cfg. */
+static void apply_limits(struct bt__idrules *r, const struct bt_config *cfg)
+{
+	if (cfg->nlimits) {
+		r->nlimits = 0;
+		for (size_t i = 0; i < cfg->nlimits && i < BT_ID_MAX_LIMITS; i++) {
+			size_t n = strlen(cfg->limits[i].type);
+			if (n >= sizeof(r->limits[0].type))
+				continue;
+			memcpy(r->limits[r->nlimits].type, cfg->limits[i].type, n + 1);
+			r->limits[r->nlimits++].max = cfg->limits[i].max;
+		}
+		bt__idrules_prepare(r);
+	}
+	if (cfg->max_profile_size)
+		r->max_size = cfg->max_profile_size;
+}
+
+/* The configured junk values, folded as values are when they are judged. */
+static int apply_junk(struct bt__idrules *r, const struct bt_config *cfg)
+{
+	struct bt_buf b = BT_BUF_INIT;
+	int rc = 0;
+	if (cfg->junk.n && !(r->junk = bt__calloc(cfg->junk.n, sizeof(char *))))
+		return BT_ENOMEM;
+	for (size_t i = 0; !rc && i < cfg->junk.n; i++) {
+		bt_buf_reset(&b);
+		/* a value that is not UTF-8 could never match one that is */
+		if ((rc = bt__ident_fold(cfg->junk.v[i], strlen(cfg->junk.v[i]), &b)) == BT_EINVAL) {
+			rc = 0;
+			continue;
+		}
+		if (!rc && !(r->junk[r->njunk++] = bt__strndup(b.data ? b.data : "", b.len)))
+			rc = BT_ENOMEM;
+	}
+	bt_buf_release(&b);
+	return rc;
+}
+
+/* The touchpoints that name the identifier types they may link. */
+static int apply_sources(struct bt__idrules *r, const struct bt_config *cfg)
+{
+	struct bt_buf b = BT_BUF_INIT;
+	size_t n = 0;
+	int rc = 0;
+	for (size_t i = 0; i < cfg->ntouchpoints; i++)
+		n += cfg->touchpoints[i].may_link.n > 0;
+	if (n && !(r->sources = bt__calloc(n, sizeof(*r->sources))))
+		return BT_ENOMEM;
+	for (size_t i = 0; !rc && i < cfg->ntouchpoints; i++) {
+		const struct bt_cfg_touchpoint *tp = &cfg->touchpoints[i];
+		if (!tp->may_link.n)
+			continue;
+		bt_buf_reset(&b);
+		rc = bt_buf_printf(&b, "touchpoint '%s' may link only ", tp->id);
+		for (size_t k = 0; !rc && k < tp->may_link.n; k++)
+			rc = bt_buf_printf(&b, "%s%s", k ? ", " : "", tp->may_link.v[k]);
+		if (rc)
+			break;
+		struct bt__idsource *src = &r->sources[r->nsources++];
+		src->id = tp->id;
+		src->types = &tp->may_link;
+		src->reason = bt_buf_detach(&b, NULL);
+	}
+	bt_buf_release(&b);
+	return rc;
+}
+
+int bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg)
+{
+	struct bt__idrules *r = &id->rules;
+	int rc;
+	if (!cfg)
+		return 0;
+	bt__idrules_release(r);
+	apply_limits(r, cfg);
+	if ((rc = apply_junk(r, cfg)) || (rc = apply_sources(r, cfg)))
+		bt__idrules_release(r);
+	return rc;
 }
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-static int is_junk(const struct bt__idrules *r, const char *v, size_t n)
+static int is_ascii(const char *s, size_t n)
 {
-	if (n == 0)
-		return 1;
-	for (size_t i = 0; n <= 15 && i < sizeof(builtin_junk) / sizeof(builtin_junk[0]); i++)
-		if (builtin_junk[i].n == n && strncasecmp(builtin_junk[i].s, v, n) == 0)
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* No-break spaces look like spaces but hide inside a value ("null" and a
+ * no-break space): hand them over as zero-width spaces, which
+ * UTF8PROC_IGNORE strips with the other default-ignorable characters. */
+static utf8proc_int32_t drop_nbsp(utf8proc_int32_t c, void *data)
+{
+	(void)data;
+	return c == 0xa0 || c == 0x2007 || c == 0x202f ? 0x200b : c;
+}
+
+/* Append the NFKC form of s[0..n) to out, without default-ignorable
+ * characters (zero-width spaces and joiners, soft hyphens, byte-order marks)
+ * and no-break spaces; case-folded too when fold.  BT_EINVAL when s is not
+ * UTF-8. */
+static int nfkc(const char *s, size_t n, int fold, struct bt_buf *out)
+{
+	const utf8proc_option_t opt = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+				      UTF8PROC_IGNORE | (fold ? UTF8PROC_CASEFOLD : 0);
+	const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t len;
+	utf8proc_int32_t *w;
+	int rc;
+	len = utf8proc_decompose_custom(u, (utf8proc_ssize_t)n, NULL, 0, opt, drop_nbsp, NULL);
+	if (len < 0)
+		return len == UTF8PROC_ERROR_NOMEM ? BT_ENOMEM : BT_EINVAL;
+	/* room for the code points, and for their UTF-8 and a NUL in place */
+	if (!(w = bt__malloc((size_t)len * sizeof(*w) + 1)))
+		return BT_ENOMEM;
+	len = utf8proc_decompose_custom(u, (utf8proc_ssize_t)n, w, len, opt, drop_nbsp, NULL);
+	if (len >= 0)
+		len = utf8proc_reencode(w, len, opt);
+	rc = len < 0 ? BT_EINVAL : bt_buf_add(out, w, (size_t)len);
+	bt__free(w);
+	return rc;
+}
+
+/* Drop the spaces around out[start..len). */
+static void trim_from(struct bt_buf *out, size_t start)
+{
+	size_t a = start, b = out->len;
+	while (a < b && is_space(out->data[a]))
+		a++;
+	while (b > a && is_space(out->data[b - 1]))
+		b--;
+	memmove(out->data + start, out->data + a, b - a);
+	out->len = start + (b - a);
+	out->data[out->len] = '\0';
+}
+
+/* Append s[0..n) to out: in NFKC (see nfkc) unless it is ASCII, which is
+ * its own NFKC form; ASCII letters lower-cased when fold.  Then trimmed. */
+static int add_value(const char *s, size_t n, int fold, struct bt_buf *out)
+{
+	size_t start = out->len;
+	int rc;
+	if (!is_ascii(s, n))
+		rc = nfkc(s, n, fold, out);
+	else if (!(rc = bt_buf_add(out, s, n)) && fold)
+		for (size_t i = start; i < out->len; i++)
+			if (out->data[i] >= 'A' && out->data[i] <= 'Z')
+				out->data[i] = (char)(out->data[i] - 'A' + 'a');
+	if (!rc && out->data)
+		trim_from(out, start);
+	return rc;
+}
+
+int bt__ident_fold(const char *s, size_t n, struct bt_buf *out) { return add_value(s, n, 1, out); }
+
+/* Is key (folded) a junk value, built in or configured? */
+static int is_junk_value(const struct bt__idrules *r, const char *key)
+{
+	for (size_t i = 0; i < sizeof(builtin_junk) / sizeof(builtin_junk[0]); i++)
+		if (builtin_junk[i][0] == key[0] && strcmp(builtin_junk[i], key) == 0)
+			return 1;
+	const char *at = strchr(key, '@');
+	for (size_t i = 0; at && i < sizeof(builtin_junk_local) / sizeof(builtin_junk_local[0]); i++)
+		if (strlen(builtin_junk_local[i]) == (size_t)(at - key) &&
+		    memcmp(builtin_junk_local[i], key, (size_t)(at - key)) == 0)
 			return 1;
 	for (uint32_t i = 0; i < r->njunk; i++)
-		if (strlen(r->junk[i]) == n && strncasecmp(r->junk[i], v, n) == 0)
+		if (bt__glob(r->junk[i], key))
 			return 1;
-	/* all-zero or all-same-digit values such as 0000 or +1111111 */
-	size_t i = v[0] == '+' ? 1 : 0;
-	if (i < n) {
-		char d = v[i];
-		size_t j = i;
-		while (j < n && v[j] == d && d >= '0' && d <= '9')
-			j++;
-		if (j == n)
-			return 1;
-	}
 	return 0;
+}
+
+/* A number nobody has: after an optional '+', one digit repeated (0000,
+ * +1111111) or a run of at least BT_SEQUENCE_MIN digits counting up or down
+ * (0123456789, 987654). */
+static int is_junk_number(const char *v, size_t n)
+{
+	size_t i = v[0] == '+' ? 1 : 0, len = n - i;
+	if (len == 0)
+		return 0;
+	for (size_t k = i; k < n; k++)
+		if (!is_digit(v[k]))
+			return 0;
+	int same = 1, up = len >= BT_SEQUENCE_MIN, down = up;
+	for (size_t k = i + 1; k < n; k++) {
+		int d = v[k] - '0', prev = v[k - 1] - '0';
+		same &= d == prev;
+		up &= d == (prev + 1) % 10;
+		down &= d == (prev + 9) % 10;
+	}
+	return same || up || down;
+}
+
+/* The form of an address: one '@' with a local part before it, and after
+ * it a domain with a dot that is neither first nor last and no two dots
+ * together; no spaces or control characters anywhere. */
+static int is_address(const char *v, size_t n)
+{
+	const char *at = memchr(v, '@', n);
+	if (!at || at == v)
+		return 0;
+	const char *d = at + 1;
+	size_t dn = n - (size_t)(d - v);
+	if (dn < 3 || d[0] == '.' || d[dn - 1] == '.' || !memchr(d, '.', dn) || memchr(d, '@', dn))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c <= ' ' || c == 0x7f)
+			return 0;
+	}
+	for (size_t i = 1; i < dn; i++)
+		if (d[i] == '.' && d[i - 1] == '.')
+			return 0;
+	return 1;
+}
+
+static size_t count_digits(const char *v, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += is_digit(v[i]);
+	return k;
+}
+
+enum kind { K_OTHER, K_EMAIL, K_PHONE };
+
+/* Why value v[0..n) of a kind is refused, or NULL when it is usable.  key
+ * is the value folded as junk values are. */
+static const char *judge(const struct bt__idrules *r, enum kind kind, const char *v, size_t n,
+			 const char *key)
+{
+	if (n == 0)
+		return R_EMPTY;
+	if (is_junk_value(r, key) || is_junk_number(v, n))
+		return R_JUNK;
+	if (kind == K_EMAIL && !is_address(v, n))
+		return R_EMAIL;
+	if (kind == K_PHONE && count_digits(v, n) < BT_PHONE_MIN_DIGITS)
+		return R_PHONE;
+	return NULL;
+}
+
+/* Keep only what a phone number is made of: a leading '+' and digits. */
+static void keep_phone_chars(struct bt_buf *out, size_t start)
+{
+	size_t o = start;
+	for (size_t i = start; i < out->len; i++) {
+		char c = out->data[i];
+		if (is_digit(c) || (c == '+' && o == start))
+			out->data[o++] = c;
+	}
+	out->len = o;
+	out->data[o] = '\0';
+}
+
+/* Judge the value out[start..len) (see judge) into *why.  Junk is matched
+ * ignoring case: e-mails and phones are folded already; another value is
+ * folded into the space past out->len, so the result stays as it is. */
+static int judge_value(const struct bt__idrules *r, enum kind kind, struct bt_buf *out,
+		       size_t start, const char **why)
+{
+	size_t len = out->len;
+	int rc;
+	if (kind != K_OTHER) {
+		*why = judge(r, kind, out->data + start, len - start, out->data + start);
+		return 0;
+	}
+	/* room first: an ASCII copy must not move the bytes it copies */
+	if ((rc = bt_buf_grow(out, len - start + 1)))
+		return rc;
+	out->len++; /* keep the NUL that ends the result */
+	rc = bt__ident_fold(out->data + start, len - start, out);
+	out->len = len;
+	if (!rc) /* never BT_EINVAL: the value is UTF-8 by now */
+		*why = judge(r, kind, out->data + start, len - start, out->data + len + 1);
+	return rc;
+}
+
+int bt__ident_normalise_why(const struct bt__idrules *r, const char *type, size_t tn,
+			    const char *value, size_t vn, struct bt_buf *out, const char **why)
+{
+	const char *reason = NULL;
+	int rc;
+	bt_buf_reset(out);
+	if ((rc = bt_buf_grow(out, tn + 1 + vn)))
+		return rc;
+	for (size_t i = 0; i < tn; i++)
+		out->data[i] = (char)(type[i] >= 'A' && type[i] <= 'Z' ? type[i] - 'A' + 'a' : type[i]);
+	out->data[tn] = ':';
+	out->len = tn + 1;
+	out->data[out->len] = '\0';
+	enum kind kind = tn == 5 && memcmp(out->data, "email", 5) == 0   ? K_EMAIL
+			 : tn == 5 && memcmp(out->data, "phone", 5) == 0 ? K_PHONE
+									 : K_OTHER;
+	size_t start = out->len;
+	rc = add_value(value, vn, kind == K_EMAIL, out);
+	if (rc == BT_EINVAL) { /* the value is left out */
+		out->len = start;
+		out->data[start] = '\0';
+		reason = R_UTF8;
+	} else if (rc) {
+		return rc;
+	} else {
+		if (kind == K_PHONE)
+			keep_phone_chars(out, start);
+		if ((rc = judge_value(r, kind, out, start, &reason)))
+			return rc;
+	}
+	if (reason && why)
+		*why = reason;
+	return reason ? 0 : 1;
 }
 
 int bt__ident_normalise(const struct bt__idrules *r, const char *type, size_t tn,
 			const char *value, size_t vn, struct bt_buf *out)
 {
-	int rc;
-	bt_buf_reset(out);
-	/* the result is never longer than type + ':' + value */
-	if ((rc = bt_buf_grow(out, tn + 1 + vn)))
-		return rc;
-	char *d = out->data;
-	for (size_t i = 0; i < tn; i++)
-		d[i] = (char)(type[i] >= 'A' && type[i] <= 'Z' ? type[i] - 'A' + 'a' : type[i]);
-	d[tn] = ':';
-	size_t start = tn + 1, o = start;
-	while (vn && is_space(*value))
-		value++, vn--;
-	while (vn && is_space(value[vn - 1]))
-		vn--;
-	if (tn == 5 && memcmp(d, "phone", 5) == 0) {
-		for (size_t i = 0; i < vn; i++) {
-			char c = value[i];
-			if ((c >= '0' && c <= '9') || (c == '+' && o == start))
-				d[o++] = c;
-		}
-	} else if (tn == 5 && memcmp(d, "email", 5) == 0) {
-		for (size_t i = 0; i < vn; i++)
-			d[o++] = (char)(value[i] >= 'A' && value[i] <= 'Z' ? value[i] - 'A' + 'a' : value[i]);
-	} else {
-		memcpy(d + o, value, vn);
-		o += vn;
-	}
-	d[o] = '\0';
-	out->len = o;
-	return is_junk(r, d + start, o - start) ? 0 : 1;
+	return bt__ident_normalise_why(r, type, tn, value, vn, out, NULL);
 }
 
 void bt__idlog_reset(struct bt__idlog *log)
 {
-	log->nidents = log->nprofiles = log->nmerges = log->nconflicts = 0;
+	log->nidents = log->nprofiles = log->nmerges = log->nconflicts = log->nrefusals = 0;
+	bt_buf_reset(&log->refused_text);
 }
 
 void bt__idlog_release(struct bt__idlog *log)
@@ -132,6 +420,8 @@ void bt__idlog_release(struct bt__idlog *log)
 	bt__free(log->profiles);
 	bt__free(log->merges);
 	bt__free(log->conflicts);
+	bt__free(log->refusals);
+	bt_buf_release(&log->refused_text);
 	memset(log, 0, sizeof(*log));
 }
 
@@ -443,24 +733,86 @@ static int add_to(struct bt__identity *id, struct cand *c, uint32_t root, int64_
 	return 0;
 }
 
-static int collect(struct bt__identity *id, const struct bt__event *ev, struct cand *cands,
-		   uint32_t *ncand, struct bt__resolution *res, struct bt_buf *tmp)
+/* The linking rule of the event's source, or NULL when it may link all. */
+static const struct bt__idsource *source_rule(const struct bt__identity *id,
+					      const struct bt__event *ev)
 {
+	for (uint32_t i = 0; i < id->rules.nsources; i++) {
+		const char *s = id->rules.sources[i].id;
+		if (strlen(s) == ev->source.n && memcmp(s, ev->source.s, ev->source.n) == 0)
+			return &id->rules.sources[i];
+	}
+	return NULL;
+}
+
+/* May a source with rule src link an identifier of text ("type:value")? */
+static int may_link(const struct bt__idsource *src, const char *text)
+{
+	size_t tn = (size_t)(strchr(text, ':') - text);
+	if (!src)
+		return 1;
+	for (size_t i = 0; i < src->types->n; i++)
+		if (strlen(src->types->v[i]) == tn && memcmp(src->types->v[i], text, tn) == 0)
+			return 1;
+	return 0;
+}
+
+/* Note that identifier text (normalised) was refused, and why. */
+static int refuse(struct bt__identity *id, const struct bt_buf *text, int64_t event,
+		  const char *reason, struct bt__resolution *res)
+{
+	struct bt__idlog *log = id->log;
+	res->nrefused++;
+	if (!log)
+		return 0;
+	size_t off = log->refused_text.len;
+	int rc = bt_buf_add(&log->refused_text, text->data, text->len + 1);
+	if (rc)
+		return rc;
+	BT_PUSH(log->refusals, log->nrefusals, log->caprefusals,
+		((struct bt__idlog_refusal){event, 0, (uint32_t)off, (uint32_t)text->len, reason}));
+	return 0;
+}
+
+/* The error for an event none of whose identifiers is usable: each type
+ * with the reason, never the values. */
+static int no_usable(const struct bt__event *ev, const char *const *why, struct bt_err *err)
+{
+	char list[400] = "";
+	size_t off = 0;
+	for (uint32_t i = 0; i < ev->nids && off < sizeof(list) - 1; i++) {
+		int k = snprintf(list + off, sizeof(list) - off, "%s%.32s (%s)", i ? ", " : "",
+				 ev->ids[i].type.s, why[i]);
+		off += k > 0 ? (size_t)k : 0;
+	}
+	return bt_err_set(err, BT_EINVAL, "field 'ids': no usable identifier: %s", list);
+}
+
+static int collect(struct bt__identity *id, const struct bt__event *ev, int64_t event,
+		   struct cand *cands, uint32_t *ncand, struct bt__resolution *res,
+		   const char **why, struct bt_buf *tmp)
+{
+	const struct bt__idsource *src = source_rule(id, ev);
 	int rc;
 	bt_buf_reset(&id->scratch);
 	*ncand = 0;
 	for (uint32_t i = 0; i < ev->nids; i++) {
-		rc = bt__ident_normalise(&id->rules, ev->ids[i].type.s, ev->ids[i].type.n,
-					 ev->ids[i].value.s, ev->ids[i].value.n, tmp);
+		why[i] = NULL;
+		rc = bt__ident_normalise_why(&id->rules, ev->ids[i].type.s, ev->ids[i].type.n,
+					     ev->ids[i].value.s, ev->ids[i].value.n, tmp, &why[i]);
 		if (rc < 0)
 			return rc;
-		if (rc == 0) {
-			res->njunk++;
+		uint32_t known = rc ? bt__identity_find(id, tmp->data, tmp->len) : BT_ID_NONE;
+		if (rc && known == BT_ID_NONE && bt__identity_is_suppressed(id, tmp->data, tmp->len)) {
+			why[i] = "erased";
+			res->nsuppressed++;
 			continue;
 		}
-		uint32_t known = bt__identity_find(id, tmp->data, tmp->len);
-		if (known == BT_ID_NONE && bt__identity_is_suppressed(id, tmp->data, tmp->len)) {
-			res->nsuppressed++;
+		if (rc && !may_link(src, tmp->data))
+			why[i] = src->reason;
+		if (why[i]) {
+			if ((rc = refuse(id, tmp, event, why[i], res)))
+				return rc;
 			continue;
 		}
 		int dup = 0;
@@ -489,27 +841,27 @@ int bt__identity_resolve(struct bt__identity *id, const struct bt__event *ev, in
 			 struct bt__resolution *res, struct bt_err *err)
 {
 	struct cand cands[BT_EVENT_MAX_IDS];
+	const char *reasons[BT_EVENT_MAX_IDS];
+	size_t nrefusals = id->log ? id->log->nrefusals : 0;
+	size_t ntext = id->log ? id->log->refused_text.len : 0;
 	uint32_t n;
 	struct bt_buf tmp = BT_BUF_INIT;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	rc = collect(id, ev, cands, &n, res, &tmp);
+	rc = collect(id, ev, event, cands, &n, res, reasons, &tmp);
 	bt_buf_release(&tmp);
 	if (rc)
 		return rc;
 	if (n == 0) {
+		/* the event is not stored: neither are its refusals */
+		if (id->log) {
+			id->log->nrefusals = nrefusals;
+			id->log->refused_text.len = ntext;
+		}
 		if (res->nsuppressed)
 			return 1;
-		char types[128] = "";
-		size_t off = 0;
-		for (uint32_t i = 0; i < ev->nids && off < sizeof(types) - 40; i++)
-			off += (size_t)snprintf(types + off, sizeof(types) - off, "%s%.32s",
-						i ? ", " : "", ev->ids[i].type.s);
-		return bt_err_set(err, BT_EINVAL,
-				  "field 'ids': no usable identifier (junk values such as 'null', "
-				  "'test' or '0000' never link): %s",
-				  types);
+		return no_usable(ev, reasons, err);
 	}
 
 	/* Link every identifier to the strongest one (cands[0]), as far as
@@ -555,5 +907,7 @@ int bt__identity_resolve(struct bt__identity *id, const struct bt__event *ev, in
 		return rc;
 	res->anchor = a0->ident;
 	res->profile = bt__identity_root(id, id->ident_profile[a0->ident]);
+	for (size_t i = nrefusals; id->log && i < id->log->nrefusals; i++)
+		id->log->refusals[i].profile = res->profile;
 	return 0;
 }

@@ -17,6 +17,7 @@
 #ifndef BT_IDENTITY_H
 #define BT_IDENTITY_H
 
+#include "baton/config.h"
 #include "baton/error.h"
 #include "event.h"
 #include "util/arena.h"
@@ -28,6 +29,15 @@
 #define BT_ID_MAX_LIMITS 8
 #define BT_ID_NONE UINT32_MAX
 
+/* A source's linking rule: the identifier types that the events of one
+ * touchpoint may link (its `may_link`).  The id and the types belong to the
+ * configuration; the reason is the rules'. */
+struct bt__idsource {
+	const char *id;
+	const struct bt_strlist *types; /* lower-case */
+	char *reason;                   /* "touchpoint 'ID' may link only TYPE, ..." */
+};
+
 /* The guard rails; bt__idrules_default() fills the defaults of §5. */
 struct bt__idrules {
 	uint32_t max_size; /* identifiers per profile */
@@ -36,9 +46,11 @@ struct bt__idrules {
 		char type[33];
 		uint32_t max;
 	} limits[BT_ID_MAX_LIMITS];
-	uint32_t njunk; /* extra junk values (compared case-insensitively) */
+	/* configured junk values and patterns ('*'), folded by bt__ident_fold */
+	uint32_t njunk;
 	char **junk;
-	int junk_borrowed; /* junk belongs to a configuration: do not free */
+	uint32_t nsources; /* touchpoints with a linking rule */
+	struct bt__idsource *sources;
 	/* the conflict reason of each limit, made by bt__idrules_prepare() */
 	char limit_reason[BT_ID_MAX_LIMITS][96];
 };
@@ -49,13 +61,25 @@ void bt__idrules_release(struct bt__idrules *r);
 void bt__idrules_prepare(struct bt__idrules *r);
 
 /*
- * Normalise one identifier into out as "type:value": the type lower-cased;
- * e-mail trimmed and lower-cased; phone reduced to a leading '+' and digits;
- * other types trimmed.  Returns 1 when the result is usable, 0 when the value
- * is junk (nothing to link), or a negative BT_E* code.
+ * Normalise one identifier into out as "type:value" (docs/identity.md): the
+ * type lower-cased; the value in Unicode NFKC without zero-width characters
+ * and no-break spaces, trimmed; an e-mail also case-folded; a phone reduced
+ * to a leading '+' and its digits.  Then judge it: returns 1 when it is
+ * usable, 0 when it is refused (a junk value, an e-mail that is no address,
+ * a phone with fewer than 7 digits, bytes that are not UTF-8: *why says
+ * which, in static text, when why is not NULL), or a negative BT_E* code.
+ * What is refused is still in out, for the record of the refusal (a value
+ * that is not UTF-8 is left out).
  */
+int bt__ident_normalise_why(const struct bt__idrules *r, const char *type, size_t tn,
+			    const char *value, size_t vn, struct bt_buf *out, const char **why);
+/* The same without the reason. */
 int bt__ident_normalise(const struct bt__idrules *r, const char *type, size_t tn,
 			const char *value, size_t vn, struct bt_buf *out);
+/* Append s[0..n) as junk values are compared: NFKC without zero-width
+ * characters and no-break spaces, case-folded, trimmed.  0, BT_EINVAL when
+ * s is not UTF-8, or BT_ENOMEM. */
+int bt__ident_fold(const char *s, size_t n, struct bt_buf *out);
 
 struct bt__profile {
 	uint32_t parent; /* itself when a root */
@@ -89,6 +113,16 @@ struct bt__idlog {
 		const char *reason; /* static text */
 	} *conflicts;
 	size_t nconflicts, capconflicts;
+	/* identifiers refused before any link: junk, malformed, or from a
+	 * source that may not link them */
+	struct bt__idlog_refusal {
+		int64_t event;
+		uint32_t profile;  /* where the event went */
+		uint32_t off, len; /* its "type:value" in refused_text */
+		const char *reason; /* static text, or the rules' */
+	} *refusals;
+	size_t nrefusals, caprefusals;
+	struct bt_buf refused_text; /* the texts, each NUL-terminated */
 };
 
 void bt__idlog_reset(struct bt__idlog *log);
@@ -143,19 +177,27 @@ int bt__identity_is_suppressed(const struct bt__identity *id, const char *text, 
 struct bt__resolution {
 	uint32_t anchor;  /* identifier id of the strongest identifier */
 	uint32_t profile; /* its profile root after resolution */
-	uint32_t njunk, nsuppressed;
+	uint32_t nrefused;    /* identifiers refused (each logged as a refusal) */
+	uint32_t nsuppressed; /* erased identifiers dropped */
 };
 
 /*
  * Resolve the identifiers of ev (event number `event`, for the ledger):
- * normalise, drop junk and suppressed values, link what the guard rails
+ * normalise, drop suppressed values, refuse junk values and identifiers
+ * its source may not link (recorded as refusals), link what the guard rails
  * allow and record the rest as conflicts.  Returns 0; BT_EINVAL when no
- * identifier is usable (err says which types were junk); 1 when every usable
+ * identifier is usable (err says which types, and why; nothing is logged);
+ * 1 when every usable
  * identifier was suppressed by an erasure (the event must be dropped); or a
  * negative code on failure.
  */
 int bt__identity_resolve(struct bt__identity *id, const struct bt__event *ev, int64_t event,
 			 struct bt__resolution *res, struct bt_err *err);
+
+/* Take the identity rules of cfg (NULL: keep the defaults): limits, the
+ * profile size cap, junk values, the touchpoints' linking rules.  The
+ * configuration must outlive id.  0 or BT_ENOMEM. */
+int bt__identity_apply_config(struct bt__identity *id, const struct bt_config *cfg);
 
 /* The identifier id of a normalised "type:value", or BT_ID_NONE. */
 uint32_t bt__identity_find(const struct bt__identity *id, const char *text, size_t n);

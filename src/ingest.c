@@ -331,6 +331,8 @@ static int ingest_node(struct bt_ingest *in, uint32_t root, const char *raw, siz
 		return reject(in, raw, len, line, "json", err);
 	if ((rc = ensure_txn(in, err)))
 		return rc;
+	if (db) /* the transaction may have reloaded the database */
+		seq = db->next_seq;
 	if (ev->id.s) {
 		h = bt_hash64(ev->id.s, ev->id.n);
 		if ((rc = is_duplicate(in, &ev->id, h, &dup, err)))
@@ -352,6 +354,7 @@ static int ingest_node(struct bt_ingest *in, uint32_t root, const char *raw, siz
 			db->loaded = 0; /* identity may be half-updated */
 		return bt_err_set(err, rc, "identity resolution failed: %s", bt_strerror(rc));
 	}
+	in->st.refused += res.nrefused;
 	if (in->eng) {
 		if ((rc = bt__engine_add(in->eng, &in->doc, ev, (uint32_t)seq, res.anchor)))
 			return bt_err_set(err, rc, "out of memory");

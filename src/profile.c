@@ -53,7 +53,8 @@ int bt_profile_get(struct bt_db *db, const char *ident, struct bt_profile **out,
 	p->id = root;
 	if ((rc = ops->profile_idents(db->store, root, add_ident, &c, err)) ||
 	    (rc = ops->profile_event_count(db->store, root, &p->events, err)) ||
-	    (rc = ops->profile_conflicts(db->store, root, &p->conflicts, &p->nconflicts, err)))
+	    (rc = ops->profile_conflicts(db->store, root, &p->conflicts, &p->nconflicts, err)) ||
+	    (rc = ops->profile_refusals(db->store, root, &p->refusals, &p->nrefusals, err)))
 		goto out;
 	*out = p;
 	return 0;
@@ -74,6 +75,11 @@ void bt_profile_free(struct bt_profile *p)
 		bt__free(p->conflicts[i].reason);
 	}
 	bt__free(p->conflicts);
+	for (size_t i = 0; i < p->nrefusals; i++) {
+		bt__free(p->refusals[i].identifier);
+		bt__free(p->refusals[i].reason);
+	}
+	bt__free(p->refusals);
 	bt__free(p);
 }
 
@@ -102,6 +108,16 @@ char *bt_profile_json(const struct bt_profile *p)
 		rc = rc ? rc : bt_buf_json_strz(&b, c->identifier);
 		rc = rc ? rc : bt_buf_printf(&b, ",\"profile\":\"%s\",\"other_profile\":\"%s\",\"reason\":", a, o);
 		rc = rc ? rc : bt_buf_json_strz(&b, c->reason);
+		rc = rc ? rc : bt_buf_addc(&b, '}');
+	}
+	rc = rc ? rc : bt_buf_adds(&b, "],\"refusals\":[");
+	for (size_t i = 0; !rc && i < p->nrefusals; i++) {
+		const struct bt_refusal *f = &p->refusals[i];
+		rc = bt_buf_printf(&b, "%s{\"event\":%lld,\"identifier\":", i ? "," : "",
+				   (long long)f->event);
+		rc = rc ? rc : bt_buf_json_strz(&b, f->identifier);
+		rc = rc ? rc : bt_buf_adds(&b, ",\"reason\":");
+		rc = rc ? rc : bt_buf_json_strz(&b, f->reason);
 		rc = rc ? rc : bt_buf_addc(&b, '}');
 	}
 	rc = rc ? rc : bt_buf_adds(&b, "]}");

@@ -47,6 +47,10 @@ enum bt_ingest_result { BT_INGEST_ACCEPTED = 0, BT_INGEST_DUPLICATE = 1, BT_INGE
 
 struct bt_ingest_stats {
 	uint64_t accepted, duplicates, rejected, suppressed;
+	/* identifiers of accepted events refused before any link (junk,
+	 * malformed, or from a source that may not link them): kept on the
+	 * event, joined to no profile, recorded for review (bt_profile) */
+	uint64_t refused;
 };
 
 /* Called for every rejected record: where it was (line for files, 0-based
@@ -106,6 +110,14 @@ struct bt_conflict {
 	char *reason;
 };
 
+/* An identifier refused before any link (docs/identity.md): kept on its
+ * event, joined to no profile. */
+struct bt_refusal {
+	int64_t event;    /* event number that carried it */
+	char *identifier; /* "type:value" as normalised */
+	char *reason;     /* a junk value, not an e-mail address, ... */
+};
+
 struct bt_profile {
 	int64_t id; /* the surviving profile id */
 	char **identifiers; /* "type:value", sorted */
@@ -113,6 +125,8 @@ struct bt_profile {
 	int64_t events;
 	struct bt_conflict *conflicts;
 	size_t nconflicts;
+	struct bt_refusal *refusals; /* on this profile's events */
+	size_t nrefusals;
 };
 
 /*
@@ -122,7 +136,8 @@ struct bt_profile {
 int bt_profile_get(struct bt_db *db, const char *ident, struct bt_profile **out,
 		   struct bt_err *err);
 void bt_profile_free(struct bt_profile *p);
-/* The profile as JSON: {"profile":"P17","identifiers":[...],"events":N,"conflicts":[...]}.
+/* The profile as JSON: {"profile":"P17","identifiers":[...],"events":N,"conflicts":[...],
+ * "refusals":[...]}.
  * Returns a string to free with bt_free(). */
 char *bt_profile_json(const struct bt_profile *p);
 /* Format a profile id ("P17") into out (at least 24 bytes). */
@@ -176,6 +191,7 @@ int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, str
 
 struct bt_summary {
 	int64_t events, profiles, identifiers, merges, conflicts, dead_letters;
+	int64_t refused; /* identifiers refused before any link (bt_refusal) */
 };
 int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err);
 

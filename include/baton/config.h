@@ -66,6 +66,9 @@ struct bt_cfg_touchpoint {
 	char *id, *name, *channel, *team, *technology, *integration;
 	struct bt_strlist customer_data, interaction_data, shared_identifiers, restrictions;
 	int declared_level; /* 1 siloed, 2 shared, 3 integrated; 0 not declared */
+	/* the identifier types its events may link (lower-case); none: every
+	 * type.  Others are kept on the event and join no profile. */
+	struct bt_strlist may_link;
 };
 
 /* A consent purpose, with the other names it goes by: consent given or
@@ -91,7 +94,7 @@ struct bt_config {
 	size_t ntouchpoints;
 	struct bt_cfg_purpose *purposes; /* none: the defaults of bt_config_purpose */
 	size_t npurposes;
-	struct bt_strlist junk;      /* identity: extra junk values */
+	struct bt_strlist junk;      /* identity: extra junk values ('*' any run) */
 	struct bt_cfg_limit *limits; /* identity: per-type limits (replace the defaults) */
 	size_t nlimits;
 	uint32_t max_profile_size;   /* 0: default 50 */

@@ -123,6 +123,20 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER dead_letters_out AFTER DELETE ON dead_letters BEGIN"
 	"  UPDATE dead_letter_usage SET n = n - 1, bytes = bytes - length(CAST(old.raw AS BLOB));"
 	"END;",
+	/* 4 → 5: identifiers refused before any link (junk, malformed, or
+	 * from a source that may not link them), for review: the event, the
+	 * profile the event went to then, the identifier as normalised.  An
+	 * erasure deletes the rows of the person's profile and those that
+	 * hold one of their identifiers. */
+	"CREATE TABLE refusals("
+	"  seq INTEGER PRIMARY KEY,"
+	"  event INTEGER NOT NULL,"
+	"  profile INTEGER NOT NULL,"
+	"  ident TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX refusals_profile ON refusals(profile);"
+	"CREATE INDEX refusals_ident ON refusals(ident);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -131,7 +145,7 @@ enum stmt {
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
-	S_DEAD_USAGE, S__COUNT
+	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -168,9 +182,18 @@ static const char *const sql[S__COUNT] = {
 			"WHERE id > ?1 ORDER BY id LIMIT ?2",
 	[S_DEAD_USAGE] = "SELECT n, bytes FROM dead_letter_usage",
 	[S_DEAD_DELETE] = "DELETE FROM dead_letters WHERE id = ?",
+	/* the events that carried the person's identifiers without linking
+	 * them: refused links, and refusals of one of their identifiers */
 	[S_CONFLICT_SEQS] =
-		"SELECT DISTINCT c.event FROM conflicts c JOIN identifiers i ON i.id = c.ident "
-		"WHERE i.profile = ?1 OR c.profile = ?1 OR c.other_profile = ?1 ORDER BY c.event",
+		"SELECT c.event FROM conflicts c JOIN identifiers i ON i.id = c.ident "
+		"WHERE i.profile = ?1 OR c.profile = ?1 OR c.other_profile = ?1 "
+		"UNION SELECT r.event FROM refusals r JOIN identifiers i ON i.ident = r.ident "
+		"WHERE i.profile = ?1 ORDER BY 1",
+	[S_INS_REFUSAL] = "INSERT INTO refusals(event, profile, ident, reason, at) VALUES (?,?,?,?,?)",
+	/* the profile's refusals: recorded on it, or on a profile merged into it */
+	[S_PROFILE_REFUSALS] =
+		"SELECT event, ident, reason FROM refusals WHERE profile = ?1 OR profile IN "
+		"(SELECT id FROM profiles WHERE merged_into = ?1 AND merged_into != 0) ORDER BY seq",
 	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash, type) VALUES (?,?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
@@ -179,9 +202,14 @@ static const char *const sql[S__COUNT] = {
 			 "FROM tokens WHERE hash = ?",
 };
 
+/* The schema version that added a table, for readers of older files. */
+#define SCHEMA_DEAD_USAGE 4
+#define SCHEMA_REFUSALS 5
+
 struct sqlite_store {
 	struct bt__store base;
 	sqlite3 *db;
+	int64_t schema; /* a reader does not migrate: what it found at open */
 	sqlite3_stmt *st[S__COUNT];
 	int64_t data_version;
 	int in_txn;
@@ -639,6 +667,18 @@ static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 		if ((rc = step_done(s, q, err, "recording a conflict")))
 			return rc;
 	}
+	for (size_t i = 0; i < log->nrefusals; i++) {
+		const struct bt__idlog_refusal *r = &log->refusals[i];
+		if (!(q = stmt(s, S_INS_REFUSAL, err)))
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, r->event);
+		sqlite3_bind_int64(q, 2, r->profile);
+		sqlite3_bind_text(q, 3, log->refused_text.data + r->off, (int)r->len, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, r->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 5, now);
+		if ((rc = step_done(s, q, err, "recording a refusal")))
+			return rc;
+	}
 	return 0;
 }
 
@@ -749,59 +789,104 @@ static char *col_dup(sqlite3_stmt *q, int i)
 	return bt__strndup(t ? t : "", (size_t)sqlite3_column_bytes(q, i));
 }
 
-static int sq_profile_conflicts(struct bt__store *base, int64_t root, struct bt_conflict **out,
-				size_t *n, struct bt_err *err)
+/* Run statement k for one profile (?1 = root), each row read by
+ * row(q, elem) into a growable array of elements of `size` bytes: *out, *n
+ * (the caller frees them, also on failure, when the last may be half read). */
+static int profile_rows(struct sqlite_store *s, enum stmt k, int64_t root, size_t size,
+			int (*row)(sqlite3_stmt *q, void *elem), char **out, size_t *n,
+			const char *what, struct bt_err *err)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = stmt(s, S_PROFILE_CONFLICTS, err);
-	struct bt_conflict *v = NULL;
+	sqlite3_stmt *q = stmt(s, k, err);
+	char *v = NULL;
 	size_t len = 0, cap = 0;
 	int r, rc = 0;
+	*out = NULL;
+	*n = 0;
 	if (!q)
 		return BT_ESTORE;
 	sqlite3_bind_int64(q, 1, root);
 	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap ? cap * 2 : 8;
-			void *p = bt__reallocarray(v, cap, sizeof(*v));
+			void *p = bt__reallocarray(v, cap, size);
 			if (!p) {
 				rc = BT_ENOMEM;
 				break;
 			}
 			v = p;
 		}
-		struct bt_conflict *c = &v[len++];
-		c->event = sqlite3_column_int64(q, 0);
-		c->identifier = col_dup(q, 1);
-		c->profile = sqlite3_column_int64(q, 2);
-		c->other_profile = sqlite3_column_int64(q, 3);
-		c->reason = col_dup(q, 4);
-		if (!c->identifier || !c->reason) {
-			rc = BT_ENOMEM;
+		if ((rc = row(q, v + size * len++)))
 			break;
-		}
 	}
 	if (!rc && r != SQLITE_DONE)
-		rc = fail(s, err, "listing conflicts");
+		rc = fail(s, err, what);
 	sqlite3_reset(q);
 	*out = v;
 	*n = len;
 	return rc;
 }
 
-static int sq_counts(struct bt__store *base, int64_t out[6], struct bt_err *err)
+static int conflict_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_conflict *c = elem;
+	c->event = sqlite3_column_int64(q, 0);
+	c->identifier = col_dup(q, 1);
+	c->profile = sqlite3_column_int64(q, 2);
+	c->other_profile = sqlite3_column_int64(q, 3);
+	c->reason = col_dup(q, 4);
+	return c->identifier && c->reason ? 0 : BT_ENOMEM;
+}
+
+static int sq_profile_conflicts(struct bt__store *base, int64_t root, struct bt_conflict **out,
+				size_t *n, struct bt_err *err)
+{
+	char *v;
+	int rc = profile_rows((struct sqlite_store *)base, S_PROFILE_CONFLICTS, root, sizeof(**out),
+			      conflict_row, &v, n, "listing conflicts", err);
+	*out = (struct bt_conflict *)(void *)v;
+	return rc;
+}
+
+static int refusal_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_refusal *f = elem;
+	f->event = sqlite3_column_int64(q, 0);
+	f->identifier = col_dup(q, 1);
+	f->reason = col_dup(q, 2);
+	return f->identifier && f->reason ? 0 : BT_ENOMEM;
+}
+
+static int sq_profile_refusals(struct bt__store *base, int64_t root, struct bt_refusal **out,
+			       size_t *n, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	static const char *const q[6] = {
+	char *v = NULL;
+	int rc = 0;
+	*n = 0;
+	/* a reader of an older file has no refusals table: none */
+	if (s->schema >= SCHEMA_REFUSALS)
+		rc = profile_rows(s, S_PROFILE_REFUSALS, root, sizeof(**out), refusal_row, &v, n,
+				  "listing refusals", err);
+	*out = (struct bt_refusal *)(void *)v;
+	return rc;
+}
+
+static int sq_counts(struct bt__store *base, int64_t out[BT__STORE_NCOUNTS], struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	static const char *const q[BT__STORE_NCOUNTS] = {
 		"SELECT coalesce(sum(live), 0) FROM event_log",
 		"SELECT count(*) FROM profiles WHERE merged_into = 0 AND erased = 0",
 		"SELECT count(*) FROM identifiers WHERE ident IS NOT NULL",
 		"SELECT count(*) FROM merges",
 		"SELECT count(*) FROM conflicts",
 		"SELECT count(*) FROM dead_letters",
+		"SELECT count(*) FROM refusals",
 	};
-	for (int i = 0; i < 6; i++)
-		if ((out[i] = pragma_int(s, q[i])) < 0)
+	for (int i = 0; i < BT__STORE_NCOUNTS; i++)
+		if (i == BT__STORE_NCOUNTS - 1 && s->schema < SCHEMA_REFUSALS)
+			out[i] = 0;
+		else if ((out[i] = pragma_int(s, q[i])) < 0)
 			return fail(s, err, "counting");
 	return 0;
 }
@@ -809,6 +894,11 @@ static int sq_counts(struct bt__store *base, int64_t out[6], struct bt_err *err)
 static int sq_dead_usage(struct bt__store *base, int64_t *n, int64_t *bytes, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (s->schema < SCHEMA_DEAD_USAGE) { /* a reader of an older file counts */
+		*n = pragma_int(s, "SELECT count(*) FROM dead_letters");
+		*bytes = pragma_int(s, "SELECT coalesce(sum(length(CAST(raw AS BLOB))), 0) FROM dead_letters");
+		return *n < 0 || *bytes < 0 ? fail(s, err, "reading the dead letters' usage") : 0;
+	}
 	sqlite3_stmt *q = stmt(s, S_DEAD_USAGE, err);
 	int rc = 0;
 	if (!q)
@@ -1698,6 +1788,9 @@ static int sq_erase_profile(struct bt__store *base, int64_t root, int64_t *event
 	static const char *const steps[] = {
 		"DELETE FROM conflicts WHERE ident IN (SELECT id FROM identifiers WHERE profile = ?1)"
 		" OR profile = ?1 OR other_profile = ?1",
+		"DELETE FROM refusals WHERE ident IN (SELECT ident FROM identifiers WHERE profile = ?1)"
+		" OR profile = ?1 OR profile IN"
+		" (SELECT id FROM profiles WHERE merged_into = ?1 AND merged_into != 0)",
 		"UPDATE identifiers SET ident = NULL, profile = 0 WHERE profile = ?1",
 		"UPDATE profiles SET erased = 1 WHERE id = ?1 OR merged_into = ?1",
 	};
@@ -1850,6 +1943,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.profile_idents = sq_profile_idents,
 	.profile_event_count = sq_profile_event_count,
 	.profile_conflicts = sq_profile_conflicts,
+	.profile_refusals = sq_profile_refusals,
 	.profile_events = sq_profile_events,
 	.counts = sq_counts,
 	.each_event = sq_each_event,
@@ -2227,10 +2321,12 @@ int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly
 		    (rc = exec(s, "PRAGMA synchronous = FULL", err)) || (rc = migrate(s, err)) ||
 		    (rc = key_setup(s, path, err)))
 			goto out;
+		s->schema = SCHEMA_VERSION;
 	} else {
 		/* reading needs no migration: later versions only add tables,
-		 * and columns that readers do without (load_suppression) */
-		int64_t v = pragma_int(s, "PRAGMA user_version");
+		 * and columns that readers do without (load_suppression); a reader
+		 * of an older file takes the tables it lacks as empty */
+		int64_t v = s->schema = pragma_int(s, "PRAGMA user_version");
 		if (v < 1 || v > SCHEMA_VERSION) {
 			rc = v > SCHEMA_VERSION
 				     ? bt_err_set(err, BT_ESCHEMA,

@@ -55,12 +55,15 @@ struct bt__batch {
 /* A dead letter as read back. */
 struct bt_dead_letter;
 struct bt_conflict;
+struct bt_refusal;
 struct bt_token;
 
 typedef int (*bt__ident_cb)(void *ctx, uint32_t ident, const char *text);
 typedef int (*bt__raw_cb)(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t n);
 
 struct bt__store;
+
+#define BT__STORE_NCOUNTS 7
 
 /* How far a reader of identity has come: the last profile, merge and
  * identifier it saw. */
@@ -121,7 +124,12 @@ struct bt__store_ops {
 				 size_t *n, struct bt_err *err);
 	int (*profile_events)(struct bt__store *s, int64_t root, bt__raw_cb cb, void *ctx,
 			      struct bt_err *err);
-	int (*counts)(struct bt__store *s, int64_t out[6], struct bt_err *err);
+	/* The identifiers refused (bt__idlog_refusal) on the profile's events. */
+	int (*profile_refusals)(struct bt__store *s, int64_t root, struct bt_refusal **out,
+				size_t *n, struct bt_err *err);
+	/* events, live profiles, identifiers, merges, conflicts, dead letters,
+	 * refusals */
+	int (*counts)(struct bt__store *s, int64_t out[BT__STORE_NCOUNTS], struct bt_err *err);
 	/* Every event numbered after `after`, in arrival order. */
 	int (*each_event)(struct bt__store *s, int64_t after, bt__raw_cb cb, void *ctx,
 			  struct bt_err *err);
@@ -144,7 +152,9 @@ struct bt__store_ops {
 	int (*dead_usage)(struct bt__store *s, int64_t *n, int64_t *bytes, struct bt_err *err);
 	int (*dead_letter_delete)(struct bt__store *s, int64_t id, struct bt_err *err);
 
-	/* Erasure (PRODUCT.md §5, §9): each runs inside begin/commit. */
+	/* Erasure (PRODUCT.md §5, §9): each runs inside begin/commit.
+	 * conflict_events: the events that carried the person's identifiers
+	 * without linking them (refused links and refusals). */
 	int (*conflict_events)(struct bt__store *s, int64_t root, bt__raw_cb cb, void *ctx,
 			       struct bt_err *err);
 	int (*event_set_raw)(struct bt__store *s, int64_t seq, const char *raw, size_t n,

@@ -14,7 +14,7 @@
 
 run "$BATON" ingest --json a.ndjson
 eq "ingest --json reports counts and the rejected line" "$out" \
-'{"accepted":3,"duplicates":1,"rejected":1,"suppressed":0,"errors":[{"file":"a.ndjson","line":4,"index":3,"error":"unknown field '"'jounrey'"' (did you mean '"'journey'"'?)"}]}'
+'{"accepted":3,"duplicates":1,"rejected":1,"suppressed":0,"refused":0,"errors":[{"file":"a.ndjson","line":4,"index":3,"error":"unknown field '"'jounrey'"' (did you mean '"'journey'"'?)"}]}'
 eq "exit 2 when a record was rejected" "$rc" 2
 
 positions_ndjson >pos.ndjson # the first, a middle and the last record bad
@@ -27,7 +27,7 @@ eq "a second ingest of the same file is all duplicates" "$(echo "$out" | jq -c '
 
 run "$BATON" profile --json email:ANN@example.com
 eq "profile --json in a second process" "$out" \
-'{"profile":"P1","identifiers":["customer_id:C-17","email:ann@example.com","phone:+447700900123"],"events":2,"conflicts":[]}'
+'{"profile":"P1","identifiers":["customer_id:C-17","email:ann@example.com","phone:+447700900123"],"events":2,"conflicts":[],"refusals":[]}'
 eq "profile exit 0" "$rc" 0
 run "$BATON" profile --json P2
 eq "profile by id" "$(echo "$out" | jq -c '[.profile,.identifiers,.events]')" '["P2",["email:bob@example.com"],1]'
@@ -97,12 +97,13 @@ run "$BATON" summary --json
 eq "summary counts" "$(echo "$out" | jq -c '[.events,.profiles,.dead_letters]')" "[8,7,2]"
 
 # ---- schema versions -------------------------------------------------------
-# a database of schema version 1 (no tokens table) is read as it is and
-# migrated by the first command that writes, keeping its data
+# a database of schema version 1 (no tokens or refusals table) is read as
+# it is and migrated by the first command that writes, keeping its data
 "$BATON" ingest --db old.db good.ndjson >/dev/null 2>&1
 # what versions 1 and 2 lacked: dead letters kept once, types of erased identifiers
 sqlite3 old.db "DROP INDEX dead_letters_hash; ALTER TABLE dead_letters DROP COLUMN hash;
-	ALTER TABLE suppressed DROP COLUMN type"
+	ALTER TABLE suppressed DROP COLUMN type; DROP TRIGGER dead_letters_in;
+	DROP TRIGGER dead_letters_out; DROP TABLE dead_letter_usage"
 # version 2 kept a record rejected twice twice
 for i in 1 2 3; do
 	sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
@@ -110,15 +111,18 @@ for i in 1 2 3; do
 done
 sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
 	VALUES (4, 'f', 5, 'json', 'bad', CAST('{\"x\":2}' AS BLOB))"
-sqlite3 old.db "DROP TABLE tokens; PRAGMA user_version = 1"
+sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; PRAGMA user_version = 1"
 run "$BATON" summary --db old.db --json
 eq "a version-1 database is readable" "$(echo "$out" | jq -c '[.events,.dead_letters]')" "[1,4]"
+run "$BATON" profile --db old.db --json user_id:u-1
+eq "its profiles too (no refusals table yet: none)" "$(echo "$out" | jq -c '[.events,.refusals]')" "[1,[]]"
 run "$BATON" ingest --db old.db --json good.ndjson
 eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-eq "to version 3" "$(sqlite3 old.db 'PRAGMA user_version')" 3
+eq "to version 5" "$(sqlite3 old.db 'PRAGMA user_version')" 5
 run "$BATON" dead-letters --db old.db --json
 eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
 	'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'
+eq "the dead letters' usage counts what was kept (2 records of 7 bytes)" "$(sqlite3 old.db 'SELECT n, bytes FROM dead_letter_usage')" "2|14"
 
 sqlite3 old.db "PRAGMA user_version = 99"
 run "$BATON" summary --db old.db

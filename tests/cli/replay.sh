@@ -42,12 +42,12 @@ eq "before the merge: two instances" "$(echo "$out" | jq -c '.journeys[0] | [.in
 # (contained, digital) and resolved by the call (service): one handoff
 # without a case reference (context lost), and the chat is not a true
 # success (the call followed within 7 days, on another team).
-printf '%s\n' '{"id":"m3","ts":"2026-04-03T10:00:00Z","source":"app","type":"account.linked","ids":{"email":"m@x.com","phone":"+4411"}}' >link.ndjson
+printf '%s\n' '{"id":"m3","ts":"2026-04-03T10:00:00Z","source":"app","type":"account.linked","ids":{"email":"m@x.com","phone":"+447700900011"}}' >link.ndjson
 "$BATON" ingest --db merge.db link.ndjson >/dev/null 2>&1
 out=$("$BATON" kpis --db merge.db --json)
 eq "after the merge: one instance on the surviving profile" "$(echo "$out" | jq -c '.journeys[0] | [.instances,.open,.resolved,.handoffs,.handoff_success_rate,.fcr_rate]')" '[1,0,1,1,0,0]'
 eq "after the merge: digital shifted one contact" "$(echo "$out" | jq -c '.teams[] | select(.team=="digital") | [.local_success,.cost_shifted]')" '[1,1]'
-run "$BATON" profile --db merge.db --json phone:+4411
+run "$BATON" profile --db merge.db --json phone:+447700900011
 eq "the older profile id survives" "$(echo "$out" | jq -r .profile)" "P1"
 
 # ---- erasure takes the person out of the KPIs -----------------------------
