@@ -30,6 +30,7 @@ token=$("$baton" token create --role admin --name "make run" | tail -n 1) || exi
 echo "== serving the demo database $db at http://$listen"
 echo "   admin token: $token"
 echo "   try: curl -H 'Authorization: Bearer $token' http://$listen/v1/kpis"
+echo "        curl -H 'Authorization: Bearer $token' 'http://$listen/v1/owners/maria/queue?limit=3'"
 echo "        curl -H 'Authorization: Bearer $token' http://$listen/v1/openapi.json"
 echo "   (Ctrl-C stops the server)"
 exec "$baton" serve --listen "$listen"
