@@ -46,6 +46,13 @@ int cmd_erase(int argc, char **argv)
 		return cli_fail(rc, &err);
 	char id[24];
 	bt_profile_id_format(st.profile, id);
+	if (st.already) {
+		if (json)
+			printf("{\"already\":true}\n");
+		else
+			printf("already erased: nothing of them is left in the database files\n");
+		return EXIT_OK;
+	}
 	if (json)
 		printf("{\"profile\":\"%s\",\"identifiers\":%zu,\"events\":%zu,\"scrubbed\":%zu,"
 		       "\"dead_letters\":%zu}\n",

@@ -304,6 +304,18 @@ static int erase_dead_letters(struct person *p, size_t *count, struct bt_err *er
 	return rc;
 }
 
+/* Is ident ("type:value") an identifier erased before (on the suppression
+ * list, and on no profile)? */
+static int erased_before(struct bt_db *db, const char *ident)
+{
+	struct bt_buf norm = BT_BUF_INIT;
+	int64_t p = 0;
+	int yes = bt__ident_parse(&db->id.rules, ident, &p, &norm, NULL) == 0 && !p &&
+		  bt__identity_is_suppressed(&db->id, norm.data, norm.len);
+	bt_buf_release(&norm);
+	return yes;
+}
+
 int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, struct bt_err *err)
 {
 	const struct bt__store_ops *ops = db->store->ops;
@@ -316,7 +328,16 @@ int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, str
 		return bt_err_set(err, BT_EUSAGE, "the database is open read-only");
 	if ((rc = ops->begin(db->store, &changed, err)))
 		goto done;
-	if ((rc = bt__db_load(db, err)) || (rc = bt__db_resolve(db, ident, &p.root, err)) ||
+	if ((rc = bt__db_load(db, err)))
+		goto done;
+	if (erased_before(db, ident)) { /* again: make sure no old page is left */
+		ops->rollback(db->store);
+		st->already = 1;
+		rc = ops->scrub_files(db->store, err);
+		db->loaded = 0;
+		goto free;
+	}
+	if ((rc = bt__db_resolve(db, ident, &p.root, err)) ||
 	    (rc = ops->profile_idents(db->store, p.root, person_add, &p, err)) ||
 	    (rc = ops->profile_events(db->store, p.root, own_event, &p, err)) ||
 	    (rc = ops->conflict_events(db->store, p.root, other_event, &p, err)) ||
@@ -342,6 +363,7 @@ done:
 	if (rc)
 		ops->rollback(db->store);
 	db->loaded = 0; /* memory no longer matches: reload on next use */
+free:
 	for (size_t i = 0; i < p.n; i++) {
 		bt__free(p.texts[i]);
 	}

@@ -182,6 +182,7 @@ int bt_dead_letters_retry(struct bt_db *db, size_t *retried, size_t *fixed, stru
 struct bt_erase_stats {
 	int64_t profile;
 	size_t identifiers, events, scrubbed, dead_letters;
+	int already; /* the identifier was erased before: only the files were scrubbed */
 };
 
 /* Erase the person of ident (PRODUCT.md §5): see erase.c. */

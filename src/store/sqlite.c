@@ -995,10 +995,17 @@ static int sq_scrub_files(struct bt__store *base, struct bt_err *err)
 	/* secure_delete zeroed the freed cells in the pages written; the old
 	 * page images still sit in the WAL until a checkpoint copies the new
 	 * ones into the main file and truncates the log. */
-	int nlog = 0, nckpt = 0;
-	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt) !=
-	    SQLITE_OK)
-		return fail(s, err, "checkpointing after erasure");
+	int nlog = 0, nckpt = 0, rc = SQLITE_BUSY;
+	/* a reader (a server rebuilding its live state after the erasure, say)
+	 * may hold the log for longer than one busy timeout: wait for it */
+	for (int tries = 0; tries < 6 && rc == SQLITE_BUSY; tries++)
+		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt);
+	if (rc != SQLITE_OK)
+		return bt_err_set(err, BT_EBUSY,
+				  "the person is erased from the database, but its write-ahead log "
+				  "still holds old pages: a reader kept it busy for a minute (%s); "
+				  "stop the readers and run 'baton erase' again to scrub it",
+				  sqlite3_errmsg(s->db));
 	return 0;
 }
 

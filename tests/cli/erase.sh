@@ -56,6 +56,9 @@ run "$BATON" profile P1
 eq "her profile id is gone too" "$rc" 1
 run "$BATON" erase email:nobody@example.com
 eq "erasing an unknown identifier exits 1" "$rc" 1
+run "$BATON" erase "email: Ann.Erase@Example.COM"
+eq "erasing her again: nothing left to remove, the files scrubbed once more" "$rc $out" \
+	"0 already erased: nothing of them is left in the database files"
 
 # Rejected records that carry her identifiers are not kept as dead letters:
 # a bad time, a record that is not JSON at all, a CSV-like line, her phone
