@@ -375,7 +375,10 @@ static uint32_t promise(struct ev *e, int kind_ix, int team)
 
 /*
  * The promise of event p is kept on time, late or never.  The fulfilling
- * event is made by make_kind; returns it (NULL when never kept).
+ * event is made by make_kind; returns it (NULL when never kept).  p must be
+ * a copy: step() grows the events array, so a pointer into it taken before
+ * a step may no longer be valid (a use after free once crashed runs of
+ * 200k events and more).
  */
 static struct ev *keep(struct inst *in, const struct ev *p, int make_kind, double on_time,
 		       double late, int outcome)
@@ -502,9 +505,11 @@ static void sim_tech(struct inst *in)
 		return;
 	}
 	e->outcome = O_TRANSFERRED;
-	struct ev *p = NULL;
-	if (pct(30))
-		promise(p = e, 1, TM_TECH); /* "tech will call you back" */
+	struct ev made, *p = NULL;
+	if (pct(30)) {
+		promise(e, 1, TM_TECH); /* "tech will call you back" */
+		made = *e, p = &made;
+	}
 	if (!(e = step(in, K_TICKET, 0, 0)))
 		return;
 	if (p) {
@@ -604,10 +609,11 @@ static void sim_complaint(struct inst *in)
 		return;
 	if (!(e = step(in, K_COMPLAINT_REVIEW, between(DAY, 8 * DAY), 1)))
 		return;
-	struct ev *p = NULL;
+	struct ev made, *p = NULL;
 	if (pct(45)) {
 		int billing = pct(50);
-		promise(p = e, billing ? 2 : 1, billing ? TM_BILLING : TM_COMPLAINTS);
+		promise(e, billing ? 2 : 1, billing ? TM_BILLING : TM_COMPLAINTS);
+		made = *e, p = &made;
 	}
 	if (pct(35)) { /* the customer chases */
 		if (!(e = step(in, K_CALL_COMPLAINTS, between(DAY, 6 * DAY), 1)))
