@@ -600,7 +600,7 @@ struct argcheck {
 	char bad[200]; /* why not, once one is found */
 };
 
-static int word_in(const char *words, const char *w)
+int bt_word_in(const char *words, const char *w)
 {
 	size_t n = strlen(w);
 	for (const char *p = words; p && *p;) {
@@ -618,7 +618,7 @@ static enum MHD_Result arg_seen(void *cls, enum MHD_ValueKind kind, const char *
 {
 	struct argcheck *a = cls;
 	(void)kind, (void)value;
-	if (!word_in(a->allowed, key)) {
+	if (!bt_word_in(a->allowed, key)) {
 		snprintf(a->bad, sizeof(a->bad), "unknown query parameter '%.60s' (%s%s)", key,
 			 a->allowed ? "this route takes: " : "this route takes none",
 			 a->allowed ? a->allowed : "");

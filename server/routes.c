@@ -202,16 +202,8 @@ static int choice_arg(const struct bt_request *rq, const char *key, const char *
 		      const char **out, struct bt_response *rs)
 {
 	const char *v = bt_query(rq, key);
-	size_t n = v ? strlen(v) : 0;
 	*out = v;
-	for (const char *p = allowed; v && *p;) {
-		const char *e = strchr(p, ' ');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (len == n && !memcmp(p, v, n))
-			return 0;
-		p = e ? e + 1 : p + len;
-	}
-	if (!v)
+	if (!v || bt_word_in(allowed, v))
 		return 0;
 	char want[128];
 	snprintf(want, sizeof(want), "one of: %s", allowed);

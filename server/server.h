@@ -167,6 +167,9 @@ void bt_reader_put(struct bt_server *s, struct bt_db *db);
  * data): {"ts","level":level,"from":"baton","msg":...}. */
 void bt_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Is w one of the space-separated words of words (NULL: none)? */
+int bt_word_in(const char *words, const char *w);
+
 /* A JSON error: {"error": code, "detail": message}. */
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail);
 /* Query argument of the request, or NULL. */
