@@ -16,6 +16,7 @@
 #include "baton/buf.h"
 #include "baton/config.h"
 #include "baton/engine.h"
+#include "baton/view.h"
 
 #include <getopt.h>
 #include <stdio.h>

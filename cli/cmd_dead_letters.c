@@ -33,16 +33,9 @@ static void list(const struct bt_dead_letter *d, size_t n, int json)
 	}
 	bt_buf_addc(&b, '[');
 	for (size_t i = 0; i < n; i++) {
-		bt_buf_printf(&b, "%s{\"id\":%lld,\"at\":%lld,\"origin\":", i ? "," : "",
-			      (long long)d[i].id, (long long)d[i].at);
-		bt_buf_json_strz(&b, d[i].origin);
-		bt_buf_printf(&b, ",\"line\":%ld,\"format\":", d[i].line);
-		bt_buf_json_strz(&b, d[i].format);
-		bt_buf_adds(&b, ",\"reason\":");
-		bt_buf_json_strz(&b, d[i].reason);
-		bt_buf_adds(&b, ",\"raw\":");
-		bt_buf_json_str(&b, d[i].raw, d[i].raw_len);
-		bt_buf_printf(&b, ",\"truncated\":%s}", d[i].truncated ? "true" : "false");
+		if (i)
+			bt_buf_addc(&b, ',');
+		bt_dead_letter_json(&d[i], &b);
 	}
 	bt_buf_addc(&b, ']');
 	cli_print_buf(&b);

@@ -46,17 +46,13 @@ int cmd_erase(int argc, char **argv)
 		return cli_fail(rc, &err);
 	char id[24];
 	bt_profile_id_format(st.profile, id);
-	if (st.already) {
-		if (json)
-			printf("{\"already\":true}\n");
-		else
-			printf("already erased: nothing of them is left in the database files\n");
-		return EXIT_OK;
-	}
-	if (json)
-		printf("{\"profile\":\"%s\",\"identifiers\":%zu,\"events\":%zu,\"scrubbed\":%zu,"
-		       "\"dead_letters\":%zu}\n",
-		       id, st.identifiers, st.events, st.scrubbed, st.dead_letters);
+	if (json) {
+		struct bt_buf b = BT_BUF_INIT;
+		bt_erase_json(&st, &b);
+		cli_print_buf(&b);
+		bt_buf_release(&b);
+	} else if (st.already)
+		printf("already erased: nothing of them is left in the database files\n");
 	else
 		printf("erased %s: %zu identifiers, %zu events, %zu other events scrubbed, "
 		       "%zu dead letters\n",

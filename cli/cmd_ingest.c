@@ -53,11 +53,9 @@ static void on_reject(void *ctx, long line, long index, const char *reason)
 	}
 	if (r->listed++ >= MAX_REPORTED)
 		return;
-	bt_buf_printf(&r->errors, "%s{\"file\":", r->errors.len ? "," : "");
-	bt_buf_json_strz(&r->errors, r->file);
-	bt_buf_printf(&r->errors, ",\"line\":%ld,\"index\":%ld,\"error\":", line, index);
-	bt_buf_json_strz(&r->errors, reason);
-	bt_buf_addc(&r->errors, '}');
+	if (r->errors.len)
+		bt_buf_addc(&r->errors, ',');
+	bt_reject_json(r->file, line, index, reason, &r->errors);
 }
 
 static enum bt_format format_of(const char *opt, const char *file)
@@ -146,11 +144,12 @@ int cmd_ingest(int argc, char **argv)
 	bt_db_close(db);
 
 	if (r.json) {
-		printf("{\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,\"suppressed\":%llu,"
-		       "\"refused\":%llu,\"errors\":[%s]}\n",
-		       (unsigned long long)total.accepted, (unsigned long long)total.duplicates,
-		       (unsigned long long)total.rejected, (unsigned long long)total.suppressed,
-		       (unsigned long long)total.refused, r.errors.data ? r.errors.data : "");
+		struct bt_buf b = BT_BUF_INIT;
+		bt_buf_addc(&b, '{');
+		bt_ingest_counts_json(&total, &b);
+		bt_buf_printf(&b, ",\"errors\":[%s]}", r.errors.data ? r.errors.data : "");
+		cli_print_buf(&b);
+		bt_buf_release(&b);
 	} else {
 		fprintf(stderr, "baton: %llu accepted, %llu duplicates, %llu rejected",
 			(unsigned long long)total.accepted, (unsigned long long)total.duplicates,

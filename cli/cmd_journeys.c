@@ -16,11 +16,6 @@ static const char help[] =
 	"                  one's; nothing is stored ('baton config load' stores one)\n"
 	"  --json          JSON\n";
 
-static void duration(struct bt_buf *b, const char *key, int64_t ms)
-{
-	bt_buf_printf(b, ",\"%s\":\"%lldh\"", key, (long long)(ms / 3600000));
-}
-
 int cmd_journeys(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -64,24 +59,9 @@ int cmd_journeys(int argc, char **argv)
 			       (unsigned long long)j->instances, j->sensitive ? "  sensitive" : "");
 			continue;
 		}
-		bt_buf_printf(&b, "%s{\"journey\":", i ? "," : "");
-		bt_buf_json_strz(&b, j->journey);
-		bt_buf_adds(&b, ",\"name\":");
-		bt_buf_json_strz(&b, j->name);
-		bt_buf_adds(&b, ",\"owner\":");
-		bt_buf_json_strz(&b, j->owner);
-		bt_buf_adds(&b, ",\"owner_name\":");
-		bt_buf_json_strz(&b, j->owner_name);
-		bt_buf_printf(&b, ",\"defined\":%s,\"unowned\":%s,\"sensitive\":%s,\"instances\":%llu",
-			      j->defined ? "true" : "false", j->owner ? "false" : "true",
-			      j->sensitive ? "true" : "false", (unsigned long long)j->instances);
-		if (d) {
-			duration(&b, "recontact_window", d->recontact_ms);
-			duration(&b, "abandon_after", d->abandon_ms);
-			duration(&b, "handoff_sla", d->handoff_sla_ms);
-			bt_buf_printf(&b, ",\"match_rules\":%zu,\"stages\":%zu", d->nrules, d->nstages);
-		}
-		bt_buf_addc(&b, '}');
+		if (i)
+			bt_buf_addc(&b, ',');
+		bt_journey_json(cfg, j->journey, j, &b);
 	}
 	bt_buf_addc(&b, ']');
 	if (json)

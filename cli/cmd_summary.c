@@ -37,13 +37,12 @@ int cmd_summary(int argc, char **argv)
 	bt_db_close(db);
 	if (rc)
 		return cli_fail(rc, &err);
-	if (json)
-		printf("{\"events\":%lld,\"profiles\":%lld,\"identifiers\":%lld,\"merges\":%lld,"
-		       "\"conflicts\":%lld,\"dead_letters\":%lld,\"refused\":%lld}\n",
-		       (long long)s.events, (long long)s.profiles, (long long)s.identifiers,
-		       (long long)s.merges, (long long)s.conflicts, (long long)s.dead_letters,
-		       (long long)s.refused);
-	else
+	if (json) {
+		struct bt_buf b = BT_BUF_INIT;
+		bt_summary_json(&s, &b);
+		cli_print_buf(&b);
+		bt_buf_release(&b);
+	} else
 		printf("events        %lld\nprofiles      %lld\nidentifiers   %lld\n"
 		       "merges        %lld\nconflicts     %lld\ndead letters  %lld\n"
 		       "refused       %lld\n",

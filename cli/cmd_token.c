@@ -100,14 +100,9 @@ int cmd_token(int argc, char **argv)
 		struct bt_buf b = BT_BUF_INIT;
 		bt_buf_addc(&b, '[');
 		for (size_t i = 0; i < n; i++) {
-			bt_buf_printf(&b, "%s{\"id\":%lld,\"role\":\"%s\",\"team\":", i ? "," : "",
-				      (long long)v[i].id, bt_role_names[v[i].role]);
-			bt_buf_json_strz(&b, v[i].team);
-			bt_buf_adds(&b, ",\"person\":");
-			bt_buf_json_strz(&b, v[i].person);
-			bt_buf_adds(&b, ",\"name\":");
-			bt_buf_json_strz(&b, v[i].name);
-			bt_buf_printf(&b, ",\"revoked\":%s}", v[i].revoked ? "true" : "false");
+			if (i)
+				bt_buf_addc(&b, ',');
+			bt_token_json(&v[i], &b);
 		}
 		bt_buf_addc(&b, ']');
 		cli_print_buf(&b);

@@ -53,12 +53,9 @@ void bt_commit_reject(struct bt_commit_job *job, long index, long line, const ch
 {
 	if (job->listed++ >= 1000)
 		return;
-	bt_buf_printf(&job->errors, "%s{\"index\":%ld,", job->errors.len ? "," : "", index);
-	if (line > 0)
-		bt_buf_printf(&job->errors, "\"line\":%ld,", line);
-	bt_buf_adds(&job->errors, "\"error\":");
-	bt_buf_json_strz(&job->errors, reason);
-	bt_buf_addc(&job->errors, '}');
+	if (job->errors.len)
+		bt_buf_addc(&job->errors, ',');
+	bt_reject_json(NULL, line, index, reason, &job->errors);
 }
 
 /* NDJSON errors name their line too (the line of an element of a JSON
@@ -339,13 +336,10 @@ int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct b
 	__atomic_fetch_add(&s->ingested, st->accepted, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->rejected, st->rejected, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->duplicates, st->duplicates, __ATOMIC_RELAXED);
-	bt_buf_printf(&rs->body, "{%s\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
-				 "\"suppressed\":%llu,\"refused\":%llu,",
-		      lead, (unsigned long long)st->accepted, (unsigned long long)st->duplicates,
-		      (unsigned long long)st->rejected, (unsigned long long)st->suppressed,
-		      (unsigned long long)st->refused);
+	bt_buf_printf(&rs->body, "{%s", lead);
+	bt_ingest_counts_json(st, &rs->body);
 	if (job->dead_refused) /* each such error says why too */
-		bt_buf_printf(&rs->body, "\"dead_letters_refused\":%llu,",
+		bt_buf_printf(&rs->body, ",\"dead_letters_refused\":%llu",
 			      (unsigned long long)job->dead_refused);
-	return bt_buf_printf(&rs->body, "\"errors\":[%s]}", job->errors.data ? job->errors.data : "");
+	return bt_buf_printf(&rs->body, ",\"errors\":[%s]}", job->errors.data ? job->errors.data : "");
 }

@@ -249,15 +249,9 @@ static int get_dead_letters(struct bt_server *s, const struct bt_request *rq, st
 		return bt_respond_error(rs, 500, "store_error", "the dead letters could not be read");
 	bt_buf_adds(&rs->body, "{\"dead_letters\":[");
 	for (size_t i = 0; i < n; i++) {
-		bt_buf_printf(&rs->body, "%s{\"id\":%lld,\"origin\":", i ? "," : "", (long long)d[i].id);
-		bt_buf_json_strz(&rs->body, d[i].origin);
-		bt_buf_printf(&rs->body, ",\"line\":%ld,\"format\":", d[i].line);
-		bt_buf_json_strz(&rs->body, d[i].format);
-		bt_buf_adds(&rs->body, ",\"reason\":");
-		bt_buf_json_strz(&rs->body, d[i].reason);
-		bt_buf_adds(&rs->body, ",\"raw\":");
-		bt_buf_json_str(&rs->body, d[i].raw, d[i].raw_len);
-		bt_buf_printf(&rs->body, ",\"truncated\":%s}", d[i].truncated ? "true" : "false");
+		if (i)
+			bt_buf_addc(&rs->body, ',');
+		bt_dead_letter_json(&d[i], &rs->body);
 	}
 	bt_buf_printf(&rs->body, "],\"total\":%lld,\"next\":", (long long)total);
 	if (more)
@@ -535,23 +529,10 @@ static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct
 	bt_buf_adds(&rs->body, "{\"journeys\":[");
 	for (size_t i = 0; i < cfg->njourneys; i++) {
 		const struct bt_cfg_journey *j = &cfg->journeys[i];
-		const struct bt_cfg_person *p = j->owner ? bt_config_person(cfg, j->owner) : NULL;
 		if (sc.person && !(j->owner && !strcmp(j->owner, sc.person)))
 			continue;
-		if (!idpage_take(&pg, j->id, &rs->body))
-			continue;
-		bt_buf_adds(&rs->body, "{\"journey\":");
-		bt_buf_json_strz(&rs->body, j->id);
-		bt_buf_adds(&rs->body, ",\"name\":");
-		bt_buf_json_strz(&rs->body, j->name);
-		bt_buf_adds(&rs->body, ",\"owner\":");
-		bt_buf_json_strz(&rs->body, j->owner);
-		bt_buf_adds(&rs->body, ",\"owner_name\":");
-		bt_buf_json_strz(&rs->body, p ? p->name : NULL);
-		bt_buf_printf(&rs->body, ",\"sensitive\":%s,\"recontact_window_s\":%lld,"
-					 "\"abandon_after_s\":%lld,\"handoff_sla_s\":%lld}",
-			      j->sensitive ? "true" : "false", (long long)(j->recontact_ms / 1000),
-			      (long long)(j->abandon_ms / 1000), (long long)(j->handoff_sla_ms / 1000));
+		if (idpage_take(&pg, j->id, &rs->body))
+			bt_journey_json(cfg, j->id, NULL, &rs->body);
 	}
 	rc = idpage_end(&pg, rs);
 	bt_config_free(cfg);
@@ -674,17 +655,9 @@ static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt
 		bt_buf_json_strz(&rs->body, rq->params[0]);
 		bt_buf_adds(&rs->body, ",\"flow\":[");
 		for (size_t i = 0; i < k->nroutes; i++) {
-			const struct bt_handoff_route *r = &k->routes[i];
-			bt_buf_adds(&rs->body, i ? ",{\"from\":" : "{\"from\":");
-			bt_buf_json_strz(&rs->body, r->from);
-			bt_buf_adds(&rs->body, ",\"to\":");
-			bt_buf_json_strz(&rs->body, r->to);
-			bt_buf_printf(&rs->body, ",\"handoffs\":%llu,\"clean\":%llu,\"failed\":%llu,"
-						 "\"context_lost\":%llu,\"customer_repeated\":%llu,\"late\":%llu}",
-				      (unsigned long long)r->count, (unsigned long long)r->clean,
-				      (unsigned long long)(r->count - r->clean),
-				      (unsigned long long)r->context_lost,
-				      (unsigned long long)r->customer_repeated, (unsigned long long)r->late);
+			if (i)
+				bt_buf_addc(&rs->body, ',');
+			bt_route_json(&k->routes[i], 0, &rs->body);
 		}
 		rc = bt_buf_adds(&rs->body, "]}");
 	}

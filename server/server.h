@@ -17,6 +17,7 @@
 #include "baton/config.h"
 #include "baton/live.h"
 #include "baton/token.h"
+#include "baton/view.h"
 
 #include <pthread.h>
 #include <stdint.h>

@@ -83,51 +83,6 @@ void bt_profile_free(struct bt_profile *p)
 	bt__free(p);
 }
 
-char *bt_profile_json(const struct bt_profile *p)
-{
-	struct bt_buf b = BT_BUF_INIT;
-	char id[24];
-	int rc;
-	bt_profile_id_format(p->id, id);
-	rc = bt_buf_adds(&b, "{\"profile\":");
-	rc = rc ? rc : bt_buf_json_strz(&b, id);
-	rc = rc ? rc : bt_buf_adds(&b, ",\"identifiers\":[");
-	for (size_t i = 0; !rc && i < p->nidentifiers; i++) {
-		if (i)
-			rc = bt_buf_addc(&b, ',');
-		rc = rc ? rc : bt_buf_json_strz(&b, p->identifiers[i]);
-	}
-	rc = rc ? rc : bt_buf_printf(&b, "],\"events\":%lld,\"conflicts\":[", (long long)p->events);
-	for (size_t i = 0; !rc && i < p->nconflicts; i++) {
-		const struct bt_conflict *c = &p->conflicts[i];
-		char a[24], o[24];
-		bt_profile_id_format(c->profile, a);
-		bt_profile_id_format(c->other_profile, o);
-		rc = bt_buf_printf(&b, "%s{\"event\":%lld,\"identifier\":", i ? "," : "",
-				   (long long)c->event);
-		rc = rc ? rc : bt_buf_json_strz(&b, c->identifier);
-		rc = rc ? rc : bt_buf_printf(&b, ",\"profile\":\"%s\",\"other_profile\":\"%s\",\"reason\":", a, o);
-		rc = rc ? rc : bt_buf_json_strz(&b, c->reason);
-		rc = rc ? rc : bt_buf_addc(&b, '}');
-	}
-	rc = rc ? rc : bt_buf_adds(&b, "],\"refusals\":[");
-	for (size_t i = 0; !rc && i < p->nrefusals; i++) {
-		const struct bt_refusal *f = &p->refusals[i];
-		rc = bt_buf_printf(&b, "%s{\"event\":%lld,\"identifier\":", i ? "," : "",
-				   (long long)f->event);
-		rc = rc ? rc : bt_buf_json_strz(&b, f->identifier);
-		rc = rc ? rc : bt_buf_adds(&b, ",\"reason\":");
-		rc = rc ? rc : bt_buf_json_strz(&b, f->reason);
-		rc = rc ? rc : bt_buf_addc(&b, '}');
-	}
-	rc = rc ? rc : bt_buf_adds(&b, "]}");
-	if (rc) {
-		bt_buf_release(&b);
-		return NULL;
-	}
-	return bt_buf_detach(&b, NULL);
-}
-
 struct found {
 	const char *eid;
 	size_t n;

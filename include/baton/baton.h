@@ -136,10 +136,7 @@ struct bt_profile {
 int bt_profile_get(struct bt_db *db, const char *ident, struct bt_profile **out,
 		   struct bt_err *err);
 void bt_profile_free(struct bt_profile *p);
-/* The profile as JSON: {"profile":"P17","identifiers":[...],"events":N,"conflicts":[...],
- * "refusals":[...]}.
- * Returns a string to free with bt_free(). */
-char *bt_profile_json(const struct bt_profile *p);
+
 /* Format a profile id ("P17") into out (at least 24 bytes). */
 void bt_profile_id_format(int64_t id, char out[24]);
 

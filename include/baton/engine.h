@@ -115,10 +115,7 @@ int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_
 int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *q,
 		       const struct bt_scope *scope, struct bt_kpis **out, struct bt_err *err);
 void bt_kpis_free(struct bt_kpis *k);
-/* The JSON of `baton kpis --json` (docs/cli.md). */
-int bt_kpis_json(const struct bt_kpis *k, struct bt_buf *out);
-/* One row of its "teams" (key "team") or "sources" (key "source"). */
-int bt_local_kpis_json(const struct bt_local_kpis *v, const char *key, struct bt_buf *out);
+
 
 /* One broken promise, for reports. */
 struct bt_broken_promise {

@@ -38,6 +38,7 @@
 #include "baton/baton.h"
 #include "baton/buf.h"
 #include "baton/config.h"
+#include "baton/view.h"
 #include "baton/engine.h"
 
 #define NPEOPLE 12

@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * view.c - the view layer (include/baton/view.h): the KPIs defined once,
+ * and the JSON of every public structure.  Nothing else in the tree writes
+ * these structures as JSON.
+ */
+#include "baton/view.h"
+
+#include "util/time.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- the KPI tables ---- */
+
+#define J(f) offsetof(struct bt_journey_kpis, f)
+#define L(f) offsetof(struct bt_local_kpis, f)
+#define O(f) offsetof(struct bt_kpis, f)
+#define ROW(key, label, name, unit, type, off, def)                                                \
+	{key, label, name, unit, type, off, BT_SHOW_ROW, NULL, NULL, 1, "", def}
+#define ASIDE(key, label, name, unit, type, off, of, aside, def)                                  \
+	{key, label, name, unit, type, off, BT_SHOW_ASIDE, of, aside, 1, "", def}
+#define HIDDEN(key, name, unit, type, off, def)                                                    \
+	{key, key, name, unit, type, off, BT_SHOW_NONE, NULL, NULL, 1, "", def}
+
+const struct bt_kpi_def bt_kpi_journey[] = {
+	ROW("instances", "instances", "instances", "count", BT_KPI_COUNT, J(instances),
+	    "instances opened in the period"),
+	ASIDE("open", "open", "open", "count", BT_KPI_COUNT, J(open), "instances", "open %s",
+	      "of those, open at T"),
+	ASIDE("resolved", "resolved", "resolved", "count", BT_KPI_COUNT, J(resolved), "instances",
+	      "resolved %s", "of those, resolved at T"),
+	ASIDE("abandoned", "abandoned", "abandoned", "count", BT_KPI_COUNT, J(abandoned), "instances",
+	      "abandoned %s", "of those, abandoned at T (by outcome, or no event for the abandonment timeout)"),
+	ROW("completion_rate", "completion", "completion", "rate", BT_KPI_RATE, J(completion_rate),
+	    "resolved / (resolved + abandoned)"),
+	ROW("resolution_rate", "resolution (successful)", "resolution", "rate", BT_KPI_RATE,
+	    J(resolution_rate),
+	    "successful / (resolved + abandoned); successful = resolved at T, never recontacted, and "
+	    "its recontact window has passed"),
+	ROW("recontact_rate", "recontact", "recontact", "rate", BT_KPI_RATE, J(recontact_rate),
+	    "recontacted / instances resolved at least once"),
+	ROW("fcr_rate", "first-contact resolution", "first-contact resolution", "rate", BT_KPI_RATE,
+	    J(fcr_rate),
+	    "instances whose first contact resolved them and that were never recontacted / "
+	    "instances resolved at least once"),
+	ROW("handoffs", "handoffs", "handoffs", "count", BT_KPI_COUNT, J(handoffs),
+	    "work passed from one team to another (docs/journeys.md)"),
+	ASIDE("handoffs_per_instance", "per instance", "handoffs per instance", "per instance",
+	      BT_KPI_VALUE, J(handoffs_per_instance), "handoffs", "%s per instance",
+	      "handoffs / instances"),
+	ROW("handoff_success_rate", "handoff success", "handoff success", "rate", BT_KPI_RATE,
+	    J(handoff_success_rate),
+	    "clean handoffs / handoffs (clean: the case travelled, no repeat, within the handoff SLA)"),
+	ROW("repeat_rate", "customer repeated", "customer repeated", "rate", BT_KPI_RATE, J(repeat_rate),
+	    "contacts with `repeat: true` / contacts"),
+	ROW("contacts_per_instance", "contacts per instance", "contacts per instance", "per instance",
+	    BT_KPI_VALUE, J(contacts_per_instance), "contacts / instances"),
+	ROW("channels_per_instance", "channels per instance", "channels per instance", "per instance",
+	    BT_KPI_VALUE, J(channels_per_instance),
+	    "distinct channels of an instance's contacts, averaged over the instances"),
+	{"ttr_p50_s", "time to resolve p50", "time to resolve p50", "seconds", BT_KPI_VALUE,
+	 J(ttr_p50_s), BT_SHOW_ROW, NULL, NULL, 1 / 3600.0, " h",
+	 "seconds from opening to first resolution, nearest-rank median over instances resolved at "
+	 "least once (the text views show hours)"},
+	{"ttr_p90_s", "time to resolve p90", "time to resolve p90", "seconds", BT_KPI_VALUE,
+	 J(ttr_p90_s), BT_SHOW_ROW, NULL, NULL, 1 / 3600.0, " h",
+	 "the same, 90th percentile"},
+	ROW("csat_avg", "CSAT (1-5)", "CSAT", "score", BT_KPI_VALUE, J(csat_avg),
+	    "mean of the CSAT scores on the instances' events"),
+	ROW("nps", "NPS", "NPS", "score", BT_KPI_VALUE, J(nps),
+	    "% promoters (9-10) − % detractors (0-6), from −100 to 100"),
+	ROW("ces_avg", "effort (CES 1-7)", "effort", "score", BT_KPI_VALUE, J(ces_avg),
+	    "mean of the CES scores on the instances' events"),
+	ROW("promises", "promises", "promises", "count", BT_KPI_COUNT, J(promises),
+	    "promises made on the instances"),
+	ASIDE("promises_broken", "broken", "promises broken", "count", BT_KPI_COUNT, J(promises_broken),
+	      "promises", "broken %s", "of those, unkept and due at T or before"),
+	ASIDE("cross_team_breaks", "cross-team", "cross-team breaks", "count", BT_KPI_COUNT,
+	      J(cross_team_breaks), "promises", "of which cross-team %s",
+	      "broken promises made by one team for another"),
+	ROW("collisions", "collisions", "collisions", "count", BT_KPI_COUNT, J(collisions),
+	    "outbound events that collided because of these instances (docs/journeys.md)"),
+	{"unowned_instances", "unowned instances", "unowned instances", "count", BT_KPI_COUNT,
+	 J(unowned_instances), BT_SHOW_NONZERO, NULL, NULL, 1, "",
+	 "instances of a journey without a definition (no owner)"},
+	HIDDEN("successful", "successful", "count", BT_KPI_COUNT, J(successful),
+	       "resolved at T, never recontacted, recontact window passed"),
+	HIDDEN("recontacted", "recontacted", "count", BT_KPI_COUNT, J(recontacted),
+	       "instances re-opened by a contact within the recontact window"),
+	HIDDEN("contacts", "contacts", "count", BT_KPI_COUNT, J(contacts),
+	       "inbound events that are not feedback only"),
+	HIDDEN("handoff_failures.context_lost", "handoffs that lost the context", "count", BT_KPI_COUNT,
+	       J(handoff_context_lost), "failed handoffs whose receiving event named no case of the instance"),
+	HIDDEN("handoff_failures.customer_repeated", "handoffs where the customer repeated", "count",
+	       BT_KPI_COUNT, J(handoff_customer_repeated),
+	       "failed handoffs whose receiving event has `repeat: true`"),
+	HIDDEN("handoff_failures.late", "late handoffs", "count", BT_KPI_COUNT, J(handoff_late),
+	       "failed handoffs that came the handoff SLA or more after the previous work (a handoff can "
+	       "fail for several reasons)"),
+	HIDDEN("promises_kept", "promises kept", "count", BT_KPI_COUNT, J(promises_kept),
+	       "promises fulfilled before their due time"),
+	HIDDEN("promises_kept_late", "promises kept late", "count", BT_KPI_COUNT, J(promises_kept_late),
+	       "promises fulfilled at their due time or after"),
+};
+const size_t bt_kpi_njourney = sizeof(bt_kpi_journey) / sizeof(bt_kpi_journey[0]);
+
+const struct bt_kpi_def bt_kpi_local[] = {
+	ROW("contacts", "contacts", "contacts", "count", BT_KPI_COUNT, L(contacts),
+	    "contacts on instances of the period, by the contact's team (or source)"),
+	ROW("local_success", "local", "local success", "count", BT_KPI_COUNT, L(local_success),
+	    "its events with outcome `contained` or `resolved` on those instances: contacts and "
+	    "internal work"),
+	ROW("true_success", "true", "true success", "count", BT_KPI_COUNT, L(true_success),
+	    "of those, the ones whose instance saw no further contact within the recontact window, "
+	    "once the window has passed"),
+	ROW("local_success_rate", "local%", "local rate", "rate", BT_KPI_RATE, L(local_success_rate),
+	    "the successes on contacts over the contacts: (`local_success` − `internal_success`) / "
+	    "`contacts`"),
+	ROW("true_success_rate", "true%", "true rate", "rate", BT_KPI_RATE, L(true_success_rate),
+	    "(`true_success` − `internal_true_success`) / `contacts`"),
+	ROW("cost_shifted", "shifted", "contacts shifted to others", "count", BT_KPI_COUNT,
+	    L(cost_shifted),
+	    "contacts charged to its local successes that landed on another team (docs/journeys.md)"),
+	ROW("internal_success", "internal", "on internal work", "count", BT_KPI_COUNT,
+	    L(internal_success),
+	    "of `local_success`, those on internal work (`direction: internal`, e.g. `refund.issued` "
+	    "with outcome `resolved`)"),
+	HIDDEN("internal_true_success", "internal true success", "count", BT_KPI_COUNT,
+	       L(internal_true_success), "of `true_success`, those on internal work"),
+	ROW("collisions", "collisions", "collisions sent", "count", BT_KPI_COUNT, L(collisions),
+	    "outbound events it sent (the event's `team`, else its touchpoint's; per source, the "
+	    "event's `source`) that collided, each once"),
+};
+const size_t bt_kpi_nlocal = sizeof(bt_kpi_local) / sizeof(bt_kpi_local[0]);
+
+const struct bt_kpi_def bt_kpi_overall[] = {
+	ROW("events", "events", "events", "count", BT_KPI_COUNT, O(events),
+	    "events up to T (an owner's: those on their journeys' instances)"),
+	ROW("profiles", "profiles", "customers", "count", BT_KPI_COUNT, O(profiles),
+	    "customers with an event up to T (an owner's: with an instance of their journeys)"),
+	ROW("timeline_only", "timeline only", "events on no instance", "count", BT_KPI_COUNT,
+	    O(timeline_only), "events on no journey instance: on the customer's timeline only"),
+	ROW("collisions", "collisions", "collisions", "count", BT_KPI_COUNT, O(collisions),
+	    "outbound events that collided (docs/journeys.md), each once"),
+	ROW("consent_collisions", "into withdrawn consent", "collisions into withdrawn consent", "count",
+	    BT_KPI_COUNT, O(consent_collisions),
+	    "of those, to a customer who had withdrawn consent for the message's purpose"),
+	ROW("collisions_on_no_journey", "caused by no journey", "collisions caused by no journey",
+	    "count", BT_KPI_COUNT, O(collisions_on_no_journey),
+	    "of those, the ones no journey caused (consent only, or a promise on no instance)"),
+};
+const size_t bt_kpi_noverall = sizeof(bt_kpi_overall) / sizeof(bt_kpi_overall[0]);
+
+double bt_kpi_value(const struct bt_kpi_def *d, const void *row)
+{
+	const char *p = (const char *)row + d->offset;
+	if (d->type == BT_KPI_COUNT) {
+		uint64_t v;
+		memcpy(&v, p, sizeof(v));
+		return (double)v;
+	}
+	double v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+void bt_kpi_text(const struct bt_kpi_def *d, const void *row, char out[32])
+{
+	double v = bt_kpi_value(d, row);
+	if (d->type == BT_KPI_COUNT)
+		snprintf(out, 32, "%llu", (unsigned long long)v);
+	else if (isnan(v)) /* no denominator: never a made-up 0% */
+		snprintf(out, 32, "-");
+	else if (d->type == BT_KPI_RATE)
+		snprintf(out, 32, "%.1f%%", 100.0 * v);
+	else
+		snprintf(out, 32, "%.2f%s", v * d->scale, d->suffix);
+}
+
+const struct bt_kpi_def *bt_kpi_find(const struct bt_kpi_def *t, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].key, key))
+			return &t[i];
+	return NULL;
+}
+
+static int definitions_table(struct bt_buf *out, const char *title, const struct bt_kpi_def *t,
+			     size_t n)
+{
+	int rc = bt_buf_printf(out, "%s\n\n| key | label | unit | definition |\n|---|---|---|---|\n",
+			       title);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = bt_buf_printf(out, "| `%s` | %s | %s | %s |\n", t[i].key,
+				   t[i].show == BT_SHOW_NONE ? "-" : t[i].label, t[i].unit,
+				   t[i].definition);
+	return rc;
+}
+
+int bt_kpi_definitions_md(struct bt_buf *out)
+{
+	int rc = definitions_table(out, "Per journey (`journeys[]`):", bt_kpi_journey, bt_kpi_njourney);
+	rc = rc ? rc : bt_buf_addc(out, '\n');
+	rc = rc ? rc : definitions_table(out, "Per team and per source (`teams[]`, `sources[]`):",
+					 bt_kpi_local, bt_kpi_nlocal);
+	rc = rc ? rc : bt_buf_addc(out, '\n');
+	rc = rc ? rc : definitions_table(out, "Overall (`overall`):", bt_kpi_overall, bt_kpi_noverall);
+	return rc;
+}
+
+/* ---- JSON of the KPIs ---- */
+
+/* The KPIs of table t in row, as JSON members, each after a comma unless
+ * bare (then the first has none); keys "a.b" (consecutive in the table)
+ * grouped into an object "a". */
+static int kpi_members(struct bt_buf *b, const struct bt_kpi_def *t, size_t n, const void *row,
+		       int bare)
+{
+	const char *group = NULL; /* the open group's first key */
+	size_t glen = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const char *key = t[i].key, *dot = strchr(key, '.');
+		size_t len = dot ? (size_t)(dot - key) : 0;
+		int same = group && len == glen && !strncmp(key, group, len);
+		const char *comma = bare && i == 0 ? "" : ",";
+		if (group && !same) {
+			rc = bt_buf_addc(b, '}');
+			group = NULL;
+		}
+		if (rc)
+			break;
+		if (len && !same) {
+			rc = bt_buf_printf(b, "%s\"%.*s\":{\"%s\":", comma, (int)len, key, dot + 1);
+			group = key, glen = len;
+		} else
+			rc = bt_buf_printf(b, "%s\"%s\":", same ? "," : comma, dot ? dot + 1 : key);
+		if (!rc && t[i].type == BT_KPI_COUNT)
+			rc = bt_buf_printf(b, "%llu", (unsigned long long)bt_kpi_value(&t[i], row));
+		else if (!rc)
+			rc = bt_buf_json_num(b, bt_kpi_value(&t[i], row));
+	}
+	return rc ? rc : group ? bt_buf_addc(b, '}') : 0;
+}
+
+static int journey_json(struct bt_buf *b, const struct bt_journey_kpis *k)
+{
+	int rc = bt_buf_adds(b, "{\"journey\":");
+	rc = rc ? rc : bt_buf_json_strz(b, k->journey);
+	rc = rc ? rc : bt_buf_adds(b, ",\"owner\":");
+	rc = rc ? rc : bt_buf_json_strz(b, k->owner);
+	rc = rc ? rc : bt_buf_adds(b, ",\"name\":");
+	rc = rc ? rc : bt_buf_json_strz(b, k->name);
+	rc = rc ? rc : bt_buf_adds(b, ",\"owner_name\":");
+	rc = rc ? rc : bt_buf_json_strz(b, k->owner_name);
+	rc = rc ? rc : bt_buf_printf(b, ",\"defined\":%s,\"sensitive\":%s", k->defined ? "true" : "false",
+				    k->sensitive ? "true" : "false");
+	rc = rc ? rc : kpi_members(b, bt_kpi_journey, bt_kpi_njourney, k, 0);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_local_kpis_json(const struct bt_local_kpis *v, const char *key, struct bt_buf *b)
+{
+	int rc = bt_buf_printf(b, "{\"%s\":", key);
+	rc = rc ? rc : bt_buf_json_strz(b, v->id);
+	rc = rc ? rc : kpi_members(b, bt_kpi_local, bt_kpi_nlocal, v, 0);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_route_json(const struct bt_handoff_route *r, int with_journey, struct bt_buf *b)
+{
+	int rc = bt_buf_addc(b, '{');
+	if (with_journey) {
+		rc = rc ? rc : bt_buf_adds(b, "\"journey\":");
+		rc = rc ? rc : bt_buf_json_strz(b, r->journey);
+		rc = rc ? rc : bt_buf_addc(b, ',');
+	}
+	rc = rc ? rc : bt_buf_adds(b, "\"from\":");
+	rc = rc ? rc : bt_buf_json_strz(b, r->from);
+	rc = rc ? rc : bt_buf_adds(b, ",\"to\":");
+	rc = rc ? rc : bt_buf_json_strz(b, r->to);
+	return rc ? rc
+		  : bt_buf_printf(b, ",\"handoffs\":%llu,\"count\":%llu,\"clean\":%llu,\"failed\":%llu,"
+				     "\"context_lost\":%llu,\"customer_repeated\":%llu,\"late\":%llu}",
+				  (unsigned long long)r->count, (unsigned long long)r->count,
+				  (unsigned long long)r->clean, (unsigned long long)(r->count - r->clean),
+				  (unsigned long long)r->context_lost,
+				  (unsigned long long)r->customer_repeated, (unsigned long long)r->late);
+}
+
+static int local_list(struct bt_buf *b, const char *key, const struct bt_local_kpis *v, size_t n)
+{
+	int rc = bt_buf_printf(b, ",\"%s\":[", key);
+	for (size_t i = 0; i < n && !rc; i++) {
+		rc = i ? bt_buf_addc(b, ',') : 0;
+		rc = rc ? rc : bt_local_kpis_json(&v[i], key[0] == 't' ? "team" : "source", b);
+	}
+	return rc ? rc : bt_buf_addc(b, ']');
+}
+
+int bt_kpis_json(const struct bt_kpis *k, struct bt_buf *b)
+{
+	char t[32];
+	bt_time_format(k->as_of, t);
+	int rc = bt_buf_adds(b, "{\"as_of\":");
+	rc = rc ? rc : bt_buf_json_strz(b, t);
+	rc = rc ? rc : bt_buf_adds(b, ",\"journeys\":[");
+	for (size_t i = 0; i < k->njourneys && !rc; i++) {
+		if (i)
+			rc = bt_buf_addc(b, ',');
+		rc = rc ? rc : journey_json(b, &k->journeys[i]);
+	}
+	rc = rc ? rc : bt_buf_addc(b, ']');
+	rc = rc ? rc : local_list(b, "teams", k->teams, k->nteams);
+	rc = rc ? rc : local_list(b, "sources", k->sources, k->nsources);
+	rc = rc ? rc : bt_buf_adds(b, ",\"handoff_routes\":[");
+	for (size_t i = 0; i < k->nroutes && !rc; i++) {
+		rc = i ? bt_buf_addc(b, ',') : 0;
+		rc = rc ? rc : bt_route_json(&k->routes[i], 1, b);
+	}
+	rc = rc ? rc : bt_buf_adds(b, "],\"overall\":{");
+	rc = rc ? rc : kpi_members(b, bt_kpi_overall, bt_kpi_noverall, k, 1);
+	return rc ? rc : bt_buf_adds(b, "}}");
+}
+
+/* ---- JSON of other structures ---- */
+
+int bt_journey_json(const struct bt_config *cfg, const char *id, const struct bt_journey_kpis *k,
+		    struct bt_buf *b)
+{
+	const struct bt_cfg_journey *j = cfg ? bt_config_journey(cfg, id) : NULL;
+	const char *owner = j ? j->owner : k ? k->owner : NULL;
+	const struct bt_cfg_person *p = owner && cfg ? bt_config_person(cfg, owner) : NULL;
+	int64_t w[3] = {BT_DEFAULT_RECONTACT_MS, BT_DEFAULT_ABANDON_MS, BT_DEFAULT_HANDOFF_SLA_MS};
+	if (j)
+		w[0] = j->recontact_ms, w[1] = j->abandon_ms, w[2] = j->handoff_sla_ms;
+	int rc = bt_buf_adds(b, "{\"journey\":");
+	rc = rc ? rc : bt_buf_json_strz(b, id);
+	rc = rc ? rc : bt_buf_adds(b, ",\"name\":");
+	rc = rc ? rc : bt_buf_json_strz(b, j ? j->name : NULL);
+	rc = rc ? rc : bt_buf_adds(b, ",\"owner\":");
+	rc = rc ? rc : bt_buf_json_strz(b, owner);
+	rc = rc ? rc : bt_buf_adds(b, ",\"owner_name\":");
+	rc = rc ? rc : bt_buf_json_strz(b, p ? p->name : NULL);
+	rc = rc ? rc : bt_buf_printf(b, ",\"defined\":%s,\"unowned\":%s,\"sensitive\":%s",
+				    j ? "true" : "false", owner ? "false" : "true",
+				    j && j->sensitive ? "true" : "false");
+	rc = rc ? rc : bt_buf_printf(b, ",\"recontact_window_s\":%lld,\"abandon_after_s\":%lld,"
+					"\"handoff_sla_s\":%lld,\"recontact_window\":\"%lldh\","
+					"\"abandon_after\":\"%lldh\",\"handoff_sla\":\"%lldh\"",
+				    (long long)(w[0] / 1000), (long long)(w[1] / 1000),
+				    (long long)(w[2] / 1000), (long long)(w[0] / 3600000),
+				    (long long)(w[1] / 3600000), (long long)(w[2] / 3600000));
+	rc = rc ? rc : bt_buf_printf(b, ",\"match_rules\":%zu,\"stages\":%zu", j ? j->nrules : 0,
+				    j ? j->nstages : 0);
+	if (k)
+		rc = rc ? rc : bt_buf_printf(b, ",\"instances\":%llu", (unsigned long long)k->instances);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_dead_letter_json(const struct bt_dead_letter *d, struct bt_buf *b)
+{
+	char at[32];
+	bt_time_format(d->at, at);
+	int rc = bt_buf_printf(b, "{\"id\":%lld,\"at\":\"%s\",\"origin\":", (long long)d->id, at);
+	rc = rc ? rc : bt_buf_json_strz(b, d->origin);
+	rc = rc ? rc : bt_buf_printf(b, ",\"line\":%ld,\"format\":", d->line);
+	rc = rc ? rc : bt_buf_json_strz(b, d->format);
+	rc = rc ? rc : bt_buf_adds(b, ",\"reason\":");
+	rc = rc ? rc : bt_buf_json_strz(b, d->reason);
+	rc = rc ? rc : bt_buf_adds(b, ",\"raw\":");
+	rc = rc ? rc : bt_buf_json_str(b, d->raw, d->raw_len);
+	return rc ? rc : bt_buf_printf(b, ",\"truncated\":%s}", d->truncated ? "true" : "false");
+}
+
+int bt_token_json(const struct bt_token *t, struct bt_buf *b)
+{
+	char created[32], revoked[32];
+	bt_time_format(t->created, created);
+	if (t->revoked)
+		bt_time_format(t->revoked, revoked);
+	int rc = bt_buf_printf(b, "{\"id\":%lld,\"role\":", (long long)t->id);
+	rc = rc ? rc : bt_buf_json_strz(b, t->role >= 0 && t->role < BT_ROLE__COUNT ? bt_role_names[t->role] : NULL);
+	rc = rc ? rc : bt_buf_adds(b, ",\"team\":");
+	rc = rc ? rc : bt_buf_json_strz(b, t->team);
+	rc = rc ? rc : bt_buf_adds(b, ",\"person\":");
+	rc = rc ? rc : bt_buf_json_strz(b, t->person);
+	rc = rc ? rc : bt_buf_adds(b, ",\"name\":");
+	rc = rc ? rc : bt_buf_json_strz(b, t->name);
+	rc = rc ? rc : bt_buf_printf(b, ",\"created\":\"%s\",\"revoked\":%s,\"revoked_at\":", created,
+				    t->revoked ? "true" : "false");
+	return rc ? rc : t->revoked ? bt_buf_printf(b, "\"%s\"}", revoked) : bt_buf_adds(b, "null}");
+}
+
+int bt_ingest_counts_json(const struct bt_ingest_stats *st, struct bt_buf *b)
+{
+	return bt_buf_printf(b, "\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
+				"\"suppressed\":%llu,\"refused\":%llu",
+			     (unsigned long long)st->accepted, (unsigned long long)st->duplicates,
+			     (unsigned long long)st->rejected, (unsigned long long)st->suppressed,
+			     (unsigned long long)st->refused);
+}
+
+int bt_reject_json(const char *file, long line, long index, const char *reason, struct bt_buf *b)
+{
+	int rc = bt_buf_addc(b, '{');
+	if (file) {
+		rc = rc ? rc : bt_buf_adds(b, "\"file\":");
+		rc = rc ? rc : bt_buf_json_strz(b, file);
+		rc = rc ? rc : bt_buf_addc(b, ',');
+	}
+	if (line > 0)
+		rc = rc ? rc : bt_buf_printf(b, "\"line\":%ld,", line);
+	rc = rc ? rc : bt_buf_printf(b, "\"index\":%ld,\"error\":", index);
+	rc = rc ? rc : bt_buf_json_strz(b, reason);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_summary_json(const struct bt_summary *s, struct bt_buf *b)
+{
+	return bt_buf_printf(b, "{\"events\":%lld,\"profiles\":%lld,\"identifiers\":%lld,"
+				"\"merges\":%lld,\"conflicts\":%lld,\"dead_letters\":%lld,"
+				"\"refused\":%lld}",
+			     (long long)s->events, (long long)s->profiles, (long long)s->identifiers,
+			     (long long)s->merges, (long long)s->conflicts, (long long)s->dead_letters,
+			     (long long)s->refused);
+}
+
+int bt_erase_json(const struct bt_erase_stats *st, struct bt_buf *b)
+{
+	char id[24];
+	if (st->already)
+		return bt_buf_adds(b, "{\"already\":true}");
+	bt_profile_id_format(st->profile, id);
+	return bt_buf_printf(b, "{\"profile\":\"%s\",\"identifiers\":%zu,\"events\":%zu,\"scrubbed\":%zu,"
+				"\"dead_letters\":%zu}",
+			     id, st->identifiers, st->events, st->scrubbed, st->dead_letters);
+}
+
+char *bt_profile_json(const struct bt_profile *p)
+{
+	struct bt_buf b = BT_BUF_INIT;
+	char id[24];
+	int rc;
+	bt_profile_id_format(p->id, id);
+	rc = bt_buf_adds(&b, "{\"profile\":");
+	rc = rc ? rc : bt_buf_json_strz(&b, id);
+	rc = rc ? rc : bt_buf_adds(&b, ",\"identifiers\":[");
+	for (size_t i = 0; !rc && i < p->nidentifiers; i++) {
+		if (i)
+			rc = bt_buf_addc(&b, ',');
+		rc = rc ? rc : bt_buf_json_strz(&b, p->identifiers[i]);
+	}
+	rc = rc ? rc : bt_buf_printf(&b, "],\"events\":%lld,\"conflicts\":[", (long long)p->events);
+	for (size_t i = 0; !rc && i < p->nconflicts; i++) {
+		const struct bt_conflict *c = &p->conflicts[i];
+		char a[24], o[24];
+		bt_profile_id_format(c->profile, a);
+		bt_profile_id_format(c->other_profile, o);
+		rc = bt_buf_printf(&b, "%s{\"event\":%lld,\"identifier\":", i ? "," : "",
+				   (long long)c->event);
+		rc = rc ? rc : bt_buf_json_strz(&b, c->identifier);
+		rc = rc ? rc : bt_buf_printf(&b, ",\"profile\":\"%s\",\"other_profile\":\"%s\",\"reason\":", a, o);
+		rc = rc ? rc : bt_buf_json_strz(&b, c->reason);
+		rc = rc ? rc : bt_buf_addc(&b, '}');
+	}
+	rc = rc ? rc : bt_buf_adds(&b, "],\"refusals\":[");
+	for (size_t i = 0; !rc && i < p->nrefusals; i++) {
+		const struct bt_refusal *f = &p->refusals[i];
+		rc = bt_buf_printf(&b, "%s{\"event\":%lld,\"identifier\":", i ? "," : "",
+				   (long long)f->event);
+		rc = rc ? rc : bt_buf_json_strz(&b, f->identifier);
+		rc = rc ? rc : bt_buf_adds(&b, ",\"reason\":");
+		rc = rc ? rc : bt_buf_json_strz(&b, f->reason);
+		rc = rc ? rc : bt_buf_addc(&b, '}');
+	}
+	rc = rc ? rc : bt_buf_adds(&b, "]}");
+	if (rc) {
+		bt_buf_release(&b);
+		return NULL;
+	}
+	return bt_buf_detach(&b, NULL);
+}
