@@ -11,6 +11,7 @@ static const char help[] =
 	"usage: baton kpis [--db PATH] [--config FILE] [--journey ID] [--as-of TIME]\n"
 	"                  [--from TIME --to TIME] [--json]\n"
 	"       baton kpis --input FILE|- [--config FILE] [...]\n"
+	"       baton kpis --definitions\n"
 	"\n"
 	"Measure every journey end to end, as of a time: instances by state,\n"
 	"completion, resolution, recontact, first-contact resolution, handoffs and\n"
@@ -27,45 +28,55 @@ static const char help[] =
 	"  --journey ID    only this journey\n"
 	"  --as-of TIME    judge at TIME (default: the latest event); RFC 3339 or a date\n"
 	"  --from, --to    only instances opened in [from, to)\n"
-	"  --json          JSON (docs/cli.md)\n";
+	"  --json          JSON (docs/cli.md)\n"
+	"  --definitions   print what each KPI means (the tables of docs/kpis.md) and exit\n";
 
-/* A rate as text: "-" when it has no denominator, never a made-up 0%. */
-static const char *rate(char out[16], double v)
+static int width(const struct bt_kpi_def *d);
+
+/* The KPI rows of one journey, as the table of view.h shows them: each
+ * with its asides in brackets, "-" for a rate or average with no
+ * denominator. */
+static void print_journey(const struct bt_journey_kpis *j)
 {
-	if (isnan(v))
-		snprintf(out, 16, "-");
-	else
-		snprintf(out, 16, "%.1f%%", 100.0 * v);
-	return out;
+	for (size_t i = 0; i < bt_kpi_njourney; i++) {
+		const struct bt_kpi_def *d = &bt_kpi_journey[i];
+		char v[32], asides[256];
+		if (d->show != BT_SHOW_ROW &&
+		    !(d->show == BT_SHOW_NONZERO && bt_kpi_value(d, j) != 0))
+			continue;
+		bt_kpi_text(d, j, v);
+		bt_kpi_asides(bt_kpi_journey, bt_kpi_njourney, d, j, asides, sizeof(asides));
+		printf("  %-24s %8s%s%s%s%s\n", d->label, v, bt_kpi_has_value(d, j) ? d->suffix : "",
+		       asides[0] ? "  (" : "", asides, asides[0] ? ")" : "");
+	}
 }
 
-static void pct(const char *label, double v)
-{
-	char r[16];
-	printf("  %-24s %8s\n", label, rate(r, v));
-}
-
-static void val(const char *label, double v, const char *unit)
-{
-	if (isnan(v))
-		printf("  %-24s %8s\n", label, "-");
-	else
-		printf("  %-24s %8.2f%s\n", label, v, unit);
-}
-
-/* Local success versus the journey, per team or source (docs/kpis.md). */
+/* Local success versus the journey, per team or source: the columns of
+ * the table of view.h. */
 static void print_local(const char *what, const struct bt_local_kpis *v, size_t n)
 {
-	char lr[16], tr[16];
-	printf("\nlocal success versus the journey, per %s\n", what);
-	printf("  %-18s %8s %7s %7s %7s %7s %8s %8s %10s\n", what, "contacts", "local", "true",
-	       "local%", "true%", "shifted", "internal", "collisions");
-	for (size_t i = 0; i < n; i++)
-		printf("  %-18s %8llu %7llu %7llu %7s %7s %8llu %8llu %10llu\n", v[i].id,
-		       (unsigned long long)v[i].contacts, (unsigned long long)v[i].local_success,
-		       (unsigned long long)v[i].true_success, rate(lr, v[i].local_success_rate),
-		       rate(tr, v[i].true_success_rate), (unsigned long long)v[i].cost_shifted,
-		       (unsigned long long)v[i].internal_success, (unsigned long long)v[i].collisions);
+	printf("\nlocal success versus the journey, per %s\n  %-18s", what, what);
+	for (size_t c = 0; c < bt_kpi_nlocal; c++)
+		if (bt_kpi_local[c].show == BT_SHOW_ROW)
+			printf(" %*s", width(&bt_kpi_local[c]), bt_kpi_local[c].label);
+	for (size_t i = 0; i < n; i++) {
+		printf("\n  %-18s", v[i].id);
+		for (size_t c = 0; c < bt_kpi_nlocal; c++) {
+			char t[32];
+			if (bt_kpi_local[c].show != BT_SHOW_ROW)
+				continue;
+			bt_kpi_text(&bt_kpi_local[c], &v[i], t);
+			printf(" %*s", width(&bt_kpi_local[c]), t);
+		}
+	}
+	printf("\n");
+}
+
+/* A column is as wide as its label, and at least 7. */
+static int width(const struct bt_kpi_def *d)
+{
+	int w = (int)strlen(d->label);
+	return w < 7 ? 7 : w;
 }
 
 static void print_table(const struct bt_kpis *k)
@@ -78,34 +89,7 @@ static void print_table(const struct bt_kpis *k)
 		const struct bt_journey_kpis *j = &k->journeys[i];
 		printf("\n%s%s%s  owner: %s\n", j->journey, j->name ? " - " : "", j->name ? j->name : "",
 		       j->owner ? (j->owner_name ? j->owner_name : j->owner) : "NOBODY (unowned)");
-		printf("  %-24s %8llu  (open %llu, resolved %llu, abandoned %llu)\n", "instances",
-		       (unsigned long long)j->instances, (unsigned long long)j->open,
-		       (unsigned long long)j->resolved, (unsigned long long)j->abandoned);
-		pct("completion", j->completion_rate);
-		pct("resolution (successful)", j->resolution_rate);
-		pct("recontact", j->recontact_rate);
-		pct("first-contact resolution", j->fcr_rate);
-		if (isnan(j->handoffs_per_instance))
-			printf("  %-24s %8llu\n", "handoffs", (unsigned long long)j->handoffs);
-		else
-			printf("  %-24s %8llu  (%.2f per instance)\n", "handoffs",
-			       (unsigned long long)j->handoffs, j->handoffs_per_instance);
-		pct("handoff success", j->handoff_success_rate);
-		pct("customer repeated", j->repeat_rate);
-		val("contacts per instance", j->contacts_per_instance, "");
-		val("channels per instance", j->channels_per_instance, "");
-		val("time to resolve p50", j->ttr_p50_s / 3600.0, " h");
-		val("time to resolve p90", j->ttr_p90_s / 3600.0, " h");
-		val("CSAT (1-5)", j->csat_avg, "");
-		val("NPS", j->nps, "");
-		val("effort (CES 1-7)", j->ces_avg, "");
-		printf("  %-24s %8llu  (broken %llu, of which cross-team %llu)\n", "promises",
-		       (unsigned long long)j->promises, (unsigned long long)j->promises_broken,
-		       (unsigned long long)j->cross_team_breaks);
-		printf("  %-24s %8llu\n", "collisions", (unsigned long long)j->collisions);
-		if (j->unowned_instances)
-			printf("  %-24s %8llu\n", "unowned instances",
-			       (unsigned long long)j->unowned_instances);
+		print_journey(j);
 	}
 	print_local("team", k->teams, k->nteams);
 	print_local("source", k->sources, k->nsources);
@@ -134,6 +118,7 @@ int cmd_kpis(int argc, char **argv)
 	static const struct option opts[] = {CLI_READ_OPTIONS,
 					     {"input", required_argument, NULL, 'i'},
 					     {"json", no_argument, NULL, 'j'},
+					     {"definitions", no_argument, NULL, 'D'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	struct cli_read r = CLI_READ_INIT;
@@ -153,6 +138,14 @@ int cmd_kpis(int argc, char **argv)
 		switch (c) {
 		case 'i': input = optarg; break;
 		case 'j': json = 1; break;
+		case 'D': {
+			struct bt_buf b = BT_BUF_INIT;
+			int ok = bt_kpi_definitions_md(&b) == 0;
+			if (ok)
+				fputs(b.data, stdout);
+			bt_buf_release(&b);
+			return ok ? EXIT_OK : cli_error("out of memory");
+		}
 		case 'h': fputs(help, stdout); return EXIT_OK;
 		default: return EXIT_FAIL;
 		}

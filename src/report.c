@@ -7,6 +7,8 @@
  */
 #include "baton/report.h"
 
+#include "baton/view.h"
+
 #include "util/time.h"
 
 #include <math.h>
@@ -95,43 +97,40 @@ static void row(struct w *w, const char *const *cells, int n)
 
 static void table_end(struct w *w) { put(w, w->html ? "</table>\n" : "\n"); }
 
-static void fmt_pct(char *out, size_t n, double v)
+/* A KPI's cell: its text view, with its unit. */
+static void cell(const struct bt_kpi_def *d, const void *row, char out[48])
 {
-	if (isnan(v))
-		snprintf(out, n, "-");
-	else
-		snprintf(out, n, "%.1f%%", 100.0 * v);
+	char v[32];
+	bt_kpi_text(d, row, v);
+	snprintf(out, 48, "%s%s", v, bt_kpi_has_value(d, row) ? d->suffix : "");
 }
 
-static void fmt_num(char *out, size_t n, double v, const char *unit)
-{
-	if (isnan(v))
-		snprintf(out, n, "-");
-	else
-		snprintf(out, n, "%.2f%s", v, unit);
-}
+/* The columns of the summary: these KPIs of the journey table. */
+static const char *const summary_keys[] = {"instances", "completion_rate", "resolution_rate",
+					   "recontact_rate", "handoff_success_rate",
+					   "promises_broken", "collisions"};
+#define NSUMMARY (sizeof(summary_keys) / sizeof(summary_keys[0]))
 
 static void summary(struct w *w, const struct bt_kpis *k)
 {
-	static const char *const cols[] = {"journey", "owner", "instances", "completion",
-					   "resolution", "recontact", "handoff success",
-					   "promises broken", "collisions"};
+	const char *cols[NSUMMARY + 2] = {"journey", "owner"};
+	const struct bt_kpi_def *d[NSUMMARY];
+	for (size_t c = 0; c < NSUMMARY; c++) {
+		d[c] = bt_kpi_find(bt_kpi_journey, bt_kpi_njourney, summary_keys[c]);
+		cols[c + 2] = d[c]->name;
+	}
 	heading(w, 2, "Journeys at a glance");
-	table_begin(w, cols, 9);
+	table_begin(w, cols, NSUMMARY + 2);
 	for (size_t i = 0; i < k->njourneys; i++) {
 		const struct bt_journey_kpis *j = &k->journeys[i];
-		char c[6][32];
-		snprintf(c[0], 32, "%llu", (unsigned long long)j->instances);
-		fmt_pct(c[1], 32, j->completion_rate);
-		fmt_pct(c[2], 32, j->resolution_rate);
-		fmt_pct(c[3], 32, j->recontact_rate);
-		fmt_pct(c[4], 32, j->handoff_success_rate);
-		snprintf(c[5], 32, "%llu", (unsigned long long)j->promises_broken);
-		char coll[32];
-		snprintf(coll, 32, "%llu", (unsigned long long)j->collisions);
-		const char *cells[] = {j->journey, j->owner ? (j->owner_name ? j->owner_name : j->owner) : "NOBODY",
-				       c[0], c[1], c[2], c[3], c[4], c[5], coll};
-		row(w, cells, 9);
+		char c[NSUMMARY][48];
+		const char *cells[NSUMMARY + 2] = {
+			j->journey, j->owner ? (j->owner_name ? j->owner_name : j->owner) : "NOBODY"};
+		for (size_t x = 0; x < NSUMMARY; x++) {
+			cell(d[x], j, c[x]);
+			cells[x + 2] = c[x];
+		}
+		row(w, cells, NSUMMARY + 2);
 	}
 	table_end(w);
 }
@@ -147,7 +146,7 @@ static void journey_section(struct w *w, const struct bt_kpis *k, const struct b
 			    const struct bt_broken_promise *bp, size_t nbp)
 {
 	static const char *const kcols[] = {"KPI", "value"};
-	char title[300], v[24][80];
+	char title[300];
 	snprintf(title, sizeof(title), "%s%s%s", j->journey, j->name ? ": " : "", j->name ? j->name : "");
 	heading(w, 2, title);
 	para_begin(w);
@@ -159,33 +158,16 @@ static void journey_section(struct w *w, const struct bt_kpis *k, const struct b
 		      (unsigned long long)j->unowned_instances);
 	para_end(w);
 	table_begin(w, kcols, 2);
-	snprintf(v[0], 80, "%llu (open %llu, resolved %llu, abandoned %llu)",
-		 (unsigned long long)j->instances, (unsigned long long)j->open,
-		 (unsigned long long)j->resolved, (unsigned long long)j->abandoned);
-	fmt_pct(v[1], 80, j->completion_rate);
-	fmt_pct(v[2], 80, j->resolution_rate);
-	fmt_pct(v[3], 80, j->recontact_rate);
-	fmt_pct(v[4], 80, j->fcr_rate);
-	snprintf(v[5], 80, "%llu", (unsigned long long)j->handoffs);
-	fmt_pct(v[6], 80, j->handoff_success_rate);
-	fmt_pct(v[7], 80, j->repeat_rate);
-	fmt_num(v[8], 80, j->contacts_per_instance, "");
-	fmt_num(v[9], 80, j->channels_per_instance, "");
-	fmt_num(v[10], 80, j->ttr_p50_s / 3600.0, " h");
-	fmt_num(v[11], 80, j->ttr_p90_s / 3600.0, " h");
-	fmt_num(v[12], 80, j->csat_avg, "");
-	fmt_num(v[13], 80, j->nps, "");
-	fmt_num(v[14], 80, j->ces_avg, "");
-	snprintf(v[15], 80, "%llu (broken %llu, cross-team %llu)", (unsigned long long)j->promises,
-		 (unsigned long long)j->promises_broken, (unsigned long long)j->cross_team_breaks);
-	snprintf(v[16], 80, "%llu", (unsigned long long)j->collisions);
-	static const char *const names[] = {
-		"instances", "completion", "resolution (successful)", "recontact",
-		"first-contact resolution", "handoffs", "handoff success", "customer repeated",
-		"contacts per instance", "channels per instance", "time to resolve p50",
-		"time to resolve p90", "CSAT (1-5)", "NPS", "effort (CES 1-7)", "promises", "collisions"};
-	for (int i = 0; i < 17; i++) {
-		const char *cells[] = {names[i], v[i]};
+	for (size_t i = 0; i < bt_kpi_njourney; i++) {
+		const struct bt_kpi_def *d = &bt_kpi_journey[i];
+		char v[48], asides[256], both[320];
+		if (d->show != BT_SHOW_ROW && !(d->show == BT_SHOW_NONZERO && bt_kpi_value(d, j) != 0))
+			continue;
+		cell(d, j, v);
+		bt_kpi_asides(bt_kpi_journey, bt_kpi_njourney, d, j, asides, sizeof(asides));
+		snprintf(both, sizeof(both), "%s%s%s%s", v, asides[0] ? " (" : "", asides,
+			 asides[0] ? ")" : "");
+		const char *cells[] = {d->label, both};
 		row(w, cells, 2);
 	}
 	table_end(w);
@@ -251,9 +233,14 @@ static void journey_section(struct w *w, const struct bt_kpis *k, const struct b
 
 static void local_section(struct w *w, const struct bt_kpis *k)
 {
-	static const char *const cols[] = {"team", "contacts", "local success", "true success",
-					   "local rate", "true rate", "contacts shifted to others",
-					   "on internal work", "collisions sent"};
+	const char *cols[16] = {"team"};
+	const struct bt_kpi_def *d[16];
+	int nc = 0;
+	for (size_t c = 0; c < bt_kpi_nlocal && nc < 15; c++)
+		if (bt_kpi_local[c].show == BT_SHOW_ROW) {
+			d[nc] = &bt_kpi_local[c];
+			cols[++nc] = bt_kpi_local[c].name;
+		}
 	heading(w, 2, "Local success versus the journey, per team");
 	para_begin(w);
 	text(w, "A team's local success is an interaction it contained or resolved; it is true when "
@@ -265,20 +252,15 @@ static void local_section(struct w *w, const struct bt_kpis *k)
 		"that reached a customer with an open complaint, an overdue promise or withdrawn "
 		"consent.");
 	para_end(w);
-	table_begin(w, cols, 9);
+	table_begin(w, cols, nc + 1);
 	for (size_t i = 0; i < k->nteams; i++) {
-		const struct bt_local_kpis *t = &k->teams[i];
-		char c[8][24];
-		snprintf(c[0], 24, "%llu", (unsigned long long)t->contacts);
-		snprintf(c[1], 24, "%llu", (unsigned long long)t->local_success);
-		snprintf(c[2], 24, "%llu", (unsigned long long)t->true_success);
-		fmt_pct(c[3], 24, t->local_success_rate);
-		fmt_pct(c[4], 24, t->true_success_rate);
-		snprintf(c[5], 24, "%llu", (unsigned long long)t->cost_shifted);
-		snprintf(c[6], 24, "%llu", (unsigned long long)t->internal_success);
-		snprintf(c[7], 24, "%llu", (unsigned long long)t->collisions);
-		const char *cells[] = {t->id, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
-		row(w, cells, 9);
+		char c[16][48];
+		const char *cells[16] = {k->teams[i].id};
+		for (int x = 0; x < nc; x++) {
+			cell(d[x], &k->teams[i], c[x]);
+			cells[x + 1] = c[x];
+		}
+		row(w, cells, nc + 1);
 	}
 	table_end(w);
 	for (size_t i = 0; i < k->nteams; i++) {

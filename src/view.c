@@ -177,7 +177,28 @@ void bt_kpi_text(const struct bt_kpi_def *d, const void *row, char out[32])
 	else if (d->type == BT_KPI_RATE)
 		snprintf(out, 32, "%.1f%%", 100.0 * v);
 	else
-		snprintf(out, 32, "%.2f%s", v * d->scale, d->suffix);
+		snprintf(out, 32, "%.2f", v * d->scale);
+}
+
+int bt_kpi_has_value(const struct bt_kpi_def *d, const void *row)
+{
+	return !isnan(bt_kpi_value(d, row));
+}
+
+void bt_kpi_asides(const struct bt_kpi_def *t, size_t n, const struct bt_kpi_def *d,
+		   const void *row, char *out, size_t size)
+{
+	size_t off = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && off < size; i++) {
+		char v[32], one[96];
+		if (t[i].show != BT_SHOW_ASIDE || strcmp(t[i].of, d->key) || !bt_kpi_has_value(&t[i], row))
+			continue;
+		bt_kpi_text(&t[i], row, v);
+		const char *at = strstr(t[i].aside, "%s"); /* the value's place: data, not a format */
+		snprintf(one, sizeof(one), "%.*s%s%s", (int)(at - t[i].aside), t[i].aside, v, at + 2);
+		off += (size_t)snprintf(out + off, size - off, "%s%s", off ? ", " : "", one);
+	}
 }
 
 const struct bt_kpi_def *bt_kpi_find(const struct bt_kpi_def *t, size_t n, const char *key)

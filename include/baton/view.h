@@ -61,8 +61,16 @@ extern const size_t bt_kpi_njourney, bt_kpi_nlocal, bt_kpi_noverall;
 
 /* The value of KPI d in row (a struct of its table's kind), as a double. */
 double bt_kpi_value(const struct bt_kpi_def *d, const void *row);
-/* As the text views show it: "12", "82.8%", "38.68 h", "-". */
+/* As the text views show it: "12", "82.8%", "38.68", "-" (followed by
+ * d->suffix unless it is "-": bt_kpi_has_value). */
 void bt_kpi_text(const struct bt_kpi_def *d, const void *row, char out[32]);
+/* Has KPI d a value in row (not NaN)? */
+int bt_kpi_has_value(const struct bt_kpi_def *d, const void *row);
+/* The asides of the row of KPI d, as the text views show them after its
+ * value: "open 7, resolved 415, abandoned 86" (those without a value left
+ * out); "" when none. */
+void bt_kpi_asides(const struct bt_kpi_def *t, size_t n, const struct bt_kpi_def *d,
+		   const void *row, char *out, size_t size);
 /* The KPI of a table by its JSON key, or NULL. */
 const struct bt_kpi_def *bt_kpi_find(const struct bt_kpi_def *t, size_t n, const char *key);
 /* The three tables as the Markdown of docs/kpis.md (`baton kpis --definitions`). */

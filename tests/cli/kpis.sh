@@ -194,3 +194,12 @@ eq "D report: marketing's row" "$(grep '^| marketing |' d.md)" "| marketing | 0 
 eq "D report: billing's row" "$(grep '^| billing |' d.md)" "| billing | 1 | 2 | 2 | 100.0% | 100.0% | 0 | 1 | 0 |"
 "$BATON" report --db d.db --as-of 2026-04-20 --format html -o d.html
 contains "D report in HTML: marketing's row" "$(cat d.html)" "<tr><td>marketing</td><td>0</td><td>0</td><td>0</td><td>-</td><td>-</td><td>0</td><td>0</td><td>1</td></tr>"
+
+# ---- the KPIs are defined once: docs/kpis.md says what the table says ----
+awk '/^<!-- kpi-definitions/ { on = 1; skip = 1 } /^<!-- \/kpi-definitions -->/ { on = 0 }
+	on && !skip && !/^tables of src/ { print } { skip = 0 }' "$BATON_ROOT/docs/kpis.md" | sed '1{/^tables of/d}' >doc-defs.md
+"$BATON" kpis --definitions >defs.md
+eq "docs/kpis.md holds the KPI table of the code, word for word" "$(diff defs.md doc-defs.md && echo same)" same
+sed -n '/^Per journey/,/^Per team/p' defs.md >journey-defs.md
+eq "... every KPI of a journey row is in it, once" \
+	"$(kp --input "$D/scenario_a.ndjson" | jq -r '.journeys[0] | del(.journey,.owner,.name,.owner_name,.defined,.sensitive) | [paths(scalars) | join(".")] | .[]' | while read -r k; do grep -c "^| \`$k\` |" journey-defs.md; done | sort -u)" 1
