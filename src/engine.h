@@ -203,6 +203,34 @@ typedef void (*bt__item_fn)(uint32_t i, struct bt_buf *out, void *ctx);
 int bt__page_emit(struct bt__item *v, size_t n, size_t limit, const char *cursor, bt__item_fn fn,
 		  void *ctx, struct bt_buf *out, struct bt_err *err);
 
+/* Why an open instance i needs its owner now (lists.c): a set of
+ * BT__NEED_*; 0 when it does not. */
+enum {
+	BT__NEED_STAGE_SLA_BREACHED = 1,
+	BT__NEED_STAGE_SLA_AT_RISK = 2,
+	BT__NEED_FAILED_HANDOFFS = 4,
+	BT__NEED_PROMISE_BROKEN = 8,
+	BT__NEED_PROMISE_DUE = 16,
+	BT__NEED_COLLISIONS = 32
+};
+unsigned bt__needs(const struct bt_engine *e, size_t i);
+/* The views of a list's page (view_engine.c): {"instances":[..],"total":..,
+ * "next":..} or {"promises":...} of items v (ordered and paged there), and
+ * the owner queue of person: {"person","as_of","unowned_open_instances",
+ * "items":[{"why":[..],"instance":{..}}],"total","next"}. */
+enum bt__list_kind { BT__LIST_INSTANCES, BT__LIST_PROMISES };
+int bt__list_json(const struct bt_engine *e, enum bt__list_kind kind, struct bt__item *v, size_t n,
+		  const struct bt_list_query *q, struct bt_buf *out, struct bt_err *err);
+int bt__queue_json(const struct bt_engine *e, const char *person, size_t unowned,
+		   struct bt__item *v, size_t n, const struct bt_list_query *q, struct bt_buf *out,
+		   struct bt_err *err);
+
+/* A customer's timeline: {"profile":"P17","events":[the page of v, each
+ * written by fn],"total":..,"next":..}. */
+int bt__timeline_json(int64_t profile, struct bt__item *v, size_t n, size_t limit,
+		      const char *cursor, bt__item_fn fn, void *ctx, struct bt_buf *out,
+		      struct bt_err *err);
+
 /* Does person own journey j (an index)? */
 int bt__journey_owned_by(const struct bt_engine *e, uint32_t j, const char *person);
 /* Append instance i as a JSON object to b (lists.c): its id "I<opener>",
