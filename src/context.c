@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * context.c - the agent's customer context and the marketing pre-send
- * guard (PRODUCT.md §6), rendered from a view of one customer's events (an
- * engine of that profile alone: its instances are exactly those the full
- * derivation gives, §3 rule 8), and the customer's timeline from the store.
+ * context.c - a customer's timeline, read from the store.  (The agent's
+ * context and the guard are answered from the live state, live.c, and
+ * written by the view layer, view_engine.c.)
  */
 #include "baton/context.h"
 #include "context.h"

@@ -2,7 +2,8 @@
 /*
  * context.h - the agent's context and the pre-send guard, rendered from an
  * engine view of one customer (bt__engine_view with keep_text): live.c
- * makes the view, these write the JSON of docs/api.md.
+ * makes the view, the view layer (view_engine.c) writes the JSON of
+ * docs/api.md.
  */
 #ifndef BT_CONTEXT_H
 #define BT_CONTEXT_H
