@@ -549,6 +549,432 @@ static void rule8_arrival_order_does_not_matter(void **state)
 	bt_buf_release(&want_i);
 }
 
+/* ---- handoffs ------------------------------------------------------------ */
+
+/* Every reason a handoff fails, alone and together; work events without a
+ * team and events that are not work.  The dispute's SLA is 24 h.
+ *   t      event                          holder before -> team   verdict
+ *   0      chatbot chat, case C1           -  -> digital     (first work: none)
+ *   1h     phone call, links C1, case T1   digital -> service clean: C1 held, 1 h
+ *   2h     phone call                      service                (same team)
+ *   3h     survey call (no team)           service                (holder keeps it)
+ *   4h     billing internal, case T2       service -> billing    context_lost (T2 new;
+ *                                                                  its own case is not held
+ *                                                                  before it), 1 h
+ *   5h     phone call, case T1, repeat     billing -> service    customer_repeated
+ *   30h    chatbot chat, case C1           service -> digital    late (30h - 5h = 25 h)
+ *   31h    mailer outbound                 not work
+ *   31h30  survey feedback only            not work
+ *   32h    phone call, repeat, no case     digital -> service    context_lost, customer_repeated
+ *                                                                  (2 h after 30h: the outbound
+ *                                                                  and the feedback are no work)
+ *   60h    billing internal, no case       service -> billing    context_lost, late (28 h)
+ * Six handoffs, one clean; context_lost 3, customer_repeated 2, late 2. */
+static void handoffs_and_their_failure_reasons(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct kinst v[MAXI];
+	kit_init(&k);
+	ev(&k, "u1", 0, "chatbot", "dispute.chat", "'case':'C1'");
+	ev(&k, "u1", HOUR, "phone", "dispute.call", "'links':['C1'],'case':'T1'");
+	ev(&k, "u1", 2 * HOUR, "phone", "dispute.call", NULL);
+	ev(&k, "u1", 3 * HOUR, "survey", "dispute.call", "'outcome':'unresolved'");
+	ev(&k, "u1", 4 * HOUR, "billing-sys", "dispute.update", "'direction':'internal','case':'T2'");
+	ev(&k, "u1", 5 * HOUR, "phone", "dispute.call", "'case':'T1','repeat':true");
+	ev(&k, "u1", 30 * HOUR, "chatbot", "dispute.chat", "'case':'C1'");
+	ev(&k, "u1", 31 * HOUR, "mailer", "dispute.notice", "'direction':'outbound'");
+	ev(&k, "u1", 31 * HOUR + 30 * MIN, "survey", "dispute.survey", "'feedback':{'ces':3}");
+	ev(&k, "u1", 32 * HOUR, "phone", "dispute.call", "'repeat':true");
+	ev(&k, "u1", 60 * HOUR, "billing-sys", "dispute.update", "'direction':'internal'");
+	/* u2: the instance opens with no team; the first team to work it takes
+	 * it without a handoff */
+	ev(&k, "u2", 0, "survey", "dispute.call", "'outcome':'unresolved'");
+	ev(&k, "u2", HOUR, "phone", "dispute.call", NULL);
+	kit_run(&k, KIT_LATEST);
+	const struct bt_journey_kpis *j = J(&k, "dispute");
+	assert_int_equal(j->handoffs, 6);
+	assert_int_equal(j->clean_handoffs, 1);
+	assert_int_equal(j->handoff_context_lost, 3);
+	assert_int_equal(j->handoff_customer_repeated, 2);
+	assert_int_equal(j->handoff_late, 2);
+	assert_rate(j->handoff_success_rate, 1, 6);
+	assert_rate(j->handoffs_per_instance, 6, 2);
+	assert_int_equal(kit_instances(&k, "dispute", v, MAXI), 2);
+	assert_int_equal(v[0].handoffs, 6);
+	assert_int_equal(v[0].failed, 5);
+	assert_string_equal(v[0].holder, "billing");
+	assert_int_equal(v[1].handoffs, 0);
+	assert_string_equal(v[1].holder, "service");
+	/* the routes: digital->service 1h (clean) and 32h (context, repeat);
+	 * service->billing 4h (context) and 60h (context, late);
+	 * billing->service 5h (repeat); service->digital 30h (late) */
+	assert_int_equal(k.k->nroutes, 4);
+	const struct bt_handoff_route *r = ROUTE(&k, "dispute", "digital", "service");
+	assert_non_null(r);
+	assert_int_equal(r->count, 2);
+	assert_int_equal(r->clean, 1);
+	assert_int_equal(r->context_lost, 1);
+	assert_int_equal(r->customer_repeated, 1);
+	assert_int_equal(r->late, 0);
+	r = ROUTE(&k, "dispute", "service", "billing");
+	assert_non_null(r);
+	assert_int_equal(r->count, 2);
+	assert_int_equal(r->clean, 0);
+	assert_int_equal(r->context_lost, 2);
+	assert_int_equal(r->customer_repeated, 0);
+	assert_int_equal(r->late, 1);
+	r = ROUTE(&k, "dispute", "billing", "service");
+	assert_non_null(r);
+	assert_int_equal(r->count, 1);
+	assert_int_equal(r->customer_repeated, 1);
+	assert_int_equal(r->context_lost + r->late + r->clean, 0);
+	r = ROUTE(&k, "dispute", "service", "digital");
+	assert_non_null(r);
+	assert_int_equal(r->count, 1);
+	assert_int_equal(r->late, 1);
+	assert_int_equal(r->context_lost + r->customer_repeated + r->clean, 0);
+	/* contacts: u1's at 0, 1h, 2h, 3h, 5h, 30h, 32h; u2's two.  The survey
+	 * contact at 3h has no team: it counts for the holder, service, which
+	 * has 1h, 2h, 3h, 5h, 32h and u2's at 1h; u2's survey contact at 0
+	 * came before any team held the work: no team's. */
+	assert_int_equal(j->contacts, 9);
+	assert_int_equal(TEAM(&k, "service")->contacts, 5 + 1);
+	assert_int_equal(TEAM(&k, "digital")->contacts, 2);
+	kit_done(&k);
+}
+
+/* ---- promises ------------------------------------------------------------ */
+
+/* Kept, kept late, broken (within a team and across teams), open; the
+ * keeper is promise.team, else the maker; the maker is the event's team,
+ * else the holder's.  As of 9 h:
+ *   P1  0h  service for billing, due 48h, fulfilled 2h  -> kept
+ *   P2  1h  service for service, due 3h, fulfilled 3h   -> kept late (at due)
+ *   P3  4h  service for billing, due 5h, unkept         -> broken, cross-team
+ *   P4  4h+1s service, due 5h+1s, unkept                -> broken
+ *   P5  6h  digital (chatbot), due 30h                  -> open
+ *   P6  7h  survey has no team: the holder, digital; due
+ *           RFC 3339 02:00 = 8h                          -> broken */
+static void promises_kept_late_broken_cross_team(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct kprom p[MAXI];
+	kit_init(&k);
+	ev(&k, "u1", 0, "phone", "dispute.call", "'promise':{'id':'P1','kind':'refund','due':'48h','team':'billing'}");
+	ev(&k, "u1", HOUR, "phone", "dispute.call", "'promise':{'id':'P2','kind':'callback','due':'2h'}");
+	ev(&k, "u1", 2 * HOUR, "billing-sys", "dispute.refund", "'direction':'internal','fulfils':'P1'");
+	ev(&k, "u1", 3 * HOUR, "phone", "dispute.call", "'fulfils':'P2'");
+	ev(&k, "u1", 4 * HOUR, "phone", "dispute.call", "'promise':{'id':'P3','due':'1h','team':'billing'}");
+	ev(&k, "u1", 4 * HOUR + 1, "phone", "dispute.call", "'promise':{'id':'P4','due':'1h'}");
+	ev(&k, "u1", 6 * HOUR, "chatbot", "dispute.chat", "'promise':{'id':'P5','due':'1d'}");
+	ev(&k, "u1", 7 * HOUR, "survey", "dispute.call",
+	   "'outcome':'unresolved','promise':{'id':'P6','due':'2026-01-01T08:00:00Z'}");
+	kit_run(&k, 9 * HOUR);
+	const struct bt_journey_kpis *j = J(&k, "dispute");
+	assert_int_equal(j->promises, 6);
+	assert_int_equal(j->promises_kept, 1);
+	assert_int_equal(j->promises_kept_late, 1);
+	assert_int_equal(j->promises_broken, 3);
+	assert_int_equal(j->cross_team_breaks, 1);
+	assert_int_equal(j->promises_open, 1);
+	assert_int_equal(kit_promises(&k, p, MAXI), 6);
+	static const struct {
+		const char *id, *status, *made_by, *keeper;
+		int64_t made, due, kept;
+		int cross;
+	} want[] = {
+		{"P1", "kept", "service", "billing", 0, 48 * HOUR, 2 * HOUR, 1},
+		{"P2", "kept_late", "service", "service", HOUR, 3 * HOUR, 3 * HOUR, 0},
+		{"P3", "broken", "service", "billing", 4 * HOUR, 5 * HOUR, KIT_NONE, 1},
+		{"P4", "broken", "service", "service", 4 * HOUR + 1, 5 * HOUR + 1, KIT_NONE, 0},
+		{"P5", "open", "digital", "digital", 6 * HOUR, 30 * HOUR, KIT_NONE, 0},
+		{"P6", "broken", "digital", "digital", 7 * HOUR, 8 * HOUR, KIT_NONE, 0},
+	};
+	for (size_t i = 0; i < 6; i++) {
+		assert_string_equal(p[i].id, want[i].id);
+		assert_string_equal(p[i].status, want[i].status);
+		assert_string_equal(p[i].made_by, want[i].made_by);
+		assert_string_equal(p[i].keeper, want[i].keeper);
+		assert_string_equal(p[i].journey, "dispute");
+		assert_int_equal(p[i].made, want[i].made);
+		assert_int_equal(p[i].due, want[i].due);
+		assert_int_equal(p[i].kept, want[i].kept);
+		assert_int_equal(p[i].cross_team, want[i].cross);
+	}
+	/* the broken ones, for reports: P3, P4, P6 */
+	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_broken_promise *b = NULL;
+	size_t nb = 0;
+	struct bt_err err;
+	assert_int_equal(bt_engine_broken_promises(k.e, &q, &b, &nb, &err), 0);
+	assert_int_equal(nb, 3);
+	bt_free(b);
+	kit_done(&k);
+}
+
+/* An event that fulfils a promise keeps the earliest unkept one of that id. */
+static void promise_fulfilled_keeps_the_earliest_unkept(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct kprom p[MAXI];
+	kit_init(&k);
+	ev(&k, "u1", 0, "phone", "dispute.call", "'promise':{'id':'R','due':'1h'}");        /* due 1h */
+	ev(&k, "u1", 10 * MIN, "phone", "dispute.call", "'promise':{'id':'R','due':'2h'}"); /* due 2h10 */
+	/* keeps the first (due 1h) at 20 min: kept */
+	ev(&k, "u1", 20 * MIN, "billing-sys", "dispute.refund", "'direction':'internal','fulfils':'R'");
+	/* keeps the second at 3h, after its due time: kept late */
+	ev(&k, "u1", 3 * HOUR, "billing-sys", "dispute.refund", "'direction':'internal','fulfils':'R'");
+	kit_run(&k, KIT_LATEST);
+	assert_int_equal(kit_promises(&k, p, MAXI), 2);
+	assert_string_equal(p[0].status, "kept");
+	assert_int_equal(p[0].kept, 20 * MIN);
+	assert_string_equal(p[1].status, "kept_late");
+	assert_int_equal(p[1].kept, 3 * HOUR);
+	assert_int_equal(J(&k, "dispute")->promises_kept, 1);
+	assert_int_equal(J(&k, "dispute")->promises_kept_late, 1);
+	kit_done(&k);
+}
+
+/* ---- collisions ---------------------------------------------------------- */
+
+/* An outbound message while a sensitive journey is open collides; once it
+ * is resolved, not; a journey that is not sensitive never does. */
+static void collision_with_an_open_sensitive_instance(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct kinst v[MAXI];
+	kit_init(&k);
+	ev(&k, "u1", 0, "phone", "dispute.call", NULL);
+	ev(&k, "u1", HOUR, "mailer", "promo.sent", "'direction':'outbound'");             /* collides */
+	ev(&k, "u1", 2 * HOUR, "phone", "dispute.call", "'outcome':'resolved'");
+	ev(&k, "u1", 3 * HOUR, "mailer", "promo.sent", "'direction':'outbound'");         /* no */
+	ev(&k, "u2", 0, "phone", "order.call", NULL);
+	ev(&k, "u2", MIN, "mailer", "promo.sent", "'direction':'outbound'");              /* no */
+	kit_run(&k, KIT_LATEST);
+	assert_int_equal(k.k->collisions, 1);
+	assert_int_equal(k.k->consent_collisions, 0);
+	assert_int_equal(k.k->collisions_on_no_journey, 0);
+	assert_int_equal(J(&k, "dispute")->collisions, 1);
+	assert_int_equal(J(&k, "order")->collisions, 0);
+	assert_int_equal(kit_instances(&k, "dispute", v, MAXI), 1);
+	assert_int_equal(v[0].collisions, 1);
+	/* charged to the sender: team marketing, source mailer */
+	assert_int_equal(TEAM(&k, "marketing")->collisions, 1);
+	assert_int_equal(SOURCE(&k, "mailer")->collisions, 1);
+	kit_done(&k);
+}
+
+/* An unkept promise whose due time has come makes a message collide, on the
+ * promise's journey (here `order`, not sensitive), whatever its purpose;
+ * one on no journey collides on no journey. */
+static void collision_with_an_overdue_promise(void **state)
+{
+	(void)state;
+	struct kit k;
+	kit_init(&k);
+	ev(&k, "u2", 0, "phone", "order.call", "'promise':{'id':'Q','due':'1h'}");
+	ev(&k, "u2", 59 * MIN, "mailer", "promo.sent", "'direction':'outbound'");          /* not due */
+	ev(&k, "u2", HOUR, "mailer", "promo.sent", "'direction':'outbound'");              /* due */
+	ev(&k, "u2", HOUR + 1, "mailer", "promo.sent", "'direction':'outbound','props':{'purpose':'service'}");
+	/* u5: a promise made on no journey (call.ended matches none) */
+	ev(&k, "u5", 0, "phone", "call.ended", "'promise':{'id':'N','due':'1m'}");
+	ev(&k, "u5", MIN, "mailer", "promo.sent", "'direction':'outbound'");
+	kit_run(&k, KIT_LATEST);
+	assert_int_equal(k.k->collisions, 3);
+	assert_int_equal(J(&k, "order")->collisions, 2);
+	assert_int_equal(k.k->collisions_on_no_journey, 1);
+	assert_int_equal(k.k->consent_collisions, 0);
+	kit_done(&k);
+}
+
+/* Consent: the latest statement per purpose holds, from the event that
+ * makes it (on no journey here); a purpose's alias is the purpose
+ * (promotion and newsletter are marketing); another purpose is not
+ * affected.  Collisions by consent alone are on no journey. */
+static void collision_by_withdrawn_consent(void **state)
+{
+	(void)state;
+	struct kit k;
+	kit_init(&k);
+	ev(&k, "u3", 0, "app", "app.login", "'consent':{'marketing':false}");
+	ev(&k, "u3", MIN, "mailer", "promo.sent", "'direction':'outbound'");                       /* yes */
+	ev(&k, "u3", 2 * MIN, "mailer", "promo.sent", "'direction':'outbound','props':{'purpose':'service'}"); /* no */
+	ev(&k, "u3", 3 * MIN, "mailer", "promo.sent", "'direction':'outbound','props':{'purpose':'promotion'}"); /* yes */
+	ev(&k, "u3", 4 * MIN, "app", "app.login", "'consent':{'newsletter':true}"); /* marketing again */
+	ev(&k, "u3", 5 * MIN, "mailer", "promo.sent", "'direction':'outbound'");                   /* no */
+	kit_run(&k, KIT_LATEST);
+	assert_int_equal(k.k->collisions, 2);
+	assert_int_equal(k.k->consent_collisions, 2);
+	assert_int_equal(k.k->collisions_on_no_journey, 2);
+	assert_int_equal(J(&k, "dispute")->collisions, 0);
+	assert_int_equal(J(&k, "order")->collisions, 0);
+	kit_done(&k);
+}
+
+/* A message with every reason at once counts once overall, once on each
+ * journey that caused it; two open sensitive instances of one journey make
+ * one collision on it. */
+static void collision_counted_once_per_message(void **state)
+{
+	(void)state;
+	struct kit k;
+	kit_init(&k);
+	ev(&k, "u4", 0, "phone", "dispute.call", NULL);                                /* sensitive */
+	ev(&k, "u4", MIN, "phone", "order.call", "'promise':{'id':'Z','due':'1m'}"); /* due 2 min */
+	ev(&k, "u4", 2 * MIN, "app", "app.login", "'consent':{'marketing':false}");
+	ev(&k, "u4", 3 * MIN, "mailer", "promo.sent", "'direction':'outbound'");
+	ev(&k, "u6", 0, "phone", "dispute.opened", NULL);
+	ev(&k, "u6", MIN, "phone", "dispute.opened", NULL); /* a second open dispute */
+	ev(&k, "u6", 2 * MIN, "mailer", "promo.sent", "'direction':'outbound'");
+	kit_run(&k, KIT_LATEST);
+	assert_int_equal(k.k->collisions, 2);
+	assert_int_equal(k.k->consent_collisions, 1);
+	assert_int_equal(k.k->collisions_on_no_journey, 0);
+	assert_int_equal(J(&k, "dispute")->collisions, 2);
+	assert_int_equal(J(&k, "order")->collisions, 1);
+	assert_int_equal(TEAM(&k, "marketing")->collisions, 2);
+	assert_int_equal(SOURCE(&k, "mailer")->collisions, 2);
+	kit_done(&k);
+}
+
+/* ---- local success versus the journey ------------------------------------ */
+
+/* The dispute (window 7 d) of one customer:
+ *   0   chatbot contained, case C1: local success of digital (L1)
+ *   1d  phone call, links C1: a contact of service; the latest success,
+ *       L1, is 1 d old (< 7 d) and digital's: shifted 1 by digital; L1
+ *       saw a contact within its window: not true
+ *   2d  phone resolved: contact; latest success still L1 (2 d): digital
+ *       shifted 2; a success of service (L2)
+ *   3d  billing internal resolved: the instance is resolved already; an
+ *       internal success of billing (L3)
+ *   4d  phone call: re-opens (rule 3); latest success L3, 1 d, billing's:
+ *       billing shifted 1; L2 and L3 saw a contact: not true
+ *   5d  phone resolved: latest L3, 2 d: billing shifted 2; success L4
+ * As of 5d (the latest event) L4 is pending; as of 12d (5d + 7d) it is true,
+ * not a second before. */
+static void local_success_true_success_cost_shifted(void **state)
+{
+	(void)state;
+	struct kit k;
+	kit_init(&k);
+	ev(&k, "u1", 0, "chatbot", "dispute.chat", "'case':'C1','outcome':'contained'");
+	ev(&k, "u1", DAY, "phone", "dispute.call", "'links':['C1']");
+	ev(&k, "u1", 2 * DAY, "phone", "dispute.call", "'outcome':'resolved'");
+	ev(&k, "u1", 3 * DAY, "billing-sys", "dispute.refund", "'direction':'internal','outcome':'resolved'");
+	ev(&k, "u1", 4 * DAY, "phone", "dispute.call", NULL);
+	ev(&k, "u1", 5 * DAY, "phone", "dispute.call", "'outcome':'resolved'");
+	kit_run(&k, KIT_LATEST);
+	const struct bt_local_kpis *d = TEAM(&k, "digital"), *s = TEAM(&k, "service"),
+				   *b = TEAM(&k, "billing");
+	assert_int_equal(d->contacts, 1);
+	assert_int_equal(d->local_success, 1);
+	assert_int_equal(d->true_success, 0);
+	assert_int_equal(d->cost_shifted, 2);
+	assert_rate(d->local_success_rate, 1, 1);
+	assert_rate(d->true_success_rate, 0, 1);
+	assert_int_equal(s->contacts, 4);
+	assert_int_equal(s->local_success, 2);
+	assert_int_equal(s->true_success, 0);
+	assert_int_equal(s->cost_shifted, 0);
+	assert_int_equal(b->contacts, 0);
+	assert_int_equal(b->local_success, 1);
+	assert_int_equal(b->internal_success, 1);
+	assert_int_equal(b->true_success, 0);
+	assert_int_equal(b->cost_shifted, 2);
+	assert_rate(b->local_success_rate, 0, 0); /* no contacts: null */
+	/* per source, the same by touchpoint */
+	assert_int_equal(SOURCE(&k, "chatbot")->cost_shifted, 2);
+	assert_int_equal(SOURCE(&k, "phone")->contacts, 4);
+	assert_int_equal(SOURCE(&k, "billing-sys")->internal_success, 1);
+	kit_run(&k, 12 * DAY - 1);
+	assert_int_equal(TEAM(&k, "service")->true_success, 0);
+	kit_run(&k, 12 * DAY);
+	s = TEAM(&k, "service");
+	assert_int_equal(s->true_success, 1);
+	assert_rate(s->true_success_rate, 1, 4);
+	assert_rate(s->local_success_rate, 2, 4);
+	assert_int_equal(TEAM(&k, "billing")->internal_true_success, 0);
+	kit_done(&k);
+}
+
+/* ---- ties in time: arrival order decides --------------------------------- */
+
+static void ties_in_time_go_by_arrival(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct kinst v[MAXI];
+	struct kprom p[MAXI];
+	kit_init(&k);
+	/* u1: the resolution arrives first, so the call at the same second
+	 * re-opens the order (0 s < 1 h): recontacted.  u2: the call arrives
+	 * first and opens it; the resolution joins it: not recontacted. */
+	ev(&k, "u1", 0, "phone", "order.call", "'outcome':'resolved'");
+	ev(&k, "u1", 0, "phone", "order.call", NULL);
+	ev(&k, "u2", MIN, "phone", "order.call", NULL);
+	ev(&k, "u2", MIN, "phone", "order.call", "'outcome':'resolved'");
+	/* u3: the message before the dispute's first contact: no collision;
+	 * u4: after it: a collision */
+	ev(&k, "u3", 2 * MIN, "mailer", "promo.sent", "'direction':'outbound'");
+	ev(&k, "u3", 2 * MIN, "phone", "dispute.call", NULL);
+	ev(&k, "u4", 3 * MIN, "phone", "dispute.call", NULL);
+	ev(&k, "u4", 3 * MIN, "mailer", "promo.sent", "'direction':'outbound'");
+	/* u6: the promise, then the refund that keeps it: kept.  u7: the
+	 * refund first keeps nothing; the promise stays open. */
+	ev(&k, "u6", 4 * MIN, "phone", "order.call", "'promise':{'id':'K','due':'1h'}");
+	ev(&k, "u6", 4 * MIN, "billing-sys", "order.refund", "'direction':'internal','fulfils':'K'");
+	ev(&k, "u7", 5 * MIN, "billing-sys", "order.refund", "'direction':'internal','fulfils':'K'");
+	ev(&k, "u7", 5 * MIN, "phone", "order.call", "'promise':{'id':'K','due':'1h'}");
+	kit_run(&k, KIT_LATEST);
+	assert_int_equal(kit_instances(&k, "order", v, MAXI), 4);
+	assert_string_equal(v[0].id, "I1"); /* u1, opened at 0 */
+	assert_true(v[0].recontacted);
+	assert_string_equal(v[0].state, "open");
+	assert_string_equal(v[1].id, "I3"); /* u2, opened at 1 min */
+	assert_false(v[1].recontacted);
+	assert_string_equal(v[1].state, "resolved");
+	assert_int_equal(k.k->collisions, 1);
+	assert_int_equal(kit_promises(&k, p, MAXI), 2);
+	assert_string_equal(p[0].status, "kept");
+	assert_string_equal(p[1].status, "open");
+	kit_done(&k);
+}
+
+/* The same in a long history: a customer's events are sorted one way when
+ * they are few and another when they are many (over 32), and both must
+ * keep arrival order within a second.  Each customer here has 40 events:
+ * the two calls of the tie at 0 and 38 survey answers after them (feedback
+ * only: they change no placement). */
+static void ties_in_time_in_a_long_history(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct kinst v[MAXI];
+	kit_init(&k);
+	ev(&k, "u1", 0, "phone", "order.call", "'outcome':'resolved'");
+	ev(&k, "u2", 0, "phone", "order.call", NULL);
+	for (int i = 1; i <= 38; i++) {
+		ev(&k, "u1", i, "survey", "order.survey", "'feedback':{'csat':3}");
+		ev(&k, "u2", i, "survey", "order.survey", "'feedback':{'csat':3}");
+	}
+	ev(&k, "u1", 0, "phone", "order.call", NULL);                     /* re-opens */
+	ev(&k, "u2", 0, "phone", "order.call", "'outcome':'resolved'"); /* resolves */
+	kit_run(&k, KIT_LATEST);
+	assert_int_equal(kit_instances(&k, "order", v, MAXI), 2);
+	assert_string_equal(v[0].id, "I1");
+	assert_true(v[0].recontacted);
+	assert_string_equal(v[0].state, "open");
+	assert_string_equal(v[1].id, "I2");
+	assert_false(v[1].recontacted);
+	assert_string_equal(v[1].state, "resolved");
+	kit_done(&k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -569,6 +995,16 @@ int main(void)
 		cmocka_unit_test(rule6_case_names_the_instance_in_any_state),
 		cmocka_unit_test(rule7_as_of_sees_only_events_up_to_t),
 		cmocka_unit_test(rule8_arrival_order_does_not_matter),
+		cmocka_unit_test(handoffs_and_their_failure_reasons),
+		cmocka_unit_test(promises_kept_late_broken_cross_team),
+		cmocka_unit_test(promise_fulfilled_keeps_the_earliest_unkept),
+		cmocka_unit_test(collision_with_an_open_sensitive_instance),
+		cmocka_unit_test(collision_with_an_overdue_promise),
+		cmocka_unit_test(collision_by_withdrawn_consent),
+		cmocka_unit_test(collision_counted_once_per_message),
+		cmocka_unit_test(local_success_true_success_cost_shifted),
+		cmocka_unit_test(ties_in_time_go_by_arrival),
+		cmocka_unit_test(ties_in_time_in_a_long_history),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
