@@ -69,6 +69,13 @@ int bt__engine_init(struct bt_engine *e, const struct bt_config *cfg, struct bt_
 		for (size_t r = 0; r < j->nrules; r++)
 			e->rules_use_props |= j->rules[r].prop_keys.n > 0;
 	}
+	/* every configured team has its row in the KPIs (kpi.c finds it by
+	 * name), also before an event names it: without this, a configured
+	 * team had a row only when its name happened to be interned for
+	 * another reason ("marketing", a consent purpose, always did) */
+	for (size_t i = 0; cfg && i < cfg->nteams; i++)
+		if ((rc = intern(e, cfg->teams[i].id, strlen(cfg->teams[i].id), &k)))
+			return rc;
 	for (size_t i = 0; cfg && i < cfg->ntouchpoints; i++) {
 		if ((rc = intern(e, cfg->touchpoints[i].id, strlen(cfg->touchpoints[i].id), &k)) ||
 		    (rc = bt_u64map_put(&e->tpmap, k, (uint32_t)i + 1)))
