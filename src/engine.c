@@ -505,6 +505,8 @@ int bt__stored_event_read(struct bt_json_doc *doc, struct bt__event *ev, int64_t
 	int rc = bt_json_parse(doc, raw, len, BT_EVENT_MAX_DEPTH, &why);
 	if (!rc)
 		rc = bt__event_read(doc, 0, ev, &why);
+	if (rc == BT_ENOMEM) /* the event is fine; memory ran out */
+		return bt_err_set(err, rc, "out of memory");
 	return rc ? bt_err_set(err, BT_ESTORE, "stored event %lld does not read back: %s",
 			       (long long)seq, why.msg)
 		  : 0;

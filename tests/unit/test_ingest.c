@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_ingest.c - durable ingest and the derivation over it, and what both
+ * do when memory runs out.
+ *
+ *  - A small history (merges, a conflict, a duplicate, a rejected record,
+ *    a refused identifier) ingested into a SQLite file gives the counts
+ *    worked out by hand, and the engine built from the database gives the
+ *    same KPIs as the one built from the file in memory.
+ *  - Rule 8 (PRODUCT.md §3): the same events ingested in another arrival
+ *    order, in several batches, with an identity that becomes known late,
+ *    give the same KPIs and instances.
+ *  - Allocation failure (util/alloc.h): for n = 0, 1, 2, ... the
+ *    allocation after the first n fails (and every one after it), until
+ *    the operation succeeds.  Each time the operation must return
+ *    BT_ENOMEM, not crash, and leak nothing (the ASan build of `make test`
+ *    checks leaks); a durable ingest must leave nothing of its batch in the
+ *    database (reopened, it holds nothing, and the same handle then ingests
+ *    the batch as if nothing had happened); the in-memory engine, the
+ *    engine from a database and the KPIs must equal those of a clean run
+ *    once they succeed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "kit.h"
+#include "util/alloc.h"
+
+/* ---- a database in a temporary folder ---- */
+
+struct tmpdb {
+	char dir[64], path[128];
+};
+
+static void tmpdb_make(struct tmpdb *t)
+{
+	/* in memory when the system has a tmpfs there: every commit is an
+	 * fsync, and the loops below commit a few hundred times */
+	snprintf(t->dir, sizeof(t->dir), "%s/baton-test-ingest-XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof(t->path), "%s/t.db", t->dir);
+}
+
+/* Remove the database's files (the folder stays for the next one). */
+static void tmpdb_clear(const struct tmpdb *t)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", ".key"};
+	for (int s = 0; s < 4; s++) {
+		char f[160];
+		snprintf(f, sizeof(f), "%s%s", t->path, suffix[s]);
+		unlink(f);
+	}
+}
+
+static void tmpdb_remove(const struct tmpdb *t)
+{
+	tmpdb_clear(t);
+	rmdir(t->dir);
+}
+
+static struct bt_db *db_open(const struct tmpdb *t, const struct bt_config *cfg)
+{
+	struct bt_db *db = NULL;
+	struct bt_err err = {0, ""};
+	if (bt_db_open(&db, t->path, 0, &err)) {
+		print_error("open %s: %s\n", t->path, err.msg);
+		fail();
+	}
+	if (cfg)
+		assert_int_equal(bt_db_config_set(db, cfg, &err), 0);
+	return db;
+}
+
+/* Ingest NDJSON text in one ingest; 0 or the first failure.  The counts go
+ * to st. */
+static int ingest(struct bt_db *db, const char *nd, size_t len, struct bt_ingest_stats *st)
+{
+	struct bt_ingest *in = NULL;
+	struct bt_err err = {0, ""};
+	int rc = bt_ingest_begin(db, "test", &in, &err);
+	if (rc)
+		return rc;
+	rc = bt_ingest_buffer(in, nd, len, BT_FMT_NDJSON, NULL, NULL, &err);
+	if (rc) {
+		bt_ingest_abort(in);
+		return rc;
+	}
+	return bt_ingest_end(in, st, &err);
+}
+
+static struct bt_summary summary(struct bt_db *db)
+{
+	struct bt_summary s;
+	struct bt_err err = {0, ""};
+	assert_int_equal(bt_summary_get(db, &s, &err), 0);
+	return s;
+}
+
+static void assert_summary_equal(const struct bt_summary *a, const struct bt_summary *b)
+{
+	assert_int_equal(a->events, b->events);
+	assert_int_equal(a->profiles, b->profiles);
+	assert_int_equal(a->identifiers, b->identifiers);
+	assert_int_equal(a->merges, b->merges);
+	assert_int_equal(a->conflicts, b->conflicts);
+	assert_int_equal(a->dead_letters, b->dead_letters);
+	assert_int_equal(a->refused, b->refused);
+}
+
+/* The engine of a database, judged at the latest event. */
+static struct bt_engine *engine_of(struct bt_db *db, const struct bt_config *cfg)
+{
+	struct bt_engine *e = NULL;
+	struct bt_err err = {0, ""};
+	if (bt_engine_from_db(db, cfg, BT_TIME_NONE, &e, &err)) {
+		print_error("engine from db: %s\n", err.msg);
+		fail();
+	}
+	return e;
+}
+
+/* ---- the history ---- */
+
+/* Line by line:
+ *  1  ann by e-mail: a chat on case C1, contained          accepted (profile A)
+ *  2  a phone number alone: links C1, makes promise P1     accepted (profile B)
+ *  3  ann's e-mail and that phone: resolved                accepted, merges A and B
+ *  4  line 1 again, same id                                duplicate
+ *  5  no source, no ids                                    rejected: a dead letter
+ *  6  u2: an order call                                    accepted (profile C)
+ *  7  u2 withdraws marketing consent                       accepted
+ *  8  a message to u2                                      accepted (collides)
+ *  9  u3 with "anonymous" as e-mail: junk                  accepted, 1 refused
+ * 10  ann's e-mail with customer_id C-1                    accepted: C-1 is new
+ *     and joins ann's profile (no merge: it had none)
+ * 11  ann's phone with customer_id C-2                     accepted: C-2 gets a
+ *     profile of its own (D); linking the phone to it would join two
+ *     profiles that both hold a customer_id: refused, a conflict; the event
+ *     is D's (docs/identity.md) */
+static void history(struct kit *k)
+{
+	ev(k, "email:ann@example.com", 0, "chatbot", "dispute.chat", "'id':'e1','case':'C1','outcome':'contained'");
+	ev(k, "phone:+447700900001", HOUR, "phone", "dispute.call",
+	   "'id':'e2','links':['C1'],'promise':{'id':'P1','due':'1d','team':'billing'}");
+	ev(k, "email:ann@example.com phone:+447700900001", 2 * HOUR, "phone", "dispute.call",
+	   "'id':'e3','outcome':'resolved'");
+	ev(k, "email:ann@example.com", 0, "chatbot", "dispute.chat", "'id':'e1','case':'C1','outcome':'contained'");
+	bt_buf_adds(&k->nd, "{\"ts\":1767225600,\"type\":\"x.y\"}\n");
+	ev(k, "u2", 3 * HOUR, "phone", "order.call", "'id':'e6'");
+	ev(k, "u2", 4 * HOUR, "app", "app.login", "'id':'e7','consent':{'marketing':false}");
+	ev(k, "u2", 5 * HOUR, "mailer", "promo.sent", "'id':'e8','direction':'outbound'");
+	ev(k, "user_id:u3 email:anonymous", 6 * HOUR, "phone", "order.call", "'id':'e9'");
+	ev(k, "email:ann@example.com customer_id:C-1", 7 * HOUR, "phone", "dispute.call", "'id':'e10'");
+	ev(k, "phone:+447700900001 customer_id:C-2", 8 * HOUR, "phone", "dispute.call", "'id':'e11'");
+}
+
+static void durable_ingest_counts(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct tmpdb t;
+	struct bt_ingest_stats st;
+	kit_init(&k);
+	history(&k);
+	tmpdb_make(&t);
+	struct bt_db *db = db_open(&t, k.cfg);
+	assert_int_equal(ingest(db, k.nd.data, k.nd.len, &st), 0);
+	/* accepted: lines 1-3 and 6-11 = 9; duplicate: 4; rejected: 5 */
+	assert_int_equal(st.accepted, 9);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(st.rejected, 1);
+	assert_int_equal(st.refused, 1);
+	struct bt_summary s = summary(db);
+	assert_int_equal(s.events, 9);
+	assert_int_equal(s.dead_letters, 1);
+	assert_int_equal(s.conflicts, 1);
+	assert_int_equal(s.refused, 1);
+	assert_int_equal(s.merges, 1); /* line 3 */
+	struct bt_profile *p = NULL;
+	struct bt_err err;
+	assert_int_equal(bt_profile_get(db, "phone:+447700900001", &p, &err), 0);
+	assert_int_equal(p->events, 4); /* lines 1, 2, 3, 10 */
+	assert_int_equal(p->nconflicts, 1);
+	bt_profile_free(p);
+	assert_int_equal(bt_profile_get(db, "customer_id:C-2", &p, &err), 0);
+	assert_int_equal(p->events, 1); /* line 11 */
+	bt_profile_free(p);
+	/* the same file again: everything a duplicate but the record without id */
+	assert_int_equal(ingest(db, k.nd.data, k.nd.len, &st), 0);
+	assert_int_equal(st.accepted, 0);
+	assert_int_equal(st.duplicates, 10);
+	assert_int_equal(st.rejected, 1);
+	/* the engine of the database, the engine of the file: the same KPIs */
+	struct bt_engine *e = engine_of(db, k.cfg);
+	struct bt_buf a = BT_BUF_INIT, b = BT_BUF_INIT;
+	kit_kpis_json(e, &a);
+	k.st = (struct bt_ingest_stats){0};
+	struct bt_engine *m = NULL;
+	assert_int_equal(kit_engine(k.cfg, k.nd.data, k.nd.len, KIT_LATEST, &m, &k.st, NULL), 0);
+	assert_int_equal(k.st.accepted, 9);
+	kit_kpis_json(m, &b);
+	assert_string_equal(a.data, b.data);
+	bt_buf_release(&a);
+	bt_buf_release(&b);
+	bt_engine_free(e);
+	bt_engine_free(m);
+	bt_db_close(db);
+	tmpdb_remove(&t);
+	kit_done(&k);
+}
+
+/* The lines of text b, each with its newline, into line[] and len[]. */
+static size_t split_lines(const struct bt_buf *b, const char **line, size_t *len, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = b->data; p < b->data + b->len; n++) {
+		const char *nl = strchr(p, '\n');
+		assert_true(nl && n < max);
+		line[n] = p, len[n] = (size_t)(nl - p) + 1;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* Rule 8 across ingests: lines 1-3 and 6-9 of history() (not the
+ * duplicate, the rejected record, or the two customer_ids, whose conflict
+ * depends on which comes first: identity is resolved in arrival order), in
+ * three ingests, in an order where line 3, which shows that ann's e-mail
+ * and phone are one customer, comes before both lines it links.  The KPIs
+ * equal those of the same lines in time order in memory. */
+static void batches_and_arrival_order_do_not_matter(void **state)
+{
+	(void)state;
+	struct kit k, mem;
+	struct tmpdb t;
+	const char *line[16];
+	size_t len[16];
+	kit_init(&k);
+	kit_init(&mem);
+	history(&k);
+	assert_int_equal(split_lines(&k.nd, line, len, 16), 11);
+	static const int in_time[] = {0, 1, 2, 5, 6, 7, 8};
+	for (int i = 0; i < 7; i++)
+		bt_buf_add(&mem.nd, line[in_time[i]], len[in_time[i]]);
+	tmpdb_make(&t);
+	struct bt_db *db = db_open(&t, k.cfg);
+	static const int batch[3][3] = {{2, 8, 7}, {6, 5, 1}, {0, -1, -1}};
+	for (int b = 0; b < 3; b++) {
+		struct bt_buf nd = BT_BUF_INIT;
+		struct bt_ingest_stats st;
+		for (int i = 0; i < 3 && batch[b][i] >= 0; i++)
+			bt_buf_add(&nd, line[batch[b][i]], len[batch[b][i]]);
+		assert_int_equal(ingest(db, nd.data, nd.len, &st), 0);
+		assert_int_equal(st.accepted, b < 2 ? 3 : 1);
+		bt_buf_release(&nd);
+	}
+	struct bt_engine *e = engine_of(db, k.cfg);
+	struct bt_buf a = BT_BUF_INIT, b = BT_BUF_INIT;
+	kit_kpis_json(e, &a);
+	kit_run(&mem, KIT_LATEST);
+	kit_kpis_json(mem.e, &b);
+	assert_string_equal(a.data, b.data);
+	/* and by hand: ann's dispute (lines 1-3: opened at 0, resolved at 2h),
+	 * u2's order (3h) and u3's (6h); the message to u2 at 5h collides (u2
+	 * withdrew marketing consent at 4h); three customers */
+	assert_int_equal(J(&mem, "dispute")->instances, 1);
+	assert_int_equal(J(&mem, "dispute")->resolved, 1);
+	assert_int_equal(J(&mem, "order")->instances, 2);
+	assert_int_equal(mem.k->collisions, 1);
+	assert_int_equal(mem.k->profiles, 3);
+	bt_buf_release(&a);
+	bt_buf_release(&b);
+	bt_engine_free(e);
+	bt_db_close(db);
+	tmpdb_remove(&t);
+	kit_done(&k);
+	kit_done(&mem);
+}
+
+/* ---- allocation failure ---- */
+
+/* Guard against a loop that never ends: each operation here takes a few
+ * thousand allocations at most. */
+#define MAX_ALLOCS 200000
+
+/* The in-memory engine (ingest framing, validation, identity, derivation)
+ * under every allocation failure. */
+static void alloc_failure_stream_engine(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
+	long n;
+	kit_init(&k);
+	history(&k);
+	k.expect_rejected = 1;
+	kit_run(&k, KIT_LATEST);
+	kit_kpis_json(k.e, &want);
+	for (n = 0; n < MAX_ALLOCS; n++) {
+		struct bt_engine *e = (struct bt_engine *)&n; /* must be reset */
+		struct bt_ingest_stats st = {0};
+		bt__alloc_fail_after(n);
+		int rc = kit_engine(k.cfg, k.nd.data, k.nd.len, KIT_LATEST, &e, &st, NULL);
+		bt__alloc_fail_after(-1);
+		if (rc) {
+			if (rc != BT_ENOMEM) {
+				print_error("allocation %ld failed: %s, not out of memory\n", n, bt_strerror(rc));
+				fail();
+			}
+			assert_null(e);
+			continue;
+		}
+		/* the first n that succeeds: everything as in a clean run */
+		assert_int_equal(st.accepted, 9);
+		assert_int_equal(st.rejected, 1);
+		bt_buf_reset(&got);
+		kit_kpis_json(e, &got);
+		assert_string_equal(got.data, want.data);
+		bt_engine_free(e);
+		break;
+	}
+	assert_true(n > 0 && n < MAX_ALLOCS);
+	print_message("the in-memory engine took %ld allocations\n", n);
+	bt_buf_release(&want);
+	bt_buf_release(&got);
+	kit_done(&k);
+}
+
+/* The KPIs, and the lists, of a derived engine under every allocation
+ * failure. */
+static void alloc_failure_kpis(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
+	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	long n;
+	kit_init(&k);
+	history(&k);
+	k.expect_rejected = 1;
+	kit_run(&k, KIT_LATEST);
+	kit_kpis_json(k.e, &want);
+	for (n = 0; n < MAX_ALLOCS; n++) {
+		struct bt_kpis *kp = (struct bt_kpis *)&n;
+		struct bt_err err = {0, ""};
+		bt__alloc_fail_after(n);
+		int rc = bt_engine_kpis(k.e, &q, &kp, &err);
+		bt__alloc_fail_after(-1);
+		if (rc) {
+			assert_int_equal(rc, BT_ENOMEM);
+			assert_null(kp);
+			continue;
+		}
+		bt_buf_reset(&got);
+		assert_int_equal(bt_kpis_json(kp, &got), 0);
+		assert_string_equal(got.data, want.data);
+		bt_kpis_free(kp);
+		break;
+	}
+	assert_true(n > 0 && n < MAX_ALLOCS);
+	bt_buf_release(&want);
+	bt_buf_release(&got);
+	kit_done(&k);
+}
+
+/* The engine built from a database (events read back, identity loaded,
+ * derivation) under every allocation failure. */
+static void alloc_failure_engine_from_db(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct tmpdb t;
+	struct bt_ingest_stats st;
+	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
+	long n;
+	kit_init(&k);
+	history(&k);
+	tmpdb_make(&t);
+	struct bt_db *db = db_open(&t, k.cfg);
+	assert_int_equal(ingest(db, k.nd.data, k.nd.len, &st), 0);
+	struct bt_engine *clean = engine_of(db, k.cfg);
+	kit_kpis_json(clean, &want);
+	bt_engine_free(clean);
+	for (n = 0; n < MAX_ALLOCS; n++) {
+		struct bt_engine *e = (struct bt_engine *)&n;
+		struct bt_err err = {0, ""};
+		bt__alloc_fail_after(n);
+		int rc = bt_engine_from_db(db, k.cfg, BT_TIME_NONE, &e, &err);
+		bt__alloc_fail_after(-1);
+		if (rc) {
+			if (rc != BT_ENOMEM) {
+				print_error("allocation %ld failed: %s (%s), not out of memory\n", n,
+					    bt_strerror(rc), err.msg);
+				fail();
+			}
+			assert_null(e);
+			continue;
+		}
+		bt_buf_reset(&got);
+		kit_kpis_json(e, &got);
+		assert_string_equal(got.data, want.data);
+		bt_engine_free(e);
+		break;
+	}
+	assert_true(n > 0 && n < MAX_ALLOCS);
+	print_message("the engine from the database took %ld allocations\n", n);
+	bt_db_close(db);
+	tmpdb_remove(&t);
+	bt_buf_release(&want);
+	bt_buf_release(&got);
+	kit_done(&k);
+}
+
+/* A durable ingest under every allocation failure.  A failed ingest must
+ * leave the database as it was (empty: reopened, it counts nothing), and
+ * the handle that saw the failure must ingest the same history afterwards
+ * exactly as a fresh one does. */
+static void alloc_failure_durable_ingest(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct tmpdb t;
+	struct bt_ingest_stats st, want_st;
+	struct bt_summary want, zero;
+	long n;
+	kit_init(&k);
+	history(&k);
+	tmpdb_make(&t);
+	struct bt_db *db = db_open(&t, k.cfg);
+	assert_int_equal(ingest(db, k.nd.data, k.nd.len, &want_st), 0);
+	want = summary(db);
+	bt_db_close(db);
+	tmpdb_clear(&t);
+	memset(&zero, 0, sizeof(zero));
+	for (n = 0; n < MAX_ALLOCS; n++) {
+		db = db_open(&t, k.cfg);
+		memset(&st, 0, sizeof(st));
+		bt__alloc_fail_after(n);
+		int rc = ingest(db, k.nd.data, k.nd.len, &st);
+		bt__alloc_fail_after(-1);
+		if (rc == 0) {
+			assert_int_equal(st.accepted, want_st.accepted);
+			assert_int_equal(st.duplicates, want_st.duplicates);
+			assert_int_equal(st.rejected, want_st.rejected);
+			struct bt_summary s = summary(db);
+			assert_summary_equal(&s, &want);
+			bt_db_close(db);
+			break;
+		}
+		if (rc != BT_ENOMEM) {
+			print_error("allocation %ld failed: %s, not out of memory\n", n, bt_strerror(rc));
+			fail();
+		}
+		/* nothing of the batch: on this handle, and reopened */
+		struct bt_summary s = summary(db);
+		assert_summary_equal(&s, &zero);
+		bt_db_close(db);
+		db = db_open(&t, NULL);
+		s = summary(db);
+		assert_summary_equal(&s, &zero);
+		bt_db_close(db);
+		/* and a handle that saw the failure recovers: the whole batch */
+		db = db_open(&t, NULL);
+		bt__alloc_fail_after(n);
+		rc = ingest(db, k.nd.data, k.nd.len, &st);
+		bt__alloc_fail_after(-1);
+		assert_int_equal(rc, BT_ENOMEM);
+		assert_int_equal(ingest(db, k.nd.data, k.nd.len, &st), 0);
+		assert_int_equal(st.accepted, want_st.accepted);
+		assert_int_equal(st.duplicates, want_st.duplicates);
+		s = summary(db);
+		assert_summary_equal(&s, &want);
+		bt_db_close(db);
+		tmpdb_clear(&t);
+	}
+	assert_true(n > 0 && n < MAX_ALLOCS);
+	print_message("a durable ingest took %ld allocations\n", n);
+	tmpdb_remove(&t);
+	kit_done(&k);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(durable_ingest_counts),
+		cmocka_unit_test(batches_and_arrival_order_do_not_matter),
+		cmocka_unit_test(alloc_failure_stream_engine),
+		cmocka_unit_test(alloc_failure_kpis),
+		cmocka_unit_test(alloc_failure_engine_from_db),
+		cmocka_unit_test(alloc_failure_durable_ingest),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
