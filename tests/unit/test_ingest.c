@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "kit.h"
 #include "util/alloc.h"
@@ -75,6 +76,12 @@ static struct bt_db *db_open(const struct tmpdb *t, const struct bt_config *cfg)
 	if (cfg)
 		assert_int_equal(bt_db_config_set(db, cfg, &err), 0);
 	return db;
+}
+
+static void count_reject(void *ctx, long line, long index, const char *reason)
+{
+	(void)line, (void)index, (void)reason;
+	(*(size_t *)ctx)++;
 }
 
 /* Ingest NDJSON text in one ingest; 0 or the first failure.  The counts go
@@ -283,11 +290,91 @@ static void batches_and_arrival_order_do_not_matter(void **state)
 	kit_done(&mem);
 }
 
+/* A stored configuration that no longer reads (one an older or newer
+ * program accepted, say) stops an ingest with a database error before its
+ * first record.  It once made the first record pass for a rejected one
+ * (reported, not counted, not kept) and let the others through without the
+ * identity state, so their identity changes were never written.  The test
+ * writes the bad text into the store's settings table itself: if the
+ * schema moves, this test must follow it. */
+static void unreadable_stored_config_stops_the_ingest(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct tmpdb t;
+	kit_init(&k);
+	history(&k);
+	tmpdb_make(&t);
+	struct bt_db *db = db_open(&t, k.cfg);
+	bt_db_close(db);
+	sqlite3 *sq = NULL;
+	assert_int_equal(sqlite3_open(t.path, &sq), SQLITE_OK);
+	/* a person of a team the file does not define */
+	assert_int_equal(sqlite3_exec(sq, "UPDATE meta SET value = 'people: [{id: ann, team: nowhere}]' "
+					  "WHERE key = 'config'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_changes(sq), 1);
+	sqlite3_close(sq);
+	db = db_open(&t, NULL);
+	struct bt_ingest *in = NULL;
+	struct bt_err err = {0, ""};
+	size_t reported = 0;
+	assert_int_equal(bt_ingest_begin(db, "test", &in, &err), 0);
+	int rc = bt_ingest_buffer(in, k.nd.data, k.nd.len, BT_FMT_NDJSON, count_reject, &reported, &err);
+	assert_int_equal(rc, BT_ESTORE);
+	assert_int_equal(reported, 0);
+	bt_ingest_abort(in);
+	struct bt_summary s = summary(db), zero;
+	memset(&zero, 0, sizeof(zero));
+	assert_summary_equal(&s, &zero);
+	bt_db_close(db);
+	tmpdb_remove(&t);
+	kit_done(&k);
+}
+
 /* ---- allocation failure ---- */
 
-/* Guard against a loop that never ends: each operation here takes a few
- * thousand allocations at most. */
-#define MAX_ALLOCS 200000
+/* Each loop runs in two modes: the n-th allocation fails and so does every
+ * one after it (memory is gone), or the n-th alone fails (memory was short
+ * for a moment: code that goes on after a failure must still be right).
+ * An attempt either fails with BT_ENOMEM, or succeeds with the result of a
+ * clean run (an allocation whose failure is harmless, a cache, say).  The
+ * loop ends at the first n at which nothing failed: the operation has then
+ * been cut at each of its allocations.  MAX_ALLOCS guards against a loop
+ * that never ends. */
+#define MAX_ALLOCS 100000
+
+struct attempt {
+	long n;
+	int once;  /* the n-th allocation alone fails */
+	int fired; /* an allocation did fail */
+};
+
+static const char *const mode_name[] = {"from the n-th on", "the n-th alone"};
+
+static void arm(struct attempt *a)
+{
+	if (a->once)
+		bt__alloc_fail_once(a->n);
+	else
+		bt__alloc_fail_after(a->n);
+}
+
+static void disarm(struct attempt *a)
+{
+	a->fired = bt__alloc_failed();
+	bt__alloc_fail_after(-1);
+}
+
+/* A failed attempt must say out of memory, and only when memory ran out. */
+static void assert_enomem(const struct attempt *a, int rc, const char *what, const char *msg)
+{
+	if (rc == BT_ENOMEM && a->fired)
+		return;
+	print_error("%s, allocation %ld failing (%s): %s (%s)\n", what, a->n, mode_name[a->once],
+		    bt_strerror(rc), msg ? msg : "");
+	fail();
+}
 
 /* The in-memory engine (ingest framing, validation, identity, derivation)
  * under every allocation failure. */
@@ -296,74 +383,73 @@ static void alloc_failure_stream_engine(void **state)
 	(void)state;
 	struct kit k;
 	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
-	long n;
 	kit_init(&k);
 	history(&k);
 	k.expect_rejected = 1;
 	kit_run(&k, KIT_LATEST);
 	kit_kpis_json(k.e, &want);
-	for (n = 0; n < MAX_ALLOCS; n++) {
-		struct bt_engine *e = (struct bt_engine *)&n; /* must be reset */
-		struct bt_ingest_stats st = {0};
-		bt__alloc_fail_after(n);
-		int rc = kit_engine(k.cfg, k.nd.data, k.nd.len, KIT_LATEST, &e, &st, NULL);
-		bt__alloc_fail_after(-1);
-		if (rc) {
-			if (rc != BT_ENOMEM) {
-				print_error("allocation %ld failed: %s, not out of memory\n", n, bt_strerror(rc));
-				fail();
+	for (int once = 0; once < 2; once++) {
+		struct attempt a = {0, once, 1};
+		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
+			struct bt_engine *e = (struct bt_engine *)&a; /* must be reset */
+			struct bt_ingest_stats st = {0};
+			arm(&a);
+			int rc = kit_engine(k.cfg, k.nd.data, k.nd.len, KIT_LATEST, &e, &st, NULL);
+			disarm(&a);
+			if (rc) {
+				assert_enomem(&a, rc, "the in-memory engine", NULL);
+				assert_null(e);
+				continue;
 			}
-			assert_null(e);
-			continue;
+			/* as in a clean run */
+			assert_int_equal(st.accepted, 9);
+			assert_int_equal(st.duplicates, 1);
+			assert_int_equal(st.rejected, 1);
+			bt_buf_reset(&got);
+			kit_kpis_json(e, &got);
+			assert_string_equal(got.data, want.data);
+			bt_engine_free(e);
 		}
-		/* the first n that succeeds: everything as in a clean run */
-		assert_int_equal(st.accepted, 9);
-		assert_int_equal(st.rejected, 1);
-		bt_buf_reset(&got);
-		kit_kpis_json(e, &got);
-		assert_string_equal(got.data, want.data);
-		bt_engine_free(e);
-		break;
+		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
+		print_message("the in-memory engine: %ld allocations (%s)\n", a.n - 1, mode_name[once]);
 	}
-	assert_true(n > 0 && n < MAX_ALLOCS);
-	print_message("the in-memory engine took %ld allocations\n", n);
 	bt_buf_release(&want);
 	bt_buf_release(&got);
 	kit_done(&k);
 }
 
-/* The KPIs, and the lists, of a derived engine under every allocation
- * failure. */
+/* The KPIs of a derived engine under every allocation failure. */
 static void alloc_failure_kpis(void **state)
 {
 	(void)state;
 	struct kit k;
 	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
 	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
-	long n;
 	kit_init(&k);
 	history(&k);
 	k.expect_rejected = 1;
 	kit_run(&k, KIT_LATEST);
 	kit_kpis_json(k.e, &want);
-	for (n = 0; n < MAX_ALLOCS; n++) {
-		struct bt_kpis *kp = (struct bt_kpis *)&n;
-		struct bt_err err = {0, ""};
-		bt__alloc_fail_after(n);
-		int rc = bt_engine_kpis(k.e, &q, &kp, &err);
-		bt__alloc_fail_after(-1);
-		if (rc) {
-			assert_int_equal(rc, BT_ENOMEM);
-			assert_null(kp);
-			continue;
+	for (int once = 0; once < 2; once++) {
+		struct attempt a = {0, once, 1};
+		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
+			struct bt_kpis *kp = (struct bt_kpis *)&a;
+			struct bt_err err = {0, ""};
+			arm(&a);
+			int rc = bt_engine_kpis(k.e, &q, &kp, &err);
+			disarm(&a);
+			if (rc) {
+				assert_enomem(&a, rc, "the KPIs", err.msg);
+				assert_null(kp);
+				continue;
+			}
+			bt_buf_reset(&got);
+			assert_int_equal(bt_kpis_json(kp, &got), 0);
+			assert_string_equal(got.data, want.data);
+			bt_kpis_free(kp);
 		}
-		bt_buf_reset(&got);
-		assert_int_equal(bt_kpis_json(kp, &got), 0);
-		assert_string_equal(got.data, want.data);
-		bt_kpis_free(kp);
-		break;
+		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
 	}
-	assert_true(n > 0 && n < MAX_ALLOCS);
 	bt_buf_release(&want);
 	bt_buf_release(&got);
 	kit_done(&k);
@@ -378,7 +464,6 @@ static void alloc_failure_engine_from_db(void **state)
 	struct tmpdb t;
 	struct bt_ingest_stats st;
 	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
-	long n;
 	kit_init(&k);
 	history(&k);
 	tmpdb_make(&t);
@@ -387,29 +472,28 @@ static void alloc_failure_engine_from_db(void **state)
 	struct bt_engine *clean = engine_of(db, k.cfg);
 	kit_kpis_json(clean, &want);
 	bt_engine_free(clean);
-	for (n = 0; n < MAX_ALLOCS; n++) {
-		struct bt_engine *e = (struct bt_engine *)&n;
-		struct bt_err err = {0, ""};
-		bt__alloc_fail_after(n);
-		int rc = bt_engine_from_db(db, k.cfg, BT_TIME_NONE, &e, &err);
-		bt__alloc_fail_after(-1);
-		if (rc) {
-			if (rc != BT_ENOMEM) {
-				print_error("allocation %ld failed: %s (%s), not out of memory\n", n,
-					    bt_strerror(rc), err.msg);
-				fail();
+	for (int once = 0; once < 2; once++) {
+		struct attempt a = {0, once, 1};
+		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
+			struct bt_engine *e = (struct bt_engine *)&a;
+			struct bt_err err = {0, ""};
+			arm(&a);
+			int rc = bt_engine_from_db(db, k.cfg, BT_TIME_NONE, &e, &err);
+			disarm(&a);
+			if (rc) {
+				assert_enomem(&a, rc, "the engine from the database", err.msg);
+				assert_null(e);
+				continue;
 			}
-			assert_null(e);
-			continue;
+			bt_buf_reset(&got);
+			kit_kpis_json(e, &got);
+			assert_string_equal(got.data, want.data);
+			bt_engine_free(e);
 		}
-		bt_buf_reset(&got);
-		kit_kpis_json(e, &got);
-		assert_string_equal(got.data, want.data);
-		bt_engine_free(e);
-		break;
+		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
+		print_message("the engine from the database: %ld allocations (%s)\n", a.n - 1,
+			      mode_name[once]);
 	}
-	assert_true(n > 0 && n < MAX_ALLOCS);
-	print_message("the engine from the database took %ld allocations\n", n);
 	bt_db_close(db);
 	tmpdb_remove(&t);
 	bt_buf_release(&want);
@@ -417,18 +501,30 @@ static void alloc_failure_engine_from_db(void **state)
 	kit_done(&k);
 }
 
+/* After a failed ingest the database holds nothing of the batch, on the
+ * handle that failed and reopened. */
+static void assert_nothing_written(const struct tmpdb *t, struct bt_db *db)
+{
+	struct bt_summary zero, s = summary(db);
+	memset(&zero, 0, sizeof(zero));
+	assert_summary_equal(&s, &zero);
+	struct bt_db *again = db_open(t, NULL);
+	s = summary(again);
+	assert_summary_equal(&s, &zero);
+	bt_db_close(again);
+}
+
 /* A durable ingest under every allocation failure.  A failed ingest must
- * leave the database as it was (empty: reopened, it counts nothing), and
- * the handle that saw the failure must ingest the same history afterwards
- * exactly as a fresh one does. */
+ * leave the database as it was (empty), and the handle that saw the
+ * failure must then ingest the same history exactly as a fresh one does;
+ * a successful one must store what a clean run stores. */
 static void alloc_failure_durable_ingest(void **state)
 {
 	(void)state;
 	struct kit k;
 	struct tmpdb t;
 	struct bt_ingest_stats st, want_st;
-	struct bt_summary want, zero;
-	long n;
+	struct bt_summary want;
 	kit_init(&k);
 	history(&k);
 	tmpdb_make(&t);
@@ -437,50 +533,33 @@ static void alloc_failure_durable_ingest(void **state)
 	want = summary(db);
 	bt_db_close(db);
 	tmpdb_clear(&t);
-	memset(&zero, 0, sizeof(zero));
-	for (n = 0; n < MAX_ALLOCS; n++) {
-		db = db_open(&t, k.cfg);
-		memset(&st, 0, sizeof(st));
-		bt__alloc_fail_after(n);
-		int rc = ingest(db, k.nd.data, k.nd.len, &st);
-		bt__alloc_fail_after(-1);
-		if (rc == 0) {
+	for (int once = 0; once < 2; once++) {
+		struct attempt a = {0, once, 1};
+		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
+			db = db_open(&t, k.cfg);
+			memset(&st, 0, sizeof(st));
+			arm(&a);
+			int rc = ingest(db, k.nd.data, k.nd.len, &st);
+			disarm(&a);
+			if (rc) {
+				assert_enomem(&a, rc, "a durable ingest", NULL);
+				assert_nothing_written(&t, db);
+				/* the same handle, without failure now */
+				rc = ingest(db, k.nd.data, k.nd.len, &st);
+				assert_int_equal(rc, 0);
+			}
 			assert_int_equal(st.accepted, want_st.accepted);
 			assert_int_equal(st.duplicates, want_st.duplicates);
 			assert_int_equal(st.rejected, want_st.rejected);
+			assert_int_equal(st.refused, want_st.refused);
 			struct bt_summary s = summary(db);
 			assert_summary_equal(&s, &want);
 			bt_db_close(db);
-			break;
+			tmpdb_clear(&t);
 		}
-		if (rc != BT_ENOMEM) {
-			print_error("allocation %ld failed: %s, not out of memory\n", n, bt_strerror(rc));
-			fail();
-		}
-		/* nothing of the batch: on this handle, and reopened */
-		struct bt_summary s = summary(db);
-		assert_summary_equal(&s, &zero);
-		bt_db_close(db);
-		db = db_open(&t, NULL);
-		s = summary(db);
-		assert_summary_equal(&s, &zero);
-		bt_db_close(db);
-		/* and a handle that saw the failure recovers: the whole batch */
-		db = db_open(&t, NULL);
-		bt__alloc_fail_after(n);
-		rc = ingest(db, k.nd.data, k.nd.len, &st);
-		bt__alloc_fail_after(-1);
-		assert_int_equal(rc, BT_ENOMEM);
-		assert_int_equal(ingest(db, k.nd.data, k.nd.len, &st), 0);
-		assert_int_equal(st.accepted, want_st.accepted);
-		assert_int_equal(st.duplicates, want_st.duplicates);
-		s = summary(db);
-		assert_summary_equal(&s, &want);
-		bt_db_close(db);
-		tmpdb_clear(&t);
+		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
+		print_message("a durable ingest: %ld allocations (%s)\n", a.n - 1, mode_name[once]);
 	}
-	assert_true(n > 0 && n < MAX_ALLOCS);
-	print_message("a durable ingest took %ld allocations\n", n);
 	tmpdb_remove(&t);
 	kit_done(&k);
 }
@@ -490,6 +569,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(durable_ingest_counts),
 		cmocka_unit_test(batches_and_arrival_order_do_not_matter),
+		cmocka_unit_test(unreadable_stored_config_stops_the_ingest),
 		cmocka_unit_test(alloc_failure_stream_engine),
 		cmocka_unit_test(alloc_failure_kpis),
 		cmocka_unit_test(alloc_failure_engine_from_db),
