@@ -501,6 +501,99 @@ static void alloc_failure_engine_from_db(void **state)
 	kit_done(&k);
 }
 
+/* A history large enough that every growable array of the engine and the
+ * derivation grows a few times (their first size is 64): 90 customers, each
+ * with a dispute or an order worked by several teams on a few cases,
+ * promises made and kept, consent withdrawn and messages sent.  Generated
+ * from fixed choices, so a failure repeats. */
+static void large_history(struct kit *k)
+{
+	static const char *const src[] = {"chatbot", "phone", "billing-sys", "app"};
+	for (int c = 0; c < 90; c++) {
+		char who[16], extra[200];
+		const char *j = c % 3 ? "dispute" : "order";
+		snprintf(who, sizeof(who), "cust%02d", c);
+		for (int i = 0; i < 8; i++) {
+			int64_t t = (int64_t)c * 7 + (int64_t)i * 20 * MIN;
+			char type[32];
+			snprintf(type, sizeof(type), "%s.step%d", j, i);
+			const char *s = src[(c + i) % 4];
+			switch (i) {
+			case 0:
+				snprintf(extra, sizeof(extra), "'case':'K%d','outcome':'contained'", c);
+				break;
+			case 1:
+				snprintf(extra, sizeof(extra),
+					 "'links':['K%d'],'case':'L%d','promise':{'id':'P%d','due':'1h','team':'billing'}",
+					 c, c, c);
+				break;
+			case 2:
+				snprintf(extra, sizeof(extra), "'direction':'internal','fulfils':'P%d','outcome':'resolved'", c);
+				break;
+			case 3:
+				snprintf(extra, sizeof(extra), "'consent':{'marketing':%s}", c % 2 ? "false" : "true");
+				break;
+			case 4:
+				s = "mailer";
+				snprintf(extra, sizeof(extra), "'direction':'outbound'");
+				break;
+			case 5:
+				snprintf(extra, sizeof(extra), "'case':'M%d','repeat':true", c);
+				break;
+			case 6:
+				s = "survey";
+				snprintf(extra, sizeof(extra), "'feedback':{'csat':%d,'nps':%d}", 1 + c % 5, c % 11);
+				break;
+			default:
+				snprintf(extra, sizeof(extra), "'case':'L%d','outcome':'resolved'", c);
+			}
+			ev(k, who, t, s, type, extra);
+		}
+	}
+}
+
+static void alloc_failure_large_history(void **state)
+{
+	(void)state;
+	struct kit k;
+	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
+	kit_init(&k);
+	large_history(&k);
+	kit_run(&k, KIT_LATEST);
+	/* it is what it is meant to be: many instances, handoffs, promises */
+	assert_true(J(&k, "dispute")->instances + J(&k, "order")->instances >= 90);
+	assert_true(J(&k, "dispute")->handoffs + J(&k, "order")->handoffs > 64);
+	assert_true(J(&k, "dispute")->promises + J(&k, "order")->promises > 64);
+	assert_true(k.k->collisions > 0);
+	kit_kpis_json(k.e, &want);
+	for (int once = 0; once < 2; once++) {
+		struct attempt a = {0, once, 1};
+		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
+			struct bt_engine *e = (struct bt_engine *)&a;
+			struct bt_ingest_stats st = {0};
+			arm(&a);
+			int rc = kit_engine(k.cfg, k.nd.data, k.nd.len, KIT_LATEST, &e, &st, NULL);
+			disarm(&a);
+			if (rc) {
+				assert_enomem(&a, rc, "the in-memory engine", NULL);
+				assert_null(e);
+				continue;
+			}
+			assert_int_equal(st.accepted, 720);
+			bt_buf_reset(&got);
+			kit_kpis_json(e, &got);
+			assert_string_equal(got.data, want.data);
+			bt_engine_free(e);
+		}
+		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
+		print_message("the in-memory engine, 720 events: %ld allocations (%s)\n", a.n - 1,
+			      mode_name[once]);
+	}
+	bt_buf_release(&want);
+	bt_buf_release(&got);
+	kit_done(&k);
+}
+
 /* After a failed ingest the database holds nothing of the batch, on the
  * handle that failed and reopened. */
 static void assert_nothing_written(const struct tmpdb *t, struct bt_db *db)
@@ -573,6 +666,7 @@ int main(void)
 		cmocka_unit_test(alloc_failure_stream_engine),
 		cmocka_unit_test(alloc_failure_kpis),
 		cmocka_unit_test(alloc_failure_engine_from_db),
+		cmocka_unit_test(alloc_failure_large_history),
 		cmocka_unit_test(alloc_failure_durable_ingest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
