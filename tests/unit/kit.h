@@ -323,48 +323,56 @@ static inline int kit_bool(const struct bt_json_doc *d, uint32_t obj, const char
 	return d->nodes[v].type == BT_JSON_TRUE;
 }
 
-/* The list of key ("instances", "promises") of JSON text b into doc; the
- * index of its array node. */
-static inline uint32_t kit_list(struct bt_json_doc *doc, const struct bt_buf *b, const char *key)
+/* The list `which` ("instances" or "promises"; of journey, NULL: all)
+ * parsed into doc, whose strings point into b; obj[] gets its objects
+ * oldest first (a list is newest first).  Their number (at most max). */
+static inline size_t kit_list(const struct kit *k, const char *which, const char *journey,
+			      struct bt_json_doc *doc, struct bt_buf *b, uint32_t *obj, size_t max)
 {
+	struct bt_list_query q = {NULL, journey, NULL, NULL, NULL, NULL, 1000, NULL};
 	struct bt_err err = {0, ""};
+	int rc = !strcmp(which, "instances") ? bt_engine_instances_json(k->e, &q, b, &err)
+					     : bt_engine_promises_json(k->e, &q, b, &err);
+	assert_int_equal(rc, 0);
 	bt_json_doc_init(doc);
 	assert_int_equal(bt_json_parse(doc, b->data, b->len, 0, &err), 0);
-	uint32_t a = bt_json_get(doc, 0, key);
+	uint32_t a = bt_json_get(doc, 0, which);
 	assert_true(a != 0);
 	assert_int_equal(doc->nodes[a].type, BT_JSON_ARRAY);
-	return a;
+	size_t n = doc->nodes[a].len, i = n;
+	assert_true(n <= max);
+	for (uint32_t o = a + 1; o < doc->nodes[a].end; o = doc->nodes[o].end)
+		obj[--i] = o;
+	return n;
 }
 
-/* The instances of journey (NULL: all) into v, oldest first (the list is
- * newest first); their number. */
+#define KIT_MAX_LIST 64
+
+/* The instances of journey (NULL: all) into v, oldest first; their number. */
 static inline size_t kit_instances(const struct kit *k, const char *journey, struct kinst *v,
 				   size_t max)
 {
-	struct bt_list_query q = {NULL, journey, NULL, NULL, NULL, NULL, 1000, NULL};
 	struct bt_buf b = BT_BUF_INIT;
-	struct bt_json_doc doc;
-	struct bt_err err = {0, ""};
-	assert_int_equal(bt_engine_instances_json(k->e, &q, &b, &err), 0);
-	uint32_t a = kit_list(&doc, &b, "instances");
-	size_t n = doc.nodes[a].len, i = n;
-	assert_true(n <= max);
-	for (uint32_t o = a + 1; o < doc.nodes[a].end; o = doc.nodes[o].end) {
-		struct kinst *x = &v[--i];
-		kit_str(&doc, o, "id", x->id, sizeof(x->id));
-		kit_str(&doc, o, "journey", x->journey, sizeof(x->journey));
-		kit_str(&doc, o, "state", x->state, sizeof(x->state));
-		kit_str(&doc, o, "holder", x->holder, sizeof(x->holder));
-		x->opened = kit_time(&doc, o, "opened");
-		x->last_event = kit_time(&doc, o, "last_event");
-		x->resolved = kit_time(&doc, o, "resolved");
-		x->contacts = kit_uint(&doc, o, "contacts");
-		x->handoffs = kit_uint(&doc, o, "handoffs");
-		x->failed = kit_uint(&doc, o, "failed_handoffs");
-		x->collisions = kit_uint(&doc, o, "collisions");
-		x->recontacted = kit_bool(&doc, o, "recontacted");
+	struct bt_json_doc d;
+	uint32_t obj[KIT_MAX_LIST];
+	size_t n = kit_list(k, "instances", journey, &d, &b, obj, max < KIT_MAX_LIST ? max : KIT_MAX_LIST);
+	for (size_t i = 0; i < n; i++) {
+		struct kinst *x = &v[i];
+		uint32_t o = obj[i];
+		kit_str(&d, o, "id", x->id, sizeof(x->id));
+		kit_str(&d, o, "journey", x->journey, sizeof(x->journey));
+		kit_str(&d, o, "state", x->state, sizeof(x->state));
+		kit_str(&d, o, "holder", x->holder, sizeof(x->holder));
+		x->opened = kit_time(&d, o, "opened");
+		x->last_event = kit_time(&d, o, "last_event");
+		x->resolved = kit_time(&d, o, "resolved");
+		x->contacts = kit_uint(&d, o, "contacts");
+		x->handoffs = kit_uint(&d, o, "handoffs");
+		x->failed = kit_uint(&d, o, "failed_handoffs");
+		x->collisions = kit_uint(&d, o, "collisions");
+		x->recontacted = kit_bool(&d, o, "recontacted");
 	}
-	bt_json_doc_release(&doc);
+	bt_json_doc_release(&d);
 	bt_buf_release(&b);
 	return n;
 }
@@ -372,27 +380,24 @@ static inline size_t kit_instances(const struct kit *k, const char *journey, str
 /* The promises into v, oldest first; their number. */
 static inline size_t kit_promises(const struct kit *k, struct kprom *v, size_t max)
 {
-	struct bt_list_query q = {NULL, NULL, NULL, NULL, NULL, NULL, 1000, NULL};
 	struct bt_buf b = BT_BUF_INIT;
-	struct bt_json_doc doc;
-	struct bt_err err = {0, ""};
-	assert_int_equal(bt_engine_promises_json(k->e, &q, &b, &err), 0);
-	uint32_t a = kit_list(&doc, &b, "promises");
-	size_t n = doc.nodes[a].len, i = n;
-	assert_true(n <= max);
-	for (uint32_t o = a + 1; o < doc.nodes[a].end; o = doc.nodes[o].end) {
-		struct kprom *x = &v[--i];
-		kit_str(&doc, o, "promise", x->id, sizeof(x->id));
-		kit_str(&doc, o, "status", x->status, sizeof(x->status));
-		kit_str(&doc, o, "made_by", x->made_by, sizeof(x->made_by));
-		kit_str(&doc, o, "keeper", x->keeper, sizeof(x->keeper));
-		kit_str(&doc, o, "journey", x->journey, sizeof(x->journey));
-		x->made = kit_time(&doc, o, "made");
-		x->due = kit_time(&doc, o, "due");
-		x->kept = kit_time(&doc, o, "kept");
-		x->cross_team = kit_bool(&doc, o, "cross_team");
+	struct bt_json_doc d;
+	uint32_t obj[KIT_MAX_LIST];
+	size_t n = kit_list(k, "promises", NULL, &d, &b, obj, max < KIT_MAX_LIST ? max : KIT_MAX_LIST);
+	for (size_t i = 0; i < n; i++) {
+		struct kprom *x = &v[i];
+		uint32_t o = obj[i];
+		kit_str(&d, o, "promise", x->id, sizeof(x->id));
+		kit_str(&d, o, "status", x->status, sizeof(x->status));
+		kit_str(&d, o, "made_by", x->made_by, sizeof(x->made_by));
+		kit_str(&d, o, "keeper", x->keeper, sizeof(x->keeper));
+		kit_str(&d, o, "journey", x->journey, sizeof(x->journey));
+		x->made = kit_time(&d, o, "made");
+		x->due = kit_time(&d, o, "due");
+		x->kept = kit_time(&d, o, "kept");
+		x->cross_team = kit_bool(&d, o, "cross_team");
 	}
-	bt_json_doc_release(&doc);
+	bt_json_doc_release(&d);
 	bt_buf_release(&b);
 	return n;
 }

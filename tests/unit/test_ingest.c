@@ -334,14 +334,14 @@ static void unreadable_stored_config_stops_the_ingest(void **state)
 
 /* ---- allocation failure ---- */
 
-/* Each loop runs in two modes: the n-th allocation fails and so does every
- * one after it (memory is gone), or the n-th alone fails (memory was short
- * for a moment: code that goes on after a failure must still be right).
- * An attempt either fails with BT_ENOMEM, or succeeds with the result of a
- * clean run (an allocation whose failure is harmless, a cache, say).  The
- * loop ends at the first n at which nothing failed: the operation has then
- * been cut at each of its allocations.  MAX_ALLOCS guards against a loop
- * that never ends. */
+/* Each operation runs in two modes: the n-th allocation fails and so does
+ * every one after it (memory is gone), or the n-th alone fails (memory was
+ * short for a moment: code that goes on after a failure must still be
+ * right).  An attempt either fails with BT_ENOMEM, or succeeds with the
+ * result of a clean run (an allocation whose failure is harmless, a cache,
+ * say).  The loop ends at the first n at which nothing failed: the
+ * operation has then been cut at each of its allocations.  MAX_ALLOCS
+ * guards against a loop that never ends. */
 #define MAX_ALLOCS 100000
 
 struct attempt {
@@ -376,129 +376,87 @@ static void assert_enomem(const struct attempt *a, int rc, const char *what, con
 	fail();
 }
 
-/* The in-memory engine (ingest framing, validation, identity, derivation)
- * under every allocation failure. */
+/* One attempt: arm(a), the operation, disarm(a), then the checks. */
+typedef void (*attempt_fn)(struct attempt *a, void *ctx);
+
+static void under_allocation_failure(const char *what, attempt_fn fn, void *ctx)
+{
+	for (int once = 0; once < 2; once++) {
+		struct attempt a = {0, once, 1};
+		for (; a.fired && a.n < MAX_ALLOCS; a.n++)
+			fn(&a, ctx);
+		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
+		print_message("%s: %ld allocations (%s)\n", what, a.n - 1, mode_name[once]);
+	}
+}
+
+/* What an attempt works on, and what a clean run gave. */
+struct subject {
+	struct kit k;
+	struct bt_buf want; /* the KPIs' JSON of a clean run */
+	struct bt_ingest_stats want_st;
+	struct bt_summary want_sum;
+	struct tmpdb t;
+	struct bt_db *db;
+};
+
+/* A subject of the events written by fill: the clean run in memory. */
+static void subject_init(struct subject *s, void (*fill)(struct kit *k), size_t rejected)
+{
+	memset(s, 0, sizeof(*s));
+	kit_init(&s->k);
+	fill(&s->k);
+	s->k.expect_rejected = rejected;
+	kit_run(&s->k, KIT_LATEST);
+	s->want_st = s->k.st;
+	s->want = (struct bt_buf)BT_BUF_INIT;
+	kit_kpis_json(s->k.e, &s->want);
+}
+
+static void subject_done(struct subject *s)
+{
+	bt_buf_release(&s->want);
+	kit_done(&s->k);
+}
+
+/* The KPIs of e equal those of the clean run. */
+static void assert_same_kpis(struct subject *s, struct bt_engine *e)
+{
+	struct bt_buf got = BT_BUF_INIT;
+	kit_kpis_json(e, &got);
+	assert_string_equal(got.data, s->want.data);
+	bt_buf_release(&got);
+}
+
+/* The in-memory engine: ingest framing, validation, identity, derivation. */
+static void stream_engine_attempt(struct attempt *a, void *ctx)
+{
+	struct subject *s = ctx;
+	struct bt_engine *e = (struct bt_engine *)a; /* must be reset */
+	struct bt_ingest_stats st = {0};
+	arm(a);
+	int rc = kit_engine(s->k.cfg, s->k.nd.data, s->k.nd.len, KIT_LATEST, &e, &st, NULL);
+	disarm(a);
+	if (rc) {
+		assert_enomem(a, rc, "the in-memory engine", NULL);
+		assert_null(e);
+		return;
+	}
+	assert_int_equal(st.accepted, s->want_st.accepted);
+	assert_int_equal(st.duplicates, s->want_st.duplicates);
+	assert_int_equal(st.rejected, s->want_st.rejected);
+	assert_int_equal(st.refused, s->want_st.refused);
+	assert_same_kpis(s, e);
+	bt_engine_free(e);
+}
+
 static void alloc_failure_stream_engine(void **state)
 {
 	(void)state;
-	struct kit k;
-	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
-	kit_init(&k);
-	history(&k);
-	k.expect_rejected = 1;
-	kit_run(&k, KIT_LATEST);
-	kit_kpis_json(k.e, &want);
-	for (int once = 0; once < 2; once++) {
-		struct attempt a = {0, once, 1};
-		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
-			struct bt_engine *e = (struct bt_engine *)&a; /* must be reset */
-			struct bt_ingest_stats st = {0};
-			arm(&a);
-			int rc = kit_engine(k.cfg, k.nd.data, k.nd.len, KIT_LATEST, &e, &st, NULL);
-			disarm(&a);
-			if (rc) {
-				assert_enomem(&a, rc, "the in-memory engine", NULL);
-				assert_null(e);
-				continue;
-			}
-			/* as in a clean run */
-			assert_int_equal(st.accepted, 9);
-			assert_int_equal(st.duplicates, 1);
-			assert_int_equal(st.rejected, 1);
-			bt_buf_reset(&got);
-			kit_kpis_json(e, &got);
-			assert_string_equal(got.data, want.data);
-			bt_engine_free(e);
-		}
-		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
-		print_message("the in-memory engine: %ld allocations (%s)\n", a.n - 1, mode_name[once]);
-	}
-	bt_buf_release(&want);
-	bt_buf_release(&got);
-	kit_done(&k);
-}
-
-/* The KPIs of a derived engine under every allocation failure. */
-static void alloc_failure_kpis(void **state)
-{
-	(void)state;
-	struct kit k;
-	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
-	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
-	kit_init(&k);
-	history(&k);
-	k.expect_rejected = 1;
-	kit_run(&k, KIT_LATEST);
-	kit_kpis_json(k.e, &want);
-	for (int once = 0; once < 2; once++) {
-		struct attempt a = {0, once, 1};
-		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
-			struct bt_kpis *kp = (struct bt_kpis *)&a;
-			struct bt_err err = {0, ""};
-			arm(&a);
-			int rc = bt_engine_kpis(k.e, &q, &kp, &err);
-			disarm(&a);
-			if (rc) {
-				assert_enomem(&a, rc, "the KPIs", err.msg);
-				assert_null(kp);
-				continue;
-			}
-			bt_buf_reset(&got);
-			assert_int_equal(bt_kpis_json(kp, &got), 0);
-			assert_string_equal(got.data, want.data);
-			bt_kpis_free(kp);
-		}
-		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
-	}
-	bt_buf_release(&want);
-	bt_buf_release(&got);
-	kit_done(&k);
-}
-
-/* The engine built from a database (events read back, identity loaded,
- * derivation) under every allocation failure. */
-static void alloc_failure_engine_from_db(void **state)
-{
-	(void)state;
-	struct kit k;
-	struct tmpdb t;
-	struct bt_ingest_stats st;
-	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
-	kit_init(&k);
-	history(&k);
-	tmpdb_make(&t);
-	struct bt_db *db = db_open(&t, k.cfg);
-	assert_int_equal(ingest(db, k.nd.data, k.nd.len, &st), 0);
-	struct bt_engine *clean = engine_of(db, k.cfg);
-	kit_kpis_json(clean, &want);
-	bt_engine_free(clean);
-	for (int once = 0; once < 2; once++) {
-		struct attempt a = {0, once, 1};
-		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
-			struct bt_engine *e = (struct bt_engine *)&a;
-			struct bt_err err = {0, ""};
-			arm(&a);
-			int rc = bt_engine_from_db(db, k.cfg, BT_TIME_NONE, &e, &err);
-			disarm(&a);
-			if (rc) {
-				assert_enomem(&a, rc, "the engine from the database", err.msg);
-				assert_null(e);
-				continue;
-			}
-			bt_buf_reset(&got);
-			kit_kpis_json(e, &got);
-			assert_string_equal(got.data, want.data);
-			bt_engine_free(e);
-		}
-		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
-		print_message("the engine from the database: %ld allocations (%s)\n", a.n - 1,
-			      mode_name[once]);
-	}
-	bt_db_close(db);
-	tmpdb_remove(&t);
-	bt_buf_release(&want);
-	bt_buf_release(&got);
-	kit_done(&k);
+	struct subject s;
+	subject_init(&s, history, 1);
+	under_allocation_failure("the in-memory engine", stream_engine_attempt, &s);
+	subject_done(&s);
 }
 
 /* A history large enough that every growable array of the engine and the
@@ -555,43 +513,82 @@ static void large_history(struct kit *k)
 static void alloc_failure_large_history(void **state)
 {
 	(void)state;
-	struct kit k;
-	struct bt_buf want = BT_BUF_INIT, got = BT_BUF_INIT;
-	kit_init(&k);
-	large_history(&k);
-	kit_run(&k, KIT_LATEST);
+	struct subject s;
+	subject_init(&s, large_history, 0);
 	/* it is what it is meant to be: many instances, handoffs, promises */
-	assert_true(J(&k, "dispute")->instances + J(&k, "order")->instances >= 90);
-	assert_true(J(&k, "dispute")->handoffs + J(&k, "order")->handoffs > 64);
-	assert_true(J(&k, "dispute")->promises + J(&k, "order")->promises > 64);
-	assert_true(k.k->collisions > 0);
-	kit_kpis_json(k.e, &want);
-	for (int once = 0; once < 2; once++) {
-		struct attempt a = {0, once, 1};
-		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
-			struct bt_engine *e = (struct bt_engine *)&a;
-			struct bt_ingest_stats st = {0};
-			arm(&a);
-			int rc = kit_engine(k.cfg, k.nd.data, k.nd.len, KIT_LATEST, &e, &st, NULL);
-			disarm(&a);
-			if (rc) {
-				assert_enomem(&a, rc, "the in-memory engine", NULL);
-				assert_null(e);
-				continue;
-			}
-			assert_int_equal(st.accepted, 720);
-			bt_buf_reset(&got);
-			kit_kpis_json(e, &got);
-			assert_string_equal(got.data, want.data);
-			bt_engine_free(e);
-		}
-		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
-		print_message("the in-memory engine, 720 events: %ld allocations (%s)\n", a.n - 1,
-			      mode_name[once]);
+	const struct kit *k = &s.k;
+	assert_int_equal(k->st.accepted, 720);
+	assert_true(J(k, "dispute")->instances + J(k, "order")->instances >= 90);
+	assert_true(J(k, "dispute")->handoffs + J(k, "order")->handoffs > 64);
+	assert_true(J(k, "dispute")->promises + J(k, "order")->promises > 64);
+	assert_true(k->k->collisions > 0);
+	under_allocation_failure("the in-memory engine, 720 events", stream_engine_attempt, &s);
+	subject_done(&s);
+}
+
+/* The KPIs of a derived engine. */
+static void kpis_attempt(struct attempt *a, void *ctx)
+{
+	struct subject *s = ctx;
+	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_kpis *kp = (struct bt_kpis *)a;
+	struct bt_err err = {0, ""};
+	struct bt_buf got = BT_BUF_INIT;
+	arm(a);
+	int rc = bt_engine_kpis(s->k.e, &q, &kp, &err);
+	disarm(a);
+	if (rc) {
+		assert_enomem(a, rc, "the KPIs", err.msg);
+		assert_null(kp);
+		return;
 	}
-	bt_buf_release(&want);
+	assert_int_equal(bt_kpis_json(kp, &got), 0);
+	assert_string_equal(got.data, s->want.data);
 	bt_buf_release(&got);
-	kit_done(&k);
+	bt_kpis_free(kp);
+}
+
+static void alloc_failure_kpis(void **state)
+{
+	(void)state;
+	struct subject s;
+	subject_init(&s, history, 1);
+	under_allocation_failure("the KPIs", kpis_attempt, &s);
+	subject_done(&s);
+}
+
+/* The engine built from a database: events read back, identity loaded,
+ * the stored configuration read, derivation. */
+static void engine_from_db_attempt(struct attempt *a, void *ctx)
+{
+	struct subject *s = ctx;
+	struct bt_engine *e = (struct bt_engine *)a;
+	struct bt_err err = {0, ""};
+	arm(a);
+	int rc = bt_engine_from_db(s->db, s->k.cfg, BT_TIME_NONE, &e, &err);
+	disarm(a);
+	if (rc) {
+		assert_enomem(a, rc, "the engine from the database", err.msg);
+		assert_null(e);
+		return;
+	}
+	assert_same_kpis(s, e);
+	bt_engine_free(e);
+}
+
+static void alloc_failure_engine_from_db(void **state)
+{
+	(void)state;
+	struct subject s;
+	struct bt_ingest_stats st;
+	subject_init(&s, history, 1);
+	tmpdb_make(&s.t);
+	s.db = db_open(&s.t, s.k.cfg);
+	assert_int_equal(ingest(s.db, s.k.nd.data, s.k.nd.len, &st), 0);
+	under_allocation_failure("the engine from the database", engine_from_db_attempt, &s);
+	bt_db_close(s.db);
+	tmpdb_remove(&s.t);
+	subject_done(&s);
 }
 
 /* After a failed ingest the database holds nothing of the batch, on the
@@ -607,54 +604,47 @@ static void assert_nothing_written(const struct tmpdb *t, struct bt_db *db)
 	bt_db_close(again);
 }
 
-/* A durable ingest under every allocation failure.  A failed ingest must
- * leave the database as it was (empty), and the handle that saw the
- * failure must then ingest the same history exactly as a fresh one does;
- * a successful one must store what a clean run stores. */
+/* A durable ingest into a new database.  A failed one must leave it as it
+ * was (empty), and the handle that saw the failure must then ingest the
+ * same history exactly as a fresh one does; a successful one must store
+ * what a clean run stores. */
+static void durable_ingest_attempt(struct attempt *a, void *ctx)
+{
+	struct subject *s = ctx;
+	struct bt_ingest_stats st = {0};
+	struct bt_db *db = db_open(&s->t, s->k.cfg);
+	arm(a);
+	int rc = ingest(db, s->k.nd.data, s->k.nd.len, &st);
+	disarm(a);
+	if (rc) {
+		assert_enomem(a, rc, "a durable ingest", NULL);
+		assert_nothing_written(&s->t, db);
+		assert_int_equal(ingest(db, s->k.nd.data, s->k.nd.len, &st), 0);
+	}
+	assert_int_equal(st.accepted, s->want_st.accepted);
+	assert_int_equal(st.duplicates, s->want_st.duplicates);
+	assert_int_equal(st.rejected, s->want_st.rejected);
+	assert_int_equal(st.refused, s->want_st.refused);
+	struct bt_summary got = summary(db);
+	assert_summary_equal(&got, &s->want_sum);
+	bt_db_close(db);
+	tmpdb_clear(&s->t);
+}
+
 static void alloc_failure_durable_ingest(void **state)
 {
 	(void)state;
-	struct kit k;
-	struct tmpdb t;
-	struct bt_ingest_stats st, want_st;
-	struct bt_summary want;
-	kit_init(&k);
-	history(&k);
-	tmpdb_make(&t);
-	struct bt_db *db = db_open(&t, k.cfg);
-	assert_int_equal(ingest(db, k.nd.data, k.nd.len, &want_st), 0);
-	want = summary(db);
+	struct subject s;
+	subject_init(&s, history, 1);
+	tmpdb_make(&s.t);
+	struct bt_db *db = db_open(&s.t, s.k.cfg);
+	assert_int_equal(ingest(db, s.k.nd.data, s.k.nd.len, &s.want_st), 0);
+	s.want_sum = summary(db);
 	bt_db_close(db);
-	tmpdb_clear(&t);
-	for (int once = 0; once < 2; once++) {
-		struct attempt a = {0, once, 1};
-		for (; a.fired && a.n < MAX_ALLOCS; a.n++) {
-			db = db_open(&t, k.cfg);
-			memset(&st, 0, sizeof(st));
-			arm(&a);
-			int rc = ingest(db, k.nd.data, k.nd.len, &st);
-			disarm(&a);
-			if (rc) {
-				assert_enomem(&a, rc, "a durable ingest", NULL);
-				assert_nothing_written(&t, db);
-				/* the same handle, without failure now */
-				rc = ingest(db, k.nd.data, k.nd.len, &st);
-				assert_int_equal(rc, 0);
-			}
-			assert_int_equal(st.accepted, want_st.accepted);
-			assert_int_equal(st.duplicates, want_st.duplicates);
-			assert_int_equal(st.rejected, want_st.rejected);
-			assert_int_equal(st.refused, want_st.refused);
-			struct bt_summary s = summary(db);
-			assert_summary_equal(&s, &want);
-			bt_db_close(db);
-			tmpdb_clear(&t);
-		}
-		assert_true(a.n > 1 && a.n < MAX_ALLOCS);
-		print_message("a durable ingest: %ld allocations (%s)\n", a.n - 1, mode_name[once]);
-	}
-	tmpdb_remove(&t);
-	kit_done(&k);
+	tmpdb_clear(&s.t);
+	under_allocation_failure("a durable ingest", durable_ingest_attempt, &s);
+	tmpdb_remove(&s.t);
+	subject_done(&s);
 }
 
 int main(void)

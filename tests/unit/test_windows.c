@@ -22,18 +22,18 @@
 
 #define MAXI 8
 
-/* Rule 3: a call 1 h - 1 s after the resolution re-opens the order; at or
- * after 1 h it opens a new one.  [instances] */
-static void recontact_window_by_rule3(void **state)
+/* A call resolves the order at 0 (with the fields first); the next call
+ * (fields then) 1 h - 1 s later re-opens it; at or after 1 h it opens a
+ * new one.  [instances, recontacted] */
+static void recontact_window(const char *first, const char *then)
 {
-	(void)state;
 	static const unsigned want[] = {1, 2, 2};
 	for (int d = -1; d <= 1; d++) {
 		struct kit k;
 		struct kinst v[MAXI];
 		kit_init(&k);
-		ev(&k, "u1", 0, "phone", "order.call", "'outcome':'resolved'");
-		ev(&k, "u1", HOUR + d, "phone", "order.call", NULL);
+		ev(&k, "u1", 0, "phone", "order.call", first);
+		ev(&k, "u1", HOUR + d, "phone", "order.call", then);
 		kit_run(&k, KIT_LATEST);
 		assert_int_equal(kit_instances(&k, "order", v, MAXI), want[d + 1]);
 		assert_int_equal(v[0].recontacted, d < 0);
@@ -43,22 +43,18 @@ static void recontact_window_by_rule3(void **state)
 	}
 }
 
+/* Rule 3: the most recently resolved instance of the journey. */
+static void recontact_window_by_rule3(void **state)
+{
+	(void)state;
+	recontact_window("'outcome':'resolved'", NULL);
+}
+
 /* Rule 1: the same, by the case both calls name. */
 static void recontact_window_by_rule1(void **state)
 {
 	(void)state;
-	static const unsigned want[] = {1, 2, 2};
-	for (int d = -1; d <= 1; d++) {
-		struct kit k;
-		struct kinst v[MAXI];
-		kit_init(&k);
-		ev(&k, "u1", 0, "phone", "order.call", "'case':'O1','outcome':'resolved'");
-		ev(&k, "u1", HOUR + d, "phone", "order.call", "'case':'O1'");
-		kit_run(&k, KIT_LATEST);
-		assert_int_equal(kit_instances(&k, "order", v, MAXI), want[d + 1]);
-		assert_int_equal(v[0].recontacted, d < 0);
-		kit_done(&k);
-	}
+	recontact_window("'case':'O1','outcome':'resolved'", "'case':'O1'");
 }
 
 /* Rule 5: a resolution is successful once its window has passed
@@ -153,22 +149,29 @@ static void abandonment_by_the_next_event(void **state)
 	}
 }
 
+/* After the customer's first event (source, type, extra) at 0, does a
+ * marketing message at t collide?  want: 1 or 0, overall and on journey. */
+static void assert_message_collides(const char *source, const char *type, const char *extra,
+				    const char *journey, int64_t t, unsigned want)
+{
+	struct kit k;
+	kit_init(&k);
+	ev(&k, "u1", 0, source, type, extra);
+	ev(&k, "u1", t, "mailer", "promo.sent", "'direction':'outbound'");
+	kit_run(&k, KIT_LATEST);
+	assert_int_equal(k.k->collisions, want);
+	assert_int_equal(J(&k, journey)->collisions, want);
+	kit_done(&k);
+}
+
 /* Rule 5 and collisions: a message to a customer whose dispute (sensitive,
  * timeout 30 d) saw its latest event 30 d - 1 s ago collides; at 30 d the
  * dispute is abandoned and nothing collides.  [collisions] */
 static void abandonment_ends_the_sensitive_collision(void **state)
 {
 	(void)state;
-	for (int d = -1; d <= 1; d++) {
-		struct kit k;
-		kit_init(&k);
-		ev(&k, "u1", 0, "phone", "dispute.call", NULL);
-		ev(&k, "u1", 30 * DAY + d, "mailer", "promo.sent", "'direction':'outbound'");
-		kit_run(&k, KIT_LATEST);
-		assert_int_equal(k.k->collisions, d < 0);
-		assert_int_equal(J(&k, "dispute")->collisions, d < 0);
-		kit_done(&k);
-	}
+	for (int d = -1; d <= 1; d++)
+		assert_message_collides("phone", "dispute.call", NULL, "dispute", 30 * DAY + d, d < 0);
 }
 
 /* Handoffs: the call that links the chat's case 10 min - 1 s later is a
@@ -234,16 +237,8 @@ static void promise_due_when_unkept(void **state)
 static void promise_due_collision(void **state)
 {
 	(void)state;
-	for (int d = -1; d <= 1; d++) {
-		struct kit k;
-		kit_init(&k);
-		ev(&k, "u1", 0, "phone", "order.call", PROMISE);
-		ev(&k, "u1", 30 * MIN + d, "mailer", "promo.sent", "'direction':'outbound'");
-		kit_run(&k, KIT_LATEST);
-		assert_int_equal(k.k->collisions, d >= 0);
-		assert_int_equal(J(&k, "order")->collisions, d >= 0);
-		kit_done(&k);
-	}
+	for (int d = -1; d <= 1; d++)
+		assert_message_collides("phone", "order.call", PROMISE, "order", 30 * MIN + d, d >= 0);
 }
 
 int main(void)
