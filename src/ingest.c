@@ -141,8 +141,11 @@ static int ensure_txn(struct bt_ingest *in, struct bt_err *err)
 		 * framing would report and skip. */
 		db->store->ops->rollback(db->store);
 		in->in_txn = 0;
-		if (rc == BT_EINVAL)
-			rc = err ? (err->code = BT_ESTORE) : BT_ESTORE;
+		if (rc == BT_EINVAL) {
+			rc = BT_ESTORE;
+			if (err)
+				err->code = rc;
+		}
 		return rc;
 	}
 	db->id.log = &in->batch.idlog;
