@@ -94,6 +94,17 @@ static char *dup_text(struct reader *r, const char *s)
 	return d;
 }
 
+/* The array of a section's n entries; NULL with r->nomem set when memory
+ * ran out (without it, a section that could not be allocated read as an
+ * empty one, and what referred to it as a mistake in the file). */
+static void *section_array(struct reader *r, size_t n, size_t size)
+{
+	void *p = bt__calloc(n, size);
+	if (!p)
+		r->nomem = 1;
+	return p;
+}
+
 /* Check that map has only keys from allowed (NULL-terminated). */
 static void check_keys(struct reader *r, const struct bt_ynode *map, const char *what,
 		       const char *const *allowed)
@@ -207,6 +218,15 @@ static char *read_id(struct reader *r, const struct bt_ynode *item, const char *
 	return id;
 }
 
+static void free_list(struct bt_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		bt__free(l->v[i]);
+	bt__free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
 /* The items of a top-level list; NULL and 0 when absent. */
 static size_t section(struct reader *r, const struct bt_ynode *root, const char *key,
 		      const struct bt_ynode **seq)
@@ -228,7 +248,7 @@ static void read_teams(struct reader *r, const struct bt_ynode *root, struct bt_
 	static const char *const keys[] = {"id", "name", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "teams", &seq);
-	if (!n || !(c->teams = bt__calloc(n, sizeof(*c->teams))))
+	if (!n || !(c->teams = section_array(r, n, sizeof(*c->teams))))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct bt_ynode *t = seq->kids[i];
@@ -242,6 +262,10 @@ static void read_teams(struct reader *r, const struct bt_ynode *root, struct bt_
 		team->name = scalar(r, bt_ynode_get(t, "name"), "name", 0, t);
 		if (team->id)
 			c->nteams++;
+		else { /* not kept: the next team takes its place */
+			bt__free(team->name);
+			team->name = NULL;
+		}
 	}
 }
 
@@ -258,7 +282,7 @@ static void read_people(struct reader *r, const struct bt_ynode *root, struct bt
 	static const char *const keys[] = {"id", "name", "team", "email", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "people", &seq);
-	if (!n || !(c->people = bt__calloc(n, sizeof(*c->people))))
+	if (!n || !(c->people = section_array(r, n, sizeof(*c->people))))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct bt_ynode *t = seq->kids[i];
@@ -277,6 +301,10 @@ static void read_people(struct reader *r, const struct bt_ynode *root, struct bt
 				p->id ? p->id : "?", p->team);
 		if (p->id)
 			c->npeople++;
+		else { /* not kept: the next person takes its place */
+			bt__free(p->name), bt__free(p->team), bt__free(p->email);
+			p->name = p->team = p->email = NULL;
+		}
 	}
 }
 
@@ -352,6 +380,8 @@ static void read_stages(struct reader *r, const struct bt_ynode *n, struct bt_cf
 		st->sla_ms = duration(r, bt_ynode_get(s, "sla"), "stage sla", 0);
 		if (st->id)
 			j->nstages++;
+		else /* not kept: the next stage takes its place */
+			free_list(&st->types);
 	}
 }
 
@@ -362,7 +392,7 @@ static void read_journeys(struct reader *r, const struct bt_ynode *root, struct 
 					   "sensitive", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "journeys", &seq);
-	if (!n || !(c->journeys = bt__calloc(n, sizeof(*c->journeys))))
+	if (!n || !(c->journeys = section_array(r, n, sizeof(*c->journeys))))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct bt_ynode *t = seq->kids[i];
@@ -439,7 +469,7 @@ static void read_touchpoints(struct reader *r, const struct bt_ynode *root, stru
 					   "may_link", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "touchpoints", &seq);
-	if (!n || !(c->touchpoints = bt__calloc(n, sizeof(*c->touchpoints))))
+	if (!n || !(c->touchpoints = section_array(r, n, sizeof(*c->touchpoints))))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct bt_ynode *t = seq->kids[i];
@@ -487,7 +517,7 @@ static void read_purposes(struct reader *r, const struct bt_ynode *root, struct 
 	static const char *const keys[] = {"id", "aliases", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "purposes", &seq);
-	if (!n || !(c->purposes = bt__calloc(n, sizeof(*c->purposes))))
+	if (!n || !(c->purposes = section_array(r, n, sizeof(*c->purposes))))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct bt_ynode *t = seq->kids[i];
@@ -683,13 +713,6 @@ int bt_config_load_file(const char *path, struct bt_config **out, bt_config_prob
 		rc = bt_config_parse(path, text.data ? text.data : "", text.len, out, problem_fn, ctx, err);
 	bt_buf_release(&text);
 	return rc;
-}
-
-static void free_list(struct bt_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		bt__free(l->v[i]);
-	bt__free(l->v);
 }
 
 void bt_config_free(struct bt_config *c)

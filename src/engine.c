@@ -69,6 +69,13 @@ int bt__engine_init(struct bt_engine *e, const struct bt_config *cfg, struct bt_
 		for (size_t r = 0; r < j->nrules; r++)
 			e->rules_use_props |= j->rules[r].prop_keys.n > 0;
 	}
+	/* every configured team has its row in the KPIs (kpi.c finds it by
+	 * name), also before an event names it: without this, a configured
+	 * team had a row only when its name happened to be interned for
+	 * another reason ("marketing", a consent purpose, always did) */
+	for (size_t i = 0; cfg && i < cfg->nteams; i++)
+		if ((rc = intern(e, cfg->teams[i].id, strlen(cfg->teams[i].id), &k)))
+			return rc;
 	for (size_t i = 0; cfg && i < cfg->ntouchpoints; i++) {
 		if ((rc = intern(e, cfg->touchpoints[i].id, strlen(cfg->touchpoints[i].id), &k)) ||
 		    (rc = bt_u64map_put(&e->tpmap, k, (uint32_t)i + 1)))
@@ -498,6 +505,8 @@ int bt__stored_event_read(struct bt_json_doc *doc, struct bt__event *ev, int64_t
 	int rc = bt_json_parse(doc, raw, len, BT_EVENT_MAX_DEPTH, &why);
 	if (!rc)
 		rc = bt__event_read(doc, 0, ev, &why);
+	if (rc == BT_ENOMEM) /* the event is fine; memory ran out */
+		return bt_err_set(err, rc, "out of memory");
 	return rc ? bt_err_set(err, BT_ESTORE, "stored event %lld does not read back: %s",
 			       (long long)seq, why.msg)
 		  : 0;

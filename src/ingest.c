@@ -132,8 +132,22 @@ static int ensure_txn(struct bt_ingest *in, struct bt_err *err)
 	if ((rc = db->store->ops->begin(db->store, &changed, err)))
 		return rc;
 	in->in_txn = 1;
-	if ((changed || !db->loaded) && (rc = bt__db_load(db, err)))
+	if ((changed || !db->loaded) && (rc = bt__db_load(db, err))) {
+		/* The batch is empty here: give the transaction back, so that
+		 * the next record starts over instead of going on without the
+		 * identity state and its change log.  And this is never the
+		 * record's fault: a stored configuration that does not read
+		 * (BT_EINVAL) must not pass for a rejected record, which the
+		 * framing would report and skip. */
+		db->store->ops->rollback(db->store);
+		in->in_txn = 0;
+		if (rc == BT_EINVAL) {
+			rc = BT_ESTORE;
+			if (err)
+				err->code = rc;
+		}
 		return rc;
+	}
 	db->id.log = &in->batch.idlog;
 	int64_t n;
 	in->dead_pending = 0;

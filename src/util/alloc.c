@@ -7,18 +7,37 @@
 #include <string.h>
 
 static long fail_countdown = -1;
+static int fail_once, failed;
 
 static int should_fail(void)
 {
 	if (fail_countdown < 0)
 		return 0;
-	if (fail_countdown == 0)
+	if (fail_countdown == 0) {
+		failed = 1;
+		if (fail_once)
+			fail_countdown = -1;
 		return 1;
+	}
 	fail_countdown--;
 	return 0;
 }
 
-void bt__alloc_fail_after(long n) { fail_countdown = n; }
+void bt__alloc_fail_after(long n)
+{
+	fail_countdown = n;
+	fail_once = 0;
+	failed = 0;
+}
+
+void bt__alloc_fail_once(long n)
+{
+	fail_countdown = n;
+	fail_once = 1;
+	failed = 0;
+}
+
+int bt__alloc_failed(void) { return failed; }
 
 void *bt__malloc(size_t n) { return should_fail() ? NULL : malloc(n ? n : 1); }
 

@@ -20,7 +20,13 @@ void *bt__reallocarray(void *p, size_t count, size_t size);
 char *bt__strndup(const char *s, size_t n);
 void bt__free(void *p);
 
-/* Tests only: the allocation after the next n succeeds fails; -1 disables. */
+/* Tests only: the allocation after the next n succeeds fails, and every
+ * one after it; -1 disables. */
 void bt__alloc_fail_after(long n);
+/* Tests only: the allocation after the next n succeeds fails, and the
+ * others succeed (code that goes on after a failure must still be right). */
+void bt__alloc_fail_once(long n);
+/* Tests only: did an allocation fail since the last call of the two above? */
+int bt__alloc_failed(void);
 
 #endif
