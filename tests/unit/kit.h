@@ -42,6 +42,7 @@
 #include "baton/config.h"
 #include "baton/engine.h"
 #include "baton/json.h"
+#include "baton/view.h"
 
 #define T0 1767225600LL /* 2026-01-01T00:00:00Z */
 #define MIN 60LL
