@@ -2,7 +2,6 @@
 /* db.c - opening and closing a baton database; the summary counts. */
 #include "db.h"
 
-#include "engine.h"
 #include "util/alloc.h"
 #include "util/time.h"
 
@@ -177,19 +176,3 @@ int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err)
 	*s = (struct bt_summary){c[0], c[1], c[2], c[3], c[4], c[5], c[6]};
 	return 0;
 }
-
-void bt_free(void *p) { bt__free(p); }
-
-int bt_time_parse(const char *s, size_t n, int64_t *ms)
-{
-	char day[21];
-	if (n == 10) { /* a date: midnight UTC */
-		memcpy(day, s, 10);
-		memcpy(day + 10, "T00:00:00Z", 11);
-		s = day;
-		n = 20;
-	}
-	return bt_time_parse_rfc3339(s, n, ms);
-}
-
-int bt_time_print(int64_t ms, char out[32]) { return bt_time_format(ms, out); }

@@ -227,7 +227,8 @@ int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engi
  * Release with bt_engine_free. */
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
 		    uint32_t profile, struct bt_engine **out);
-/* Ingest records into an engine instead of a store (stream mode). */
+/* Ingest records into an engine instead of a store (stream mode): the
+ * engine is the ingest's sink (ingest.h), nothing is stored. */
 int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err);
 
 /* live.c: the number of events the live state's arrays reserve address

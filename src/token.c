@@ -7,20 +7,8 @@
 #include "util/alloc.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <time.h>
-
-const char *const bt_role_names[BT_ROLE__COUNT] = {"admin", "owner",  "analyst", "team",
-						   "agent", "ingest", "guard"};
-
-int bt_role_parse(const char *s)
-{
-	for (int i = 0; i < BT_ROLE__COUNT; i++)
-		if (strcmp(s, bt_role_names[i]) == 0)
-			return i;
-	return -1;
-}
 
 static void token_hash(const char *token, unsigned char h[32])
 {
@@ -146,17 +134,4 @@ int bt_token_admins(struct bt_db *db, int64_t *n, struct bt_err *err)
 		*n += v[i].role == BT_ROLE_ADMIN && !v[i].revoked;
 	bt_tokens_free(v, count);
 	return rc;
-}
-
-void bt_token_release(struct bt_token *t)
-{
-	bt__free(t->team), bt__free(t->person), bt__free(t->name);
-	t->team = t->person = t->name = NULL;
-}
-
-void bt_tokens_free(struct bt_token *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		bt_token_release(&v[i]);
-	bt__free(v);
 }

@@ -16,8 +16,7 @@
  */
 #include "store/store.h"
 
-#include "baton/baton.h"
-#include "baton/token.h"
+#include "baton/records.h"
 #include "util/alloc.h"
 #include "util/json.h"
 
