@@ -430,7 +430,7 @@ int bt_timeline_get(struct bt_db *db, const char *ident, size_t limit, const cha
 	bt_json_doc_init(&l.doc);
 	int rc = bt_profile_get(db, ident, &p, err);
 	if (!rc)
-		rc = db->store->ops->profile_events(db->store, p->id, pload_event, &l, err);
+		rc = db->store->ops->events.of_profile(db->store, p->id, pload_event, &l, err);
 	bt_json_doc_release(&l.doc);
 	if (rc)
 		goto out;

@@ -39,7 +39,10 @@ void bt_db_close(struct bt_db *db)
 	bt__free(db);
 }
 
-int bt_db_check(struct bt_db *db, struct bt_err *err) { return db->store->ops->check(db->store, err); }
+int bt_db_check(struct bt_db *db, struct bt_err *err)
+{
+	return db->store->ops->txn.check(db->store, err);
+}
 
 int64_t bt_db_last_seq(const struct bt_db *db) { return db->next_seq > 0 ? db->next_seq - 1 : 0; }
 
@@ -58,10 +61,14 @@ int bt__db_load(struct bt_db *db, struct bt_err *err)
 		return rc;
 	if ((rc = bt__identity_apply_config(&db->id, db->cfg)))
 		return bt_err_set(err, rc, "out of memory");
+	const struct bt__store_ops *ops = db->store->ops;
 	int64_t v = 0;
-	rc = db->store->ops->data_version(db->store, &v, err);
+	db->next_seq = 1;
+	rc = ops->txn.data_version(db->store, &v, err);
 	if (!rc)
-		rc = db->store->ops->load(db->store, &db->id, &db->eids, &db->next_seq, err);
+		rc = ops->identity.load(db->store, &db->id, err);
+	if (!rc)
+		rc = ops->events.ids_since(db->store, 1, &db->eids, &db->next_seq, err);
 	db->eids_loaded = rc == 0;
 	db->eids_version = v;
 	if (rc == 0)
@@ -73,7 +80,7 @@ int bt__db_eids_follow(struct bt_db *db, struct bt_err *err)
 {
 	const struct bt__store_ops *ops = db->store->ops;
 	int64_t v;
-	int rc = ops->data_version(db->store, &v, err);
+	int rc = ops->txn.data_version(db->store, &v, err);
 	if (rc || (db->eids_loaded && v == db->eids_version))
 		return rc;
 	if (!db->eids_loaded) {
@@ -83,7 +90,7 @@ int bt__db_eids_follow(struct bt_db *db, struct bt_err *err)
 	}
 	/* commits after v may be read too: the next call reads from the new
 	 * next_seq, so nothing is read twice or missed */
-	rc = ops->eids_since(db->store, db->next_seq, &db->eids, &db->next_seq, err);
+	rc = ops->events.ids_since(db->store, db->next_seq, &db->eids, &db->next_seq, err);
 	db->eids_loaded = rc == 0;
 	db->eids_version = v;
 	return rc;
@@ -93,7 +100,7 @@ int bt_db_epoch(struct bt_db *db, int64_t *out, struct bt_err *err)
 {
 	char *v = NULL;
 	size_t n = 0;
-	int rc = db->store->ops->meta_get(db->store, "epoch", &v, &n, err);
+	int rc = db->store->ops->config.get(db->store, "epoch", &v, &n, err);
 	*out = 0;
 	if (rc == BT_ENOTFOUND)
 		return 0;
@@ -117,7 +124,7 @@ int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err)
 	if (rc)
 		return rc;
 	int n = snprintf(num, sizeof(num), "%lld", (long long)e + 1);
-	return db->store->ops->meta_set(db->store, "epoch", num, (size_t)n, err);
+	return db->store->ops->config.set(db->store, "epoch", num, (size_t)n, err);
 }
 
 int bt__ident_parse(const struct bt__idrules *rules, const char *ident, int64_t *profile,
@@ -153,7 +160,7 @@ int bt__db_resolve(struct bt_db *db, const char *ident, int64_t *root, struct bt
 	int64_t p;
 	int rc = bt__ident_parse(&db->id.rules, ident, &p, &norm, err);
 	if (!rc && !p) {
-		rc = ops->ident_profile(db->store, norm.data, norm.len, &p, err);
+		rc = ops->identity.ident_profile(db->store, norm.data, norm.len, &p, err);
 		if (rc == BT_ENOTFOUND)
 			bt_err_set(err, rc, "no profile holds that %.*s",
 				   (int)(strchr(ident, ':') - ident), ident);
@@ -161,7 +168,7 @@ int bt__db_resolve(struct bt_db *db, const char *ident, int64_t *root, struct bt
 	bt_buf_release(&norm);
 	if (rc)
 		return rc;
-	rc = ops->profile_root(db->store, p, root, err);
+	rc = ops->identity.profile_root(db->store, p, root, err);
 	if (rc == BT_ENOTFOUND)
 		bt_err_set(err, rc, "no profile P%lld", (long long)p);
 	return rc;

@@ -14,17 +14,17 @@
 int bt_db_config_set(struct bt_db *db, const struct bt_config *cfg, struct bt_err *err)
 {
 	const struct bt__store_ops *ops = db->store->ops;
-	int changed, rc = ops->begin(db->store, &changed, err);
+	int changed, rc = ops->txn.begin(db->store, &changed, err);
 	if (rc)
 		return rc;
 	const char *src = cfg->source ? cfg->source : "";
 	const char *name = cfg->name ? cfg->name : "";
-	if (!(rc = ops->meta_set(db->store, "config", src, strlen(src), err)) &&
-	    !(rc = ops->meta_set(db->store, "config_name", name, strlen(name), err)) &&
+	if (!(rc = ops->config.set(db->store, "config", src, strlen(src), err)) &&
+	    !(rc = ops->config.set(db->store, "config_name", name, strlen(name), err)) &&
 	    !(rc = bt__db_bump_epoch(db, err)))
-		rc = ops->commit(db->store, err);
+		rc = ops->txn.commit(db->store, err);
 	if (rc)
-		ops->rollback(db->store);
+		ops->txn.rollback(db->store);
 	db->loaded = 0; /* identity rules may have changed */
 	return rc;
 }
@@ -33,12 +33,12 @@ int bt_db_config_get(struct bt_db *db, struct bt_config **out, struct bt_err *er
 {
 	char *text = NULL, *name = NULL;
 	size_t n = 0;
-	int rc = db->store->ops->meta_get(db->store, "config", &text, &n, err);
+	int rc = db->store->ops->config.get(db->store, "config", &text, &n, err);
 	if (rc == BT_ENOTFOUND)
 		return bt_config_empty(out);
 	if (rc)
 		return rc;
-	rc = db->store->ops->meta_get(db->store, "config_name", &name, NULL, err);
+	rc = db->store->ops->config.get(db->store, "config_name", &name, NULL, err);
 	if (rc == 0 || rc == BT_ENOTFOUND)
 		rc = bt_config_parse(name ? name : "stored config", text, n, out, NULL, NULL, err);
 	bt__free(text);

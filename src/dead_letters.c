@@ -12,7 +12,7 @@
 int bt_dead_letters_list(struct bt_db *db, struct bt_dead_letter **out, size_t *n,
 			 struct bt_err *err)
 {
-	return db->store->ops->dead_letters(db->store, 0, 0, 0, out, n, NULL, err);
+	return db->store->ops->dead.list(db->store, 0, 0, 0, out, n, NULL, err);
 }
 
 int bt_dead_letters_page(struct bt_db *db, int64_t after, size_t limit, struct bt_dead_letter **out,
@@ -21,26 +21,26 @@ int bt_dead_letters_page(struct bt_db *db, int64_t after, size_t limit, struct b
 	const struct bt__store_ops *ops = db->store->ops;
 	int changed, rc;
 	*out = NULL, *n = 0;
-	if ((rc = ops->read_begin(db->store, &changed, err)))
+	if ((rc = ops->txn.read_begin(db->store, &changed, err)))
 		return rc;
 	int64_t bytes;
-	rc = ops->dead_usage(db->store, total, &bytes, err);
+	rc = ops->dead.usage(db->store, total, &bytes, err);
 	if (!rc)
-		rc = ops->dead_letters(db->store, after, limit, BT_DEAD_PAGE_BYTES, out, n, more, err);
-	ops->rollback(db->store);
+		rc = ops->dead.list(db->store, after, limit, BT_DEAD_PAGE_BYTES, out, n, more, err);
+	ops->txn.rollback(db->store);
 	return rc;
 }
 
 int bt_dead_letter_delete(struct bt_db *db, int64_t id, struct bt_err *err)
 {
-	int changed, rc = db->store->ops->begin(db->store, &changed, err);
+	int changed, rc = db->store->ops->txn.begin(db->store, &changed, err);
 	if (rc)
 		return rc;
-	rc = db->store->ops->dead_letter_delete(db->store, id, err);
+	rc = db->store->ops->dead.remove(db->store, id, err);
 	if (!rc)
-		rc = db->store->ops->commit(db->store, err);
+		rc = db->store->ops->txn.commit(db->store, err);
 	if (rc)
-		db->store->ops->rollback(db->store);
+		db->store->ops->txn.rollback(db->store);
 	return rc;
 }
 
@@ -62,7 +62,7 @@ int bt_dead_letters_retry(struct bt_db *db, size_t *retried, size_t *fixed, stru
 		rc = bt_ingest_json(in, d[i].raw, d[i].raw_len, d[i].line, &e);
 		if (rc >= 0) {
 			(*fixed)++;
-			rc = db->store->ops->dead_letter_delete(db->store, d[i].id, err);
+			rc = db->store->ops->dead.remove(db->store, d[i].id, err);
 		} else if (rc == BT_EINVAL)
 			rc = 0;
 		else if (err)

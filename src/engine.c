@@ -526,15 +526,15 @@ int bt_engine_from_db(struct bt_db *db, const struct bt_config *cfg, int64_t as_
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
 	bt_json_doc_init(&l.doc);
 	/* one read snapshot: identity and events from the same moment */
-	if ((rc = db->store->ops->read_begin(db->store, &changed, err)))
+	if ((rc = db->store->ops->txn.read_begin(db->store, &changed, err)))
 		goto out;
 	if ((rc = bt__db_load(db, err)) || (rc = bt__engine_init(e, cfg, &db->id)))
 		goto out;
-	rc = db->store->ops->each_event(db->store, 0, load_event, &l, err);
+	rc = db->store->ops->events.each(db->store, 0, load_event, &l, err);
 	if (!rc)
 		rc = finish(e, as_of, err);
 out:
-	db->store->ops->rollback(db->store);
+	db->store->ops->txn.rollback(db->store);
 	bt_json_doc_release(&l.doc);
 	if (rc) {
 		e->id = NULL;

@@ -125,7 +125,7 @@ static int other_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw,
 	if ((rc = bt__raw_without_ids(&p->db->id, &p->doc, 0, is_theirs, p, &p->out)))
 		return rc;
 	p->scrubbed++;
-	return p->db->store->ops->event_set_raw(p->db->store, seq, p->out.data, p->out.len, p->err);
+	return p->db->store->ops->events.set_raw(p->db->store, seq, p->out.data, p->out.len, p->err);
 }
 
 static int is_alnum(char c)
@@ -172,10 +172,10 @@ static int erase_dead_letters(struct person *p, size_t *count, struct bt_err *er
 {
 	struct bt_dead_letter *d = NULL;
 	size_t n = 0;
-	int rc = p->db->store->ops->dead_letters(p->db->store, 0, 0, 0, &d, &n, NULL, err);
+	int rc = p->db->store->ops->dead.list(p->db->store, 0, 0, 0, &d, &n, NULL, err);
 	for (size_t i = 0; !rc && i < n; i++)
 		if (mentions(p, &d[i])) {
-			rc = p->db->store->ops->dead_letter_delete(p->db->store, d[i].id, err);
+			rc = p->db->store->ops->dead.remove(p->db->store, d[i].id, err);
 			(*count)++;
 		}
 	bt_dead_letters_free(d, n);
@@ -204,42 +204,42 @@ int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, str
 	bt_json_doc_init(&p.doc);
 	if (db->readonly)
 		return bt_err_set(err, BT_EUSAGE, "the database is open read-only");
-	if ((rc = ops->begin(db->store, &changed, err)))
+	if ((rc = ops->txn.begin(db->store, &changed, err)))
 		goto done;
 	if ((rc = bt__db_load(db, err)))
 		goto done;
 	if (erased_before(db, ident)) { /* again: make sure no old page is left */
-		ops->rollback(db->store);
+		ops->txn.rollback(db->store);
 		st->already = 1;
-		rc = ops->scrub_files(db->store, err);
+		rc = ops->txn.scrub_files(db->store, err);
 		db->loaded = 0;
 		goto free;
 	}
 	if ((rc = bt__db_resolve(db, ident, &p.root, err)) ||
-	    (rc = ops->profile_idents(db->store, p.root, person_add, &p, err)) ||
-	    (rc = ops->profile_events(db->store, p.root, own_event, &p, err)) ||
-	    (rc = ops->conflict_events(db->store, p.root, other_event, &p, err)) ||
+	    (rc = ops->identity.profile_idents(db->store, p.root, person_add, &p, err)) ||
+	    (rc = ops->events.of_profile(db->store, p.root, own_event, &p, err)) ||
+	    (rc = ops->events.of_conflicts(db->store, p.root, other_event, &p, err)) ||
 	    (rc = erase_dead_letters(&p, &st->dead_letters, err)) ||
-	    (rc = ops->erase_profile(db->store, p.root, &events, err)))
+	    (rc = ops->identity.erase_profile(db->store, p.root, &events, err)))
 		goto done;
 	for (size_t i = 0; !rc && i < p.n; i++) {
 		uint64_t h = bt__identity_suppress_hash(&db->id, p.texts[i], strlen(p.texts[i]));
-		rc = ops->suppress(db->store, h, p.texts[i], (size_t)(strchr(p.texts[i], ':') - p.texts[i]),
-				   err);
+		size_t tn = (size_t)(strchr(p.texts[i], ':') - p.texts[i]);
+		rc = ops->identity.suppress(db->store, h, p.texts[i], tn, err);
 	}
 	if (!rc)
 		rc = bt__db_bump_epoch(db, err);
 	if (!rc)
-		rc = ops->commit(db->store, err);
+		rc = ops->txn.commit(db->store, err);
 	if (!rc)
-		rc = ops->scrub_files(db->store, err);
+		rc = ops->txn.scrub_files(db->store, err);
 	st->profile = p.root;
 	st->identifiers = p.n;
 	st->events = (size_t)events;
 	st->scrubbed = p.scrubbed;
 done:
 	if (rc)
-		ops->rollback(db->store);
+		ops->txn.rollback(db->store);
 	db->loaded = 0; /* memory no longer matches: reload on next use */
 free:
 	for (size_t i = 0; i < p.n; i++) {

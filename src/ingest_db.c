@@ -55,7 +55,7 @@ static int ds_ready(struct bt__sink *base, struct bt__identity **id, int64_t *se
 	struct bt_db *db = s->db;
 	int changed = 0, rc;
 	if (!s->in_txn) {
-		if ((rc = db->store->ops->begin(db->store, &changed, err)))
+		if ((rc = db->store->ops->txn.begin(db->store, &changed, err)))
 			return rc;
 		s->in_txn = 1;
 		if ((changed || !db->loaded) && (rc = bt__db_load(db, err)))
@@ -63,7 +63,7 @@ static int ds_ready(struct bt__sink *base, struct bt__identity **id, int64_t *se
 		db->id.log = &s->batch.idlog;
 		int64_t n;
 		s->dead_pending = 0;
-		if ((rc = db->store->ops->dead_usage(db->store, &n, &s->dead_stored, err)))
+		if ((rc = db->store->ops->dead.usage(db->store, &n, &s->dead_stored, err)))
 			return rc;
 	}
 	*id = &db->id;
@@ -78,14 +78,14 @@ static int ds_flush(struct bt__sink *base, struct bt_err *err)
 	if (!s->in_txn)
 		return 0;
 	const struct bt__store_ops *ops = db->store->ops;
-	int rc = ops->write_batch(db->store, &s->batch, &db->id, err);
+	int rc = ops->txn.write_batch(db->store, &s->batch, &db->id, err);
 	if (!rc)
-		rc = ops->commit(db->store, err);
+		rc = ops->txn.commit(db->store, err);
 	s->in_txn = 0;
 	db->id.log = NULL;
 	if (rc) {
 		/* memory holds decisions the store does not: start over */
-		ops->rollback(db->store);
+		ops->txn.rollback(db->store);
 		db->loaded = 0;
 		return rc;
 	}
@@ -117,7 +117,7 @@ static int ds_seen(struct bt__sink *base, const struct bt__str *eid, uint64_t h,
 		*dup = e->eid_len == eid->n && memcmp(e->eid, eid->s, eid->n) == 0;
 		return 0;
 	}
-	return db->store->ops->eid_exists(db->store, v, eid->s, eid->n, dup, err);
+	return db->store->ops->events.id_is(db->store, v, eid->s, eid->n, dup, err);
 }
 
 static int push_event(struct db_sink *s, const struct bt__event *ev, uint32_t anchor,
@@ -204,7 +204,7 @@ static void ds_abort(struct bt__sink *base)
 	struct db_sink *s = (struct db_sink *)base;
 	if (!s->in_txn)
 		return;
-	s->db->store->ops->rollback(s->db->store);
+	s->db->store->ops->txn.rollback(s->db->store);
 	s->db->loaded = 0;
 	s->db->id.log = NULL;
 	s->in_txn = 0;

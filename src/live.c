@@ -267,7 +267,7 @@ static const struct bt__idfeed recorder = {rec_profile, rec_merge, rec_ident};
 static int identity_since(struct bt_live *l, struct state *s, struct bt_err *err)
 {
 	struct recording rec = {NULL, 0, 0, BT_BUF_INIT};
-	int rc = l->db->store->ops->identity_since(l->db->store, &s->mark, &recorder, &rec, err);
+	int rc = l->db->store->ops->identity.since(l->db->store, &s->mark, &recorder, &rec, err);
 	for (size_t i = 0; !rc && i < rec.n; i += CHUNK) {
 		pthread_rwlock_wrlock(&l->rw);
 		for (size_t k = i; !rc && k < rec.n && k < i + CHUNK; k++) {
@@ -456,7 +456,7 @@ static int append_since(struct bt_live *l, struct bt_live *readers, struct state
 	a->l = readers, a->s = s, a->err = err;
 	for (unsigned k = 0; k < BATCH; k++)
 		bt_json_doc_init(&a->doc[k]);
-	int rc = l->db->store->ops->each_event(l->db->store, s->seq, append_event, a, err);
+	int rc = l->db->store->ops->events.each(l->db->store, s->seq, append_event, a, err);
 	if (!rc && a->n)
 		rc = flush(a);
 	for (unsigned k = 0; k < BATCH; k++)
@@ -488,7 +488,7 @@ static int build(struct bt_live *l, int64_t epoch, struct state **out, struct bt
 	s->e->keep_text = 1;
 	if ((rc = regions_init(s)))
 		goto out;
-	if ((rc = l->db->store->ops->identity_since(l->db->store, &s->mark, &feed, s, err)))
+	if ((rc = l->db->store->ops->identity.since(l->db->store, &s->mark, &feed, s, err)))
 		goto out;
 	rc = append_since(l, NULL, s, err);
 out:
@@ -541,10 +541,10 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 	const struct bt__store_ops *ops = l->db->store->ops;
 	int changed, rc;
 	int64_t epoch;
-	if ((rc = ops->read_begin(l->db->store, &changed, err)))
+	if ((rc = ops->txn.read_begin(l->db->store, &changed, err)))
 		return rc;
 	if (l->st && !changed && l->st->epoch >= 0) { /* nobody committed since the last refresh */
-		ops->rollback(l->db->store);
+		ops->txn.rollback(l->db->store);
 		goto done;
 	}
 	if ((rc = bt_db_epoch(l->db, &epoch, err)))
@@ -567,7 +567,7 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 			s->epoch = -1;
 	}
 out:
-	ops->rollback(l->db->store);
+	ops->txn.rollback(l->db->store);
 	if (rc == BT_ENOMEM)
 		bt_err_set(err, rc, "out of memory");
 done:

@@ -584,18 +584,13 @@ static int sq_data_version(struct bt__store *base, int64_t *v, struct bt_err *er
 	return r == SQLITE_ROW ? 0 : fail(s, err, "reading the data version");
 }
 
-static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u64map *eids,
-		   int64_t *next_seq, struct bt_err *err)
+static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int rc;
 	if ((rc = load_profiles(s, id, err)) || (rc = load_idents(s, id, err)) ||
 	    (rc = load_suppression(s, id, err)))
 		return rc;
-	if (eids && (rc = sq_eids_since(base, 1, eids, NULL, err)))
-		return rc;
-	if (next_seq)
-		*next_seq = pragma_int(s, "SELECT coalesce(max(first_seq + n), 1) FROM event_log");
 	s->data_version = pragma_int(s, "PRAGMA data_version");
 	return 0;
 }
@@ -1724,41 +1719,38 @@ static int sq_token_revoke(struct bt__store *base, int64_t id, int64_t now, stru
 static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
-	.begin = sq_begin,
-	.read_begin = sq_read_begin,
-	.commit = sq_commit,
-	.check = sq_check,
-	.rollback = sq_rollback,
-	.load = sq_load,
-	.eids_since = sq_eids_since,
-	.data_version = sq_data_version,
-	.eid_exists = sq_eid_exists,
-	.write_batch = sq_write_batch,
-	.ident_profile = sq_ident_profile,
-	.profile_root = sq_profile_root,
-	.profile_idents = sq_profile_idents,
-	.profile_event_count = sq_profile_event_count,
-	.profile_conflicts = sq_profile_conflicts,
-	.profile_refusals = sq_profile_refusals,
-	.profile_events = sq_profile_events,
 	.counts = sq_counts,
-	.each_event = sq_each_event,
-	.identity_since = sq_identity_since,
-	.event_get = sq_event_get,
-	.dead_letters = sq_dead_letters,
-	.dead_usage = sq_dead_usage,
-	.dead_letter_delete = sq_dead_letter_delete,
-	.conflict_events = sq_conflict_events,
-	.event_set_raw = sq_event_set_raw,
-	.erase_profile = sq_erase_profile,
-	.suppress = sq_suppress,
-	.scrub_files = sq_scrub_files,
-	.token_insert = sq_token_insert,
-	.token_find = sq_token_find,
-	.token_list = sq_token_list,
-	.token_revoke = sq_token_revoke,
-	.meta_get = sq_meta_get,
-	.meta_set = sq_meta_set,
+	.txn = {.begin = sq_begin,
+		.read_begin = sq_read_begin,
+		.commit = sq_commit,
+		.rollback = sq_rollback,
+		.check = sq_check,
+		.data_version = sq_data_version,
+		.write_batch = sq_write_batch,
+		.scrub_files = sq_scrub_files},
+	.events = {.each = sq_each_event,
+		   .get = sq_event_get,
+		   .ids_since = sq_eids_since,
+		   .id_is = sq_eid_exists,
+		   .of_profile = sq_profile_events,
+		   .count_of_profile = sq_profile_event_count,
+		   .of_conflicts = sq_conflict_events,
+		   .set_raw = sq_event_set_raw},
+	.identity = {.load = sq_load,
+		     .since = sq_identity_since,
+		     .ident_profile = sq_ident_profile,
+		     .profile_root = sq_profile_root,
+		     .profile_idents = sq_profile_idents,
+		     .conflicts = sq_profile_conflicts,
+		     .refusals = sq_profile_refusals,
+		     .erase_profile = sq_erase_profile,
+		     .suppress = sq_suppress},
+	.config = {.get = sq_meta_get, .set = sq_meta_set},
+	.tokens = {.insert = sq_token_insert,
+		   .find = sq_token_find,
+		   .list = sq_token_list,
+		   .revoke = sq_token_revoke},
+	.dead = {.list = sq_dead_letters, .usage = sq_dead_usage, .remove = sq_dead_letter_delete},
 };
 
 /* 2 → 3: hash the dead letters kept so far; of a record kept several
