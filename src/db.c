@@ -19,7 +19,7 @@ int bt_db_open(struct bt_db **out, const char *path, unsigned flags, struct bt_e
 	db->readonly = (flags & BT_OPEN_READONLY) != 0;
 	bt__identity_init(&db->id);
 	bt_u64map_init(&db->eids);
-	if ((rc = bt__store_sqlite_open(&db->store, path, db->readonly, err))) {
+	if ((rc = bt__store_open(&db->store, path, db->readonly, err))) {
 		bt_db_close(db);
 		return rc;
 	}

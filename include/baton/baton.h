@@ -27,7 +27,9 @@ enum bt_open_flags {
 	BT_OPEN_READONLY = 1, /* queries only; fails when the file does not exist */
 };
 
-/* Open (creating when absent, unless read-only) the database at path. */
+/* Open (creating when absent, unless read-only) the database that path
+ * names: a file path, or sqlite:PATH.  (postgres://... is refused as not
+ * supported yet.) */
 int bt_db_open(struct bt_db **out, const char *path, unsigned flags, struct bt_err *err);
 /* 0 while the database file at the path it was opened with is still the
  * one this handle reads and writes; BT_EIO (err says why) once it was

@@ -221,6 +221,10 @@ struct bt__store {
 	const struct bt__store_ops *ops;
 };
 
+/* Open the store that `where` names: a path or sqlite:PATH (store.c says
+ * which strings are understood).  Every opener goes through here. */
+int bt__store_open(struct bt__store **out, const char *where, int readonly, struct bt_err *err);
+/* The SQLite backend, on the file at path. */
 int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly,
 			  struct bt_err *err);
 
