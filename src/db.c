@@ -52,7 +52,8 @@ int bt__db_load(struct bt_db *db, struct bt_err *err)
 	bt_u64map_release(&db->eids);
 	bt__identity_init(&db->id);
 	bt_u64map_init(&db->eids);
-	db->loaded = 0;
+	db->loaded = db->eids_loaded = 0;
+	db->follow.loads++;
 	/* identity rules come from the stored configuration */
 	bt_config_free(db->cfg);
 	db->cfg = NULL;
@@ -64,16 +65,84 @@ int bt__db_load(struct bt_db *db, struct bt_err *err)
 	const struct bt__store_ops *ops = db->store->ops;
 	int64_t v = 0;
 	db->next_seq = 1;
-	rc = ops->txn.data_version(db->store, &v, err);
-	if (!rc)
-		rc = ops->identity.load(db->store, &db->id, err);
-	if (!rc)
-		rc = ops->events.ids_since(db->store, 1, &db->eids, &db->next_seq, err);
-	db->eids_loaded = rc == 0;
-	db->eids_version = v;
-	if (rc == 0)
-		db->loaded = 1;
-	return rc;
+	if ((rc = ops->txn.data_version(db->store, &v, err)) ||
+	    (rc = bt_db_epoch(db, &db->epoch, err)) ||
+	    (rc = ops->identity.load(db->store, &db->id, err)) ||
+	    (rc = ops->identity.mark(db->store, &db->mark, err)) ||
+	    (rc = ops->events.ids_since(db->store, 1, &db->eids, &db->next_seq, err)))
+		return rc;
+	db->eids_loaded = db->loaded = 1;
+	db->eids_version = db->version = v;
+	return 0;
+}
+
+/* Catching up: what another connection appended to identity, fed to ours
+ * as the store hands it over (new profiles, the merge ledger, new
+ * identifiers). */
+static int follow_profile(void *ctx, uint32_t p, uint32_t merged_into)
+{
+	struct bt_db *db = ctx;
+	db->follow.rows++;
+	return bt__identity_load_profile(&db->id, p, merged_into);
+}
+
+static int follow_merge(void *ctx, uint32_t into, uint32_t from)
+{
+	struct bt_db *db = ctx;
+	db->follow.rows++;
+	if (into >= db->id.nprof || from >= db->id.nprof)
+		return BT_ESTORE; /* a profile we never saw: load anew */
+	bt__identity_load_merge(&db->id, into, from, NULL, NULL);
+	return 0;
+}
+
+static int follow_ident(void *ctx, uint32_t k, const char *text, size_t n, uint32_t profile)
+{
+	struct bt_db *db = ctx;
+	db->follow.rows++;
+	if (k != db->id.nidents)
+		return BT_ESTORE; /* ids are dense: one was missed, load anew */
+	return bt__identity_load_ident(&db->id, text, n, profile);
+}
+
+static const struct bt__idfeed follow_feed = {follow_profile, follow_merge, follow_ident};
+
+/* What was appended since memory last caught up, as of data version v. */
+static int catch_up(struct bt_db *db, int64_t v)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	int64_t seq = db->next_seq;
+	int rc;
+	if ((rc = ops->identity.since(db->store, &db->mark, &follow_feed, db, NULL)) ||
+	    (rc = ops->events.ids_since(db->store, db->next_seq, &db->eids, &db->next_seq, NULL)))
+		return rc;
+	db->eids_version = db->version = v;
+	db->follow.catchups++;
+	db->follow.events += (uint64_t)(db->next_seq - seq);
+	return 0;
+}
+
+int bt__db_follow(struct bt_db *db, struct bt_err *err)
+{
+	int64_t v, epoch;
+	int rc;
+	if (!db->loaded)
+		return bt__db_load(db, err);
+	/* the data version, not what begin said: a read on this connection
+	 * since the last load (read_begin) resets what begin compares with */
+	if ((rc = db->store->ops->txn.data_version(db->store, &v, err)) || v == db->version)
+		return rc;
+	if ((rc = bt_db_epoch(db, &epoch, err)))
+		return rc;
+	/* a failed catch-up leaves memory half-updated: load it all */
+	if (epoch != db->epoch || catch_up(db, v))
+		return bt__db_load(db, err);
+	return 0;
+}
+
+int bt__db_mark(struct bt_db *db, struct bt_err *err)
+{
+	return db->store->ops->identity.mark(db->store, &db->mark, err);
 }
 
 int bt__db_eids_follow(struct bt_db *db, struct bt_err *err)

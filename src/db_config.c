@@ -14,7 +14,7 @@
 int bt_db_config_set(struct bt_db *db, const struct bt_config *cfg, struct bt_err *err)
 {
 	const struct bt__store_ops *ops = db->store->ops;
-	int changed, rc = ops->txn.begin(db->store, &changed, err);
+	int rc = ops->txn.begin(db->store, err);
 	if (rc)
 		return rc;
 	const char *src = cfg->source ? cfg->source : "";

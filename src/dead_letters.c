@@ -33,7 +33,7 @@ int bt_dead_letters_page(struct bt_db *db, int64_t after, size_t limit, struct b
 
 int bt_dead_letter_delete(struct bt_db *db, int64_t id, struct bt_err *err)
 {
-	int changed, rc = db->store->ops->txn.begin(db->store, &changed, err);
+	int rc = db->store->ops->txn.begin(db->store, err);
 	if (rc)
 		return rc;
 	rc = db->store->ops->dead.remove(db->store, id, err);

@@ -199,12 +199,12 @@ int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, str
 	const struct bt__store_ops *ops = db->store->ops;
 	struct person p = {.db = db, .err = err};
 	int64_t events = 0;
-	int rc, changed;
+	int rc;
 	memset(st, 0, sizeof(*st));
 	bt_json_doc_init(&p.doc);
 	if (db->readonly)
 		return bt_err_set(err, BT_EUSAGE, "the database is open read-only");
-	if ((rc = ops->txn.begin(db->store, &changed, err)))
+	if ((rc = ops->txn.begin(db->store, err)))
 		goto done;
 	if ((rc = bt__db_load(db, err)))
 		goto done;

@@ -9,7 +9,8 @@
  * a crash loses at most the batch that was not yet committed, never a part
  * of one.  The write transaction is opened at the first record of a batch
  * (ready): identity decisions are made on state that no other writer can
- * change underneath, reloaded first when another one wrote.
+ * change underneath, brought up to date first when another one wrote
+ * (bt__db_follow: a catch-up with what it appended, as a rule).
  */
 #include "db.h"
 #include "ingest.h"
@@ -53,12 +54,12 @@ static int ds_ready(struct bt__sink *base, struct bt__identity **id, int64_t *se
 {
 	struct db_sink *s = (struct db_sink *)base;
 	struct bt_db *db = s->db;
-	int changed = 0, rc;
+	int rc;
 	if (!s->in_txn) {
-		if ((rc = db->store->ops->txn.begin(db->store, &changed, err)))
+		if ((rc = db->store->ops->txn.begin(db->store, err)))
 			return rc;
 		s->in_txn = 1;
-		if ((changed || !db->loaded) && (rc = bt__db_load(db, err)))
+		if ((rc = bt__db_follow(db, err)))
 			return rc;
 		db->id.log = &s->batch.idlog;
 		int64_t n;
@@ -79,6 +80,8 @@ static int ds_flush(struct bt__sink *base, struct bt_err *err)
 		return 0;
 	const struct bt__store_ops *ops = db->store->ops;
 	int rc = ops->txn.write_batch(db->store, &s->batch, &db->id, err);
+	if (!rc)
+		rc = bt__db_mark(db, err);
 	if (!rc)
 		rc = ops->txn.commit(db->store, err);
 	s->in_txn = 0;

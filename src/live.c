@@ -176,13 +176,12 @@ static int feed_profile(void *ctx, uint32_t p, uint32_t merged_into)
 static int feed_merge(void *ctx, uint32_t into, uint32_t from)
 {
 	struct state *s = ctx;
+	uint32_t a, b;
 	int rc = grow_profiles(s, into > from ? into : from);
 	if (rc || from >= s->id.nprof || into >= s->id.nprof)
 		return rc;
-	uint32_t a = bt__identity_root(&s->id, into), b = bt__identity_root(&s->id, from);
-	if (a == b)
-		return 0;
-	if (s->phead[b]) { /* b's identifiers follow a's */
+	bt__identity_load_merge(&s->id, into, from, &a, &b);
+	if (a != b && s->phead[b]) { /* b's identifiers follow a's */
 		if (s->ptail[a])
 			s->inext[s->ptail[a] - 1] = s->phead[b];
 		else
@@ -190,21 +189,17 @@ static int feed_merge(void *ctx, uint32_t into, uint32_t from)
 		s->ptail[a] = s->ptail[b];
 		s->phead[b] = s->ptail[b] = 0;
 	}
-	s->id.prof[b].parent = a;
 	return 0;
 }
 
 static int feed_ident(void *ctx, uint32_t k, const char *text, size_t n, uint32_t profile)
 {
 	struct state *s = ctx;
-	char ph[5] = {0};
 	int rc;
 	if (k != s->id.nidents)
 		return BT_ESTORE; /* ids are dense in the store */
-	if (!text) { /* erased: a placeholder no real identifier can equal */
-		memcpy(ph + 1, &k, 4);
-		text = ph, n = sizeof(ph), profile = 0;
-	}
+	if (!text) /* erased: joins no profile */
+		profile = 0;
 	if ((rc = grow_idents(s, k)) || (rc = grow_profiles(s, profile)) ||
 	    (rc = bt__identity_load_ident(&s->id, text, n, profile)))
 		return rc;

@@ -141,7 +141,7 @@ enum stmt {
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
-	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S__COUNT
+	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_ID_MARK, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -194,6 +194,9 @@ static const char *const sql[S__COUNT] = {
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
+	[S_ID_MARK] = "SELECT (SELECT coalesce(max(id), 0) FROM profiles), "
+		      "(SELECT coalesce(max(seq), 0) FROM merges), "
+		      "(SELECT coalesce(max(id), -1) FROM identifiers)",
 	[S_TOKEN_FIND] = "SELECT id, role, team, person, name, created, coalesce(revoked, 0) "
 			 "FROM tokens WHERE hash = ?",
 };
@@ -317,7 +320,7 @@ static void sq_close(struct bt__store *base)
 
 static void cache_drop(struct sqlite_store *s);
 
-static int sq_begin(struct bt__store *base, int *changed, struct bt_err *err)
+static int sq_begin(struct bt__store *base, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int rc = exec(s, "BEGIN IMMEDIATE", err);
@@ -325,8 +328,6 @@ static int sq_begin(struct bt__store *base, int *changed, struct bt_err *err)
 		return rc;
 	s->in_txn = 1;
 	int64_t v = pragma_int(s, "PRAGMA data_version");
-	if (changed)
-		*changed = v != s->data_version;
 	if (v != s->data_version)
 		cache_drop(s); /* another connection wrote */
 	s->data_version = v;
@@ -480,17 +481,10 @@ static int load_idents(struct sqlite_store *s, struct bt__identity *id, struct b
 					(long long)k);
 			break;
 		}
-		const char *text = (const char *)sqlite3_column_text(q, 1);
-		if (text)
-			rc = bt__identity_load_ident(id, text, (size_t)sqlite3_column_bytes(q, 1),
-						     (uint32_t)sqlite3_column_int64(q, 2));
-		else {
-			/* an erased identifier: a placeholder no real one can equal */
-			char ph[5] = {0};
-			uint32_t u = (uint32_t)k;
-			memcpy(ph + 1, &u, 4);
-			rc = bt__identity_load_ident(id, ph, sizeof(ph), 0);
-		}
+		/* an erased identifier's text is NULL */
+		rc = bt__identity_load_ident(id, (const char *)sqlite3_column_text(q, 1),
+					     (size_t)sqlite3_column_bytes(q, 1),
+					     (uint32_t)sqlite3_column_int64(q, 2));
 	}
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "loading identifiers");
@@ -1102,6 +1096,20 @@ static int sq_identity_since(struct bt__store *base, struct bt__idmark *m,
 	    (rc = since(s, ROW_MERGE, &m->merge, f, ctx, err)))
 		return rc;
 	return since(s, ROW_IDENT, &m->ident, f, ctx, err);
+}
+
+static int sq_identity_mark(struct bt__store *base, struct bt__idmark *m, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_ID_MARK, err);
+	if (!q)
+		return BT_ESTORE;
+	int r = sqlite3_step(q);
+	if (r == SQLITE_ROW)
+		*m = (struct bt__idmark){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+					 sqlite3_column_int64(q, 2)};
+	sqlite3_reset(q);
+	return r == SQLITE_ROW ? 0 : fail(s, err, "reading identity");
 }
 
 /* The record of event seq: cb(seq, anchor, raw) once, or BT_ENOTFOUND. */
@@ -1738,6 +1746,7 @@ static const struct bt__store_ops sqlite_ops = {
 		   .set_raw = sq_event_set_raw},
 	.identity = {.load = sq_load,
 		     .since = sq_identity_since,
+		     .mark = sq_identity_mark,
 		     .ident_profile = sq_ident_profile,
 		     .profile_root = sq_profile_root,
 		     .profile_idents = sq_profile_idents,

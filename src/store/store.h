@@ -66,7 +66,7 @@ struct bt__store;
 #define BT__STORE_NCOUNTS 7
 
 /* How far a reader of identity has come: the last profile, merge and
- * identifier it saw. */
+ * identifier it saw (identifier ids start at 0: -1 for none). */
 struct bt__idmark {
 	int64_t profile, merge, ident;
 };
@@ -88,10 +88,9 @@ struct bt__store_ops {
 
 	/* Transactions, and the files behind them. */
 	struct {
-		/* Start the write transaction; *changed = 1 when another
-		 * connection committed since this one last loaded, so memory
-		 * must catch up. */
-		int (*begin)(struct bt__store *s, int *changed, struct bt_err *err);
+		/* Start the write transaction.  (Whether another connection
+		 * committed meanwhile: data_version.) */
+		int (*begin)(struct bt__store *s, struct bt_err *err);
 		/* Start a read transaction: one consistent snapshot for a long
 		 * read.  Ended by rollback().  *changed = 1 when another
 		 * connection committed since this one's last load or
@@ -159,6 +158,10 @@ struct bt__store_ops {
 		 * mark moves on. */
 		int (*since)(struct bt__store *s, struct bt__idmark *mark,
 			     const struct bt__idfeed *feed, void *ctx, struct bt_err *err);
+		/* The mark of all that identity holds now (in the current
+		 * transaction): what since() would read from a zero mark, and
+		 * not from this one. */
+		int (*mark)(struct bt__store *s, struct bt__idmark *mark, struct bt_err *err);
 		/* Resolve an identifier's text to its profile, a profile to its
 		 * root. */
 		int (*ident_profile)(struct bt__store *s, const char *text, size_t n,
