@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEAD_KEEP BT__DEAD_KEEP
 #define CHUNK (1024 * 1024)
 
 struct bt_ingest {
@@ -80,7 +79,7 @@ int bt_ingest_flush(struct bt_ingest *in, struct bt_err *err)
 	return s->ops->flush ? s->ops->flush(s, err) : 0;
 }
 
-/* Keep raw[0..len) (at most DEAD_KEEP bytes of it), a rejected record
+/* Keep raw[0..len) (at most BT__DEAD_KEEP bytes of it), a rejected record
  * that was full_len bytes long, with the reason; 0, 1 when it is not kept
  * because it names somebody erased, BT_ELIMIT or BT_EFULL when the bounds
  * of bt_ingest_dead_limits leave no room for it, or a failure. */
@@ -97,7 +96,7 @@ static int keep_dead(struct bt_ingest *in, const char *raw, size_t len, size_t f
 	 * them back (its own words, and the reason, may quote the value) */
 	if (bt__mentions_erased(id, raw, len, &in->scratch))
 		return 1;
-	size_t keep = len > DEAD_KEEP ? DEAD_KEEP : len;
+	size_t keep = len > BT__DEAD_KEEP ? BT__DEAD_KEEP : len;
 	if (in->dead_budget >= 0 && (int64_t)keep > in->dead_budget)
 		rc = BT_ELIMIT;
 	else
@@ -302,8 +301,8 @@ static int ndjson_feed(struct bt_ingest *in, struct ndjson *nj, const char *p, s
 			if ((rc = one_line(in, p, take, nj->line, cb, ctx, err)))
 				return rc;
 		} else {
-			if (!nj->overlong && nj->part.len + take > DEAD_KEEP) {
-				size_t room = DEAD_KEEP - nj->part.len;
+			if (!nj->overlong && nj->part.len + take > BT__DEAD_KEEP) {
+				size_t room = BT__DEAD_KEEP - nj->part.len;
 				if ((rc = bt_buf_add(&nj->part, p, room)))
 					return rc;
 				nj->overlong = 1;

@@ -13,8 +13,9 @@
  * A sink that feeds both (the durable store and an engine kept beside it)
  * is a sink like these, calling the other two's operations.
  *
- * The sink is above ingest in nothing: it is declared here, at ingest's
- * layer, and each implementation lives with what it feeds.
+ * The interface is declared here, in ingest's layer; each implementation
+ * lives with what it feeds (the engine's one layer up), so ingest includes
+ * nothing above its own layer.
  */
 #ifndef BT_INGEST_H
 #define BT_INGEST_H

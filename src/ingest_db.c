@@ -16,6 +16,7 @@
 #include "ingest.h"
 #include "scrub.h"
 #include "util/alloc.h"
+#include "util/vec.h"
 
 #include <string.h>
 
@@ -128,21 +129,12 @@ static int push_event(struct db_sink *s, const struct bt__event *ev, uint32_t an
 {
 	struct bt__batch *b = &s->batch;
 	struct bt_db *db = s->db;
-	if (b->nevents == b->capevents) {
-		size_t cap = b->capevents ? b->capevents * 2 : 1024;
-		void *p = bt__reallocarray(b->events, cap, sizeof(*b->events));
-		if (!p)
-			return BT_ENOMEM;
-		b->events = p;
-		b->capevents = cap;
-	}
 	char *r = bt_arena_strndup(&b->arena, raw, len);
 	char *eid = ev->id.s ? bt_arena_strndup(&b->arena, ev->id.s, ev->id.n) : NULL;
 	if (!r || (ev->id.s && !eid))
 		return BT_ENOMEM;
-	b->events[b->nevents] = (struct bt__store_event){
-		db->next_seq, ev->ts, anchor, ev->id.n, eid, h, r, len};
-	b->nevents++;
+	BT_PUSH(b->events, b->nevents, b->capevents,
+		((struct bt__store_event){db->next_seq, ev->ts, anchor, ev->id.n, eid, h, r, len}));
 	db->next_seq++;
 	if (eid)
 		return bt_u64map_put(&db->eids, h, (uint32_t)(db->next_seq - 1));
@@ -182,20 +174,13 @@ static int ds_keep(struct bt__sink *base, const struct bt__sink_dead *d)
 	int64_t size = (int64_t)d->len;
 	if (d->cap >= 0 && s->dead_stored + s->dead_pending + size > d->cap)
 		return BT_EFULL;
-	if (b->ndead == b->capdead) {
-		size_t cap = b->capdead ? b->capdead * 2 : 64;
-		void *p = bt__reallocarray(b->dead, cap, sizeof(*b->dead));
-		if (!p)
-			return BT_ENOMEM;
-		b->dead = p;
-		b->capdead = cap;
-	}
 	char *r = bt_arena_strndup(&b->arena, d->raw, d->len);
 	char *why = bt_arena_strndup(&b->arena, d->reason, strlen(d->reason));
 	if (!r || !why)
 		return BT_ENOMEM;
-	b->dead[b->ndead++] = (struct bt__store_dead){d->origin, d->line, d->format, why, r, d->len,
-						      d->len < d->full_len};
+	BT_PUSH(b->dead, b->ndead, b->capdead,
+		((struct bt__store_dead){d->origin, d->line, d->format, why, r, d->len,
+					 d->len < d->full_len}));
 	s->dead_pending += size;
 	return maybe_flush(s, NULL);
 }

@@ -5,7 +5,7 @@
  */
 #include "store/eventlog.h"
 
-#include "util/alloc.h"
+#include "util/vec.h"
 
 #define REC_HEAD 12 /* u32 length + i64 ts */
 
@@ -42,54 +42,41 @@ int bt__seg_walk(const struct bt__seg *g, bt__seg_rec_fn fn, void *ctx, struct b
 	return 0;
 }
 
-struct each {
+/* The live records a caller asked for: those numbered after `after`, or
+ * the one of index `want` alone (UINT32_MAX: any). */
+struct pick {
 	bt__raw_cb cb;
 	void *ctx;
 	int64_t after;
+	uint32_t want;
+	int found;
 };
 
-static int each_rec(void *ctx, const struct bt__seg *g, uint32_t i, int64_t ts, const char *raw,
+static int pick_rec(void *ctx, const struct bt__seg *g, uint32_t i, int64_t ts, const char *raw,
 		    uint32_t len)
 {
-	struct each *x = ctx;
+	struct pick *p = ctx;
 	uint32_t a = bt__seg_anchor_at(g->anchors, i);
 	(void)ts;
-	return a == BT__SEG_ERASED || g->first + i <= x->after ? 0
-							       : x->cb(x->ctx, g->first + i, a, raw, len);
+	if (a == BT__SEG_ERASED || g->first + i <= p->after || (p->want != UINT32_MAX && i != p->want))
+		return 0;
+	p->found = 1;
+	return p->cb(p->ctx, g->first + i, a, raw, len);
 }
 
 int bt__seg_each(const struct bt__seg *g, int64_t after, bt__raw_cb cb, void *ctx,
 		 struct bt_err *err)
 {
-	struct each x = {cb, ctx, after};
-	return bt__seg_walk(g, each_rec, &x, err);
-}
-
-struct one {
-	uint32_t want;
-	bt__raw_cb cb;
-	void *ctx;
-	int found;
-};
-
-static int one_rec(void *ctx, const struct bt__seg *g, uint32_t i, int64_t ts, const char *raw,
-		   uint32_t len)
-{
-	struct one *o = ctx;
-	uint32_t a = bt__seg_anchor_at(g->anchors, i);
-	(void)ts;
-	if (i != o->want || a == BT__SEG_ERASED)
-		return 0;
-	o->found = 1;
-	return o->cb(o->ctx, g->first + i, a, raw, len);
+	struct pick p = {cb, ctx, after, UINT32_MAX, 0};
+	return bt__seg_walk(g, pick_rec, &p, err);
 }
 
 int bt__seg_get(const struct bt__seg *g, uint32_t i, bt__raw_cb cb, void *ctx, int *found,
 		struct bt_err *err)
 {
-	struct one o = {i, cb, ctx, 0};
-	int rc = i < g->n ? bt__seg_walk(g, one_rec, &o, err) : 0;
-	*found = o.found;
+	struct pick p = {cb, ctx, INT64_MIN, i, 0};
+	int rc = i < g->n ? bt__seg_walk(g, pick_rec, &p, err) : 0;
+	*found = p.found;
 	return rc;
 }
 
@@ -145,14 +132,7 @@ int bt__seg_append(const struct bt__batch *batch, bt__seg_put_fn put, void *ctx,
 
 int bt__idset_add(struct bt__idset *set, uint32_t id)
 {
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 16;
-		void *p = bt__reallocarray(set->v, cap, sizeof(*set->v));
-		if (!p)
-			return BT_ENOMEM;
-		set->v = p, set->cap = cap;
-	}
-	set->v[set->n++] = id;
+	BT_PUSH(set->v, set->n, set->cap, id);
 	return 0;
 }
 

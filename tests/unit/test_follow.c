@@ -118,6 +118,14 @@ static struct bt_db *open_db(const char *path)
 	return db;
 }
 
+/* Two writers of one new database. */
+static void two_writers(struct place *pl, struct bt_db **a, struct bt_db **b)
+{
+	place_make(pl);
+	*a = open_db(pl->path);
+	*b = open_db(pl->path);
+}
+
 /* One event, in an ingest (and a transaction) of its own. */
 static void ingest(struct bt_db *db, const char *json)
 {
@@ -166,10 +174,8 @@ static void alternate_as_one(void **state)
 	struct place two, one;
 	struct bt_db *w[2], *single;
 	(void)state;
-	place_make(&two);
+	two_writers(&two, &w[0], &w[1]);
 	place_make(&one);
-	w[0] = open_db(two.path);
-	w[1] = open_db(two.path);
 	single = open_db(one.path);
 
 	for (size_t i = 0; i < NEVENTS; i++) {
@@ -223,9 +229,7 @@ static void own_writes_are_not_read_back(void **state)
 	struct place pl;
 	struct bt_db *a, *b;
 	(void)state;
-	place_make(&pl);
-	a = open_db(pl.path);
-	b = open_db(pl.path);
+	two_writers(&pl, &a, &b);
 	ingest(a, events[0].json);
 	ingest(a, events[2].json);
 	ingest(a, events[4].json);
@@ -266,9 +270,7 @@ static void epoch_means_load(void **state)
 	struct bt_config *cfg = NULL;
 	static const char yaml[] = "identity:\n  limits:\n    email: 1\n";
 	(void)state;
-	place_make(&pl);
-	a = open_db(pl.path);
-	b = open_db(pl.path);
+	two_writers(&pl, &a, &b);
 	ingest(a, events[0].json);
 	ingest(b, events[2].json);
 	ingest(a, events[4].json);
