@@ -9,9 +9,8 @@
  * order at the end.  Unknown keys are problems (a typo must not silently
  * disable a rule), with the nearest known key when one is near.
  */
-#include "baton/baton.h"
+#include "baton/util.h"
 #include "baton/config.h"
-#include "db.h"
 #include "event.h"
 #include "util/alloc.h"
 #include "util/time.h"
@@ -792,39 +791,4 @@ const struct bt_cfg_touchpoint *bt_config_touchpoint(const struct bt_config *c, 
 		if (strcmp(c->touchpoints[i].id, id) == 0)
 			return &c->touchpoints[i];
 	return NULL;
-}
-
-int bt_db_config_set(struct bt_db *db, const struct bt_config *cfg, struct bt_err *err)
-{
-	const struct bt__store_ops *ops = db->store->ops;
-	int changed, rc = ops->begin(db->store, &changed, err);
-	if (rc)
-		return rc;
-	const char *src = cfg->source ? cfg->source : "";
-	const char *name = cfg->name ? cfg->name : "";
-	if (!(rc = ops->meta_set(db->store, "config", src, strlen(src), err)) &&
-	    !(rc = ops->meta_set(db->store, "config_name", name, strlen(name), err)) &&
-	    !(rc = bt__db_bump_epoch(db, err)))
-		rc = ops->commit(db->store, err);
-	if (rc)
-		ops->rollback(db->store);
-	db->loaded = 0; /* identity rules may have changed */
-	return rc;
-}
-
-int bt_db_config_get(struct bt_db *db, struct bt_config **out, struct bt_err *err)
-{
-	char *text = NULL, *name = NULL;
-	size_t n = 0;
-	int rc = db->store->ops->meta_get(db->store, "config", &text, &n, err);
-	if (rc == BT_ENOTFOUND)
-		return bt_config_empty(out);
-	if (rc)
-		return rc;
-	rc = db->store->ops->meta_get(db->store, "config_name", &name, NULL, err);
-	if (rc == 0 || rc == BT_ENOTFOUND)
-		rc = bt_config_parse(name ? name : "stored config", text, n, out, NULL, NULL, err);
-	bt__free(text);
-	bt__free(name);
-	return rc;
 }

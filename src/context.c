@@ -5,10 +5,10 @@
  * written by the view layer, view_engine.c.)
  */
 #include "baton/context.h"
-#include "context.h"
 
 #include "db.h"
 #include "engine.h"
+#include "view.h"
 #include "util/alloc.h"
 #include "util/json.h"
 #include "util/time.h"
@@ -79,7 +79,7 @@ int bt_timeline_get(struct bt_db *db, const char *ident, size_t limit, const cha
 	bt_json_doc_init(&l.doc);
 	int rc = bt_profile_get(db, ident, &p, err);
 	if (!rc)
-		rc = db->store->ops->profile_events(db->store, p->id, pload_event, &l, err);
+		rc = db->store->ops->events.of_profile(db->store, p->id, pload_event, &l, err);
 	bt_json_doc_release(&l.doc);
 	if (rc)
 		goto out;

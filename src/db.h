@@ -3,8 +3,11 @@
  * db.h - what a struct bt_db holds (private to the library).
  *
  * The identity state and the event-id filter are loaded from the store the
- * first time a write needs them and reloaded whenever the store reports that
- * another connection wrote in between (PRAGMA data_version for SQLite).
+ * first time a write needs them.  When the store reports that another
+ * connection wrote in between (PRAGMA data_version for SQLite), they catch
+ * up with what it appended since (bt__db_follow); they are loaded anew
+ * only when the epoch moved (an erasure, a new configuration) or the
+ * appends cannot be followed.
  */
 #ifndef BT_DB_H
 #define BT_DB_H
@@ -28,10 +31,30 @@ struct bt_db {
 	int64_t eids_version;
 	int readonly;
 	struct bt_config *cfg; /* the configuration stored in the database */
+	/* how far identity has read the store, the epoch it was loaded at and
+	 * the store's data version it last caught up with (valid while
+	 * loaded) */
+	struct bt__idmark mark;
+	int64_t epoch, version;
+	/* what following the store cost: full loads, catch-ups, and the
+	 * identity rows and events the catch-ups read (tests look) */
+	struct {
+		uint64_t loads, catchups, rows, events;
+	} follow;
 };
 
 /* Load (or reload) identity and event ids from the store. */
 int bt__db_load(struct bt_db *db, struct bt_err *err);
+/* In the write transaction, before the first decision: bring identity and
+ * event ids up to the store.  Loads them when they are not loaded; else,
+ * when another connection committed since they last caught up (the data
+ * version moved), reads only what was appended since (identity rows after
+ * db->mark, events from db->next_seq), or loads them anew when the epoch
+ * moved or the appends cannot be followed. */
+int bt__db_follow(struct bt_db *db, struct bt_err *err);
+/* In the write transaction, after this connection wrote identity: move
+ * the mark past what it wrote, so that a catch-up does not read it back. */
+int bt__db_mark(struct bt_db *db, struct bt_err *err);
 /* Bring the event-id filter up to the store's last commit, by any
  * connection: loaded at the first call, then extended with what was
  * appended since (one cheap query when nothing was). */

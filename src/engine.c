@@ -7,6 +7,7 @@
 #include "engine.h"
 
 #include "db.h"
+#include "ingest.h"
 #include "util/alloc.h"
 #include "util/glob.h"
 #include "util/vec.h"
@@ -534,15 +535,15 @@ int bt_engine_from_db(struct bt_db *db, const struct bt_config *cfg, int64_t as_
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
 	bt_json_doc_init(&l.doc);
 	/* one read snapshot: identity and events from the same moment */
-	if ((rc = db->store->ops->read_begin(db->store, &changed, err)))
+	if ((rc = db->store->ops->txn.read_begin(db->store, &changed, err)))
 		goto out;
 	if ((rc = bt__db_load(db, err)) || (rc = bt__engine_init(e, cfg, &db->id)))
 		goto out;
-	rc = db->store->ops->each_event(db->store, 0, load_event, &l, err);
+	rc = db->store->ops->events.each(db->store, 0, load_event, &l, err);
 	if (!rc)
 		rc = finish(e, as_of, err);
 out:
-	db->store->ops->rollback(db->store);
+	db->store->ops->txn.rollback(db->store);
 	bt_json_doc_release(&l.doc);
 	if (rc) {
 		e->id = NULL;
@@ -553,6 +554,74 @@ out:
 	}
 	*out = e;
 	return 0;
+}
+
+/* ---- the engine as ingest's sink (ingest.h) ----
+ * `baton kpis --input`: the same validation, duplicate check and identity
+ * resolution as a durable ingest, with accepted events added to the engine
+ * and rejected ones only reported. */
+
+struct engine_sink {
+	struct bt__sink base;
+	struct bt_engine *e;
+};
+
+static struct bt_engine *sink_engine(struct bt__sink *s) { return ((struct engine_sink *)s)->e; }
+
+static int es_ready(struct bt__sink *s, struct bt__identity **id, int64_t *seq, struct bt_err *err)
+{
+	struct bt_engine *e = sink_engine(s);
+	(void)err;
+	*id = e->id;
+	*seq = (int64_t)e->next_seq + 1;
+	return 0;
+}
+
+static void es_prefetch(struct bt__sink *s, const char *eid, size_t n)
+{
+	bt_h128map_prefetch(&sink_engine(s)->eids, eid, n);
+}
+
+static int es_seen(struct bt__sink *s, const struct bt__str *eid, uint64_t h, int *dup,
+		   struct bt_err *err)
+{
+	int added = bt_h128set_add(&sink_engine(s)->eids, eid->s, eid->n);
+	(void)h;
+	if (added < 0)
+		return bt_err_set(err, added, "out of memory");
+	*dup = !added;
+	return 0;
+}
+
+static int es_take(struct bt__sink *s, const struct bt__sink_event *ev, struct bt_err *err)
+{
+	struct bt_engine *e = sink_engine(s);
+	int rc = bt__engine_add(e, ev->doc, ev->ev, (uint32_t)ev->seq, ev->anchor);
+	if (rc)
+		return bt_err_set(err, rc, "out of memory");
+	e->next_seq++;
+	return 0;
+}
+
+static void es_free(struct bt__sink *s) { bt__free(s); }
+
+static const struct bt__sink_ops engine_sink_ops = {
+	.ready = es_ready,
+	.prefetch = es_prefetch,
+	.seen = es_seen,
+	.take = es_take,
+	.free = es_free,
+};
+
+int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err)
+{
+	struct engine_sink *s = bt__calloc(1, sizeof(*s));
+	*out = NULL;
+	if (!s)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	s->base.ops = &engine_sink_ops;
+	s->e = e;
+	return bt__ingest_begin_sink(&s->base, "input", 0, out, err);
 }
 
 int bt_engine_from_stream(FILE *f, enum bt_format fmt, const struct bt_config *cfg,

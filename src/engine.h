@@ -190,18 +190,6 @@ int bt__stored_event_read(struct bt_json_doc *doc, struct bt__event *ev, int64_t
 int bt__engine_derive(struct bt_engine *e);
 /* The status of promise s at the engine's time: open, broken, kept, kept_late. */
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s);
-/* A page of a list newest first (lists.c): items ordered by k1, then k2,
- * both descending (unique), i what fn writes.  bt__page_emit sorts v,
- * writes the page after cursor (the "next" of the page before: "k1.k2";
- * NULL: the first) with at most limit items, then
- * ],"total":n,"next":cursor|null.  BT_EINVAL for a cursor it cannot read. */
-struct bt__item {
-	int64_t k1;
-	uint32_t k2, i;
-};
-typedef void (*bt__item_fn)(uint32_t i, struct bt_buf *out, void *ctx);
-int bt__page_emit(struct bt__item *v, size_t n, size_t limit, const char *cursor, bt__item_fn fn,
-		  void *ctx, struct bt_buf *out, struct bt_err *err);
 
 /* Why an open instance i needs its owner now (lists.c): a set of
  * BT__NEED_*; 0 when it does not. */
@@ -214,32 +202,10 @@ enum {
 	BT__NEED_COLLISIONS = 32
 };
 unsigned bt__needs(const struct bt_engine *e, size_t i);
-/* The views of a list's page (view_engine.c): {"instances":[..],"total":..,
- * "next":..} or {"promises":...} of items v (ordered and paged there), and
- * the owner queue of person: {"person","as_of","unowned_open_instances",
- * "items":[{"why":[..],"instance":{..}}],"total","next"}. */
-enum bt__list_kind { BT__LIST_INSTANCES, BT__LIST_PROMISES };
-int bt__list_json(const struct bt_engine *e, enum bt__list_kind kind, struct bt__item *v, size_t n,
-		  const struct bt_list_query *q, struct bt_buf *out, struct bt_err *err);
-int bt__queue_json(const struct bt_engine *e, const char *person, size_t unowned,
-		   struct bt__item *v, size_t n, const struct bt_list_query *q, struct bt_buf *out,
-		   struct bt_err *err);
 
-/* A customer's timeline: {"profile":"P17","events":[the page of v, each
- * written by fn],"total":..,"next":..}. */
-int bt__timeline_json(int64_t profile, struct bt__item *v, size_t n, size_t limit,
-		      const char *cursor, bt__item_fn fn, void *ctx, struct bt_buf *out,
-		      struct bt_err *err);
 
 /* Does person own journey j (an index)? */
 int bt__journey_owned_by(const struct bt_engine *e, uint32_t j, const char *person);
-/* Append instance i as a JSON object to b (lists.c): its id "I<opener>",
- * journey, profile, state, owner, holder, stage, cases and counts. */
-void bt__instance_json(const struct bt_engine *e, uint32_t i, struct bt_buf *b);
-/* Append promise s as a JSON object to b. */
-void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, struct bt_buf *b);
-/* Append ,"key":"RFC 3339 time" (or null for BT_TIME_NONE) to b. */
-void bt__json_time_field(struct bt_buf *b, const char *key, int64_t ms);
 /* Every event of e as it is now, judged at as_of, not yet derived: the
  * records (and their texts) are borrowed, and must neither move nor change
  * while the snapshot lives (the live state keeps them in regions and only
@@ -255,7 +221,8 @@ int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engi
  * Release with bt_engine_free. */
 int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, int64_t as_of,
 		    uint32_t profile, struct bt_engine **out);
-/* Ingest records into an engine instead of a store (stream mode). */
+/* Ingest records into an engine instead of a store (stream mode): the
+ * engine is the ingest's sink (ingest.h), nothing is stored. */
 int bt__ingest_begin_memory(struct bt_engine *e, struct bt_ingest **out, struct bt_err *err);
 
 /* live.c: the number of events the live state's arrays reserve address

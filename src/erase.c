@@ -18,137 +18,15 @@
  * Limits, stated plainly: an identifier value written into free text
  * (`props`, a comment) of somebody else's event is not searched for.
  */
-#include "erase.h"
-
 #include "baton/baton.h"
 #include "db.h"
+#include "scrub.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/json.h"
 
 #include <string.h>
 #include <strings.h>
-
-int bt__raw_without_ids(const struct bt__identity *id, const struct bt_json_doc *doc,
-			uint32_t root, int (*drop)(void *ctx, const char *norm, size_t n),
-			void *ctx, struct bt_buf *out)
-{
-	const struct bt_json_node *n = doc->nodes;
-	struct bt_buf norm = BT_BUF_INIT;
-	int rc = bt_buf_addc(out, '{'), first = 1;
-	for (uint32_t k = root + 1; !rc && k < n[root].end; k = n[k + 1].end) {
-		if (!first)
-			rc = bt_buf_addc(out, ',');
-		first = 0;
-		rc = rc ? rc : bt_json_write(out, doc, k);
-		rc = rc ? rc : bt_buf_addc(out, ':');
-		if (rc)
-			break;
-		if (!bt_json_str_eq(&n[k], "ids") || n[k + 1].type != BT_JSON_OBJECT) {
-			rc = bt_json_write(out, doc, k + 1);
-			continue;
-		}
-		uint32_t ids = k + 1;
-		int firstid = 1;
-		rc = bt_buf_addc(out, '{');
-		for (uint32_t t = ids + 1; !rc && t < n[ids].end; t = n[t + 1].end) {
-			uint32_t v = t + 1, a = v, e = n[v].end;
-			int arr = n[v].type == BT_JSON_ARRAY, kept = 0;
-			if (arr)
-				a = v + 1;
-			for (uint32_t x = a; !rc && x < e; x = n[x].end) {
-				if (n[x].type != BT_JSON_STRING)
-					continue;
-				int r = bt__ident_normalise(&id->rules, n[t].s, n[t].len, n[x].s,
-							    n[x].len, &norm);
-				if (r < 0) {
-					rc = r;
-					break;
-				}
-				if (r > 0 && drop(ctx, norm.data, norm.len))
-					continue;
-				if (!kept) {
-					rc = firstid ? 0 : bt_buf_addc(out, ',');
-					firstid = 0;
-					rc = rc ? rc : bt_json_write(out, doc, t);
-					rc = rc ? rc : bt_buf_adds(out, arr ? ":[" : ":");
-				} else
-					rc = bt_buf_addc(out, ',');
-				rc = rc ? rc : bt_json_write(out, doc, x);
-				kept = 1;
-			}
-			if (!rc && kept && arr)
-				rc = bt_buf_addc(out, ']');
-		}
-		rc = rc ? rc : bt_buf_addc(out, '}');
-	}
-	rc = rc ? rc : bt_buf_addc(out, '}');
-	bt_buf_release(&norm);
-	return rc;
-}
-
-/* Is t[0..n), read as an identifier of some type erased so far, erased?
- * (Values longer than any identifier are not tried.) */
-static int erased_value(const struct bt__identity *id, const char *t, size_t n,
-			struct bt_buf *norm)
-{
-	for (size_t i = 0; n && n <= 512 && i < id->nsuppressed_types; i++) {
-		const char *type = id->suppressed_types[i];
-		int r = bt__ident_normalise(&id->rules, type, strlen(type), t, n, norm);
-		if (r > 0 && bt__identity_is_suppressed(id, norm->data, norm->len))
-			return 1;
-	}
-	return 0;
-}
-
-/* Text that is not JSON: its quoted parts, and its fields. */
-static int text_mentions(const struct bt__identity *id, const char *raw, size_t n,
-			 struct bt_buf *norm)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (raw[i] != '"')
-			continue;
-		size_t j = i + 1;
-		while (j < n && raw[j] != '"')
-			j += raw[j] == '\\' ? 2 : 1;
-		if (erased_value(id, raw + i + 1, (j < n ? j : n) - i - 1, norm))
-			return 1;
-		i = j;
-	}
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		while (j < n && !strchr(",;\t\r\n", raw[j]))
-			j++;
-		size_t a = i, b = j; /* a CSV field may be quoted */
-		while (a < b && (raw[a] == ' ' || raw[a] == '"'))
-			a++;
-		while (b > a && (raw[b - 1] == ' ' || raw[b - 1] == '"'))
-			b--;
-		if (erased_value(id, raw + a, b - a, norm))
-			return 1;
-		i = j + 1;
-	}
-	return 0;
-}
-
-int bt__mentions_erased(const struct bt__identity *id, const char *raw, size_t n,
-			struct bt_json_doc *doc)
-{
-	struct bt_buf norm = BT_BUF_INIT;
-	int found = 0;
-	if (!id->suppressed.count || !id->nsuppressed_types)
-		return 0;
-	if (bt_json_parse(doc, raw, n, 0, NULL) == 0) {
-		for (uint32_t k = 0; !found && k < doc->count; k++) {
-			const struct bt_json_node *v = &doc->nodes[k];
-			if (v->type == BT_JSON_STRING || v->type == BT_JSON_NUMBER)
-				found = erased_value(id, v->s, v->len, &norm);
-		}
-	} else
-		found = text_mentions(id, raw, n, &norm);
-	bt_buf_release(&norm);
-	return found;
-}
 
 struct person {
 	struct bt_db *db;
@@ -247,7 +125,7 @@ static int other_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw,
 	if ((rc = bt__raw_without_ids(&p->db->id, &p->doc, 0, is_theirs, p, &p->out)))
 		return rc;
 	p->scrubbed++;
-	return p->db->store->ops->event_set_raw(p->db->store, seq, p->out.data, p->out.len, p->err);
+	return p->db->store->ops->events.set_raw(p->db->store, seq, p->out.data, p->out.len, p->err);
 }
 
 static int is_alnum(char c)
@@ -294,10 +172,10 @@ static int erase_dead_letters(struct person *p, size_t *count, struct bt_err *er
 {
 	struct bt_dead_letter *d = NULL;
 	size_t n = 0;
-	int rc = p->db->store->ops->dead_letters(p->db->store, 0, 0, 0, &d, &n, NULL, err);
+	int rc = p->db->store->ops->dead.list(p->db->store, 0, 0, 0, &d, &n, NULL, err);
 	for (size_t i = 0; !rc && i < n; i++)
 		if (mentions(p, &d[i])) {
-			rc = p->db->store->ops->dead_letter_delete(p->db->store, d[i].id, err);
+			rc = p->db->store->ops->dead.remove(p->db->store, d[i].id, err);
 			(*count)++;
 		}
 	bt_dead_letters_free(d, n);
@@ -321,47 +199,47 @@ int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, str
 	const struct bt__store_ops *ops = db->store->ops;
 	struct person p = {.db = db, .err = err};
 	int64_t events = 0;
-	int rc, changed;
+	int rc;
 	memset(st, 0, sizeof(*st));
 	bt_json_doc_init(&p.doc);
 	if (db->readonly)
 		return bt_err_set(err, BT_EUSAGE, "the database is open read-only");
-	if ((rc = ops->begin(db->store, &changed, err)))
+	if ((rc = ops->txn.begin(db->store, err)))
 		goto done;
 	if ((rc = bt__db_load(db, err)))
 		goto done;
 	if (erased_before(db, ident)) { /* again: make sure no old page is left */
-		ops->rollback(db->store);
+		ops->txn.rollback(db->store);
 		st->already = 1;
-		rc = ops->scrub_files(db->store, err);
+		rc = ops->txn.scrub_files(db->store, err);
 		db->loaded = 0;
 		goto free;
 	}
 	if ((rc = bt__db_resolve(db, ident, &p.root, err)) ||
-	    (rc = ops->profile_idents(db->store, p.root, person_add, &p, err)) ||
-	    (rc = ops->profile_events(db->store, p.root, own_event, &p, err)) ||
-	    (rc = ops->conflict_events(db->store, p.root, other_event, &p, err)) ||
+	    (rc = ops->identity.profile_idents(db->store, p.root, person_add, &p, err)) ||
+	    (rc = ops->events.of_profile(db->store, p.root, own_event, &p, err)) ||
+	    (rc = ops->events.of_conflicts(db->store, p.root, other_event, &p, err)) ||
 	    (rc = erase_dead_letters(&p, &st->dead_letters, err)) ||
-	    (rc = ops->erase_profile(db->store, p.root, &events, err)))
+	    (rc = ops->identity.erase_profile(db->store, p.root, &events, err)))
 		goto done;
 	for (size_t i = 0; !rc && i < p.n; i++) {
 		uint64_t h = bt__identity_suppress_hash(&db->id, p.texts[i], strlen(p.texts[i]));
-		rc = ops->suppress(db->store, h, p.texts[i], (size_t)(strchr(p.texts[i], ':') - p.texts[i]),
-				   err);
+		size_t tn = (size_t)(strchr(p.texts[i], ':') - p.texts[i]);
+		rc = ops->identity.suppress(db->store, h, p.texts[i], tn, err);
 	}
 	if (!rc)
 		rc = bt__db_bump_epoch(db, err);
 	if (!rc)
-		rc = ops->commit(db->store, err);
+		rc = ops->txn.commit(db->store, err);
 	if (!rc)
-		rc = ops->scrub_files(db->store, err);
+		rc = ops->txn.scrub_files(db->store, err);
 	st->profile = p.root;
 	st->identifiers = p.n;
 	st->events = (size_t)events;
 	st->scrubbed = p.scrubbed;
 done:
 	if (rc)
-		ops->rollback(db->store);
+		ops->txn.rollback(db->store);
 	db->loaded = 0; /* memory no longer matches: reload on next use */
 free:
 	for (size_t i = 0; i < p.n; i++) {

@@ -7,7 +7,7 @@
  * spelling suggestion; a field given twice is an error too, since JSON
  * parsers disagree on which copy wins and we will not guess.
  */
-#include "baton/baton.h"
+#include "baton/util.h"
 #include "event.h"
 
 #include "util/time.h"

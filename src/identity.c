@@ -576,7 +576,12 @@ int bt__identity_issued(struct bt__identity *id, uint32_t max)
 
 int bt__identity_load_ident(struct bt__identity *id, const char *text, size_t n, uint32_t profile)
 {
-	uint32_t k;
+	char ph[5] = {0};
+	uint32_t k = id->nidents;
+	if (!text) { /* erased: a placeholder no real identifier can equal */
+		memcpy(ph + 1, &k, 4);
+		text = ph, n = sizeof(ph), profile = 0;
+	}
 	int rc = add_ident(id, text, n, &k);
 	if (rc)
 		return rc;
@@ -677,8 +682,9 @@ static const char *can_merge(const struct bt__identity *id, uint32_t a, uint32_t
 	return NULL;
 }
 
-static int merge(struct bt__identity *id, uint32_t a, uint32_t b, uint32_t via, int64_t event,
-		 uint32_t *survivor)
+/* Roots a and b become one under the older (smaller) id, with their
+ * sizes and counts added: the younger one. */
+static uint32_t join_roots(struct bt__identity *id, uint32_t a, uint32_t b)
 {
 	uint32_t into = a < b ? a : b, from = a < b ? b : a;
 	struct bt__profile *pi = &id->prof[into], *pf = &id->prof[from];
@@ -686,6 +692,24 @@ static int merge(struct bt__identity *id, uint32_t a, uint32_t b, uint32_t via, 
 	pi->size += pf->size;
 	for (uint32_t s = 0; s < BT_ID_MAX_LIMITS; s++)
 		pi->count[s] = (uint8_t)(pi->count[s] + pf->count[s]);
+	return from;
+}
+
+void bt__identity_load_merge(struct bt__identity *id, uint32_t into, uint32_t from,
+			     uint32_t *kept, uint32_t *gone)
+{
+	uint32_t a = bt__identity_root(id, into), b = bt__identity_root(id, from);
+	uint32_t younger = a == b ? a : join_roots(id, a, b);
+	if (kept)
+		*kept = a < b ? a : b;
+	if (gone)
+		*gone = younger;
+}
+
+static int merge(struct bt__identity *id, uint32_t a, uint32_t b, uint32_t via, int64_t event,
+		 uint32_t *survivor)
+{
+	uint32_t into = a < b ? a : b, from = join_roots(id, a, b);
 	if (id->log)
 		BT_PUSH(id->log->merges, id->log->nmerges, id->log->capmerges,
 			 ((struct bt__idlog_merge){into, from, via, event,

@@ -157,11 +157,19 @@ uint32_t bt__identity_root(struct bt__identity *id, uint32_t p);
  * other readers (the live state's queries), which must not write to it. */
 uint32_t bt__identity_root_ro(const struct bt__identity *id, uint32_t p);
 
-/* Loading from a store: add a known identifier (text is "type:value") on
- * profile `profile`, or record that profile p exists (merged_into 0 for a
- * root).  Loading rebuilds the per-root counts. */
+/* Loading from a store: add a known identifier (text is "type:value", or
+ * NULL for an erased one, which keeps its id) on profile `profile`, or
+ * record that profile p exists (merged_into 0 for a root).  Loading
+ * rebuilds the per-root counts. */
 int bt__identity_load_ident(struct bt__identity *id, const char *text, size_t n, uint32_t profile);
 int bt__identity_load_profile(struct bt__identity *id, uint32_t p, uint32_t merged_into);
+/* A merge of the store's ledger, read by a follower: the profiles of into
+ * and from (both known) become one under the older root, with their sizes
+ * and counts added, as resolution merges them (nothing is logged).  *kept
+ * is the surviving root and *gone the root merged into it, equal when the
+ * two were one already (either may be NULL). */
+void bt__identity_load_merge(struct bt__identity *id, uint32_t into, uint32_t from,
+			     uint32_t *kept, uint32_t *gone);
 /* Profile ids up to max were issued, erased ones among them (which are not
  * loaded): a new profile gets a later id. */
 int bt__identity_issued(struct bt__identity *id, uint32_t max);

@@ -5,6 +5,7 @@
  * (PRODUCT.md §6), as JSON from a derived engine.
  */
 #include "engine.h"
+#include "view.h"
 
 #include "util/alloc.h"
 #include "util/time.h"

@@ -23,7 +23,7 @@
  */
 #include "baton/live.h"
 
-#include "context.h"
+#include "view.h"
 #include "db.h"
 #include "engine.h"
 #include "util/alloc.h"
@@ -176,13 +176,12 @@ static int feed_profile(void *ctx, uint32_t p, uint32_t merged_into)
 static int feed_merge(void *ctx, uint32_t into, uint32_t from)
 {
 	struct state *s = ctx;
+	uint32_t a, b;
 	int rc = grow_profiles(s, into > from ? into : from);
 	if (rc || from >= s->id.nprof || into >= s->id.nprof)
 		return rc;
-	uint32_t a = bt__identity_root(&s->id, into), b = bt__identity_root(&s->id, from);
-	if (a == b)
-		return 0;
-	if (s->phead[b]) { /* b's identifiers follow a's */
+	bt__identity_load_merge(&s->id, into, from, &a, &b);
+	if (a != b && s->phead[b]) { /* b's identifiers follow a's */
 		if (s->ptail[a])
 			s->inext[s->ptail[a] - 1] = s->phead[b];
 		else
@@ -190,21 +189,17 @@ static int feed_merge(void *ctx, uint32_t into, uint32_t from)
 		s->ptail[a] = s->ptail[b];
 		s->phead[b] = s->ptail[b] = 0;
 	}
-	s->id.prof[b].parent = a;
 	return 0;
 }
 
 static int feed_ident(void *ctx, uint32_t k, const char *text, size_t n, uint32_t profile)
 {
 	struct state *s = ctx;
-	char ph[5] = {0};
 	int rc;
 	if (k != s->id.nidents)
 		return BT_ESTORE; /* ids are dense in the store */
-	if (!text) { /* erased: a placeholder no real identifier can equal */
-		memcpy(ph + 1, &k, 4);
-		text = ph, n = sizeof(ph), profile = 0;
-	}
+	if (!text) /* erased: joins no profile */
+		profile = 0;
 	if ((rc = grow_idents(s, k)) || (rc = grow_profiles(s, profile)) ||
 	    (rc = bt__identity_load_ident(&s->id, text, n, profile)))
 		return rc;
@@ -267,7 +262,7 @@ static const struct bt__idfeed recorder = {rec_profile, rec_merge, rec_ident};
 static int identity_since(struct bt_live *l, struct state *s, struct bt_err *err)
 {
 	struct recording rec = {NULL, 0, 0, BT_BUF_INIT};
-	int rc = l->db->store->ops->identity_since(l->db->store, &s->mark, &recorder, &rec, err);
+	int rc = l->db->store->ops->identity.since(l->db->store, &s->mark, &recorder, &rec, err);
 	for (size_t i = 0; !rc && i < rec.n; i += CHUNK) {
 		pthread_rwlock_wrlock(&l->rw);
 		for (size_t k = i; !rc && k < rec.n && k < i + CHUNK; k++) {
@@ -456,7 +451,7 @@ static int append_since(struct bt_live *l, struct bt_live *readers, struct state
 	a->l = readers, a->s = s, a->err = err;
 	for (unsigned k = 0; k < BATCH; k++)
 		bt_json_doc_init(&a->doc[k]);
-	int rc = l->db->store->ops->each_event(l->db->store, s->seq, append_event, a, err);
+	int rc = l->db->store->ops->events.each(l->db->store, s->seq, append_event, a, err);
 	if (!rc && a->n)
 		rc = flush(a);
 	for (unsigned k = 0; k < BATCH; k++)
@@ -488,7 +483,7 @@ static int build(struct bt_live *l, int64_t epoch, struct state **out, struct bt
 	s->e->keep_text = 1;
 	if ((rc = regions_init(s)))
 		goto out;
-	if ((rc = l->db->store->ops->identity_since(l->db->store, &s->mark, &feed, s, err)))
+	if ((rc = l->db->store->ops->identity.since(l->db->store, &s->mark, &feed, s, err)))
 		goto out;
 	rc = append_since(l, NULL, s, err);
 out:
@@ -541,10 +536,10 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 	const struct bt__store_ops *ops = l->db->store->ops;
 	int changed, rc;
 	int64_t epoch;
-	if ((rc = ops->read_begin(l->db->store, &changed, err)))
+	if ((rc = ops->txn.read_begin(l->db->store, &changed, err)))
 		return rc;
 	if (l->st && !changed && l->st->epoch >= 0) { /* nobody committed since the last refresh */
-		ops->rollback(l->db->store);
+		ops->txn.rollback(l->db->store);
 		goto done;
 	}
 	if ((rc = bt_db_epoch(l->db, &epoch, err)))
@@ -567,7 +562,7 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 			s->epoch = -1;
 	}
 out:
-	ops->rollback(l->db->store);
+	ops->txn.rollback(l->db->store);
 	if (rc == BT_ENOMEM)
 		bt_err_set(err, rc, "out of memory");
 done:

@@ -51,10 +51,10 @@ int bt_profile_get(struct bt_db *db, const char *ident, struct bt_profile **out,
 	if ((rc = bt__db_resolve(db, ident, &root, err)))
 		goto out;
 	p->id = root;
-	if ((rc = ops->profile_idents(db->store, root, add_ident, &c, err)) ||
-	    (rc = ops->profile_event_count(db->store, root, &p->events, err)) ||
-	    (rc = ops->profile_conflicts(db->store, root, &p->conflicts, &p->nconflicts, err)) ||
-	    (rc = ops->profile_refusals(db->store, root, &p->refusals, &p->nrefusals, err)))
+	if ((rc = ops->identity.profile_idents(db->store, root, add_ident, &c, err)) ||
+	    (rc = ops->events.count_of_profile(db->store, root, &p->events, err)) ||
+	    (rc = ops->identity.conflicts(db->store, root, &p->conflicts, &p->nconflicts, err)) ||
+	    (rc = ops->identity.refusals(db->store, root, &p->refusals, &p->nrefusals, err)))
 		goto out;
 	*out = p;
 	return 0;
@@ -118,7 +118,7 @@ int bt_event_get(struct bt_db *db, const char *eid, char **json, size_t *len, st
 		return rc;
 	if (!bt_u64map_get(&db->eids, bt_hash64(eid, f.n), &seq))
 		return bt_err_set(err, BT_ENOTFOUND, "no event with id '%.64s'", eid);
-	rc = db->store->ops->event_get(db->store, seq, take_event, &f, err);
+	rc = db->store->ops->events.get(db->store, seq, take_event, &f, err);
 	if (rc == 0 && f.len == SIZE_MAX)
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
 	if (rc == BT_ENOTFOUND || (rc == 0 && !f.json))

@@ -7,20 +7,8 @@
 #include "util/alloc.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <string.h>
 #include <time.h>
-
-const char *const bt_role_names[BT_ROLE__COUNT] = {"admin", "owner",  "analyst", "team",
-						   "agent", "ingest", "guard"};
-
-int bt_role_parse(const char *s)
-{
-	for (int i = 0; i < BT_ROLE__COUNT; i++)
-		if (strcmp(s, bt_role_names[i]) == 0)
-			return i;
-	return -1;
-}
 
 static void token_hash(const char *token, unsigned char h[32])
 {
@@ -105,7 +93,7 @@ int bt_token_create(struct bt_db *db, int role, const char *team, const char *pe
 	sodium_memzero(raw, sizeof(raw));
 	token_hash(out, h);
 	const char *vals[4] = {bt_role_names[role], team, person, name};
-	rc = db->store->ops->token_insert(db->store, h, vals, now_ms(), id, err);
+	rc = db->store->ops->tokens.insert(db->store, h, vals, now_ms(), id, err);
 	if (rc)
 		sodium_memzero(out, BT_TOKEN_LEN + 1);
 	return rc;
@@ -118,7 +106,7 @@ int bt_token_check(struct bt_db *db, const char *token, struct bt_token *who, st
 	if (!token || strncmp(token, "bt_", 3) != 0 || strlen(token) != BT_TOKEN_LEN)
 		return bt_err_set(err, BT_EAUTH, "invalid token");
 	token_hash(token, h);
-	int rc = db->store->ops->token_find(db->store, h, who, err);
+	int rc = db->store->ops->tokens.find(db->store, h, who, err);
 	if (rc == BT_ENOTFOUND || (rc == 0 && who->revoked)) {
 		bt_token_release(who);
 		return bt_err_set(err, BT_EAUTH, "invalid or revoked token");
@@ -128,12 +116,12 @@ int bt_token_check(struct bt_db *db, const char *token, struct bt_token *who, st
 
 int bt_token_list(struct bt_db *db, struct bt_token **out, size_t *n, struct bt_err *err)
 {
-	return db->store->ops->token_list(db->store, out, n, err);
+	return db->store->ops->tokens.list(db->store, out, n, err);
 }
 
 int bt_token_revoke(struct bt_db *db, int64_t id, struct bt_err *err)
 {
-	return db->store->ops->token_revoke(db->store, id, now_ms(), err);
+	return db->store->ops->tokens.revoke(db->store, id, now_ms(), err);
 }
 
 int bt_token_admins(struct bt_db *db, int64_t *n, struct bt_err *err)
@@ -146,17 +134,4 @@ int bt_token_admins(struct bt_db *db, int64_t *n, struct bt_err *err)
 		*n += v[i].role == BT_ROLE_ADMIN && !v[i].revoked;
 	bt_tokens_free(v, count);
 	return rc;
-}
-
-void bt_token_release(struct bt_token *t)
-{
-	bt__free(t->team), bt__free(t->person), bt__free(t->name);
-	t->team = t->person = t->name = NULL;
-}
-
-void bt_tokens_free(struct bt_token *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		bt_token_release(&v[i]);
-	bt__free(v);
 }

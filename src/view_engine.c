@@ -5,7 +5,7 @@
  * instance in full and the guard's answer, as JSON.  The engine decides
  * what is in them (lists.c, live.c); only this file writes them.
  */
-#include "context.h"
+#include "view.h"
 #include "engine.h"
 
 #include "util/alloc.h"

@@ -12,6 +12,8 @@
 #define BATON_BATON_H
 
 #include "baton/error.h"
+#include "baton/records.h"
+#include "baton/util.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -25,7 +27,9 @@ enum bt_open_flags {
 	BT_OPEN_READONLY = 1, /* queries only; fails when the file does not exist */
 };
 
-/* Open (creating when absent, unless read-only) the database at path. */
+/* Open (creating when absent, unless read-only) the database that path
+ * names: a file path, or sqlite:PATH.  (postgres://... is refused as not
+ * supported yet.) */
 int bt_db_open(struct bt_db **out, const char *path, unsigned flags, struct bt_err *err);
 /* 0 while the database file at the path it was opened with is still the
  * one this handle reads and writes; BT_EIO (err says why) once it was
@@ -37,6 +41,16 @@ int bt_db_epoch(struct bt_db *db, int64_t *epoch, struct bt_err *err);
 /* The number of the last event this connection stored or loaded (0: none). */
 int64_t bt_db_last_seq(const struct bt_db *db);
 void bt_db_close(struct bt_db *db);
+
+/* ---- configuration ----------------------------------------------------- */
+
+struct bt_config; /* baton/config.h */
+
+/* Remember cfg in the database (its YAML text); it then applies to every
+ * later command that opens the database. */
+int bt_db_config_set(struct bt_db *db, const struct bt_config *cfg, struct bt_err *err);
+/* The configuration the database remembers, or an empty one. */
+int bt_db_config_get(struct bt_db *db, struct bt_config **out, struct bt_err *err);
 
 /* ---- ingest ------------------------------------------------------------ */
 
@@ -102,22 +116,6 @@ void bt_ingest_abort(struct bt_ingest *in);
 
 /* ---- profiles ---------------------------------------------------------- */
 
-struct bt_conflict {
-	int64_t event;         /* event number that asked for the link */
-	char *identifier;      /* "type:value" of the identifier refused */
-	int64_t profile;       /* the profile it was refused from */
-	int64_t other_profile; /* where it lives instead */
-	char *reason;
-};
-
-/* An identifier refused before any link (docs/identity.md): kept on its
- * event, joined to no profile. */
-struct bt_refusal {
-	int64_t event;    /* event number that carried it */
-	char *identifier; /* "type:value" as normalised */
-	char *reason;     /* a junk value, not an e-mail address, ... */
-};
-
 struct bt_profile {
 	int64_t id; /* the surviving profile id */
 	char **identifiers; /* "type:value", sorted */
@@ -148,18 +146,6 @@ int bt_event_get(struct bt_db *db, const char *eid, char **json, size_t *len, st
 
 /* ---- dead letters ------------------------------------------------------ */
 
-struct bt_dead_letter {
-	int64_t id;
-	int64_t at; /* when it was rejected, ms */
-	char *origin;
-	long line;
-	char *format; /* "json" or "csv" */
-	char *reason;
-	char *raw;
-	size_t raw_len;
-	int truncated; /* raw holds only the start of an over-long record */
-};
-
 int bt_dead_letters_list(struct bt_db *db, struct bt_dead_letter **out, size_t *n,
 			 struct bt_err *err);
 /* A page of dead letters: those numbered after `after`, at most limit, and
@@ -168,7 +154,6 @@ int bt_dead_letters_list(struct bt_db *db, struct bt_dead_letter **out, size_t *
 #define BT_DEAD_PAGE_BYTES (1024 * 1024)
 int bt_dead_letters_page(struct bt_db *db, int64_t after, size_t limit, struct bt_dead_letter **out,
 			 size_t *n, int64_t *total, int *more, struct bt_err *err);
-void bt_dead_letters_free(struct bt_dead_letter *d, size_t n);
 int bt_dead_letter_delete(struct bt_db *db, int64_t id, struct bt_err *err);
 /* Try the JSON dead letters again (after a fix of the config, say): those
  * that are now accepted leave the list.  *retried and *fixed count them. */
@@ -193,26 +178,4 @@ struct bt_summary {
 };
 int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err);
 
-/* Free memory returned by the library. */
-void bt_free(void *p);
-
-/* ---- "did you mean" ---------------------------------------------------- */
-
-/* The Levenshtein distance between a and b: the fewest single-byte
- * insertions, deletions and substitutions that turn one into the other.
- * Words longer than 64 bytes get the longer length (they are no typo). */
-unsigned bt_edit_distance(const char *a, size_t na, const char *b, size_t nb);
-#define BT_SUGGEST_MAX_EDITS 2
-/* The name of names[0..n) nearest to word (len bytes) when it is near enough
- * to be what was meant: at most BT_SUGGEST_MAX_EDITS edits away, and fewer
- * edits than the name has bytes.  The first of equally near names wins.
- * NULL when no name is near. */
-const char *bt_suggest(const char *word, size_t len, const char *const *names, size_t n);
-
-/* Parse a time given by a person (an option, a query argument): an RFC 3339
- * date-time, or a date (2026-03-01 = midnight UTC), into ms since the epoch:
- * 0 or BT_EINVAL.  (Events themselves need a full date-time.) */
-int bt_time_parse(const char *s, size_t n, int64_t *ms);
-/* Format ms since the epoch as RFC 3339 UTC into out (32 bytes). */
-int bt_time_print(int64_t ms, char out[32]);
 #endif

@@ -5,9 +5,10 @@
  * examples/baton.yaml; reference: docs/config.md).  Rules are data: match
  * rules are event-type globs, source names and props equalities, never code.
  *
- * A database remembers the configuration it was last given
- * (bt_db_config_set), so every later command and the server see the same
- * journeys, owners and touchpoints.
+ * This header only reads and describes a configuration.  A database
+ * remembers the one it was last given (bt_db_config_set in baton.h), so
+ * every later command and the server see the same journeys, owners and
+ * touchpoints.
  */
 #ifndef BATON_CONFIG_H
 #define BATON_CONFIG_H
@@ -16,8 +17,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-struct bt_db;
 
 #define BT_DEFAULT_RECONTACT_MS (7LL * 24 * 3600 * 1000)
 #define BT_DEFAULT_ABANDON_MS (30LL * 24 * 3600 * 1000)
@@ -132,10 +131,5 @@ const char *bt_config_purpose(const struct bt_config *c, const char *s, size_t n
 size_t bt_config_purpose_names(const struct bt_config *c, const char **names, size_t max,
 			       size_t *nids);
 
-/* Remember cfg in the database (its YAML text); it then applies to every
- * later command that opens the database. */
-int bt_db_config_set(struct bt_db *db, const struct bt_config *cfg, struct bt_err *err);
-/* The configuration the database remembers, or an empty one. */
-int bt_db_config_get(struct bt_db *db, struct bt_config **out, struct bt_err *err);
 
 #endif

@@ -2,28 +2,13 @@
 /*
  * token.h - API tokens with roles (PRODUCT.md §9).  A token is "bt_"
  * followed by 43 characters of base64url (256 random bits); only its BLAKE2b
- * hash is stored, so a stolen database gives no usable token.
+ * hash is stored, so a stolen database gives no usable token.  The token
+ * record and the roles are in baton/records.h.
  */
 #ifndef BATON_TOKEN_H
 #define BATON_TOKEN_H
 
 #include "baton/baton.h"
-
-/* guard: a sending system (a campaign tool) that may only ask the pre-send
- * guard, and hears allow or deny with the kinds of reason, nothing more. */
-enum bt_role { BT_ROLE_ADMIN, BT_ROLE_OWNER, BT_ROLE_ANALYST, BT_ROLE_TEAM, BT_ROLE_AGENT,
-	       BT_ROLE_INGEST, BT_ROLE_GUARD, BT_ROLE__COUNT };
-
-extern const char *const bt_role_names[BT_ROLE__COUNT];
-/* The role named s, or -1. */
-int bt_role_parse(const char *s);
-
-struct bt_token {
-	int64_t id;
-	int role;
-	char *team, *person, *name; /* may be NULL */
-	int64_t created, revoked;   /* ms; revoked 0 when live */
-};
 
 #define BT_TOKEN_LEN 46 /* "bt_" + 43 */
 
@@ -38,7 +23,5 @@ int bt_token_list(struct bt_db *db, struct bt_token **out, size_t *n, struct bt_
 int bt_token_revoke(struct bt_db *db, int64_t id, struct bt_err *err);
 /* How many live admin tokens there are. */
 int bt_token_admins(struct bt_db *db, int64_t *n, struct bt_err *err);
-void bt_token_release(struct bt_token *t);
-void bt_tokens_free(struct bt_token *v, size_t n);
 
 #endif

@@ -16,8 +16,9 @@
  */
 #include "store/store.h"
 
-#include "baton/baton.h"
-#include "baton/token.h"
+#include "store/eventlog.h"
+
+#include "baton/records.h"
 #include "util/alloc.h"
 #include "util/json.h"
 
@@ -34,15 +35,10 @@
 static const char *const migrations[] = {
 	/* 0 → 1: the foundation schema */
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID;"
-	/* The event log: events are stored in segments of up to SEG_MAX
-	 * consecutive event numbers, one row each, so that ingest writes a few
-	 * large rows instead of a row (and index entries) per event.  Columns
-	 * small first, so that a scan of anchors or keys does not read the
-	 * texts.  Record i of a segment is event first_seq + i:
-	 *   anchors  u32 x n: strongest identifier (0xffffffff: erased)
-	 *   keys     u64 x n: hash of the event id, 0 for none (the in-memory
-	 *            duplicate filter is loaded from these)
-	 *   data     n x [u32 length][i64 ts][the event's JSON text] */
+	/* The event log: one row per segment of consecutive events, in the
+	 * format of store/eventlog.h (anchors, keys and data as blobs, small
+	 * columns first, so that a scan of anchors or keys does not read the
+	 * texts). */
 	"CREATE TABLE event_log("
 	"  first_seq INTEGER PRIMARY KEY,"
 	"  n INTEGER NOT NULL,"
@@ -145,7 +141,7 @@ enum stmt {
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
-	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S__COUNT
+	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_ID_MARK, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -198,6 +194,9 @@ static const char *const sql[S__COUNT] = {
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
+	[S_ID_MARK] = "SELECT (SELECT coalesce(max(id), 0) FROM profiles), "
+		      "(SELECT coalesce(max(seq), 0) FROM merges), "
+		      "(SELECT coalesce(max(id), -1) FROM identifiers)",
 	[S_TOKEN_FIND] = "SELECT id, role, team, person, name, created, coalesce(revoked, 0) "
 			 "FROM tokens WHERE hash = ?",
 };
@@ -321,7 +320,7 @@ static void sq_close(struct bt__store *base)
 
 static void cache_drop(struct sqlite_store *s);
 
-static int sq_begin(struct bt__store *base, int *changed, struct bt_err *err)
+static int sq_begin(struct bt__store *base, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int rc = exec(s, "BEGIN IMMEDIATE", err);
@@ -329,8 +328,6 @@ static int sq_begin(struct bt__store *base, int *changed, struct bt_err *err)
 		return rc;
 	s->in_txn = 1;
 	int64_t v = pragma_int(s, "PRAGMA data_version");
-	if (changed)
-		*changed = v != s->data_version;
 	if (v != s->data_version)
 		cache_drop(s); /* another connection wrote */
 	s->data_version = v;
@@ -484,17 +481,10 @@ static int load_idents(struct sqlite_store *s, struct bt__identity *id, struct b
 					(long long)k);
 			break;
 		}
-		const char *text = (const char *)sqlite3_column_text(q, 1);
-		if (text)
-			rc = bt__identity_load_ident(id, text, (size_t)sqlite3_column_bytes(q, 1),
-						     (uint32_t)sqlite3_column_int64(q, 2));
-		else {
-			/* an erased identifier: a placeholder no real one can equal */
-			char ph[5] = {0};
-			uint32_t u = (uint32_t)k;
-			memcpy(ph + 1, &u, 4);
-			rc = bt__identity_load_ident(id, ph, sizeof(ph), 0);
-		}
+		/* an erased identifier's text is NULL */
+		rc = bt__identity_load_ident(id, (const char *)sqlite3_column_text(q, 1),
+					     (size_t)sqlite3_column_bytes(q, 1),
+					     (uint32_t)sqlite3_column_int64(q, 2));
 	}
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "loading identifiers");
@@ -555,13 +545,11 @@ static int sq_eids_since(struct bt__store *base, int64_t from, struct bt_u64map 
 		uint32_t n = (uint32_t)sqlite3_column_int64(q, 1);
 		const unsigned char *keys = sqlite3_column_blob(q, 2);
 		if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 8) {
-			rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
-					(long long)first);
+			rc = bt__seg_damaged(first, err);
 			break;
 		}
 		for (uint32_t i = 0; !rc && i < n; i++) {
-			uint64_t k;
-			memcpy(&k, keys + 8 * i, 8);
+			uint64_t k = bt__seg_key_at(keys, i);
 			if (k)
 				rc = bt_u64map_put(eids, k, (uint32_t)(first + i));
 		}
@@ -590,23 +578,18 @@ static int sq_data_version(struct bt__store *base, int64_t *v, struct bt_err *er
 	return r == SQLITE_ROW ? 0 : fail(s, err, "reading the data version");
 }
 
-static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_u64map *eids,
-		   int64_t *next_seq, struct bt_err *err)
+static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int rc;
 	if ((rc = load_profiles(s, id, err)) || (rc = load_idents(s, id, err)) ||
 	    (rc = load_suppression(s, id, err)))
 		return rc;
-	if (eids && (rc = sq_eids_since(base, 1, eids, NULL, err)))
-		return rc;
-	if (next_seq)
-		*next_seq = pragma_int(s, "SELECT coalesce(max(first_seq + n), 1) FROM event_log");
 	s->data_version = pragma_int(s, "PRAGMA data_version");
 	return 0;
 }
 
-static int log_append(struct sqlite_store *s, const struct bt__batch *b, struct bt_err *err);
+static int log_put(void *ctx, const struct bt__segbuf *b, int64_t first, struct bt_err *err);
 
 static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 			  struct bt__identity *id, struct bt_err *err)
@@ -705,7 +688,7 @@ static int sq_write_batch(struct bt__store *base, const struct bt__batch *b,
 	int rc = write_identity(s, &b->idlog, id, err);
 	if (rc)
 		return rc;
-	if ((rc = log_append(s, b, err)))
+	if ((rc = bt__seg_append(b, log_put, s, err)))
 		return rc;
 	int64_t now = now_ms();
 	for (size_t i = 0; i < b->ndead; i++) {
@@ -1010,37 +993,11 @@ static int sq_scrub_files(struct bt__store *base, struct bt_err *err)
 }
 
 /* ---- the event log ------------------------------------------------------
- * See the schema comment: segments of consecutive events, one row each. */
-
-#define SEG_MAX 256                 /* records per segment */
-#define SEG_BYTES (64 * 1024)       /* and about this much JSON text */
-#define ERASED UINT32_MAX           /* the anchor of an erased record */
-#define REC_HEAD 12                 /* u32 length + i64 ts */
-
-struct seg {
-	int64_t first;
-	uint32_t n, live;
-	const unsigned char *anchors, *keys, *data;
-	size_t data_len;
-};
-
-static uint32_t seg_anchor(const struct seg *g, uint32_t i)
-{
-	uint32_t v;
-	memcpy(&v, g->anchors + 4 * (size_t)i, 4);
-	return v;
-}
-
-static uint64_t seg_key(const struct seg *g, uint32_t i)
-{
-	uint64_t v;
-	memcpy(&v, g->keys + 8 * (size_t)i, 8);
-	return v;
-}
+ * Segments of consecutive events, one row each: store/eventlog.h. */
 
 /* Read a segment from the current row of q (columns first_seq, n, live,
  * anchors, keys, data); the pointers live until q steps again. */
-static int seg_read(sqlite3_stmt *q, struct seg *g, struct bt_err *err)
+static int seg_read(sqlite3_stmt *q, struct bt__seg *g, struct bt_err *err)
 {
 	g->first = sqlite3_column_int64(q, 0);
 	g->n = (uint32_t)sqlite3_column_int64(q, 1);
@@ -1051,71 +1008,12 @@ static int seg_read(sqlite3_stmt *q, struct seg *g, struct bt_err *err)
 	size_t nk = (size_t)sqlite3_column_bytes(q, 4);
 	g->data = sqlite3_column_blob(q, 5);
 	g->data_len = (size_t)sqlite3_column_bytes(q, 5);
-	if (g->n == 0 || g->n > SEG_MAX || na != (size_t)g->n * 4 || nk != (size_t)g->n * 8)
-		return bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
-				  (long long)g->first);
-	return 0;
+	return bt__seg_check(g, na, nk, err);
 }
 
-/* Walk the records of g: fn(ctx, i, ts, raw, len) for each; stops on error. */
-typedef int (*rec_fn)(void *ctx, const struct seg *g, uint32_t i, int64_t ts, const char *raw,
-		      uint32_t len);
-
-static int seg_walk(const struct seg *g, rec_fn fn, void *ctx, struct bt_err *err)
+static int log_put(void *ctx, const struct bt__segbuf *b, int64_t first, struct bt_err *err)
 {
-	size_t off = 0;
-	for (uint32_t i = 0; i < g->n; i++) {
-		uint32_t len;
-		int64_t ts;
-		if (g->data_len - off < REC_HEAD)
-			return bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
-					  (long long)g->first);
-		memcpy(&len, g->data + off, 4);
-		memcpy(&ts, g->data + off + 4, 8);
-		off += REC_HEAD;
-		if (g->data_len - off < len)
-			return bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
-					  (long long)g->first);
-		int rc = fn(ctx, g, i, ts, (const char *)g->data + off, len);
-		if (rc)
-			return rc;
-		off += len;
-	}
-	return 0;
-}
-
-/* A segment being built: for appends and for rewrites. */
-struct segbuf {
-	struct bt_buf anchors, keys, data;
-	uint32_t n, live;
-};
-
-static void segbuf_reset(struct segbuf *b)
-{
-	bt_buf_reset(&b->anchors), bt_buf_reset(&b->keys), bt_buf_reset(&b->data);
-	b->n = b->live = 0;
-}
-
-static void segbuf_release(struct segbuf *b)
-{
-	bt_buf_release(&b->anchors), bt_buf_release(&b->keys), bt_buf_release(&b->data);
-}
-
-static int segbuf_add(struct segbuf *b, uint32_t anchor, uint64_t key, int64_t ts, const char *raw,
-		      uint32_t len)
-{
-	int rc;
-	if ((rc = bt_buf_add(&b->anchors, &anchor, 4)) || (rc = bt_buf_add(&b->keys, &key, 8)) ||
-	    (rc = bt_buf_add(&b->data, &len, 4)) || (rc = bt_buf_add(&b->data, &ts, 8)) ||
-	    (rc = bt_buf_add(&b->data, raw, len)))
-		return rc;
-	b->n++;
-	b->live += anchor != ERASED;
-	return 0;
-}
-
-static int segbuf_insert(struct sqlite_store *s, struct segbuf *b, int64_t first, struct bt_err *err)
-{
+	struct sqlite_store *s = ctx;
 	sqlite3_stmt *q = stmt(s, S_LOG_INSERT, err);
 	if (!q)
 		return BT_ESTORE;
@@ -1128,64 +1026,22 @@ static int segbuf_insert(struct sqlite_store *s, struct segbuf *b, int64_t first
 	return step_done(s, q, err, "storing events");
 }
 
-/* Append a batch's events (consecutive event numbers) as segments. */
-static int log_append(struct sqlite_store *s, const struct bt__batch *b, struct bt_err *err)
-{
-	struct segbuf sb;
-	int rc = 0;
-	int64_t first = 0;
-	memset(&sb, 0, sizeof(sb));
-	for (size_t i = 0; i < b->nevents && !rc; i++) {
-		const struct bt__store_event *e = &b->events[i];
-		if (sb.n && (sb.n == SEG_MAX || sb.data.len >= SEG_BYTES ||
-			     e->seq != first + sb.n)) {
-			rc = segbuf_insert(s, &sb, first, err);
-			segbuf_reset(&sb);
-		}
-		if (!sb.n)
-			first = e->seq;
-		if (!rc)
-			rc = segbuf_add(&sb, e->anchor, e->eid ? (e->eid_hash ? e->eid_hash : 1) : 0, e->ts,
-					e->raw, (uint32_t)e->raw_len);
-	}
-	if (!rc && sb.n)
-		rc = segbuf_insert(s, &sb, first, err);
-	segbuf_release(&sb);
-	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
-}
-
-struct each {
-	bt__raw_cb cb;
-	void *ctx;
-	int64_t after;
-};
-
-static int each_rec(void *ctx, const struct seg *g, uint32_t i, int64_t ts, const char *raw,
-		    uint32_t len)
-{
-	struct each *x = ctx;
-	(void)ts;
-	uint32_t a = seg_anchor(g, i);
-	return a == ERASED || g->first + i <= x->after ? 0 : x->cb(x->ctx, g->first + i, a, raw, len);
-}
-
 static int sq_each_event(struct bt__store *base, int64_t after, bt__raw_cb cb, void *ctx,
 			 struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct each x = {cb, ctx, after};
 	sqlite3_stmt *q;
 	int rc = 0, r;
 	if (sqlite3_prepare_v2(s->db, "SELECT first_seq, n, live, anchors, keys, data FROM event_log "
 				      "WHERE first_seq > ?1 ORDER BY first_seq",
 			       -1, &q, NULL) != SQLITE_OK)
 		return fail(s, err, "reading events");
-	/* a segment holds at most SEG_MAX events: a range of the primary key */
-	sqlite3_bind_int64(q, 1, after - SEG_MAX);
+	/* a segment holds at most BT__SEG_MAX events: a range of the primary key */
+	sqlite3_bind_int64(q, 1, after - BT__SEG_MAX);
 	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
-		struct seg g;
+		struct bt__seg g;
 		if (!(rc = seg_read(q, &g, err)))
-			rc = seg_walk(&g, each_rec, &x, err);
+			rc = bt__seg_each(&g, after, cb, ctx, err);
 	}
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "reading events");
@@ -1242,31 +1098,27 @@ static int sq_identity_since(struct bt__store *base, struct bt__idmark *m,
 	return since(s, ROW_IDENT, &m->ident, f, ctx, err);
 }
 
-/* The record of event seq: cb(seq, anchor, raw) once, or BT_ENOTFOUND. */
-struct one {
-	uint32_t want;
-	bt__raw_cb cb;
-	void *ctx;
-	int found;
-};
-
-static int one_rec(void *ctx, const struct seg *g, uint32_t i, int64_t ts, const char *raw,
-		   uint32_t len)
+static int sq_identity_mark(struct bt__store *base, struct bt__idmark *m, struct bt_err *err)
 {
-	struct one *o = ctx;
-	(void)ts;
-	if (i != o->want || seg_anchor(g, i) == ERASED)
-		return 0;
-	o->found = 1;
-	return o->cb(o->ctx, g->first + i, seg_anchor(g, i), raw, len);
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_ID_MARK, err);
+	if (!q)
+		return BT_ESTORE;
+	int r = sqlite3_step(q);
+	if (r == SQLITE_ROW)
+		*m = (struct bt__idmark){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+					 sqlite3_column_int64(q, 2)};
+	sqlite3_reset(q);
+	return r == SQLITE_ROW ? 0 : fail(s, err, "reading identity");
 }
 
+/* The record of event seq: cb(seq, anchor, raw) once, or BT_ENOTFOUND. */
 static int log_get(struct sqlite_store *s, int64_t seq, bt__raw_cb cb, void *ctx,
 		   struct bt_err *err)
 {
 	sqlite3_stmt *q = stmt(s, S_LOG_AT, err);
-	struct seg g;
-	int rc;
+	struct bt__seg g;
+	int rc, found = 0;
 	if (!q)
 		return BT_ESTORE;
 	sqlite3_bind_int64(q, 1, seq);
@@ -1278,11 +1130,10 @@ static int log_get(struct sqlite_store *s, int64_t seq, bt__raw_cb cb, void *ctx
 	if (rc != SQLITE_ROW)
 		return fail(s, err, "reading an event");
 	rc = seg_read(q, &g, err);
-	struct one o = {(uint32_t)(seq - g.first), cb, ctx, 0};
 	if (!rc && seq - g.first < g.n)
-		rc = seg_walk(&g, one_rec, &o, err);
+		rc = bt__seg_get(&g, (uint32_t)(seq - g.first), cb, ctx, &found, err);
 	sqlite3_reset(q);
-	return rc ? rc : (o.found ? 0 : BT_ENOTFOUND);
+	return rc ? rc : (found ? 0 : BT_ENOTFOUND);
 }
 
 struct eidcheck {
@@ -1316,7 +1167,7 @@ static void cache_drop(struct sqlite_store *s)
 static int cache_fill(struct sqlite_store *s, int64_t seq, struct bt_err *err)
 {
 	sqlite3_stmt *q = stmt(s, S_LOG_AT, err);
-	struct seg g;
+	struct bt__seg g;
 	int rc;
 	if (!q)
 		return BT_ESTORE;
@@ -1356,11 +1207,10 @@ static int sq_eid_exists(struct bt__store *base, int64_t seq, const char *eid, s
 		return rc == BT_ENOTFOUND ? 0 : rc;
 	if (seq < s->cache.first || seq >= s->cache.first + s->cache.n)
 		return 0;
-	struct seg g = {s->cache.first, s->cache.n, 0, s->cache.anchors, s->cache.keys,
-			s->cache.data, s->cache.data_len};
-	struct each x = {eid_rec, &c, 0};
-	struct one o = {(uint32_t)(seq - g.first), x.cb, x.ctx, 0};
-	rc = seg_walk(&g, one_rec, &o, err);
+	struct bt__seg g = {s->cache.first, s->cache.n, 0, s->cache.anchors, s->cache.keys,
+			    s->cache.data, s->cache.data_len};
+	int found;
+	rc = bt__seg_get(&g, (uint32_t)(seq - g.first), eid_rec, &c, &found, err);
 	*exists = rc == 0 && c.same;
 	return rc;
 }
@@ -1372,12 +1222,8 @@ static int sq_event_get(struct bt__store *base, int64_t seq, bt__raw_cb cb, void
 }
 
 /* The sorted identifier ids of a profile. */
-struct idset {
-	uint32_t *v;
-	size_t n, cap;
-};
-
-static int idset_load(struct sqlite_store *s, int64_t root, struct idset *set, struct bt_err *err)
+static int idset_load(struct sqlite_store *s, int64_t root, struct bt__idset *set,
+		      struct bt_err *err)
 {
 	sqlite3_stmt *q = stmt(s, S_PROFILE_IDENT_IDS, err);
 	int r;
@@ -1385,39 +1231,18 @@ static int idset_load(struct sqlite_store *s, int64_t root, struct idset *set, s
 		return BT_ESTORE;
 	sqlite3_bind_int64(q, 1, root);
 	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-		if (set->n == set->cap) {
-			size_t cap = set->cap ? set->cap * 2 : 16;
-			void *p = bt__reallocarray(set->v, cap, sizeof(*set->v));
-			if (!p) {
-				sqlite3_reset(q);
-				return bt_err_set(err, BT_ENOMEM, "out of memory");
-			}
-			set->v = p, set->cap = cap;
+		if (bt__idset_add(set, (uint32_t)sqlite3_column_int64(q, 0))) {
+			sqlite3_reset(q);
+			return bt_err_set(err, BT_ENOMEM, "out of memory");
 		}
-		set->v[set->n++] = (uint32_t)sqlite3_column_int64(q, 0);
 	}
 	sqlite3_reset(q);
 	return r == SQLITE_DONE ? 0 : fail(s, err, "listing identifiers");
 }
 
-static int idset_has(const struct idset *set, uint32_t id)
-{
-	size_t lo = 0, hi = set->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (set->v[mid] == id)
-			return 1;
-		if (set->v[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 /* Scan every segment's anchors; call seg_fn(ctx, first) for each segment
  * holding at least one event of the profile, and count those events. */
-static int scan_profile(struct sqlite_store *s, const struct idset *set, int64_t *count,
+static int scan_profile(struct sqlite_store *s, const struct bt__idset *set, int64_t *count,
 			int (*seg_fn)(void *ctx, int64_t first), void *ctx, struct bt_err *err)
 {
 	sqlite3_stmt *q;
@@ -1431,18 +1256,13 @@ static int scan_profile(struct sqlite_store *s, const struct idset *set, int64_t
 	if (!(q = stmt(s, S_LOG_ANCHORS, err)))
 		return BT_ESTORE;
 	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
-		uint32_t n = (uint32_t)sqlite3_column_int64(q, 1), hits = 0;
+		uint32_t n = (uint32_t)sqlite3_column_int64(q, 1);
 		const unsigned char *a = sqlite3_column_blob(q, 2);
 		if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 4) {
-			rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged",
-					(long long)sqlite3_column_int64(q, 0));
+			rc = bt__seg_damaged(sqlite3_column_int64(q, 0), err);
 			break;
 		}
-		for (uint32_t i = 0; i < n; i++) {
-			uint32_t v;
-			memcpy(&v, a + 4 * (size_t)i, 4);
-			hits += v != ERASED && idset_has(set, v);
-		}
+		uint32_t hits = bt__idset_hits(set, a, n);
 		if (count)
 			*count += hits;
 		if (hits && seg_fn) { /* visit after the scan: seg_fn may write */
@@ -1483,13 +1303,12 @@ static int idx_refresh(struct sqlite_store *s, struct bt_err *err)
 		uint32_t n = (uint32_t)sqlite3_column_int64(q, 1);
 		const unsigned char *a = sqlite3_column_blob(q, 2);
 		if ((size_t)sqlite3_column_bytes(q, 2) != (size_t)n * 4 || first + n > UINT32_MAX) {
-			rc = bt_err_set(err, BT_ESTORE, "event log segment %lld is damaged", (long long)first);
+			rc = bt__seg_damaged(first, err);
 			break;
 		}
 		for (uint32_t i = 0; !rc && i < n; i++) {
-			uint32_t v;
-			memcpy(&v, a + 4 * (size_t)i, 4);
-			if (v == ERASED)
+			uint32_t v = bt__seg_anchor_at(a, i);
+			if (v == BT__SEG_ERASED)
 				continue;
 			if (v >= s->idx.nhead) {
 				size_t nh = s->idx.nhead ? s->idx.nhead : 1024;
@@ -1524,7 +1343,7 @@ static int idx_refresh(struct sqlite_store *s, struct bt_err *err)
 }
 
 /* The event numbers of a profile's identifiers, ascending. */
-static int idx_seqs(struct sqlite_store *s, const struct idset *set, uint32_t **out, size_t *n,
+static int idx_seqs(struct sqlite_store *s, const struct bt__idset *set, uint32_t **out, size_t *n,
 		    struct bt_err *err)
 {
 	size_t cap = 0;
@@ -1561,7 +1380,7 @@ static int sq_profile_event_count(struct bt__store *base, int64_t root, int64_t 
 				  struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct idset set = {NULL, 0, 0};
+	struct bt__idset set = {NULL, 0, 0};
 	uint32_t *seqs = NULL;
 	size_t ns = 0;
 	int rc = idset_load(s, root, &set, err);
@@ -1573,46 +1392,20 @@ static int sq_profile_event_count(struct bt__store *base, int64_t root, int64_t 
 	return rc;
 }
 
-/* Rewriting a segment: drop (erase) or replace records. */
+/* Rewriting a segment: drop (erase) or replace records (bt__seg_rewrite). */
 struct rewrite {
 	struct sqlite_store *s;
-	const struct idset *drop;  /* erase records anchored here */
-	uint32_t replace;          /* record index to replace, or UINT32_MAX */
-	const char *raw;
-	uint32_t raw_len;
-	struct segbuf out;
-	int64_t dropped;
-	bt__raw_cb visit;          /* called for each dropped record first */
-	void *ctx;
+	struct bt__seg_rewrite w;
 };
-
-static int rewrite_rec(void *ctx, const struct seg *g, uint32_t i, int64_t ts, const char *raw,
-		       uint32_t len)
-{
-	struct rewrite *w = ctx;
-	uint32_t a = seg_anchor(g, i);
-	uint64_t k = seg_key(g, i);
-	if (a != ERASED && w->drop && idset_has(w->drop, a)) {
-		int rc = w->visit ? w->visit(w->ctx, g->first + i, a, raw, len) : 0;
-		if (rc)
-			return rc;
-		w->dropped++;
-		/* secure_delete zeroes the old cells once the row is rewritten */
-		return segbuf_add(&w->out, ERASED, 0, 0, "", 0);
-	}
-	if (i == w->replace)
-		return segbuf_add(&w->out, a, k, ts, w->raw, w->raw_len);
-	return segbuf_add(&w->out, a, k, ts, raw, len);
-}
 
 static int seg_rewrite(void *ctx, int64_t first)
 {
-	struct rewrite *w = ctx;
-	struct sqlite_store *s = w->s;
+	struct rewrite *rw = ctx;
+	struct sqlite_store *s = rw->s;
 	cache_drop(s);
 	struct bt_err *err = NULL;
 	sqlite3_stmt *q = stmt(s, S_LOG_AT, err);
-	struct seg g;
+	struct bt__seg g;
 	int rc;
 	if (!q)
 		return BT_ESTORE;
@@ -1621,26 +1414,26 @@ static int seg_rewrite(void *ctx, int64_t first)
 		sqlite3_reset(q);
 		return rc == SQLITE_DONE ? BT_ENOTFOUND : fail(s, err, "reading events");
 	}
-	segbuf_reset(&w->out);
 	rc = seg_read(q, &g, err);
 	if (!rc)
-		rc = seg_walk(&g, rewrite_rec, w, err);
+		rc = bt__seg_rewrite(&g, &rw->w, err);
 	sqlite3_reset(q);
 	if (rc)
 		return rc;
+	const struct bt__segbuf *out = &rw->w.out;
 	if (!(q = stmt(s, S_LOG_UPDATE, err)))
 		return BT_ESTORE;
 	sqlite3_bind_int64(q, 1, first);
-	sqlite3_bind_int64(q, 2, w->out.live);
-	sqlite3_bind_blob(q, 3, w->out.anchors.data, (int)w->out.anchors.len, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 4, w->out.keys.data, (int)w->out.keys.len, SQLITE_STATIC);
-	sqlite3_bind_blob(q, 5, w->out.data.data ? w->out.data.data : "", (int)w->out.data.len,
+	sqlite3_bind_int64(q, 2, out->live);
+	sqlite3_bind_blob(q, 3, out->anchors.data, (int)out->anchors.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, out->keys.data, (int)out->keys.len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 5, out->data.data ? out->data.data : "", (int)out->data.len,
 			  SQLITE_STATIC);
 	return step_done(s, q, err, "rewriting events");
 }
 
 struct visit {
-	const struct idset *set;
+	const struct bt__idset *set;
 	bt__raw_cb cb;
 	void *ctx;
 	struct sqlite_store *s;
@@ -1649,15 +1442,14 @@ struct visit {
 static int visit_rec(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t len)
 {
 	struct visit *v = ctx;
-	return idset_has(v->set, anchor) ? v->cb(v->ctx, seq, anchor, raw, len) : 0;
+	return bt__idset_has(v->set, anchor) ? v->cb(v->ctx, seq, anchor, raw, len) : 0;
 }
 
 static int visit_seg(void *ctx, int64_t first)
 {
 	struct visit *v = ctx;
-	struct each x = {visit_rec, v, 0};
 	sqlite3_stmt *q = stmt(v->s, S_LOG_AT, NULL);
-	struct seg g;
+	struct bt__seg g;
 	int rc;
 	if (!q)
 		return BT_ESTORE;
@@ -1668,7 +1460,7 @@ static int visit_seg(void *ctx, int64_t first)
 	}
 	rc = seg_read(q, &g, NULL);
 	if (!rc)
-		rc = seg_walk(&g, each_rec, &x, NULL);
+		rc = bt__seg_each(&g, 0, visit_rec, v, NULL);
 	sqlite3_reset(q);
 	return rc;
 }
@@ -1677,7 +1469,7 @@ static int sq_profile_events(struct bt__store *base, int64_t root, bt__raw_cb cb
 			     struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct idset set = {NULL, 0, 0};
+	struct bt__idset set = {NULL, 0, 0};
 	struct visit v = {&set, cb, ctx, s};
 	uint32_t *seqs = NULL;
 	size_t ns = 0;
@@ -1780,9 +1572,9 @@ static int sq_event_set_raw(struct bt__store *base, int64_t seq, const char *raw
 	sqlite3_reset(q);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? BT_ENOTFOUND : fail(s, err, "reading an event");
-	struct rewrite w = {s, NULL, (uint32_t)(seq - first), raw, (uint32_t)n, {BT_BUF_INIT, BT_BUF_INIT, BT_BUF_INIT, 0, 0}, 0, NULL, NULL};
+	struct rewrite w = {s, {.replace = (uint32_t)(seq - first), .raw = raw, .raw_len = (uint32_t)n}};
 	rc = seg_rewrite(&w, first);
-	segbuf_release(&w.out);
+	bt__segbuf_release(&w.w.out);
 	return rc;
 }
 
@@ -1801,15 +1593,15 @@ static int sq_erase_profile(struct bt__store *base, int64_t root, int64_t *event
 		"UPDATE identifiers SET ident = NULL, profile = 0 WHERE profile = ?1",
 		"UPDATE profiles SET erased = 1 WHERE id = ?1 OR merged_into = ?1",
 	};
-	struct idset set = {NULL, 0, 0};
-	struct rewrite w = {s, &set, UINT32_MAX, NULL, 0, {BT_BUF_INIT, BT_BUF_INIT, BT_BUF_INIT, 0, 0}, 0, NULL, NULL};
+	struct bt__idset set = {NULL, 0, 0};
+	struct rewrite w = {s, {.drop = &set, .replace = UINT32_MAX}};
 	int rc = idset_load(s, root, &set, err);
 	if (!rc)
 		rc = scan_profile(s, &set, NULL, seg_rewrite, &w, err);
-	segbuf_release(&w.out);
+	bt__segbuf_release(&w.w.out);
 	bt__free(set.v);
 	if (events)
-		*events = w.dropped;
+		*events = w.w.dropped;
 	for (size_t i = 0; !rc && i < sizeof(steps) / sizeof(steps[0]); i++) {
 		sqlite3_stmt *q;
 		if (sqlite3_prepare_v2(s->db, steps[i], -1, &q, NULL) != SQLITE_OK)
@@ -1935,41 +1727,39 @@ static int sq_token_revoke(struct bt__store *base, int64_t id, int64_t now, stru
 static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
-	.begin = sq_begin,
-	.read_begin = sq_read_begin,
-	.commit = sq_commit,
-	.check = sq_check,
-	.rollback = sq_rollback,
-	.load = sq_load,
-	.eids_since = sq_eids_since,
-	.data_version = sq_data_version,
-	.eid_exists = sq_eid_exists,
-	.write_batch = sq_write_batch,
-	.ident_profile = sq_ident_profile,
-	.profile_root = sq_profile_root,
-	.profile_idents = sq_profile_idents,
-	.profile_event_count = sq_profile_event_count,
-	.profile_conflicts = sq_profile_conflicts,
-	.profile_refusals = sq_profile_refusals,
-	.profile_events = sq_profile_events,
 	.counts = sq_counts,
-	.each_event = sq_each_event,
-	.identity_since = sq_identity_since,
-	.event_get = sq_event_get,
-	.dead_letters = sq_dead_letters,
-	.dead_usage = sq_dead_usage,
-	.dead_letter_delete = sq_dead_letter_delete,
-	.conflict_events = sq_conflict_events,
-	.event_set_raw = sq_event_set_raw,
-	.erase_profile = sq_erase_profile,
-	.suppress = sq_suppress,
-	.scrub_files = sq_scrub_files,
-	.token_insert = sq_token_insert,
-	.token_find = sq_token_find,
-	.token_list = sq_token_list,
-	.token_revoke = sq_token_revoke,
-	.meta_get = sq_meta_get,
-	.meta_set = sq_meta_set,
+	.txn = {.begin = sq_begin,
+		.read_begin = sq_read_begin,
+		.commit = sq_commit,
+		.rollback = sq_rollback,
+		.check = sq_check,
+		.data_version = sq_data_version,
+		.write_batch = sq_write_batch,
+		.scrub_files = sq_scrub_files},
+	.events = {.each = sq_each_event,
+		   .get = sq_event_get,
+		   .ids_since = sq_eids_since,
+		   .id_is = sq_eid_exists,
+		   .of_profile = sq_profile_events,
+		   .count_of_profile = sq_profile_event_count,
+		   .of_conflicts = sq_conflict_events,
+		   .set_raw = sq_event_set_raw},
+	.identity = {.load = sq_load,
+		     .since = sq_identity_since,
+		     .mark = sq_identity_mark,
+		     .ident_profile = sq_ident_profile,
+		     .profile_root = sq_profile_root,
+		     .profile_idents = sq_profile_idents,
+		     .conflicts = sq_profile_conflicts,
+		     .refusals = sq_profile_refusals,
+		     .erase_profile = sq_erase_profile,
+		     .suppress = sq_suppress},
+	.config = {.get = sq_meta_get, .set = sq_meta_set},
+	.tokens = {.insert = sq_token_insert,
+		   .find = sq_token_find,
+		   .list = sq_token_list,
+		   .revoke = sq_token_revoke},
+	.dead = {.list = sq_dead_letters, .usage = sq_dead_usage, .remove = sq_dead_letter_delete},
 };
 
 /* 2 → 3: hash the dead letters kept so far; of a record kept several

@@ -2,6 +2,8 @@
 /* alloc.c - libc allocation behind a countdown that tests can arm. */
 #include "util/alloc.h"
 
+#include "baton/util.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,3 +71,6 @@ char *bt__strndup(const char *s, size_t n)
 }
 
 void bt__free(void *p) { free(p); }
+
+/* What the public API hands over is freed here (baton/util.h). */
+void bt_free(void *p) { bt__free(p); }

@@ -4,7 +4,7 @@
  * event fields, configuration keys, and the command's commands and options.
  * One rule everywhere, so a typo is caught the same way wherever it is made.
  */
-#include "baton/baton.h"
+#include "baton/util.h"
 
 #include <string.h>
 

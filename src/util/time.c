@@ -12,6 +12,7 @@
 #include "util/time.h"
 
 #include "baton/error.h"
+#include "baton/util.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -355,3 +356,18 @@ int bt_time_parse_format(const char *fmt, const char *s, size_t n, int64_t utc_o
 		f.offset_ms = utc_offset_ms;
 	return compose(&f, ms);
 }
+
+/* The public API's reading of a time given by a person (baton/util.h). */
+int bt_time_parse(const char *s, size_t n, int64_t *ms)
+{
+	char day[21];
+	if (n == 10) { /* a date: midnight UTC */
+		memcpy(day, s, 10);
+		memcpy(day + 10, "T00:00:00Z", 11);
+		s = day;
+		n = 20;
+	}
+	return bt_time_parse_rfc3339(s, n, ms);
+}
+
+int bt_time_print(int64_t ms, char out[32]) { return bt_time_format(ms, out); }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * erase.h - what erasure (erase.c) lends to ingest: writing an event without
- * some of its identifiers, and recognising a record that names a person
- * erased before.
+ * scrub.h - scrubbing identifiers out of raw records: writing an event
+ * without some of its identifiers (ingest drops erased ones, erasure drops
+ * the person's from other people's events), and recognising a record that
+ * names a person erased before (ingest keeps no dead letter of it).  Part
+ * of the model layer: it knows identity and JSON, nothing of storage.
  */
-#ifndef BT_ERASE_H
-#define BT_ERASE_H
+#ifndef BT_SCRUB_H
+#define BT_SCRUB_H
 
 #include "identity.h"
 #include "util/buf.h"

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * records.h - the records a database hands back: identity conflicts and
+ * refusals, dead letters, API tokens and their roles.  They are plain data
+ * that every backend of the store fills (src/store/) and the public API
+ * returns (baton.h, token.h), so they sit in the model layer below both
+ * (docs/ARCHITECTURE.md); src/records.c frees them and names the roles.
+ */
+#ifndef BATON_RECORDS_H
+#define BATON_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- identity ---------------------------------------------------------- */
+
+struct bt_conflict {
+	int64_t event;         /* event number that asked for the link */
+	char *identifier;      /* "type:value" of the identifier refused */
+	int64_t profile;       /* the profile it was refused from */
+	int64_t other_profile; /* where it lives instead */
+	char *reason;
+};
+
+/* An identifier refused before any link (docs/identity.md): kept on its
+ * event, joined to no profile. */
+struct bt_refusal {
+	int64_t event;    /* event number that carried it */
+	char *identifier; /* "type:value" as normalised */
+	char *reason;     /* a junk value, not an e-mail address, ... */
+};
+
+/* ---- dead letters ------------------------------------------------------ */
+
+struct bt_dead_letter {
+	int64_t id;
+	int64_t at; /* when it was rejected, ms */
+	char *origin;
+	long line;
+	char *format; /* "json" or "csv" */
+	char *reason;
+	char *raw;
+	size_t raw_len;
+	int truncated; /* raw holds only the start of an over-long record */
+};
+
+void bt_dead_letters_free(struct bt_dead_letter *d, size_t n);
+
+/* ---- API tokens (token.h) ---------------------------------------------- */
+
+/* guard: a sending system (a campaign tool) that may only ask the pre-send
+ * guard, and hears allow or deny with the kinds of reason, nothing more. */
+enum bt_role { BT_ROLE_ADMIN, BT_ROLE_OWNER, BT_ROLE_ANALYST, BT_ROLE_TEAM, BT_ROLE_AGENT,
+	       BT_ROLE_INGEST, BT_ROLE_GUARD, BT_ROLE__COUNT };
+
+extern const char *const bt_role_names[BT_ROLE__COUNT];
+/* The role named s, or -1. */
+int bt_role_parse(const char *s);
+
+struct bt_token {
+	int64_t id;
+	int role;
+	char *team, *person, *name; /* may be NULL */
+	int64_t created, revoked;   /* ms; revoked 0 when live */
+};
+
+void bt_token_release(struct bt_token *t);
+void bt_tokens_free(struct bt_token *v, size_t n);
+
+#endif

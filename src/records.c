@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* records.c - freeing the records of records.h, and the roles' names. */
+#include "baton/records.h"
+
+#include "util/alloc.h"
+
+#include <string.h>
+
+void bt_dead_letters_free(struct bt_dead_letter *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bt__free(d[i].origin);
+		bt__free(d[i].format);
+		bt__free(d[i].reason);
+		bt__free(d[i].raw);
+	}
+	bt__free(d);
+}
+
+const char *const bt_role_names[BT_ROLE__COUNT] = {"admin", "owner",  "analyst", "team",
+						   "agent", "ingest", "guard"};
+
+int bt_role_parse(const char *s)
+{
+	for (int i = 0; i < BT_ROLE__COUNT; i++)
+		if (strcmp(s, bt_role_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void bt_token_release(struct bt_token *t)
+{
+	bt__free(t->team), bt__free(t->person), bt__free(t->name);
+	t->team = t->person = t->name = NULL;
+}
+
+void bt_tokens_free(struct bt_token *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bt_token_release(&v[i]);
+	bt__free(v);
+}
