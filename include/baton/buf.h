@@ -21,11 +21,16 @@ struct bt_buf {
 	size_t len;
 	size_t cap;
 	size_t max;
+	int failed; /* an append ran out of memory: every later one fails too */
 };
 
-#define BT_BUF_INIT {NULL, 0, 0, 0}
+#define BT_BUF_INIT {NULL, 0, 0, 0, 0}
 
 void bt_buf_release(struct bt_buf *b);
+/* BT_ENOMEM when an append since the buffer was made or reset ran out of
+ * memory, else 0: a writer that goes on past one failure checks once, at
+ * the end, and never hands out half a document. */
+int bt_buf_status(const struct bt_buf *b);
 /* Make room for n more bytes. */
 int bt_buf_grow(struct bt_buf *b, size_t n);
 void bt_buf_reset(struct bt_buf *b);

@@ -15,20 +15,26 @@ void bt_buf_release(struct bt_buf *b)
 	bt__free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 }
 
 void bt_buf_reset(struct bt_buf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->data)
 		b->data[0] = '\0';
 }
 
+int bt_buf_status(const struct bt_buf *b) { return b->failed ? BT_ENOMEM : 0; }
+
 int bt_buf_grow(struct bt_buf *b, size_t n)
 {
 	size_t need = b->len + n + 1;
-	if (need < b->len)
+	if (b->failed)
 		return BT_ENOMEM;
+	if (need < b->len)
+		return b->failed = 1, BT_ENOMEM;
 	if (b->max && b->len + n > b->max)
 		return BT_ELIMIT;
 	if (need <= b->cap)
@@ -38,7 +44,7 @@ int bt_buf_grow(struct bt_buf *b, size_t n)
 		cap = cap * 2 > cap ? cap * 2 : need;
 	char *p = bt__realloc(b->data, cap);
 	if (!p)
-		return BT_ENOMEM;
+		return b->failed = 1, BT_ENOMEM;
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -108,6 +114,7 @@ char *bt_buf_detach(struct bt_buf *b, size_t *len)
 		*len = b->len;
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 	return d;
 }
 

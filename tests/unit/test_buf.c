@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "baton/buf.h"
+#include "baton/error.h"
+#include "util/alloc.h"
 
 static void num(double v, const char *want)
 {
@@ -106,6 +108,29 @@ static void test_invalid_utf8(void **state)
 	str("\xe2\x28\xa1", 3, "\"\\ufffd(\\ufffd\"");     /* a bad continuation */
 }
 
+/* Once an append runs out of memory, every later one fails too, so a
+ * writer that checks only its last append never hands out half a
+ * document. */
+static void test_failure_sticks(void **state)
+{
+	(void)state;
+	struct bt_buf b = BT_BUF_INIT;
+	assert_int_equal(bt_buf_adds(&b, "{\"a\":1"), 0);
+	char big[200];
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	bt__alloc_fail_once(0); /* the next allocation, the growth for big, fails */
+	assert_int_equal(bt_buf_adds(&b, big), BT_ENOMEM);
+	assert_true(bt__alloc_failed());
+	assert_int_equal(bt_buf_adds(&b, "}"), BT_ENOMEM); /* fits, but the document is broken */
+	assert_int_equal(bt_buf_status(&b), BT_ENOMEM);
+	assert_string_equal(b.data, "{\"a\":1");
+	bt_buf_reset(&b); /* a new document */
+	assert_int_equal(bt_buf_adds(&b, "{}"), 0);
+	assert_int_equal(bt_buf_status(&b), 0);
+	bt_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_failure_sticks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
