@@ -20,8 +20,9 @@ TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wvla -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
+# src/util/banned.h, read before each file, makes unsafe libc calls unusable
 BT_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
-           -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
+           -Iinclude -Isrc $(PKG_CFLAGS) -include src/util/banned.h -MMD -MP
 BT_LDFLAGS :=
 BT_LDLIBS  := $(PKG_LIBS) -lm -lpthread
 

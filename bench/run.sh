@@ -91,7 +91,7 @@ if ! (cd bench && node -e "import('@duckdb/node-api').then(() => process.exit(0)
 fi
 
 mkdir -p build "$out/logs"
-cc -O2 -std=c11 -Wall -Wextra -o build/bench-gen bench/gen.c || die "could not build bench/gen.c"
+cc -O2 -std=c11 -Wall -Wextra -include src/util/banned.h -o build/bench-gen bench/gen.c || die "could not build bench/gen.c"
 if [ ! -x build/baton ]; then
 	say "build/baton is missing: running make"
 	make -s all >&2 || say "make failed: the baton rows will be skipped"
