@@ -18,7 +18,7 @@ TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 # LDLIBS given on the command line (make CFLAGS=-O0) add to them, never
 # replace them.
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wformat=2 -Wvla -Wno-format-nonliteral
+           -Wformat=2 -Wvla
 CFLAGS  ?= -O2 -g
 # src/util/banned.h, read before each file, makes unsafe libc calls unusable
 BT_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
