@@ -13,7 +13,6 @@
 #include "server.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -312,7 +311,7 @@ int bt_commit_submit(struct bt_commit_job *job)
 struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
 					 bt_commit_feed feed, void *arg)
 {
-	struct bt_commit_job *j = calloc(1, sizeof(*j));
+	struct bt_commit_job *j = bt_calloc(1, sizeof(*j));
 	if (j) {
 		j->data = data, j->len = len, j->fmt = fmt, j->feed = feed, j->arg = arg;
 		j->dead_budget = -1;
@@ -324,7 +323,7 @@ void bt_commit_job_free(struct bt_commit_job *j)
 {
 	if (j) {
 		bt_buf_release(&j->errors);
-		free(j);
+		bt_free(j);
 	}
 }
 

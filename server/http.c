@@ -134,7 +134,7 @@ static void notify_connection(void *cls, struct MHD_Connection *c, void **socket
 {
 	(void)cls;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		struct slot *s = calloc(1, sizeof(*s));
+		struct slot *s = bt_calloc(1, sizeof(*s));
 		const union MHD_ConnectionInfo *ci =
 			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		if (!s)
@@ -160,7 +160,7 @@ static void notify_connection(void *cls, struct MHD_Connection *c, void **socket
 			s->next->prev = s->prev;
 		conns.n--;
 		pthread_mutex_unlock(&conns.mu);
-		free(s);
+		bt_free(s);
 		*socket_context = NULL;
 	}
 }
@@ -212,7 +212,7 @@ static void *watchdog(void *arg)
 static int inflate_body(const struct bt_buf *in, int gzip, struct bt_buf *out)
 {
 	int wbits = gzip ? 16 + MAX_WBITS : MAX_WBITS, status = 0;
-	char *data = malloc(BT_BODY_MAX + 1);
+	char *data = bt_malloc(BT_BODY_MAX + 1);
 	if (!data)
 		return 503;
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -221,7 +221,7 @@ static int inflate_body(const struct bt_buf *in, int gzip, struct bt_buf *out)
 		int rc = Z_OK;
 		memset(&z, 0, sizeof(z));
 		if (inflateInit2(&z, wbits) != Z_OK) {
-			free(data);
+			bt_free(data);
 			return 503;
 		}
 		z.next_in = (Bytef *)in->data;
@@ -256,7 +256,7 @@ static int inflate_body(const struct bt_buf *in, int gzip, struct bt_buf *out)
 		}
 		break;
 	}
-	free(data);
+	bt_free(data);
 	return status;
 }
 
@@ -321,7 +321,7 @@ static struct bucket *bucket(struct buckets *t, int64_t token, double per_s, dou
 			b = &t->v[i];
 	if (!b && t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct bucket *p = realloc(t->v, cap * sizeof(*p));
+		struct bucket *p = bt_realloc(t->v, cap * sizeof(*p));
 		if (p)
 			t->v = p, t->cap = cap;
 	}
@@ -737,7 +737,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct conn *cs = *con_cls;
 	(void)version;
 	if (!cs) {
-		if (!(cs = calloc(1, sizeof(*cs))))
+		if (!(cs = bt_calloc(1, sizeof(*cs))))
 			return MHD_NO;
 		cs->body.max = BT_BODY_MAX;
 		clock_gettime(CLOCK_MONOTONIC, &cs->start);
@@ -811,7 +811,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	phase(c, WAIT_HEADER); /* kept alive: the next request's header is due */
 	if (cs) {
 		bt_buf_release(&cs->body);
-		free(cs);
+		bt_free(cs);
 	}
 	*con_cls = NULL;
 }

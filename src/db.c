@@ -178,8 +178,6 @@ int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err)
 	return 0;
 }
 
-void bt_free(void *p) { bt__free(p); }
-
 int bt_time_parse(const char *s, size_t n, int64_t *ms)
 {
 	char day[21];

@@ -11,6 +11,7 @@
 #ifndef BATON_BATON_H
 #define BATON_BATON_H
 
+#include "baton/alloc.h"
 #include "baton/error.h"
 
 #include <stddef.h>
@@ -195,9 +196,6 @@ struct bt_summary {
 	int64_t refused; /* identifiers refused before any link (bt_refusal) */
 };
 int bt_summary_get(struct bt_db *db, struct bt_summary *s, struct bt_err *err);
-
-/* Free memory returned by the library. */
-void bt_free(void *p);
 
 /* ---- "did you mean" ---------------------------------------------------- */
 

@@ -26,3 +26,10 @@ for fn in strcpy strcat strncpy strncat sprintf vsprintf strtok strtok_r atoi at
 	fi
 done
 
+
+# Every allocation of the library, the server and the command goes through
+# the allocation wrapper (src/util/alloc.c; baton/alloc.h for the programs
+# on the API), so a test can fail the n-th one: no other file calls libc's.
+hits=$(cd "$BATON_ROOT" && grep -rnE '(^|[^_a-zA-Z0-9.>])(malloc|calloc|realloc|reallocarray|free|strdup|strndup|aligned_alloc|posix_memalign) *\(' \
+	src server cli --include='*.c' --include='*.h' | grep -v '^src/util/alloc\.c:')
+eq "only src/util/alloc.c calls malloc, calloc, realloc, free, strdup" "$hits" ""
