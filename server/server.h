@@ -74,6 +74,45 @@ struct bt_response {
 
 #define BT_READERS 4
 
+/* The server's own state lives in its struct bt_server, none in file-level
+ * globals: each part below belongs to one file, which alone reads it. */
+
+/* commit.c: the requests waiting for the committer thread. */
+struct bt_commit_job;
+struct bt_commit_queue {
+	pthread_mutex_t mu;
+	pthread_cond_t work, finished;
+	struct bt_commit_job *head, *tail;
+	pthread_t thread;
+	int running, stop;
+};
+
+/* commit.c: the follower thread, kicked after each commit. */
+struct bt_follower {
+	pthread_mutex_t mu;
+	pthread_cond_t kick;
+	pthread_t thread;
+	int kicked, running, stop;
+};
+
+/* http.c: what each token may still spend (requests, dead-letter bytes). */
+struct bt_bucket;
+struct bt_buckets {
+	pthread_mutex_t mu;
+	struct bt_bucket *v;
+	size_t n, cap;
+};
+
+/* http.c: the open connections, their deadlines, and the watchdog. */
+struct bt_conn_slot;
+struct bt_conns {
+	pthread_mutex_t mu;
+	struct bt_conn_slot *head;
+	unsigned n, max, header_s, request_s;
+	int stop, watching;
+	pthread_t watchdog;
+};
+
 /* The state handlers share.  db is the writer's connection: every use holds
  * mu.  Reads take a connection of their own from the pool (WAL lets them
  * run beside the committer): bt_reader_get / bt_reader_put. */
@@ -93,6 +132,10 @@ struct bt_server {
 	uint64_t ingested, rejected, duplicates, in_flight;
 	uint64_t commits, committed_requests; /* group commit: requests per commit */
 	uint64_t dead_refused; /* rejected records not kept (budget, cap) */
+	struct bt_commit_queue commit;
+	struct bt_follower follow;
+	struct bt_buckets rate, dead; /* per token: requests, dead-letter bytes */
+	struct bt_conns conns;
 };
 
 typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
@@ -111,12 +154,11 @@ struct bt_route {
 /* Group commit (commit.c): a job is one request's records.  After each
  * commit the follower thread brings s->live up to date, and a request is
  * answered only once its events are in it too (read your writes). */
-struct bt_commit_job;
 typedef int (*bt_commit_feed)(struct bt_ingest *in, struct bt_commit_job *job);
 int bt_commit_start(struct bt_server *s);
-void bt_commit_stop(void);
+void bt_commit_stop(struct bt_server *s); /* also when it never started */
 int bt_follow_start(struct bt_server *s);
-void bt_follow_stop(void);
+void bt_follow_stop(struct bt_server *s);
 /* Bring s->live up to every commit made before the call, by any process
  * (for journey-level reads; the context call does not wait). */
 void bt_follow_sync(struct bt_server *s);
@@ -128,11 +170,10 @@ void bt_follow_sync(struct bt_server *s);
 int bt_follow_epoch(struct bt_server *s);
 struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
 					 bt_commit_feed feed, void *arg);
-/* Queue the job and wait until its records are durable; 0, BT_EINVAL (the
- * body is not JSON: see msg) or the store's failure. */
-int bt_commit_submit(struct bt_commit_job *job);
-/* The same for a request: its dead letters are held to the sending token's
- * budget (bt_dead_budget), and counted in the metrics. */
+/* Queue the job of a request and wait until its records are durable; 0,
+ * BT_EINVAL (the body is not JSON: see msg) or the store's failure.  Its
+ * dead letters are held to the sending token's budget (bt_dead_budget),
+ * and counted in the metrics. */
 int bt_commit_ingest(struct bt_server *s, const struct bt_request *rq, struct bt_commit_job *job);
 void bt_commit_job_free(struct bt_commit_job *job);
 const struct bt_ingest_stats *bt_commit_job_stats(const struct bt_commit_job *job);
