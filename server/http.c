@@ -267,14 +267,14 @@ static int decode_body(struct MHD_Connection *c, struct conn *cs, struct bt_resp
 	else {
 		char msg[160];
 		snprintf(msg, sizeof(msg), "Content-Encoding '%.40s' is not supported (send gzip, deflate or none)", enc);
-		bt_respond_error(rs, 415, "unsupported", msg);
+		bt_respond_err(rs, BT_EUNSUPPORTED, msg);
 		return -1;
 	}
 	int status = inflate_body(&cs->body, gzip, &cs->body);
 	if (status == 413)
-		bt_respond_error(rs, 413, "too_large", "the request body is larger than 512 KiB once decompressed");
+		bt_respond_err(rs, BT_ELIMIT, "the request body is larger than 512 KiB once decompressed");
 	else if (status == 400)
-		bt_respond_error(rs, 400, "invalid", gzip ? "the body is not valid gzip data" : "the body is not valid deflate data");
+		bt_respond_err(rs, BT_EINVAL, gzip ? "the body is not valid gzip data" : "the body is not valid deflate data");
 	else if (status)
 		bt_respond_error(rs, 503, "unavailable", "out of memory; retry");
 	return status ? -1 : 0;
@@ -382,6 +382,11 @@ void bt_reader_put(struct bt_server *s, struct bt_db *db)
 			s->free[s->nfree++] = i;
 	pthread_cond_signal(&s->rcond);
 	pthread_mutex_unlock(&s->rmu);
+}
+
+int bt_respond_err(struct bt_response *rs, int code, const char *detail)
+{
+	return bt_respond_error(rs, bt_err_http_status(code), bt_err_json_code(code), detail);
 }
 
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail)
@@ -638,12 +643,12 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 		if (path_known)
 			bt_respond_error(rs, 405, "method_not_allowed", "this path does not take that method");
 		else
-			bt_respond_error(rs, 404, "not_found", "no such route");
+			bt_respond_err(rs, BT_ENOTFOUND, "no such route");
 		return path_known ? "(method not allowed)" : "(no route)";
 	}
 	time_slice(r->quick);
 	if (cs->too_large) {
-		bt_respond_error(rs, 413, "too_large", "the request body is larger than 512 KiB");
+		bt_respond_err(rs, BT_ELIMIT, "the request body is larger than 512 KiB");
 		return r->pattern;
 	}
 	struct bt_token who;
@@ -656,7 +661,7 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 		if (!tok && (r->roles & BODY_KEY))
 			tok = body_key(cs, basic, sizeof(basic));
 		if (!tok) {
-			bt_respond_error(rs, 401, "unauthorized", "send a token: Authorization: Bearer <token>");
+			bt_respond_err(rs, BT_EAUTH, "send a token: Authorization: Bearer <token>");
 			return r->pattern;
 		}
 		/* on a reader of its own: never behind the committer's lock */
@@ -664,20 +669,21 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 		rc = bt_token_check(rdb, tok, &who, &err);
 		bt_reader_put(s, rdb);
 		if (rc) {
-			bt_respond_error(rs, rc == BT_EAUTH ? 401 : 500,
-					 rc == BT_EAUTH ? "unauthorized" : "store_error",
-					 rc == BT_EAUTH ? "invalid or revoked token" : "the token could not be checked");
+			if (rc == BT_EAUTH)
+				bt_respond_err(rs, BT_EAUTH, "invalid or revoked token");
+			else /* whatever failed, the client hears of the store */
+				bt_respond_err(rs, BT_ESTORE, "the token could not be checked");
 			return r->pattern;
 		}
 		*token_id = who.id;
 		if (!(r->roles & ROLE(who.role))) {
-			bt_respond_error(rs, 403, "forbidden", "this token's role may not use this route");
+			bt_respond_err(rs, BT_EDENIED, "this token's role may not use this route");
 			bt_token_release(&who);
 			return r->pattern;
 		}
 		int wait = rate_take(s, who.id);
 		if (wait) {
-			bt_respond_error(rs, 429, "rate_limited", "too many requests for this token");
+			bt_respond_err(rs, BT_ERATE, "too many requests for this token");
 			snprintf(rs->retry_after, sizeof(rs->retry_after), "%d", wait);
 			bt_token_release(&who);
 			return r->pattern;
@@ -691,7 +697,7 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 	struct argcheck args = {r->params, {NULL}, 0, ""};
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_seen, &args);
 	if (args.bad[0]) {
-		bt_respond_error(rs, 400, "invalid", args.bad);
+		bt_respond_err(rs, BT_EINVAL, args.bad);
 		bt_token_release(&who);
 		return r->pattern;
 	}

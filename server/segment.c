@@ -216,13 +216,13 @@ static int segment(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	if (bt_json_parse(&doc, rq->body, rq->body_len, 64, &err) ||
 	    doc.nodes[0].type != BT_JSON_OBJECT) {
 		bt_json_doc_release(&doc);
-		return bt_respond_error(rs, 400, "invalid", err.msg[0] ? err.msg : "expected a JSON object");
+		return bt_respond_err(rs, BT_EINVAL, err.msg[0] ? err.msg : "expected a JSON object");
 	}
 	if (!kind) {
 		uint32_t b = bt_json_get(&doc, 0, "batch");
 		if (!b || doc.nodes[b].type != BT_JSON_ARRAY) {
 			bt_json_doc_release(&doc);
-			return bt_respond_error(rs, 400, "invalid", "a batch needs a 'batch' array");
+			return bt_respond_err(rs, BT_EINVAL, "a batch needs a 'batch' array");
 		}
 		sj.first = b + 1;
 		sj.end = doc.nodes[b].end;

@@ -211,7 +211,13 @@ void bt_log(const char *level, const char *fmt, ...) __attribute__((format(print
 /* Is w one of the space-separated words of words (NULL: none)? */
 int bt_word_in(const char *words, const char *w);
 
-/* A JSON error: {"error": code, "detail": message}. */
+/* A JSON error for a BT_E* code: its HTTP status and JSON code come from
+ * the error table (baton/error.h), {"error": code, "detail": detail}. */
+int bt_respond_err(struct bt_response *rs, int code, const char *detail);
+/* The same with a status and code of the server's own, for the answers no
+ * library code stands for: 405 (the route table's), 500 "internal" (a
+ * failure the client cannot act on, whatever its cause), and the 503s that
+ * ask to retry ("store_error" when a commit failed, "unavailable"). */
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail);
 /* Query argument of the request, or NULL. */
 const char *bt_query(const struct bt_request *rq, const char *key);

@@ -271,4 +271,6 @@ done
 eq "over the rate: 429" "$([ "$limited" -ge 1 ] && echo yes)" yes
 ra=$(curl -s -D - -o /dev/null -H "$H" "$U/v1/journeys" | tr -d '\r' | sed -n 's/^Retry-After: //Ip')
 eq "with Retry-After" "$([ -n "$ra" ] && echo yes)" yes
+eq "and the error table's code" "$(curl -s -H "$H" "$U/v1/journeys" | jq -c .)" \
+	'{"error":"rate_limited","detail":"too many requests for this token"}'
 kill -TERM "$pid"; wait "$pid"
