@@ -58,10 +58,11 @@ struct bt_ingest {
 int bt_ingest_begin(struct bt_db *db, const char *origin, struct bt_ingest **out,
 		    struct bt_err *err)
 {
-	struct bt_ingest *in = bt__calloc(1, sizeof(*in));
+	struct bt_ingest *in;
 	*out = NULL;
-	if (db->readonly)
+	if (db->readonly) /* before anything is allocated */
 		return bt_err_set(err, BT_EUSAGE, "the database is open read-only");
+	in = bt__calloc(1, sizeof(*in));
 	if (!in || !(in->origin = bt__strndup(origin ? origin : "", origin ? strlen(origin) : 0))) {
 		bt__free(in);
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
