@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Durable HTTP ingest and the agent's context call (issue #4, PRODUCT.md
-# §10): a fresh `baton serve` on loopback, C keep-alive connections posting
+# Durable HTTP ingest and the agent's context call (issue #4; the goals are
+# in bench/README.md): a fresh `baton serve` on loopback, C keep-alive connections posting
 # batches of events to /v1/events (every answer is sent only after the
 # commit, and once the live state has the events), and one more connection
 # calling a read route once per millisecond while ingest runs.

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# run.sh - the benchmarks of PRODUCT.md §10, side by side in one run
+# run.sh - the benchmarks of bench/README.md, side by side in one run
 # (`make bench` runs it after building build/baton).
 #
 #   bench/run.sh [--sizes 100000,1000000] [--quick] [--skip-pg] [--seed S]

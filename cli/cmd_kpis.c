@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cmd_kpis.c - baton kpis: the journey KPIs of PRODUCT.md §4. */
+/* cmd_kpis.c - baton kpis: the journey KPIs of docs/kpis.md. */
 #include "cli.h"
 
 #include <errno.h>

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * context.c - the agent's customer context and the marketing pre-send
- * guard (PRODUCT.md §6), rendered from a view of one customer's events (an
+ * guard (docs/api.md), rendered from a view of one customer's events (an
  * engine of that profile alone: its instances are exactly those the full
- * derivation gives, §3 rule 8), and the customer's timeline from the store.
+ * derivation gives, rule 8 of docs/journeys.md), and the customer's
+ * timeline from the store.
  */
 #include "baton/context.h"
 #include "context.h"

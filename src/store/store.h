@@ -152,7 +152,7 @@ struct bt__store_ops {
 	int (*dead_usage)(struct bt__store *s, int64_t *n, int64_t *bytes, struct bt_err *err);
 	int (*dead_letter_delete)(struct bt__store *s, int64_t id, struct bt_err *err);
 
-	/* Erasure (PRODUCT.md §5, §9): each runs inside begin/commit.
+	/* Erasure (docs/identity.md): each runs inside begin/commit.
 	 * conflict_events: the events that carried the person's identifiers
 	 * without linking them (refused links and refusals). */
 	int (*conflict_events)(struct bt__store *s, int64_t root, bt__raw_cb cb, void *ctx,

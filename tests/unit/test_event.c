@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_event.c - the event contract of PRODUCT.md §3: what is accepted, how
+ * test_event.c - the event contract of docs/events.md: what is accepted, how
  * each field is read, and the exact message for each kind of bad record.
  */
 #include <setjmp.h>
