@@ -96,10 +96,10 @@ static int run_job(struct bt_server *s, struct bt_ingest *in, struct bt_commit_j
  * `baton config load`); a look that finds nothing new costs one query. */
 static void follow_kick(struct bt_follower *f)
 {
-	pthread_mutex_lock(&f->mu);
+	pthread_mutex_lock(&f->w.mu);
 	f->kicked = 1;
-	pthread_cond_signal(&f->kick);
-	pthread_mutex_unlock(&f->mu);
+	pthread_cond_signal(&f->w.wake);
+	pthread_mutex_unlock(&f->w.mu);
 }
 
 void bt_follow_sync(struct bt_server *s)
@@ -127,58 +127,67 @@ static void *follower(void *arg)
 	struct bt_follower *f = &s->follow;
 	int failing = 0;
 	pthread_setname_np(pthread_self(), "baton-follow"); /* as top and perf show it */
-	pthread_mutex_lock(&f->mu);
-	while (!f->stop) {
+	pthread_mutex_lock(&f->w.mu);
+	while (!f->w.stop) {
 		if (!f->kicked) {
 			struct timespec t;
 			clock_gettime(CLOCK_REALTIME, &t);
 			t.tv_nsec += 20 * 1000000L;
 			if (t.tv_nsec >= 1000000000L)
 				t.tv_sec++, t.tv_nsec -= 1000000000L;
-			pthread_cond_timedwait(&f->kick, &f->mu, &t);
+			pthread_cond_timedwait(&f->w.wake, &f->w.mu, &t);
 		}
 		f->kicked = 0;
-		pthread_mutex_unlock(&f->mu);
+		pthread_mutex_unlock(&f->w.mu);
 		struct bt_err err = {0, ""};
 		int rc = bt_live_refresh(s->live, &err);
 		if (rc && !failing) /* said once, not at every look */
 			bt_log("error", "the live state cannot follow the database: %s",
 				err.msg[0] ? err.msg : bt_strerror(rc));
 		failing = rc != 0;
-		pthread_mutex_lock(&f->mu);
+		pthread_mutex_lock(&f->w.mu);
 	}
-	pthread_mutex_unlock(&f->mu);
+	pthread_mutex_unlock(&f->w.mu);
 	return NULL;
+}
+
+/* Start w's thread on run(arg); 0, or -1 when it could not start. */
+static int worker_start(struct bt_worker *w, void *(*run)(void *), void *arg)
+{
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	w->stop = 0;
+	w->running = pthread_create(&w->thread, NULL, run, arg) == 0;
+	if (w->running)
+		return 0;
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->mu);
+	return -1;
+}
+
+/* Ask w's thread to stop and wait for it: 1, or 0 when it was not running. */
+static int worker_stop(struct bt_worker *w)
+{
+	if (!w->running)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->mu);
+	w->running = 0;
+	return 1;
 }
 
 int bt_follow_start(struct bt_server *s)
 {
-	struct bt_follower *f = &s->follow;
-	pthread_mutex_init(&f->mu, NULL);
-	pthread_cond_init(&f->kick, NULL);
-	f->kicked = f->stop = 0;
-	f->running = pthread_create(&f->thread, NULL, follower, s) == 0;
-	if (f->running)
-		return 0;
-	pthread_cond_destroy(&f->kick);
-	pthread_mutex_destroy(&f->mu);
-	return -1;
+	s->follow.kicked = 0;
+	return worker_start(&s->follow.w, follower, s);
 }
 
-void bt_follow_stop(struct bt_server *s)
-{
-	struct bt_follower *f = &s->follow;
-	if (!f->running)
-		return;
-	pthread_mutex_lock(&f->mu);
-	f->stop = 1;
-	pthread_cond_signal(&f->kick);
-	pthread_mutex_unlock(&f->mu);
-	pthread_join(f->thread, NULL);
-	pthread_cond_destroy(&f->kick);
-	pthread_mutex_destroy(&f->mu);
-	f->running = 0;
-}
+void bt_follow_stop(struct bt_server *s) { worker_stop(&s->follow.w); }
 
 static unsigned count(const struct bt_commit_job *j)
 {
@@ -193,15 +202,15 @@ static void *committer(void *arg)
 	struct bt_server *s = arg;
 	struct bt_commit_queue *q = &s->commit;
 	pthread_setname_np(pthread_self(), "baton-commit");
-	pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(&q->w.mu);
 	for (;;) {
-		while (!q->head && !q->stop)
-			pthread_cond_wait(&q->work, &q->mu);
-		if (!q->head && q->stop)
+		while (!q->head && !q->w.stop)
+			pthread_cond_wait(&q->w.wake, &q->w.mu);
+		if (!q->head && q->w.stop)
 			break;
 		struct bt_commit_job *group = q->head;
 		q->head = q->tail = NULL;
-		pthread_mutex_unlock(&q->mu);
+		pthread_mutex_unlock(&q->w.mu);
 
 		struct bt_ingest *in = NULL;
 		struct bt_err err = {0, ""};
@@ -229,7 +238,7 @@ static void *committer(void *arg)
 			__atomic_fetch_add(&s->commits, 1, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&s->committed_requests, n, __ATOMIC_RELAXED);
 		}
-		pthread_mutex_lock(&q->mu);
+		pthread_mutex_lock(&q->w.mu);
 		for (struct bt_commit_job *j = group; j; j = j->next) {
 			if (rc) { /* nothing of the group is stored: every request fails */
 				j->rc = rc;
@@ -241,48 +250,32 @@ static void *committer(void *arg)
 		}
 		pthread_cond_broadcast(&q->finished);
 	}
-	pthread_mutex_unlock(&q->mu);
+	pthread_mutex_unlock(&q->w.mu);
 	return NULL;
 }
 
 int bt_commit_start(struct bt_server *s)
 {
 	struct bt_commit_queue *q = &s->commit;
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->work, NULL);
-	pthread_cond_init(&q->finished, NULL);
 	q->head = q->tail = NULL;
-	q->stop = 0;
-	q->running = pthread_create(&q->thread, NULL, committer, s) == 0;
-	if (q->running)
+	pthread_cond_init(&q->finished, NULL);
+	if (worker_start(&q->w, committer, s) == 0)
 		return 0;
 	pthread_cond_destroy(&q->finished);
-	pthread_cond_destroy(&q->work);
-	pthread_mutex_destroy(&q->mu);
 	return -1;
 }
 
 void bt_commit_stop(struct bt_server *s)
 {
-	struct bt_commit_queue *q = &s->commit;
-	if (!q->running)
-		return;
-	pthread_mutex_lock(&q->mu);
-	q->stop = 1;
-	pthread_cond_signal(&q->work);
-	pthread_mutex_unlock(&q->mu);
-	pthread_join(q->thread, NULL);
-	pthread_cond_destroy(&q->finished);
-	pthread_cond_destroy(&q->work);
-	pthread_mutex_destroy(&q->mu);
-	q->running = 0;
+	if (worker_stop(&s->commit.w))
+		pthread_cond_destroy(&s->commit.finished);
 }
 
 /* Queue a job and wait until it is durable (or failed). */
 static int commit_submit(struct bt_server *s, struct bt_commit_job *job)
 {
 	struct bt_commit_queue *q = &s->commit;
-	pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(&q->w.mu);
 	job->next = NULL;
 	job->done = 0;
 	if (q->tail)
@@ -290,10 +283,10 @@ static int commit_submit(struct bt_server *s, struct bt_commit_job *job)
 	else
 		q->head = job;
 	q->tail = job;
-	pthread_cond_signal(&q->work);
+	pthread_cond_signal(&q->w.wake);
 	while (!job->done)
-		pthread_cond_wait(&q->finished, &q->mu);
-	pthread_mutex_unlock(&q->mu);
+		pthread_cond_wait(&q->finished, &q->w.mu);
+	pthread_mutex_unlock(&q->w.mu);
 	/* durable; answer once the live state has it too (a later read sees
 	 * it).  Should the follower be stuck, the events are safe anyway. */
 	if (!job->rc && job->st.accepted)

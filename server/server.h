@@ -77,22 +77,27 @@ struct bt_response {
 /* The server's own state lives in its struct bt_server, none in file-level
  * globals: each part below belongs to one file, which alone reads it. */
 
-/* commit.c: the requests waiting for the committer thread. */
-struct bt_commit_job;
-struct bt_commit_queue {
+/* commit.c: a thread of the server's, with the mutex of its state, the
+ * condition that wakes it, and whether it runs and is asked to stop. */
+struct bt_worker {
 	pthread_mutex_t mu;
-	pthread_cond_t work, finished;
-	struct bt_commit_job *head, *tail;
+	pthread_cond_t wake;
 	pthread_t thread;
 	int running, stop;
 };
 
+/* commit.c: the committer and the requests waiting for it. */
+struct bt_commit_job;
+struct bt_commit_queue {
+	struct bt_worker w;        /* woken by a new request */
+	pthread_cond_t finished;   /* a group was committed (or failed) */
+	struct bt_commit_job *head, *tail;
+};
+
 /* commit.c: the follower thread, kicked after each commit. */
 struct bt_follower {
-	pthread_mutex_t mu;
-	pthread_cond_t kick;
-	pthread_t thread;
-	int kicked, running, stop;
+	struct bt_worker w;
+	int kicked;
 };
 
 /* http.c: what each token may still spend (requests, dead-letter bytes). */
