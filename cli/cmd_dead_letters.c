@@ -55,8 +55,10 @@ int cmd_dead_letters(int argc, char **argv)
 	struct bt_err err = {0, ""};
 	struct bt_dead_letter *d = NULL;
 	size_t n = 0;
-	const struct cli_option opts[] = {CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_BOOL("json", &json),
-					  CLI_OPT_BOOL("all", &all), CLI_OPT_END};
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_BOOL("json", &json),
+		CLI_OPT_BOOL("all", &all), CLI_OPT_END,
+	};
 
 	if (argc > 1 && argv[1][0] != '-') {
 		action = argv[1];

@@ -84,9 +84,13 @@ int cmd_demo(int argc, char **argv)
 	uint64_t n = 0;
 	int first, rc;
 	const struct cli_option opts[] = {
-		CLI_OPT_STRING("db", 0, &dbpath),  CLI_OPT_CALL("customers", 0, customers_opt, &o.customers),
-		CLI_OPT_CALL("seed", 0, seed_opt, &o.seed), CLI_OPT_STRING("output", 'o', &output),
-		CLI_OPT_TIME("end", &o.end),       CLI_OPT_END};
+		CLI_OPT_STRING("db", 0, &dbpath),
+		CLI_OPT_CALL("customers", 0, customers_opt, &o.customers),
+		CLI_OPT_CALL("seed", 0, seed_opt, &o.seed),
+		CLI_OPT_STRING("output", 'o', &output),
+		CLI_OPT_TIME("end", &o.end),
+		CLI_OPT_END,
+	};
 	if ((rc = cli_parse("demo", help, opts, argc, argv, &first)) != CLI_GO)
 		return rc;
 	if (o.end == BT_TIME_NONE) { /* now, to the second */

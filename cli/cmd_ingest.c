@@ -118,9 +118,10 @@ int cmd_ingest(int argc, char **argv)
 	struct report r = {NULL, 0, BT_BUF_INIT, 0};
 	struct bt_ingest_stats total = {0, 0, 0, 0, 0};
 	int first, rc, failed = 0;
-	const struct cli_option opts[] = {CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_STRING("format", 0, &fmt),
-					  CLI_OPT_STRING("map", 0, &map), CLI_OPT_BOOL("json", &r.json),
-					  CLI_OPT_END};
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_STRING("format", 0, &fmt),
+		CLI_OPT_STRING("map", 0, &map), CLI_OPT_BOOL("json", &r.json), CLI_OPT_END,
+	};
 
 	if ((rc = cli_parse("ingest", help, opts, argc, argv, &first)) != CLI_GO)
 		return rc;

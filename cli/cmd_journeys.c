@@ -28,8 +28,10 @@ int cmd_journeys(int argc, char **argv)
 	struct bt_err err = {0, ""};
 	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
 	int first, json = 0, rc;
-	const struct cli_option opts[] = {CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_STRING("config", 0, &cfgpath),
-					  CLI_OPT_BOOL("json", &json), CLI_OPT_END};
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_STRING("config", 0, &cfgpath),
+		CLI_OPT_BOOL("json", &json), CLI_OPT_END,
+	};
 	if ((rc = cli_parse("journeys", help, opts, argc, argv, &first)) != CLI_GO)
 		return rc;
 	rc = EXIT_FAIL;

@@ -138,8 +138,10 @@ int cmd_kpis(int argc, char **argv)
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
 	struct bt_err err = {0, ""};
-	const struct cli_option opts[] = {CLI_READ_OPTIONS(&r), CLI_OPT_STRING("input", 0, &input),
-					  CLI_OPT_BOOL("json", &json), CLI_OPT_END};
+	const struct cli_option opts[] = {
+		CLI_READ_OPTIONS(&r), CLI_OPT_STRING("input", 0, &input),
+		CLI_OPT_BOOL("json", &json), CLI_OPT_END,
+	};
 
 	if ((rc = cli_parse("kpis", help, opts, argc, argv, &first)) != CLI_GO)
 		return rc;

@@ -26,8 +26,9 @@ int cmd_profile(int argc, char **argv)
 	int first, json = 0, rc;
 	struct bt_err err = {0, ""};
 	struct bt_profile *p = NULL;
-	const struct cli_option opts[] = {CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_BOOL("json", &json),
-					  CLI_OPT_END};
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_BOOL("json", &json), CLI_OPT_END,
+	};
 
 	if ((rc = cli_parse("profile", help, opts, argc, argv, &first)) != CLI_GO)
 		return rc;

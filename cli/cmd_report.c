@@ -47,8 +47,10 @@ int cmd_report(int argc, char **argv)
 	size_t nbp = 0;
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
-	const struct cli_option opts[] = {CLI_READ_OPTIONS(&r), CLI_OPT_CALL("format", 0, format_opt, &ro.html),
-					  CLI_OPT_STRING("output", 'o', &output), CLI_OPT_END};
+	const struct cli_option opts[] = {
+		CLI_READ_OPTIONS(&r), CLI_OPT_CALL("format", 0, format_opt, &ro.html),
+		CLI_OPT_STRING("output", 'o', &output), CLI_OPT_END,
+	};
 	if ((rc = cli_parse("report", help, opts, argc, argv, &first)) != CLI_GO)
 		return rc;
 	rc = EXIT_FAIL;

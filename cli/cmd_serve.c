@@ -39,7 +39,8 @@ static int count_opt(const char *cmd, const char *opt, const char *v, void *to)
 	char *end;
 	unsigned long n = strtoul(v, &end, 10);
 	if (*end || !*v || *v == '-' || n < 1 || n > 100000)
-		return cli_usage(cmd, "%s must be a whole number from 1 to 100000, not '%s'", opt, v);
+		return cli_usage(cmd, "%s must be a whole number from 1 to 100000, not '%s'", opt,
+				 v);
 	*(unsigned *)to = (unsigned)n;
 	return 0;
 }
@@ -73,7 +74,8 @@ int cmd_serve(int argc, char **argv)
 		CLI_OPT_CALL("request-timeout", 0, count_opt, &o.request_timeout_s),
 		CLI_OPT_CALL("dead-letter-budget", 0, count_opt, &o.dead_budget_mb),
 		CLI_OPT_CALL("dead-letter-cap", 0, count_opt, &o.dead_cap_mb),
-		CLI_OPT_END};
+		CLI_OPT_END,
+	};
 	if ((rc = cli_parse("serve", help, opts, argc, argv, &first)) != CLI_GO)
 		return rc;
 	if (routes) { /* method, path, query parameters */

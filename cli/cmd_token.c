@@ -25,10 +25,14 @@ int cmd_token(int argc, char **argv)
 	struct bt_err err = {0, ""};
 	int first, json = 0, rc;
 	const struct cli_option opts[] = {
-		CLI_OPT_STRING("db", 0, &dbpath),     CLI_OPT_STRING("role", 0, &role),
-		CLI_OPT_STRING("team", 0, &team),     CLI_OPT_STRING("person", 0, &person),
-		CLI_OPT_STRING("name", 0, &name),     CLI_OPT_BOOL("json", &json),
-		CLI_OPT_END};
+		CLI_OPT_STRING("db", 0, &dbpath),
+		CLI_OPT_STRING("role", 0, &role),
+		CLI_OPT_STRING("team", 0, &team),
+		CLI_OPT_STRING("person", 0, &person),
+		CLI_OPT_STRING("name", 0, &name),
+		CLI_OPT_BOOL("json", &json),
+		CLI_OPT_END,
+	};
 	if (action)
 		argc--, argv++;
 	if ((rc = cli_parse("token", help, opts, argc, argv, &first)) != CLI_GO)

@@ -82,7 +82,8 @@ static int cli_getopt(const char *cmd, int argc, char **argv, const char *shorto
 	/* getopt_long leaves optopt 0 for an unknown or ambiguous long option;
 	 * for a known one without its value, or with a value it does not
 	 * take, it is the option's value; for a short option, its letter */
-	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "--"; /* bad_long skips two bytes */
+	/* ("--" when there is none: bad_long skips two bytes) */
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "--";
 	const struct option *o = optopt ? long_option(opts, arg, optopt) : NULL;
 	if (!optopt)
 		bad_long(cmd, arg, opts);
@@ -121,7 +122,8 @@ int cli_parse(const char *cmd, const char *help, const struct cli_option *opts, 
 	for (n = 0; opts[n].name; n++) {
 		int has = opts[n].kind == CLI_KIND_BOOL ? no_argument : required_argument;
 		assert(n + 1 < MAX_NAMES); /* the tables are ours: raise MAX_NAMES */
-		lo[n] = (struct option){opts[n].name, has, NULL, opts[n].letter ? opts[n].letter : 256 + (int)n};
+		int val = opts[n].letter ? opts[n].letter : 256 + (int)n;
+		lo[n] = (struct option){opts[n].name, has, NULL, val};
 		if (opts[n].letter) {
 			shortopts[ns++] = (char)opts[n].letter;
 			if (has == required_argument)

@@ -331,7 +331,8 @@ static int rate_take(struct bt_server *s, int64_t token)
 	if (per_s <= 0)
 		return 0;
 	pthread_mutex_lock(&s->rate.mu);
-	struct bt_bucket *b = bucket(&s->rate, token, per_s, 2 * per_s); /* bursts of two seconds' worth */
+	/* bursts of two seconds' worth */
+	struct bt_bucket *b = bucket(&s->rate, token, per_s, 2 * per_s);
 	if (b && b->left >= 1)
 		b->left -= 1;
 	else if (b)

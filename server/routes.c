@@ -318,8 +318,8 @@ static int idpage_end(struct idpage *p, struct bt_response *rs)
 }
 
 /* The time every read route judges at: ?as_of=, else now (rule 7 of
- * docs/journeys.md: the wall clock in serve), so that no two routes answer the same question
- * differently. */
+ * docs/journeys.md: the wall clock in serve), so that no two routes answer
+ * the same question differently. */
 static int now_or_arg(const struct bt_request *rq, int64_t *at, struct bt_response *rs)
 {
 	if (time_arg(rq, "as_of", at, rs))
