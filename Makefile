@@ -5,6 +5,8 @@
 # Knobs:  SANITIZE=address,undefined   build with sanitizers (into build-san/)
 #         WERROR=1                     warnings are errors (CI sets it)
 #         O=build-dir                  where objects and binaries go
+#         CFLAGS, LDFLAGS, LDLIBS      added to the flags baton needs (default
+#                                      CFLAGS: -O2 -g), e.g. make CFLAGS=-O0
 
 CC      ?= cc
 PKGS    := sqlite3 yaml-0.1 libsodium libmicrohttpd zlib libutf8proc
@@ -12,21 +14,26 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# The flags baton needs are kept apart from the user's: CFLAGS, LDFLAGS and
+# LDLIBS given on the command line (make CFLAGS=-O0) add to them, never
+# replace them.
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wformat=2 -Wvla -Wno-format-nonliteral
+           -Wformat=2 -Wvla
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
-           -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
-LDLIBS  += $(PKG_LIBS) -lm -lpthread
+# src/util/banned.h, read before each file, makes unsafe libc calls unusable
+BT_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+           -Iinclude -Isrc $(PKG_CFLAGS) -include src/util/banned.h -MMD -MP
+BT_LDFLAGS :=
+BT_LDLIBS  := $(PKG_LIBS) -lm -lpthread
 
 ifneq ($(WERROR),)
-CFLAGS  += -Werror
+BT_CFLAGS += -Werror
 endif
 
 ifneq ($(SANITIZE),)
 O       ?= build-san
-CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=$(SANITIZE)
+BT_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+BT_LDFLAGS += -fsanitize=$(SANITIZE)
 else
 O       ?= build
 endif
@@ -55,12 +62,12 @@ $(O)/libbaton.a: $(LIB_OBJ)
 
 $(O)/baton: $(CLI_OBJ) $(O)/libbaton.a
 	@echo "LD $@"
-	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libbaton.a $(LDLIBS)
+	@$(CC) $(BT_LDFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(O)/libbaton.a $(BT_LDLIBS) $(LDLIBS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "CC $<"
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(BT_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The demo configuration, built into the binary as a C string.
 $(O)/gen/demo_config.c: examples/demo.yaml
@@ -70,12 +77,12 @@ $(O)/gen/demo_config.c: examples/demo.yaml
 	      END { print ";" }' $< >$@
 
 $(O)/gen/demo_config.o: $(O)/gen/demo_config.c
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(BT_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(O)/libbaton.a
 	@mkdir -p $(@D)
 	@echo "LD $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libbaton.a $(LDLIBS) $(TEST_LIBS)
+	@$(CC) $(BT_CFLAGS) $(CFLAGS) $(BT_LDFLAGS) $(LDFLAGS) -o $@ $< $(O)/libbaton.a $(BT_LDLIBS) $(LDLIBS) $(TEST_LIBS)
 
 deps:
 	@scripts/deps.sh

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * gen.c - deterministic generator of realistic baton events (PRODUCT.md §3)
+ * gen.c - deterministic generator of realistic baton events (docs/events.md)
  * for the benchmarks in bench/.
  *
  *   bench-gen --events N [--seed S] > events.ndjson
@@ -19,7 +19,7 @@
  *   half of them; the rest link, or not, through contact-center calls and
  *   logins that carry two identifiers, as in real data).  About 0.5%
  *   of customers share a household phone with another customer who has a
- *   different customer_id (the guard rail of §5 must refuse that merge), and
+ *   different customer_id (the identity guard rail must refuse that merge), and
  *   0.5% of the events carry a junk identifier ("guest", "null",
  *   "0000000000") next to a real one.
  * - journeys onboarding, billing-dispute, technical-support, complaint and
@@ -1137,7 +1137,7 @@ static int order_cmp(const void *a, const void *b)
 static void usage(FILE *f)
 {
 	fputs("usage: bench-gen --events N [--seed S]\n\n"
-	      "Write N realistic baton events (NDJSON, PRODUCT.md §3) to standard output.\n"
+	      "Write N realistic baton events (NDJSON, docs/events.md) to standard output.\n"
 	      "The same N and S always give the same output.  Statistics go to stderr.\n",
 	      f);
 }

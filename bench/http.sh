@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# Durable HTTP ingest and the agent's context call (issue #4, PRODUCT.md
-# §10): a fresh `baton serve` on loopback, C keep-alive connections posting
+# Durable HTTP ingest and the agent's context call (issue #4; the goals are
+# in bench/README.md): a fresh `baton serve` on loopback, C keep-alive connections posting
 # batches of events to /v1/events (every answer is sent only after the
 # commit, and once the live state has the events), and one more connection
 # calling a read route once per millisecond while ingest runs.
@@ -20,7 +20,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 conns=${1:-4} secs=${2:-10} batch=${3:-500} paced=${4:-100000}
 mkdir -p bench/out
-cc -O2 -Wall -pthread -o build/http-load bench/http_load.c || exit 1
+cc -O2 -Wall -pthread -include src/util/banned.h -o build/http-load bench/http_load.c || exit 1
 db=bench/out/http.db
 rm -f "$db" "$db-wal" "$db-shm" "$db.key"
 port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 30000))

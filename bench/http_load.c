@@ -101,7 +101,7 @@ static int read_response(int fd, char *buf, size_t cap)
 			return -1;
 		have += (size_t)r;
 	}
-	return atoi(buf + 9);
+	return (int)strtol(buf + 9, NULL, 10); /* "HTTP/1.1 200" */
 }
 
 static void record(struct stats *s, double v)
@@ -206,21 +206,33 @@ static double pct(struct stats *s, double p)
 	return s->lat[i >= s->nlat ? s->nlat - 1 : i] * 1000.0;
 }
 
+/* A whole-number argument; the benchmark stops on anything else. */
+static long num_arg(const char *what, const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end) {
+		fprintf(stderr, "http-load: %s '%s' is not a whole number\n", what, s);
+		exit(1);
+	}
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr, "usage: http-load PORT TOKEN [connections] [seconds] [batch] [read-path]\n");
 		return 1;
 	}
-	port = atoi(argv[1]);
+	port = (int)num_arg("PORT", argv[1]);
 	token = argv[2];
-	conns = argc > 3 ? atoi(argv[3]) : 4;
-	seconds = argc > 4 ? atoi(argv[4]) : 10;
-	batch = argc > 5 ? atoi(argv[5]) : 500;
+	conns = argc > 3 ? (int)num_arg("connections", argv[3]) : 4;
+	seconds = argc > 4 ? (int)num_arg("seconds", argv[4]) : 10;
+	batch = argc > 5 ? (int)num_arg("batch", argv[5]) : 500;
 	read_path = argc > 6 ? argv[6] : NULL;
 	rate = argc > 7 ? atof(argv[7]) : 0;
-	if (getenv("BENCH_USERS") && atol(getenv("BENCH_USERS")) > 0)
-		users = atol(getenv("BENCH_USERS"));
+	if (getenv("BENCH_USERS") && num_arg("BENCH_USERS", getenv("BENCH_USERS")) > 0)
+		users = num_arg("BENCH_USERS", getenv("BENCH_USERS"));
 	pthread_t th[64], rth;
 	struct stats st[64] = {{0}}, rs = {0};
 	if (conns < 0 || conns > 64)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# run.sh - the benchmarks of PRODUCT.md §10, side by side in one run
+# run.sh - the benchmarks of bench/README.md, side by side in one run
 # (`make bench` runs it after building build/baton).
 #
 #   bench/run.sh [--sizes 100000,1000000] [--quick] [--skip-pg] [--seed S]
@@ -91,7 +91,7 @@ if ! (cd bench && node -e "import('@duckdb/node-api').then(() => process.exit(0)
 fi
 
 mkdir -p build "$out/logs"
-cc -O2 -std=c11 -Wall -Wextra -o build/bench-gen bench/gen.c || die "could not build bench/gen.c"
+cc -O2 -std=c11 -Wall -Wextra -include src/util/banned.h -o build/bench-gen bench/gen.c || die "could not build bench/gen.c"
 if [ ! -x build/baton ]; then
 	say "build/baton is missing: running make"
 	make -s all >&2 || say "make failed: the baton rows will be skipped"

@@ -18,7 +18,6 @@
 #include "baton/engine.h"
 #include "baton/view.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_REJECTED = 2 };
@@ -42,12 +41,45 @@ struct bt_db *cli_open(const char *path, unsigned flags);
 /* Write b to stdout followed by a newline. */
 void cli_print_buf(const struct bt_buf *b);
 
-/* getopt_long that reports a bad option itself, once, naming it, with the
- * nearest known option when there is one ("did you mean '--from'?").
- * shortopts as for getopt_long.  Returns the option's value, -1 after the
- * last option, or '?' once the error is reported (then exit EXIT_FAIL). */
-int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
-	       const struct option *opts);
+/*
+ * The options of a command, declared as a table (git's parse-options
+ * habit): each row names the long option, its short letter if it has one
+ * (0 if not), and where its value goes.  Every command also takes --help
+ * (-h), which prints its help text.
+ *
+ *   CLI_OPT_BOOL(name, int *)         --name sets it to 1
+ *   CLI_OPT_STRING(name, letter, const char **)   the value as given
+ *   CLI_OPT_TIME(name, int64_t *)     RFC 3339 or a date, in ms (cli_time)
+ *   CLI_OPT_CALL(name, letter, fn, void *to)
+ *       fn(cmd, "--name", value, to) reads the value itself: 0, or the exit
+ *       code to end the command with once it has reported why
+ *   CLI_OPT_END                       ends the table
+ */
+enum cli_opt_kind { CLI_KIND_BOOL, CLI_KIND_STRING, CLI_KIND_TIME, CLI_KIND_CALL };
+typedef int (*cli_opt_fn)(const char *cmd, const char *opt, const char *value, void *to);
+struct cli_option {
+	const char *name;
+	int letter;
+	enum cli_opt_kind kind;
+	void *to;
+	cli_opt_fn fn;
+};
+#define CLI_OPT_BOOL(name, to) {name, 0, CLI_KIND_BOOL, to, NULL}
+#define CLI_OPT_STRING(name, letter, to) {name, letter, CLI_KIND_STRING, to, NULL}
+#define CLI_OPT_TIME(name, to) {name, 0, CLI_KIND_TIME, to, NULL}
+#define CLI_OPT_CALL(name, letter, fn, to) {name, letter, CLI_KIND_CALL, to, fn}
+#define CLI_OPT_END {NULL, 0, CLI_KIND_BOOL, NULL, NULL}
+
+/* What cli_parse returns when the command goes on. */
+#define CLI_GO (-1)
+/* Read the options of argv[1..argc) (in any order among the operands, a
+ * unique prefix of a long name will do) by the table opts.  A mistake is
+ * reported once, naming the option, with the nearest known one when there
+ * is one ("did you mean '--from'?").  Returns CLI_GO with *first the index
+ * of the first operand, or the exit code to end the command with: EXIT_OK
+ * after --help, EXIT_FAIL once a mistake is reported. */
+int cli_parse(const char *cmd, const char *help, const struct cli_option *opts, int argc,
+	      char **argv, int *first);
 /* The index of action in actions[0..n), or -1 after reporting it unknown
  * with the nearest one. */
 int cli_action(const char *cmd, const char *action, const char *const *actions, size_t n);
@@ -71,13 +103,14 @@ struct cli_read {
 	int64_t as_of;
 };
 #define CLI_READ_INIT {NULL, NULL, NULL, NULL, {NULL, BT_TIME_NONE, BT_TIME_NONE}, BT_TIME_NONE}
-#define CLI_READ_OPTIONS                                                                          \
-	{"db", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},           \
-		{"journey", required_argument, NULL, 'J'}, {"as-of", required_argument, NULL, 'a'}, \
-		{"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'}
-/* Take option c (value arg) when it is one of CLI_READ_OPTIONS: 1 taken,
- * 0 not one of them, -1 a bad value (reported). */
-int cli_read_option(struct cli_read *r, int c, const char *arg);
+/* The rows of the options of a read, into struct cli_read *r. */
+#define CLI_READ_OPTIONS(r)                                                                  \
+	CLI_OPT_STRING("db", 0, &(r)->db), CLI_OPT_STRING("config", 0, &(r)->config),        \
+		CLI_OPT_STRING("journey", 0, &(r)->q.journey), CLI_OPT_TIME("as-of", &(r)->as_of), \
+		CLI_OPT_CALL("from", 0, cli_read_from, (r)), CLI_OPT_CALL("to", 0, cli_read_to, (r))
+/* --from and --to: the time, and its text for the messages. */
+int cli_read_from(const char *cmd, const char *opt, const char *value, void *r);
+int cli_read_to(const char *cmd, const char *opt, const char *value, void *r);
 /* After the options: the period [--from, --to) must not be empty.  0, or
  * EXIT_FAIL once reported. */
 int cli_read_check(const char *cmd, const struct cli_read *r);

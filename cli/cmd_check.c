@@ -2,7 +2,6 @@
 /* cmd_check.c - baton check and baton config: validate and load a configuration. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <string.h>
 
 static const char check_help[] =
@@ -22,21 +21,14 @@ static const char config_help[] =
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *path = NULL;
 	struct bt_config *cfg = NULL;
-	int c;
-	while ((c = cli_getopt("check", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'c': path = optarg; break;
-		case 'h': fputs(check_help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
-	if (!path && optind < argc)
-		path = argv[optind++];
+	int first, rc;
+	const struct cli_option opts[] = {CLI_OPT_STRING("config", 0, &path), CLI_OPT_END};
+	if ((rc = cli_parse("check", check_help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	if (!path && first < argc)
+		path = argv[first];
 	if (!path)
 		return cli_usage("check", "name the configuration: --config FILE");
 	if (cli_config_file(path, &cfg))
@@ -49,22 +41,16 @@ int cmd_check(int argc, char **argv)
 
 int cmd_config(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *dbpath = NULL, *action = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
 	struct bt_config *cfg = NULL;
 	struct bt_err err = {0, ""};
-	int c, rc = EXIT_OK;
+	int first, rc = EXIT_OK;
+	const struct cli_option opts[] = {CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_END};
 	if (action)
 		argc--, argv++;
-	while ((c = cli_getopt("config", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'h': fputs(config_help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
+	if ((rc = cli_parse("config", config_help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	rc = EXIT_OK;
 	static const char *const actions[] = {"load", "show"};
 	if (!action)
 		return cli_usage("config", "say 'load FILE' or 'show'");
@@ -72,18 +58,18 @@ int cmd_config(int argc, char **argv)
 	if (which < 0)
 		return EXIT_FAIL;
 	int load = which == 0;
-	if (load && optind != argc - 1)
+	if (load && first != argc - 1)
 		return cli_usage("config", "load needs exactly one FILE");
 	struct bt_db *db = cli_open(cli_db_path(dbpath), load ? 0 : BT_OPEN_READONLY);
 	if (!db)
 		return EXIT_FAIL;
 	if (load) {
-		if (cli_config_file(argv[optind], &cfg))
+		if (cli_config_file(argv[first], &cfg))
 			rc = EXIT_FAIL;
 		else if (bt_db_config_set(db, cfg, &err))
 			rc = cli_fail(err.code, &err);
 		else
-			printf("loaded %s: %zu journeys, %zu touchpoints\n", argv[optind],
+			printf("loaded %s: %zu journeys, %zu touchpoints\n", argv[first],
 			       cfg->njourneys, cfg->ntouchpoints);
 	} else if (bt_db_config_get(db, &cfg, &err)) {
 		rc = cli_fail(err.code, &err);

@@ -2,7 +2,6 @@
 /* cmd_dead_letters.c - baton dead-letters: the records ingest rejected. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,35 +43,29 @@ static void list(const struct bt_dead_letter *d, size_t n, int json)
 
 int cmd_dead_letters(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"json", no_argument, NULL, 'j'},
-		{"all", no_argument, NULL, 'a'},      {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
 	const char *dbpath = NULL, *action = "list";
-	int c, json = 0, all = 0, rc = 0;
+	int first, json = 0, all = 0, rc = 0;
 	struct bt_err err = {0, ""};
 	struct bt_dead_letter *d = NULL;
 	size_t n = 0;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_BOOL("json", &json),
+		CLI_OPT_BOOL("all", &all), CLI_OPT_END,
+	};
 
 	if (argc > 1 && argv[1][0] != '-') {
 		action = argv[1];
 		argc--, argv++;
 	}
-	while ((c = cli_getopt("dead-letters", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'j': json = 1; break;
-		case 'a': all = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
+	if ((rc = cli_parse("dead-letters", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	rc = 0;
 	static const char *const actions[] = {"list", "export", "retry", "delete"};
 	int which = cli_action("dead-letters", action, actions, 4);
 	if (which < 0)
 		return EXIT_FAIL;
 	int is_list = which == 0, is_export = which == 1, is_retry = which == 2, is_delete = which == 3;
-	if (is_delete && !all && optind >= argc)
+	if (is_delete && !all && first >= argc)
 		return cli_usage("dead-letters", "delete needs dead letter ids or --all");
 	struct bt_db *db = cli_open(cli_db_path(dbpath), (is_list || is_export) ? BT_OPEN_READONLY : 0);
 	if (!db)
@@ -83,7 +76,7 @@ int cmd_dead_letters(int argc, char **argv)
 			printf("retried %zu, accepted %zu, still rejected %zu\n", retried, fixed,
 			       retried - fixed);
 	} else if (is_delete && !all) {
-		for (int i = optind; i < argc && !rc; i++) {
+		for (int i = first; i < argc && !rc; i++) {
 			char *end;
 			long long id = strtoll(argv[i], &end, 10);
 			if (*end || id <= 0) {

@@ -5,7 +5,6 @@
 #include "baton/demo.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -57,46 +56,44 @@ static int emit(void *ctx, const char *json, size_t len)
 	return rc < 0 ? rc : 0;
 }
 
+static int customers_opt(const char *cmd, const char *opt, const char *v, void *to)
+{
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+	if (*end || n == 0 || n > 50000000)
+		return cli_usage(cmd, "%s must be 1 to 50000000", opt);
+	*(unsigned *)to = (unsigned)n;
+	return 0;
+}
+
+static int seed_opt(const char *cmd, const char *opt, const char *v, void *to)
+{
+	char *end;
+	*(uint64_t *)to = strtoull(v, &end, 10);
+	return *end ? cli_usage(cmd, "%s must be a number", opt) : 0;
+}
+
 int cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},   {"customers", required_argument, NULL, 'n'},
-		{"seed", required_argument, NULL, 's'}, {"output", required_argument, NULL, 'o'},
-		{"end", required_argument, NULL, 'e'},
-		{"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
-	struct bt_demo_options o = {2000, 1, 0};
+	struct bt_demo_options o = {2000, 1, BT_TIME_NONE};
 	const char *dbpath = NULL, *output = NULL;
 	struct sink s = {NULL, NULL, 0, 0};
 	struct bt_err err = {0, ""};
 	struct bt_config *cfg = NULL;
 	struct bt_ingest_stats st = {0, 0, 0, 0, 0};
 	uint64_t n = 0;
-	char *end;
-	int c, rc, have_end = 0;
-	while ((c = cli_getopt("demo", argc, argv, "ho:", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'n':
-			o.customers = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || o.customers == 0 || o.customers > 50000000)
-				return cli_usage("demo", "--customers must be 1 to 50000000");
-			break;
-		case 's':
-			o.seed = strtoull(optarg, &end, 10);
-			if (*end)
-				return cli_usage("demo", "--seed must be a number");
-			break;
-		case 'o': output = optarg; break;
-		case 'e':
-			if (cli_time("--end", optarg, &o.end))
-				return EXIT_FAIL;
-			have_end = 1;
-			break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
-	if (!have_end) { /* now, to the second */
+	int first, rc;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath),
+		CLI_OPT_CALL("customers", 0, customers_opt, &o.customers),
+		CLI_OPT_CALL("seed", 0, seed_opt, &o.seed),
+		CLI_OPT_STRING("output", 'o', &output),
+		CLI_OPT_TIME("end", &o.end),
+		CLI_OPT_END,
+	};
+	if ((rc = cli_parse("demo", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	if (o.end == BT_TIME_NONE) { /* now, to the second */
 		struct timespec now;
 		clock_gettime(CLOCK_REALTIME, &now);
 		o.end = (int64_t)now.tv_sec * 1000;

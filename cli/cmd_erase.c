@@ -2,8 +2,6 @@
 /* cmd_erase.c - baton erase: the right to be forgotten. */
 #include "cli.h"
 
-#include <getopt.h>
-
 static const char help[] =
 	"usage: baton erase [--db PATH] [--json] IDENT\n"
 	"\n"
@@ -18,29 +16,22 @@ static const char help[] =
 
 int cmd_erase(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *dbpath = NULL;
-	int c, json = 0, rc;
+	int first, json = 0, rc;
 	struct bt_err err = {0, ""};
 	struct bt_erase_stats st;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_BOOL("json", &json), CLI_OPT_END,
+	};
 
-	while ((c = cli_getopt("erase", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
-	if (optind != argc - 1)
+	if ((rc = cli_parse("erase", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	if (first != argc - 1)
 		return cli_usage("erase", "name exactly one IDENT (type:value or a profile id)");
 	struct bt_db *db = cli_open(cli_db_path(dbpath), 0);
 	if (!db)
 		return EXIT_FAIL;
-	rc = bt_erase(db, argv[optind], &st, &err);
+	rc = bt_erase(db, argv[first], &st, &err);
 	bt_db_close(db);
 	if (rc)
 		return cli_fail(rc, &err);

@@ -2,8 +2,6 @@
 /* cmd_event.c - baton event: one stored event by its id. */
 #include "cli.h"
 
-#include <getopt.h>
-
 static const char help[] =
 	"usage: baton event [--db PATH] ID\n"
 	"\n"
@@ -12,27 +10,20 @@ static const char help[] =
 
 int cmd_event(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *dbpath = NULL;
 	struct bt_err err = {0, ""};
 	char *json = NULL;
 	size_t len = 0;
-	int c, rc;
-	while ((c = cli_getopt("event", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
-	if (optind != argc - 1)
+	int first, rc;
+	const struct cli_option opts[] = {CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_END};
+	if ((rc = cli_parse("event", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	if (first != argc - 1)
 		return cli_usage("event", "name exactly one event ID");
 	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);
 	if (!db)
 		return EXIT_FAIL;
-	rc = bt_event_get(db, argv[optind], &json, &len, &err);
+	rc = bt_event_get(db, argv[first], &json, &len, &err);
 	bt_db_close(db);
 	if (rc)
 		return cli_fail(rc, &err);

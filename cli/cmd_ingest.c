@@ -3,7 +3,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
 
 static const char help[] =
@@ -113,33 +112,25 @@ static int ingest_file(struct bt_db *db, const char *file, const char *fmtopt, c
 
 int cmd_ingest(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'}, {"format", required_argument, NULL, 'f'},
-		{"map", required_argument, NULL, 'm'}, {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},     {NULL, 0, NULL, 0}};
 	const char *dbpath = NULL, *fmt = NULL, *map = NULL;
 	struct report r = {NULL, 0, BT_BUF_INIT, 0};
 	struct bt_ingest_stats total = {0, 0, 0, 0, 0};
-	int c, failed = 0;
+	int first, rc, failed = 0;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_STRING("format", 0, &fmt),
+		CLI_OPT_STRING("map", 0, &map), CLI_OPT_BOOL("json", &r.json), CLI_OPT_END,
+	};
 
-	while ((c = cli_getopt("ingest", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'f': fmt = optarg; break;
-		case 'm': map = optarg; break;
-		case 'j': r.json = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
-	if (optind >= argc)
+	if ((rc = cli_parse("ingest", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	if (first >= argc)
 		return cli_usage("ingest", "name at least one FILE, or - for standard input");
 	if (fmt && format_of(fmt, "") == (enum bt_format)-1)
 		return cli_usage("ingest", "--format must be ndjson, json or csv, not '%s'", fmt);
 	struct bt_db *db = cli_open(cli_db_path(dbpath), 0);
 	if (!db)
 		return EXIT_FAIL;
-	for (int i = optind; i < argc; i++)
+	for (int i = first; i < argc; i++)
 		failed |= ingest_file(db, argv[i], fmt, map, &r, &total) != 0;
 	bt_db_close(db);
 

@@ -2,8 +2,6 @@
 /* cmd_journeys.c - baton journeys: definitions, owners, unowned journeys. */
 #include "cli.h"
 
-#include <getopt.h>
-
 static const char help[] =
 	"usage: baton journeys [--db PATH] [--config FILE] [--json]\n"
 	"\n"
@@ -18,27 +16,20 @@ static const char help[] =
 
 int cmd_journeys(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"config", required_argument, NULL, 'c'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *dbpath = NULL, *cfgpath = NULL;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
 	struct bt_err err = {0, ""};
 	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
-	int c, json = 0, rc = EXIT_FAIL;
-	while ((c = cli_getopt("journeys", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'c': cfgpath = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
+	int first, json = 0, rc;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_STRING("config", 0, &cfgpath),
+		CLI_OPT_BOOL("json", &json), CLI_OPT_END,
+	};
+	if ((rc = cli_parse("journeys", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	rc = EXIT_FAIL;
 	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);
 	if (!db || cli_config(db, cfgpath, &cfg))
 		goto out;

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cmd_kpis.c - baton kpis: the journey KPIs of PRODUCT.md §4. */
+/* cmd_kpis.c - baton kpis: the journey KPIs of docs/kpis.md. */
 #include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <string.h>
 
@@ -115,43 +114,32 @@ static void on_reject(void *ctx, long line, long index, const char *reason)
 
 int cmd_kpis(int argc, char **argv)
 {
-	static const struct option opts[] = {CLI_READ_OPTIONS,
-					     {"input", required_argument, NULL, 'i'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"definitions", no_argument, NULL, 'D'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct cli_read r = CLI_READ_INIT;
 	const char *input = NULL;
-	int c, took, json = 0, rc = EXIT_FAIL;
+	int first, json = 0, definitions = 0, rc;
 	struct bt_db *db = NULL;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
 	struct bt_err err = {0, ""};
+	const struct cli_option opts[] = {
+		CLI_READ_OPTIONS(&r), CLI_OPT_STRING("input", 0, &input),
+		CLI_OPT_BOOL("json", &json), CLI_OPT_BOOL("definitions", &definitions), CLI_OPT_END,
+	};
 
-	while ((c = cli_getopt("kpis", argc, argv, "h", opts)) != -1) {
-		if ((took = cli_read_option(&r, c, optarg)) < 0)
-			return EXIT_FAIL;
-		if (took)
-			continue;
-		switch (c) {
-		case 'i': input = optarg; break;
-		case 'j': json = 1; break;
-		case 'D': {
-			struct bt_buf b = BT_BUF_INIT;
-			int ok = bt_kpi_definitions_md(&b) == 0;
-			if (ok)
-				fputs(b.data, stdout);
-			bt_buf_release(&b);
-			return ok ? EXIT_OK : cli_error("out of memory");
-		}
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
+	if ((rc = cli_parse("kpis", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	if (definitions) { /* the tables of docs/kpis.md */
+		struct bt_buf b = BT_BUF_INIT;
+		int ok = bt_kpi_definitions_md(&b) == 0;
+		if (ok)
+			fputs(b.data, stdout);
+		bt_buf_release(&b);
+		return ok ? EXIT_OK : cli_error("out of memory");
 	}
-	if (optind < argc)
-		return cli_usage("kpis", "unexpected argument '%s'", argv[optind]);
+	rc = EXIT_FAIL;
+	if (first < argc)
+		return cli_usage("kpis", "unexpected argument '%s'", argv[first]);
 	if (input && r.db)
 		return cli_usage("kpis", "--input and --db exclude each other");
 	if (cli_read_check("kpis", &r))

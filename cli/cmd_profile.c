@@ -2,7 +2,6 @@
 /* cmd_profile.c - baton profile: one customer's unified profile. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <string.h>
 
 static const char help[] =
@@ -23,29 +22,22 @@ static const char help[] =
 
 int cmd_profile(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *dbpath = NULL;
-	int c, json = 0, rc;
+	int first, json = 0, rc;
 	struct bt_err err = {0, ""};
 	struct bt_profile *p = NULL;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_BOOL("json", &json), CLI_OPT_END,
+	};
 
-	while ((c = cli_getopt("profile", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
-	if (optind != argc - 1)
+	if ((rc = cli_parse("profile", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	if (first != argc - 1)
 		return cli_usage("profile", "name exactly one IDENT (type:value or a profile id)");
 	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);
 	if (!db)
 		return EXIT_FAIL;
-	rc = bt_profile_get(db, argv[optind], &p, &err);
+	rc = bt_profile_get(db, argv[first], &p, &err);
 	bt_db_close(db);
 	if (rc)
 		return cli_fail(rc, &err);

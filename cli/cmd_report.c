@@ -5,7 +5,6 @@
 #include "baton/report.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
 
 static const char help[] =
@@ -26,17 +25,21 @@ static const char help[] =
 	"  --format md|html   Markdown (default) or an HTML page\n"
 	"  -o, --output FILE  write the report to FILE instead of standard output\n";
 
+/* --format md|html: html or not. */
+static int format_opt(const char *cmd, const char *opt, const char *v, void *to)
+{
+	if (strcmp(v, "md") && strcmp(v, "html"))
+		return cli_usage(cmd, "%s must be md or html", opt);
+	*(int *)to = !strcmp(v, "html");
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {CLI_READ_OPTIONS,
-					     {"format", required_argument, NULL, 'F'},
-					     {"output", required_argument, NULL, 'o'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
 	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE};
-	int c, took, rc = EXIT_FAIL;
+	int first, rc;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
@@ -44,24 +47,15 @@ int cmd_report(int argc, char **argv)
 	size_t nbp = 0;
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
-	while ((c = cli_getopt("report", argc, argv, "ho:", opts)) != -1) {
-		if ((took = cli_read_option(&r, c, optarg)) < 0)
-			return EXIT_FAIL;
-		if (took)
-			continue;
-		switch (c) {
-		case 'F':
-			if (strcmp(optarg, "md") && strcmp(optarg, "html"))
-				return cli_usage("report", "--format must be md or html");
-			ro.html = !strcmp(optarg, "html");
-			break;
-		case 'o': output = optarg; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
-	if (optind < argc)
-		return cli_usage("report", "unexpected argument '%s'", argv[optind]);
+	const struct cli_option opts[] = {
+		CLI_READ_OPTIONS(&r), CLI_OPT_CALL("format", 0, format_opt, &ro.html),
+		CLI_OPT_STRING("output", 'o', &output), CLI_OPT_END,
+	};
+	if ((rc = cli_parse("report", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	rc = EXIT_FAIL;
+	if (first < argc)
+		return cli_usage("report", "unexpected argument '%s'", argv[first]);
 	if (cli_read_check("report", &r))
 		return EXIT_FAIL;
 	ro.from = r.q.from, ro.to = r.q.to;

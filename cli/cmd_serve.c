@@ -4,7 +4,6 @@
 
 #include "../server/server.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,82 +33,59 @@ static const char help[] =
 	"  --dead-letter-cap MB  all dead letters together (default 256); past it the same\n"
 	"  --routes           print the route table and exit\n";
 
-/* A whole number from 1 to 100000 for option name. */
-static int count_opt(const char *name, const char *v, unsigned *out)
+/* A whole number from 1 to 100000. */
+static int count_opt(const char *cmd, const char *opt, const char *v, void *to)
 {
 	char *end;
 	unsigned long n = strtoul(v, &end, 10);
 	if (*end || !*v || *v == '-' || n < 1 || n > 100000)
-		return cli_usage("serve", "%s must be a whole number from 1 to 100000, not '%s'", name, v);
-	*out = (unsigned)n;
+		return cli_usage(cmd, "%s must be a whole number from 1 to 100000, not '%s'", opt,
+				 v);
+	*(unsigned *)to = (unsigned)n;
+	return 0;
+}
+
+static int rate_opt(const char *cmd, const char *opt, const char *v, void *to)
+{
+	char *end;
+	double rate = strtod(v, &end);
+	if (*end || rate < 0)
+		return cli_usage(cmd, "%s must be a number of requests per second", opt);
+	*(double *)to = rate;
 	return 0;
 }
 
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},   {"listen", required_argument, NULL, 'l'},
-		{"rate", required_argument, NULL, 'r'}, {"quiet", no_argument, NULL, 'q'},
-		{"routes", no_argument, NULL, 'R'},     {"help", no_argument, NULL, 'h'},
-		{"max-connections", required_argument, NULL, 'M'},
-		{"per-client", required_argument, NULL, 'P'},
-		{"header-timeout", required_argument, NULL, 'H'},
-		{"request-timeout", required_argument, NULL, 'T'},
-		{"dead-letter-budget", required_argument, NULL, 'B'},
-		{"dead-letter-cap", required_argument, NULL, 'C'},
-		{NULL, 0, NULL, 0}};
 	struct bt_server_options o = {NULL, NULL, 1000, 0, BT_MAX_CONNECTIONS, BT_PER_CLIENT,
 				      BT_HEADER_TIMEOUT_S, BT_REQUEST_TIMEOUT_S, BT_DEAD_BUDGET_MB,
 				      BT_DEAD_CAP_MB};
-
 	const char *dbpath = NULL;
-	char *end;
-	int c;
-	while ((c = cli_getopt("serve", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'l': o.listen = optarg; break;
-		case 'r':
-			o.rate = strtod(optarg, &end);
-			if (*end || o.rate < 0)
-				return cli_usage("serve", "--rate must be a number of requests per second");
-			break;
-		case 'q': o.quiet = 1; break;
-		case 'M':
-			if (count_opt("--max-connections", optarg, &o.max_connections))
-				return EXIT_FAIL;
-			break;
-		case 'P':
-			if (count_opt("--per-client", optarg, &o.per_client))
-				return EXIT_FAIL;
-			break;
-		case 'H':
-			if (count_opt("--header-timeout", optarg, &o.header_timeout_s))
-				return EXIT_FAIL;
-			break;
-		case 'T':
-			if (count_opt("--request-timeout", optarg, &o.request_timeout_s))
-				return EXIT_FAIL;
-			break;
-		case 'B':
-			if (count_opt("--dead-letter-budget", optarg, &o.dead_budget_mb))
-				return EXIT_FAIL;
-			break;
-		case 'C':
-			if (count_opt("--dead-letter-cap", optarg, &o.dead_cap_mb))
-				return EXIT_FAIL;
-			break;
-		case 'R':
-			for (size_t i = 0; i < bt_nroutes; i++) /* method, path, query parameters */
-				printf("%s %s %s\n", bt_routes[i].method, bt_routes[i].pattern,
-				       bt_routes[i].params ? bt_routes[i].params : "-");
-			return EXIT_OK;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
+	int first, rc, routes = 0;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath),
+		CLI_OPT_STRING("listen", 0, &o.listen),
+		CLI_OPT_CALL("rate", 0, rate_opt, &o.rate),
+		CLI_OPT_BOOL("quiet", &o.quiet),
+		CLI_OPT_BOOL("routes", &routes),
+		CLI_OPT_CALL("max-connections", 0, count_opt, &o.max_connections),
+		CLI_OPT_CALL("per-client", 0, count_opt, &o.per_client),
+		CLI_OPT_CALL("header-timeout", 0, count_opt, &o.header_timeout_s),
+		CLI_OPT_CALL("request-timeout", 0, count_opt, &o.request_timeout_s),
+		CLI_OPT_CALL("dead-letter-budget", 0, count_opt, &o.dead_budget_mb),
+		CLI_OPT_CALL("dead-letter-cap", 0, count_opt, &o.dead_cap_mb),
+		CLI_OPT_END,
+	};
+	if ((rc = cli_parse("serve", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	if (routes) { /* method, path, query parameters */
+		for (size_t i = 0; i < bt_nroutes; i++)
+			printf("%s %s %s\n", bt_routes[i].method, bt_routes[i].pattern,
+			       bt_routes[i].params ? bt_routes[i].params : "-");
+		return EXIT_OK;
 	}
-	if (optind < argc)
-		return cli_usage("serve", "unexpected argument '%s'", argv[optind]);
+	if (first < argc)
+		return cli_usage("serve", "unexpected argument '%s'", argv[first]);
 	o.db_path = cli_db_path(dbpath);
 	return bt_server_run(&o);
 }

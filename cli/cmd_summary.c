@@ -2,8 +2,6 @@
 /* cmd_summary.c - baton summary: what the database holds. */
 #include "cli.h"
 
-#include <getopt.h>
-
 static const char help[] =
 	"usage: baton summary [--db PATH] [--json]\n"
 	"\n"
@@ -13,23 +11,16 @@ static const char help[] =
 
 int cmd_summary(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *dbpath = NULL;
-	int c, json = 0, rc;
+	int first, json = 0, rc;
 	struct bt_err err = {0, ""};
 	struct bt_summary s;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_BOOL("json", &json), CLI_OPT_END,
+	};
 
-	while ((c = cli_getopt("summary", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
+	if ((rc = cli_parse("summary", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
 	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);
 	if (!db)
 		return EXIT_FAIL;

@@ -4,7 +4,6 @@
 
 #include "baton/token.h"
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,29 +20,24 @@ static const char help[] =
 
 int cmd_token(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},     {"role", required_argument, NULL, 'r'},
-		{"team", required_argument, NULL, 't'},   {"person", required_argument, NULL, 'p'},
-		{"name", required_argument, NULL, 'n'},   {"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	const char *dbpath = NULL, *role = NULL, *team = NULL, *person = NULL, *name = NULL;
 	const char *action = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
 	struct bt_err err = {0, ""};
-	int c, json = 0, rc = EXIT_OK;
+	int first, json = 0, rc;
+	const struct cli_option opts[] = {
+		CLI_OPT_STRING("db", 0, &dbpath),
+		CLI_OPT_STRING("role", 0, &role),
+		CLI_OPT_STRING("team", 0, &team),
+		CLI_OPT_STRING("person", 0, &person),
+		CLI_OPT_STRING("name", 0, &name),
+		CLI_OPT_BOOL("json", &json),
+		CLI_OPT_END,
+	};
 	if (action)
 		argc--, argv++;
-	while ((c = cli_getopt("token", argc, argv, "h", opts)) != -1) {
-		switch (c) {
-		case 'd': dbpath = optarg; break;
-		case 'r': role = optarg; break;
-		case 't': team = optarg; break;
-		case 'p': person = optarg; break;
-		case 'n': name = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': fputs(help, stdout); return EXIT_OK;
-		default: return EXIT_FAIL;
-		}
-	}
+	if ((rc = cli_parse("token", help, opts, argc, argv, &first)) != CLI_GO)
+		return rc;
+	rc = EXIT_OK;
 	static const char *const actions[] = {"create", "list", "revoke"};
 	if (!action)
 		return cli_usage("token", "say create, list or revoke");
@@ -76,8 +70,8 @@ int cmd_token(int argc, char **argv)
 	}
 	if (which == 2) {
 		char *end;
-		long long id = optind == argc - 1 ? strtoll(argv[optind], &end, 10) : 0;
-		if (optind != argc - 1 || *end || id <= 0)
+		long long id = first == argc - 1 ? strtoll(argv[first], &end, 10) : 0;
+		if (first != argc - 1 || *end || id <= 0)
 			return cli_usage("token", "revoke needs one token ID (see 'baton token list')");
 		struct bt_db *db = cli_open(cli_db_path(dbpath), 0);
 		if (!db)

@@ -35,17 +35,20 @@ int cli_config(struct bt_db *db, const char *path, struct bt_config **out)
 	return rc ? cli_fail(rc, &err) : 0;
 }
 
-int cli_read_option(struct cli_read *r, int c, const char *arg)
+int cli_read_from(const char *cmd, const char *opt, const char *value, void *to)
 {
-	switch (c) {
-	case 'd': r->db = arg; return 1;
-	case 'c': r->config = arg; return 1;
-	case 'J': r->q.journey = arg; return 1;
-	case 'a': return cli_time("--as-of", arg, &r->as_of) ? -1 : 1;
-	case 'f': r->from = arg; return cli_time("--from", arg, &r->q.from) ? -1 : 1;
-	case 't': r->to = arg; return cli_time("--to", arg, &r->q.to) ? -1 : 1;
-	default: return 0;
-	}
+	struct cli_read *r = to;
+	(void)cmd;
+	r->from = value;
+	return cli_time(opt, value, &r->q.from);
+}
+
+int cli_read_to(const char *cmd, const char *opt, const char *value, void *to)
+{
+	struct cli_read *r = to;
+	(void)cmd;
+	r->to = value;
+	return cli_time(opt, value, &r->q.to);
 }
 
 int cli_read_check(const char *cmd, const struct cli_read *r)

@@ -6,9 +6,11 @@
  */
 #include "cli.h"
 
+#include <assert.h>
+#include <getopt.h>
 #include <string.h>
 
-#define MAX_NAMES 32
+#define MAX_NAMES 32 /* options of one command, --help included */
 
 void cli_did_you_mean(char out[CLI_HINT_LEN], const char *word, size_t len, const char *prefix,
 		      const char *const *names, size_t n)
@@ -65,10 +67,13 @@ static const struct option *long_option(const struct option *opts, const char *a
 	return NULL;
 }
 
-int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
-	       const struct option *opts)
+/* getopt_long that reports a bad option itself, once, naming it, with the
+ * nearest known option when there is one.  Returns the option's value, -1
+ * after the last option, or '?' once the mistake is reported. */
+static int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
+		      const struct option *opts)
 {
-	char spec[32];
+	char spec[2 * MAX_NAMES + 2];
 	snprintf(spec, sizeof(spec), ":%s", shortopts); /* ':' tells a missing value apart */
 	opterr = 0; /* we say it ourselves, once */
 	int c = getopt_long(argc, argv, spec, opts, NULL);
@@ -77,7 +82,8 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
 	/* getopt_long leaves optopt 0 for an unknown or ambiguous long option;
 	 * for a known one without its value, or with a value it does not
 	 * take, it is the option's value; for a short option, its letter */
-	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	/* ("--" when there is none: bad_long skips two bytes) */
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "--";
 	const struct option *o = optopt ? long_option(opts, arg, optopt) : NULL;
 	if (!optopt)
 		bad_long(cmd, arg, opts);
@@ -89,4 +95,59 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *shortopts,
 	else
 		cli_usage(cmd, "unknown option '-%c'", optopt);
 	return '?';
+}
+
+/* Take the value of option o. */
+static int take(const char *cmd, const struct cli_option *o, const char *value)
+{
+	char opt[48];
+	snprintf(opt, sizeof(opt), "--%s", o->name);
+	switch (o->kind) {
+	case CLI_KIND_BOOL: *(int *)o->to = 1; return 0;
+	case CLI_KIND_STRING: *(const char **)o->to = value; return 0;
+	case CLI_KIND_TIME: return cli_time(opt, value, o->to);
+	case CLI_KIND_CALL: return o->fn(cmd, opt, value, o->to);
+	}
+	return 0;
+}
+
+int cli_parse(const char *cmd, const char *help, const struct cli_option *opts, int argc,
+	      char **argv, int *first)
+{
+	/* getopt_long's table: an option without a letter is known by 256 + its row */
+	struct option lo[MAX_NAMES + 1];
+	char shortopts[2 * MAX_NAMES + 1] = "h";
+	size_t n, ns = 1;
+	int c;
+	for (n = 0; opts[n].name; n++) {
+		int has = opts[n].kind == CLI_KIND_BOOL ? no_argument : required_argument;
+		assert(n + 1 < MAX_NAMES); /* the tables are ours: raise MAX_NAMES */
+		int val = opts[n].letter ? opts[n].letter : 256 + (int)n;
+		lo[n] = (struct option){opts[n].name, has, NULL, val};
+		if (opts[n].letter) {
+			shortopts[ns++] = (char)opts[n].letter;
+			if (has == required_argument)
+				shortopts[ns++] = ':';
+		}
+	}
+	lo[n] = (struct option){"help", no_argument, NULL, 'h'};
+	lo[n + 1] = (struct option){NULL, 0, NULL, 0};
+	shortopts[ns] = '\0';
+	while ((c = cli_getopt(cmd, argc, argv, shortopts, lo)) != -1) {
+		const struct cli_option *o = c >= 256 ? &opts[c - 256] : NULL;
+		if (c == '?')
+			return EXIT_FAIL;
+		if (c == 'h') {
+			fputs(help, stdout);
+			return EXIT_OK;
+		}
+		for (size_t i = 0; !o && i < n; i++)
+			if (opts[i].letter == c)
+				o = &opts[i];
+		int rc = take(cmd, o, optarg);
+		if (rc)
+			return rc;
+	}
+	*first = optind;
+	return CLI_GO;
 }

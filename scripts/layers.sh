@@ -15,7 +15,7 @@
 # one folder).  A public header in include/baton/ is in the layer of the
 # module it declares.  A new file goes into the table with its module.
 LAYERS='
-1 util               src/util/* include/baton/error.h include/baton/buf.h include/baton/json.h include/baton/util.h
+1 util               src/util/* include/baton/error.h include/baton/buf.h include/baton/json.h include/baton/util.h include/baton/alloc.h
 2 the model          src/event.* src/csv.* src/config.* src/identity.* src/scrub.* src/records.c src/demo.c include/baton/config.h include/baton/records.h include/baton/demo.h
 3 store              src/store/*
 4 db and ingest      src/db.* src/db_config.c src/ingest.* src/ingest_db.c src/dead_letters.c src/erase.c src/profile.c src/token.c include/baton/baton.h include/baton/token.h

@@ -13,7 +13,6 @@
 #include "server.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -39,16 +38,6 @@ struct bt_commit_job {
 	int done;
 };
 
-static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t work, finished;
-	struct bt_commit_job *head, *tail;
-	pthread_t thread;
-	int running, stop;
-	struct bt_server *s;
-} q = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-       NULL, NULL, 0, 0, 0, NULL};
-
 void bt_commit_reject(struct bt_commit_job *job, long index, long line, const char *reason)
 {
 	if (job->listed++ >= 1000)
@@ -67,7 +56,7 @@ static void on_reject(void *ctx, long line, long index, const char *reason)
 }
 
 /* Feed one job; its counts are its share of the ingest's. */
-static int run_job(struct bt_ingest *in, struct bt_commit_job *job)
+static int run_job(struct bt_server *s, struct bt_ingest *in, struct bt_commit_job *job)
 {
 	struct bt_ingest_stats before, after;
 	struct bt_err err = {0, ""};
@@ -76,7 +65,7 @@ static int run_job(struct bt_ingest *in, struct bt_commit_job *job)
 	bt_ingest_counts(in, &before);
 	bt_ingest_dead_usage(in, &refused0, &kept0);
 	bt_ingest_dead_limits(in, job->dead_budget,
-			      (int64_t)q.s->opt->dead_cap_mb * 1024 * 1024);
+			      (int64_t)s->opt->dead_cap_mb * 1024 * 1024);
 	job->base = (long)(before.accepted + before.duplicates + before.rejected + before.suppressed);
 	if (job->feed)
 		rc = job->feed(in, job);
@@ -102,25 +91,18 @@ static int run_job(struct bt_ingest *in, struct bt_commit_job *job)
 /* The follower: refreshes the live state after each commit, and looks
  * every 20 ms for writes by other processes (`baton ingest`, `baton erase`,
  * `baton config load`); a look that finds nothing new costs one query. */
-static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t kick;
-	pthread_t thread;
-	int kicked, running, stop;
-} f = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0};
-
-static void follow_kick(void)
+static void follow_kick(struct bt_follower *f)
 {
-	pthread_mutex_lock(&f.mu);
-	f.kicked = 1;
-	pthread_cond_signal(&f.kick);
-	pthread_mutex_unlock(&f.mu);
+	pthread_mutex_lock(&f->w.mu);
+	f->kicked = 1;
+	pthread_cond_signal(&f->w.wake);
+	pthread_mutex_unlock(&f->w.mu);
 }
 
 void bt_follow_sync(struct bt_server *s)
 {
 	uint64_t g = bt_live_generation(s->live);
-	follow_kick();
+	follow_kick(&s->follow);
 	bt_live_wait_generation(s->live, g + 2, 5000);
 }
 
@@ -132,59 +114,77 @@ int bt_follow_epoch(struct bt_server *s)
 	bt_reader_put(s, rdb);
 	if (rc || epoch <= bt_live_epoch(s->live))
 		return rc;
-	follow_kick();
+	follow_kick(&s->follow);
 	return bt_live_wait_epoch(s->live, epoch, 10000);
 }
 
 static void *follower(void *arg)
 {
 	struct bt_server *s = arg;
+	struct bt_follower *f = &s->follow;
 	int failing = 0;
 	pthread_setname_np(pthread_self(), "baton-follow"); /* as top and perf show it */
-	pthread_mutex_lock(&f.mu);
-	while (!f.stop) {
-		if (!f.kicked) {
+	pthread_mutex_lock(&f->w.mu);
+	while (!f->w.stop) {
+		if (!f->kicked) {
 			struct timespec t;
 			clock_gettime(CLOCK_REALTIME, &t);
 			t.tv_nsec += 20 * 1000000L;
 			if (t.tv_nsec >= 1000000000L)
 				t.tv_sec++, t.tv_nsec -= 1000000000L;
-			pthread_cond_timedwait(&f.kick, &f.mu, &t);
+			pthread_cond_timedwait(&f->w.wake, &f->w.mu, &t);
 		}
-		f.kicked = 0;
-		pthread_mutex_unlock(&f.mu);
+		f->kicked = 0;
+		pthread_mutex_unlock(&f->w.mu);
 		struct bt_err err = {0, ""};
 		int rc = bt_live_refresh(s->live, &err);
 		if (rc && !failing) /* said once, not at every look */
 			bt_log("error", "the live state cannot follow the database: %s",
 				err.msg[0] ? err.msg : bt_strerror(rc));
 		failing = rc != 0;
-		pthread_mutex_lock(&f.mu);
+		pthread_mutex_lock(&f->w.mu);
 	}
-	pthread_mutex_unlock(&f.mu);
+	pthread_mutex_unlock(&f->w.mu);
 	return NULL;
+}
+
+/* Start w's thread on run(arg); 0, or -1 when it could not start. */
+static int worker_start(struct bt_worker *w, void *(*run)(void *), void *arg)
+{
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	w->stop = 0;
+	w->running = pthread_create(&w->thread, NULL, run, arg) == 0;
+	if (w->running)
+		return 0;
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->mu);
+	return -1;
+}
+
+/* Ask w's thread to stop and wait for it: 1, or 0 when it was not running. */
+static int worker_stop(struct bt_worker *w)
+{
+	if (!w->running)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->mu);
+	w->running = 0;
+	return 1;
 }
 
 int bt_follow_start(struct bt_server *s)
 {
-	f.stop = 0;
-	if (pthread_create(&f.thread, NULL, follower, s))
-		return -1;
-	f.running = 1;
-	return 0;
+	s->follow.kicked = 0;
+	return worker_start(&s->follow.w, follower, s);
 }
 
-void bt_follow_stop(void)
-{
-	if (!f.running)
-		return;
-	pthread_mutex_lock(&f.mu);
-	f.stop = 1;
-	pthread_cond_signal(&f.kick);
-	pthread_mutex_unlock(&f.mu);
-	pthread_join(f.thread, NULL);
-	f.running = 0;
-}
+void bt_follow_stop(struct bt_server *s) { worker_stop(&s->follow.w); }
 
 static unsigned count(const struct bt_commit_job *j)
 {
@@ -197,16 +197,17 @@ static unsigned count(const struct bt_commit_job *j)
 static void *committer(void *arg)
 {
 	struct bt_server *s = arg;
+	struct bt_commit_queue *q = &s->commit;
 	pthread_setname_np(pthread_self(), "baton-commit");
-	pthread_mutex_lock(&q.mu);
+	pthread_mutex_lock(&q->w.mu);
 	for (;;) {
-		while (!q.head && !q.stop)
-			pthread_cond_wait(&q.work, &q.mu);
-		if (!q.head && q.stop)
+		while (!q->head && !q->w.stop)
+			pthread_cond_wait(&q->w.wake, &q->w.mu);
+		if (!q->head && q->w.stop)
 			break;
-		struct bt_commit_job *group = q.head;
-		q.head = q.tail = NULL;
-		pthread_mutex_unlock(&q.mu);
+		struct bt_commit_job *group = q->head;
+		q->head = q->tail = NULL;
+		pthread_mutex_unlock(&q->w.mu);
 
 		struct bt_ingest *in = NULL;
 		struct bt_err err = {0, ""};
@@ -214,7 +215,7 @@ static void *committer(void *arg)
 		pthread_mutex_lock(&s->mu);
 		rc = bt_ingest_begin(s->db, "api", &in, &err);
 		for (struct bt_commit_job *j = group; j && !rc; j = j->next)
-			rc = run_job(in, j);
+			rc = run_job(s, in, j);
 		if (in) {
 			if (rc)
 				bt_ingest_abort(in);
@@ -224,7 +225,7 @@ static void *committer(void *arg)
 		int64_t seq = bt_db_last_seq(s->db);
 		pthread_mutex_unlock(&s->mu);
 		if (!rc)
-			follow_kick();
+			follow_kick(&s->follow);
 		else /* the store's words: no record's content */
 			bt_log("error", "%u ingest request%s failed: %s", count(group),
 				count(group) == 1 ? "" : "s", err.msg[0] ? err.msg : bt_strerror(rc));
@@ -234,7 +235,7 @@ static void *committer(void *arg)
 			__atomic_fetch_add(&s->commits, 1, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&s->committed_requests, n, __ATOMIC_RELAXED);
 		}
-		pthread_mutex_lock(&q.mu);
+		pthread_mutex_lock(&q->w.mu);
 		for (struct bt_commit_job *j = group; j; j = j->next) {
 			if (rc) { /* nothing of the group is stored: every request fails */
 				j->rc = rc;
@@ -244,72 +245,68 @@ static void *committer(void *arg)
 			j->seq = seq;
 			j->done = 1;
 		}
-		pthread_cond_broadcast(&q.finished);
+		pthread_cond_broadcast(&q->finished);
 	}
-	pthread_mutex_unlock(&q.mu);
+	pthread_mutex_unlock(&q->w.mu);
 	return NULL;
 }
 
 int bt_commit_start(struct bt_server *s)
 {
-	q.s = s;
-	q.stop = 0;
-	if (pthread_create(&q.thread, NULL, committer, s))
-		return -1;
-	q.running = 1;
-	return 0;
+	struct bt_commit_queue *q = &s->commit;
+	q->head = q->tail = NULL;
+	pthread_cond_init(&q->finished, NULL);
+	if (worker_start(&q->w, committer, s) == 0)
+		return 0;
+	pthread_cond_destroy(&q->finished);
+	return -1;
 }
 
-void bt_commit_stop(void)
+void bt_commit_stop(struct bt_server *s)
 {
-	if (!q.running)
-		return;
-	pthread_mutex_lock(&q.mu);
-	q.stop = 1;
-	pthread_cond_signal(&q.work);
-	pthread_mutex_unlock(&q.mu);
-	pthread_join(q.thread, NULL);
-	q.running = 0;
+	if (worker_stop(&s->commit.w))
+		pthread_cond_destroy(&s->commit.finished);
+}
+
+/* Queue a job and wait until it is durable (or failed). */
+static int commit_submit(struct bt_server *s, struct bt_commit_job *job)
+{
+	struct bt_commit_queue *q = &s->commit;
+	pthread_mutex_lock(&q->w.mu);
+	job->next = NULL;
+	job->done = 0;
+	if (q->tail)
+		q->tail->next = job;
+	else
+		q->head = job;
+	q->tail = job;
+	pthread_cond_signal(&q->w.wake);
+	while (!job->done)
+		pthread_cond_wait(&q->finished, &q->w.mu);
+	pthread_mutex_unlock(&q->w.mu);
+	/* durable; answer once the live state has it too (a later read sees
+	 * it).  Should the follower be stuck, the events are safe anyway. */
+	if (!job->rc && job->st.accepted)
+		bt_live_wait(s->live, job->seq, 10000);
+	return job->rc;
 }
 
 int bt_commit_ingest(struct bt_server *s, const struct bt_request *rq, struct bt_commit_job *job)
 {
 	job->dead_budget = bt_dead_budget(s, rq->who->id);
 	__atomic_fetch_add(&s->in_flight, 1, __ATOMIC_RELAXED);
-	int rc = bt_commit_submit(job); /* returns once durable */
+	int rc = commit_submit(s, job); /* returns once durable */
 	__atomic_fetch_sub(&s->in_flight, 1, __ATOMIC_RELAXED);
 	bt_dead_spend(s, rq->who->id, job->dead_kept);
 	__atomic_fetch_add(&s->dead_refused, job->dead_refused, __ATOMIC_RELAXED);
 	return rc;
 }
 
-/* Queue a job and wait until it is durable (or failed). */
-int bt_commit_submit(struct bt_commit_job *job)
-{
-	pthread_mutex_lock(&q.mu);
-	job->next = NULL;
-	job->done = 0;
-	if (q.tail)
-		q.tail->next = job;
-	else
-		q.head = job;
-	q.tail = job;
-	pthread_cond_signal(&q.work);
-	while (!job->done)
-		pthread_cond_wait(&q.finished, &q.mu);
-	pthread_mutex_unlock(&q.mu);
-	/* durable; answer once the live state has it too (a later read sees
-	 * it).  Should the follower be stuck, the events are safe anyway. */
-	if (!job->rc && job->st.accepted)
-		bt_live_wait(q.s->live, job->seq, 10000);
-	return job->rc;
-}
-
 /* The job API for handlers. */
 struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
 					 bt_commit_feed feed, void *arg)
 {
-	struct bt_commit_job *j = calloc(1, sizeof(*j));
+	struct bt_commit_job *j = bt_calloc(1, sizeof(*j));
 	if (j) {
 		j->data = data, j->len = len, j->fmt = fmt, j->feed = feed, j->arg = arg;
 		j->dead_budget = -1;
@@ -321,7 +318,7 @@ void bt_commit_job_free(struct bt_commit_job *j)
 {
 	if (j) {
 		bt_buf_release(&j->errors);
-		free(j);
+		bt_free(j);
 	}
 }
 

@@ -105,102 +105,95 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
  * connection is closed at once. */
 enum { WAIT_HEADER, READ_BODY, SERVING };
 
-struct slot {
+struct bt_conn_slot {
 	MHD_socket fd;
 	struct timespec since; /* start of the current phase */
 	int phase;
-	struct slot *prev, *next;
+	struct bt_conn_slot *prev, *next;
 };
-
-static struct {
-	pthread_mutex_t mu;
-	struct slot *head;
-	unsigned n, max, header_s, request_s;
-	int stop;
-	pthread_t watchdog;
-} conns = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0, 0, 0, 0};
 
 static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
 {
-	(void)cls, (void)addr, (void)len;
-	pthread_mutex_lock(&conns.mu);
-	int ok = conns.n < conns.max;
-	pthread_mutex_unlock(&conns.mu);
+	struct bt_conns *conns = cls;
+	(void)addr, (void)len;
+	pthread_mutex_lock(&conns->mu);
+	int ok = conns->n < conns->max;
+	pthread_mutex_unlock(&conns->mu);
 	return ok ? MHD_YES : MHD_NO; /* MHD_NO: closed at once */
 }
 
 static void notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			      enum MHD_ConnectionNotificationCode code)
 {
-	(void)cls;
+	struct bt_conns *conns = cls;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		struct slot *s = calloc(1, sizeof(*s));
+		struct bt_conn_slot *s = bt_calloc(1, sizeof(*s));
 		const union MHD_ConnectionInfo *ci =
 			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 		if (!s)
 			return;
 		s->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
 		clock_gettime(CLOCK_MONOTONIC, &s->since);
-		pthread_mutex_lock(&conns.mu);
-		s->next = conns.head;
-		if (conns.head)
-			conns.head->prev = s;
-		conns.head = s;
-		conns.n++;
-		pthread_mutex_unlock(&conns.mu);
+		pthread_mutex_lock(&conns->mu);
+		s->next = conns->head;
+		if (conns->head)
+			conns->head->prev = s;
+		conns->head = s;
+		conns->n++;
+		pthread_mutex_unlock(&conns->mu);
 		*socket_context = s;
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
-		struct slot *s = *socket_context;
-		pthread_mutex_lock(&conns.mu); /* the socket is closed after this */
+		struct bt_conn_slot *s = *socket_context;
+		pthread_mutex_lock(&conns->mu); /* the socket is closed after this */
 		if (s->prev)
 			s->prev->next = s->next;
 		else
-			conns.head = s->next;
+			conns->head = s->next;
 		if (s->next)
 			s->next->prev = s->prev;
-		conns.n--;
-		pthread_mutex_unlock(&conns.mu);
-		free(s);
+		conns->n--;
+		pthread_mutex_unlock(&conns->mu);
+		bt_free(s);
 		*socket_context = NULL;
 	}
 }
 
 /* The connection's request moved on to phase. */
-static void phase(struct MHD_Connection *c, int to)
+static void phase(struct bt_conns *conns, struct MHD_Connection *c, int to)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct slot *s = ci ? ci->socket_context : NULL;
+	struct bt_conn_slot *s = ci ? ci->socket_context : NULL;
 	if (!s)
 		return;
-	pthread_mutex_lock(&conns.mu);
+	pthread_mutex_lock(&conns->mu);
 	s->phase = to;
 	clock_gettime(CLOCK_MONOTONIC, &s->since);
-	pthread_mutex_unlock(&conns.mu);
+	pthread_mutex_unlock(&conns->mu);
 }
 
 static void *watchdog(void *arg)
 {
-	(void)arg;
+	struct bt_conns *conns = arg;
 	for (;;) {
 		struct timespec t = {0, 200 * 1000 * 1000}, now;
 		nanosleep(&t, NULL);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		pthread_mutex_lock(&conns.mu);
-		if (conns.stop) {
-			pthread_mutex_unlock(&conns.mu);
+		pthread_mutex_lock(&conns->mu);
+		if (conns->stop) {
+			pthread_mutex_unlock(&conns->mu);
 			return NULL;
 		}
-		for (struct slot *s = conns.head; s; s = s->next) {
+		for (struct bt_conn_slot *s = conns->head; s; s = s->next) {
 			double age = (double)(now.tv_sec - s->since.tv_sec) +
 				     (double)(now.tv_nsec - s->since.tv_nsec) / 1e9;
-			if ((s->phase == WAIT_HEADER && age >= conns.header_s) ||
-			    (s->phase == READ_BODY && age >= conns.request_s)) {
+			if ((s->phase == WAIT_HEADER && age >= conns->header_s) ||
+			    (s->phase == READ_BODY && age >= conns->request_s)) {
 				shutdown(s->fd, SHUT_RDWR); /* its thread reads the end and closes it */
 				s->phase = SERVING;
 			}
 		}
-		pthread_mutex_unlock(&conns.mu);
+		pthread_mutex_unlock(&conns->mu);
 	}
 }
 
@@ -212,7 +205,7 @@ static void *watchdog(void *arg)
 static int inflate_body(const struct bt_buf *in, int gzip, struct bt_buf *out)
 {
 	int wbits = gzip ? 16 + MAX_WBITS : MAX_WBITS, status = 0;
-	char *data = malloc(BT_BODY_MAX + 1);
+	char *data = bt_malloc(BT_BODY_MAX + 1);
 	if (!data)
 		return 503;
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -221,7 +214,7 @@ static int inflate_body(const struct bt_buf *in, int gzip, struct bt_buf *out)
 		int rc = Z_OK;
 		memset(&z, 0, sizeof(z));
 		if (inflateInit2(&z, wbits) != Z_OK) {
-			free(data);
+			bt_free(data);
 			return 503;
 		}
 		z.next_in = (Bytef *)in->data;
@@ -256,7 +249,7 @@ static int inflate_body(const struct bt_buf *in, int gzip, struct bt_buf *out)
 		}
 		break;
 	}
-	free(data);
+	bt_free(data);
 	return status;
 }
 
@@ -274,14 +267,14 @@ static int decode_body(struct MHD_Connection *c, struct conn *cs, struct bt_resp
 	else {
 		char msg[160];
 		snprintf(msg, sizeof(msg), "Content-Encoding '%.40s' is not supported (send gzip, deflate or none)", enc);
-		bt_respond_error(rs, 415, "unsupported", msg);
+		bt_respond_err(rs, BT_EUNSUPPORTED, msg);
 		return -1;
 	}
 	int status = inflate_body(&cs->body, gzip, &cs->body);
 	if (status == 413)
-		bt_respond_error(rs, 413, "too_large", "the request body is larger than 512 KiB once decompressed");
+		bt_respond_err(rs, BT_ELIMIT, "the request body is larger than 512 KiB once decompressed");
 	else if (status == 400)
-		bt_respond_error(rs, 400, "invalid", gzip ? "the body is not valid gzip data" : "the body is not valid deflate data");
+		bt_respond_err(rs, BT_EINVAL, gzip ? "the body is not valid gzip data" : "the body is not valid deflate data");
 	else if (status)
 		bt_respond_error(rs, 503, "unavailable", "out of memory; retry");
 	return status ? -1 : 0;
@@ -289,20 +282,11 @@ static int decode_body(struct MHD_Connection *c, struct conn *cs, struct bt_resp
 
 /* Per-token buckets: what a token may still spend, refilled at a rate up
  * to a capacity (the requests of the rate limit; the bytes of dead letters). */
-struct bucket {
+struct bt_bucket {
 	int64_t token;
 	double left;
 	struct timespec last;
 };
-
-struct buckets {
-	struct bucket *v;
-	size_t n, cap;
-	pthread_mutex_t mu;
-};
-
-static struct buckets rate = {NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
-static struct buckets dead = {NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
 
 static double secs(const struct timespec *a, const struct timespec *b)
 {
@@ -311,23 +295,24 @@ static double secs(const struct timespec *a, const struct timespec *b)
 
 /* The token's bucket, refilled at per_s up to capacity (a new one is
  * full); NULL without memory.  Call with t->mu held. */
-static struct bucket *bucket(struct buckets *t, int64_t token, double per_s, double capacity)
+static struct bt_bucket *bucket(struct bt_buckets *t, int64_t token, double per_s,
+				double capacity)
 {
 	struct timespec now;
-	struct bucket *b = NULL;
+	struct bt_bucket *b = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (size_t i = 0; i < t->n && !b; i++)
 		if (t->v[i].token == token)
 			b = &t->v[i];
 	if (!b && t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct bucket *p = realloc(t->v, cap * sizeof(*p));
+		struct bt_bucket *p = bt_realloc(t->v, cap * sizeof(*p));
 		if (p)
 			t->v = p, t->cap = cap;
 	}
 	if (!b && t->n < t->cap) {
 		b = &t->v[t->n++];
-		*b = (struct bucket){token, capacity, now};
+		*b = (struct bt_bucket){token, capacity, now};
 	}
 	if (b) {
 		b->left += secs(&b->last, &now) * per_s;
@@ -339,18 +324,20 @@ static struct bucket *bucket(struct buckets *t, int64_t token, double per_s, dou
 }
 
 /* Take one request from the token's bucket: 0, or the seconds to wait. */
-static int rate_take(int64_t token, double per_s)
+static int rate_take(struct bt_server *s, int64_t token)
 {
+	double per_s = s->opt->rate;
 	int wait = 0;
 	if (per_s <= 0)
 		return 0;
-	pthread_mutex_lock(&rate.mu);
-	struct bucket *b = bucket(&rate, token, per_s, 2 * per_s); /* bursts of two seconds' worth */
+	pthread_mutex_lock(&s->rate.mu);
+	/* bursts of two seconds' worth */
+	struct bt_bucket *b = bucket(&s->rate, token, per_s, 2 * per_s);
 	if (b && b->left >= 1)
 		b->left -= 1;
 	else if (b)
 		wait = (int)((1 - b->left) / per_s) + 1;
-	pthread_mutex_unlock(&rate.mu);
+	pthread_mutex_unlock(&s->rate.mu);
 	return wait;
 }
 
@@ -360,21 +347,21 @@ static int rate_take(int64_t token, double per_s)
 int64_t bt_dead_budget(struct bt_server *s, int64_t token)
 {
 	double cap = (double)s->opt->dead_budget_mb * 1024 * 1024;
-	pthread_mutex_lock(&dead.mu);
-	struct bucket *b = bucket(&dead, token, cap / DEAD_REFILL_S, cap);
+	pthread_mutex_lock(&s->dead.mu);
+	struct bt_bucket *b = bucket(&s->dead, token, cap / DEAD_REFILL_S, cap);
 	int64_t left = b ? (int64_t)b->left : 0;
-	pthread_mutex_unlock(&dead.mu);
+	pthread_mutex_unlock(&s->dead.mu);
 	return left;
 }
 
 void bt_dead_spend(struct bt_server *s, int64_t token, uint64_t bytes)
 {
 	double cap = (double)s->opt->dead_budget_mb * 1024 * 1024;
-	pthread_mutex_lock(&dead.mu);
-	struct bucket *b = bucket(&dead, token, cap / DEAD_REFILL_S, cap);
+	pthread_mutex_lock(&s->dead.mu);
+	struct bt_bucket *b = bucket(&s->dead, token, cap / DEAD_REFILL_S, cap);
 	if (b)
 		b->left = b->left > (double)bytes ? b->left - (double)bytes : 0;
-	pthread_mutex_unlock(&dead.mu);
+	pthread_mutex_unlock(&s->dead.mu);
 }
 
 /* A read-only connection of the pool (waits while all are in use). */
@@ -396,6 +383,11 @@ void bt_reader_put(struct bt_server *s, struct bt_db *db)
 			s->free[s->nfree++] = i;
 	pthread_cond_signal(&s->rcond);
 	pthread_mutex_unlock(&s->rmu);
+}
+
+int bt_respond_err(struct bt_response *rs, int code, const char *detail)
+{
+	return bt_respond_error(rs, bt_err_http_status(code), bt_err_json_code(code), detail);
 }
 
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail)
@@ -652,12 +644,12 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 		if (path_known)
 			bt_respond_error(rs, 405, "method_not_allowed", "this path does not take that method");
 		else
-			bt_respond_error(rs, 404, "not_found", "no such route");
+			bt_respond_err(rs, BT_ENOTFOUND, "no such route");
 		return path_known ? "(method not allowed)" : "(no route)";
 	}
 	time_slice(r->quick);
 	if (cs->too_large) {
-		bt_respond_error(rs, 413, "too_large", "the request body is larger than 512 KiB");
+		bt_respond_err(rs, BT_ELIMIT, "the request body is larger than 512 KiB");
 		return r->pattern;
 	}
 	struct bt_token who;
@@ -670,7 +662,7 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 		if (!tok && (r->roles & BODY_KEY))
 			tok = body_key(cs, basic, sizeof(basic));
 		if (!tok) {
-			bt_respond_error(rs, 401, "unauthorized", "send a token: Authorization: Bearer <token>");
+			bt_respond_err(rs, BT_EAUTH, "send a token: Authorization: Bearer <token>");
 			return r->pattern;
 		}
 		/* on a reader of its own: never behind the committer's lock */
@@ -678,20 +670,21 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 		rc = bt_token_check(rdb, tok, &who, &err);
 		bt_reader_put(s, rdb);
 		if (rc) {
-			bt_respond_error(rs, rc == BT_EAUTH ? 401 : 500,
-					 rc == BT_EAUTH ? "unauthorized" : "store_error",
-					 rc == BT_EAUTH ? "invalid or revoked token" : "the token could not be checked");
+			if (rc == BT_EAUTH)
+				bt_respond_err(rs, BT_EAUTH, "invalid or revoked token");
+			else /* whatever failed, the client hears of the store */
+				bt_respond_err(rs, BT_ESTORE, "the token could not be checked");
 			return r->pattern;
 		}
 		*token_id = who.id;
 		if (!(r->roles & ROLE(who.role))) {
-			bt_respond_error(rs, 403, "forbidden", "this token's role may not use this route");
+			bt_respond_err(rs, BT_EDENIED, "this token's role may not use this route");
 			bt_token_release(&who);
 			return r->pattern;
 		}
-		int wait = rate_take(who.id, s->opt->rate);
+		int wait = rate_take(s, who.id);
 		if (wait) {
-			bt_respond_error(rs, 429, "rate_limited", "too many requests for this token");
+			bt_respond_err(rs, BT_ERATE, "too many requests for this token");
 			snprintf(rs->retry_after, sizeof(rs->retry_after), "%d", wait);
 			bt_token_release(&who);
 			return r->pattern;
@@ -705,7 +698,7 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 	struct argcheck args = {r->params, {NULL}, 0, ""};
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, arg_seen, &args);
 	if (args.bad[0]) {
-		bt_respond_error(rs, 400, "invalid", args.bad);
+		bt_respond_err(rs, BT_EINVAL, args.bad);
 		bt_token_release(&who);
 		return r->pattern;
 	}
@@ -737,12 +730,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct conn *cs = *con_cls;
 	(void)version;
 	if (!cs) {
-		if (!(cs = calloc(1, sizeof(*cs))))
+		if (!(cs = bt_calloc(1, sizeof(*cs))))
 			return MHD_NO;
 		cs->body.max = BT_BODY_MAX;
 		clock_gettime(CLOCK_MONOTONIC, &cs->start);
 		*con_cls = cs;
-		phase(c, READ_BODY); /* the header is in: now the body's deadline */
+		phase(&s->conns, c, READ_BODY); /* the header is in: now the body's deadline */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > BT_BODY_MAX) {
@@ -771,7 +764,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct bt_response rs = {200, NULL, BT_BUF_INIT, ""};
 	int64_t token = 0;
 	size_t bytes_in = cs->body.len; /* as sent, before any decompression */
-	phase(c, SERVING);
+	phase(&s->conns, c, SERVING);
 	const char *route = dispatch(s, c, url, method, cs, &rs, &token);
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		rs.body.len, rs.body.data ? rs.body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
@@ -806,12 +799,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
+	struct bt_server *s = cls;
 	struct conn *cs = *con_cls;
-	(void)cls, (void)toe;
-	phase(c, WAIT_HEADER); /* kept alive: the next request's header is due */
+	(void)toe;
+	phase(&s->conns, c, WAIT_HEADER); /* kept alive: the next request's header is due */
 	if (cs) {
 		bt_buf_release(&cs->body);
-		free(cs);
+		bt_free(cs);
 	}
 	*con_cls = NULL;
 }
@@ -844,12 +838,134 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 4 : -1;
 }
 
-static void watchdog_stop(void)
+/* Set the limits of the connection table and start its watchdog. */
+static int watchdog_start(struct bt_server *s)
 {
-	pthread_mutex_lock(&conns.mu);
-	conns.stop = 1;
-	pthread_mutex_unlock(&conns.mu);
-	pthread_join(conns.watchdog, NULL);
+	struct bt_conns *conns = &s->conns;
+	const struct bt_server_options *o = s->opt;
+	conns->max = o->max_connections ? o->max_connections : BT_MAX_CONNECTIONS;
+	conns->header_s = o->header_timeout_s ? o->header_timeout_s : BT_HEADER_TIMEOUT_S;
+	conns->request_s = o->request_timeout_s ? o->request_timeout_s : BT_REQUEST_TIMEOUT_S;
+	conns->stop = 0;
+	conns->watching = pthread_create(&conns->watchdog, NULL, watchdog, conns) == 0;
+	return conns->watching ? 0 : -1;
+}
+
+static void watchdog_stop(struct bt_conns *conns)
+{
+	if (!conns->watching)
+		return;
+	pthread_mutex_lock(&conns->mu);
+	conns->stop = 1;
+	pthread_mutex_unlock(&conns->mu);
+	pthread_join(conns->watchdog, NULL);
+	conns->watching = 0;
+}
+
+/* A server with nothing open yet. */
+static void server_init(struct bt_server *s, const struct bt_server_options *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->opt = o;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->rmu, NULL);
+	pthread_cond_init(&s->rcond, NULL);
+	pthread_mutex_init(&s->rate.mu, NULL);
+	pthread_mutex_init(&s->dead.mu, NULL);
+	pthread_mutex_init(&s->conns.mu, NULL);
+}
+
+/* Stop the threads, close and free what is open: whatever part of the
+ * start up went through (each step can tell whether it ran). */
+static void server_release(struct bt_server *s)
+{
+	watchdog_stop(&s->conns);
+	bt_commit_stop(s);
+	bt_follow_stop(s);
+	bt_live_close(s->live);
+	for (int i = 0; i < BT_READERS; i++)
+		bt_db_close(s->readers[i]);
+	bt_db_close(s->db);
+	bt_free(s->rate.v);
+	bt_free(s->dead.v);
+	pthread_mutex_destroy(&s->conns.mu);
+	pthread_mutex_destroy(&s->dead.mu);
+	pthread_mutex_destroy(&s->rate.mu);
+	pthread_cond_destroy(&s->rcond);
+	pthread_mutex_destroy(&s->rmu);
+	pthread_mutex_destroy(&s->mu);
+}
+
+/* Open the writer's connection, the readers' pool and the live state,
+ * built before the server listens so that every answer has it. */
+static int server_open(struct bt_server *s, struct bt_err *err)
+{
+	const char *path = s->opt->db_path;
+	struct timespec t0, t1;
+	int rc;
+	if ((rc = bt_db_open(&s->db, path, 0, err)))
+		return rc;
+	for (int i = 0; i < BT_READERS; i++) {
+		if ((rc = bt_db_open(&s->readers[i], path, BT_OPEN_READONLY, err)))
+			return rc;
+		s->free[s->nfree++] = i;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((rc = bt_live_open(path, &s->live, err)) || (rc = bt_live_refresh(s->live, err)))
+		return rc;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("baton serve: %lld events in memory (%.2f s)\n", (long long)bt_live_seq(s->live),
+	       secs(&t0, &t1));
+	return 0;
+}
+
+/* Start libmicrohttpd on addr.  Its own connection limit lies above
+ * baton's, so it never stops accepting: past baton's, accept_policy
+ * closes the newcomer. */
+static struct MHD_Daemon *listen_http(struct bt_server *s, int family,
+				      const struct sockaddr_storage *addr)
+{
+	const struct bt_server_options *o = s->opt;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			 MHD_USE_ERROR_LOG | (family == 6 ? MHD_USE_IPv6 : 0);
+	return MHD_start_daemon(
+		flags, 0, accept_policy, &s->conns, handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log,
+		NULL, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr, MHD_OPTION_NOTIFY_COMPLETED,
+		completed, s, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, &s->conns,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_LIMIT,
+		s->conns.max + 64, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		o->per_client ? o->per_client : BT_PER_CLIENT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(64 * 1024), MHD_OPTION_END);
+}
+
+/* Only a server that listens hands out its first admin token. */
+static void first_admin(struct bt_server *s)
+{
+	struct bt_err err = {0, ""};
+	int64_t admins = 0;
+	pthread_mutex_lock(&s->mu);
+	if (bt_token_admins(s->db, &admins, &err) == 0 && admins == 0) {
+		char tok[BT_TOKEN_LEN + 1];
+		int64_t id;
+		if (bt_token_create(s->db, BT_ROLE_ADMIN, NULL, NULL, "first admin", tok, &id, &err) == 0)
+			printf("baton serve: first start: an admin token was created; it is shown only "
+			       "now:\n%s\n",
+			       tok);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Graceful: stop accepting, and give the requests in flight up to 30 s. */
+static void drain(struct MHD_Daemon *d)
+{
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 300; i++) {
+		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!info || info->num_connections == 0)
+			break;
+		struct timespec t = {0, 100 * 1000 * 1000};
+		nanosleep(&t, NULL);
+	}
 }
 
 int bt_server_run(const struct bt_server_options *o)
@@ -857,40 +973,20 @@ int bt_server_run(const struct bt_server_options *o)
 	struct bt_server s;
 	struct bt_err err = {0, ""};
 	struct sockaddr_storage addr;
+	struct MHD_Daemon *d = NULL;
 	socklen_t alen;
 	sigset_t sigs;
-	int sig, family, rc;
+	int sig, family, rc = 1;
 	const char *listen = o->listen ? o->listen : "127.0.0.1:8080";
-	memset(&s, 0, sizeof(s));
-	s.opt = o;
-	pthread_mutex_init(&s.mu, NULL);
+	server_init(&s, o);
 	if ((family = parse_listen(listen, &addr, &alen)) < 0) {
 		fprintf(stderr, "baton serve: --listen '%s' is not ADDR:PORT (like 127.0.0.1:8080 or [::1]:8080)\n", listen);
-		return 1;
+		goto out;
 	}
-	if ((rc = bt_db_open(&s.db, o->db_path, 0, &err))) {
+	if (server_open(&s, &err)) {
 		fprintf(stderr, "baton serve: %s\n", err.msg);
-		return 1;
+		goto out;
 	}
-	pthread_mutex_init(&s.rmu, NULL);
-	pthread_cond_init(&s.rcond, NULL);
-	for (int i = 0; i < BT_READERS; i++) {
-		if ((rc = bt_db_open(&s.readers[i], o->db_path, BT_OPEN_READONLY, &err))) {
-			fprintf(stderr, "baton serve: %s\n", err.msg);
-			return 1;
-		}
-		s.free[s.nfree++] = i;
-	}
-	/* the live state is built before listening: every answer has it */
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((rc = bt_live_open(o->db_path, &s.live, &err)) || (rc = bt_live_refresh(s.live, &err))) {
-		fprintf(stderr, "baton serve: %s\n", err.msg);
-		return 1;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("baton serve: %lld events in memory (%.2f s)\n", (long long)bt_live_seq(s.live),
-	       secs(&t0, &t1));
 	/* the signals are taken by this thread only: block them before the
 	 * server's threads start, so they inherit the mask */
 	sigemptyset(&sigs);
@@ -900,74 +996,28 @@ int bt_server_run(const struct bt_server_options *o)
 	signal(SIGPIPE, SIG_IGN);
 	if (bt_follow_start(&s) || bt_commit_start(&s)) {
 		fprintf(stderr, "baton serve: cannot start the committer thread\n");
-		bt_follow_stop();
-		bt_db_close(s.db);
-		return 1;
+		goto out;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-			 MHD_USE_ERROR_LOG | (family == 6 ? MHD_USE_IPv6 : 0);
-	conns.max = o->max_connections ? o->max_connections : BT_MAX_CONNECTIONS;
-	conns.header_s = o->header_timeout_s ? o->header_timeout_s : BT_HEADER_TIMEOUT_S;
-	conns.request_s = o->request_timeout_s ? o->request_timeout_s : BT_REQUEST_TIMEOUT_S;
-	conns.stop = 0;
-	if (pthread_create(&conns.watchdog, NULL, watchdog, NULL)) {
+	if (watchdog_start(&s)) {
 		fprintf(stderr, "baton serve: cannot start the connection watchdog\n");
-		return 1;
+		goto out;
 	}
-	/* the library's own limit lies above baton's, so it never stops
-	 * accepting: past baton's, accept_policy closes the newcomer */
-	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, accept_policy, NULL, handle, &s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, completed,
-		&s, MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, conns.max + 64, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		o->per_client ? o->per_client : BT_PER_CLIENT, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(64 * 1024), MHD_OPTION_END);
-	if (!d) {
+	if (!(d = listen_http(&s, family, &addr))) {
 		fprintf(stderr, "baton serve: cannot listen on %s: %s\n", listen, strerror(errno));
-		watchdog_stop();
-		bt_commit_stop();
-		bt_follow_stop();
-		bt_live_close(s.live);
-		for (int i = 0; i < BT_READERS; i++)
-			bt_db_close(s.readers[i]);
-		bt_db_close(s.db);
-		return 1;
+		goto out;
 	}
-	/* only a server that listens hands out its first admin token */
-	int64_t admins = 0;
-	pthread_mutex_lock(&s.mu);
-	if (bt_token_admins(s.db, &admins, &err) == 0 && admins == 0) {
-		char tok[BT_TOKEN_LEN + 1];
-		int64_t id;
-		if (bt_token_create(s.db, BT_ROLE_ADMIN, NULL, NULL, "first admin", tok, &id, &err) == 0)
-			printf("baton serve: first start: an admin token was created; it is shown only "
-			       "now:\n%s\n",
-			       tok);
-	}
-	pthread_mutex_unlock(&s.mu);
+	first_admin(&s);
 	printf("baton serve: listening on http://%s (database %s)\n", listen, o->db_path);
 	fflush(stdout);
 	sigwait(&sigs, &sig);
-	/* graceful: stop accepting, let requests in flight finish, close */
 	bt_log("info", "%s: finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	MHD_quiesce_daemon(d);
-	for (int i = 0; i < 300; i++) {
-		const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (!info || info->num_connections == 0)
-			break;
-		struct timespec t = {0, 100 * 1000 * 1000};
-		nanosleep(&t, NULL);
-	}
-	MHD_stop_daemon(d);
-	watchdog_stop();
-	bt_commit_stop();
-	bt_follow_stop();
-	bt_live_close(s.live);
-	for (int i = 0; i < BT_READERS; i++)
-		bt_db_close(s.readers[i]);
-	bt_db_close(s.db);
-	pthread_mutex_destroy(&s.mu);
-	bt_log("info", "stopped");
-	return 0;
+	drain(d);
+	rc = 0;
+out:
+	if (d)
+		MHD_stop_daemon(d);
+	server_release(&s);
+	if (!rc)
+		bt_log("info", "stopped");
+	return rc;
 }

@@ -60,17 +60,17 @@ static int post_events(struct bt_server *s, const struct bt_request *rq, struct 
 	else if (!strncasecmp(ct, "application/json", 16))
 		fmt = BT_FMT_JSON;
 	else
-		return bt_respond_error(rs, 415, "unsupported",
+		return bt_respond_err(rs, BT_EUNSUPPORTED,
 					"send application/json (an event or an array) or "
 					"application/x-ndjson");
 	if (rq->body_len == 0)
-		return bt_respond_error(rs, 400, "invalid", "the request body is empty");
+		return bt_respond_err(rs, BT_EINVAL, "the request body is empty");
 	struct bt_commit_job *job = bt_commit_job_new(rq->body, rq->body_len, fmt, NULL, NULL);
 	if (!job)
 		return BT_ENOMEM;
 	int rc = bt_commit_ingest(s, rq, job); /* returns once durable */
 	if (rc == BT_EINVAL) { /* the body as a whole is not JSON */
-		rc = bt_respond_error(rs, 400, "invalid", bt_commit_job_msg(job));
+		rc = bt_respond_err(rs, BT_EINVAL, bt_commit_job_msg(job));
 		bt_commit_job_free(job);
 		return rc;
 	}
@@ -98,9 +98,9 @@ static int get_event(struct bt_server *s, const struct bt_request *rq, struct bt
 	int rc = bt_event_get(rdb, rq->params[0], &json, &len, &err);
 	bt_reader_put(s, rdb);
 	if (rc == BT_ENOTFOUND)
-		return bt_respond_error(rs, 404, "not_found", "no event with that id");
+		return bt_respond_err(rs, BT_ENOTFOUND, "no event with that id");
 	if (rc)
-		return bt_respond_error(rs, 500, "store_error", "the event could not be read");
+		return bt_respond_err(rs, BT_ESTORE, "the event could not be read");
 	rc = bt_buf_add(&rs->body, json, len);
 	bt_free(json);
 	return rc;
@@ -130,11 +130,11 @@ static int get_profile(struct bt_server *s, const struct bt_request *rq, struct 
 	int rc = bt_profile_get(rdb, rq->params[0], &p, &err);
 	bt_reader_put(s, rdb);
 	if (rc == BT_ENOTFOUND)
-		return bt_respond_error(rs, 404, "not_found", "no profile matches");
+		return bt_respond_err(rs, BT_ENOTFOUND, "no profile matches");
 	if (rc == BT_EINVAL)
-		return bt_respond_error(rs, 400, "invalid", err.msg);
+		return bt_respond_err(rs, BT_EINVAL, err.msg);
 	if (rc)
-		return bt_respond_error(rs, 500, "store_error", "the profile could not be read");
+		return bt_respond_err(rs, BT_ESTORE, "the profile could not be read");
 	if (rq->who->role == BT_ROLE_ANALYST) {
 		for (size_t i = 0; i < p->nidentifiers; i++)
 			mask(p->identifiers[i]);
@@ -158,7 +158,7 @@ static int bad_arg(struct bt_response *rs, const char *key, const char *v, const
 {
 	char msg[256];
 	snprintf(msg, sizeof(msg), "query parameter %s: '%.60s' is not %s", key, v, want);
-	bt_respond_error(rs, 400, "invalid", msg);
+	bt_respond_err(rs, BT_EINVAL, msg);
 	return -1;
 }
 
@@ -246,7 +246,7 @@ static int get_dead_letters(struct bt_server *s, const struct bt_request *rq, st
 	int rc = bt_dead_letters_page(rdb, after, limit, &d, &n, &total, &more, &err);
 	bt_reader_put(s, rdb);
 	if (rc)
-		return bt_respond_error(rs, 500, "store_error", "the dead letters could not be read");
+		return bt_respond_err(rs, BT_ESTORE, "the dead letters could not be read");
 	bt_buf_adds(&rs->body, "{\"dead_letters\":[");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -311,9 +311,9 @@ static int idpage_end(struct idpage *p, struct bt_response *rs)
 	return bt_buf_addc(&rs->body, '}');
 }
 
-/* The time every read route judges at: ?as_of=, else now (§3 rule 7: the
- * wall clock in serve), so that no two routes answer the same question
- * differently. */
+/* The time every read route judges at: ?as_of=, else now (rule 7 of
+ * docs/journeys.md: the wall clock in serve), so that no two routes answer
+ * the same question differently. */
 static int now_or_arg(const struct bt_request *rq, int64_t *at, struct bt_response *rs)
 {
 	if (time_arg(rq, "as_of", at, rs))
@@ -364,7 +364,7 @@ static int with_engine(struct bt_server *s, const struct bt_request *rq, struct 
 static int epoch_busy(struct bt_response *rs)
 {
 	snprintf(rs->retry_after, sizeof(rs->retry_after), "1");
-	return bt_respond_error(rs, 503, "busy", "customer data is being rebuilt after a change; retry");
+	return bt_respond_err(rs, BT_EBUSY, "customer data is being rebuilt after a change; retry");
 }
 
 static int get_context(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -378,9 +378,9 @@ static int get_context(struct bt_server *s, const struct bt_request *rq, struct 
 		return epoch_busy(rs);
 	rc = bt_live_context(s->live, rq->params[0], at, &rs->body, &err);
 	if (rc == BT_ENOTFOUND)
-		return bt_respond_error(rs, 404, "not_found", "no profile matches");
+		return bt_respond_err(rs, BT_ENOTFOUND, "no profile matches");
 	if (rc == BT_EINVAL)
-		return bt_respond_error(rs, 400, "invalid", err.msg);
+		return bt_respond_err(rs, BT_EINVAL, err.msg);
 	return rc ? bt_respond_error(rs, 500, "internal", "the context could not be built") : 0;
 }
 
@@ -402,7 +402,7 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 	int64_t at;
 	int rc = 0;
 	if (bt_query(rq, "as_of") && rq->who->role != BT_ROLE_ADMIN && rq->who->role != BT_ROLE_ANALYST)
-		return bt_respond_error(rs, 403, "forbidden", "as_of is for admin and analyst tokens");
+		return bt_respond_err(rs, BT_EDENIED, "as_of is for admin and analyst tokens");
 	if (now_or_arg(rq, &at, rs))
 		return 0;
 	if (bt_follow_epoch(s))
@@ -410,7 +410,7 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 	bt_json_doc_init(&doc);
 	if (bt_json_parse(&doc, rq->body, rq->body_len, 16, &err) || doc.nodes[0].type != BT_JSON_OBJECT) {
 		bt_json_doc_release(&doc);
-		return bt_respond_error(rs, 400, "invalid", err.msg[0] ? err.msg : "expected a JSON object");
+		return bt_respond_err(rs, BT_EINVAL, err.msg[0] ? err.msg : "expected a JSON object");
 	}
 	const struct bt_json_node *nd = doc.nodes;
 	for (uint32_t k = 1; k < nd[0].end; k = nd[k + 1].end)
@@ -419,19 +419,19 @@ static int post_guard(struct bt_server *s, const struct bt_request *rq, struct b
 			char msg[128];
 			snprintf(msg, sizeof(msg), "unknown field '%.40s' (one of: ids, purpose, team)", nd[k].s);
 			bt_json_doc_release(&doc);
-			return bt_respond_error(rs, 400, "invalid", msg);
+			return bt_respond_err(rs, BT_EINVAL, msg);
 		}
 	uint32_t ids = bt_json_get(&doc, 0, "ids"), pu = bt_json_get(&doc, 0, "purpose");
 	const char *purpose = pu && nd[pu].type == BT_JSON_STRING ? nd[pu].s : "marketing";
 	if (!ids || nd[ids].type != BT_JSON_OBJECT || !nd[ids].len) {
 		bt_json_doc_release(&doc);
-		return bt_respond_error(rs, 400, "invalid", "'ids' must be an object of identifier type to value");
+		return bt_respond_err(rs, BT_EINVAL, "'ids' must be an object of identifier type to value");
 	}
 	for (uint32_t k = ids + 1; k < nd[ids].end && !rc; k = nd[k + 1].end) {
 		uint32_t v = k + 1, first = nd[v].type == BT_JSON_ARRAY ? v + 1 : v;
 		for (uint32_t x = first; x < nd[v].end && !rc; x = nd[x].end) {
 			if (nd[x].type != BT_JSON_STRING || n == 32) {
-				rc = bt_respond_error(rs, 400, "invalid",
+				rc = bt_respond_err(rs, BT_EINVAL,
 						      "identifier values must be strings (at most 32)");
 				break;
 			}
@@ -492,7 +492,7 @@ static int kpis_on(struct bt_engine *e, struct bt_server *s, const struct bt_req
 	struct bt_err err = {0, ""};
 	(void)s;
 	if (q.journey && !journey_visible(e, rq, q.journey))
-		return bt_respond_error(rs, 404, "not_found", "no such journey");
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
 	if (period_arg(rq, &q, rs))
 		return 0;
 	int rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
@@ -549,9 +549,9 @@ static int get_instance(struct bt_server *s, const struct bt_request *rq, struct
 	bt_follow_sync(s); /* as the lists that name the instance */
 	int rc = bt_live_instance(s->live, rq->params[0], at, &sc, &rs->body, &err);
 	if (rc == BT_ENOTFOUND)
-		return bt_respond_error(rs, 404, "not_found", err.msg);
+		return bt_respond_err(rs, BT_ENOTFOUND, err.msg);
 	if (rc == BT_EINVAL)
-		return bt_respond_error(rs, 400, "invalid", err.msg);
+		return bt_respond_err(rs, BT_EINVAL, err.msg);
 	return rc ? bt_respond_error(rs, 500, "internal", "the instance could not be read") : 0;
 }
 
@@ -560,7 +560,7 @@ static int list_answer(int rc, const struct bt_err *err, struct bt_response *rs)
 {
 	if (rc == BT_EINVAL) {
 		bt_buf_reset(&rs->body);
-		return bt_respond_error(rs, 400, "invalid", err->msg);
+		return bt_respond_err(rs, BT_EINVAL, err->msg);
 	}
 	return rc;
 }
@@ -573,7 +573,7 @@ static int instances_on(struct bt_engine *e, struct bt_server *s, const struct b
 	struct bt_err err = {0, ""};
 	(void)s;
 	if (!journey_visible(e, rq, q.journey))
-		return bt_respond_error(rs, 404, "not_found", "no such journey");
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
 	if (team_arg(e, rq, "holder", &q.holder, rs) || limit_arg(rq, &q.limit, rs) ||
 	    choice_arg(rq, "state", "open resolved abandoned", &q.state, rs))
 		return 0;
@@ -612,7 +612,7 @@ static int queue_on(struct bt_engine *e, struct bt_server *s, const struct bt_re
 	struct bt_err err = {0, ""};
 	(void)s;
 	if (!cfg || !bt_config_person(cfg, rq->params[0]) || (sc.person && strcmp(sc.person, rq->params[0])))
-		return bt_respond_error(rs, 404, "not_found", "no such person in the configuration");
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such person in the configuration");
 	if (limit_arg(rq, &q.limit, rs))
 		return 0;
 	return list_answer(bt_engine_queue_json(e, rq->params[0], &q, &rs->body, &err), &err, rs);
@@ -634,7 +634,7 @@ static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt
 	struct bt_err err = {0, ""};
 	struct idpage pg;
 	if (!teams && !journey_visible(e, rq, q.journey))
-		return bt_respond_error(rs, 404, "not_found", "no such journey");
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
 	if (period_arg(rq, &q, rs) || (teams && idpage_begin(rq, &pg, rs)))
 		return 0;
 	int rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
@@ -699,10 +699,10 @@ static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct
 	int rc = bt_timeline_get(rdb, rq->params[0], limit, bt_query(rq, "cursor"), &rs->body, &err);
 	bt_reader_put(s, rdb);
 	if (rc == BT_ENOTFOUND)
-		return bt_respond_error(rs, 404, "not_found", "no profile matches");
+		return bt_respond_err(rs, BT_ENOTFOUND, "no profile matches");
 	if (rc == BT_EINVAL) {
 		bt_buf_reset(&rs->body);
-		return bt_respond_error(rs, 400, "invalid", err.msg);
+		return bt_respond_err(rs, BT_EINVAL, err.msg);
 	}
 	return rc ? bt_respond_error(rs, 500, "internal", "the timeline could not be read") : 0;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * segment.c - Segment-spec compatibility (PRODUCT.md §8): /v1/batch,
+ * segment.c - Segment-spec compatibility (docs/api.md): /v1/batch,
  * /v1/track, /v1/identify, /v1/alias, /v1/page, /v1/screen, /v1/group take
  * Segment messages, so existing SDKs send to baton unchanged (the write key
  * is the token, sent as the HTTP Basic user name).  Each message becomes a
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-/* The §3 fields a message may carry in its properties. */
+/* The event fields (docs/events.md) a message may carry in its properties. */
 static const char *const mapped[] = {"journey", "case",   "links",   "outcome",
 				     "team",    "channel", "direction", "repeat",
 				     "promise", "fulfils", "feedback", "consent"};
@@ -129,7 +129,7 @@ static int translate(const struct bt_json_doc *d, uint32_t m, const char *kind, 
 		id_field(out, &first, t, v);
 	}
 	bt_buf_addc(out, '}');
-	/* §3 fields from the properties; the rest, traits and group into props */
+	/* event fields from the properties; the rest, traits and group into props */
 	int pfirst = 1;
 	struct bt_buf rest = BT_BUF_INIT;
 	if (props && n[props].type == BT_JSON_OBJECT)
@@ -216,13 +216,13 @@ static int segment(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	if (bt_json_parse(&doc, rq->body, rq->body_len, 64, &err) ||
 	    doc.nodes[0].type != BT_JSON_OBJECT) {
 		bt_json_doc_release(&doc);
-		return bt_respond_error(rs, 400, "invalid", err.msg[0] ? err.msg : "expected a JSON object");
+		return bt_respond_err(rs, BT_EINVAL, err.msg[0] ? err.msg : "expected a JSON object");
 	}
 	if (!kind) {
 		uint32_t b = bt_json_get(&doc, 0, "batch");
 		if (!b || doc.nodes[b].type != BT_JSON_ARRAY) {
 			bt_json_doc_release(&doc);
-			return bt_respond_error(rs, 400, "invalid", "a batch needs a 'batch' array");
+			return bt_respond_err(rs, BT_EINVAL, "a batch needs a 'batch' array");
 		}
 		sj.first = b + 1;
 		sj.end = doc.nodes[b].end;

@@ -75,6 +75,50 @@ struct bt_response {
 
 #define BT_READERS 4
 
+/* The server's own state lives in its struct bt_server, none in file-level
+ * globals: each part below belongs to one file, which alone reads it. */
+
+/* commit.c: a thread of the server's, with the mutex of its state, the
+ * condition that wakes it, and whether it runs and is asked to stop. */
+struct bt_worker {
+	pthread_mutex_t mu;
+	pthread_cond_t wake;
+	pthread_t thread;
+	int running, stop;
+};
+
+/* commit.c: the committer and the requests waiting for it. */
+struct bt_commit_job;
+struct bt_commit_queue {
+	struct bt_worker w;        /* woken by a new request */
+	pthread_cond_t finished;   /* a group was committed (or failed) */
+	struct bt_commit_job *head, *tail;
+};
+
+/* commit.c: the follower thread, kicked after each commit. */
+struct bt_follower {
+	struct bt_worker w;
+	int kicked;
+};
+
+/* http.c: what each token may still spend (requests, dead-letter bytes). */
+struct bt_bucket;
+struct bt_buckets {
+	pthread_mutex_t mu;
+	struct bt_bucket *v;
+	size_t n, cap;
+};
+
+/* http.c: the open connections, their deadlines, and the watchdog. */
+struct bt_conn_slot;
+struct bt_conns {
+	pthread_mutex_t mu;
+	struct bt_conn_slot *head;
+	unsigned n, max, header_s, request_s;
+	int stop, watching;
+	pthread_t watchdog;
+};
+
 /* The state handlers share.  db is the writer's connection: every use holds
  * mu.  Reads take a connection of their own from the pool (WAL lets them
  * run beside the committer): bt_reader_get / bt_reader_put. */
@@ -94,6 +138,10 @@ struct bt_server {
 	uint64_t ingested, rejected, duplicates, in_flight;
 	uint64_t commits, committed_requests; /* group commit: requests per commit */
 	uint64_t dead_refused; /* rejected records not kept (budget, cap) */
+	struct bt_commit_queue commit;
+	struct bt_follower follow;
+	struct bt_buckets rate, dead; /* per token: requests, dead-letter bytes */
+	struct bt_conns conns;
 };
 
 typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
@@ -112,12 +160,11 @@ struct bt_route {
 /* Group commit (commit.c): a job is one request's records.  After each
  * commit the follower thread brings s->live up to date, and a request is
  * answered only once its events are in it too (read your writes). */
-struct bt_commit_job;
 typedef int (*bt_commit_feed)(struct bt_ingest *in, struct bt_commit_job *job);
 int bt_commit_start(struct bt_server *s);
-void bt_commit_stop(void);
+void bt_commit_stop(struct bt_server *s); /* also when it never started */
 int bt_follow_start(struct bt_server *s);
-void bt_follow_stop(void);
+void bt_follow_stop(struct bt_server *s);
 /* Bring s->live up to every commit made before the call, by any process
  * (for journey-level reads; the context call does not wait). */
 void bt_follow_sync(struct bt_server *s);
@@ -129,11 +176,10 @@ void bt_follow_sync(struct bt_server *s);
 int bt_follow_epoch(struct bt_server *s);
 struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
 					 bt_commit_feed feed, void *arg);
-/* Queue the job and wait until its records are durable; 0, BT_EINVAL (the
- * body is not JSON: see msg) or the store's failure. */
-int bt_commit_submit(struct bt_commit_job *job);
-/* The same for a request: its dead letters are held to the sending token's
- * budget (bt_dead_budget), and counted in the metrics. */
+/* Queue the job of a request and wait until its records are durable; 0,
+ * BT_EINVAL (the body is not JSON: see msg) or the store's failure.  Its
+ * dead letters are held to the sending token's budget (bt_dead_budget),
+ * and counted in the metrics. */
 int bt_commit_ingest(struct bt_server *s, const struct bt_request *rq, struct bt_commit_job *job);
 void bt_commit_job_free(struct bt_commit_job *job);
 const struct bt_ingest_stats *bt_commit_job_stats(const struct bt_commit_job *job);
@@ -171,7 +217,13 @@ void bt_log(const char *level, const char *fmt, ...) __attribute__((format(print
 /* Is w one of the space-separated words of words (NULL: none)? */
 int bt_word_in(const char *words, const char *w);
 
-/* A JSON error: {"error": code, "detail": message}. */
+/* A JSON error for a BT_E* code: its HTTP status and JSON code come from
+ * the error table (baton/error.h), {"error": code, "detail": detail}. */
+int bt_respond_err(struct bt_response *rs, int code, const char *detail);
+/* The same with a status and code of the server's own, for the answers no
+ * library code stands for: 405 (the route table's), 500 "internal" (a
+ * failure the client cannot act on, whatever its cause), and the 503s that
+ * ask to retry ("store_error" when a commit failed, "unavailable"). */
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail);
 /* Query argument of the request, or NULL. */
 const char *bt_query(const struct bt_request *rq, const char *key);

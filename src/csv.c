@@ -36,7 +36,7 @@ enum conv {
 	CONV_IDS,    /* ids: only from the identifiers section */
 };
 
-/* The event fields in the order they are written (PRODUCT.md §3). */
+/* The event fields in the order they are written (docs/events.md). */
 static const struct {
 	const char *name;
 	enum conv conv;

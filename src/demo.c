@@ -4,7 +4,8 @@
  * and the benchmarks: a telecom operator (configuration: examples/demo.yaml,
  * built into the binary) whose customers go through onboarding, technical
  * support, billing disputes, complaints, renewals and an unowned "moving
- * home" journey, with the failures of PRODUCT.md §1 at realistic rates:
+ * home" journey, with the failures baton is there to show, at realistic
+ * rates:
  *
  *  - the chatbot "contains" ~35% of support chats and resolves ~35%, but
  *    ~55% of the contained customers call within days, and ~15% of the

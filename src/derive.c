@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * derive.c - the rules of PRODUCT.md §3, run over each profile's events in
- * event-time order (ties in arrival order).  docs/journeys.md states how each
- * rule is read where the product text leaves room.
+ * derive.c - the rules of docs/journeys.md, run over each profile's events in
+ * event-time order (ties in arrival order).  That page states each rule and
+ * how it is read where a choice had to be made.
  *
- * Shape (ENGINE-NOTES.md): events are grouped by their final profile with a
+ * Shape: events are grouped by their final profile with a
  * counting sort, each profile's slice is sorted by (ts, seq), and one pass
  * over the slice places every event: a contact that keeps no promise by
  * rules 1-4, every other event by rule 6.  The pass keeps the profile's
@@ -391,7 +391,7 @@ static int note_consent(struct bt_engine *e, struct pctx *p, const struct bt__er
 	return 0;
 }
 
-/* A collision (§3): counted once per outbound event, on every journey whose
+/* A collision (docs/journeys.md): counted once per outbound event, on every journey whose
  * open sensitive instance or overdue promise caused it. */
 static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec *r)
 {

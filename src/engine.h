@@ -164,7 +164,7 @@ struct bt__coll {
 	uint8_t reasons, first;
 };
 
-/* Windows are half-open (PRODUCT.md §4): a promise is kept when fulfilled
+/* Windows are half-open (docs/journeys.md): a promise is kept when fulfilled
  * before its due time, and overdue at its due time and after, unfulfilled. */
 static inline int bt__promise_kept_in_time(const struct bt__pstate *s)
 {
@@ -186,7 +186,7 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
  * not read back. */
 int bt__stored_event_read(struct bt_json_doc *doc, struct bt__event *ev, int64_t seq,
 			  const char *raw, size_t len, struct bt_err *err);
-/* Run the rules of §3 as of e->as_of. */
+/* Run the rules of docs/journeys.md as of e->as_of. */
 int bt__engine_derive(struct bt_engine *e);
 /* The status of promise s at the engine's time: open, broken, kept, kept_late. */
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s);

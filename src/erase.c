@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * erase.c - erasure of a person (PRODUCT.md §5, §9).
+ * erase.c - erasure of a person (docs/identity.md, Erasure).
  *
  * Erasing the profile of an identifier removes, in one transaction:
  *  - every event of the profile (raw JSON included);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * event.c - validation of the native event form (PRODUCT.md §3).
+ * event.c - validation of the native event form (docs/events.md).
  *
  * One pass over the members of the event object: each known field has a
  * reader that checks its type and range; an unknown field is an error with a

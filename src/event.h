@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * event.h - the validated form of one event (PRODUCT.md §3).
+ * event.h - the validated form of one event (docs/events.md).
  *
  * bt__event_read() checks a parsed JSON object against the event contract and
  * fills a struct bt__event whose strings point into the JSON document (valid
@@ -22,8 +22,8 @@
 #define BT_EVENT_MAX_LINKS 32
 #define BT_EVENT_MAX_CONSENT 16
 #define BT_EVENT_MAX_STR 256 /* bytes in a name-like field: id, source, type, team, case ... */
-#define BT_EVENT_MAX_BYTES (32 * 1024) /* §9: one event's JSON text */
-#define BT_EVENT_MAX_DEPTH 64 /* §9: JSON nesting */
+#define BT_EVENT_MAX_BYTES (32 * 1024) /* docs/events.md: one event's JSON text */
+#define BT_EVENT_MAX_DEPTH 64 /* docs/events.md: JSON nesting */
 
 enum bt_channel {
 	BT_CH_NONE, BT_CH_WEB, BT_CH_APP, BT_CH_CHAT, BT_CH_VOICE, BT_CH_EMAIL,

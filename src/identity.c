@@ -632,7 +632,7 @@ int bt__identity_is_suppressed(const struct bt__identity *id, const char *text, 
 	       bt_u64map_get(&id->suppressed, bt__identity_suppress_hash(id, text, n), NULL);
 }
 
-/* Strength order of §5: customer_id, user_id, email, phone, then by name. */
+/* Strength order (docs/identity.md): customer_id, user_id, email, phone, then by name. */
 static int type_rank(const char *text)
 {
 	static const char *const strong[] = {"customer_id:", "user_id:", "email:", "phone:"};
@@ -889,7 +889,7 @@ int bt__identity_resolve(struct bt__identity *id, const struct bt__event *ev, in
 	}
 
 	/* Link every identifier to the strongest one (cands[0]), as far as
-	 * the guard rails allow; see PRODUCT.md §5. */
+	 * the guard rails allow; see docs/identity.md. */
 	struct cand *a0 = &cands[0];
 	uint32_t P = a0->ident != BT_ID_NONE ? bt__identity_root(id, id->ident_profile[a0->ident]) : 0;
 	for (uint32_t k = 1; k < n; k++) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * identity.h - identity resolution (PRODUCT.md §5), in memory.
+ * identity.h - identity resolution (docs/identity.md), in memory.
  *
  * Identifiers are interned as "type:value" after normalisation.  Profiles
  * form a union-find forest over dense ids: a merge points the younger root
@@ -38,7 +38,7 @@ struct bt__idsource {
 	char *reason;                   /* "touchpoint 'ID' may link only TYPE, ..." */
 };
 
-/* The guard rails; bt__idrules_default() fills the defaults of §5. */
+/* The guard rails; bt__idrules_default() fills the defaults of docs/identity.md. */
 struct bt__idrules {
 	uint32_t max_size; /* identifiers per profile */
 	uint32_t nlimits;

@@ -339,8 +339,7 @@ static int ingest_document(struct bt_ingest *in, const char *data, size_t len, b
 		/* Without valid JSON there is no telling where one record ends:
 		 * refuse the whole document, store nothing from it. */
 		long line = 1;
-		const char *at = strstr(err->msg, "at byte ");
-		size_t off = at ? (size_t)strtoull(at + 8, NULL, 10) : 0;
+		size_t off = in->doc.err_at;
 		for (size_t i = 0; i < off && i < len; i++)
 			line += data[i] == '\n';
 		char msg[sizeof(err->msg)];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * kpi.c - the KPIs of PRODUCT.md §4 from a derived engine: one scan over the
+ * kpi.c - the KPIs of docs/kpis.md from a derived engine: one scan over the
  * instances of the cohort (opened in the period), one over their promises,
  * handoffs and local successes.  docs/kpis.md gives each formula.
  */

@@ -2,7 +2,7 @@
 /*
  * lists.c - the live lists a journey owner works from: instances (with
  * filters), promises, and an owner's queue of instances that need them
- * (PRODUCT.md §6), as JSON from a derived engine.
+ * (docs/api.md), as JSON from a derived engine.
  */
 #include "engine.h"
 #include "view.h"

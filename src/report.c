@@ -9,6 +9,7 @@
 
 #include "baton/view.h"
 
+#include "util/alloc.h"
 #include "util/time.h"
 
 #include <math.h>
@@ -173,7 +174,7 @@ static void journey_section(struct w *w, const struct bt_kpis *k, const struct b
 	table_end(w);
 
 	/* the worst handoffs of this journey */
-	struct bt_handoff_route *r = calloc(k->nroutes + 1, sizeof(*r));
+	struct bt_handoff_route *r = bt__calloc(k->nroutes + 1, sizeof(*r));
 	size_t nr = 0;
 	for (size_t i = 0; r && i < k->nroutes; i++)
 		if (!strcmp(k->routes[i].journey, j->journey) && k->routes[i].count > k->routes[i].clean)
@@ -196,7 +197,7 @@ static void journey_section(struct w *w, const struct bt_kpis *k, const struct b
 		}
 		table_end(w);
 	}
-	free(r);
+	bt__free(r);
 
 	/* broken promises by the team that had to keep them */
 	size_t shown = 0;

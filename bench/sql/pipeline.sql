@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: Apache-2.0
 --
--- pipeline.sql - baton's journey pipeline (PRODUCT.md §3, §4, §5) in SQL,
--- one text for DuckDB, SQLite and PostgreSQL.
+-- pipeline.sql - baton's journey pipeline (docs/journeys.md, docs/kpis.md,
+-- docs/identity.md) in SQL, one text for DuckDB, SQLite and PostgreSQL.
 --
 -- Input: the staging tables a load-<dialect>.sql file makes from the NDJSON:
 --   ev(seq, eid, ts, source, type, channel, team, journey, case_ref, outcome,
@@ -107,14 +107,14 @@ WITH RECURSIVE reach(node, lab) AS (
 SELECT node, min(lab) AS lab FROM reach GROUP BY node;
 --@sqlite CREATE UNIQUE INDEX lab_node ON lab(node);
 
--- An event belongs to the profile of its strongest identifier (§5).
+-- An event belongs to the profile of its strongest identifier (docs/identity.md).
 CREATE @TABLE@ evp AS
 SELECT e.*, l.lab AS prof
 FROM ev e JOIN evid a ON a.seq = e.seq AND a.rn = 1 JOIN lab l ON l.node = a.node;
 --@pg ANALYZE evp;
 DROP TABLE ev;
 
--- 4. Journey instances (§3 rules 2-7, without case matching: see README).
+-- 4. Journey instances (docs/journeys.md rules 2-7, without case matching: see README).
 --    opener: a customer contact that fulfils no promise (rules 2-4 place it);
 --    every other event joins the most recent instance (rule 6).
 --    st: an event that sets the state: an opener, or a non-outbound event
@@ -351,7 +351,7 @@ LEFT JOIN (SELECT steam, count(*) AS n FROM follow
        ON cs.steam = s.team
 GROUP BY s.team;
 
--- 10. The §4 KPIs per journey.
+-- 10. The KPIs (docs/kpis.md) per journey.
 CREATE @TABLE@ k_inst AS
 SELECT journey,
        count(*) AS instances,

@@ -11,6 +11,7 @@
 #ifndef BATON_BATON_H
 #define BATON_BATON_H
 
+#include "baton/alloc.h"
 #include "baton/error.h"
 #include "baton/records.h"
 #include "baton/util.h"
@@ -167,7 +168,7 @@ struct bt_erase_stats {
 	int already; /* the identifier was erased before: only the files were scrubbed */
 };
 
-/* Erase the person of ident (PRODUCT.md §5): see erase.c. */
+/* Erase the person of ident (docs/identity.md, Erasure): see erase.c. */
 int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, struct bt_err *err);
 
 /* ---- summary ----------------------------------------------------------- */

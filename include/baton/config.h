@@ -2,7 +2,7 @@
 /*
  * config.h - the configuration: teams, people, journeys with their owners
  * and rules, touchpoints, identity rules.  One YAML file (commented example:
- * examples/baton.yaml; reference: docs/config.md).  Rules are data: match
+ * examples/demo.yaml; reference: docs/config.md).  Rules are data: match
  * rules are event-type globs, source names and props equalities, never code.
  *
  * This header only reads and describes a configuration.  A database

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * context.h - a customer's timeline, read from the store.  The context an
- * agent reads and the pre-send guard (PRODUCT.md §6) are answered from the
+ * agent reads and the pre-send guard (docs/api.md) are answered from the
  * live state (baton/live.h).
  */
 #ifndef BATON_CONTEXT_H

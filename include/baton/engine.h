@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * engine.h - journeys, handoffs, promises, collisions and the KPIs of
- * PRODUCT.md §3 and §4.
+ * engine.h - journeys, handoffs, promises, collisions (docs/journeys.md) and
+ * the KPIs (docs/kpis.md).
  *
  * A struct bt_engine holds every event of a history in compact form and
  * derives, as of one time T, each profile's journey instances by the rules of
- * §3 (docs/journeys.md says how each rule is read).  It is built either from
+ * docs/journeys.md.  It is built either from
  * a database (bt_engine_from_db) or straight from a file, with identity
  * resolved in memory (bt_engine_from_stream: `baton kpis --input`).  Both
  * give the same numbers for the same events: instances depend only on each
@@ -82,7 +82,7 @@ struct bt_local_kpis {
 	/* of local_success and true_success, those on internal work (a refund
 	 * issued): successes, but no contact of the customer */
 	uint64_t internal_success, internal_true_success;
-	/* outbound events it sent that collided (PRODUCT.md §3), each once */
+	/* outbound events it sent that collided (docs/journeys.md), each once */
 	uint64_t collisions;
 	/* the successes on contacts over the contacts: internal work is left
 	 * out, since it is not among the contacts */

@@ -70,6 +70,13 @@ struct bt_json_doc {
 	 * document with more values fails with BT_ELIMIT.
 	 */
 	uint32_t max_nodes;
+	/*
+	 * After a parse that failed with BT_EINVAL or BT_ELIMIT at a place in
+	 * the text, the byte offset its message names ("at byte N"); else 0.
+	 * Callers that need the place (ingest counts the line) read it here,
+	 * never from the message.
+	 */
+	size_t err_at;
 
 	/* Private: buffers reused from one parse to the next. */
 	uint32_t node_cap;

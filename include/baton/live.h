@@ -4,7 +4,8 @@
  * compact form, identity, and an index from each identifier to its events,
  * kept in memory and brought up to date from the database after each
  * commit, so that the agent's context call reads one customer's events
- * without touching the disk (PRODUCT.md §10: p99 ≤ 1 ms while ingest runs).
+ * without touching the disk (the goal, bench/README.md: p99 ≤ 1 ms while
+ * ingest runs).
  *
  * The database stays the system of record: the state is built from it, and
  * follows it by reading what was appended since (events, profiles, merges,

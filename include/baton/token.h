@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * token.h - API tokens with roles (PRODUCT.md §9).  A token is "bt_"
+ * token.h - API tokens with roles (docs/api.md).  A token is "bt_"
  * followed by 43 characters of base64url (256 random bits); only its BLAKE2b
  * hash is stored, so a stolen database gives no usable token.  The token
  * record and the roles are in baton/records.h.

@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * util.h - the public helpers that need no database: the "did you mean" of
- * every message, times given by a person, and freeing what the library
- * returns.  They sit in the lowest layer (docs/ARCHITECTURE.md), so the
+ * every message and times given by a person (and, through alloc.h, the
+ * allocator whose bt_free frees what the library returns).  They sit in the lowest layer (docs/ARCHITECTURE.md), so the
  * event reader and the configuration reader use them as the CLI does.
  */
 #ifndef BATON_UTIL_H
 #define BATON_UTIL_H
 
+#include "baton/alloc.h" /* bt_free: what the library returns is freed with it */
+
 #include <stddef.h>
 #include <stdint.h>
-
-/* Free memory returned by the library. */
-void bt_free(void *p);
 
 /* ---- "did you mean" ---------------------------------------------------- */
 

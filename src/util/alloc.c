@@ -3,6 +3,7 @@
 #include "util/alloc.h"
 
 #include "baton/util.h"
+#include "baton/alloc.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,4 +74,8 @@ char *bt__strndup(const char *s, size_t n)
 void bt__free(void *p) { free(p); }
 
 /* What the public API hands over is freed here (baton/util.h). */
+/* The public names (baton/alloc.h) for the programs on the API. */
+void *bt_malloc(size_t n) { return bt__malloc(n); }
+void *bt_calloc(size_t count, size_t size) { return bt__calloc(count, size); }
+void *bt_realloc(void *p, size_t n) { return bt__realloc(p, n); }
 void bt_free(void *p) { bt__free(p); }

@@ -73,8 +73,9 @@ static int failf(struct parser *ps, int code, const unsigned char *at,
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	ps->rc = code;
+	ps->d->err_at = (size_t)(at - ps->src);
 	return bt_err_set(ps->err, code, "invalid JSON at byte %zu: %s",
-			  (size_t)(at - ps->src), what);
+			  ps->d->err_at, what);
 }
 
 /*
@@ -620,6 +621,7 @@ int bt_json_parse(struct bt_json_doc *d, const char *src, size_t len,
 	int rc;
 
 	d->count = 0;
+	d->err_at = 0;
 	if (len == 0)
 		return bt_err_set(err, BT_EINVAL, "invalid JSON: empty input");
 	if ((uint64_t)len > UINT32_MAX)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# kill -9 loses nothing acknowledged (PRODUCT.md §9): four clients post
+# kill -9 loses nothing acknowledged (a 2xx means durable, docs/api.md): four clients post
 # batches of events with unique ids; the server is killed with SIGKILL at a
 # random moment; after a restart, every event of every batch that was
 # answered 200 is found by GET /v1/events/{id}.

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# The rules of PRODUCT.md §3 and the KPIs of §4 on hand-computed scenarios
+# The rules of docs/journeys.md and the KPIs of docs/kpis.md on hand-computed scenarios
 # (tests/data/scenario_*.ndjson, configuration tests/data/kpi.yaml).  Every
 # expected number below was worked out by hand from the events; the
 # reasoning is in the comments.

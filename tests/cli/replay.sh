@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# PRODUCT.md §3 rule 8: the numbers never depend on how the events arrived.
+# Rule 8 of docs/journeys.md: the numbers never depend on how the events arrived.
 # The same history ingested in one go, one event at a time (a process
 # restart between every event), in reverse arrival order, or read in memory
 # by `kpis --input` gives identical KPIs.  An identity merge that arrives

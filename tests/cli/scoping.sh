@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Every route with every role (PRODUCT.md §9: a person sees only what their
+# Every route with every role (docs/api.md: a person sees only what their
 # role and team allow): the status each role gets, and that no answer holds
 # an id the role may not see (journeys, profiles, teams, promises).
 #

@@ -152,7 +152,7 @@ eq "an ingest token may not ask the guard" "$code" 403
 L=as_of=2026-03-15T10:00:00Z
 req GET "/v1/journeys/dispute/instances?state=open&$L" -H "$H"
 eq "open instances of a journey" "$code $(echo "$body" | jq -c '[.total, [.instances[].state]]')" '200 [2,["open","open"]]'
-# without as_of every read route judges now (the wall clock, §3 rule 7):
+# without as_of every read route judges now (the wall clock, journeys.md rule 7):
 # months after 03-15, every instance without a later event is abandoned
 req GET "/v1/journeys/dispute/instances?state=open" -H "$H"
 eq "judged now, nothing is open any more" "$code $(echo "$body" | jq -c '.total')" '200 0'
@@ -271,4 +271,6 @@ done
 eq "over the rate: 429" "$([ "$limited" -ge 1 ] && echo yes)" yes
 ra=$(curl -s -D - -o /dev/null -H "$H" "$U/v1/journeys" | tr -d '\r' | sed -n 's/^Retry-After: //Ip')
 eq "with Retry-After" "$([ -n "$ra" ] && echo yes)" yes
+eq "and the error table's code" "$(curl -s -H "$H" "$U/v1/journeys" | jq -c .)" \
+	'{"error":"rate_limited","detail":"too many requests for this token"}'
 kill -TERM "$pid"; wait "$pid"

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Every window of PRODUCT.md §3-§4 one second before, exactly at, and one
+# Every window of docs/journeys.md one second before, exactly at, and one
 # second after its end.  Windows are half-open: exactly one window later is
 # outside.  The journey `dispute` of tests/data/kpi.yaml has a recontact
 # window of 7 days, an abandonment timeout of 30 days and a handoff SLA of
@@ -26,7 +26,7 @@ for c in "2026-01-07T23:59:59Z 1,1 re-opens" "2026-01-08T00:00:00Z 2,0 opens a n
 	eq "recontact: a call at $1 $3" "$(j "$(kp --input rc.ndjson)" '.journeys[0] | [.instances,.recontacted] | join(",")')" "\"$2\""
 done
 
-# ---- recontact window: local success versus the journey (§4) ------------
+# ---- recontact window: local success versus the journey (kpis.md) -------
 # the chatbot (digital) contains the chat at T0; the instance stays open and
 # a call (service) follows.  Less than 7 days later the containment was not
 # a true success and the call is cost it shifted; exactly 7 days later or

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_derive.c - the rules of PRODUCT.md §3 as docs/journeys.md reads
+ * test_derive.c - the rules of docs/journeys.md (rules 1-8) as it reads
  * them, one test per rule or feature, on events small enough to follow by
  * hand.  Every expected value is worked out in the comment above it; none
  * is computed by the code under test.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_erase.c - erasure as a property (PRODUCT.md §5, §9): on random
+ * test_erase.c - erasure as a property (docs/identity.md, Erasure): on random
  * histories, erasing any person must succeed, leave no byte of their
  * identifiers in any database file, and leave everybody else as they were.
  *
@@ -19,7 +19,7 @@
  *  - every event that is not the person's reads back exactly as it was
  *    sent, less the person's identifiers (worked out here from the
  *    generator's own records: the strongest usable identifier decides
- *    whose an event is, §5);
+ *    whose an event is, docs/identity.md);
  *  - the KPIs equal those of the surviving events ingested afresh.
  * The seeds are fixed, so a failure repeats.
  */
@@ -269,7 +269,7 @@ static void fix_arrays(struct event *e)
 			}
 }
 
-/* The strongest usable identifier of e (§5), or NULL when every one is junk. */
+/* The strongest usable identifier of e (docs/identity.md), or NULL when every one is junk. */
 static const char *anchor(const struct event *e)
 {
 	const char *best = NULL;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_event.c - the event contract of PRODUCT.md §3: what is accepted, how
+ * test_event.c - the event contract of docs/events.md: what is accepted, how
  * each field is read, and the exact message for each kind of bad record.
  */
 #include <setjmp.h>
@@ -138,7 +138,7 @@ static void test_limits(void **state)
 	char many[2048] = "{\"ts\":1,\"source\":\"s\",\"type\":\"t\",\"ids\":{\"x\":[";
 	for (int i = 0; i < 33; i++)
 		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%s\"v%d\"", i ? "," : "", i);
-	strcat(many, "]}}");
+	snprintf(many + strlen(many), sizeof(many) - strlen(many), "]}}");
 	assert_int_equal(read_event(many, &err), BT_EINVAL);
 	assert_string_equal(err.msg, "field 'ids': more than 32 identifiers");
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_identity.c - identity resolution (PRODUCT.md §5): normalisation, junk
+ * test_identity.c - identity resolution (docs/identity.md): normalisation, junk
  * values, every guard rail, stable ids, the strongest-identifier rule and
  * what the change log records.  Expected values are worked out by hand.
  */

@@ -7,7 +7,7 @@
  *    a refused identifier) ingested into a SQLite file gives the counts
  *    worked out by hand, and the engine built from the database gives the
  *    same KPIs as the one built from the file in memory.
- *  - Rule 8 (PRODUCT.md §3): the same events ingested in another arrival
+ *  - Rule 8 (docs/journeys.md): the same events ingested in another arrival
  *    order, in several batches, with an identity that becomes known late,
  *    give the same KPIs and instances.
  *  - Allocation failure (util/alloc.h): for n = 0, 1, 2, ... the

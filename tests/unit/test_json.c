@@ -253,6 +253,41 @@ static void test_numbers(void **state)
 	bt_json_doc_release(&d);
 }
 
+/* The place of a failure is data too (err_at), the offset the message
+ * names: counted by hand in each text below. */
+static void test_error_offset(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t at;
+	} cases[] = {
+		{"{\"a\":1,\"b\":x}", 11}, /* the x */
+		{"[1,2", 4},                  /* the end */
+		{"[1] 2", 4},                 /* the 2 after the value */
+		{"\xef\xbb\xbf{}", 0},        /* the byte order mark */
+		{"[\n\n  tru]", 5},            /* the t: [ \n \n sp sp */
+		{"[[[1]]]", 2},               /* the third [, past a depth of 2 */
+	};
+	struct bt_json_doc d;
+	struct bt_err err;
+	(void)state;
+	bt_json_doc_init(&d);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = bt_json_parse(&d, cases[i].text, strlen(cases[i].text), 2, &err);
+		assert_true(rc == BT_EINVAL || rc == BT_ELIMIT);
+		if (d.err_at != cases[i].at)
+			fail_msg("%s: err_at %zu, want %zu", cases[i].text, d.err_at, cases[i].at);
+	}
+	/* a success, or a failure at no place, leaves 0 */
+	assert_int_equal(bt_json_parse(&d, "[1]", 3, 0, &err), 0);
+	assert_int_equal(d.err_at, 0);
+	assert_int_equal(bt_json_parse(&d, "[1", 2, 0, &err), BT_EINVAL);
+	assert_int_equal(d.err_at, 2);
+	assert_int_equal(bt_json_parse(&d, "  ", 2, 0, &err), BT_EINVAL);
+	assert_int_equal(d.err_at, 0);
+	bt_json_doc_release(&d);
+}
+
 static void test_error_messages(void **state)
 {
 	(void)state;
@@ -707,6 +742,7 @@ int main(void)
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_error_messages),
+		cmocka_unit_test(test_error_offset),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_node_limit),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_kpi.c - each KPI of PRODUCT.md §4 (docs/kpis.md lists them) on
+ * test_kpi.c - each KPI of docs/kpis.md on
  * small cohorts worked out by hand, one customer per instance unless said
  * otherwise, with the arithmetic in the comments.  The configuration and
  * notation are those of kit.h (`order`: recontact 1 h, timeout 2 h;

@@ -144,10 +144,9 @@ static void told_us(struct bt_live *l, char *out, size_t size)
 	out[0] = '\0';
 	for (uint32_t k = arr + 1; k < d.nodes[arr].end; k = d.nodes[k].end) {
 		uint32_t t = bt_json_get(&d, k, "type");
+		size_t used = strlen(out);
 		assert_int_not_equal(t, 0);
-		if (out[0])
-			strncat(out, ",", size - strlen(out) - 1);
-		strncat(out, d.nodes[t].s, size - strlen(out) - 1);
+		snprintf(out + used, size - used, "%s%s", used ? "," : "", d.nodes[t].s);
 	}
 	bt_json_doc_release(&d);
 	bt_buf_release(&b);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_windows.c - every window of PRODUCT.md §3-§4 one second before,
+ * test_windows.c - every window of docs/journeys.md and docs/kpis.md one second before,
  * exactly at, and one second after its end.  Windows are half-open
  * (docs/journeys.md): a window of length W that starts at s holds the
  * times t with t - s < W, so exactly one window later is outside.
