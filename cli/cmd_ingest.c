@@ -136,9 +136,7 @@ int cmd_ingest(int argc, char **argv)
 
 	if (r.json) {
 		struct bt_buf b = BT_BUF_INIT;
-		bt_buf_addc(&b, '{');
-		bt_ingest_counts_json(&total, &b);
-		bt_buf_printf(&b, ",\"errors\":[%s]}", r.errors.data ? r.errors.data : "");
+		bt_ingest_answer_json(NULL, &total, 0, r.errors.data, &b);
 		cli_print_buf(&b);
 		bt_buf_release(&b);
 	} else {

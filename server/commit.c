@@ -333,10 +333,5 @@ int bt_commit_answer(struct bt_server *s, struct bt_response *rs, const struct b
 	__atomic_fetch_add(&s->ingested, st->accepted, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->rejected, st->rejected, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->duplicates, st->duplicates, __ATOMIC_RELAXED);
-	bt_buf_printf(&rs->body, "{%s", lead);
-	bt_ingest_counts_json(st, &rs->body);
-	if (job->dead_refused) /* each such error says why too */
-		bt_buf_printf(&rs->body, ",\"dead_letters_refused\":%llu",
-			      (unsigned long long)job->dead_refused);
-	return bt_buf_printf(&rs->body, ",\"errors\":[%s]}", job->errors.data ? job->errors.data : "");
+	return bt_ingest_answer_json(lead, st, job->dead_refused, job->errors.data, &rs->body);
 }

@@ -28,13 +28,6 @@ struct conn {
 
 /* ---- the access log and the HTTP library's messages, as JSON lines ---- */
 
-static void now_text(char ts[32])
-{
-	struct timespec wall;
-	clock_gettime(CLOCK_REALTIME, &wall);
-	bt_time_print((int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000, ts);
-}
-
 /* Leave out what could name a client in a library message: quoted parts
  * (a URL, a header, a page) become '...', and addresses (runs of digits and
  * dots, or of hex digits and colons) become '*'. */
@@ -63,12 +56,8 @@ static void redact(const char *m, char *out, size_t size)
 /* One JSON record in the log: {"ts","level","from","msg"}. */
 static void log_record(const char *level, const char *from, const char *msg)
 {
-	char ts[32];
 	struct bt_buf b = BT_BUF_INIT;
-	now_text(ts);
-	bt_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"from\":\"%s\",\"msg\":", ts, level, from);
-	bt_buf_json_strz(&b, msg);
-	if (!bt_buf_adds(&b, "}\n"))
+	if (!bt_log_json(level, from, msg, &b) && !bt_buf_addc(&b, '\n'))
 		fputs(b.data, stderr);
 	bt_buf_release(&b);
 }
@@ -394,11 +383,7 @@ int bt_respond_error(struct bt_response *rs, int status, const char *code, const
 {
 	rs->status = status;
 	bt_buf_reset(&rs->body);
-	bt_buf_adds(&rs->body, "{\"error\":");
-	bt_buf_json_strz(&rs->body, code);
-	bt_buf_adds(&rs->body, ",\"detail\":");
-	bt_buf_json_strz(&rs->body, detail);
-	return bt_buf_addc(&rs->body, '}');
+	return bt_error_json(code, detail, &rs->body);
 }
 
 const char *bt_query(const struct bt_request *rq, const char *key)
@@ -740,10 +725,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > BT_BODY_MAX) {
 			/* refuse before reading: the body is never received */
-			static const char msg[] =
-				"{\"error\":\"too_large\",\"detail\":\"the request body is larger than 512 KiB\"}";
-			struct MHD_Response *r = MHD_create_response_from_buffer(
-				sizeof(msg) - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
+			struct bt_buf msg = BT_BUF_INIT;
+			bt_error_json(bt_err_json_code(BT_ELIMIT),
+				      "the request body is larger than 512 KiB", &msg);
+			struct MHD_Response *r = bt_buf_status(&msg) ? NULL
+				: MHD_create_response_from_buffer(msg.len, msg.data, MHD_RESPMEM_MUST_COPY);
+			bt_buf_release(&msg);
 			if (!r)
 				return MHD_NO;
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
@@ -784,13 +771,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	double took = secs(&cs->start, &end);
 	observe(s, rs.status, took);
 	if (!s->opt->quiet) { /* the route template, never the path: no identifiers in logs */
-		char ts[32];
-		now_text(ts);
-		fprintf(stderr,
-			"{\"ts\":\"%s\",\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,"
-			"\"bytes_in\":%zu,\"bytes_out\":%zu,\"token\":%lld}\n",
-			ts, known_method(method), route, rs.status, took * 1000, bytes_in, rs.body.len,
-			(long long)token);
+		struct bt_buf line = BT_BUF_INIT;
+		if (!bt_access_json(known_method(method), route, rs.status, took * 1000, bytes_in,
+				    rs.body.len, token, &line) &&
+		    !bt_buf_addc(&line, '\n'))
+			fputs(line.data, stderr);
+		bt_buf_release(&line);
 	}
 	bt_buf_release(&rs.body);
 	return ret;

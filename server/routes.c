@@ -29,12 +29,9 @@ static int healthz(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	struct bt_db *rdb = bt_reader_get(s);
 	int rc = bt_db_check(rdb, &err);
 	bt_reader_put(s, rdb);
-	if (!rc)
-		return bt_buf_adds(&rs->body, "{\"status\":\"ok\"}");
-	rs->status = 503;
-	bt_buf_adds(&rs->body, "{\"status\":\"unhealthy\",\"reason\":");
-	bt_buf_json_strz(&rs->body, err.msg);
-	return bt_buf_addc(&rs->body, '}');
+	if (rc)
+		rs->status = 503;
+	return bt_health_json(rc ? err.msg : NULL, &rs->body);
 }
 
 static int metrics(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -247,19 +244,17 @@ static int get_dead_letters(struct bt_server *s, const struct bt_request *rq, st
 	bt_reader_put(s, rdb);
 	if (rc)
 		return bt_respond_err(rs, BT_ESTORE, "the dead letters could not be read");
-	bt_buf_adds(&rs->body, "{\"dead_letters\":[");
+	bt_page_open("dead_letters", &rs->body);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			bt_buf_addc(&rs->body, ',');
 		bt_dead_letter_json(&d[i], &rs->body);
 	}
-	bt_buf_printf(&rs->body, "],\"total\":%lld,\"next\":", (long long)total);
+	char next[24];
 	if (more)
-		bt_buf_printf(&rs->body, "\"%lld\"", (long long)d[n - 1].id);
-	else
-		bt_buf_adds(&rs->body, "null");
+		snprintf(next, sizeof(next), "%lld", (long long)d[n - 1].id);
 	bt_dead_letters_free(d, n);
-	return bt_buf_addc(&rs->body, '}');
+	return bt_page_close((uint64_t)total, more ? next : NULL, &rs->body);
 }
 
 /* Pages of the short lists that keep their own order (journeys, teams):
@@ -303,12 +298,7 @@ static int idpage_end(struct idpage *p, struct bt_response *rs)
 		bad_arg(rs, "cursor", p->cursor, "an item of this list (give the 'next' of the page before)");
 		return 0; /* answered */
 	}
-	bt_buf_printf(&rs->body, "],\"total\":%zu,\"next\":", p->total);
-	if (p->more && p->last)
-		bt_buf_json_strz(&rs->body, p->last);
-	else
-		bt_buf_adds(&rs->body, "null");
-	return bt_buf_addc(&rs->body, '}');
+	return bt_page_close(p->total, p->more ? p->last : NULL, &rs->body);
 }
 
 /* The time every read route judges at: ?as_of=, else now (rule 7 of
@@ -526,7 +516,7 @@ static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct
 	bt_reader_put(s, rdb);
 	if (rc)
 		return bt_respond_error(rs, 500, "internal", "the configuration could not be read");
-	bt_buf_adds(&rs->body, "{\"journeys\":[");
+	bt_page_open("journeys", &rs->body);
 	for (size_t i = 0; i < cfg->njourneys; i++) {
 		const struct bt_cfg_journey *j = &cfg->journeys[i];
 		if (sc.person && !(j->owner && !strcmp(j->owner, sc.person)))
@@ -641,7 +631,7 @@ static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt
 	if (rc)
 		return rc;
 	if (teams) {
-		bt_buf_adds(&rs->body, "{\"teams\":[");
+		bt_page_open("teams", &rs->body);
 		for (size_t i = 0; i < k->nteams; i++) {
 			const struct bt_local_kpis *t = &k->teams[i];
 			if (sc.team && strcmp(sc.team, t->id))
@@ -651,15 +641,7 @@ static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt
 		}
 		rc = idpage_end(&pg, rs);
 	} else {
-		bt_buf_adds(&rs->body, "{\"journey\":");
-		bt_buf_json_strz(&rs->body, rq->params[0]);
-		bt_buf_adds(&rs->body, ",\"flow\":[");
-		for (size_t i = 0; i < k->nroutes; i++) {
-			if (i)
-				bt_buf_addc(&rs->body, ',');
-			bt_route_json(&k->routes[i], 0, &rs->body);
-		}
-		rc = bt_buf_adds(&rs->body, "]}");
+		rc = bt_flow_json(rq->params[0], k, &rs->body);
 	}
 	bt_kpis_free(k);
 	return rc;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- the KPI tables ---- */
 
@@ -438,6 +439,95 @@ int bt_reject_json(const char *file, long line, long index, const char *reason, 
 	rc = rc ? rc : bt_buf_printf(b, "\"index\":%ld,\"error\":", index);
 	rc = rc ? rc : bt_buf_json_strz(b, reason);
 	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_ingest_answer_json(const char *lead, const struct bt_ingest_stats *st,
+			  uint64_t dead_refused, const char *errors, struct bt_buf *b)
+{
+	int rc = bt_buf_printf(b, "{%s", lead ? lead : "");
+	rc = rc ? rc : bt_ingest_counts_json(st, b);
+	if (dead_refused) /* each such error says why too */
+		rc = rc ? rc : bt_buf_printf(b, ",\"dead_letters_refused\":%llu",
+					    (unsigned long long)dead_refused);
+	return rc ? rc : bt_buf_printf(b, ",\"errors\":[%s]}", errors ? errors : "");
+}
+
+int bt_error_json(const char *code, const char *detail, struct bt_buf *b)
+{
+	int rc = bt_buf_adds(b, "{\"error\":");
+	rc = rc ? rc : bt_buf_json_strz(b, code);
+	rc = rc ? rc : bt_buf_adds(b, ",\"detail\":");
+	rc = rc ? rc : bt_buf_json_strz(b, detail);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_health_json(const char *reason, struct bt_buf *b)
+{
+	if (!reason)
+		return bt_buf_adds(b, "{\"status\":\"ok\"}");
+	int rc = bt_buf_adds(b, "{\"status\":\"unhealthy\",\"reason\":");
+	rc = rc ? rc : bt_buf_json_strz(b, reason);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_page_open(const char *key, struct bt_buf *b)
+{
+	return bt_buf_printf(b, "{\"%s\":[", key);
+}
+
+int bt_page_close(uint64_t total, const char *next, struct bt_buf *b)
+{
+	int rc = bt_buf_printf(b, "],\"total\":%llu,\"next\":", (unsigned long long)total);
+	rc = rc ? rc : bt_buf_json_strz(b, next);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_flow_json(const char *journey, const struct bt_kpis *k, struct bt_buf *b)
+{
+	int rc = bt_buf_adds(b, "{\"journey\":");
+	rc = rc ? rc : bt_buf_json_strz(b, journey);
+	rc = rc ? rc : bt_buf_adds(b, ",\"flow\":[");
+	for (size_t i = 0; i < k->nroutes && !rc; i++) {
+		rc = i ? bt_buf_addc(b, ',') : 0;
+		rc = rc ? rc : bt_route_json(&k->routes[i], 0, b);
+	}
+	return rc ? rc : bt_buf_adds(b, "]}");
+}
+
+/* Now, as the logs give it. */
+static void log_now(char ts[32])
+{
+	struct timespec wall;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	bt_time_format((int64_t)wall.tv_sec * 1000 + wall.tv_nsec / 1000000, ts);
+}
+
+int bt_log_json(const char *level, const char *from, const char *msg, struct bt_buf *b)
+{
+	char ts[32];
+	log_now(ts);
+	int rc = bt_buf_printf(b, "{\"ts\":\"%s\",\"level\":", ts);
+	rc = rc ? rc : bt_buf_json_strz(b, level);
+	rc = rc ? rc : bt_buf_adds(b, ",\"from\":");
+	rc = rc ? rc : bt_buf_json_strz(b, from);
+	rc = rc ? rc : bt_buf_adds(b, ",\"msg\":");
+	rc = rc ? rc : bt_buf_json_strz(b, msg);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_access_json(const char *method, const char *route, int status, double ms, size_t in,
+		   size_t out_bytes, int64_t token, struct bt_buf *b)
+{
+	char ts[32];
+	log_now(ts);
+	int rc = bt_buf_printf(b, "{\"ts\":\"%s\",\"method\":", ts);
+	rc = rc ? rc : bt_buf_json_strz(b, method);
+	rc = rc ? rc : bt_buf_adds(b, ",\"route\":");
+	rc = rc ? rc : bt_buf_json_strz(b, route);
+	return rc ? rc
+		  : bt_buf_printf(b, ",\"status\":%d,\"ms\":%.3f,\"bytes_in\":%zu,\"bytes_out\":%zu,"
+				     "\"token\":%lld}",
+				  status, ms, in, out_bytes, (long long)token);
 }
 
 int bt_summary_json(const struct bt_summary *s, struct bt_buf *b)

@@ -14,7 +14,8 @@
  * both descending (unique), i what fn writes.  bt__page_emit sorts v,
  * writes the page after cursor (the "next" of the page before: "k1.k2";
  * NULL: the first) with at most limit items, then
- * ],"total":n,"next":cursor|null.  BT_EINVAL for a cursor it cannot read. */
+ * ],"total":n,"next":cursor|null} (the page closed: bt_page_close).  BT_EINVAL
+ * for a cursor it cannot read. */
 struct bt__item {
 	int64_t k1;
 	uint32_t k2, i;

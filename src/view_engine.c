@@ -6,6 +6,8 @@
  * what is in them (lists.c, live.c); only this file writes them.
  */
 #include "view.h"
+
+#include "baton/view.h"
 #include "engine.h"
 
 #include "util/alloc.h"
@@ -122,11 +124,11 @@ int bt__page_emit(struct bt__item *v, size_t n, size_t limit, const char *cursor
 			bt_buf_addc(out, ',');
 		fn(v[k].i, out, ctx);
 	}
-	bt_buf_printf(out, "],\"total\":%zu,\"next\":", n);
+	char next[48];
 	if (k < n && shown)
-		return bt_buf_printf(out, "\"%lld.%lu\"", (long long)v[k - 1].k1,
-				     (unsigned long)v[k - 1].k2);
-	return bt_buf_adds(out, "null");
+		snprintf(next, sizeof(next), "%lld.%lu", (long long)v[k - 1].k1,
+			 (unsigned long)v[k - 1].k2);
+	return bt_page_close(n, k < n && shown ? next : NULL, out);
 }
 
 void bt__promise_json(const struct bt_engine *e, const struct bt__pstate *s, struct bt_buf *b)
@@ -513,10 +515,9 @@ int bt__list_json(const struct bt_engine *e, enum bt__list_kind kind, struct bt_
 		  const struct bt_list_query *q, struct bt_buf *out, struct bt_err *err)
 {
 	int inst = kind == BT__LIST_INSTANCES;
-	bt_buf_adds(out, inst ? "{\"instances\":[" : "{\"promises\":[");
-	int rc = bt__page_emit(v, n, q->limit, q->cursor, inst ? instance_item : promise_item,
-			       (void *)(uintptr_t)e, out, err);
-	return rc ? rc : bt_buf_addc(out, '}');
+	bt_page_open(inst ? "instances" : "promises", out);
+	return bt__page_emit(v, n, q->limit, q->cursor, inst ? instance_item : promise_item,
+			     (void *)(uintptr_t)e, out, err);
 }
 
 static const char *const need_names[] = {"stage_sla_breached", "stage_sla_at_risk",
@@ -547,8 +548,7 @@ int bt__queue_json(const struct bt_engine *e, const char *person, size_t unowned
 	bt_buf_json_strz(out, person);
 	bt__json_time_field(out, "as_of", e->as_of);
 	bt_buf_printf(out, ",\"unowned_open_instances\":%zu,\"items\":[", unowned);
-	int rc = bt__page_emit(v, n, q->limit, q->cursor, queue_item, (void *)(uintptr_t)e, out, err);
-	return rc ? rc : bt_buf_addc(out, '}');
+	return bt__page_emit(v, n, q->limit, q->cursor, queue_item, (void *)(uintptr_t)e, out, err);
 }
 
 int bt__timeline_json(int64_t profile, struct bt__item *v, size_t n, size_t limit,
@@ -558,6 +558,5 @@ int bt__timeline_json(int64_t profile, struct bt__item *v, size_t n, size_t limi
 	char id[24];
 	bt_profile_id_format(profile, id);
 	bt_buf_printf(out, "{\"profile\":\"%s\",\"events\":[", id);
-	int rc = bt__page_emit(v, n, limit, cursor, fn, ctx, out, err);
-	return rc ? rc : bt_buf_addc(out, '}');
+	return bt__page_emit(v, n, limit, cursor, fn, ctx, out, err);
 }

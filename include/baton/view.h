@@ -108,6 +108,29 @@ char *bt_profile_json(const struct bt_profile *p);
 /* A rejected record of an ingest: {["file":..,]["line":..,]"index":..,"error":..};
  * file NULL and line 0 are left out. */
 int bt_reject_json(const char *file, long line, long index, const char *reason, struct bt_buf *out);
+/* The answer to an ingest: {LEAD"accepted":..,"duplicates":..,"rejected":..,
+ * "suppressed":..,"refused":..[,"dead_letters_refused":..],"errors":[ERRORS]}
+ * (lead: members to put first, with their comma, or ""; errors: reject
+ * objects joined by commas, or NULL). */
+int bt_ingest_answer_json(const char *lead, const struct bt_ingest_stats *st,
+			  uint64_t dead_refused, const char *errors, struct bt_buf *out);
+/* An error answer: {"error":code,"detail":detail}. */
+int bt_error_json(const char *code, const char *detail, struct bt_buf *out);
+/* /healthz: {"status":"ok"}, or {"status":"unhealthy","reason":..} when
+ * reason is not NULL. */
+int bt_health_json(const char *reason, struct bt_buf *out);
+/* A page of a list: {"KEY":[ ... the items ... ],"total":N,"next":C|null}:
+ * bt_page_open writes up to the first item, bt_page_close from after the
+ * last (next NULL: the last page). */
+int bt_page_open(const char *key, struct bt_buf *out);
+int bt_page_close(uint64_t total, const char *next, struct bt_buf *out);
+/* A journey's handoff flow: {"journey":..,"flow":[routes of k]}. */
+int bt_flow_json(const char *journey, const struct bt_kpis *k, struct bt_buf *out);
+/* A line of the server's log: {"ts","level","from","msg"}, and one of its
+ * access log: {"ts","method","route","status","ms","bytes_in","bytes_out","token"}. */
+int bt_log_json(const char *level, const char *from, const char *msg, struct bt_buf *out);
+int bt_access_json(const char *method, const char *route, int status, double ms, size_t in,
+		   size_t out_bytes, int64_t token, struct bt_buf *out);
 /* What the database holds (`baton summary --json`). */
 int bt_summary_json(const struct bt_summary *s, struct bt_buf *out);
 /* What an erasure removed (`baton erase --json`). */
