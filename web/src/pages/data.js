@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// Data: the records ingest rejected (dead letters) with their reasons, and a
+// way to send a fixed one again (POST /v1/events; the API has no route to
+// retry or delete a dead letter, so the old one stays listed: `baton
+// dead-letters retry|delete` does that on the server); ingest rates from
+// /metrics, sampled every 5 s; the sources with their volume.
+import { get, getText, orNull, post } from '../api.js';
+import { empty, h, note, replace, section, table, when } from '../dom.js';
+import { figure } from '../kpi.js';
+
+const SAMPLE_MS = 5000;
+const RATES = [
+	['baton_events_ingested_total', 'events ingested'],
+	['baton_events_rejected_total', 'events rejected'],
+	['baton_events_duplicate_total', 'duplicates'],
+];
+
+// the unlabelled samples of a Prometheus text exposition
+function samples(text) {
+	const m = new Map();
+	for (const line of text.split('\n')) {
+		const x = /^([a-z_]+) ([0-9.eE+-]+)$/.exec(line);
+		if (x) m.set(x[1], Number(x[2]));
+	}
+	return m;
+}
+
+function metrics(ctx, first) {
+	const out = h('div', { 'aria-live': 'off' });
+	let last = { at: performance.now(), m: samples(first) };
+	const draw = (rates) => replace(out, table('Ingest', [{ label: 'counter' }, { label: 'total', num: true }, { label: 'per second', num: true }],
+		[...RATES.map(([k, label]) => [label, String(last.m.get(k) ?? '–'), rates ? rates[k].toFixed(1) : 'measuring…']),
+			['queue depth', String(last.m.get('baton_ingest_queue_depth') ?? '–'), ''],
+			['last event in the live state', String(last.m.get('baton_live_last_event') ?? '–'), '']]));
+	draw(null);
+	const timer = setInterval(async () => {
+		try {
+			const now = { at: performance.now(), m: samples(await getText('/metrics', { signal: ctx.signal })) };
+			const secs = (now.at - last.at) / 1000;
+			const rates = Object.fromEntries(RATES.map(([k]) => [k, ((now.m.get(k) || 0) - (last.m.get(k) || 0)) / secs]));
+			last = now;
+			draw(rates);
+		} catch { /* the next sample will tell */ }
+	}, SAMPLE_MS);
+	ctx.signal.addEventListener('abort', () => clearInterval(timer));
+	return section('Ingest', note(`From /metrics, sampled every ${SAMPLE_MS / 1000} s.`), out);
+}
+
+// One dead letter: its reason and record, and a form to send it fixed.
+function letter(ctx, d) {
+	const area = h('textarea', { id: `dl-${d.id}`, rows: 4, spellcheck: 'false' });
+	area.value = d.raw;
+	const answer = h('p', { class: 'note', role: 'status' });
+	const send = async (e) => {
+		e.preventDefault();
+		answer.textContent = 'Sending…';
+		try {
+			const { answer: a } = await post('/v1/events', area.value);
+			answer.textContent = a && a.accepted ? `Accepted (${a.accepted}).` : `Rejected again: ${(a && a.errors || []).map((x) => x.error).join('; ') || (a && a.detail) || 'no answer'}`;
+		} catch (err) {
+			answer.textContent = `Not sent: ${err.message}`;
+		}
+	};
+	return h('li', { class: 'letter' },
+		h('p', null, h('strong', null, `#${d.id}`), ` ${when(d.at)} · ${d.origin}${d.line ? ` line ${d.line}` : ''} · ${d.format}`),
+		h('p', { class: 'reason' }, d.reason),
+		h('pre', null, d.raw + (d.truncated ? ' …(truncated)' : '')),
+		d.truncated ? null : h('details', null, h('summary', null, 'Fix and send again'),
+			h('form', { on: { submit: send } }, h('label', { for: `dl-${d.id}` }, 'The record, fixed'), area,
+				h('button', { type: 'submit' }, 'Ingest this record'), answer)));
+}
+
+async function deadLetters(ctx) {
+	const first = await get('/v1/dead-letters', { limit: 20 }, { signal: ctx.signal });
+	const list = h('ol', { class: 'letters' });
+	const more = h('button', { type: 'button' }, 'More');
+	const add = (page) => {
+		list.append(...page.dead_letters.map((d) => letter(ctx, d)));
+		more.hidden = !page.next;
+		more.dataset.cursor = page.next || '';
+	};
+	more.addEventListener('click', async () => add(await get('/v1/dead-letters', { limit: 20, cursor: more.dataset.cursor }, { signal: ctx.signal })));
+	add(first);
+	return section(`Dead letters (${first.total})`,
+		note('Records that ingest rejected, oldest first. Sending a fixed record ingests it as a new event; the dead letter stays listed until `baton dead-letters delete` (or `retry`, after a configuration fix) on the server: the API has no route for that.'),
+		first.total ? list : empty('No dead letter.'), more);
+}
+
+function sources(rows) {
+	return section('Sources', table('Volume per source over the period', [{ label: 'source' }, { label: 'contacts', num: true },
+		{ label: 'local success', num: true }, { label: 'internal', num: true }, { label: 'collisions', num: true }],
+	rows.map((r) => [r.source, ...['contacts', 'local_success', 'internal_success', 'collisions'].map((k) => figure(`source:${r.source}`, k, r[k]))])));
+}
+
+
+export default {
+	path: '/data',
+	nav: '/data',
+	title: 'Data',
+	roles: ['admin', 'analyst'],
+	async render(ctx) {
+		const p = ctx.period;
+		ctx.title('Data');
+		const [letters, m, k] = await Promise.all([
+			orNull(deadLetters(ctx)),
+			orNull(getText('/metrics', { signal: ctx.signal })),
+			orNull(get('/v1/kpis', { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal })),
+		]);
+		replace(ctx.main, h('h1', null, 'Data'),
+			k ? h('p', { class: 'note' }, figure('overall', 'events', k.overall.events), ' events stored up to ', k.as_of, ', ',
+				figure('overall', 'timeline_only', k.overall.timeline_only), ' of them on no journey.') : null,
+			m ? metrics(ctx, m) : null,
+			k ? sources(k.sources) : null,
+			letters);
+	},
+};

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+// Journey detail: KPI cards with their weekly trends; where the open
+// instances stand by stage (when the journey has stages); the handoff flow
+// as a Sankey picture (team → team, width = handoffs, green clean, red
+// failed, the reasons on hover; a click lists the flow's instances); the
+// friction ranking; and the live instances at risk, from the owner's queue.
+import { all, get } from '../api.js';
+import { sankey } from '../charts.js';
+import { empty, h, note, replace, section, table } from '../dom.js';
+import { KPIS, cell } from '../kpi.js';
+import { instanceLink, instanceTable, WHY } from '../lists.js';
+import { controls, kpisWithTrend } from '../period.js';
+
+const CARDS = ['instances', 'open', 'completion_rate', 'resolution_rate', 'recontact_rate', 'fcr_rate', 'handoff_success_rate',
+	'repeat_rate', 'contacts_per_instance', 'ttr_p50_s', 'ttr_p90_s', 'csat_avg', 'nps', 'ces_avg', 'promises_broken',
+	'cross_team_breaks', 'collisions'];
+
+function cards(id, { cur, prev, weeks }) {
+	const j = cur.journeys[0] || {}, p = prev.journeys[0] || {};
+	return h('div', { class: 'cards kpis' }, CARDS.map((k) => h('div', { class: 'card' },
+		h('h3', null, KPIS[k].label), cell(id, k, j[k], p[k], weeks.map((w) => (w.journeys[0] || {})[k] ?? null)))));
+}
+
+// how many open instances stand in each stage, as bars
+function stages(open) {
+	const count = new Map();
+	for (const i of open) count.set(i.stage || '(no stage)', (count.get(i.stage || '(no stage)') || 0) + 1);
+	const max = Math.max(1, ...count.values());
+	return table('Open instances by stage', [{ label: 'stage' }, { label: 'open instances', num: true }, { label: '' }],
+		[...count].sort((a, b) => b[1] - a[1]).map(([st, n]) => {
+			const b = h('span', { class: 'bar local' });
+			b.style.width = `${Math.round((n / max) * 100)}%`;
+			return [st, String(n), h('span', { class: 'track', 'aria-hidden': 'true' }, b)];
+		}));
+}
+
+// The worst handoff routes and stages: failed handoffs per route, and
+// instances past (or near) their stage SLA per stage.
+function friction(flows, queue) {
+	const items = flows.filter((f) => f.failed).map((f) => ({
+		what: `handoff ${f.from} → ${f.to}`, n: f.failed, rate: f.failed / f.handoffs,
+		why: ['context_lost', 'late', 'customer_repeated'].filter((k) => f[k]).map((k) => `${k.replace('_', ' ')} ${f[k]}`).join(', '),
+	}));
+	const st = new Map();
+	for (const q of queue) {
+		for (const w of q.why.filter((x) => x.startsWith('stage_sla'))) {
+			const key = `${q.instance.stage || '(no stage)'}\u0000${w}`;
+			st.set(key, (st.get(key) || 0) + 1);
+		}
+	}
+	for (const [key, n] of st) {
+		const [stage, w] = key.split('\u0000');
+		items.push({ what: `stage ${stage}`, n, rate: null, why: `${WHY[w]}: open instances` });
+	}
+	items.sort((a, b) => b.n - a.n || (b.rate || 0) - (a.rate || 0));
+	if (!items.length) return empty('No failed handoff and no stage past its SLA.');
+	return h('ol', { class: 'ranking' }, items.map((i) => h('li', null, h('strong', null, i.what), `: ${i.n} `,
+		i.rate === null ? '' : `(${(i.rate * 100).toFixed(0)}% failed) `, h('span', { class: 'note' }, i.why))));
+}
+
+// The instances of the period with a handoff on a route, found by reading
+// the instances with handoffs, newest first; `verdict` narrows to clean or
+// failed ones.  Shows them as they are found, 20 at a time.
+function flowInstances(ctx, id, from, to, verdict) {
+	const p = ctx.period;
+	const out = h('div', { 'aria-live': 'polite' });
+	const more = h('button', { type: 'button' }, 'Find more');
+	const list = h('ul', { class: 'plain' });
+	const status = h('p', { class: 'note', role: 'status' }, 'Looking…');
+	let cursor = null, done = false, found = 0;
+	const queue = [];
+	async function step() {
+		more.disabled = true;
+		let shown = 0;
+		while (shown < 20 && !ctx.signal.aborted) {
+			if (!queue.length) {
+				if (done) break;
+				const page = await get(`/v1/journeys/${encodeURIComponent(id)}/instances`, { as_of: p.as_of, limit: 200, cursor }, { signal: ctx.signal });
+				cursor = page.next;
+				done = !cursor;
+				for (const i of page.instances) if (i.handoffs && i.opened >= p.from && i.opened < p.to) queue.push(i.id);
+				if (page.instances.length && page.instances[page.instances.length - 1].opened < p.from) done = true;
+				continue;
+			}
+			const batch = queue.splice(0, 4);
+			const detail = await Promise.all(batch.map((iid) => get(`/v1/instances/${iid}`, { as_of: p.as_of }, { signal: ctx.signal })));
+			for (const d of detail) {
+				const hs = d.handoffs.filter((x) => x.from === from && x.to === to && (!verdict || (verdict === 'clean') === x.clean));
+				if (!hs.length) continue;
+				found++, shown++;
+				list.append(h('li', null, instanceLink(ctx, d.id), ` ${d.state}, `,
+					hs.map((x) => (x.clean ? 'clean' : `failed: ${x.reasons.join(', ')}`)).join('; ')));
+			}
+		}
+		status.textContent = `${found} instance${found === 1 ? '' : 's'} found${done && !queue.length ? ', all read' : ''}.`;
+		more.disabled = done && !queue.length;
+		more.hidden = more.disabled;
+	}
+	more.addEventListener('click', step);
+	replace(out, h('h3', null, `Instances with a ${verdict || ''} handoff ${from} → ${to}`), list, status, more);
+	step().catch((e) => { if (!ctx.signal.aborted) status.textContent = `Could not read the instances: ${e.message}`; });
+	return out;
+}
+
+export default {
+	path: '/journeys/:id',
+	title: 'Journey',
+	roles: ['admin', 'analyst', 'owner'],
+	async render(ctx) {
+		const id = ctx.params.id;
+		const base = `/v1/journeys/${encodeURIComponent(id)}`;
+		const p = ctx.period;
+		const [k, handoffs, defs] = await Promise.all([
+			kpisWithTrend(`${base}/kpis`, p, ctx.signal, ctx.routes.has('/v1/journeys/{id}/kpis/trend')),
+			get(`${base}/handoffs`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
+			all('/v1/journeys', {}, 'journeys', { signal: ctx.signal }),
+		]);
+		const def = defs.find((d) => d.journey === id) || {};
+		const j = k.cur.journeys[0] || {};
+		// the live instances: by stage, and those at risk from the owner's queue
+		const [open, queue] = await Promise.all([
+			def.stages ? all(`${base}/instances`, { state: 'open', as_of: p.as_of }, 'instances', { signal: ctx.signal, max: 5000 }) : [],
+			def.owner ? all(`/v1/owners/${encodeURIComponent(def.owner)}/queue`, { as_of: p.as_of }, 'items', { signal: ctx.signal })
+				.then((items) => items.filter((q) => q.instance.journey === id)) : [],
+		]);
+		const name = j.name || def.name || id;
+		ctx.title(name);
+		const flows = [...handoffs.flow].sort((a, b) => b.failed - a.failed || b.handoffs - a.handoffs);
+		const pick = h('div', { class: 'flowpick' });
+		const show = (f, verdict) => replace(pick, flowInstances(ctx, id, f.from, f.to, verdict));
+		replace(ctx.main,
+			h('h1', null, name),
+			h('p', { class: 'note' }, `Owner: ${j.owner_name || j.owner || def.owner_name || 'nobody (unowned)'}`,
+				j.sensitive ? ' · sensitive: outbound marketing during it is a collision' : ''),
+			controls(ctx),
+			cards(id, k),
+			def.stages ? section('Where the open instances stand', open.length ? stages(open) : empty('No open instance.')) : null,
+			section('Handoff flow',
+				flows.length ? [
+					note('Team → team over the period. Width: handoffs; green: clean, red: failed (hover for the reasons). Click a band, or a route below, for its instances.'),
+					sankey(flows, { signal: ctx.signal, onClick: show, label: `Handoff flow of ${name}: ${flows.map((f) => `${f.from} to ${f.to}, ${f.handoffs} handoffs, ${f.failed} failed`).join('; ')}` }),
+					table('Handoff routes', [{ label: 'from' }, { label: 'to' }, { label: 'handoffs', num: true }, { label: 'clean', num: true },
+						{ label: 'failed', num: true }, { label: 'context lost', num: true }, { label: 'late', num: true }, { label: 'repeated', num: true }, { label: '' }],
+					flows.map((f) => [f.from, f.to, String(f.handoffs), String(f.clean), String(f.failed), String(f.context_lost), String(f.late),
+						String(f.customer_repeated), h('button', { type: 'button', class: 'link', on: { click: () => show(f, null) } }, 'instances')])),
+					pick,
+				] : empty('No handoff in the period.')),
+			section('Friction', note('The worst handoff routes by failures, and the stages whose SLA the open instances broke.'), friction(flows, queue)),
+			section('Live instances at risk', def.owner
+				? (queue.length ? instanceTable(ctx, 'Live instances at risk', queue) : empty('Nothing at risk now.'))
+				: note('This journey has no owner, so nobody\'s queue holds its instances: the unowned work of the overview.')));
+	},
+};
