@@ -45,7 +45,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/demo_config.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps test check-tests run bench clean help
+.PHONY: all deps test check-tests run bench clean help web
 
 all: $(O)/baton
 
@@ -54,6 +54,7 @@ help:
 	@echo "make run        install what is missing, build, run the main job"
 	@echo "make test       install what is missing, build, run all tests (plain and sanitized)"
 	@echo "make bench      run the benchmarks in bench/"
+	@echo "make web        build the dashboard (web/) into $(O)/web/"
 	@echo "make clean      remove build output"
 
 $(O)/libbaton.a: $(LIB_OBJ)
@@ -86,6 +87,20 @@ $(O)/tests/%: tests/unit/%.c $(O)/libbaton.a
 
 deps:
 	@scripts/deps.sh
+
+# The dashboard: npm ci from the pinned web/package-lock.json (again only
+# when the lock changed), then esbuild into $(O)/web/: index.html and the
+# hashed app.<hash>.js and app.<hash>.css, nothing else.
+WEB_SRC := web/build.mjs web/index.html $(wildcard web/src/*.js web/src/*.css web/src/pages/*.js)
+
+web: $(O)/web/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@echo "NPM web/"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+
+$(O)/web/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
+	@node web/build.mjs $(O)/web
 
 # The tests: the plain build with -Werror, then everything again under
 # ASan+UBSan.  tests/run.sh prints the summary line CI reads.

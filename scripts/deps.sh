@@ -4,12 +4,14 @@
 # already present.  Runs as root (apt-get) or tells the user what to install.
 set -eu
 
-need="build-essential pkg-config libsqlite3-dev sqlite3 libyaml-dev libsodium-dev libcmocka-dev libmicrohttpd-dev zlib1g-dev libutf8proc-dev jq curl"
+need="build-essential pkg-config libsqlite3-dev sqlite3 libyaml-dev libsodium-dev libcmocka-dev libmicrohttpd-dev zlib1g-dev libutf8proc-dev jq curl chromium"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
 done
-# Node.js runs the real Segment SDK in the tests; any Node >= 18 will do
+# Chromium runs the dashboard's browser tests (tests/cli/dashboard.sh).
+# Node.js runs the real Segment SDK in the tests and builds the dashboard;
+# any Node >= 18 will do
 command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+// The dashboard in a real browser (Debian's Chromium driven by
+// playwright-core), against a demo database served by `baton serve`
+// (tests/cli/dashboard.sh sets it up).  Prints one "ok N - ..." or
+// "not ok N - ..." line a check.  Expected figures come from the API with
+// the same period and as-of, never from the page's code.
+//   DASH: the dashboard's URL; API: the API's (the same server once it
+//   serves both); TOKENS: a JSON file {admin, owner, agent, analyst, team};
+//   SHOTS: where screenshots go; CHROMIUM: the browser.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const env = process.env;
+// playwright-core and axe-core are the dashboard's pinned dev dependencies
+const require = createRequire(`${env.BATON_ROOT}/web/package.json`);
+const { chromium } = require('playwright-core');
+const tokens = JSON.parse(readFileSync(env.TOKENS, 'utf8'));
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const AS_OF = '2026-06-01', FROM = '2026-03-01', TO = '2026-06-01';
+const PERIOD = `from=${FROM}&to=${TO}&as_of=${AS_OF}`;
+mkdirSync(env.SHOTS, { recursive: true });
+
+let n = 0, failed = 0;
+function check(cond, what, detail) {
+	n++;
+	if (cond) console.log(`ok ${n} - ${what}`);
+	else {
+		failed++;
+		console.log(`not ok ${n} - ${what}`);
+		if (detail !== undefined) for (const l of String(typeof detail === 'string' ? detail : JSON.stringify(detail, null, 1)).split('\n').slice(0, 30)) console.log(`#   ${l}`);
+	}
+	return cond;
+}
+
+async function api(token, path, init = {}) {
+	const res = await fetch(env.API + path, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init.headers || {}) } });
+	if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+	return res.json();
+}
+
+const browser = await chromium.launch({
+	executablePath: env.CHROMIUM || '/usr/bin/chromium',
+	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+		'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+
+// A signed-in browser context for a role.  Every page it opens records its
+// console errors, uncaught errors, CSP violations and dialogs.
+async function signIn(token, { bypassCSP = false } = {}) {
+	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP });
+	await context.addInitScript(() => {
+		window.__csp = [];
+		document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+	});
+	const page = await context.newPage();
+	page.log = [];
+	page.on('console', (m) => { if (m.type() === 'error') page.log.push(`console: ${m.text()} (${m.location().url})`); });
+	page.on('pageerror', (e) => page.log.push(`page error: ${e.message}`));
+	page.on('dialog', (d) => { page.log.push(`dialog: ${d.message()}`); d.dismiss(); });
+	await page.goto(`${env.DASH}/login`);
+	await page.fill('input[name=token]', token);
+	await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button')]);
+	await ready(page);
+	return { context, page };
+}
+
+const ready = (page) => page.waitForSelector('main[data-ready]', { timeout: 30000 });
+
+async function visit(page, path) {
+	page.log.length = 0;
+	await page.goto(env.DASH + path);
+	await ready(page);
+	await page.waitForTimeout(100); // charts draw on the next frame
+	page.log.push(...(await page.evaluate(() => window.__csp.map((v) => `CSP violation: ${v}`))));
+}
+
+const figures = (page) => page.$$eval('[data-kpi]', (els) => els.map((e) => ({ kpi: e.dataset.kpi, value: JSON.parse(e.dataset.value) })));
+
+// what the API says for a data-kpi scope.key
+function expected(k, kpi) {
+	const dot = kpi.lastIndexOf('.');
+	const scope = kpi.slice(0, dot), key = kpi.slice(dot + 1);
+	const row = scope === 'overall' ? k.overall
+		: scope.startsWith('team:') ? k.teams.find((t) => t.team === scope.slice(5))
+			: scope.startsWith('source:') ? k.sources.find((t) => t.source === scope.slice(7))
+				: k.journeys.find((j) => j.journey === scope);
+	return row ? row[key] : 'no such row in the API';
+}
+
+function sameFigures(what, figs, k, min = 1) {
+	const wrong = figs.filter((f) => expected(k, f.kpi) !== f.value).map((f) => `${f.kpi}: page ${f.value}, API ${expected(k, f.kpi)}`);
+	check(figs.length >= min && !wrong.length, `${what}: ${figs.length} figures on screen equal the API's`, wrong.join('\n') || `only ${figs.length}`);
+}
+
+async function axe(page, what) {
+	await page.evaluate(axeSource);
+	const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+	const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	check(!bad.length, `${what}: no serious or critical accessibility violation (axe)`,
+		bad.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((x) => x.target.join(' ')).join(', ')}`).join('\n'));
+}
+
+async function shots(page, name) {
+	await page.screenshot({ path: `${env.SHOTS}/${name}-1280.png`, fullPage: true });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.waitForTimeout(150);
+	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+	check(wide <= 390, `${name}: fits a 390 px screen (no sideways scroll of the page)`, `${wide} px wide`);
+	await page.screenshot({ path: `${env.SHOTS}/${name}-390.png`, fullPage: true });
+	await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+// ---- the demo's ids the pages use, from the API
+const admin = tokens.admin;
+const Q = `from=${FROM}&to=${TO}&as_of=${AS_OF}`;
+const kAll = await api(admin, `/v1/kpis?${Q}`);
+const dispute = await api(admin, `/v1/journeys/billing-dispute/instances?as_of=${AS_OF}&limit=200`);
+const inst = dispute.instances.find((i) => i.handoffs > 0 && i.failed_handoffs > 0) || dispute.instances[0];
+
+// ---- signing in
+{
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(`${env.DASH}/`);
+	await page.waitForURL((u) => u.pathname === '/login');
+	check(true, 'a visitor who is not signed in is sent to /login');
+	await page.fill('input[name=token]', 'bt_not-a-token');
+	await Promise.all([page.waitForURL((u) => u.search.includes('failed=1')), page.click('form[action="/login"] button')]);
+	await ready(page);
+	check(await page.isVisible('[role=alert]'), 'a wrong token comes back to /login?failed=1 with a message');
+	await axe(page, '/login');
+	await shots(page, 'login');
+	await context.close();
+}
+
+const { context: adminCtx, page } = await signIn(admin);
+check(new URL(page.url()).pathname === '/', 'the admin signs in through the /login form and lands on the overview');
+const cookies = await adminCtx.cookies();
+const session = cookies.find((c) => c.httpOnly);
+check(session && session.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict', cookies);
+
+// ---- every page as admin: no console error, no CSP violation, figures = API, axe, screenshots
+const pages = [
+	['overview', `/?${PERIOD}`, kAll],
+	['journey-billing-dispute', `/journeys/billing-dispute?${PERIOD}`, await api(admin, `/v1/journeys/billing-dispute/kpis?${Q}`)],
+	['journey-technical-support', `/journeys/technical-support?${PERIOD}`, await api(admin, `/v1/journeys/technical-support/kpis?${Q}`)],
+	['instance', `/instances/${inst.id}?as_of=${AS_OF}`, null],
+	['customers', `/customers?as_of=${AS_OF}`, null],
+	['customer', `/customers/${encodeURIComponent(inst.profile)}?as_of=${AS_OF}`, null],
+	['queue', `/queue?person=maria&as_of=${AS_OF}`, null],
+	['teams', `/teams?${PERIOD}`, kAll],
+	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
+	['data', `/data?${PERIOD}`, kAll],
+];
+for (const [name, path, k] of pages) {
+	await visit(page, path);
+	check(!page.log.length, `${name} (${path}) renders with no console error and no CSP violation`, page.log.join('\n'));
+	check(!(await page.isVisible('.notfound')), `${name}: shows its content, not an error page`, await page.textContent('main'));
+	if (k) sameFigures(name, await figures(page), k);
+	await axe(page, name);
+	await shots(page, name);
+}
+
+// what each page must show, read from the API
+await visit(page, `/?${PERIOD}`);
+const rows = await page.$$eval('[data-kpi$=".instances"]', (els) => els.map((e) => e.dataset.kpi.replace(/\.instances$/, '')));
+check(JSON.stringify(rows) === JSON.stringify(kAll.journeys.map((j) => j.journey)), 'overview: every journey of the API, in its order', rows);
+check(await page.locator('.kcell svg.spark').count() >= kAll.journeys.length * 8, 'overview: each journey figure has its weekly sparkline');
+
+await visit(page, `/journeys/billing-dispute?${PERIOD}`);
+const flow = (await api(admin, `/v1/journeys/billing-dispute/handoffs?${Q}`)).flow;
+const bands = await page.locator('.chart svg path').count();
+check(bands >= flow.length, `journey: the handoff Sankey draws the API's ${flow.length} routes`, `${bands} paths`);
+await page.click('.scroll button.link >> nth=0');
+await page.waitForSelector('.flowpick li a[href^="/instances/"]', { timeout: 20000 });
+check(true, 'journey: a route lists its instances, linked');
+
+await visit(page, `/instances/${inst.id}?as_of=${AS_OF}`);
+const detail = await api(admin, `/v1/instances/${inst.id}?as_of=${AS_OF}`);
+const verdicts = await page.$$eval('section[aria-label=Handoffs] tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent));
+check(JSON.stringify(verdicts) === JSON.stringify(detail.handoffs.map((x) => (x.clean ? 'clean' : 'failed'))), 'instance: its handoffs with the API\'s verdicts', verdicts);
+
+await visit(page, `/queue?person=maria&as_of=${AS_OF}`);
+const queue = await api(admin, `/v1/owners/maria/queue?as_of=${AS_OF}&limit=1000`);
+const shown = await page.$$eval('#queue tbody th a', (as) => as.map((a) => a.textContent).sort());
+check(JSON.stringify(shown) === JSON.stringify(queue.items.map((q) => q.instance.id).sort()), 'queue: the owner\'s items, each linked', shown);
+await page.click('#queue thead button >> text=opened');
+const opened = await page.$$eval('#queue tbody tr', (trs) => trs.map((tr) => tr.children[5].textContent));
+check(JSON.stringify(opened) === JSON.stringify([...opened].sort()), 'queue: sorted by a column on a click');
+
+// ---- who sees what
+{
+	const { context, page: p } = await signIn(tokens.owner);
+	await visit(p, `/?${PERIOD}`);
+	const mine = await api(tokens.owner, `/v1/kpis?${Q}`);
+	const figs = await figures(p);
+	sameFigures('owner maria: her overview', figs, mine);
+	const scopes = [...new Set(figs.map((f) => f.kpi.split('.')[0]).filter((s) => !s.includes(':') && s !== 'overall'))];
+	check(JSON.stringify(scopes) === '["billing-dispute"]', 'owner maria: sees her journey only', scopes);
+	await visit(p, `/journeys/technical-support?${PERIOD}`);
+	check(await p.isVisible('.notfound') && !(await p.locator('[data-kpi]').count()), 'owner maria: another owner\'s journey page is "not found"');
+	await visit(p, `/journeys/billing-dispute?${PERIOD}`);
+	check(!(await p.isVisible('.notfound')), 'owner maria: her journey page opens');
+	await visit(p, `/queue?as_of=${AS_OF}`);
+	check(await p.locator('#queue tbody tr').count() === queue.items.length, 'owner maria: her own queue');
+	await context.close();
+}
+{
+	const { context, page: p } = await signIn(tokens.agent);
+	check(new URL(p.url()).pathname === '/customers', 'agent: lands on the customer 360');
+	for (const path of [`/journeys/billing-dispute?${PERIOD}`, `/teams?${PERIOD}`, `/data`, `/queue?person=maria`]) {
+		await visit(p, path);
+		check(await p.isVisible('.notfound') && !(await p.locator('[data-kpi]').count()), `agent: cannot open the KPIs (${path.split('?')[0]} is "not found")`);
+	}
+	await visit(p, `/customers/${encodeURIComponent(inst.profile)}?as_of=${AS_OF}`);
+	check(await p.isVisible('section[aria-label="Open instances"]'), 'agent: the customer 360 with the open work');
+	await context.close();
+}
+{
+	const { context, page: p } = await signIn(tokens.analyst);
+	await visit(p, `/customers/${encodeURIComponent(inst.profile)}?as_of=${AS_OF}`);
+	const masked = (await api(tokens.analyst, `/v1/profiles/${encodeURIComponent(inst.profile)}`)).identifiers;
+	const onScreen = await p.$$eval('section[aria-label=Identity] .tag', (els) => els.map((e) => e.textContent));
+	const full = (await api(admin, `/v1/profiles/${encodeURIComponent(inst.profile)}`)).identifiers;
+	check(JSON.stringify(onScreen) === JSON.stringify(masked) && JSON.stringify(masked) !== JSON.stringify(full),
+		'analyst: identifiers masked as the API masks them', { onScreen, masked });
+	check(!(await p.textContent('main')).includes(full[0]), 'analyst: no unmasked identifier anywhere on the page');
+	await context.close();
+}
+{
+	const { context, page: p } = await signIn(tokens.team);
+	check(new URL(p.url()).pathname === '/teams/billing', 'team lead: lands on their team');
+	await visit(p, `/teams/contact-center?${PERIOD}`);
+	check(new URL(p.url()).pathname === '/teams/billing', 'team lead: another team\'s page takes them to their own');
+	await visit(p, `/?${PERIOD}`);
+	check(new URL(p.url()).pathname === '/teams/billing' && !(await p.locator('[data-kpi^="billing-dispute."]').count()), 'team lead: no journey KPIs');
+	await visit(p, `/journeys/billing-dispute?${PERIOD}`);
+	check(await p.isVisible('.notfound'), 'team lead: a journey page is "not found"');
+	await context.close();
+}
+
+// ---- XSS: payloads in every field of events, every page that shows them
+const X = [
+	'<script>alert("xss-script")</script>',
+	'<img src=x onerror=alert("xss-img")>',
+	'"><svg onload=alert("xss-svg")>',
+	'javascript:alert("xss-url")',
+	'<a href="javascript:alert(1)">x</a><iframe srcdoc="<script>alert(2)</script>">',
+];
+const J = '<img src=x onerror=alert("xss-journey")>'; // a journey id: no '/', it is a path segment
+const xts = (m) => `2026-05-2${m}T10:00:00Z`;
+const ids = { customer_id: 'XSS<svg onload=alert(3)>' };
+const events = [
+	{ ts: xts(0), source: X[0], type: 'dispute.opened', journey: 'billing-dispute', team: X[1], case: X[2],
+		ids: { ...ids, email: 'x<img src=x onerror=alert(4)>@example.com' }, props: { said: X[4], [X[1]]: X[3] }, consent: { [X[2]]: false } },
+	{ ts: xts(1), source: X[3], type: X[1], journey: 'billing-dispute', team: X[2], links: [X[2]], outcome: 'resolved', ids,
+		promise: { id: X[0], kind: X[1], due: '48h', team: X[4] } },
+	{ ts: xts(2), source: X[4], type: X[0], journey: 'billing-dispute', case: X[2], ids, feedback: { csat: 1, comment: X[4] } },
+	{ ts: xts(3), source: 'web', type: 'x.seen', journey: J, ids, case: X[0], team: X[4], outcome: 'contained' },
+];
+const ingest = await api(admin, '/v1/events', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(events) });
+check(ingest.accepted === events.length, 'XSS corpus: events with payloads in every field are accepted', ingest);
+await fetch(`${env.API}/v1/events`, { method: 'POST', headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+	body: JSON.stringify({ ts: 'never', source: X[0], type: X[1], ids: { email: X[2] } }) }); // a dead letter
+const xssProfile = (await api(admin, `/v1/profiles/${encodeURIComponent('customer_id:XSS<svg onload=alert(3)>')}`)).profile;
+const xssInst = (await api(admin, `/v1/journeys/billing-dispute/instances?as_of=${AS_OF}&limit=50`)).instances.find((i) => i.profile === xssProfile);
+const XP = `from=2026-05-01&to=${TO}&as_of=${AS_OF}`;
+const xssPages = [
+	`/?${XP}`, `/journeys/billing-dispute?${XP}`, `/journeys/${encodeURIComponent(J)}?${XP}`, `/instances/${xssInst.id}?as_of=${AS_OF}`,
+	`/customers/${encodeURIComponent('customer_id:XSS<svg onload=alert(3)>')}?as_of=${AS_OF}`, `/teams?${XP}`,
+	`/teams/${encodeURIComponent(X[1])}?${XP}`, `/data?${XP}`,
+];
+// With the CSP switched off in the browser, so only the page's own care
+// stands between a payload and a running script.
+for (const bypassCSP of [false, true]) {
+	const { context, page: p } = await signIn(admin, { bypassCSP });
+	for (const path of xssPages) {
+		await visit(p, path);
+		for (const sel of ['.chart svg path']) {
+			const paths = await p.locator(sel).count();
+			for (let i = 0; i < paths; i++) await p.locator(sel).nth(i).hover({ force: true, timeout: 2000 }).catch(() => {});
+		}
+		const bad = await p.evaluate(() => {
+			const found = [];
+			for (const el of document.querySelectorAll('*')) {
+				for (const a of el.attributes) if (/^on/i.test(a.name)) found.push(`${el.tagName} ${a.name}`);
+				if (/^(IFRAME|OBJECT|EMBED|IMG)$/.test(el.tagName)) found.push(el.tagName);
+				if (el.tagName === 'SCRIPT' && !el.src) found.push('inline script');
+				if (el.tagName === 'A' && /^\s*javascript:/i.test(el.getAttribute('href') || '')) found.push('javascript: link');
+			}
+			return found;
+		});
+		const text = await p.textContent('body');
+		const shownAsText = [...X, J, ids.customer_id].some((x) => text.includes(x));
+		check(!bad.length && !p.log.length && shownAsText,
+			`XSS${bypassCSP ? ' (CSP off)' : ''}: ${path.split('?')[0]} shows the payloads as text, runs nothing, opens no dialog`,
+			[...bad, ...p.log, shownAsText ? '' : 'no payload shown'].join('\n'));
+	}
+	await context.close();
+}
+
+await browser.close();
+console.log(`# ${n} checks, ${failed} failed`);
+process.exit(failed ? 1 : 0);
