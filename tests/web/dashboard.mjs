@@ -8,12 +8,9 @@
 //   serves both); TOKENS: a JSON file {admin, owner, agent, analyst, team};
 //   SHOTS: where screenshots go; CHROMIUM: the browser.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { launch, ready, require, signIn as browserSignIn } from './browser.mjs';
 
 const env = process.env;
-// playwright-core and axe-core are the dashboard's pinned dev dependencies
-const require = createRequire(`${env.BATON_ROOT}/web/package.json`);
-const { chromium } = require('playwright-core');
 const tokens = JSON.parse(readFileSync(env.TOKENS, 'utf8'));
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const AS_OF = '2026-06-01', FROM = '2026-03-01', TO = '2026-06-01';
@@ -38,33 +35,22 @@ async function api(token, path, init = {}) {
 	return res.json();
 }
 
-const browser = await chromium.launch({
-	executablePath: env.CHROMIUM || '/usr/bin/chromium',
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-		'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launch();
 
 // A signed-in browser context for a role.  Every page it opens records its
 // console errors, uncaught errors, CSP violations and dialogs.
 async function signIn(token, { bypassCSP = false } = {}) {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP });
-	await context.addInitScript(() => {
-		window.__csp = [];
-		document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+	return browserSignIn(browser, env.DASH, token, { bypassCSP }, async (page, context) => {
+		await context.addInitScript(() => {
+			window.__csp = [];
+			document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+		});
+		page.log = [];
+		page.on('console', (m) => { if (m.type() === 'error') page.log.push(`console: ${m.text()} (${m.location().url})`); });
+		page.on('pageerror', (e) => page.log.push(`page error: ${e.message}`));
+		page.on('dialog', (d) => { page.log.push(`dialog: ${d.message()}`); d.dismiss(); });
 	});
-	const page = await context.newPage();
-	page.log = [];
-	page.on('console', (m) => { if (m.type() === 'error') page.log.push(`console: ${m.text()} (${m.location().url})`); });
-	page.on('pageerror', (e) => page.log.push(`page error: ${e.message}`));
-	page.on('dialog', (d) => { page.log.push(`dialog: ${d.message()}`); d.dismiss(); });
-	await page.goto(`${env.DASH}/login`);
-	await page.fill('input[name=token]', token);
-	await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form[action="/login"] button')]);
-	await ready(page);
-	return { context, page };
 }
-
-const ready = (page) => page.waitForSelector('main[data-ready]', { timeout: 30000 });
 
 async function visit(page, path) {
 	page.log.length = 0;
