@@ -13,9 +13,9 @@ const Q = `from=${env.FROM}&to=${env.TO}&as_of=${env.AS_OF}`;
 const api = async (path) => {
 	const t = performance.now();
 	const res = await fetch(env.API + path, { headers: { Authorization: `Bearer ${env.TOKEN}` } });
-	const body = await res.json();
-	if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-	return { body, ms: performance.now() - t };
+	const text = await res.text(); // JSON, or /metrics's text
+	if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
+	return { body: text.startsWith('{') ? JSON.parse(text) : text, ms: performance.now() - t };
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
