@@ -319,7 +319,7 @@ static int now_or_arg(const struct bt_request *rq, int64_t *at, struct bt_respon
 /* Journey-level answers are computed on the live state's engine, judged as
  * of ?as_of= (or now, as every read route): fn runs inside bt_live_engine and
  * writes the answer (or its own 4xx); a failure of its own is a 500. */
-typedef int (*journey_fn)(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+typedef int (*journey_fn)(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 			  struct bt_response *rs);
 
 struct journey_call {
@@ -329,22 +329,29 @@ struct journey_call {
 	struct bt_response *rs;
 };
 
-static int journey_cb(struct bt_engine *e, void *ctx)
+static int journey_cb(const struct bt_engine *e, void *ctx)
 {
 	struct journey_call *c = ctx;
 	return c->fn(e, c->s, c->rq, c->rs);
 }
 
+#define REUSE_MS 1000
 static int with_engine(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
 		       journey_fn fn)
 {
 	struct journey_call c = {fn, s, rq, rs};
 	struct bt_err err = {0, ""};
 	int64_t as_of;
+	if (time_arg(rq, "as_of", &as_of, rs))
+		return 0;
+	/* "now" may be answered by a derivation made in the last second, if
+	 * nothing changed since: pollers share it (the answer's as_of says
+	 * when it was judged) */
+	int64_t reuse = as_of == BT_TIME_NONE ? REUSE_MS : 0;
 	if (now_or_arg(rq, &as_of, rs))
 		return 0;
 	bt_follow_sync(s); /* what `baton ingest` or `config load` just wrote, too */
-	if (bt_live_engine(s->live, as_of, journey_cb, &c, &err))
+	if (bt_live_engine(s->live, as_of, reuse, journey_cb, &c, &err))
 		bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
 	return 0;
 }
@@ -473,7 +480,7 @@ static int journey_visible(const struct bt_engine *e, const struct bt_request *r
 
 /* The KPIs, for all journeys or one (the route's {id}), over what the
  * caller may see. */
-static int kpis_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int kpis_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		   struct bt_response *rs)
 {
 	struct bt_kpi_query q = {rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
@@ -555,7 +562,7 @@ static int list_answer(int rc, const struct bt_err *err, struct bt_response *rs)
 	return rc;
 }
 
-static int instances_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int instances_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 			struct bt_response *rs)
 {
 	struct bt_scope sc = scope_of(rq);
@@ -575,7 +582,7 @@ static int get_instances(struct bt_server *s, const struct bt_request *rq, struc
 	return with_engine(s, rq, rs, instances_on);
 }
 
-static int promises_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int promises_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		       struct bt_response *rs)
 {
 	struct bt_scope sc = scope_of(rq);
@@ -593,7 +600,7 @@ static int get_promises(struct bt_server *s, const struct bt_request *rq, struct
 	return with_engine(s, rq, rs, promises_on);
 }
 
-static int queue_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int queue_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		    struct bt_response *rs)
 {
 	const struct bt_config *cfg = bt_engine_config(e);
@@ -615,7 +622,7 @@ static int get_queue(struct bt_server *s, const struct bt_request *rq, struct bt
 
 /* Teams (local versus journey) and handoff routes come from the KPIs,
  * computed over what the caller may see. */
-static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
+static int from_kpis(const struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
 		     int teams)
 {
 	struct bt_kpis *k = NULL;
@@ -647,14 +654,14 @@ static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt
 	return rc;
 }
 
-static int teams_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int teams_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		    struct bt_response *rs)
 {
 	(void)s;
 	return from_kpis(e, rq, rs, 1);
 }
 
-static int handoffs_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int handoffs_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		       struct bt_response *rs)
 {
 	(void)s;

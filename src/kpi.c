@@ -185,7 +185,7 @@ static void describe(const struct bt_engine *e, uint32_t j, struct bt_journey_kp
 	}
 }
 
-static int journey_rows(struct bt_engine *e, const struct kq *q, int32_t want,
+static int journey_rows(const struct bt_engine *e, const struct kq *q, int32_t want,
 			struct bt_kpis *out)
 {
 	struct acc *acc = bt__calloc(e->njourneys + 1, sizeof(*acc));
@@ -262,7 +262,7 @@ static void local_rates(struct bt_local_kpis *v)
 	v->true_success_rate = ratio(v->true_success - v->internal_true_success, v->contacts);
 }
 
-static int local_rows(struct bt_engine *e, const struct kq *q, int32_t want,
+static int local_rows(const struct bt_engine *e, const struct kq *q, int32_t want,
 		      struct bt_kpis *out)
 {
 	struct rows teams = {0}, sources = {0};
@@ -344,7 +344,7 @@ static int cmp_route(const void *a, const void *b)
 	return c;
 }
 
-static int route_rows(struct bt_engine *e, const struct kq *q, int32_t want,
+static int route_rows(const struct bt_engine *e, const struct kq *q, int32_t want,
 		      struct bt_kpis *out)
 {
 	struct bt_handoff_route *v = bt__calloc(e->nhand + 1, sizeof(*v));
@@ -435,13 +435,13 @@ static int scoped_overall(const struct bt_engine *e, const struct kq *q, struct 
 	return 0;
 }
 
-int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
+int bt_engine_kpis(const struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
 		   struct bt_err *err)
 {
 	return bt_engine_kpis_for(e, q, NULL, out, err);
 }
 
-int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *query,
+int bt_engine_kpis_for(const struct bt_engine *e, const struct bt_kpi_query *query,
 		       const struct bt_scope *scope, struct bt_kpis **out, struct bt_err *err)
 {
 	struct kq qs = {query->journey, query->from, query->to, scope}, *q = &qs;
