@@ -41,6 +41,13 @@ static int metrics(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	return bt_metrics_text(s, &rs->body);
 }
 
+/* Who the request's token (or signed-in session) is. */
+static int session(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	(void)s;
+	return bt_token_json(rq->who, &rs->body);
+}
+
 static int openapi(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	(void)s, (void)rq;
@@ -178,20 +185,29 @@ static int period_arg(const struct bt_request *rq, struct bt_kpi_query *q, struc
 	return 0;
 }
 
-/* ?limit=: a whole number from 1 to 10000, default 100. */
-static int limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs)
+/* ?key=: a whole number from lo to hi, def when absent. */
+static int count_arg(const struct bt_request *rq, const char *key, long lo, long hi, long def,
+		     size_t *out, struct bt_response *rs)
 {
-	const char *v = bt_query(rq, "limit");
-	char *end;
-	*out = 100;
+	const char *v = bt_query(rq, key);
+	char *end, want[64];
+	*out = (size_t)def;
 	if (!v)
 		return 0;
 	errno = 0;
 	long n = strtol(v, &end, 10);
-	if (!*v || *end || errno || n < 1 || n > 10000)
-		return bad_arg(rs, "limit", v, "a whole number from 1 to 10000");
+	if (!*v || *end || errno || n < lo || n > hi) {
+		snprintf(want, sizeof(want), "a whole number from %ld to %ld", lo, hi);
+		return bad_arg(rs, key, v, want);
+	}
 	*out = (size_t)n;
 	return 0;
+}
+
+/* ?limit=: a whole number from 1 to 10000, default 100. */
+static int limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs)
+{
+	return count_arg(rq, "limit", 1, 10000, 100, out, rs);
 }
 
 /* ?key=: one of the space-separated words of allowed, or absent (NULL). */
@@ -509,6 +525,55 @@ static int get_journey_kpis(struct bt_server *s, const struct bt_request *rq, st
 	return with_engine(s, rq, rs, kpis_on);
 }
 
+/* The KPIs week by week, for all journeys or one: ?weeks= (12) weeks, the
+ * last ending at ?to= (default: the time judged at), oldest first, all
+ * judged at the same time, so that each week is what /v1/kpis?from=&to=
+ * answers for it. */
+#define WEEK_MS (7 * 86400 * INT64_C(1000))
+static int trend_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		    struct bt_response *rs)
+{
+	struct bt_kpi_query q = {rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
+	struct bt_err err = {0, ""};
+	size_t weeks;
+	int64_t to;
+	char t[32];
+	(void)s;
+	if (q.journey && !journey_visible(e, rq, q.journey))
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
+	if (count_arg(rq, "weeks", 1, 52, 12, &weeks, rs) || time_arg(rq, "to", &to, rs))
+		return 0;
+	if (to == BT_TIME_NONE)
+		to = bt_engine_as_of(e);
+	bt_time_print(bt_engine_as_of(e), t);
+	int rc = bt_buf_adds(&rs->body, "{\"as_of\":");
+	rc = rc ? rc : bt_buf_json_strz(&rs->body, t);
+	rc = rc ? rc : bt_buf_adds(&rs->body, ",\"weeks\":[");
+	for (size_t i = weeks; i-- > 0 && !rc;) {
+		struct bt_kpis *k = NULL;
+		q.from = to - (int64_t)(i + 1) * WEEK_MS;
+		q.to = to - (int64_t)i * WEEK_MS;
+		rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
+		rc = rc ? rc : bt_buf_adds(&rs->body, i + 1 == weeks ? "{\"from\":" : ",{\"from\":");
+		bt_time_print(q.from, t);
+		rc = rc ? rc : bt_buf_json_strz(&rs->body, t);
+		bt_time_print(q.to, t);
+		rc = rc ? rc : bt_buf_adds(&rs->body, ",\"to\":");
+		rc = rc ? rc : bt_buf_json_strz(&rs->body, t);
+		rc = rc ? rc : bt_buf_adds(&rs->body, ",\"kpis\":");
+		rc = rc ? rc : bt_kpis_json(k, &rs->body);
+		rc = rc ? rc : bt_buf_addc(&rs->body, '}');
+		bt_kpis_free(k);
+	}
+	return rc ? rc : bt_buf_adds(&rs->body, "]}");
+}
+
+static int get_trend(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, trend_on);
+}
+
 /* The journey definitions; an owner sees their own. */
 static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
@@ -705,6 +770,8 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/metrics", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST), metrics,
 	 "Prometheus metrics", QUICK, NULL},
 	{"GET", "/v1/openapi.json", ROLES_ALL, openapi, "this API, as OpenAPI 3", QUICK, NULL},
+	{"GET", "/v1/session", ROLES_ALL, session, "who the token or the signed-in session is", QUICK,
+	 NULL},
 	{"POST", "/v1/events", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST), post_events,
 	 "ingest events (durable before the answer)", 0, NULL},
 	{"GET", "/v1/events/{id}", ROLE(BT_ROLE_ADMIN), get_event, "one stored event by its id", QUICK, NULL},
@@ -721,6 +788,10 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0, "limit cursor"},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
+	{"GET", "/v1/kpis/trend", READERS, get_trend, "KPIs of every journey, week by week", 0,
+	 "as_of weeks to"},
+	{"GET", "/v1/journeys/{id}/kpis/trend", READERS, get_trend, "KPIs of one journey, week by week",
+	 0, "as_of weeks to"},
 	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
 	 "live instances of a journey (filters: state, holder)", 0, "as_of state holder limit cursor"},
 	{"GET", "/v1/instances/{id}",
