@@ -111,6 +111,129 @@ static int get_event(struct bt_server *s, const struct bt_request *rq, struct bt
 }
 
 
+/* POST /v1/dead-letters/retry: ingest the JSON dead letters again (after a
+ * fix of the configuration); those accepted leave the list.  It holds the
+ * writer for its whole run, as `baton dead-letters retry` would, and
+ * answers once the live state has what it accepted. */
+static int retry_dead_letters(struct bt_server *s, const struct bt_request *rq,
+			      struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	size_t retried = 0, fixed = 0;
+	(void)rq;
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_dead_letters_retry(s->db, &retried, &fixed, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc)
+		return bt_respond_error(rs, 503, "store_error", "the dead letters could not be retried; retry");
+	bt_follow_sync(s);
+	return bt_buf_printf(&rs->body, "{\"retried\":%zu,\"accepted\":%zu,\"still_rejected\":%zu}",
+			     retried, fixed, retried - fixed);
+}
+
+/* The dead letter of the route's {id}: 1 found (*d, to free), 0 answered. */
+static int dead_letter_of(struct bt_server *s, const struct bt_request *rq,
+			  struct bt_dead_letter **d, struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	char *end;
+	size_t n = 0;
+	int64_t total, id;
+	int more;
+	errno = 0;
+	id = strtoll(rq->params[0], &end, 10);
+	*d = NULL;
+	if (!*rq->params[0] || *end || errno || id <= 0) {
+		bt_respond_err(rs, BT_EINVAL, "a dead letter id is a whole number, as the list gives it");
+		return 0;
+	}
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_dead_letters_page(rdb, id - 1, 1, d, &n, &total, &more, &err);
+	bt_reader_put(s, rdb);
+	if (rc) {
+		bt_respond_err(rs, BT_ESTORE, "the dead letters could not be read");
+		return 0;
+	}
+	if (n != 1 || (*d)->id != id) {
+		bt_dead_letters_free(*d, n);
+		*d = NULL;
+		bt_respond_err(rs, BT_ENOTFOUND, "no dead letter with that id");
+		return 0;
+	}
+	return 1;
+}
+
+/* POST /v1/dead-letters/{id}/reingest: ingest the record again, as fixed
+ * in the body (or, with no body, as it was kept), durably like POST
+ * /v1/events; once it is in, the dead letter goes.  A record that is still
+ * not an event is a 400 that keeps nothing new. */
+static int reingest_dead_letter(struct bt_server *s, const struct bt_request *rq,
+				struct bt_response *rs)
+{
+	struct bt_dead_letter *d = NULL;
+	struct bt_err err = {0, ""};
+	if (!dead_letter_of(s, rq, &d, rs))
+		return 0;
+	const char *rec = rq->body_len ? rq->body : d->raw;
+	size_t len = rq->body_len ? rq->body_len : d->raw_len;
+	int rc = 0;
+	if (!rq->body_len && (strcmp(d->format, "json") || d->truncated))
+		rc = bt_respond_err(rs, BT_EINVAL, d->truncated
+			? "only the start of this record was kept: send the whole event, fixed, as the body"
+			: "a CSV row needs its mapping: send the event, fixed, as JSON in the body");
+	else if (bt_event_check(rec, len, &err))
+		rc = bt_respond_err(rs, BT_EINVAL, err.msg);
+	else {
+		int64_t id = d->id;
+		struct bt_commit_job *job = bt_commit_job_new(rec, len, BT_FMT_JSON, NULL, NULL);
+		if (!job) {
+			rc = BT_ENOMEM;
+		} else if (bt_commit_ingest(s, rq, job)) {
+			rc = bt_respond_error(rs, 503, "store_error", "the event could not be stored; retry");
+		} else {
+			const struct bt_ingest_stats *st = bt_commit_job_stats(job);
+			int in = st->accepted + st->duplicates + st->suppressed == 1;
+			if (in) {
+				pthread_mutex_lock(&s->mu);
+				rc = bt_dead_letter_delete(s->db, id, &err);
+				pthread_mutex_unlock(&s->mu);
+				if (rc == BT_ENOTFOUND) /* another request was first */
+					rc = 0;
+			}
+			if (!rc)
+				rc = bt_commit_answer(s, rs, job, in ? "\"dead_letter\":\"deleted\","
+								     : "\"dead_letter\":\"kept\",");
+			else
+				rc = bt_respond_error(rs, 503, "store_error",
+						      "the event is stored, the dead letter not deleted; delete it");
+		}
+		bt_commit_job_free(job);
+	}
+	bt_dead_letters_free(d, 1);
+	return rc;
+}
+
+/* DELETE /v1/dead-letters/{id}: drop one (its record was fixed and sent
+ * again, or it is not wanted). */
+static int delete_dead_letter(struct bt_server *s, const struct bt_request *rq,
+			      struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	char *end;
+	errno = 0;
+	long long id = strtoll(rq->params[0], &end, 10);
+	if (!*rq->params[0] || *end || errno || id <= 0)
+		return bt_respond_err(rs, BT_EINVAL, "a dead letter id is a whole number, as the list gives it");
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_dead_letter_delete(s->db, id, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc == BT_ENOTFOUND)
+		return bt_respond_err(rs, BT_ENOTFOUND, "no dead letter with that id");
+	if (rc)
+		return bt_respond_error(rs, 503, "store_error", "the dead letter could not be deleted; retry");
+	return bt_buf_printf(&rs->body, "{\"deleted\":%lld}", id);
+}
+
 /* Mask an identifier for roles that do not need it: keep the type, the
  * first character and (for e-mails) the domain. */
 static void mask(char *text)
@@ -775,6 +898,12 @@ const struct bt_route bt_routes[] = {
 	{"POST", "/v1/events", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST), post_events,
 	 "ingest events (durable before the answer)", 0, NULL},
 	{"GET", "/v1/events/{id}", ROLE(BT_ROLE_ADMIN), get_event, "one stored event by its id", QUICK, NULL},
+	{"POST", "/v1/dead-letters/retry", ROLE(BT_ROLE_ADMIN), retry_dead_letters,
+	 "ingest the JSON dead letters again", 0, NULL},
+	{"DELETE", "/v1/dead-letters/{id}", ROLE(BT_ROLE_ADMIN), delete_dead_letter,
+	 "drop one dead letter", 0, NULL},
+	{"POST", "/v1/dead-letters/{id}/reingest", ROLE(BT_ROLE_ADMIN), reingest_dead_letter,
+	 "ingest a dead letter again, fixed", 0, NULL},
 	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records", 0,
 	 "limit cursor"},
 	{"GET", "/v1/profiles/{ident}",

@@ -90,6 +90,9 @@ GET|/v1/openapi.json||200 200 200 200 200 200 200 200
 GET|/v1/session||200 200 200 200 200 200 200 200
 GET|/v1/events/d1||200 403 403 403 403 403 403 403
 GET|/v1/dead-letters||200 403 403 403 403 403 403 403
+POST|/v1/dead-letters/retry||200 403 403 403 403 403 403 403
+POST|/v1/dead-letters/99999/reingest||404 403 403 403 403 403 403 403
+DELETE|/v1/dead-letters/99999||404 403 403 403 403 403 403 403
 GET|/v1/profiles/user_id%3Au1||200 200 403 403 403 200 403 403
 GET|/v1/context/user_id%3Au1||200 403 403 403 403 200 403 403
 GET|/v1/profiles/user_id%3Au1/timeline||200 403 403 403 403 200 403 403
