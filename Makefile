@@ -42,7 +42,7 @@ LIB_SRC  := $(wildcard src/*.c src/util/*.c src/store/*.c)
 CLI_SRC  := $(wildcard cli/*.c server/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/demo_config.o
-CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o) $(O)/gen/web_assets.o
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 
 .PHONY: all deps test check-tests run bench clean help web
@@ -54,7 +54,7 @@ help:
 	@echo "make run        install what is missing, build, run the main job"
 	@echo "make test       install what is missing, build, run all tests (plain and sanitized)"
 	@echo "make bench      run the benchmarks in bench/"
-	@echo "make web        build the dashboard (web/) into $(O)/web/"
+	@echo "make web        build the dashboard (web/) into build/web/"
 	@echo "make clean      remove build output"
 
 $(O)/libbaton.a: $(LIB_OBJ)
@@ -80,6 +80,31 @@ $(O)/gen/demo_config.c: examples/demo.yaml
 $(O)/gen/demo_config.o: $(O)/gen/demo_config.c
 	@$(CC) $(BT_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The dashboard: web/ built by scripts/web.sh into build/web (one build for
+# the plain and the sanitized binary), then compiled into the binary as
+# gzip streams by scripts/embed.c, a tool of the build.
+WEB_SRC := $(shell find web -type f -not -path 'web/node_modules/*' 2>/dev/null)
+WEB_OUT := build/web
+
+web: $(WEB_OUT)/.built
+
+$(WEB_OUT)/.built: $(WEB_SRC) scripts/web.sh
+	@echo "WEB $(WEB_OUT)"
+	@scripts/web.sh $(WEB_OUT)
+	@touch $@
+
+$(O)/embed: scripts/embed.c
+	@mkdir -p $(@D)
+	@$(CC) -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+		$(if $(WERROR),-Werror) -include src/util/banned.h -o $@ $< -lz
+
+$(O)/gen/web_assets.c: $(WEB_OUT)/.built $(O)/embed
+	@mkdir -p $(@D)
+	@$(O)/embed $(WEB_OUT) $@
+
+$(O)/gen/web_assets.o: $(O)/gen/web_assets.c
+	@$(CC) $(BT_CFLAGS) $(CFLAGS) -c -o $@ $<
+
 $(O)/tests/%: tests/unit/%.c $(O)/libbaton.a
 	@mkdir -p $(@D)
 	@echo "LD $@"
@@ -87,20 +112,6 @@ $(O)/tests/%: tests/unit/%.c $(O)/libbaton.a
 
 deps:
 	@scripts/deps.sh
-
-# The dashboard: npm ci from the pinned web/package-lock.json (again only
-# when the lock changed), then esbuild into $(O)/web/: index.html and the
-# hashed app.<hash>.js and app.<hash>.css, nothing else.
-WEB_SRC := web/build.mjs web/index.html $(wildcard web/src/*.js web/src/*.css web/src/pages/*.js)
-
-web: $(O)/web/index.html
-
-web/node_modules/.package-lock.json: web/package-lock.json
-	@echo "NPM web/"
-	@cd web && npm ci --no-audit --no-fund --loglevel=error
-
-$(O)/web/index.html: web/node_modules/.package-lock.json $(WEB_SRC)
-	@node web/build.mjs $(O)/web
 
 # The tests: the plain build with -Werror, then everything again under
 # ASan+UBSan.  tests/run.sh prints the summary line CI reads.

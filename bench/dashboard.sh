@@ -14,7 +14,7 @@ export BATON_ROOT="$root"
 . tests/cli/lib.sh # (its n counts checks: set ours after it)
 count=${1:-1000000} seed=${2:-42}
 mkdir -p bench/out
-make -s all web >/dev/null || exit 1
+make -s all >/dev/null || exit 1 # (with the dashboard built in)
 cc -O2 -std=c11 -Wall -Wextra -include src/util/banned.h -o build/bench-gen bench/gen.c || exit 1
 events=bench/out/events-$count-$seed.ndjson
 [ -s "$events" ] || build/bench-gen --events "$count" --seed "$seed" >"$events"
@@ -28,26 +28,12 @@ echo "ingest of $count events: $(echo "$(date +%s.%N) - $start" | bc) s"
 cd bench/out || exit 1
 rm -f serve.out serve.log
 BATON="$root/build/baton"
-# (until `baton serve` serves the dashboard itself, tests/web/shim.mjs does)
-if "$BATON" serve --help | grep -q -- '--web-dir'; then
-	serve_start dashboard.db --quiet --rate 0 --web-dir "$root/build/web" || exit 1
-	token=$(grep '^bt_' serve.out)
-	dash=$U
-else
-	serve_start dashboard.db --quiet --rate 0 || exit 1
-	token=$(grep '^bt_' serve.out)
-	printf '{"%s": {"role": "admin", "person": null, "team": null, "name": "bench"}}\n' "$token" >sessions.json
-	sport=$(free_port)
-	node "$root/tests/web/shim.mjs" "$sport" "$U" "$root/build/web" sessions.json &
-	shim=$!
-	dash="http://127.0.0.1:$sport"
-	sleep 0.5
-fi
+serve_start dashboard.db --quiet --rate 0 || exit 1
+token=$(grep '^bt_' serve.out)
 head -n 1 serve.out
-DASH=$dash API=$U TOKEN=$token AS_OF=2026-01-01 FROM=2025-12-04 TO=2026-01-01 \
+DASH=$U API=$U TOKEN=$token AS_OF=2026-01-01 FROM=2025-12-04 TO=2026-01-01 \
 	node "$root/bench/dashboard.mjs" | tee dashboard.txt
 rc=$?
-[ -n "${shim:-}" ] && kill "$shim"
 kill -TERM "$pid"
 wait "$pid"
 cd "$root" || exit 1

@@ -11,9 +11,11 @@ static const char help[] =
 	"usage: baton serve [--db PATH] [--listen ADDR:PORT] [--rate N] [--quiet]\n"
 	"                   [--max-connections N] [--per-client N] [--header-timeout S]\n"
 	"                   [--request-timeout S] [--dead-letter-budget MB] [--dead-letter-cap MB]\n"
+	"                   [--web-dir DIR]\n"
 	"       baton serve --routes\n"
 	"\n"
-	"Serve the HTTP API (docs/api.md; OpenAPI at /v1/openapi.json).  Binds\n"
+	"Serve the HTTP API (docs/api.md; OpenAPI at /v1/openapi.json) and the\n"
+	"dashboard at / (docs/dashboard.md: sign in with a token).  Binds\n"
 	"127.0.0.1:8080 unless told otherwise.  On a database without an admin\n"
 	"token, the first start creates one and prints it once.  Every route but\n"
 	"/healthz needs 'Authorization: Bearer TOKEN' (baton token create).  A\n"
@@ -31,6 +33,8 @@ static const char help[] =
 	"  --dead-letter-budget MB  rejected records a token may have kept per ten\n"
 	"                     minutes (default 16); past it they are reported, not kept\n"
 	"  --dead-letter-cap MB  all dead letters together (default 256); past it the same\n"
+	"  --web-dir DIR      serve the dashboard from DIR (a build of web/) instead of\n"
+	"                     the one built into baton\n"
 	"  --routes           print the route table and exit\n";
 
 /* A whole number from 1 to 100000. */
@@ -59,12 +63,13 @@ int cmd_serve(int argc, char **argv)
 {
 	struct bt_server_options o = {NULL, NULL, 1000, 0, BT_MAX_CONNECTIONS, BT_PER_CLIENT,
 				      BT_HEADER_TIMEOUT_S, BT_REQUEST_TIMEOUT_S, BT_DEAD_BUDGET_MB,
-				      BT_DEAD_CAP_MB};
+				      BT_DEAD_CAP_MB, NULL};
 	const char *dbpath = NULL;
 	int first, rc, routes = 0;
 	const struct cli_option opts[] = {
 		CLI_OPT_STRING("db", 0, &dbpath),
 		CLI_OPT_STRING("listen", 0, &o.listen),
+		CLI_OPT_STRING("web-dir", 0, &o.web_dir),
 		CLI_OPT_CALL("rate", 0, rate_opt, &o.rate),
 		CLI_OPT_BOOL("quiet", &o.quiet),
 		CLI_OPT_BOOL("routes", &routes),

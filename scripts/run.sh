@@ -3,7 +3,8 @@
 # The main job of `make run`: a telecom operator's demo history ending now
 # (made anew each run in build/demo.db, so it is alive when served: open
 # instances, promises coming due, owners with a queue), its journey KPIs and
-# report, then `baton serve` on it with the URL and an admin token to use.
+# report, then `baton serve` on it: the dashboard's URL with tokens to sign
+# in with (an admin's and a journey owner's), and the API.
 # Ctrl-C stops the server.
 # BATON_LISTEN=ADDR:PORT chooses another address (default 127.0.0.1:8080).
 set -u
@@ -27,8 +28,11 @@ echo "== the journeys end to end, and each team's local success next to the jour
 	echo "== the journey report: $O/demo-report.md and $O/demo-report.html"
 echo
 token=$("$baton" token create --role admin --name "make run" | tail -n 1) || exit 1
+maria=$("$baton" token create --role owner --person maria --name "make run: maria" | tail -n 1) || exit 1
 echo "== serving the demo database $db at http://$listen"
-echo "   admin token: $token"
+echo "   the dashboard: open http://$listen/ and sign in with a token:"
+echo "     admin (sees everything):            $token"
+echo "     maria (owns the billing dispute):   $maria"
 echo "   try: curl -H 'Authorization: Bearer $token' http://$listen/v1/kpis"
 echo "        curl -H 'Authorization: Bearer $token' 'http://$listen/v1/owners/maria/queue?limit=3'"
 echo "        curl -H 'Authorization: Bearer $token' http://$listen/v1/openapi.json"

@@ -643,20 +643,40 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 		char basic[256];
 		const char *tok = bearer(c, basic, sizeof(basic));
 		struct bt_err err = {0, ""};
-		int rc;
+		int rc, session = 0;
 		if (!tok && (r->roles & BODY_KEY))
 			tok = body_key(cs, basic, sizeof(basic));
+		if (!tok) /* a signed-in browser: its session's token */
+			session = bt_session_token(s, c, basic, sizeof(basic));
+		if (session > 0)
+			tok = basic;
 		if (!tok) {
-			bt_respond_err(rs, BT_EAUTH, "send a token: Authorization: Bearer <token>");
+			bt_respond_err(rs, BT_EAUTH,
+				       session < 0 ? "the session has ended: sign in again"
+						   : "send a token: Authorization: Bearer <token>");
+			return r->pattern;
+		}
+		/* a browser's cookie goes with any request to this server, also
+		 * one another site's page makes it send: a change must come
+		 * from a page of this server's own */
+		if (session > 0 && strcmp(method, "GET") && strcmp(method, "HEAD") &&
+		    !bt_same_origin(c)) {
+			bt_respond_err(rs, BT_EDENIED, "a signed-in change must come from this "
+						       "server's own page (Origin)");
 			return r->pattern;
 		}
 		/* on a reader of its own: never behind the committer's lock */
 		struct bt_db *rdb = bt_reader_get(s);
 		rc = bt_token_check(rdb, tok, &who, &err);
 		bt_reader_put(s, rdb);
+		if (session > 0)
+			sodium_memzero(basic, sizeof(basic));
 		if (rc) {
+			if (rc == BT_EAUTH && session > 0)
+				bt_session_end(s, c); /* revoked: the session ends with it */
 			if (rc == BT_EAUTH)
-				bt_respond_err(rs, BT_EAUTH, "invalid or revoked token");
+				bt_respond_err(rs, BT_EAUTH, session > 0 ? "the token of this session was revoked"
+									 : "invalid or revoked token");
 			else /* whatever failed, the client hears of the store */
 				bt_respond_err(rs, BT_ESTORE, "the token could not be checked");
 			return r->pattern;
@@ -707,6 +727,46 @@ static const char *known_method(const char *m)
 	return "other";
 }
 
+/* Send rs: its body, or the server's file it names (rs->data, kept until
+ * the server stops), with the headers it asks for. */
+static enum MHD_Result respond(struct MHD_Connection *c, const struct bt_response *rs)
+{
+	struct MHD_Response *resp;
+	if (rs->status == 304)
+		resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	else if (rs->data)
+		resp = MHD_create_response_from_buffer(rs->data_len, (void *)rs->data,
+						       MHD_RESPMEM_PERSISTENT);
+	else
+		resp = MHD_create_response_from_buffer(rs->body.len,
+						       rs->body.data ? rs->body.data : (void *)"",
+						       MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	if (rs->status != 304)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					rs->content_type ? rs->content_type : "application/json");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Content-Security-Policy", bt_csp);
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, rs->cache ? rs->cache : "no-store");
+	if (rs->etag)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rs->etag);
+	if (rs->encoding && rs->status != 304)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING, rs->encoding);
+	if (rs->vary)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+	if (rs->location[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, rs->location);
+	if (rs->cookie[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rs->cookie);
+	if (rs->retry_after[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, rs->retry_after);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **con_cls)
@@ -748,24 +808,19 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	struct bt_response rs = {200, NULL, BT_BUF_INIT, ""};
+	struct bt_response rs;
+	memset(&rs, 0, sizeof(rs));
+	rs.status = 200;
 	int64_t token = 0;
 	size_t bytes_in = cs->body.len; /* as sent, before any decompression */
 	phase(&s->conns, c, SERVING);
-	const char *route = dispatch(s, c, url, method, cs, &rs, &token);
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-		rs.body.len, rs.body.data ? rs.body.data : (void *)"", MHD_RESPMEM_MUST_COPY);
-	enum MHD_Result ret = MHD_NO;
-	if (resp) {
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-					rs.content_type ? rs.content_type : "application/json");
-		MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-		if (rs.retry_after[0])
-			MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, rs.retry_after);
-		ret = MHD_queue_response(c, (unsigned)rs.status, resp);
-		MHD_destroy_response(resp);
-	}
+	const char *route = NULL;
+	const char *body = cs->too_large ? NULL : cs->body.data ? cs->body.data : "";
+	if ((route = bt_web_handle(s, c, url, method, body, cs->body.len, &rs)))
+		time_slice(1);
+	else
+		route = dispatch(s, c, url, method, cs, &rs, &token);
+	enum MHD_Result ret = respond(c, &rs);
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	double took = secs(&cs->start, &end);
@@ -773,7 +828,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (!s->opt->quiet) { /* the route template, never the path: no identifiers in logs */
 		struct bt_buf line = BT_BUF_INIT;
 		if (!bt_access_json(known_method(method), route, rs.status, took * 1000, bytes_in,
-				    rs.body.len, token, &line) &&
+				    rs.data ? rs.data_len : rs.body.len, token, &line) &&
 		    !bt_buf_addc(&line, '\n'))
 			fputs(line.data, stderr);
 		bt_buf_release(&line);
@@ -859,6 +914,7 @@ static void server_init(struct bt_server *s, const struct bt_server_options *o)
 	pthread_mutex_init(&s->rate.mu, NULL);
 	pthread_mutex_init(&s->dead.mu, NULL);
 	pthread_mutex_init(&s->conns.mu, NULL);
+	pthread_mutex_init(&s->sessions.mu, NULL);
 }
 
 /* Stop the threads, close and free what is open: whatever part of the
@@ -874,6 +930,9 @@ static void server_release(struct bt_server *s)
 	bt_db_close(s->db);
 	bt_free(s->rate.v);
 	bt_free(s->dead.v);
+	bt_web_release(&s->web);
+	bt_sessions_release(&s->sessions);
+	pthread_mutex_destroy(&s->sessions.mu);
 	pthread_mutex_destroy(&s->conns.mu);
 	pthread_mutex_destroy(&s->dead.mu);
 	pthread_mutex_destroy(&s->rate.mu);
@@ -889,6 +948,8 @@ static int server_open(struct bt_server *s, struct bt_err *err)
 	const char *path = s->opt->db_path;
 	struct timespec t0, t1;
 	int rc;
+	if ((rc = bt_web_load(&s->web, s->opt->web_dir, err)))
+		return rc;
 	if ((rc = bt_db_open(&s->db, path, 0, err)))
 		return rc;
 	for (int i = 0; i < BT_READERS; i++) {

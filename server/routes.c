@@ -41,6 +41,13 @@ static int metrics(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	return bt_metrics_text(s, &rs->body);
 }
 
+/* Who the request's token (or signed-in session) is. */
+static int session(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	(void)s;
+	return bt_token_json(rq->who, &rs->body);
+}
+
 static int openapi(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	(void)s, (void)rq;
@@ -103,6 +110,129 @@ static int get_event(struct bt_server *s, const struct bt_request *rq, struct bt
 	return rc;
 }
 
+
+/* POST /v1/dead-letters/retry: ingest the JSON dead letters again (after a
+ * fix of the configuration); those accepted leave the list.  It holds the
+ * writer for its whole run, as `baton dead-letters retry` would, and
+ * answers once the live state has what it accepted. */
+static int retry_dead_letters(struct bt_server *s, const struct bt_request *rq,
+			      struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	size_t retried = 0, fixed = 0;
+	(void)rq;
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_dead_letters_retry(s->db, &retried, &fixed, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc)
+		return bt_respond_error(rs, 503, "store_error", "the dead letters could not be retried; retry");
+	bt_follow_sync(s);
+	return bt_buf_printf(&rs->body, "{\"retried\":%zu,\"accepted\":%zu,\"still_rejected\":%zu}",
+			     retried, fixed, retried - fixed);
+}
+
+/* The dead letter of the route's {id}: 1 found (*d, to free), 0 answered. */
+static int dead_letter_of(struct bt_server *s, const struct bt_request *rq,
+			  struct bt_dead_letter **d, struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	char *end;
+	size_t n = 0;
+	int64_t total, id;
+	int more;
+	errno = 0;
+	id = strtoll(rq->params[0], &end, 10);
+	*d = NULL;
+	if (!*rq->params[0] || *end || errno || id <= 0) {
+		bt_respond_err(rs, BT_EINVAL, "a dead letter id is a whole number, as the list gives it");
+		return 0;
+	}
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_dead_letters_page(rdb, id - 1, 1, d, &n, &total, &more, &err);
+	bt_reader_put(s, rdb);
+	if (rc) {
+		bt_respond_err(rs, BT_ESTORE, "the dead letters could not be read");
+		return 0;
+	}
+	if (n != 1 || (*d)->id != id) {
+		bt_dead_letters_free(*d, n);
+		*d = NULL;
+		bt_respond_err(rs, BT_ENOTFOUND, "no dead letter with that id");
+		return 0;
+	}
+	return 1;
+}
+
+/* POST /v1/dead-letters/{id}/reingest: ingest the record again, as fixed
+ * in the body (or, with no body, as it was kept), durably like POST
+ * /v1/events; once it is in, the dead letter goes.  A record that is still
+ * not an event is a 400 that keeps nothing new. */
+static int reingest_dead_letter(struct bt_server *s, const struct bt_request *rq,
+				struct bt_response *rs)
+{
+	struct bt_dead_letter *d = NULL;
+	struct bt_err err = {0, ""};
+	if (!dead_letter_of(s, rq, &d, rs))
+		return 0;
+	const char *rec = rq->body_len ? rq->body : d->raw;
+	size_t len = rq->body_len ? rq->body_len : d->raw_len;
+	int rc = 0;
+	if (!rq->body_len && (strcmp(d->format, "json") || d->truncated))
+		rc = bt_respond_err(rs, BT_EINVAL, d->truncated
+			? "only the start of this record was kept: send the whole event, fixed, as the body"
+			: "a CSV row needs its mapping: send the event, fixed, as JSON in the body");
+	else if (bt_event_check(rec, len, &err))
+		rc = bt_respond_err(rs, BT_EINVAL, err.msg);
+	else {
+		int64_t id = d->id;
+		struct bt_commit_job *job = bt_commit_job_new(rec, len, BT_FMT_JSON, NULL, NULL);
+		if (!job) {
+			rc = BT_ENOMEM;
+		} else if (bt_commit_ingest(s, rq, job)) {
+			rc = bt_respond_error(rs, 503, "store_error", "the event could not be stored; retry");
+		} else {
+			const struct bt_ingest_stats *st = bt_commit_job_stats(job);
+			int in = st->accepted + st->duplicates + st->suppressed == 1;
+			if (in) {
+				pthread_mutex_lock(&s->mu);
+				rc = bt_dead_letter_delete(s->db, id, &err);
+				pthread_mutex_unlock(&s->mu);
+				if (rc == BT_ENOTFOUND) /* another request was first */
+					rc = 0;
+			}
+			if (!rc)
+				rc = bt_commit_answer(s, rs, job, in ? "\"dead_letter\":\"deleted\","
+								     : "\"dead_letter\":\"kept\",");
+			else
+				rc = bt_respond_error(rs, 503, "store_error",
+						      "the event is stored, the dead letter not deleted; delete it");
+		}
+		bt_commit_job_free(job);
+	}
+	bt_dead_letters_free(d, 1);
+	return rc;
+}
+
+/* DELETE /v1/dead-letters/{id}: drop one (its record was fixed and sent
+ * again, or it is not wanted). */
+static int delete_dead_letter(struct bt_server *s, const struct bt_request *rq,
+			      struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	char *end;
+	errno = 0;
+	long long id = strtoll(rq->params[0], &end, 10);
+	if (!*rq->params[0] || *end || errno || id <= 0)
+		return bt_respond_err(rs, BT_EINVAL, "a dead letter id is a whole number, as the list gives it");
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_dead_letter_delete(s->db, id, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc == BT_ENOTFOUND)
+		return bt_respond_err(rs, BT_ENOTFOUND, "no dead letter with that id");
+	if (rc)
+		return bt_respond_error(rs, 503, "store_error", "the dead letter could not be deleted; retry");
+	return bt_buf_printf(&rs->body, "{\"deleted\":%lld}", id);
+}
 
 /* Mask an identifier for roles that do not need it: keep the type, the
  * first character and (for e-mails) the domain. */
@@ -178,20 +308,29 @@ static int period_arg(const struct bt_request *rq, struct bt_kpi_query *q, struc
 	return 0;
 }
 
-/* ?limit=: a whole number from 1 to 10000, default 100. */
-static int limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs)
+/* ?key=: a whole number from lo to hi, def when absent. */
+static int count_arg(const struct bt_request *rq, const char *key, long lo, long hi, long def,
+		     size_t *out, struct bt_response *rs)
 {
-	const char *v = bt_query(rq, "limit");
-	char *end;
-	*out = 100;
+	const char *v = bt_query(rq, key);
+	char *end, want[64];
+	*out = (size_t)def;
 	if (!v)
 		return 0;
 	errno = 0;
 	long n = strtol(v, &end, 10);
-	if (!*v || *end || errno || n < 1 || n > 10000)
-		return bad_arg(rs, "limit", v, "a whole number from 1 to 10000");
+	if (!*v || *end || errno || n < lo || n > hi) {
+		snprintf(want, sizeof(want), "a whole number from %ld to %ld", lo, hi);
+		return bad_arg(rs, key, v, want);
+	}
 	*out = (size_t)n;
 	return 0;
+}
+
+/* ?limit=: a whole number from 1 to 10000, default 100. */
+static int limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs)
+{
+	return count_arg(rq, "limit", 1, 10000, 100, out, rs);
 }
 
 /* ?key=: one of the space-separated words of allowed, or absent (NULL). */
@@ -319,7 +458,7 @@ static int now_or_arg(const struct bt_request *rq, int64_t *at, struct bt_respon
 /* Journey-level answers are computed on the live state's engine, judged as
  * of ?as_of= (or now, as every read route): fn runs inside bt_live_engine and
  * writes the answer (or its own 4xx); a failure of its own is a 500. */
-typedef int (*journey_fn)(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+typedef int (*journey_fn)(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 			  struct bt_response *rs);
 
 struct journey_call {
@@ -329,22 +468,29 @@ struct journey_call {
 	struct bt_response *rs;
 };
 
-static int journey_cb(struct bt_engine *e, void *ctx)
+static int journey_cb(const struct bt_engine *e, void *ctx)
 {
 	struct journey_call *c = ctx;
 	return c->fn(e, c->s, c->rq, c->rs);
 }
 
+#define REUSE_MS 1000
 static int with_engine(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
 		       journey_fn fn)
 {
 	struct journey_call c = {fn, s, rq, rs};
 	struct bt_err err = {0, ""};
 	int64_t as_of;
+	if (time_arg(rq, "as_of", &as_of, rs))
+		return 0;
+	/* "now" may be answered by a derivation made in the last second, if
+	 * nothing changed since: pollers share it (the answer's as_of says
+	 * when it was judged) */
+	int64_t reuse = as_of == BT_TIME_NONE ? REUSE_MS : 0;
 	if (now_or_arg(rq, &as_of, rs))
 		return 0;
 	bt_follow_sync(s); /* what `baton ingest` or `config load` just wrote, too */
-	if (bt_live_engine(s->live, as_of, journey_cb, &c, &err))
+	if (bt_live_engine(s->live, as_of, reuse, journey_cb, &c, &err))
 		bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
 	return 0;
 }
@@ -473,7 +619,7 @@ static int journey_visible(const struct bt_engine *e, const struct bt_request *r
 
 /* The KPIs, for all journeys or one (the route's {id}), over what the
  * caller may see. */
-static int kpis_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int kpis_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		   struct bt_response *rs)
 {
 	struct bt_kpi_query q = {rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
@@ -500,6 +646,55 @@ static int get_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_
 static int get_journey_kpis(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	return with_engine(s, rq, rs, kpis_on);
+}
+
+/* The KPIs week by week, for all journeys or one: ?weeks= (12) weeks, the
+ * last ending at ?to= (default: the time judged at), oldest first, all
+ * judged at the same time, so that each week is what /v1/kpis?from=&to=
+ * answers for it. */
+#define WEEK_MS (7 * 86400 * INT64_C(1000))
+static int trend_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		    struct bt_response *rs)
+{
+	struct bt_kpi_query q = {rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
+	struct bt_err err = {0, ""};
+	size_t weeks;
+	int64_t to;
+	char t[32];
+	(void)s;
+	if (q.journey && !journey_visible(e, rq, q.journey))
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
+	if (count_arg(rq, "weeks", 1, 52, 12, &weeks, rs) || time_arg(rq, "to", &to, rs))
+		return 0;
+	if (to == BT_TIME_NONE)
+		to = bt_engine_as_of(e);
+	bt_time_print(bt_engine_as_of(e), t);
+	int rc = bt_buf_adds(&rs->body, "{\"as_of\":");
+	rc = rc ? rc : bt_buf_json_strz(&rs->body, t);
+	rc = rc ? rc : bt_buf_adds(&rs->body, ",\"weeks\":[");
+	for (size_t i = weeks; i-- > 0 && !rc;) {
+		struct bt_kpis *k = NULL;
+		q.from = to - (int64_t)(i + 1) * WEEK_MS;
+		q.to = to - (int64_t)i * WEEK_MS;
+		rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
+		rc = rc ? rc : bt_buf_adds(&rs->body, i + 1 == weeks ? "{\"from\":" : ",{\"from\":");
+		bt_time_print(q.from, t);
+		rc = rc ? rc : bt_buf_json_strz(&rs->body, t);
+		bt_time_print(q.to, t);
+		rc = rc ? rc : bt_buf_adds(&rs->body, ",\"to\":");
+		rc = rc ? rc : bt_buf_json_strz(&rs->body, t);
+		rc = rc ? rc : bt_buf_adds(&rs->body, ",\"kpis\":");
+		rc = rc ? rc : bt_kpis_json(k, &rs->body);
+		rc = rc ? rc : bt_buf_addc(&rs->body, '}');
+		bt_kpis_free(k);
+	}
+	return rc ? rc : bt_buf_adds(&rs->body, "]}");
+}
+
+static int get_trend(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, trend_on);
 }
 
 /* The journey definitions; an owner sees their own. */
@@ -555,7 +750,7 @@ static int list_answer(int rc, const struct bt_err *err, struct bt_response *rs)
 	return rc;
 }
 
-static int instances_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int instances_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 			struct bt_response *rs)
 {
 	struct bt_scope sc = scope_of(rq);
@@ -575,7 +770,7 @@ static int get_instances(struct bt_server *s, const struct bt_request *rq, struc
 	return with_engine(s, rq, rs, instances_on);
 }
 
-static int promises_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int promises_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		       struct bt_response *rs)
 {
 	struct bt_scope sc = scope_of(rq);
@@ -593,7 +788,7 @@ static int get_promises(struct bt_server *s, const struct bt_request *rq, struct
 	return with_engine(s, rq, rs, promises_on);
 }
 
-static int queue_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int queue_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		    struct bt_response *rs)
 {
 	const struct bt_config *cfg = bt_engine_config(e);
@@ -615,7 +810,7 @@ static int get_queue(struct bt_server *s, const struct bt_request *rq, struct bt
 
 /* Teams (local versus journey) and handoff routes come from the KPIs,
  * computed over what the caller may see. */
-static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
+static int from_kpis(const struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
 		     int teams)
 {
 	struct bt_kpis *k = NULL;
@@ -647,14 +842,14 @@ static int from_kpis(struct bt_engine *e, const struct bt_request *rq, struct bt
 	return rc;
 }
 
-static int teams_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int teams_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		    struct bt_response *rs)
 {
 	(void)s;
 	return from_kpis(e, rq, rs, 1);
 }
 
-static int handoffs_on(struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+static int handoffs_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		       struct bt_response *rs)
 {
 	(void)s;
@@ -698,9 +893,17 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/metrics", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST), metrics,
 	 "Prometheus metrics", QUICK, NULL},
 	{"GET", "/v1/openapi.json", ROLES_ALL, openapi, "this API, as OpenAPI 3", QUICK, NULL},
+	{"GET", "/v1/session", ROLES_ALL, session, "who the token or the signed-in session is", QUICK,
+	 NULL},
 	{"POST", "/v1/events", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST), post_events,
 	 "ingest events (durable before the answer)", 0, NULL},
 	{"GET", "/v1/events/{id}", ROLE(BT_ROLE_ADMIN), get_event, "one stored event by its id", QUICK, NULL},
+	{"POST", "/v1/dead-letters/retry", ROLE(BT_ROLE_ADMIN), retry_dead_letters,
+	 "ingest the JSON dead letters again", 0, NULL},
+	{"DELETE", "/v1/dead-letters/{id}", ROLE(BT_ROLE_ADMIN), delete_dead_letter,
+	 "drop one dead letter", 0, NULL},
+	{"POST", "/v1/dead-letters/{id}/reingest", ROLE(BT_ROLE_ADMIN), reingest_dead_letter,
+	 "ingest a dead letter again, fixed", 0, NULL},
 	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records", 0,
 	 "limit cursor"},
 	{"GET", "/v1/profiles/{ident}",
@@ -714,6 +917,10 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0, "limit cursor"},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
+	{"GET", "/v1/kpis/trend", READERS, get_trend, "KPIs of every journey, week by week", 0,
+	 "as_of weeks to"},
+	{"GET", "/v1/journeys/{id}/kpis/trend", READERS, get_trend, "KPIs of one journey, week by week",
+	 0, "as_of weeks to"},
 	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
 	 "live instances of a journey (filters: state, holder)", 0, "as_of state holder limit cursor"},
 	{"GET", "/v1/instances/{id}",

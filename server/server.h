@@ -36,6 +36,7 @@ struct bt_server_options {
 	/* dead letters: the bytes each token may keep per ten minutes, and
 	 * all of them together (MB) */
 	unsigned dead_budget_mb, dead_cap_mb;
+	const char *web_dir; /* the dashboard's built files; NULL: those built in */
 };
 
 #define BT_MAX_CONNECTIONS 256
@@ -71,9 +72,41 @@ struct bt_response {
 	const char *content_type; /* default application/json */
 	struct bt_buf body;
 	char retry_after[16];
+	/* the dashboard's answers (web.c) */
+	const void *data;   /* a body kept by the server (a file), instead of body */
+	size_t data_len;
+	const char *etag, *cache, *encoding; /* cache: Cache-Control (default no-store) */
+	int vary;           /* Vary: Accept-Encoding */
+	int page;           /* the dashboard's page */
+	char location[512]; /* a redirect's */
+	char cookie[192];   /* Set-Cookie */
 };
 
 #define BT_READERS 4
+
+/* web.c: the dashboard's files, in memory, raw and gzipped (gz NULL when
+ * that is not smaller). */
+struct bt_web_file {
+	char *path; /* "/index.html", "/assets/app-5FHX2KQM.js" */
+	unsigned char *raw, *gz;
+	size_t len, gz_len;
+	const char *type;
+	char etag[24];
+	int immutable; /* named by its content: cached for a year */
+};
+struct bt_web {
+	struct bt_web_file *v;
+	size_t n;
+	const struct bt_web_file *index; /* the page */
+};
+
+/* web.c: the signed-in browsers. */
+struct bt_session;
+struct bt_sessions {
+	pthread_mutex_t mu;
+	struct bt_session *v;
+	size_t n, cap;
+};
 
 /* The server's own state lives in its struct bt_server, none in file-level
  * globals: each part below belongs to one file, which alone reads it. */
@@ -142,6 +175,8 @@ struct bt_server {
 	struct bt_follower follow;
 	struct bt_buckets rate, dead; /* per token: requests, dead-letter bytes */
 	struct bt_conns conns;
+	struct bt_web web;
+	struct bt_sessions sessions;
 };
 
 typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
@@ -213,6 +248,27 @@ void bt_reader_put(struct bt_server *s, struct bt_db *db);
 /* A record of the server's own in its JSON log on stderr (never personal
  * data): {"ts","level":level,"from":"baton","msg":...}. */
 void bt_log(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The dashboard (web.c).  Load its files from dir (NULL: those built in);
+ * 0, or a failure explained in err. */
+int bt_web_load(struct bt_web *w, const char *dir, struct bt_err *err);
+void bt_web_release(struct bt_web *w);
+/* Answer a request outside the API (a file, the page, POST /login and
+ * /logout) and return the route it is logged as; NULL for the API's.
+ * body is NULL when it was larger than the server takes. */
+struct MHD_Connection;
+const char *bt_web_handle(struct bt_server *s, struct MHD_Connection *c, const char *url,
+			  const char *method, const char *body, size_t len, struct bt_response *rs);
+/* The token of the request's session cookie into buf: 1, 0 without a
+ * cookie, -1 for a cookie of no live session. */
+int bt_session_token(struct bt_server *s, struct MHD_Connection *c, char *buf, size_t size);
+/* End the request's session (its token was revoked, or it signs out). */
+void bt_session_end(struct bt_server *s, struct MHD_Connection *c);
+void bt_sessions_release(struct bt_sessions *t);
+/* Is the request's Origin this server, as the browser addressed it? */
+int bt_same_origin(struct MHD_Connection *c);
+/* The Content-Security-Policy of every answer. */
+extern const char bt_csp[];
 
 /* Is w one of the space-separated words of words (NULL: none)? */
 int bt_word_in(const char *words, const char *w);

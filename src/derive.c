@@ -562,6 +562,7 @@ int bt__engine_derive(struct bt_engine *e)
 		if (prof[i] != UINT32_MAX)
 			order[count[prof[i]]++] = (uint32_t)i;
 	/* count[k] is now the end of profile k's slice */
+	e->judged = sum;
 	rc = 0;
 	for (uint32_t k = 0, start = 0; k <= nprof && !rc; start = count[k], k++) {
 		uint32_t end = count[k];

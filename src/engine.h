@@ -112,6 +112,7 @@ struct bt_engine {
 	} *icase;
 	size_t nicase, capicase;
 	uint64_t profiles, timeline_only;
+	uint64_t judged; /* events up to as_of (bt__engine_derive) */
 };
 
 enum { IS_OPEN, IS_RESOLVED, IS_ABANDONED };

@@ -222,6 +222,22 @@ int bt_ingest_json(struct bt_ingest *in, const char *rec, size_t len, long line,
 	return ingest_node(in, 0, rec, len, line, err);
 }
 
+int bt_event_check(const char *rec, size_t len, struct bt_err *err)
+{
+	struct bt_json_doc doc;
+	struct bt__event ev;
+	if (len > BT_EVENT_MAX_BYTES)
+		return bt_err_set(err, BT_EINVAL,
+				  "record is %zu bytes, more than the %d allowed for one event", len,
+				  BT_EVENT_MAX_BYTES);
+	bt_json_doc_init(&doc);
+	int rc = bt_json_parse(&doc, rec, len, BT_EVENT_MAX_DEPTH, err);
+	if (!rc)
+		rc = bt__event_read(&doc, 0, &ev, err);
+	bt_json_doc_release(&doc);
+	return rc;
+}
+
 /* Report the outcome of one record to the caller's reject callback. */
 static int report(int rc, long line, long index, struct bt_err *e, bt_reject_fn cb, void *ctx)
 {

@@ -7,6 +7,7 @@
 #include "engine.h"
 
 #include "util/alloc.h"
+#include "util/select.h"
 #include "util/time.h"
 
 #include <math.h>
@@ -19,15 +20,17 @@ int bt__journey_owned_by(const struct bt_engine *e, uint32_t j, const char *pers
 	return c && c->owner && !strcmp(c->owner, person);
 }
 
-/* A query with the caller's scope. */
+/* A query with the caller's scope, and (once computed) which instances
+ * are in its cohort: bit 0 over every journey, bit 1 for the one asked. */
 struct kq {
 	const char *journey;
 	int64_t from, to;
 	const struct bt_scope *scope;
+	const uint8_t *cohort;
 };
 
-static int in_cohort(const struct bt_engine *e, const struct kq *q, uint32_t inst,
-		     int32_t want)
+static int cohort_test(const struct bt_engine *e, const struct kq *q, uint32_t inst,
+		       int32_t want)
 {
 	const struct bt__inst *in = &e->inst[inst];
 	if (want >= 0 && in->journey != (uint32_t)want)
@@ -39,6 +42,18 @@ static int in_cohort(const struct bt_engine *e, const struct kq *q, uint32_t ins
 	if (q->to != BT_TIME_NONE && in->opened >= q->to)
 		return 0;
 	return 1;
+}
+
+/* Is instance inst in the cohort of q (of journey want, or of all: -1)?
+ * The scans below ask it for each event, handoff and local success: a
+ * byte per instance, worked out once per query, keeps them from reading
+ * the instance itself, far away in memory, each time. */
+static int in_cohort(const struct bt_engine *e, const struct kq *q, uint32_t inst,
+		     int32_t want)
+{
+	if (q->cohort)
+		return q->cohort[inst] & (want >= 0 ? 2 : 1);
+	return cohort_test(e, q, inst, want);
 }
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : NAN; }
@@ -71,19 +86,17 @@ static int coll_counts(const struct bt_engine *e, const struct kq *q, int32_t wa
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Nearest-rank percentile: the smallest value with at least p% at or below. */
-static double percentile(const double *v, size_t n, unsigned p)
+/* Nearest-rank percentile: the smallest value with at least p% at or
+ * below.  Reorders v; asked for in rising p, each selection leaves the
+ * ranks above it to the next. */
+static double percentile(double *v, size_t n, unsigned p)
 {
 	if (!n)
 		return NAN;
 	size_t rank = (p * n + 99) / 100;
-	return v[rank ? rank - 1 : 0];
+	size_t k = rank ? rank - 1 : 0;
+	bt__select_kth(v, n, k);
+	return v[k];
 }
 
 struct acc {
@@ -161,8 +174,6 @@ static void finish_rates(struct acc *a)
 	k->repeat_rate = ratio(k->repeats, k->contacts);
 	k->contacts_per_instance = ratio(k->contacts, k->instances);
 	k->channels_per_instance = ratio(a->channels, k->instances);
-	if (a->nttr)
-		qsort(a->ttr, a->nttr, sizeof(double), cmp_double);
 	k->ttr_p50_s = percentile(a->ttr, a->nttr, 50);
 	k->ttr_p90_s = percentile(a->ttr, a->nttr, 90);
 	k->csat_avg = ratio(a->csat_sum, a->csat_n);
@@ -185,7 +196,7 @@ static void describe(const struct bt_engine *e, uint32_t j, struct bt_journey_kp
 	}
 }
 
-static int journey_rows(struct bt_engine *e, const struct kq *q, int32_t want,
+static int journey_rows(const struct bt_engine *e, const struct kq *q, int32_t want,
 			struct bt_kpis *out)
 {
 	struct acc *acc = bt__calloc(e->njourneys + 1, sizeof(*acc));
@@ -262,7 +273,7 @@ static void local_rates(struct bt_local_kpis *v)
 	v->true_success_rate = ratio(v->true_success - v->internal_true_success, v->contacts);
 }
 
-static int local_rows(struct bt_engine *e, const struct kq *q, int32_t want,
+static int local_rows(const struct bt_engine *e, const struct kq *q, int32_t want,
 		      struct bt_kpis *out)
 {
 	struct rows teams = {0}, sources = {0};
@@ -344,40 +355,105 @@ static int cmp_route(const void *a, const void *b)
 	return c;
 }
 
-static int route_rows(struct bt_engine *e, const struct kq *q, int32_t want,
+/* The routes met so far, found by the ids of their journey and teams (an
+ * open-addressing table of indexes into the routes): a handoff costs a
+ * hash, not a comparison of names. */
+struct rtable {
+	uint32_t *slot; /* route index + 1; 0 empty */
+	uint32_t (*key)[3];
+	size_t cap, n;
+};
+
+static size_t rhash(uint32_t j, uint32_t f, uint32_t t, size_t cap)
+{
+	uint64_t h = ((uint64_t)j * 0x9e3779b97f4a7c15u) ^ ((uint64_t)f * 0xc2b2ae3d27d4eb4fu) ^
+		     ((uint64_t)t * 0x165667b19e3779f9u);
+	return (size_t)(h ^ (h >> 29)) & (cap - 1);
+}
+
+/* The index of route (j, f, t), made when new; -1 out of memory. */
+static long rtable_find(struct rtable *r, uint32_t j, uint32_t f, uint32_t t)
+{
+	if (2 * (r->n + 1) > r->cap) { /* grow: at most half full */
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		uint32_t *slot = bt__calloc(cap, sizeof(*slot));
+		uint32_t(*key)[3] = bt__reallocarray(r->key, cap / 2, sizeof(*key));
+		if (!slot || !key) {
+			bt__free(slot);
+			if (key)
+				r->key = key;
+			return -1;
+		}
+		r->key = key;
+		for (size_t i = 0; i < r->n; i++) {
+			size_t x = rhash(key[i][0], key[i][1], key[i][2], cap);
+			while (slot[x])
+				x = (x + 1) & (cap - 1);
+			slot[x] = (uint32_t)i + 1;
+		}
+		bt__free(r->slot);
+		r->slot = slot, r->cap = cap;
+	}
+	size_t x = rhash(j, f, t, r->cap);
+	for (; r->slot[x]; x = (x + 1) & (r->cap - 1)) {
+		const uint32_t *k = r->key[r->slot[x] - 1];
+		if (k[0] == j && k[1] == f && k[2] == t)
+			return (long)r->slot[x] - 1;
+	}
+	r->key[r->n][0] = j, r->key[r->n][1] = f, r->key[r->n][2] = t;
+	r->slot[x] = (uint32_t)++r->n;
+	return (long)r->n - 1;
+}
+
+static int route_rows(const struct bt_engine *e, const struct kq *q, int32_t want,
 		      struct bt_kpis *out)
 {
-	struct bt_handoff_route *v = bt__calloc(e->nhand + 1, sizeof(*v));
-	size_t n = 0;
+	struct rtable rt = {NULL, NULL, 0, 0};
+	struct bt_handoff_route *v = NULL;
 	uint32_t team = 0; /* a team sees the handoffs into and out of it */
-	if (!v)
-		return BT_ENOMEM;
+	int rc = 0;
 	if (q->scope && q->scope->team) {
 		int64_t t = bt_strmap_find(&e->names, q->scope->team, strlen(q->scope->team));
 		team = t > 0 ? (uint32_t)t : UINT32_MAX;
 	}
-	for (size_t i = 0; i < e->nhand; i++) {
-		const struct bt__handoff *h = &e->hand[i];
-		if (!in_cohort(e, q, h->inst, want) || (team && h->from != team && h->to != team))
+	for (size_t i = 0; i < e->nhand && !rc; i++) {
+		const struct bt__handoff *x = &e->hand[i];
+		if (!in_cohort(e, q, x->inst, want) || (team && x->from != team && x->to != team))
 			continue;
-		struct bt_handoff_route r = {
-			bt_strmap_key(&e->names, e->journeys[e->inst[h->inst].journey].name),
-			bt_strmap_key(&e->names, h->from), bt_strmap_key(&e->names, h->to), 1,
-			!h->fail, (h->fail & HF_CONTEXT) != 0, (h->fail & HF_REPEAT) != 0,
-			(h->fail & HF_LATE) != 0};
-		v[n++] = r;
+		uint32_t j = e->inst[x->inst].journey;
+		size_t had = rt.n;
+		long k = rtable_find(&rt, j, x->from, x->to);
+		if (k < 0) {
+			rc = BT_ENOMEM;
+			break;
+		}
+		if (rt.n > had) { /* a new route */
+			void *p = bt__reallocarray(v, rt.n, sizeof(*v));
+			if (!p) {
+				rc = BT_ENOMEM;
+				break;
+			}
+			v = p;
+			v[k] = (struct bt_handoff_route){bt_strmap_key(&e->names, e->journeys[j].name),
+							 bt_strmap_key(&e->names, x->from),
+							 bt_strmap_key(&e->names, x->to), 0, 0, 0, 0, 0};
+		}
+		struct bt_handoff_route *r = &v[k];
+		r->count++;
+		r->clean += !x->fail;
+		r->context_lost += (x->fail & HF_CONTEXT) != 0;
+		r->customer_repeated += (x->fail & HF_REPEAT) != 0;
+		r->late += (x->fail & HF_LATE) != 0;
 	}
-	qsort(v, n, sizeof(*v), cmp_route);
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (m && cmp_route(&v[m - 1], &v[i]) == 0) {
-			v[m - 1].count++, v[m - 1].clean += v[i].clean;
-			v[m - 1].context_lost += v[i].context_lost;
-			v[m - 1].customer_repeated += v[i].customer_repeated;
-			v[m - 1].late += v[i].late;
-		} else
-			v[m++] = v[i];
+	size_t m = rt.n;
+	bt__free(rt.slot), bt__free(rt.key);
+	if (!rc && !v && !(v = bt__calloc(1, sizeof(*v))))
+		rc = BT_ENOMEM;
+	if (rc) {
+		bt__free(v);
+		return rc;
 	}
+	qsort(v, m, sizeof(*v), cmp_route); /* the routes, by their names */
 	out->routes = v, out->nroutes = m;
 	return 0;
 }
@@ -435,16 +511,16 @@ static int scoped_overall(const struct bt_engine *e, const struct kq *q, struct 
 	return 0;
 }
 
-int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
+int bt_engine_kpis(const struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
 		   struct bt_err *err)
 {
 	return bt_engine_kpis_for(e, q, NULL, out, err);
 }
 
-int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *query,
+int bt_engine_kpis_for(const struct bt_engine *e, const struct bt_kpi_query *query,
 		       const struct bt_scope *scope, struct bt_kpis **out, struct bt_err *err)
 {
-	struct kq qs = {query->journey, query->from, query->to, scope}, *q = &qs;
+	struct kq qs = {query->journey, query->from, query->to, scope, NULL}, *q = &qs;
 	struct bt_kpis *k = bt__calloc(1, sizeof(*k));
 	int32_t want = -1;
 	int rc = 0;
@@ -457,11 +533,19 @@ int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *query,
 				  q->journey);
 	}
 	k->as_of = e->as_of;
+	uint8_t *cohort = bt__malloc(e->ninst + 1);
+	if (!cohort) {
+		bt_kpis_free(k);
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < e->ninst; i++)
+		cohort[i] = (uint8_t)(cohort_test(e, q, (uint32_t)i, -1) |
+				      (want >= 0 && cohort_test(e, q, (uint32_t)i, want) ? 2 : 0));
+	q->cohort = cohort;
 	if (q->scope && q->scope->person)
 		rc = scoped_overall(e, q, k);
 	else {
-		for (size_t i = 0; i < e->nev; i++) /* a view of every event holds later ones too */
-			k->events += e->ev[i].ts <= e->as_of;
+		k->events = e->judged; /* a view of every event holds later ones too */
 		k->profiles = e->profiles;
 		k->timeline_only = e->timeline_only;
 		rc = 0;
@@ -476,9 +560,11 @@ int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *query,
 	}
 	if (rc || (rc = journey_rows(e, q, want, k)) || (rc = local_rows(e, q, want, k)) ||
 	    (rc = route_rows(e, q, want, k))) {
+		bt__free(cohort);
 		bt_kpis_free(k);
 		return bt_err_set(err, rc, "out of memory");
 	}
+	bt__free(cohort);
 	*out = k;
 	return 0;
 }
@@ -497,7 +583,7 @@ void bt_kpis_free(struct bt_kpis *k)
 int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *query,
 			      struct bt_broken_promise **out, size_t *n, struct bt_err *err)
 {
-	struct kq qs = {query->journey, query->from, query->to, NULL}, *q = &qs;
+	struct kq qs = {query->journey, query->from, query->to, NULL, NULL}, *q = &qs;
 	struct bt_broken_promise *v = bt__calloc(e->nprom + 1, sizeof(*v));
 	*n = 0;
 	*out = v;

@@ -36,7 +36,7 @@ static int may_see(const struct bt_engine *e, const struct bt_scope *sc, uint32_
 	return 1;
 }
 
-int bt_engine_instances_json(struct bt_engine *e, const struct bt_list_query *q,
+int bt_engine_instances_json(const struct bt_engine *e, const struct bt_list_query *q,
 			     struct bt_buf *out, struct bt_err *err)
 {
 	struct bt__item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
@@ -64,7 +64,7 @@ const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstat
 	return bt__promise_overdue(s, e->as_of) ? "broken" : "open";
 }
 
-int bt_engine_promises_json(struct bt_engine *e, const struct bt_list_query *q, struct bt_buf *out,
+int bt_engine_promises_json(const struct bt_engine *e, const struct bt_list_query *q, struct bt_buf *out,
 			    struct bt_err *err)
 {
 	struct bt__item *v = bt__reallocarray(NULL, e->nprom + 1, sizeof(*v));
@@ -120,7 +120,7 @@ unsigned bt__needs(const struct bt_engine *e, size_t i)
 	return why;
 }
 
-int bt_engine_queue_json(struct bt_engine *e, const char *person, const struct bt_list_query *q,
+int bt_engine_queue_json(const struct bt_engine *e, const char *person, const struct bt_list_query *q,
 			 struct bt_buf *out, struct bt_err *err)
 {
 	struct bt__item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));

@@ -61,7 +61,29 @@ struct state {
 	int pins; /* atomic */
 	struct bt__region *retired;
 	size_t nretired;
+	/* bumped in each write-locked change (events, identity rows): a
+	 * derivation of the state is good for as long as it stays */
+	uint64_t changes;
 };
+
+/* A derivation of the state shared by the journey-level queries that ask
+ * the same question: the same state, not changed since, judged at the same
+ * time (or one at most reuse_ms earlier: bt_live_engine).  Twenty people
+ * polling a dashboard then cost one derivation, not twenty.  It pins its
+ * state; a refresh that changes the state drops it from the cache, and its
+ * last user frees it. */
+struct derived {
+	struct state *s;
+	uint64_t changes;
+	int64_t as_of;
+	struct bt_engine *v;
+	int refs, ready, rc;
+	int dropped; /* out of the cache: freed by its last user */
+	struct derived *next;
+};
+
+/* how many derivations the cache keeps (each costs some bytes per event) */
+#define DERIVED_KEEP 2
 
 struct bt_live {
 	struct bt_db *db;
@@ -72,6 +94,9 @@ struct bt_live {
 	int64_t seq;
 	int64_t epoch; /* the database's epoch the state was built at */
 	uint64_t gen; /* refreshes finished */
+	pthread_mutex_t dmu;  /* the derivations below */
+	pthread_cond_t derived; /* one is ready */
+	struct derived *cache;
 };
 
 /* The capacity (a power of two) that holds index need. */
@@ -275,6 +300,7 @@ static int identity_since(struct bt_live *l, struct state *s, struct bt_err *err
 				rc = feed_ident(s, r->a, r->has_text ? rec.text.data + r->off : NULL, r->n,
 						r->b);
 		}
+		s->changes++;
 		pthread_rwlock_unlock(&l->rw);
 	}
 	bt__free(rec.r);
@@ -405,6 +431,7 @@ static int flush(struct appending *a)
 		s->itail[anchor] = (uint32_t)i + 1;
 		s->seq = a->seq[k];
 	}
+	s->changes++;
 	/* the regions moved out of: a snapshot that pinned the state before
 	 * the swap may still read them (pins only rise under the read lock, so
 	 * none can rise now) */
@@ -513,17 +540,58 @@ int bt_live_open(const char *path, struct bt_live **out, struct bt_err *err)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&l->moved, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_mutex_init(&l->dmu, NULL);
+	pthread_cond_init(&l->derived, NULL);
 	l->seq = -1;
 	l->epoch = -1;
 	*out = l;
 	return 0;
 }
 
+/* Free a derivation: its engine, and its pin on the state. */
+static void derived_free(struct derived *d)
+{
+	bt_engine_free(d->v);
+	__atomic_sub_fetch(&d->s->pins, 1, __ATOMIC_ACQ_REL);
+	bt__free(d);
+}
+
+/* Take d out of the cache (dmu held): freed now when nobody uses it, else
+ * by its last user. */
+static void derived_drop(struct bt_live *l, struct derived *d)
+{
+	for (struct derived **p = &l->cache; *p; p = &(*p)->next)
+		if (*p == d) {
+			*p = d->next;
+			break;
+		}
+	d->dropped = 1;
+	if (!d->refs)
+		derived_free(d);
+}
+
+/* Drop every derivation of a state other than st as it is now (all of
+ * them when st is NULL): after a refresh changed it, and before an old
+ * state is freed, which waits for its pins. */
+static void derived_expire(struct bt_live *l, const struct state *st)
+{
+	pthread_mutex_lock(&l->dmu);
+	for (struct derived *d = l->cache, *next; d; d = next) {
+		next = d->next;
+		if (!st || d->s != st || d->changes != st->changes)
+			derived_drop(l, d);
+	}
+	pthread_mutex_unlock(&l->dmu);
+}
+
 void bt_live_close(struct bt_live *l)
 {
 	if (!l)
 		return;
+	derived_expire(l, NULL);
 	state_free(l->st);
+	pthread_mutex_destroy(&l->dmu);
+	pthread_cond_destroy(&l->derived);
 	bt_db_close(l->db);
 	pthread_rwlock_destroy(&l->rw);
 	pthread_mutex_destroy(&l->mu);
@@ -552,6 +620,7 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 		old = l->st;
 		l->st = s;
 		pthread_rwlock_unlock(&l->rw);
+		derived_expire(l, s); /* the old state's pins go with them */
 		state_free(old);
 	} else {
 		struct state *s = l->st;
@@ -560,6 +629,7 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 			rc = append_since(l, l, s, err);
 		if (rc) /* half followed: the next refresh builds anew */
 			s->epoch = -1;
+		derived_expire(l, s);
 	}
 out:
 	ops->txn.rollback(l->db->store);
@@ -861,31 +931,93 @@ int bt_live_instance(struct bt_live *l, const char *id, int64_t at, const struct
 	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 
-int bt_live_engine(struct bt_live *l, int64_t as_of, bt_live_fn fn, void *ctx, struct bt_err *err)
+/* The derivation of l's state judged at as_of, or one judged at most
+ * reuse_ms earlier, from the cache or made now and shared; NULL with *rc
+ * set when none can be had.  Waits while another request derives the
+ * same. */
+static struct derived *derivation(struct bt_live *l, int64_t as_of, int64_t reuse_ms, int *rc)
 {
-	struct bt_engine *v = NULL;
-	struct state *s;
-	int rc;
-	/* under the lock only the snapshot (a few copies); the derivation,
-	 * which takes a while over millions of events, runs without it, so
-	 * the follower, and ingest answers waiting for it, never wait for it */
+	struct derived *d, *made = NULL;
 	read_lock(l);
-	if (!(s = l->st)) {
+	struct state *s = l->st;
+	if (!s) {
 		pthread_rwlock_unlock(&l->rw);
-		return bt_err_set(err, BT_EBUSY, "the live state is still being built");
+		*rc = BT_EBUSY;
+		return NULL;
 	}
-	const struct bt_engine *e = s->e;
 	if (as_of == BT_TIME_NONE) /* judged at the latest event, as bt_engine_from_db */
-		as_of = e->max_ts != BT_TIME_NONE ? e->max_ts : 0;
-	rc = bt__engine_snapshot(e, as_of, &v);
-	int pinned = !rc;
-	if (pinned)
+		as_of = s->e->max_ts != BT_TIME_NONE ? s->e->max_ts : 0;
+	pthread_mutex_lock(&l->dmu);
+	struct derived *best = NULL;
+	size_t n = 0;
+	for (d = l->cache; d; d = d->next, n++)
+		if (d->s == s && d->changes == s->changes && d->as_of <= as_of &&
+		    as_of - d->as_of < (reuse_ms ? reuse_ms : 1) && (!best || d->as_of > best->as_of))
+			best = d;
+	if (!best) {
+		/* under the read lock only the snapshot (a few copies); the
+		 * derivation, which takes a while over millions of events, runs
+		 * without it, so the follower, and ingest answers waiting for
+		 * it, never wait for it */
+		made = bt__calloc(1, sizeof(*made));
+		struct bt_engine *v = NULL;
+		if (!made || (*rc = bt__engine_snapshot(s->e, as_of, &v))) {
+			pthread_mutex_unlock(&l->dmu);
+			pthread_rwlock_unlock(&l->rw);
+			bt__free(made);
+			if (!made)
+				*rc = BT_ENOMEM;
+			return NULL;
+		}
 		__atomic_add_fetch(&s->pins, 1, __ATOMIC_ACQ_REL);
+		*made = (struct derived){s, s->changes, as_of, v, 0, 0, 0, 0, l->cache};
+		l->cache = best = made;
+		while (n + 1 > DERIVED_KEEP) { /* the oldest out */
+			struct derived *last = l->cache;
+			while (last->next)
+				last = last->next;
+			derived_drop(l, last);
+			n--;
+		}
+	}
+	best->refs++;
+	pthread_mutex_unlock(&l->dmu);
 	pthread_rwlock_unlock(&l->rw);
-	if (!rc && !(rc = bt__engine_derive(v)))
-		rc = fn(v, ctx);
-	bt_engine_free(v);
-	if (pinned)
-		__atomic_sub_fetch(&s->pins, 1, __ATOMIC_ACQ_REL);
+	if (made) {
+		int r = bt__engine_derive(made->v);
+		pthread_mutex_lock(&l->dmu);
+		made->rc = r, made->ready = 1;
+		if (r && !made->dropped) /* not to be shared */
+			derived_drop(l, made);
+		pthread_cond_broadcast(&l->derived);
+	} else {
+		pthread_mutex_lock(&l->dmu);
+		while (!best->ready)
+			pthread_cond_wait(&l->derived, &l->dmu);
+	}
+	*rc = best->rc;
+	pthread_mutex_unlock(&l->dmu);
+	return best;
+}
+
+static void derivation_done(struct bt_live *l, struct derived *d)
+{
+	pthread_mutex_lock(&l->dmu);
+	if (!--d->refs && d->dropped)
+		derived_free(d);
+	pthread_mutex_unlock(&l->dmu);
+}
+
+int bt_live_engine(struct bt_live *l, int64_t as_of, int64_t reuse_ms, bt_live_fn fn, void *ctx,
+		   struct bt_err *err)
+{
+	int rc = 0;
+	struct derived *d = derivation(l, as_of, reuse_ms < 0 ? 0 : reuse_ms, &rc);
+	if (d && !rc)
+		rc = fn(d->v, ctx);
+	if (d)
+		derivation_done(l, d);
+	if (rc == BT_EBUSY && !d)
+		return bt_err_set(err, BT_EBUSY, "the live state is still being built");
 	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }

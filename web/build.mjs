@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Builds the dashboard: src/main.js and src/style.css bundled and minified by
-// esbuild into OUT (default build/web/): index.html, app.<hash>.js and
-// app.<hash>.css, nothing else.  The names carry a hash of the content, so
-// the server can send them as immutable; index.html names them and holds no
-// inline script or style (the server's Content-Security-Policy forbids both).
+// esbuild into OUT (default build/web/): index.html, assets/app.<hash>.js and
+// assets/app.<hash>.css, nothing else (scripts/web.sh calls it for `make`).
+// The names carry a hash of the content, so the server sends them as
+// immutable; index.html names them and holds no inline script or style (the
+// server's Content-Security-Policy forbids both).
 //   node web/build.mjs [OUT]
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -39,7 +40,8 @@ const html = readFileSync(join(here, 'index.html'), 'utf8')
 // the folder holds exactly this build: old hashed files would pile up
 mkdirSync(out, { recursive: true });
 for (const f of readdirSync(out)) rmSync(join(out, f), { recursive: true });
-writeFileSync(join(out, jsName), js);
-writeFileSync(join(out, cssName), cssMin);
+mkdirSync(join(out, 'assets'));
+writeFileSync(join(out, 'assets', jsName), js);
+writeFileSync(join(out, 'assets', cssName), cssMin);
 writeFileSync(join(out, 'index.html'), html);
-console.log(`web: ${out}: index.html, ${jsName} (${js.length} bytes), ${cssName} (${cssMin.length} bytes)`);
+console.log(`web: ${out}: index.html, assets/${jsName} (${js.length} bytes), ${cssName} (${cssMin.length} bytes)`);

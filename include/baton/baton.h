@@ -86,6 +86,10 @@ int bt_ingest_begin(struct bt_db *db, const char *origin, struct bt_ingest **out
  * negative code when the store failed (the ingest must be aborted). */
 int bt_ingest_json(struct bt_ingest *in, const char *rec, size_t len, long line,
 		   struct bt_err *err);
+/* Is this JSON text an event, as ingest reads it (its size, strict JSON,
+ * its fields)?  0, or BT_EINVAL with err saying why; nothing is kept.  The
+ * identity rules of a database may still refuse its identifiers. */
+int bt_event_check(const char *rec, size_t len, struct bt_err *err);
 /* Feed a whole input: NDJSON (one event per line, blank lines skipped), a
  * JSON document (an array of events or one event), or CSV read with the
  * mapping file map_path.  Rejected records go to reject(ctx, ...). */

@@ -109,10 +109,10 @@ struct bt_kpis {
 	uint64_t events, profiles, timeline_only;
 };
 
-int bt_engine_kpis(struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
+int bt_engine_kpis(const struct bt_engine *e, const struct bt_kpi_query *q, struct bt_kpis **out,
 		   struct bt_err *err);
 /* The same, as a caller of scope sees them (NULL: everything). */
-int bt_engine_kpis_for(struct bt_engine *e, const struct bt_kpi_query *q,
+int bt_engine_kpis_for(const struct bt_engine *e, const struct bt_kpi_query *q,
 		       const struct bt_scope *scope, struct bt_kpis **out, struct bt_err *err);
 void bt_kpis_free(struct bt_kpis *k);
 
@@ -145,11 +145,11 @@ struct bt_list_query {
  * journeys' open instances that need them (stage SLA breached or at risk,
  * failed handoffs, a promise broken or due within 24 h, collisions), with
  * the reasons.  BT_EINVAL (message in err) for a cursor that is not one. */
-int bt_engine_instances_json(struct bt_engine *e, const struct bt_list_query *q,
+int bt_engine_instances_json(const struct bt_engine *e, const struct bt_list_query *q,
 			     struct bt_buf *out, struct bt_err *err);
-int bt_engine_promises_json(struct bt_engine *e, const struct bt_list_query *q, struct bt_buf *out,
+int bt_engine_promises_json(const struct bt_engine *e, const struct bt_list_query *q, struct bt_buf *out,
 			    struct bt_err *err);
-int bt_engine_queue_json(struct bt_engine *e, const char *person, const struct bt_list_query *q,
+int bt_engine_queue_json(const struct bt_engine *e, const char *person, const struct bt_list_query *q,
 			 struct bt_buf *out, struct bt_err *err);
 
 #endif

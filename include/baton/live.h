@@ -87,8 +87,17 @@ int bt_live_instance(struct bt_live *l, const char *id, int64_t at, const struct
  * as of as_of (BT_TIME_NONE: the latest event), the same numbers as
  * bt_engine_from_db gives, without reading the database.  The engine is a
  * snapshot, valid only during the call, and derived and used without the
- * state's lock: appends go on meanwhile.  Returns fn's code. */
-typedef int (*bt_live_fn)(struct bt_engine *e, void *ctx);
-int bt_live_engine(struct bt_live *l, int64_t as_of, bt_live_fn fn, void *ctx, struct bt_err *err);
+ * state's lock: appends go on meanwhile.
+ *
+ * The derivation is shared: calls that ask while the state is unchanged,
+ * at the same as_of, get the same engine (one derives, the others wait for
+ * it), so fn must only read it.  A call may also be given one judged up to
+ * reuse_ms before as_of (its time is bt_engine_as_of): `baton serve` lets
+ * the requests that ask about "now" share one within a second.  Any change
+ * to the state (an event, an identity row) ends the sharing.  Returns fn's
+ * code. */
+typedef int (*bt_live_fn)(const struct bt_engine *e, void *ctx);
+int bt_live_engine(struct bt_live *l, int64_t as_of, int64_t reuse_ms, bt_live_fn fn, void *ctx,
+		   struct bt_err *err);
 
 #endif

@@ -9,7 +9,7 @@ command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 # each bad record is 60,000 bytes: a token's 1 MiB (1,048,576 bytes) holds
 # 17 of them (1,020,000), and so does the 1 MiB store
 serve_start d.db --dead-letter-budget 1 --dead-letter-cap 1 || { notok "server starts"; exit 1; }
-H="Authorization: Bearer $(grep '^bt_' serve.out)"
+H="Authorization: Bearer $(grep '^bt_' serve.out | tail -n 1)"
 A="Authorization: Bearer $("$BATON" token create --db d.db --role ingest | tail -n 1)"
 B="Authorization: Bearer $("$BATON" token create --db d.db --role ingest | tail -n 1)"
 pad=$(head -c 59900 /dev/zero | tr '\0' 'x')
@@ -49,3 +49,41 @@ kill -TERM "$pid"
 wait "$pid"
 
 eq "the CLI lists what is kept" "$("$BATON" dead-letters --db d.db --json | jq -c 'length')" 3
+
+# ---- the dashboard's Data page: a dead letter fixed and sent again ----
+{
+	echo '{"id":"fix-1","source":"web","type":"page.viewed","ids":{"user_id":"dl-1"}}'
+	echo '{"id":"fix-2","ts":"2026-03-01T10:00:00Z","source":"web","type":"page.viewed","ids":{"user_id":"dl-2"},"chanel":"web"}'
+	echo '{"id":"ok-1","ts":"2026-03-01T10:00:00Z","source":"web","type":"page.viewed","ids":{"user_id":"dl-3"}}'
+} >fix.ndjson
+"$BATON" ingest --db f.db fix.ndjson >/dev/null 2>&1
+serve_start f.db || { notok "server starts"; exit 1; }
+H="Authorization: Bearer $(grep '^bt_' serve.out | tail -n 1)"
+dl() { curl -s -H "$H" "$U/v1/dead-letters" | jq -c "$1"; }
+id1=$(dl '.dead_letters[0].id')
+id2=$(dl '.dead_letters[1].id')
+post() { # post PATH [BODY]: sets code and body
+	curl -s -o out.txt -w '%{http_code}' -X POST -H "$H" -H 'Content-Type: application/json' ${2:+--data-binary "$2"} "$U$1" >code.txt
+	code=$(cat code.txt)
+	body=$(cat out.txt)
+}
+post "/v1/dead-letters/$id1/reingest"
+eq "sent again as kept, still no ts: 400 with the reason" "$code $(echo "$body" | jq -r .detail)" "400 missing required field 'ts'"
+eq "... and nothing new is kept" "$(dl .total)" 2
+post "/v1/dead-letters/$id1/reingest" '{"id":"fix-1","ts":"2026-03-01T09:00:00Z","source":"web","type":"page.viewed","ids":{"user_id":"dl-1"}}'
+eq "sent again fixed: stored, the dead letter deleted" "$code $(echo "$body" | jq -c '[.dead_letter, .accepted, .rejected]')" '200 ["deleted",1,0]'
+eq "... one dead letter left" "$(dl '[.total, .dead_letters[0].id]')" "[1,$id2]"
+eq "... the event is there" "$(curl -s -H "$H" "$U/v1/events/fix-1" | jq -r .ts)" "2026-03-01T09:00:00Z"
+post "/v1/dead-letters/$id1/reingest"
+eq "the same id again: 404" "$code" 404
+post "/v1/dead-letters/x/reingest"
+eq "not an id: 400" "$code" 400
+post /v1/dead-letters/retry
+eq "retry all: the one left is still rejected" "$code $body" '200 {"retried":1,"accepted":0,"still_rejected":1}'
+code=$(curl -s -o out.txt -w '%{http_code}' -X DELETE -H "$H" "$U/v1/dead-letters/$id2")
+eq "delete one" "$code $(cat out.txt)" "200 {\"deleted\":$id2}"
+code=$(curl -s -o out.txt -w '%{http_code}' -X DELETE -H "$H" "$U/v1/dead-letters/$id2")
+eq "... twice: 404" "$code" 404
+eq "none left" "$(dl .total)" 0
+kill -TERM "$pid"
+wait "$pid"

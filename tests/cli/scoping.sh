@@ -87,8 +87,12 @@ while IFS='|' read -r m path body want; do
 done <<EOF
 GET|/metrics||200 200 403 403 403 403 403 403
 GET|/v1/openapi.json||200 200 200 200 200 200 200 200
+GET|/v1/session||200 200 200 200 200 200 200 200
 GET|/v1/events/d1||200 403 403 403 403 403 403 403
 GET|/v1/dead-letters||200 403 403 403 403 403 403 403
+POST|/v1/dead-letters/retry||200 403 403 403 403 403 403 403
+POST|/v1/dead-letters/99999/reingest||404 403 403 403 403 403 403 403
+DELETE|/v1/dead-letters/99999||404 403 403 403 403 403 403 403
 GET|/v1/profiles/user_id%3Au1||200 200 403 403 403 200 403 403
 GET|/v1/context/user_id%3Au1||200 403 403 403 403 200 403 403
 GET|/v1/profiles/user_id%3Au1/timeline||200 403 403 403 403 200 403 403
@@ -98,6 +102,9 @@ GET|/v1/journeys||200 200 200 200 403 403 403 403
 GET|/v1/kpis||200 200 200 200 403 403 403 403
 GET|/v1/journeys/jdispute/kpis||200 200 200 404 403 403 403 403
 GET|/v1/journeys/jsupport/kpis||200 200 404 200 403 403 403 403
+GET|/v1/kpis/trend?weeks=2||200 200 200 200 403 403 403 403
+GET|/v1/journeys/jdispute/kpis/trend||200 200 200 404 403 403 403 403
+GET|/v1/journeys/jsupport/kpis/trend||200 200 404 200 403 403 403 403
 GET|/v1/journeys/jdispute/instances||200 200 200 404 200 403 403 403
 GET|/v1/journeys/jsupport/instances||200 200 404 200 200 403 403 403
 GET|/v1/instances/I1||200 200 200 404 200 200 403 403

@@ -12,6 +12,10 @@
  * whole.  A journey-level snapshot derives without the lock, borrowing the
  * records: an array that moves meanwhile must keep its old region until
  * the snapshot is done (ASan would catch a read of it after munmap).
+ * Journey-level calls share one derivation while the state is unchanged
+ * and they ask about the same time (or, when allowed, one made less than
+ * reuse_ms before): concurrent callers get the same engine, and a change
+ * to the state ends the sharing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -34,6 +39,8 @@
 #include "util/region.h"
 
 #define MIB ((size_t)1 << 20)
+/* 2026-03-01T12:00:00Z, after every event ingest_range writes */
+#define T0 INT64_C(1772366400000)
 
 static void region_grows_in_place(void **state)
 {
@@ -196,7 +203,7 @@ static void live_follows_past_its_reservation(void **state)
 	db_remove(path);
 }
 
-static uint64_t counted(struct bt_engine *e)
+static uint64_t counted(const struct bt_engine *e)
 {
 	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
 	struct bt_kpis *k = NULL;
@@ -215,7 +222,7 @@ struct during {
 
 /* Inside a snapshot (no lock held): 2,000 more events, enough to move the
  * records' region, then read every record of the snapshot again. */
-static int grow_while_pinned(struct bt_engine *e, void *arg)
+static int grow_while_pinned(const struct bt_engine *e, void *arg)
 {
 	struct during *d = arg;
 	struct bt_err err = {0, ""};
@@ -227,7 +234,7 @@ static int grow_while_pinned(struct bt_engine *e, void *arg)
 	return 0;
 }
 
-static int count_all(struct bt_engine *e, void *arg)
+static int count_all(const struct bt_engine *e, void *arg)
 {
 	*(uint64_t *)arg = counted(e);
 	return 0;
@@ -247,21 +254,120 @@ static void snapshot_outlives_a_move(void **state)
 	assert_int_equal(bt_live_refresh(l, &err), 0);
 
 	struct during d = {l, path, 0, 0};
-	assert_int_equal(bt_live_engine(l, BT_TIME_NONE, grow_while_pinned, &d, &err), 0);
+	assert_int_equal(bt_live_engine(l, BT_TIME_NONE, 0, grow_while_pinned, &d, &err), 0);
 	assert_int_equal(d.before, 14000);
 	assert_int_equal(d.after, 14000); /* the snapshot is what it was */
 
 	uint64_t now = 0;
-	assert_int_equal(bt_live_engine(l, BT_TIME_NONE, count_all, &now, &err), 0);
+	assert_int_equal(bt_live_engine(l, BT_TIME_NONE, 0, count_all, &now, &err), 0);
 	assert_int_equal(now, 16000);
 	/* one more refresh, nothing pinned: the retired region goes */
 	ingest_range(path, 16000, 16010);
 	assert_int_equal(bt_live_refresh(l, &err), 0);
-	assert_int_equal(bt_live_engine(l, BT_TIME_NONE, count_all, &now, &err), 0);
+	assert_int_equal(bt_live_engine(l, BT_TIME_NONE, 0, count_all, &now, &err), 0);
 	assert_int_equal(now, 16010);
 
 	bt_live_close(l);
 	bt__live_reserve = saved;
+	db_remove(path);
+}
+
+struct seen {
+	const struct bt_engine *e;
+	int64_t as_of;
+	uint64_t events;
+	int hold_ms;
+};
+
+static int look(const struct bt_engine *e, void *arg)
+{
+	struct seen *s = arg;
+	s->e = e;
+	s->as_of = bt_engine_as_of(e);
+	s->events = counted(e);
+	if (s->hold_ms)
+		usleep((useconds_t)s->hold_ms * 1000);
+	return 0;
+}
+
+static struct seen ask(struct bt_live *l, int64_t as_of, int64_t reuse_ms)
+{
+	struct seen s = {NULL, 0, 0, 0};
+	struct bt_err err = {0, ""};
+	assert_int_equal(bt_live_engine(l, as_of, reuse_ms, look, &s, &err), 0);
+	return s;
+}
+
+struct asker {
+	struct bt_live *l;
+	struct seen s;
+};
+
+static void *ask_thread(void *arg)
+{
+	struct asker *a = arg;
+	struct bt_err err = {0, ""};
+	a->s.hold_ms = 100; /* all of them inside at once */
+	if (bt_live_engine(a->l, T0 + 5000, 0, look, &a->s, &err))
+		a->s.e = NULL;
+	return NULL;
+}
+
+static void derivations_are_shared(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/baton-test-live-XXXXXX";
+	struct bt_live *l = NULL;
+	struct bt_err err = {0, ""};
+	db_path(path);
+	ingest_range(path, 0, 100);
+	assert_int_equal(bt_live_open(path, &l, &err), 0);
+	assert_int_equal(bt_live_refresh(l, &err), 0);
+
+	struct seen a = ask(l, T0, 0);
+	assert_int_equal(a.as_of, T0);
+	assert_int_equal(a.events, 100);
+	struct seen b = ask(l, T0, 0); /* the same question: the same engine */
+	assert_ptr_equal(b.e, a.e);
+	/* 999 ms later, allowed a second: still the one judged at T0 */
+	b = ask(l, T0 + 999, 1000);
+	assert_ptr_equal(b.e, a.e);
+	assert_int_equal(b.as_of, T0);
+	/* a whole second later is outside the second */
+	b = ask(l, T0 + 1000, 1000);
+	assert_int_equal(b.as_of, T0 + 1000);
+	/* without leave to reuse, 1 ms later is judged anew */
+	b = ask(l, T0 + 1, 0);
+	assert_int_equal(b.as_of, T0 + 1);
+	/* an earlier time never takes a later derivation */
+	b = ask(l, T0 - 1, 1000);
+	assert_int_equal(b.as_of, T0 - 1);
+
+	/* eight at once: one derivation between them */
+	struct asker at[8];
+	pthread_t th[8];
+	for (int i = 0; i < 8; i++) {
+		at[i] = (struct asker){l, {NULL, 0, 0, 0}};
+		assert_int_equal(pthread_create(&th[i], NULL, ask_thread, &at[i]), 0);
+	}
+	for (int i = 0; i < 8; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < 8; i++) {
+		assert_non_null(at[i].s.e);
+		assert_ptr_equal(at[i].s.e, at[0].s.e);
+		assert_int_equal(at[i].s.as_of, T0 + 5000);
+	}
+
+	/* new events end the sharing: the same question counts them */
+	ingest_range(path, 100, 110);
+	assert_int_equal(bt_live_refresh(l, &err), 0);
+	b = ask(l, T0 + 5000, 0);
+	assert_int_equal(b.events, 110);
+	b = ask(l, T0 + 5500, 1000);
+	assert_int_equal(b.as_of, T0 + 5000);
+	assert_int_equal(b.events, 110);
+
+	bt_live_close(l);
 	db_remove(path);
 }
 
@@ -272,6 +378,7 @@ int main(void)
 		cmocka_unit_test(region_reserves_at_least_a_mib),
 		cmocka_unit_test(live_follows_past_its_reservation),
 		cmocka_unit_test(snapshot_outlives_a_move),
+		cmocka_unit_test(derivations_are_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

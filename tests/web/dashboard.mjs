@@ -285,6 +285,23 @@ for (const bypassCSP of [false, true]) {
 	await context.close();
 }
 
+// ---- a change made through the session: dead letters dropped and re-ingested
+{
+	const before = (await api(admin, '/v1/dead-letters?limit=1')).total;
+	await visit(page, '/data');
+	await page.click('.letter >> nth=0 >> text=Drop');
+	await page.waitForSelector('.letter >> nth=0 >> text=dropped');
+	const fixed = JSON.stringify({ ts: '2026-05-30T10:00:00Z', source: 'web', type: 'form.submitted', ids: { email: 'fixed@example.com' } });
+	const second = page.locator('.letter').nth(1);
+	await second.locator('summary').click();
+	await second.locator('textarea').fill(fixed);
+	await second.locator('form button').click();
+	await page.waitForSelector('.letter >> nth=1 >> text=ingested');
+	check(!page.log.length, 'data: dropping and re-ingesting dead letters through the session raise no error', page.log.join('\n'));
+	check((await api(admin, '/v1/dead-letters?limit=1')).total === before - 2, 'data: one dead letter dropped, one fixed and ingested (the API has two fewer)');
+	check((await api(admin, `/v1/profiles/${encodeURIComponent('email:fixed@example.com')}`)).events === 1, 'data: the fixed record is an event');
+}
+
 await browser.close();
 console.log(`# ${n} checks, ${failed} failed`);
 process.exit(failed ? 1 : 0);

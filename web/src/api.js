@@ -58,14 +58,17 @@ export async function all(path, params, key, { signal, max = 100000 } = {}) {
 	return items;
 }
 
-// A state-changing call.  The browser adds the Origin header the server
-// checks against cross-site requests.
-export async function post(path, body, { signal } = {}) {
-	const res = await fetch(path, {
-		method: 'POST', signal, credentials: 'same-origin',
-		headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-		body: typeof body === 'string' ? body : JSON.stringify(body),
-	});
+// A state-changing call (POST, DELETE), with a JSON body or none.  The
+// browser adds the Origin header the server checks against cross-site
+// requests.  A 400 is an answer (the record is still not an event), not a
+// failure.
+export async function send(method, path, body, { signal } = {}) {
+	const init = { method, signal, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+	if (body !== undefined) {
+		init.headers['Content-Type'] = 'application/json';
+		init.body = typeof body === 'string' ? body : JSON.stringify(body);
+	}
+	const res = await fetch(path, init);
 	const answer = await res.json().catch(() => null);
 	if (!res.ok && res.status !== 400) raise(res.status, answer);
 	return { status: res.status, answer };

@@ -5,7 +5,7 @@
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-function build(el, attrs, children) {
+function fill(el, attrs, children) {
 	for (const [k, v] of Object.entries(attrs || {})) {
 		if (v === null || v === undefined || v === false) continue;
 		if (k === 'on') {
@@ -24,16 +24,17 @@ function build(el, attrs, children) {
 }
 
 // h('a', {href: '/x', class: 'y'}, 'text', child...)
-export const h = (tag, attrs, ...children) => build(document.createElement(tag), attrs, children);
-export const s = (tag, attrs, ...children) => build(document.createElementNS(SVG, tag), attrs, children);
+export const h = (tag, attrs, ...children) => fill(document.createElement(tag), attrs, children);
+export const s = (tag, attrs, ...children) => fill(document.createElementNS(SVG, tag), attrs, children);
+// children appended to an element that exists
+export const build = (el, ...children) => fill(el, null, children);
 
 // a path of this site from its parts, each part encoded: path('journeys', id)
 export const path = (...parts) => '/' + parts.map((p) => encodeURIComponent(p)).join('/');
 
 export function replace(el, ...children) {
 	el.replaceChildren();
-	build(el, null, children);
-	return el;
+	return fill(el, null, children);
 }
 
 // A table in a region that scrolls sideways on a narrow screen (focusable,

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Data: the records ingest rejected (dead letters) with their reasons, and a
-// way to send a fixed one again (POST /v1/events; the API has no route to
-// retry or delete a dead letter, so the old one stays listed: `baton
-// dead-letters retry|delete` does that on the server); ingest rates from
+// Data: the records ingest rejected (dead letters) with their reasons, each
+// to ingest again as kept or after a fix in place, or to drop, and all of
+// them to retry after a change of the identity rules; ingest rates from
 // /metrics, sampled every 5 s; the sources with their volume.
-import { get, getText, orNull, post } from '../api.js';
-import { empty, h, note, replace, section, table, when } from '../dom.js';
+import { get, getText, orNull, send } from '../api.js';
+import { build, empty, h, note, replace, section, table, when } from '../dom.js';
 import { figure } from '../kpi.js';
 
 const SAMPLE_MS = 5000;
@@ -46,28 +45,40 @@ function metrics(ctx, first) {
 	return section('Ingest', note(`From /metrics, sampled every ${SAMPLE_MS / 1000} s.`), out);
 }
 
-// One dead letter: its reason and record, and a form to send it fixed.
+const why = (a) => (a && (a.errors || []).map((x) => x.error).join('; ')) || (a && a.detail) || 'no answer';
+
+// One dead letter: its reason and record; ingest it again as kept or fixed
+// (the server checks it first and keeps nothing new), or drop it.
 function letter(ctx, d) {
+	const path = `/v1/dead-letters/${encodeURIComponent(d.id)}`;
 	const area = h('textarea', { id: `dl-${d.id}`, rows: 4, spellcheck: 'false' });
 	area.value = d.raw;
 	const answer = h('p', { class: 'note', role: 'status' });
-	const send = async (e) => {
+	const item = h('li', { class: 'letter' });
+	const act = (method, url, body) => async (e) => {
 		e.preventDefault();
 		answer.textContent = 'Sending…';
 		try {
-			const { answer: a } = await post('/v1/events', area.value);
-			answer.textContent = a && a.accepted ? `Accepted (${a.accepted}).` : `Rejected again: ${(a && a.errors || []).map((x) => x.error).join('; ') || (a && a.detail) || 'no answer'}`;
+			const { status, answer: a } = await send(method, url, body === undefined ? undefined : body());
+			if (status === 400) answer.textContent = `Still not an event: ${why(a)}`;
+			else if (method === 'DELETE') replace(item, h('p', { class: 'note' }, `#${d.id} dropped.`));
+			else if (a.dead_letter === 'deleted') replace(item, h('p', { class: 'note' }, `#${d.id} ingested (${a.accepted} accepted, ${a.duplicates} duplicate).`));
+			else answer.textContent = `Kept as a dead letter: ${why(a)}`;
 		} catch (err) {
-			answer.textContent = `Not sent: ${err.message}`;
+			answer.textContent = `Not done: ${err.message}`;
 		}
 	};
-	return h('li', { class: 'letter' },
+	return build(item,
 		h('p', null, h('strong', null, `#${d.id}`), ` ${when(d.at)} · ${d.origin}${d.line ? ` line ${d.line}` : ''} · ${d.format}`),
 		h('p', { class: 'reason' }, d.reason),
 		h('pre', null, d.raw + (d.truncated ? ' …(truncated)' : '')),
-		d.truncated ? null : h('details', null, h('summary', null, 'Fix and send again'),
-			h('form', { on: { submit: send } }, h('label', { for: `dl-${d.id}` }, 'The record, fixed'), area,
-				h('button', { type: 'submit' }, 'Ingest this record'), answer)));
+		h('p', { class: 'actions' },
+			h('button', { type: 'button', on: { click: act('POST', `${path}/reingest`) } }, 'Ingest again as kept'), ' ',
+			h('button', { type: 'button', class: 'secondary', on: { click: act('DELETE', path) } }, 'Drop')),
+		d.truncated ? null : h('details', null, h('summary', null, 'Fix and ingest'),
+			h('form', { on: { submit: act('POST', `${path}/reingest`, () => area.value) } },
+				h('label', { for: `dl-${d.id}` }, 'The record, fixed'), area, h('button', { type: 'submit' }, 'Ingest the fixed record'))),
+		answer);
 }
 
 async function deadLetters(ctx) {
@@ -81,9 +92,15 @@ async function deadLetters(ctx) {
 	};
 	more.addEventListener('click', async () => add(await get('/v1/dead-letters', { limit: 20, cursor: more.dataset.cursor }, { signal: ctx.signal })));
 	add(first);
+	const retried = h('span', { class: 'note', role: 'status' });
+	const retry = h('button', { type: 'button', on: { click: async () => {
+		retry.disabled = true;
+		const { answer: a } = await send('POST', '/v1/dead-letters/retry');
+		retried.textContent = ` ${a.retried} retried: ${a.accepted} accepted, ${a.still_rejected} still rejected.`;
+	} } }, 'Retry all');
 	return section(`Dead letters (${first.total})`,
-		note('Records that ingest rejected, oldest first. Sending a fixed record ingests it as a new event; the dead letter stays listed until `baton dead-letters delete` (or `retry`, after a configuration fix) on the server: the API has no route for that.'),
-		first.total ? list : empty('No dead letter.'), more);
+		note('Records that ingest rejected, oldest first. Ingest one again as kept, or fix it first; one that becomes an event leaves the list. Retry all after a change of the identity rules.'),
+		first.total ? [h('p', null, retry, retried), list, more] : empty('No dead letter.'));
 }
 
 function sources(rows) {
