@@ -116,6 +116,13 @@ const inst = dispute.instances.find((i) => i.handoffs > 0 && i.failed_handoffs >
 	check(await page.isVisible('[role=alert]'), 'a wrong token comes back to /login?failed=1 with a message');
 	await axe(page, '/login');
 	await shots(page, 'login');
+	await page.goto(`${env.DASH}/journeys/billing-dispute?${PERIOD}`);
+	await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === `/journeys/billing-dispute?${PERIOD}`);
+	await ready(page);
+	await page.fill('input[name=token]', tokens.admin);
+	await Promise.all([page.waitForURL((u) => u.pathname === '/journeys/billing-dispute'), page.click('form[action="/login"] button')]);
+	await ready(page);
+	check(new URL(page.url()).search === `?${PERIOD}`, 'a page opened before signing in is the one shown after it');
 	await context.close();
 }
 
@@ -222,6 +229,13 @@ check(JSON.stringify(opened) === JSON.stringify([...opened].sort()), 'queue: sor
 	check(new URL(p.url()).pathname === '/teams/billing' && !(await p.locator('[data-kpi^="billing-dispute."]').count()), 'team lead: no journey KPIs');
 	await visit(p, `/journeys/billing-dispute?${PERIOD}`);
 	check(await p.isVisible('.notfound'), 'team lead: a journey page is "not found"');
+	await visit(p, `/teams/billing?${PERIOD}`);
+	const holds = await p.$$eval('section[aria-label="Open instances it holds"] tbody th a', (as) => as.map((a) => a.textContent).sort());
+	const want = [];
+	for (const j of kAll.journeys) {
+		want.push(...(await api(admin, `/v1/journeys/${j.journey}/instances?state=open&holder=billing&as_of=${AS_OF}&limit=1000`)).instances.map((i) => i.id));
+	}
+	check(JSON.stringify(holds) === JSON.stringify(want.sort()), 'team lead: the open instances their team holds', { holds, want });
 	await context.close();
 }
 

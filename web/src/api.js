@@ -4,6 +4,9 @@
 // API's status, code and detail; 401 means the session ended: back to the
 // sign-in page.
 
+// to the sign-in page, which comes back here once signed in
+export const signInFirst = () => location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+
 export class ApiError extends Error {
 	constructor(status, code, detail) {
 		super(detail || code || `HTTP ${status}`);
@@ -21,7 +24,7 @@ export function qs(params) {
 }
 
 function raise(status, body) {
-	if (status === 401 && location.pathname !== '/login') location.assign('/login');
+	if (status === 401 && location.pathname !== '/login') signInFirst();
 	throw new ApiError(status, body && body.error, body && body.detail);
 }
 

@@ -4,7 +4,7 @@
 // (GET /v1/session), draws the header with the pages the role may see, and
 // renders the page the URL names (pages/index.js is the route table).
 // Links to this site are followed without a reload.
-import { ApiError, get } from './api.js';
+import { ApiError, get, signInFirst } from './api.js';
 import { h, replace } from './dom.js';
 import { period } from './period.js';
 import { routes } from './pages/index.js';
@@ -61,7 +61,7 @@ async function render() {
 	const signal = current.signal;
 	const main = document.getElementById('main');
 	const found = match(location.pathname);
-	if (!session && location.pathname !== '/login') return location.assign('/login');
+	if (!session && location.pathname !== '/login') return signInFirst();
 	main.removeAttribute('data-ready');
 	header();
 	const query = new URLSearchParams(location.search);

@@ -3,10 +3,10 @@
 // it shifted; one team's page adds the handoffs into and out of it (how many
 // were late or lost the context) and the promises it must keep.  A team
 // lead's token sees their own team only.
-import { ApiError, all, get } from '../api.js';
+import { all, get, orNull } from '../api.js';
 import { empty, h, note, path, replace, section, table } from '../dom.js';
 import { figure } from '../kpi.js';
-import { journeyLink, promiseTable } from '../lists.js';
+import { instanceTable, journeyLink, promiseTable } from '../lists.js';
 import { controls, keep } from '../period.js';
 import { localVsTrue } from './overview.js';
 
@@ -17,21 +17,24 @@ function figures(t) {
 		h('h3', null, k.replace(/_/g, ' ')), figure(`team:${t.team}`, k, t[k]))));
 }
 
-// The handoff routes of the period that touch the team, per journey: from
-// the KPIs where the role may read them, else per journey it can name.
-async function routes(ctx, team) {
+// The journeys the reader can name and the handoff routes of the period:
+// from the KPIs where the role may read them; a team lead's token may not,
+// so theirs are the journeys of the promises the team must keep (the API
+// lists journeys to no team token), each asked for its handoffs.
+async function journeys(ctx, team) {
 	const p = { from: ctx.period.from, to: ctx.period.to, as_of: ctx.period.as_of };
-	try {
-		return (await get('/v1/kpis', p, { signal: ctx.signal })).handoff_routes;
-	} catch (e) {
-		if (!(e instanceof ApiError) || e.status !== 403) throw e;
-	}
-	const ids = new Set((await all('/v1/promises', { keeper: team, as_of: p.as_of }, 'promises', { signal: ctx.signal, max: 5000 }))
-		.map((x) => x.journey).filter(Boolean));
-	const flows = await Promise.all([...ids].map((id) => get(`/v1/journeys/${encodeURIComponent(id)}/handoffs`, p, { signal: ctx.signal })
+	const k = await orNull(get('/v1/kpis', p, { signal: ctx.signal }));
+	if (k) return { ids: k.journeys.map((j) => j.journey), flows: k.handoff_routes };
+	const ids = [...new Set((await all('/v1/promises', { keeper: team, as_of: p.as_of }, 'promises', { signal: ctx.signal, max: 5000 }))
+		.map((x) => x.journey).filter(Boolean))];
+	const flows = await Promise.all(ids.map((id) => get(`/v1/journeys/${encodeURIComponent(id)}/handoffs`, p, { signal: ctx.signal })
 		.then((r) => r.flow.map((f) => ({ ...f, journey: id })))));
-	return flows.flat();
+	return { ids, flows: flows.flat() };
 }
+
+// the open instances the team holds, on those journeys
+const held = (ctx, team, ids) => Promise.all(ids.map((id) => all(`/v1/journeys/${encodeURIComponent(id)}/instances`,
+	{ state: 'open', holder: team, as_of: ctx.period.as_of }, 'instances', { signal: ctx.signal, max: 500 }))).then((l) => l.flat());
 
 function handoffs(ctx, team, flows) {
 	const mine = flows.filter((f) => f.from === team || f.to === team);
@@ -48,12 +51,13 @@ function handoffs(ctx, team, flows) {
 
 async function one(ctx, team) {
 	const p = ctx.period;
-	const [rows, flows, open, broken] = await Promise.all([
+	const [rows, { ids, flows }, open, broken] = await Promise.all([
 		all('/v1/teams', { from: p.from, to: p.to, as_of: p.as_of }, 'teams', { signal: ctx.signal }),
-		routes(ctx, team),
+		journeys(ctx, team),
 		all('/v1/promises', { keeper: team, status: 'open', as_of: p.as_of }, 'promises', { signal: ctx.signal, max: 2000 }),
 		all('/v1/promises', { keeper: team, status: 'broken', as_of: p.as_of }, 'promises', { signal: ctx.signal, max: 2000 }),
 	]);
+	const holds = await held(ctx, team, ids);
 	const t = rows.find((r) => r.team === team);
 	ctx.title(`Team ${team}`);
 	replace(ctx.main,
@@ -61,6 +65,7 @@ async function one(ctx, team) {
 		controls(ctx),
 		t ? [figures(t), localVsTrue(ctx, [t], 'team', 'Local versus true success')] : note('No contact and no local success of this team in the period.'),
 		section('Handoffs', handoffs(ctx, team, flows)),
+		section('Open instances it holds', holds.length ? instanceTable(ctx, `Open instances held by ${team}`, holds) : empty('None.')),
 		section('Promises it must keep',
 			broken.length ? promiseTable(ctx, `Broken (${broken.length})`, broken) : empty('None broken.'),
 			open.length ? promiseTable(ctx, `Open (${open.length})`, open) : empty('None open.')));
