@@ -129,6 +129,7 @@ run: deps
 bench: deps all
 	@bench/run.sh
 	@bench/http.sh
+	@bench/dashboard.sh
 
 clean:
 	rm -rf build build-san
