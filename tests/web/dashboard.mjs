@@ -328,6 +328,7 @@ for (const bypassCSP of [false, true]) {
 	const before = (await api(admin, '/v1/dead-letters?limit=1')).total;
 	await visit(page, '/data');
 	await page.click('.letter >> nth=0 >> text=Drop');
+	await page.click('.letter >> nth=0 >> text=Drop it for good');
 	await page.waitForSelector('.letter >> nth=0 >> text=dropped');
 	const fixed = JSON.stringify({ ts: '2026-05-30T10:00:00Z', source: 'web', type: 'form.submitted', ids: { email: 'fixed@example.com' } });
 	const second = page.locator('.letter').nth(1);

@@ -45,6 +45,17 @@ function metrics(ctx, first) {
 	return section('Ingest', note(`From /metrics, sampled every ${SAMPLE_MS / 1000} s.`), out);
 }
 
+// Dropping asks twice: the first click turns the button into the question.
+function dropButton(drop) {
+	const b = h('button', { type: 'button', class: 'secondary', on: { click: (e) => {
+		if (b.dataset.sure) return drop(e);
+		b.dataset.sure = '1';
+		b.textContent = 'Drop it for good';
+		b.className = 'danger';
+	} } }, 'Drop');
+	return b;
+}
+
 const why = (a) => (a && (a.errors || []).map((x) => x.error).join('; ')) || (a && a.detail) || 'no answer';
 
 // One dead letter: its reason and record; ingest it again as kept or fixed
@@ -74,7 +85,7 @@ function letter(ctx, d) {
 		h('pre', null, d.raw + (d.truncated ? ' …(truncated)' : '')),
 		h('p', { class: 'actions' },
 			h('button', { type: 'button', on: { click: act('POST', `${path}/reingest`) } }, 'Ingest again as kept'), ' ',
-			h('button', { type: 'button', class: 'secondary', on: { click: act('DELETE', path) } }, 'Drop')),
+			dropButton(act('DELETE', path))),
 		d.truncated ? null : h('details', null, h('summary', null, 'Fix and ingest'),
 			h('form', { on: { submit: act('POST', `${path}/reingest`, () => area.value) } },
 				h('label', { for: `dl-${d.id}` }, 'The record, fixed'), area, h('button', { type: 'submit' }, 'Ingest the fixed record'))),

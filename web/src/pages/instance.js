@@ -4,7 +4,7 @@
 // handoffs with the verdict and the reasons, its promises with their state,
 // and the customer's feedback.
 import { get } from '../api.js';
-import { empty, h, replace, section, table, tags, when } from '../dom.js';
+import { empty, h, replace, s, section, table, tags, when } from '../dom.js';
 import { customerLink, journeyLink, promiseTable } from '../lists.js';
 
 const REASON = { context_lost: 'context lost', customer_repeated: 'customer repeated', late: 'late' };
@@ -18,6 +18,32 @@ function facts(ctx, i) {
 		['opened', when(i.opened)], ['resolved', when(i.resolved)], ['last event', when(i.last_event)],
 		['recontacted', i.recontacted ? 'yes' : 'no'], ['collisions', String(i.collisions)],
 	]);
+}
+
+// The path of the work as a picture: a lane per team, the events as dots
+// along the instance's time (the channel as the dot's letter), joined in
+// order, so a handoff is a line that changes lane; a failed one is red.
+// Each dot's title says what it was (text, never markup).
+function lanes(i) {
+	const evs = i.events.filter((e) => e.direction !== 'outbound');
+	if (evs.length < 2) return null;
+	const teams = [...new Set(evs.map((e) => e.team || '(no team)'))];
+	const t0 = Date.parse(evs[0].ts), span = Math.max(1, Date.parse(evs[evs.length - 1].ts) - t0);
+	const W = 760, L = 150, R = 20, row = 34, H = teams.length * row + 10;
+	const x = (e) => L + ((Date.parse(e.ts) - t0) / span) * (W - L - R);
+	const y = (e) => 20 + teams.indexOf(e.team || '(no team)') * row;
+	const failed = new Set(i.handoffs.filter((hd) => !hd.clean).map((hd) => hd.ts));
+	const svg = s('svg', { class: 'lanes', viewBox: `0 0 ${W} ${H}`, role: 'img',
+		'aria-label': `The work across ${teams.length} teams: ${evs.map((e) => `${e.team || 'no team'} (${e.channel || 'no channel'})`).join(', then ')}` });
+	teams.forEach((t, k) => svg.append(s('text', { x: 4, y: 24 + k * row, class: 'lane' }, t.length > 20 ? `${t.slice(0, 19)}…` : t),
+		s('line', { x1: L, x2: W - R, y1: 20 + k * row, y2: 20 + k * row, class: 'lane' })));
+	evs.slice(1).forEach((e, k) => svg.append(s('line', { x1: x(evs[k]), y1: y(evs[k]), x2: x(e), y2: y(e),
+		class: failed.has(e.ts) && (evs[k].team !== e.team) ? 'path failed' : 'path' })));
+	for (const e of evs) {
+		svg.append(s('g', { class: 'dot' }, s('title', null, `${when(e.ts)} ${e.source} · ${e.type} · ${e.channel || 'no channel'}${e.outcome ? ` · ${e.outcome}` : ''}`),
+			s('circle', { cx: x(e), cy: y(e), r: 9 }), s('text', { x: x(e), y: y(e) + 4 }, (e.channel || '?')[0].toUpperCase())));
+	}
+	return h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': 'The work across teams' }, svg);
 }
 
 // One row an event, in time order, with its channel and team in columns of
@@ -40,7 +66,7 @@ export default {
 		replace(ctx.main,
 			h('h1', null, `Instance ${i.id}`),
 			facts(ctx, i),
-			section('Timeline', i.events.length ? timeline(i.events) : empty('No event.')),
+			section('Timeline', lanes(i), i.events.length ? timeline(i.events) : empty('No event.')),
 			section('Handoffs', i.handoffs.length ? table('Handoffs', [{ label: 'when' }, { label: 'from' }, { label: 'to' }, { label: 'verdict' }, { label: 'reasons' }],
 				i.handoffs.map((x) => [when(x.ts), x.from, x.to, h('span', { class: x.clean ? 'tag kept' : 'tag broken' }, x.clean ? 'clean' : 'failed'),
 					x.reasons.map((r) => REASON[r] || r).join(', ') || '–'])) : empty('No handoff.')),
