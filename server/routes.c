@@ -783,6 +783,23 @@ static int promises_on(const struct bt_engine *e, struct bt_server *s, const str
 	return list_answer(bt_engine_promises_json(e, &q, &rs->body, &err), &err, rs);
 }
 
+/* The sources, with their volume (the dashboard's Data page). */
+static int sources_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		      struct bt_response *rs)
+{
+	struct bt_list_query q = {NULL, NULL, NULL, NULL, NULL, NULL, 100, bt_query(rq, "cursor")};
+	struct bt_err err = {0, ""};
+	(void)s;
+	if (limit_arg(rq, &q.limit, rs))
+		return 0;
+	return list_answer(bt_engine_sources_json(e, &q, &rs->body, &err), &err, rs);
+}
+
+static int get_sources(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, sources_on);
+}
+
 static int get_promises(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	return with_engine(s, rq, rs, promises_on);
@@ -932,6 +949,8 @@ const struct bt_route bt_routes[] = {
 	 "promises (filters: status, keeper)", 0, "as_of status keeper limit cursor"},
 	{"GET", "/v1/owners/{person}/queue", READERS, get_queue,
 	 "the instances that need an owner now, with the reasons", 0, "as_of limit cursor"},
+	{"GET", "/v1/sources", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST), get_sources,
+	 "the sources of the events, with their volume", 0, "as_of limit cursor"},
 	{"GET", "/v1/teams", READERS | ROLE(BT_ROLE_TEAM), get_teams,
 	 "local success versus the journey, per team", 0, "as_of from to limit cursor"},
 	{"GET", "/v1/profiles/{ident}/timeline", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT),

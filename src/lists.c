@@ -6,6 +6,7 @@
  */
 #include "engine.h"
 #include "view.h"
+#include "baton/view.h"
 
 #include "util/alloc.h"
 #include "util/time.h"
@@ -142,5 +143,91 @@ int bt_engine_queue_json(const struct bt_engine *e, const char *person, const st
 	}
 	int rc = bt__queue_json(e, person, unowned, v, n, q, out, err);
 	bt__free(v);
+	return rc;
+}
+
+/* ---- the sources ---- */
+
+struct source_row {
+	uint32_t name;
+	uint64_t events, recent;
+	int64_t first, last;
+};
+
+struct source_ctx {
+	const struct bt_engine *e;
+	const struct source_row *rows;
+};
+
+static void source_json(uint32_t i, struct bt_buf *b, void *arg)
+{
+	const struct source_ctx *c = arg;
+	const struct source_row *r = &c->rows[i];
+	const char *id = nm(c->e, r->name);
+	const struct bt_cfg_touchpoint *t = NULL;
+	for (size_t k = 0; c->e->cfg && k < c->e->cfg->ntouchpoints && !t; k++)
+		if (!strcmp(c->e->cfg->touchpoints[k].id, id))
+			t = &c->e->cfg->touchpoints[k];
+	bt_buf_adds(b, "{\"source\":");
+	bt_buf_json_strz(b, id);
+	bt_buf_printf(b, ",\"events\":%llu,\"last_7d\":%llu", (unsigned long long)r->events,
+		      (unsigned long long)r->recent);
+	bt__json_time_field(b, "first", r->first);
+	bt__json_time_field(b, "last", r->last);
+	bt_buf_printf(b, ",\"touchpoint\":%s,\"channel\":", t ? "true" : "false");
+	bt_buf_json_strz(b, t ? t->channel : NULL);
+	bt_buf_adds(b, ",\"team\":");
+	bt_buf_json_strz(b, t ? t->team : NULL);
+	bt_buf_addc(b, '}');
+}
+
+int bt_engine_sources_json(const struct bt_engine *e, const struct bt_list_query *q,
+			   struct bt_buf *out, struct bt_err *err)
+{
+	struct bt_u64map idx = {0};
+	struct source_row *rows = NULL;
+	struct bt__item *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = BT_ENOMEM;
+	int64_t week = e->as_of - 7 * 86400 * INT64_C(1000);
+	for (size_t i = 0; i < e->nev; i++) {
+		const struct bt__erec *r = &e->ev[i];
+		uint32_t k;
+		if (r->ts > e->as_of)
+			continue; /* a view of every event holds later ones too */
+		if (!bt_u64map_get(&idx, r->source, &k)) {
+			if (n == cap) {
+				size_t c = cap ? cap * 2 : 16;
+				struct source_row *p = bt__reallocarray(rows, c, sizeof(*p));
+				if (!p)
+					goto out;
+				rows = p, cap = c;
+			}
+			if (bt_u64map_put(&idx, r->source, (uint32_t)n))
+				goto out;
+			rows[n] = (struct source_row){r->source, 0, 0, r->ts, r->ts};
+			k = (uint32_t)n++;
+		}
+		struct source_row *s = &rows[k];
+		s->events++;
+		s->recent += r->ts > week;
+		if (r->ts < s->first)
+			s->first = r->ts;
+		if (r->ts > s->last)
+			s->last = r->ts;
+	}
+	if (!(v = bt__reallocarray(NULL, n + 1, sizeof(*v))))
+		goto out;
+	for (size_t i = 0; i < n; i++) /* most events first; then by name id */
+		v[i] = (struct bt__item){(int64_t)rows[i].events, rows[i].name, (uint32_t)i};
+	struct source_ctx c = {e, rows};
+	bt_page_open("sources", out);
+	rc = bt__page_emit(v, n, q->limit, q->cursor, source_json, &c, out, err);
+out:
+	bt__free(v);
+	bt__free(rows);
+	bt_u64map_release(&idx);
+	if (rc == BT_ENOMEM)
+		bt_err_set(err, rc, "out of memory");
 	return rc;
 }

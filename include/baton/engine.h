@@ -151,5 +151,11 @@ int bt_engine_promises_json(const struct bt_engine *e, const struct bt_list_quer
 			    struct bt_err *err);
 int bt_engine_queue_json(const struct bt_engine *e, const char *person, const struct bt_list_query *q,
 			 struct bt_buf *out, struct bt_err *err);
+/* The sources of the events up to the time judged at, most events first:
+ * {"sources":[{"source","events","last_7d","first","last","touchpoint",
+ * "channel","team"}],"total","next"}; touchpoint says whether the
+ * configuration knows it (channel and team are its). */
+int bt_engine_sources_json(const struct bt_engine *e, const struct bt_list_query *q,
+			   struct bt_buf *out, struct bt_err *err);
 
 #endif

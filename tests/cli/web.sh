@@ -33,6 +33,8 @@ EOF
 	ev e 2026-02-28T23:59:59Z site x.open '{"user_id":"e"}'
 	ev f 2026-03-01T00:00:00Z site x.open '{"user_id":"f"}'
 	ev g 2026-02-20T00:00:00Z site y.open '{"user_id":"g"}'
+	ev h1 2026-02-23T00:00:00Z crm z.ping '{"user_id":"h"}'
+	ev h2 2026-02-23T00:00:01Z crm z.ping '{"user_id":"h"}'
 } >w.ndjson
 "$BATON" ingest --db w.db w.ndjson >/dev/null || { notok "events ingest"; exit 1; }
 
@@ -68,6 +70,17 @@ for bad in 0 53 x 1.5; do
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "$A" "$U/v1/journeys/nope/kpis/trend")
 eq "trend of an unknown journey: 404" "$code" 404
+
+# the sources as of 03-02: site has a..g (7), two of them in the last 7
+# days (after 02-23T00:00:00Z: e, f); crm, not a configured touchpoint,
+# has h1 exactly 7 days before (outside) and h2 one second later (inside)
+eq "sources: most events first, with the last 7 days, first and last" \
+	"$(get "/v1/sources?as_of=$AS" | jq -c '[.total, (.sources[] | [.source, .events, .last_7d, .first, .last, .touchpoint, .channel, .team])]')" \
+	'[2,["site",7,2,"2026-02-14T23:59:59Z","2026-03-01T00:00:00Z",true,"web","web"],["crm",2,1,"2026-02-23T00:00:00Z","2026-02-23T00:00:01Z",false,null,null]]'
+eq "sources as of 02-21: only what was there then" \
+	"$(get "/v1/sources?as_of=2026-02-21T00:00:00Z" | jq -c '[.sources[] | [.source, .events]]')" '[["site",3]]'
+next=$(get "/v1/sources?as_of=$AS&limit=1" | jq -r .next)
+eq "sources a page at a time" "$(get "/v1/sources?as_of=$AS&limit=1&cursor=$next" | jq -c '[.sources[].source, .next]')" '["crm",null]'
 
 # ---- files ----
 h() { rm -f body.out; : >body.out; curl -s -o body.out -D headers.out "$@"; }
