@@ -195,6 +195,11 @@ check(opened.length > 1 && JSON.stringify(opened) === JSON.stringify([...opened]
 	await qc.close();
 }
 
+await visit(page, `/data?${PERIOD}`);
+const srcRows = await page.$$eval('section[aria-label=Sources] tbody tr', (trs) => trs.map((tr) => `${tr.children[0].textContent} ${tr.children[4].textContent}`));
+const srcApi = (await api(admin, `/v1/sources?as_of=${AS_OF}&limit=1000`)).sources.map((r) => `${r.source} ${r.events}`);
+check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source with its volume, as the API counts it', { srcRows, srcApi });
+
 // ---- who sees what
 {
 	const { context, page: p } = await signIn(tokens.owner);

@@ -2,8 +2,9 @@
 // Data: the records ingest rejected (dead letters) with their reasons, each
 // to ingest again as kept or after a fix in place, or to drop, and all of
 // them to retry after a change of the identity rules; ingest rates from
-// /metrics, sampled every 5 s; the sources with their volume.
-import { get, getText, orNull, send } from '../api.js';
+// /metrics, sampled every 5 s; the sources with their volume (and whether
+// the configuration knows them).
+import { all, get, getText, orNull, send } from '../api.js';
 import { build, empty, h, note, replace, section, table, when } from '../dom.js';
 import { figure } from '../kpi.js';
 
@@ -114,12 +115,17 @@ async function deadLetters(ctx) {
 		first.total ? [h('p', null, retry, retried), list, more] : empty('No dead letter.'));
 }
 
-function sources(rows) {
-	return section('Sources', table('Volume per source over the period', [{ label: 'source' }, { label: 'contacts', num: true },
-		{ label: 'local success', num: true }, { label: 'internal', num: true }, { label: 'collisions', num: true }],
-	rows.map((r) => [r.source, ...['contacts', 'local_success', 'internal_success', 'collisions'].map((k) => figure(`source:${r.source}`, k, r[k]))])));
+// every source of the events with its volume (GET /v1/sources), and its
+// contacts and collisions in the period (the KPIs' source rows)
+function sources(list, k) {
+	const kpi = new Map(((k && k.sources) || []).map((r) => [r.source, r]));
+	return section('Sources', table('Events per source, and their contacts and collisions in the period',
+		[{ label: 'source' }, { label: 'configured' }, { label: 'channel' }, { label: 'team' }, { label: 'events', num: true },
+			{ label: 'last 7 days', num: true }, { label: 'first' }, { label: 'last' }, { label: 'contacts', num: true }, { label: 'collisions', num: true }],
+		list.map((r) => [r.source, r.touchpoint ? 'yes' : h('strong', { class: 'flag' }, 'no'), r.channel || '–', r.team || '–',
+			String(r.events), String(r.last_7d), when(r.first), when(r.last),
+			...['contacts', 'collisions'].map((key) => (kpi.has(r.source) ? figure(`source:${r.source}`, key, kpi.get(r.source)[key]) : '–'))])));
 }
-
 
 export default {
 	path: '/data',
@@ -129,16 +135,17 @@ export default {
 	async render(ctx) {
 		const p = ctx.period;
 		ctx.title('Data');
-		const [letters, m, k] = await Promise.all([
+		const [letters, m, k, src] = await Promise.all([
 			orNull(deadLetters(ctx)),
 			orNull(getText('/metrics', { signal: ctx.signal })),
 			orNull(get('/v1/kpis', { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal })),
+			orNull(all('/v1/sources', { as_of: p.as_of }, 'sources', { signal: ctx.signal, max: 1000 })),
 		]);
 		replace(ctx.main, h('h1', null, 'Data'),
 			k ? h('p', { class: 'note' }, figure('overall', 'events', k.overall.events), ' events stored up to ', k.as_of, ', ',
 				figure('overall', 'timeline_only', k.overall.timeline_only), ' of them on no journey.') : null,
 			m ? metrics(ctx, m) : null,
-			k ? sources(k.sources) : null,
+			src ? sources(src, k) : null,
 			letters);
 	},
 };
