@@ -11,7 +11,6 @@ import { routes } from './pages/index.js';
 import { failure, notFound } from './pages/notfound.js';
 
 let session = null;
-let openapi = null;
 let current = null; // the AbortController of the page shown
 
 function match(pathname) {
@@ -66,7 +65,7 @@ async function render() {
 	header();
 	const query = new URLSearchParams(location.search);
 	const ctx = {
-		params: found ? found.params : {}, query, session, signal, main, go, routes: openapi,
+		params: found ? found.params : {}, query, session, signal, main, go,
 		period: period(query),
 		title: (t) => { document.title = `${t} · baton`; },
 	};
@@ -101,7 +100,6 @@ async function start() {
 	if (location.pathname !== '/login') {
 		try {
 			session = await get('/v1/session');
-			openapi = new Set(Object.keys((await get('/v1/openapi.json')).paths || {}));
 		} catch (e) {
 			if (!(e instanceof ApiError)) throw e;
 			return; // 401: get() went to the sign-in page

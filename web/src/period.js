@@ -23,11 +23,6 @@ export function period(query) {
 	return {
 		as_of: asOf, from: iso(from), to: iso(to),
 		prev: { as_of: asOf, from: iso(new Date(from - len)), to: iso(from) },
-		weeks: Array.from({ length: WEEKS }, (_, i) => ({
-			as_of: asOf,
-			from: iso(new Date(to - (WEEKS - i) * 7 * DAY)),
-			to: iso(new Date(to - (WEEKS - 1 - i) * 7 * DAY)),
-		})),
 	};
 }
 
@@ -39,16 +34,14 @@ export function keep(query, extra = {}) {
 }
 
 // The KPIs of a scope (/v1/kpis or /v1/journeys/ID/kpis) for the period, the
-// previous one and each week of the trend.  The trend comes from the trend
-// route (one request) where the server has it (`hasTrend`: its OpenAPI
-// document lists it), else a request per week.
-export async function kpisWithTrend(base, p, signal, hasTrend) {
-	const params = { from: p.from, to: p.to, as_of: p.as_of };
-	const trend = hasTrend
-		? get(`${base}/trend`, { weeks: WEEKS, to: p.to, as_of: p.as_of }, { signal }).then((t) => t.weeks.map((w) => w.kpis))
-		: Promise.all(p.weeks.map((w) => get(base, w, { signal })));
-	const [cur, prev, weeks] = await Promise.all([get(base, params, { signal }), get(base, p.prev, { signal }), trend]);
-	return { cur, prev, weeks };
+// previous one, and each of the WEEKS weeks up to `to` (its trend route).
+export async function kpisWithTrend(base, p, signal) {
+	const [cur, prev, trend] = await Promise.all([
+		get(base, { from: p.from, to: p.to, as_of: p.as_of }, { signal }),
+		get(base, p.prev, { signal }),
+		get(`${base}/trend`, { weeks: WEEKS, to: p.to, as_of: p.as_of }, { signal }),
+	]);
+	return { cur, prev, weeks: trend.weeks.map((w) => w.kpis) };
 }
 
 // The form that changes the period and as_of of the page's URL.

@@ -111,7 +111,7 @@ export default {
 		const base = `/v1/journeys/${encodeURIComponent(id)}`;
 		const p = ctx.period;
 		const [k, handoffs, defs] = await Promise.all([
-			kpisWithTrend(`${base}/kpis`, p, ctx.signal, ctx.routes.has('/v1/journeys/{id}/kpis/trend')),
+			kpisWithTrend(`${base}/kpis`, p, ctx.signal),
 			get(`${base}/handoffs`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
 			all('/v1/journeys', {}, 'journeys', { signal: ctx.signal }),
 		]);

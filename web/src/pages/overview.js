@@ -76,7 +76,7 @@ export default {
 	roles: ['admin', 'analyst', 'owner', 'agent', 'team'],
 	async render(ctx) {
 		ctx.title('Overview');
-		const data = await kpisWithTrend('/v1/kpis', ctx.period, ctx.signal, ctx.routes.has('/v1/kpis/trend'));
+		const data = await kpisWithTrend('/v1/kpis', ctx.period, ctx.signal);
 		const { cur } = data;
 		const shifted = cur.teams.filter((t) => t.local_success || t.cost_shifted);
 		replace(ctx.main,
