@@ -748,7 +748,10 @@ static enum MHD_Result respond(struct MHD_Connection *c, const struct bt_respons
 					rs->content_type ? rs->content_type : "application/json");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Security-Policy", bt_csp);
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* same-origin, not no-referrer: under no-referrer a browser sends
+	 * "Origin: null" with a POST, which the check against other sites
+	 * (bt_same_origin) must refuse; other sites still learn nothing */
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, rs->cache ? rs->cache : "no-store");
 	if (rs->etag)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, rs->etag);

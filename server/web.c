@@ -577,6 +577,28 @@ static const char *safe_next(const char *next)
 	return next;
 }
 
+/* /login?failed=1, with next (when not home) to go on to after a retry. */
+static void failed_to(const char *next, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = (size_t)snprintf(out, size, "/login?failed=1");
+	if (!strcmp(next, "/") || o + 6 >= size)
+		return;
+	memcpy(out + o, "&next=", 7);
+	o += 6;
+	for (const unsigned char *p = (const unsigned char *)next; *p && o + 4 < size; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/-._~", *p)) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
 static int secure(struct MHD_Connection *c)
 {
 	const char *p = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
@@ -597,7 +619,7 @@ static int login(struct bt_server *s, struct MHD_Connection *c, const char *body
 {
 	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-	char token[128], next[512], cookie[44];
+	char token[128], next[512], cookie[44], failed[512];
 	struct bt_token who;
 	struct bt_err err = {0, ""};
 	if (!body)
@@ -607,10 +629,11 @@ static int login(struct bt_server *s, struct MHD_Connection *c, const char *body
 				      "sign in with a form: application/x-www-form-urlencoded, field token");
 	if (origin && !bt_same_origin(c)) /* another site posting a token of its own */
 		return bt_respond_err(rs, BT_EDENIED, "sign in from this server's own page");
-	if (form_field(body, len, "token", token, sizeof(token)))
-		return see_other(rs, "/login?failed=1");
 	if (form_field(body, len, "next", next, sizeof(next)))
 		snprintf(next, sizeof(next), "/");
+	failed_to(safe_next(next), failed, sizeof(failed));
+	if (form_field(body, len, "token", token, sizeof(token)))
+		return see_other(rs, failed);
 	memset(&who, 0, sizeof(who));
 	struct bt_db *rdb = bt_reader_get(s);
 	int rc = bt_token_check(rdb, token, &who, &err);
@@ -618,7 +641,7 @@ static int login(struct bt_server *s, struct MHD_Connection *c, const char *body
 	bt_token_release(&who);
 	if (rc == BT_EAUTH) {
 		sodium_memzero(token, sizeof(token));
-		return see_other(rs, "/login?failed=1");
+		return see_other(rs, failed);
 	}
 	if (!rc)
 		rc = session_new(s, token, cookie);

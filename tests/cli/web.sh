@@ -93,6 +93,7 @@ eq "... revalidated each time" "$(hdr Cache-Control)" "no-cache"
 eq "... under a strict policy: nothing inline, nothing evaluated, no frames" "$(hdr Content-Security-Policy)" \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 eq "... nosniff" "$(hdr X-Content-Type-Options)" nosniff
+eq "... a referrer policy under which a browser still sends its Origin" "$(hdr Referrer-Policy)" same-origin
 tag=$(hdr ETag)
 h -H "If-None-Match: $tag" "$U/"
 eq "the page again with its ETag: 304, no body" "$(status) $(wc -c <body.out)" "304 0"
@@ -176,6 +177,11 @@ login "token=bt_0000000000000000000000000000000000000000000"
 eq "a wrong token: back to the form, no cookie" "$(status) $(hdr Location) $(hdr Set-Cookie | wc -c)" "303 /login?failed=1 0"
 login "next=/"
 eq "no token: the same" "$(status) $(hdr Location)" "303 /login?failed=1"
+login "token=bt_0000000000000000000000000000000000000000000&next=/journeys/j%3Ffrom%3D2026-02-01%26to%3Dx"
+eq "a wrong token on the way to a page: the form keeps where to go" "$(hdr Location)" \
+	"/login?failed=1&next=/journeys/j%3Ffrom%3D2026-02-01%26to%3Dx"
+login "token=$MARIA" -H 'Origin: null'
+eq "Origin: null (a page without one): 403" "$(status)" 403
 login "token=$MARIA" -H 'Origin: http://evil.example'
 eq "signing in from another site's page: 403" "$(status) $(hdr Set-Cookie | wc -c)" "403 0"
 h -X POST -H 'Content-Type: application/json' --data "{\"token\":\"$MARIA\"}" "$U/login"
