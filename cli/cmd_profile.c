@@ -69,6 +69,15 @@ int cmd_profile(int argc, char **argv)
 		for (size_t i = 0; i < p->nrefusals; i++)
 			printf("  event %lld: %s refused: %s\n", (long long)p->refusals[i].event,
 			       p->refusals[i].identifier, p->refusals[i].reason);
+		printf("merges       %zu\n", p->nmerges);
+		for (size_t i = 0; i < p->nmerges; i++) {
+			char a[24], b[24];
+			bt_profile_id_format(p->merges[i].into, a);
+			bt_profile_id_format(p->merges[i].from, b);
+			printf("  event %lld: %s merged into %s by %s: %s\n", (long long)p->merges[i].event,
+			       b, a, p->merges[i].identifier ? p->merges[i].identifier : "(erased)",
+			       p->merges[i].reason);
+		}
 	}
 	bt_profile_free(p);
 	return EXIT_OK;

@@ -269,6 +269,9 @@ static int get_profile(struct bt_server *s, const struct bt_request *rq, struct 
 			mask(p->conflicts[i].identifier);
 		for (size_t i = 0; i < p->nrefusals; i++)
 			mask(p->refusals[i].identifier);
+		for (size_t i = 0; i < p->nmerges; i++)
+			if (p->merges[i].identifier)
+				mask(p->merges[i].identifier);
 	}
 	char *json = bt_profile_json(p);
 	bt_profile_free(p);

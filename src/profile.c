@@ -54,7 +54,8 @@ int bt_profile_get(struct bt_db *db, const char *ident, struct bt_profile **out,
 	if ((rc = ops->identity.profile_idents(db->store, root, add_ident, &c, err)) ||
 	    (rc = ops->events.count_of_profile(db->store, root, &p->events, err)) ||
 	    (rc = ops->identity.conflicts(db->store, root, &p->conflicts, &p->nconflicts, err)) ||
-	    (rc = ops->identity.refusals(db->store, root, &p->refusals, &p->nrefusals, err)))
+	    (rc = ops->identity.refusals(db->store, root, &p->refusals, &p->nrefusals, err)) ||
+	    (rc = ops->identity.merges(db->store, root, &p->merges, &p->nmerges, err)))
 		goto out;
 	*out = p;
 	return 0;
@@ -80,6 +81,11 @@ void bt_profile_free(struct bt_profile *p)
 		bt__free(p->refusals[i].reason);
 	}
 	bt__free(p->refusals);
+	for (size_t i = 0; i < p->nmerges; i++) {
+		bt__free(p->merges[i].identifier);
+		bt__free(p->merges[i].reason);
+	}
+	bt__free(p->merges);
 	bt__free(p);
 }
 

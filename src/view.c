@@ -588,6 +588,20 @@ char *bt_profile_json(const struct bt_profile *p)
 		rc = rc ? rc : bt_buf_json_strz(&b, f->reason);
 		rc = rc ? rc : bt_buf_addc(&b, '}');
 	}
+	rc = rc ? rc : bt_buf_adds(&b, "],\"merges\":[");
+	for (size_t i = 0; !rc && i < p->nmerges; i++) {
+		const struct bt_merge *m = &p->merges[i];
+		char into[24], from[24], at[32];
+		bt_profile_id_format(m->into, into);
+		bt_profile_id_format(m->from, from);
+		bt_time_format(m->at, at);
+		rc = bt_buf_printf(&b, "%s{\"into\":\"%s\",\"from\":\"%s\",\"event\":%lld,\"identifier\":",
+				   i ? "," : "", into, from, (long long)m->event);
+		rc = rc ? rc : bt_buf_json_strz(&b, m->identifier);
+		rc = rc ? rc : bt_buf_adds(&b, ",\"reason\":");
+		rc = rc ? rc : bt_buf_json_strz(&b, m->reason);
+		rc = rc ? rc : bt_buf_printf(&b, ",\"at\":\"%s\"}", at);
+	}
 	rc = rc ? rc : bt_buf_adds(&b, "]}");
 	if (rc) {
 		bt_buf_release(&b);

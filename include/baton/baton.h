@@ -130,6 +130,8 @@ struct bt_profile {
 	size_t nconflicts;
 	struct bt_refusal *refusals; /* on this profile's events */
 	size_t nrefusals;
+	struct bt_merge *merges; /* that made it, oldest first */
+	size_t nmerges;
 };
 
 /*

@@ -22,6 +22,15 @@ struct bt_conflict {
 	char *reason;
 };
 
+/* A merge of two profiles (the merge ledger, docs/identity.md): from was
+ * merged into into, when event linked identifier (NULL once erased). */
+struct bt_merge {
+	int64_t into, from, event;
+	char *identifier;
+	char *reason;
+	int64_t at; /* when it was recorded, ms */
+};
+
 /* An identifier refused before any link (docs/identity.md): kept on its
  * event, joined to no profile. */
 struct bt_refusal {

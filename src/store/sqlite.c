@@ -141,7 +141,7 @@ enum stmt {
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
-	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_ID_MARK, S__COUNT
+	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -190,6 +190,12 @@ static const char *const sql[S__COUNT] = {
 	[S_PROFILE_REFUSALS] =
 		"SELECT event, ident, reason FROM refusals WHERE profile = ?1 OR profile IN "
 		"(SELECT id FROM profiles WHERE merged_into = ?1 AND merged_into != 0) ORDER BY seq",
+	/* the merges into the profile, or into one merged into it since */
+	[S_PROFILE_MERGES] =
+		"SELECT m.into_profile, m.from_profile, m.event, i.ident, m.reason, m.at FROM merges m "
+		"LEFT JOIN identifiers i ON i.id = m.ident WHERE m.into_profile = ?1 OR "
+		"m.into_profile IN (SELECT id FROM profiles WHERE merged_into = ?1 AND merged_into != 0) "
+		"ORDER BY m.seq",
 	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash, type) VALUES (?,?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
@@ -851,6 +857,28 @@ static int sq_profile_refusals(struct bt__store *base, int64_t root, struct bt_r
 		rc = profile_rows(s, S_PROFILE_REFUSALS, root, sizeof(**out), refusal_row, &v, n,
 				  "listing refusals", err);
 	*out = (struct bt_refusal *)(void *)v;
+	return rc;
+}
+
+static int merge_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_merge *m = elem;
+	m->into = sqlite3_column_int64(q, 0);
+	m->from = sqlite3_column_int64(q, 1);
+	m->event = sqlite3_column_int64(q, 2);
+	m->identifier = sqlite3_column_type(q, 3) == SQLITE_NULL ? NULL : col_dup(q, 3);
+	m->reason = col_dup(q, 4);
+	m->at = sqlite3_column_int64(q, 5);
+	return m->reason && (m->identifier || sqlite3_column_type(q, 3) == SQLITE_NULL) ? 0 : BT_ENOMEM;
+}
+
+static int sq_profile_merges(struct bt__store *base, int64_t root, struct bt_merge **out,
+			     size_t *n, struct bt_err *err)
+{
+	char *v = NULL;
+	int rc = profile_rows((struct sqlite_store *)base, S_PROFILE_MERGES, root, sizeof(**out),
+			      merge_row, &v, n, "listing merges", err);
+	*out = (struct bt_merge *)(void *)v;
 	return rc;
 }
 
@@ -1751,6 +1779,7 @@ static const struct bt__store_ops sqlite_ops = {
 		     .profile_root = sq_profile_root,
 		     .profile_idents = sq_profile_idents,
 		     .conflicts = sq_profile_conflicts,
+		     .merges = sq_profile_merges,
 		     .refusals = sq_profile_refusals,
 		     .erase_profile = sq_erase_profile,
 		     .suppress = sq_suppress},

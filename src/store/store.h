@@ -56,6 +56,7 @@ struct bt__batch {
 struct bt_dead_letter;
 struct bt_conflict;
 struct bt_refusal;
+struct bt_merge;
 struct bt_token;
 
 typedef int (*bt__ident_cb)(void *ctx, uint32_t ident, const char *text);
@@ -176,6 +177,9 @@ struct bt__store_ops {
 				 size_t *n, struct bt_err *err);
 		int (*refusals)(struct bt__store *s, int64_t root, struct bt_refusal **out,
 				size_t *n, struct bt_err *err);
+		/* The merges that made profile root, oldest first. */
+		int (*merges)(struct bt__store *s, int64_t root, struct bt_merge **out, size_t *n,
+			      struct bt_err *err);
 		/* Erasure (docs/identity.md), inside begin/commit: remove the
 		 * person (their events, identifiers' text, conflicts), and
 		 * remember an erased identifier: its keyed hash, and its type. */

@@ -27,10 +27,26 @@ eq "a second ingest of the same file is all duplicates" "$(echo "$out" | jq -c '
 
 run "$BATON" profile --json email:ANN@example.com
 eq "profile --json in a second process" "$out" \
-'{"profile":"P1","identifiers":["customer_id:C-17","email:ann@example.com","phone:+447700900123"],"events":2,"conflicts":[],"refusals":[]}'
+'{"profile":"P1","identifiers":["customer_id:C-17","email:ann@example.com","phone:+447700900123"],"events":2,"conflicts":[],"refusals":[],"merges":[]}'
 eq "profile exit 0" "$rc" 0
 run "$BATON" profile --json P2
 eq "profile by id" "$(echo "$out" | jq -c '[.profile,.identifiers,.events]')" '["P2",["email:bob@example.com"],1]'
+
+# a merge, in the profile: cy's e-mail (P1, event 1) and a phone (P2, event
+# 2) apart, then event 3 with both: P2 is merged into the older P1 through
+# the identifier P2 held
+{
+	ev m1 2026-03-04T09:00:00Z web page.viewed '{"email":"cy@example.com"}'
+	ev m2 2026-03-04T10:00:00Z ivr call.ended '{"phone":"+447700900999"}'
+	ev m3 2026-03-04T11:00:00Z web login '{"email":"cy@example.com","phone":"+447700900999"}'
+} >m.ndjson
+"$BATON" ingest --db m.db m.ndjson >/dev/null
+run "$BATON" profile --db m.db --json phone:+447700900999
+eq "a merge in the profile: into, from, event, the identifier that linked them, why" \
+	"$(echo "$out" | jq -c '[.profile, (.merges[] | [.into, .from, .event, .identifier, .reason])]')" \
+	'["P1",["P1","P2",3,"phone:+447700900999","event links identifiers of both profiles"]]'
+run "$BATON" profile --db m.db email:cy@example.com
+contains "... and in the text" "$out" "  event 3: P2 merged into P1 by phone:+447700900999: event links identifiers of both profiles"
 
 run "$BATON" profile email:nobody@example.com
 eq "profile of an unknown identifier exits 1" "$rc" 1

@@ -227,6 +227,19 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 	}
 	await visit(p, `/customers/${encodeURIComponent(inst.profile)}?as_of=${AS_OF}`);
 	check(await p.isVisible('section[aria-label="Open instances"]'), 'agent: the customer 360 with the open work');
+	// a customer whose profile was made by merges: the history on screen
+	let merged = null;
+	for (let i = 1; i <= 200 && !merged; i++) {
+		const pr = await api(tokens.agent, `/v1/profiles/P${i}`).catch(() => null);
+		if (pr && pr.merges && pr.merges.length) merged = pr;
+	}
+	check(merged !== null, 'the demo has a merged profile');
+	if (merged) {
+		await visit(p, `/customers/${merged.profile}?as_of=${AS_OF}`);
+		const rows = await p.$$eval('[aria-label="Merge history"] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+		check(rows.length === merged.merges.length && rows.every((r, k) => r[0] === merged.merges[k].from && r[1] === merged.merges[k].into && r[2] === merged.merges[k].identifier),
+			'agent: the merge history as the profile has it', { rows, merges: merged.merges });
+	}
 	await context.close();
 }
 {

@@ -30,7 +30,9 @@ function identity(profile) {
 		profile.conflicts.length ? table('Links refused for review (conflicts)', [{ label: 'identifier' }, { label: 'other profile' }, { label: 'reason' }, { label: 'event', num: true }],
 			profile.conflicts.map((c) => [c.identifier, c.other_profile, c.reason, String(c.event)])) : null,
 		profile.refusals.length ? table('Identifiers refused', [{ label: 'identifier' }, { label: 'reason' }, { label: 'event', num: true }],
-			profile.refusals.map((r) => [r.identifier, r.reason, String(r.event)])) : null);
+			profile.refusals.map((r) => [r.identifier, r.reason, String(r.event)])) : null,
+		(profile.merges || []).length ? table('Merge history', [{ label: 'merged' }, { label: 'into' }, { label: 'by identifier' }, { label: 'reason' }, { label: 'event', num: true }, { label: 'recorded' }],
+			profile.merges.map((m) => [m.from, m.into, m.identifier ?? '(erased)', m.reason, String(m.event), when(m.at)])) : null);
 }
 
 function context(ctx, c) {
