@@ -700,6 +700,26 @@ static int get_trend(struct bt_server *s, const struct bt_request *rq, struct bt
 	return with_engine(s, rq, rs, trend_on);
 }
 
+/* The stage funnel of a journey, over the instances opened in the period. */
+static int funnel_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		     struct bt_response *rs)
+{
+	struct bt_kpi_query q = {rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
+	struct bt_err err = {0, ""};
+	(void)s;
+	if (!journey_visible(e, rq, q.journey))
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
+	if (period_arg(rq, &q, rs))
+		return 0;
+	return bt_engine_funnel_json(e, &q, &sc, &rs->body, &err);
+}
+
+static int get_funnel(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, funnel_on);
+}
+
 /* The journey definitions; an owner sees their own. */
 static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
@@ -937,6 +957,8 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0, "limit cursor"},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
+	{"GET", "/v1/journeys/{id}/funnel", READERS, get_funnel,
+	 "the stage funnel of one journey", 0, "as_of from to"},
 	{"GET", "/v1/kpis/trend", READERS, get_trend, "KPIs of every journey, week by week", 0,
 	 "as_of weeks to"},
 	{"GET", "/v1/journeys/{id}/kpis/trend", READERS, get_trend, "KPIs of one journey, week by week",

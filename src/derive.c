@@ -366,6 +366,8 @@ static int apply(struct bt_engine *e, struct pctx *p, uint32_t i, const struct b
 		in->stage = r->stage;
 		in->stage_since = r->ts;
 	}
+	if (r->stage && r->journey == in->journey + 1 && r->stage > in->furthest)
+		in->furthest = r->stage;
 	return 0;
 }
 

@@ -128,6 +128,7 @@ struct bt__inst {
 	uint32_t opener; /* seq of the event that opened it: its id is "I<opener>" */
 	int32_t last_ls, pending_ls; /* local successes: latest, first still pending; -1 none */
 	uint8_t state, recontacted, fcr, first_contact_seen;
+	uint8_t furthest; /* the furthest stage (index + 1) any of its events reached */
 };
 
 struct bt__pstate {
@@ -203,6 +204,10 @@ enum {
 	BT__NEED_COLLISIONS = 32
 };
 unsigned bt__needs(const struct bt_engine *e, size_t i);
+/* Where an open instance stands against its stage's SLA at e's time:
+ * BT__NEED_STAGE_SLA_BREACHED (a whole SLA or more in the stage),
+ * BT__NEED_STAGE_SLA_AT_RISK (three quarters of it or more), else 0. */
+unsigned bt__stage_sla(const struct bt_engine *e, const struct bt__inst *in);
 
 
 /* Does person own journey j (an index)? */

@@ -604,3 +604,56 @@ int bt_engine_broken_promises(struct bt_engine *e, const struct bt_kpi_query *qu
 	}
 	return 0;
 }
+
+/* ---- the stage funnel ---- */
+
+int bt_engine_funnel_json(const struct bt_engine *e, const struct bt_kpi_query *query,
+			  const struct bt_scope *scope, struct bt_buf *out, struct bt_err *err)
+{
+	struct kq q = {query->journey, query->from, query->to, scope, NULL};
+	int32_t want = query->journey ? journey_index(e, query->journey) : -1;
+	if (want < 0)
+		return bt_err_set(err, BT_ENOTFOUND, "no journey '%s' in the configuration or the data",
+				  query->journey ? query->journey : "");
+	const struct bt_cfg_journey *j = e->journeys[want].cfg;
+	size_t ns = j ? j->nstages : 0;
+	/* per stage: reached (got at least that far), open there, breached, at risk */
+	uint64_t(*c)[4] = bt__calloc(ns + 1, sizeof(*c));
+	uint64_t total = 0, none = 0;
+	char t[32];
+	if (!c)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < e->ninst; i++) {
+		const struct bt__inst *in = &e->inst[i];
+		if (!cohort_test(e, &q, (uint32_t)i, want))
+			continue;
+		total++;
+		none += !in->furthest;
+		for (size_t s = 0; s < in->furthest && s < ns; s++)
+			c[s][0]++;
+		if (in->state != IS_OPEN || !in->stage || in->stage > ns)
+			continue;
+		unsigned sla = bt__stage_sla(e, in);
+		c[in->stage - 1][1]++;
+		c[in->stage - 1][2] += sla == BT__NEED_STAGE_SLA_BREACHED;
+		c[in->stage - 1][3] += sla == BT__NEED_STAGE_SLA_AT_RISK;
+	}
+	bt_time_format(e->as_of, t);
+	int rc = bt_buf_adds(out, "{\"journey\":");
+	rc = rc ? rc : bt_buf_json_strz(out, query->journey);
+	rc = rc ? rc : bt_buf_printf(out, ",\"as_of\":\"%s\",\"instances\":%llu,\"no_stage\":%llu,\"stages\":[",
+				    t, (unsigned long long)total, (unsigned long long)none);
+	for (size_t s = 0; s < ns && !rc; s++) {
+		rc = bt_buf_adds(out, s ? ",{\"stage\":" : "{\"stage\":");
+		rc = rc ? rc : bt_buf_json_strz(out, j->stages[s].id);
+		rc = rc ? rc : bt_buf_printf(out, ",\"sla_s\":");
+		rc = rc ? rc : j->stages[s].sla_ms ? bt_buf_printf(out, "%lld", (long long)(j->stages[s].sla_ms / 1000))
+						  : bt_buf_adds(out, "null");
+		rc = rc ? rc : bt_buf_printf(out, ",\"reached\":%llu,\"open\":%llu,\"sla_breached\":%llu,\"sla_at_risk\":%llu}",
+					    (unsigned long long)c[s][0], (unsigned long long)c[s][1],
+					    (unsigned long long)c[s][2], (unsigned long long)c[s][3]);
+	}
+	bt__free(c);
+	rc = rc ? rc : bt_buf_adds(out, "]}");
+	return rc ? bt_err_set(err, rc, "out of memory") : 0;
+}

@@ -92,15 +92,20 @@ int bt_engine_promises_json(const struct bt_engine *e, const struct bt_list_quer
 	return rc;
 }
 
+unsigned bt__stage_sla(const struct bt_engine *e, const struct bt__inst *in)
+{
+	int64_t sla = stage_sla(e, in);
+	if (sla && e->as_of - in->stage_since >= sla)
+		return BT__NEED_STAGE_SLA_BREACHED;
+	if (sla && e->as_of - in->stage_since >= sla * 3 / 4)
+		return BT__NEED_STAGE_SLA_AT_RISK;
+	return 0;
+}
+
 unsigned bt__needs(const struct bt_engine *e, size_t i)
 {
 	const struct bt__inst *in = &e->inst[i];
-	unsigned why = 0;
-	int64_t sla = stage_sla(e, in);
-	if (sla && e->as_of - in->stage_since >= sla)
-		why |= BT__NEED_STAGE_SLA_BREACHED;
-	else if (sla && e->as_of - in->stage_since >= sla * 3 / 4)
-		why |= BT__NEED_STAGE_SLA_AT_RISK;
+	unsigned why = bt__stage_sla(e, in);
 	if (in->handoffs > in->clean)
 		why |= BT__NEED_FAILED_HANDOFFS;
 	for (size_t k = 0; k < e->nprom; k++) {

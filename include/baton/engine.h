@@ -155,6 +155,15 @@ int bt_engine_queue_json(const struct bt_engine *e, const char *person, const st
  * {"sources":[{"source","events","last_7d","first","last","touchpoint",
  * "channel","team"}],"total","next"}; touchpoint says whether the
  * configuration knows it (channel and team are its). */
+/* The stage funnel of journey q->journey over the instances opened in the
+ * period: {"journey","as_of","instances","no_stage","stages":[{"stage",
+ * "sla_s","reached","open","sla_breached","sla_at_risk"}]}; reached counts
+ * the instances whose events got to that stage or a later one, open those
+ * open in it now, and of those the ones a whole SLA or more (breached) or
+ * three quarters of it (at risk) in it.  BT_ENOTFOUND for an unknown
+ * journey. */
+int bt_engine_funnel_json(const struct bt_engine *e, const struct bt_kpi_query *q,
+			  const struct bt_scope *scope, struct bt_buf *out, struct bt_err *err);
 int bt_engine_sources_json(const struct bt_engine *e, const struct bt_list_query *q,
 			   struct bt_buf *out, struct bt_err *err);
 

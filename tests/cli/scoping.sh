@@ -105,6 +105,8 @@ GET|/v1/journeys/jsupport/kpis||200 200 404 200 403 403 403 403
 GET|/v1/kpis/trend?weeks=2||200 200 200 200 403 403 403 403
 GET|/v1/journeys/jdispute/kpis/trend||200 200 200 404 403 403 403 403
 GET|/v1/journeys/jsupport/kpis/trend||200 200 404 200 403 403 403 403
+GET|/v1/journeys/jdispute/funnel||200 200 200 404 403 403 403 403
+GET|/v1/journeys/jsupport/funnel||200 200 404 200 403 403 403 403
 GET|/v1/journeys/jdispute/instances||200 200 200 404 200 403 403 403
 GET|/v1/journeys/jsupport/instances||200 200 404 200 200 403 403 403
 GET|/v1/instances/I1||200 200 200 404 200 200 403 403

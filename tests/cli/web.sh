@@ -22,6 +22,14 @@ people: [{id: maria, name: Maria, team: web}, {id: tom, name: Tom, team: web}]
 journeys:
   - {id: j, name: J, owner: maria, match: [{types: ["x.*"]}]}
   - {id: k, name: K, owner: tom, match: [{types: ["y.*"]}]}
+  - id: s
+    name: S
+    owner: tom
+    match: [{types: ["s.*"]}]
+    stages:
+      - {id: intake, types: ["s.intake"], sla: 1h}
+      - {id: review, types: ["s.review"], sla: 4h}
+      - {id: done, types: ["s.done"]}
 touchpoints: [{id: site, channel: web, team: web}]
 EOF
 "$BATON" config load --db w.db w.yaml >/dev/null || { notok "config loads"; exit 1; }
@@ -33,6 +41,13 @@ EOF
 	ev e 2026-02-28T23:59:59Z site x.open '{"user_id":"e"}'
 	ev f 2026-03-01T00:00:00Z site x.open '{"user_id":"f"}'
 	ev g 2026-02-20T00:00:00Z site y.open '{"user_id":"g"}'
+	ev s1a 2026-03-01T23:00:00Z site s.intake '{"user_id":"s1"}'
+	ev s2a 2026-03-01T10:00:00Z site s.intake '{"user_id":"s2"}'
+	ev s2b 2026-03-01T21:00:00Z site s.review '{"user_id":"s2"}'
+	ev s3a 2026-03-01T01:00:00Z site s.intake '{"user_id":"s3"}'
+	ev s3b 2026-03-01T02:00:00Z site s.review '{"user_id":"s3"}'
+	ev s3c 2026-03-01T03:00:00Z site s.done '{"user_id":"s3"}'
+	ev s4b 2026-03-01T21:00:01Z site s.review '{"user_id":"s4"}'
 	ev h1 2026-02-23T00:00:00Z crm z.ping '{"user_id":"h"}'
 	ev h2 2026-02-23T00:00:01Z crm z.ping '{"user_id":"h"}'
 } >w.ndjson
@@ -63,7 +78,7 @@ eq "trend without to: weeks end at as_of ([02-24, 03-02) holds e and f)" \
 	"$(get "/v1/journeys/j/kpis/trend?weeks=1&as_of=$AS" | jq -c '[.weeks[0].from, .weeks[0].kpis.journeys[0].instances]')" \
 	'["2026-02-23T00:00:00Z",2]'
 eq "trend of every journey: twelve weeks by default, both journeys" \
-	"$(get "/v1/kpis/trend?as_of=$AS" | jq -c '[(.weeks | length), [.weeks[-1].kpis.journeys[].journey]]')" '[12,["j","k"]]'
+	"$(get "/v1/kpis/trend?as_of=$AS" | jq -c '[(.weeks | length), [.weeks[-1].kpis.journeys[].journey]]')" '[12,["j","k","s"]]'
 for bad in 0 53 x 1.5; do
 	code=$(curl -s -o out.txt -w '%{http_code}' -H "$A" "$U/v1/kpis/trend?weeks=$bad")
 	eq "trend weeks=$bad: 400 naming the parameter" "$code $(jq -r .detail out.txt)" "400 query parameter weeks: '$bad' is not a whole number from 1 to 52"
@@ -71,12 +86,27 @@ done
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "$A" "$U/v1/journeys/nope/kpis/trend")
 eq "trend of an unknown journey: 404" "$code" 404
 
-# the sources as of 03-02: site has a..g (7), two of them in the last 7
-# days (after 02-23T00:00:00Z: e, f); crm, not a configured touchpoint,
+# the stage funnel of s as of 03-02T00:00:00Z (hand-worked):
+#   s1 intake since 23:00, 1 h: its whole SLA of 1 h: breached
+#   s2 intake, then review since 21:00, 3 h: three quarters of 4 h: at risk
+#   s3 intake, review, done (no SLA)
+#   s4 review only, since 21:00:01, 2:59:59: under three quarters
+# reached: intake 4 (s4 got further), review 3 (s2 s3 s4), done 1 (s3)
+eq "funnel: reached, open, breached and at risk per stage, in the configured order" \
+	"$(get "/v1/journeys/s/funnel?as_of=$AS" | jq -c '[.instances, .no_stage, (.stages[] | [.stage, .sla_s, .reached, .open, .sla_breached, .sla_at_risk])]')" \
+	'[4,0,["intake",3600,4,1,1,0],["review",14400,3,2,0,1],["done",null,1,1,0,0]]'
+eq "funnel one second earlier: s1 only at risk, s2 not yet" \
+	"$(get "/v1/journeys/s/funnel?as_of=2026-03-01T23:59:59Z" | jq -c '[.stages[] | [.stage, .sla_breached, .sla_at_risk]]')" \
+	'[["intake",0,1],["review",0,0],["done",0,0]]'
+eq "funnel of a journey without stages: none (a..f, each at no stage)" "$(get "/v1/journeys/j/funnel?as_of=$AS" | jq -c '[.instances, .no_stage, .stages]')" '[6,6,[]]'
+
+# the sources as of 03-02: site has a..g and the seven s events (14), nine
+# of them in the last 7 days (after 02-23T00:00:00Z: e, f and the s
+# events); crm, not a configured touchpoint,
 # has h1 exactly 7 days before (outside) and h2 one second later (inside)
 eq "sources: most events first, with the last 7 days, first and last" \
 	"$(get "/v1/sources?as_of=$AS" | jq -c '[.total, (.sources[] | [.source, .events, .last_7d, .first, .last, .touchpoint, .channel, .team])]')" \
-	'[2,["site",7,2,"2026-02-14T23:59:59Z","2026-03-01T00:00:00Z",true,"web","web"],["crm",2,1,"2026-02-23T00:00:00Z","2026-02-23T00:00:01Z",false,null,null]]'
+	'[2,["site",14,9,"2026-02-14T23:59:59Z","2026-03-01T23:00:00Z",true,"web","web"],["crm",2,1,"2026-02-23T00:00:00Z","2026-02-23T00:00:01Z",false,null,null]]'
 eq "sources as of 02-21: only what was there then" \
 	"$(get "/v1/sources?as_of=2026-02-21T00:00:00Z" | jq -c '[.sources[] | [.source, .events]]')" '[["site",3]]'
 next=$(get "/v1/sources?as_of=$AS&limit=1" | jq -r .next)

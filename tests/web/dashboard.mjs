@@ -173,6 +173,12 @@ await page.click('.scroll button.link >> nth=0');
 await page.waitForSelector('.flowpick li a[href^="/instances/"]', { timeout: 20000 });
 check(true, 'journey: a route lists its instances, linked');
 
+await visit(page, `/journeys/technical-support?${PERIOD}`);
+const fun = await api(admin, `/v1/journeys/technical-support/funnel?${Q}`);
+const funRows = await page.$$eval('[aria-label="Stage funnel"] tbody tr', (trs) => trs.map((tr) => [0, 1, 4, 5, 6].map((k) => tr.children[k].textContent)));
+check(fun.stages.length > 0 && JSON.stringify(funRows) === JSON.stringify(fun.stages.map((st) => [st.stage, String(st.reached), String(st.open), String(st.sla_breached), String(st.sla_at_risk)])),
+	'journey: the stage funnel as the API counts it', { funRows, stages: fun.stages });
+
 await visit(page, `/instances/${inst.id}?as_of=${AS_OF}`);
 const detail = await api(admin, `/v1/instances/${inst.id}?as_of=${AS_OF}`);
 const verdicts = await page.$$eval('section[aria-label=Handoffs] tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Journey detail: KPI cards with their weekly trends; where the open
-// instances stand by stage (when the journey has stages); the handoff flow
+// Journey detail: KPI cards with their weekly trends; the stage funnel
+// (when the journey has stages); the handoff flow
 // as a Sankey picture (team → team, width = handoffs, green clean, red
 // failed, the reasons on hover; a click lists the flow's instances); the
 // friction ranking; and the live instances at risk, from the owner's queue.
@@ -21,36 +21,31 @@ function cards(id, { cur, prev, weeks }) {
 		h('h3', null, KPIS[k].label), cell(id, k, j[k], p[k], weeks.map((w) => (w.journeys[0] || {})[k] ?? null)))));
 }
 
-// how many open instances stand in each stage, as bars
-function stages(open) {
-	const count = new Map();
-	for (const i of open) count.set(i.stage || '(no stage)', (count.get(i.stage || '(no stage)') || 0) + 1);
-	const max = Math.max(1, ...count.values());
-	return table('Open instances by stage', [{ label: 'stage' }, { label: 'open instances', num: true }, { label: '' }],
-		[...count].sort((a, b) => b[1] - a[1]).map(([st, n]) => {
-			const b = h('span', { class: 'bar local' });
-			b.style.width = `${Math.round((n / max) * 100)}%`;
-			return [st, String(n), h('span', { class: 'track', 'aria-hidden': 'true' }, b)];
-		}));
+// The stage funnel: how many of the period's instances got to each stage
+// (or further), what was lost before it, and who stands in it now.
+function funnel(f) {
+	const max = Math.max(1, f.instances);
+	return table('Stage funnel', [{ label: 'stage' }, { label: 'reached', num: true }, { label: '' }, { label: 'lost before', num: true },
+		{ label: 'open in it', num: true }, { label: 'past its SLA', num: true }, { label: 'at risk', num: true }],
+	f.stages.map((st, k) => {
+		const b = h('span', { class: 'bar local' });
+		b.style.width = `${Math.round((st.reached / max) * 100)}%`;
+		const before = k ? f.stages[k - 1].reached : f.instances;
+		return [st.stage, String(st.reached), h('span', { class: 'track', 'aria-hidden': 'true' }, b), String(before - st.reached),
+			String(st.open), String(st.sla_breached), String(st.sla_at_risk)];
+	}));
 }
 
 // The worst handoff routes and stages: failed handoffs per route, and
 // instances past (or near) their stage SLA per stage.
-function friction(flows, queue) {
+function friction(flows, stages) {
 	const items = flows.filter((f) => f.failed).map((f) => ({
 		what: `handoff ${f.from} → ${f.to}`, n: f.failed, rate: f.failed / f.handoffs,
 		why: ['context_lost', 'late', 'customer_repeated'].filter((k) => f[k]).map((k) => `${k.replace('_', ' ')} ${f[k]}`).join(', '),
 	}));
-	const st = new Map();
-	for (const q of queue) {
-		for (const w of q.why.filter((x) => x.startsWith('stage_sla'))) {
-			const key = `${q.instance.stage || '(no stage)'}\u0000${w}`;
-			st.set(key, (st.get(key) || 0) + 1);
-		}
-	}
-	for (const [key, n] of st) {
-		const [stage, w] = key.split('\u0000');
-		items.push({ what: `stage ${stage}`, n, rate: null, why: `${WHY[w]}: open instances` });
+	for (const st of stages) {
+		if (st.sla_breached) items.push({ what: `stage ${st.stage}`, n: st.sla_breached, rate: null, why: `${WHY.stage_sla_breached}: open instances` });
+		if (st.sla_at_risk) items.push({ what: `stage ${st.stage}`, n: st.sla_at_risk, rate: null, why: `${WHY.stage_sla_at_risk}: open instances` });
 	}
 	items.sort((a, b) => b.n - a.n || (b.rate || 0) - (a.rate || 0));
 	if (!items.length) return empty('No failed handoff and no stage past its SLA.');
@@ -117,9 +112,9 @@ export default {
 		]);
 		const def = defs.find((d) => d.journey === id) || {};
 		const j = k.cur.journeys[0] || {};
-		// the live instances: by stage, and those at risk from the owner's queue
-		const [open, queue] = await Promise.all([
-			def.stages ? all(`${base}/instances`, { state: 'open', as_of: p.as_of }, 'instances', { signal: ctx.signal, max: 5000 }) : [],
+		// the stage funnel, and the live instances at risk from the owner's queue
+		const [fun, queue] = await Promise.all([
+			get(`${base}/funnel`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
 			def.owner ? all(`/v1/owners/${encodeURIComponent(def.owner)}/queue`, { as_of: p.as_of }, 'items', { signal: ctx.signal })
 				.then((items) => items.filter((q) => q.instance.journey === id)) : [],
 		]);
@@ -134,7 +129,7 @@ export default {
 				j.sensitive ? ' · sensitive: outbound marketing during it is a collision' : ''),
 			controls(ctx),
 			cards(id, k),
-			def.stages ? section('Where the open instances stand', open.length ? stages(open) : empty('No open instance.')) : null,
+			fun.stages.length ? section('Stages', note('The instances opened in the period: how many got to each stage or further, and who stands in it now.'), funnel(fun)) : null,
 			section('Handoff flow',
 				flows.length ? [
 					note('Team → team over the period. Width: handoffs; green: clean, red: failed (hover for the reasons). Click a band, or a route below, for its instances.'),
@@ -145,7 +140,7 @@ export default {
 						String(f.customer_repeated), h('button', { type: 'button', class: 'link', on: { click: () => show(f, null) } }, 'instances')])),
 					pick,
 				] : empty('No handoff in the period.')),
-			section('Friction', note('The worst handoff routes by failures, and the stages whose SLA the open instances broke.'), friction(flows, queue)),
+			section('Friction', note('The worst handoff routes by failures, and the stages whose SLA the open instances broke.'), friction(flows, fun.stages)),
 			section('Live instances at risk', def.owner
 				? (queue.length ? instanceTable(ctx, 'Live instances at risk', queue) : empty('Nothing at risk now.'))
 				: note('This journey has no owner, so nobody\'s queue holds its instances: the unowned work of the overview.')));
