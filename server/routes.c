@@ -777,14 +777,20 @@ static int instances_on(const struct bt_engine *e, struct bt_server *s, const st
 			struct bt_response *rs)
 {
 	struct bt_scope sc = scope_of(rq);
-	struct bt_list_query q = {&sc, rq->params[0], NULL, NULL, NULL, NULL, 100, bt_query(rq, "cursor")};
+	struct bt_list_query q = {.scope = &sc, .journey = rq->params[0], .limit = 100,
+				  .cursor = bt_query(rq, "cursor"), .from = BT_TIME_NONE, .to = BT_TIME_NONE};
 	struct bt_err err = {0, ""};
 	(void)s;
 	if (!journey_visible(e, rq, q.journey))
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
+	struct bt_kpi_query period = {NULL, BT_TIME_NONE, BT_TIME_NONE};
 	if (team_arg(e, rq, "holder", &q.holder, rs) || limit_arg(rq, &q.limit, rs) ||
-	    choice_arg(rq, "state", "open resolved abandoned", &q.state, rs))
+	    choice_arg(rq, "state", "open resolved abandoned", &q.state, rs) ||
+	    period_arg(rq, &period, rs) || team_arg(e, rq, "handoff_from", &q.handoff_from, rs) ||
+	    team_arg(e, rq, "handoff_to", &q.handoff_to, rs) ||
+	    choice_arg(rq, "handoff", "clean failed", &q.handoff_verdict, rs))
 		return 0;
+	q.from = period.from, q.to = period.to;
 	return list_answer(bt_engine_instances_json(e, &q, &rs->body, &err), &err, rs);
 }
 
@@ -797,7 +803,8 @@ static int promises_on(const struct bt_engine *e, struct bt_server *s, const str
 		       struct bt_response *rs)
 {
 	struct bt_scope sc = scope_of(rq);
-	struct bt_list_query q = {&sc, NULL, NULL, NULL, NULL, NULL, 100, bt_query(rq, "cursor")};
+	struct bt_list_query q = {.scope = &sc, .limit = 100, .cursor = bt_query(rq, "cursor"),
+				  .from = BT_TIME_NONE, .to = BT_TIME_NONE};
 	struct bt_err err = {0, ""};
 	(void)s;
 	if (team_arg(e, rq, "keeper", &q.keeper, rs) || limit_arg(rq, &q.limit, rs) ||
@@ -810,7 +817,8 @@ static int promises_on(const struct bt_engine *e, struct bt_server *s, const str
 static int sources_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		      struct bt_response *rs)
 {
-	struct bt_list_query q = {NULL, NULL, NULL, NULL, NULL, NULL, 100, bt_query(rq, "cursor")};
+	struct bt_list_query q = {.limit = 100, .cursor = bt_query(rq, "cursor"), .from = BT_TIME_NONE,
+				  .to = BT_TIME_NONE};
 	struct bt_err err = {0, ""};
 	(void)s;
 	if (limit_arg(rq, &q.limit, rs))
@@ -833,7 +841,8 @@ static int queue_on(const struct bt_engine *e, struct bt_server *s, const struct
 {
 	const struct bt_config *cfg = bt_engine_config(e);
 	struct bt_scope sc = scope_of(rq);
-	struct bt_list_query q = {&sc, NULL, NULL, NULL, NULL, NULL, 100, bt_query(rq, "cursor")};
+	struct bt_list_query q = {.scope = &sc, .limit = 100, .cursor = bt_query(rq, "cursor"),
+				  .from = BT_TIME_NONE, .to = BT_TIME_NONE};
 	struct bt_err err = {0, ""};
 	(void)s;
 	if (!cfg || !bt_config_person(cfg, rq->params[0]) || (sc.person && strcmp(sc.person, rq->params[0])))
@@ -964,7 +973,8 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys/{id}/kpis/trend", READERS, get_trend, "KPIs of one journey, week by week",
 	 0, "as_of weeks to"},
 	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
-	 "live instances of a journey (filters: state, holder)", 0, "as_of state holder limit cursor"},
+	 "live instances of a journey (filters: state, holder, period, handoff route)", 0,
+	 "as_of state holder from to handoff_from handoff_to handoff limit cursor"},
 	{"GET", "/v1/instances/{id}",
 	 READERS | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM), get_instance,
 	 "one journey instance with its events, handoffs, promises and feedback", 0, "as_of"},

@@ -37,16 +37,48 @@ static int may_see(const struct bt_engine *e, const struct bt_scope *sc, uint32_
 	return 1;
 }
 
+/* The name id of team, 0 when none is asked for, UINT32_MAX when nothing
+ * has that name. */
+static uint32_t name_or_any(const struct bt_engine *e, const char *team)
+{
+	if (!team)
+		return 0;
+	int64_t id = bt_strmap_find(&e->names, team, strlen(team));
+	return id > 0 ? (uint32_t)id : UINT32_MAX;
+}
+
+/* Mark the instances with a handoff of q's route and verdict. */
+static uint8_t *with_handoff(const struct bt_engine *e, const struct bt_list_query *q)
+{
+	uint8_t *mark = bt__calloc(e->ninst + 1, 1);
+	uint32_t from = name_or_any(e, q->handoff_from), to = name_or_any(e, q->handoff_to);
+	int want_failed = q->handoff_verdict && !strcmp(q->handoff_verdict, "failed");
+	for (size_t i = 0; mark && i < e->nhand; i++) {
+		const struct bt__handoff *h = &e->hand[i];
+		if ((from && h->from != from) || (to && h->to != to) ||
+		    (q->handoff_verdict && (h->fail != 0) != want_failed))
+			continue;
+		mark[h->inst] = 1;
+	}
+	return mark;
+}
+
 int bt_engine_instances_json(const struct bt_engine *e, const struct bt_list_query *q,
 			     struct bt_buf *out, struct bt_err *err)
 {
 	struct bt__item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
+	int route = q->handoff_from || q->handoff_to || q->handoff_verdict;
+	uint8_t *mark = route ? with_handoff(e, q) : NULL;
 	size_t n = 0;
-	if (!v)
+	if (!v || (route && !mark)) {
+		bt__free(v);
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < e->ninst; i++) {
 		const struct bt__inst *in = &e->inst[i];
-		if ((q->journey && strcmp(q->journey, nm(e, e->journeys[in->journey].name))) ||
+		if ((mark && !mark[i]) || (q->from != BT_TIME_NONE && in->opened < q->from) ||
+		    (q->to != BT_TIME_NONE && in->opened >= q->to) ||
+		    (q->journey && strcmp(q->journey, nm(e, e->journeys[in->journey].name))) ||
 		    (q->state && strcmp(q->state, state_names[in->state])) ||
 		    (q->holder && (!in->holder || strcmp(q->holder, nm(e, in->holder)))) ||
 		    !may_see(e, q->scope, in->journey, in->holder))
@@ -55,6 +87,7 @@ int bt_engine_instances_json(const struct bt_engine *e, const struct bt_list_que
 	}
 	int rc = bt__list_json(e, BT__LIST_INSTANCES, v, n, q, out, err);
 	bt__free(v);
+	bt__free(mark);
 	return rc;
 }
 

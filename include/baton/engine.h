@@ -139,6 +139,11 @@ struct bt_list_query {
 	const char *status, *keeper;  /* promises: "open"|"broken"|"kept"|"kept_late"; team */
 	size_t limit;
 	const char *cursor;           /* NULL: the first page */
+	/* instances: opened in [from, to) (BT_TIME_NONE: unbounded); with a
+	 * handoff from team handoff_from to team handoff_to (either NULL: any),
+	 * handoff_verdict "clean" or "failed" (NULL: either) */
+	int64_t from, to;
+	const char *handoff_from, *handoff_to, *handoff_verdict;
 };
 
 /* Instances of a journey; promises; and the queue of a person: their

@@ -94,5 +94,18 @@ eq "a team that does not hold it: 404" "$code" 404
 req "/v1/instances/I2?$AT" -H "$INGEST"
 eq "an ingest token: 403" "$code" 403
 
+# the instances of a handoff route (the Sankey's click): I2 has digital ->
+# service (clean) and service -> billing (late: failed); I1 has none
+ids() { req "/v1/journeys/dispute/instances?$AT&$1" -H "$H"; echo "$code $(echo "$body" | jq -c '[.instances[].id]')"; }
+eq "a route: digital -> service" "$(ids 'handoff_from=digital&handoff_to=service')" '200 ["I2"]'
+eq "service -> billing, failed" "$(ids 'handoff_from=service&handoff_to=billing&handoff=failed')" '200 ["I2"]'
+eq "service -> billing, clean: none" "$(ids 'handoff_from=service&handoff_to=billing&handoff=clean')" '200 []'
+eq "from digital, failed: none" "$(ids 'handoff_from=digital&handoff=failed')" '200 []'
+eq "into billing, any verdict" "$(ids 'handoff_to=billing')" '200 ["I2"]'
+eq "opened from 03-02 10:00 (I2 opened then: inside)" "$(ids 'from=2026-03-02T10:00:00Z')" '200 ["I2"]'
+eq "opened before 03-02 10:00 (half-open: I2 outside)" "$(ids 'to=2026-03-02T10:00:00Z')" '200 ["I1"]'
+eq "a team nobody knows: 400" "$(ids 'handoff_from=nope' | cut -c1-3)" 400
+eq "a verdict that is not one: 400" "$(ids 'handoff=late' | cut -c1-3)" 400
+
 kill -TERM "$pid"
 wait "$pid"

@@ -59,39 +59,27 @@ function friction(flows, stages) {
 function flowInstances(ctx, id, from, to, verdict) {
 	const p = ctx.period;
 	const out = h('div', { 'aria-live': 'polite' });
-	const more = h('button', { type: 'button' }, 'Find more');
+	const more = h('button', { type: 'button' }, 'More');
 	const list = h('ul', { class: 'plain' });
 	const status = h('p', { class: 'note', role: 'status' }, 'Looking…');
-	let cursor = null, done = false, found = 0;
-	const queue = [];
+	let cursor = null, total = 0, shown = 0;
+	// the API lists the instances with a handoff of this route, opened in the period
 	async function step() {
 		more.disabled = true;
-		let shown = 0;
-		while (shown < 20 && !ctx.signal.aborted) {
-			if (!queue.length) {
-				if (done) break;
-				const page = await get(`/v1/journeys/${encodeURIComponent(id)}/instances`, { as_of: p.as_of, limit: 200, cursor }, { signal: ctx.signal });
-				cursor = page.next;
-				done = !cursor;
-				for (const i of page.instances) if (i.handoffs && i.opened >= p.from && i.opened < p.to) queue.push(i.id);
-				if (page.instances.length && page.instances[page.instances.length - 1].opened < p.from) done = true;
-				continue;
-			}
-			const batch = queue.splice(0, 4);
-			const detail = await Promise.all(batch.map((iid) => get(`/v1/instances/${iid}`, { as_of: p.as_of }, { signal: ctx.signal })));
-			for (const d of detail) {
-				const hs = d.handoffs.filter((x) => x.from === from && x.to === to && (!verdict || (verdict === 'clean') === x.clean));
-				if (!hs.length) continue;
-				found++, shown++;
-				list.append(h('li', null, instanceLink(ctx, d.id), ` ${d.state}, `,
-					hs.map((x) => (x.clean ? 'clean' : `failed: ${x.reasons.join(', ')}`)).join('; ')));
-			}
+		const page = await get(`/v1/journeys/${encodeURIComponent(id)}/instances`, {
+			as_of: p.as_of, from: p.from, to: p.to, handoff_from: from, handoff_to: to, handoff: verdict || undefined, limit: 20, cursor,
+		}, { signal: ctx.signal });
+		for (const i of page.instances) {
+			shown++;
+			list.append(h('li', null, instanceLink(ctx, i.id), ` ${i.state}, held by ${i.holder || 'nobody'}, ${i.handoffs} handoff${i.handoffs === 1 ? '' : 's'}`));
 		}
-		status.textContent = `${found} instance${found === 1 ? '' : 's'} found${done && !queue.length ? ', all read' : ''}.`;
-		more.disabled = done && !queue.length;
-		more.hidden = more.disabled;
+		total = page.total;
+		cursor = page.next;
+		status.textContent = `${shown} of ${total} instance${total === 1 ? '' : 's'}.`;
+		more.disabled = !cursor;
+		more.hidden = !cursor;
 	}
-	more.addEventListener('click', step);
+	more.addEventListener('click', () => step().catch((e) => { if (!ctx.signal.aborted) status.textContent = `Could not read the instances: ${e.message}`; }));
 	replace(out, h('h3', null, `Instances with a ${verdict || ''} handoff ${from} → ${to}`), list, status, more);
 	step().catch((e) => { if (!ctx.signal.aborted) status.textContent = `Could not read the instances: ${e.message}`; });
 	return out;
