@@ -214,7 +214,7 @@ for c in "/v1/journeys/dispute/instances?state=opn|400|query parameter state: 'o
 	"/v1/journeys/dispute/instances?limit=10001|400|query parameter limit: '10001' is not a whole number from 1 to 10000" \
 	"/v1/journeys/dispute/instances?limit=5x|400|query parameter limit: '5x' is not a whole number from 1 to 10000" \
 	"/v1/journeys/dispute/instances?holder=nosuch|400|query parameter holder: 'nosuch' is not a team of the configuration or the data" \
-	"/v1/journeys/dispute/instances?stat=open|400|unknown query parameter 'stat' (this route takes: as_of state holder limit cursor)" \
+	"/v1/journeys/dispute/instances?stat=open|400|unknown query parameter 'stat' (this route takes: as_of state holder from to handoff_from handoff_to handoff limit cursor)" \
 	"/v1/journeys/nosuch/instances|404|no such journey" \
 	"/v1/promises?status=late|400|query parameter status: 'late' is not one of: open broken kept kept_late" \
 	"/v1/kpis?from=2026-03-01&to=2026-02-01|400|query parameter from: '2026-03-01' is not before 'to' (the period is [from, to))" \
