@@ -330,7 +330,7 @@ static inline int kit_bool(const struct bt_json_doc *d, uint32_t obj, const char
 static inline size_t kit_list(const struct kit *k, const char *which, const char *journey,
 			      struct bt_json_doc *doc, struct bt_buf *b, uint32_t *obj, size_t max)
 {
-	struct bt_list_query q = {NULL, journey, NULL, NULL, NULL, NULL, 1000, NULL};
+	struct bt_list_query q = {.journey = journey, .limit = 1000, .from = BT_TIME_NONE, .to = BT_TIME_NONE};
 	struct bt_err err = {0, ""};
 	int rc = !strcmp(which, "instances") ? bt_engine_instances_json(k->e, &q, b, &err)
 					     : bt_engine_promises_json(k->e, &q, b, &err);
