@@ -73,14 +73,17 @@ export const figure = (scope, key, v) =>
 	h('span', { class: 'fig', 'data-kpi': `${scope}.${key}`, 'data-value': v === undefined ? 'null' : JSON.stringify(v) },
 		format(key, v));
 
-// The change from the previous period: points for rates, percent for the
-// rest; coloured by whether it is better, and said in words for a reader.
+// The change from the previous period: points for rates and NPS, the
+// difference for scores (a percent of a score means nothing), percent for
+// the rest; coloured by whether it is better, and said in words.
 export function change(key, cur, prev) {
 	if (cur === null || cur === undefined || prev === null || prev === undefined) return h('span', { class: 'chg' }, '');
 	const meta = KPIS[key] || K(key, 'count');
 	const d = cur - prev;
 	let text;
 	if (meta.unit === 'rate') text = `${Math.abs(d * 100).toFixed(1)} pts`;
+	else if (meta.unit === 'nps') text = `${Math.abs(d).toFixed(0)} pts`;
+	else if (meta.unit === 'score') text = Math.abs(d).toFixed(1);
 	else if (prev !== 0) text = `${Math.abs((d / prev) * 100).toFixed(0)}%`;
 	else text = format(key, Math.abs(d));
 	const way = Math.abs(d) < 1e-9 ? 'flat' : d > 0 ? 'up' : 'down';
