@@ -773,6 +773,8 @@ static int list_answer(int rc, const struct bt_err *err, struct bt_response *rs)
 	return rc;
 }
 
+/* The instances of the route's journey, or (GET /v1/instances) of every
+ * journey the caller may see, or of ?journey=. */
 static int instances_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 			struct bt_response *rs)
 {
@@ -781,7 +783,9 @@ static int instances_on(const struct bt_engine *e, struct bt_server *s, const st
 				  .cursor = bt_query(rq, "cursor"), .from = BT_TIME_NONE, .to = BT_TIME_NONE};
 	struct bt_err err = {0, ""};
 	(void)s;
-	if (!journey_visible(e, rq, q.journey))
+	if (!q.journey)
+		q.journey = bt_query(rq, "journey");
+	if (q.journey && !journey_visible(e, rq, q.journey))
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
 	struct bt_kpi_query period = {NULL, BT_TIME_NONE, BT_TIME_NONE};
 	if (team_arg(e, rq, "holder", &q.holder, rs) || limit_arg(rq, &q.limit, rs) ||
@@ -867,7 +871,7 @@ static int from_kpis(const struct bt_engine *e, const struct bt_request *rq, str
 	struct bt_scope sc = scope_of(rq);
 	struct bt_err err = {0, ""};
 	struct idpage pg;
-	if (!teams && !journey_visible(e, rq, q.journey))
+	if (!teams && q.journey && !journey_visible(e, rq, q.journey))
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
 	if (period_arg(rq, &q, rs) || (teams && idpage_begin(rq, &pg, rs)))
 		return 0;
@@ -975,6 +979,11 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys/{id}/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
 	 "live instances of a journey (filters: state, holder, period, handoff route)", 0,
 	 "as_of state holder from to handoff_from handoff_to handoff limit cursor"},
+	{"GET", "/v1/instances", READERS | ROLE(BT_ROLE_TEAM), get_instances,
+	 "live instances of every journey (filters as a journey's, and journey)", 0,
+	 "as_of journey state holder from to handoff_from handoff_to handoff limit cursor"},
+	{"GET", "/v1/handoffs", READERS | ROLE(BT_ROLE_TEAM), get_handoffs,
+	 "the handoff flow of every journey", 0, "as_of from to"},
 	{"GET", "/v1/instances/{id}",
 	 READERS | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM), get_instance,
 	 "one journey instance with its events, handoffs, promises and feedback", 0, "as_of"},

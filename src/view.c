@@ -489,7 +489,7 @@ int bt_flow_json(const char *journey, const struct bt_kpis *k, struct bt_buf *b)
 	rc = rc ? rc : bt_buf_adds(b, ",\"flow\":[");
 	for (size_t i = 0; i < k->nroutes && !rc; i++) {
 		rc = i ? bt_buf_addc(b, ',') : 0;
-		rc = rc ? rc : bt_route_json(&k->routes[i], 0, b);
+		rc = rc ? rc : bt_route_json(&k->routes[i], journey == NULL, b);
 	}
 	return rc ? rc : bt_buf_adds(b, "]}");
 }

@@ -109,6 +109,8 @@ GET|/v1/journeys/jdispute/funnel||200 200 200 404 403 403 403 403
 GET|/v1/journeys/jsupport/funnel||200 200 404 200 403 403 403 403
 GET|/v1/journeys/jdispute/instances||200 200 200 404 200 403 403 403
 GET|/v1/journeys/jsupport/instances||200 200 404 200 200 403 403 403
+GET|/v1/instances||200 200 200 200 200 403 403 403
+GET|/v1/handoffs||200 200 200 200 200 403 403 403
 GET|/v1/instances/I1||200 200 200 404 200 200 403 403
 GET|/v1/instances/I3||200 200 404 200 404 200 403 403
 GET|/v1/journeys/jdispute/handoffs||200 200 200 404 200 403 403 403
@@ -136,6 +138,10 @@ eq "maria's overview: her journey, over her customers" \
 eq "tom's teams: those his journey's instances touched" "$(get "$T_tom" /v1/teams | jq -c '[.teams[].team]')" '["tdigital","tservice"]'
 eq "tbilling's handoffs into and out of it" "$(get "$T_billing" /v1/journeys/jdispute/handoffs | jq -c '[.flow[] | [.from,.to]]')" '[["tservice","tbilling"]]'
 eq "... none on a journey it never touched" "$(get "$T_billing" /v1/journeys/jsupport/handoffs | jq -c '.flow')" '[]'
+eq "tbilling's instances of every journey: the one it holds" "$(get "$T_billing" /v1/instances | jq -c '[.instances[].id]')" '["I1"]'
+eq "maria's instances of every journey: her journey's" "$(get "$T_maria" /v1/instances | jq -c '[.instances[].journey] | unique')" '["jdispute"]'
+eq "tbilling's handoffs of every journey: into and out of it, with their journey" "$(get "$T_billing" /v1/handoffs | jq -c '[.flow[] | [.journey,.from,.to]]')" '[["jdispute","tservice","tbilling"]]'
+eq "the admin's: both journeys'" "$(get "$T_admin" /v1/handoffs | jq -c '[.flow[] | [.journey,.from,.to]]')" '[["jdispute","tservice","tbilling"],["jsupport","tdigital","tservice"]]'
 eq "tbilling's promises: those it must keep" "$(get "$T_billing" /v1/promises | jq -c '[.promises[].promise]')" '["PRM-D1"]'
 eq "maria's journeys" "$(get "$T_maria" /v1/journeys | jq -c '[.journeys[].journey]')" '["jdispute"]'
 

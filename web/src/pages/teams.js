@@ -3,7 +3,7 @@
 // it shifted; one team's page adds the handoffs into and out of it (how many
 // were late or lost the context) and the promises it must keep.  A team
 // lead's token sees their own team only.
-import { all, get, orNull } from '../api.js';
+import { all, get } from '../api.js';
 import { empty, h, note, path, replace, section, table } from '../dom.js';
 import { figure } from '../kpi.js';
 import { instanceTable, journeyLink, promiseTable } from '../lists.js';
@@ -17,24 +17,12 @@ function figures(t) {
 		h('h3', null, k.replace(/_/g, ' ')), figure(`team:${t.team}`, k, t[k]))));
 }
 
-// The journeys the reader can name and the handoff routes of the period:
-// from the KPIs where the role may read them; a team lead's token may not,
-// so theirs are the journeys of the promises the team must keep (the API
-// lists journeys to no team token), each asked for its handoffs.
-async function journeys(ctx, team) {
-	const p = { from: ctx.period.from, to: ctx.period.to, as_of: ctx.period.as_of };
-	const k = await orNull(get('/v1/kpis', p, { signal: ctx.signal }));
-	if (k) return { ids: k.journeys.map((j) => j.journey), flows: k.handoff_routes };
-	const ids = [...new Set((await all('/v1/promises', { keeper: team, as_of: p.as_of }, 'promises', { signal: ctx.signal, max: 5000 }))
-		.map((x) => x.journey).filter(Boolean))];
-	const flows = await Promise.all(ids.map((id) => get(`/v1/journeys/${encodeURIComponent(id)}/handoffs`, p, { signal: ctx.signal })
-		.then((r) => r.flow.map((f) => ({ ...f, journey: id })))));
-	return { ids, flows: flows.flat() };
-}
-
-// the open instances the team holds, on those journeys
-const held = (ctx, team, ids) => Promise.all(ids.map((id) => all(`/v1/journeys/${encodeURIComponent(id)}/instances`,
-	{ state: 'open', holder: team, as_of: ctx.period.as_of }, 'instances', { signal: ctx.signal, max: 500 }))).then((l) => l.flat());
+// the handoff routes of the period (a team lead's token: those into and
+// out of the team) and the open instances the team holds, of every journey
+const flowsOf = (ctx) => get('/v1/handoffs', { from: ctx.period.from, to: ctx.period.to, as_of: ctx.period.as_of }, { signal: ctx.signal })
+	.then((r) => r.flow);
+const held = (ctx, team) => all('/v1/instances', { state: 'open', holder: team, as_of: ctx.period.as_of }, 'instances',
+	{ signal: ctx.signal, max: 500 });
 
 function handoffs(ctx, team, flows) {
 	const mine = flows.filter((f) => f.from === team || f.to === team);
@@ -51,13 +39,13 @@ function handoffs(ctx, team, flows) {
 
 async function one(ctx, team) {
 	const p = ctx.period;
-	const [rows, { ids, flows }, open, broken] = await Promise.all([
+	const [rows, flows, holds, open, broken] = await Promise.all([
 		all('/v1/teams', { from: p.from, to: p.to, as_of: p.as_of }, 'teams', { signal: ctx.signal }),
-		journeys(ctx, team),
+		flowsOf(ctx),
+		held(ctx, team),
 		all('/v1/promises', { keeper: team, status: 'open', as_of: p.as_of }, 'promises', { signal: ctx.signal, max: 2000 }),
 		all('/v1/promises', { keeper: team, status: 'broken', as_of: p.as_of }, 'promises', { signal: ctx.signal, max: 2000 }),
 	]);
-	const holds = await held(ctx, team, ids);
 	const t = rows.find((r) => r.team === team);
 	ctx.title(`Team ${team}`);
 	replace(ctx.main,
