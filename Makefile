@@ -130,6 +130,7 @@ bench: deps all
 	@bench/run.sh
 	@bench/http.sh
 	@bench/dashboard.sh
+	@bench/pollers.sh
 
 clean:
 	rm -rf build build-san
