@@ -105,7 +105,15 @@ static int follow_ident(void *ctx, uint32_t k, const char *text, size_t n, uint3
 	return bt__identity_load_ident(&db->id, text, n, profile);
 }
 
-static const struct bt__idfeed follow_feed = {follow_profile, follow_merge, follow_ident};
+static int follow_apart(void *ctx, uint32_t a, uint32_t b)
+{
+	struct bt_db *db = ctx;
+	db->follow.rows++;
+	return bt__identity_load_apart(&db->id, a, b);
+}
+
+static const struct bt__idfeed follow_feed = {follow_profile, follow_merge, follow_ident,
+					      follow_apart};
 
 /* What was appended since memory last caught up, as of data version v. */
 static int catch_up(struct bt_db *db, int64_t v)

@@ -447,6 +447,7 @@ void bt__identity_release(struct bt__identity *id)
 	bt__free(id->ident_profile);
 	bt__free(id->ident_limit);
 	bt__free(id->prof);
+	bt__free(id->apart);
 	bt_buf_release(&id->scratch);
 	sodium_memzero(id->suppress_key, sizeof(id->suppress_key));
 	memset(id, 0, sizeof(*id));
@@ -541,7 +542,7 @@ static int new_profile(struct bt__identity *id, int64_t event, uint32_t *out)
 	id->nprof++;
 	if (id->log)
 		BT_PUSH(id->log->profiles, id->log->nprofiles, id->log->capprofiles,
-			 ((struct bt__idlog_profile){p, event}));
+			 ((struct bt__idlog_profile){p, event, BT_ID_NONE}));
 	*out = p;
 	return 0;
 }
@@ -667,6 +668,41 @@ static const char *can_add(const struct bt__identity *id, uint32_t root, int slo
 	return NULL;
 }
 
+/* Saturating: the count only says whether the pairs need a look. */
+static void apart_add(struct bt__profile *p, unsigned n)
+{
+	p->apart = (uint16_t)(p->apart + n < UINT16_MAX ? p->apart + n : UINT16_MAX);
+}
+
+int bt__identity_load_apart(struct bt__identity *id, uint32_t a, uint32_t b)
+{
+	if (a >= id->nidents || b >= id->nidents)
+		return BT_ESTORE; /* an identifier we never saw */
+	BT_PUSH(id->apart, id->napart, id->capapart, ((struct bt__apart){a, b}));
+	for (int k = 0; k < 2; k++) {
+		uint32_t p = id->ident_profile[k ? b : a];
+		if (p)
+			apart_add(&id->prof[bt__identity_root(id, p)], 1);
+	}
+	return 0;
+}
+
+/* Would roots a and b joined hold both ends of a pair kept apart? */
+static int kept_apart(const struct bt__identity *id, uint32_t a, uint32_t b)
+{
+	for (uint32_t i = 0; i < id->napart; i++) {
+		uint32_t pa = id->ident_profile[id->apart[i].a], pb = id->ident_profile[id->apart[i].b];
+		if (!pa || !pb)
+			continue; /* erased */
+		pa = bt__identity_root_ro(id, pa), pb = bt__identity_root_ro(id, pb);
+		if ((pa == a && pb == b) || (pa == b && pb == a))
+			return 1;
+	}
+	return 0;
+}
+
+static const char R_APART[] = "the two profiles were kept apart on review";
+
 static const char *can_merge(const struct bt__identity *id, uint32_t a, uint32_t b)
 {
 	const struct bt__profile *pa = &id->prof[a], *pb = &id->prof[b];
@@ -679,7 +715,14 @@ static const char *can_merge(const struct bt__identity *id, uint32_t a, uint32_t
 	}
 	if (pa->size + pb->size > id->rules.max_size)
 		return "the merged profile would exceed its size cap";
+	if (pa->apart && pb->apart && kept_apart(id, a, b))
+		return R_APART;
 	return NULL;
+}
+
+const char *bt__identity_can_merge(const struct bt__identity *id, uint32_t a, uint32_t b)
+{
+	return can_merge(id, a, b);
 }
 
 /* Roots a and b become one under the older (smaller) id, with their
@@ -692,6 +735,7 @@ static uint32_t join_roots(struct bt__identity *id, uint32_t a, uint32_t b)
 	pi->size += pf->size;
 	for (uint32_t s = 0; s < BT_ID_MAX_LIMITS; s++)
 		pi->count[s] = (uint8_t)(pi->count[s] + pf->count[s]);
+	apart_add(pi, pf->apart);
 	return from;
 }
 
@@ -706,16 +750,27 @@ void bt__identity_load_merge(struct bt__identity *id, uint32_t into, uint32_t fr
 		*gone = younger;
 }
 
-static int merge(struct bt__identity *id, uint32_t a, uint32_t b, uint32_t via, int64_t event,
-		 uint32_t *survivor)
+static int merge_why(struct bt__identity *id, uint32_t a, uint32_t b, uint32_t via,
+		     int64_t event, const char *reason, uint32_t *survivor)
 {
 	uint32_t into = a < b ? a : b, from = join_roots(id, a, b);
 	if (id->log)
 		BT_PUSH(id->log->merges, id->log->nmerges, id->log->capmerges,
-			 ((struct bt__idlog_merge){into, from, via, event,
-						   "event links identifiers of both profiles"}));
+			 ((struct bt__idlog_merge){into, from, via, event, reason}));
 	*survivor = into;
 	return 0;
+}
+
+static int merge(struct bt__identity *id, uint32_t a, uint32_t b, uint32_t via, int64_t event,
+		 uint32_t *survivor)
+{
+	return merge_why(id, a, b, via, event, "event links identifiers of both profiles", survivor);
+}
+
+int bt__identity_merge_by(struct bt__identity *id, uint32_t a, uint32_t b, uint32_t via,
+			  int64_t event, const char *reason, uint32_t *kept)
+{
+	return merge_why(id, a, b, via, event, reason, kept);
 }
 
 static int conflict(struct bt__identity *id, uint32_t ident, uint32_t p, uint32_t other,
@@ -738,6 +793,8 @@ static int new_ident_profile(struct bt__identity *id, struct cand *c, int64_t ev
 	if ((rc = add_ident(id, id->scratch.data + c->off, c->len, &c->ident)))
 		return rc;
 	attach(id, c->ident, p);
+	if (id->log && id->log->nprofiles)
+		id->log->profiles[id->log->nprofiles - 1].ident = c->ident;
 	if (id->log)
 		BT_PUSH(id->log->idents, id->log->nidents, id->log->capidents,
 			 ((struct bt__idlog_ident){c->ident, p, event}));

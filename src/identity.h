@@ -86,6 +86,15 @@ struct bt__profile {
 	uint32_t size;
 	uint8_t count[BT_ID_MAX_LIMITS];
 	uint8_t live; /* 0 for ids never issued or erased */
+	/* a root: how many ends of pairs kept apart (struct bt__apart) its
+	 * identifiers are, saturating; 0 skips the look at the pairs */
+	uint16_t apart;
+};
+
+/* Two identifiers that a review kept apart (a split, or a conflict
+ * resolved keep_apart): no link may put them in one profile again. */
+struct bt__apart {
+	uint32_t a, b;
 };
 
 /* What a resolution changed, for the store. */
@@ -99,6 +108,7 @@ struct bt__idlog {
 	struct bt__idlog_profile {
 		uint32_t profile;
 		int64_t event;
+		uint32_t ident; /* the identifier it was made for */
 	} *profiles;
 	size_t nprofiles, capprofiles;
 	struct bt__idlog_merge {
@@ -139,6 +149,8 @@ struct bt__identity {
 	struct bt__profile *prof;  /* profile id → profile; id 0 is never used */
 	uint32_t nprof;            /* one past the highest profile id issued */
 	uint32_t capprof;
+	struct bt__apart *apart;   /* pairs kept apart on review */
+	uint32_t napart, capapart;
 	struct bt_u64map suppressed; /* hashes of erased identifiers */
 	char **suppressed_types;     /* the types erased so far (bt__identity_suppressed_type) */
 	size_t nsuppressed_types;
@@ -170,6 +182,17 @@ int bt__identity_load_profile(struct bt__identity *id, uint32_t p, uint32_t merg
  * two were one already (either may be NULL). */
 void bt__identity_load_merge(struct bt__identity *id, uint32_t into, uint32_t from,
 			     uint32_t *kept, uint32_t *gone);
+/* A pair kept apart on review (both identifiers loaded). */
+int bt__identity_load_apart(struct bt__identity *id, uint32_t a, uint32_t b);
+/* Why the profiles of roots a and b may not become one (a guard rail of
+ * docs/identity.md, or a pair kept apart), or NULL when they may. */
+const char *bt__identity_can_merge(const struct bt__identity *id, uint32_t a, uint32_t b);
+/* Merge roots a and b as a review decided (bt__identity_can_merge said
+ * yes): logged like a merge of resolution, with event, identifier via and
+ * reason (which must live until the log is written).  *kept is the
+ * surviving root. */
+int bt__identity_merge_by(struct bt__identity *id, uint32_t a, uint32_t b, uint32_t via,
+			  int64_t event, const char *reason, uint32_t *kept);
 /* Profile ids up to max were issued, erased ones among them (which are not
  * loaded): a new profile gets a later id. */
 int bt__identity_issued(struct bt__identity *id, uint32_t max);

@@ -233,7 +233,8 @@ static int feed_ident(void *ctx, uint32_t k, const char *text, size_t n, uint32_
 	return 0;
 }
 
-static const struct bt__idfeed feed = {feed_profile, feed_merge, feed_ident};
+/* the live state resolves nothing: it needs no pairs kept apart */
+static const struct bt__idfeed feed = {feed_profile, feed_merge, feed_ident, NULL};
 
 /* What the store's identity gained, recorded outside the lock and then
  * replayed under it, in holds of at most CHUNK rows. */
@@ -282,7 +283,7 @@ static int rec_ident(void *ctx, uint32_t k, const char *text, size_t n, uint32_t
 	return record_row(ctx, 2, k, profile, text, n);
 }
 
-static const struct bt__idfeed recorder = {rec_profile, rec_merge, rec_ident};
+static const struct bt__idfeed recorder = {rec_profile, rec_merge, rec_ident, NULL};
 
 static int identity_since(struct bt_live *l, struct state *s, struct bt_err *err)
 {

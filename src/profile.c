@@ -71,21 +71,13 @@ void bt_profile_free(struct bt_profile *p)
 	for (size_t i = 0; i < p->nidentifiers; i++)
 		bt__free(p->identifiers[i]);
 	bt__free(p->identifiers);
-	for (size_t i = 0; i < p->nconflicts; i++) {
-		bt__free(p->conflicts[i].identifier);
-		bt__free(p->conflicts[i].reason);
-	}
-	bt__free(p->conflicts);
+	bt_conflicts_free(p->conflicts, p->nconflicts);
 	for (size_t i = 0; i < p->nrefusals; i++) {
 		bt__free(p->refusals[i].identifier);
 		bt__free(p->refusals[i].reason);
 	}
 	bt__free(p->refusals);
-	for (size_t i = 0; i < p->nmerges; i++) {
-		bt__free(p->merges[i].identifier);
-		bt__free(p->merges[i].reason);
-	}
-	bt__free(p->merges);
+	bt_merges_free(p->merges, p->nmerges);
 	bt__free(p);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* records.c - freeing the records of records.h, and the roles' names. */
+/* records.c - freeing the records of records.h, and the names of roles and
+ * merge states. */
 #include "baton/records.h"
 
 #include "util/alloc.h"
@@ -15,6 +16,29 @@ void bt_dead_letters_free(struct bt_dead_letter *d, size_t n)
 		bt__free(d[i].raw);
 	}
 	bt__free(d);
+}
+
+void bt_conflicts_free(struct bt_conflict *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bt__free(c[i].identifier);
+		bt__free(c[i].reason);
+		bt__free(c[i].resolution);
+		bt__free(c[i].resolved_by);
+	}
+	bt__free(c);
+}
+
+const char *const bt_merge_state_names[3] = {"active", "split", "undone"};
+
+void bt_merges_free(struct bt_merge *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bt__free(m[i].identifier);
+		bt__free(m[i].reason);
+		bt__free(m[i].split_by);
+	}
+	bt__free(m);
 }
 
 const char *const bt_role_names[BT_ROLE__COUNT] = {"admin", "owner",  "analyst", "team",

@@ -14,22 +14,47 @@
 
 /* ---- identity ---------------------------------------------------------- */
 
+/* A link the guard rails refused, for review (docs/identity.md). */
 struct bt_conflict {
+	int64_t id;            /* its number: what a resolution names */
 	int64_t event;         /* event number that asked for the link */
 	char *identifier;      /* "type:value" of the identifier refused */
 	int64_t profile;       /* the profile it was refused from */
 	int64_t other_profile; /* where it lives instead */
 	char *reason;
+	int64_t at;            /* when it was recorded, ms */
+	/* the profiles those two are part of now (a merge since may have
+	 * joined either to another) */
+	int64_t profile_now, other_now;
+	char *resolution;      /* NULL while open; "keep_apart" or "merge" */
+	int64_t resolved_at;   /* ms */
+	char *resolved_by;     /* who resolved it (a token's person or name) */
 };
+
+void bt_conflicts_free(struct bt_conflict *c, size_t n);
+
+/* What a merge of the ledger does now. */
+enum bt_merge_state {
+	BT_MERGE_ACTIVE, /* its two profiles are one */
+	BT_MERGE_SPLIT,  /* undone by a split of this merge */
+	BT_MERGE_UNDONE, /* its two profiles are apart again: another split undid it */
+};
+extern const char *const bt_merge_state_names[3];
 
 /* A merge of two profiles (the merge ledger, docs/identity.md): from was
  * merged into into, when event linked identifier (NULL once erased). */
 struct bt_merge {
+	int64_t id; /* its number in the ledger: what a split names */
 	int64_t into, from, event;
 	char *identifier;
 	char *reason;
 	int64_t at; /* when it was recorded, ms */
+	enum bt_merge_state state;
+	int64_t split_at; /* BT_MERGE_SPLIT: when, ms, and by whom */
+	char *split_by;
 };
+
+void bt_merges_free(struct bt_merge *m, size_t n);
 
 /* An identifier refused before any link (docs/identity.md): kept on its
  * event, joined to no profile. */

@@ -133,6 +133,26 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL);"
 	"CREATE INDEX refusals_profile ON refusals(profile);"
 	"CREATE INDEX refusals_ident ON refusals(ident);",
+	/* 5 → 6: identity review (docs/identity.md).  A conflict is resolved
+	 * (keep_apart or merge) by someone at a time; pairs of identifiers
+	 * kept apart, each for the merge a split undid or the conflict kept
+	 * apart; a profile keeps the identifier it was made for, so that a
+	 * split knows which side keeps its id; the ledger is read by profile. */
+	"ALTER TABLE conflicts ADD COLUMN resolution TEXT;"
+	"ALTER TABLE conflicts ADD COLUMN resolved_at INTEGER;"
+	"ALTER TABLE conflicts ADD COLUMN resolved_by TEXT;"
+	"ALTER TABLE profiles ADD COLUMN ident INTEGER;"
+	"CREATE TABLE apart("
+	"  seq INTEGER PRIMARY KEY,"
+	"  a INTEGER NOT NULL,"
+	"  b INTEGER NOT NULL,"
+	"  merge INTEGER,"
+	"  conflict INTEGER,"
+	"  by TEXT,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX apart_merge ON apart(merge) WHERE merge IS NOT NULL;"
+	"CREATE INDEX merges_into ON merges(into_profile);"
+	"CREATE INDEX merges_from ON merges(from_profile);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -141,8 +161,45 @@ enum stmt {
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
-	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK, S__COUNT
+	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK,
+	/* the same questions of a file older than identity review (a reader
+	 * does not migrate): no pairs kept apart, no conflict resolved */
+	S_PROFILE_CONFLICTS_V5, S_PROFILE_MERGES_V5, S_ID_MARK_V5, S_CONFLICTS_PAGE_V5,
+	S_CONFLICTS_COUNT_V5,
+	/* identity review */
+	S_MEMBERS, S_MERGE_GET, S_CONFLICT_ROWS, S_REFUSAL_ROWS, S_CONFLICTS_PAGE, S_CONFLICTS_COUNT,
+	S_CONFLICT_GET, S_CONFLICT_RESOLVE, S_APART_INSERT, S_MOVE_IDENT, S_MOVE_PROFILE,
+	S_MADE_PROFILE, S_MOVE_REFUSAL, S__COUNT
 };
+
+/* The root of profile x (a column or a parameter) now. */
+#define ROOT_OF(x) "(SELECT CASE merged_into WHEN 0 THEN id ELSE merged_into END FROM profiles WHERE id = " x ")"
+/* The profiles of the tree of root ?1. */
+#define TREE "SELECT ?1 UNION ALL SELECT id FROM profiles WHERE merged_into = ?1 AND merged_into != 0"
+/* struct bt_conflict, from conflicts c joined with identifiers i; then its
+ * review (resolution, resolved_at, resolved_by) */
+#define CONFLICT_COLS                                                                          \
+	"SELECT c.seq, c.event, i.ident, c.profile, c.other_profile, c.reason, c.at, "          \
+	ROOT_OF("c.profile") ", " ROOT_OF("c.other_profile") ", "
+#define REVIEW_COLS "c.resolution, c.resolved_at, c.resolved_by "
+#define NO_REVIEW_COLS "NULL, NULL, NULL "
+#define PROFILE_CONFLICTS                                                                      \
+	"FROM conflicts c JOIN identifiers i ON i.id = c.ident "                               \
+	"WHERE (c.profile = ?1 OR c.other_profile = ?1 OR i.profile = ?1) "                   \
+	"AND i.ident IS NOT NULL ORDER BY c.seq"
+/* a page of them, newest first: ?1 before (0: none), ?2 state (-1 all, 0
+ * open, 1 resolved), ?3 limit */
+#define PAGE_WHERE(resolved)                                                                   \
+	"FROM conflicts c JOIN identifiers i ON i.id = c.ident WHERE i.ident IS NOT NULL "     \
+	"AND (?2 < 0 OR (?2 = 0) = (" resolved " IS NULL)) "
+#define PAGE_ORDER "AND (?1 = 0 OR c.seq < ?1) ORDER BY c.seq DESC LIMIT ?3"
+/* struct bt_merge, from merges m joined with identifiers i; then the
+ * split (at, by) */
+#define MERGE_COLS                                                                             \
+	"SELECT m.seq, m.into_profile, m.from_profile, m.event, i.ident, m.reason, m.at, "      \
+	ROOT_OF("m.into_profile") " = " ROOT_OF("m.from_profile") ", "
+#define PROFILE_MERGES                                                                         \
+	"WHERE m.into_profile IN (" TREE ") OR m.from_profile IN (" TREE ") ORDER BY m.seq"
 
 static const char *const sql[S__COUNT] = {
 	[S_LOG_INSERT] = "INSERT INTO event_log(first_seq, n, live, anchors, keys, data) "
@@ -152,7 +209,7 @@ static const char *const sql[S__COUNT] = {
 	[S_LOG_UPDATE] = "UPDATE event_log SET live = ?2, anchors = ?3, keys = ?4, data = ?5 "
 			 "WHERE first_seq = ?1",
 	[S_LOG_ANCHORS] = "SELECT first_seq, n, anchors FROM event_log ORDER BY first_seq",
-	[S_INS_PROFILE] = "INSERT INTO profiles(id, merged_into, event) VALUES (?,0,?)",
+	[S_INS_PROFILE] = "INSERT INTO profiles(id, merged_into, event, ident) VALUES (?,0,?,?)",
 	[S_INS_IDENT] = "INSERT INTO identifiers(id, ident, profile, event) VALUES (?,?,?,?)",
 	[S_INS_MERGE] = "INSERT INTO merges(into_profile, from_profile, ident, event, reason, at) "
 			"VALUES (?,?,?,?,?,?)",
@@ -169,11 +226,12 @@ static const char *const sql[S__COUNT] = {
 	[S_PROFILE_IDENTS] = "SELECT id, ident FROM identifiers WHERE profile = ? AND ident IS NOT NULL "
 			     "ORDER BY ident",
 	[S_PROFILE_IDENT_IDS] = "SELECT id FROM identifiers WHERE profile = ? ORDER BY id",
-	[S_PROFILE_CONFLICTS] =
-		"SELECT c.event, i.ident, c.profile, c.other_profile, c.reason FROM conflicts c "
-		"JOIN identifiers i ON i.id = c.ident "
-		"WHERE (c.profile = ?1 OR c.other_profile = ?1 OR i.profile = ?1) "
-		"AND i.ident IS NOT NULL ORDER BY c.seq",
+	[S_PROFILE_CONFLICTS] = CONFLICT_COLS REVIEW_COLS PROFILE_CONFLICTS,
+	[S_PROFILE_CONFLICTS_V5] = CONFLICT_COLS NO_REVIEW_COLS PROFILE_CONFLICTS,
+	[S_CONFLICTS_PAGE] = CONFLICT_COLS REVIEW_COLS PAGE_WHERE("c.resolution") PAGE_ORDER,
+	[S_CONFLICTS_PAGE_V5] = CONFLICT_COLS NO_REVIEW_COLS PAGE_WHERE("NULL") PAGE_ORDER,
+	[S_CONFLICTS_COUNT] = "SELECT count(*) " PAGE_WHERE("c.resolution"),
+	[S_CONFLICTS_COUNT_V5] = "SELECT count(*) " PAGE_WHERE("NULL"),
 	[S_DEAD_LIST] = "SELECT id, at, origin, line, format, reason, raw, truncated FROM dead_letters "
 			"WHERE id > ?1 ORDER BY id LIMIT ?2",
 	[S_DEAD_USAGE] = "SELECT n, bytes FROM dead_letter_usage",
@@ -190,19 +248,42 @@ static const char *const sql[S__COUNT] = {
 	[S_PROFILE_REFUSALS] =
 		"SELECT event, ident, reason FROM refusals WHERE profile = ?1 OR profile IN "
 		"(SELECT id FROM profiles WHERE merged_into = ?1 AND merged_into != 0) ORDER BY seq",
-	/* the merges into the profile, or into one merged into it since */
-	[S_PROFILE_MERGES] =
-		"SELECT m.into_profile, m.from_profile, m.event, i.ident, m.reason, m.at FROM merges m "
-		"LEFT JOIN identifiers i ON i.id = m.ident WHERE m.into_profile = ?1 OR "
-		"m.into_profile IN (SELECT id FROM profiles WHERE merged_into = ?1 AND merged_into != 0) "
-		"ORDER BY m.seq",
+	/* the merges into or from the profile or one merged into it */
+	[S_PROFILE_MERGES] = MERGE_COLS "a.at, a.by FROM merges m "
+			     "LEFT JOIN identifiers i ON i.id = m.ident "
+			     "LEFT JOIN apart a ON a.merge = m.seq " PROFILE_MERGES,
+	[S_PROFILE_MERGES_V5] = MERGE_COLS "NULL, NULL FROM merges m "
+				"LEFT JOIN identifiers i ON i.id = m.ident " PROFILE_MERGES,
+	[S_MEMBERS] = "SELECT id, event, ident FROM profiles WHERE (id = ?1 OR "
+		      "(merged_into = ?1 AND merged_into != 0)) AND erased = 0 ORDER BY id",
+	[S_MERGE_GET] = "SELECT m.seq, m.event, m.into_profile, m.from_profile, m.ident, "
+			"EXISTS (SELECT 1 FROM apart a WHERE a.merge = m.seq) FROM merges m WHERE m.seq = ?1",
+	[S_CONFLICT_ROWS] = "SELECT c.seq, c.event, c.ident, c.profile, c.other_profile, c.resolution "
+			    "FROM conflicts c JOIN identifiers i ON i.id = c.ident WHERE i.profile = ?1 "
+			    "ORDER BY c.seq",
+	[S_CONFLICT_GET] = "SELECT seq, event, ident, profile, other_profile, resolution FROM conflicts "
+			   "WHERE seq = ?1",
+	[S_REFUSAL_ROWS] = "SELECT seq, event, profile, ident FROM refusals WHERE profile IN (" TREE ") "
+			   "OR ident IN (SELECT ident FROM identifiers WHERE profile = ?1 AND ident IS NOT NULL) "
+			   "ORDER BY seq",
+	[S_CONFLICT_RESOLVE] = "UPDATE conflicts SET resolution = ?2, resolved_at = ?3, resolved_by = ?4 "
+			       "WHERE seq = ?1",
+	[S_APART_INSERT] = "INSERT INTO apart(a, b, merge, conflict, by, at) VALUES (?,?,?,?,?,?)",
+	[S_MOVE_IDENT] = "UPDATE identifiers SET profile = ?2 WHERE id = ?1",
+	[S_MOVE_PROFILE] = "UPDATE profiles SET merged_into = ?2 WHERE id = ?1",
+	[S_MADE_PROFILE] = "INSERT INTO profiles(id, merged_into, event, ident) VALUES (?1, 0, NULL, ?2)",
+	[S_MOVE_REFUSAL] = "UPDATE refusals SET profile = ?2 WHERE seq = ?1",
 	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash, type) VALUES (?,?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
 	[S_ID_MARK] = "SELECT (SELECT coalesce(max(id), 0) FROM profiles), "
 		      "(SELECT coalesce(max(seq), 0) FROM merges), "
-		      "(SELECT coalesce(max(id), -1) FROM identifiers)",
+		      "(SELECT coalesce(max(id), -1) FROM identifiers), "
+		      "(SELECT coalesce(max(seq), 0) FROM apart)",
+	[S_ID_MARK_V5] = "SELECT (SELECT coalesce(max(id), 0) FROM profiles), "
+			 "(SELECT coalesce(max(seq), 0) FROM merges), "
+			 "(SELECT coalesce(max(id), -1) FROM identifiers), 0",
 	[S_TOKEN_FIND] = "SELECT id, role, team, person, name, created, coalesce(revoked, 0) "
 			 "FROM tokens WHERE hash = ?",
 };
@@ -210,6 +291,7 @@ static const char *const sql[S__COUNT] = {
 /* The schema version that added a table, for readers of older files. */
 #define SCHEMA_DEAD_USAGE 4
 #define SCHEMA_REFUSALS 5
+#define SCHEMA_REVIEW 6
 
 struct sqlite_store {
 	struct bt__store base;
@@ -584,18 +666,73 @@ static int sq_data_version(struct bt__store *base, int64_t *v, struct bt_err *er
 	return r == SQLITE_ROW ? 0 : fail(s, err, "reading the data version");
 }
 
+/* The pairs kept apart on review (after the identifiers they name). */
+static int load_apart(struct sqlite_store *s, struct bt__identity *id, struct bt_err *err)
+{
+	sqlite3_stmt *q;
+	int rc = 0, r;
+	if (s->schema < SCHEMA_REVIEW) /* a reader of an older file: none */
+		return 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT a, b FROM apart ORDER BY seq", -1, &q, NULL) != SQLITE_OK)
+		return fail(s, err, "loading the pairs kept apart");
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW)
+		rc = bt__identity_load_apart(id, (uint32_t)sqlite3_column_int64(q, 0),
+					     (uint32_t)sqlite3_column_int64(q, 1));
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "loading the pairs kept apart");
+	sqlite3_finalize(q);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
 static int sq_load(struct bt__store *base, struct bt__identity *id, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int rc;
 	if ((rc = load_profiles(s, id, err)) || (rc = load_idents(s, id, err)) ||
-	    (rc = load_suppression(s, id, err)))
+	    (rc = load_suppression(s, id, err)) || (rc = load_apart(s, id, err)))
 		return rc;
 	s->data_version = pragma_int(s, "PRAGMA data_version");
 	return 0;
 }
 
 static int log_put(void *ctx, const struct bt__segbuf *b, int64_t first, struct bt_err *err);
+
+/* Append merge m to the ledger (nothing moves). */
+static int ledger_add(struct sqlite_store *s, const struct bt__idlog_merge *m, int64_t now,
+		      struct bt_err *err)
+{
+	sqlite3_stmt *q = stmt(s, S_INS_MERGE, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, m->into);
+	sqlite3_bind_int64(q, 2, m->from);
+	sqlite3_bind_int64(q, 3, m->ident);
+	sqlite3_bind_int64(q, 4, m->event);
+	sqlite3_bind_text(q, 5, m->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, now);
+	return step_done(s, q, err, "recording a merge");
+}
+
+/* Record the conflicts of log. */
+static int conflicts_add(struct sqlite_store *s, const struct bt__idlog *log, int64_t now,
+			 struct bt_err *err)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < log->nconflicts; i++) {
+		const struct bt__idlog_conflict *c = &log->conflicts[i];
+		sqlite3_stmt *q = stmt(s, S_INS_CONFLICT, err);
+		if (!q)
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, c->event);
+		sqlite3_bind_int64(q, 2, c->ident);
+		sqlite3_bind_int64(q, 3, c->profile);
+		sqlite3_bind_int64(q, 4, c->other);
+		sqlite3_bind_text(q, 5, c->reason, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 6, now);
+		rc = step_done(s, q, err, "recording a conflict");
+	}
+	return rc;
+}
 
 static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 			  struct bt__identity *id, struct bt_err *err)
@@ -608,6 +745,8 @@ static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 			return BT_ESTORE;
 		sqlite3_bind_int64(q, 1, log->profiles[i].profile);
 		sqlite3_bind_int64(q, 2, log->profiles[i].event);
+		if (log->profiles[i].ident != BT_ID_NONE)
+			sqlite3_bind_int64(q, 3, log->profiles[i].ident);
 		if ((rc = step_done(s, q, err, "storing a profile")))
 			return rc;
 	}
@@ -624,15 +763,7 @@ static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 	}
 	for (size_t i = 0; i < log->nmerges; i++) {
 		const struct bt__idlog_merge *m = &log->merges[i];
-		if (!(q = stmt(s, S_INS_MERGE, err)))
-			return BT_ESTORE;
-		sqlite3_bind_int64(q, 1, m->into);
-		sqlite3_bind_int64(q, 2, m->from);
-		sqlite3_bind_int64(q, 3, m->ident);
-		sqlite3_bind_int64(q, 4, m->event);
-		sqlite3_bind_text(q, 5, m->reason, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 6, now);
-		if ((rc = step_done(s, q, err, "recording a merge")))
+		if ((rc = ledger_add(s, m, now, err)))
 			return rc;
 		for (int k = S_MOVE_IDENTS; k <= S_MOVE_PROFILES; k++) {
 			if (!(q = stmt(s, (enum stmt)k, err)))
@@ -643,19 +774,8 @@ static int write_identity(struct sqlite_store *s, const struct bt__idlog *log,
 				return rc;
 		}
 	}
-	for (size_t i = 0; i < log->nconflicts; i++) {
-		const struct bt__idlog_conflict *c = &log->conflicts[i];
-		if (!(q = stmt(s, S_INS_CONFLICT, err)))
-			return BT_ESTORE;
-		sqlite3_bind_int64(q, 1, c->event);
-		sqlite3_bind_int64(q, 2, c->ident);
-		sqlite3_bind_int64(q, 3, c->profile);
-		sqlite3_bind_int64(q, 4, c->other);
-		sqlite3_bind_text(q, 5, c->reason, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 6, now);
-		if ((rc = step_done(s, q, err, "recording a conflict")))
-			return rc;
-	}
+	if ((rc = conflicts_add(s, log, now, err)))
+		return rc;
 	for (size_t i = 0; i < log->nrefusals; i++) {
 		const struct bt__idlog_refusal *r = &log->refusals[i];
 		if (!(q = stmt(s, S_INS_REFUSAL, err)))
@@ -778,6 +898,11 @@ static char *col_dup(sqlite3_stmt *q, int i)
 	return bt__strndup(t ? t : "", (size_t)sqlite3_column_bytes(q, i));
 }
 
+static char *col_or_null(sqlite3_stmt *q, int i)
+{
+	return sqlite3_column_type(q, i) == SQLITE_NULL ? NULL : col_dup(q, i);
+}
+
 /* Run statement k for one profile (?1 = root), each row read by
  * row(q, elem) into a growable array of elements of `size` bytes: *out, *n
  * (the caller frees them, also on failure, when the last may be half read). */
@@ -815,23 +940,36 @@ static int profile_rows(struct sqlite_store *s, enum stmt k, int64_t root, size_
 	return rc;
 }
 
+/* A row of CONFLICT_COLS and its review. */
 static int conflict_row(sqlite3_stmt *q, void *elem)
 {
 	struct bt_conflict *c = elem;
-	c->event = sqlite3_column_int64(q, 0);
-	c->identifier = col_dup(q, 1);
-	c->profile = sqlite3_column_int64(q, 2);
-	c->other_profile = sqlite3_column_int64(q, 3);
-	c->reason = col_dup(q, 4);
-	return c->identifier && c->reason ? 0 : BT_ENOMEM;
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(q, 0);
+	c->event = sqlite3_column_int64(q, 1);
+	c->identifier = col_dup(q, 2);
+	c->profile = sqlite3_column_int64(q, 3);
+	c->other_profile = sqlite3_column_int64(q, 4);
+	c->reason = col_dup(q, 5);
+	c->at = sqlite3_column_int64(q, 6);
+	c->profile_now = sqlite3_column_int64(q, 7);
+	c->other_now = sqlite3_column_int64(q, 8);
+	c->resolution = col_or_null(q, 9);
+	c->resolved_at = sqlite3_column_int64(q, 10);
+	c->resolved_by = col_or_null(q, 11);
+	if (!c->identifier || !c->reason || (!c->resolution && sqlite3_column_type(q, 9) != SQLITE_NULL) ||
+	    (!c->resolved_by && sqlite3_column_type(q, 11) != SQLITE_NULL))
+		return BT_ENOMEM;
+	return 0;
 }
 
 static int sq_profile_conflicts(struct bt__store *base, int64_t root, struct bt_conflict **out,
 				size_t *n, struct bt_err *err)
 {
+	struct sqlite_store *s = (struct sqlite_store *)base;
 	char *v;
-	int rc = profile_rows((struct sqlite_store *)base, S_PROFILE_CONFLICTS, root, sizeof(**out),
-			      conflict_row, &v, n, "listing conflicts", err);
+	int rc = profile_rows(s, s->schema < SCHEMA_REVIEW ? S_PROFILE_CONFLICTS_V5 : S_PROFILE_CONFLICTS,
+			      root, sizeof(**out), conflict_row, &v, n, "listing conflicts", err);
 	*out = (struct bt_conflict *)(void *)v;
 	return rc;
 }
@@ -860,26 +998,275 @@ static int sq_profile_refusals(struct bt__store *base, int64_t root, struct bt_r
 	return rc;
 }
 
+/* A row of MERGE_COLS and its split. */
 static int merge_row(sqlite3_stmt *q, void *elem)
 {
 	struct bt_merge *m = elem;
-	m->into = sqlite3_column_int64(q, 0);
-	m->from = sqlite3_column_int64(q, 1);
-	m->event = sqlite3_column_int64(q, 2);
-	m->identifier = sqlite3_column_type(q, 3) == SQLITE_NULL ? NULL : col_dup(q, 3);
-	m->reason = col_dup(q, 4);
-	m->at = sqlite3_column_int64(q, 5);
-	return m->reason && (m->identifier || sqlite3_column_type(q, 3) == SQLITE_NULL) ? 0 : BT_ENOMEM;
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(q, 0);
+	m->into = sqlite3_column_int64(q, 1);
+	m->from = sqlite3_column_int64(q, 2);
+	m->event = sqlite3_column_int64(q, 3);
+	m->identifier = col_or_null(q, 4);
+	m->reason = col_dup(q, 5);
+	m->at = sqlite3_column_int64(q, 6);
+	int split = sqlite3_column_type(q, 8) != SQLITE_NULL;
+	m->state = split ? BT_MERGE_SPLIT : sqlite3_column_int(q, 7) ? BT_MERGE_ACTIVE : BT_MERGE_UNDONE;
+	m->split_at = sqlite3_column_int64(q, 8);
+	m->split_by = col_or_null(q, 9);
+	if (!m->reason || (!m->identifier && sqlite3_column_type(q, 4) != SQLITE_NULL) ||
+	    (!m->split_by && sqlite3_column_type(q, 9) != SQLITE_NULL))
+		return BT_ENOMEM;
+	return 0;
 }
 
 static int sq_profile_merges(struct bt__store *base, int64_t root, struct bt_merge **out,
 			     size_t *n, struct bt_err *err)
 {
+	struct sqlite_store *s = (struct sqlite_store *)base;
 	char *v = NULL;
-	int rc = profile_rows((struct sqlite_store *)base, S_PROFILE_MERGES, root, sizeof(**out),
-			      merge_row, &v, n, "listing merges", err);
+	int rc = profile_rows(s, s->schema < SCHEMA_REVIEW ? S_PROFILE_MERGES_V5 : S_PROFILE_MERGES, root,
+			      sizeof(**out), merge_row, &v, n, "listing merges", err);
 	*out = (struct bt_merge *)(void *)v;
 	return rc;
+}
+
+/* ---- identity review ----------------------------------------------------
+ * docs/identity.md: the merge ledger read by profile, conflicts resolved,
+ * pairs kept apart, and the new shape a split gives a tree (review.c). */
+
+static int member_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt__member *m = elem;
+	m->profile = (uint32_t)sqlite3_column_int64(q, 0);
+	m->event = sqlite3_column_int64(q, 1);
+	m->ident = sqlite3_column_type(q, 2) == SQLITE_NULL ? BT_ID_NONE
+							     : (uint32_t)sqlite3_column_int64(q, 2);
+	return 0;
+}
+
+static int sq_members(struct bt__store *base, int64_t root, struct bt__member **out, size_t *n,
+		      struct bt_err *err)
+{
+	char *v = NULL;
+	int rc = profile_rows((struct sqlite_store *)base, S_MEMBERS, root, sizeof(**out), member_row,
+			      &v, n, "listing profiles", err);
+	*out = (struct bt__member *)(void *)v;
+	return rc;
+}
+
+/* Run statement k with ?1 = key; one row read by row(q, out), or
+ * BT_ENOTFOUND. */
+static int one_row(struct sqlite_store *s, enum stmt k, int64_t key, int (*row)(sqlite3_stmt *q, void *out),
+		   void *out, const char *what, struct bt_err *err)
+{
+	sqlite3_stmt *q = stmt(s, k, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, key);
+	int r = sqlite3_step(q), rc;
+	if (r == SQLITE_ROW)
+		rc = row(q, out);
+	else
+		rc = r == SQLITE_DONE ? BT_ENOTFOUND : fail(s, err, what);
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int merge_get_row(sqlite3_stmt *q, void *out)
+{
+	struct bt__merge_row *m = out;
+	m->seq = sqlite3_column_int64(q, 0);
+	m->event = sqlite3_column_int64(q, 1);
+	m->into = (uint32_t)sqlite3_column_int64(q, 2);
+	m->from = (uint32_t)sqlite3_column_int64(q, 3);
+	m->ident = sqlite3_column_type(q, 4) == SQLITE_NULL ? BT_ID_NONE
+							     : (uint32_t)sqlite3_column_int64(q, 4);
+	m->split = sqlite3_column_int(q, 5);
+	return 0;
+}
+
+static int sq_merge_get(struct bt__store *base, int64_t seq, struct bt__merge_row *out,
+			struct bt_err *err)
+{
+	return one_row((struct sqlite_store *)base, S_MERGE_GET, seq, merge_get_row, out,
+		       "reading the merge ledger", err);
+}
+
+static int resolution_of(const char *t)
+{
+	return !t ? BT__OPEN : !strcmp(t, "merge") ? BT__MERGED : BT__KEEP_APART;
+}
+
+static int conflict_id_row(sqlite3_stmt *q, void *out)
+{
+	struct bt__conflict_row *c = out;
+	c->seq = sqlite3_column_int64(q, 0);
+	c->event = sqlite3_column_int64(q, 1);
+	c->ident = (uint32_t)sqlite3_column_int64(q, 2);
+	c->profile = (uint32_t)sqlite3_column_int64(q, 3);
+	c->other = (uint32_t)sqlite3_column_int64(q, 4);
+	c->resolution = resolution_of((const char *)sqlite3_column_text(q, 5));
+	return 0;
+}
+
+static int sq_conflict_rows(struct bt__store *base, int64_t root, struct bt__conflict_row **out,
+			    size_t *n, struct bt_err *err)
+{
+	char *v = NULL;
+	int rc = profile_rows((struct sqlite_store *)base, S_CONFLICT_ROWS, root, sizeof(**out),
+			      conflict_id_row, &v, n, "listing conflicts", err);
+	*out = (struct bt__conflict_row *)(void *)v;
+	return rc;
+}
+
+static int sq_conflict_get(struct bt__store *base, int64_t seq, struct bt__conflict_row *out,
+			   struct bt_err *err)
+{
+	return one_row((struct sqlite_store *)base, S_CONFLICT_GET, seq, conflict_id_row, out,
+		       "reading a conflict", err);
+}
+
+static int sq_refusal_rows(struct bt__store *base, int64_t root, bt__refusal_cb cb, void *ctx,
+			   struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_REFUSAL_ROWS, err);
+	int rc = 0, r;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		struct bt__refusal_row f = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+					    (uint32_t)sqlite3_column_int64(q, 2),
+					    (const char *)sqlite3_column_text(q, 3)};
+		rc = cb(ctx, &f);
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "listing refusals");
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_conflicts_page(struct bt__store *base, const struct bt__conflict_query *cq,
+			     struct bt_conflict **out, size_t *n, int64_t *total, int *more,
+			     struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int old = s->schema < SCHEMA_REVIEW;
+	int state = cq->state < 0 ? -1 : cq->state == BT__OPEN ? 0 : 1;
+	sqlite3_stmt *q = stmt(s, old ? S_CONFLICTS_COUNT_V5 : S_CONFLICTS_COUNT, err);
+	char *v = NULL;
+	size_t len = 0, cap = 0;
+	int r, rc = 0;
+	*out = NULL, *n = 0, *more = 0;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int(q, 2, state);
+	r = sqlite3_step(q);
+	*total = r == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	if (r != SQLITE_ROW)
+		return fail(s, err, "counting conflicts");
+	if (!(q = stmt(s, old ? S_CONFLICTS_PAGE_V5 : S_CONFLICTS_PAGE, err)))
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, cq->before);
+	sqlite3_bind_int(q, 2, state);
+	sqlite3_bind_int64(q, 3, (int64_t)cq->limit + 1); /* one more: do any follow? */
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (len == cq->limit) {
+			*more = 1;
+			break;
+		}
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			void *p = bt__reallocarray(v, cap, sizeof(struct bt_conflict));
+			if (!p) {
+				rc = BT_ENOMEM;
+				break;
+			}
+			v = p;
+		}
+		rc = conflict_row(q, v + sizeof(struct bt_conflict) * len++);
+	}
+	if (!rc && r != SQLITE_DONE && r != SQLITE_ROW)
+		rc = fail(s, err, "listing conflicts");
+	sqlite3_reset(q);
+	*out = (struct bt_conflict *)(void *)v;
+	*n = len;
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+static int sq_conflict_resolve(struct bt__store *base, int64_t seq, int resolution, const char *by,
+			       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_CONFLICT_RESOLVE, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, seq);
+	sqlite3_bind_text(q, 2, resolution == BT__MERGED ? "merge" : "keep_apart", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, now_ms());
+	if (by)
+		sqlite3_bind_text(q, 4, by, -1, SQLITE_STATIC);
+	return step_done(s, q, err, "resolving a conflict");
+}
+
+static int sq_apart_add(struct bt__store *base, uint32_t a, uint32_t b, int64_t merge,
+			int64_t conflict, const char *by, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_APART_INSERT, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, a);
+	sqlite3_bind_int64(q, 2, b);
+	if (merge)
+		sqlite3_bind_int64(q, 3, merge);
+	if (conflict)
+		sqlite3_bind_int64(q, 4, conflict);
+	if (by)
+		sqlite3_bind_text(q, 5, by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, now_ms());
+	return step_done(s, q, err, "keeping two identifiers apart");
+}
+
+/* Run statement k with ?1 = a, ?2 = b (NULL when b < 0). */
+static int run2(struct sqlite_store *s, enum stmt k, int64_t a, int64_t b, const char *what,
+		struct bt_err *err)
+{
+	sqlite3_stmt *q = stmt(s, k, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, a);
+	if (b >= 0)
+		sqlite3_bind_int64(q, 2, b);
+	return step_done(s, q, err, what);
+}
+
+static int sq_reshape(struct bt__store *base, const struct bt__reshape *r, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int64_t now = now_ms();
+	int rc = 0;
+	for (size_t i = 0; !rc && i < r->nprofiles; i++) {
+		const struct bt__reshape_profile *p = &r->profiles[i];
+		if (p->made)
+			rc = run2(s, S_MADE_PROFILE, p->profile,
+				  p->ident == BT_ID_NONE ? -1 : (int64_t)p->ident, "making a profile", err);
+		else
+			rc = run2(s, S_MOVE_PROFILE, p->profile, p->root == p->profile ? 0 : p->root,
+				  "moving a profile", err);
+	}
+	for (size_t i = 0; !rc && i < r->nidents; i++)
+		rc = run2(s, S_MOVE_IDENT, r->idents[i].ident, r->idents[i].profile,
+			  "moving an identifier", err);
+	for (size_t i = 0; !rc && i < r->nrefusals; i++)
+		rc = run2(s, S_MOVE_REFUSAL, r->refusals[i].seq, r->refusals[i].profile,
+			  "moving a refusal", err);
+	for (size_t i = 0; !rc && i < r->log.nmerges; i++)
+		rc = ledger_add(s, &r->log.merges[i], now, err);
+	return rc ? rc : conflicts_add(s, &r->log, now, err);
 }
 
 static int sq_counts(struct bt__store *base, int64_t out[BT__STORE_NCOUNTS], struct bt_err *err)
@@ -1077,7 +1464,7 @@ static int sq_each_event(struct bt__store *base, int64_t after, bt__raw_cb cb, v
 	return rc;
 }
 
-enum { ROW_PROFILE, ROW_MERGE, ROW_IDENT };
+enum { ROW_PROFILE, ROW_MERGE, ROW_IDENT, ROW_APART };
 
 /* The rows of one identity table after *mark, each to its feed; *mark
  * becomes the last row's id. */
@@ -1087,9 +1474,12 @@ static int since(struct sqlite_store *s, int kind, int64_t *mark, const struct b
 	static const char *const text[] = {
 		[ROW_PROFILE] = "SELECT id, merged_into FROM profiles WHERE id > ?1 AND erased = 0 "
 				"ORDER BY id",
-		[ROW_MERGE] = "SELECT seq, into_profile, from_profile FROM merges WHERE seq > ?1 "
-			      "ORDER BY seq",
+		/* not those a split undid: their two profiles are apart now */
+		[ROW_MERGE] = "SELECT m.seq, m.into_profile, m.from_profile FROM merges m WHERE m.seq > ?1 "
+			      "AND " ROOT_OF("m.into_profile") " = " ROOT_OF("m.from_profile") " "
+			      "ORDER BY m.seq",
 		[ROW_IDENT] = "SELECT id, ident, profile FROM identifiers WHERE id > ?1 ORDER BY id",
+		[ROW_APART] = "SELECT seq, a, b FROM apart WHERE seq > ?1 ORDER BY seq",
 	};
 	sqlite3_stmt *q;
 	int rc = 0, r;
@@ -1102,6 +1492,7 @@ static int since(struct sqlite_store *s, int kind, int64_t *mark, const struct b
 		switch (kind) {
 		case ROW_PROFILE: rc = f->profile(ctx, (uint32_t)id, c1); break;
 		case ROW_MERGE: rc = f->merge(ctx, c1, (uint32_t)sqlite3_column_int64(q, 2)); break;
+		case ROW_APART: rc = f->apart(ctx, c1, (uint32_t)sqlite3_column_int64(q, 2)); break;
 		default:
 			rc = f->ident(ctx, (uint32_t)id, (const char *)sqlite3_column_text(q, 1),
 				      (size_t)sqlite3_column_bytes(q, 1),
@@ -1121,21 +1512,24 @@ static int sq_identity_since(struct bt__store *base, struct bt__idmark *m,
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int rc;
 	if ((rc = since(s, ROW_PROFILE, &m->profile, f, ctx, err)) ||
-	    (rc = since(s, ROW_MERGE, &m->merge, f, ctx, err)))
+	    (rc = since(s, ROW_MERGE, &m->merge, f, ctx, err)) ||
+	    (rc = since(s, ROW_IDENT, &m->ident, f, ctx, err)))
 		return rc;
-	return since(s, ROW_IDENT, &m->ident, f, ctx, err);
+	if (!f->apart || s->schema < SCHEMA_REVIEW)
+		return 0;
+	return since(s, ROW_APART, &m->apart, f, ctx, err);
 }
 
 static int sq_identity_mark(struct bt__store *base, struct bt__idmark *m, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = stmt(s, S_ID_MARK, err);
+	sqlite3_stmt *q = stmt(s, s->schema < SCHEMA_REVIEW ? S_ID_MARK_V5 : S_ID_MARK, err);
 	if (!q)
 		return BT_ESTORE;
 	int r = sqlite3_step(q);
 	if (r == SQLITE_ROW)
 		*m = (struct bt__idmark){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-					 sqlite3_column_int64(q, 2)};
+					 sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3)};
 	sqlite3_reset(q);
 	return r == SQLITE_ROW ? 0 : fail(s, err, "reading identity");
 }
@@ -1645,11 +2039,6 @@ static int sq_erase_profile(struct bt__store *base, int64_t root, int64_t *event
 
 /* ---- tokens ---- */
 
-static char *col_or_null(sqlite3_stmt *q, int i)
-{
-	return sqlite3_column_type(q, i) == SQLITE_NULL ? NULL : col_dup(q, i);
-}
-
 static int token_row(sqlite3_stmt *q, struct bt_token *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -1780,6 +2169,15 @@ static const struct bt__store_ops sqlite_ops = {
 		     .profile_idents = sq_profile_idents,
 		     .conflicts = sq_profile_conflicts,
 		     .merges = sq_profile_merges,
+		     .members = sq_members,
+		     .merge_get = sq_merge_get,
+		     .conflict_rows = sq_conflict_rows,
+		     .refusal_rows = sq_refusal_rows,
+		     .conflicts_page = sq_conflicts_page,
+		     .conflict_get = sq_conflict_get,
+		     .conflict_resolve = sq_conflict_resolve,
+		     .apart_add = sq_apart_add,
+		     .reshape = sq_reshape,
 		     .refusals = sq_profile_refusals,
 		     .erase_profile = sq_erase_profile,
 		     .suppress = sq_suppress},

@@ -66,16 +66,82 @@ struct bt__store;
 
 #define BT__STORE_NCOUNTS 7
 
-/* How far a reader of identity has come: the last profile, merge and
- * identifier it saw (identifier ids start at 0: -1 for none). */
+/* How far a reader of identity has come: the last profile, merge,
+ * identifier and pair kept apart it saw (identifier ids start at 0: -1 for
+ * none). */
 struct bt__idmark {
-	int64_t profile, merge, ident;
+	int64_t profile, merge, ident, apart;
 };
 
+/* apart may be NULL: a reader that resolves nothing needs no pairs. */
 struct bt__idfeed {
 	int (*profile)(void *ctx, uint32_t p, uint32_t merged_into);
 	int (*merge)(void *ctx, uint32_t into, uint32_t from);
 	int (*ident)(void *ctx, uint32_t ident, const char *text, size_t n, uint32_t profile);
+	int (*apart)(void *ctx, uint32_t a, uint32_t b);
+};
+
+/* ---- identity review (src/review.c, docs/identity.md) ---- */
+
+/* A profile of a tree (the root, or one merged into it): the event that
+ * made it and the identifier it was made for (BT_ID_NONE when the store
+ * does not know: made before the store kept it). */
+struct bt__member {
+	uint32_t profile;
+	int64_t event;
+	uint32_t ident;
+};
+
+/* A row of the merge ledger, with the ids a split needs. */
+struct bt__merge_row {
+	int64_t seq, event;
+	uint32_t into, from, ident;
+	int split; /* a split undid it */
+};
+
+/* A row of the conflicts, with ids. */
+enum { BT__OPEN, BT__KEEP_APART, BT__MERGED };
+struct bt__conflict_row {
+	int64_t seq, event;
+	uint32_t ident, profile, other;
+	int resolution; /* BT__OPEN, BT__KEEP_APART or BT__MERGED */
+};
+
+/* A refusal of an identifier (bt__idlog_refusal) as stored. */
+struct bt__refusal_row {
+	int64_t seq, event;
+	uint32_t profile;
+	const char *ident; /* "type:value", for the callback's time */
+};
+typedef int (*bt__refusal_cb)(void *ctx, const struct bt__refusal_row *r);
+
+/* A page of the conflicts, newest first. */
+struct bt__conflict_query {
+	int state;      /* -1 every one, BT__OPEN, or resolved (any other) */
+	int64_t before; /* only those numbered below (0: from the newest) */
+	size_t limit;
+};
+
+/* The new shape of one tree after a split: what the store must change. */
+struct bt__reshape {
+	struct bt__reshape_ident {
+		uint32_t ident, profile;
+	} *idents; /* identifiers that move */
+	size_t nidents, capidents;
+	struct bt__reshape_profile {
+		uint32_t profile, root; /* root == profile: a root */
+		uint32_t ident;         /* made new: the identifier it is made for */
+		int made;
+	} *profiles; /* profiles that move or are made */
+	size_t nprofiles, capprofiles;
+	struct bt__reshape_refusal {
+		int64_t seq;
+		uint32_t profile;
+	} *refusals; /* refusals whose event went to another profile */
+	size_t nrefusals, caprefusals;
+	/* merges appended to the ledger (their profiles are moved already:
+	 * nothing else moves) and conflicts recorded */
+	struct bt__idlog log;
 };
 
 /* The operations, grouped by area.  A PostgreSQL backend fills the same
@@ -155,8 +221,9 @@ struct bt__store_ops {
 		int (*load)(struct bt__store *s, struct bt__identity *id, struct bt_err *err);
 		/* What identity gained since mark (all of it from a zero mark),
 		 * in the order that rebuilds it: new profiles, then the merges
-		 * of the ledger, then new identifiers (text NULL once erased);
-		 * mark moves on. */
+		 * of the ledger (those in effect: not one undone by a split),
+		 * then new identifiers (text NULL once erased), then the pairs
+		 * kept apart; mark moves on. */
 		int (*since)(struct bt__store *s, struct bt__idmark *mark,
 			     const struct bt__idfeed *feed, void *ctx, struct bt_err *err);
 		/* The mark of all that identity holds now (in the current
@@ -177,9 +244,45 @@ struct bt__store_ops {
 				 size_t *n, struct bt_err *err);
 		int (*refusals)(struct bt__store *s, int64_t root, struct bt_refusal **out,
 				size_t *n, struct bt_err *err);
-		/* The merges that made profile root, oldest first. */
+		/* The merges of the ledger that made profile root or were
+		 * undone in it (into or from one of its profiles), oldest
+		 * first, each with its state. */
 		int (*merges)(struct bt__store *s, int64_t root, struct bt_merge **out, size_t *n,
 			      struct bt_err *err);
+
+		/* Identity review (docs/identity.md).  The profiles of root's
+		 * tree (root first). */
+		int (*members)(struct bt__store *s, int64_t root, struct bt__member **out,
+			       size_t *n, struct bt_err *err);
+		/* Ledger row seq: BT_ENOTFOUND when there is none. */
+		int (*merge_get)(struct bt__store *s, int64_t seq, struct bt__merge_row *out,
+				 struct bt_err *err);
+		/* The conflicts over an identifier of root's. */
+		int (*conflict_rows)(struct bt__store *s, int64_t root,
+				     struct bt__conflict_row **out, size_t *n, struct bt_err *err);
+		/* The refusals recorded on root's tree, or of one of its
+		 * identifiers. */
+		int (*refusal_rows)(struct bt__store *s, int64_t root, bt__refusal_cb cb, void *ctx,
+				    struct bt_err *err);
+		/* A page of the conflicts (every one: an admin's review list),
+		 * *total those of q's state, *more whether any follow. */
+		int (*conflicts_page)(struct bt__store *s, const struct bt__conflict_query *q,
+				      struct bt_conflict **out, size_t *n, int64_t *total, int *more,
+				      struct bt_err *err);
+		/* Conflict seq, with ids; BT_ENOTFOUND when there is none. */
+		int (*conflict_get)(struct bt__store *s, int64_t seq, struct bt__conflict_row *out,
+				    struct bt_err *err);
+		/* Inside begin/commit: resolve conflict seq (BT__KEEP_APART or
+		 * BT__MERGED), by whom. */
+		int (*conflict_resolve)(struct bt__store *s, int64_t seq, int resolution,
+					const char *by, struct bt_err *err);
+		/* Inside begin/commit: keep identifiers a and b apart from now
+		 * on, because ledger row merge was split or conflict was kept
+		 * apart (the other 0). */
+		int (*apart_add)(struct bt__store *s, uint32_t a, uint32_t b, int64_t merge,
+				 int64_t conflict, const char *by, struct bt_err *err);
+		/* Inside begin/commit: give one tree the shape a split made. */
+		int (*reshape)(struct bt__store *s, const struct bt__reshape *r, struct bt_err *err);
 		/* Erasure (docs/identity.md), inside begin/commit: remove the
 		 * person (their events, identifiers' text, conflicts), and
 		 * remember an erased identifier: its keyed hash, and its type. */
