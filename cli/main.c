@@ -11,6 +11,8 @@ static const struct cli_command commands[] = {
 	{"profile", cmd_profile, "show the unified profile of a customer"},
 	{"event", cmd_event, "show a stored event by its id"},
 	{"erase", cmd_erase, "erase a person: identifiers, events, traces"},
+	{"conflicts", cmd_conflicts, "links refused for review, and their resolution"},
+	{"split", cmd_split, "undo one merge of a profile"},
 	{"dead-letters", cmd_dead_letters, "list, export, retry or delete rejected records"},
 	{"summary", cmd_summary, "count events, profiles, merges, conflicts, dead letters"},
 	{"kpis", cmd_kpis, "journey KPIs end to end, and local versus journey per team"},

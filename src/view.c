@@ -551,6 +551,104 @@ int bt_erase_json(const struct bt_erase_stats *st, struct bt_buf *b)
 			     id, st->identifiers, st->events, st->scrubbed, st->dead_letters);
 }
 
+/* "P17" as a JSON string, or null for 0. */
+static int profile_field(struct bt_buf *b, const char *key, int64_t id)
+{
+	char v[24];
+	if (!id)
+		return bt_buf_printf(b, ",\"%s\":null", key);
+	bt_profile_id_format(id, v);
+	return bt_buf_printf(b, ",\"%s\":\"%s\"", key, v);
+}
+
+/* A time in ms as an RFC 3339 JSON string, or null for 0. */
+static int time_field(struct bt_buf *b, const char *key, int64_t ms)
+{
+	char t[32];
+	if (!ms)
+		return bt_buf_printf(b, ",\"%s\":null", key);
+	bt_time_format(ms, t);
+	return bt_buf_printf(b, ",\"%s\":\"%s\"", key, t);
+}
+
+/* ,"key":"text" or ,"key":null */
+static int text_field(struct bt_buf *b, const char *key, const char *text)
+{
+	int rc = bt_buf_printf(b, ",\"%s\":", key);
+	if (rc || !text)
+		return rc ? rc : bt_buf_adds(b, "null");
+	return bt_buf_json_strz(b, text);
+}
+
+int bt_conflict_json(const struct bt_conflict *c, struct bt_buf *b)
+{
+	int rc = bt_buf_printf(b, "{\"id\":%lld,\"event\":%lld", (long long)c->id, (long long)c->event);
+	rc = rc ? rc : text_field(b, "identifier", c->identifier);
+	rc = rc ? rc : profile_field(b, "profile", c->profile);
+	rc = rc ? rc : profile_field(b, "other_profile", c->other_profile);
+	rc = rc ? rc : text_field(b, "reason", c->reason);
+	rc = rc ? rc : time_field(b, "at", c->at);
+	rc = rc ? rc : profile_field(b, "profile_now", c->profile_now);
+	rc = rc ? rc : profile_field(b, "other_now", c->other_now);
+	rc = rc ? rc : text_field(b, "state", c->resolution ? c->resolution : "open");
+	rc = rc ? rc : time_field(b, "resolved_at", c->resolved_at);
+	rc = rc ? rc : text_field(b, "resolved_by", c->resolved_by);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_merge_json(const struct bt_merge *m, struct bt_buf *b)
+{
+	int rc = bt_buf_printf(b, "{\"id\":%lld", (long long)m->id);
+	rc = rc ? rc : profile_field(b, "into", m->into);
+	rc = rc ? rc : profile_field(b, "from", m->from);
+	rc = rc ? rc : bt_buf_printf(b, ",\"event\":%lld", (long long)m->event);
+	rc = rc ? rc : text_field(b, "identifier", m->identifier);
+	rc = rc ? rc : text_field(b, "reason", m->reason);
+	rc = rc ? rc : time_field(b, "at", m->at);
+	rc = rc ? rc : text_field(b, "state", bt_merge_state_names[m->state]);
+	rc = rc ? rc : time_field(b, "split_at", m->split_at);
+	rc = rc ? rc : text_field(b, "split_by", m->split_by);
+	return rc ? rc : bt_buf_addc(b, '}');
+}
+
+int bt_merges_json(int64_t root, const struct bt_merge *m, size_t n, struct bt_buf *b)
+{
+	char id[24];
+	bt_profile_id_format(root, id);
+	int rc = bt_buf_printf(b, "{\"profile\":\"%s\",\"merges\":[", id);
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = i ? bt_buf_addc(b, ',') : 0;
+		rc = rc ? rc : bt_merge_json(&m[i], b);
+	}
+	return rc ? rc : bt_buf_adds(b, "]}");
+}
+
+int bt_resolved_json(const struct bt_resolved *r, struct bt_buf *b)
+{
+	int rc = bt_buf_printf(b, "{\"conflict\":%lld,\"resolution\":\"%s\"", (long long)r->conflict,
+			       bt_resolve_action_names[r->action]);
+	rc = rc ? rc : profile_field(b, "profile", r->profile);
+	rc = rc ? rc : profile_field(b, "other_profile", r->other);
+	rc = rc ? rc : (r->merge ? bt_buf_printf(b, ",\"merge\":%lld}", (long long)r->merge)
+				 : bt_buf_adds(b, ",\"merge\":null}"));
+	return rc;
+}
+
+int bt_split_json(const struct bt_split *s, struct bt_buf *b)
+{
+	int rc = bt_buf_printf(b, "{\"merge\":%lld", (long long)s->merge);
+	rc = rc ? rc : profile_field(b, "profile", s->profile);
+	rc = rc ? rc : bt_buf_adds(b, ",\"profiles\":[");
+	for (size_t i = 0; !rc && i < s->nprofiles; i++) {
+		char id[24];
+		bt_profile_id_format(s->profiles[i], id);
+		rc = bt_buf_printf(b, "%s\"%s\"", i ? "," : "", id);
+	}
+	return rc ? rc : bt_buf_printf(b, "],\"identifiers\":%zu,\"events\":%zu,\"relinked\":%zu,"
+					  "\"conflicts\":%zu}",
+				       s->identifiers, s->events, s->relinked, s->conflicts);
+}
+
 char *bt_profile_json(const struct bt_profile *p)
 {
 	struct bt_buf b = BT_BUF_INIT;
@@ -567,16 +665,8 @@ char *bt_profile_json(const struct bt_profile *p)
 	}
 	rc = rc ? rc : bt_buf_printf(&b, "],\"events\":%lld,\"conflicts\":[", (long long)p->events);
 	for (size_t i = 0; !rc && i < p->nconflicts; i++) {
-		const struct bt_conflict *c = &p->conflicts[i];
-		char a[24], o[24];
-		bt_profile_id_format(c->profile, a);
-		bt_profile_id_format(c->other_profile, o);
-		rc = bt_buf_printf(&b, "%s{\"event\":%lld,\"identifier\":", i ? "," : "",
-				   (long long)c->event);
-		rc = rc ? rc : bt_buf_json_strz(&b, c->identifier);
-		rc = rc ? rc : bt_buf_printf(&b, ",\"profile\":\"%s\",\"other_profile\":\"%s\",\"reason\":", a, o);
-		rc = rc ? rc : bt_buf_json_strz(&b, c->reason);
-		rc = rc ? rc : bt_buf_addc(&b, '}');
+		rc = i ? bt_buf_addc(&b, ',') : 0;
+		rc = rc ? rc : bt_conflict_json(&p->conflicts[i], &b);
 	}
 	rc = rc ? rc : bt_buf_adds(&b, "],\"refusals\":[");
 	for (size_t i = 0; !rc && i < p->nrefusals; i++) {
@@ -590,17 +680,8 @@ char *bt_profile_json(const struct bt_profile *p)
 	}
 	rc = rc ? rc : bt_buf_adds(&b, "],\"merges\":[");
 	for (size_t i = 0; !rc && i < p->nmerges; i++) {
-		const struct bt_merge *m = &p->merges[i];
-		char into[24], from[24], at[32];
-		bt_profile_id_format(m->into, into);
-		bt_profile_id_format(m->from, from);
-		bt_time_format(m->at, at);
-		rc = bt_buf_printf(&b, "%s{\"into\":\"%s\",\"from\":\"%s\",\"event\":%lld,\"identifier\":",
-				   i ? "," : "", into, from, (long long)m->event);
-		rc = rc ? rc : bt_buf_json_strz(&b, m->identifier);
-		rc = rc ? rc : bt_buf_adds(&b, ",\"reason\":");
-		rc = rc ? rc : bt_buf_json_strz(&b, m->reason);
-		rc = rc ? rc : bt_buf_printf(&b, ",\"at\":\"%s\"}", at);
+		rc = i ? bt_buf_addc(&b, ',') : 0;
+		rc = rc ? rc : bt_merge_json(&p->merges[i], &b);
 	}
 	rc = rc ? rc : bt_buf_adds(&b, "]}");
 	if (rc) {

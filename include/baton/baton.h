@@ -145,6 +145,70 @@ void bt_profile_free(struct bt_profile *p);
 /* Format a profile id ("P17") into out (at least 24 bytes). */
 void bt_profile_id_format(int64_t id, char out[24]);
 
+/* ---- identity review (docs/identity.md, "Reviewing merges and conflicts") */
+
+/* The merge ledger of the profile of ident (type:value or a profile id):
+ * the merges that made it, and those undone in it, oldest first, each
+ * with its state; *root is the profile. */
+int bt_merges_get(struct bt_db *db, const char *ident, int64_t *root, struct bt_merge **out,
+		  size_t *n, struct bt_err *err);
+
+/* Which conflicts a page lists. */
+enum bt_conflict_filter { BT_CONFLICTS_ALL, BT_CONFLICTS_OPEN, BT_CONFLICTS_RESOLVED };
+/* The conflicts, newest first: those numbered below `before` (0: from the
+ * newest), at most limit; *total counts those the filter takes, *more says
+ * whether any follow.  Free with bt_conflicts_free. */
+int bt_conflicts_page(struct bt_db *db, enum bt_conflict_filter which, int64_t before,
+		      size_t limit, struct bt_conflict **out, size_t *n, int64_t *total, int *more,
+		      struct bt_err *err);
+
+enum bt_resolve_action { BT_KEEP_APART, BT_MERGE };
+extern const char *const bt_resolve_action_names[2]; /* "keep_apart", "merge" */
+
+/* What resolving a conflict did. */
+struct bt_resolved {
+	int64_t conflict;
+	enum bt_resolve_action action;
+	int64_t profile, other; /* the two sides' profiles now (equal once merged) */
+	int64_t merge;          /* BT_MERGE: the ledger row it added (0: they were one) */
+};
+
+/*
+ * Resolve conflict id: keep its two sides apart (from then on no link may
+ * join them: a later one is a conflict too), or merge them where no guard
+ * rail forbids it.  by names who decided (a token's person or name).
+ * BT_ENOTFOUND: no such conflict; BT_ECONFLICT (err says why): resolved
+ * already, a guard rail forbids the merge, the two are one profile already
+ * (keep_apart: split the merge that joined them), or the event is erased.
+ */
+int bt_conflict_resolve(struct bt_db *db, int64_t id, enum bt_resolve_action action,
+			const char *by, struct bt_resolved *out, struct bt_err *err);
+
+/* What a split did: the profiles the tree became (the one that keeps the
+ * old id first), and what moved. */
+struct bt_split {
+	int64_t merge;   /* the ledger row undone */
+	int64_t profile; /* the profile split */
+	int64_t *profiles;
+	size_t nprofiles;
+	size_t identifiers, events; /* moved to another profile */
+	size_t relinked;            /* ledger rows added for links kept */
+	size_t conflicts;           /* links of other events now refused */
+};
+void bt_split_release(struct bt_split *s);
+
+/*
+ * Undo merge `merge` of the profile of ident (docs/identity.md, "Split"),
+ * as if its link had been refused: the identifiers it linked, and what was
+ * linked later through them, go back to profiles of their own with their
+ * events, and the two identifiers it linked are kept apart from then on.
+ * by names who decided.  BT_ENOTFOUND: no such profile, no such merge, or
+ * not one in effect in that profile; BT_ECONFLICT: split already, or its
+ * event is erased.  The epoch moves (readers rebuild).
+ */
+int bt_split(struct bt_db *db, const char *ident, int64_t merge, const char *by,
+	     struct bt_split *out, struct bt_err *err);
+
 /* ---- events ------------------------------------------------------------ */
 
 /* The stored JSON of the event whose `id` is eid (free with bt_free), or

@@ -103,8 +103,23 @@ int bt_token_json(const struct bt_token *t, struct bt_buf *out);
  * "accepted":..,"duplicates":..,"rejected":..,"suppressed":..,"refused":.. */
 int bt_ingest_counts_json(const struct bt_ingest_stats *st, struct bt_buf *out);
 /* The profile: {"profile":"P17","identifiers":[...],"events":N,"conflicts":[...],
- * "refusals":[...]}; a string to free with bt_free(), NULL without memory. */
+ * "refusals":[...],"merges":[...]}; a string to free with bt_free(), NULL
+ * without memory. */
 char *bt_profile_json(const struct bt_profile *p);
+/* A conflict: {"id","event","identifier","profile","other_profile","reason",
+ * "at","profile_now","other_now","state" (open, keep_apart or merge),
+ * "resolved_at","resolved_by"}. */
+int bt_conflict_json(const struct bt_conflict *c, struct bt_buf *out);
+/* A merge of the ledger: {"id","into","from","event","identifier","reason",
+ * "at","state" (active, split or undone),"split_at","split_by"}. */
+int bt_merge_json(const struct bt_merge *m, struct bt_buf *out);
+/* A profile's merge ledger: {"profile":"P17","merges":[...]}. */
+int bt_merges_json(int64_t root, const struct bt_merge *m, size_t n, struct bt_buf *out);
+/* A conflict resolved: {"conflict","resolution","profile","other_profile","merge"}. */
+int bt_resolved_json(const struct bt_resolved *r, struct bt_buf *out);
+/* A split: {"merge","profile","profiles":[...],"identifiers","events",
+ * "relinked","conflicts"}. */
+int bt_split_json(const struct bt_split *s, struct bt_buf *out);
 /* A rejected record of an ingest: {["file":..,]["line":..,]"index":..,"error":..};
  * file NULL and line 0 are left out. */
 int bt_reject_json(const char *file, long line, long index, const char *reason, struct bt_buf *out);
