@@ -399,6 +399,199 @@ static int get_dead_letters(struct bt_server *s, const struct bt_request *rq, st
 	return bt_page_close((uint64_t)total, more ? next : NULL, &rs->body);
 }
 
+/* ---- identity review (docs/identity.md) ---- */
+
+/* Who decided, as the review records it: the token's person, else its
+ * name, else its number. */
+static const char *decider(const struct bt_request *rq, char buf[32])
+{
+	if (rq->who->person)
+		return rq->who->person;
+	if (rq->who->name)
+		return rq->who->name;
+	snprintf(buf, 32, "token %lld", (long long)rq->who->id);
+	return buf;
+}
+
+/* The body of a review: a JSON object whose only member is `key`, a value
+ * of type `type`; *v its node in doc.  0, or answered 400 (-1). */
+static int review_body(const struct bt_request *rq, struct bt_json_doc *doc, const char *key,
+		       int type, const char *want, uint32_t *v, struct bt_response *rs)
+{
+	char msg[160];
+	struct bt_err err = {0, ""};
+	if (bt_json_parse(doc, rq->body, rq->body_len, 4, &err) || doc->nodes[0].type != BT_JSON_OBJECT) {
+		snprintf(msg, sizeof(msg), "expected a JSON object {\"%s\": %s}", key, want);
+		bt_respond_err(rs, BT_EINVAL, msg);
+		return -1;
+	}
+	const struct bt_json_node *nd = doc->nodes;
+	for (uint32_t k = 1; k < nd[0].end; k = nd[k + 1].end)
+		if (!bt_json_str_eq(&nd[k], key)) {
+			snprintf(msg, sizeof(msg), "unknown field '%.40s' (the only one is '%s')", nd[k].s, key);
+			bt_respond_err(rs, BT_EINVAL, msg);
+			return -1;
+		}
+	*v = bt_json_get(doc, 0, key);
+	if (!*v || nd[*v].type != type) {
+		snprintf(msg, sizeof(msg), "'%s' must be %s", key, want);
+		bt_respond_err(rs, BT_EINVAL, msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* A positive whole number from text s[0..n), or 0. */
+static int64_t whole(const char *s, size_t n)
+{
+	char t[24], *end;
+	if (!n || n >= sizeof(t))
+		return 0;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	errno = 0;
+	long long v = strtoll(t, &end, 10);
+	return *end || errno || v <= 0 ? 0 : v;
+}
+
+/* A failed review: 404 and 409 (and 400) say why, the rest are 503s. */
+static int review_err(int rc, const struct bt_err *err, struct bt_response *rs, const char *what)
+{
+	if (rc == BT_ENOTFOUND || rc == BT_ECONFLICT || rc == BT_EINVAL)
+		return bt_respond_err(rs, rc, err->msg);
+	return bt_respond_error(rs, 503, "store_error", what);
+}
+
+/* GET /v1/profiles/{ident}/merges: the merge ledger of the profile. */
+static int get_merges(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_merge *m = NULL;
+	struct bt_err err = {0, ""};
+	size_t n = 0;
+	int64_t root;
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_merges_get(rdb, rq->params[0], &root, &m, &n, &err);
+	bt_reader_put(s, rdb);
+	if (rc == BT_ENOTFOUND)
+		rc = bt_respond_err(rs, BT_ENOTFOUND, "no profile matches");
+	else if (rc == BT_EINVAL)
+		rc = bt_respond_err(rs, BT_EINVAL, err.msg);
+	else if (rc)
+		rc = bt_respond_err(rs, BT_ESTORE, "the merge ledger could not be read");
+	else {
+		for (size_t i = 0; rq->who->role == BT_ROLE_ANALYST && i < n; i++)
+			if (m[i].identifier)
+				mask(m[i].identifier);
+		rc = bt_merges_json(root, m, n, &rs->body);
+	}
+	bt_merges_free(m, n);
+	return rc;
+}
+
+/* POST /v1/profiles/{ident}/split {"merge": N}: undo a merge; answered
+ * once the live state is rebuilt without it. */
+static int post_split(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_json_doc doc;
+	struct bt_err err = {0, ""};
+	struct bt_split sp;
+	char who[32];
+	uint32_t v;
+	int rc;
+	bt_json_doc_init(&doc);
+	if (review_body(rq, &doc, "merge", BT_JSON_NUMBER,
+			"the number of a merge of the profile's ledger (GET /v1/profiles/{ident}/merges)",
+			&v, rs)) {
+		bt_json_doc_release(&doc);
+		return 0;
+	}
+	int64_t merge = whole(doc.nodes[v].s, doc.nodes[v].len);
+	bt_json_doc_release(&doc);
+	if (!merge)
+		return bt_respond_err(rs, BT_EINVAL, "'merge' must be a whole number from 1 on");
+	pthread_mutex_lock(&s->mu);
+	rc = bt_split(s->db, rq->params[0], merge, decider(rq, who), &sp, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc)
+		return review_err(rc, &err, rs, "the merge could not be split; retry");
+	bt_follow_epoch(s); /* every read after the answer sees the split */
+	rc = bt_split_json(&sp, &rs->body);
+	bt_split_release(&sp);
+	return rc;
+}
+
+/* GET /v1/conflicts?state=&limit=&cursor=: the refused links, newest first. */
+static int get_conflicts(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_conflict *c = NULL;
+	struct bt_err err = {0, ""};
+	const char *state, *cur = bt_query(rq, "cursor");
+	size_t n = 0, limit;
+	int64_t total = 0, before = 0;
+	int more = 0;
+	if (limit_arg(rq, &limit, rs) || choice_arg(rq, "state", "open resolved", &state, rs))
+		return 0;
+	if (cur && !(before = whole(cur, strlen(cur)))) {
+		bad_arg(rs, "cursor", cur, "a cursor (give the 'next' of the page before)");
+		return 0; /* answered */
+	}
+	enum bt_conflict_filter which = !state ? BT_CONFLICTS_ALL
+					: !strcmp(state, "open") ? BT_CONFLICTS_OPEN
+								 : BT_CONFLICTS_RESOLVED;
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_conflicts_page(rdb, which, before, limit, &c, &n, &total, &more, &err);
+	bt_reader_put(s, rdb);
+	if (rc) {
+		bt_conflicts_free(c, n);
+		return bt_respond_err(rs, BT_ESTORE, "the conflicts could not be read");
+	}
+	bt_page_open("conflicts", &rs->body);
+	for (size_t i = 0; i < n; i++) {
+		if (rq->who->role == BT_ROLE_ANALYST)
+			mask(c[i].identifier);
+		if (i)
+			bt_buf_addc(&rs->body, ',');
+		bt_conflict_json(&c[i], &rs->body);
+	}
+	char next[24];
+	if (more)
+		snprintf(next, sizeof(next), "%lld", (long long)c[n - 1].id);
+	bt_conflicts_free(c, n);
+	return bt_page_close((uint64_t)total, more ? next : NULL, &rs->body);
+}
+
+/* POST /v1/conflicts/{id}/resolve {"action": "keep_apart" | "merge"}. */
+static int post_resolve(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_json_doc doc;
+	struct bt_err err = {0, ""};
+	struct bt_resolved r;
+	char who[32];
+	uint32_t v;
+	int64_t id = whole(rq->params[0], strlen(rq->params[0]));
+	if (!id)
+		return bt_respond_err(rs, BT_EINVAL, "a conflict id is a whole number, as the list gives it");
+	bt_json_doc_init(&doc);
+	if (review_body(rq, &doc, "action", BT_JSON_STRING, "\"keep_apart\" or \"merge\"", &v, rs)) {
+		bt_json_doc_release(&doc);
+		return 0;
+	}
+	int action = bt_json_str_eq(&doc.nodes[v], "merge")        ? BT_MERGE
+		     : bt_json_str_eq(&doc.nodes[v], "keep_apart") ? BT_KEEP_APART
+								   : -1;
+	bt_json_doc_release(&doc);
+	if (action < 0)
+		return bt_respond_err(rs, BT_EINVAL, "'action' must be \"keep_apart\" or \"merge\"");
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_conflict_resolve(s->db, id, (enum bt_resolve_action)action, decider(rq, who), &r, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc)
+		return review_err(rc, &err, rs, "the conflict could not be resolved; retry");
+	if (r.merge)
+		bt_follow_sync(s); /* the merged profile's instances, derived again */
+	return bt_resolved_json(&r, &rs->body);
+}
+
 /* Pages of the short lists that keep their own order (journeys, teams):
  * the cursor is the id of the last item of the page before. */
 struct idpage {
@@ -962,6 +1155,16 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/profiles/{ident}",
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_AGENT), get_profile,
 	 "the unified profile of an identifier or profile id", QUICK, NULL},
+	{"GET", "/v1/profiles/{ident}/merges",
+	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_AGENT), get_merges,
+	 "the merge ledger of a profile: which event linked what, why, and whether it holds", QUICK,
+	 NULL},
+	{"POST", "/v1/profiles/{ident}/split", ROLE(BT_ROLE_ADMIN), post_split,
+	 "undo one merge of a profile, as if its link had been refused", 0, NULL},
+	{"GET", "/v1/conflicts", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST), get_conflicts,
+	 "the links the guard rails refused, for review, newest first", 0, "state limit cursor"},
+	{"POST", "/v1/conflicts/{id}/resolve", ROLE(BT_ROLE_ADMIN), post_resolve,
+	 "resolve a conflict: keep its two sides apart, or merge them", 0, NULL},
 	{"GET", "/v1/context/{ident}", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT), get_context,
 	 "the agent's view of a customer", QUICK, "as_of"},
 	{"POST", "/v1/guard",
