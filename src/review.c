@@ -442,26 +442,33 @@ static int replay(struct split *sp)
 	return 0;
 }
 
-/* Each set's profile: its oldest founded one, or a new one. */
+/* Each set's profile: its oldest founded one, or a new one made for its
+ * oldest identifier (identifier ids grow with time). */
 static int name_sets(struct split *sp)
 {
 	struct bt_db *db = sp->db;
+	uint32_t *oldest = sp->gid; /* at a set's root, until it is named */
+	for (size_t i = 0; i < sp->n; i++)
+		oldest[i] = BT_ID_NONE;
 	for (size_t i = 0; i < sp->n; i++) {
 		uint32_t x = find(sp, (uint32_t)i);
-		if (sp->gid[x])
+		if (sp->ident[i] < oldest[x])
+			oldest[x] = sp->ident[i];
+	}
+	for (size_t x = 0; x < sp->n; x++) {
+		if (sp->parent[x] != x)
 			continue;
 		if (sp->found[x]) {
 			sp->gid[x] = sp->found[x];
 			continue;
 		}
-		/* nothing here was a profile of its own: a new one, made for
-		 * the set's oldest identifier (this one: ids grow with time) */
 		int rc = bt__identity_issued(&db->id, db->id.nprof);
 		if (rc)
 			return rc;
-		sp->gid[x] = db->id.nprof - 1;
+		uint32_t made = db->id.nprof - 1;
 		BT_PUSH(sp->to.profiles, sp->to.nprofiles, sp->to.capprofiles,
-			((struct bt__reshape_profile){sp->gid[x], sp->gid[x], sp->ident[i], 1}));
+			((struct bt__reshape_profile){made, made, oldest[x], 1}));
+		sp->gid[x] = made;
 	}
 	return 0;
 }
