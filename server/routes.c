@@ -414,14 +414,15 @@ static const char *decider(const struct bt_request *rq, char buf[32])
 }
 
 /* The body of a review: a JSON object whose only member is `key`, a value
- * of type `type`; *v its node in doc.  0, or answered 400 (-1). */
+ * of type `type` (example: the object as it should be; want: what the
+ * value must be); *v its node in doc.  0, or answered 400 (-1). */
 static int review_body(const struct bt_request *rq, struct bt_json_doc *doc, const char *key,
-		       int type, const char *want, uint32_t *v, struct bt_response *rs)
+		       int type, const char *example, const char *want, uint32_t *v,
+		       struct bt_response *rs)
 {
-	char msg[160];
-	struct bt_err err = {0, ""};
-	if (bt_json_parse(doc, rq->body, rq->body_len, 4, &err) || doc->nodes[0].type != BT_JSON_OBJECT) {
-		snprintf(msg, sizeof(msg), "expected a JSON object {\"%s\": %s}", key, want);
+	char msg[256];
+	if (bt_json_parse(doc, rq->body, rq->body_len, 4, NULL) || doc->nodes[0].type != BT_JSON_OBJECT) {
+		snprintf(msg, sizeof(msg), "expected a JSON object like %s", example);
 		bt_respond_err(rs, BT_EINVAL, msg);
 		return -1;
 	}
@@ -499,9 +500,8 @@ static int post_split(struct bt_server *s, const struct bt_request *rq, struct b
 	uint32_t v;
 	int rc;
 	bt_json_doc_init(&doc);
-	if (review_body(rq, &doc, "merge", BT_JSON_NUMBER,
-			"the number of a merge of the profile's ledger (GET /v1/profiles/{ident}/merges)",
-			&v, rs)) {
+	if (review_body(rq, &doc, "merge", BT_JSON_NUMBER, "{\"merge\": 7}",
+			"the id of a merge in the profile's ledger (a whole number)", &v, rs)) {
 		bt_json_doc_release(&doc);
 		return 0;
 	}
@@ -572,7 +572,8 @@ static int post_resolve(struct bt_server *s, const struct bt_request *rq, struct
 	if (!id)
 		return bt_respond_err(rs, BT_EINVAL, "a conflict id is a whole number, as the list gives it");
 	bt_json_doc_init(&doc);
-	if (review_body(rq, &doc, "action", BT_JSON_STRING, "\"keep_apart\" or \"merge\"", &v, rs)) {
+	if (review_body(rq, &doc, "action", BT_JSON_STRING, "{\"action\": \"keep_apart\"}",
+			"\"keep_apart\" or \"merge\"", &v, rs)) {
 		bt_json_doc_release(&doc);
 		return 0;
 	}

@@ -94,6 +94,12 @@ POST|/v1/dead-letters/retry||200 403 403 403 403 403 403 403
 POST|/v1/dead-letters/99999/reingest||404 403 403 403 403 403 403 403
 DELETE|/v1/dead-letters/99999||404 403 403 403 403 403 403 403
 GET|/v1/profiles/user_id%3Au1||200 200 403 403 403 200 403 403
+GET|/v1/profiles/user_id%3Au1/merges||200 200 403 403 403 200 403 403
+GET|/v1/profiles/user_id%3Au2/merges||200 200 403 403 403 200 403 403
+POST|/v1/profiles/user_id%3Au1/split|{"merge":99999}|404 403 403 403 403 403 403 403
+GET|/v1/conflicts||200 200 403 403 403 403 403 403
+GET|/v1/conflicts?state=open||200 200 403 403 403 403 403 403
+POST|/v1/conflicts/99999/resolve|{"action":"keep_apart"}|404 403 403 403 403 403 403 403
 GET|/v1/context/user_id%3Au1||200 403 403 403 403 200 403 403
 GET|/v1/profiles/user_id%3Au1/timeline||200 403 403 403 403 200 403 403
 POST|/v1/guard|{"ids":{"user_id":"u1"}}|200 403 403 403 200 200 403 200
