@@ -149,6 +149,7 @@ const pages = [
 	['teams', `/teams?${PERIOD}`, kAll],
 	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
 	['data', `/data?${PERIOD}`, kAll],
+	['conflicts', '/conflicts?state=all', null],
 ];
 for (const [name, path, k] of pages) {
 	await visit(page, path);
@@ -227,7 +228,7 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 {
 	const { context, page: p } = await signIn(tokens.agent);
 	check(new URL(p.url()).pathname === '/customers', 'agent: lands on the customer 360');
-	for (const path of [`/journeys/billing-dispute?${PERIOD}`, `/teams?${PERIOD}`, `/data`, `/queue?person=maria`]) {
+	for (const path of [`/journeys/billing-dispute?${PERIOD}`, `/teams?${PERIOD}`, `/data`, `/queue?person=maria`, '/conflicts']) {
 		await visit(p, path);
 		check(await p.isVisible('.notfound') && !(await p.locator('[data-kpi]').count()), `agent: cannot open the KPIs (${path.split('?')[0]} is "not found")`);
 	}
@@ -243,8 +244,10 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 	if (merged) {
 		await visit(p, `/customers/${merged.profile}?as_of=${AS_OF}`);
 		const rows = await p.$$eval('[aria-label="Merge history"] tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
-		check(rows.length === merged.merges.length && rows.every((r, k) => r[0] === merged.merges[k].from && r[1] === merged.merges[k].into && r[2] === merged.merges[k].identifier),
-			'agent: the merge history as the profile has it', { rows, merges: merged.merges });
+		check(rows.length === merged.merges.length && rows.every((r, k) => r[0] === `#${merged.merges[k].id}` && r[1] === merged.merges[k].from
+			&& r[2] === merged.merges[k].into && r[3] === merged.merges[k].identifier && r[7] === merged.merges[k].state),
+			'agent: the merge history as the profile has it, each merge with its number and state', { rows, merges: merged.merges });
+		check(!(await p.locator('[aria-label="Merge history"] button').count()), 'agent: no split button (admins split)');
 	}
 	await context.close();
 }
@@ -257,6 +260,12 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 	check(JSON.stringify(onScreen) === JSON.stringify(masked) && JSON.stringify(masked) !== JSON.stringify(full),
 		'analyst: identifiers masked as the API masks them', { onScreen, masked });
 	check(!(await p.textContent('main')).includes(full[0]), 'analyst: no unmasked identifier anywhere on the page');
+	await visit(p, '/conflicts?state=all');
+	const mine = (await api(tokens.analyst, '/v1/conflicts?limit=50')).conflicts.map((c) => c.identifier);
+	const cells = await p.$$eval('[aria-label="Conflicts"] tbody tr', (trs) => trs.map((tr) => tr.children[2].textContent));
+	check(mine.length > 0 && JSON.stringify(cells) === JSON.stringify(mine) && mine.every((x) => x.includes('*')),
+		'analyst: the conflicts, identifiers masked as the API masks them', { cells, mine });
+	check(!(await p.locator('main button:text-is("Merge")').count()), 'analyst: no resolve buttons (admins resolve)');
 	await context.close();
 }
 {
@@ -289,6 +298,8 @@ const X = [
 const J = '<img src=x onerror=alert("xss-journey")>'; // a journey id: no '/', it is a path segment
 const xts = (m) => `2026-05-2${m}T10:00:00Z`;
 const ids = { customer_id: 'XSS<svg onload=alert(3)>' };
+// a link refused (another customer id holds it): a conflict whose identifier is a payload
+const UX = 'U<img src=x onerror=alert("xss-conflict")>';
 const events = [
 	{ ts: xts(0), source: X[0], type: 'dispute.opened', journey: 'billing-dispute', team: X[1], case: X[2],
 		ids: { ...ids, email: 'x<img src=x onerror=alert(4)>@example.com' }, props: { said: X[4], [X[1]]: X[3] }, consent: { [X[2]]: false } },
@@ -296,6 +307,8 @@ const events = [
 		promise: { id: X[0], kind: X[1], due: '48h', team: X[4] } },
 	{ ts: xts(2), source: X[4], type: X[0], journey: 'billing-dispute', case: X[2], ids, feedback: { csat: 1, comment: X[4] } },
 	{ ts: xts(3), source: 'web', type: 'x.seen', journey: J, ids, case: X[0], team: X[4], outcome: 'contained' },
+	{ ts: xts(4), source: 'web', type: 'x.other', ids: { customer_id: 'C<script>alert(6)</script>', user_id: UX } },
+	{ ts: xts(5), source: 'web', type: 'x.link', ids: { ...ids, user_id: UX } },
 ];
 const ingest = await api(admin, '/v1/events', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(events) });
 check(ingest.accepted === events.length, 'XSS corpus: events with payloads in every field are accepted', ingest);
@@ -307,7 +320,7 @@ const XP = `from=2026-05-01&to=${TO}&as_of=${AS_OF}`;
 const xssPages = [
 	`/?${XP}`, `/journeys/billing-dispute?${XP}`, `/journeys/${encodeURIComponent(J)}?${XP}`, `/instances/${xssInst.id}?as_of=${AS_OF}`,
 	`/customers/${encodeURIComponent('customer_id:XSS<svg onload=alert(3)>')}?as_of=${AS_OF}`, `/teams?${XP}`,
-	`/teams/${encodeURIComponent(X[1])}?${XP}`, `/data?${XP}`,
+	`/teams/${encodeURIComponent(X[1])}?${XP}`, `/data?${XP}`, '/conflicts?state=all',
 ];
 // With the CSP switched off in the browser, so only the page's own care
 // stands between a payload and a running script.
@@ -336,7 +349,7 @@ for (const bypassCSP of [false, true]) {
 			tips.push(await p.evaluate(() => [...document.querySelectorAll('.chart > div')].map((d) => d.textContent).join(' ')));
 		}
 		const text = await p.textContent('body');
-		const shownAsText = [...X, J, ids.customer_id].some((x) => text.includes(x));
+		const shownAsText = [...X, J, ids.customer_id, UX].some((x) => text.includes(x));
 		check(!bad.size && !p.log.length && shownAsText,
 			`XSS${bypassCSP ? ' (CSP off)' : ''}: ${path.split('?')[0]} shows the payloads as text, runs nothing, opens no dialog`,
 			[...bad, ...p.log, shownAsText ? '' : 'no payload shown'].join('\n'));
@@ -345,6 +358,48 @@ for (const bypassCSP of [false, true]) {
 		}
 	}
 	await context.close();
+}
+
+// ---- identity review through the session: a merge split, conflicts resolved
+{
+	// a profile made by a merge, not the customer the pages above use
+	let merged = null;
+	for (let i = 1; i <= 300 && !merged; i++) {
+		const pr = await api(admin, `/v1/profiles/P${i}/merges`).catch(() => null);
+		if (pr && pr.profile !== inst.profile && pr.merges.some((m) => m.state === 'active')) merged = pr;
+	}
+	check(merged !== null, 'review: the demo has a profile made by a merge');
+	const m = merged.merges.find((x) => x.state === 'active');
+	await visit(page, `/customers/${merged.profile}?as_of=${AS_OF}`);
+	await page.click(`[aria-label="Merge history"] button:text-is("Split #${m.id}")`);
+	await page.click(`[aria-label="Merge history"] button:text-is("Split #${m.id}: sure?")`);
+	await page.waitForFunction((id) => [...document.querySelectorAll('[aria-label="Merge history"] tbody tr')]
+		.some((tr) => tr.children[0].textContent === `#${id}` && tr.children[7].textContent.startsWith('split')), m.id, { timeout: 20000 });
+	await ready(page);
+	const after = await api(admin, `/v1/profiles/${merged.profile}/merges`);
+	check(after.merges.find((x) => x.id === m.id).state === 'split', 'review: a split through the page: the API has the merge split', after);
+	const other = await api(admin, `/v1/profiles/P${m.into === merged.profile ? m.from.slice(1) : m.into.slice(1)}`).catch(() => null);
+	check(other && other.profile !== merged.profile, 'review: the side split off is a profile of its own again', other);
+	check(!page.log.length, 'review: the split raised no error', page.log.join('\n'));
+
+	const open = (await api(admin, '/v1/conflicts?state=open&limit=100')).conflicts;
+	await visit(page, '/conflicts');
+	const listed = await page.$$eval('[aria-label="Conflicts"] tbody tr', (trs) => trs.map((tr) => tr.children[0].textContent));
+	check(open.length > 1 && JSON.stringify(listed) === JSON.stringify(open.map((c) => `#${c.id}`)), 'conflicts: the open ones, newest first, as the API lists them', { listed, open: open.map((c) => c.id) });
+	const first = page.locator('[aria-label="Conflicts"] tbody tr').first();
+	await first.locator('button:text-is("Keep apart")').click();
+	await first.locator('button:text-is("Keep apart: sure?")').click();
+	await page.waitForSelector('[role=status]:has-text("kept apart")');
+	const kept = (await api(admin, '/v1/conflicts?state=resolved&limit=100')).conflicts.find((c) => c.id === open[0].id);
+	check(kept && kept.state === 'keep_apart' && kept.resolved_by, 'conflicts: kept apart through the page, and by whom', kept);
+	// the demo's conflicts are two customer ids: a merge is refused, and the page says why
+	const second = page.locator('[aria-label="Conflicts"] tbody tr').nth(1);
+	await second.locator('button:text-is("Merge")').click();
+	await second.locator('button:text-is("Merge: sure?")').click();
+	await page.waitForSelector('[role=status]:has-text("Not done")');
+	const said = await page.textContent('[role=status]:has-text("Not done")');
+	check(/cannot merge: both profiles hold a different customer_id/.test(said), 'conflicts: a merge a guard rail forbids is refused, naming it', said);
+	check((await api(admin, '/v1/conflicts?state=open&limit=100')).conflicts.some((c) => c.id === open[1].id), 'conflicts: ... and stays open');
 }
 
 // ---- a change made through the session: dead letters dropped and re-ingested

@@ -61,3 +61,15 @@ export const when = (ts) => (ts ? String(ts).replace('T', ' ').slice(0, 16) : 'â
 
 // a list of words as small labels
 export const tags = (words, cls = 'tag') => h('span', { class: 'tags' }, (words || []).map((w) => h('span', { class: cls }, w)));
+
+// A button for a change that is hard to take back: the first click turns it
+// into the question (sure), the second does it.
+export function twice(label, sure, fn, cls = 'secondary') {
+	const b = h('button', { type: 'button', class: cls, on: { click: (e) => {
+		if (b.dataset.sure) return fn(e);
+		b.dataset.sure = '1';
+		b.textContent = sure;
+		b.className = 'danger';
+	} } }, label);
+	return b;
+}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Customer 360, found by any identifier (type:value, or a profile id):
-// the identifiers and the links the guard rails refused; what is open, with
+// the identifiers, the merge history (an admin may split a merge) and the
+// links the guard rails refused (an admin keeps them apart or merges
+// them: review.js); what is open, with
 // its owner and the team holding the work; the promises; what the customer
 // already told us; consent per purpose; the timeline across channels.
 // An analyst reads the profile masked, and has no context or timeline.
@@ -8,6 +10,7 @@ import { get, orNull } from '../api.js';
 import { empty, h, path, replace, section, table, tags, when } from '../dom.js';
 import { instanceTable, journeyLink, promiseTable } from '../lists.js';
 import { keep } from '../period.js';
+import { conflictTable, mergeTable } from '../review.js';
 
 
 const text = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -24,15 +27,16 @@ function search(ctx, value) {
 	h('p', { id: 'ident-help', class: 'note' }, 'Any identifier as type:value (email:…, phone:…, customer_id:…, user_id:…) or a profile id (P17).'));
 }
 
-function identity(profile) {
+// After a split or a merge the profile is another: draw the page again.
+const again = (ctx) => () => ctx.go(location.pathname + location.search, { replace: true });
+
+function identity(ctx, ident, profile) {
 	return section('Identity',
 		tags(profile.identifiers),
-		profile.conflicts.length ? table('Links refused for review (conflicts)', [{ label: 'identifier' }, { label: 'other profile' }, { label: 'reason' }, { label: 'event', num: true }],
-			profile.conflicts.map((c) => [c.identifier, c.other_profile, c.reason, String(c.event)])) : null,
+		profile.conflicts.length ? conflictTable(ctx, 'Links refused for review (conflicts)', profile.conflicts, again(ctx)) : null,
 		profile.refusals.length ? table('Identifiers refused', [{ label: 'identifier' }, { label: 'reason' }, { label: 'event', num: true }],
 			profile.refusals.map((r) => [r.identifier, r.reason, String(r.event)])) : null,
-		(profile.merges || []).length ? table('Merge history', [{ label: 'merged' }, { label: 'into' }, { label: 'by identifier' }, { label: 'reason' }, { label: 'event', num: true }, { label: 'recorded' }],
-			profile.merges.map((m) => [m.from, m.into, m.identifier ?? '(erased)', m.reason, String(m.event), when(m.at)])) : null);
+		profile.merges.length ? mergeTable(ctx, ident, profile.merges, again(ctx)) : null);
 }
 
 function context(ctx, c) {
@@ -96,7 +100,7 @@ export default {
 			h('h1', null, `Customer ${profile.profile}`),
 			search(ctx, ident),
 			h('p', { class: 'note' }, `${profile.events} events`, c ? ` · judged ${c.as_of}` : ''),
-			identity(profile),
+			identity(ctx, ident, profile),
 			c ? context(ctx, c) : h('p', { class: 'note' }, 'Your role reads the profile only: open work, promises and the timeline are for agents.'),
 			tl ? timeline(ctx, ident, tl) : null);
 	},

@@ -5,7 +5,7 @@
 // /metrics, sampled every 5 s; the sources with their volume (and whether
 // the configuration knows them).
 import { all, get, getText, orNull, send } from '../api.js';
-import { build, empty, h, note, replace, section, table, when } from '../dom.js';
+import { build, empty, h, note, replace, section, table, twice, when } from '../dom.js';
 import { figure } from '../kpi.js';
 
 const SAMPLE_MS = 5000;
@@ -46,17 +46,6 @@ function metrics(ctx, first) {
 	return section('Ingest', note(`From /metrics, sampled every ${SAMPLE_MS / 1000} s.`), out);
 }
 
-// Dropping asks twice: the first click turns the button into the question.
-function dropButton(drop) {
-	const b = h('button', { type: 'button', class: 'secondary', on: { click: (e) => {
-		if (b.dataset.sure) return drop(e);
-		b.dataset.sure = '1';
-		b.textContent = 'Drop it for good';
-		b.className = 'danger';
-	} } }, 'Drop');
-	return b;
-}
-
 const why = (a) => (a && (a.errors || []).map((x) => x.error).join('; ')) || (a && a.detail) || 'no answer';
 
 // One dead letter: its reason and record; ingest it again as kept or fixed
@@ -86,7 +75,7 @@ function letter(ctx, d) {
 		h('pre', null, d.raw + (d.truncated ? ' …(truncated)' : '')),
 		h('p', { class: 'actions' },
 			h('button', { type: 'button', on: { click: act('POST', `${path}/reingest`) } }, 'Ingest again as kept'), ' ',
-			dropButton(act('DELETE', path))),
+			twice('Drop', 'Drop it for good', act('DELETE', path))),
 		d.truncated ? null : h('details', null, h('summary', null, 'Fix and ingest'),
 			h('form', { on: { submit: act('POST', `${path}/reingest`, () => area.value) } },
 				h('label', { for: `dl-${d.id}` }, 'The record, fixed'), area, h('button', { type: 'submit' }, 'Ingest the fixed record'))),
