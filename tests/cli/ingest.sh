@@ -46,7 +46,7 @@ eq "a merge in the profile: into, from, event, the identifier that linked them, 
 	"$(echo "$out" | jq -c '[.profile, (.merges[] | [.into, .from, .event, .identifier, .reason])]')" \
 	'["P1",["P1","P2",3,"phone:+447700900999","event links identifiers of both profiles"]]'
 run "$BATON" profile --db m.db email:cy@example.com
-contains "... and in the text" "$out" "  event 3: P2 merged into P1 by phone:+447700900999: event links identifiers of both profiles"
+contains "... and in the text" "$out" "  #1 event 3: P2 merged into P1 by phone:+447700900999: event links identifiers of both profiles [active]"
 
 run "$BATON" profile email:nobody@example.com
 eq "profile of an unknown identifier exits 1" "$rc" 1
@@ -127,14 +127,22 @@ for i in 1 2 3; do
 done
 sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
 	VALUES (4, 'f', 5, 'json', 'bad', CAST('{\"x\":2}' AS BLOB))"
+# what identity review (version 6) added
+sqlite3 old.db "DROP TABLE apart; DROP INDEX merges_into; DROP INDEX merges_from;
+	ALTER TABLE conflicts DROP COLUMN resolution; ALTER TABLE conflicts DROP COLUMN resolved_at;
+	ALTER TABLE conflicts DROP COLUMN resolved_by; ALTER TABLE profiles DROP COLUMN ident"
 sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; PRAGMA user_version = 1"
 run "$BATON" summary --db old.db --json
 eq "a version-1 database is readable" "$(echo "$out" | jq -c '[.events,.dead_letters]')" "[1,4]"
 run "$BATON" profile --db old.db --json user_id:u-1
 eq "its profiles too (no refusals table yet: none)" "$(echo "$out" | jq -c '[.events,.refusals]')" "[1,[]]"
+run "$BATON" profile --db old.db --merges --json user_id:u-1
+eq "... and their merge ledgers (nothing split yet)" "$rc $out" '0 {"profile":"P1","merges":[]}'
+run "$BATON" conflicts --db old.db --json --state open
+eq "... and the conflicts (none resolved yet)" "$rc $out" '0 {"conflicts":[],"total":0,"next":null}'
 run "$BATON" ingest --db old.db --json good.ndjson
 eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-eq "to version 5" "$(sqlite3 old.db 'PRAGMA user_version')" 5
+eq "to version 6" "$(sqlite3 old.db 'PRAGMA user_version')" 6
 run "$BATON" dead-letters --db old.db --json
 eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
 	'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'

@@ -189,6 +189,10 @@ eq "messy: bob keeps C-2, his phone, m3's refusal and the conflict" \
 	echo '{"id":"c7","ts":"2026-03-02T12:00:00Z","source":"app","type":"x","ids":{"email":["c@p.com","d@p.com"]}}'
 	echo '{"id":"c8","ts":"2026-03-02T13:00:00Z","source":"app","type":"x","ids":{"email":"d@p.com","phone":"+15550000009"}}'
 } >chain.ndjson
+# and a history large enough that rebuilding the live state takes a while:
+# the server must not answer from the old state meanwhile
+awk 'BEGIN { for (i = 1; i <= 40000; i++)
+	printf "{\"id\":\"bulk-%d\",\"ts\":\"2026-03-03T10:00:00Z\",\"source\":\"app\",\"type\":\"x\",\"ids\":{\"user_id\":\"bulk-%d\"}}\n", i, i % 5000 }' >>chain.ndjson
 "$BATON" ingest --db chain.db chain.ndjson >/dev/null 2>&1
 serve_start chain.db || { notok "server starts"; exit 1; }
 H="Authorization: Bearer $(grep '^bt_' serve.out | tail -n 1)"
@@ -221,11 +225,11 @@ while IFS='|' read -r m path data want; do
 	api "$m" "$path" "$data"
 	eq "$m $path $data" "$code $(echo "$body" | jq -r .detail)" "$want"
 done <<'E'
-GET|/v1/profiles/P99/merges||404 no profile matches
+GET|/v1/profiles/P99999/merges||404 no profile matches
 GET|/v1/profiles/nothing/merges||400 'nothing' is neither an identifier (type:value, like email:ann@example.com) nor a profile id (like P17)
 POST|/v1/profiles/P1/split|{"merge":3}|404 merge 3 does not hold profile P1 together now (its merge ledger says which merges do)
 POST|/v1/profiles/P1/split|{"merge":99}|404 no merge 99 in the merge ledger
-POST|/v1/profiles/P99/split|{"merge":1}|404 no profile P99
+POST|/v1/profiles/P99999/split|{"merge":1}|404 no profile P99999
 POST|/v1/profiles/P1/split|{"merge":0}|400 'merge' must be a whole number from 1 on
 POST|/v1/profiles/P1/split|{"merge":"1"}|400 'merge' must be the id of a merge in the profile's ledger (a whole number)
 POST|/v1/profiles/P1/split|{"merge":1,"why":"x"}|400 unknown field 'why' (the only one is 'merge')
