@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "baton/baton.h"
+#include "place.h"
 #include "baton/config.h"
 #include "db.h"
 
@@ -88,40 +89,10 @@ static const char *const idents[] = {
 /* ... and the profile each ends on */
 static const int64_t profile_of[] = {1, 1, 1, 2, 2, 1, 1, 1, 4};
 
-struct place {
-	char dir[64], path[128];
-};
-
-static void place_make(struct place *p)
-{
-	snprintf(p->dir, sizeof(p->dir), "/tmp/baton-test-follow-XXXXXX");
-	assert_non_null(mkdtemp(p->dir));
-	snprintf(p->path, sizeof(p->path), "%s/b.db", p->dir);
-}
-
-static void place_remove(struct place *p)
-{
-	static const char *const ext[] = {"", "-wal", "-shm", ".key"};
-	char f[160];
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(f, sizeof(f), "%s%s", p->path, ext[i]);
-		unlink(f);
-	}
-	rmdir(p->dir);
-}
-
-static struct bt_db *open_db(const char *path)
-{
-	struct bt_db *db = NULL;
-	struct bt_err err;
-	assert_int_equal(bt_db_open(&db, path, 0, &err), 0);
-	return db;
-}
-
 /* Two writers of one new database. */
 static void two_writers(struct place *pl, struct bt_db **a, struct bt_db **b)
 {
-	place_make(pl);
+	place_make(pl, "follow");
 	*a = open_db(pl->path);
 	*b = open_db(pl->path);
 }
@@ -175,7 +146,7 @@ static void alternate_as_one(void **state)
 	struct bt_db *w[2], *single;
 	(void)state;
 	two_writers(&two, &w[0], &w[1]);
-	place_make(&one);
+	place_make(&one, "follow");
 	single = open_db(one.path);
 
 	for (size_t i = 0; i < NEVENTS; i++) {

@@ -24,37 +24,8 @@
 #include <cmocka.h>
 
 #include "baton/baton.h"
+#include "place.h"
 #include "db.h"
-
-struct place {
-	char dir[64], path[128];
-};
-
-static void place_make(struct place *p)
-{
-	snprintf(p->dir, sizeof(p->dir), "/tmp/baton-test-review-XXXXXX");
-	assert_non_null(mkdtemp(p->dir));
-	snprintf(p->path, sizeof(p->path), "%s/b.db", p->dir);
-}
-
-static void place_remove(struct place *p)
-{
-	static const char *const ext[] = {"", "-wal", "-shm", ".key"};
-	char f[160];
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(f, sizeof(f), "%s%s", p->path, ext[i]);
-		unlink(f);
-	}
-	rmdir(p->dir);
-}
-
-static struct bt_db *open_db(const char *path)
-{
-	struct bt_db *db = NULL;
-	struct bt_err err;
-	assert_int_equal(bt_db_open(&db, path, 0, &err), 0);
-	return db;
-}
 
 /* Event number n (its id "eN", N minutes past 10:00) with identifiers
  * ids (the JSON members of "ids"), in an ingest of its own. */
@@ -135,7 +106,7 @@ static void arrival_order(void **state)
 	int64_t total;
 	int more;
 	(void)state;
-	place_make(&pl);
+	place_make(&pl, "review");
 	struct bt_db *db = open_db(pl.path);
 	ingest(db, 1, "\"email\":\"x@p.com\"");
 	ingest(db, 2, "\"email\":\"y@p.com\"");
@@ -186,7 +157,7 @@ static void chain(void **state)
 	size_t n = 0;
 	int64_t root;
 	(void)state;
-	place_make(&pl);
+	place_make(&pl, "review");
 	struct bt_db *db = open_db(pl.path);
 	ingest(db, 1, "\"email\":\"a@p.com\"");
 	ingest(db, 2, "\"email\":\"b@p.com\"");
@@ -240,7 +211,7 @@ static void stays_apart(void **state)
 	struct bt_summary s;
 	struct bt_err err = {0, ""};
 	(void)state;
-	place_make(&pl);
+	place_make(&pl, "review");
 	struct bt_db *db = open_db(pl.path), *other = open_db(pl.path);
 	ingest(db, 1, "\"email\":\"a@p.com\"");
 	ingest(other, 2, "\"email\":\"b@p.com\"");
@@ -273,7 +244,7 @@ static void resolve(void **state)
 	struct bt_resolved r;
 	struct bt_err err = {0, ""};
 	(void)state;
-	place_make(&pl);
+	place_make(&pl, "review");
 	struct bt_db *db = open_db(pl.path);
 	ingest(db, 1, "\"customer_id\":\"C1\",\"email\":\"a@p.com\"");
 	ingest(db, 2, "\"customer_id\":\"C2\",\"email\":\"b@p.com\"");
@@ -314,7 +285,7 @@ static void kept_apart_followed(void **state)
 	struct bt_summary s;
 	struct bt_err err = {0, ""};
 	(void)state;
-	place_make(&pl);
+	place_make(&pl, "review");
 	struct bt_db *db = open_db(pl.path), *other = open_db(pl.path);
 	set_config(db, "identity:\n  limits: {email: 1}\n");
 	ingest(db, 1, "\"email\":\"a@p.com\"");
@@ -352,7 +323,7 @@ static void merge_then_split(void **state)
 	size_t n = 0;
 	int64_t root;
 	(void)state;
-	place_make(&pl);
+	place_make(&pl, "review");
 	struct bt_db *db = open_db(pl.path);
 	set_config(db, "identity:\n  limits: {email: 1}\n");
 	ingest(db, 1, "\"email\":\"a@p.com\"");
