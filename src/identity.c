@@ -701,7 +701,7 @@ static int kept_apart(const struct bt__identity *id, uint32_t a, uint32_t b)
 	return 0;
 }
 
-static const char R_APART[] = "the two profiles were kept apart on review";
+const char bt__reason_kept_apart[] = "the two profiles were kept apart on review";
 
 static const char *can_merge(const struct bt__identity *id, uint32_t a, uint32_t b)
 {
@@ -716,7 +716,7 @@ static const char *can_merge(const struct bt__identity *id, uint32_t a, uint32_t
 	if (pa->size + pb->size > id->rules.max_size)
 		return "the merged profile would exceed its size cap";
 	if (pa->apart && pb->apart && kept_apart(id, a, b))
-		return R_APART;
+		return bt__reason_kept_apart;
 	return NULL;
 }
 

@@ -182,6 +182,8 @@ int bt__identity_load_profile(struct bt__identity *id, uint32_t p, uint32_t merg
  * two were one already (either may be NULL). */
 void bt__identity_load_merge(struct bt__identity *id, uint32_t into, uint32_t from,
 			     uint32_t *kept, uint32_t *gone);
+/* The reason of a conflict that a pair kept apart refused. */
+extern const char bt__reason_kept_apart[];
 /* A pair kept apart on review (both identifiers loaded). */
 int bt__identity_load_apart(struct bt__identity *id, uint32_t a, uint32_t b);
 /* Why the profiles of roots a and b may not become one (a guard rail of

@@ -39,8 +39,6 @@
 
 const char *const bt_resolve_action_names[2] = {"keep_apart", "merge"};
 
-static const char R_KEPT_APART[] = "the two profiles were kept apart on review";
-
 int bt_merges_get(struct bt_db *db, const char *ident, int64_t *root, struct bt_merge **out,
 		  size_t *n, struct bt_err *err)
 {
@@ -225,6 +223,7 @@ struct split {
 	uint32_t *parent; /* union-find over the local indexes */
 	uint32_t *found;  /* at a set's root: the oldest profile founded in it (0: none) */
 	uint32_t *gid;    /* at a set's root: its profile after the split */
+	uint32_t *founder; /* per member: the local index of its founding identifier */
 	struct rev *ev;
 	size_t nev, capev;
 	uint32_t *links;
@@ -243,7 +242,7 @@ struct split {
 	struct bt__reshape to;
 	char relink_reason[64];
 	struct bt_json_doc doc;
-	struct bt__event ev1;
+	struct bt__event event; /* the one take_event reads */
 	struct bt_buf norm;
 	struct bt_err *err;
 };
@@ -272,7 +271,7 @@ static int add_local(void *ctx, uint32_t ident, const char *text)
 	return bt_u64map_put(&sp->local, ident, (uint32_t)sp->n - 1);
 }
 
-/* The local index of the normalised identifier in norm, or NO_LOCAL. */
+/* The local index of the normalised identifier text[0..n), or NO_LOCAL. */
 static uint32_t local_text(const struct split *sp, const char *text, size_t n)
 {
 	return local_of(sp, bt__identity_find(&sp->db->id, text, n));
@@ -285,10 +284,10 @@ static int take_event(void *ctx, int64_t seq, uint32_t anchor, const char *raw, 
 	struct rev r = {seq, local_of(sp, anchor), (uint32_t)sp->nlinks, 0};
 	int rc;
 	if (r.anchor == NO_LOCAL || bt_json_parse(&sp->doc, raw, len, 0, NULL) ||
-	    bt__event_read(&sp->doc, 0, &sp->ev1, NULL))
+	    bt__event_read(&sp->doc, 0, &sp->event, NULL))
 		return 0; /* stored events read back; a tombstone has no anchor here */
-	for (uint32_t i = 0; i < sp->ev1.nids; i++) {
-		const struct bt__str *t = &sp->ev1.ids[i].type, *v = &sp->ev1.ids[i].value;
+	for (uint32_t i = 0; i < sp->event.nids; i++) {
+		const struct bt__str *t = &sp->event.ids[i].type, *v = &sp->event.ids[i].value;
 		if ((rc = bt__ident_normalise(&sp->db->id.rules, t->s, t->n, v->s, v->n, &sp->norm)) < 0)
 			return rc;
 		uint32_t k = local_text(sp, sp->norm.data, sp->norm.len);
@@ -323,15 +322,18 @@ static const struct rev *rev_of(const struct split *sp, int64_t seq)
 	return bsearch(&key, sp->ev, sp->nev, sizeof(*sp->ev), by_seq);
 }
 
-static uint32_t find(const struct split *sp, uint32_t x)
+static uint32_t find(struct split *sp, uint32_t x)
 {
-	while (sp->parent[x] != x)
-		x = sp->parent[x];
+	uint32_t *p = sp->parent;
+	while (p[x] != x) {
+		p[x] = p[p[x]]; /* path halving */
+		x = p[x];
+	}
 	return x;
 }
 
 /* Would joining sets x and y put a pair kept apart in one? */
-static int apart(const struct split *sp, uint32_t x, uint32_t y)
+static int apart(struct split *sp, uint32_t x, uint32_t y)
 {
 	for (size_t i = 0; i < sp->npairs; i++) {
 		uint32_t p = find(sp, sp->pairs[i].a), q = find(sp, sp->pairs[i].b);
@@ -408,10 +410,13 @@ static int replay(struct split *sp)
 	int rc;
 	for (size_t i = 0; i < sp->n; i++)
 		sp->parent[i] = (uint32_t)i;
+	if (sp->nmembers && !(sp->founder = bt__calloc(sp->nmembers, sizeof(*sp->founder))))
+		return BT_ENOMEM;
 	for (size_t i = 0; i < sp->nmembers; i++) {
 		uint32_t f;
 		if ((rc = founder_of(sp, &sp->members[i], &f)))
 			return rc;
+		sp->founder[i] = f;
 		if (f != NO_LOCAL && (!sp->found[f] || sp->members[i].profile < sp->found[f]))
 			sp->found[f] = sp->members[i].profile;
 	}
@@ -473,7 +478,7 @@ static int name_sets(struct split *sp)
 	return 0;
 }
 
-static uint32_t gid_of(const struct split *sp, uint32_t local)
+static uint32_t gid_of(struct split *sp, uint32_t local)
 {
 	return sp->gid[find(sp, local)];
 }
@@ -518,9 +523,7 @@ static int plan(struct split *sp, struct bt_split *out)
 	out->identifiers = sp->to.nidents;
 	for (size_t i = 0; i < sp->nmembers; i++) {
 		const struct bt__member *p = &sp->members[i];
-		uint32_t f;
-		if ((rc = founder_of(sp, p, &f)))
-			return rc;
+		uint32_t f = sp->founder[i];
 		/* one whose founder is not here stays with the oldest */
 		uint32_t to = f != NO_LOCAL ? gid_of(sp, f) : fallback;
 		uint32_t was = p->profile == root ? 0 : root, now = to == p->profile ? 0 : to;
@@ -535,7 +538,7 @@ static int plan(struct split *sp, struct bt_split *out)
 		const struct refused_link *l = &sp->refused[i];
 		BT_PUSH(log->conflicts, log->nconflicts, log->capconflicts,
 			((struct bt__idlog_conflict){sp->ident[l->ident], gid_of(sp, l->anchor),
-						     gid_of(sp, l->ident), l->event, R_KEPT_APART}));
+						     gid_of(sp, l->ident), l->event, bt__reason_kept_apart}));
 	}
 	out->conflicts = sp->nrefused;
 	if ((rc = ops->identity.refusal_rows(sp->db->store, sp->root, move_refusal, sp, sp->err)) ||
@@ -625,7 +628,7 @@ static void split_release(struct split *sp)
 {
 	bt__free(sp->ident);
 	bt_u64map_release(&sp->local);
-	bt__free(sp->parent), bt__free(sp->found), bt__free(sp->gid);
+	bt__free(sp->parent), bt__free(sp->found), bt__free(sp->gid), bt__free(sp->founder);
 	bt__free(sp->ev), bt__free(sp->links);
 	bt_u64map_release(&sp->refused_then);
 	bt__free(sp->pairs);
