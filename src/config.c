@@ -792,3 +792,110 @@ const struct bt_cfg_touchpoint *bt_config_touchpoint(const struct bt_config *c, 
 			return &c->touchpoints[i];
 	return NULL;
 }
+
+/* ---- the rules an owner may change ---- */
+
+static const char *const plain_rules[] = {"handoff_sla", "recontact_window", "abandon_after",
+					  "sensitive"};
+#define NPLAIN (sizeof(plain_rules) / sizeof(plain_rules[0]))
+
+/* The stage of j that field "stages.ID.sla" names, or NULL. */
+static struct bt_cfg_stage *stage_field(const struct bt_cfg_journey *j, const char *field)
+{
+	size_t n = strlen(field);
+	if (strncmp(field, "stages.", 7) || n < 12 || strcmp(field + n - 4, ".sla"))
+		return NULL;
+	for (size_t s = 0; s < j->nstages; s++)
+		if (strlen(j->stages[s].id) == n - 11 && !strncmp(field + 7, j->stages[s].id, n - 11))
+			return &j->stages[s];
+	return NULL;
+}
+
+static int64_t *window_field(struct bt_cfg_journey *j, const char *field)
+{
+	if (!strcmp(field, "handoff_sla"))
+		return &j->handoff_sla_ms;
+	if (!strcmp(field, "recontact_window"))
+		return &j->recontact_ms;
+	if (!strcmp(field, "abandon_after"))
+		return &j->abandon_ms;
+	return NULL;
+}
+
+int bt_config_rule_field(const struct bt_config *c, const char *journey, size_t i, char out[160])
+{
+	const struct bt_cfg_journey *j = bt_config_journey(c, journey);
+	if (!j)
+		return BT_ENOTFOUND;
+	if (i < NPLAIN) {
+		snprintf(out, 160, "%s", plain_rules[i]);
+		return 0;
+	}
+	i -= NPLAIN;
+	if (i >= j->nstages)
+		return BT_ENOTFOUND;
+	snprintf(out, 160, "stages.%.120s.sla", j->stages[i].id);
+	return 0;
+}
+
+static char *text_of(const char *s)
+{
+	return bt__strndup(s, strlen(s));
+}
+
+int bt_config_rule_get(const struct bt_config *c, const char *journey, const char *field,
+		       char **value)
+{
+	struct bt_cfg_journey *j = (struct bt_cfg_journey *)bt_config_journey(c, journey);
+	char d[40];
+	*value = NULL;
+	if (!j)
+		return BT_ENOTFOUND;
+	int64_t *w = window_field(j, field);
+	const struct bt_cfg_stage *st = w ? NULL : stage_field(j, field);
+	if (w)
+		bt_duration_format(*w, d);
+	else if (!strcmp(field, "sensitive"))
+		snprintf(d, sizeof(d), "%s", j->sensitive ? "true" : "false");
+	else if (!st)
+		return BT_ENOTFOUND;
+	else if (!st->sla_ms)
+		return 0; /* no SLA */
+	else
+		bt_duration_format(st->sla_ms, d);
+	return (*value = text_of(d)) ? 0 : BT_ENOMEM;
+}
+
+int bt_config_rule_set(struct bt_config *c, const char *journey, const char *field,
+		       const char *value, struct bt_err *err)
+{
+	struct bt_cfg_journey *j = (struct bt_cfg_journey *)bt_config_journey(c, journey);
+	if (!j)
+		return bt_err_set(err, BT_ENOTFOUND, "no journey '%s'", journey);
+	int64_t *w = window_field(j, field), ms = 0;
+	struct bt_cfg_stage *st = w ? NULL : stage_field(j, field);
+	if (!strcmp(field, "sensitive")) {
+		if (!value || (strcmp(value, "true") && strcmp(value, "false")))
+			return bt_err_set(err, BT_EINVAL, "sensitive must be true or false");
+		j->sensitive = !strcmp(value, "true");
+		return 0;
+	}
+	if (!w && !st)
+		return bt_err_set(err, BT_ENOTFOUND,
+				  strncmp(field, "stages.", 7)
+					  ? "'%.60s' is not a rule of a journey (handoff_sla, "
+					    "recontact_window, abandon_after, sensitive, stages)"
+					  : "journey '%s' has no stage that '%.60s' names",
+				  strncmp(field, "stages.", 7) ? field : journey, field);
+	if (!value && st) {
+		st->sla_ms = 0;
+		return 0;
+	}
+	if (!value || bt_time_parse_duration(value, strlen(value), &ms) || ms <= 0)
+		return bt_err_set(err, BT_EINVAL, "%.60s must be a duration like 24h, 7d or 90m", field);
+	if (w)
+		*w = ms;
+	else
+		st->sla_ms = ms;
+	return 0;
+}

@@ -131,5 +131,26 @@ const char *bt_config_purpose(const struct bt_config *c, const char *s, size_t n
 size_t bt_config_purpose_names(const struct bt_config *c, const char **names, size_t max,
 			       size_t *nids);
 
+/*
+ * The rules a journey's owner may change (docs/journeys.md, "Decision
+ * rights"), one field at a time, by the name the configuration gives it:
+ * handoff_sla, recontact_window, abandon_after, sensitive, and
+ * stages.ID.sla for each stage.  Values are text as the configuration
+ * writes them ("24h", "1h30m", "true"); a stage without an SLA has none
+ * (NULL).
+ *
+ * bt_config_rule_field names journey's i-th field into out; BT_ENOTFOUND
+ * past the last (or for an unknown journey).  bt_config_rule_get gives the
+ * value (to free with bt_free; NULL for none); BT_ENOTFOUND for an unknown
+ * journey or field.  bt_config_rule_set checks and sets it (NULL: none,
+ * for a stage's SLA only); BT_EINVAL with err naming the field and what it
+ * takes, BT_ENOTFOUND for an unknown journey, field or stage.
+ */
+int bt_config_rule_field(const struct bt_config *c, const char *journey, size_t i, char out[160]);
+int bt_config_rule_get(const struct bt_config *c, const char *journey, const char *field,
+		       char **value);
+int bt_config_rule_set(struct bt_config *c, const char *journey, const char *field,
+		       const char *value, struct bt_err *err);
+
 
 #endif

@@ -31,6 +31,16 @@ struct bt_merge {
 	int64_t at; /* when it was recorded, ms */
 };
 
+/* A change of a journey's rules (the audit trail, docs/journeys.md): who
+ * made it, when, through what, the field, the value before and after
+ * (NULL: none; the configuration's form: "24h", "true", a JSON list). */
+struct bt_change {
+	int64_t id;
+	int64_t at; /* ms */
+	char *who, *via, *journey, *field, *before, *after;
+};
+void bt_changes_free(struct bt_change *v, size_t n);
+
 /* An identifier refused before any link (docs/identity.md): kept on its
  * event, joined to no profile. */
 struct bt_refusal {

@@ -64,7 +64,7 @@ run "$BATON" config show
 eq "and the good one stays" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
 "$BATON" ingest "$BATON_ROOT/tests/data/scenario_a.ndjson" >/dev/null 2>&1
 run "$BATON" journeys --json
-eq "journeys lists the definition with its owner" "$(echo "$out" | jq -c '.[0] | [.journey,.owner,.owner_name,.instances,.sensitive,.recontact_window]')" '["dispute","maria","Maria Lopez",1,true,"168h"]'
+eq "journeys lists the definition with its owner" "$(echo "$out" | jq -c '.[0] | [.journey,.owner,.owner_name,.instances,.sensitive,.recontact_window]')" '["dispute","maria","Maria Lopez",1,true,"7d"]'
 
 # read commands compute with --config FILE and store nothing; storing a
 # configuration takes 'baton config load'
@@ -76,7 +76,7 @@ eq "kpis --config computes with that file" "$rc $(echo "$out" | jq -c '.journeys
 run "$BATON" report --config other.yaml
 contains "report --config computes with that file" "$out" "## dispute: Other dispute"
 run "$BATON" journeys --config other.yaml --json
-eq "journeys --config lists that file's journeys" "$(echo "$out" | jq -c '.[0] | [.name,.recontact_window]')" '["Other dispute","48h"]'
+eq "journeys --config lists that file's journeys" "$(echo "$out" | jq -c '.[0] | [.name,.recontact_window]')" '["Other dispute","2d"]'
 run "$BATON" config show
 eq "and none of them stored it" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
 eq "the database file did not change at all" "$(cksum <test.db)" "$sum_before"
