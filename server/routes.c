@@ -812,7 +812,7 @@ static int get_changes(struct bt_server *s, const struct bt_request *rq, struct 
 	struct bt_config *cfg = config_now(s, rs);
 	if (!cfg)
 		return 0;
-	if (journey && !may_decide(cfg, rq, journey) && (sc.person || !bt_config_journey(cfg, journey))) {
+	if (journey && sc.person && !may_decide(cfg, rq, journey)) {
 		bt_config_free(cfg);
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
 	}
