@@ -103,12 +103,12 @@ static int record(struct bt_db *db, const struct bt_config *base, const char *jo
 #define PATCH_MAX 300
 struct patch {
 	char field[PATCH_MAX][160];
-	char value[PATCH_MAX][48];
-	int unset[PATCH_MAX];
+	char *value[PATCH_MAX]; /* NULL: none (a stage's SLA removed) */
 	size_t n;
 };
 
-static int patch_add(struct patch *p, const char *field, const char *value, struct bt_err *err)
+static int patch_add_n(struct patch *p, const char *field, const char *value, size_t len,
+		       struct bt_err *err)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (!strcmp(p->field[i], field))
@@ -116,9 +116,45 @@ static int patch_add(struct patch *p, const char *field, const char *value, stru
 	if (p->n == PATCH_MAX)
 		return bt_err_set(err, BT_ELIMIT, "more than %d rules in one change", PATCH_MAX);
 	snprintf(p->field[p->n], sizeof(p->field[0]), "%s", field);
-	p->unset[p->n] = value == NULL;
-	snprintf(p->value[p->n], sizeof(p->value[0]), "%s", value ? value : "");
+	p->value[p->n] = NULL;
+	if (value && !(p->value[p->n] = bt__strndup(value, len)))
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
 	p->n++;
+	return 0;
+}
+
+static int patch_add(struct patch *p, const char *field, const char *value, struct bt_err *err)
+{
+	return patch_add_n(p, field, value, value ? strlen(value) : 0, err);
+}
+
+static void patch_free(struct patch *p)
+{
+	for (size_t i = 0; p && i < p->n; i++)
+		bt__free(p->value[i]);
+	bt__free(p);
+}
+
+/* The text of the array that starts at src[off]: up to its matching ']'
+ * (strings and their escapes skipped); its length, 0 when unmatched. */
+static size_t array_text(const char *src, size_t len, size_t off)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = off; i < len; i++) {
+		char ch = src[i];
+		if (in_str) {
+			if (ch == '\\')
+				i++;
+			else if (ch == '"')
+				in_str = 0;
+		} else if (ch == '"') {
+			in_str = 1;
+		} else if (ch == '[' || ch == '{') {
+			depth++;
+		} else if ((ch == ']' || ch == '}') && --depth == 0) {
+			return i + 1 - off;
+		}
+	}
 	return 0;
 }
 
@@ -133,10 +169,11 @@ static int patch_duration(const struct bt_json_node *v, const char *field, char 
 	return 0;
 }
 
-static int patch_read(const struct bt_json_doc *d, struct patch *p, struct bt_err *err)
+static int patch_read(const struct bt_json_doc *d, const char *src, size_t len, struct patch *p,
+		      struct bt_err *err)
 {
 	static const char *const rules[] = {"handoff_sla", "recontact_window", "abandon_after",
-					    "sensitive", "stages", NULL};
+					    "sensitive", "stages", "escalations", NULL};
 	static const char *const fixed[] = {"id", "name", "owner", "match", "opens_on", NULL};
 	const struct bt_json_node *n = d->nodes;
 	char text[40], field[160];
@@ -155,14 +192,19 @@ static int patch_read(const struct bt_json_doc *d, struct patch *p, struct bt_er
 					return bt_err_set(err, BT_EINVAL,
 							  "'%s' is not a rule an owner changes: it is the "
 							  "configuration's (baton config load)", key);
-			const char *near = bt_suggest(key, strlen(key), rules, 5);
+			const char *near = bt_suggest(key, strlen(key), rules, 6);
 			if (near)
 				return bt_err_set(err, BT_EINVAL, "unknown field '%.60s' (did you mean '%s'?)",
 						  key, near);
 			return bt_err_set(err, BT_EINVAL, "unknown field '%.60s' (the rules: handoff_sla, "
-							  "recontact_window, abandon_after, sensitive, stages)", key);
+							  "recontact_window, abandon_after, sensitive, stages, escalations)", key);
 		}
-		if (!strcmp(key, "sensitive")) {
+		if (!strcmp(key, "escalations")) {
+			size_t at = v->type == BT_JSON_ARRAY ? array_text(src, len, v->off) : 0;
+			if (!at)
+				return bt_err_set(err, BT_EINVAL, "escalations must be a list of {on, after, to, then}");
+			rc = patch_add_n(p, key, src + v->off, at, err);
+		} else if (!strcmp(key, "sensitive")) {
 			if (v->type != BT_JSON_TRUE && v->type != BT_JSON_FALSE)
 				return bt_err_set(err, BT_EINVAL, "sensitive must be true or false");
 			rc = patch_add(p, key, v->type == BT_JSON_TRUE ? "true" : "false", err);
@@ -207,7 +249,7 @@ int bt_journey_patch(struct bt_db *db, const char *journey, const char *json, si
 	d.max_nodes = 4096;
 	if (!p)
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
-	if ((rc = bt_json_parse(&d, json, len, 8, err)) || (rc = patch_read(&d, p, err)))
+	if ((rc = bt_json_parse(&d, json, len, 8, err)) || (rc = patch_read(&d, json, len, p, err)))
 		goto out;
 	if ((rc = ops->txn.begin(db->store, err)))
 		goto out;
@@ -218,18 +260,17 @@ int bt_journey_patch(struct bt_db *db, const char *journey, const char *json, si
 		goto fail;
 	}
 	for (size_t i = 0; i < p->n && !rc; i++) {
-		char *before = NULL;
-		const char *after = p->unset[i] ? NULL : p->value[i];
+		char *before = NULL, *after = NULL;
 		if ((rc = bt_config_rule_get(eff, journey, p->field[i], &before)) == BT_ENOTFOUND) {
-			bt_config_rule_set(eff, journey, p->field[i], after, err); /* names why */
+			bt_config_rule_set(eff, journey, p->field[i], p->value[i], err); /* names why */
 			rc = BT_EINVAL;
-		}
-		else if (!rc && !same(before, after) &&
-			 !(rc = bt_config_rule_set(eff, journey, p->field[i], after, err))) {
+		} else if (!rc && !(rc = bt_config_rule_set(eff, journey, p->field[i], p->value[i], err)) &&
+			   !(rc = bt_config_rule_get(eff, journey, p->field[i], &after)) &&
+			   !same(before, after)) { /* the value as the configuration writes it */
 			rc = record(db, base, journey, p->field[i], before, after, who, via, 1, err);
 			++*changed;
 		}
-		bt__free(before);
+		bt__free(before), bt__free(after);
 	}
 	if (!rc && *changed)
 		rc = bt__db_bump_epoch(db, err);
@@ -242,7 +283,7 @@ out:
 	bt_config_free(base);
 	bt_config_free(eff);
 	bt_json_doc_release(&d);
-	bt__free(p);
+	patch_free(p);
 	if (rc == BT_EINVAL || rc == BT_ELIMIT)
 		rc = BT_EINVAL;
 	return rc;

@@ -49,8 +49,34 @@ struct bt_cfg_stage {
 	int64_t sla_ms;          /* 0: none */
 };
 
+/* An escalation rule (docs/escalations.md): when condition `on` has held
+ * for an instance for after_ms, tell `to` ("owner": the journey's owner;
+ * "steering": the steering group; else a person id); when it stays open
+ * then_ms longer (-1: never), it moves to then_to. */
+enum bt_esc_on {
+	BT_ESC_PROMISE_BROKEN,
+	BT_ESC_STAGE_SLA_BREACHED,
+	BT_ESC_HANDOFF_LATE,
+	BT_ESC_HANDOFF_FAILED,
+	BT_ESC_PROMISE_DUE,
+	BT_ESC_UNOWNED,
+	BT_ESC_COLLISION,
+	BT_ESC__COUNT
+};
+extern const char *const bt_esc_names[BT_ESC__COUNT];
+
+struct bt_cfg_escalation {
+	int on; /* enum bt_esc_on */
+	int64_t after_ms;
+	char *to;
+	int64_t then_ms; /* -1: it does not move */
+	char *then_to;
+};
+
 struct bt_cfg_journey {
 	char *id, *name, *owner; /* owner: a person id */
+	struct bt_cfg_escalation *escalations; /* its own, before the configuration's */
+	size_t nescalations;
 	struct bt_cfg_rule *rules;
 	size_t nrules;
 	struct bt_strlist opens_on; /* event type globs that start a new case */
@@ -97,6 +123,11 @@ struct bt_config {
 	struct bt_cfg_limit *limits; /* identity: per-type limits (replace the defaults) */
 	size_t nlimits;
 	uint32_t max_profile_size;   /* 0: default 50 */
+	struct bt_strlist steering;  /* the steering group: person ids */
+	/* escalation rules for every journey without its own for that
+	 * condition, also those known from data only (unowned work) */
+	struct bt_cfg_escalation *escalations;
+	size_t nescalations;
 	char *source;                /* the YAML text it was read from */
 	char *name;                  /* file name */
 };

@@ -105,16 +105,17 @@ static void journey_rules(void **state)
 	char field[160], *v = NULL;
 	assert_int_equal(bt_config_parse("t", yaml, sizeof(yaml) - 1, &c, NULL, NULL, &err), 0);
 	static const char *const want[] = {"handoff_sla", "recontact_window", "abandon_after",
-					   "sensitive", "stages.pick.sla", "stages.ship.sla"};
-	for (size_t i = 0; i < 6; i++) {
+					   "sensitive", "escalations", "stages.pick.sla", "stages.ship.sla"};
+	for (size_t i = 0; i < 7; i++) {
 		assert_int_equal(bt_config_rule_field(c, "order", i, field), 0);
 		assert_string_equal(field, want[i]);
 	}
-	assert_int_equal(bt_config_rule_field(c, "order", 6, field), BT_ENOTFOUND);
+	assert_int_equal(bt_config_rule_field(c, "order", 7, field), BT_ENOTFOUND);
 	assert_int_equal(bt_config_rule_field(c, "nope", 0, field), BT_ENOTFOUND);
-	/* values as written back: 90m, the defaults 7d and 30d, false, 2h, none */
-	static const char *const val[] = {"1h30m", "7d", "30d", "false", "2h", NULL};
-	for (size_t i = 0; i < 6; i++) {
+	/* values as written back: 90m, the defaults 7d and 30d, false, no
+	 * escalations, 2h, none */
+	static const char *const val[] = {"1h30m", "7d", "30d", "false", "[]", "2h", NULL};
+	for (size_t i = 0; i < 7; i++) {
 		assert_int_equal(bt_config_rule_get(c, "order", want[i], &v), 0);
 		if (val[i])
 			assert_string_equal(v, val[i]);
