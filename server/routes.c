@@ -993,12 +993,21 @@ static int queue_on(const struct bt_engine *e, struct bt_server *s, const struct
 	struct bt_list_query q = {.scope = &sc, .limit = 100, .cursor = bt_query(rq, "cursor"),
 				  .from = BT_TIME_NONE, .to = BT_TIME_NONE};
 	struct bt_err err = {0, ""};
-	(void)s;
+	struct bt_esc_action *acts = NULL;
+	size_t nacts = 0;
 	if (!cfg || !bt_config_person(cfg, rq->params[0]) || (sc.person && strcmp(sc.person, rq->params[0])))
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such person in the configuration");
-	if (limit_arg(rq, &q.limit, rs))
+	if (limit_arg(rq, &q.limit, rs) || now_or_arg(rq, &q.until, rs))
 		return 0;
-	return list_answer(bt_engine_queue_json(e, rq->params[0], &q, &rs->body, &err), &err, rs);
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_escalation_acts(rdb, &acts, &nacts, &err);
+	bt_reader_put(s, rdb);
+	if (rc)
+		return bt_respond_error(rs, 500, "internal", "the escalations could not be read");
+	q.acts = acts, q.nacts = nacts;
+	rc = list_answer(bt_engine_queue_json(e, rq->params[0], &q, &rs->body, &err), &err, rs);
+	bt_esc_actions_free(acts, nacts);
+	return rc;
 }
 
 static int get_queue(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -1082,6 +1091,161 @@ static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct
 	return rc ? bt_respond_error(rs, 500, "internal", "the timeline could not be read") : 0;
 }
 
+/* ---- escalations ---- */
+
+/* A journey-level call at a time of the handler's choosing (reuse_ms as
+ * bt_live_engine). */
+static int engine_at(struct bt_server *s, int64_t at, int64_t reuse, bt_live_fn fn, void *ctx,
+		     struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	bt_follow_sync(s);
+	if (bt_live_engine(s->live, at, reuse, fn, ctx, &err))
+		bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
+	return 0;
+}
+
+struct esc_call {
+	const struct bt_request *rq;
+	struct bt_response *rs;
+	struct bt_esc_action *acts;
+	size_t nacts;
+	int64_t until;
+	const char *id; /* one escalation: found, may the caller act on it, its state */
+	int found, may, resolved, acknowledged;
+};
+
+static int esc_list(const struct bt_engine *e, void *ctx)
+{
+	struct esc_call *c = ctx;
+	struct bt_scope sc = scope_of(c->rq);
+	struct bt_esc_query q = {bt_query(c->rq, "journey"), NULL, sc.person, 100,
+				 bt_query(c->rq, "cursor"), c->until};
+	struct bt_err err = {0, ""};
+	if (limit_arg(c->rq, &q.limit, c->rs) ||
+	    choice_arg(c->rq, "state", "open acknowledged resolved", &q.state, c->rs))
+		return 0;
+	if (q.journey && !journey_visible(e, c->rq, q.journey))
+		return bt_respond_err(c->rs, BT_ENOTFOUND, "no such journey");
+	return list_answer(bt_engine_escalations_json(e, c->acts, c->nacts, &q, &c->rs->body, &err),
+			   &err, c->rs);
+}
+
+/* What people did about escalations, from a reader; 0, or answered. */
+static int esc_acts(struct bt_server *s, struct esc_call *c)
+{
+	struct bt_err err = {0, ""};
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_escalation_acts(rdb, &c->acts, &c->nacts, &err);
+	bt_reader_put(s, rdb);
+	if (rc)
+		bt_respond_error(c->rs, 500, "internal", "the escalations could not be read");
+	return rc;
+}
+
+/* GET /v1/escalations: as of ?as_of= or now, a page at a time. */
+static int get_escalations(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct esc_call c = {rq, rs, NULL, 0, 0, NULL, 0, 0, 0, 0};
+	int64_t at;
+	if (time_arg(rq, "as_of", &at, rs))
+		return 0;
+	int64_t reuse = at == BT_TIME_NONE ? REUSE_MS : 0;
+	if (now_or_arg(rq, &c.until, rs) || esc_acts(s, &c))
+		return 0;
+	engine_at(s, c.until, reuse, esc_list, &c, rs);
+	bt_esc_actions_free(c.acts, c.nacts);
+	return 0;
+}
+
+/* Find escalation c->id now: its state, and whether the caller may act on
+ * it (an admin, the journey's owner, or a person it reaches). */
+static int esc_find(const struct bt_engine *e, void *ctx)
+{
+	struct esc_call *c = ctx;
+	struct bt_escalation *v = NULL;
+	size_t n = 0;
+	struct bt_err err = {0, ""};
+	struct bt_scope sc = scope_of(c->rq);
+	int rc = bt_engine_escalations(e, c->acts, c->nacts, c->until, &v, &n, &err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (strcmp(v[i].id, c->id))
+			continue;
+		c->found = 1;
+		c->may = !sc.person || (v[i].owner && !strcmp(v[i].owner, sc.person)) ||
+			 bt_escalation_reaches(e, &v[i], sc.person);
+		c->resolved = v[i].resolved != BT_TIME_NONE;
+		c->acknowledged = v[i].acknowledged != BT_TIME_NONE;
+	}
+	bt_free(v);
+	return rc;
+}
+
+static int esc_answer(const struct bt_engine *e, void *ctx)
+{
+	struct esc_call *c = ctx;
+	struct bt_escalation *v = NULL;
+	size_t n = 0;
+	struct bt_err err = {0, ""};
+	int rc = bt_engine_escalations(e, c->acts, c->nacts, c->until, &v, &n, &err);
+	for (size_t i = 0; !rc && i < n; i++)
+		if (!strcmp(v[i].id, c->id))
+			bt_escalation_json(e, &v[i], &c->rs->body);
+	bt_free(v);
+	return rc;
+}
+
+/* POST /v1/escalations/{id}/ack and /resolve. */
+static int act_on_escalation(struct bt_server *s, const struct bt_request *rq,
+			     struct bt_response *rs, int resolve)
+{
+	struct esc_call c = {rq, rs, NULL, 0, 0, rq->params[0], 0, 0, 0, 0};
+	struct bt_err err = {0, ""};
+	char who[96];
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	c.until = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	if (esc_acts(s, &c))
+		return 0;
+	engine_at(s, c.until, 0, esc_find, &c, rs);
+	int rc = 0;
+	if (rs->status != 200 || rs->body.len)
+		; /* answered */
+	else if (!c.found || !c.may)
+		rc = bt_respond_err(rs, BT_ENOTFOUND, "no such escalation open now");
+	else if (c.resolved)
+		rc = bt_respond_err(rs, BT_ECONFLICT, "the escalation is resolved already");
+	else if (!resolve && c.acknowledged)
+		rc = bt_respond_err(rs, BT_ECONFLICT, "the escalation is acknowledged already");
+	else {
+		who_of(rq, who);
+		pthread_mutex_lock(&s->mu);
+		rc = bt_escalation_act(s->db, c.id, resolve, who, &err);
+		pthread_mutex_unlock(&s->mu);
+		bt_esc_actions_free(c.acts, c.nacts);
+		c.acts = NULL, c.nacts = 0;
+		if (rc) {
+			rc = bt_respond_error(rs, 503, "store_error", "it could not be recorded; retry");
+		} else if (!esc_acts(s, &c)) {
+			clock_gettime(CLOCK_REALTIME, &t);
+			c.until = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+			engine_at(s, c.until, 0, esc_answer, &c, rs);
+		}
+	}
+	bt_esc_actions_free(c.acts, c.nacts);
+	return rc;
+}
+
+static int ack_escalation(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return act_on_escalation(s, rq, rs, 0);
+}
+
+static int resolve_escalation(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return act_on_escalation(s, rq, rs, 1);
+}
+
 #define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
 #define WRITERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST) | BODY_KEY)
 
@@ -1117,6 +1281,12 @@ const struct bt_route bt_routes[] = {
 	 "change a journey's rules (its owner, an admin)", 0, NULL},
 	{"GET", "/v1/changes", READERS, get_changes, "the audit trail of rule changes", 0,
 	 "journey limit cursor"},
+	{"GET", "/v1/escalations", READERS, get_escalations, "escalations (an owner: theirs)", 0,
+	 "as_of journey state limit cursor"},
+	{"POST", "/v1/escalations/{id}/ack", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), ack_escalation,
+	 "acknowledge an escalation", 0, NULL},
+	{"POST", "/v1/escalations/{id}/resolve", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER),
+	 resolve_escalation, "resolve an escalation by hand", 0, NULL},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/funnel", READERS, get_funnel,

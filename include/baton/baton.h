@@ -72,6 +72,16 @@ int bt_db_config_get(struct bt_db *db, struct bt_config **out, struct bt_err *er
  * journey. */
 int bt_journey_patch(struct bt_db *db, const char *journey, const char *json, size_t len,
 		     const char *who, const char *via, size_t *changed, struct bt_err *err);
+/* What people did about escalations (docs/escalations.md): every act,
+ * oldest first (free with bt_esc_actions_free); and one more, by who, now
+ * (resolve 0: acknowledged, 1: resolved by hand). */
+int bt_escalation_acts(struct bt_db *db, struct bt_esc_action **out, size_t *n, struct bt_err *err);
+int bt_escalation_act(struct bt_db *db, const char *id, int resolve, const char *who,
+		      struct bt_err *err);
+/* Remember that key was announced (a webhook event), inside the caller's
+ * write transaction: *fresh = 1 the first time, 0 after. */
+int bt_announce(struct bt_db *db, const char *key, int64_t at, int *fresh, struct bt_err *err);
+
 /* The audit trail of rule changes, newest first: those numbered before
  * `before` (0: from the newest), of journey (NULL: all), at most limit;
  * the total into *total.  Free with bt_changes_free. */

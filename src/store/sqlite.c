@@ -151,6 +151,18 @@ static const char *const migrations[] = {
 	"  before TEXT,"
 	"  after TEXT);"
 	"CREATE INDEX rule_changes_journey ON rule_changes(journey, id);",
+	/* 6 → 7: what people did about escalations (an acknowledgement, a
+	 * resolution by hand: escalations are derived, these are not), and
+	 * which of their moments were announced (webhooks), each once */
+	"CREATE TABLE escalation_acts("
+	"  id INTEGER PRIMARY KEY,"
+	"  escalation TEXT NOT NULL,"
+	"  resolve INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE TABLE announced("
+	"  key TEXT PRIMARY KEY,"
+	"  at INTEGER NOT NULL);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -160,7 +172,8 @@ enum stmt {
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
 	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK, S_RULES_LIST,
-	S_RULE_SET, S_RULE_CLEAR, S_RULE_AUDIT, S_CHANGES, S_CHANGES_TOTAL, S__COUNT
+	S_RULE_SET, S_RULE_CLEAR, S_RULE_AUDIT, S_CHANGES, S_CHANGES_TOTAL, S_ESC_ACT, S_ESC_ACTS,
+	S_ANNOUNCE, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -226,6 +239,9 @@ static const char *const sql[S__COUNT] = {
 		      "WHERE (?1 IS NULL OR journey = ?1) AND (?2 = 0 OR id < ?2) "
 		      "ORDER BY id DESC LIMIT ?3",
 	[S_CHANGES_TOTAL] = "SELECT count(*) FROM rule_changes WHERE ?1 IS NULL OR journey = ?1",
+	[S_ESC_ACT] = "INSERT INTO escalation_acts(escalation, resolve, who, at) VALUES (?,?,?,?)",
+	[S_ESC_ACTS] = "SELECT escalation, resolve, who, at FROM escalation_acts ORDER BY id",
+	[S_ANNOUNCE] = "INSERT OR IGNORE INTO announced(key, at) VALUES (?,?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
@@ -240,6 +256,7 @@ static const char *const sql[S__COUNT] = {
 #define SCHEMA_DEAD_USAGE 4
 #define SCHEMA_REFUSALS 5
 #define SCHEMA_RULES 6
+#define SCHEMA_ESCALATIONS 7
 
 struct sqlite_store {
 	struct bt__store base;
@@ -1017,6 +1034,73 @@ static int sq_changes(struct bt__store *base, const char *journey, int64_t befor
 	else
 		rc = fail(s, err, "counting the changes of journey rules");
 	sqlite3_reset(q);
+	return rc;
+}
+
+/* ---- what people did about escalations ---- */
+
+static int sq_esc_act(struct bt__store *base, const struct bt_esc_action *a, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_ESC_ACT, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, a->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, a->resolve);
+	sqlite3_bind_text(q, 3, a->who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, a->at);
+	return step_done(s, q, err, "recording what was done about an escalation");
+}
+
+static int sq_esc_acts(struct bt__store *base, struct bt_esc_action **out, size_t *n,
+		       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_esc_action *v = NULL;
+	size_t cap = 0;
+	int rc = 0, r = SQLITE_DONE;
+	*out = NULL, *n = 0;
+	if (s->schema < SCHEMA_ESCALATIONS)
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_ESC_ACTS, err);
+	if (!q)
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct bt_esc_action *p = bt__reallocarray(v, c, sizeof(*v));
+			if (!p) {
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+				break;
+			}
+			v = p, cap = c;
+		}
+		struct bt_esc_action *a = &v[(*n)++];
+		a->id = col_dup(q, 0);
+		a->resolve = sqlite3_column_int(q, 1);
+		a->who = col_dup(q, 2);
+		a->at = sqlite3_column_int64(q, 3);
+		if (!a->id || !a->who)
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading what was done about escalations");
+	sqlite3_reset(q);
+	*out = v;
+	return rc;
+}
+
+static int sq_announce(struct bt__store *base, const char *key, int64_t at, int *fresh,
+		       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_ANNOUNCE, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, at);
+	int rc = step_done(s, q, err, "recording an announcement");
+	*fresh = !rc && sqlite3_changes(s->db) > 0;
 	return rc;
 }
 
@@ -1924,6 +2008,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.config = {.get = sq_meta_get, .set = sq_meta_set},
 	.rules = {.list = sq_rules_list, .set = sq_rule_set, .audit = sq_rule_audit,
 		  .changes = sq_changes},
+	.escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
 	.tokens = {.insert = sq_token_insert,
 		   .find = sq_token_find,
 		   .list = sq_token_list,

@@ -58,6 +58,7 @@ struct bt_conflict;
 struct bt_refusal;
 struct bt_merge;
 struct bt_change;
+struct bt_esc_action;
 struct bt_token;
 
 typedef int (*bt__ident_cb)(void *ctx, uint32_t ident, const char *text);
@@ -218,6 +219,18 @@ struct bt__store_ops {
 		int (*changes)(struct bt__store *s, const char *journey, int64_t before, size_t limit,
 			       struct bt_change **out, size_t *n, int64_t *total, struct bt_err *err);
 	} rules;
+
+	/* Escalations: what people did about them (escalate.c derives the
+	 * rest), all of it oldest first (free each id and who, then the
+	 * array); and announcements, each key once: *fresh = 1 the first
+	 * time.  Writes inside begin/commit. */
+	struct {
+		int (*act)(struct bt__store *s, const struct bt_esc_action *a, struct bt_err *err);
+		int (*acts)(struct bt__store *s, struct bt_esc_action **out, size_t *n,
+			    struct bt_err *err);
+		int (*announce)(struct bt__store *s, const char *key, int64_t at, int *fresh,
+				struct bt_err *err);
+	} escalations;
 
 	/* API tokens: vals = role, team, person, name (NULL allowed). */
 	struct {
