@@ -407,8 +407,8 @@ static const char *esc_to_problem(const struct bt_config *c, const struct bt_cfg
 						    "steering or a person"
 						  : NULL;
 	if (!strcmp(to, "steering"))
-		return c->steering.n ? NULL : "'steering' needs the steering group: steering: [person, ...]";
-	return bt_config_person(c, to) ? NULL : "is not 'owner', 'steering' or one of the people";
+		return c->steering.n ? NULL : "there is no steering group (steering: [person, ...])";
+	return bt_config_person(c, to) ? NULL : "not 'owner', 'steering' or one of the people";
 }
 
 /* The rules of one `escalations:` list (of journey j; NULL: the top
@@ -1055,7 +1055,7 @@ static int esc_parse(const struct bt_config *c, const struct bt_cfg_journey *j, 
 		rc = rc ? rc : esc_string(&d, k, "to", &x->to, err);
 		const char *why = rc ? NULL : esc_to_problem(c, j, x->to, x->on);
 		if (why)
-			rc = bt_err_set(err, BT_EINVAL, "escalations: to '%.40s' %s", x->to, why);
+			rc = bt_err_set(err, BT_EINVAL, "escalations: to '%.40s': %s", x->to, why);
 		if (!rc && then) {
 			if (d.nodes[then].type != BT_JSON_OBJECT || !bt_json_get(&d, then, "after"))
 				rc = bt_err_set(err, BT_EINVAL, "escalations: then must be {after, to}");
@@ -1063,7 +1063,7 @@ static int esc_parse(const struct bt_config *c, const struct bt_cfg_journey *j, 
 			rc = rc ? rc : esc_string(&d, then, "to", &x->then_to, err);
 			why = rc ? NULL : esc_to_problem(c, j, x->then_to, x->on);
 			if (why)
-				rc = bt_err_set(err, BT_EINVAL, "escalations: then to '%.40s' %s", x->then_to, why);
+				rc = bt_err_set(err, BT_EINVAL, "escalations: then to '%.40s': %s", x->then_to, why);
 		}
 		++*nout; /* counted even when half read: freed with the others */
 	}

@@ -78,18 +78,33 @@ patch "$MARIA" '{"handoff_sla":"1h"}' /v1/journeys/nope
 eq "an unknown journey: 404" "$code" 404
 eq "... and none of these changed anything" "$(curl -s -H "$H" "$U/v1/journeys" | jq -r '.journeys[0].handoff_sla')" 12h
 
+# escalation rules are a rule of the journey too
+patch "$MARIA" '{"escalations":[{"on":"promise_broken","after":"240m","to":"owner"}]}'
+eq "the owner sets the journey's escalations" "$code" 200
+patch "$MARIA" '{"escalations":[{"on":"promise_late","to":"owner"}]}'
+eq "a condition that is not one: 400 naming them" "$code $(echo "$body" | jq -r .detail | cut -c1-63)" "400 escalations: on 'promise_late' is not one of promise_broken, st"
+patch "$MARIA" '{"escalations":[{"on":"collision","to":"nobody"}]}'
+eq "to someone who is not a person: 400" "$code $(echo "$body" | jq -r .detail)" "400 escalations: to 'nobody': not 'owner', 'steering' or one of the people"
+patch "$MARIA" '{"escalations":[{"on":"collision","to":"steering"}]}'
+eq "to steering without a steering group: 400" "$code $(echo "$body" | jq -r .detail)" "400 escalations: to 'steering': there is no steering group (steering: [person, ...])"
+eq "kept in the form the configuration writes" "$(curl -s -H "$H" "$U/v1/changes?limit=1" | jq -c '.changes[0] | [.field, .before, .after]')" \
+	'["escalations","[]","[{\"on\":\"promise_broken\",\"after\":\"4h\",\"to\":\"owner\"}]"]'
+patch "$MARIA" '{"escalations":[]}'
+eq "and emptied again" "$code" 200
+
 # ---- the audit trail --------------------------------------------------------
-# newest first: admin's sensitive and handoff_sla (12h1s -> 12h), maria's
-# 12h -> 12h1s, maria's 1d -> 12h (24h is written 1d)
-trail=$(curl -s -H "$H" "$U/v1/changes?journey=dispute")
+# newest first: maria's escalations set and emptied, admin's sensitive
+# and handoff_sla (12h1s -> 12h), maria's 12h -> 12h1s, maria's 1d -> 12h
+# (24h is written 1d)
+trail=$(curl -s -H "$H" "$U/v1/changes?journey=dispute&limit=1000" | jq -c '.changes |= map(select(.field != "escalations")) | .total -= 2')
 eq "every change, with who, through what, before and after" \
 	"$(echo "$trail" | jq -c '[.total, (.changes[] | [.who, .via, .field, .before, .after])]')" \
 	'[4,["first admin","api","sensitive","true","false"],["first admin","api","handoff_sla","12h1s","12h"],["maria","api","handoff_sla","12h","12h1s"],["maria","api","handoff_sla","1d","12h"]]'
 eq "each with its time" "$(echo "$trail" | jq -r '.changes[-1].at' | cut -c1-2)" 20
-eq "a page at a time" "$(curl -s -H "$H" "$U/v1/changes?limit=3" | jq -c '[(.changes | length), .next != null]')" '[3,true]'
-next=$(curl -s -H "$H" "$U/v1/changes?limit=3" | jq -r .next)
-eq "... the next page has the oldest" "$(curl -s -H "$H" "$U/v1/changes?limit=3&cursor=$next" | jq -c '[.changes[].after, .next]')" '["12h",null]'
-eq "an owner sees the trail of their journeys" "$(curl -s -H "$MARIA" "$U/v1/changes" | jq -c '.total')" 4
+eq "a page at a time" "$(curl -s -H "$H" "$U/v1/changes?limit=5" | jq -c '[(.changes | length), .next != null]')" '[5,true]'
+next=$(curl -s -H "$H" "$U/v1/changes?limit=5" | jq -r .next)
+eq "... the next page has the oldest" "$(curl -s -H "$H" "$U/v1/changes?limit=5&cursor=$next" | jq -c '[.changes[].after, .next]')" '["12h",null]'
+eq "an owner sees the trail of their journeys" "$(curl -s -H "$MARIA" "$U/v1/changes" | jq -c '.total')" 6
 eq "another owner sees none of it" "$(curl -s -H "$TOM" "$U/v1/changes" | jq -c '[.total, .changes]')" '[0,[]]'
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "$TOM" "$U/v1/changes?journey=dispute")
 eq "... and asking for it by name: 404" "$code" 404
