@@ -185,3 +185,27 @@ run "$BATON" escalations resolve --db e.db I9.promise_broken
 eq "one not raised: exit 1, saying so" "$rc $err" "1 baton: no escalation I9.promise_broken is raised now (see 'baton escalations')"
 run "$BATON" escalations --db e.db --json --as-of "$(date -u -d '+1 second' +%Y-%m-%dT%H:%M:%SZ)"
 eq "the acknowledgement is kept, by whom" "$(echo "$out" | jq -c '.escalations[] | select(.id == "I1.promise_broken") | [.state, .acknowledged_by]')" '["acknowledged","maria"]'
+
+# ---- the configuration says what is wrong, with the line ----------------------
+cat >bad.yaml <<'EOF2'
+people: [{id: maria, name: Maria}]
+steering: [maria, ghost]
+escalations:
+  - {on: unowned, to: owner}
+journeys:
+  - id: j
+    owner: maria
+    match: [{types: ["j.*"]}]
+    escalations:
+      - {on: promise_late, to: owner}
+      - {on: collision, to: owner}
+      - {on: collision, to: nobody, then: {to: maria}}
+EOF2
+run "$BATON" check --config bad.yaml
+eq "a configuration with bad escalations: exit 1" "$rc" 1
+contains "a steering member who is not a person" "$err" "bad.yaml:2: steering: 'ghost' is not one of the people"
+contains "unowned work sent to its owner" "$err" "bad.yaml:4: the configuration: escalation to 'owner': unowned work has no owner to tell: send it to steering or a person"
+contains "a condition that is not one" "$err" "bad.yaml:10: j: escalation on 'promise_late': not one of promise_broken, stage_sla_breached"
+contains "two rules on one condition" "$err" "bad.yaml:12: j: two escalations on collision"
+contains "to someone who is not a person" "$err" "bad.yaml:12: j: escalation to 'nobody': not 'owner', 'steering' or one of the people"
+contains "a then without after" "$err" "j: then needs an after"
