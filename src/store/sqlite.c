@@ -133,7 +133,37 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL);"
 	"CREATE INDEX refusals_profile ON refusals(profile);"
 	"CREATE INDEX refusals_ident ON refusals(ident);",
-	/* 5 → 6: identity review (docs/identity.md).  A conflict is resolved
+	/* 5 → 6: journey rules changed since the configuration was loaded
+	 * (decision rights: an owner's change through the API or the CLI), and
+	 * the audit trail of every change of a rule, from any of them */
+	"CREATE TABLE journey_rules("
+	"  journey TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (journey, field));"
+	"CREATE TABLE rule_changes("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  via TEXT NOT NULL,"
+	"  journey TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  before TEXT,"
+	"  after TEXT);"
+	"CREATE INDEX rule_changes_journey ON rule_changes(journey, id);",
+	/* 6 → 7: what people did about escalations (an acknowledgement, a
+	 * resolution by hand: escalations are derived, these are not), and
+	 * which of their moments were announced (webhooks), each once */
+	"CREATE TABLE escalation_acts("
+	"  id INTEGER PRIMARY KEY,"
+	"  escalation TEXT NOT NULL,"
+	"  resolve INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE TABLE announced("
+	"  key TEXT PRIMARY KEY,"
+	"  at INTEGER NOT NULL);",
+	/* 7 → 8: identity review (docs/identity.md).  A conflict is resolved
 	 * (keep_apart or merge) by someone at a time; pairs of identifiers
 	 * kept apart, each for the merge a split undid or the conflict kept
 	 * apart; a profile keeps the identifier it was made for, so that a
@@ -161,11 +191,13 @@ enum stmt {
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
-	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK,
+	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK, S_RULES_LIST,
+	S_RULE_SET, S_RULE_CLEAR, S_RULE_AUDIT, S_CHANGES, S_CHANGES_TOTAL, S_ESC_ACT, S_ESC_ACTS,
+	S_ANNOUNCE,
 	/* the same questions of a file older than identity review (a reader
 	 * does not migrate): no pairs kept apart, no conflict resolved */
-	S_PROFILE_CONFLICTS_V5, S_PROFILE_MERGES_V5, S_ID_MARK_V5, S_CONFLICTS_PAGE_V5,
-	S_CONFLICTS_COUNT_V5,
+	S_PROFILE_CONFLICTS_OLD, S_PROFILE_MERGES_OLD, S_ID_MARK_OLD, S_CONFLICTS_PAGE_OLD,
+	S_CONFLICTS_COUNT_OLD,
 	/* identity review */
 	S_MEMBERS, S_MERGE_GET, S_CONFLICT_ROWS, S_REFUSAL_ROWS, S_CONFLICTS_PAGE, S_CONFLICTS_COUNT,
 	S_CONFLICT_GET, S_CONFLICT_RESOLVE, S_APART_INSERT, S_MOVE_IDENT, S_MOVE_PROFILE,
@@ -227,11 +259,11 @@ static const char *const sql[S__COUNT] = {
 			     "ORDER BY ident",
 	[S_PROFILE_IDENT_IDS] = "SELECT id FROM identifiers WHERE profile = ? ORDER BY id",
 	[S_PROFILE_CONFLICTS] = CONFLICT_COLS REVIEW_COLS PROFILE_CONFLICTS,
-	[S_PROFILE_CONFLICTS_V5] = CONFLICT_COLS NO_REVIEW_COLS PROFILE_CONFLICTS,
+	[S_PROFILE_CONFLICTS_OLD] = CONFLICT_COLS NO_REVIEW_COLS PROFILE_CONFLICTS,
 	[S_CONFLICTS_PAGE] = CONFLICT_COLS REVIEW_COLS PAGE_WHERE("c.resolution") PAGE_ORDER,
-	[S_CONFLICTS_PAGE_V5] = CONFLICT_COLS NO_REVIEW_COLS PAGE_WHERE("NULL") PAGE_ORDER,
+	[S_CONFLICTS_PAGE_OLD] = CONFLICT_COLS NO_REVIEW_COLS PAGE_WHERE("NULL") PAGE_ORDER,
 	[S_CONFLICTS_COUNT] = "SELECT count(*) " PAGE_WHERE("c.resolution"),
-	[S_CONFLICTS_COUNT_V5] = "SELECT count(*) " PAGE_WHERE("NULL"),
+	[S_CONFLICTS_COUNT_OLD] = "SELECT count(*) " PAGE_WHERE("NULL"),
 	[S_DEAD_LIST] = "SELECT id, at, origin, line, format, reason, raw, truncated FROM dead_letters "
 			"WHERE id > ?1 ORDER BY id LIMIT ?2",
 	[S_DEAD_USAGE] = "SELECT n, bytes FROM dead_letter_usage",
@@ -252,7 +284,7 @@ static const char *const sql[S__COUNT] = {
 	[S_PROFILE_MERGES] = MERGE_COLS "a.at, a.by FROM merges m "
 			     "LEFT JOIN identifiers i ON i.id = m.ident "
 			     "LEFT JOIN apart a ON a.merge = m.seq " PROFILE_MERGES,
-	[S_PROFILE_MERGES_V5] = MERGE_COLS "NULL, NULL FROM merges m "
+	[S_PROFILE_MERGES_OLD] = MERGE_COLS "NULL, NULL FROM merges m "
 				"LEFT JOIN identifiers i ON i.id = m.ident " PROFILE_MERGES,
 	[S_MEMBERS] = "SELECT id, event, ident FROM profiles WHERE (id = ?1 OR "
 		      "(merged_into = ?1 AND merged_into != 0)) AND erased = 0 ORDER BY id",
@@ -274,6 +306,19 @@ static const char *const sql[S__COUNT] = {
 	[S_MADE_PROFILE] = "INSERT INTO profiles(id, merged_into, event, ident) VALUES (?1, 0, NULL, ?2)",
 	[S_MOVE_REFUSAL] = "UPDATE refusals SET profile = ?2 WHERE seq = ?1",
 	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash, type) VALUES (?,?)",
+	[S_RULES_LIST] = "SELECT journey, field, value FROM journey_rules ORDER BY journey, field",
+	[S_RULE_SET] = "INSERT INTO journey_rules(journey, field, value) VALUES (?1, ?2, ?3) "
+		       "ON CONFLICT(journey, field) DO UPDATE SET value = excluded.value",
+	[S_RULE_CLEAR] = "DELETE FROM journey_rules WHERE journey = ?1 AND field = ?2",
+	[S_RULE_AUDIT] = "INSERT INTO rule_changes(at, who, via, journey, field, before, after) "
+			 "VALUES (?,?,?,?,?,?,?)",
+	[S_CHANGES] = "SELECT id, at, who, via, journey, field, before, after FROM rule_changes "
+		      "WHERE (?1 IS NULL OR journey = ?1) AND (?2 = 0 OR id < ?2) "
+		      "ORDER BY id DESC LIMIT ?3",
+	[S_CHANGES_TOTAL] = "SELECT count(*) FROM rule_changes WHERE ?1 IS NULL OR journey = ?1",
+	[S_ESC_ACT] = "INSERT INTO escalation_acts(escalation, resolve, who, at) VALUES (?,?,?,?)",
+	[S_ESC_ACTS] = "SELECT escalation, resolve, who, at FROM escalation_acts ORDER BY id",
+	[S_ANNOUNCE] = "INSERT OR IGNORE INTO announced(key, at) VALUES (?,?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
@@ -281,7 +326,7 @@ static const char *const sql[S__COUNT] = {
 		      "(SELECT coalesce(max(seq), 0) FROM merges), "
 		      "(SELECT coalesce(max(id), -1) FROM identifiers), "
 		      "(SELECT coalesce(max(seq), 0) FROM apart)",
-	[S_ID_MARK_V5] = "SELECT (SELECT coalesce(max(id), 0) FROM profiles), "
+	[S_ID_MARK_OLD] = "SELECT (SELECT coalesce(max(id), 0) FROM profiles), "
 			 "(SELECT coalesce(max(seq), 0) FROM merges), "
 			 "(SELECT coalesce(max(id), -1) FROM identifiers), 0",
 	[S_TOKEN_FIND] = "SELECT id, role, team, person, name, created, coalesce(revoked, 0) "
@@ -291,7 +336,9 @@ static const char *const sql[S__COUNT] = {
 /* The schema version that added a table, for readers of older files. */
 #define SCHEMA_DEAD_USAGE 4
 #define SCHEMA_REFUSALS 5
-#define SCHEMA_REVIEW 6
+#define SCHEMA_RULES 6
+#define SCHEMA_ESCALATIONS 7
+#define SCHEMA_REVIEW 8
 
 struct sqlite_store {
 	struct bt__store base;
@@ -968,7 +1015,7 @@ static int sq_profile_conflicts(struct bt__store *base, int64_t root, struct bt_
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char *v;
-	int rc = profile_rows(s, s->schema < SCHEMA_REVIEW ? S_PROFILE_CONFLICTS_V5 : S_PROFILE_CONFLICTS,
+	int rc = profile_rows(s, s->schema < SCHEMA_REVIEW ? S_PROFILE_CONFLICTS_OLD : S_PROFILE_CONFLICTS,
 			      root, sizeof(**out), conflict_row, &v, n, "listing conflicts", err);
 	*out = (struct bt_conflict *)(void *)v;
 	return rc;
@@ -1025,7 +1072,7 @@ static int sq_profile_merges(struct bt__store *base, int64_t root, struct bt_mer
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char *v = NULL;
-	int rc = profile_rows(s, s->schema < SCHEMA_REVIEW ? S_PROFILE_MERGES_V5 : S_PROFILE_MERGES, root,
+	int rc = profile_rows(s, s->schema < SCHEMA_REVIEW ? S_PROFILE_MERGES_OLD : S_PROFILE_MERGES, root,
 			      sizeof(**out), merge_row, &v, n, "listing merges", err);
 	*out = (struct bt_merge *)(void *)v;
 	return rc;
@@ -1155,7 +1202,7 @@ static int sq_conflicts_page(struct bt__store *base, const struct bt__conflict_q
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	int old = s->schema < SCHEMA_REVIEW;
 	int state = cq->state < 0 ? -1 : cq->state == BT__OPEN ? 0 : 1;
-	sqlite3_stmt *q = stmt(s, old ? S_CONFLICTS_COUNT_V5 : S_CONFLICTS_COUNT, err);
+	sqlite3_stmt *q = stmt(s, old ? S_CONFLICTS_COUNT_OLD : S_CONFLICTS_COUNT, err);
 	char *v = NULL;
 	size_t len = 0, cap = 0;
 	int r, rc = 0;
@@ -1168,7 +1215,7 @@ static int sq_conflicts_page(struct bt__store *base, const struct bt__conflict_q
 	sqlite3_reset(q);
 	if (r != SQLITE_ROW)
 		return fail(s, err, "counting conflicts");
-	if (!(q = stmt(s, old ? S_CONFLICTS_PAGE_V5 : S_CONFLICTS_PAGE, err)))
+	if (!(q = stmt(s, old ? S_CONFLICTS_PAGE_OLD : S_CONFLICTS_PAGE, err)))
 		return BT_ESTORE;
 	sqlite3_bind_int64(q, 1, cq->before);
 	sqlite3_bind_int(q, 2, state);
@@ -1267,6 +1314,181 @@ static int sq_reshape(struct bt__store *base, const struct bt__reshape *r, struc
 	for (size_t i = 0; !rc && i < r->log.nmerges; i++)
 		rc = ledger_add(s, &r->log.merges[i], now, err);
 	return rc ? rc : conflicts_add(s, &r->log, now, err);
+}
+
+/* ---- journey rules and their audit trail ---- */
+
+static int sq_rules_list(struct bt__store *base,
+			 int (*cb)(void *ctx, const char *journey, const char *field, const char *value),
+			 void *ctx, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int rc = 0, r = SQLITE_DONE;
+	if (s->schema < SCHEMA_RULES) /* an older file: none */
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_RULES_LIST, err);
+	if (!q)
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW)
+		rc = cb(ctx, (const char *)sqlite3_column_text(q, 0),
+			(const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2));
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading journey rules");
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_rule_set(struct bt__store *base, const char *journey, const char *field,
+		       const char *value, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, value ? S_RULE_SET : S_RULE_CLEAR, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, journey, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, field, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(q, 3, value, -1, SQLITE_STATIC);
+	return step_done(s, q, err, "writing a journey rule");
+}
+
+static void bind_text_or_null(sqlite3_stmt *q, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static int sq_rule_audit(struct bt__store *base, const struct bt_change *c, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_RULE_AUDIT, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, c->at);
+	bind_text_or_null(q, 2, c->who);
+	bind_text_or_null(q, 3, c->via);
+	bind_text_or_null(q, 4, c->journey);
+	bind_text_or_null(q, 5, c->field);
+	bind_text_or_null(q, 6, c->before);
+	bind_text_or_null(q, 7, c->after);
+	return step_done(s, q, err, "recording a change of a journey rule");
+}
+
+static char *col_dup_or_null(sqlite3_stmt *q, int i)
+{
+	return sqlite3_column_type(q, i) == SQLITE_NULL ? NULL : col_dup(q, i);
+}
+
+static int sq_changes(struct bt__store *base, const char *journey, int64_t before, size_t limit,
+		      struct bt_change **out, size_t *n, int64_t *total, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_change *v = bt__calloc(limit + 1, sizeof(*v));
+	int rc = 0, r = SQLITE_DONE;
+	*out = v, *n = 0, *total = 0;
+	if (!v)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	if (s->schema < SCHEMA_RULES)
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_CHANGES, err);
+	if (!q)
+		return BT_ESTORE;
+	bind_text_or_null(q, 1, journey);
+	sqlite3_bind_int64(q, 2, before);
+	sqlite3_bind_int64(q, 3, (int64_t)limit);
+	while (!rc && *n < limit && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		struct bt_change *c = &v[(*n)++];
+		c->id = sqlite3_column_int64(q, 0);
+		c->at = sqlite3_column_int64(q, 1);
+		c->who = col_dup(q, 2), c->via = col_dup(q, 3);
+		c->journey = col_dup(q, 4), c->field = col_dup(q, 5);
+		c->before = col_dup_or_null(q, 6), c->after = col_dup_or_null(q, 7);
+		if (!c->who || !c->via || !c->journey || !c->field ||
+		    (!c->before && sqlite3_column_type(q, 6) != SQLITE_NULL) ||
+		    (!c->after && sqlite3_column_type(q, 7) != SQLITE_NULL))
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && *n < limit && r != SQLITE_DONE)
+		rc = fail(s, err, "reading the changes of journey rules");
+	sqlite3_reset(q);
+	if (rc || !(q = stmt(s, S_CHANGES_TOTAL, err)))
+		return rc ? rc : BT_ESTORE;
+	bind_text_or_null(q, 1, journey);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*total = sqlite3_column_int64(q, 0);
+	else
+		rc = fail(s, err, "counting the changes of journey rules");
+	sqlite3_reset(q);
+	return rc;
+}
+
+/* ---- what people did about escalations ---- */
+
+static int sq_esc_act(struct bt__store *base, const struct bt_esc_action *a, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_ESC_ACT, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, a->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, a->resolve);
+	sqlite3_bind_text(q, 3, a->who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, a->at);
+	return step_done(s, q, err, "recording what was done about an escalation");
+}
+
+static int sq_esc_acts(struct bt__store *base, struct bt_esc_action **out, size_t *n,
+		       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_esc_action *v = NULL;
+	size_t cap = 0;
+	int rc = 0, r = SQLITE_DONE;
+	*out = NULL, *n = 0;
+	if (s->schema < SCHEMA_ESCALATIONS)
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_ESC_ACTS, err);
+	if (!q)
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct bt_esc_action *p = bt__reallocarray(v, c, sizeof(*v));
+			if (!p) {
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+				break;
+			}
+			v = p, cap = c;
+		}
+		struct bt_esc_action *a = &v[(*n)++];
+		a->id = col_dup(q, 0);
+		a->resolve = sqlite3_column_int(q, 1);
+		a->who = col_dup(q, 2);
+		a->at = sqlite3_column_int64(q, 3);
+		if (!a->id || !a->who)
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading what was done about escalations");
+	sqlite3_reset(q);
+	*out = v;
+	return rc;
+}
+
+static int sq_announce(struct bt__store *base, const char *key, int64_t at, int *fresh,
+		       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_ANNOUNCE, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, at);
+	int rc = step_done(s, q, err, "recording an announcement");
+	*fresh = !rc && sqlite3_changes(s->db) > 0;
+	return rc;
 }
 
 static int sq_counts(struct bt__store *base, int64_t out[BT__STORE_NCOUNTS], struct bt_err *err)
@@ -1523,7 +1745,7 @@ static int sq_identity_since(struct bt__store *base, struct bt__idmark *m,
 static int sq_identity_mark(struct bt__store *base, struct bt__idmark *m, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	sqlite3_stmt *q = stmt(s, s->schema < SCHEMA_REVIEW ? S_ID_MARK_V5 : S_ID_MARK, err);
+	sqlite3_stmt *q = stmt(s, s->schema < SCHEMA_REVIEW ? S_ID_MARK_OLD : S_ID_MARK, err);
 	if (!q)
 		return BT_ESTORE;
 	int r = sqlite3_step(q);
@@ -2182,6 +2404,9 @@ static const struct bt__store_ops sqlite_ops = {
 		     .erase_profile = sq_erase_profile,
 		     .suppress = sq_suppress},
 	.config = {.get = sq_meta_get, .set = sq_meta_set},
+	.rules = {.list = sq_rules_list, .set = sq_rule_set, .audit = sq_rule_audit,
+		  .changes = sq_changes},
+	.escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
 	.tokens = {.insert = sq_token_insert,
 		   .find = sq_token_find,
 		   .list = sq_token_list,
