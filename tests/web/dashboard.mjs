@@ -234,7 +234,9 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 	check(row[1] === 'handoff_sla' && row[2] === before && row[3] === '12h' && row[4] === 'maria' && row[5] === 'api', 'owner maria: the page lists the change', row);
 	await p.fill('form.rules input[name=handoff_sla]', 'soon');
 	await Promise.all([p.waitForResponse((r) => r.request().method() === 'PATCH'), p.click('form.rules button[type=submit]')]);
-	check((await p.textContent('form.rules [role=status]')).includes('handoff_sla must be a duration'), 'owner maria: a bad value is refused, saying why');
+	// the answer is written once its body is read, after the response: wait for it (a sanitized server is slower)
+	const refused = await p.waitForSelector('form.rules [role=status]:has-text("handoff_sla must be a duration")', { timeout: 10000 }).then(() => true, () => false);
+	check(refused, 'owner maria: a bad value is refused, saying why', await p.textContent('form.rules [role=status]'));
 	await api(admin, '/v1/journeys/billing-dispute', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ handoff_sla: before }) });
 	// her escalations: those the API gives her, and one acknowledged on the page
 	await visit(p, '/escalations');
