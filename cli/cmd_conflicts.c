@@ -85,16 +85,7 @@ static int list(struct bt_db *db, const char *state, const char *limit, const ch
 	rc = bt_conflicts_page(db, which, before, (size_t)lim, &c, &n, &total, &more, &err);
 	if (!rc && json) {
 		struct bt_buf b = BT_BUF_INIT;
-		char next[24];
-		bt_page_open("conflicts", &b);
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				bt_buf_addc(&b, ',');
-			bt_conflict_json(&c[i], &b);
-		}
-		if (more)
-			snprintf(next, sizeof(next), "%lld", (long long)c[n - 1].id);
-		bt_page_close((uint64_t)total, more ? next : NULL, &b);
+		bt_conflicts_page_json(c, n, total, more, &b);
 		cli_print_buf(&b);
 		bt_buf_release(&b);
 	} else if (!rc)

@@ -545,19 +545,11 @@ static int get_conflicts(struct bt_server *s, const struct bt_request *rq, struc
 		bt_conflicts_free(c, n);
 		return bt_respond_err(rs, BT_ESTORE, "the conflicts could not be read");
 	}
-	bt_page_open("conflicts", &rs->body);
-	for (size_t i = 0; i < n; i++) {
-		if (rq->who->role == BT_ROLE_ANALYST)
-			mask(c[i].identifier);
-		if (i)
-			bt_buf_addc(&rs->body, ',');
-		bt_conflict_json(&c[i], &rs->body);
-	}
-	char next[24];
-	if (more)
-		snprintf(next, sizeof(next), "%lld", (long long)c[n - 1].id);
+	for (size_t i = 0; rq->who->role == BT_ROLE_ANALYST && i < n; i++)
+		mask(c[i].identifier);
+	rc = bt_conflicts_page_json(c, n, total, more, &rs->body);
 	bt_conflicts_free(c, n);
-	return bt_page_close((uint64_t)total, more ? next : NULL, &rs->body);
+	return rc;
 }
 
 /* POST /v1/conflicts/{id}/resolve {"action": "keep_apart" | "merge"}. */

@@ -630,6 +630,20 @@ int bt_conflict_json(const struct bt_conflict *c, struct bt_buf *b)
 	return rc ? rc : bt_buf_addc(b, '}');
 }
 
+int bt_conflicts_page_json(const struct bt_conflict *c, size_t n, int64_t total, int more,
+			   struct bt_buf *b)
+{
+	char next[24];
+	int rc = bt_page_open("conflicts", b);
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = i ? bt_buf_addc(b, ',') : 0;
+		rc = rc ? rc : bt_conflict_json(&c[i], b);
+	}
+	if (more && n)
+		snprintf(next, sizeof(next), "%lld", (long long)c[n - 1].id);
+	return rc ? rc : bt_page_close((uint64_t)total, more && n ? next : NULL, b);
+}
+
 int bt_merge_json(const struct bt_merge *m, struct bt_buf *b)
 {
 	int rc = bt_buf_printf(b, "{\"id\":%lld", (long long)m->id);

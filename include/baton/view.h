@@ -113,6 +113,10 @@ char *bt_profile_json(const struct bt_profile *p);
  * "at","profile_now","other_now","state" (open, keep_apart or merge),
  * "resolved_at","resolved_by"}. */
 int bt_conflict_json(const struct bt_conflict *c, struct bt_buf *out);
+/* A page of conflicts (bt_conflicts_page): {"conflicts":[...],"total":N,
+ * "next":the last one's id, or null when none follow}. */
+int bt_conflicts_page_json(const struct bt_conflict *c, size_t n, int64_t total, int more,
+			   struct bt_buf *out);
 /* A merge of the ledger: {"id","into","from","event","identifier","reason",
  * "at","state" (active, split or undone),"split_at","split_by"}. */
 int bt_merge_json(const struct bt_merge *m, struct bt_buf *out);
