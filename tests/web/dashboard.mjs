@@ -230,6 +230,9 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 	const trail = (await api(admin, '/v1/changes?journey=billing-dispute&limit=1')).changes[0];
 	check(after === '12h' && trail.who === 'maria' && trail.via === 'api' && trail.field === 'handoff_sla' && trail.before === before && trail.after === '12h',
 		'owner maria: changes her handoff SLA on the page, and the change is audited', { before, after, trail });
+	// the page draws itself again after the answer (it may still show the one before): wait for the list
+	await p.waitForSelector('[aria-label="Changes of the rules"] tbody tr:first-child td', { timeout: 10000 }).catch(() => {});
+	await ready(p);
 	const row = await p.$$eval('[aria-label="Changes of the rules"] tbody tr:first-child td', (tds) => tds.map((t) => t.textContent));
 	check(row[1] === 'handoff_sla' && row[2] === before && row[3] === '12h' && row[4] === 'maria' && row[5] === 'api', 'owner maria: the page lists the change', row);
 	await p.fill('form.rules input[name=handoff_sla]', 'soon');
