@@ -120,6 +120,25 @@ struct bt_worker {
 	int running, stop;
 };
 
+/* Start w's thread on run(arg); 0, or -1 when it could not start. */
+int bt_worker_start(struct bt_worker *w, void *(*run)(void *), void *arg);
+/* Ask w's thread to stop and wait for it: 1, or 0 when it was not running. */
+int bt_worker_stop(struct bt_worker *w);
+
+/* webhooks.c: the delivery worker, with a writer connection of its own
+ * (db, under dbmu: the admin routes that write webhooks use it too), the
+ * configuration's word on private addresses (read again when the epoch
+ * moves), the backoff, and the outcomes of its attempts. */
+struct bt_hooks {
+	struct bt_worker w;
+	int kicked;
+	pthread_mutex_t dbmu;
+	struct bt_db *db;
+	int64_t epoch, backoff_ms;
+	int allow_private, failing, curl;
+	uint64_t delivered, retried, failed; /* attempts, for /metrics */
+};
+
 /* commit.c: the committer and the requests waiting for it. */
 struct bt_commit_job;
 struct bt_commit_queue {
@@ -177,6 +196,7 @@ struct bt_server {
 	struct bt_conns conns;
 	struct bt_web web;
 	struct bt_sessions sessions;
+	struct bt_hooks hooks;
 };
 
 typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
@@ -237,6 +257,20 @@ int bt_segment_page(struct bt_server *s, const struct bt_request *rq, struct bt_
 int bt_segment_screen(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_segment_group(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
+/* Webhooks (webhooks.c, docs/webhooks.md): the delivery worker's
+ * connection (open), its thread (start, stop), then close; the admin
+ * routes; the worker's lines of /metrics. */
+int bt_hooks_open(struct bt_server *s, struct bt_err *err);
+int bt_hooks_start(struct bt_server *s);
+void bt_hooks_stop(struct bt_server *s); /* also when it never started */
+void bt_hooks_close(struct bt_server *s);
+int bt_hooks_metrics(struct bt_server *s, struct bt_buf *b);
+int bt_webhooks_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_webhooks_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_webhooks_delete(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_webhooks_deliveries(struct bt_server *s, const struct bt_request *rq,
+			   struct bt_response *rs);
+int bt_webhooks_test(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
 extern const struct bt_route bt_routes[];
 extern const size_t bt_nroutes;
