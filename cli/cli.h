@@ -129,5 +129,6 @@ int cmd_profile(int argc, char **argv);
 int cmd_erase(int argc, char **argv);
 int cmd_dead_letters(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_webhooks(int argc, char **argv);
 
 #endif

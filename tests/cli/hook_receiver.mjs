@@ -3,7 +3,8 @@
 // each delivery as docs/webhooks.md tells a receiver to (HMAC-SHA256 of
 // timestamp "." body with the secret, compared in constant time, and a
 // timestamp at most 5 minutes old), answers 500 to the first REFUSE
-// requests and 200 to the rest, and appends one JSON line per request to
+// requests, 302 (to /hook) to the others on /redirect..., 400 to one that
+// fails the check, and 200 to the rest, and appends one JSON line per request to
 // LOG: {n, status, event, delivery, timestamp, verified, why, body}.
 // Prints {"port":N} once it listens.
 // usage: node hook_receiver.mjs SECRET REFUSE LOG [PORT]
@@ -29,14 +30,14 @@ http.createServer((req, res) => {
   req.on('end', () => {
     const raw = Buffer.concat(chunks)
     const why = verify(req.headers, raw)
-    const status = ++n <= Number(refuse) ? 500 : why ? 400 : 200
+    const status = ++n <= Number(refuse) ? 500 : why ? 400 : req.url.startsWith('/redirect') ? 302 : 200
     appendFileSync(log, JSON.stringify({
       n, status, method: req.method, path: req.url, type: req.headers['content-type'],
       event: req.headers['x-baton-event'], delivery: req.headers['x-baton-delivery'],
       timestamp: Number(req.headers['x-baton-timestamp']), verified: !why, why,
       body: JSON.parse(raw.toString('utf8') || 'null'),
     }) + '\n')
-    res.writeHead(status, { 'Content-Type': 'text/plain' })
+    res.writeHead(status, { 'Content-Type': 'text/plain', ...(status === 302 ? { Location: '/hook' } : {}) })
     res.end(status === 200 ? 'thanks' : 'not now')
   })
 }).listen(Number(port || 0), '127.0.0.1', function () {
