@@ -2,6 +2,7 @@
 /* cmd_check.c - baton check and baton config: validate and load a configuration. */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char check_help[] =
@@ -12,12 +13,20 @@ static const char check_help[] =
 	"Exit status 0 when it is valid, 1 otherwise.  Reference: docs/config.md.\n";
 
 static const char config_help[] =
-	"usage: baton config load [--db PATH] FILE\n"
+	"usage: baton config load [--db PATH] [--force] [--who NAME] FILE\n"
 	"       baton config show [--db PATH]\n"
 	"\n"
 	"'load' validates FILE and stores it in the database: every later command and\n"
-	"the server use its journeys, owners, touchpoints and identity rules.\n"
-	"'show' prints the configuration the database holds.\n";
+	"the server use its journeys, owners, touchpoints and identity rules.  A rule\n"
+	"an owner changed since the last load (PATCH /v1/journeys/ID, 'baton journeys\n"
+	"set') that FILE sets otherwise is a conflict: the load is refused, listing\n"
+	"them, unless --force, which takes FILE's.  Every rule the load changes goes\n"
+	"into the audit trail ('baton journeys history').\n"
+	"'show' prints the configuration the database holds, then the rules changed\n"
+	"since it was loaded, which are in force over it.\n"
+	"\n"
+	"  --force     take FILE's rules over those changed since the last load\n"
+	"  --who NAME  who loads it, for the audit trail (default $USER)\n";
 
 int cmd_check(int argc, char **argv)
 {
@@ -39,13 +48,47 @@ int cmd_check(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The rules changed since the load, in force over the text above them. */
+static int show_changed(struct bt_db *db)
+{
+	struct bt_config *base = NULL, *eff = NULL;
+	struct bt_err err = {0, ""};
+	const char *src;
+	size_t shown = 0;
+	if (bt_db_config_get(db, &eff, &err))
+		return cli_fail(err.code, &err);
+	src = eff->source ? eff->source : "";
+	if (bt_config_parse("stored", src, strlen(src), &base, NULL, NULL, &err) && eff->source) {
+		bt_config_free(eff);
+		return cli_fail(err.code, &err);
+	}
+	for (size_t j = 0; eff && j < eff->njourneys; j++) {
+		char field[160];
+		const char *id = eff->journeys[j].id;
+		for (size_t i = 0; bt_config_rule_field(eff, id, i, field) == 0; i++) {
+			char *was = NULL, *now = NULL;
+			bt_config_rule_get(base, id, field, &was);
+			bt_config_rule_get(eff, id, field, &now);
+			if ((was || now) && (!was || !now || strcmp(was, now)))
+				printf("%s# in force since the load: journey %s: %s: %s (the file: %s)\n",
+				       shown++ ? "" : "\n", id, field, now ? now : "none", was ? was : "none");
+			bt_free(was), bt_free(now);
+		}
+	}
+	bt_config_free(base);
+	bt_config_free(eff);
+	return EXIT_OK;
+}
+
 int cmd_config(int argc, char **argv)
 {
 	const char *dbpath = NULL, *action = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+	const char *who = NULL;
 	struct bt_config *cfg = NULL;
 	struct bt_err err = {0, ""};
-	int first, rc = EXIT_OK;
-	const struct cli_option opts[] = {CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_END};
+	int first, rc = EXIT_OK, force = 0;
+	const struct cli_option opts[] = {CLI_OPT_STRING("db", 0, &dbpath), CLI_OPT_BOOL("force", &force),
+					  CLI_OPT_STRING("who", 0, &who), CLI_OPT_END};
 	if (action)
 		argc--, argv++;
 	if ((rc = cli_parse("config", config_help, opts, argc, argv, &first)) != CLI_GO)
@@ -64,19 +107,27 @@ int cmd_config(int argc, char **argv)
 	if (!db)
 		return EXIT_FAIL;
 	if (load) {
+		struct bt_buf conflicts = BT_BUF_INIT;
+		const char *u = who ? who : getenv("USER");
 		if (cli_config_file(argv[first], &cfg))
 			rc = EXIT_FAIL;
-		else if (bt_db_config_set(db, cfg, &err))
+		else if (bt_db_config_load(db, cfg, u && *u ? u : "cli", force, &conflicts, &err)) {
+			if (conflicts.len)
+				fputs(conflicts.data, stderr);
 			rc = cli_fail(err.code, &err);
-		else
+		} else
 			printf("loaded %s: %zu journeys, %zu touchpoints\n", argv[first],
 			       cfg->njourneys, cfg->ntouchpoints);
+		bt_buf_release(&conflicts);
 	} else if (bt_db_config_get(db, &cfg, &err)) {
 		rc = cli_fail(err.code, &err);
-	} else if (cfg->source)
-		fputs(cfg->source, stdout);
-	else
-		printf("# no configuration loaded\n");
+	} else {
+		if (cfg->source)
+			fputs(cfg->source, stdout);
+		else
+			printf("# no configuration loaded\n");
+		rc = show_changed(db);
+	}
 	bt_config_free(cfg);
 	bt_db_close(db);
 	return rc;

@@ -720,6 +720,151 @@ static int get_funnel(struct bt_server *s, const struct bt_request *rq, struct b
 	return with_engine(s, rq, rs, funnel_on);
 }
 
+/* Who made a change, for the audit trail: the token's person, else its
+ * name, else its number. */
+static void who_of(const struct bt_request *rq, char out[96])
+{
+	if (rq->who->person)
+		snprintf(out, 96, "%.90s", rq->who->person);
+	else if (rq->who->name)
+		snprintf(out, 96, "%.90s", rq->who->name);
+	else
+		snprintf(out, 96, "token %lld", (long long)rq->who->id);
+}
+
+/* The stored configuration (with the rules in force), on a reader; NULL
+ * when it could not be read (answered). */
+static struct bt_config *config_now(struct bt_server *s, struct bt_response *rs)
+{
+	struct bt_config *cfg = NULL;
+	struct bt_err err = {0, ""};
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_db_config_get(rdb, &cfg, &err);
+	bt_reader_put(s, rdb);
+	if (rc)
+		bt_respond_error(rs, 500, "internal", "the configuration could not be read");
+	return rc ? NULL : cfg;
+}
+
+/* May the caller change journey id's rules: its owner, or an admin?  Other
+ * owners do not see it (404). */
+static int may_decide(const struct bt_config *cfg, const struct bt_request *rq, const char *id)
+{
+	const struct bt_cfg_journey *j = bt_config_journey(cfg, id);
+	struct bt_scope sc = scope_of(rq);
+	return j && (!sc.person || (j->owner && !strcmp(j->owner, sc.person)));
+}
+
+/* PATCH /v1/journeys/{id}: the owner (or an admin) changes its rules;
+ * every change is audited; the answer is the new definition. */
+static int patch_journey(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	char who[96];
+	size_t changed = 0;
+	const char *ct = rq->content_type ? rq->content_type : "";
+	if (strncasecmp(ct, "application/json", 16))
+		return bt_respond_err(rs, BT_EUNSUPPORTED, "send the rules as application/json");
+	struct bt_config *cfg = config_now(s, rs);
+	if (!cfg)
+		return 0;
+	int visible = may_decide(cfg, rq, rq->params[0]);
+	bt_config_free(cfg);
+	if (!visible)
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
+	who_of(rq, who);
+	pthread_mutex_lock(&s->mu);
+	int rc = bt_journey_patch(s->db, rq->params[0], rq->body, rq->body_len, who, "api", &changed, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc == BT_EINVAL || rc == BT_ENOTFOUND)
+		return bt_respond_err(rs, rc, err.msg);
+	if (rc)
+		return bt_respond_error(rs, 503, "store_error", "the change could not be stored; retry");
+	bt_follow_sync(s); /* the journeys are judged under the new rules from now on */
+	if (!(cfg = config_now(s, rs)))
+		return 0;
+	rc = bt_journey_json(cfg, rq->params[0], NULL, &rs->body);
+	bt_config_free(cfg);
+	return rc;
+}
+
+/* GET /v1/changes: the audit trail of rule changes, newest first, a page
+ * at a time (?cursor= is the id of the last one seen); an owner sees their
+ * journeys'. */
+static int get_changes(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	const char *journey = bt_query(rq, "journey"), *cur = bt_query(rq, "cursor");
+	struct bt_scope sc = scope_of(rq);
+	int mine = sc.person && !journey; /* an owner's, over their journeys */
+	size_t limit, shown = 0;
+	int64_t before = 0, total = 0, last = 0;
+	int rc = 0, more = 0;
+	if (limit_arg(rq, &limit, rs))
+		return 0;
+	if (cur) {
+		char *end;
+		errno = 0;
+		before = strtoll(cur, &end, 10);
+		if (!*cur || *end || errno || before <= 0)
+			return bad_arg(rs, "cursor", cur, "a cursor (give the 'next' of the page before)"), 0;
+	}
+	struct bt_config *cfg = config_now(s, rs);
+	if (!cfg)
+		return 0;
+	if (journey && sc.person && !may_decide(cfg, rq, journey)) {
+		bt_config_free(cfg);
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
+	}
+	bt_page_open("changes", &rs->body);
+	struct bt_db *rdb = bt_reader_get(s);
+	for (size_t j = 0; mine && !rc && j < cfg->njourneys; j++) { /* the total of theirs */
+		struct bt_change *v = NULL;
+		size_t n = 0;
+		int64_t t = 0;
+		if (!may_decide(cfg, rq, cfg->journeys[j].id))
+			continue;
+		rc = bt_changes_list(rdb, cfg->journeys[j].id, 0, 0, &v, &n, &t, &err);
+		bt_changes_free(v, n);
+		total += t;
+	}
+	/* limit + 1 of them, to know whether more follow; an owner's read a
+	 * batch at a time, theirs kept */
+	while (!rc && !more) {
+		struct bt_change *v = NULL;
+		size_t n = 0, want = mine ? 256 : limit + 1;
+		int64_t t = 0;
+		rc = bt_changes_list(rdb, journey, before, want, &v, &n, &t, &err);
+		if (!mine)
+			total = t;
+		for (size_t i = 0; !rc && i < n && !more; i++) {
+			before = v[i].id;
+			if (mine && !may_decide(cfg, rq, v[i].journey))
+				continue;
+			if (shown == limit) {
+				more = 1;
+				break;
+			}
+			if (shown++)
+				bt_buf_addc(&rs->body, ',');
+			bt_change_json(&v[i], &rs->body);
+			last = v[i].id;
+		}
+		bt_changes_free(v, n);
+		if (n < want || !mine)
+			break;
+	}
+	bt_reader_put(s, rdb);
+	bt_config_free(cfg);
+	if (rc) {
+		bt_buf_reset(&rs->body);
+		return bt_respond_error(rs, 500, "internal", "the changes could not be read");
+	}
+	char next[24];
+	snprintf(next, sizeof(next), "%lld", (long long)last);
+	return bt_page_close((uint64_t)total, more ? next : NULL, &rs->body);
+}
+
 /* The journey definitions; an owner sees their own. */
 static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
@@ -848,12 +993,21 @@ static int queue_on(const struct bt_engine *e, struct bt_server *s, const struct
 	struct bt_list_query q = {.scope = &sc, .limit = 100, .cursor = bt_query(rq, "cursor"),
 				  .from = BT_TIME_NONE, .to = BT_TIME_NONE};
 	struct bt_err err = {0, ""};
-	(void)s;
+	struct bt_esc_action *acts = NULL;
+	size_t nacts = 0;
 	if (!cfg || !bt_config_person(cfg, rq->params[0]) || (sc.person && strcmp(sc.person, rq->params[0])))
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such person in the configuration");
-	if (limit_arg(rq, &q.limit, rs))
+	if (limit_arg(rq, &q.limit, rs) || now_or_arg(rq, &q.until, rs))
 		return 0;
-	return list_answer(bt_engine_queue_json(e, rq->params[0], &q, &rs->body, &err), &err, rs);
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_escalation_acts(rdb, &acts, &nacts, &err);
+	bt_reader_put(s, rdb);
+	if (rc)
+		return bt_respond_error(rs, 500, "internal", "the escalations could not be read");
+	q.acts = acts, q.nacts = nacts;
+	rc = list_answer(bt_engine_queue_json(e, rq->params[0], &q, &rs->body, &err), &err, rs);
+	bt_esc_actions_free(acts, nacts);
+	return rc;
 }
 
 static int get_queue(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -937,6 +1091,161 @@ static int get_timeline(struct bt_server *s, const struct bt_request *rq, struct
 	return rc ? bt_respond_error(rs, 500, "internal", "the timeline could not be read") : 0;
 }
 
+/* ---- escalations ---- */
+
+/* A journey-level call at a time of the handler's choosing (reuse_ms as
+ * bt_live_engine). */
+static int engine_at(struct bt_server *s, int64_t at, int64_t reuse, bt_live_fn fn, void *ctx,
+		     struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	bt_follow_sync(s);
+	if (bt_live_engine(s->live, at, reuse, fn, ctx, &err))
+		bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
+	return 0;
+}
+
+struct esc_call {
+	const struct bt_request *rq;
+	struct bt_response *rs;
+	struct bt_esc_action *acts;
+	size_t nacts;
+	int64_t until;
+	const char *id; /* one escalation: found, may the caller act on it, its state */
+	int found, may, resolved, acknowledged;
+};
+
+static int esc_list(const struct bt_engine *e, void *ctx)
+{
+	struct esc_call *c = ctx;
+	struct bt_scope sc = scope_of(c->rq);
+	struct bt_esc_query q = {bt_query(c->rq, "journey"), NULL, sc.person, 100,
+				 bt_query(c->rq, "cursor"), c->until};
+	struct bt_err err = {0, ""};
+	if (limit_arg(c->rq, &q.limit, c->rs) ||
+	    choice_arg(c->rq, "state", "open acknowledged resolved", &q.state, c->rs))
+		return 0;
+	if (q.journey && !journey_visible(e, c->rq, q.journey))
+		return bt_respond_err(c->rs, BT_ENOTFOUND, "no such journey");
+	return list_answer(bt_engine_escalations_json(e, c->acts, c->nacts, &q, &c->rs->body, &err),
+			   &err, c->rs);
+}
+
+/* What people did about escalations, from a reader; 0, or answered. */
+static int esc_acts(struct bt_server *s, struct esc_call *c)
+{
+	struct bt_err err = {0, ""};
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_escalation_acts(rdb, &c->acts, &c->nacts, &err);
+	bt_reader_put(s, rdb);
+	if (rc)
+		bt_respond_error(c->rs, 500, "internal", "the escalations could not be read");
+	return rc;
+}
+
+/* GET /v1/escalations: as of ?as_of= or now, a page at a time. */
+static int get_escalations(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	struct esc_call c = {rq, rs, NULL, 0, 0, NULL, 0, 0, 0, 0};
+	int64_t at;
+	if (time_arg(rq, "as_of", &at, rs))
+		return 0;
+	int64_t reuse = at == BT_TIME_NONE ? REUSE_MS : 0;
+	if (now_or_arg(rq, &c.until, rs) || esc_acts(s, &c))
+		return 0;
+	engine_at(s, c.until, reuse, esc_list, &c, rs);
+	bt_esc_actions_free(c.acts, c.nacts);
+	return 0;
+}
+
+/* Find escalation c->id now: its state, and whether the caller may act on
+ * it (an admin, the journey's owner, or a person it reaches). */
+static int esc_find(const struct bt_engine *e, void *ctx)
+{
+	struct esc_call *c = ctx;
+	struct bt_escalation *v = NULL;
+	size_t n = 0;
+	struct bt_err err = {0, ""};
+	struct bt_scope sc = scope_of(c->rq);
+	int rc = bt_engine_escalations(e, c->acts, c->nacts, c->until, &v, &n, &err);
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (strcmp(v[i].id, c->id))
+			continue;
+		c->found = 1;
+		c->may = !sc.person || (v[i].owner && !strcmp(v[i].owner, sc.person)) ||
+			 bt_escalation_reaches(e, &v[i], sc.person);
+		c->resolved = v[i].resolved != BT_TIME_NONE;
+		c->acknowledged = v[i].acknowledged != BT_TIME_NONE;
+	}
+	bt_free(v);
+	return rc;
+}
+
+static int esc_answer(const struct bt_engine *e, void *ctx)
+{
+	struct esc_call *c = ctx;
+	struct bt_escalation *v = NULL;
+	size_t n = 0;
+	struct bt_err err = {0, ""};
+	int rc = bt_engine_escalations(e, c->acts, c->nacts, c->until, &v, &n, &err);
+	for (size_t i = 0; !rc && i < n; i++)
+		if (!strcmp(v[i].id, c->id))
+			bt_escalation_json(e, &v[i], &c->rs->body);
+	bt_free(v);
+	return rc;
+}
+
+/* POST /v1/escalations/{id}/ack and /resolve. */
+static int act_on_escalation(struct bt_server *s, const struct bt_request *rq,
+			     struct bt_response *rs, int resolve)
+{
+	struct esc_call c = {rq, rs, NULL, 0, 0, rq->params[0], 0, 0, 0, 0};
+	struct bt_err err = {0, ""};
+	char who[96];
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	c.until = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	if (esc_acts(s, &c))
+		return 0;
+	engine_at(s, c.until, 0, esc_find, &c, rs);
+	int rc = 0;
+	if (rs->status != 200 || rs->body.len)
+		; /* answered */
+	else if (!c.found || !c.may)
+		rc = bt_respond_err(rs, BT_ENOTFOUND, "no such escalation open now");
+	else if (c.resolved)
+		rc = bt_respond_err(rs, BT_ECONFLICT, "the escalation is resolved already");
+	else if (!resolve && c.acknowledged)
+		rc = bt_respond_err(rs, BT_ECONFLICT, "the escalation is acknowledged already");
+	else {
+		who_of(rq, who);
+		pthread_mutex_lock(&s->mu);
+		rc = bt_escalation_act(s->db, c.id, resolve, who, &err);
+		pthread_mutex_unlock(&s->mu);
+		bt_esc_actions_free(c.acts, c.nacts);
+		c.acts = NULL, c.nacts = 0;
+		if (rc) {
+			rc = bt_respond_error(rs, 503, "store_error", "it could not be recorded; retry");
+		} else if (!esc_acts(s, &c)) {
+			clock_gettime(CLOCK_REALTIME, &t);
+			c.until = (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+			engine_at(s, c.until, 0, esc_answer, &c, rs);
+		}
+	}
+	bt_esc_actions_free(c.acts, c.nacts);
+	return rc;
+}
+
+static int ack_escalation(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return act_on_escalation(s, rq, rs, 0);
+}
+
+static int resolve_escalation(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return act_on_escalation(s, rq, rs, 1);
+}
+
 #define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
 #define WRITERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST) | BODY_KEY)
 
@@ -978,6 +1287,16 @@ const struct bt_route bt_routes[] = {
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT) | ROLE(BT_ROLE_TEAM) | ROLE(BT_ROLE_GUARD),
 	 post_guard, "may this message be sent to this customer now?", QUICK, "as_of"},
 	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0, "limit cursor"},
+	{"PATCH", "/v1/journeys/{id}", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), patch_journey,
+	 "change a journey's rules (its owner, an admin)", 0, NULL},
+	{"GET", "/v1/changes", READERS, get_changes, "the audit trail of rule changes", 0,
+	 "journey limit cursor"},
+	{"GET", "/v1/escalations", READERS, get_escalations, "escalations (an owner: theirs)", 0,
+	 "as_of journey state limit cursor"},
+	{"POST", "/v1/escalations/{id}/ack", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), ack_escalation,
+	 "acknowledge an escalation", 0, NULL},
+	{"POST", "/v1/escalations/{id}/resolve", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER),
+	 resolve_escalation, "resolve an escalation by hand", 0, NULL},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/funnel", READERS, get_funnel,

@@ -15,6 +15,8 @@
 #include "util/alloc.h"
 #include "util/time.h"
 #include "util/yamltree.h"
+#include "baton/buf.h"
+#include "baton/json.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -384,11 +386,109 @@ static void read_stages(struct reader *r, const struct bt_ynode *n, struct bt_cf
 	}
 }
 
+const char *const bt_esc_names[BT_ESC__COUNT] = {
+	"promise_broken", "stage_sla_breached", "handoff_late", "handoff_failed",
+	"promise_due",    "unowned",            "collision"};
+
+static void esc_free(struct bt_cfg_escalation *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bt__free(v[i].to), bt__free(v[i].then_to);
+	bt__free(v);
+}
+
+/* Is `to` someone an escalation can reach in c (for journey j; NULL: the
+ * configuration's own rules)?  NULL when it is, else why not. */
+static const char *esc_to_problem(const struct bt_config *c, const struct bt_cfg_journey *j,
+				  const char *to, int on)
+{
+	if (!strcmp(to, "owner"))
+		return !j && on == BT_ESC_UNOWNED ? "unowned work has no owner to tell: send it to "
+						    "steering or a person"
+						  : NULL;
+	if (!strcmp(to, "steering"))
+		return c->steering.n ? NULL : "there is no steering group (steering: [person, ...])";
+	return bt_config_person(c, to) ? NULL : "not 'owner', 'steering' or one of the people";
+}
+
+/* The rules of one `escalations:` list (of journey j; NULL: the top
+ * level's), into *out. */
+static void read_escalations(struct reader *r, const struct bt_ynode *n, struct bt_config *c,
+			     const struct bt_cfg_journey *j, struct bt_cfg_escalation **out,
+			     size_t *nout)
+{
+	static const char *const keys[] = {"on", "after", "to", "then", NULL};
+	static const char *const then_keys[] = {"after", "to", NULL};
+	const char *where = j ? j->id : "the configuration";
+	if (!n || bt_ynode_is_null(n))
+		return;
+	if (n->kind != BT_YSEQ) {
+		problem(r, n, "%s: escalations must be a list of {on, after, to, then}", where);
+		return;
+	}
+	if (!(*out = bt__calloc(n->n ? n->n : 1, sizeof(**out)))) {
+		r->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const struct bt_ynode *e = n->kids[i];
+		struct bt_cfg_escalation *x = &(*out)[*nout];
+		if (e->kind != BT_YMAP) {
+			problem(r, e, "%s: an escalation must be a mapping {on, after, to, then}", where);
+			continue;
+		}
+		check_keys(r, e, "an escalation", keys);
+		char *on = scalar(r, bt_ynode_get(e, "on"), "on", 1, e);
+		x->on = -1;
+		for (int k = 0; on && k < BT_ESC__COUNT; k++)
+			if (!strcmp(on, bt_esc_names[k]))
+				x->on = k;
+		if (on && x->on < 0)
+			problem(r, bt_ynode_get(e, "on"), "%s: escalation on '%s': not one of promise_broken, "
+				"stage_sla_breached, handoff_late, handoff_failed, promise_due, unowned, collision",
+				where, on);
+		for (size_t k = 0; on && x->on >= 0 && k < *nout; k++)
+			if ((*out)[k].on == x->on)
+				problem(r, bt_ynode_get(e, "on"), "%s: two escalations on %s", where, on);
+		bt__free(on);
+		const struct bt_ynode *after = bt_ynode_get(e, "after");
+		x->after_ms = after && after->kind == BT_YSCALAR && after->len == 2 && !memcmp(after->text, "0s", 2)
+				      ? 0
+				      : duration(r, after, "an escalation's after", 0);
+		x->to = scalar(r, bt_ynode_get(e, "to"), "to", 1, e);
+		const char *why = x->to ? esc_to_problem(c, j, x->to, x->on) : NULL;
+		if (why)
+			problem(r, bt_ynode_get(e, "to"), "%s: escalation to '%s': %s", where, x->to, why);
+		x->then_ms = -1;
+		const struct bt_ynode *then = bt_ynode_get(e, "then");
+		if (then && !bt_ynode_is_null(then)) {
+			if (then->kind != BT_YMAP) {
+				problem(r, then, "%s: then must be {after, to}", where);
+			} else {
+				check_keys(r, then, "an escalation's then", then_keys);
+				x->then_ms = duration(r, bt_ynode_get(then, "after"), "then's after", 0);
+				if (!bt_ynode_get(then, "after"))
+					problem(r, then, "%s: then needs an after: how long the escalation may "
+							 "stay open before it moves", where);
+				x->then_to = scalar(r, bt_ynode_get(then, "to"), "then's to", 1, then);
+				why = x->then_to ? esc_to_problem(c, j, x->then_to, x->on) : NULL;
+				if (why)
+					problem(r, bt_ynode_get(then, "to"), "%s: escalation then to '%s': %s",
+						where, x->then_to, why);
+			}
+		}
+		if (x->on >= 0 && x->to)
+			++*nout;
+		else
+			bt__free(x->to), bt__free(x->then_to), memset(x, 0, sizeof(*x));
+	}
+}
+
 static void read_journeys(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
 {
 	static const char *const keys[] = {"id", "name", "owner", "match", "opens_on", "stages",
 					   "recontact_window", "abandon_after", "handoff_sla",
-					   "sensitive", NULL};
+					   "sensitive", "escalations", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "journeys", &seq);
 	if (!n || !(c->journeys = section_array(r, n, sizeof(*c->journeys))))
@@ -424,6 +524,8 @@ static void read_journeys(struct reader *r, const struct bt_ynode *root, struct 
 		const struct bt_ynode *s = bt_ynode_get(t, "sensitive");
 		if (s && !bt_ynode_is_null(s) && bt_ynode_bool(s, &j->sensitive))
 			problem(r, s, "journey '%s': sensitive must be true or false", j->id);
+		read_escalations(r, bt_ynode_get(t, "escalations"), c, j, &j->escalations,
+				 &j->nescalations);
 		c->njourneys++;
 	}
 }
@@ -662,11 +764,24 @@ int bt_config_empty(struct bt_config **out)
 	return *out ? 0 : BT_ENOMEM;
 }
 
+/* steering: the people an escalation moves up to. */
+static void read_steering(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	const struct bt_ynode *n = bt_ynode_get(root, "steering");
+	if (!n || bt_ynode_is_null(n))
+		return;
+	strlist(r, n, "steering", &c->steering);
+	for (size_t i = 0; i < c->steering.n; i++)
+		if (!bt_config_person(c, c->steering.v[i]))
+			problem(r, n, "steering: '%s' is not one of the people", c->steering.v[i]);
+}
+
 int bt_config_parse(const char *name, const char *text, size_t len, struct bt_config **out,
 		    bt_config_problem_fn problem_fn, void *ctx, struct bt_err *err)
 {
-	static const char *const keys[] = {"teams",	"people",   "journeys", "touchpoints",
-					   "purposes", "identity", "webhooks", NULL};
+	static const char *const keys[] = {"teams",    "people",   "journeys",    "touchpoints",
+					   "purposes", "identity", "steering",    "escalations",
+					   "webhooks", NULL};
 	struct reader r = {name, NULL, 0, 0, 0};
 	struct bt_ynode *root = NULL;
 	struct bt_config *c = NULL;
@@ -686,7 +801,10 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 		check_keys(&r, root, "the configuration", keys);
 		read_teams(&r, root, c);
 		read_people(&r, root, c);
+		read_steering(&r, root, c);
 		read_journeys(&r, root, c);
+		read_escalations(&r, bt_ynode_get(root, "escalations"), c, NULL, &c->escalations,
+				 &c->nescalations);
 		read_touchpoints(&r, root, c);
 		read_purposes(&r, root, c);
 		read_identity(&r, root, c);
@@ -761,8 +879,11 @@ void bt_config_free(struct bt_config *c)
 			free_list(&j->stages[k].types);
 		}
 		bt__free(j->stages);
+		esc_free(j->escalations, j->nescalations);
 	}
 	bt__free(c->journeys);
+	esc_free(c->escalations, c->nescalations);
+	free_list(&c->steering);
 	for (size_t i = 0; i < c->ntouchpoints; i++) {
 		struct bt_cfg_touchpoint *t = &c->touchpoints[i];
 		bt__free(t->id), bt__free(t->name), bt__free(t->channel), bt__free(t->team);
@@ -808,4 +929,242 @@ const struct bt_cfg_touchpoint *bt_config_touchpoint(const struct bt_config *c, 
 		if (strcmp(c->touchpoints[i].id, id) == 0)
 			return &c->touchpoints[i];
 	return NULL;
+}
+
+/* ---- the rules an owner may change ---- */
+
+static const char *const plain_rules[] = {"handoff_sla", "recontact_window", "abandon_after",
+					  "sensitive", "escalations"};
+#define NPLAIN (sizeof(plain_rules) / sizeof(plain_rules[0]))
+
+/* The stage of j that field "stages.ID.sla" names, or NULL. */
+static struct bt_cfg_stage *stage_field(const struct bt_cfg_journey *j, const char *field)
+{
+	size_t n = strlen(field);
+	if (strncmp(field, "stages.", 7) || n < 12 || strcmp(field + n - 4, ".sla"))
+		return NULL;
+	for (size_t s = 0; s < j->nstages; s++)
+		if (strlen(j->stages[s].id) == n - 11 && !strncmp(field + 7, j->stages[s].id, n - 11))
+			return &j->stages[s];
+	return NULL;
+}
+
+static int64_t *window_field(struct bt_cfg_journey *j, const char *field)
+{
+	if (!strcmp(field, "handoff_sla"))
+		return &j->handoff_sla_ms;
+	if (!strcmp(field, "recontact_window"))
+		return &j->recontact_ms;
+	if (!strcmp(field, "abandon_after"))
+		return &j->abandon_ms;
+	return NULL;
+}
+
+int bt_config_rule_field(const struct bt_config *c, const char *journey, size_t i, char out[160])
+{
+	const struct bt_cfg_journey *j = bt_config_journey(c, journey);
+	if (!j)
+		return BT_ENOTFOUND;
+	if (i < NPLAIN) {
+		snprintf(out, 160, "%s", plain_rules[i]);
+		return 0;
+	}
+	i -= NPLAIN;
+	if (i >= j->nstages)
+		return BT_ENOTFOUND;
+	snprintf(out, 160, "stages.%.120s.sla", j->stages[i].id);
+	return 0;
+}
+
+static char *text_of(const char *s)
+{
+	return bt__strndup(s, strlen(s));
+}
+
+/* A list of escalation rules as the canonical JSON text the audit keeps. */
+static int esc_json(const struct bt_cfg_escalation *v, size_t n, struct bt_buf *b)
+{
+	char d[40];
+	int rc = bt_buf_addc(b, '[');
+	for (size_t i = 0; i < n && !rc; i++) {
+		bt_duration_format(v[i].after_ms, d);
+		rc = bt_buf_printf(b, "%s{\"on\":\"%s\",\"after\":\"%s\",\"to\":", i ? "," : "",
+				   bt_esc_names[v[i].on], d);
+		rc = rc ? rc : bt_buf_json_strz(b, v[i].to);
+		if (!rc && v[i].then_ms >= 0) {
+			bt_duration_format(v[i].then_ms, d);
+			rc = bt_buf_printf(b, ",\"then\":{\"after\":\"%s\",\"to\":", d);
+			rc = rc ? rc : bt_buf_json_strz(b, v[i].then_to);
+			rc = rc ? rc : bt_buf_addc(b, '}');
+		}
+		rc = rc ? rc : bt_buf_addc(b, '}');
+	}
+	return rc ? rc : bt_buf_addc(b, ']');
+}
+
+/* A duration member of an escalation in JSON ("0s" allowed). */
+static int esc_duration(const struct bt_json_doc *d, uint32_t obj, const char *key, int64_t *ms,
+			struct bt_err *err)
+{
+	uint32_t v = bt_json_get(d, obj, key);
+	*ms = 0;
+	if (!v)
+		return 0;
+	if (d->nodes[v].type != BT_JSON_STRING ||
+	    (strcmp(d->nodes[v].s, "0s") &&
+	     (bt_time_parse_duration(d->nodes[v].s, d->nodes[v].len, ms) || *ms <= 0)))
+		return bt_err_set(err, BT_EINVAL, "escalations: %s must be a duration like 4h", key);
+	return 0;
+}
+
+static int esc_string(const struct bt_json_doc *d, uint32_t obj, const char *key, char **out,
+		      struct bt_err *err)
+{
+	uint32_t v = bt_json_get(d, obj, key);
+	if (!v || d->nodes[v].type != BT_JSON_STRING || !d->nodes[v].len || d->nodes[v].len > 120)
+		return bt_err_set(err, BT_EINVAL, "escalations: each needs %s", key);
+	return (*out = bt__strndup(d->nodes[v].s, d->nodes[v].len)) ? 0 : BT_ENOMEM;
+}
+
+/* The escalation rules of JSON text into *out (checked against c, for j). */
+static int esc_parse(const struct bt_config *c, const struct bt_cfg_journey *j, const char *text,
+		     struct bt_cfg_escalation **out, size_t *nout, struct bt_err *err)
+{
+	struct bt_json_doc d;
+	int rc;
+	*out = NULL, *nout = 0;
+	bt_json_doc_init(&d);
+	d.max_nodes = 2048;
+	if ((rc = bt_json_parse(&d, text, strlen(text), 6, err)) ||
+	    (d.nodes[0].type != BT_JSON_ARRAY &&
+	     (rc = bt_err_set(err, BT_EINVAL, "escalations must be a list of {on, after, to, then}"))) ||
+	    !(*out = bt__calloc(d.nodes[0].len + 1, sizeof(**out)))) {
+		bt_json_doc_release(&d);
+		return rc ? (rc == BT_ELIMIT ? BT_EINVAL : rc) : BT_ENOMEM;
+	}
+	for (uint32_t k = 1; !rc && k < d.nodes[0].end; k = d.nodes[k].end) {
+		struct bt_cfg_escalation *x = &(*out)[*nout];
+		char *on = NULL;
+		uint32_t then = d.nodes[k].type == BT_JSON_OBJECT ? bt_json_get(&d, k, "then") : 0;
+		x->on = -1, x->then_ms = -1;
+		if (d.nodes[k].type != BT_JSON_OBJECT) {
+			rc = bt_err_set(err, BT_EINVAL, "escalations: each must be {on, after, to, then}");
+			break;
+		}
+		for (uint32_t m = k + 1; !rc && m < d.nodes[k].end; m = d.nodes[m + 1].end)
+			if (strcmp(d.nodes[m].s, "on") && strcmp(d.nodes[m].s, "after") &&
+			    strcmp(d.nodes[m].s, "to") && strcmp(d.nodes[m].s, "then"))
+				rc = bt_err_set(err, BT_EINVAL, "escalations: unknown field '%.40s' (on, after, to, then)",
+						d.nodes[m].s);
+		if (!rc && !(rc = esc_string(&d, k, "on", &on, err))) {
+			for (int e = 0; e < BT_ESC__COUNT; e++)
+				if (!strcmp(on, bt_esc_names[e]))
+					x->on = e;
+			if (x->on < 0)
+				rc = bt_err_set(err, BT_EINVAL, "escalations: on '%.40s' is not one of promise_broken, "
+						"stage_sla_breached, handoff_late, handoff_failed, promise_due, unowned, collision", on);
+			for (size_t e = 0; !rc && e < *nout; e++)
+				if ((*out)[e].on == x->on)
+					rc = bt_err_set(err, BT_EINVAL, "escalations: two on %s", on);
+		}
+		bt__free(on);
+		rc = rc ? rc : esc_duration(&d, k, "after", &x->after_ms, err);
+		rc = rc ? rc : esc_string(&d, k, "to", &x->to, err);
+		const char *why = rc ? NULL : esc_to_problem(c, j, x->to, x->on);
+		if (why)
+			rc = bt_err_set(err, BT_EINVAL, "escalations: to '%.40s': %s", x->to, why);
+		if (!rc && then) {
+			if (d.nodes[then].type != BT_JSON_OBJECT || !bt_json_get(&d, then, "after"))
+				rc = bt_err_set(err, BT_EINVAL, "escalations: then must be {after, to}");
+			rc = rc ? rc : esc_duration(&d, then, "after", &x->then_ms, err);
+			rc = rc ? rc : esc_string(&d, then, "to", &x->then_to, err);
+			why = rc ? NULL : esc_to_problem(c, j, x->then_to, x->on);
+			if (why)
+				rc = bt_err_set(err, BT_EINVAL, "escalations: then to '%.40s': %s", x->then_to, why);
+		}
+		++*nout; /* counted even when half read: freed with the others */
+	}
+	bt_json_doc_release(&d);
+	if (rc) {
+		esc_free(*out, *nout);
+		*out = NULL, *nout = 0;
+	}
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+int bt_config_rule_get(const struct bt_config *c, const char *journey, const char *field,
+		       char **value)
+{
+	struct bt_cfg_journey *j = (struct bt_cfg_journey *)bt_config_journey(c, journey);
+	char d[40];
+	*value = NULL;
+	if (!j)
+		return BT_ENOTFOUND;
+	if (!strcmp(field, "escalations")) {
+		struct bt_buf b = BT_BUF_INIT;
+		int rc = esc_json(j->escalations, j->nescalations, &b);
+		if (rc) {
+			bt_buf_release(&b);
+			return rc;
+		}
+		*value = bt_buf_detach(&b, NULL);
+		return *value ? 0 : BT_ENOMEM;
+	}
+	int64_t *w = window_field(j, field);
+	const struct bt_cfg_stage *st = w ? NULL : stage_field(j, field);
+	if (w)
+		bt_duration_format(*w, d);
+	else if (!strcmp(field, "sensitive"))
+		snprintf(d, sizeof(d), "%s", j->sensitive ? "true" : "false");
+	else if (!st)
+		return BT_ENOTFOUND;
+	else if (!st->sla_ms)
+		return 0; /* no SLA */
+	else
+		bt_duration_format(st->sla_ms, d);
+	return (*value = text_of(d)) ? 0 : BT_ENOMEM;
+}
+
+int bt_config_rule_set(struct bt_config *c, const char *journey, const char *field,
+		       const char *value, struct bt_err *err)
+{
+	struct bt_cfg_journey *j = (struct bt_cfg_journey *)bt_config_journey(c, journey);
+	if (!j)
+		return bt_err_set(err, BT_ENOTFOUND, "no journey '%s'", journey);
+	int64_t *w = window_field(j, field), ms = 0;
+	struct bt_cfg_stage *st = w ? NULL : stage_field(j, field);
+	if (!strcmp(field, "escalations")) {
+		struct bt_cfg_escalation *v = NULL;
+		size_t n = 0;
+		int rc = esc_parse(c, j, value ? value : "[]", &v, &n, err);
+		if (rc)
+			return rc;
+		esc_free(j->escalations, j->nescalations);
+		j->escalations = v, j->nescalations = n;
+		return 0;
+	}
+	if (!strcmp(field, "sensitive")) {
+		if (!value || (strcmp(value, "true") && strcmp(value, "false")))
+			return bt_err_set(err, BT_EINVAL, "sensitive must be true or false");
+		j->sensitive = !strcmp(value, "true");
+		return 0;
+	}
+	if (!w && !st)
+		return bt_err_set(err, BT_ENOTFOUND,
+				  strncmp(field, "stages.", 7)
+					  ? "'%.60s' is not a rule of a journey (handoff_sla, "
+					    "recontact_window, abandon_after, sensitive, stages)"
+					  : "journey '%s' has no stage that '%.60s' names",
+				  strncmp(field, "stages.", 7) ? field : journey, field);
+	if (!value && st) {
+		st->sla_ms = 0;
+		return 0;
+	}
+	if (!value || bt_time_parse_duration(value, strlen(value), &ms) || ms <= 0)
+		return bt_err_set(err, BT_EINVAL, "%.60s must be a duration like 24h, 7d or 90m", field);
+	if (w)
+		*w = ms;
+	else
+		st->sla_ms = ms;
+	return 0;
 }

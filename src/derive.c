@@ -166,6 +166,7 @@ static int new_instance(struct bt_engine *e, const struct pctx *p, uint32_t j,
 	in.opened = in.last_event = in.last_work = r->ts;
 	in.opener = r->seq;
 	in.first_resolved = in.resolved_at = in.ended = BT_TIME_NONE;
+	in.breach = in.breach_end = BT_TIME_NONE;
 	in.last_ls = in.pending_ls = -1;
 	in.state = IS_OPEN;
 	BT_PUSH(e->inst, e->ninst, e->capinst, in);
@@ -363,6 +364,12 @@ static int apply(struct bt_engine *e, struct pctx *p, uint32_t i, const struct b
 	if (r->ces > 0)
 		in->ces_n++, in->ces_sum += (uint32_t)r->ces;
 	if (r->stage && r->journey == in->journey + 1 && r->stage != in->stage) {
+		const struct bt_cfg_journey *cj = jof(e, in)->cfg;
+		int64_t sla = in->stage && cj && in->stage <= cj->nstages ? cj->stages[in->stage - 1].sla_ms : 0;
+		if (sla && in->breach == BT_TIME_NONE && r->ts - in->stage_since >= sla) {
+			in->breach = in->stage_since + sla; /* left the stage past its SLA */
+			in->breach_end = r->ts;
+		}
 		in->stage = r->stage;
 		in->stage_since = r->ts;
 	}

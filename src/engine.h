@@ -125,6 +125,10 @@ struct bt__inst {
 	uint32_t csat_n, csat_sum, nps_n, promoters, detractors, ces_n, ces_sum;
 	uint32_t collisions, stage;
 	int64_t stage_since;
+	/* the first time it stood in a stage for that stage's whole SLA: from
+	 * (since + SLA) until it left the stage (BT_TIME_NONE while it has not;
+	 * the stage it stands in now is judged at the time asked: escalate.c) */
+	int64_t breach, breach_end;
 	uint32_t opener; /* seq of the event that opened it: its id is "I<opener>" */
 	int32_t last_ls, pending_ls; /* local successes: latest, first still pending; -1 none */
 	uint8_t state, recontacted, fcr, first_contact_seen;
@@ -201,7 +205,8 @@ enum {
 	BT__NEED_FAILED_HANDOFFS = 4,
 	BT__NEED_PROMISE_BROKEN = 8,
 	BT__NEED_PROMISE_DUE = 16,
-	BT__NEED_COLLISIONS = 32
+	BT__NEED_COLLISIONS = 32,
+	BT__NEED_ESCALATED = 64 /* an open escalation (escalate.c): known to the queue only */
 };
 unsigned bt__needs(const struct bt_engine *e, size_t i);
 /* Where an open instance stands against its stage's SLA at e's time:

@@ -163,10 +163,20 @@ int bt_engine_queue_json(const struct bt_engine *e, const char *person, const st
 			 struct bt_buf *out, struct bt_err *err)
 {
 	struct bt__item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
-	size_t n = 0, unowned = 0;
-	if (!v)
-		return bt_err_set(err, BT_ENOMEM, "out of memory");
-	for (size_t i = 0; i < e->ninst; i++) {
+	uint8_t *esc = bt__calloc(e->ninst + 1, 1);
+	struct bt_escalation *x = NULL;
+	size_t n = 0, unowned = 0, nx = 0;
+	int rc = 0;
+	if (!v || !esc)
+		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	/* the instances with an open escalation */
+	if (!rc && !(rc = bt_engine_escalations(e, q->acts, q->nacts,
+						q->until != BT_TIME_NONE ? q->until : e->as_of, &x, &nx,
+						err)))
+		for (size_t k = 0; k < nx; k++)
+			esc[x[k].instance] |= !strcmp(bt_escalation_state(&x[k]), "open");
+	bt__free(x);
+	for (size_t i = 0; !rc && i < e->ninst; i++) {
 		const struct bt__inst *in = &e->inst[i];
 		const struct bt_cfg_journey *j = e->journeys[in->journey].cfg;
 		if (in->state != IS_OPEN)
@@ -175,12 +185,14 @@ int bt_engine_queue_json(const struct bt_engine *e, const char *person, const st
 			unowned++;
 			continue;
 		}
-		if (strcmp(j->owner, person) || !bt__needs(e, i))
+		if (strcmp(j->owner, person) || (!esc[i] && !bt__needs(e, i)))
 			continue;
 		v[n++] = (struct bt__item){in->opened, in->opener, (uint32_t)i};
 	}
-	int rc = bt__queue_json(e, person, unowned, v, n, q, out, err);
+	if (!rc)
+		rc = bt__queue_json(e, person, unowned, esc, v, n, q, out, err);
 	bt__free(v);
+	bt__free(esc);
 	return rc;
 }
 

@@ -36,6 +36,22 @@ void bt_token_release(struct bt_token *t)
 	t->team = t->person = t->name = NULL;
 }
 
+void bt_changes_free(struct bt_change *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bt__free(v[i].who), bt__free(v[i].via), bt__free(v[i].journey);
+		bt__free(v[i].field), bt__free(v[i].before), bt__free(v[i].after);
+	}
+	bt__free(v);
+}
+
+void bt_esc_actions_free(struct bt_esc_action *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bt__free((char *)v[i].id), bt__free((char *)v[i].who);
+	bt__free(v);
+}
+
 void bt_tokens_free(struct bt_token *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -370,14 +370,29 @@ int bt_journey_json(const struct bt_config *cfg, const char *id, const struct bt
 	rc = rc ? rc : bt_buf_printf(b, ",\"defined\":%s,\"unowned\":%s,\"sensitive\":%s",
 				    j ? "true" : "false", owner ? "false" : "true",
 				    j && j->sensitive ? "true" : "false");
+	char d[3][40];
+	for (int i = 0; i < 3; i++)
+		bt_duration_format(w[i], d[i]);
 	rc = rc ? rc : bt_buf_printf(b, ",\"recontact_window_s\":%lld,\"abandon_after_s\":%lld,"
-					"\"handoff_sla_s\":%lld,\"recontact_window\":\"%lldh\","
-					"\"abandon_after\":\"%lldh\",\"handoff_sla\":\"%lldh\"",
+					"\"handoff_sla_s\":%lld,\"recontact_window\":\"%s\","
+					"\"abandon_after\":\"%s\",\"handoff_sla\":\"%s\"",
 				    (long long)(w[0] / 1000), (long long)(w[1] / 1000),
-				    (long long)(w[2] / 1000), (long long)(w[0] / 3600000),
-				    (long long)(w[1] / 3600000), (long long)(w[2] / 3600000));
+				    (long long)(w[2] / 1000), d[0], d[1], d[2]);
 	rc = rc ? rc : bt_buf_printf(b, ",\"match_rules\":%zu,\"stages\":%zu", j ? j->nrules : 0,
 				    j ? j->nstages : 0);
+	/* the stages with their SLAs (the rules an owner may change) */
+	rc = rc ? rc : bt_buf_adds(b, ",\"stage_slas\":[");
+	for (size_t i = 0; j && i < j->nstages && !rc; i++) {
+		rc = bt_buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
+		rc = rc ? rc : bt_buf_json_strz(b, j->stages[i].id);
+		if (j->stages[i].sla_ms) {
+			bt_duration_format(j->stages[i].sla_ms, d[0]);
+			rc = rc ? rc : bt_buf_printf(b, ",\"sla\":\"%s\"}", d[0]);
+		} else {
+			rc = rc ? rc : bt_buf_adds(b, ",\"sla\":null}");
+		}
+	}
+	rc = rc ? rc : bt_buf_addc(b, ']');
 	if (k)
 		rc = rc ? rc : bt_buf_printf(b, ",\"instances\":%llu", (unsigned long long)k->instances);
 	return rc ? rc : bt_buf_addc(b, '}');
@@ -479,6 +494,25 @@ int bt_webhook_delivery_json(const struct bt_webhook_delivery *d, struct bt_buf 
 		rc = rc ? rc : bt_buf_addc(b, '}');
 	}
 	return rc ? rc : bt_buf_adds(b, "]}");
+}
+
+int bt_change_json(const struct bt_change *c, struct bt_buf *b)
+{
+	char at[32];
+	bt_time_format(c->at, at);
+	int rc = bt_buf_printf(b, "{\"id\":%lld,\"at\":\"%s\",\"who\":", (long long)c->id, at);
+	rc = rc ? rc : bt_buf_json_strz(b, c->who);
+	rc = rc ? rc : bt_buf_adds(b, ",\"via\":");
+	rc = rc ? rc : bt_buf_json_strz(b, c->via);
+	rc = rc ? rc : bt_buf_adds(b, ",\"journey\":");
+	rc = rc ? rc : bt_buf_json_strz(b, c->journey);
+	rc = rc ? rc : bt_buf_adds(b, ",\"field\":");
+	rc = rc ? rc : bt_buf_json_strz(b, c->field);
+	rc = rc ? rc : bt_buf_adds(b, ",\"before\":");
+	rc = rc ? rc : bt_buf_json_strz(b, c->before);
+	rc = rc ? rc : bt_buf_adds(b, ",\"after\":");
+	rc = rc ? rc : bt_buf_json_strz(b, c->after);
+	return rc ? rc : bt_buf_addc(b, '}');
 }
 
 int bt_ingest_counts_json(const struct bt_ingest_stats *st, struct bt_buf *b)

@@ -42,8 +42,8 @@ enum bt__list_kind { BT__LIST_INSTANCES, BT__LIST_PROMISES };
 int bt__list_json(const struct bt_engine *e, enum bt__list_kind kind, struct bt__item *v, size_t n,
 		  const struct bt_list_query *q, struct bt_buf *out, struct bt_err *err);
 int bt__queue_json(const struct bt_engine *e, const char *person, size_t unowned,
-		   struct bt__item *v, size_t n, const struct bt_list_query *q, struct bt_buf *out,
-		   struct bt_err *err);
+		   const uint8_t *escalated, struct bt__item *v, size_t n,
+		   const struct bt_list_query *q, struct bt_buf *out, struct bt_err *err);
 
 /* A customer's timeline: {"profile":"P17","events":[the page of v, each
  * written by fn],"total":..,"next":..}. */

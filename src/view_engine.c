@@ -522,12 +522,19 @@ int bt__list_json(const struct bt_engine *e, enum bt__list_kind kind, struct bt_
 
 static const char *const need_names[] = {"stage_sla_breached", "stage_sla_at_risk",
 					 "failed_handoffs",    "promise_broken",
-					 "promise_due",        "collisions"};
+					 "promise_due",        "collisions",
+					 "escalated"};
 
-static void queue_item(uint32_t i, struct bt_buf *out, void *ctx)
+struct queue_ctx {
+	const struct bt_engine *e;
+	const uint8_t *escalated;
+};
+
+static void queue_item(uint32_t i, struct bt_buf *out, void *arg)
 {
-	const struct bt_engine *e = ctx;
-	unsigned why = bt__needs(e, i);
+	const struct queue_ctx *c = arg;
+	const struct bt_engine *e = c->e;
+	unsigned why = bt__needs(e, i) | (c->escalated[i] ? BT__NEED_ESCALATED : 0);
 	int first = 1;
 	bt_buf_adds(out, "{\"why\":[");
 	for (unsigned k = 0; k < sizeof(need_names) / sizeof(need_names[0]); k++)
@@ -541,14 +548,15 @@ static void queue_item(uint32_t i, struct bt_buf *out, void *ctx)
 }
 
 int bt__queue_json(const struct bt_engine *e, const char *person, size_t unowned,
-		   struct bt__item *v, size_t n, const struct bt_list_query *q, struct bt_buf *out,
-		   struct bt_err *err)
+		   const uint8_t *escalated, struct bt__item *v, size_t n,
+		   const struct bt_list_query *q, struct bt_buf *out, struct bt_err *err)
 {
+	struct queue_ctx c = {e, escalated};
 	bt_buf_adds(out, "{\"person\":");
 	bt_buf_json_strz(out, person);
 	bt__json_time_field(out, "as_of", e->as_of);
 	bt_buf_printf(out, ",\"unowned_open_instances\":%zu,\"items\":[", unowned);
-	return bt__page_emit(v, n, q->limit, q->cursor, queue_item, (void *)(uintptr_t)e, out, err);
+	return bt__page_emit(v, n, q->limit, q->cursor, queue_item, &c, out, err);
 }
 
 int bt__timeline_json(int64_t profile, struct bt__item *v, size_t n, size_t limit,
@@ -559,4 +567,88 @@ int bt__timeline_json(int64_t profile, struct bt__item *v, size_t n, size_t limi
 	bt_profile_id_format(profile, id);
 	bt_buf_printf(out, "{\"profile\":\"%s\",\"events\":[", id);
 	return bt__page_emit(v, n, limit, cursor, fn, ctx, out, err);
+}
+
+/* ---- escalations ---- */
+
+void bt_escalation_json(const struct bt_engine *e, const struct bt_escalation *x, struct bt_buf *b)
+{
+	char p[24];
+	bt_buf_adds(b, "{\"id\":");
+	bt_buf_json_strz(b, x->id);
+	bt_buf_adds(b, ",\"journey\":");
+	bt_buf_json_strz(b, x->journey);
+	bt_profile_id_format(e->inst[x->instance].profile, p);
+	bt_buf_printf(b, ",\"instance\":\"I%u\",\"profile\":\"%s\",\"condition\":\"%s\",\"state\":\"%s\"",
+		      x->opener, p, bt_esc_names[x->on], bt_escalation_state(x));
+	bt__json_time_field(b, "since", x->since);
+	bt__json_time_field(b, "opened", x->opened);
+	bt_buf_adds(b, ",\"level\":");
+	bt_buf_json_strz(b, x->to);
+	bt_buf_adds(b, ",\"to\":[");
+	if (!strcmp(x->to, "owner")) {
+		if (x->owner)
+			bt_buf_json_strz(b, x->owner);
+	} else if (!strcmp(x->to, "steering")) {
+		for (size_t k = 0; e->cfg && k < e->cfg->steering.n; k++) {
+			if (k)
+				bt_buf_addc(b, ',');
+			bt_buf_json_strz(b, e->cfg->steering.v[k]);
+		}
+	} else {
+		bt_buf_json_strz(b, x->to);
+	}
+	bt_buf_addc(b, ']');
+	bt__json_time_field(b, "moved", x->moved);
+	bt__json_time_field(b, "acknowledged", x->acknowledged);
+	bt_buf_adds(b, ",\"acknowledged_by\":");
+	bt_buf_json_strz(b, x->acked_by);
+	bt__json_time_field(b, "resolved", x->resolved);
+	bt_buf_adds(b, ",\"resolved_by\":");
+	bt_buf_json_strz(b, x->resolved_by);
+	bt_buf_printf(b, ",\"how\":%s}", x->resolved == BT_TIME_NONE ? "null"
+					 : x->cleared ? "\"cleared\""
+						      : "\"by_hand\"");
+}
+
+struct esc_page {
+	const struct bt_engine *e;
+	const struct bt_escalation *v;
+};
+
+static void escalation_item(uint32_t i, struct bt_buf *out, void *ctx)
+{
+	const struct esc_page *p = ctx;
+	bt_escalation_json(p->e, &p->v[i], out);
+}
+
+int bt_engine_escalations_json(const struct bt_engine *e, const struct bt_esc_action *acts,
+			       size_t nacts, const struct bt_esc_query *q, struct bt_buf *out,
+			       struct bt_err *err)
+{
+	struct bt_escalation *v = NULL;
+	size_t n = 0, m = 0;
+	int rc = bt_engine_escalations(e, acts, nacts, q->until, &v, &n, err);
+	struct bt__item *it = rc ? NULL : bt__reallocarray(NULL, n + 1, sizeof(*it));
+	if (!rc && !it)
+		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct bt_escalation *x = &v[i];
+		if ((q->journey && strcmp(q->journey, x->journey)) ||
+		    (q->state && strcmp(q->state, bt_escalation_state(x))) ||
+		    (q->person && !(x->owner && !strcmp(x->owner, q->person)) &&
+		     !bt_escalation_reaches(e, x, q->person)))
+			continue;
+		/* newest opened first; the key unique: opened and condition, then
+		 * the instance */
+		it[m++] = (struct bt__item){x->opened * 8 + x->on, x->opener, (uint32_t)i};
+	}
+	if (!rc) {
+		struct esc_page p = {e, v};
+		bt_page_open("escalations", out);
+		rc = bt__page_emit(it, m, q->limit, q->cursor, escalation_item, &p, out, err);
+	}
+	bt__free(it);
+	bt__free(v);
+	return rc;
 }

@@ -46,12 +46,47 @@ void bt_db_close(struct bt_db *db);
 /* ---- configuration ----------------------------------------------------- */
 
 struct bt_config; /* baton/config.h */
+struct bt_buf;    /* baton/buf.h */
 
 /* Remember cfg in the database (its YAML text); it then applies to every
- * later command that opens the database. */
+ * later command that opens the database.  The journey rules changed since
+ * the last load (bt_journey_patch) give way to the file's: when the file
+ * sets one otherwise, the load is refused with BT_ECONFLICT (each conflict
+ * a line in conflicts, when given) unless force.  Every rule the load
+ * changes is audited, by who ("config load", or "config load --force"
+ * when it overrode a decision). */
+int bt_db_config_load(struct bt_db *db, const struct bt_config *cfg, const char *who, int force,
+		      struct bt_buf *conflicts, struct bt_err *err);
+/* bt_db_config_load without force, by "baton". */
 int bt_db_config_set(struct bt_db *db, const struct bt_config *cfg, struct bt_err *err);
-/* The configuration the database remembers, or an empty one. */
+/* The configuration the database remembers (or an empty one), with the
+ * rules changed since its load in force. */
 int bt_db_config_get(struct bt_db *db, struct bt_config **out, struct bt_err *err);
+
+/* Change rules of journey (decision rights, docs/journeys.md): json is an
+ * object of rule fields as the configuration names them ({"handoff_sla":
+ * "12h", "sensitive": true, "stages": [{"id": "agent", "sla": "4h"}]}).
+ * Each field that changes is kept over the configuration, audited with who
+ * and via ("api", "cli"), and *changed counts them.  BT_EINVAL naming the
+ * field for a bad one (nothing changes), BT_ENOTFOUND for an unknown
+ * journey. */
+int bt_journey_patch(struct bt_db *db, const char *journey, const char *json, size_t len,
+		     const char *who, const char *via, size_t *changed, struct bt_err *err);
+/* What people did about escalations (docs/escalations.md): every act,
+ * oldest first (free with bt_esc_actions_free); and one more, by who, now
+ * (resolve 0: acknowledged, 1: resolved by hand). */
+int bt_escalation_acts(struct bt_db *db, struct bt_esc_action **out, size_t *n, struct bt_err *err);
+int bt_escalation_act(struct bt_db *db, const char *id, int resolve, const char *who,
+		      struct bt_err *err);
+/* Remember that key was announced (a webhook event), inside the caller's
+ * write transaction: *fresh = 1 the first time, 0 after. */
+int bt_announce(struct bt_db *db, const char *key, int64_t at, int *fresh, struct bt_err *err);
+
+/* The audit trail of rule changes, newest first: those numbered before
+ * `before` (0: from the newest), of journey (NULL: all), at most limit;
+ * the total into *total.  Free with bt_changes_free. */
+int bt_changes_list(struct bt_db *db, const char *journey, int64_t before, size_t limit,
+		    struct bt_change **out, size_t *n, int64_t *total, struct bt_err *err);
 
 /* ---- ingest ------------------------------------------------------------ */
 

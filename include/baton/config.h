@@ -49,8 +49,34 @@ struct bt_cfg_stage {
 	int64_t sla_ms;          /* 0: none */
 };
 
+/* An escalation rule (docs/escalations.md): when condition `on` has held
+ * for an instance for after_ms, tell `to` ("owner": the journey's owner;
+ * "steering": the steering group; else a person id); when it stays open
+ * then_ms longer (-1: never), it moves to then_to. */
+enum bt_esc_on {
+	BT_ESC_PROMISE_BROKEN,
+	BT_ESC_STAGE_SLA_BREACHED,
+	BT_ESC_HANDOFF_LATE,
+	BT_ESC_HANDOFF_FAILED,
+	BT_ESC_PROMISE_DUE,
+	BT_ESC_UNOWNED,
+	BT_ESC_COLLISION,
+	BT_ESC__COUNT
+};
+extern const char *const bt_esc_names[BT_ESC__COUNT];
+
+struct bt_cfg_escalation {
+	int on; /* enum bt_esc_on */
+	int64_t after_ms;
+	char *to;
+	int64_t then_ms; /* -1: it does not move */
+	char *then_to;
+};
+
 struct bt_cfg_journey {
 	char *id, *name, *owner; /* owner: a person id */
+	struct bt_cfg_escalation *escalations; /* its own, before the configuration's */
+	size_t nescalations;
 	struct bt_cfg_rule *rules;
 	size_t nrules;
 	struct bt_strlist opens_on; /* event type globs that start a new case */
@@ -97,6 +123,11 @@ struct bt_config {
 	struct bt_cfg_limit *limits; /* identity: per-type limits (replace the defaults) */
 	size_t nlimits;
 	uint32_t max_profile_size;   /* 0: default 50 */
+	struct bt_strlist steering;  /* the steering group: person ids */
+	/* escalation rules for every journey without its own for that
+	 * condition, also those known from data only (unowned work) */
+	struct bt_cfg_escalation *escalations;
+	size_t nescalations;
 	/* webhooks: may deliveries go to loopback, private and CGNAT
 	 * addresses (docs/webhooks.md)?  Never to metadata or link-local. */
 	int webhooks_allow_private;
@@ -133,6 +164,27 @@ const char *bt_config_purpose(const struct bt_config *c, const char *s, size_t n
  * max); the count.  For messages that list what may be given. */
 size_t bt_config_purpose_names(const struct bt_config *c, const char **names, size_t max,
 			       size_t *nids);
+
+/*
+ * The rules a journey's owner may change (docs/journeys.md, "Decision
+ * rights"), one field at a time, by the name the configuration gives it:
+ * handoff_sla, recontact_window, abandon_after, sensitive, and
+ * stages.ID.sla for each stage.  Values are text as the configuration
+ * writes them ("24h", "1h30m", "true"); a stage without an SLA has none
+ * (NULL).
+ *
+ * bt_config_rule_field names journey's i-th field into out; BT_ENOTFOUND
+ * past the last (or for an unknown journey).  bt_config_rule_get gives the
+ * value (to free with bt_free; NULL for none); BT_ENOTFOUND for an unknown
+ * journey or field.  bt_config_rule_set checks and sets it (NULL: none,
+ * for a stage's SLA only); BT_EINVAL with err naming the field and what it
+ * takes, BT_ENOTFOUND for an unknown journey, field or stage.
+ */
+int bt_config_rule_field(const struct bt_config *c, const char *journey, size_t i, char out[160]);
+int bt_config_rule_get(const struct bt_config *c, const char *journey, const char *field,
+		       char **value);
+int bt_config_rule_set(struct bt_config *c, const char *journey, const char *field,
+		       const char *value, struct bt_err *err);
 
 
 #endif

@@ -144,6 +144,10 @@ struct bt_list_query {
 	 * handoff_verdict "clean" or "failed" (NULL: either) */
 	int64_t from, to;
 	const char *handoff_from, *handoff_to, *handoff_verdict;
+	/* queue: what people did about escalations, those up to until count */
+	const struct bt_esc_action *acts;
+	size_t nacts;
+	int64_t until;
 };
 
 /* Instances of a journey; promises; and the queue of a person: their
@@ -160,6 +164,56 @@ int bt_engine_queue_json(const struct bt_engine *e, const char *person, const st
  * {"sources":[{"source","events","last_7d","first","last","touchpoint",
  * "channel","team"}],"total","next"}; touchpoint says whether the
  * configuration knows it (channel and team are its). */
+/* ---- escalations (docs/escalations.md) ---- */
+
+/* An escalation as of the engine's time.  Strings point into the engine,
+ * its configuration or the actions; times are BT_TIME_NONE when not. */
+struct bt_escalation {
+	char id[64];          /* "I" opener "." condition */
+	const char *journey;
+	uint32_t instance;    /* index in the engine */
+	uint32_t opener;      /* the instance's id: I<opener> */
+	int on;               /* enum bt_esc_on */
+	int64_t since;        /* the condition held from */
+	int64_t opened;       /* since + the rule's after */
+	int64_t moved;        /* when it moved to the rule's then.to */
+	int64_t acknowledged, resolved;
+	int cleared;          /* resolved because the condition cleared, not by hand */
+	const char *to;       /* whom it is with now: "owner", "steering" or a person */
+	const char *owner;    /* the journey's owner (NULL: none) */
+	const char *acked_by, *resolved_by;
+};
+
+/* Every escalation raised up to e's time, given what people did (acts;
+ * those up to `until` count: the time the question is asked, which may be
+ * a moment past the engine's), in instance order.  Free *out with
+ * bt_free. */
+int bt_engine_escalations(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
+			  int64_t until, struct bt_escalation **out, size_t *n, struct bt_err *err);
+
+/* The escalations as a page, newest opened first: {"escalations":[...],
+ * "total","next"}, of journey (NULL: all), in state (NULL: any), that
+ * person may see (NULL: everyone's): those of their journeys and those that
+ * reach them.  BT_EINVAL for a cursor that is not one. */
+struct bt_esc_query {
+	const char *journey, *state, *person;
+	size_t limit;
+	const char *cursor;
+	int64_t until;
+};
+int bt_engine_escalations_json(const struct bt_engine *e, const struct bt_esc_action *acts,
+			       size_t nacts, const struct bt_esc_query *q, struct bt_buf *out,
+			       struct bt_err *err);
+/* "open", "acknowledged" or "resolved". */
+const char *bt_escalation_state(const struct bt_escalation *x);
+/* Does it reach person now (named, the journey's owner, or steering)? */
+int bt_escalation_reaches(const struct bt_engine *e, const struct bt_escalation *x,
+			  const char *person);
+/* {"id","journey","instance","profile","condition","state","since",
+ * "opened","level","to":[people],"moved","acknowledged","acknowledged_by",
+ * "resolved","resolved_by","how"} */
+void bt_escalation_json(const struct bt_engine *e, const struct bt_escalation *x, struct bt_buf *b);
+
 /* The stage funnel of journey q->journey over the instances opened in the
  * period: {"journey","as_of","instances","no_stage","stages":[{"stage",
  * "sla_s","reached","open","sla_breached","sla_at_risk"}]}; reached counts

@@ -32,6 +32,27 @@ struct bt_merge {
 	int64_t at; /* when it was recorded, ms */
 };
 
+/* A change of a journey's rules (the audit trail, docs/journeys.md): who
+ * made it, when, through what, the field, the value before and after
+ * (NULL: none; the configuration's form: "24h", "true", a JSON list). */
+struct bt_change {
+	int64_t id;
+	int64_t at; /* ms */
+	char *who, *via, *journey, *field, *before, *after;
+};
+void bt_changes_free(struct bt_change *v, size_t n);
+
+/* What a person did about an escalation (docs/escalations.md), as the
+ * store keeps it. */
+struct bt_esc_action {
+	const char *id;  /* the escalation's: "I1042.promise_broken" */
+	int resolve;     /* 0: acknowledged it, 1: resolved it by hand */
+	int64_t at;      /* ms, wall clock */
+	const char *who;
+};
+/* Free actions read from the store (their id and who are theirs). */
+void bt_esc_actions_free(struct bt_esc_action *v, size_t n);
+
 /* An identifier refused before any link (docs/identity.md): kept on its
  * event, joined to no profile. */
 struct bt_refusal {

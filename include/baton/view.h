@@ -96,6 +96,9 @@ int bt_journey_json(const struct bt_config *cfg, const char *id, const struct bt
 		    struct bt_buf *out);
 /* A dead letter: {"id","at","origin","line","format","reason","raw","truncated"}. */
 int bt_dead_letter_json(const struct bt_dead_letter *d, struct bt_buf *out);
+/* A change of a journey's rules:
+ * {"id","at","who","via","journey","field","before","after"}. */
+int bt_change_json(const struct bt_change *c, struct bt_buf *out);
 /* A token, never its secret:
  * {"id","role","team","person","name","created","revoked","revoked_at"}. */
 int bt_token_json(const struct bt_token *t, struct bt_buf *out);

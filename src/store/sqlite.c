@@ -133,7 +133,37 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL);"
 	"CREATE INDEX refusals_profile ON refusals(profile);"
 	"CREATE INDEX refusals_ident ON refusals(ident);",
-	/* 5 → 6: webhooks (docs/webhooks.md): the secret sealed with a key
+	/* 5 → 6: journey rules changed since the configuration was loaded
+	 * (decision rights: an owner's change through the API or the CLI), and
+	 * the audit trail of every change of a rule, from any of them */
+	"CREATE TABLE journey_rules("
+	"  journey TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (journey, field));"
+	"CREATE TABLE rule_changes("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  via TEXT NOT NULL,"
+	"  journey TEXT NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  before TEXT,"
+	"  after TEXT);"
+	"CREATE INDEX rule_changes_journey ON rule_changes(journey, id);",
+	/* 6 → 7: what people did about escalations (an acknowledgement, a
+	 * resolution by hand: escalations are derived, these are not), and
+	 * which of their moments were announced (webhooks), each once */
+	"CREATE TABLE escalation_acts("
+	"  id INTEGER PRIMARY KEY,"
+	"  escalation TEXT NOT NULL,"
+	"  resolve INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE TABLE announced("
+	"  key TEXT PRIMARY KEY,"
+	"  at INTEGER NOT NULL);",
+	/* 7 → 8: webhooks (docs/webhooks.md): the secret sealed with a key
 	 * derived from the database's key (never in the file); each event
 	 * sent is a delivery, due at next_at while pending (state 0; 1
 	 * delivered, 2 failed), with a row per attempt.  Ids are never
@@ -174,7 +204,9 @@ enum stmt {
 	S_INS_CONFLICT, S_INS_DEAD, S_LOG_AT, S_IDENT_PROFILE, S_PROFILE_ROW, S_PROFILE_IDENTS,
 	S_PROFILE_IDENT_IDS, S_PROFILE_CONFLICTS, S_DEAD_LIST, S_DEAD_DELETE, S_CONFLICT_SEQS,
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
-	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK, S__COUNT
+	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK, S_RULES_LIST,
+	S_RULE_SET, S_RULE_CLEAR, S_RULE_AUDIT, S_CHANGES, S_CHANGES_TOTAL, S_ESC_ACT, S_ESC_ACTS,
+	S_ANNOUNCE, S__COUNT
 };
 
 static const char *const sql[S__COUNT] = {
@@ -230,6 +262,19 @@ static const char *const sql[S__COUNT] = {
 		"m.into_profile IN (SELECT id FROM profiles WHERE merged_into = ?1 AND merged_into != 0) "
 		"ORDER BY m.seq",
 	[S_SUPPRESS] = "INSERT OR IGNORE INTO suppressed(hash, type) VALUES (?,?)",
+	[S_RULES_LIST] = "SELECT journey, field, value FROM journey_rules ORDER BY journey, field",
+	[S_RULE_SET] = "INSERT INTO journey_rules(journey, field, value) VALUES (?1, ?2, ?3) "
+		       "ON CONFLICT(journey, field) DO UPDATE SET value = excluded.value",
+	[S_RULE_CLEAR] = "DELETE FROM journey_rules WHERE journey = ?1 AND field = ?2",
+	[S_RULE_AUDIT] = "INSERT INTO rule_changes(at, who, via, journey, field, before, after) "
+			 "VALUES (?,?,?,?,?,?,?)",
+	[S_CHANGES] = "SELECT id, at, who, via, journey, field, before, after FROM rule_changes "
+		      "WHERE (?1 IS NULL OR journey = ?1) AND (?2 = 0 OR id < ?2) "
+		      "ORDER BY id DESC LIMIT ?3",
+	[S_CHANGES_TOTAL] = "SELECT count(*) FROM rule_changes WHERE ?1 IS NULL OR journey = ?1",
+	[S_ESC_ACT] = "INSERT INTO escalation_acts(escalation, resolve, who, at) VALUES (?,?,?,?)",
+	[S_ESC_ACTS] = "SELECT escalation, resolve, who, at FROM escalation_acts ORDER BY id",
+	[S_ANNOUNCE] = "INSERT OR IGNORE INTO announced(key, at) VALUES (?,?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
@@ -243,7 +288,9 @@ static const char *const sql[S__COUNT] = {
 /* The schema version that added a table, for readers of older files. */
 #define SCHEMA_DEAD_USAGE 4
 #define SCHEMA_REFUSALS 5
-#define SCHEMA_WEBHOOKS 6
+#define SCHEMA_RULES 6
+#define SCHEMA_ESCALATIONS 7
+#define SCHEMA_WEBHOOKS 8
 
 struct sqlite_store {
 	struct bt__store base;
@@ -918,6 +965,181 @@ static int sq_profile_merges(struct bt__store *base, int64_t root, struct bt_mer
 	int rc = profile_rows((struct sqlite_store *)base, S_PROFILE_MERGES, root, sizeof(**out),
 			      merge_row, &v, n, "listing merges", err);
 	*out = (struct bt_merge *)(void *)v;
+	return rc;
+}
+
+/* ---- journey rules and their audit trail ---- */
+
+static int sq_rules_list(struct bt__store *base,
+			 int (*cb)(void *ctx, const char *journey, const char *field, const char *value),
+			 void *ctx, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	int rc = 0, r = SQLITE_DONE;
+	if (s->schema < SCHEMA_RULES) /* an older file: none */
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_RULES_LIST, err);
+	if (!q)
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW)
+		rc = cb(ctx, (const char *)sqlite3_column_text(q, 0),
+			(const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2));
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading journey rules");
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int sq_rule_set(struct bt__store *base, const char *journey, const char *field,
+		       const char *value, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, value ? S_RULE_SET : S_RULE_CLEAR, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, journey, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, field, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text(q, 3, value, -1, SQLITE_STATIC);
+	return step_done(s, q, err, "writing a journey rule");
+}
+
+static void bind_text_or_null(sqlite3_stmt *q, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static int sq_rule_audit(struct bt__store *base, const struct bt_change *c, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_RULE_AUDIT, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, c->at);
+	bind_text_or_null(q, 2, c->who);
+	bind_text_or_null(q, 3, c->via);
+	bind_text_or_null(q, 4, c->journey);
+	bind_text_or_null(q, 5, c->field);
+	bind_text_or_null(q, 6, c->before);
+	bind_text_or_null(q, 7, c->after);
+	return step_done(s, q, err, "recording a change of a journey rule");
+}
+
+static char *col_dup_or_null(sqlite3_stmt *q, int i)
+{
+	return sqlite3_column_type(q, i) == SQLITE_NULL ? NULL : col_dup(q, i);
+}
+
+static int sq_changes(struct bt__store *base, const char *journey, int64_t before, size_t limit,
+		      struct bt_change **out, size_t *n, int64_t *total, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_change *v = bt__calloc(limit + 1, sizeof(*v));
+	int rc = 0, r = SQLITE_DONE;
+	*out = v, *n = 0, *total = 0;
+	if (!v)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	if (s->schema < SCHEMA_RULES)
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_CHANGES, err);
+	if (!q)
+		return BT_ESTORE;
+	bind_text_or_null(q, 1, journey);
+	sqlite3_bind_int64(q, 2, before);
+	sqlite3_bind_int64(q, 3, (int64_t)limit);
+	while (!rc && *n < limit && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		struct bt_change *c = &v[(*n)++];
+		c->id = sqlite3_column_int64(q, 0);
+		c->at = sqlite3_column_int64(q, 1);
+		c->who = col_dup(q, 2), c->via = col_dup(q, 3);
+		c->journey = col_dup(q, 4), c->field = col_dup(q, 5);
+		c->before = col_dup_or_null(q, 6), c->after = col_dup_or_null(q, 7);
+		if (!c->who || !c->via || !c->journey || !c->field ||
+		    (!c->before && sqlite3_column_type(q, 6) != SQLITE_NULL) ||
+		    (!c->after && sqlite3_column_type(q, 7) != SQLITE_NULL))
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && *n < limit && r != SQLITE_DONE)
+		rc = fail(s, err, "reading the changes of journey rules");
+	sqlite3_reset(q);
+	if (rc || !(q = stmt(s, S_CHANGES_TOTAL, err)))
+		return rc ? rc : BT_ESTORE;
+	bind_text_or_null(q, 1, journey);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*total = sqlite3_column_int64(q, 0);
+	else
+		rc = fail(s, err, "counting the changes of journey rules");
+	sqlite3_reset(q);
+	return rc;
+}
+
+/* ---- what people did about escalations ---- */
+
+static int sq_esc_act(struct bt__store *base, const struct bt_esc_action *a, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_ESC_ACT, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, a->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, a->resolve);
+	sqlite3_bind_text(q, 3, a->who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, a->at);
+	return step_done(s, q, err, "recording what was done about an escalation");
+}
+
+static int sq_esc_acts(struct bt__store *base, struct bt_esc_action **out, size_t *n,
+		       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_esc_action *v = NULL;
+	size_t cap = 0;
+	int rc = 0, r = SQLITE_DONE;
+	*out = NULL, *n = 0;
+	if (s->schema < SCHEMA_ESCALATIONS)
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_ESC_ACTS, err);
+	if (!q)
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct bt_esc_action *p = bt__reallocarray(v, c, sizeof(*v));
+			if (!p) {
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+				break;
+			}
+			v = p, cap = c;
+		}
+		struct bt_esc_action *a = &v[(*n)++];
+		a->id = col_dup(q, 0);
+		a->resolve = sqlite3_column_int(q, 1);
+		a->who = col_dup(q, 2);
+		a->at = sqlite3_column_int64(q, 3);
+		if (!a->id || !a->who)
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading what was done about escalations");
+	sqlite3_reset(q);
+	*out = v;
+	return rc;
+}
+
+static int sq_announce(struct bt__store *base, const char *key, int64_t at, int *fresh,
+		       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_ANNOUNCE, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, at);
+	int rc = step_done(s, q, err, "recording an announcement");
+	*fresh = !rc && sqlite3_changes(s->db) > 0;
 	return rc;
 }
 
@@ -2236,6 +2458,9 @@ static const struct bt__store_ops sqlite_ops = {
 		     .erase_profile = sq_erase_profile,
 		     .suppress = sq_suppress},
 	.config = {.get = sq_meta_get, .set = sq_meta_set, .key = sq_key},
+	.rules = {.list = sq_rules_list, .set = sq_rule_set, .audit = sq_rule_audit,
+		  .changes = sq_changes},
+	.escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
 	.tokens = {.insert = sq_token_insert,
 		   .find = sq_token_find,
 		   .list = sq_token_list,

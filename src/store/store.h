@@ -57,6 +57,8 @@ struct bt_dead_letter;
 struct bt_conflict;
 struct bt_refusal;
 struct bt_merge;
+struct bt_change;
+struct bt_esc_action;
 struct bt_token;
 struct bt_webhook;
 struct bt_webhook_attempt;
@@ -209,6 +211,37 @@ struct bt__store_ops {
 		int (*key)(struct bt__store *s, const char *purpose, unsigned char out[32],
 			   struct bt_err *err);
 	} config;
+
+	/* Journey rules changed since the configuration was loaded (a field
+	 * of a journey: "handoff_sla", "stages.agent.sla", ...; the value as
+	 * the configuration would write it), and the audit trail of every
+	 * change.  Writes inside begin/commit. */
+	struct {
+		int (*list)(struct bt__store *s, int (*cb)(void *ctx, const char *journey,
+							    const char *field, const char *value),
+			    void *ctx, struct bt_err *err);
+		/* value NULL: the field is the configuration's again */
+		int (*set)(struct bt__store *s, const char *journey, const char *field,
+			   const char *value, struct bt_err *err);
+		int (*audit)(struct bt__store *s, const struct bt_change *c, struct bt_err *err);
+		/* the trail newest first: those numbered before `before` (0:
+		 * from the newest), of journey (NULL: all), at most limit; the
+		 * total of journey's (or all) into *total */
+		int (*changes)(struct bt__store *s, const char *journey, int64_t before, size_t limit,
+			       struct bt_change **out, size_t *n, int64_t *total, struct bt_err *err);
+	} rules;
+
+	/* Escalations: what people did about them (escalate.c derives the
+	 * rest), all of it oldest first (free each id and who, then the
+	 * array); and announcements, each key once: *fresh = 1 the first
+	 * time.  Writes inside begin/commit. */
+	struct {
+		int (*act)(struct bt__store *s, const struct bt_esc_action *a, struct bt_err *err);
+		int (*acts)(struct bt__store *s, struct bt_esc_action **out, size_t *n,
+			    struct bt_err *err);
+		int (*announce)(struct bt__store *s, const char *key, int64_t at, int *fresh,
+				struct bt_err *err);
+	} escalations;
 
 	/* API tokens: vals = role, team, person, name (NULL allowed). */
 	struct {

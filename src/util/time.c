@@ -371,3 +371,24 @@ int bt_time_parse(const char *s, size_t n, int64_t *ms)
 }
 
 int bt_time_print(int64_t ms, char out[32]) { return bt_time_format(ms, out); }
+
+void bt_duration_format(int64_t ms, char out[40])
+{
+	static const struct {
+		int64_t ms;
+		const char *unit;
+	} units[] = {{86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}, {1, "ms"}};
+	size_t o = 0;
+	out[0] = '\0';
+	if (ms <= 0) {
+		snprintf(out, 40, "0s");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		int64_t n = ms / units[i].ms;
+		if (!n)
+			continue;
+		ms -= n * units[i].ms;
+		o += (size_t)snprintf(out + o, 40 - o, "%lld%s", (long long)n, units[i].unit);
+	}
+}

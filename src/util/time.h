@@ -67,6 +67,11 @@ int bt_time_parse_duration(const char *s, size_t n, int64_t *ms);
  * "-hh:mm", "+hhmm" or "-hhmm" with hh 0-23 and mm 0-59.  *ms is the
  * offset east of UTC (+01:00 gives 3600000).
  */
+/* A duration as bt_time_parse_duration reads it back, in whole units from
+ * the largest: 86400000 -> "1d", 5400000 -> "1h30m", 1500 -> "1s500ms";
+ * "0s" for zero.  (A negative one is written as zero.) */
+void bt_duration_format(int64_t ms, char out[40]);
+
 int bt_time_parse_offset(const char *s, size_t n, int64_t *ms);
 
 /*

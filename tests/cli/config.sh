@@ -35,7 +35,7 @@ eq "an unknown key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:13
 eq "a bad channel" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': channel 'phone' is not one of")" 1
 eq "an unknown team of a touchpoint" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': unknown team 'service'")" 1
 eq "a bad limit" "$(echo "$err" | grep -c "^bad.yaml:17: limit of 'email' must be a number from 1 to 255")" 1
-eq "an unknown top-level key nothing is near, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration (expected one of: teams, people, journeys, touchpoints, purposes, identity)")" 1
+eq "an unknown top-level key nothing is near, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration (expected one of: teams, people, journeys, touchpoints, purposes, identity, steering, escalations, webhooks)")" 1
 eq "a mistyped top-level key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:19: unknown key 'jounreys' in the configuration (did you mean 'journeys'?)")" 1
 # the reader finds the top-level keys first and the touchpoints before the
 # identity rules; the problems come out in line order all the same (both of
@@ -64,7 +64,7 @@ run "$BATON" config show
 eq "and the good one stays" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
 "$BATON" ingest "$BATON_ROOT/tests/data/scenario_a.ndjson" >/dev/null 2>&1
 run "$BATON" journeys --json
-eq "journeys lists the definition with its owner" "$(echo "$out" | jq -c '.[0] | [.journey,.owner,.owner_name,.instances,.sensitive,.recontact_window]')" '["dispute","maria","Maria Lopez",1,true,"168h"]'
+eq "journeys lists the definition with its owner" "$(echo "$out" | jq -c '.[0] | [.journey,.owner,.owner_name,.instances,.sensitive,.recontact_window]')" '["dispute","maria","Maria Lopez",1,true,"7d"]'
 
 # read commands compute with --config FILE and store nothing; storing a
 # configuration takes 'baton config load'
@@ -76,7 +76,7 @@ eq "kpis --config computes with that file" "$rc $(echo "$out" | jq -c '.journeys
 run "$BATON" report --config other.yaml
 contains "report --config computes with that file" "$out" "## dispute: Other dispute"
 run "$BATON" journeys --config other.yaml --json
-eq "journeys --config lists that file's journeys" "$(echo "$out" | jq -c '.[0] | [.name,.recontact_window]')" '["Other dispute","48h"]'
+eq "journeys --config lists that file's journeys" "$(echo "$out" | jq -c '.[0] | [.name,.recontact_window]')" '["Other dispute","2d"]'
 run "$BATON" config show
 eq "and none of them stored it" "$out" "$(cat "$BATON_ROOT/tests/data/kpi.yaml")"
 eq "the database file did not change at all" "$(cksum <test.db)" "$sum_before"
@@ -99,3 +99,12 @@ run "$BATON" ingest --db strict.db --json strict.ndjson
 eq "a configured junk value never links" "$(echo "$out" | jq -c '[.accepted,.rejected]')" "[1,1]"
 run "$BATON" profile --db strict.db --json user_id:u
 eq "a configured limit of one e-mail" "$(echo "$out" | jq -c '[.identifiers, (.conflicts|length)]')" '[["email:a@x.com","user_id:u"],1]'
+
+# webhooks: allow_private is true or false, and nothing else is known there
+printf 'webhooks:\n  allow_private: yes please\n  alow: 1\n' >hooks.yaml
+run "$BATON" check --config hooks.yaml
+eq "webhooks: allow_private that is not a boolean, and an unknown key" \
+	"$rc $(echo "$err" | grep -c "^hooks.yaml:2: webhooks: allow_private must be true or false") $(echo "$err" | grep -c "^hooks.yaml:3: unknown key 'alow' in webhooks")" "1 1 1"
+printf 'webhooks: {allow_private: true}\n' >hooks.yaml
+run "$BATON" check --config hooks.yaml
+eq "webhooks: {allow_private: true} is a configuration" "$rc" 0

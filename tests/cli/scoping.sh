@@ -105,6 +105,12 @@ POST|/v1/guard|{"ids":{"user_id":"u1"}}|200 403 403 403 200 200 403 200
 POST|/v1/guard|{"ids":{"user_id":"u2"}}|200 403 403 403 200 200 403 200
 GET|/v1/journeys||200 200 200 200 403 403 403 403
 GET|/v1/kpis||200 200 200 200 403 403 403 403
+PATCH|/v1/journeys/jdispute|{"sensitive":true}|200 403 200 404 403 403 403 403
+PATCH|/v1/journeys/jsupport|{"sensitive":false}|200 403 404 200 403 403 403 403
+GET|/v1/changes||200 200 200 200 403 403 403 403
+GET|/v1/escalations||200 200 200 200 403 403 403 403
+POST|/v1/escalations/I1.promise_broken/ack||404 403 404 404 403 403 403 403
+POST|/v1/escalations/I1.promise_broken/resolve||404 403 404 404 403 403 403 403
 GET|/v1/journeys/jdispute/kpis||200 200 200 404 403 403 403 403
 GET|/v1/journeys/jsupport/kpis||200 200 404 200 403 403 403 403
 GET|/v1/kpis/trend?weeks=2||200 200 200 200 403 403 403 403

@@ -85,11 +85,71 @@ static void alloc_failure_config_parse(void **state)
 	}
 }
 
+/* The rules an owner may change, field by field: their names, their
+ * values as the configuration writes them, and what a bad one is told. */
+static void journey_rules(void **state)
+{
+	(void)state;
+	static const char yaml[] = "teams: [{id: service}]\n"
+				   "people: [{id: tom, name: Tom, team: service}]\n"
+				   "journeys:\n"
+				   "  - id: order\n"
+				   "    owner: tom\n"
+				   "    match: [{types: [\"order.*\"]}]\n"
+				   "    handoff_sla: 90m\n"
+				   "    stages:\n"
+				   "      - {id: pick, types: [order.pick], sla: 2h}\n"
+				   "      - {id: ship, types: [order.ship]}\n";
+	struct bt_config *c = NULL;
+	struct bt_err err = {0, ""};
+	char field[160], *v = NULL;
+	assert_int_equal(bt_config_parse("t", yaml, sizeof(yaml) - 1, &c, NULL, NULL, &err), 0);
+	static const char *const want[] = {"handoff_sla", "recontact_window", "abandon_after",
+					   "sensitive", "escalations", "stages.pick.sla", "stages.ship.sla"};
+	for (size_t i = 0; i < 7; i++) {
+		assert_int_equal(bt_config_rule_field(c, "order", i, field), 0);
+		assert_string_equal(field, want[i]);
+	}
+	assert_int_equal(bt_config_rule_field(c, "order", 7, field), BT_ENOTFOUND);
+	assert_int_equal(bt_config_rule_field(c, "nope", 0, field), BT_ENOTFOUND);
+	/* values as written back: 90m, the defaults 7d and 30d, false, no
+	 * escalations, 2h, none */
+	static const char *const val[] = {"1h30m", "7d", "30d", "false", "[]", "2h", NULL};
+	for (size_t i = 0; i < 7; i++) {
+		assert_int_equal(bt_config_rule_get(c, "order", want[i], &v), 0);
+		if (val[i])
+			assert_string_equal(v, val[i]);
+		else
+			assert_null(v);
+		bt_free(v);
+	}
+	assert_int_equal(bt_config_rule_get(c, "order", "owner", &v), BT_ENOTFOUND);
+	/* set, and read back */
+	assert_int_equal(bt_config_rule_set(c, "order", "stages.ship.sla", "1d", &err), 0);
+	assert_int_equal(bt_config_rule_set(c, "order", "stages.pick.sla", NULL, &err), 0);
+	assert_int_equal(bt_config_rule_set(c, "order", "sensitive", "true", &err), 0);
+	assert_int_equal(bt_config_journey(c, "order")->stages[1].sla_ms, 86400000);
+	assert_int_equal(bt_config_journey(c, "order")->stages[0].sla_ms, 0);
+	assert_int_equal(bt_config_journey(c, "order")->sensitive, 1);
+	/* refused, saying why, and nothing changes */
+	assert_int_equal(bt_config_rule_set(c, "order", "handoff_sla", "0s", &err), BT_EINVAL);
+	assert_string_equal(err.msg, "handoff_sla must be a duration like 24h, 7d or 90m");
+	assert_int_equal(bt_config_rule_set(c, "order", "handoff_sla", NULL, &err), BT_EINVAL);
+	assert_int_equal(bt_config_rule_set(c, "order", "sensitive", "yes", &err), BT_EINVAL);
+	assert_int_equal(bt_config_rule_set(c, "order", "stages.pack.sla", "1h", &err), BT_ENOTFOUND);
+	assert_string_equal(err.msg, "journey 'order' has no stage that 'stages.pack.sla' names");
+	assert_int_equal(bt_config_rule_set(c, "order", "owner", "tom", &err), BT_ENOTFOUND);
+	assert_int_equal(bt_config_rule_set(c, "x", "handoff_sla", "1h", &err), BT_ENOTFOUND);
+	assert_int_equal(bt_config_journey(c, "order")->handoff_sla_ms, 90 * 60000);
+	bt_config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(items_without_an_id),
 		cmocka_unit_test(alloc_failure_config_parse),
+		cmocka_unit_test(journey_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

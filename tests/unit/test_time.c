@@ -390,6 +390,36 @@ static void test_parse_format_rejects(void **state)
 			 BT_EINVAL);
 }
 
+/* durations written back: whole units from the largest, read back the same */
+static void test_duration_format(void **state)
+{
+	(void)state;
+	static const struct {
+		int64_t ms;
+		const char *text;
+	} cases[] = {
+		{0, "0s"},
+		{1, "1ms"},
+		{1500, "1s500ms"},
+		{60000, "1m"},
+		{5400000, "1h30m"},
+		{86400000, "1d"},
+		{86400000 + 3600000 + 60000 + 1000 + 1, "1d1h1m1s1ms"},
+		{7 * 86400000LL, "7d"}, /* a week is written in days */
+		{-5, "0s"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[40];
+		int64_t back = -1;
+		bt_duration_format(cases[i].ms, out);
+		assert_string_equal(out, cases[i].text);
+		if (cases[i].ms > 0) {
+			assert_int_equal(bt_time_parse_duration(out, strlen(out), &back), 0);
+			assert_int_equal(back, cases[i].ms);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_rfc3339_rejects),
 		cmocka_unit_test(test_epoch),
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_duration_format),
 		cmocka_unit_test(test_offset),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_format_round_trip),

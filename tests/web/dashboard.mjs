@@ -219,6 +219,21 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 	check(await p.isVisible('.notfound') && !(await p.locator('[data-kpi]').count()), 'owner maria: another owner\'s journey page is "not found"');
 	await visit(p, `/journeys/billing-dispute?${PERIOD}`);
 	check(!(await p.isVisible('.notfound')), 'owner maria: her journey page opens');
+	// her decision: the handoff SLA from the journey page, audited
+	const before = (await api(admin, '/v1/journeys')).journeys.find((j) => j.journey === 'billing-dispute').handoff_sla;
+	await p.fill('form.rules input[name=handoff_sla]', '12h');
+	await Promise.all([p.waitForResponse((r) => r.request().method() === 'PATCH'), p.click('form.rules button[type=submit]')]);
+	await ready(p);
+	const after = (await api(admin, '/v1/journeys')).journeys.find((j) => j.journey === 'billing-dispute').handoff_sla;
+	const trail = (await api(admin, '/v1/changes?journey=billing-dispute&limit=1')).changes[0];
+	check(after === '12h' && trail.who === 'maria' && trail.via === 'api' && trail.field === 'handoff_sla' && trail.before === before && trail.after === '12h',
+		'owner maria: changes her handoff SLA on the page, and the change is audited', { before, after, trail });
+	const row = await p.$$eval('[aria-label="Changes of the rules"] tbody tr:first-child td', (tds) => tds.map((t) => t.textContent));
+	check(row[1] === 'handoff_sla' && row[2] === before && row[3] === '12h' && row[4] === 'maria' && row[5] === 'api', 'owner maria: the page lists the change', row);
+	await p.fill('form.rules input[name=handoff_sla]', 'soon');
+	await Promise.all([p.waitForResponse((r) => r.request().method() === 'PATCH'), p.click('form.rules button[type=submit]')]);
+	check((await p.textContent('form.rules [role=status]')).includes('handoff_sla must be a duration'), 'owner maria: a bad value is refused, saying why');
+	await api(admin, '/v1/journeys/billing-dispute', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ handoff_sla: before }) });
 	await visit(p, `/queue?as_of=${AS_OF}`);
 	const hers = (await api(admin, `/v1/owners/maria/queue?as_of=${AS_OF}&limit=1000`)).items.length;
 	check(await p.locator('#queue tbody tr').count() === hers, 'owner maria: her own queue');

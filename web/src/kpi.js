@@ -95,10 +95,13 @@ export function change(key, cur, prev) {
 }
 
 // A weekly trend as a small SVG line; weeks without a value leave a gap.
-export function sparkline(key, values) {
+// marks: the weeks (indexes) to mark with a tick, as those in which a rule
+// of the journey changed.
+export function sparkline(key, values, marks = []) {
 	const w = 72, ht = 20, pad = 2;
 	const nums = values.filter((v) => v !== null && v !== undefined);
-	const label = `weekly trend of ${(KPIS[key] || K(key)).label}: ${values.map((v) => format(key, v)).join(', ')}`;
+	const label = `weekly trend of ${(KPIS[key] || K(key)).label}: ${values.map((v) => format(key, v)).join(', ')}`
+		+ (marks.length ? `; the journey's rules changed in week${marks.length === 1 ? '' : 's'} ${marks.map((i) => i + 1).join(', ')} of ${values.length}` : '');
 	const svg = s('svg', { class: 'spark', viewBox: `0 0 ${w} ${ht}`, width: w, height: ht, role: 'img', 'aria-label': label });
 	if (!nums.length) return svg;
 	const lo = Math.min(...nums), hi = Math.max(...nums);
@@ -112,9 +115,10 @@ export function sparkline(key, values) {
 	};
 	values.forEach((v, i) => (v === null || v === undefined ? flush() : run.push([x(i).toFixed(1), y(v).toFixed(1)])));
 	flush();
+	for (const i of marks) svg.append(s('line', { class: 'mark', x1: x(i).toFixed(1), x2: x(i).toFixed(1), y1: 0, y2: ht }));
 	return svg;
 }
 
 // figure, sparkline and change together, as a table cell or a card shows them
-export const cell = (scope, key, cur, prev, trend) =>
-	h('span', { class: 'kcell' }, figure(scope, key, cur), trend ? sparkline(key, trend) : null, change(key, cur, prev));
+export const cell = (scope, key, cur, prev, trend, marks) =>
+	h('span', { class: 'kcell' }, figure(scope, key, cur), trend ? sparkline(key, trend, marks) : null, change(key, cur, prev));

@@ -41,7 +41,7 @@ export async function kpisWithTrend(base, p, signal) {
 		get(base, p.prev, { signal }),
 		get(`${base}/trend`, { weeks: WEEKS, to: p.to, as_of: p.as_of }, { signal }),
 	]);
-	return { cur, prev, weeks: trend.weeks.map((w) => w.kpis) };
+	return { cur, prev, weeks: trend.weeks.map((w) => w.kpis), ranges: trend.weeks.map((w) => [w.from, w.to]) };
 }
 
 // The form that changes the period and as_of of the page's URL.

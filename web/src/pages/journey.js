@@ -4,9 +4,9 @@
 // as a Sankey picture (team → team, width = handoffs, green clean, red
 // failed, the reasons on hover; a click lists the flow's instances); the
 // friction ranking; and the live instances at risk, from the owner's queue.
-import { all, get } from '../api.js';
+import { all, get, orNull, send } from '../api.js';
 import { sankey } from '../charts.js';
-import { empty, h, note, replace, section, table } from '../dom.js';
+import { empty, h, note, replace, section, table, when } from '../dom.js';
 import { KPIS, cell } from '../kpi.js';
 import { instanceLink, instanceTable, WHY } from '../lists.js';
 import { controls, kpisWithTrend } from '../period.js';
@@ -15,10 +15,54 @@ const CARDS = ['instances', 'open', 'completion_rate', 'resolution_rate', 'recon
 	'repeat_rate', 'contacts_per_instance', 'ttr_p50_s', 'ttr_p90_s', 'csat_avg', 'nps', 'ces_avg', 'promises_broken',
 	'cross_team_breaks', 'collisions'];
 
-function cards(id, { cur, prev, weeks }) {
+function cards(id, { cur, prev, weeks }, marks) {
 	const j = cur.journeys[0] || {}, p = prev.journeys[0] || {};
 	return h('div', { class: 'cards kpis' }, CARDS.map((k) => h('div', { class: 'card' },
-		h('h3', null, KPIS[k].label), cell(id, k, j[k], p[k], weeks.map((w) => (w.journeys[0] || {})[k] ?? null)))));
+		h('h3', null, KPIS[k].label), cell(id, k, j[k], p[k], weeks.map((w) => (w.journeys[0] || {})[k] ?? null), marks))));
+}
+
+// the weeks of the trend in which a rule changed
+const changedWeeks = (ranges, changes) => ranges.map(([from, to], i) => (changes.some((c) => c.at >= from && c.at < to) ? i : -1)).filter((i) => i >= 0);
+
+const RULES = [['handoff_sla', 'handoff SLA'], ['recontact_window', 'recontact window'], ['abandon_after', 'abandoned after']];
+
+// The journey's rules; its owner (or an admin) may change them here: the
+// API checks who may, audits the change and answers the new definition.
+function rules(ctx, id, def, changes) {
+	if (!def.defined) return note('This journey is known from the data only: it has no definition, so no owner and the default rules. Define it in the configuration to give it an owner who decides them.');
+	const s = ctx.session;
+	const mine = s.role === 'admin' || (s.role === 'owner' && s.person === def.owner);
+	const stages = def.stage_slas || [];
+	const rows = [...RULES.map(([k, label]) => [label, def[k]]), ['sensitive', def.sensitive ? 'yes' : 'no'],
+		...stages.map((st) => [`stage ${st.id}: SLA`, st.sla || 'none'])];
+	const parts = [table('Rules in force', [{ label: 'rule' }, { label: 'value' }], rows)];
+	if (mine) {
+		const status = h('p', { class: 'note', role: 'status' });
+		const input = (name, label, value) => h('label', null, label, h('input', { name, type: 'text', value: value || '', size: 8, spellcheck: 'false' }));
+		const form = h('form', { class: 'rules', 'aria-label': 'change the rules', on: { submit: async (e) => {
+			e.preventDefault();
+			const body = {};
+			for (const [k] of RULES) if (form.elements[k].value.trim() !== def[k]) body[k] = form.elements[k].value.trim();
+			if (form.elements.sensitive.checked !== !!def.sensitive) body.sensitive = form.elements.sensitive.checked;
+			const st = stages.filter((x) => (form.elements[`stage:${x.id}`].value.trim() || null) !== (x.sla || null))
+				.map((x) => ({ id: x.id, sla: form.elements[`stage:${x.id}`].value.trim() || null }));
+			if (st.length) body.stages = st;
+			if (!Object.keys(body).length) { status.textContent = 'Nothing changed.'; return; }
+			const { status: code, answer } = await send('PATCH', `/v1/journeys/${encodeURIComponent(id)}`, body, { signal: ctx.signal });
+			if (code === 200) ctx.go(location.pathname + location.search);
+			else status.textContent = `Not changed: ${(answer && answer.detail) || code}`;
+		} } },
+		...RULES.map(([k, label]) => input(k, label, def[k])),
+		h('label', null, h('input', { name: 'sensitive', type: 'checkbox', checked: !!def.sensitive }), ' sensitive'),
+		...stages.map((x) => input(`stage:${x.id}`, `stage ${x.id} SLA`, x.sla)),
+		h('button', { type: 'submit' }, 'Change'), status);
+		parts.push(h('h3', null, 'Change the rules'), note('As the journey\'s owner: every change is recorded, and a later load of the configuration will not undo it unforced. Durations like 24h, 90m, 7d; an empty stage SLA removes it.'), form);
+	}
+	parts.push(changes.length
+		? table('Changes of the rules', [{ label: 'when' }, { label: 'rule' }, { label: 'before' }, { label: 'after' }, { label: 'by' }, { label: 'through' }],
+			changes.map((c) => [when(c.at), c.field, c.before ?? 'none', c.after ?? 'none', c.who, c.via]), { plainFirst: true })
+		: empty('No rule changed since the configuration was first loaded.'));
+	return parts;
 }
 
 // The stage funnel: how many of the period's instances got to each stage
@@ -93,10 +137,11 @@ export default {
 		const id = ctx.params.id;
 		const base = `/v1/journeys/${encodeURIComponent(id)}`;
 		const p = ctx.period;
-		const [k, handoffs, defs] = await Promise.all([
+		const [k, handoffs, defs, changes] = await Promise.all([
 			kpisWithTrend(`${base}/kpis`, p, ctx.signal),
 			get(`${base}/handoffs`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
 			all('/v1/journeys', {}, 'journeys', { signal: ctx.signal }),
+			orNull(get('/v1/changes', { journey: id, limit: 200 }, { signal: ctx.signal })).then((r) => (r ? r.changes : [])),
 		]);
 		const def = defs.find((d) => d.journey === id) || {};
 		const j = k.cur.journeys[0] || {};
@@ -116,7 +161,7 @@ export default {
 			h('p', { class: 'note' }, `Owner: ${j.owner_name || j.owner || def.owner_name || 'nobody (unowned)'}`,
 				j.sensitive ? ' · sensitive: outbound marketing during it is a collision' : ''),
 			controls(ctx),
-			cards(id, k),
+			cards(id, k, changedWeeks(k.ranges, changes)),
 			fun.stages.length ? section('Stages', note('The instances opened in the period: how many got to each stage or further, and who stands in it now.'), funnel(fun)) : null,
 			section('Handoff flow',
 				flows.length ? [
@@ -129,6 +174,7 @@ export default {
 					pick,
 				] : empty('No handoff in the period.')),
 			section('Friction', note('The worst handoff routes by failures, and the stages whose SLA the open instances broke.'), friction(flows, fun.stages)),
+			section('Rules', rules(ctx, id, def, changes)),
 			section('Live instances at risk', def.owner
 				? (queue.length ? instanceTable(ctx, 'Live instances at risk', queue) : empty('Nothing at risk now.'))
 				: note('This journey has no owner, so nobody\'s queue holds its instances: the unowned work of the overview.')));

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * esc_db.c - what people did about escalations, in the database
+ * (docs/escalations.md).  Escalations themselves are derived (escalate.c);
+ * an acknowledgement or a resolution by hand is a fact to keep.
+ */
+#include "db.h"
+
+#include "util/alloc.h"
+
+#include <string.h>
+#include <time.h>
+
+int bt_escalation_acts(struct bt_db *db, struct bt_esc_action **out, size_t *n, struct bt_err *err)
+{
+	return db->store->ops->escalations.acts(db->store, out, n, err);
+}
+
+int bt_escalation_act(struct bt_db *db, const char *id, int resolve, const char *who,
+		      struct bt_err *err)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	struct bt_esc_action a = {id, resolve, (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000, who};
+	int rc = ops->txn.begin(db->store, err);
+	if (rc)
+		return rc;
+	if (!(rc = ops->escalations.act(db->store, &a, err)))
+		rc = ops->txn.commit(db->store, err);
+	if (rc)
+		ops->txn.rollback(db->store);
+	return rc;
+}
+
+int bt_announce(struct bt_db *db, const char *key, int64_t at, int *fresh, struct bt_err *err)
+{
+	return db->store->ops->escalations.announce(db->store, key, at, fresh, err);
+}
