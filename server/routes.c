@@ -336,6 +336,11 @@ static int limit_arg(const struct bt_request *rq, size_t *out, struct bt_respons
 	return count_arg(rq, "limit", 1, 10000, 100, out, rs);
 }
 
+int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs)
+{
+	return limit_arg(rq, out, rs);
+}
+
 /* ?key=: one of the space-separated words of allowed, or absent (NULL). */
 static int choice_arg(const struct bt_request *rq, const char *key, const char *allowed,
 		      const char **out, struct bt_response *rs)

@@ -317,6 +317,9 @@ int bt_respond_err(struct bt_response *rs, int code, const char *detail);
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail);
 /* Query argument of the request, or NULL. */
 const char *bt_query(const struct bt_request *rq, const char *key);
+/* ?limit= of a list: 1 to 10000, default 100; 0, or -1 after answering 400
+ * naming it. */
+int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs);
 
 #define ROLE(r) (1u << (r))
 #define ROLES_ALL ((1u << BT_ROLE__COUNT) - 1)

@@ -373,23 +373,6 @@ static int64_t cursor_of(const struct bt_request *rq, struct bt_response *rs)
 	return -1;
 }
 
-/* ?limit=: 1 to 10000, default 100; 0 after answering 400. */
-static size_t limit_of(const struct bt_request *rq, struct bt_response *rs)
-{
-	const char *v = bt_query(rq, "limit");
-	char *end, msg[160];
-	if (!v)
-		return 100;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (*v && !*end && !errno && n >= 1 && n <= 10000)
-		return (size_t)n;
-	snprintf(msg, sizeof(msg), "query parameter limit: '%.60s' is not a whole number from 1 to "
-				   "10000", v);
-	bt_respond_err(rs, BT_EINVAL, msg);
-	return 0;
-}
-
 static int answer_store(struct bt_response *rs, int rc, const struct bt_err *err, const char *what)
 {
 	if (rc == BT_ENOTFOUND)
@@ -486,16 +469,24 @@ out:
 	return rc;
 }
 
+/* After the items of a newest-first page: its end, with the cursor of the
+ * next page (the id of the last item) when more follow. */
+static int page_close(struct bt_response *rs, int64_t total, int more, int64_t last)
+{
+	char next[24];
+	snprintf(next, sizeof(next), "%lld", (long long)last);
+	return bt_page_close((uint64_t)total, more ? next : NULL, &rs->body);
+}
+
 /* GET /v1/webhooks: newest first, never their secrets. */
 int bt_webhooks_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	struct bt_webhook *w = NULL;
 	struct bt_err err = {0, ""};
-	size_t n = 0, limit = limit_of(rq, rs);
-	int64_t total = 0, before = limit ? cursor_of(rq, rs) : -1;
+	size_t n = 0, limit;
+	int64_t total = 0, before;
 	int more = 0;
-	char next[24];
-	if (!limit || before < 0)
+	if (bt_limit_arg(rq, &limit, rs) || (before = cursor_of(rq, rs)) < 0)
 		return 0;
 	struct bt_db *rdb = bt_reader_get(s);
 	int rc = bt_webhook_page(rdb, before, limit, &w, &n, &total, &more, &err);
@@ -508,10 +499,9 @@ int bt_webhooks_get(struct bt_server *s, const struct bt_request *rq, struct bt_
 			bt_buf_addc(&rs->body, ',');
 		bt_webhook_json(&w[i], &rs->body);
 	}
-	if (more)
-		snprintf(next, sizeof(next), "%lld", (long long)w[n - 1].id);
+	rc = page_close(rs, total, more, n ? w[n - 1].id : 0);
 	bt_webhooks_free(w, n);
-	return bt_page_close((uint64_t)total, more ? next : NULL, &rs->body);
+	return rc;
 }
 
 /* DELETE /v1/webhooks/{id}: with its deliveries; pending ones are not sent. */
@@ -539,8 +529,7 @@ int bt_webhooks_deliveries(struct bt_server *s, const struct bt_request *rq,
 	size_t n = 0, limit;
 	int64_t total = 0, before, id = id_of(rq, rs);
 	int more = 0;
-	char next[24];
-	if (!id || !(limit = limit_of(rq, rs)) || (before = cursor_of(rq, rs)) < 0)
+	if (!id || bt_limit_arg(rq, &limit, rs) || (before = cursor_of(rq, rs)) < 0)
 		return 0;
 	struct bt_db *rdb = bt_reader_get(s);
 	int rc = bt_webhook_get(rdb, id, &w, &err);
@@ -556,10 +545,9 @@ int bt_webhooks_deliveries(struct bt_server *s, const struct bt_request *rq,
 			bt_buf_addc(&rs->body, ',');
 		bt_webhook_delivery_json(&d[i], &rs->body);
 	}
-	if (more)
-		snprintf(next, sizeof(next), "%lld", (long long)d[n - 1].id);
+	rc = page_close(rs, total, more, n ? d[n - 1].id : 0);
 	bt_webhook_deliveries_free(d, n);
-	return bt_page_close((uint64_t)total, more ? next : NULL, &rs->body);
+	return rc;
 }
 
 /* POST /v1/webhooks/{id}/test: queue a ping, sent at once. */

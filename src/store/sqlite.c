@@ -864,22 +864,16 @@ static char *col_dup(sqlite3_stmt *q, int i)
 	return bt__strndup(t ? t : "", (size_t)sqlite3_column_bytes(q, i));
 }
 
-/* Run statement k for one profile (?1 = root), each row read by
- * row(q, elem) into a growable array of elements of `size` bytes: *out, *n
- * (the caller frees them, also on failure, when the last may be half read). */
-static int profile_rows(struct sqlite_store *s, enum stmt k, int64_t root, size_t size,
-			int (*row)(sqlite3_stmt *q, void *elem), char **out, size_t *n,
-			const char *what, struct bt_err *err)
+/* Step q to its end, each row read by row(q, elem) into a growable array
+ * of elements of `size` bytes, zeroed before they are read: *out, *n (the
+ * caller frees them, also on failure, when the last may be half read). */
+static int step_rows(struct sqlite_store *s, sqlite3_stmt *q, size_t size,
+		     int (*row)(sqlite3_stmt *q, void *elem), char **out, size_t *n,
+		     const char *what, struct bt_err *err)
 {
-	sqlite3_stmt *q = stmt(s, k, err);
 	char *v = NULL;
 	size_t len = 0, cap = 0;
 	int r, rc = 0;
-	*out = NULL;
-	*n = 0;
-	if (!q)
-		return BT_ESTORE;
-	sqlite3_bind_int64(q, 1, root);
 	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -889,15 +883,31 @@ static int profile_rows(struct sqlite_store *s, enum stmt k, int64_t root, size_
 				break;
 			}
 			v = p;
+			memset(v + size * len, 0, size * (cap - len));
 		}
 		if ((rc = row(q, v + size * len++)))
 			break;
 	}
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, what);
-	sqlite3_reset(q);
 	*out = v;
 	*n = len;
+	return rc;
+}
+
+/* Run statement k for one profile (?1 = root) through step_rows. */
+static int profile_rows(struct sqlite_store *s, enum stmt k, int64_t root, size_t size,
+			int (*row)(sqlite3_stmt *q, void *elem), char **out, size_t *n,
+			const char *what, struct bt_err *err)
+{
+	sqlite3_stmt *q = stmt(s, k, err);
+	*out = NULL;
+	*n = 0;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	int rc = step_rows(s, q, size, row, out, n, what, err);
+	sqlite3_reset(q);
 	return rc;
 }
 
@@ -2032,35 +2042,15 @@ static sqlite3_stmt *prep(struct sqlite_store *s, const char *q, const char *wha
 	return st;
 }
 
-/* Step q to its end, each row read by row(q, elem) into a growable array
- * of `size`-byte elements: *out, *n (the caller frees them, also on
- * failure); q is finalized. */
+/* step_rows for a statement of prep(), which is finalized. */
 static int rows_into(struct sqlite_store *s, sqlite3_stmt *q, size_t size,
 		     int (*row)(sqlite3_stmt *q, void *elem), void **out, size_t *n,
 		     const char *what, struct bt_err *err)
 {
 	char *v = NULL;
-	size_t len = 0, cap = 0;
-	int r = SQLITE_DONE, rc = 0;
-	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			void *p = bt__reallocarray(v, cap, size);
-			if (!p) {
-				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-				break;
-			}
-			v = p;
-			memset(v + size * len, 0, size * (cap - len));
-		}
-		if ((rc = row(q, v + size * len++)))
-			break;
-	}
-	if (!rc && r != SQLITE_DONE)
-		rc = fail(s, err, what);
+	int rc = step_rows(s, q, size, row, &v, n, what, err);
 	sqlite3_finalize(q);
 	*out = v;
-	*n = len;
 	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 
