@@ -206,23 +206,44 @@ static void follow_config(struct bt_hooks *h)
 	bt_config_free(cfg);
 }
 
-/* Send what is due, one delivery at a time; how long to wait for the
- * next (ms). */
+/* Say a failure of the store once, not at every look. */
+static int64_t failing(struct bt_hooks *h, int rc, const struct bt_err *err)
+{
+	if (!h->failing)
+		bt_log("error", "webhook deliveries: %s", err->msg[0] ? err->msg : bt_strerror(rc));
+	h->failing = 1;
+	return HOOK_POLL_MS;
+}
+
+/* Send what is due, one delivery at a time; how long to wait for the next
+ * (ms).  Only a delivery that is due is claimed: an idle worker reads, it
+ * never takes the write lock. */
 static int64_t send_due(struct bt_hooks *h)
 {
 	struct bt_err err = {0, ""};
-	int64_t next = 0;
-	int rc = 0;
 	while (!__atomic_load_n(&h->w.stop, __ATOMIC_RELAXED)) {
 		struct bt_webhook_job job;
 		char error[600];
+		int64_t next = 0, wait;
 		int status;
+		pthread_mutex_lock(&h->dbmu);
+		int rc = bt_webhook_next_due(h->db, &next, &err);
+		pthread_mutex_unlock(&h->dbmu);
+		if (rc && rc != BT_ENOTFOUND)
+			return failing(h, rc, &err);
+		h->failing = 0;
+		if (rc == BT_ENOTFOUND) /* nothing pending */
+			return HOOK_POLL_MS;
+		if ((wait = next - now_ms()) > 0)
+			return wait < HOOK_POLL_MS ? wait : HOOK_POLL_MS;
 		pthread_mutex_lock(&h->dbmu);
 		follow_config(h);
 		rc = bt_webhook_claim(h->db, now_ms(), HOOK_LEASE_MS, &job, &err);
 		pthread_mutex_unlock(&h->dbmu);
+		if (rc == BT_ENOTFOUND) /* another server took it */
+			continue;
 		if (rc)
-			break;
+			return failing(h, rc, &err);
 		int64_t t0 = now_ms();
 		int stopped = send_job(h, &job, &status, error, sizeof(error));
 		int64_t ms = now_ms() - t0;
@@ -234,25 +255,13 @@ static int64_t send_due(struct bt_hooks *h)
 					       h->backoff_ms, &next, &err);
 		pthread_mutex_unlock(&h->dbmu);
 		if (!stopped) /* the outcome in the metrics; no URL, no data in the log */
-			__atomic_fetch_add(!error[0] ? &h->delivered
-				: next ? &h->retried : &h->failed, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(!error[0] ? &h->delivered : next ? &h->retried : &h->failed, 1,
+					   __ATOMIC_RELAXED);
 		bt_webhook_job_release(&job);
-		if (rc && rc != BT_ENOTFOUND) /* a lost claim: the webhook was deleted */
-			break;
-		rc = 0;
+		if (rc && rc != BT_ENOTFOUND) /* not found: the webhook was deleted meanwhile */
+			return failing(h, rc, &err);
 	}
-	if (rc && rc != BT_ENOTFOUND) {
-		if (!h->failing)
-			bt_log("error", "webhook deliveries: %s", err.msg[0] ? err.msg : bt_strerror(rc));
-		h->failing = 1;
-		return HOOK_POLL_MS;
-	}
-	h->failing = 0;
-	pthread_mutex_lock(&h->dbmu);
-	rc = bt_webhook_next_due(h->db, &next, NULL);
-	pthread_mutex_unlock(&h->dbmu);
-	int64_t wait = rc ? HOOK_POLL_MS : next - now_ms();
-	return wait < 0 ? 0 : wait > HOOK_POLL_MS ? HOOK_POLL_MS : wait;
+	return HOOK_POLL_MS;
 }
 
 static void *deliverer(void *arg)
