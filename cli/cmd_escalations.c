@@ -157,7 +157,8 @@ int cmd_escalations(int argc, char **argv)
 		bt_time_print(bt_engine_as_of(eng), t);
 		printf("as of %s\n", t);
 		if (!bt_engine_escalations(eng, acts, nacts, q.until, &v, &n, &err)) {
-			qsort(v, n, sizeof(*v), newest_first);
+			if (n)
+				qsort(v, n, sizeof(*v), newest_first);
 			for (size_t i = 0; i < n; i++) {
 				const struct bt_escalation *x = &v[i];
 				const char *st = bt_escalation_state(x);
