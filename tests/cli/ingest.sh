@@ -129,14 +129,17 @@ sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
 	VALUES (4, 'f', 5, 'json', 'bad', CAST('{\"x\":2}' AS BLOB))"
 sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; DROP TABLE journey_rules;
 	DROP TABLE rule_changes; DROP TABLE escalation_acts; DROP TABLE announced;
+	DROP TABLE webhooks; DROP TABLE webhook_deliveries; DROP TABLE webhook_attempts;
 	PRAGMA user_version = 1"
 run "$BATON" summary --db old.db --json
 eq "a version-1 database is readable" "$(echo "$out" | jq -c '[.events,.dead_letters]')" "[1,4]"
 run "$BATON" profile --db old.db --json user_id:u-1
 eq "its profiles too (no refusals table yet: none)" "$(echo "$out" | jq -c '[.events,.refusals]')" "[1,[]]"
+run "$BATON" webhooks list --db old.db --json
+eq "and its webhooks (no table yet: none)" "$rc $out" "0 []"
 run "$BATON" ingest --db old.db --json good.ndjson
 eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-eq "to version 7" "$(sqlite3 old.db 'PRAGMA user_version')" 7
+eq "to version 8" "$(sqlite3 old.db 'PRAGMA user_version')" 8
 run "$BATON" dead-letters --db old.db --json
 eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
 	'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'
