@@ -170,20 +170,16 @@ int bt_webhook_resolve(const char *url, int allow_private, struct bt_webhook_tar
 	for (struct addrinfo *a = res; a && !rc; a = a->ai_next) {
 		const char *why = bt_webhook_addr_refused(a->ai_addr, allow_private);
 		if (why) {
+			const char *fix = bt__addr_allowed(kind_of(a->ai_addr), 1)
+						  ? ": set webhooks.allow_private: true in the "
+						    "configuration to allow it"
+						  : ", never allowed";
 			addr_text(a->ai_addr, text, sizeof(text));
 			if (t->literal)
-				rc = bt_err_set(err, BT_EINVAL, "the address %s is %s%s", text, why,
-						bt__addr_allowed(kind_of(a->ai_addr), 1)
-							? ": set webhooks.allow_private: true in the "
-							  "configuration to allow it"
-							: ", never allowed");
+				rc = bt_err_set(err, BT_EINVAL, "the address %s is %s%s", text, why, fix);
 			else
 				rc = bt_err_set(err, BT_EINVAL, "the host '%.200s' resolves to %s, %s%s",
-						t->host, text, why,
-						bt__addr_allowed(kind_of(a->ai_addr), 1)
-							? ": set webhooks.allow_private: true in the "
-							  "configuration to allow it"
-							: ", never allowed");
+						t->host, text, why, fix);
 			break;
 		}
 		if (t->naddrs == BT_WEBHOOK_ADDRS || bt_webhook_target_has(t, a->ai_addr))
@@ -276,10 +272,12 @@ static int events_list(const char *const *events, size_t n, char *out, size_t si
 {
 	int seen[16] = {0};
 	size_t len = 0;
+	char all[160];
+	for (size_t k = 0; k < bt_webhook_nevents; k++) /* for the messages */
+		len += (size_t)snprintf(all + len, sizeof(all) - len, "%s%s", k ? ", " : "",
+					bt_webhook_event_names[k]);
 	if (!n)
-		return bt_err_set(err, BT_EINVAL, "name at least one event: %s",
-				  "escalation.opened, escalation.moved, escalation.resolved, "
-				  "promise.broken, collision, test");
+		return bt_err_set(err, BT_EINVAL, "name at least one event: %s", all);
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;
 		while (k < bt_webhook_nevents && strcmp(events[i], bt_webhook_event_names[k]))
@@ -287,17 +285,15 @@ static int events_list(const char *const *events, size_t n, char *out, size_t si
 		if (k == bt_webhook_nevents) {
 			const char *near = bt_suggest(events[i], strlen(events[i]),
 						      bt_webhook_event_names, bt_webhook_nevents);
-			return bt_err_set(err, BT_EINVAL, "unknown event '%.64s'%s%s%s (events: "
-							  "escalation.opened, escalation.moved, "
-							  "escalation.resolved, promise.broken, "
-							  "collision, test)",
+			return bt_err_set(err, BT_EINVAL, "unknown event '%.64s'%s%s%s (events: %s)",
 					  events[i], near ? " (did you mean '" : "", near ? near : "",
-					  near ? "'?)" : "");
+					  near ? "'?)" : "", all);
 		}
 		if (seen[k]++)
 			return bt_err_set(err, BT_EINVAL, "the event '%s' is named twice",
 					  bt_webhook_event_names[k]);
 	}
+	len = 0;
 	for (size_t k = 0; k < bt_webhook_nevents; k++)
 		if (seen[k])
 			len += (size_t)snprintf(out + len, size - len, "%s%s", len ? " " : "",
@@ -370,7 +366,10 @@ int bt_webhook_get(struct bt_db *db, int64_t id, struct bt_webhook **out, struct
 {
 	size_t n = 0;
 	int64_t total;
-	int rc = db->store->ops->webhooks.list(db->store, id + 1, 1, out, &n, &total, err);
+	int rc = 0;
+	*out = NULL;
+	if (id > 0 && id < INT64_MAX) /* the first webhook below id + 1 */
+		rc = db->store->ops->webhooks.list(db->store, id + 1, 1, out, &n, &total, err);
 	if (!rc && (n != 1 || (*out)[0].id != id)) {
 		bt_webhooks_free(*out, n);
 		*out = NULL;
