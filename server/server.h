@@ -264,6 +264,9 @@ int bt_hooks_open(struct bt_server *s, struct bt_err *err);
 int bt_hooks_start(struct bt_server *s);
 void bt_hooks_stop(struct bt_server *s); /* also when it never started */
 void bt_hooks_close(struct bt_server *s);
+/* Wake the worker: a delivery was queued (bt_webhook_emit) and committed.
+ * Without it, the worker finds it within a second. */
+void bt_hooks_kick(struct bt_server *s);
 int bt_hooks_metrics(struct bt_server *s, struct bt_buf *b);
 int bt_webhooks_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_webhooks_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);

@@ -92,28 +92,23 @@ static int progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl
 	return __atomic_load_n(sd->stop, __ATOMIC_RELAXED) != 0; /* the server stops */
 }
 
+/* The request's headers, signed at ts; NULL without memory. */
 static struct curl_slist *headers_of(const struct bt_webhook_job *job, int64_t ts)
 {
-	char h[160], sig[BT_WEBHOOK_SIG_LEN];
-	struct curl_slist *l = NULL, *n;
+	char h[4][160], sig[BT_WEBHOOK_SIG_LEN];
+	struct curl_slist *l = NULL, *n = NULL;
 	bt_webhook_sign(job->secret, job->secret_len, ts, job->body, job->body_len, sig);
-	const char *fixed[] = {"Content-Type: application/json", "Expect:",
-			       "User-Agent: baton-webhooks/" BATON_VERSION};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if ((n = curl_slist_append(l, fixed[i])))
-			l = n;
-	snprintf(h, sizeof(h), "X-Baton-Event: %s", job->event);
-	if ((n = curl_slist_append(l, h)))
-		l = n;
-	snprintf(h, sizeof(h), "X-Baton-Delivery: %s", job->uid);
-	if ((n = curl_slist_append(l, h)))
-		l = n;
-	snprintf(h, sizeof(h), "X-Baton-Timestamp: %lld", (long long)ts);
-	if ((n = curl_slist_append(l, h)))
-		l = n;
-	snprintf(h, sizeof(h), "X-Baton-Signature: %s", sig);
-	if ((n = curl_slist_append(l, h)))
-		l = n;
+	snprintf(h[0], sizeof(h[0]), "X-Baton-Event: %s", job->event);
+	snprintf(h[1], sizeof(h[1]), "X-Baton-Delivery: %s", job->uid);
+	snprintf(h[2], sizeof(h[2]), "X-Baton-Timestamp: %lld", (long long)ts);
+	snprintf(h[3], sizeof(h[3]), "X-Baton-Signature: %s", sig);
+	const char *all[] = {"Content-Type: application/json", "Expect:",
+			     "User-Agent: baton-webhooks/" BATON_VERSION, h[0], h[1], h[2], h[3]};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++, l = n)
+		if (!(n = curl_slist_append(l, all[i]))) {
+			curl_slist_free_all(l);
+			return NULL;
+		}
 	return l;
 }
 
@@ -328,8 +323,9 @@ void bt_hooks_close(struct bt_server *s)
 	s->hooks.curl = 0;
 }
 
-static void kick(struct bt_hooks *h)
+void bt_hooks_kick(struct bt_server *s)
 {
+	struct bt_hooks *h = &s->hooks;
 	pthread_mutex_lock(&h->w.mu);
 	h->kicked = 1;
 	pthread_cond_signal(&h->w.wake);
@@ -571,7 +567,7 @@ int bt_webhooks_test(struct bt_server *s, const struct bt_request *rq, struct bt
 	pthread_mutex_unlock(&s->hooks.dbmu);
 	if (rc)
 		return answer_store(rs, rc, &err, "the test delivery could not be queued; retry");
-	kick(&s->hooks);
+	bt_hooks_kick(s);
 	rs->status = 202;
 	return bt_buf_printf(&rs->body, "{\"webhook\":%lld,\"event\":\"test\",\"queued\":true}",
 			     (long long)id);
