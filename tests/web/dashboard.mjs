@@ -146,6 +146,7 @@ const pages = [
 	['customers', `/customers?as_of=${AS_OF}`, null],
 	['customer', `/customers/${encodeURIComponent(inst.profile)}?as_of=${AS_OF}`, null],
 	['queue', `/queue?person=${busy}&as_of=${AS_OF}`, null],
+	['escalations', '/escalations', null],
 	['teams', `/teams?${PERIOD}`, kAll],
 	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
 	['data', `/data?${PERIOD}`, kAll],
@@ -234,6 +235,19 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 	await Promise.all([p.waitForResponse((r) => r.request().method() === 'PATCH'), p.click('form.rules button[type=submit]')]);
 	check((await p.textContent('form.rules [role=status]')).includes('handoff_sla must be a duration'), 'owner maria: a bad value is refused, saying why');
 	await api(admin, '/v1/journeys/billing-dispute', { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ handoff_sla: before }) });
+	// her escalations: those the API gives her, and one acknowledged on the page
+	await visit(p, '/escalations');
+	const open = await api(tokens.owner, '/v1/escalations?state=open&limit=500');
+	const shownIds = await p.$$eval('section[aria-label="Escalations open"] tbody tr th a', (as) => as.map((a) => a.textContent));
+	check(open.total > 0 && shownIds.length === open.escalations.length, 'owner maria: her open escalations, as the API lists them', { shown: shownIds.length, api: open.total });
+	if (open.escalations.length) {
+		const first = open.escalations[0];
+		await Promise.all([p.waitForResponse((r) => r.url().endsWith(`/v1/escalations/${first.id}/ack`)),
+			p.click('section[aria-label="Escalations open"] tbody tr:first-child button:has-text("acknowledge")')]);
+		await ready(p);
+		const now = (await api(admin, '/v1/escalations?state=acknowledged&limit=500')).escalations.find((x) => x.id === first.id);
+		check(now && now.acknowledged_by === 'maria', 'owner maria: acknowledges an escalation on the page', { id: first.id, now });
+	}
 	await visit(p, `/queue?as_of=${AS_OF}`);
 	const hers = (await api(admin, `/v1/owners/maria/queue?as_of=${AS_OF}&limit=1000`)).items.length;
 	check(await p.locator('#queue tbody tr').count() === hers, 'owner maria: her own queue');

@@ -4,6 +4,7 @@
 // it; any other role gets the "not found" page.
 import customer from './customer.js';
 import data from './data.js';
+import escalations from './escalations.js';
 import instance from './instance.js';
 import journey from './journey.js';
 import login from './login.js';
@@ -11,7 +12,7 @@ import overview from './overview.js';
 import queue from './queue.js';
 import teams from './teams.js';
 
-const pages = [overview, journey, instance, customer, queue, teams, data, login];
+const pages = [overview, journey, instance, customer, queue, escalations, teams, data, login];
 
 // '/journeys/:id' → /^\/journeys\/(?<id>[^/]+)$/
 const compile = (path) => new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
