@@ -926,6 +926,7 @@ static void server_init(struct bt_server *s, const struct bt_server_options *o)
 static void server_release(struct bt_server *s)
 {
 	watchdog_stop(&s->conns);
+	bt_announcer_stop(s); /* before the hooks it kicks and the live state it reads */
 	bt_hooks_stop(s);
 	bt_commit_stop(s);
 	bt_follow_stop(s);
@@ -1048,7 +1049,7 @@ int bt_server_run(const struct bt_server_options *o)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (bt_follow_start(&s) || bt_commit_start(&s) || bt_hooks_start(&s)) {
+	if (bt_follow_start(&s) || bt_commit_start(&s) || bt_hooks_start(&s) || bt_announcer_start(&s)) {
 		fprintf(stderr, "baton serve: cannot start the committer thread\n");
 		goto out;
 	}

@@ -125,6 +125,18 @@ int bt_worker_start(struct bt_worker *w, void *(*run)(void *), void *arg);
 /* Ask w's thread to stop and wait for it: 1, or 0 when it was not running. */
 int bt_worker_stop(struct bt_worker *w);
 
+/* announce.c: the announcer, telling the webhooks what happened; the hashes
+ * of the moments' keys it has seen (an open-addressing set), and how many
+ * it announced. */
+struct bt_announcer {
+	struct bt_worker w;
+	long every_ms;
+	uint64_t *seen;
+	size_t n, cap;
+	int64_t since_forget;
+	uint64_t announced;
+};
+
 /* webhooks.c: the delivery worker, with a writer connection of its own
  * (db, under dbmu: the admin routes that write webhooks use it too), the
  * configuration's word on private addresses (read again when the epoch
@@ -197,6 +209,7 @@ struct bt_server {
 	struct bt_web web;
 	struct bt_sessions sessions;
 	struct bt_hooks hooks;
+	struct bt_announcer announcer;
 };
 
 typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
@@ -267,6 +280,9 @@ void bt_hooks_close(struct bt_server *s);
 /* Wake the worker: a delivery was queued (bt_webhook_emit) and committed.
  * Without it, the worker finds it within a second. */
 void bt_hooks_kick(struct bt_server *s);
+/* The announcer (announce.c): started after the live state is built. */
+int bt_announcer_start(struct bt_server *s);
+void bt_announcer_stop(struct bt_server *s); /* also when it never started */
 int bt_hooks_metrics(struct bt_server *s, struct bt_buf *b);
 int bt_webhooks_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_webhooks_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
