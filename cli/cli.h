@@ -132,5 +132,6 @@ int cmd_conflicts(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_dead_letters(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_webhooks(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const struct cli_command commands[] = {
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},
 	{"serve", cmd_serve, "serve the HTTP API"},
 	{"token", cmd_token, "create, list or revoke API tokens"},
+	{"webhooks", cmd_webhooks, "add, list or delete webhooks; see their deliveries"},
 	{"check", cmd_check, "validate a configuration file"},
 	{"config", cmd_config, "load a configuration into the database, or show it"},
 };

@@ -148,8 +148,7 @@ static void *follower(void *arg)
 	return NULL;
 }
 
-/* Start w's thread on run(arg); 0, or -1 when it could not start. */
-static int worker_start(struct bt_worker *w, void *(*run)(void *), void *arg)
+int bt_worker_start(struct bt_worker *w, void *(*run)(void *), void *arg)
 {
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->wake, NULL);
@@ -162,8 +161,7 @@ static int worker_start(struct bt_worker *w, void *(*run)(void *), void *arg)
 	return -1;
 }
 
-/* Ask w's thread to stop and wait for it: 1, or 0 when it was not running. */
-static int worker_stop(struct bt_worker *w)
+int bt_worker_stop(struct bt_worker *w)
 {
 	if (!w->running)
 		return 0;
@@ -181,10 +179,10 @@ static int worker_stop(struct bt_worker *w)
 int bt_follow_start(struct bt_server *s)
 {
 	s->follow.kicked = 0;
-	return worker_start(&s->follow.w, follower, s);
+	return bt_worker_start(&s->follow.w, follower, s);
 }
 
-void bt_follow_stop(struct bt_server *s) { worker_stop(&s->follow.w); }
+void bt_follow_stop(struct bt_server *s) { bt_worker_stop(&s->follow.w); }
 
 static unsigned count(const struct bt_commit_job *j)
 {
@@ -256,7 +254,7 @@ int bt_commit_start(struct bt_server *s)
 	struct bt_commit_queue *q = &s->commit;
 	q->head = q->tail = NULL;
 	pthread_cond_init(&q->finished, NULL);
-	if (worker_start(&q->w, committer, s) == 0)
+	if (bt_worker_start(&q->w, committer, s) == 0)
 		return 0;
 	pthread_cond_destroy(&q->finished);
 	return -1;
@@ -264,7 +262,7 @@ int bt_commit_start(struct bt_server *s)
 
 void bt_commit_stop(struct bt_server *s)
 {
-	if (worker_stop(&s->commit.w))
+	if (bt_worker_stop(&s->commit.w))
 		pthread_cond_destroy(&s->commit.finished);
 }
 

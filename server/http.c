@@ -491,7 +491,7 @@ int bt_metrics_text(struct bt_server *s, struct bt_buf *b)
 			 "# TYPE baton_live_last_event gauge\n"
 			 "baton_live_last_event %lld\n",
 		      (long long)bt_live_seq(s->live));
-	return 0;
+	return bt_hooks_metrics(s, b);
 }
 
 /* A quick request (the agent's context, the guard, one profile) asks the
@@ -918,6 +918,7 @@ static void server_init(struct bt_server *s, const struct bt_server_options *o)
 	pthread_mutex_init(&s->dead.mu, NULL);
 	pthread_mutex_init(&s->conns.mu, NULL);
 	pthread_mutex_init(&s->sessions.mu, NULL);
+	pthread_mutex_init(&s->hooks.dbmu, NULL);
 }
 
 /* Stop the threads, close and free what is open: whatever part of the
@@ -925,8 +926,11 @@ static void server_init(struct bt_server *s, const struct bt_server_options *o)
 static void server_release(struct bt_server *s)
 {
 	watchdog_stop(&s->conns);
+	bt_announcer_stop(s); /* before the hooks it kicks and the live state it reads */
+	bt_hooks_stop(s);
 	bt_commit_stop(s);
 	bt_follow_stop(s);
+	bt_hooks_close(s);
 	bt_live_close(s->live);
 	for (int i = 0; i < BT_READERS; i++)
 		bt_db_close(s->readers[i]);
@@ -935,6 +939,7 @@ static void server_release(struct bt_server *s)
 	bt_free(s->dead.v);
 	bt_web_release(&s->web);
 	bt_sessions_release(&s->sessions);
+	pthread_mutex_destroy(&s->hooks.dbmu);
 	pthread_mutex_destroy(&s->sessions.mu);
 	pthread_mutex_destroy(&s->conns.mu);
 	pthread_mutex_destroy(&s->dead.mu);
@@ -953,7 +958,7 @@ static int server_open(struct bt_server *s, struct bt_err *err)
 	int rc;
 	if ((rc = bt_web_load(&s->web, s->opt->web_dir, err)))
 		return rc;
-	if ((rc = bt_db_open(&s->db, path, 0, err)))
+	if ((rc = bt_db_open(&s->db, path, 0, err)) || (rc = bt_hooks_open(s, err)))
 		return rc;
 	for (int i = 0; i < BT_READERS; i++) {
 		if ((rc = bt_db_open(&s->readers[i], path, BT_OPEN_READONLY, err)))
@@ -1044,7 +1049,7 @@ int bt_server_run(const struct bt_server_options *o)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (bt_follow_start(&s) || bt_commit_start(&s)) {
+	if (bt_follow_start(&s) || bt_commit_start(&s) || bt_hooks_start(&s) || bt_announcer_start(&s)) {
 		fprintf(stderr, "baton serve: cannot start the committer thread\n");
 		goto out;
 	}

@@ -336,6 +336,11 @@ static int limit_arg(const struct bt_request *rq, size_t *out, struct bt_respons
 	return count_arg(rq, "limit", 1, 10000, 100, out, rs);
 }
 
+int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs)
+{
+	return limit_arg(rq, out, rs);
+}
+
 /* ?key=: one of the space-separated words of allowed, or absent (NULL). */
 static int choice_arg(const struct bt_request *rq, const char *key, const char *allowed,
 		      const char **out, struct bt_response *rs)
@@ -1454,6 +1459,16 @@ const struct bt_route bt_routes[] = {
 	 "ingest a dead letter again, fixed", 0, NULL},
 	{"GET", "/v1/dead-letters", ROLE(BT_ROLE_ADMIN), get_dead_letters, "rejected records", 0,
 	 "limit cursor"},
+	{"POST", "/v1/webhooks", ROLE(BT_ROLE_ADMIN), bt_webhooks_post,
+	 "add a webhook (docs/webhooks.md)", 0, NULL},
+	{"GET", "/v1/webhooks", ROLE(BT_ROLE_ADMIN), bt_webhooks_get,
+	 "the webhooks, never their secrets", 0, "limit cursor"},
+	{"DELETE", "/v1/webhooks/{id}", ROLE(BT_ROLE_ADMIN), bt_webhooks_delete,
+	 "delete a webhook and its deliveries", 0, NULL},
+	{"GET", "/v1/webhooks/{id}/deliveries", ROLE(BT_ROLE_ADMIN), bt_webhooks_deliveries,
+	 "a webhook's deliveries with their attempts", 0, "limit cursor"},
+	{"POST", "/v1/webhooks/{id}/test", ROLE(BT_ROLE_ADMIN), bt_webhooks_test,
+	 "send a webhook a test delivery", 0, NULL},
 	{"GET", "/v1/profiles/{ident}",
 	 ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_AGENT), get_profile,
 	 "the unified profile of an identifier or profile id", QUICK, NULL},

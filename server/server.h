@@ -120,6 +120,37 @@ struct bt_worker {
 	int running, stop;
 };
 
+/* Start w's thread on run(arg); 0, or -1 when it could not start. */
+int bt_worker_start(struct bt_worker *w, void *(*run)(void *), void *arg);
+/* Ask w's thread to stop and wait for it: 1, or 0 when it was not running. */
+int bt_worker_stop(struct bt_worker *w);
+
+/* announce.c: the announcer, telling the webhooks what happened; the hashes
+ * of the moments' keys it has seen (an open-addressing set), and how many
+ * it announced. */
+struct bt_announcer {
+	struct bt_worker w;
+	long every_ms;
+	uint64_t *seen;
+	size_t n, cap;
+	int64_t since_forget;
+	uint64_t announced;
+};
+
+/* webhooks.c: the delivery worker, with a writer connection of its own
+ * (db, under dbmu: the admin routes that write webhooks use it too), the
+ * configuration's word on private addresses (read again when the epoch
+ * moves), the backoff, and the outcomes of its attempts. */
+struct bt_hooks {
+	struct bt_worker w;
+	int kicked;
+	pthread_mutex_t dbmu;
+	struct bt_db *db;
+	int64_t epoch, backoff_ms;
+	int allow_private, failing, curl;
+	uint64_t delivered, retried, failed; /* attempts, for /metrics */
+};
+
 /* commit.c: the committer and the requests waiting for it. */
 struct bt_commit_job;
 struct bt_commit_queue {
@@ -177,6 +208,8 @@ struct bt_server {
 	struct bt_conns conns;
 	struct bt_web web;
 	struct bt_sessions sessions;
+	struct bt_hooks hooks;
+	struct bt_announcer announcer;
 };
 
 typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
@@ -237,6 +270,26 @@ int bt_segment_page(struct bt_server *s, const struct bt_request *rq, struct bt_
 int bt_segment_screen(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_segment_group(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
+/* Webhooks (webhooks.c, docs/webhooks.md): the delivery worker's
+ * connection (open), its thread (start, stop), then close; the admin
+ * routes; the worker's lines of /metrics. */
+int bt_hooks_open(struct bt_server *s, struct bt_err *err);
+int bt_hooks_start(struct bt_server *s);
+void bt_hooks_stop(struct bt_server *s); /* also when it never started */
+void bt_hooks_close(struct bt_server *s);
+/* Wake the worker: a delivery was queued (bt_webhook_emit) and committed.
+ * Without it, the worker finds it within a second. */
+void bt_hooks_kick(struct bt_server *s);
+/* The announcer (announce.c): started after the live state is built. */
+int bt_announcer_start(struct bt_server *s);
+void bt_announcer_stop(struct bt_server *s); /* also when it never started */
+int bt_hooks_metrics(struct bt_server *s, struct bt_buf *b);
+int bt_webhooks_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_webhooks_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_webhooks_delete(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_webhooks_deliveries(struct bt_server *s, const struct bt_request *rq,
+			   struct bt_response *rs);
+int bt_webhooks_test(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
 extern const struct bt_route bt_routes[];
 extern const size_t bt_nroutes;
@@ -283,6 +336,9 @@ int bt_respond_err(struct bt_response *rs, int code, const char *detail);
 int bt_respond_error(struct bt_response *rs, int status, const char *code, const char *detail);
 /* Query argument of the request, or NULL. */
 const char *bt_query(const struct bt_request *rq, const char *key);
+/* ?limit= of a list: 1 to 10000, default 100; 0, or -1 after answering 400
+ * naming it. */
+int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs);
 
 #define ROLE(r) (1u << (r))
 #define ROLES_ALL ((1u << BT_ROLE__COUNT) - 1)

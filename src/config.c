@@ -742,6 +742,22 @@ static void read_identity(struct reader *r, const struct bt_ynode *root, struct 
 	}
 }
 
+static void read_webhooks(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const keys[] = {"allow_private", NULL};
+	const struct bt_ynode *w = bt_ynode_get(root, "webhooks");
+	if (!w || bt_ynode_is_null(w))
+		return;
+	if (w->kind != BT_YMAP) {
+		problem(r, w, "'webhooks' must be a mapping");
+		return;
+	}
+	check_keys(r, w, "webhooks", keys);
+	const struct bt_ynode *a = bt_ynode_get(w, "allow_private");
+	if (a && !bt_ynode_is_null(a) && bt_ynode_bool(a, &c->webhooks_allow_private))
+		problem(r, a, "webhooks: allow_private must be true or false");
+}
+
 int bt_config_empty(struct bt_config **out)
 {
 	*out = bt__calloc(1, sizeof(**out));
@@ -765,7 +781,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 {
 	static const char *const keys[] = {"teams",    "people",   "journeys",    "touchpoints",
 					   "purposes", "identity", "steering",    "escalations",
-					   NULL};
+					   "webhooks", NULL};
 	struct reader r = {name, NULL, 0, 0, 0};
 	struct bt_ynode *root = NULL;
 	struct bt_config *c = NULL;
@@ -792,6 +808,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 		read_touchpoints(&r, root, c);
 		read_purposes(&r, root, c);
 		read_identity(&r, root, c);
+		read_webhooks(&r, root, c);
 	}
 	c->source = bt__strndup(text, len);
 	c->name = bt__strndup(name, strlen(name));

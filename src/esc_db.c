@@ -6,6 +6,8 @@
  */
 #include "db.h"
 
+#include "baton/webhook.h"
+
 #include "util/alloc.h"
 
 #include <string.h>
@@ -33,7 +35,26 @@ int bt_escalation_act(struct bt_db *db, const char *id, int resolve, const char 
 	return rc;
 }
 
-int bt_announce(struct bt_db *db, const char *key, int64_t at, int *fresh, struct bt_err *err)
+int bt_announce(struct bt_db *db, const struct bt_moment *m, size_t n, size_t *fresh,
+		struct bt_err *err)
 {
-	return db->store->ops->escalations.announce(db->store, key, at, fresh, err);
+	const struct bt__store_ops *ops = db->store->ops;
+	int rc = ops->txn.begin(db->store, err);
+	*fresh = 0;
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		int first = 0;
+		if (!(rc = ops->escalations.announce(db->store, m[i].key, m[i].at, &first, err)) && first) {
+			rc = bt_webhook_emit(db, m[i].event, m[i].json, m[i].len, err); /* in this transaction */
+			++*fresh;
+		}
+	}
+	if (!rc)
+		rc = ops->txn.commit(db->store, err);
+	if (rc) {
+		ops->txn.rollback(db->store);
+		*fresh = 0;
+	}
+	return rc;
 }

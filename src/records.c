@@ -5,6 +5,8 @@
 
 #include "util/alloc.h"
 
+#include <sodium.h>
+
 #include <string.h>
 
 void bt_dead_letters_free(struct bt_dead_letter *d, size_t n)
@@ -79,4 +81,34 @@ void bt_tokens_free(struct bt_token *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		bt_token_release(&v[i]);
 	bt__free(v);
+}
+
+void bt_webhooks_free(struct bt_webhook *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bt__free(v[i].url), bt__free(v[i].events);
+	bt__free(v);
+}
+
+const char *const bt_delivery_states[3] = {"pending", "delivered", "failed"};
+
+void bt_webhook_deliveries_free(struct bt_webhook_delivery *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < v[i].nattempts; k++)
+			bt__free(v[i].attempts[k].error);
+		bt__free(v[i].attempts);
+		bt__free(v[i].event);
+		bt__free(v[i].body);
+	}
+	bt__free(v);
+}
+
+void bt_webhook_job_release(struct bt_webhook_job *job)
+{
+	if (job->secret)
+		sodium_memzero(job->secret, job->secret_len);
+	bt__free(job->secret);
+	bt__free(job->event), bt__free(job->url), bt__free(job->body);
+	memset(job, 0, sizeof(*job));
 }

@@ -432,6 +432,70 @@ int bt_token_json(const struct bt_token *t, struct bt_buf *b)
 	return rc ? rc : t->revoked ? bt_buf_printf(b, "\"%s\"}", revoked) : bt_buf_adds(b, "null}");
 }
 
+int bt_webhook_json(const struct bt_webhook *w, struct bt_buf *b)
+{
+	char created[32];
+	const char *e = w->events;
+	bt_time_format(w->created, created);
+	int rc = bt_buf_printf(b, "{\"id\":%lld,\"url\":", (long long)w->id);
+	rc = rc ? rc : bt_buf_json_strz(b, w->url);
+	rc = rc ? rc : bt_buf_adds(b, ",\"events\":[");
+	for (int first = 1; !rc && *e; first = 0) { /* space-separated */
+		size_t n = strcspn(e, " ");
+		rc = first ? 0 : bt_buf_addc(b, ',');
+		rc = rc ? rc : bt_buf_json_str(b, e, n);
+		e += n + (e[n] == ' ');
+	}
+	return rc ? rc : bt_buf_printf(b, "],\"created\":\"%s\",\"deliveries\":{\"pending\":%lld,"
+					  "\"delivered\":%lld,\"failed\":%lld}}",
+				       created, (long long)w->pending, (long long)w->delivered,
+				       (long long)w->failed);
+}
+
+/* ,"KEY":"time" or ,"KEY":null for 0 */
+static int time_or_null(struct bt_buf *b, const char *key, int64_t ms)
+{
+	char t[32];
+	if (!ms)
+		return bt_buf_printf(b, ",\"%s\":null", key);
+	bt_time_format(ms, t);
+	return bt_buf_printf(b, ",\"%s\":\"%s\"", key, t);
+}
+
+int bt_webhook_delivery_json(const struct bt_webhook_delivery *d, struct bt_buf *b)
+{
+	int rc = bt_buf_printf(b, "{\"id\":%lld,\"delivery\":\"%s\",\"webhook\":%lld,\"event\":",
+			       (long long)d->id, d->uid, (long long)d->webhook);
+	rc = rc ? rc : bt_buf_json_strz(b, d->event);
+	rc = rc ? rc : bt_buf_printf(b, ",\"state\":\"%s\"",
+				    d->state >= 0 && d->state <= BT_DELIVERY_FAILED
+					    ? bt_delivery_states[d->state]
+					    : "unknown");
+	rc = rc ? rc : time_or_null(b, "created", d->created);
+	rc = rc ? rc : time_or_null(b, "next_attempt", d->next);
+	/* the body is the JSON baton built and sent: its data as it was */
+	rc = rc ? rc : bt_buf_adds(b, ",\"payload\":");
+	rc = rc ? rc : bt_buf_add(b, d->body, d->body_len);
+	rc = rc ? rc : bt_buf_adds(b, ",\"attempts\":[");
+	for (size_t i = 0; !rc && i < d->nattempts; i++) {
+		const struct bt_webhook_attempt *a = &d->attempts[i];
+		rc = i ? bt_buf_addc(b, ',') : 0;
+		char at[32];
+		bt_time_format(a->at, at);
+		rc = rc ? rc : bt_buf_printf(b, "{\"at\":\"%s\"", at);
+		if (!rc && a->status)
+			rc = bt_buf_printf(b, ",\"status\":%d", a->status);
+		else if (!rc)
+			rc = bt_buf_adds(b, ",\"status\":null");
+		rc = rc ? rc : bt_buf_adds(b, ",\"error\":");
+		rc = rc ? rc : bt_buf_json_strz(b, a->error);
+		rc = rc ? rc : bt_buf_printf(b, ",\"ms\":%lld", (long long)a->ms);
+		rc = rc ? rc : time_or_null(b, "next_attempt", a->next);
+		rc = rc ? rc : bt_buf_addc(b, '}');
+	}
+	return rc ? rc : bt_buf_adds(b, "]}");
+}
+
 int bt_change_json(const struct bt_change *c, struct bt_buf *b)
 {
 	char at[32];

@@ -652,3 +652,72 @@ int bt_engine_escalations_json(const struct bt_engine *e, const struct bt_esc_ac
 	bt__free(v);
 	return rc;
 }
+
+/* ---- moments to announce (webhooks) ---- */
+
+static int moment(bt_moment_fn fn, void *ctx, const char *key, const char *event, int64_t at,
+		  struct bt_buf *b)
+{
+	int rc = bt_buf_status(b);
+	if (!rc)
+		rc = fn(ctx, key, event, at, b->data, b->len);
+	bt_buf_reset(b);
+	return rc;
+}
+
+int bt_engine_moments(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
+		      int64_t from, int64_t until, bt_moment_fn fn, void *ctx, struct bt_err *err)
+{
+	struct bt_escalation *v = NULL;
+	struct bt_buf b = BT_BUF_INIT;
+	char key[160];
+	size_t n = 0;
+	int rc = bt_engine_escalations(e, acts, nacts, until, &v, &n, err);
+	static const char *const what[] = {"opened", "moved", "resolved"};
+	for (size_t i = 0; !rc && i < n; i++) {
+		int64_t at[3] = {v[i].opened, v[i].moved, v[i].resolved};
+		for (int k = 0; k < 3 && !rc; k++) {
+			if (at[k] == BT_TIME_NONE || at[k] < from || at[k] > until)
+				continue;
+			snprintf(key, sizeof(key), "escalation:%s:%s", v[i].id, what[k]);
+			bt_escalation_json(e, &v[i], &b);
+			char event[32];
+			snprintf(event, sizeof(event), "escalation.%s", what[k]);
+			rc = moment(fn, ctx, key, event, at[k], &b);
+		}
+	}
+	bt__free(v);
+	for (size_t i = 0; !rc && i < e->nprom; i++) { /* promises broken */
+		const struct bt__pstate *s = &e->prom[i];
+		if (s->due < from || s->due > until || (s->fulfilled != BT_TIME_NONE && s->fulfilled < s->due))
+			continue;
+		snprintf(key, sizeof(key), "promise:%u:broken", s->seq);
+		bt__promise_json(e, s, &b);
+		rc = moment(fn, ctx, key, "promise.broken", s->due, &b);
+	}
+	for (size_t i = 0; !rc && i < e->ncoll; i++) { /* collisions, each outbound message once */
+		const struct bt__coll *c = &e->coll[i];
+		if (!c->first || c->ts < from || c->ts > until)
+			continue;
+		char t[32];
+		bt_time_format(c->ts, t);
+		snprintf(key, sizeof(key), "collision:%lld:%u:%u", (long long)c->ts, c->source,
+			 c->inst ? e->inst[c->inst - 1].opener : 0);
+		bt_buf_printf(&b, "{\"at\":\"%s\",\"source\":", t);
+		bt_buf_json_strz(&b, nm(e, c->source));
+		bt_buf_adds(&b, ",\"team\":");
+		bt_buf_json_strz(&b, c->team ? nm(e, c->team) : NULL);
+		if (c->inst)
+			bt_buf_printf(&b, ",\"instance\":\"I%u\",\"journey\":", e->inst[c->inst - 1].opener),
+				bt_buf_json_strz(&b, nm(e, e->journeys[e->inst[c->inst - 1].journey].name));
+		bt_buf_printf(&b, ",\"reasons\":[%s%s%s%s%s]}",
+			      c->reasons & CR_SENSITIVE ? "\"open_sensitive_journey\"" : "",
+			      c->reasons & CR_SENSITIVE && c->reasons & (CR_PROMISE | CR_CONSENT) ? "," : "",
+			      c->reasons & CR_PROMISE ? "\"overdue_promise\"" : "",
+			      c->reasons & CR_PROMISE && c->reasons & CR_CONSENT ? "," : "",
+			      c->reasons & CR_CONSENT ? "\"consent_withdrawn\"" : "");
+		rc = moment(fn, ctx, key, "collision", c->ts, &b);
+	}
+	bt_buf_release(&b);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}

@@ -78,9 +78,19 @@ int bt_journey_patch(struct bt_db *db, const char *journey, const char *json, si
 int bt_escalation_acts(struct bt_db *db, struct bt_esc_action **out, size_t *n, struct bt_err *err);
 int bt_escalation_act(struct bt_db *db, const char *id, int resolve, const char *who,
 		      struct bt_err *err);
-/* Remember that key was announced (a webhook event), inside the caller's
- * write transaction: *fresh = 1 the first time, 0 after. */
-int bt_announce(struct bt_db *db, const char *key, int64_t at, int *fresh, struct bt_err *err);
+/* Announce moments once each (docs/webhooks.md), in one transaction: the
+ * first time a key is given, its event is queued for the webhooks that
+ * take it (bt_webhook_emit, with its data json) together with the record
+ * of the key; after that, nothing.  *fresh counts the first times.  Two
+ * servers announcing at once announce once. */
+struct bt_moment {
+	const char *key, *event;
+	int64_t at;
+	const char *json;
+	size_t len;
+};
+int bt_announce(struct bt_db *db, const struct bt_moment *m, size_t n, size_t *fresh,
+		struct bt_err *err);
 
 /* The audit trail of rule changes, newest first: those numbered before
  * `before` (0: from the newest), of journey (NULL: all), at most limit;

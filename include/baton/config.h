@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * config.h - the configuration: teams, people, journeys with their owners
- * and rules, touchpoints, identity rules.  One YAML file (commented example:
+ * and rules, touchpoints, identity rules, webhook settings.  One YAML file (commented example:
  * examples/demo.yaml; reference: docs/config.md).  Rules are data: match
  * rules are event-type globs, source names and props equalities, never code.
  *
@@ -128,6 +128,9 @@ struct bt_config {
 	 * condition, also those known from data only (unowned work) */
 	struct bt_cfg_escalation *escalations;
 	size_t nescalations;
+	/* webhooks: may deliveries go to loopback, private and CGNAT
+	 * addresses (docs/webhooks.md)?  Never to metadata or link-local. */
+	int webhooks_allow_private;
 	char *source;                /* the YAML text it was read from */
 	char *name;                  /* file name */
 };

@@ -214,6 +214,16 @@ int bt_escalation_reaches(const struct bt_engine *e, const struct bt_escalation 
  * "resolved","resolved_by","how"} */
 void bt_escalation_json(const struct bt_engine *e, const struct bt_escalation *x, struct bt_buf *b);
 
+/* The moments a webhook announces (docs/webhooks.md) that happened in
+ * [from, until]: escalations opened, moved and resolved, promises broken,
+ * collisions; fn(ctx, key, event, at, json, len) for each, where key is
+ * the same every time the same moment is met (announce it once) and json
+ * its data.  fn's non-zero return stops the walk and is returned. */
+typedef int (*bt_moment_fn)(void *ctx, const char *key, const char *event, int64_t at,
+			    const char *json, size_t len);
+int bt_engine_moments(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
+		      int64_t from, int64_t until, bt_moment_fn fn, void *ctx, struct bt_err *err);
+
 /* The stage funnel of journey q->journey over the instances opened in the
  * period: {"journey","as_of","instances","no_stage","stages":[{"stage",
  * "sla_s","reached","open","sla_breached","sla_at_risk"}]}; reached counts

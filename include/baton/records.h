@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * records.h - the records a database hands back: identity conflicts and
- * refusals, dead letters, API tokens and their roles.  They are plain data
+ * refusals, dead letters, API tokens and their roles, webhooks and their
+ * deliveries.  They are plain data
  * that every backend of the store fills (src/store/) and the public API
  * returns (baton.h, token.h), so they sit in the model layer below both
  * (docs/ARCHITECTURE.md); src/records.c frees them and names the roles.
@@ -121,5 +122,65 @@ struct bt_token {
 
 void bt_token_release(struct bt_token *t);
 void bt_tokens_free(struct bt_token *v, size_t n);
+
+/* ---- webhooks (webhook.h) ---------------------------------------------- */
+
+struct bt_webhook {
+	int64_t id;
+	char *url;
+	char *events;    /* the events it takes, space-separated */
+	int64_t created; /* ms */
+	/* its deliveries: waiting for an attempt (first or again), delivered,
+	 * failed for good */
+	int64_t pending, delivered, failed;
+};
+
+void bt_webhooks_free(struct bt_webhook *v, size_t n);
+
+/* One try at sending a delivery. */
+struct bt_webhook_attempt {
+	int64_t at;   /* when it started, ms */
+	int status;   /* the receiver's HTTP status; 0 when it never answered */
+	char *error;  /* why it failed, NULL when it was delivered */
+	int64_t ms;   /* how long it took */
+	int64_t next; /* when the next attempt is due, ms; 0 for none */
+};
+
+enum bt_delivery_state { BT_DELIVERY_PENDING, BT_DELIVERY_DELIVERED, BT_DELIVERY_FAILED };
+extern const char *const bt_delivery_states[3]; /* "pending", "delivered", "failed" */
+
+#define BT_WEBHOOK_UID_LEN 36 /* a UUID, 8-4-4-4-12 hexadecimal digits */
+
+/* One event sent to one webhook, with every attempt at it. */
+struct bt_webhook_delivery {
+	int64_t id, webhook;
+	char uid[BT_WEBHOOK_UID_LEN + 1]; /* X-Baton-Delivery */
+	char *event;
+	int state;        /* enum bt_delivery_state */
+	int64_t created;  /* ms */
+	int64_t next;     /* when it is due, ms; 0 once delivered or failed */
+	char *body;       /* the JSON sent */
+	size_t body_len;
+	struct bt_webhook_attempt *attempts; /* oldest first */
+	size_t nattempts;
+};
+
+void bt_webhook_deliveries_free(struct bt_webhook_delivery *v, size_t n);
+
+/* A delivery claimed for sending (bt_webhook_claim): what to send, where,
+ * and the claim that records its attempt. */
+struct bt_webhook_job {
+	int64_t delivery, webhook;
+	int64_t claim;   /* the claim's own number: an attempt is recorded only
+			  * by the holder of the claim */
+	char uid[BT_WEBHOOK_UID_LEN + 1];
+	char *event, *url, *body;
+	size_t body_len;
+	int attempt;     /* this attempt's number, from 1 */
+	unsigned char *secret; /* opened, for signing; zeroed when released */
+	size_t secret_len;
+};
+
+void bt_webhook_job_release(struct bt_webhook_job *job);
 
 #endif

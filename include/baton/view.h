@@ -102,6 +102,13 @@ int bt_change_json(const struct bt_change *c, struct bt_buf *out);
 /* A token, never its secret:
  * {"id","role","team","person","name","created","revoked","revoked_at"}. */
 int bt_token_json(const struct bt_token *t, struct bt_buf *out);
+/* A webhook, never its secret (docs/webhooks.md): {"id","url","events":[..],
+ * "created","deliveries":{"pending","delivered","failed"}}. */
+int bt_webhook_json(const struct bt_webhook *w, struct bt_buf *out);
+/* A delivery with its attempts: {"id","delivery","webhook","event","state",
+ * "created","next_attempt","payload":{..},"attempts":[{"at","status","error",
+ * "ms","next_attempt"}]} (times RFC 3339, null for none). */
+int bt_webhook_delivery_json(const struct bt_webhook_delivery *d, struct bt_buf *out);
 /* The counts of an ingest, without braces:
  * "accepted":..,"duplicates":..,"rejected":..,"suppressed":..,"refused":.. */
 int bt_ingest_counts_json(const struct bt_ingest_stats *st, struct bt_buf *out);

@@ -163,7 +163,40 @@ static const char *const migrations[] = {
 	"CREATE TABLE announced("
 	"  key TEXT PRIMARY KEY,"
 	"  at INTEGER NOT NULL);",
-	/* 7 → 8: identity review (docs/identity.md).  A conflict is resolved
+	/* 7 → 8: webhooks (docs/webhooks.md): the secret sealed with a key
+	 * derived from the database's key (never in the file); each event
+	 * sent is a delivery, due at next_at while pending (state 0; 1
+	 * delivered, 2 failed), with a row per attempt.  Ids are never
+	 * reused: a deleted webhook's id names nothing new. */
+	"CREATE TABLE webhooks("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  url TEXT NOT NULL,"
+	"  events TEXT NOT NULL,"
+	"  secret BLOB NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE TABLE webhook_deliveries("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  webhook INTEGER NOT NULL,"
+	"  uid TEXT NOT NULL UNIQUE,"
+	"  event TEXT NOT NULL,"
+	"  body BLOB NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER,"
+	"  claim INTEGER);"
+	"CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_at) WHERE state = 0;"
+	"CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook, id);"
+	"CREATE TABLE webhook_attempts("
+	"  id INTEGER PRIMARY KEY,"
+	"  delivery INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  error TEXT,"
+	"  ms INTEGER NOT NULL,"
+	"  next_at INTEGER);"
+	"CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery);",
+	/* 8 → 9: identity review (docs/identity.md).  A conflict is resolved
 	 * (keep_apart or merge) by someone at a time; pairs of identifiers
 	 * kept apart, each for the merge a split undid or the conflict kept
 	 * apart; a profile keeps the identifier it was made for, so that a
@@ -338,7 +371,8 @@ static const char *const sql[S__COUNT] = {
 #define SCHEMA_REFUSALS 5
 #define SCHEMA_RULES 6
 #define SCHEMA_ESCALATIONS 7
-#define SCHEMA_REVIEW 8
+#define SCHEMA_WEBHOOKS 8
+#define SCHEMA_REVIEW 9
 
 struct sqlite_store {
 	struct bt__store base;
@@ -346,7 +380,7 @@ struct sqlite_store {
 	int64_t schema; /* a reader does not migrate: what it found at open */
 	sqlite3_stmt *st[S__COUNT];
 	int64_t data_version;
-	int in_txn;
+	int in_txn; /* 1 writing (begin), 2 reading (read_begin) */
 	/* the WAL this connection writes, once it exists: a deleted folder
 	 * takes it too, and SQLite would go on writing the unlinked file */
 	int wal_known;
@@ -475,7 +509,7 @@ static int sq_read_begin(struct bt__store *base, int *changed, struct bt_err *er
 	int rc = exec(s, "BEGIN", err);
 	if (rc)
 		return rc;
-	s->in_txn = 1;
+	s->in_txn = 2; /* reading: not writing() */
 	int64_t v = pragma_int(s, "PRAGMA data_version");
 	if (changed)
 		*changed = v != s->data_version;
@@ -540,6 +574,11 @@ static void sq_rollback(struct bt__store *base)
 	/* the index may hold segments that were never committed */
 	bt__free(s->idx.head), bt__free(s->idx.node);
 	memset(&s->idx, 0, sizeof(s->idx));
+}
+
+static int sq_writing(struct bt__store *base)
+{
+	return ((struct sqlite_store *)base)->in_txn == 1;
 }
 
 static int sq_meta_get(struct bt__store *base, const char *key, char **val, size_t *n,
@@ -950,22 +989,16 @@ static char *col_or_null(sqlite3_stmt *q, int i)
 	return sqlite3_column_type(q, i) == SQLITE_NULL ? NULL : col_dup(q, i);
 }
 
-/* Run statement k for one profile (?1 = root), each row read by
- * row(q, elem) into a growable array of elements of `size` bytes: *out, *n
- * (the caller frees them, also on failure, when the last may be half read). */
-static int profile_rows(struct sqlite_store *s, enum stmt k, int64_t root, size_t size,
-			int (*row)(sqlite3_stmt *q, void *elem), char **out, size_t *n,
-			const char *what, struct bt_err *err)
+/* Step q to its end, each row read by row(q, elem) into a growable array
+ * of elements of `size` bytes, zeroed before they are read: *out, *n (the
+ * caller frees them, also on failure, when the last may be half read). */
+static int step_rows(struct sqlite_store *s, sqlite3_stmt *q, size_t size,
+		     int (*row)(sqlite3_stmt *q, void *elem), char **out, size_t *n,
+		     const char *what, struct bt_err *err)
 {
-	sqlite3_stmt *q = stmt(s, k, err);
 	char *v = NULL;
 	size_t len = 0, cap = 0;
 	int r, rc = 0;
-	*out = NULL;
-	*n = 0;
-	if (!q)
-		return BT_ESTORE;
-	sqlite3_bind_int64(q, 1, root);
 	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -975,15 +1008,31 @@ static int profile_rows(struct sqlite_store *s, enum stmt k, int64_t root, size_
 				break;
 			}
 			v = p;
+			memset(v + size * len, 0, size * (cap - len));
 		}
 		if ((rc = row(q, v + size * len++)))
 			break;
 	}
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, what);
-	sqlite3_reset(q);
 	*out = v;
 	*n = len;
+	return rc;
+}
+
+/* Run statement k for one profile (?1 = root) through step_rows. */
+static int profile_rows(struct sqlite_store *s, enum stmt k, int64_t root, size_t size,
+			int (*row)(sqlite3_stmt *q, void *elem), char **out, size_t *n,
+			const char *what, struct bt_err *err)
+{
+	sqlite3_stmt *q = stmt(s, k, err);
+	*out = NULL;
+	*n = 0;
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, root);
+	int rc = step_rows(s, q, size, row, out, n, what, err);
+	sqlite3_reset(q);
 	return rc;
 }
 
@@ -2363,6 +2412,398 @@ static int sq_token_revoke(struct bt__store *base, int64_t id, int64_t now, stru
 	return sqlite3_changes(s->db) ? 0 : bt_err_set(err, BT_ENOTFOUND, "no live token %lld", (long long)id);
 }
 
+/* ---- webhooks ----
+ * webhook_deliveries.state is enum bt_delivery_state; a pending delivery
+ * is due at next_at.  Claiming one moves next_at to the end of the claim
+ * and gives it a claim number: should the sender die, the delivery is due
+ * again once the claim lapses, and only the holder of the claim records
+ * its attempt. */
+
+/* Prepare q, bind nothing: the caller binds and steps. */
+static sqlite3_stmt *prep(struct sqlite_store *s, const char *q, const char *what,
+			  struct bt_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, q, -1, &st, NULL) != SQLITE_OK) {
+		fail(s, err, what);
+		return NULL;
+	}
+	return st;
+}
+
+/* step_rows for a statement of prep(), which is finalized. */
+static int rows_into(struct sqlite_store *s, sqlite3_stmt *q, size_t size,
+		     int (*row)(sqlite3_stmt *q, void *elem), void **out, size_t *n,
+		     const char *what, struct bt_err *err)
+{
+	char *v = NULL;
+	int rc = step_rows(s, q, size, row, &v, n, what, err);
+	sqlite3_finalize(q);
+	*out = v;
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+/* One number a query answers (its first column), def without a row. */
+static int one_int(struct sqlite_store *s, sqlite3_stmt *q, int64_t def, int64_t *out,
+		   const char *what, struct bt_err *err)
+{
+	int r = sqlite3_step(q);
+	*out = r == SQLITE_ROW ? sqlite3_column_int64(q, 0) : def;
+	sqlite3_finalize(q);
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : fail(s, err, what);
+}
+
+static int sq_key(struct bt__store *base, const char *purpose, unsigned char out[32],
+		  struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (!s->have_key)
+		return bt_err_set(err, BT_EUSAGE, "the database's key is not available on a "
+						  "connection opened read-only");
+	crypto_generichash(out, 32, (const unsigned char *)purpose, strlen(purpose), s->key,
+			   sizeof(s->key));
+	return 0;
+}
+
+static int sq_webhook_insert(struct bt__store *base, const char *url, const char *events,
+			     const void *sealed, size_t n, int64_t now, int64_t *id,
+			     struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s, "INSERT INTO webhooks(url, events, secret, created) VALUES (?,?,?,?)",
+			       "storing a webhook", err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, events, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 3, sealed, (int)n, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, now);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return fail(s, err, "storing a webhook");
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int webhook_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_webhook *w = elem;
+	w->id = sqlite3_column_int64(q, 0);
+	w->url = col_dup(q, 1);
+	w->events = col_dup(q, 2);
+	w->created = sqlite3_column_int64(q, 3);
+	w->pending = sqlite3_column_int64(q, 4);
+	w->delivered = sqlite3_column_int64(q, 5);
+	w->failed = sqlite3_column_int64(q, 6);
+	return w->url && w->events ? 0 : BT_ENOMEM;
+}
+
+/* A cursor of a newest-first list: 0 means from the newest. */
+static int64_t below(int64_t before) { return before > 0 ? before : INT64_MAX; }
+
+static int sq_webhook_list(struct bt__store *base, int64_t before, size_t limit,
+			   struct bt_webhook **out, size_t *n, int64_t *total, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q;
+	int rc;
+	*out = NULL, *n = 0, *total = 0;
+	if (s->schema < SCHEMA_WEBHOOKS) /* a reader of an older file */
+		return 0;
+	if (!(q = prep(s, "SELECT count(*) FROM webhooks", "listing webhooks", err)) ||
+	    (rc = one_int(s, q, 0, total, "listing webhooks", err)))
+		return BT_ESTORE;
+	q = prep(s,
+		 "SELECT w.id, w.url, w.events, w.created,"
+		 " (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook = w.id AND d.state = 0),"
+		 " (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook = w.id AND d.state = 1),"
+		 " (SELECT count(*) FROM webhook_deliveries d WHERE d.webhook = w.id AND d.state = 2) "
+		 "FROM webhooks w WHERE w.id < ?1 ORDER BY w.id DESC LIMIT ?2",
+		 "listing webhooks", err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, below(before));
+	sqlite3_bind_int64(q, 2, limit ? (int64_t)limit : -1);
+	return rows_into(s, q, sizeof(**out), webhook_row, (void **)out, n, "listing webhooks", err);
+}
+
+static int sq_webhook_remove(struct bt__store *base, int64_t id, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	static const char *const qs[] = {
+		"DELETE FROM webhook_attempts WHERE delivery IN "
+		"(SELECT id FROM webhook_deliveries WHERE webhook = ?1)",
+		"DELETE FROM webhook_deliveries WHERE webhook = ?1",
+		"DELETE FROM webhooks WHERE id = ?1", /* last: its changes() answer */
+	};
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		sqlite3_stmt *q = prep(s, qs[i], "deleting a webhook", err);
+		if (!q)
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, id);
+		int r = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (r != SQLITE_DONE)
+			return fail(s, err, "deleting a webhook");
+	}
+	return sqlite3_changes(s->db) ? 0
+				      : bt_err_set(err, BT_ENOTFOUND, "no webhook %lld", (long long)id);
+}
+
+static int sq_delivery_enqueue(struct bt__store *base, int64_t webhook, const char *uid,
+			       const char *event, const char *body, size_t n, int64_t now,
+			       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s, "INSERT INTO webhook_deliveries(webhook, uid, event, body, "
+				  "created, state, next_at) VALUES (?,?,?,?,?,0,?5)",
+			       "queueing a delivery", err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, webhook);
+	sqlite3_bind_text(q, 2, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, event, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 4, body, (int)n, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, now);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return r == SQLITE_DONE ? 0 : fail(s, err, "queueing a delivery");
+}
+
+static int delivery_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_webhook_delivery *d = elem;
+	d->id = sqlite3_column_int64(q, 0);
+	d->webhook = sqlite3_column_int64(q, 1);
+	snprintf(d->uid, sizeof(d->uid), "%s", (const char *)sqlite3_column_text(q, 2));
+	d->event = col_dup(q, 3);
+	d->state = sqlite3_column_int(q, 4);
+	d->created = sqlite3_column_int64(q, 5);
+	d->next = d->state == BT_DELIVERY_PENDING ? sqlite3_column_int64(q, 6) : 0;
+	d->body_len = (size_t)sqlite3_column_bytes(q, 7);
+	d->body = bt__strndup(sqlite3_column_blob(q, 7) ? sqlite3_column_blob(q, 7) : "", d->body_len);
+	return d->event && d->body ? 0 : BT_ENOMEM;
+}
+
+struct attempt_row {
+	int64_t delivery;
+	struct bt_webhook_attempt a;
+};
+
+static int attempt_row(sqlite3_stmt *q, void *elem)
+{
+	struct attempt_row *r = elem;
+	r->delivery = sqlite3_column_int64(q, 0);
+	r->a.at = sqlite3_column_int64(q, 1);
+	r->a.status = sqlite3_column_int(q, 2);
+	r->a.error = sqlite3_column_type(q, 3) == SQLITE_NULL ? NULL : col_dup(q, 3);
+	r->a.ms = sqlite3_column_int64(q, 4);
+	r->a.next = sqlite3_column_int64(q, 5);
+	return sqlite3_column_type(q, 3) == SQLITE_NULL || r->a.error ? 0 : BT_ENOMEM;
+}
+
+/* Hand the attempts (in delivery and attempt order) to the deliveries of
+ * the page (newest first); those of other deliveries in the range of ids
+ * are freed. */
+static int attempts_to(struct bt_webhook_delivery *v, size_t n, struct attempt_row *a, size_t na)
+{
+	size_t k = 0;
+	for (size_t i = n; i-- > 0;) { /* oldest delivery first, as the attempts */
+		size_t from;
+		while (k < na && a[k].delivery < v[i].id)
+			bt__free(a[k++].a.error);
+		for (from = k; k < na && a[k].delivery == v[i].id; k++)
+			;
+		if (k == from)
+			continue;
+		v[i].attempts = bt__calloc(k - from, sizeof(*v[i].attempts));
+		if (!v[i].attempts) {
+			for (; from < na; from++)
+				bt__free(a[from].a.error);
+			return BT_ENOMEM;
+		}
+		for (; from < k; from++)
+			v[i].attempts[v[i].nattempts++] = a[from].a;
+	}
+	for (; k < na; k++)
+		bt__free(a[k].a.error);
+	return 0;
+}
+
+static int sq_deliveries(struct bt__store *base, int64_t webhook, int64_t before, size_t limit,
+			 struct bt_webhook_delivery **out, size_t *n, int64_t *total,
+			 struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct attempt_row *a = NULL;
+	size_t na = 0;
+	sqlite3_stmt *q;
+	int rc;
+	*out = NULL, *n = 0, *total = 0;
+	if (s->schema < SCHEMA_WEBHOOKS)
+		return 0;
+	if (!(q = prep(s, "SELECT count(*) FROM webhook_deliveries WHERE ?1 = 0 OR webhook = ?1",
+		       "listing deliveries", err)))
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, webhook);
+	if ((rc = one_int(s, q, 0, total, "listing deliveries", err)))
+		return rc;
+	q = prep(s, "SELECT id, webhook, uid, event, state, created, next_at, body "
+		    "FROM webhook_deliveries WHERE (?1 = 0 OR webhook = ?1) AND id < ?2 "
+		    "ORDER BY id DESC LIMIT ?3",
+		 "listing deliveries", err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, webhook);
+	sqlite3_bind_int64(q, 2, below(before));
+	sqlite3_bind_int64(q, 3, limit ? (int64_t)limit : -1);
+	if ((rc = rows_into(s, q, sizeof(**out), delivery_row, (void **)out, n,
+			    "listing deliveries", err)) ||
+	    !*n)
+		return rc;
+	/* the attempts of the page's range of ids, in one query */
+	q = prep(s, "SELECT delivery, at, status, error, ms, coalesce(next_at, 0) "
+		    "FROM webhook_attempts WHERE delivery BETWEEN ?1 AND ?2 ORDER BY delivery, id",
+		 "listing deliveries", err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, (*out)[*n - 1].id);
+	sqlite3_bind_int64(q, 2, (*out)[0].id);
+	rc = rows_into(s, q, sizeof(*a), attempt_row, (void **)&a, &na, "listing deliveries", err);
+	if (!rc)
+		rc = attempts_to(*out, *n, a, na);
+	else
+		for (size_t i = 0; i < na; i++)
+			bt__free(a[i].a.error);
+	bt__free(a);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+static int sq_delivery_claim(struct bt__store *base, int64_t now, int64_t until, int64_t claim,
+			     struct bt_webhook_job *job, unsigned char **sealed, size_t *sealed_n,
+			     struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s,
+		"UPDATE webhook_deliveries SET next_at = ?2, claim = ?3 WHERE id = "
+		"(SELECT id FROM webhook_deliveries WHERE state = 0 AND next_at <= ?1 "
+		" ORDER BY next_at, id LIMIT 1) "
+		"RETURNING id, webhook, uid, event, body, attempts, "
+		"(SELECT url FROM webhooks WHERE id = webhook), "
+		"(SELECT secret FROM webhooks WHERE id = webhook)",
+		"claiming a delivery", err);
+	int rc = 0;
+	*sealed = NULL, *sealed_n = 0;
+	memset(job, 0, sizeof(*job));
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, now);
+	sqlite3_bind_int64(q, 2, until);
+	sqlite3_bind_int64(q, 3, claim);
+	int r = sqlite3_step(q);
+	if (r == SQLITE_ROW) {
+		job->delivery = sqlite3_column_int64(q, 0);
+		job->webhook = sqlite3_column_int64(q, 1);
+		job->claim = claim;
+		snprintf(job->uid, sizeof(job->uid), "%s", (const char *)sqlite3_column_text(q, 2));
+		job->event = col_dup(q, 3);
+		job->body_len = (size_t)sqlite3_column_bytes(q, 4);
+		job->body = bt__strndup(sqlite3_column_blob(q, 4) ? sqlite3_column_blob(q, 4) : "",
+					job->body_len);
+		job->attempt = sqlite3_column_int(q, 5) + 1;
+		job->url = col_dup(q, 6);
+		*sealed_n = (size_t)sqlite3_column_bytes(q, 7);
+		*sealed = bt__malloc(*sealed_n ? *sealed_n : 1);
+		if (*sealed && *sealed_n)
+			memcpy(*sealed, sqlite3_column_blob(q, 7), *sealed_n);
+		if (!job->event || !job->body || !job->url || !*sealed)
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+		r = sqlite3_step(q); /* finish the statement: the update is done */
+	} else if (r == SQLITE_DONE) {
+		rc = BT_ENOTFOUND;
+	}
+	if (r != SQLITE_DONE && !rc)
+		rc = fail(s, err, "claiming a delivery");
+	sqlite3_finalize(q);
+	if (rc && rc != BT_ENOTFOUND) {
+		bt__free(*sealed);
+		*sealed = NULL;
+		bt_webhook_job_release(job);
+	}
+	return rc;
+}
+
+static int sq_delivery_attempt(struct bt__store *base, int64_t delivery, int64_t claim,
+			       const struct bt_webhook_attempt *a, int state, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s, "UPDATE webhook_deliveries SET attempts = attempts + 1, "
+				  "state = ?3, next_at = ?4, claim = NULL WHERE id = ?1 AND claim = ?2",
+			       "recording an attempt", err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, delivery);
+	sqlite3_bind_int64(q, 2, claim);
+	sqlite3_bind_int(q, 3, state);
+	if (a->next)
+		sqlite3_bind_int64(q, 4, a->next);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return fail(s, err, "recording an attempt");
+	if (!sqlite3_changes(s->db))
+		return bt_err_set(err, BT_ENOTFOUND, "the claim of delivery %lld was lost",
+				  (long long)delivery);
+	if (!(q = prep(s, "INSERT INTO webhook_attempts(delivery, at, status, error, ms, next_at) "
+			  "VALUES (?,?,?,?,?,?)",
+		       "recording an attempt", err)))
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, delivery);
+	sqlite3_bind_int64(q, 2, a->at);
+	sqlite3_bind_int(q, 3, a->status);
+	if (a->error)
+		sqlite3_bind_text(q, 4, a->error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, a->ms);
+	if (a->next)
+		sqlite3_bind_int64(q, 6, a->next);
+	r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return r == SQLITE_DONE ? 0 : fail(s, err, "recording an attempt");
+}
+
+static int sq_delivery_unclaim(struct bt__store *base, int64_t delivery, int64_t claim, int64_t at,
+			       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s, "UPDATE webhook_deliveries SET next_at = ?3, claim = NULL "
+				  "WHERE id = ?1 AND claim = ?2",
+			       "giving a delivery back", err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_int64(q, 1, delivery);
+	sqlite3_bind_int64(q, 2, claim);
+	sqlite3_bind_int64(q, 3, at);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return r == SQLITE_DONE ? 0 : fail(s, err, "giving a delivery back");
+}
+
+static int sq_delivery_next_due(struct bt__store *base, int64_t *at, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q;
+	int rc;
+	*at = 0;
+	if (s->schema < SCHEMA_WEBHOOKS)
+		return BT_ENOTFOUND;
+	if (!(q = prep(s, "SELECT min(next_at) FROM webhook_deliveries WHERE state = 0",
+		       "looking for due deliveries", err)) ||
+	    (rc = one_int(s, q, 0, at, "looking for due deliveries", err)))
+		return BT_ESTORE;
+	return *at ? 0 : BT_ENOTFOUND;
+}
+
 static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -2371,6 +2812,7 @@ static const struct bt__store_ops sqlite_ops = {
 		.read_begin = sq_read_begin,
 		.commit = sq_commit,
 		.rollback = sq_rollback,
+		.writing = sq_writing,
 		.check = sq_check,
 		.data_version = sq_data_version,
 		.write_batch = sq_write_batch,
@@ -2403,7 +2845,7 @@ static const struct bt__store_ops sqlite_ops = {
 		     .refusals = sq_profile_refusals,
 		     .erase_profile = sq_erase_profile,
 		     .suppress = sq_suppress},
-	.config = {.get = sq_meta_get, .set = sq_meta_set},
+	.config = {.get = sq_meta_get, .set = sq_meta_set, .key = sq_key},
 	.rules = {.list = sq_rules_list, .set = sq_rule_set, .audit = sq_rule_audit,
 		  .changes = sq_changes},
 	.escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
@@ -2412,6 +2854,15 @@ static const struct bt__store_ops sqlite_ops = {
 		   .list = sq_token_list,
 		   .revoke = sq_token_revoke},
 	.dead = {.list = sq_dead_letters, .usage = sq_dead_usage, .remove = sq_dead_letter_delete},
+	.webhooks = {.insert = sq_webhook_insert,
+		     .list = sq_webhook_list,
+		     .remove = sq_webhook_remove,
+		     .enqueue = sq_delivery_enqueue,
+		     .deliveries = sq_deliveries,
+		     .claim = sq_delivery_claim,
+		     .attempt = sq_delivery_attempt,
+		     .unclaim = sq_delivery_unclaim,
+		     .next_due = sq_delivery_next_due},
 };
 
 /* 2 → 3: hash the dead letters kept so far; of a record kept several

@@ -60,6 +60,10 @@ struct bt_merge;
 struct bt_change;
 struct bt_esc_action;
 struct bt_token;
+struct bt_webhook;
+struct bt_webhook_attempt;
+struct bt_webhook_delivery;
+struct bt_webhook_job;
 
 typedef int (*bt__ident_cb)(void *ctx, uint32_t ident, const char *text);
 typedef int (*bt__raw_cb)(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t n);
@@ -170,6 +174,8 @@ struct bt__store_ops {
 		 * durable. */
 		int (*commit)(struct bt__store *s, struct bt_err *err);
 		void (*rollback)(struct bt__store *s);
+		/* 1 while a write transaction (begin) is open, else 0. */
+		int (*writing)(struct bt__store *s);
 		/* 0 while the files at the database's path are the ones open,
 		 * else BT_EIO saying so. */
 		int (*check)(struct bt__store *s, struct bt_err *err);
@@ -302,6 +308,11 @@ struct bt__store_ops {
 			   struct bt_err *err);
 		int (*set)(struct bt__store *s, const char *key, const void *val, size_t n,
 			   struct bt_err *err);
+		/* A key for purpose, derived from the database's own key (the
+		 * suppression list's, kept out of the database); BT_EUSAGE on
+		 * a connection that has none (one opened read-only). */
+		int (*key)(struct bt__store *s, const char *purpose, unsigned char out[32],
+			   struct bt_err *err);
 	} config;
 
 	/* Journey rules changed since the configuration was loaded (a field
@@ -358,6 +369,46 @@ struct bt__store_ops {
 		int (*usage)(struct bt__store *s, int64_t *n, int64_t *bytes, struct bt_err *err);
 		int (*remove)(struct bt__store *s, int64_t id, struct bt_err *err);
 	} dead;
+
+	/* Webhooks and their deliveries (webhook.c).  Writes inside
+	 * begin/commit.  Lists are newest first: ids below `before` (0: from
+	 * the newest), at most limit (0: all), with the count of all. */
+	struct {
+		/* events: space-separated; sealed: the secret, encrypted */
+		int (*insert)(struct bt__store *s, const char *url, const char *events,
+			      const void *sealed, size_t n, int64_t now, int64_t *id,
+			      struct bt_err *err);
+		int (*list)(struct bt__store *s, int64_t before, size_t limit,
+			    struct bt_webhook **out, size_t *n, int64_t *total, struct bt_err *err);
+		/* With its deliveries and their attempts; BT_ENOTFOUND. */
+		int (*remove)(struct bt__store *s, int64_t id, struct bt_err *err);
+		/* Queue a delivery, due at `now`. */
+		int (*enqueue)(struct bt__store *s, int64_t webhook, const char *uid,
+			       const char *event, const char *body, size_t n, int64_t now,
+			       struct bt_err *err);
+		/* A webhook's deliveries (webhook 0: all), each with its attempts. */
+		int (*deliveries)(struct bt__store *s, int64_t webhook, int64_t before,
+				  size_t limit, struct bt_webhook_delivery **out, size_t *n,
+				  int64_t *total, struct bt_err *err);
+		/* Claim the pending delivery due first (due at or before now):
+		 * it is due again only at `until`, and job->claim = claim.
+		 * Fills job but its secret, and hands over the sealed secret
+		 * (to free); BT_ENOTFOUND when none is due. */
+		int (*claim)(struct bt__store *s, int64_t now, int64_t until, int64_t claim,
+			     struct bt_webhook_job *job, unsigned char **sealed, size_t *sealed_n,
+			     struct bt_err *err);
+		/* Record attempt a of the delivery held by claim, and its new
+		 * state (pending: due again at a->next); BT_ENOTFOUND when the
+		 * claim is no longer held (its webhook was deleted, or it
+		 * lapsed and another sender claimed the delivery). */
+		int (*attempt)(struct bt__store *s, int64_t delivery, int64_t claim,
+			       const struct bt_webhook_attempt *a, int state, struct bt_err *err);
+		/* Give a claimed delivery back unsent, due at `at`. */
+		int (*unclaim)(struct bt__store *s, int64_t delivery, int64_t claim, int64_t at,
+			       struct bt_err *err);
+		/* When the pending delivery due first is due; BT_ENOTFOUND. */
+		int (*next_due)(struct bt__store *s, int64_t *at, struct bt_err *err);
+	} webhooks;
 };
 
 struct bt__store {

@@ -35,7 +35,7 @@ eq "an unknown key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:13
 eq "a bad channel" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': channel 'phone' is not one of")" 1
 eq "an unknown team of a touchpoint" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': unknown team 'service'")" 1
 eq "a bad limit" "$(echo "$err" | grep -c "^bad.yaml:17: limit of 'email' must be a number from 1 to 255")" 1
-eq "an unknown top-level key nothing is near, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration (expected one of: teams, people, journeys, touchpoints, purposes, identity, steering, escalations)")" 1
+eq "an unknown top-level key nothing is near, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration (expected one of: teams, people, journeys, touchpoints, purposes, identity, steering, escalations, webhooks)")" 1
 eq "a mistyped top-level key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:19: unknown key 'jounreys' in the configuration (did you mean 'journeys'?)")" 1
 # the reader finds the top-level keys first and the touchpoints before the
 # identity rules; the problems come out in line order all the same (both of
@@ -99,3 +99,12 @@ run "$BATON" ingest --db strict.db --json strict.ndjson
 eq "a configured junk value never links" "$(echo "$out" | jq -c '[.accepted,.rejected]')" "[1,1]"
 run "$BATON" profile --db strict.db --json user_id:u
 eq "a configured limit of one e-mail" "$(echo "$out" | jq -c '[.identifiers, (.conflicts|length)]')" '[["email:a@x.com","user_id:u"],1]'
+
+# webhooks: allow_private is true or false, and nothing else is known there
+printf 'webhooks:\n  allow_private: yes please\n  alow: 1\n' >hooks.yaml
+run "$BATON" check --config hooks.yaml
+eq "webhooks: allow_private that is not a boolean, and an unknown key" \
+	"$rc $(echo "$err" | grep -c "^hooks.yaml:2: webhooks: allow_private must be true or false") $(echo "$err" | grep -c "^hooks.yaml:3: unknown key 'alow' in webhooks")" "1 1 1"
+printf 'webhooks: {allow_private: true}\n' >hooks.yaml
+run "$BATON" check --config hooks.yaml
+eq "webhooks: {allow_private: true} is a configuration" "$rc" 0

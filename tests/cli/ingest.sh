@@ -127,12 +127,13 @@ for i in 1 2 3; do
 done
 sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
 	VALUES (4, 'f', 5, 'json', 'bad', CAST('{\"x\":2}' AS BLOB))"
-# what identity review (version 8) added
+# what identity review (version 9) added
 sqlite3 old.db "DROP TABLE apart; DROP INDEX merges_into; DROP INDEX merges_from;
 	ALTER TABLE conflicts DROP COLUMN resolution; ALTER TABLE conflicts DROP COLUMN resolved_at;
 	ALTER TABLE conflicts DROP COLUMN resolved_by; ALTER TABLE profiles DROP COLUMN ident"
 sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; DROP TABLE journey_rules;
 	DROP TABLE rule_changes; DROP TABLE escalation_acts; DROP TABLE announced;
+	DROP TABLE webhooks; DROP TABLE webhook_deliveries; DROP TABLE webhook_attempts;
 	PRAGMA user_version = 1"
 run "$BATON" summary --db old.db --json
 eq "a version-1 database is readable" "$(echo "$out" | jq -c '[.events,.dead_letters]')" "[1,4]"
@@ -142,9 +143,11 @@ run "$BATON" profile --db old.db --merges --json user_id:u-1
 eq "... and their merge ledgers (nothing split yet)" "$rc $out" '0 {"profile":"P1","merges":[]}'
 run "$BATON" conflicts --db old.db --json --state open
 eq "... and the conflicts (none resolved yet)" "$rc $out" '0 {"conflicts":[],"total":0,"next":null}'
+run "$BATON" webhooks list --db old.db --json
+eq "and its webhooks (no table yet: none)" "$rc $out" "0 []"
 run "$BATON" ingest --db old.db --json good.ndjson
 eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-eq "to version 8" "$(sqlite3 old.db 'PRAGMA user_version')" 8
+eq "to version 9" "$(sqlite3 old.db 'PRAGMA user_version')" 9
 run "$BATON" dead-letters --db old.db --json
 eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
 	'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'

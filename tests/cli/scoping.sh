@@ -93,6 +93,11 @@ GET|/v1/dead-letters||200 403 403 403 403 403 403 403
 POST|/v1/dead-letters/retry||200 403 403 403 403 403 403 403
 POST|/v1/dead-letters/99999/reingest||404 403 403 403 403 403 403 403
 DELETE|/v1/dead-letters/99999||404 403 403 403 403 403 403 403
+POST|/v1/webhooks|{"url":"http://192.0.2.1/hook","events":["promise.broken"],"secret":"scoping-secret-0123"}|201 403 403 403 403 403 403 403
+GET|/v1/webhooks||200 403 403 403 403 403 403 403
+GET|/v1/webhooks/1/deliveries||200 403 403 403 403 403 403 403
+POST|/v1/webhooks/99999/test||404 403 403 403 403 403 403 403
+DELETE|/v1/webhooks/99999||404 403 403 403 403 403 403 403
 GET|/v1/profiles/user_id%3Au1||200 200 403 403 403 200 403 403
 GET|/v1/profiles/user_id%3Au1/merges||200 200 403 403 403 200 403 403
 GET|/v1/profiles/user_id%3Au2/merges||200 200 403 403 403 200 403 403

@@ -454,6 +454,37 @@ for (const bypassCSP of [false, true]) {
 	check((await api(admin, `/v1/profiles/${encodeURIComponent('email:fixed@example.com')}`)).events === 1, 'data: the fixed record is an event');
 }
 
+// ---- webhooks (admin): the Data page lists them with their recent
+// deliveries, as the API does; a URL with markup in it stays text
+{
+	const xssUrl = 'http://192.0.2.1/"><svg/onload=alert("xss-hook")>';
+	const secret = 'dashboard-secret-0123';
+	const json = { 'Content-Type': 'application/json' };
+	const made = await api(admin, '/v1/webhooks', { method: 'POST', headers: json, body: JSON.stringify({ url: xssUrl, events: ['promise.broken'], secret }) });
+	await api(admin, '/v1/webhooks', { method: 'POST', headers: json, body: JSON.stringify({ url: 'http://192.0.2.2/second', events: ['collision', 'test'], secret }) });
+	await api(admin, `/v1/webhooks/${made.id}/test`, { method: 'POST' });
+	await visit(page, '/data');
+	const urls = await page.$$eval('.hook code', (els) => els.map((e) => e.textContent));
+	const apiUrls = (await api(admin, '/v1/webhooks')).webhooks.map((w) => w.url);
+	check(urls.length === 2 && JSON.stringify(urls) === JSON.stringify(apiUrls), 'data: the webhooks of the API, newest first, their URLs as text', { urls, apiUrls });
+	const shown = await page.$$eval('.hook tbody th', (els) => els.map((e) => e.textContent));
+	const apiDeliveries = (await api(admin, `/v1/webhooks/${made.id}/deliveries?limit=10`)).deliveries.map((d) => d.delivery);
+	check(apiDeliveries.length === 1 && JSON.stringify(shown) === JSON.stringify(apiDeliveries), 'data: each webhook with its recent deliveries, as the API lists them', { shown, apiDeliveries });
+	const markup = await page.evaluate(() => document.querySelectorAll('[onload], main svg[onload]').length);
+	check(!markup && !page.log.length && (await page.textContent('main')).includes(xssUrl), 'data: a webhook URL with markup shows as text and runs nothing', page.log.join('\n'));
+	check(!(await page.textContent('body')).includes(secret), 'data: no webhook secret on the page');
+	await axe(page, 'data with webhooks');
+	await shots(page, 'data-webhooks');
+	await page.click('.hook >> nth=0 >> text=Send a test');
+	await page.waitForSelector('.hook >> nth=0 >> text=A test delivery is queued');
+	check((await api(admin, `/v1/webhooks/${made.id + 1}/deliveries`)).total === 1, 'data: "Send a test" queues a test delivery through the session');
+	const { context, page: p } = await signIn(tokens.analyst);
+	await visit(p, '/data');
+	check(!(await p.locator('section[aria-label^="Webhooks"]').count()) && await p.isVisible('section[aria-label=Sources]'),
+		'analyst: the Data page shows the sources but no webhooks (the API answers 403)');
+	await context.close();
+}
+
 await browser.close();
 console.log(`# ${n} checks, ${failed} failed`);
 process.exit(failed ? 1 : 0);

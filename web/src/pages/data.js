@@ -3,9 +3,10 @@
 // to ingest again as kept or after a fix in place, or to drop, and all of
 // them to retry after a change of the identity rules; ingest rates from
 // /metrics, sampled every 5 s; the sources with their volume (and whether
-// the configuration knows them).
+// the configuration knows them); the webhooks with their recent deliveries
+// (admin).
 import { all, get, getText, orNull, send } from '../api.js';
-import { build, empty, h, note, replace, section, table, twice, when } from '../dom.js';
+import { build, empty, h, note, replace, section, table, tags, twice, when } from '../dom.js';
 import { figure } from '../kpi.js';
 
 const SAMPLE_MS = 5000;
@@ -104,6 +105,95 @@ async function deadLetters(ctx) {
 		first.total ? [h('p', null, retry, retried), list, more] : empty('No dead letter.'));
 }
 
+// ---- webhooks (admin): each with its recent deliveries and their
+// attempts; add one, send it a test, delete it.  What a receiver answered
+// and the events' data are shown as text, like everything else.
+const EVENTS = ['escalation.opened', 'escalation.moved', 'escalation.resolved', 'promise.broken', 'collision', 'test'];
+const STATE = { pending: 'open', delivered: 'kept', failed: 'broken' }; // the tags' colours
+
+const lastTry = (d) => {
+	const a = d.attempts[d.attempts.length - 1];
+	return a ? `${when(a.at)}: ${a.error || `HTTP ${a.status}`}` : 'not tried yet';
+};
+
+async function hook(ctx, w) {
+	const item = h('li', { class: 'letter hook' });
+	const answer = h('p', { class: 'note', role: 'status' });
+	const page = await get(`/v1/webhooks/${encodeURIComponent(w.id)}/deliveries`, { limit: 10 }, { signal: ctx.signal });
+	const test = h('button', { type: 'button', on: { click: async () => {
+		test.disabled = true;
+		try {
+			await send('POST', `/v1/webhooks/${encodeURIComponent(w.id)}/test`);
+			answer.textContent = 'A test delivery is queued; reload to see how it went.';
+		} catch (err) {
+			answer.textContent = `Not queued: ${err.message}`;
+		}
+		test.disabled = false;
+	} } }, 'Send a test');
+	const drop = twice('Delete', 'Delete it for good', async () => {
+		try {
+			await send('DELETE', `/v1/webhooks/${encodeURIComponent(w.id)}`);
+			replace(item, h('p', { class: 'note' }, `Webhook #${w.id} deleted.`));
+		} catch (err) {
+			answer.textContent = `Not deleted: ${err.message}`;
+		}
+	});
+	return build(item,
+		h('p', null, h('strong', null, `#${w.id}`), ' ', h('code', null, w.url)),
+		h('p', null, tags(w.events), ` · added ${when(w.created)} · ${w.deliveries.pending} pending, ${w.deliveries.delivered} delivered, ${w.deliveries.failed} failed`),
+		h('p', { class: 'actions' }, test, ' ', drop),
+		answer,
+		page.deliveries.length ? [
+			table(`Recent deliveries of webhook #${w.id} (${page.total} in all)`,
+				[{ label: 'delivery' }, { label: 'event' }, { label: 'state' }, { label: 'queued' }, { label: 'attempts', num: true }, { label: 'last attempt' }, { label: 'next' }],
+				page.deliveries.map((d) => [d.delivery, d.event, h('span', { class: `tag ${STATE[d.state] || ''}` }, d.state), when(d.created),
+					String(d.attempts.length), lastTry(d), when(d.next_attempt)])),
+			h('details', null, h('summary', null, 'What the newest delivery sent'), h('pre', null, JSON.stringify(page.deliveries[0].payload, null, 2))),
+		] : empty('No delivery yet.'));
+}
+
+function addForm(ctx, list) {
+	const answer = h('p', { class: 'note', role: 'status' });
+	const url = h('input', { id: 'hook-url', name: 'url', type: 'url', required: true, placeholder: 'https://hooks.example.com/baton' });
+	const secret = h('input', { id: 'hook-secret', name: 'secret', type: 'password', autocomplete: 'off', minlength: 16 });
+	const boxes = EVENTS.map((e) => h('input', { type: 'checkbox', id: `hook-ev-${e}`, value: e }));
+	const submit = async (ev) => {
+		ev.preventDefault();
+		const body = { url: url.value, events: boxes.filter((b) => b.checked).map((b) => b.value) };
+		if (secret.value) body.secret = secret.value;
+		answer.textContent = 'Adding…';
+		try {
+			const { status, answer: a } = await send('POST', '/v1/webhooks', body);
+			if (status === 400) {
+				answer.textContent = `Not added: ${a.detail}`;
+				return;
+			}
+			secret.value = '';
+			replace(answer, `Webhook #${a.id} added.`, a.secret ? [' Its secret, shown only now: ', h('code', null, a.secret)] : '');
+			list.prepend(await hook(ctx, a));
+		} catch (err) {
+			answer.textContent = `Not added: ${err.message}`;
+		}
+	};
+	return h('details', null, h('summary', null, 'Add a webhook'),
+		h('form', { class: 'hookform', on: { submit } },
+			h('label', { for: 'hook-url' }, 'URL'), url,
+			h('fieldset', null, h('legend', null, 'Events'),
+				EVENTS.map((e, i) => h('label', { for: `hook-ev-${e}` }, boxes[i], ` ${e}`))),
+			h('label', { for: 'hook-secret' }, 'Secret (16 to 256 characters; empty: baton makes one)'), secret,
+			h('button', { type: 'submit' }, 'Add')),
+		answer);
+}
+
+async function webhooks(ctx) {
+	const first = await get('/v1/webhooks', { limit: 50 }, { signal: ctx.signal });
+	const list = h('ol', { class: 'letters hooks' });
+	list.append(...await Promise.all(first.webhooks.map((w) => hook(ctx, w))));
+	return section(`Webhooks (${first.total})`,
+		note('Where baton sends escalations, broken promises and collisions, signed with each webhook\'s secret (docs/webhooks.md). Failed deliveries are tried again for about three hours.'),
+		addForm(ctx, list), first.total ? null : empty('No webhook yet.'), list);
+}
+
 // every source of the events with its volume (GET /v1/sources), and its
 // contacts and collisions in the period (the KPIs' source rows)
 function sources(list, k) {
@@ -124,8 +214,9 @@ export default {
 	async render(ctx) {
 		const p = ctx.period;
 		ctx.title('Data');
-		const [letters, m, k, src] = await Promise.all([
+		const [letters, hooks, m, k, src] = await Promise.all([
 			orNull(deadLetters(ctx)),
+			orNull(webhooks(ctx)),
 			orNull(getText('/metrics', { signal: ctx.signal })),
 			orNull(get('/v1/kpis', { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal })),
 			orNull(all('/v1/sources', { as_of: p.as_of }, 'sources', { signal: ctx.signal, max: 1000 })),
@@ -135,6 +226,7 @@ export default {
 				figure('overall', 'timeline_only', k.overall.timeline_only), ' of them on no journey.') : null,
 			m ? metrics(ctx, m) : null,
 			src ? sources(src, k) : null,
-			letters);
+			letters,
+			hooks);
 	},
 };
