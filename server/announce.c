@@ -134,7 +134,8 @@ static int gather(const struct bt_engine *e, void *ctx)
 {
 	struct round *r = ctx;
 	struct bt_err err = {0, ""};
-	return bt_engine_moments(e, r->acts, r->nacts, r->now - LOOKBACK_MS, r->now, take, r, &err);
+	int64_t at = bt_engine_as_of(e); /* the derivation may be a moment old: up to its time */
+	return bt_engine_moments(e, r->acts, r->nacts, at - LOOKBACK_MS, at, take, r, &err);
 }
 
 static void round_free(struct round *r)
