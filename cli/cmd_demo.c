@@ -2,6 +2,7 @@
 /* cmd_demo.c - baton demo: a realistic history to explore baton with. */
 #include "cli.h"
 
+#include "baton/actions.h"
 #include "baton/demo.h"
 
 #include <errno.h>
@@ -31,6 +32,53 @@ static const char help[] =
 	"  --end TIME         when the history ends (RFC 3339 or a date; default now):\n"
 	"                     the same seed and end give the same events\n"
 	"  -o, --output FILE  write the events as NDJSON instead (- for stdout)\n";
+
+/* The actions a steering meeting of the demo decided (docs/governance.md):
+ * days from the end of the history to the due date, some of them past. */
+static const struct {
+	const char *title, *owner, *journey, *kpi, *status;
+	int due_days, meeting_days;
+} demo_actions[] = {
+	{"Staff the evening callback slots for billing disputes", "maria", "billing-dispute",
+	 "recontact_rate", "in_progress", -7, -35},
+	{"Hold promotions for customers with an open complaint", "lena", "complaint", "promises_broken",
+	 "open", -3, -35},
+	{"Name an owner for the moving-home journey", "ines", NULL, NULL, "done", -10, -35},
+	{"Pass the case reference from the chatbot to the contact center", "aisha", "technical-support",
+	 "handoff_success_rate", "open", 14, -7},
+	{"Issue promised refunds within 48 hours", "maria", "billing-dispute", "promises_broken", "open",
+	 21, -7},
+	{"Rework the IVR menu for technical support", "tom", "technical-support",
+	 "contacts_per_instance", "dropped", 30, -35},
+};
+
+static int demo_add_actions(struct bt_db *db, const struct bt_config *cfg, int64_t end,
+			    struct bt_err *err)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < sizeof(demo_actions) / sizeof(demo_actions[0]); i++) {
+		struct bt_buf b = BT_BUF_INIT;
+		struct bt_action a = {0};
+		char due[32], met[32];
+		bt_time_print(end + (int64_t)demo_actions[i].due_days * 86400000, due);
+		bt_time_print(end + (int64_t)demo_actions[i].meeting_days * 86400000, met);
+		bt_buf_adds(&b, "{\"title\":");
+		bt_buf_json_strz(&b, demo_actions[i].title);
+		bt_buf_printf(&b, ",\"owner\":\"%s\",\"due\":\"%s\",\"status\":\"%s\"",
+			      demo_actions[i].owner, due, demo_actions[i].status);
+		if (demo_actions[i].journey)
+			bt_buf_printf(&b, ",\"journey\":\"%s\"", demo_actions[i].journey);
+		if (demo_actions[i].kpi)
+			bt_buf_printf(&b, ",\"kpi\":\"%s\"", demo_actions[i].kpi);
+		bt_buf_printf(&b, ",\"meeting\":\"Steering committee %.10s\"}", met);
+		rc = bt_buf_status(&b) ? BT_ENOMEM : bt_action_read(cfg, b.data, b.len, 1, &a, NULL, err);
+		if (!rc)
+			rc = bt_action_add(db, &a, "demo", err);
+		bt_action_clear(&a);
+		bt_buf_release(&b);
+	}
+	return rc;
+}
 
 struct sink {
 	struct bt_ingest *in;
@@ -120,6 +168,8 @@ int cmd_demo(int argc, char **argv)
 		bt_err_set(&err, rc, "ingesting the demo failed: %s", bt_strerror(rc));
 	} else
 		rc = bt_ingest_end(s.in, &st, &err);
+	if (!rc)
+		rc = demo_add_actions(db, cfg, o.end, &err);
 out:
 	bt_config_free(cfg);
 	bt_db_close(db);
@@ -130,5 +180,7 @@ out:
 	       o.customers, (unsigned long long)n, (unsigned long long)st.accepted,
 	       (unsigned long long)st.rejected);
 	printf("demo: configuration loaded: 5 owned journeys; 'moving-home' has no owner\n");
+	printf("demo: %zu actions from the steering committee (see 'baton actions')\n",
+	       sizeof(demo_actions) / sizeof(demo_actions[0]));
 	return EXIT_OK;
 }

@@ -341,6 +341,25 @@ int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *r
 	return limit_arg(rq, out, rs);
 }
 
+static struct bt_scope scope_of(const struct bt_request *rq);
+static void who_of(const struct bt_request *rq, char out[96]);
+static struct bt_config *config_now(struct bt_server *s, struct bt_response *rs);
+
+struct bt_scope bt_scope_of(const struct bt_request *rq)
+{
+	return scope_of(rq);
+}
+
+void bt_who_of(const struct bt_request *rq, char out[96])
+{
+	who_of(rq, out);
+}
+
+struct bt_config *bt_config_now(struct bt_server *s, struct bt_response *rs)
+{
+	return config_now(s, rs);
+}
+
 /* ?key=: one of the space-separated words of allowed, or absent (NULL). */
 static int choice_arg(const struct bt_request *rq, const char *key, const char *allowed,
 		      const char **out, struct bt_response *rs)
@@ -1492,6 +1511,15 @@ const struct bt_route bt_routes[] = {
 	 "change a journey's rules (its owner, an admin)", 0, NULL},
 	{"GET", "/v1/changes", READERS, get_changes, "the audit trail of rule changes", 0,
 	 "journey limit cursor"},
+	{"POST", "/v1/actions", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), bt_actions_post,
+	 "create an action (docs/governance.md)", 0, NULL},
+	{"GET", "/v1/actions", READERS | ROLE(BT_ROLE_TEAM), bt_actions_get,
+	 "actions, soonest due first (an owner: theirs and their journeys')", 0,
+	 "owner status overdue journey as_of limit cursor"},
+	{"GET", "/v1/actions/{id}", READERS | ROLE(BT_ROLE_TEAM), bt_actions_get_one, "one action", 0,
+	 "as_of"},
+	{"PATCH", "/v1/actions/{id}", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), bt_actions_patch,
+	 "change an action: its status, due date and other fields", 0, NULL},
 	{"GET", "/v1/escalations", READERS, get_escalations, "escalations (an owner: theirs)", 0,
 	 "as_of journey state limit cursor"},
 	{"POST", "/v1/escalations/{id}/ack", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), ack_escalation,

@@ -67,6 +67,18 @@ struct bt_change {
 };
 void bt_changes_free(struct bt_change *v, size_t n);
 
+/* An action (docs/governance.md): what a meeting decided, who does it by
+ * when.  status: open, in_progress, done or dropped. */
+struct bt_action {
+	int64_t id;
+	char *title, *owner, *status;
+	char *journey, *kpi, *meeting; /* NULL: none */
+	char *created_by;
+	int64_t due;              /* seconds since the epoch */
+	int64_t created, updated; /* ms, wall clock */
+};
+void bt_actions_free(struct bt_action *v, size_t n);
+
 /* What a person did about an escalation (docs/escalations.md), as the
  * store keeps it. */
 struct bt_esc_action {

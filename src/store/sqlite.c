@@ -216,6 +216,20 @@ static const char *const migrations[] = {
 	"CREATE INDEX apart_merge ON apart(merge) WHERE merge IS NOT NULL;"
 	"CREATE INDEX merges_into ON merges(into_profile);"
 	"CREATE INDEX merges_from ON merges(from_profile);",
+	/* 9 → 10: actions (docs/governance.md): what a meeting decided, who
+	 * does it by when; due in seconds, created and updated in ms */
+	"CREATE TABLE actions("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  title TEXT NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  due INTEGER NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  journey TEXT,"
+	"  kpi TEXT,"
+	"  meeting TEXT,"
+	"  created_by TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -373,6 +387,7 @@ static const char *const sql[S__COUNT] = {
 #define SCHEMA_ESCALATIONS 7
 #define SCHEMA_WEBHOOKS 8
 #define SCHEMA_REVIEW 9
+#define SCHEMA_ACTIONS 10
 
 struct sqlite_store {
 	struct bt__store base;
@@ -2804,6 +2819,91 @@ static int sq_delivery_next_due(struct bt__store *base, int64_t *at, struct bt_e
 	return *at ? 0 : BT_ENOTFOUND;
 }
 
+/* ---- actions (docs/governance.md) ---- */
+
+static void bind_action(sqlite3_stmt *q, const struct bt_action *a)
+{
+	sqlite3_bind_text(q, 1, a->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, a->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, a->due);
+	sqlite3_bind_text(q, 4, a->status, -1, SQLITE_STATIC);
+	bind_text_or_null(q, 5, a->journey);
+	bind_text_or_null(q, 6, a->kpi);
+	bind_text_or_null(q, 7, a->meeting);
+	sqlite3_bind_text(q, 8, a->created_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 9, a->created);
+	sqlite3_bind_int64(q, 10, a->updated);
+}
+
+static int sq_action_insert(struct bt__store *base, struct bt_action *a, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s, "INSERT INTO actions(title, owner, due, status, journey, kpi, "
+				  "meeting, created_by, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			       "storing an action", err);
+	if (!q)
+		return BT_ESTORE;
+	bind_action(q, a);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return fail(s, err, "storing an action");
+	a->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int sq_action_update(struct bt__store *base, const struct bt_action *a, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s, "UPDATE actions SET title = ?1, owner = ?2, due = ?3, status = ?4, "
+				  "journey = ?5, kpi = ?6, meeting = ?7, created_by = ?8, created = ?9, "
+				  "updated = ?10 WHERE id = ?11",
+			       "changing an action", err);
+	if (!q)
+		return BT_ESTORE;
+	bind_action(q, a);
+	sqlite3_bind_int64(q, 11, a->id);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return fail(s, err, "changing an action");
+	return sqlite3_changes(s->db) ? 0 : bt_err_set(err, BT_ENOTFOUND, "no action %lld",
+							 (long long)a->id);
+}
+
+static int action_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_action *a = elem;
+	a->id = sqlite3_column_int64(q, 0);
+	a->title = col_dup(q, 1), a->owner = col_dup(q, 2);
+	a->due = sqlite3_column_int64(q, 3);
+	a->status = col_dup(q, 4);
+	a->journey = col_dup_or_null(q, 5), a->kpi = col_dup_or_null(q, 6);
+	a->meeting = col_dup_or_null(q, 7), a->created_by = col_dup(q, 8);
+	a->created = sqlite3_column_int64(q, 9), a->updated = sqlite3_column_int64(q, 10);
+	if (!a->title || !a->owner || !a->status || !a->created_by ||
+	    (!a->journey && sqlite3_column_type(q, 5) != SQLITE_NULL) ||
+	    (!a->kpi && sqlite3_column_type(q, 6) != SQLITE_NULL) ||
+	    (!a->meeting && sqlite3_column_type(q, 7) != SQLITE_NULL))
+		return BT_ENOMEM;
+	return 0;
+}
+
+static int sq_action_list(struct bt__store *base, struct bt_action **out, size_t *n,
+			  struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	*out = NULL, *n = 0;
+	if (s->schema < SCHEMA_ACTIONS) /* a reader of an older file */
+		return 0;
+	sqlite3_stmt *q = prep(s, "SELECT id, title, owner, due, status, journey, kpi, meeting, "
+				  "created_by, created, updated FROM actions ORDER BY id",
+			       "listing actions", err);
+	if (!q)
+		return BT_ESTORE;
+	return rows_into(s, q, sizeof(**out), action_row, (void **)out, n, "listing actions", err);
+}
+
 static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -2849,6 +2949,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.rules = {.list = sq_rules_list, .set = sq_rule_set, .audit = sq_rule_audit,
 		  .changes = sq_changes},
 	.escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
+	.actions = {.insert = sq_action_insert, .update = sq_action_update, .list = sq_action_list},
 	.tokens = {.insert = sq_token_insert,
 		   .find = sq_token_find,
 		   .list = sq_token_list,
