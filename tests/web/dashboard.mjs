@@ -147,6 +147,7 @@ const pages = [
 	['customer', `/customers/${encodeURIComponent(inst.profile)}?as_of=${AS_OF}`, null],
 	['queue', `/queue?person=${busy}&as_of=${AS_OF}`, null],
 	['escalations', '/escalations', null],
+	['actions', '/actions?show=all', null],
 	['teams', `/teams?${PERIOD}`, kAll],
 	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
 	['data', `/data?${PERIOD}`, kAll],
@@ -162,6 +163,13 @@ for (const [name, path, k] of pages) {
 }
 
 // what each page must show, read from the API
+await visit(page, '/actions?show=all');
+const acts = await api(admin, '/v1/actions?limit=1000');
+const actRows = await page.locator('section[aria-label="Actions"] tbody tr').count();
+check(acts.total === 6 && actRows === acts.total, 'actions: the demo\'s six actions, as the API lists them', { shown: actRows, api: acts.total });
+const lateCard = await page.textContent('.card.alert .big').catch(() => null);
+const late = acts.actions.filter((a) => a.overdue).length;
+check(late > 0 && lateCard === String(late), 'actions: the overdue ones counted, as the API judges them', { page: lateCard, api: late });
 await visit(page, `/?${PERIOD}`);
 const rows = await page.$$eval('[data-kpi$=".instances"]', (els) => els.map((e) => e.dataset.kpi.replace(/\.instances$/, '')));
 check(JSON.stringify(rows) === JSON.stringify(kAll.journeys.map((j) => j.journey)), 'overview: every journey of the API, in its order', rows);
@@ -254,6 +262,15 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 		const now = (await api(admin, '/v1/escalations?state=acknowledged&limit=500')).escalations.find((x) => x.id === first.id);
 		check(now && now.acknowledged_by === 'maria', 'owner maria: acknowledges an escalation on the page', { id: first.id, now });
 	}
+	// her actions: those the API gives her, and one marked done on the page
+	await visit(p, '/actions');
+	const myActs = (await api(tokens.owner, '/v1/actions?limit=1000')).actions.filter((a) => ['open', 'in_progress'].includes(a.status));
+	check(myActs.length > 0 && await p.locator('section[aria-label="Actions"] tbody tr').count() === myActs.length, "owner maria: her open actions", myActs.length);
+	await Promise.all([p.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/v1/actions/${myActs[0].id}`)),
+		p.click('section[aria-label="Actions"] tbody tr:first-child button:has-text("done")')]);
+	await ready(p);
+	const done = await api(admin, `/v1/actions/${myActs[0].id}`);
+	check(done.status === 'done', 'owner maria: marks an action done on the page', done);
 	await visit(p, `/queue?as_of=${AS_OF}`);
 	const hers = (await api(admin, `/v1/owners/maria/queue?as_of=${AS_OF}&limit=1000`)).items.length;
 	check(await p.locator('#queue tbody tr').count() === hers, 'owner maria: her own queue');
