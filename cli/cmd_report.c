@@ -2,10 +2,13 @@
 /* cmd_report.c - baton report: the journey report for a period. */
 #include "cli.h"
 
+#include "baton/actions.h"
+
 #include "baton/report.h"
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 static const char help[] =
 	"usage: baton report [--db PATH] [--config FILE] [--journey ID] [--as-of TIME]\n"
@@ -38,7 +41,8 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0};
+	struct bt_action *acts = NULL;
 	int first, rc;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
@@ -63,10 +67,13 @@ int cmd_report(int argc, char **argv)
 	if (!db || cli_config(db, r.config, &cfg))
 		goto out;
 	if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err) || bt_engine_kpis(eng, &r.q, &k, &err) ||
-	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err)) {
+	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err) ||
+	    bt_actions_list(db, &acts, &ro.nactions, &err)) {
 		cli_fail(err.code, &err);
 		goto out;
 	}
+	ro.actions = acts;
+	ro.now = r.as_of != BT_TIME_NONE ? r.as_of / 1000 : (int64_t)time(NULL);
 	if (bt_report_render(k, bp, nbp, &ro, &b)) {
 		cli_error("out of memory");
 		goto out;
@@ -80,6 +87,7 @@ int cmd_report(int argc, char **argv)
 	rc = (f != stdout && fclose(f)) ? cli_error("writing '%s' failed", output) : EXIT_OK;
 out:
 	bt_buf_release(&b);
+	bt_actions_free(acts, ro.nactions);
 	bt_free(bp);
 	bt_kpis_free(k);
 	bt_engine_free(eng);

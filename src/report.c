@@ -7,6 +7,7 @@
  */
 #include "baton/report.h"
 
+#include "baton/actions.h"
 #include "baton/view.h"
 
 #include "util/alloc.h"
@@ -277,6 +278,44 @@ static void local_section(struct w *w, const struct bt_kpis *k)
 	}
 }
 
+/* The actions not done or dropped, the overdue first (then soonest due),
+ * and a count of those closed. */
+static void actions_section(struct w *w, const struct bt_report_options *o)
+{
+	static const char *const cols[] = {"action", "owner", "due", "status", "journey", "KPI"};
+	size_t open = 0, late = 0;
+	if (!o->nactions)
+		return;
+	for (size_t i = 0; i < o->nactions; i++) {
+		const struct bt_action *a = &o->actions[i];
+		late += bt_action_overdue(a, o->now) != 0;
+		open += !strcmp(a->status, "open") || !strcmp(a->status, "in_progress");
+	}
+	heading(w, 2, "Actions");
+	para_begin(w);
+	textf(w, "%zu action%s open, %zu of them overdue; %zu done or dropped.", open,
+	      open == 1 ? "" : "s", late, o->nactions - open);
+	para_end(w);
+	if (!open)
+		return;
+	table_begin(w, cols, 6);
+	for (int pass = 0; pass < 2; pass++) /* the overdue ones, then the rest */
+		for (size_t i = 0; i < o->nactions; i++) {
+			const struct bt_action *a = &o->actions[i];
+			int is_late = bt_action_overdue(a, o->now);
+			if ((strcmp(a->status, "open") && strcmp(a->status, "in_progress")) || is_late != !pass)
+				continue;
+			char title[240], t[32], due[48];
+			snprintf(title, sizeof(title), "A%lld %s", (long long)a->id, a->title);
+			bt_time_format(a->due * 1000, t);
+			snprintf(due, sizeof(due), "%s%s", t, is_late ? " (overdue)" : "");
+			const char *cells[] = {title, a->owner, due, a->status, a->journey ? a->journey : "-",
+					       a->kpi ? a->kpi : "-"};
+			row(w, cells, 6);
+		}
+	table_end(w);
+}
+
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,
 		     const struct bt_report_options *o, struct bt_buf *b)
 {
@@ -306,6 +345,7 @@ int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp
 	for (size_t i = 0; i < k->njourneys; i++)
 		journey_section(&w, k, &k->journeys[i], bp, nbp);
 	local_section(&w, k);
+	actions_section(&w, o);
 	if (w.html)
 		put(&w, "</body></html>\n");
 	return w.rc;

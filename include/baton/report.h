@@ -6,9 +6,16 @@
 #include "baton/buf.h"
 #include "baton/engine.h"
 
+#include "baton/records.h"
+
 struct bt_report_options {
 	int html;         /* 0: Markdown */
 	int64_t from, to; /* the period shown in the title; BT_TIME_NONE: open */
+	/* governance (docs/governance.md): the actions, judged at now
+	 * (seconds); none: no section */
+	const struct bt_action *actions;
+	size_t nactions;
+	int64_t now;
 };
 
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,

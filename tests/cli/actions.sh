@@ -153,3 +153,8 @@ kill -TERM "$pid"
 wait "$pid"
 run "$BATON" actions --db a.db --json
 eq "stored: the CLI reads what the API wrote" "$(printf '%s' "$out" | jq -c '[.actions[] | [.id, .status, .owner]]')" '[[1,"in_progress","maria"],[3,"open","tom"],[4,"dropped","ana"],[2,"open","tom"]]'
+run "$BATON" report --db a.db --as-of 2026-12-05T00:00:00Z
+eq "the report: the open actions, overdue first" "$(printf '%s' "$out" | sed -n '/^## Actions/,$p' | grep -E '^(\| A|[0-9])')" "3 actions open, 2 of them overdue; 1 done or dropped.
+| A1 Call back every dispute | maria | 2026-12-03T09:30:00Z (overdue) | in_progress | dispute | recontact_rate |
+| A3 Refunds within 48 hours | tom | 2026-12-05T00:00:00Z (overdue) | open | - | - |
+| A2 Shorter IVR | tom | 2026-12-10T12:00:00Z | open | support | contacts_per_instance |"
