@@ -17,6 +17,7 @@ static const struct cli_command commands[] = {
 	{"summary", cmd_summary, "count events, profiles, merges, conflicts, dead letters"},
 	{"kpis", cmd_kpis, "journey KPIs end to end, and local versus journey per team"},
 	{"journeys", cmd_journeys, "journey definitions, owners, and unowned journeys in the data"},
+	{"agenda", cmd_agenda, "the steering agenda of a period, as Markdown, HTML or JSON"},
 	{"actions", cmd_actions, "actions decided: who does what by when, and which are overdue"},
 	{"escalations", cmd_escalations, "what the journeys' rules escalate, and acting on it"},
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},

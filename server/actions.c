@@ -21,6 +21,9 @@ static int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
+int bt_action_visible(const struct bt_config *cfg, const struct bt_request *rq,
+		      const struct bt_action *a);
+
 /* May the caller see action a? */
 static int visible(const struct bt_config *cfg, const struct bt_request *rq, const struct bt_action *a)
 {
@@ -261,4 +264,10 @@ int bt_actions_get(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	bt_actions_free(v, kept);
 	bt_config_free(cfg);
 	return rc;
+}
+
+int bt_action_visible(const struct bt_config *cfg, const struct bt_request *rq,
+		      const struct bt_action *a)
+{
+	return visible(cfg, rq, a);
 }

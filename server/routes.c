@@ -6,6 +6,9 @@
  */
 #include "server.h"
 
+#include "baton/actions.h"
+#include "baton/agenda.h"
+
 #include "baton/context.h"
 #include "baton/engine.h"
 #include "baton/json.h"
@@ -1456,6 +1459,77 @@ static int resolve_escalation(struct bt_server *s, const struct bt_request *rq, 
 	return act_on_escalation(s, rq, rs, 1);
 }
 
+/* GET /v1/agenda: the steering agenda of ?from=&to= (default the 28 days
+ * up to the time judged at), against the period before judged as long
+ * after its end; an owner's covers their journeys and the actions they see. */
+struct agenda_call {
+	const struct bt_engine *now;
+	struct bt_server *s;
+	const struct bt_request *rq;
+	struct bt_response *rs;
+	struct bt_agenda_query q;
+};
+
+static int agenda_before(const struct bt_engine *eb, void *ctx)
+{
+	struct agenda_call *c = ctx;
+	struct bt_err err = {0, ""};
+	struct bt_action *acts = NULL;
+	size_t n = 0, kept = 0;
+	struct bt_agenda a;
+	struct bt_config *cfg = config_now(c->s, c->rs);
+	if (!cfg)
+		return 0;
+	struct bt_db *rdb = bt_reader_get(c->s);
+	int rc = bt_actions_list(rdb, &acts, &n, &err);
+	bt_reader_put(c->s, rdb);
+	if (rc) {
+		bt_config_free(cfg);
+		return bt_respond_error(c->rs, 500, "internal", "the actions could not be read");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (bt_action_visible(cfg, c->rq, &acts[i])) {
+			struct bt_action t = acts[kept];
+			acts[kept++] = acts[i];
+			acts[i] = t;
+		}
+	}
+	rc = bt_engine_agenda(c->now, eb, &c->q, acts, kept, &a, &err);
+	if (rc == BT_EINVAL)
+		rc = bt_respond_err(c->rs, rc, err.msg);
+	else if (rc)
+		rc = bt_respond_error(c->rs, 500, "internal", "the agenda could not be made");
+	else
+		rc = bt_agenda_json(&a, &c->rs->body);
+	bt_agenda_release(&a);
+	bt_actions_free(acts, n);
+	bt_config_free(cfg);
+	return rc;
+}
+
+static int agenda_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		     struct bt_response *rs)
+{
+	struct bt_kpi_query p = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
+	struct bt_err err = {0, ""};
+	int64_t bas, as_of;
+	if (period_arg(rq, &p, rs) || time_arg(rq, "as_of", &as_of, rs))
+		return 0;
+	struct agenda_call c = {e, s, rq, rs, {p.from, p.to, &sc, 0}};
+	c.q.now = as_of != BT_TIME_NONE ? as_of / 1000 : (int64_t)time(NULL);
+	if (bt_agenda_period(bt_engine_as_of(e), &p.from, &p.to, &bas, &err))
+		return bt_respond_err(rs, BT_EINVAL, err.msg);
+	if (bt_live_engine(s->live, bas, 0, agenda_before, &c, &err))
+		return bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
+	return 0;
+}
+
+static int get_agenda(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, agenda_on);
+}
+
 #define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
 #define WRITERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST) | BODY_KEY)
 
@@ -1511,6 +1585,8 @@ const struct bt_route bt_routes[] = {
 	 "change a journey's rules (its owner, an admin)", 0, NULL},
 	{"GET", "/v1/changes", READERS, get_changes, "the audit trail of rule changes", 0,
 	 "journey limit cursor"},
+	{"GET", "/v1/agenda", READERS, get_agenda,
+	 "the steering agenda of a period (an owner: their journeys')", 0, "as_of from to"},
 	{"POST", "/v1/actions", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), bt_actions_post,
 	 "create an action (docs/governance.md)", 0, NULL},
 	{"GET", "/v1/actions", READERS | ROLE(BT_ROLE_TEAM), bt_actions_get,

@@ -347,6 +347,8 @@ struct bt_config *bt_config_now(struct bt_server *s, struct bt_response *rs);
 int bt_actions_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_actions_patch(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_actions_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_action_visible(const struct bt_config *cfg, const struct bt_request *rq,
+		      const struct bt_action *a);
 int bt_actions_get_one(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs);
 

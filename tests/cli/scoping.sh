@@ -115,6 +115,7 @@ PATCH|/v1/journeys/jdispute|{"sensitive":true}|200 403 200 404 403 403 403 403
 PATCH|/v1/journeys/jsupport|{"sensitive":false}|200 403 404 200 403 403 403 403
 GET|/v1/changes||200 200 200 200 403 403 403 403
 GET|/v1/escalations||200 200 200 200 403 403 403 403
+GET|/v1/agenda||200 200 200 200 403 403 403 403
 POST|/v1/actions|{"title":"t ROLE","owner":"maria","due":"2030-01-01","journey":"jdispute"}|201 403 201 403 403 403 403 403
 POST|/v1/actions|{"title":"t ROLE","owner":"tom","due":"2030-01-01","journey":"jsupport"}|201 403 403 201 403 403 403 403
 GET|/v1/actions||200 200 200 200 200 403 403 403
