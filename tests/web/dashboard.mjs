@@ -148,6 +148,7 @@ const pages = [
 	['queue', `/queue?person=${busy}&as_of=${AS_OF}`, null],
 	['escalations', '/escalations', null],
 	['actions', '/actions?show=all', null],
+	['agenda', `/agenda?${PERIOD}`, null],
 	['teams', `/teams?${PERIOD}`, kAll],
 	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
 	['data', `/data?${PERIOD}`, kAll],
@@ -163,6 +164,10 @@ for (const [name, path, k] of pages) {
 }
 
 // what each page must show, read from the API
+await visit(page, `/agenda?${PERIOD}`);
+const agenda = await api(admin, `/v1/agenda?${Q}`);
+const shownIssues = await page.$$eval('ol.agenda li.issue strong', (els) => els.map((e) => e.textContent));
+check(agenda.issues.length >= 3 && JSON.stringify(shownIssues) === JSON.stringify(agenda.issues.map((x) => x.title)), 'agenda: the issues of the API, in its order', { shownIssues, api: agenda.issues.length });
 await visit(page, '/actions?show=all');
 const acts = await api(admin, '/v1/actions?limit=1000');
 const actRows = await page.locator('section[aria-label="Actions"] tbody tr').count();

@@ -3,6 +3,7 @@
 // one entry here.  `nav` puts it in the header for the roles that may see
 // it; any other role gets the "not found" page.
 import actions from './actions.js';
+import agenda from './agenda.js';
 import conflicts from './conflicts.js';
 import customer from './customer.js';
 import data from './data.js';
@@ -14,7 +15,7 @@ import overview from './overview.js';
 import queue from './queue.js';
 import teams from './teams.js';
 
-const pages = [overview, journey, instance, customer, conflicts, queue, escalations, actions, teams, data, login];
+const pages = [overview, journey, instance, customer, conflicts, queue, escalations, agenda, actions, teams, data, login];
 
 // '/journeys/:id' → /^\/journeys\/(?<id>[^/]+)$/
 const compile = (path) => new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
