@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "baton/actions.h"
+#include "baton/agenda.h"
 
 #include "baton/report.h"
 
@@ -41,7 +42,9 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL};
+	struct bt_engine *before = NULL;
+	struct bt_agenda agenda = {0};
 	struct bt_action *acts = NULL;
 	int first, rc;
 	struct bt_config *cfg = NULL;
@@ -74,6 +77,20 @@ int cmd_report(int argc, char **argv)
 	}
 	ro.actions = acts;
 	ro.now = r.as_of != BT_TIME_NONE ? r.as_of / 1000 : (int64_t)time(NULL);
+	/* the agenda of the same period (without one: the 28 days up to the
+	 * time judged at), over every journey */
+	int64_t bas, afrom = r.q.from, ato = r.q.to;
+	struct bt_agenda_query aq = {BT_TIME_NONE, BT_TIME_NONE, NULL, ro.now};
+	if (!r.q.journey &&
+	    !bt_agenda_period(bt_engine_as_of(eng), &afrom, &ato, &bas, &err)) {
+		aq.from = afrom, aq.to = ato;
+		if (bt_engine_from_db(db, cfg, bas, &before, &err) ||
+		    bt_engine_agenda(eng, before, &aq, acts, ro.nactions, &agenda, &err)) {
+			cli_fail(err.code, &err);
+			goto out;
+		}
+		ro.agenda = &agenda;
+	}
 	if (bt_report_render(k, bp, nbp, &ro, &b)) {
 		cli_error("out of memory");
 		goto out;
@@ -88,6 +105,8 @@ int cmd_report(int argc, char **argv)
 out:
 	bt_buf_release(&b);
 	bt_actions_free(acts, ro.nactions);
+	bt_agenda_release(&agenda);
+	bt_engine_free(before);
 	bt_free(bp);
 	bt_kpis_free(k);
 	bt_engine_free(eng);

@@ -8,6 +8,7 @@
 #include "baton/report.h"
 
 #include "baton/actions.h"
+#include "baton/agenda.h"
 #include "baton/view.h"
 
 #include "util/alloc.h"
@@ -278,6 +279,36 @@ static void local_section(struct w *w, const struct bt_kpis *k)
 	}
 }
 
+/* The agenda's issues, each with why and its evidence. */
+static void agenda_section(struct w *w, const struct bt_agenda *a)
+{
+	static const char *const cols[] = {"#", "issue", "customers", "score", "evidence"};
+	if (!a)
+		return;
+	heading(w, 2, "Steering agenda");
+	para_begin(w);
+	char f[32], t[32];
+	bt_time_format(a->from, f), bt_time_format(a->to, t);
+	textf(w, "The issues that hurt the most customers from %s to %s, ranked by the customers "
+		 "affected times how far the figure is off (%zu of %zu candidates).",
+	      f, t, a->nissues, a->candidates);
+	para_end(w);
+	if (!a->nissues)
+		return;
+	table_begin(w, cols, 5);
+	for (size_t i = 0; i < a->nissues; i++) {
+		const struct bt_agenda_issue *x = &a->issues[i];
+		char n[8], c[24], s[32], what[600];
+		snprintf(n, sizeof(n), "%zu", i + 1);
+		snprintf(c, sizeof(c), "%llu", (unsigned long long)x->customers);
+		snprintf(s, sizeof(s), "%.2f", x->score);
+		snprintf(what, sizeof(what), "%s: %s", x->title, x->why);
+		const char *cells[] = {n, what, c, s, x->page};
+		row(w, cells, 5);
+	}
+	table_end(w);
+}
+
 /* The actions not done or dropped, the overdue first (then soonest due),
  * and a count of those closed. */
 static void actions_section(struct w *w, const struct bt_report_options *o)
@@ -345,6 +376,7 @@ int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp
 	for (size_t i = 0; i < k->njourneys; i++)
 		journey_section(&w, k, &k->journeys[i], bp, nbp);
 	local_section(&w, k);
+	agenda_section(&w, o->agenda);
 	actions_section(&w, o);
 	if (w.html)
 		put(&w, "</body></html>\n");

@@ -8,6 +8,8 @@
 
 #include "baton/records.h"
 
+struct bt_agenda;
+
 struct bt_report_options {
 	int html;         /* 0: Markdown */
 	int64_t from, to; /* the period shown in the title; BT_TIME_NONE: open */
@@ -16,6 +18,8 @@ struct bt_report_options {
 	const struct bt_action *actions;
 	size_t nactions;
 	int64_t now;
+	/* the steering agenda of the period (NULL: no section) */
+	const struct bt_agenda *agenda;
 };
 
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,

@@ -89,6 +89,12 @@ run "$BATON" agenda --db g.db $P --format pdf
 eq "a bad format: exit 1, said" "$rc $err" "1 baton agenda: --format must be md, html or json, not 'pdf'
 (see 'baton agenda --help')"
 
+run "$BATON" report --db g.db $P
+eq "baton report: the agenda's issues, in order" "$(printf '%s' "$out" | sed -n '/^## Steering agenda/,/^## Actions/p' | grep '^| [0-9]' | cut -d'|' -f2,4,5)" " 1 | 2 | 2.00 
+ 2 | 2 | 1.00 
+ 3 | 1 | 0.50 
+ 4 | 1 | 0.50 "
+
 # the period before a change of state: judged at 03-12, u3's and u4's
 # windows passed?  P = [03-01, 03-08) as of 03-12 (before: [02-22, 03-01)
 # as of 03-05, with nothing opened in it): no comparison.
