@@ -80,13 +80,7 @@ int cmd_agenda(int argc, char **argv)
 		cli_error("out of memory");
 		goto out;
 	}
-	FILE *f = output ? fopen(output, "wb") : stdout;
-	if (!f) {
-		cli_error("cannot write '%s': %s", output, strerror(errno));
-		goto out;
-	}
-	fwrite(b.data, 1, b.len, f);
-	rc = (f != stdout && fclose(f)) ? cli_error("writing '%s' failed", output) : EXIT_OK;
+	rc = cli_write_output(output, &b);
 out:
 	bt_buf_release(&b);
 	bt_agenda_release(&a);

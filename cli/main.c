@@ -2,6 +2,8 @@
 /* main.c - the baton command: global options and the dispatch table. */
 #include "cli.h"
 
+#include <errno.h>
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +94,19 @@ void cli_print_buf(const struct bt_buf *b)
 	if (b->len)
 		fwrite(b->data, 1, b->len, stdout);
 	fputc('\n', stdout);
+}
+
+int cli_write_output(const char *path, const struct bt_buf *b)
+{
+	FILE *f = path ? fopen(path, "wb") : stdout;
+	if (!f)
+		return cli_error("cannot write '%s': %s", path, strerror(errno));
+	int bad = b->len && fwrite(b->data, 1, b->len, f) != b->len;
+	if (f != stdout)
+		bad |= fclose(f) != 0;
+	else
+		bad |= fflush(f) != 0;
+	return bad ? cli_error("writing '%s' failed", path ? path : "standard output") : EXIT_OK;
 }
 
 int main(int argc, char **argv)

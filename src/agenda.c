@@ -249,79 +249,93 @@ static struct tally *best(const struct tally *t, size_t n, const struct pairs *p
 	return (struct tally *)b;
 }
 
+/* The tallies of one kind of failure, and the customers of the failures. */
+struct tallies {
+	struct tally *v;
+	size_t n, cap;
+	struct pairs p;
+};
+
+/* One more of group (a, b), failed or not, of profile's. */
+static int tallies_add(struct tallies *tl, uint32_t a, uint32_t b, uint64_t failed, uint32_t profile)
+{
+	struct tally *x = tally_of(&tl->v, &tl->n, &tl->cap, a, b);
+	if (!x)
+		return BT_ENOMEM;
+	x->count++;
+	x->failed += failed;
+	return failed ? pair_add(&tl->p, x->group, profile) : 0;
+}
+
+/* The best group as a new candidate of kind (*x NULL: none failed). */
+static int tallies_issue(struct tallies *tl, const struct bt_engine *e, enum bt_issue_kind kind,
+			 struct cands *out, struct bt_agenda_issue **x)
+{
+	uint64_t cust = 0;
+	*x = NULL;
+	pairs_sort(&tl->p);
+	const struct tally *b = best(tl->v, tl->n, &tl->p, &cust, e);
+	if (!b)
+		return 0;
+	if (!(*x = cand_new(out)))
+		return BT_ENOMEM;
+	(*x)->kind = kind;
+	(*x)->team = name(e, b->a), (*x)->to_team = b->b ? name(e, b->b) : NULL;
+	(*x)->count = b->failed, (*x)->of = b->count, (*x)->customers = cust;
+	(*x)->move = (double)b->failed / (double)b->count;
+	return 0;
+}
+
+static void tallies_release(struct tallies *tl)
+{
+	bt__free(tl->v);
+	bt__free(tl->p.v);
+}
+
 static int handoff_pair(struct ctx *c, struct cands *out)
 {
 	const struct bt_engine *e = c->e;
-	struct pairs p = {0};
-	struct tally *t = NULL;
-	size_t n = 0, cap = 0;
+	struct tallies tl = {0};
+	struct bt_agenda_issue *x = NULL;
 	int rc = 0;
 	for (size_t i = 0; !rc && i < e->nhand; i++) {
 		const struct bt__handoff *h = &e->hand[i];
 		const struct bt__inst *in = &e->inst[h->inst];
-		if (!in_scope(c, in))
-			continue;
-		struct tally *x = tally_of(&t, &n, &cap, h->from, h->to);
-		if (!x) {
-			rc = BT_ENOMEM;
-			break;
-		}
-		x->count++;
-		if (h->fail) {
-			x->failed++;
-			rc = pair_add(&p, x->group, in->profile);
-		}
+		if (in_scope(c, in))
+			rc = tallies_add(&tl, h->from, h->to, h->fail != 0, in->profile);
 	}
-	pairs_sort(&p);
-	uint64_t cust = 0;
-	const struct tally *b = rc ? NULL : best(t, n, &p, &cust, e);
-	struct bt_agenda_issue *x = b ? cand_new(out) : NULL;
-	if (b && !x)
-		rc = BT_ENOMEM;
+	if (!rc)
+		rc = tallies_issue(&tl, e, BT_ISSUE_HANDOFF_PAIR, out, &x);
 	if (x) {
-		x->kind = BT_ISSUE_HANDOFF_PAIR;
-		x->team = name(e, b->a), x->to_team = name(e, b->b);
-		x->count = b->failed, x->of = b->count, x->customers = cust;
-		x->move = (double)b->failed / (double)b->count;
 		snprintf(x->title, sizeof(x->title), "Handoffs from %s to %s fail: %llu of %llu (%.1f%%)",
 			 x->team, x->to_team, (unsigned long long)x->count, (unsigned long long)x->of,
 			 pct(x->move));
 		snprintf(x->why, sizeof(x->why),
 			 "the handoff pair whose failures (context lost, the customer repeated, late) "
 			 "reach most customers: %llu customers",
-			 (unsigned long long)cust);
+			 (unsigned long long)x->customers);
 		snprintf(x->api, sizeof(x->api), "/v1/handoffs?%s", c->period);
 		snprintf(x->page, sizeof(x->page), "/teams/%s?%s", x->team, c->period);
 	}
-	bt__free(t);
-	bt__free(p.v);
+	tallies_release(&tl);
 	return rc;
 }
 
 static int cost_shift(struct ctx *c, const struct bt_kpis *now, struct cands *out)
 {
 	const struct bt_engine *e = c->e;
-	struct pairs p = {0};
-	struct tally *t = NULL;
-	size_t n = 0, cap = 0;
+	struct tallies tl = {0};
 	int rc = 0;
 	for (size_t i = 0; !rc && i < e->nls; i++) {
 		const struct bt__ls *ls = &e->ls[i];
 		const struct bt__inst *in = &e->inst[ls->inst];
-		if (!in_scope(c, in))
-			continue;
-		struct tally *x = tally_of(&t, &n, &cap, ls->team, 0);
-		if (!x) {
-			rc = BT_ENOMEM;
-			break;
-		}
-		x->count++;
-		if (ls->shifted) {
-			x->failed += ls->shifted;
-			rc = pair_add(&p, x->group, in->profile);
-		}
+		if (in_scope(c, in))
+			rc = tallies_add(&tl, ls->team, 0, ls->shifted, in->profile);
 	}
-	pairs_sort(&p);
+	pairs_sort(&tl.p);
+	const struct tally *t = tl.v;
+	size_t n = tl.n;
+	const struct pairs p = tl.p;
 	/* the score: customers × (local − true success rate) */
 	const struct tally *b = NULL;
 	const struct bt_local_kpis *bk = NULL;
@@ -359,55 +373,34 @@ static int cost_shift(struct ctx *c, const struct bt_kpis *now, struct cands *ou
 		snprintf(x->api, sizeof(x->api), "/v1/teams?%s", c->period);
 		snprintf(x->page, sizeof(x->page), "/teams/%s?%s", x->team, c->period);
 	}
-	bt__free(t);
-	bt__free(p.v);
+	tallies_release(&tl);
 	return rc;
 }
 
 static int broken_promises(struct ctx *c, struct cands *out)
 {
 	const struct bt_engine *e = c->e;
-	struct pairs p = {0};
-	struct tally *t = NULL;
-	size_t n = 0, cap = 0;
+	struct tallies tl = {0};
+	struct bt_agenda_issue *x = NULL;
 	int rc = 0;
 	for (size_t i = 0; !rc && i < e->nprom; i++) {
 		const struct bt__pstate *s = &e->prom[i];
-		if (!s->inst || !s->keeper || !in_scope(c, &e->inst[s->inst - 1]))
-			continue;
-		struct tally *x = tally_of(&t, &n, &cap, s->keeper, 0);
-		if (!x) {
-			rc = BT_ENOMEM;
-			break;
-		}
-		x->count++;
-		if (bt__promise_overdue(s, e->as_of)) {
-			x->failed++;
-			rc = pair_add(&p, x->group, s->profile);
-		}
+		if (s->inst && s->keeper && in_scope(c, &e->inst[s->inst - 1]))
+			rc = tallies_add(&tl, s->keeper, 0, bt__promise_overdue(s, e->as_of), s->profile);
 	}
-	pairs_sort(&p);
-	uint64_t cust = 0;
-	const struct tally *b = rc ? NULL : best(t, n, &p, &cust, e);
-	struct bt_agenda_issue *x = b ? cand_new(out) : NULL;
-	if (b && !x)
-		rc = BT_ENOMEM;
+	if (!rc)
+		rc = tallies_issue(&tl, e, BT_ISSUE_BROKEN_PROMISES, out, &x);
 	if (x) {
-		x->kind = BT_ISSUE_BROKEN_PROMISES;
-		x->team = name(e, b->a);
-		x->count = b->failed, x->of = b->count, x->customers = cust;
-		x->move = (double)b->failed / (double)b->count;
 		snprintf(x->title, sizeof(x->title), "%s broke %llu of %llu promises (%.1f%%)", x->team,
 			 (unsigned long long)x->count, (unsigned long long)x->of, pct(x->move));
 		snprintf(x->why, sizeof(x->why),
 			 "the team whose broken promises (unkept at their due time) reach most "
 			 "customers: %llu customers",
-			 (unsigned long long)cust);
+			 (unsigned long long)x->customers);
 		snprintf(x->api, sizeof(x->api), "/v1/promises?status=broken&keeper=%s", x->team);
 		snprintf(x->page, sizeof(x->page), "/teams/%s?%s", x->team, c->period);
 	}
-	bt__free(t);
-	bt__free(p.v);
+	tallies_release(&tl);
 	return rc;
 }
 
