@@ -3,6 +3,9 @@
 #include "cli.h"
 
 #include "baton/demo.h"
+#include "baton/initiative.h"
+
+#include <math.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -73,6 +76,28 @@ static int seed_opt(const char *cmd, const char *opt, const char *v, void *to)
 	return *end ? cli_usage(cmd, "%s must be a number", opt) : 0;
 }
 
+/* The demo's two initiatives (docs/initiatives.md), from
+ * BT_DEMO_CALLBACK_DAYS before the end: the callback the generator makes
+ * work (billing disputes resolve more often), and a script refresh that
+ * changes nothing, judged on enough contacts to say so. */
+static int demo_initiatives(struct bt_db *db, int64_t end, struct bt_err *err)
+{
+	int64_t start = end - (int64_t)BT_DEMO_CALLBACK_DAYS * 86400 * 1000;
+	struct bt_initiative v[] = {
+		{0, "Callback scheduling for billing disputes", "billing-dispute", "resolution", start,
+		 NULL, NULL, 100, NAN, "demo", 0},
+		{0, "Agent script refresh: no more repeating yourself", "technical-support", "repeat",
+		 start, NULL, NULL, 100, 0.05, "demo", 0},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]) && !rc; i++) {
+		/* the strings are the table's: the check keeps them (its KPIs
+		 * are the names already) */
+		rc = bt_initiative_add(db, &v[i], err);
+	}
+	return rc;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	struct bt_demo_options o = {2000, 1, BT_TIME_NONE};
@@ -118,8 +143,8 @@ int cmd_demo(int argc, char **argv)
 	if (rc) {
 		bt_ingest_abort(s.in);
 		bt_err_set(&err, rc, "ingesting the demo failed: %s", bt_strerror(rc));
-	} else
-		rc = bt_ingest_end(s.in, &st, &err);
+	} else if (!(rc = bt_ingest_end(s.in, &st, &err)))
+		rc = demo_initiatives(db, o.end, &err);
 out:
 	bt_config_free(cfg);
 	bt_db_close(db);
@@ -130,5 +155,6 @@ out:
 	       o.customers, (unsigned long long)n, (unsigned long long)st.accepted,
 	       (unsigned long long)st.rejected);
 	printf("demo: configuration loaded: 5 owned journeys; 'moving-home' has no owner\n");
+	printf("demo: 2 initiatives to judge (see 'baton initiatives')\n");
 	return EXIT_OK;
 }
