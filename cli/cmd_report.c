@@ -2,6 +2,8 @@
 /* cmd_report.c - baton report: the journey report for a period. */
 #include "cli.h"
 
+#include "baton/initiative.h"
+
 #include "baton/report.h"
 
 #include <errno.h>
@@ -38,7 +40,10 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0};
+	struct bt_initiative *iv = NULL;
+	struct bt_verdict *vd = NULL;
+	size_t niv = 0;
 	int first, rc;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
@@ -63,10 +68,13 @@ int cmd_report(int argc, char **argv)
 	if (!db || cli_config(db, r.config, &cfg))
 		goto out;
 	if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err) || bt_engine_kpis(eng, &r.q, &k, &err) ||
-	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err)) {
+	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err) ||
+	    bt_initiatives_list(db, &iv, &niv, &err) ||
+	    bt_engine_initiatives(eng, db, iv, niv, NULL, NULL, &vd, &ro.ninitiatives, &err)) {
 		cli_fail(err.code, &err);
 		goto out;
 	}
+	ro.initiatives = vd;
 	if (bt_report_render(k, bp, nbp, &ro, &b)) {
 		cli_error("out of memory");
 		goto out;
@@ -80,6 +88,8 @@ int cmd_report(int argc, char **argv)
 	rc = (f != stdout && fclose(f)) ? cli_error("writing '%s' failed", output) : EXIT_OK;
 out:
 	bt_buf_release(&b);
+	bt_free(vd);
+	bt_initiatives_free(iv, niv);
 	bt_free(bp);
 	bt_kpis_free(k);
 	bt_engine_free(eng);

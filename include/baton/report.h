@@ -6,9 +6,14 @@
 #include "baton/buf.h"
 #include "baton/engine.h"
 
+struct bt_verdict; /* baton/initiative.h */
+
 struct bt_report_options {
 	int html;         /* 0: Markdown */
 	int64_t from, to; /* the period shown in the title; BT_TIME_NONE: open */
+	/* the initiatives judged as of the report's time (NULL: no section) */
+	const struct bt_verdict *initiatives;
+	size_t ninitiatives;
 };
 
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,

@@ -200,3 +200,14 @@ res=$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $MARIA" -H "Content-
 	--data-binary '{"name":"mine","journey":"claim","kpi":"ttr","start":"2026-03-10"}' "$U/v1/initiatives")
 eq "... but to their own: 201, by them" "$(printf '%s' "$res" | sed '$d' | jq -c '[.created_by, .kpi, .direction]') $(printf '%s' "$res" | tail -n 1)" '["maria","ttr","lower_is_better"] 201'
 kill -TERM "$pid"; wait "$pid"
+
+# ---- the report ---------------------------------------------------------------
+run "$BATON" report --db i.db --as-of $T
+contains "the report lists the initiatives with their verdicts" "$out" "| callback claims | claim | fcr | 20.0% (n 10) | 100.0% (n 10) | +80.0 points (+38.4 to +94.3) | continue |"
+contains "... and why" "$out" "moving: first-contact resolution 10.0% after (10 resolved instances) against 90.0% before (10): -80.0 points, 95% interval -91.6 points to -37.0 points; higher is better, and the whole interval is a worsening: stop."
+
+# ---- a generated history: a known effect continues, none on a large sample stops
+"$BATON" demo --db demo.db --customers 2000 --seed 3 --end 2026-06-01 >/dev/null || notok "the demo"
+J1=$("$BATON" initiatives --db demo.db --json)
+eq "the demo's callback, a real effect on resolution: continue" "$(one 1 '[.kpi, .verdict, .after.n > 100, .before.n > 100]')" '["resolution","continue",true,true]'
+eq "the demo's script refresh, no effect, over a thousand contacts a side: stop" "$(one 2 '[.kpi, .verdict, .after.n > 1000, .before.n > 1000, (.effect | fabs) < 0.02]')" '["repeat","stop",true,true,true]'
