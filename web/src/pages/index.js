@@ -6,6 +6,7 @@ import conflicts from './conflicts.js';
 import customer from './customer.js';
 import data from './data.js';
 import escalations from './escalations.js';
+import initiatives from './initiatives.js';
 import instance from './instance.js';
 import journey from './journey.js';
 import login from './login.js';
@@ -13,7 +14,7 @@ import overview from './overview.js';
 import queue from './queue.js';
 import teams from './teams.js';
 
-const pages = [overview, journey, instance, customer, conflicts, queue, escalations, teams, data, login];
+const pages = [overview, journey, instance, customer, conflicts, queue, escalations, initiatives, teams, data, login];
 
 // '/journeys/:id' → /^\/journeys\/(?<id>[^/]+)$/
 const compile = (path) => new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
