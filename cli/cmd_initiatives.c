@@ -115,7 +115,10 @@ static void print_one(const struct bt_verdict *v)
 		       in->cohort_field, in->cohort_value);
 	print_side("before", &v->before, v->rate);
 	print_side("after", &v->after, v->rate);
-	if (!isnan(v->effect)) {
+	if (!isnan(v->effect) && isnan(v->ci_low))
+		printf("  effect  %+.4g%s, no interval until each side has %lld\n",
+		       (v->rate ? 100.0 : 1.0) * v->effect, v->rate ? " points" : "", (long long)in->min_sample);
+	else if (!isnan(v->effect)) {
 		double k = v->rate ? 100.0 : 1.0;
 		printf("  effect  %+.4g%s, 95%% interval %+.4g to %+.4g (%s)\n", k * v->effect,
 		       v->rate ? " points" : "", k * v->ci_low, k * v->ci_high,

@@ -471,7 +471,9 @@ static void judge(int k, const struct bt_initiative *in, struct bt_verdict *v)
 			 : k == K_CONTACTS ? "instances" : "resolved instances";
 	const char *cmp = in->cohort_field ? "the rest of the period" : "before";
 	v->verdict = "unknown";
-	v->effect = v->ci_low = v->ci_high = v->min_effect = NAN;
+	v->ci_low = v->ci_high = NAN;
+	v->effect = a->value - b->value; /* NaN when a side has no units */
+	v->min_effect = !isnan(in->min_effect) ? in->min_effect : is_rate(k) ? 0.01 : 0.01 * fabs(b->value);
 	fmt_value(k, b->value, bv), fmt_value(k, a->value, av);
 	if (a->n < (uint64_t)in->min_sample || b->n < (uint64_t)in->min_sample) {
 		snprintf(v->why, sizeof(v->why),
@@ -481,14 +483,12 @@ static void judge(int k, const struct bt_initiative *in, struct bt_verdict *v)
 			 (long long)in->min_sample, unit);
 		return;
 	}
-	v->effect = a->value - b->value;
 	if (is_rate(k))
 		bt__newcombe(a->x, a->n, b->x, b->n, BT_Z975, &v->ci_low, &v->ci_high);
 	else {
 		double df;
 		bt__welch(a->value, a->var, a->n, b->value, b->var, b->n, 0.975, &v->ci_low, &v->ci_high, &df);
 	}
-	v->min_effect = !isnan(in->min_effect) ? in->min_effect : is_rate(k) ? 0.01 : 0.01 * fabs(b->value);
 	/* the interval on the improving side: lower is better flips it */
 	double s = v->lower_better ? -1.0 : 1.0;
 	double ilo = s > 0 ? v->ci_low : -v->ci_high, ihi = s > 0 ? v->ci_high : -v->ci_low;

@@ -308,6 +308,9 @@ static void initiatives_section(struct w *w, const struct bt_verdict *v, size_t 
 				 (unsigned long long)x->after.n);
 		if (isnan(x->effect))
 			snprintf(e, sizeof(e), "-");
+		else if (isnan(x->ci_low))
+			snprintf(e, sizeof(e), "%+.*f%s (too few yet)", x->rate ? 1 : 2, k * x->effect,
+				 x->rate ? " points" : "");
 		else
 			snprintf(e, sizeof(e), "%+.*f%s (%+.*f to %+.*f)", x->rate ? 1 : 2, k * x->effect,
 				 x->rate ? " points" : "", x->rate ? 1 : 2, k * x->ci_low, x->rate ? 1 : 2,

@@ -65,8 +65,8 @@ struct bt_verdict {
 	int rate;         /* 1: a rate (Newcombe), 0: a mean (Welch) */
 	int lower_better; /* recontact, repeat, contacts, ttr */
 	struct bt_initiative_side before, after;
-	/* after - before, its 95% interval, the minimum effect used (NaN when
-	 * there is nothing to compare) */
+	/* after - before (NaN when a side has no units), its 95% interval
+	 * (NaN until each side has min_sample units), the minimum effect */
 	double effect, ci_low, ci_high, min_effect;
 	const char *method; /* "newcombe" or "welch" */
 	const char *verdict; /* "continue", "stop" or "unknown" */

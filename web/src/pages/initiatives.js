@@ -21,7 +21,7 @@ const value = (x, v) => (v === null || v === undefined ? '–'
 const diff = (x, v) => (v === null || v === undefined ? '–'
 	: rate(x) ? `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)} pts`
 		: x.kpi === 'ttr' ? `${v >= 0 ? '+' : ''}${(v / 3600).toFixed(2)} h` : `${v >= 0 ? '+' : ''}${v.toFixed(2)}`);
-const interval = (x) => (x.ci_low === null ? '–' : `${diff(x, x.effect)} (${diff(x, x.ci_low)} to ${diff(x, x.ci_high)})`);
+const interval = (x) => (x.ci_low === null ? `${diff(x, x.effect)} (too few yet)` : `${diff(x, x.effect)} (${diff(x, x.ci_low)} to ${diff(x, x.ci_high)})`);
 const verdict = (x) => h('span', { class: `verdict verdict-${x.verdict}`, 'data-verdict': x.verdict }, x.verdict);
 
 // The interval on an axis: 0, the minimum effect on the improving side
@@ -69,8 +69,10 @@ function one(ctx, x) {
 			table('Before and after', [{ label: '' }, { label: LABEL[x.kpi] || x.kpi, num: true }, { label: 'n', num: true },
 				{ label: 'instances', num: true }, { label: 'opened' }], [side(x.cohort ? 'the rest' : 'before', x.before), side(x.cohort ? 'the cohort' : 'after', x.after)])),
 		section('The effect',
-			h('p', { class: 'effect' }, `${diff(x, x.effect)}, 95% interval ${diff(x, x.ci_low)} to ${diff(x, x.ci_high)} (${rate(x) ? 'Newcombe' : 'Welch'})`),
-			drawn(x)),
+			x.ci_low === null
+				? h('p', { class: 'effect' }, `${diff(x, x.effect)}; no interval until each side has ${x.min_sample}.`)
+				: [h('p', { class: 'effect' }, `${diff(x, x.effect)}, 95% interval ${diff(x, x.ci_low)} to ${diff(x, x.ci_high)} (${rate(x) ? 'Newcombe' : 'Welch'})`),
+					drawn(x)]),
 		section('Verdict', h('p', null, verdict(x), ': ', h('span', { class: 'why' }, x.why)),
 			note(`min_sample ${x.min_sample} a side; the minimum effect ${diff(x, x.min_effect)}.`)),
 		h('p', null, h('a', { href: `/initiatives${keep(ctx.query)}` }, 'Every initiative')),
