@@ -189,6 +189,10 @@ done
 res=$(curl -s -H "$H" "$U/v1/initiatives/1?as_of=$T")
 eq "GET one: the fields the issue names" "$(echo "$res" | jq -c '[.kpi, .before.value, .before.n, .after.value, .after.n, .effect, .verdict]')" '["fcr",0.2,10,1,10,0.8,"continue"]'
 eq "... the same as the CLI's" "$(echo "$res" | jq -c .why)" "$("$BATON" initiatives show --db i.db --as-of $T --json 1 | jq -c .why)"
+eq "GET a props cohort: the server reads the first events too" "$(curl -s -H "$H" "$U/v1/initiatives/9?as_of=$T" | jq -c '[.after.n, .before.n, .before.value]')" '[2,8,0.875]'
+eq "before = what GET /v1/journeys/{id}/kpis reports for the same window" \
+	"$(curl -s -H "$H" "$U/v1/journeys/claim/kpis?as_of=$T&from=2026-02-28T00:00:00Z&to=$S" | jq -c '.journeys[0].fcr_rate')" \
+	"$(echo "$res" | jq -c .before.value)"
 eq "GET an unknown one: 404" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/initiatives/999")" 404
 eq "GET with a parameter it does not take: 400" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/initiatives?kpi=fcr")" 400
 eq "an owner sees their journeys' initiatives" \
