@@ -103,6 +103,13 @@ add --name 'chatbot' --journey dispute --kpi fcr --min-sample 4 --cohort source=
 add --name 'chat' --journey dispute --kpi fcr --min-sample 4 --cohort channel=chat >/dev/null
 add --name 'digital' --journey dispute --kpi fcr --min-sample 4 --cohort team=digital >/dev/null
 add --name 'gold' --journey dispute --kpi fcr --min-sample 2 --cohort props.plan=gold >/dev/null
+# the minimum effect against the interval's improving end (ids 10-13):
+# dispute FCR's is +0.675912: 0.68 rules it out (stop), 0.67 does not;
+# contacts' (lower is better) is -(-0.814925) = 0.814925: 0.82 stop, 0.81 not
+add --name 'fcr, 0.68' --journey dispute --kpi fcr --min-sample 10 --min-effect 0.68 >/dev/null
+add --name 'fcr, 0.67' --journey dispute --kpi fcr --min-sample 10 --min-effect 0.67 >/dev/null
+add --name 'contacts, 0.82' --journey dispute --kpi contacts --min-sample 10 --min-effect 0.82 >/dev/null
+add --name 'contacts, 0.81' --journey dispute --kpi contacts --min-sample 10 --min-effect 0.81 >/dev/null
 run "$BATON" initiatives add --db i.db --start $S --name x --journey claim --kpi resolutoin
 eq "an unknown KPI is refused" "$rc" 1
 contains "... with the nearest" "$err" "kpi: 'resolutoin' is not a KPI an initiative is judged by (did you mean 'resolution'?)"
@@ -136,6 +143,10 @@ eq "moving: an API key names the KPI; harm: stop" "$(one 5 '[.kpi, .effect, .ver
 near "moving: ci_low" "$(one 5 .ci_low)" -0.916141
 near "moving: ci_high" "$(one 5 .ci_high)" -0.369867
 contains "moving: why" "$(one 5 .why)" "the whole interval is a worsening: stop"
+eq "the improving end within the minimum effect: stop; just beyond it: unknown" \
+	"$(echo "$J1" | jq -c '[.initiatives[] | select(.id >= 10) | [.min_effect, .verdict]]')" \
+	'[[0.68,"stop"],[0.67,"unknown"],[0.82,"stop"],[0.81,"unknown"]]'
+contains "... saying so" "$(one 10 .why)" "at best it improves by 67.6 points, not more than the minimum effect of 68.0 points: stop"
 for id in 6 7 8; do
 	eq "cohort $(one $id .cohort.field): after the cohort's 6, before the rest's 4 of the same period" \
 		"$(one $id '[.after.n, .after.value, .before.n, .before.value, .before.from, .before.to]')" \
@@ -173,7 +184,7 @@ H="Authorization: Bearer $(grep '^bt_' serve.out)"
 MARIA=$("$BATON" token create --db i.db --role owner --person maria | tail -n 1)
 post() { curl -s -w '\n%{http_code}' -H "$H" -H "Content-Type: application/json" --data-binary "$1" "$U/v1/initiatives"; }
 res=$(post '{"name":"api","journey":"claim","kpi":"fcr","start":"2026-03-10T00:00:00Z","min_sample":10}')
-eq "POST: 201 with the initiative judged now" "$(printf '%s' "$res" | sed '$d' | jq -c '[.id, .created_by, .before.n]') $(printf '%s' "$res" | tail -n 1)" '[10,"first admin",10] 201'
+eq "POST: 201 with the initiative judged now" "$(printf '%s' "$res" | sed '$d' | jq -c '[.id, .created_by, .before.n]') $(printf '%s' "$res" | tail -n 1)" '[14,"first admin",10] 201'
 for b in '{"name":"x","journey":"claim","kpi":"resolutoin","start":"2026-03-10"}|kpi: '"'"'resolutoin'"'"' is not a KPI an initiative is judged by (did you mean '"'"'resolution'"'"'?)' \
 	'{"name":"x","journey":"claim","kpi":"fcr"}|start: give the time it started' \
 	'{"name":"x","journey":"claim","kpi":"fcr","start":"soon"}|start: a time' \
