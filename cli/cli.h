@@ -129,6 +129,7 @@ int cmd_journeys(int argc, char **argv);
 int cmd_escalations(int argc, char **argv);
 int cmd_actions(int argc, char **argv);
 int cmd_agenda(int argc, char **argv);
+int cmd_initiatives(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);

@@ -4,6 +4,9 @@
 
 #include "baton/actions.h"
 #include "baton/demo.h"
+#include "baton/initiative.h"
+
+#include <math.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -121,6 +124,28 @@ static int seed_opt(const char *cmd, const char *opt, const char *v, void *to)
 	return *end ? cli_usage(cmd, "%s must be a number", opt) : 0;
 }
 
+/* The demo's two initiatives (docs/initiatives.md), from
+ * BT_DEMO_CALLBACK_DAYS before the end: the callback the generator makes
+ * work (billing disputes resolve more often), and a script refresh that
+ * changes nothing, judged on enough contacts to say so. */
+static int demo_initiatives(struct bt_db *db, int64_t end, struct bt_err *err)
+{
+	int64_t start = end - (int64_t)BT_DEMO_CALLBACK_DAYS * 86400 * 1000;
+	struct bt_initiative v[] = {
+		{0, "Callback scheduling for billing disputes", "billing-dispute", "resolution", start,
+		 NULL, NULL, 100, NAN, "demo", 0},
+		{0, "Agent script refresh: no more repeating yourself", "technical-support", "repeat",
+		 start, NULL, NULL, 100, 0.05, "demo", 0},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]) && !rc; i++) {
+		/* the strings are the table's: the check keeps them (its KPIs
+		 * are the names already) */
+		rc = bt_initiative_add(db, &v[i], err);
+	}
+	return rc;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	struct bt_demo_options o = {2000, 1, BT_TIME_NONE};
@@ -166,8 +191,8 @@ int cmd_demo(int argc, char **argv)
 	if (rc) {
 		bt_ingest_abort(s.in);
 		bt_err_set(&err, rc, "ingesting the demo failed: %s", bt_strerror(rc));
-	} else
-		rc = bt_ingest_end(s.in, &st, &err);
+	} else if (!(rc = bt_ingest_end(s.in, &st, &err)))
+		rc = demo_initiatives(db, o.end, &err);
 	if (!rc)
 		rc = demo_add_actions(db, cfg, o.end, &err);
 out:
@@ -182,5 +207,6 @@ out:
 	printf("demo: configuration loaded: 5 owned journeys; 'moving-home' has no owner\n");
 	printf("demo: %zu actions from the steering committee (see 'baton actions')\n",
 	       sizeof(demo_actions) / sizeof(demo_actions[0]));
+	printf("demo: 2 initiatives to judge (see 'baton initiatives')\n");
 	return EXIT_OK;
 }

@@ -4,6 +4,7 @@
 
 #include "baton/actions.h"
 #include "baton/agenda.h"
+#include "baton/initiative.h"
 
 #include "baton/report.h"
 
@@ -42,10 +43,13 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL, NULL, 0};
 	struct bt_engine *before = NULL;
 	struct bt_agenda agenda = {0};
 	struct bt_action *acts = NULL;
+	struct bt_initiative *iv = NULL;
+	struct bt_verdict *vd = NULL;
+	size_t niv = 0;
 	int first, rc;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
@@ -71,10 +75,13 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err) || bt_engine_kpis(eng, &r.q, &k, &err) ||
 	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err) ||
-	    bt_actions_list(db, &acts, &ro.nactions, &err)) {
+	    bt_actions_list(db, &acts, &ro.nactions, &err) ||
+	    bt_initiatives_list(db, &iv, &niv, &err) ||
+	    bt_engine_initiatives(eng, db, iv, niv, NULL, NULL, &vd, &ro.ninitiatives, &err)) {
 		cli_fail(err.code, &err);
 		goto out;
 	}
+	ro.initiatives = vd;
 	ro.actions = acts;
 	ro.now = r.as_of != BT_TIME_NONE ? r.as_of / 1000 : (int64_t)time(NULL);
 	/* the agenda of the same period (without one: the 28 days up to the
@@ -101,6 +108,8 @@ out:
 	bt_actions_free(acts, ro.nactions);
 	bt_agenda_release(&agenda);
 	bt_engine_free(before);
+	bt_free(vd);
+	bt_initiatives_free(iv, niv);
 	bt_free(bp);
 	bt_kpis_free(k);
 	bt_engine_free(eng);

@@ -290,6 +290,10 @@ int bt_webhooks_delete(struct bt_server *s, const struct bt_request *rq, struct 
 int bt_webhooks_deliveries(struct bt_server *s, const struct bt_request *rq,
 			   struct bt_response *rs);
 int bt_webhooks_test(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+/* initiatives.c: the initiative routes (docs/initiatives.md) */
+int bt_initiatives_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_initiatives_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_initiative_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
 extern const struct bt_route bt_routes[];
 extern const size_t bt_nroutes;

@@ -16,7 +16,12 @@
  *    ~25% late and ~20% never, and those customers call again;
  *  - weekly promotions go to a third of customers regardless of open
  *    complaints, disputes or withdrawn consent (~6% withdrew it);
- *  - field service is slow: its visits follow 2-4 days after the call.
+ *  - field service is slow: its visits follow 2-4 days after the call;
+ *  - from BT_DEMO_CALLBACK_DAYS before the end, billing schedules a callback
+ *    for each dispute (the demo's initiative that works): ~85% of the
+ *    refunds that would have come late or never come on time.  Those
+ *    customers' other draws are made as before (the old story is drawn and
+ *    not emitted), so every other event of the history stays as it was.
  *
  * Each customer has an e-mail, a phone and a customer id; every channel
  * knows only some of them, in its own format (case, spaces), so identity
@@ -63,6 +68,12 @@ struct gen {
 	unsigned c;
 	char email[64], phone[32], cid[16], uid[16], prev_phone[32];
 	int no_marketing;
+	/* the callback initiative: disputes from callback_from on; muted: the
+	 * events drawn are not emitted (muted counts them), extra those emitted
+	 * instead, numbered apart */
+	int64_t callback_from;
+	int mute;
+	uint64_t muted, extra;
 };
 
 static uint64_t rnd(struct gen *g) /* splitmix64 */
@@ -126,8 +137,15 @@ static void field(struct gen *g, const char *k, const char *v)
 /* Emit the event built in g->b, unless it lies after the end. */
 static void put(struct gen *g)
 {
-	if (!g->rc && g->ts <= g->end)
+	if (g->mute) {
+		g->muted += g->ts <= g->end;
+		g->n++;
+		return;
+	}
+	if (!g->rc && g->ts <= g->end) {
 		g->rc = g->emit(g->ctx, g->b.data, g->b.len);
+		g->extra += g->n >= UINT64_C(1) << 40;
+	}
 	g->n++;
 }
 
@@ -222,6 +240,8 @@ static void support(struct gen *g, int64_t t)
 	feedback(g, t + H(3), "technical-support", kind >= 70);
 }
 
+static void dispute_refund(struct gen *g, int64_t t, const char *d, const char *pr, unsigned fate);
+
 static void dispute(struct gen *g, int64_t t)
 {
 	char d[32], pr[32], extra[160];
@@ -235,6 +255,36 @@ static void dispute(struct gen *g, int64_t t)
 		 ",\"promise\":{\"id\":\"%s\",\"kind\":\"refund\",\"due\":\"48h\",\"team\":\"billing\"}", pr);
 	t = agent_call(g, t, "billing-dispute", d, "unresolved", extra);
 	unsigned fate = pick(g, 100);
+	if (fate >= 55 && t >= g->callback_from) {
+		/* the callback: drawn on a stream of its own, so that the main
+		 * stream goes on as if the old story had happened */
+		struct gen h = *g;
+		h.s = g->s ^ 0xc0ffee5eedull;
+		if (chance(&h, 85)) {
+			g->mute++;
+			dispute_refund(g, t, d, pr, fate);
+			g->mute--;
+			h.b = g->b; /* (the buffer is shared) */
+			h.n = (UINT64_C(1) << 40) + g->n * 8; /* ids of their own */
+			int64_t when = t + hours(&h, 4, 46);
+			begin(&h, when, "billing-sys", "refund.issued", ID_CID);
+			field(&h, "direction", "internal");
+			field(&h, "case", d);
+			field(&h, "fulfils", pr);
+			field(&h, "outcome", "resolved");
+			bt_buf_adds(&h.b, ",\"props\":{\"callback\":\"scheduled\"}");
+			end(&h);
+			feedback(&h, when + H(24), "billing-dispute", 1);
+			g->b = h.b, g->rc = h.rc, g->extra = h.extra;
+			return;
+		}
+	}
+	dispute_refund(g, t, d, pr, fate);
+}
+
+/* What billing does about a dispute's refund, by its fate (0-99). */
+static void dispute_refund(struct gen *g, int64_t t, const char *d, const char *pr, unsigned fate)
+{
 	if (fate < 80) { /* billing issues the refund: on time, or late */
 		int64_t when = t + (fate < 55 ? hours(g, 4, 46) : hours(g, 50, 140));
 		begin(g, when, "billing-sys", "refund.issued", ID_CID);
@@ -384,6 +434,7 @@ int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void
 	struct gen g = {.s = o->seed * 0x9e3779b97f4a7c15ull + 1, .emit = emit, .ctx = ctx};
 	int64_t start = o->end - D(182);
 	g.end = o->end;
+	g.callback_from = o->end - D(BT_DEMO_CALLBACK_DAYS);
 	for (unsigned c = 0; c < o->customers && !g.rc; c++) {
 		g.c = c;
 		customer(&g, start, o->end - start);
@@ -394,6 +445,6 @@ int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void
 	bt_buf_release(&g.b);
 	bt_buf_release(&g.late);
 	if (events)
-		*events = g.n;
+		*events = g.n - g.muted + g.extra;
 	return g.rc;
 }

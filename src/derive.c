@@ -355,7 +355,7 @@ static int apply(struct bt_engine *e, struct pctx *p, uint32_t i, const struct b
 		in = &e->inst[i];
 	}
 	if (r->csat > 0)
-		in->csat_n++, in->csat_sum += (uint32_t)r->csat;
+		in->csat_n++, in->csat_sum += (uint32_t)r->csat, in->csat_sq += (uint32_t)(r->csat * r->csat);
 	if (r->nps >= 0) {
 		in->nps_n++;
 		in->promoters += r->nps >= 9;

@@ -123,6 +123,7 @@ struct bt__inst {
 	uint32_t holder, contacts, repeats, channels; /* channels: bit per channel */
 	uint32_t handoffs, clean, fail_context, fail_repeat, fail_late;
 	uint32_t csat_n, csat_sum, nps_n, promoters, detractors, ces_n, ces_sum;
+	uint32_t csat_sq; /* the sum of the squares of the scores: initiative.c's variance */
 	uint32_t collisions, stage;
 	int64_t stage_since;
 	/* the first time it stood in a stage for that stage's whole SLA: from

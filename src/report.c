@@ -9,6 +9,7 @@
 
 #include "baton/actions.h"
 #include "baton/agenda.h"
+#include "baton/initiative.h"
 #include "baton/view.h"
 
 #include "util/alloc.h"
@@ -347,6 +348,54 @@ static void actions_section(struct w *w, const struct bt_report_options *o)
 	table_end(w);
 }
 
+/* The initiatives, each with its verdict and why (docs/initiatives.md). */
+static void initiatives_section(struct w *w, const struct bt_verdict *v, size_t n)
+{
+	static const char *const cols[] = {"initiative", "journey", "KPI", "before", "after",
+					   "effect (95% interval)", "verdict"};
+	heading(w, 2, "Initiatives");
+	if (!n) {
+		para_begin(w);
+		text(w, "No initiative is being judged.");
+		para_end(w);
+		return;
+	}
+	table_begin(w, cols, 7);
+	for (size_t i = 0; i < n; i++) {
+		const struct bt_verdict *x = &v[i];
+		char b[48], a[48], e[96];
+		double k = x->rate ? 100.0 : 1.0;
+		const char *u = x->rate ? "%" : "";
+		if (isnan(x->before.value))
+			snprintf(b, sizeof(b), "- (n %llu)", (unsigned long long)x->before.n);
+		else
+			snprintf(b, sizeof(b), "%.*f%s (n %llu)", x->rate ? 1 : 2, k * x->before.value, u,
+				 (unsigned long long)x->before.n);
+		if (isnan(x->after.value))
+			snprintf(a, sizeof(a), "- (n %llu)", (unsigned long long)x->after.n);
+		else
+			snprintf(a, sizeof(a), "%.*f%s (n %llu)", x->rate ? 1 : 2, k * x->after.value, u,
+				 (unsigned long long)x->after.n);
+		if (isnan(x->effect))
+			snprintf(e, sizeof(e), "-");
+		else if (isnan(x->ci_low))
+			snprintf(e, sizeof(e), "%+.*f%s (too few yet)", x->rate ? 1 : 2, k * x->effect,
+				 x->rate ? " points" : "");
+		else
+			snprintf(e, sizeof(e), "%+.*f%s (%+.*f to %+.*f)", x->rate ? 1 : 2, k * x->effect,
+				 x->rate ? " points" : "", x->rate ? 1 : 2, k * x->ci_low, x->rate ? 1 : 2,
+				 k * x->ci_high);
+		const char *cells[] = {x->in->name, x->in->journey, x->in->kpi, b, a, e, x->verdict};
+		row(w, cells, 7);
+	}
+	table_end(w);
+	for (size_t i = 0; i < n; i++) {
+		para_begin(w);
+		textf(w, "%s: %s.", v[i].in->name, v[i].why);
+		para_end(w);
+	}
+}
+
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,
 		     const struct bt_report_options *o, struct bt_buf *b)
 {
@@ -378,6 +427,8 @@ int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp
 	local_section(&w, k);
 	agenda_section(&w, o->agenda);
 	actions_section(&w, o);
+	if (o->initiatives)
+		initiatives_section(&w, o->initiatives, o->ninitiatives);
 	if (w.html)
 		put(&w, "</body></html>\n");
 	return w.rc;

@@ -9,6 +9,7 @@
 #include "baton/records.h"
 
 struct bt_agenda;
+struct bt_verdict; /* baton/initiative.h */
 
 struct bt_report_options {
 	int html;         /* 0: Markdown */
@@ -20,6 +21,9 @@ struct bt_report_options {
 	int64_t now;
 	/* the steering agenda of the period (NULL: no section) */
 	const struct bt_agenda *agenda;
+	/* the initiatives judged as of the report's time (NULL: no section) */
+	const struct bt_verdict *initiatives;
+	size_t ninitiatives;
 };
 
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,

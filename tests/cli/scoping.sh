@@ -125,6 +125,14 @@ PATCH|/v1/actions/1|{"status":"in_progress"}|200 403 200 404 403 403 403 403
 PATCH|/v1/actions/3|{"status":"in_progress"}|200 403 404 200 403 403 403 403
 POST|/v1/escalations/I1.promise_broken/ack||404 403 404 404 403 403 403 403
 POST|/v1/escalations/I1.promise_broken/resolve||404 403 404 404 403 403 403 403
+POST|/v1/initiatives|{"name":"ROLE-d","journey":"jdispute","kpi":"resolution","start":"2026-01-01"}|201 403 201 404 403 403 403 403
+POST|/v1/initiatives|{"name":"ROLE-s","journey":"jsupport","kpi":"csat","start":"2026-01-01"}|201 403 404 201 403 403 403 403
+GET|/v1/initiatives||200 200 200 200 403 403 403 403
+GET|/v1/initiatives?journey=jdispute||200 200 200 404 403 403 403 403
+GET|/v1/initiatives?journey=jsupport||200 200 404 200 403 403 403 403
+GET|/v1/initiatives/1||200 200 200 404 403 403 403 403
+GET|/v1/initiatives/3||200 200 404 200 403 403 403 403
+GET|/v1/initiatives/99999||404 404 404 404 403 403 403 403
 GET|/v1/journeys/jdispute/kpis||200 200 200 404 403 403 403 403
 GET|/v1/journeys/jsupport/kpis||200 200 404 200 403 403 403 403
 GET|/v1/kpis/trend?weeks=2||200 200 200 200 403 403 403 403

@@ -149,6 +149,8 @@ const pages = [
 	['escalations', '/escalations', null],
 	['actions', '/actions?show=all', null],
 	['agenda', `/agenda?${PERIOD}`, null],
+	['initiatives', `/initiatives?as_of=${AS_OF}`, null],
+	['initiative', `/initiatives/1?as_of=${AS_OF}`, null],
 	['teams', `/teams?${PERIOD}`, kAll],
 	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
 	['data', `/data?${PERIOD}`, kAll],
@@ -175,6 +177,22 @@ check(acts.total === 6 && actRows === acts.total, 'actions: the demo\'s six acti
 const lateCard = await page.textContent('.card.alert .big').catch(() => null);
 const late = acts.actions.filter((a) => a.overdue).length;
 check(late > 0 && lateCard === String(late), 'actions: the overdue ones counted, as the API judges them', { page: lateCard, api: late });
+{
+	// the demo's initiatives, with the API's figures and verdicts
+	const ini = await api(admin, `/v1/initiatives?as_of=${AS_OF}`);
+	await visit(page, `/initiatives?as_of=${AS_OF}`);
+	const shown = await page.$$eval('section[aria-label="Initiatives"] tbody tr', (trs) => trs.map((tr) =>
+		[tr.querySelector('[data-initiative]').dataset.initiative, tr.querySelector('[data-verdict]').dataset.verdict, tr.children[3].textContent]));
+	const want = ini.initiatives.map((x) => [String(x.id), x.verdict, `${(100 * x.before.value).toFixed(1)}% (n ${x.before.n})`]);
+	check(ini.initiatives.length === 2 && JSON.stringify(shown) === JSON.stringify(want), 'initiatives: the demo\'s two, with the API\'s before and verdict', { shown, want });
+	const x = ini.initiatives[0];
+	await visit(page, `/initiatives/${x.id}?as_of=${AS_OF}`);
+	const why = await page.textContent('.why');
+	check(why === x.why && await page.locator('svg.interval circle').count() === (x.ci_low === null ? 0 : 1),
+		'initiative: the why of the API, and its interval drawn', { why, api: x.why });
+	await visit(page, `/journeys/billing-dispute?${PERIOD}`);
+	check(await page.locator('a[href^="/initiatives?"][href*="journey=billing-dispute"]').count() === 1, 'journey: links to its initiatives');
+}
 await visit(page, `/?${PERIOD}`);
 const rows = await page.$$eval('[data-kpi$=".instances"]', (els) => els.map((e) => e.dataset.kpi.replace(/\.instances$/, '')));
 check(JSON.stringify(rows) === JSON.stringify(kAll.journeys.map((j) => j.journey)), 'overview: every journey of the API, in its order', rows);

@@ -8,6 +8,7 @@ import conflicts from './conflicts.js';
 import customer from './customer.js';
 import data from './data.js';
 import escalations from './escalations.js';
+import initiatives from './initiatives.js';
 import instance from './instance.js';
 import journey from './journey.js';
 import login from './login.js';
@@ -15,7 +16,7 @@ import overview from './overview.js';
 import queue from './queue.js';
 import teams from './teams.js';
 
-const pages = [overview, journey, instance, customer, conflicts, queue, escalations, agenda, actions, teams, data, login];
+const pages = [overview, journey, instance, customer, conflicts, queue, escalations, agenda, actions, initiatives, teams, data, login];
 
 // '/journeys/:id' → /^\/journeys\/(?<id>[^/]+)$/
 const compile = (path) => new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);

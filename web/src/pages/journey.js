@@ -175,6 +175,7 @@ export default {
 				] : empty('No handoff in the period.')),
 			section('Friction', note('The worst handoff routes by failures, and the stages whose SLA the open instances broke.'), friction(flows, fun.stages)),
 			section('Rules', rules(ctx, id, def, changes)),
+			h('p', null, h('a', { href: `/initiatives?${new URLSearchParams({ ...Object.fromEntries(ctx.query), journey: id })}` }, 'Initiatives on this journey'), ': changes made to it, each with its verdict.'),
 			section('Live instances at risk', def.owner
 				? (queue.length ? instanceTable(ctx, 'Live instances at risk', queue) : empty('Nothing at risk now.'))
 				: note('This journey has no owner, so nobody\'s queue holds its instances: the unowned work of the overview.')));
