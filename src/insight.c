@@ -243,6 +243,36 @@ int bt_engine_friction(const struct bt_engine *e, const struct bt_kpi_query *q,
 	return 0;
 }
 
+void bt_friction_where(const struct bt_friction *x, char *out, size_t size)
+{
+	switch (x->kind) {
+	case BT_FRICTION_DROP_OFF:
+		if (x->stage)
+			snprintf(out, size, "abandoned in stage %s", x->stage);
+		else
+			snprintf(out, size, "abandoned before any stage");
+		break;
+	case BT_FRICTION_DELAY:
+		snprintf(out, size, "in stage %s past its SLA", x->stage ? x->stage : "?");
+		break;
+	case BT_FRICTION_RECONTACT:
+		snprintf(out, size, "came back after it was resolved");
+		break;
+	case BT_FRICTION_REPEAT:
+		snprintf(out, size, "had to repeat themselves");
+		break;
+	case BT_FRICTION_FAILED_HANDOFF:
+		snprintf(out, size, "handoff %s -> %s: %s", x->from ? x->from : "?", x->to ? x->to : "?",
+			 x->reason ? x->reason : "?");
+		break;
+	case BT_FRICTION_BROKEN_PROMISE:
+		snprintf(out, size, "promises %s had to keep", x->team ? x->team : "nobody");
+		break;
+	default:
+		snprintf(out, size, "CSAT 2 or less, or NPS 6 or less");
+	}
+}
+
 static int period_json(struct bt_buf *b, const struct bt_kpi_query *q, int64_t as_of)
 {
 	char t[32];
@@ -430,6 +460,8 @@ void bt_consistency_release(struct bt_consistency *c)
 	bt__free(c->rows);
 	c->rows = NULL, c->nrows = 0;
 }
+
+void bt_buf_micro_text(int64_t v, char out[32]) { bt__micro_print(v, out); }
 
 int bt_buf_micro(struct bt_buf *b, int64_t v)
 {

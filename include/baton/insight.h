@@ -57,6 +57,9 @@ struct bt_friction {
 int bt_engine_friction(const struct bt_engine *e, const struct bt_kpi_query *q,
 		       const struct bt_scope *scope, struct bt_friction **out, size_t *n,
 		       uint64_t *customers, struct bt_err *err);
+/* Where a friction point is, in words a journey owner reads ("abandoned in
+ * stage review", "handoff digital -> service: context_lost"), into out. */
+void bt_friction_where(const struct bt_friction *x, char *out, size_t size);
 /* {"journey","as_of","from","to","customers","instances","friction":[{"rank",
  * "kind","stage","from","to","reason","team","customers","share",
  * "occurrences"}]} */
@@ -131,7 +134,8 @@ int bt_engine_value(const struct bt_engine *e, const struct bt_kpi_query *q,
  * "bad":{...},"difference":{"churn_rate","revenue_per_customer"}}]} */
 int bt_engine_value_json(const struct bt_engine *e, const struct bt_kpi_query *q,
 			 const struct bt_scope *scope, struct bt_buf *out, struct bt_err *err);
-/* v millionths as an exact decimal into b (12.5, -3). */
+/* v millionths as an exact decimal into b (12.5, -3), or into out. */
 int bt_buf_micro(struct bt_buf *b, int64_t v);
+void bt_buf_micro_text(int64_t v, char out[32]);
 
 #endif
