@@ -38,7 +38,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, NULL};
 	int first, rc;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
@@ -67,6 +67,7 @@ int cmd_report(int argc, char **argv)
 		cli_fail(err.code, &err);
 		goto out;
 	}
+	ro.engine = eng, ro.journey = r.q.journey;
 	if (bt_report_render(k, bp, nbp, &ro, &b)) {
 		cli_error("out of memory");
 		goto out;

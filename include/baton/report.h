@@ -9,6 +9,10 @@
 struct bt_report_options {
 	int html;         /* 0: Markdown */
 	int64_t from, to; /* the period shown in the title; BT_TIME_NONE: open */
+	/* non-NULL: the sections of docs/insight.md (friction, consistency,
+	 * value at stake) computed from it, for `journey` (NULL: all) */
+	const struct bt_engine *engine;
+	const char *journey;
 };
 
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,
