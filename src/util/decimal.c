@@ -25,7 +25,7 @@ int bt__micro_parse(const char *s, size_t n, int64_t *out)
 			digits++;
 			if (frac >= 0)
 				frac++;
-		} else if (c == '.' && frac < 0)
+		} else if (c == '.' && frac < 0 && digits)
 			frac = 0;
 		else
 			break;

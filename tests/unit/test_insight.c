@@ -18,6 +18,7 @@
 #include "kit.h"
 #include "baton/alloc.h"
 #include "baton/insight.h"
+#include "util/decimal.h"
 
 #define CONFIG(extra)                                                                           \
 	"teams: [{id: digital}, {id: service}, {id: billing}]\n"                                \
@@ -430,6 +431,38 @@ static void value_at_stake(void **state)
 	kit_done(&k);
 }
 
+/* Amounts are read exactly into millionths, or not at all. */
+static void decimal_amounts(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int rc;
+		int64_t v;
+		const char *back;
+	} c[] = {
+		{"100.50", 0, 100500000, "100.5"}, {"0.25", 0, 250000, "0.25"}, {"-3", 0, -3000000, "-3"},
+		{"0.000001", 0, 1, "0.000001"}, {"1e2", 0, 100000000, "100"}, {"1.5E-6", -1, 0, NULL},
+		{"1.25e-4", 0, 125, "0.000125"}, {"0.0000001", -1, 0, NULL}, {"12.", -1, 0, NULL},
+		{".5", -1, 0, NULL}, {"1,5", -1, 0, NULL}, {"", -1, 0, NULL}, {"abc", -1, 0, NULL},
+		{"1000000000000", 0, 1000000000000LL * 1000000, "1000000000000"},
+		{"1000000000001", -1, 0, NULL}, {"99999999999999999999999", -1, 0, NULL},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(*c); i++) {
+		int64_t v = 0;
+		char t[32];
+		int rc = bt__micro_parse(c[i].s, strlen(c[i].s), &v);
+		if (rc != c[i].rc || (rc == 0 && v != c[i].v)) {
+			print_error("'%s' read as %d, %lld\n", c[i].s, rc, (long long)v);
+			fail();
+		}
+		if (c[i].back) {
+			bt__micro_print(v, t);
+			assert_string_equal(t, c[i].back);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,6 +471,7 @@ int main(void)
 		cmocka_unit_test(consistency_spread),
 		cmocka_unit_test(consistency_config),
 		cmocka_unit_test(value_at_stake),
+		cmocka_unit_test(decimal_amounts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
