@@ -485,11 +485,13 @@ static void read_escalations(struct reader *r, const struct bt_ynode *n, struct 
 	}
 }
 
+static void read_consistency(struct reader *r, const struct bt_ynode *n, int64_t *rate, int64_t *csat);
+
 static void read_journeys(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
 {
 	static const char *const keys[] = {"id", "name", "owner", "match", "opens_on", "stages",
 					   "recontact_window", "abandon_after", "handoff_sla",
-					   "sensitive", "escalations", NULL};
+					   "sensitive", "escalations", "consistency", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "journeys", &seq);
 	if (!n || !(c->journeys = section_array(r, n, sizeof(*c->journeys))))
@@ -527,6 +529,8 @@ static void read_journeys(struct reader *r, const struct bt_ynode *root, struct 
 			problem(r, s, "journey '%s': sensitive must be true or false", j->id);
 		read_escalations(r, bt_ynode_get(t, "escalations"), c, j, &j->escalations,
 				 &j->nescalations);
+		j->spread_rate_upp = j->spread_csat_u = -1;
+		read_consistency(r, bt_ynode_get(t, "consistency"), &j->spread_rate_upp, &j->spread_csat_u);
 		c->njourneys++;
 	}
 }
@@ -791,19 +795,27 @@ static void threshold(struct reader *r, const struct bt_ynode *n, const char *wh
 		*out = v;
 }
 
-/* consistency: {max_spread_rate, max_spread_csat}; value: {revenue, churn, days}. */
+/* consistency: {max_spread_rate, max_spread_csat}, at the top or in a journey. */
+static void read_consistency(struct reader *r, const struct bt_ynode *n, int64_t *rate, int64_t *csat)
+{
+	static const char *const keys[] = {"max_spread_rate", "max_spread_csat", NULL};
+	if (!n || bt_ynode_is_null(n))
+		return;
+	if (n->kind != BT_YMAP) {
+		problem(r, n, "'consistency' must be a mapping {max_spread_rate, max_spread_csat}");
+		return;
+	}
+	check_keys(r, n, "consistency", keys);
+	threshold(r, bt_ynode_get(n, "max_spread_rate"), "max_spread_rate", 1, rate);
+	threshold(r, bt_ynode_get(n, "max_spread_csat"), "max_spread_csat", 0, csat);
+}
+
+/* consistency (read_consistency) and value: {revenue, churn, days}. */
 static void read_insight(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
 {
-	static const char *const ckeys[] = {"max_spread_rate", "max_spread_csat", NULL};
 	static const char *const vkeys[] = {"revenue", "churn", "days", NULL};
 	const struct bt_ynode *n = bt_ynode_get(root, "consistency");
-	if (n && !bt_ynode_is_null(n) && n->kind != BT_YMAP)
-		problem(r, n, "'consistency' must be a mapping {max_spread_rate, max_spread_csat}");
-	else if (n && n->kind == BT_YMAP) {
-		check_keys(r, n, "consistency", ckeys);
-		threshold(r, bt_ynode_get(n, "max_spread_rate"), "max_spread_rate", 1, &c->spread_rate_upp);
-		threshold(r, bt_ynode_get(n, "max_spread_csat"), "max_spread_csat", 0, &c->spread_csat_u);
-	}
+	read_consistency(r, n, &c->spread_rate_upp, &c->spread_csat_u);
 	n = bt_ynode_get(root, "value");
 	if (!n || bt_ynode_is_null(n))
 		return;

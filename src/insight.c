@@ -388,6 +388,11 @@ int bt_engine_consistency(const struct bt_engine *e, const struct bt_kpi_query *
 	int rc = cohort(e, q, scope, &in_c, &want, err);
 	if (rc)
 		return rc;
+	const struct bt_cfg_journey *cj = want >= 0 ? e->journeys[want].cfg : NULL;
+	if (cj && cj->spread_rate_upp >= 0)
+		out->max_spread_rate_upp = cj->spread_rate_upp;
+	if (cj && cj->spread_csat_u >= 0)
+		out->max_spread_csat_u = cj->spread_csat_u;
 	struct bt_channel_row rows[BT_CH__COUNT];
 	memset(rows, 0, sizeof(rows));
 	if (!(first = bt__calloc(e->ninst + 1, sizeof(*first)))) {

@@ -84,6 +84,9 @@ struct bt_cfg_journey {
 	size_t nstages;
 	int64_t recontact_ms, abandon_ms, handoff_sla_ms;
 	int sensitive;
+	/* consistency (docs/insight.md): its own thresholds, millionths as the
+	 * configuration's; -1: the configuration's */
+	int64_t spread_rate_upp, spread_csat_u;
 	long line; /* where it is defined */
 };
 

@@ -216,14 +216,21 @@ static void delay_at_the_sla(void **state)
  * 10 pp (in doubles 0.09999999999999998: compared on the counts, exactly);
  * recontact 0; CSAT 4 - 3.5 = 0.5.  With thresholds 10pp and 0.5 both are
  * flagged (at the threshold); with 10.000001pp and 0.500001 (one step
- * above: the spreads one step below) neither. */
+ * above: the spreads one step below) neither, whether the configuration
+ * or the journey sets them. */
 static void consistency_spread(void **state)
 {
 	(void)state;
-	static const char *const cfgs[2] = {
-		CONFIG("consistency: {max_spread_rate: 10pp, max_spread_csat: 0.5}\n"),
-		CONFIG("consistency: {max_spread_rate: 10.000001pp, max_spread_csat: 0.500001}\n")};
-	for (int c = 0; c < 2; c++) {
+	/* the third: the journey's own thresholds, one step above, before the
+	 * configuration's at the spread */
+	static char own[4096];
+	const char *base = CONFIG("consistency: {max_spread_rate: 10pp, max_spread_csat: 0.5}\n");
+	const char *at = strstr(base, "    handoff_sla: 24h\n") + strlen("    handoff_sla: 24h\n");
+	snprintf(own, sizeof(own), "%.*s    consistency: {max_spread_rate: 10.000001pp, max_spread_csat: 0.500001}\n%s",
+		 (int)(at - base), base, at);
+	const char *const cfgs[3] = {
+		base, CONFIG("consistency: {max_spread_rate: 10.000001pp, max_spread_csat: 0.500001}\n"), own};
+	for (int c = 0; c < 3; c++) {
 		struct kit k;
 		struct bt_err err = {0, ""};
 		char who[8];
@@ -310,6 +317,8 @@ static void consistency_config(void **state)
 	assert_int_equal(c->spread_csat_u, 500000);
 	assert_int_equal(c->value_days, 90);
 	assert_null(c->value_revenue);
+	assert_int_equal(c->journeys[0].spread_rate_upp, -1);
+	assert_int_equal(c->journeys[0].spread_csat_u, -1);
 	bt_config_free(c);
 	const char *bad[] = {CONFIG("consistency: {max_spread_rate: lots}\n"),
 			     CONFIG("consistency: {max_spread_csat: -1}\n"),
