@@ -43,7 +43,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL, NULL, 0};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL, NULL, 0, NULL, NULL};
 	struct bt_engine *before = NULL;
 	struct bt_agenda agenda = {0};
 	struct bt_action *acts = NULL;
@@ -98,6 +98,7 @@ int cmd_report(int argc, char **argv)
 		}
 		ro.agenda = &agenda;
 	}
+	ro.engine = eng, ro.journey = r.q.journey;
 	if (bt_report_render(k, bp, nbp, &ro, &b)) {
 		cli_error("out of memory");
 		goto out;

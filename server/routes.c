@@ -11,6 +11,7 @@
 
 #include "baton/context.h"
 #include "baton/engine.h"
+#include "baton/insight.h"
 #include "baton/json.h"
 
 #include <errno.h>
@@ -933,6 +934,62 @@ static int get_funnel(struct bt_server *s, const struct bt_request *rq, struct b
 	return with_engine(s, rq, rs, funnel_on);
 }
 
+/* Friction, consistency and value at stake (docs/insight.md), over the
+ * instances opened in the period, as the caller may see them. */
+static int insight_on(const struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
+		      int which)
+{
+	struct bt_kpi_query q = {which < 2 ? rq->params[0] : bt_query(rq, "journey"), BT_TIME_NONE,
+				 BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
+	struct bt_err err = {0, ""};
+	if (q.journey && !journey_visible(e, rq, q.journey))
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
+	if (period_arg(rq, &q, rs))
+		return 0;
+	if (which == 0)
+		return bt_engine_friction_json(e, &q, &sc, &rs->body, &err);
+	if (which == 1)
+		return bt_engine_consistency_json(e, &q, &sc, &rs->body, &err);
+	return bt_engine_value_json(e, &q, &sc, &rs->body, &err);
+}
+
+static int friction_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		       struct bt_response *rs)
+{
+	(void)s;
+	return insight_on(e, rq, rs, 0);
+}
+
+static int channels_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		       struct bt_response *rs)
+{
+	(void)s;
+	return insight_on(e, rq, rs, 1);
+}
+
+static int value_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		    struct bt_response *rs)
+{
+	(void)s;
+	return insight_on(e, rq, rs, 2);
+}
+
+static int get_friction(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, friction_on);
+}
+
+static int get_channels(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, channels_on);
+}
+
+static int get_value(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, value_on);
+}
+
 /* Who made a change, for the audit trail: the token's person, else its
  * name, else its number. */
 static void who_of(const struct bt_request *rq, char out[96])
@@ -1613,6 +1670,12 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/funnel", READERS, get_funnel,
 	 "the stage funnel of one journey", 0, "as_of from to"},
+	{"GET", "/v1/journeys/{id}/friction", READERS, get_friction,
+	 "the journey's friction points, ranked by the customers they affected", 0, "as_of from to"},
+	{"GET", "/v1/journeys/{id}/channels", READERS, get_channels,
+	 "resolution, recontact and CSAT per entry channel, with their spread", 0, "as_of from to"},
+	{"GET", "/v1/value", READERS, get_value,
+	 "churn and revenue after good and bad outcomes (value at stake)", 0, "as_of journey from to"},
 	{"GET", "/v1/kpis/trend", READERS, get_trend, "KPIs of every journey, week by week", 0,
 	 "as_of weeks to"},
 	{"GET", "/v1/journeys/{id}/kpis/trend", READERS, get_trend, "KPIs of one journey, week by week",

@@ -24,6 +24,10 @@ struct bt_report_options {
 	/* the initiatives judged as of the report's time (NULL: no section) */
 	const struct bt_verdict *initiatives;
 	size_t ninitiatives;
+	/* non-NULL: the sections of docs/insight.md (friction, consistency,
+	 * value at stake) computed from it, for `journey` (NULL: all) */
+	const struct bt_engine *engine;
+	const char *journey;
 };
 
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,

@@ -152,6 +152,7 @@ const pages = [
 	['initiatives', `/initiatives?as_of=${AS_OF}`, null],
 	['initiative', `/initiatives/1?as_of=${AS_OF}`, null],
 	['teams', `/teams?${PERIOD}`, kAll],
+	['value', `/value?${PERIOD}`, null],
 	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
 	['data', `/data?${PERIOD}`, kAll],
 	['conflicts', '/conflicts?state=all', null],
@@ -211,6 +212,25 @@ const fun = await api(admin, `/v1/journeys/technical-support/funnel?${Q}`);
 const funRows = await page.$$eval('[aria-label="Stage funnel"] tbody tr', (trs) => trs.map((tr) => [0, 1, 4, 5, 6].map((k) => tr.children[k].textContent)));
 check(fun.stages.length > 0 && JSON.stringify(funRows) === JSON.stringify(fun.stages.map((st) => [st.stage, String(st.reached), String(st.open), String(st.sla_breached), String(st.sla_at_risk)])),
 	'journey: the stage funnel as the API counts it', { funRows, stages: fun.stages });
+// friction and consistency (docs/insight.md): the API's ranking and spreads
+const fr = await api(admin, `/v1/journeys/technical-support/friction?${Q}`);
+const frRows = await page.$$eval('[aria-label="Friction points"] tbody tr', (trs) => trs.map((tr) => [0, 3, 4, 6].map((k) => tr.children[k].textContent)));
+check(fr.friction.length > 3 && JSON.stringify(frRows) === JSON.stringify(fr.friction.map((x) => [String(x.rank), String(x.customers), `${(x.share * 100).toFixed(1)}%`, String(x.occurrences)])),
+	`journey: the ${fr.friction.length} friction points ranked as the API, with customers and share`, { frRows, friction: fr.friction.slice(0, 5) });
+const ch = await api(admin, `/v1/journeys/technical-support/channels?${Q}`);
+const chRows = await page.$$eval('[aria-label="Entry channels"] tbody tr', (trs) => trs.map((tr) => [0, 1].map((k) => tr.children[k].textContent)));
+check(ch.channels.length > 1 && JSON.stringify(chRows) === JSON.stringify(ch.channels.map((c) => [c.channel, String(c.instances)])),
+	'journey: the instances per entry channel as the API counts them', { chRows, channels: ch.channels });
+const flagged = await page.$$eval('[data-spread].flag', (els) => els.map((e) => e.dataset.spread));
+const want = [['resolution', 'resolution_rate'], ['recontact', 'recontact_rate'], ['CSAT', 'csat']].filter(([, k]) => ch.spread[k].flagged).map(([n]) => n);
+check(want.length > 0 && JSON.stringify(flagged) === JSON.stringify(want), 'journey: the demo\'s spread across entry channels is flagged where the API flags it', { flagged, spread: ch.spread });
+
+await visit(page, `/value?${PERIOD}`);
+const val = await api(admin, `/v1/value?${Q}`);
+const valRows = await page.$$eval('[aria-label="Value at stake"] tbody tr', (trs) => trs.map((tr) => [0, 1, 2, 4].map((k) => tr.children[k].textContent)));
+const valWant = val.pairs.flatMap((p) => [[p.good, p.good.side], [p.bad, p.bad.side]].map(([x]) => [String(x.customers), String(x.churned), String(x.revenue)]));
+check(val.pairs[0].good.customers > 0 && val.pairs[0].bad.churned > 0 && JSON.stringify(valRows.filter((r) => r[1] !== '').map((r) => r.slice(1))) === JSON.stringify(valWant),
+	'value: the three pairs with the API\'s customers, churn and revenue', { valRows, pairs: val.pairs });
 
 await visit(page, `/instances/${inst.id}?as_of=${AS_OF}`);
 const detail = await api(admin, `/v1/instances/${inst.id}?as_of=${AS_OF}`);

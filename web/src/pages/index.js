@@ -15,8 +15,9 @@ import login from './login.js';
 import overview from './overview.js';
 import queue from './queue.js';
 import teams from './teams.js';
+import value from './value.js';
 
-const pages = [overview, journey, instance, customer, conflicts, queue, escalations, agenda, actions, initiatives, teams, data, login];
+const pages = [overview, journey, instance, customer, conflicts, queue, escalations, agenda, actions, initiatives, teams, value, data, login];
 
 // '/journeys/:id' → /^\/journeys\/(?<id>[^/]+)$/
 const compile = (path) => new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
