@@ -46,7 +46,9 @@ int cmd_agenda(int argc, char **argv)
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL, *before = NULL;
 	struct bt_action *acts = NULL;
-	size_t nacts = 0;
+	struct bt_initiative *iv = NULL;
+	struct bt_verdict *vd = NULL;
+	size_t nacts = 0, niv = 0;
 	struct bt_agenda a = {0};
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
@@ -67,12 +69,14 @@ int cmd_agenda(int argc, char **argv)
 	if (!db || cli_config(db, r.config, &cfg))
 		goto out;
 	struct bt_agenda_query q = {r.q.from, r.q.to, NULL,
-				    r.as_of != BT_TIME_NONE ? r.as_of / 1000 : (int64_t)time(NULL)};
+				    r.as_of != BT_TIME_NONE ? r.as_of / 1000 : (int64_t)time(NULL), NULL, 0};
 	int64_t bas, from = r.q.from, to = r.q.to;
 	if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err) ||
 	    bt_agenda_period(bt_engine_as_of(eng), &from, &to, &bas, &err) ||
 	    bt_engine_from_db(db, cfg, bas, &before, &err) || bt_actions_list(db, &acts, &nacts, &err) ||
-	    bt_engine_agenda(eng, before, &q, acts, nacts, &a, &err)) {
+	    bt_initiatives_list(db, &iv, &niv, &err) ||
+	    bt_engine_initiatives(eng, db, iv, niv, NULL, NULL, &vd, &q.nverdicts, &err) ||
+	    (q.verdicts = vd, bt_engine_agenda(eng, before, &q, acts, nacts, &a, &err))) {
 		cli_fail(err.code, &err);
 		goto out;
 	}
@@ -85,6 +89,8 @@ out:
 	bt_buf_release(&b);
 	bt_agenda_release(&a);
 	bt_actions_free(acts, nacts);
+	bt_free(vd);
+	bt_initiatives_free(iv, niv);
 	bt_engine_free(eng);
 	bt_engine_free(before);
 	bt_config_free(cfg);

@@ -87,7 +87,7 @@ int cmd_report(int argc, char **argv)
 	/* the agenda of the same period (without one: the 28 days up to the
 	 * time judged at), over every journey */
 	int64_t bas, afrom = r.q.from, ato = r.q.to;
-	struct bt_agenda_query aq = {BT_TIME_NONE, BT_TIME_NONE, NULL, ro.now};
+	struct bt_agenda_query aq = {BT_TIME_NONE, BT_TIME_NONE, NULL, ro.now, vd, ro.ninitiatives};
 	if (!r.q.journey &&
 	    !bt_agenda_period(bt_engine_as_of(eng), &afrom, &ato, &bas, &err)) {
 		aq.from = afrom, aq.to = ato;

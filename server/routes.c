@@ -8,6 +8,7 @@
 
 #include "baton/actions.h"
 #include "baton/agenda.h"
+#include "baton/initiative.h"
 
 #include "baton/context.h"
 #include "baton/engine.h"
@@ -1532,17 +1533,25 @@ static int agenda_before(const struct bt_engine *eb, void *ctx)
 	struct agenda_call *c = ctx;
 	struct bt_err err = {0, ""};
 	struct bt_action *acts = NULL;
-	size_t n = 0, kept = 0;
+	struct bt_initiative *iv = NULL;
+	struct bt_verdict *vd = NULL;
+	size_t n = 0, kept = 0, niv = 0;
 	struct bt_agenda a;
 	struct bt_config *cfg = config_now(c->s, c->rs);
 	if (!cfg)
 		return 0;
 	struct bt_db *rdb = bt_reader_get(c->s);
 	int rc = bt_actions_list(rdb, &acts, &n, &err);
+	if (!rc && !(rc = bt_initiatives_list(rdb, &iv, &niv, &err)))
+		rc = bt_engine_initiatives(c->now, rdb, iv, niv, c->q.scope, NULL, &vd, &c->q.nverdicts, &err);
 	bt_reader_put(c->s, rdb);
+	c->q.verdicts = vd;
 	if (rc) {
+		bt_free(vd);
+		bt_initiatives_free(iv, niv);
+		bt_actions_free(acts, n);
 		bt_config_free(cfg);
-		return bt_respond_error(c->rs, 500, "internal", "the actions could not be read");
+		return bt_respond_error(c->rs, 500, "internal", "the actions and initiatives could not be read");
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (bt_action_visible(cfg, c->rq, &acts[i])) {
@@ -1560,6 +1569,8 @@ static int agenda_before(const struct bt_engine *eb, void *ctx)
 		rc = bt_agenda_json(&a, &c->rs->body);
 	bt_agenda_release(&a);
 	bt_actions_free(acts, n);
+	bt_free(vd);
+	bt_initiatives_free(iv, niv);
 	bt_config_free(cfg);
 	return rc;
 }
@@ -1573,7 +1584,7 @@ static int agenda_on(const struct bt_engine *e, struct bt_server *s, const struc
 	int64_t bas, as_of;
 	if (period_arg(rq, &p, rs) || time_arg(rq, "as_of", &as_of, rs))
 		return 0;
-	struct agenda_call c = {e, s, rq, rs, {p.from, p.to, &sc, 0}};
+	struct agenda_call c = {e, s, rq, rs, {p.from, p.to, &sc, 0, NULL, 0}};
 	c.q.now = as_of != BT_TIME_NONE ? as_of / 1000 : (int64_t)time(NULL);
 	if (bt_agenda_period(bt_engine_as_of(e), &p.from, &p.to, &bas, &err))
 		return bt_respond_err(rs, BT_EINVAL, err.msg);

@@ -475,7 +475,8 @@ int bt_engine_agenda(const struct bt_engine *e, const struct bt_engine *eb,
 	/* the overdue actions, soonest due first */
 	out->overdue = bt__calloc(nacts + 1, sizeof(*out->overdue));
 	out->unowned = bt__calloc(now->njourneys + 1, sizeof(*out->unowned));
-	if (!out->overdue || !out->unowned) {
+	out->stop = bt__calloc(q->nverdicts + 1, sizeof(*out->stop));
+	if (!out->overdue || !out->unowned || !out->stop) {
 		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -483,6 +484,9 @@ int bt_engine_agenda(const struct bt_engine *e, const struct bt_engine *eb,
 		if (bt_action_overdue(&acts[i], q->now))
 			out->overdue[out->noverdue++] = &acts[i];
 	qsort(out->overdue, out->noverdue, sizeof(*out->overdue), by_due);
+	for (size_t i = 0; i < q->nverdicts; i++)
+		if (!strcmp(q->verdicts[i].verdict, "stop"))
+			out->stop[out->nstop++] = &q->verdicts[i];
 	/* journeys without an owner: configured without one, or seen in the
 	 * data only */
 	for (size_t j = 0; j < now->njourneys; j++)
@@ -519,8 +523,9 @@ void bt_agenda_release(struct bt_agenda *a)
 {
 	bt__free(a->overdue);
 	bt__free(a->unowned);
-	a->overdue = NULL, a->unowned = NULL;
-	a->noverdue = a->nunowned = 0;
+	bt__free(a->stop);
+	a->overdue = NULL, a->unowned = NULL, a->stop = NULL;
+	a->noverdue = a->nunowned = a->nstop = 0;
 }
 
 /* ---- JSON ---- */
@@ -594,6 +599,12 @@ int bt_agenda_json(const struct bt_agenda *a, struct bt_buf *b)
 			bt_buf_addc(b, ',');
 		bt_action_json(a->overdue[i], a->now, b);
 	}
+	bt_buf_adds(b, "],\"initiatives_to_stop\":[");
+	for (size_t i = 0; i < a->nstop; i++) {
+		if (i)
+			bt_buf_addc(b, ',');
+		bt_verdict_json(a->stop[i], b);
+	}
 	bt_buf_adds(b, "],\"unowned_journeys\":[");
 	for (size_t i = 0; i < a->nunowned; i++) {
 		bt_buf_printf(b, "%s{\"journey\":", i ? "," : "");
@@ -627,7 +638,7 @@ static void h2(struct bt_buf *b, int html, const char *s)
 
 int bt_agenda_render(const struct bt_agenda *a, int html, struct bt_buf *b)
 {
-	char f[32], t[32], line[512];
+	char f[32], t[32], line[1024];
 	bt_time_format(a->from, f), bt_time_format(a->to, t);
 	if (html)
 		bt_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -687,7 +698,20 @@ int bt_agenda_render(const struct bt_agenda *a, int html, struct bt_buf *b)
 		bt_buf_adds(b, html ? "</li>\n" : "\n");
 	}
 	bt_buf_adds(b, html && a->noverdue ? "</ul>\n" : a->noverdue ? "\n" : "");
-	h2(b, html, "3. Journeys without an owner");
+	h2(b, html, "3. Initiatives to stop");
+	if (!a->nstop)
+		bt_buf_adds(b, html ? "<p>None.</p>\n" : "None.\n\n");
+	bt_buf_adds(b, html && a->nstop ? "<ul>\n" : "");
+	for (size_t i = 0; i < a->nstop; i++) {
+		const struct bt_verdict *v = a->stop[i];
+		snprintf(line, sizeof(line), "%s (%s, %s): %s", v->in->name, v->in->journey, v->in->kpi,
+			 v->why);
+		bt_buf_adds(b, html ? "<li>" : "- ");
+		esc(b, html, line);
+		bt_buf_adds(b, html ? "</li>\n" : "\n");
+	}
+	bt_buf_adds(b, html && a->nstop ? "</ul>\n" : a->nstop ? "\n" : "");
+	h2(b, html, "4. Journeys without an owner");
 	if (!a->nunowned)
 		bt_buf_adds(b, html ? "<p>None: every journey has an owner.</p>\n"
 				    : "None: every journey has an owner.\n\n");

@@ -11,6 +11,7 @@
 
 #include "baton/buf.h"
 #include "baton/engine.h"
+#include "baton/initiative.h"
 #include "baton/records.h"
 
 #define BT_AGENDA_ISSUES 4 /* at most, on the agenda */
@@ -54,12 +55,18 @@ struct bt_agenda {
 	size_t noverdue;
 	struct bt_agenda_unowned *unowned;
 	size_t nunowned;
+	const struct bt_verdict **stop; /* the initiatives to stop, borrowed */
+	size_t nstop;
 };
 
 struct bt_agenda_query {
 	int64_t from, to;               /* ms; BT_TIME_NONE: the 28 days up to as_of */
 	const struct bt_scope *scope;   /* an owner: their journeys only; NULL all */
 	int64_t now;                    /* s, for the actions */
+	/* the initiatives judged (bt_engine_initiatives), those the caller
+	 * may see: the agenda lists those to stop */
+	const struct bt_verdict *verdicts;
+	size_t nverdicts;
 };
 
 /* The period of an agenda judged at as_of (ms): [from, to), each defaulted

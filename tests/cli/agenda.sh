@@ -59,6 +59,12 @@ YAML
 "$BATON" actions add --db g.db --title "Refund within 48 hours" --owner maria --due 2026-04-20 --journey dispute >/dev/null
 "$BATON" actions add --db g.db --title "Link the chat to the store" --owner tom --due 2026-05-20 --journey support >/dev/null
 "$BATON" actions add --db g.db --title "Own moving" --owner tom --due 2026-04-01 --status done >/dev/null
+# an initiative on dispute's resolution from 03-01: after u3, u4 (1 of 2),
+# before [01-04, 03-01) u1, u2 (2 of 2): -0.5; Newcombe's interval from
+# Wilson [0.0945, 0.9055] and [0.3424, 1]: high = -0.5 + sqrt(0.4055^2 +
+# 0.6576^2) = +0.27, no more than the minimum effect 0.5: stop
+"$BATON" initiatives add --db g.db --name "Shorter calls" --journey dispute --kpi resolution \
+	--start 2026-03-01 --min-sample 2 --min-effect 0.5 >/dev/null || notok "the initiative is added"
 
 P="--as-of 2026-04-26T00:00:00Z --from 2026-03-01 --to 2026-03-29"
 run "$BATON" agenda --db g.db $P --format json
@@ -76,6 +82,7 @@ eq "3: digital -> shop, 1 of 2 failed" "$(j '.issues[2] | [.team, .to_team, .fai
 eq "4: service's local wins: 100% local, 50% true, one follow-up" "$(j '.issues[3] | [.team, .local_success_rate, .true_success_rate, .follow_ups]')" '["service",1,0.5,1]'
 eq "the overdue action at the as_of: A1 (A2 not due yet, A3 done)" "$(j '[.overdue_actions[].id]')" '[1]'
 eq "the journey nobody owns" "$(j .unowned_journeys)" '[{"journey":"moving","instances":1}]'
+eq "the initiative to stop" "$(j '[.initiatives_to_stop[] | [.name, .verdict, .effect]]')" '[["Shorter calls","stop",-0.5]]'
 
 run "$BATON" agenda --db g.db $P
 eq "Markdown: the first issue, its why and its evidence" "$(printf '%s' "$out" | sed -n '/^1\. \*\*/,/Evidence/p')" \
@@ -108,7 +115,7 @@ TOM="Authorization: Bearer $("$BATON" token create --db g.db --role owner --pers
 Q="as_of=2026-04-26T00:00:00Z&from=2026-03-01&to=2026-03-29"
 "$BATON" agenda --db g.db $P --format json >cli.json
 eq "GET /v1/agenda = baton agenda --format json" "$(curl -s -H "$H" "$U/v1/agenda?$Q" | jq -c 'del(.overdue_actions[].created, .overdue_actions[].updated)')" "$(jq -c 'del(.overdue_actions[].created, .overdue_actions[].updated)' cli.json)"
-eq "tom: support's issues only, his actions" "$(curl -s -H "$TOM" "$U/v1/agenda?$Q" | jq -c '[[.issues[] | .kind], [.overdue_actions[].id]]')" '[["broken_promises","handoff_pair"],[]]'
+eq "tom: support's issues only, his actions, no initiative of dispute" "$(curl -s -H "$TOM" "$U/v1/agenda?$Q" | jq -c '[[.issues[] | .kind], [.overdue_actions[].id], .initiatives_to_stop]')" '[["broken_promises","handoff_pair"],[],[]]'
 eq "a period that is empty: 400" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/agenda?from=2026-03-02&to=2026-03-01")" 400
 kill -TERM "$pid"
 wait "$pid"

@@ -171,6 +171,8 @@ await visit(page, `/agenda?${PERIOD}`);
 const agenda = await api(admin, `/v1/agenda?${Q}`);
 const shownIssues = await page.$$eval('ol.agenda li.issue strong', (els) => els.map((e) => e.textContent));
 check(agenda.issues.length >= 3 && JSON.stringify(shownIssues) === JSON.stringify(agenda.issues.map((x) => x.title)), 'agenda: the issues of the API, in its order', { shownIssues, api: agenda.issues.length });
+const stops = await page.$$eval('ul.stop li a', (as) => as.map((a) => a.textContent));
+check(JSON.stringify(stops) === JSON.stringify(agenda.initiatives_to_stop.map((x) => x.name)), 'agenda: the initiatives to stop, as the API lists them', { stops, api: agenda.initiatives_to_stop.length });
 await visit(page, '/actions?show=all');
 const acts = await api(admin, '/v1/actions?limit=1000');
 const actRows = await page.locator('section[aria-label="Actions"] tbody tr').count();

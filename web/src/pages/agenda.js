@@ -46,6 +46,10 @@ export default {
 					a.overdue_actions.map((x) => [`A${x.id} ${x.title}`, x.owner, when(x.due), x.status, journeyLink(ctx, x.journey)]))
 				: empty('No action is overdue.'),
 			h('p', null, h('a', { href: '/actions' }, 'All actions'))),
+			section('Initiatives to stop', a.initiatives_to_stop.length
+				? h('ul', { class: 'plain stop' }, a.initiatives_to_stop.map((x) => h('li', null,
+					h('a', { href: `/initiatives/${x.id}` }, x.name), ` (${x.journey}, ${x.kpi}): ${x.why}`)))
+				: empty('No initiative to stop.')),
 			section('Journeys without an owner', a.unowned_journeys.length
 				? table('Unowned', [{ label: 'journey' }, { label: 'instances in the period', num: true }],
 					a.unowned_journeys.map((x) => [x.journey, String(x.instances)]))
