@@ -131,6 +131,9 @@ struct bt_config {
 	/* webhooks: may deliveries go to loopback, private and CGNAT
 	 * addresses (docs/webhooks.md)?  Never to metadata or link-local. */
 	int webhooks_allow_private;
+	/* changes: how long before a calendar change's date its
+	 * change.upcoming webhook fires (docs/changes.md); 0: 7 days */
+	int64_t change_notice_ms;
 	char *source;                /* the YAML text it was read from */
 	char *name;                  /* file name */
 };
