@@ -134,8 +134,10 @@ static int cal_wanted(const struct bt_config *cfg, const struct bt_engine *e,
 		return 0;
 	int mine = !q->person, held = !q->team;
 	for (size_t i = 0; i < c->njourneys; i++) {
-		mine |= owns(cfg, q->person, c->journeys[i]);
-		held |= e && bt_engine_team_holds(e, q->team, c->journeys[i]);
+		if (q->person)
+			mine |= owns(cfg, q->person, c->journeys[i]);
+		if (q->team)
+			held |= e && bt_engine_team_holds(e, q->team, c->journeys[i]);
 	}
 	return mine && held;
 }
