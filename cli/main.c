@@ -18,6 +18,7 @@ static const struct cli_command commands[] = {
 	{"kpis", cmd_kpis, "journey KPIs end to end, and local versus journey per team"},
 	{"journeys", cmd_journeys, "journey definitions, owners, and unowned journeys in the data"},
 	{"escalations", cmd_escalations, "what the journeys' rules escalate, and acting on it"},
+	{"changes", cmd_changes, "what changed: rule changes, the change calendar, a change's impact"},
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},
 	{"serve", cmd_serve, "serve the HTTP API"},
