@@ -124,6 +124,14 @@ eq "... and the teams" "$(echo "$out" | grep -A2 '^teams')" "teams that took the
   back                   before      0  after      2  extra +2
   front                  before      2  after      2  extra +0"
 
+run "$BATON" report --db c.db
+eq "the report: the changes ahead" "$(echo "$out" | grep -A6 '^### Upcoming' | tail -n 3)" \
+	"| 2026-03-15T00:00:00Z | release | Chat release | back | support |
+| 2026-03-13T00:00:00Z | policy | Refund policy | front | billing |
+| 2026-03-12T00:00:01Z | system | After as_of | mkt | billing |"
+eq "... and the recent ones with their impact (over 14 days, cut at as_of: 2 days)" \
+	"$(echo "$out" | grep '| Spring promo |')" "| 2026-03-10T00:00:00Z | campaign | Spring promo | 2 | 4 | +2 | +2 | back +2, front +0 |"
+
 # ---- the API ----
 serve_start c.db --quiet || { notok "server starts"; exit 1; }
 H="Authorization: Bearer $(grep '^bt_' serve.out)"
