@@ -387,8 +387,8 @@ int64_t bt_demo_campaign_date(int64_t end)
 
 /* The spring upgrade promotion (the change calendar's campaign, dated
  * BT_DEMO_CAMPAIGN_DAYS before the end: cmd_demo.c registers it): in the
- * two weeks after it, ~9% of customers call about the price on their bill
- * (billing-dispute, the contact center) and ~5% ask the chatbot how to
+ * two weeks after it, ~12% of customers call about the price on their bill
+ * (billing-dispute, the contact center) and ~6% ask the chatbot how to
  * upgrade (technical-support, digital), most in its first three days.
  * Generated after every customer's story, so those stay as they were. */
 static void campaign_spike(struct gen *g, unsigned customers)
@@ -399,7 +399,7 @@ static void campaign_spike(struct gen *g, unsigned customers)
 		g->c = c;
 		snprintf(g->email, sizeof(g->email), "%s.%u@example.com", names[c % 10], c);
 		snprintf(g->cid, sizeof(g->cid), "C-%u", 100000 + c);
-		if (chance(g, 9)) {
+		if (chance(g, 12)) {
 			int64_t t = date + (chance(g, 60) ? hours(g, 0, 72) : hours(g, 72, 24 * 14 - 1));
 			begin(g, t, "contact-center", "call.ended", ID_CID);
 			field(g, "journey", "billing-dispute");
@@ -407,7 +407,7 @@ static void campaign_spike(struct gen *g, unsigned customers)
 			field(g, "outcome", chance(g, 70) ? "resolved" : "unresolved");
 			end(g);
 		}
-		if (chance(g, 5)) {
+		if (chance(g, 6)) {
 			int64_t t = date + (chance(g, 60) ? hours(g, 0, 72) : hours(g, 72, 24 * 14 - 1));
 			begin(g, t, "chatbot", "support.chat", ID_EMAIL);
 			bt_buf_adds(&g->b, ",\"props\":{\"campaign\":\"spring-upgrade\"}");

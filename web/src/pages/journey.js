@@ -21,7 +21,8 @@ function cards(id, { cur, prev, weeks }, marks) {
 		h('h3', null, KPIS[k].label), cell(id, k, j[k], p[k], weeks.map((w) => (w.journeys[0] || {})[k] ?? null), marks))));
 }
 
-// the weeks of the trend in which a rule changed
+// the weeks of the trend in which a rule changed, or a change of the
+// calendar touching the journey took effect (its `at` is its date)
 const changedWeeks = (ranges, changes) => ranges.map(([from, to], i) => (changes.some((c) => c.at >= from && c.at < to) ? i : -1)).filter((i) => i >= 0);
 
 const RULES = [['handoff_sla', 'handoff SLA'], ['recontact_window', 'recontact window'], ['abandon_after', 'abandoned after']];
@@ -174,7 +175,7 @@ export default {
 					pick,
 				] : empty('No handoff in the period.')),
 			section('Friction', note('The worst handoff routes by failures, and the stages whose SLA the open instances broke.'), friction(flows, fun.stages)),
-			section('Rules', rules(ctx, id, def, changes)),
+			section('Rules', rules(ctx, id, def, changes.filter((c) => c.kind === 'rule'))),
 			section('Live instances at risk', def.owner
 				? (queue.length ? instanceTable(ctx, 'Live instances at risk', queue) : empty('Nothing at risk now.'))
 				: note('This journey has no owner, so nobody\'s queue holds its instances: the unowned work of the overview.')));
