@@ -63,6 +63,11 @@ EOF
 "$BATON" config load --db c.db c.yaml >/dev/null || { notok "config loads"; exit 1; }
 "$BATON" ingest --db c.db ev.ndjson >/dev/null || { notok "events ingest"; exit 1; }
 
+# the notice of change.upcoming is a duration (default 7 days)
+printf 'teams: [{id: t}]\nchanges: {notice: soon, lead: 1d}\n' >bad.yaml
+run "$BATON" check --config bad.yaml
+eq "changes: notice must be a duration, and no other key" "$rc $(grep -c "changes: notice must be a duration\|unknown key 'lead' in changes" err.txt)" "1 2"
+
 # ---- the CLI ----
 run "$BATON" changes add --db c.db --who ann --title "Spring promo" --team mkt --kind campaign --date 2026-03-10 --journeys billing
 eq "baton changes add registers a change" "$rc $out" "0 change 1 registered: Spring promo (campaign, mkt) on 2026-03-10T00:00:00Z"
