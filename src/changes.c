@@ -70,6 +70,31 @@ int bt_calendar_get(struct bt_db *db, int64_t id, struct bt_calchange *out, stru
 
 /* ---- who is downstream ---- */
 
+/* The journeys (engine indexes) team holds work on: held[j] = 1. */
+static int team_held(const struct bt_engine *e, const char *team, uint8_t **out)
+{
+	int64_t t = bt_strmap_find(&e->names, team, strlen(team));
+	uint8_t *held = bt__calloc(e->njourneys + 1, 1);
+	*out = held;
+	if (!held)
+		return BT_ENOMEM;
+	for (size_t i = 0; t > 0 && i < e->nev; i++) {
+		const struct bt__erec *r = &e->ev[i];
+		if (e->einst[i] && e->eteam[i] == (uint32_t)t && r->ts <= e->as_of &&
+		    r->ts >= e->as_of - BT_HOLDS_MS)
+			held[e->inst[e->einst[i] - 1].journey] = 1;
+	}
+	return 0;
+}
+
+static int holds(const struct bt_engine *e, const uint8_t *held, const char *journey)
+{
+	for (size_t j = 0; held && j < e->njourneys; j++)
+		if (held[j] && !strcmp(bt_strmap_key(&e->names, e->journeys[j].name), journey))
+			return 1;
+	return 0;
+}
+
 int bt_engine_team_holds(const struct bt_engine *e, const char *team, const char *journey)
 {
 	int64_t t = bt_strmap_find(&e->names, team, strlen(team));
@@ -103,7 +128,7 @@ static int owns(const struct bt_config *cfg, const char *person, const char *jou
 	return j && j->owner && !strcmp(j->owner, person);
 }
 
-static int rule_wanted(const struct bt_config *cfg, const struct bt_engine *e,
+static int rule_wanted(const struct bt_config *cfg, const struct bt_engine *e, const uint8_t *held,
 		       const struct bt_changes_query *q, const struct bt_change *c)
 {
 	if (q->upcoming || (q->kind && strcmp(q->kind, "rule")))
@@ -116,10 +141,10 @@ static int rule_wanted(const struct bt_config *cfg, const struct bt_engine *e,
 		return 0;
 	if (q->to != BT_TIME_NONE && c->at >= q->to)
 		return 0;
-	return !q->team || (e && bt_engine_team_holds(e, q->team, c->journey));
+	return !q->team || (e && holds(e, held, c->journey));
 }
 
-static int cal_wanted(const struct bt_config *cfg, const struct bt_engine *e,
+static int cal_wanted(const struct bt_config *cfg, const struct bt_engine *e, const uint8_t *held,
 		      const struct bt_changes_query *q, const struct bt_calchange *c)
 {
 	if (q->kind && strcmp(q->kind, c->kind))
@@ -132,14 +157,14 @@ static int cal_wanted(const struct bt_config *cfg, const struct bt_engine *e,
 		return 0;
 	if (q->to != BT_TIME_NONE && c->date >= q->to)
 		return 0;
-	int mine = !q->person, held = !q->team;
+	int mine = !q->person, hold = !q->team;
 	for (size_t i = 0; i < c->njourneys; i++) {
 		if (q->person)
 			mine |= owns(cfg, q->person, c->journeys[i]);
 		if (q->team)
-			held |= e && bt_engine_team_holds(e, q->team, c->journeys[i]);
+			hold |= e && holds(e, held, c->journeys[i]);
 	}
-	return mine && held;
+	return mine && hold;
 }
 
 /* The order of the list: a before b when it sorts first. */
@@ -155,11 +180,39 @@ static int item_cmp(const void *pa, const void *pb)
 	return ia > ib ? -1 : ia < ib;
 }
 
+/* The whole audit trail of rule changes (kept by people's hands: small),
+ * newest first, read a batch at a time. */
 static int read_rules(struct bt_db *db, struct bt_change_list *l, struct bt_err *err)
 {
-	int64_t total = 0;
-	/* the audit trail of rule changes is kept by people's hands: small */
-	return bt_changes_list(db, NULL, 0, 1000000, &l->rules, &l->nrules, &total, err);
+	enum { BATCH = 512 };
+	int64_t before = 0, total = 0;
+	size_t cap = 0;
+	for (;;) {
+		struct bt_change *v = NULL;
+		size_t n = 0;
+		int rc = bt_changes_list(db, NULL, before, BATCH, &v, &n, &total, err);
+		if (!rc && l->nrules + n > cap) {
+			size_t c = cap ? cap * 2 : BATCH;
+			while (c < l->nrules + n)
+				c *= 2;
+			struct bt_change *p = bt__reallocarray(l->rules, c, sizeof(*p));
+			if (p)
+				l->rules = p, cap = c;
+			else
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+		}
+		if (rc) {
+			bt_changes_free(v, n);
+			return rc;
+		}
+		if (n)
+			memcpy(l->rules + l->nrules, v, n * sizeof(*v));
+		l->nrules += n;
+		bt__free(v); /* its strings are the list's now */
+		if (n < BATCH)
+			return 0;
+		before = l->rules[l->nrules - 1].id;
+	}
 }
 
 int bt_changes_run(struct bt_db *db, const struct bt_config *cfg, const struct bt_engine *e,
@@ -205,12 +258,18 @@ int bt_changes_run(struct bt_db *db, const struct bt_config *cfg, const struct b
 		bt_change_list_release(out);
 		return rc;
 	}
+	uint8_t *held = NULL;
+	if (q->team && e && team_held(e, q->team, &held)) {
+		bt_change_list_release(out);
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < out->nrules; i++)
-		if (rule_wanted(cfg, e, q, &out->rules[i]))
+		if (rule_wanted(cfg, e, held, q, &out->rules[i]))
 			out->v[out->n++] = (struct bt_change_item){out->rules[i].at, &out->rules[i], NULL};
 	for (size_t i = 0; i < out->ncal; i++)
-		if (cal_wanted(cfg, e, q, &out->cal[i]))
+		if (cal_wanted(cfg, e, held, q, &out->cal[i]))
 			out->v[out->n++] = (struct bt_change_item){out->cal[i].date, NULL, &out->cal[i]};
+	bt__free(held);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), item_cmp);
 	out->total = out->n;
