@@ -168,6 +168,13 @@ const rows = await page.$$eval('[data-kpi$=".instances"]', (els) => els.map((e) 
 check(JSON.stringify(rows) === JSON.stringify(kAll.journeys.map((j) => j.journey)), 'overview: every journey of the API, in its order', rows);
 check(await page.locator('.kcell svg.spark').count() >= kAll.journeys.length * 8, 'overview: each journey figure has its weekly sparkline');
 
+// the journey page marks the week the promotion took effect, and lists it
+await visit(page, `/journeys/billing-dispute?${PERIOD}`);
+const marked = await page.locator('.kcell svg.spark[aria-label*="a change of the calendar in week"]').count();
+check(marked > 0 && (await page.locator('.kcell svg.spark line.mark').count()) > 0, 'journey: the trends mark the week of the promotion', `${marked} marked`);
+const listed = await page.$$eval('[aria-label="Changes of the calendar touching the journey"] tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent));
+check(listed.includes('Spring upgrade promotion'), 'journey: the calendar changes touching it are listed', listed);
+
 // the change calendar: the demo's promotion and the spike that followed it, as the API counts them
 await visit(page, `/calendar?as_of=${AS_OF}`);
 const spring = (await api(admin, `/v1/changes?kind=campaign&as_of=${AS_OF}`)).changes[0];

@@ -9,7 +9,7 @@ import { sankey } from '../charts.js';
 import { empty, h, note, replace, section, table, when } from '../dom.js';
 import { KPIS, cell } from '../kpi.js';
 import { instanceLink, instanceTable, WHY } from '../lists.js';
-import { controls, kpisWithTrend } from '../period.js';
+import { controls, keep, kpisWithTrend } from '../period.js';
 
 const CARDS = ['instances', 'open', 'completion_rate', 'resolution_rate', 'recontact_rate', 'fcr_rate', 'handoff_success_rate',
 	'repeat_rate', 'contacts_per_instance', 'ttr_p50_s', 'ttr_p90_s', 'csat_avg', 'nps', 'ces_avg', 'promises_broken',
@@ -65,6 +65,14 @@ function rules(ctx, id, def, changes) {
 		: empty('No rule changed since the configuration was first loaded.'));
 	return parts;
 }
+
+// The changes of the calendar touching the journey (changes.md), marked
+// on the trends beside the rule changes; their impact is on the Calendar page.
+const calendarChanges = (ctx, cal) => (cal.length ? section('Changes of the calendar',
+	note('Campaigns, releases, prices, policies and system changes that touch this journey; the weeks they took effect are marked on the trends.'),
+	table('Changes of the calendar touching the journey', [{ label: 'date' }, { label: 'change' }, { label: 'kind' }, { label: 'team' }],
+		cal.map((c) => [when(c.date), c.title, c.kind, c.team]), { plainFirst: true }),
+	h('p', null, h('a', { href: `/calendar${keep(ctx.query)}` }, 'The calendar'), ' shows what followed each.')) : null);
 
 // The stage funnel: how many of the period's instances got to each stage
 // (or further), what was lost before it, and who stands in it now.
@@ -176,6 +184,7 @@ export default {
 				] : empty('No handoff in the period.')),
 			section('Friction', note('The worst handoff routes by failures, and the stages whose SLA the open instances broke.'), friction(flows, fun.stages)),
 			section('Rules', rules(ctx, id, def, changes.filter((c) => c.kind === 'rule'))),
+			calendarChanges(ctx, changes.filter((c) => c.kind !== 'rule')),
 			section('Live instances at risk', def.owner
 				? (queue.length ? instanceTable(ctx, 'Live instances at risk', queue) : empty('Nothing at risk now.'))
 				: note('This journey has no owner, so nobody\'s queue holds its instances: the unowned work of the overview.')));
