@@ -24,6 +24,10 @@ echo "== one customer from many channels: identity"
 echo
 echo "== the journeys end to end, and each team's local success next to the journey outcome"
 "$baton" kpis || exit 1
+echo
+echo "== the change calendar: what is coming, and what the spring promotion cost in contacts"
+"$baton" changes
+"$baton" changes impact 1 | sed -n '1,5p;/^teams/,/^$/p'
 "$baton" report --output "$O/demo-report.md" && "$baton" report --format html --output "$O/demo-report.html" &&
 	echo "== the journey report: $O/demo-report.md and $O/demo-report.html"
 echo
@@ -39,6 +43,7 @@ echo "     admin (sees everything):            $token"
 echo "     maria (owns the billing dispute):   $maria"
 echo "   try: curl -H 'Authorization: Bearer $token' http://$listen/v1/kpis"
 echo "        curl -H 'Authorization: Bearer $token' 'http://$listen/v1/owners/maria/queue?limit=3'"
+echo "        curl -H 'Authorization: Bearer $token' 'http://$listen/v1/changes?upcoming=true&team=contact-center'"
 echo "        curl -H 'Authorization: Bearer $token' http://$listen/v1/openapi.json"
 echo "   (Ctrl-C stops the server)"
 exec "$baton" serve --listen "$listen"
