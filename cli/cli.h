@@ -125,6 +125,7 @@ int cmd_config(int argc, char **argv);
 int cmd_journeys(int argc, char **argv);
 int cmd_escalations(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_erase(int argc, char **argv);

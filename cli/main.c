@@ -19,6 +19,7 @@ static const struct cli_command commands[] = {
 	{"journeys", cmd_journeys, "journey definitions, owners, and unowned journeys in the data"},
 	{"escalations", cmd_escalations, "what the journeys' rules escalate, and acting on it"},
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
+	{"audit", cmd_audit, "the touchpoint inventory: data levels, silo map, roadmap"},
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},
 	{"serve", cmd_serve, "serve the HTTP API"},
 	{"token", cmd_token, "create, list or revoke API tokens"},
