@@ -13,8 +13,8 @@ static const char help[] =
 	"\n"
 	"Write the journey report: per journey its owner and KPIs, its worst\n"
 	"handoffs and its broken promises, and per team the local success next to\n"
-	"the journey outcome.  Markdown by default; --format html gives a page to\n"
-	"circulate.\n"
+	"the journey outcome; then the data audit (as 'baton audit').  Markdown by\n"
+	"default; --format html gives a page to circulate.\n"
 	"\n"
 	"  --db PATH          database file (default $BATON_DB or ./baton.db)\n"
 	"  --config FILE      compute with this configuration instead of the stored one;\n"
@@ -38,12 +38,13 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL};
 	int first, rc;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
 	struct bt_broken_promise *bp = NULL;
+	struct bt_audit *audit = NULL;
 	size_t nbp = 0;
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
@@ -63,10 +64,12 @@ int cmd_report(int argc, char **argv)
 	if (!db || cli_config(db, r.config, &cfg))
 		goto out;
 	if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err) || bt_engine_kpis(eng, &r.q, &k, &err) ||
-	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err)) {
+	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err) ||
+	    bt_engine_audit(eng, r.q.from, r.q.to, NULL, &audit, &err)) {
 		cli_fail(err.code, &err);
 		goto out;
 	}
+	ro.audit = audit;
 	if (bt_report_render(k, bp, nbp, &ro, &b)) {
 		cli_error("out of memory");
 		goto out;
@@ -81,6 +84,7 @@ int cmd_report(int argc, char **argv)
 out:
 	bt_buf_release(&b);
 	bt_free(bp);
+	bt_audit_free(audit);
 	bt_kpis_free(k);
 	bt_engine_free(eng);
 	bt_config_free(cfg);

@@ -252,7 +252,7 @@ static void table_end(struct w *w)
 		if (r == 0 && w->f == BT_AUDIT_MD) {
 			put(w, "|");
 			for (int c = 0; c < w->ncols; c++)
-				put(w, c ? "---:|" : "---|");
+				put(w, "---|");
 			put(w, "\n");
 		}
 	}

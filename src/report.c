@@ -306,6 +306,8 @@ int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp
 	for (size_t i = 0; i < k->njourneys; i++)
 		journey_section(&w, k, &k->journeys[i], bp, nbp);
 	local_section(&w, k);
+	if (o->audit && !w.rc)
+		w.rc = bt_audit_render(o->audit, w.html ? BT_AUDIT_HTML : BT_AUDIT_MD, 2, b);
 	if (w.html)
 		put(&w, "</body></html>\n");
 	return w.rc;
