@@ -2,6 +2,7 @@
 // The route table: a page is one module (path, title, roles, render) and
 // one entry here.  `nav` puts it in the header for the roles that may see
 // it; any other role gets the "not found" page.
+import audit from './audit.js';
 import conflicts from './conflicts.js';
 import customer from './customer.js';
 import data from './data.js';
@@ -13,7 +14,7 @@ import overview from './overview.js';
 import queue from './queue.js';
 import teams from './teams.js';
 
-const pages = [overview, journey, instance, customer, conflicts, queue, escalations, teams, data, login];
+const pages = [overview, journey, instance, customer, conflicts, queue, escalations, teams, data, audit, login];
 
 // '/journeys/:id' → /^\/journeys\/(?<id>[^/]+)$/
 const compile = (path) => new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
