@@ -68,7 +68,9 @@ struct pass {
 	struct bt_u64map other; /* name id of a source the configuration does not know -> index */
 	uint64_t *pk, *ik;      /* (profile, source) and (source, instance) of each event */
 	size_t n;
-	uint64_t *w;            /* edge weights, nsrc x nsrc, a < b used */
+	struct bt_audit_edge *edges; /* every edge, by sources' indices */
+	size_t nedges, capedges;
+	struct bt_u64map emap;  /* a << 32 | b (a < b) -> index in edges */
 	uint8_t *seen;          /* scope: the source has an event on an owned instance */
 };
 
@@ -124,41 +126,66 @@ static int collect(struct pass *p, const struct bt_scope *sc)
 	return 0;
 }
 
-/* Linked events, profiles per source and the edges, from the sorted
- * (profile, source) keys: a profile's run of keys holds a sub-run per
- * source. */
-static void link_profiles(struct pass *p)
+/* The edge between sources a < b: its index + 1 in p->edges, 0 none. */
+static uint32_t edge_of(const struct pass *p, size_t a, size_t b)
 {
-	size_t i = 0;
-	uint32_t run[256];
-	while (i < p->n) {
-		size_t j = i, k = 0;
-		uint64_t prof = p->pk[i] >> 32;
-		while (j < p->n && p->pk[j] >> 32 == prof)
-			j++;
-		for (size_t x = i; x < j; x++)
-			if (x == i || p->pk[x] != p->pk[x - 1]) {
-				p->src[(uint32_t)p->pk[x]].profiles++;
-				k++;
-			}
-		if (k >= 2) {
-			size_t m = 0;
-			for (size_t x = i; x < j; x++) {
-				p->src[(uint32_t)p->pk[x]].linked++;
-				if ((x == i || p->pk[x] != p->pk[x - 1]) && m < sizeof(run) / sizeof(*run))
-					run[m++] = (uint32_t)p->pk[x];
-			}
-			for (size_t a = 0; a < m; a++) /* sorted, so run[a] < run[b] */
-				for (size_t b = a + 1; b < m; b++)
-					p->w[(size_t)run[a] * p->nsrc + run[b]]++;
-		}
-		i = j;
-	}
+	uint32_t k;
+	uint64_t key = a < b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+	return bt_u64map_get(&p->emap, key, &k) ? k + 1 : 0;
 }
 
 static uint64_t weight(const struct pass *p, size_t a, size_t b)
 {
-	return a < b ? p->w[a * p->nsrc + b] : p->w[b * p->nsrc + a];
+	uint32_t k = edge_of(p, a, b);
+	return k ? p->edges[k - 1].profiles : 0;
+}
+
+/* One more customer shared by sources a < b. */
+static int add_edge(struct pass *p, uint32_t a, uint32_t b)
+{
+	uint32_t k = edge_of(p, a, b);
+	if (k) {
+		p->edges[k - 1].profiles++;
+		return 0;
+	}
+	if (p->nedges == p->capedges) {
+		size_t c = p->capedges ? p->capedges * 2 : 64;
+		struct bt_audit_edge *q = bt__reallocarray(p->edges, c, sizeof(*q));
+		if (!q)
+			return BT_ENOMEM;
+		p->edges = q, p->capedges = c;
+	}
+	if (bt_u64map_put(&p->emap, (uint64_t)a << 32 | b, (uint32_t)p->nedges))
+		return BT_ENOMEM;
+	p->edges[p->nedges++] = (struct bt_audit_edge){a, b, 1};
+	return 0;
+}
+
+/* Linked events, profiles per source and the edges, from the sorted
+ * (profile, source) keys: a profile's run of keys [i, j) holds a sub-run
+ * per source, in the sources' order. */
+static int link_profiles(struct pass *p)
+{
+	for (size_t i = 0, j; i < p->n; i = j) {
+		size_t k = 0;
+		uint64_t prof = p->pk[i] >> 32;
+		for (j = i; j < p->n && p->pk[j] >> 32 == prof; j++)
+			if (j == i || p->pk[j] != p->pk[j - 1]) {
+				p->src[(uint32_t)p->pk[j]].profiles++;
+				k++;
+			}
+		if (k < 2)
+			continue;
+		for (size_t x = i; x < j; x++) {
+			p->src[(uint32_t)p->pk[x]].linked++;
+			if (x > i && p->pk[x] == p->pk[x - 1])
+				continue;
+			for (size_t y = x + 1; y < j; y++) /* each later source once */
+				if (p->pk[y] != p->pk[y - 1] && add_edge(p, (uint32_t)p->pk[x], (uint32_t)p->pk[y]))
+					return BT_ENOMEM;
+		}
+	}
+	return 0;
 }
 
 /* Does any identifier kind of list x appear in list y?  The first one. */
@@ -274,20 +301,13 @@ static int answer(struct pass *p, const struct bt_scope *sc, struct bt_audit *a)
 				a->sources[s].with = NULL;
 	if (roadmap(a))
 		goto out;
-	for (size_t x = 0; x < p->nsrc; x++)
-		for (size_t y = x + 1; y < p->nsrc; y++) {
-			uint64_t w = weight(p, x, y);
-			if (!w || map[x] == SIZE_MAX || map[y] == SIZE_MAX)
-				continue;
-			if (a->nedges % 64 == 0) {
-				struct bt_audit_edge *q =
-					bt__reallocarray(a->edges, a->nedges + 64, sizeof(*q));
-				if (!q)
-					goto out;
-				a->edges = q;
-			}
-			a->edges[a->nedges++] = (struct bt_audit_edge){map[x], map[y], w};
-		}
+	if (p->nedges && !(a->edges = bt__reallocarray(NULL, p->nedges, sizeof(*a->edges))))
+		goto out;
+	for (size_t i = 0; i < p->nedges; i++) {
+		const struct bt_audit_edge *x = &p->edges[i];
+		if (map[x->a] != SIZE_MAX && map[x->b] != SIZE_MAX)
+			a->edges[a->nedges++] = (struct bt_audit_edge){map[x->a], map[x->b], x->profiles};
+	}
 	rc = 0;
 out:
 	bt__free(map);
@@ -342,11 +362,10 @@ int bt_engine_audit(const struct bt_engine *e, int64_t from, int64_t to, const s
 	if ((rc = collect(&p, scope)))
 		goto out;
 	rc = BT_ENOMEM;
-	if (p.nsrc && !(p.w = bt__calloc(p.nsrc * p.nsrc, sizeof(*p.w))))
-		goto out;
 	qsort(p.pk, p.n, sizeof(*p.pk), by_u64);
 	qsort(p.ik, p.n, sizeof(*p.ik), by_u64);
-	link_profiles(&p);
+	if (link_profiles(&p))
+		goto out;
 	for (size_t i = 0; i < p.n; i++)
 		if ((uint32_t)p.ik[i] && (i == 0 || p.ik[i] != p.ik[i - 1]))
 			p.src[p.ik[i] >> 32].instances++;
@@ -372,7 +391,8 @@ out:
 	bt__free(p.src);
 	bt__free(p.pk);
 	bt__free(p.ik);
-	bt__free(p.w);
+	bt__free(p.edges);
+	bt_u64map_release(&p.emap);
 	bt__free(p.seen);
 	bt_u64map_release(&p.other);
 	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;

@@ -146,7 +146,7 @@ struct w {
 	int level, rc;
 	/* the table being written: text pads columns, so rows wait for it */
 	char cells[256][MAXCOL][96];
-	size_t nrows;
+	size_t nrows, dropped;
 	int ncols;
 };
 
@@ -201,7 +201,7 @@ static void para_end(struct w *w) { put(w, w->f == BT_AUDIT_HTML ? "</p>\n" : "\
 
 static void table_begin(struct w *w, int ncols)
 {
-	w->nrows = 0, w->ncols = ncols;
+	w->nrows = w->dropped = 0, w->ncols = ncols;
 }
 
 __attribute__((format(printf, 3, 4))) static void cellf(struct w *w, int col, const char *fmt, ...)
@@ -213,11 +213,13 @@ __attribute__((format(printf, 3, 4))) static void cellf(struct w *w, int col, co
 }
 
 /* The row just filled is kept; past the table's room, the rest are left
- * out with a note. */
+ * out, and counted for a note (the JSON has them all). */
 static void row_end(struct w *w)
 {
-	if (w->nrows < sizeof(w->cells) / sizeof(w->cells[0]))
+	if (w->nrows + 1 < sizeof(w->cells) / sizeof(w->cells[0]))
 		w->nrows++;
+	else
+		w->dropped++;
 }
 
 static void table_end(struct w *w)
@@ -257,6 +259,9 @@ static void table_end(struct w *w)
 		}
 	}
 	put(w, w->f == BT_AUDIT_HTML ? "</table>\n" : "\n");
+	if (w->dropped)
+		para_begin(w), textf(w, "%zu more rows are left out here (--format json has them).", w->dropped),
+			para_end(w);
 }
 
 /* "95% (19/20)", "-" without events */
