@@ -38,6 +38,9 @@ int cli_fail(int rc, const struct bt_err *err);
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Open the database; prints the error and returns NULL on failure. */
 struct bt_db *cli_open(const char *path, unsigned flags);
+/* Write b to the file at path (NULL: standard output): EXIT_OK, or
+ * EXIT_FAIL once the failure is reported. */
+int cli_write_output(const char *path, const struct bt_buf *b);
 /* Write b to stdout followed by a newline. */
 void cli_print_buf(const struct bt_buf *b);
 
@@ -124,6 +127,12 @@ int cmd_check(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_journeys(int argc, char **argv);
 int cmd_escalations(int argc, char **argv);
+int cmd_actions(int argc, char **argv);
+int cmd_agenda(int argc, char **argv);
+int cmd_initiatives(int argc, char **argv);
+int cmd_friction(int argc, char **argv);
+int cmd_channels(int argc, char **argv);
+int cmd_value(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

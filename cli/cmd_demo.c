@@ -2,7 +2,11 @@
 /* cmd_demo.c - baton demo: a realistic history to explore baton with. */
 #include "cli.h"
 
+#include "baton/actions.h"
 #include "baton/demo.h"
+#include "baton/initiative.h"
+
+#include <math.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -31,6 +35,53 @@ static const char help[] =
 	"  --end TIME         when the history ends (RFC 3339 or a date; default now):\n"
 	"                     the same seed and end give the same events\n"
 	"  -o, --output FILE  write the events as NDJSON instead (- for stdout)\n";
+
+/* The actions a steering meeting of the demo decided (docs/governance.md):
+ * days from the end of the history to the due date, some of them past. */
+static const struct {
+	const char *title, *owner, *journey, *kpi, *status;
+	int due_days, meeting_days;
+} demo_actions[] = {
+	{"Staff the evening callback slots for billing disputes", "maria", "billing-dispute",
+	 "recontact_rate", "in_progress", -7, -35},
+	{"Hold promotions for customers with an open complaint", "lena", "complaint", "promises_broken",
+	 "open", -3, -35},
+	{"Name an owner for the moving-home journey", "ines", NULL, NULL, "done", -10, -35},
+	{"Pass the case reference from the chatbot to the contact center", "aisha", "technical-support",
+	 "handoff_success_rate", "open", 14, -7},
+	{"Issue promised refunds within 48 hours", "maria", "billing-dispute", "promises_broken", "open",
+	 21, -7},
+	{"Rework the IVR menu for technical support", "tom", "technical-support",
+	 "contacts_per_instance", "dropped", 30, -35},
+};
+
+static int demo_add_actions(struct bt_db *db, const struct bt_config *cfg, int64_t end,
+			    struct bt_err *err)
+{
+	int rc = 0;
+	for (size_t i = 0; !rc && i < sizeof(demo_actions) / sizeof(demo_actions[0]); i++) {
+		struct bt_buf b = BT_BUF_INIT;
+		struct bt_action a = {0};
+		char due[32], met[32];
+		bt_time_print(end + (int64_t)demo_actions[i].due_days * 86400000, due);
+		bt_time_print(end + (int64_t)demo_actions[i].meeting_days * 86400000, met);
+		bt_buf_adds(&b, "{\"title\":");
+		bt_buf_json_strz(&b, demo_actions[i].title);
+		bt_buf_printf(&b, ",\"owner\":\"%s\",\"due\":\"%s\",\"status\":\"%s\"",
+			      demo_actions[i].owner, due, demo_actions[i].status);
+		if (demo_actions[i].journey)
+			bt_buf_printf(&b, ",\"journey\":\"%s\"", demo_actions[i].journey);
+		if (demo_actions[i].kpi)
+			bt_buf_printf(&b, ",\"kpi\":\"%s\"", demo_actions[i].kpi);
+		bt_buf_printf(&b, ",\"meeting\":\"Steering committee %.10s\"}", met);
+		rc = bt_buf_status(&b) ? BT_ENOMEM : bt_action_read(cfg, b.data, b.len, 1, &a, NULL, err);
+		if (!rc)
+			rc = bt_action_add(db, &a, "demo", err);
+		bt_action_clear(&a);
+		bt_buf_release(&b);
+	}
+	return rc;
+}
 
 struct sink {
 	struct bt_ingest *in;
@@ -71,6 +122,28 @@ static int seed_opt(const char *cmd, const char *opt, const char *v, void *to)
 	char *end;
 	*(uint64_t *)to = strtoull(v, &end, 10);
 	return *end ? cli_usage(cmd, "%s must be a number", opt) : 0;
+}
+
+/* The demo's two initiatives (docs/initiatives.md), from
+ * BT_DEMO_CALLBACK_DAYS before the end: the callback the generator makes
+ * work (billing disputes resolve more often), and a script refresh that
+ * changes nothing, judged on enough contacts to say so. */
+static int demo_initiatives(struct bt_db *db, int64_t end, struct bt_err *err)
+{
+	int64_t start = end - (int64_t)BT_DEMO_CALLBACK_DAYS * 86400 * 1000;
+	struct bt_initiative v[] = {
+		{0, "Callback scheduling for billing disputes", "billing-dispute", "resolution", start,
+		 NULL, NULL, 100, NAN, "demo", 0},
+		{0, "Agent script refresh: no more repeating yourself", "technical-support", "repeat",
+		 start, NULL, NULL, 100, 0.05, "demo", 0},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]) && !rc; i++) {
+		/* the strings are the table's: the check keeps them (its KPIs
+		 * are the names already) */
+		rc = bt_initiative_add(db, &v[i], err);
+	}
+	return rc;
 }
 
 int cmd_demo(int argc, char **argv)
@@ -118,8 +191,10 @@ int cmd_demo(int argc, char **argv)
 	if (rc) {
 		bt_ingest_abort(s.in);
 		bt_err_set(&err, rc, "ingesting the demo failed: %s", bt_strerror(rc));
-	} else
-		rc = bt_ingest_end(s.in, &st, &err);
+	} else if (!(rc = bt_ingest_end(s.in, &st, &err)))
+		rc = demo_initiatives(db, o.end, &err);
+	if (!rc)
+		rc = demo_add_actions(db, cfg, o.end, &err);
 out:
 	bt_config_free(cfg);
 	bt_db_close(db);
@@ -130,5 +205,8 @@ out:
 	       o.customers, (unsigned long long)n, (unsigned long long)st.accepted,
 	       (unsigned long long)st.rejected);
 	printf("demo: configuration loaded: 5 owned journeys; 'moving-home' has no owner\n");
+	printf("demo: %zu actions from the steering committee (see 'baton actions')\n",
+	       sizeof(demo_actions) / sizeof(demo_actions[0]));
+	printf("demo: 2 initiatives to judge (see 'baton initiatives')\n");
 	return EXIT_OK;
 }

@@ -2,10 +2,15 @@
 /* cmd_report.c - baton report: the journey report for a period. */
 #include "cli.h"
 
+#include "baton/actions.h"
+#include "baton/agenda.h"
+#include "baton/initiative.h"
+
 #include "baton/report.h"
 
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 static const char help[] =
 	"usage: baton report [--db PATH] [--config FILE] [--journey ID] [--as-of TIME]\n"
@@ -13,7 +18,8 @@ static const char help[] =
 	"\n"
 	"Write the journey report: per journey its owner and KPIs, its worst\n"
 	"handoffs and its broken promises, and per team the local success next to\n"
-	"the journey outcome; then the data audit (as 'baton audit').  Markdown by\n"
+	"the journey outcome; without --journey, the data audit too (as 'baton\n"
+	"audit').  Markdown by\n"
 	"default; --format html gives a page to circulate.\n"
 	"\n"
 	"  --db PATH          database file (default $BATON_DB or ./baton.db)\n"
@@ -38,13 +44,18 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL, NULL, 0, NULL, NULL};
+	struct bt_engine *before = NULL;
+	struct bt_agenda agenda = {0};
+	struct bt_action *acts = NULL;
+	struct bt_initiative *iv = NULL;
+	struct bt_verdict *vd = NULL;
+	size_t niv = 0;
 	int first, rc;
 	struct bt_config *cfg = NULL;
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
 	struct bt_broken_promise *bp = NULL;
-	struct bt_audit *audit = NULL;
 	size_t nbp = 0;
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
@@ -65,26 +76,43 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err) || bt_engine_kpis(eng, &r.q, &k, &err) ||
 	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err) ||
-	    bt_engine_audit(eng, r.q.from, r.q.to, NULL, &audit, &err)) {
+	    bt_actions_list(db, &acts, &ro.nactions, &err) ||
+	    bt_initiatives_list(db, &iv, &niv, &err) ||
+	    bt_engine_initiatives(eng, db, iv, niv, NULL, NULL, &vd, &ro.ninitiatives, &err)) {
 		cli_fail(err.code, &err);
 		goto out;
 	}
-	ro.audit = audit;
+	ro.initiatives = vd;
+	ro.actions = acts;
+	ro.now = r.as_of != BT_TIME_NONE ? r.as_of / 1000 : (int64_t)time(NULL);
+	/* the agenda of the same period (without one: the 28 days up to the
+	 * time judged at), over every journey */
+	int64_t bas, afrom = r.q.from, ato = r.q.to;
+	struct bt_agenda_query aq = {BT_TIME_NONE, BT_TIME_NONE, NULL, ro.now, vd, ro.ninitiatives};
+	if (!r.q.journey &&
+	    !bt_agenda_period(bt_engine_as_of(eng), &afrom, &ato, &bas, &err)) {
+		aq.from = afrom, aq.to = ato;
+		if (bt_engine_from_db(db, cfg, bas, &before, &err) ||
+		    bt_engine_agenda(eng, before, &aq, acts, ro.nactions, &agenda, &err)) {
+			cli_fail(err.code, &err);
+			goto out;
+		}
+		ro.agenda = &agenda;
+	}
+	ro.engine = eng, ro.journey = r.q.journey;
 	if (bt_report_render(k, bp, nbp, &ro, &b)) {
 		cli_error("out of memory");
 		goto out;
 	}
-	FILE *f = output ? fopen(output, "wb") : stdout;
-	if (!f) {
-		cli_error("cannot write '%s': %s", output, strerror(errno));
-		goto out;
-	}
-	fwrite(b.data, 1, b.len, f);
-	rc = (f != stdout && fclose(f)) ? cli_error("writing '%s' failed", output) : EXIT_OK;
+	rc = cli_write_output(output, &b);
 out:
 	bt_buf_release(&b);
+	bt_actions_free(acts, ro.nactions);
+	bt_agenda_release(&agenda);
+	bt_engine_free(before);
+	bt_free(vd);
+	bt_initiatives_free(iv, niv);
 	bt_free(bp);
-	bt_audit_free(audit);
 	bt_kpis_free(k);
 	bt_engine_free(eng);
 	bt_config_free(cfg);

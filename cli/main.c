@@ -2,6 +2,8 @@
 /* main.c - the baton command: global options and the dispatch table. */
 #include "cli.h"
 
+#include <errno.h>
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,13 @@ static const struct cli_command commands[] = {
 	{"summary", cmd_summary, "count events, profiles, merges, conflicts, dead letters"},
 	{"kpis", cmd_kpis, "journey KPIs end to end, and local versus journey per team"},
 	{"journeys", cmd_journeys, "journey definitions, owners, and unowned journeys in the data"},
+	{"agenda", cmd_agenda, "the steering agenda of a period, as Markdown, HTML or JSON"},
+	{"actions", cmd_actions, "actions decided: who does what by when, and which are overdue"},
 	{"escalations", cmd_escalations, "what the journeys' rules escalate, and acting on it"},
+	{"initiatives", cmd_initiatives, "changes made to journeys, each with its measured verdict"},
+	{"friction", cmd_friction, "a journey's friction points, ranked by the customers affected"},
+	{"channels", cmd_channels, "a journey's outcomes per entry channel, and their spread"},
+	{"value", cmd_value, "churn and revenue after good and bad outcomes (value at stake)"},
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
 	{"audit", cmd_audit, "the touchpoint inventory: data levels, silo map, roadmap"},
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},
@@ -91,6 +99,19 @@ void cli_print_buf(const struct bt_buf *b)
 	if (b->len)
 		fwrite(b->data, 1, b->len, stdout);
 	fputc('\n', stdout);
+}
+
+int cli_write_output(const char *path, const struct bt_buf *b)
+{
+	FILE *f = path ? fopen(path, "wb") : stdout;
+	if (!f)
+		return cli_error("cannot write '%s': %s", path, strerror(errno));
+	int bad = b->len && fwrite(b->data, 1, b->len, f) != b->len;
+	if (f != stdout)
+		bad |= fclose(f) != 0;
+	else
+		bad |= fflush(f) != 0;
+	return bad ? cli_error("writing '%s' failed", path ? path : "standard output") : EXIT_OK;
 }
 
 int main(int argc, char **argv)

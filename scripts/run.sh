@@ -29,6 +29,10 @@ echo "== the data audit: each touchpoint's data level, declared and measured, th
 "$baton" report --output "$O/demo-report.md" && "$baton" report --format html --output "$O/demo-report.html" &&
 	echo "== the journey report: $O/demo-report.md and $O/demo-report.html"
 echo
+echo "== where technical support hurts its customers most, and what failures cost (docs/insight.md)"
+"$baton" friction technical-support | head -n 8
+"$baton" value
+echo
 token=$("$baton" token create --role admin --name "make run" | tail -n 1) || exit 1
 maria=$("$baton" token create --role owner --person maria --name "make run: maria" | tail -n 1) || exit 1
 echo "== serving the demo database $db at http://$listen"

@@ -6,9 +6,14 @@
  */
 #include "server.h"
 
+#include "baton/actions.h"
+#include "baton/agenda.h"
 #include "baton/audit.h"
+#include "baton/initiative.h"
+
 #include "baton/context.h"
 #include "baton/engine.h"
+#include "baton/insight.h"
 #include "baton/json.h"
 
 #include <errno.h>
@@ -340,6 +345,25 @@ static int limit_arg(const struct bt_request *rq, size_t *out, struct bt_respons
 int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs)
 {
 	return limit_arg(rq, out, rs);
+}
+
+static struct bt_scope scope_of(const struct bt_request *rq);
+static void who_of(const struct bt_request *rq, char out[96]);
+static struct bt_config *config_now(struct bt_server *s, struct bt_response *rs);
+
+struct bt_scope bt_scope_of(const struct bt_request *rq)
+{
+	return scope_of(rq);
+}
+
+void bt_who_of(const struct bt_request *rq, char out[96])
+{
+	who_of(rq, out);
+}
+
+struct bt_config *bt_config_now(struct bt_server *s, struct bt_response *rs)
+{
+	return config_now(s, rs);
 }
 
 /* ?key=: one of the space-separated words of allowed, or absent (NULL). */
@@ -912,6 +936,62 @@ static int get_funnel(struct bt_server *s, const struct bt_request *rq, struct b
 	return with_engine(s, rq, rs, funnel_on);
 }
 
+/* Friction, consistency and value at stake (docs/insight.md), over the
+ * instances opened in the period, as the caller may see them. */
+static int insight_on(const struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
+		      int which)
+{
+	struct bt_kpi_query q = {which < 2 ? rq->params[0] : bt_query(rq, "journey"), BT_TIME_NONE,
+				 BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
+	struct bt_err err = {0, ""};
+	if (q.journey && !journey_visible(e, rq, q.journey))
+		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
+	if (period_arg(rq, &q, rs))
+		return 0;
+	if (which == 0)
+		return bt_engine_friction_json(e, &q, &sc, &rs->body, &err);
+	if (which == 1)
+		return bt_engine_consistency_json(e, &q, &sc, &rs->body, &err);
+	return bt_engine_value_json(e, &q, &sc, &rs->body, &err);
+}
+
+static int friction_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		       struct bt_response *rs)
+{
+	(void)s;
+	return insight_on(e, rq, rs, 0);
+}
+
+static int channels_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		       struct bt_response *rs)
+{
+	(void)s;
+	return insight_on(e, rq, rs, 1);
+}
+
+static int value_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		    struct bt_response *rs)
+{
+	(void)s;
+	return insight_on(e, rq, rs, 2);
+}
+
+static int get_friction(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, friction_on);
+}
+
+static int get_channels(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, channels_on);
+}
+
+static int get_value(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, value_on);
+}
+
 /* Who made a change, for the audit trail: the token's person, else its
  * name, else its number. */
 static void who_of(const struct bt_request *rq, char out[96])
@@ -1438,6 +1518,87 @@ static int resolve_escalation(struct bt_server *s, const struct bt_request *rq, 
 	return act_on_escalation(s, rq, rs, 1);
 }
 
+/* GET /v1/agenda: the steering agenda of ?from=&to= (default the 28 days
+ * up to the time judged at), against the period before judged as long
+ * after its end; an owner's covers their journeys and the actions they see. */
+struct agenda_call {
+	const struct bt_engine *now;
+	struct bt_server *s;
+	const struct bt_request *rq;
+	struct bt_response *rs;
+	struct bt_agenda_query q;
+};
+
+static int agenda_before(const struct bt_engine *eb, void *ctx)
+{
+	struct agenda_call *c = ctx;
+	struct bt_err err = {0, ""};
+	struct bt_action *acts = NULL;
+	struct bt_initiative *iv = NULL;
+	struct bt_verdict *vd = NULL;
+	size_t n = 0, kept = 0, niv = 0;
+	struct bt_agenda a;
+	struct bt_config *cfg = config_now(c->s, c->rs);
+	if (!cfg)
+		return 0;
+	struct bt_db *rdb = bt_reader_get(c->s);
+	int rc = bt_actions_list(rdb, &acts, &n, &err);
+	if (!rc && !(rc = bt_initiatives_list(rdb, &iv, &niv, &err)))
+		rc = bt_engine_initiatives(c->now, rdb, iv, niv, c->q.scope, NULL, &vd, &c->q.nverdicts, &err);
+	bt_reader_put(c->s, rdb);
+	c->q.verdicts = vd;
+	if (rc) {
+		bt_free(vd);
+		bt_initiatives_free(iv, niv);
+		bt_actions_free(acts, n);
+		bt_config_free(cfg);
+		return bt_respond_error(c->rs, 500, "internal", "the actions and initiatives could not be read");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (bt_action_visible(cfg, c->rq, &acts[i])) {
+			struct bt_action t = acts[kept];
+			acts[kept++] = acts[i];
+			acts[i] = t;
+		}
+	}
+	rc = bt_engine_agenda(c->now, eb, &c->q, acts, kept, &a, &err);
+	if (rc == BT_EINVAL)
+		rc = bt_respond_err(c->rs, rc, err.msg);
+	else if (rc)
+		rc = bt_respond_error(c->rs, 500, "internal", "the agenda could not be made");
+	else
+		rc = bt_agenda_json(&a, &c->rs->body);
+	bt_agenda_release(&a);
+	bt_actions_free(acts, n);
+	bt_free(vd);
+	bt_initiatives_free(iv, niv);
+	bt_config_free(cfg);
+	return rc;
+}
+
+static int agenda_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		     struct bt_response *rs)
+{
+	struct bt_kpi_query p = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
+	struct bt_err err = {0, ""};
+	int64_t bas, as_of;
+	if (period_arg(rq, &p, rs) || time_arg(rq, "as_of", &as_of, rs))
+		return 0;
+	struct agenda_call c = {e, s, rq, rs, {p.from, p.to, &sc, 0, NULL, 0}};
+	c.q.now = as_of != BT_TIME_NONE ? as_of / 1000 : (int64_t)time(NULL);
+	if (bt_agenda_period(bt_engine_as_of(e), &p.from, &p.to, &bas, &err))
+		return bt_respond_err(rs, BT_EINVAL, err.msg);
+	if (bt_live_engine(s->live, bas, 0, agenda_before, &c, &err))
+		return bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
+	return 0;
+}
+
+static int get_agenda(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, agenda_on);
+}
+
 /* The data audit (docs/audit.md): the sources with their inventory and
  * levels, or the silo map; events of [from, to) up to as_of.  A team sees
  * the touchpoints it owns, an owner the sources on their journeys. */
@@ -1536,16 +1697,40 @@ const struct bt_route bt_routes[] = {
 	 "change a journey's rules (its owner, an admin)", 0, NULL},
 	{"GET", "/v1/changes", READERS, get_changes, "the audit trail of rule changes", 0,
 	 "journey limit cursor"},
+	{"GET", "/v1/agenda", READERS, get_agenda,
+	 "the steering agenda of a period (an owner: their journeys')", 0, "as_of from to"},
+	{"POST", "/v1/actions", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), bt_actions_post,
+	 "create an action (docs/governance.md)", 0, NULL},
+	{"GET", "/v1/actions", READERS | ROLE(BT_ROLE_TEAM), bt_actions_get,
+	 "actions, soonest due first (an owner: theirs and their journeys')", 0,
+	 "owner status overdue journey as_of limit cursor"},
+	{"GET", "/v1/actions/{id}", READERS | ROLE(BT_ROLE_TEAM), bt_actions_get_one, "one action", 0,
+	 "as_of"},
+	{"PATCH", "/v1/actions/{id}", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), bt_actions_patch,
+	 "change an action: its status, due date and other fields", 0, NULL},
 	{"GET", "/v1/escalations", READERS, get_escalations, "escalations (an owner: theirs)", 0,
 	 "as_of journey state limit cursor"},
 	{"POST", "/v1/escalations/{id}/ack", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), ack_escalation,
 	 "acknowledge an escalation", 0, NULL},
 	{"POST", "/v1/escalations/{id}/resolve", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER),
 	 resolve_escalation, "resolve an escalation by hand", 0, NULL},
+	{"POST", "/v1/initiatives", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), bt_initiatives_post,
+	 "add an initiative (an admin, the journey's owner)", 0, NULL},
+	{"GET", "/v1/initiatives", READERS, bt_initiatives_get,
+	 "initiatives with their verdicts (an owner: their journeys')", 0, "as_of journey"},
+	{"GET", "/v1/initiatives/{id}", READERS, bt_initiative_get,
+	 "one initiative: before, after, the effect with its interval, the verdict and why", 0,
+	 "as_of"},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/funnel", READERS, get_funnel,
 	 "the stage funnel of one journey", 0, "as_of from to"},
+	{"GET", "/v1/journeys/{id}/friction", READERS, get_friction,
+	 "the journey's friction points, ranked by the customers they affected", 0, "as_of from to"},
+	{"GET", "/v1/journeys/{id}/channels", READERS, get_channels,
+	 "resolution, recontact and CSAT per entry channel, with their spread", 0, "as_of from to"},
+	{"GET", "/v1/value", READERS, get_value,
+	 "churn and revenue after good and bad outcomes (value at stake)", 0, "as_of journey from to"},
 	{"GET", "/v1/kpis/trend", READERS, get_trend, "KPIs of every journey, week by week", 0,
 	 "as_of weeks to"},
 	{"GET", "/v1/journeys/{id}/kpis/trend", READERS, get_trend, "KPIs of one journey, week by week",

@@ -290,6 +290,10 @@ int bt_webhooks_delete(struct bt_server *s, const struct bt_request *rq, struct 
 int bt_webhooks_deliveries(struct bt_server *s, const struct bt_request *rq,
 			   struct bt_response *rs);
 int bt_webhooks_test(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+/* initiatives.c: the initiative routes (docs/initiatives.md) */
+int bt_initiatives_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_initiatives_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_initiative_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
 extern const struct bt_route bt_routes[];
 extern const size_t bt_nroutes;
@@ -338,6 +342,18 @@ int bt_respond_error(struct bt_response *rs, int status, const char *code, const
 const char *bt_query(const struct bt_request *rq, const char *key);
 /* ?limit= of a list: 1 to 10000, default 100; 0, or -1 after answering 400
  * naming it. */
+/* The caller's scope (an owner's person, a team's team), their name for
+ * the record, and the stored configuration (NULL: answered 500). */
+struct bt_scope bt_scope_of(const struct bt_request *rq);
+void bt_who_of(const struct bt_request *rq, char out[96]);
+struct bt_config *bt_config_now(struct bt_server *s, struct bt_response *rs);
+/* /v1/actions (actions.c) */
+int bt_actions_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_actions_patch(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_actions_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_action_visible(const struct bt_config *cfg, const struct bt_request *rq,
+		      const struct bt_action *a);
+int bt_actions_get_one(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs);
 
 #define ROLE(r) (1u << (r))

@@ -13,6 +13,7 @@
 #include "baton/config.h"
 #include "event.h"
 #include "util/alloc.h"
+#include "util/decimal.h"
 #include "util/time.h"
 #include "util/yamltree.h"
 #include "baton/buf.h"
@@ -484,11 +485,13 @@ static void read_escalations(struct reader *r, const struct bt_ynode *n, struct 
 	}
 }
 
+static void read_consistency(struct reader *r, const struct bt_ynode *n, int64_t *rate, int64_t *csat);
+
 static void read_journeys(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
 {
 	static const char *const keys[] = {"id", "name", "owner", "match", "opens_on", "stages",
 					   "recontact_window", "abandon_after", "handoff_sla",
-					   "sensitive", "escalations", NULL};
+					   "sensitive", "escalations", "consistency", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "journeys", &seq);
 	if (!n || !(c->journeys = section_array(r, n, sizeof(*c->journeys))))
@@ -526,6 +529,8 @@ static void read_journeys(struct reader *r, const struct bt_ynode *root, struct 
 			problem(r, s, "journey '%s': sensitive must be true or false", j->id);
 		read_escalations(r, bt_ynode_get(t, "escalations"), c, j, &j->escalations,
 				 &j->nescalations);
+		j->spread_rate_upp = j->spread_csat_u = -1;
+		read_consistency(r, bt_ynode_get(t, "consistency"), &j->spread_rate_upp, &j->spread_csat_u);
 		c->njourneys++;
 	}
 }
@@ -772,7 +777,82 @@ static void read_webhooks(struct reader *r, const struct bt_ynode *root, struct 
 int bt_config_empty(struct bt_config **out)
 {
 	*out = bt__calloc(1, sizeof(**out));
+	if (*out) {
+		(*out)->spread_rate_upp = 10 * BT_MICRO;
+		(*out)->spread_csat_u = BT_MICRO / 2;
+		(*out)->value_days = 90;
+	}
 	return *out ? 0 : BT_ENOMEM;
+}
+
+/* A threshold in millionths: a number, for rates with "pp" or "%" after. */
+static void threshold(struct reader *r, const struct bt_ynode *n, const char *what, int rate,
+		      int64_t *out)
+{
+	size_t len = n ? n->len : 0;
+	int64_t v;
+	if (!n || bt_ynode_is_null(n))
+		return;
+	if (rate && len > 2 && !strcmp(n->text + len - 2, "pp"))
+		len -= 2;
+	else if (rate && len > 1 && n->text[len - 1] == '%')
+		len -= 1;
+	while (len && n->text[len - 1] == ' ')
+		len--;
+	if (n->kind != BT_YSCALAR || bt__micro_parse(n->text, len, &v) || v < 0)
+		problem(r, n, "consistency: %s must be a number at least 0%s", what,
+			rate ? " (percentage points: 10pp)" : "");
+	else
+		*out = v;
+}
+
+/* consistency: {max_spread_rate, max_spread_csat}, at the top or in a journey. */
+static void read_consistency(struct reader *r, const struct bt_ynode *n, int64_t *rate, int64_t *csat)
+{
+	static const char *const keys[] = {"max_spread_rate", "max_spread_csat", NULL};
+	if (!n || bt_ynode_is_null(n))
+		return;
+	if (n->kind != BT_YMAP) {
+		problem(r, n, "'consistency' must be a mapping {max_spread_rate, max_spread_csat}");
+		return;
+	}
+	check_keys(r, n, "consistency", keys);
+	threshold(r, bt_ynode_get(n, "max_spread_rate"), "max_spread_rate", 1, rate);
+	threshold(r, bt_ynode_get(n, "max_spread_csat"), "max_spread_csat", 0, csat);
+}
+
+/* consistency (read_consistency) and value: {revenue, churn, days}. */
+static void read_insight(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const vkeys[] = {"revenue", "churn", "days", NULL};
+	const struct bt_ynode *n = bt_ynode_get(root, "consistency");
+	read_consistency(r, n, &c->spread_rate_upp, &c->spread_csat_u);
+	n = bt_ynode_get(root, "value");
+	if (!n || bt_ynode_is_null(n))
+		return;
+	if (n->kind != BT_YMAP) {
+		problem(r, n, "'value' must be a mapping {revenue, churn, days}");
+		return;
+	}
+	check_keys(r, n, "value", vkeys);
+	char *rev = scalar(r, bt_ynode_get(n, "revenue"), "value: revenue", 0, n);
+	if (rev && (strncmp(rev, "props.", 6) || !rev[6] || strchr(rev + 6, '.'))) {
+		problem(r, bt_ynode_get(n, "revenue"), "value: revenue must name a field of props: props.revenue");
+		bt__free(rev);
+	} else if (rev) {
+		memmove(rev, rev + 6, strlen(rev + 6) + 1);
+		c->value_revenue = rev;
+	}
+	strlist(r, bt_ynode_get(n, "churn"), "value: churn", &c->value_churn);
+	const struct bt_ynode *d = bt_ynode_get(n, "days");
+	if (d && !bt_ynode_is_null(d)) {
+		char *end = NULL;
+		long x = d->kind == BT_YSCALAR ? strtol(d->text, &end, 10) : 0;
+		if (!end || *end || x < 1 || x > 3660)
+			problem(r, d, "value: days must be a whole number of days from 1 to 3660");
+		else
+			c->value_days = x;
+	}
 }
 
 /* steering: the people an escalation moves up to. */
@@ -792,7 +872,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 {
 	static const char *const keys[] = {"teams",    "people",   "journeys",    "touchpoints",
 					   "purposes", "identity", "steering",    "escalations",
-					   "webhooks", NULL};
+					   "webhooks", "consistency", "value", NULL};
 	struct reader r = {name, NULL, 0, 0, 0};
 	struct bt_ynode *root = NULL;
 	struct bt_config *c = NULL;
@@ -820,6 +900,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 		read_purposes(&r, root, c);
 		read_identity(&r, root, c);
 		read_webhooks(&r, root, c);
+		read_insight(&r, root, c);
 	}
 	c->source = bt__strndup(text, len);
 	c->name = bt__strndup(name, strlen(name));
@@ -895,6 +976,8 @@ void bt_config_free(struct bt_config *c)
 	bt__free(c->journeys);
 	esc_free(c->escalations, c->nescalations);
 	free_list(&c->steering);
+	bt__free(c->value_revenue);
+	free_list(&c->value_churn);
 	for (size_t i = 0; i < c->ntouchpoints; i++) {
 		struct bt_cfg_touchpoint *t = &c->touchpoints[i];
 		bt__free(t->id), bt__free(t->name), bt__free(t->channel), bt__free(t->team);

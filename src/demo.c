@@ -16,7 +16,12 @@
  *    ~25% late and ~20% never, and those customers call again;
  *  - weekly promotions go to a third of customers regardless of open
  *    complaints, disputes or withdrawn consent (~6% withdrew it);
- *  - field service is slow: its visits follow 2-4 days after the call.
+ *  - field service is slow: its visits follow 2-4 days after the call;
+ *  - from BT_DEMO_CALLBACK_DAYS before the end, billing schedules a callback
+ *    for each dispute (the demo's initiative that works): ~85% of the
+ *    refunds that would have come late or never come on time.  Those
+ *    customers' other draws are made as before (the old story is drawn and
+ *    not emitted), so every other event of the history stays as it was.
  *
  * Each customer has an e-mail, a phone and a customer id; every channel
  * knows only some of them, in its own format (case, spaces), so identity
@@ -63,6 +68,19 @@ struct gen {
 	unsigned c;
 	char email[64], phone[32], cid[16], uid[16], prev_phone[32];
 	int no_marketing;
+	/* the callback initiative: disputes from callback_from on; muted: the
+	 * events drawn are not emitted (muted counts them), extra those emitted
+	 * instead, numbered apart */
+	int64_t callback_from;
+	int mute;
+	uint64_t muted, extra;
+	/* value at stake: how the customer's stories went (failures count up),
+	 * the time of their latest event, and a generator of its own for the
+	 * bills and the churn, so that the rest of the history stays the same
+	 * event for event */
+	unsigned bad, stories;
+	int64_t last;
+	uint64_t vs;
 	/* the sources below integrated (audit_sources): a random stream and
 	 * event numbers of their own */
 	uint64_t s_audit, n_audit;
@@ -77,6 +95,14 @@ static uint64_t rnd(struct gen *g) /* splitmix64 */
 }
 
 static unsigned pick(struct gen *g, unsigned n) { return (unsigned)(rnd(g) % n); }
+
+static unsigned vpick(struct gen *g, unsigned n) /* the value generator: splitmix64 too */
+{
+	uint64_t z = (g->vs += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (unsigned)((z ^ (z >> 31)) % n);
+}
 static int chance(struct gen *g, unsigned pct) { return pick(g, 1000) < pct * 10; }
 static int64_t hours(struct gen *g, unsigned lo, unsigned hi)
 {
@@ -129,8 +155,17 @@ static void field(struct gen *g, const char *k, const char *v)
 /* Emit the event built in g->b, unless it lies after the end. */
 static void put(struct gen *g)
 {
-	if (!g->rc && g->ts <= g->end)
+	if (g->mute) {
+		g->muted += g->ts <= g->end;
+		g->n++;
+		return;
+	}
+	if (!g->rc && g->ts <= g->end) {
 		g->rc = g->emit(g->ctx, g->b.data, g->b.len);
+		g->extra += g->n >= UINT64_C(1) << 40;
+	}
+	if (g->ts > g->last)
+		g->last = g->ts;
 	g->n++;
 }
 
@@ -157,8 +192,11 @@ static void onboarding(struct gen *g, int64_t t)
 {
 	begin(g, t, "web", "signup.started", ID_EMAIL | ID_UID);
 	end(g);
-	if (chance(g, 18))
+	g->stories++;
+	if (chance(g, 18)) {
+		g->bad++;
 		return; /* never finished: abandoned by timeout */
+	}
 	t += hours(g, 1, 72);
 	begin(g, t, "app", "signup.completed", ID_UID | ID_EMAIL);
 	field(g, "outcome", "resolved");
@@ -189,6 +227,7 @@ static int64_t agent_call(struct gen *g, int64_t t, const char *journey, const c
 	}
 	if (lost ? chance(g, 75) : chance(g, 8))
 		bt_buf_adds(&g->b, ",\"repeat\":true");
+	g->bad += 2 * (unsigned)lost; /* a lost case weighs as much as a late refund */
 	field(g, "outcome", outcome);
 	if (extra)
 		bt_buf_adds(&g->b, extra);
@@ -211,7 +250,9 @@ static void support(struct gen *g, int64_t t)
 	}
 	if (kind >= 35 && kind < 70 && !chance(g, 55))
 		return; /* contained, and nobody knows whether it helped */
-	t += kind < 70 ? hours(g, 20, 120) : hours(g, 0, 1);
+	int64_t gap = kind < 70 ? hours(g, 20, 120) : hours(g, 0, 1);
+	t += gap;
+	g->bad += gap >= H(24) ? 2 : 0; /* days with a fault the chat did not fix: a late handoff */
 	int visit = chance(g, 25);
 	t = agent_call(g, t, "technical-support", chat_case, visit ? "unresolved" : "resolved", NULL);
 	if (visit) { /* the slow team: field service comes 2-4 days later */
@@ -220,10 +261,13 @@ static void support(struct gen *g, int64_t t)
 		field(g, "outcome", "resolved");
 		end(g);
 	}
-	if (chance(g, 12)) /* the fault came back within days */
+	g->stories++;
+	if (chance(g, 12) && ++g->bad) /* the fault came back within days */
 		t = agent_call(g, t + hours(g, 24, 144), "technical-support", NULL, "resolved", NULL);
 	feedback(g, t + H(3), "technical-support", kind >= 70);
 }
+
+static void dispute_refund(struct gen *g, int64_t t, const char *d, const char *pr, unsigned fate);
 
 static void dispute(struct gen *g, int64_t t)
 {
@@ -238,6 +282,41 @@ static void dispute(struct gen *g, int64_t t)
 		 ",\"promise\":{\"id\":\"%s\",\"kind\":\"refund\",\"due\":\"48h\",\"team\":\"billing\"}", pr);
 	t = agent_call(g, t, "billing-dispute", d, "unresolved", extra);
 	unsigned fate = pick(g, 100);
+	g->stories++;
+	if (fate >= 55 && t >= g->callback_from) {
+		/* the callback: drawn on a stream of its own, so that the main
+		 * stream goes on as if the old story had happened */
+		struct gen h = *g;
+		h.s = g->s ^ 0xc0ffee5eedull;
+		if (chance(&h, 85)) {
+			g->mute++;
+			dispute_refund(g, t, d, pr, fate);
+			g->mute--;
+			h.b = g->b; /* (the buffer is shared) */
+			h.n = (UINT64_C(1) << 40) + g->n * 8; /* ids of their own */
+			int64_t when = t + hours(&h, 4, 46);
+			begin(&h, when, "billing-sys", "refund.issued", ID_CID);
+			field(&h, "direction", "internal");
+			field(&h, "case", d);
+			field(&h, "fulfils", pr);
+			field(&h, "outcome", "resolved");
+			bt_buf_adds(&h.b, ",\"props\":{\"callback\":\"scheduled\"}");
+			end(&h);
+			feedback(&h, when + H(24), "billing-dispute", 1);
+			g->b = h.b, g->rc = h.rc, g->extra = h.extra;
+			if (h.last > g->last)
+				g->last = h.last;
+			return;
+		}
+	}
+	dispute_refund(g, t, d, pr, fate);
+}
+
+/* What billing does about a dispute's refund, by its fate (0-99). */
+static void dispute_refund(struct gen *g, int64_t t, const char *d, const char *pr, unsigned fate)
+{
+	if (!g->mute)
+		g->bad += fate >= 55 ? 2 : 0; /* a refund late or never */
 	if (fate < 80) { /* billing issues the refund: on time, or late */
 		int64_t when = t + (fate < 55 ? hours(g, 4, 46) : hours(g, 50, 140));
 		begin(g, when, "billing-sys", "refund.issued", ID_CID);
@@ -261,6 +340,7 @@ static void dispute(struct gen *g, int64_t t)
 
 static void complaint(struct gen *g, int64_t t)
 {
+	g->stories++, g->bad++;
 	begin(g, t, "contact-center", "complaint.logged", ID_PHONE | ID_CID);
 	field(g, "outcome", "unresolved");
 	end(g);
@@ -280,6 +360,7 @@ static void renewal(struct gen *g, int64_t t)
 	if (chance(g, 60)) {
 		begin(g, t + hours(g, 24, 200), "web", "renewal.completed", ID_EMAIL | ID_UID);
 		field(g, "outcome", "resolved");
+		bt_buf_adds(&g->b, ",\"props\":{\"revenue\":120}"); /* the year's upgrade */
 		end(g);
 	}
 }
@@ -375,6 +456,35 @@ static void audit_sources(struct gen *g, int64_t t0)
 	g->s = main_stream;
 }
 
+/* Value at stake (docs/insight.md): the customer pays a monthly bill
+ * (props.revenue) after their stories, unless they close the account
+ * (account.closed): a customer whose stories went wrong closes it far more
+ * often (15% and more, against 4%) and pays a smaller bill meanwhile. */
+static void bills(struct gen *g)
+{
+	static const char *const plan[4] = {"30", "40", "50", "60"};
+	if (!g->stories)
+		return;
+	int bad = g->bad > 0;
+	unsigned p = bad ? (g->bad > 2 ? 70 : 15 + 20 * g->bad) : 4;
+	/* trouble: closed a month or two after the last event (after an
+	 * abandonment has run out, within 90 days of it); otherwise any time */
+	int64_t churn = vpick(g, 100) < p ? g->last + D(bad ? 31 + vpick(g, 50) : 3 + vpick(g, 120)) : 0;
+	int64_t t = g->last + D(1 + vpick(g, 20));
+	for (int m = 0; m < 4 && (!churn || t < churn); m++, t += D(30)) {
+		begin(g, t, "billing-sys", "bill.paid", ID_CID);
+		field(g, "direction", "internal");
+		bt_buf_printf(&g->b, ",\"props\":{\"revenue\":%s.%s}", bad ? plan[(g->c % 4) / 2] : plan[g->c % 4],
+			      bad ? "50" : "00"); /* a cheaper plan after trouble */
+		end(g);
+	}
+	if (churn) {
+		begin(g, churn, "billing-sys", "account.closed", ID_CID);
+		field(g, "direction", "internal");
+		end(g);
+	}
+}
+
 /* the nightly batch holds at most this many events (memory stays small
  * for any number of customers; later ones are synced at once) */
 #define LATE_MAX 100000
@@ -390,6 +500,8 @@ static void customer(struct gen *g, int64_t start, int64_t span)
 		memcpy(g->phone, g->prev_phone, sizeof(g->phone));
 	memcpy(g->prev_phone, g->phone, sizeof(g->phone));
 	g->no_marketing = chance(g, 6);
+	g->bad = g->stories = 0, g->last = INT64_MIN;
+	g->vs = (uint64_t)g->c * 0xd1b54a32d192ed03ull + g->s;
 	int64_t t0 = start + (int64_t)(rnd(g) % (uint64_t)(span - D(2)));
 	/* the CRM knows all of the customer's identifiers: synced before they
 	 * get in touch, after (their channels made profiles of their own, to
@@ -415,6 +527,7 @@ static void customer(struct gen *g, int64_t start, int64_t span)
 	if (chance(g, 6))
 		moving_home(g, t0 + hours(g, 24, 24 * 30));
 	broken_records(g, t0 + H(5));
+	bills(g);
 	audit_sources(g, t0);
 	/* the weekly promotion, sent to whoever is in the segment */
 	for (int w = 0; w < 3; w++)
@@ -445,6 +558,7 @@ int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void
 			.s_audit = o->seed * 0xd1b54a32d192ed03ull + 7};
 	int64_t start = o->end - D(182);
 	g.end = o->end;
+	g.callback_from = o->end - D(BT_DEMO_CALLBACK_DAYS);
 	for (unsigned c = 0; c < o->customers && !g.rc; c++) {
 		g.c = c;
 		customer(&g, start, o->end - start);
@@ -455,6 +569,6 @@ int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void
 	bt_buf_release(&g.b);
 	bt_buf_release(&g.late);
 	if (events)
-		*events = g.n + g.n_audit;
+		*events = g.n - g.muted + g.extra + g.n_audit;
 	return g.rc;
 }

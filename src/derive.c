@@ -355,7 +355,7 @@ static int apply(struct bt_engine *e, struct pctx *p, uint32_t i, const struct b
 		in = &e->inst[i];
 	}
 	if (r->csat > 0)
-		in->csat_n++, in->csat_sum += (uint32_t)r->csat;
+		in->csat_n++, in->csat_sum += (uint32_t)r->csat, in->csat_sq += (uint32_t)(r->csat * r->csat);
 	if (r->nps >= 0) {
 		in->nps_n++;
 		in->promoters += r->nps >= 9;
@@ -366,6 +366,8 @@ static int apply(struct bt_engine *e, struct pctx *p, uint32_t i, const struct b
 	if (r->stage && r->journey == in->journey + 1 && r->stage != in->stage) {
 		const struct bt_cfg_journey *cj = jof(e, in)->cfg;
 		int64_t sla = in->stage && cj && in->stage <= cj->nstages ? cj->stages[in->stage - 1].sla_ms : 0;
+		if (sla && r->ts - in->stage_since >= sla && in->stage <= 32)
+			in->late_stages |= 1u << (in->stage - 1);
 		if (sla && in->breach == BT_TIME_NONE && r->ts - in->stage_since >= sla) {
 			in->breach = in->stage_since + sla; /* left the stage past its SLA */
 			in->breach_end = r->ts;

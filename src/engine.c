@@ -9,6 +9,7 @@
 #include "db.h"
 #include "ingest.h"
 #include "util/alloc.h"
+#include "util/decimal.h"
 #include "util/glob.h"
 #include "util/vec.h"
 #include "util/json.h"
@@ -250,6 +251,23 @@ static void journey_flags(struct bt_engine *e, const char *type, struct bt__erec
 		}
 }
 
+/* The revenue the event carries in props[value.revenue] (docs/insight.md):
+ * a number, or a text holding one, with at most six decimals; anything else
+ * carries none. */
+static int add_value(struct bt_engine *e, const struct bt_json_doc *doc, const struct bt__event *ev,
+		     struct bt__erec *r)
+{
+	const char *key = e->cfg ? e->cfg->value_revenue : NULL;
+	uint32_t v = key && ev->props ? bt_json_get(doc, ev->props, key) : 0;
+	int64_t m;
+	if (!v || (doc->nodes[v].type != BT_JSON_NUMBER && doc->nodes[v].type != BT_JSON_STRING) ||
+	    bt__micro_parse(doc->nodes[v].s, doc->nodes[v].len, &m) || e->nvalues >= UINT32_MAX - 1)
+		return 0;
+	BT_PUSH(e->values, e->nvalues, e->capvalues, m);
+	r->value = (uint32_t)e->nvalues;
+	return 0;
+}
+
 int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const struct bt__event *ev,
 		   uint32_t seq, uint32_t anchor)
 {
@@ -302,7 +320,7 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 			return rc;
 	}
 	if ((rc = add_links(e, ev, &r)) || (rc = add_consent(e, ev, &r)) ||
-	    (rc = add_promise(e, ev, &r)))
+	    (rc = add_promise(e, ev, &r)) || (rc = add_value(e, doc, ev, &r)))
 		return rc;
 	if (e->keep_text) {
 		struct bt__etext t = {0, 0, 0};
@@ -333,6 +351,7 @@ void bt_engine_free(struct bt_engine *e)
 		bt__free(e->links);
 		bt__free(e->consent);
 		bt__free(e->pdefs);
+		bt__free(e->values);
 		bt__free(e->own_id.ident_profile);
 		bt__free(e->own_id.prof);
 	} else if (!e->borrowed) {
@@ -346,6 +365,7 @@ void bt_engine_free(struct bt_engine *e)
 		bt__free(e->links);
 		bt__free(e->consent);
 		bt__free(e->pdefs);
+		bt__free(e->values);
 	}
 	if (!e->borrowed_ev) {
 		bt__free(e->ev);
@@ -386,6 +406,8 @@ int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, in
 				.nconsent = e->nconsent,
 				.pdefs = e->pdefs,
 				.npdefs = e->npdefs,
+				.values = e->values,
+				.nvalues = e->nvalues,
 				.max_ts = BT_TIME_NONE,
 				.as_of = as_of,
 				.single_profile = 1,
@@ -453,7 +475,7 @@ int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engi
 	v->max_ts = e->max_ts, v->as_of = as_of;
 	v->marketing = e->marketing;
 	v->njourneys = e->njourneys, v->nlinks = e->nlinks;
-	v->nconsent = e->nconsent, v->npdefs = e->npdefs;
+	v->nconsent = e->nconsent, v->npdefs = e->npdefs, v->nvalues = e->nvalues;
 	/* the names' index is copied; the keys stay in e's arena, which only
 	 * ever grows by new chunks */
 	v->names = (struct bt_strmap){NULL, e->names.mask, NULL, e->names.count, e->names.count,
@@ -470,6 +492,7 @@ int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engi
 			 dup_array(&v->links, e->links, e->nlinks, sizeof(*e->links)) ||
 			 dup_array(&v->consent, e->consent, e->nconsent, sizeof(*e->consent)) ||
 			 dup_array(&v->pdefs, e->pdefs, e->npdefs, sizeof(*e->pdefs)) ||
+			 dup_array(&v->values, e->values, e->nvalues, sizeof(*e->values)) ||
 			 dup_array(&v->own_id.ident_profile, id->ident_profile, id->nidents,
 				   sizeof(*id->ident_profile)) ||
 			 dup_array(&v->own_id.prof, id->prof, id->nprof, sizeof(*id->prof))

@@ -32,6 +32,7 @@ struct bt__erec {
 	uint32_t purpose;  /* outbound: name id of props.purpose (default marketing) */
 	uint32_t consent;  /* offset + 1 into the consent pool ([count, purpose<<1|granted...]) */
 	uint32_t type;     /* name id of the event type */
+	uint32_t value;    /* index + 1 into the values pool (revenue, millionths); 0 none */
 	uint8_t channel, outcome, direction, flags;
 	int8_t csat, nps, ces;
 	uint8_t stage; /* stage index + 1 in the event's journey; 0 none */
@@ -72,6 +73,8 @@ struct bt_engine {
 	size_t nconsent, capconsent;
 	struct bt__pdef *pdefs;
 	size_t npdefs, cappdefs;
+	int64_t *values; /* revenue carried by events (config value.revenue), millionths */
+	size_t nvalues, capvalues;
 	uint32_t next_seq;
 	int64_t max_ts, as_of;
 	int derived;
@@ -123,7 +126,9 @@ struct bt__inst {
 	uint32_t holder, contacts, repeats, channels; /* channels: bit per channel */
 	uint32_t handoffs, clean, fail_context, fail_repeat, fail_late;
 	uint32_t csat_n, csat_sum, nps_n, promoters, detractors, ces_n, ces_sum;
+	uint32_t csat_sq; /* the sum of the squares of the scores: initiative.c's variance */
 	uint32_t collisions, stage;
+	uint32_t late_stages; /* bit s - 1: it left stage s (1..32) a whole SLA or more after entering */
 	int64_t stage_since;
 	/* the first time it stood in a stage for that stage's whole SLA: from
 	 * (since + SLA) until it left the stage (BT_TIME_NONE while it has not;

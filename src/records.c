@@ -69,10 +69,29 @@ void bt_changes_free(struct bt_change *v, size_t n)
 	bt__free(v);
 }
 
+void bt_actions_free(struct bt_action *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bt__free(v[i].title), bt__free(v[i].owner), bt__free(v[i].status);
+		bt__free(v[i].journey), bt__free(v[i].kpi), bt__free(v[i].meeting);
+		bt__free(v[i].created_by);
+	}
+	bt__free(v);
+}
+
 void bt_esc_actions_free(struct bt_esc_action *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		bt__free((char *)v[i].id), bt__free((char *)v[i].who);
+	bt__free(v);
+}
+
+void bt_initiatives_free(struct bt_initiative *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		bt__free(v[i].name), bt__free(v[i].journey), bt__free(v[i].kpi);
+		bt__free(v[i].cohort_field), bt__free(v[i].cohort_value), bt__free(v[i].created_by);
+	}
 	bt__free(v);
 }
 

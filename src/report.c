@@ -7,6 +7,12 @@
  */
 #include "baton/report.h"
 
+#include "baton/audit.h"
+
+#include "baton/actions.h"
+#include "baton/agenda.h"
+#include "baton/initiative.h"
+#include "baton/insight.h"
 #include "baton/view.h"
 
 #include "util/alloc.h"
@@ -277,6 +283,296 @@ static void local_section(struct w *w, const struct bt_kpis *k)
 	}
 }
 
+/* The agenda's issues, each with why and its evidence. */
+static void agenda_section(struct w *w, const struct bt_agenda *a)
+{
+	static const char *const cols[] = {"#", "issue", "customers", "score", "evidence"};
+	if (!a)
+		return;
+	heading(w, 2, "Steering agenda");
+	para_begin(w);
+	char f[32], t[32];
+	bt_time_format(a->from, f), bt_time_format(a->to, t);
+	textf(w, "The issues that hurt the most customers from %s to %s, ranked by the customers "
+		 "affected times how far the figure is off (%zu of %zu candidates).",
+	      f, t, a->nissues, a->candidates);
+	para_end(w);
+	if (!a->nissues)
+		return;
+	table_begin(w, cols, 5);
+	for (size_t i = 0; i < a->nissues; i++) {
+		const struct bt_agenda_issue *x = &a->issues[i];
+		char n[8], c[24], s[32], what[600];
+		snprintf(n, sizeof(n), "%zu", i + 1);
+		snprintf(c, sizeof(c), "%llu", (unsigned long long)x->customers);
+		snprintf(s, sizeof(s), "%.2f", x->score);
+		snprintf(what, sizeof(what), "%s: %s", x->title, x->why);
+		const char *cells[] = {n, what, c, s, x->page};
+		row(w, cells, 5);
+	}
+	table_end(w);
+}
+
+/* The actions not done or dropped, the overdue first (then soonest due),
+ * and a count of those closed. */
+static void actions_section(struct w *w, const struct bt_report_options *o)
+{
+	static const char *const cols[] = {"action", "owner", "due", "status", "journey", "KPI"};
+	size_t open = 0, late = 0;
+	if (!o->nactions)
+		return;
+	for (size_t i = 0; i < o->nactions; i++) {
+		const struct bt_action *a = &o->actions[i];
+		late += bt_action_overdue(a, o->now) != 0;
+		open += !strcmp(a->status, "open") || !strcmp(a->status, "in_progress");
+	}
+	heading(w, 2, "Actions");
+	para_begin(w);
+	textf(w, "%zu action%s open, %zu of them overdue; %zu done or dropped.", open,
+	      open == 1 ? "" : "s", late, o->nactions - open);
+	para_end(w);
+	if (!open)
+		return;
+	table_begin(w, cols, 6);
+	for (int pass = 0; pass < 2; pass++) /* the overdue ones, then the rest */
+		for (size_t i = 0; i < o->nactions; i++) {
+			const struct bt_action *a = &o->actions[i];
+			int is_late = bt_action_overdue(a, o->now);
+			if ((strcmp(a->status, "open") && strcmp(a->status, "in_progress")) || is_late != !pass)
+				continue;
+			char title[240], t[32], due[48];
+			snprintf(title, sizeof(title), "A%lld %s", (long long)a->id, a->title);
+			bt_time_format(a->due * 1000, t);
+			snprintf(due, sizeof(due), "%s%s", t, is_late ? " (overdue)" : "");
+			const char *cells[] = {title, a->owner, due, a->status, a->journey ? a->journey : "-",
+					       a->kpi ? a->kpi : "-"};
+			row(w, cells, 6);
+		}
+	table_end(w);
+}
+
+/* The initiatives, each with its verdict and why (docs/initiatives.md). */
+static void initiatives_section(struct w *w, const struct bt_verdict *v, size_t n)
+{
+	static const char *const cols[] = {"initiative", "journey", "KPI", "before", "after",
+					   "effect (95% interval)", "verdict"};
+	heading(w, 2, "Initiatives");
+	if (!n) {
+		para_begin(w);
+		text(w, "No initiative is being judged.");
+		para_end(w);
+		return;
+	}
+	table_begin(w, cols, 7);
+	for (size_t i = 0; i < n; i++) {
+		const struct bt_verdict *x = &v[i];
+		char b[48], a[48], e[96];
+		double k = x->rate ? 100.0 : 1.0;
+		const char *u = x->rate ? "%" : "";
+		if (isnan(x->before.value))
+			snprintf(b, sizeof(b), "- (n %llu)", (unsigned long long)x->before.n);
+		else
+			snprintf(b, sizeof(b), "%.*f%s (n %llu)", x->rate ? 1 : 2, k * x->before.value, u,
+				 (unsigned long long)x->before.n);
+		if (isnan(x->after.value))
+			snprintf(a, sizeof(a), "- (n %llu)", (unsigned long long)x->after.n);
+		else
+			snprintf(a, sizeof(a), "%.*f%s (n %llu)", x->rate ? 1 : 2, k * x->after.value, u,
+				 (unsigned long long)x->after.n);
+		if (isnan(x->effect))
+			snprintf(e, sizeof(e), "-");
+		else if (isnan(x->ci_low))
+			snprintf(e, sizeof(e), "%+.*f%s (too few yet)", x->rate ? 1 : 2, k * x->effect,
+				 x->rate ? " points" : "");
+		else
+			snprintf(e, sizeof(e), "%+.*f%s (%+.*f to %+.*f)", x->rate ? 1 : 2, k * x->effect,
+				 x->rate ? " points" : "", x->rate ? 1 : 2, k * x->ci_low, x->rate ? 1 : 2,
+				 k * x->ci_high);
+		const char *cells[] = {x->in->name, x->in->journey, x->in->kpi, b, a, e, x->verdict};
+		row(w, cells, 7);
+	}
+	table_end(w);
+	for (size_t i = 0; i < n; i++) {
+		para_begin(w);
+		textf(w, "%s: %s.", v[i].in->name, v[i].why);
+		para_end(w);
+	}
+}
+
+/* ---- friction, consistency, value at stake (docs/insight.md) ---- */
+
+static void pct(double v, char out[48])
+{
+	if (isnan(v))
+		snprintf(out, 48, "-");
+	else
+		snprintf(out, 48, "%.1f%%", 100.0 * v);
+}
+
+static void friction_section(struct w *w, const struct bt_engine *e, const struct bt_kpi_query *q)
+{
+	static const char *const cols[] = {"rank", "kind", "where", "customers", "share", "occurrences"};
+	struct bt_friction *v = NULL;
+	size_t n = 0;
+	uint64_t customers = 0;
+	struct bt_err err = {0, ""};
+	if (bt_engine_friction(e, q, NULL, &v, &n, &customers, &err)) {
+		w->rc = w->rc ? w->rc : err.code;
+		return;
+	}
+	heading(w, 4, "Friction");
+	para_begin(w);
+	textf(w, "The friction points that affected the most of its %llu customers (docs/insight.md).",
+	      (unsigned long long)customers);
+	para_end(w);
+	if (n) {
+		table_begin(w, cols, 6);
+		for (size_t i = 0; i < n && i < 8; i++) {
+			char r[24], where[256], c[24], s[48], o[24];
+			snprintf(r, sizeof(r), "%zu", i + 1);
+			bt_friction_where(&v[i], where, sizeof(where));
+			snprintf(c, sizeof(c), "%llu", (unsigned long long)v[i].customers);
+			pct(v[i].share, s);
+			snprintf(o, sizeof(o), "%llu", (unsigned long long)v[i].occurrences);
+			const char *cells[] = {r, bt_friction_kinds[v[i].kind], where, c, s, o};
+			row(w, cells, 6);
+		}
+		table_end(w);
+	}
+	bt_free(v);
+}
+
+static void spread_text(struct w *w, const char *what, const struct bt_spread *s, int rate)
+{
+	if (isnan(s->spread))
+		textf(w, "%s: -. ", what);
+	else if (rate)
+		textf(w, "%s: %.1f pp (%s - %s)%s. ", what, 100.0 * s->spread, s->max, s->min,
+		      s->flagged ? ", FLAGGED" : "");
+	else
+		textf(w, "%s: %.2f (%s - %s)%s. ", what, s->spread, s->max, s->min,
+		      s->flagged ? ", FLAGGED" : "");
+}
+
+static void consistency_section(struct w *w, const struct bt_engine *e, const struct bt_kpi_query *q)
+{
+	static const char *const cols[] = {"entry channel", "instances", "resolution", "recontact", "CSAT (n)"};
+	struct bt_consistency c;
+	struct bt_err err = {0, ""};
+	char th[32];
+	if (bt_engine_consistency(e, q, NULL, &c, &err)) {
+		w->rc = w->rc ? w->rc : err.code;
+		return;
+	}
+	if (c.nrows) {
+		heading(w, 4, "Consistency across entry channels");
+		table_begin(w, cols, 5);
+		for (size_t i = 0; i < c.nrows; i++) {
+			const struct bt_channel_row *x = &c.rows[i];
+			char n[24], a[48], b[48], s[48];
+			snprintf(n, sizeof(n), "%llu", (unsigned long long)x->instances);
+			pct(x->resolution_rate, a);
+			pct(x->recontact_rate, b);
+			if (isnan(x->csat_avg))
+				snprintf(s, sizeof(s), "-");
+			else
+				snprintf(s, sizeof(s), "%.2f (%llu)", x->csat_avg, (unsigned long long)x->csat_n);
+			const char *cells[] = {x->channel, n, a, b, s};
+			row(w, cells, 5);
+		}
+		table_end(w);
+		para_begin(w);
+		text(w, "Spread (max - min): ");
+		spread_text(w, "resolution", &c.resolution, 1);
+		spread_text(w, "recontact", &c.recontact, 1);
+		spread_text(w, "CSAT", &c.csat, 0);
+		bt_buf_micro_text(c.max_spread_rate_upp, th);
+		textf(w, "Flagged at %s pp for rates and ", th);
+		bt_buf_micro_text(c.max_spread_csat_u, th);
+		textf(w, "%s for CSAT.", th);
+		para_end(w);
+	}
+	bt_consistency_release(&c);
+}
+
+static void value_section(struct w *w, const struct bt_engine *e, const struct bt_kpi_query *q)
+{
+	static const char *const cols[] = {"outcome", "customers", "churned", "churn rate", "revenue",
+					   "revenue per customer"};
+	struct bt_value v;
+	struct bt_err err = {0, ""};
+	if (bt_engine_value(e, q, NULL, &v, &err)) {
+		w->rc = w->rc ? w->rc : err.code;
+		return;
+	}
+	heading(w, 2, "Value at stake");
+	para_begin(w);
+	textf(w, "Churn and revenue in the %lld days after each outcome, from its customer's earliest "
+		 "such outcome (docs/insight.md); revenue from %s%s.",
+	      (long long)v.days, v.revenue ? "props." : "", v.revenue ? v.revenue : "nothing (none configured)");
+	para_end(w);
+	table_begin(w, cols, 6);
+	for (int k = 0; k < 3; k++) {
+		const struct bt_value_pair *p = &v.pairs[k];
+		const struct bt_value_side *sides[2] = {&p->good, &p->bad};
+		for (int x = 0; x < 2; x++) {
+			const struct bt_value_side *s = sides[x];
+			char name[48], c[24], ch[24], r[48], rev[32], per[48];
+			snprintf(name, sizeof(name), "%s %s", p->pair, s->name);
+			snprintf(c, sizeof(c), "%llu", (unsigned long long)s->customers);
+			snprintf(ch, sizeof(ch), "%llu", (unsigned long long)s->churned);
+			pct(s->churn_rate, r);
+			bt_buf_micro_text(s->revenue_u, rev);
+			if (isnan(s->revenue_per_customer))
+				snprintf(per, sizeof(per), "-");
+			else
+				snprintf(per, sizeof(per), "%.2f", s->revenue_per_customer);
+			const char *cells[] = {name, c, ch, r, rev, per};
+			row(w, cells, 6);
+		}
+		char d[48], dr[48], name[48];
+		snprintf(name, sizeof(name), "%s: difference", p->pair);
+		if (isnan(p->churn_rate_diff))
+			snprintf(d, sizeof(d), "-");
+		else
+			snprintf(d, sizeof(d), "%+.1f pp", 100.0 * p->churn_rate_diff);
+		if (isnan(p->revenue_per_customer_diff))
+			snprintf(dr, sizeof(dr), "-");
+		else
+			snprintf(dr, sizeof(dr), "%+.2f", p->revenue_per_customer_diff);
+		const char *cells[] = {name, "", "", d, "", dr};
+		row(w, cells, 6);
+	}
+	table_end(w);
+}
+
+static void insight_sections(struct w *w, const struct bt_kpis *k, const struct bt_report_options *o)
+{
+	heading(w, 2, "Friction and consistency, per journey");
+	for (size_t i = 0; i < k->njourneys && !w->rc; i++) {
+		struct bt_kpi_query q = {k->journeys[i].journey, o->from, o->to};
+		heading(w, 3, k->journeys[i].journey);
+		friction_section(w, o->engine, &q);
+		consistency_section(w, o->engine, &q);
+	}
+	struct bt_kpi_query q = {o->journey, o->from, o->to};
+	if (!w->rc)
+		value_section(w, o->engine, &q);
+}
+
+/* The data audit (docs/audit.md) of the report's period, over every
+ * source: a report of one journey has none. */
+static int audit_section(struct bt_buf *b, const struct bt_report_options *o)
+{
+	struct bt_audit *a = NULL;
+	struct bt_err err = {0, ""};
+	int rc = bt_engine_audit(o->engine, o->from, o->to, NULL, &a, &err);
+	if (!rc)
+		rc = bt_audit_render(a, o->html ? BT_AUDIT_HTML : BT_AUDIT_MD, 2, b);
+	bt_audit_free(a);
+	return rc;
+}
+
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,
 		     const struct bt_report_options *o, struct bt_buf *b)
 {
@@ -306,8 +602,14 @@ int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp
 	for (size_t i = 0; i < k->njourneys; i++)
 		journey_section(&w, k, &k->journeys[i], bp, nbp);
 	local_section(&w, k);
-	if (o->audit && !w.rc)
-		w.rc = bt_audit_render(o->audit, w.html ? BT_AUDIT_HTML : BT_AUDIT_MD, 2, b);
+	agenda_section(&w, o->agenda);
+	actions_section(&w, o);
+	if (o->initiatives)
+		initiatives_section(&w, o->initiatives, o->ninitiatives);
+	if (o->engine)
+		insight_sections(&w, k, o);
+	if (o->engine && !o->journey && !w.rc)
+		w.rc = audit_section(w.b, o);
 	if (w.html)
 		put(&w, "</body></html>\n");
 	return w.rc;

@@ -84,6 +84,9 @@ struct bt_cfg_journey {
 	size_t nstages;
 	int64_t recontact_ms, abandon_ms, handoff_sla_ms;
 	int sensitive;
+	/* consistency (docs/insight.md): its own thresholds, millionths as the
+	 * configuration's; -1: the configuration's */
+	int64_t spread_rate_upp, spread_csat_u;
 	long line; /* where it is defined */
 };
 
@@ -131,6 +134,15 @@ struct bt_config {
 	/* webhooks: may deliveries go to loopback, private and CGNAT
 	 * addresses (docs/webhooks.md)?  Never to metadata or link-local. */
 	int webhooks_allow_private;
+	/* consistency (docs/insight.md): a spread across entry channels at or
+	 * above these is flagged; rates in millionths of a percentage point
+	 * (default 10 pp), CSAT in millionths of a point (default 0.5) */
+	int64_t spread_rate_upp, spread_csat_u;
+	/* value at stake (docs/insight.md): the props key that carries revenue
+	 * (NULL: none), the churn event types, the days after an outcome */
+	char *value_revenue;
+	struct bt_strlist value_churn;
+	int64_t value_days;
 	char *source;                /* the YAML text it was read from */
 	char *name;                  /* file name */
 };

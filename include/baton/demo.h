@@ -23,6 +23,11 @@ typedef int (*bt_demo_emit_fn)(void *ctx, const char *json, size_t len);
 
 int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void *ctx,
 		     uint64_t *events);
+/* The demo's initiatives (docs/initiatives.md): from this many days before
+ * the end, billing schedules a callback for each billing dispute, and most
+ * refunds that would have come late or never come on time. */
+#define BT_DEMO_CALLBACK_DAYS 90
+
 /* The demo's configuration (the text of examples/demo.yaml). */
 const char *bt_demo_config(void);
 

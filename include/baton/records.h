@@ -67,6 +67,18 @@ struct bt_change {
 };
 void bt_changes_free(struct bt_change *v, size_t n);
 
+/* An action (docs/governance.md): what a meeting decided, who does it by
+ * when.  status: open, in_progress, done or dropped. */
+struct bt_action {
+	int64_t id;
+	char *title, *owner, *status;
+	char *journey, *kpi, *meeting; /* NULL: none */
+	char *created_by;
+	int64_t due;              /* seconds since the epoch */
+	int64_t created, updated; /* ms, wall clock */
+};
+void bt_actions_free(struct bt_action *v, size_t n);
+
 /* What a person did about an escalation (docs/escalations.md), as the
  * store keeps it. */
 struct bt_esc_action {
@@ -77,6 +89,22 @@ struct bt_esc_action {
 };
 /* Free actions read from the store (their id and who are theirs). */
 void bt_esc_actions_free(struct bt_esc_action *v, size_t n);
+
+/* An initiative (docs/initiatives.md): a change made to a journey, judged
+ * by one KPI on the instances opened since start against those before (or,
+ * with a cohort, those outside it). */
+struct bt_initiative {
+	int64_t id;
+	char *name, *journey, *kpi;
+	int64_t start; /* ms */
+	/* "source", "channel", "team" or "props.X", and the value; NULL: none */
+	char *cohort_field, *cohort_value;
+	int64_t min_sample;   /* each side needs this many (default 100) */
+	double min_effect;    /* NaN: the KPI's default (1 point, or 1% of the mean) */
+	char *created_by;
+	int64_t created; /* ms */
+};
+void bt_initiatives_free(struct bt_initiative *v, size_t n);
 
 /* An identifier refused before any link (docs/identity.md): kept on its
  * event, joined to no profile. */

@@ -4,13 +4,31 @@
 #define BATON_REPORT_H
 
 #include "baton/buf.h"
-#include "baton/audit.h"
 #include "baton/engine.h"
+
+#include "baton/records.h"
+
+struct bt_agenda;
+struct bt_verdict; /* baton/initiative.h */
 
 struct bt_report_options {
 	int html;         /* 0: Markdown */
 	int64_t from, to; /* the period shown in the title; BT_TIME_NONE: open */
-	const struct bt_audit *audit; /* the data audit section (audit.h); NULL: none */
+	/* governance (docs/governance.md): the actions, judged at now
+	 * (seconds); none: no section */
+	const struct bt_action *actions;
+	size_t nactions;
+	int64_t now;
+	/* the steering agenda of the period (NULL: no section) */
+	const struct bt_agenda *agenda;
+	/* the initiatives judged as of the report's time (NULL: no section) */
+	const struct bt_verdict *initiatives;
+	size_t ninitiatives;
+	/* non-NULL: the sections of docs/insight.md (friction, consistency,
+	 * value at stake) computed from it, for `journey` (NULL: all); and
+	 * without a journey, the data audit (docs/audit.md) */
+	const struct bt_engine *engine;
+	const char *journey;
 };
 
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,

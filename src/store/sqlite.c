@@ -23,6 +23,7 @@
 #include "util/json.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -216,6 +217,35 @@ static const char *const migrations[] = {
 	"CREATE INDEX apart_merge ON apart(merge) WHERE merge IS NOT NULL;"
 	"CREATE INDEX merges_into ON merges(into_profile);"
 	"CREATE INDEX merges_from ON merges(from_profile);",
+	/* 9 → 10: actions (docs/governance.md): what a meeting decided, who
+	 * does it by when; due in seconds, created and updated in ms */
+	"CREATE TABLE actions("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  title TEXT NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  due INTEGER NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  journey TEXT,"
+	"  kpi TEXT,"
+	"  meeting TEXT,"
+	"  created_by TEXT NOT NULL,"
+	"  created INTEGER NOT NULL,"
+	"  updated INTEGER NOT NULL);",
+	/* 10 → 11: initiatives (docs/initiatives.md): what was changed, on
+	 * which journey and KPI, from when, for which cohort; verdicts are
+	 * derived, never stored.  min_effect NULL: the KPI's default. */
+	"CREATE TABLE initiatives("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  name TEXT NOT NULL,"
+	"  journey TEXT NOT NULL,"
+	"  kpi TEXT NOT NULL,"
+	"  start INTEGER NOT NULL,"
+	"  cohort_field TEXT,"
+	"  cohort_value TEXT,"
+	"  min_sample INTEGER NOT NULL,"
+	"  min_effect REAL,"
+	"  created_by TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -226,7 +256,7 @@ enum stmt {
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
 	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK, S_RULES_LIST,
 	S_RULE_SET, S_RULE_CLEAR, S_RULE_AUDIT, S_CHANGES, S_CHANGES_TOTAL, S_ESC_ACT, S_ESC_ACTS,
-	S_ANNOUNCE,
+	S_ANNOUNCE, S_INIT_INSERT, S_INIT_LIST,
 	/* the same questions of a file older than identity review (a reader
 	 * does not migrate): no pairs kept apart, no conflict resolved */
 	S_PROFILE_CONFLICTS_OLD, S_PROFILE_MERGES_OLD, S_ID_MARK_OLD, S_CONFLICTS_PAGE_OLD,
@@ -352,6 +382,10 @@ static const char *const sql[S__COUNT] = {
 	[S_ESC_ACT] = "INSERT INTO escalation_acts(escalation, resolve, who, at) VALUES (?,?,?,?)",
 	[S_ESC_ACTS] = "SELECT escalation, resolve, who, at FROM escalation_acts ORDER BY id",
 	[S_ANNOUNCE] = "INSERT OR IGNORE INTO announced(key, at) VALUES (?,?)",
+	[S_INIT_INSERT] = "INSERT INTO initiatives(name, journey, kpi, start, cohort_field, cohort_value, "
+			  "min_sample, min_effect, created_by, created) VALUES (?,?,?,?,?,?,?,?,?,?)",
+	[S_INIT_LIST] = "SELECT id, name, journey, kpi, start, cohort_field, cohort_value, min_sample, "
+			"min_effect, created_by, created FROM initiatives ORDER BY id",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
@@ -373,6 +407,8 @@ static const char *const sql[S__COUNT] = {
 #define SCHEMA_ESCALATIONS 7
 #define SCHEMA_WEBHOOKS 8
 #define SCHEMA_REVIEW 9
+#define SCHEMA_ACTIONS 10
+#define SCHEMA_INITIATIVES 11
 
 struct sqlite_store {
 	struct bt__store base;
@@ -1521,6 +1557,82 @@ static int sq_esc_acts(struct bt__store *base, struct bt_esc_action **out, size_
 	}
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "reading what was done about escalations");
+	sqlite3_reset(q);
+	*out = v;
+	return rc;
+}
+
+/* ---- initiatives ---- */
+
+static int sq_init_insert(struct bt__store *base, const struct bt_initiative *in, int64_t *id,
+			  struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_INIT_INSERT, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, in->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, in->journey, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, in->kpi, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, in->start);
+	sqlite3_bind_text(q, 5, in->cohort_field, -1, SQLITE_STATIC); /* NULL binds NULL */
+	sqlite3_bind_text(q, 6, in->cohort_value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 7, in->min_sample);
+	if (isnan(in->min_effect))
+		sqlite3_bind_null(q, 8);
+	else
+		sqlite3_bind_double(q, 8, in->min_effect);
+	sqlite3_bind_text(q, 9, in->created_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 10, in->created);
+	int rc = step_done(s, q, err, "storing an initiative");
+	if (!rc)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int sq_init_list(struct bt__store *base, struct bt_initiative **out, size_t *n,
+			struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_initiative *v = NULL;
+	size_t cap = 0;
+	int rc = 0, r = SQLITE_DONE;
+	*out = NULL, *n = 0;
+	if (s->schema < SCHEMA_INITIATIVES) /* a reader of an older file: none */
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_INIT_LIST, err);
+	if (!q)
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 8;
+			struct bt_initiative *p = bt__reallocarray(v, c, sizeof(*v));
+			if (!p) {
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+				break;
+			}
+			v = p, cap = c;
+		}
+		struct bt_initiative *a = &v[(*n)++];
+		memset(a, 0, sizeof(*a));
+		a->id = sqlite3_column_int64(q, 0);
+		a->name = col_dup(q, 1);
+		a->journey = col_dup(q, 2);
+		a->kpi = col_dup(q, 3);
+		a->start = sqlite3_column_int64(q, 4);
+		int cohort = sqlite3_column_type(q, 5) != SQLITE_NULL;
+		a->cohort_field = cohort ? col_dup(q, 5) : NULL;
+		a->cohort_value = cohort ? col_dup(q, 6) : NULL;
+		a->min_sample = sqlite3_column_int64(q, 7);
+		a->min_effect = sqlite3_column_type(q, 8) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 8);
+		a->created_by = col_dup(q, 9);
+		a->created = sqlite3_column_int64(q, 10);
+		if (!a->name || !a->journey || !a->kpi || !a->created_by ||
+		    (cohort && (!a->cohort_field || !a->cohort_value)))
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading the initiatives");
 	sqlite3_reset(q);
 	*out = v;
 	return rc;
@@ -2804,6 +2916,91 @@ static int sq_delivery_next_due(struct bt__store *base, int64_t *at, struct bt_e
 	return *at ? 0 : BT_ENOTFOUND;
 }
 
+/* ---- actions (docs/governance.md) ---- */
+
+static void bind_action(sqlite3_stmt *q, const struct bt_action *a)
+{
+	sqlite3_bind_text(q, 1, a->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, a->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, a->due);
+	sqlite3_bind_text(q, 4, a->status, -1, SQLITE_STATIC);
+	bind_text_or_null(q, 5, a->journey);
+	bind_text_or_null(q, 6, a->kpi);
+	bind_text_or_null(q, 7, a->meeting);
+	sqlite3_bind_text(q, 8, a->created_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 9, a->created);
+	sqlite3_bind_int64(q, 10, a->updated);
+}
+
+static int sq_action_insert(struct bt__store *base, struct bt_action *a, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s, "INSERT INTO actions(title, owner, due, status, journey, kpi, "
+				  "meeting, created_by, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?)",
+			       "storing an action", err);
+	if (!q)
+		return BT_ESTORE;
+	bind_action(q, a);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return fail(s, err, "storing an action");
+	a->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static int sq_action_update(struct bt__store *base, const struct bt_action *a, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s, "UPDATE actions SET title = ?1, owner = ?2, due = ?3, status = ?4, "
+				  "journey = ?5, kpi = ?6, meeting = ?7, created_by = ?8, created = ?9, "
+				  "updated = ?10 WHERE id = ?11",
+			       "changing an action", err);
+	if (!q)
+		return BT_ESTORE;
+	bind_action(q, a);
+	sqlite3_bind_int64(q, 11, a->id);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r != SQLITE_DONE)
+		return fail(s, err, "changing an action");
+	return sqlite3_changes(s->db) ? 0 : bt_err_set(err, BT_ENOTFOUND, "no action %lld",
+							 (long long)a->id);
+}
+
+static int action_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_action *a = elem;
+	a->id = sqlite3_column_int64(q, 0);
+	a->title = col_dup(q, 1), a->owner = col_dup(q, 2);
+	a->due = sqlite3_column_int64(q, 3);
+	a->status = col_dup(q, 4);
+	a->journey = col_dup_or_null(q, 5), a->kpi = col_dup_or_null(q, 6);
+	a->meeting = col_dup_or_null(q, 7), a->created_by = col_dup(q, 8);
+	a->created = sqlite3_column_int64(q, 9), a->updated = sqlite3_column_int64(q, 10);
+	if (!a->title || !a->owner || !a->status || !a->created_by ||
+	    (!a->journey && sqlite3_column_type(q, 5) != SQLITE_NULL) ||
+	    (!a->kpi && sqlite3_column_type(q, 6) != SQLITE_NULL) ||
+	    (!a->meeting && sqlite3_column_type(q, 7) != SQLITE_NULL))
+		return BT_ENOMEM;
+	return 0;
+}
+
+static int sq_action_list(struct bt__store *base, struct bt_action **out, size_t *n,
+			  struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	*out = NULL, *n = 0;
+	if (s->schema < SCHEMA_ACTIONS) /* a reader of an older file */
+		return 0;
+	sqlite3_stmt *q = prep(s, "SELECT id, title, owner, due, status, journey, kpi, meeting, "
+				  "created_by, created, updated FROM actions ORDER BY id",
+			       "listing actions", err);
+	if (!q)
+		return BT_ESTORE;
+	return rows_into(s, q, sizeof(**out), action_row, (void **)out, n, "listing actions", err);
+}
+
 static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -2849,6 +3046,8 @@ static const struct bt__store_ops sqlite_ops = {
 	.rules = {.list = sq_rules_list, .set = sq_rule_set, .audit = sq_rule_audit,
 		  .changes = sq_changes},
 	.escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
+	.actions = {.insert = sq_action_insert, .update = sq_action_update, .list = sq_action_list},
+	.initiatives = {.insert = sq_init_insert, .list = sq_init_list},
 	.tokens = {.insert = sq_token_insert,
 		   .find = sq_token_find,
 		   .list = sq_token_list,

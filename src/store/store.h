@@ -58,6 +58,8 @@ struct bt_conflict;
 struct bt_refusal;
 struct bt_merge;
 struct bt_change;
+struct bt_action;
+struct bt_initiative;
 struct bt_esc_action;
 struct bt_token;
 struct bt_webhook;
@@ -345,6 +347,24 @@ struct bt__store_ops {
 		int (*announce)(struct bt__store *s, const char *key, int64_t at, int *fresh,
 				struct bt_err *err);
 	} escalations;
+
+	/* Actions (docs/governance.md), oldest first.  insert sets a->id;
+	 * update writes every field of action a->id (BT_ENOTFOUND). */
+	struct {
+		int (*insert)(struct bt__store *s, struct bt_action *a, struct bt_err *err);
+		int (*update)(struct bt__store *s, const struct bt_action *a, struct bt_err *err);
+		int (*list)(struct bt__store *s, struct bt_action **out, size_t *n,
+			    struct bt_err *err);
+	} actions;
+	/* Initiatives (docs/initiatives.md): insert one (its id into *id;
+	 * writes inside begin/commit), and every one, oldest first (free with
+	 * bt_initiatives_free). */
+	struct {
+		int (*insert)(struct bt__store *s, const struct bt_initiative *in, int64_t *id,
+			      struct bt_err *err);
+		int (*list)(struct bt__store *s, struct bt_initiative **out, size_t *n,
+			    struct bt_err *err);
+	} initiatives;
 
 	/* API tokens: vals = role, team, person, name (NULL allowed). */
 	struct {

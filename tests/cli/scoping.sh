@@ -115,8 +115,24 @@ PATCH|/v1/journeys/jdispute|{"sensitive":true}|200 403 200 404 403 403 403 403
 PATCH|/v1/journeys/jsupport|{"sensitive":false}|200 403 404 200 403 403 403 403
 GET|/v1/changes||200 200 200 200 403 403 403 403
 GET|/v1/escalations||200 200 200 200 403 403 403 403
+GET|/v1/agenda||200 200 200 200 403 403 403 403
+POST|/v1/actions|{"title":"t ROLE","owner":"maria","due":"2030-01-01","journey":"jdispute"}|201 403 201 403 403 403 403 403
+POST|/v1/actions|{"title":"t ROLE","owner":"tom","due":"2030-01-01","journey":"jsupport"}|201 403 403 201 403 403 403 403
+GET|/v1/actions||200 200 200 200 200 403 403 403
+GET|/v1/actions/1||200 200 200 404 200 403 403 403
+GET|/v1/actions/3||200 200 404 200 404 403 403 403
+PATCH|/v1/actions/1|{"status":"in_progress"}|200 403 200 404 403 403 403 403
+PATCH|/v1/actions/3|{"status":"in_progress"}|200 403 404 200 403 403 403 403
 POST|/v1/escalations/I1.promise_broken/ack||404 403 404 404 403 403 403 403
 POST|/v1/escalations/I1.promise_broken/resolve||404 403 404 404 403 403 403 403
+POST|/v1/initiatives|{"name":"ROLE-d","journey":"jdispute","kpi":"resolution","start":"2026-01-01"}|201 403 201 404 403 403 403 403
+POST|/v1/initiatives|{"name":"ROLE-s","journey":"jsupport","kpi":"csat","start":"2026-01-01"}|201 403 404 201 403 403 403 403
+GET|/v1/initiatives||200 200 200 200 403 403 403 403
+GET|/v1/initiatives?journey=jdispute||200 200 200 404 403 403 403 403
+GET|/v1/initiatives?journey=jsupport||200 200 404 200 403 403 403 403
+GET|/v1/initiatives/1||200 200 200 404 403 403 403 403
+GET|/v1/initiatives/3||200 200 404 200 403 403 403 403
+GET|/v1/initiatives/99999||404 404 404 404 403 403 403 403
 GET|/v1/journeys/jdispute/kpis||200 200 200 404 403 403 403 403
 GET|/v1/journeys/jsupport/kpis||200 200 404 200 403 403 403 403
 GET|/v1/kpis/trend?weeks=2||200 200 200 200 403 403 403 403
@@ -124,6 +140,12 @@ GET|/v1/journeys/jdispute/kpis/trend||200 200 200 404 403 403 403 403
 GET|/v1/journeys/jsupport/kpis/trend||200 200 404 200 403 403 403 403
 GET|/v1/journeys/jdispute/funnel||200 200 200 404 403 403 403 403
 GET|/v1/journeys/jsupport/funnel||200 200 404 200 403 403 403 403
+GET|/v1/journeys/jdispute/friction||200 200 200 404 403 403 403 403
+GET|/v1/journeys/jsupport/friction||200 200 404 200 403 403 403 403
+GET|/v1/journeys/jdispute/channels||200 200 200 404 403 403 403 403
+GET|/v1/journeys/jsupport/channels||200 200 404 200 403 403 403 403
+GET|/v1/value||200 200 200 200 403 403 403 403
+GET|/v1/value?journey=jsupport||200 200 404 200 403 403 403 403
 GET|/v1/journeys/jdispute/instances||200 200 200 404 200 403 403 403
 GET|/v1/journeys/jsupport/instances||200 200 404 200 200 403 403 403
 GET|/v1/instances||200 200 200 200 200 403 403 403
@@ -166,6 +188,11 @@ eq "tbilling's handoffs of every journey: into and out of it, with their journey
 eq "the admin's: both journeys'" "$(get "$T_admin" /v1/handoffs | jq -c '[.flow[] | [.journey,.from,.to]]')" '[["jdispute","tservice","tbilling"],["jsupport","tdigital","tservice"]]'
 eq "tbilling's promises: those it must keep" "$(get "$T_billing" /v1/promises | jq -c '[.promises[].promise]')" '["PRM-D1"]'
 eq "maria's journeys" "$(get "$T_maria" /v1/journeys | jq -c '[.journeys[].journey]')" '["jdispute"]'
+eq "maria's value at stake: her journey's handoffs only" "$(get "$T_maria" /v1/value | jq -c '[.pairs[2] | .good.outcomes + .bad.outcomes]')" '[1]'
+eq "the admin's: both journeys' handoffs" "$(get "$T_admin" /v1/value | jq -c '[.pairs[2] | .good.outcomes + .bad.outcomes]')" '[2]'
+# (s2 came exactly the 24 h handoff SLA after s1: late; jsupport's customers
+# are u2 and seg-1, whose Segment events the rows above sent)
+eq "tom's friction: his journey's late handoff, tdigital -> tservice, 1 of 2 customers" "$(get "$T_tom" /v1/journeys/jsupport/friction | jq -c '[.friction[] | select(.kind == "failed_handoff") | [.from, .to, .reason, .customers, .share]]')" '[["tdigital","tservice","late",1,0.5]]'
 
 kill -TERM "$pid"
 wait "$pid"

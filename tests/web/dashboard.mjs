@@ -147,7 +147,12 @@ const pages = [
 	['customer', `/customers/${encodeURIComponent(inst.profile)}?as_of=${AS_OF}`, null],
 	['queue', `/queue?person=${busy}&as_of=${AS_OF}`, null],
 	['escalations', '/escalations', null],
+	['actions', '/actions?show=all', null],
+	['agenda', `/agenda?${PERIOD}`, null],
+	['initiatives', `/initiatives?as_of=${AS_OF}`, null],
+	['initiative', `/initiatives/1?as_of=${AS_OF}`, null],
 	['teams', `/teams?${PERIOD}`, kAll],
+	['value', `/value?${PERIOD}`, null],
 	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
 	['data', `/data?${PERIOD}`, kAll],
 	['conflicts', '/conflicts?state=all', null],
@@ -163,6 +168,35 @@ for (const [name, path, k] of pages) {
 }
 
 // what each page must show, read from the API
+await visit(page, `/agenda?${PERIOD}`);
+const agenda = await api(admin, `/v1/agenda?${Q}`);
+const shownIssues = await page.$$eval('ol.agenda li.issue strong', (els) => els.map((e) => e.textContent));
+check(agenda.issues.length >= 3 && JSON.stringify(shownIssues) === JSON.stringify(agenda.issues.map((x) => x.title)), 'agenda: the issues of the API, in its order', { shownIssues, api: agenda.issues.length });
+const stops = await page.$$eval('ul.stop li a', (as) => as.map((a) => a.textContent));
+check(JSON.stringify(stops) === JSON.stringify(agenda.initiatives_to_stop.map((x) => x.name)), 'agenda: the initiatives to stop, as the API lists them', { stops, api: agenda.initiatives_to_stop.length });
+await visit(page, '/actions?show=all');
+const acts = await api(admin, '/v1/actions?limit=1000');
+const actRows = await page.locator('section[aria-label="Actions"] tbody tr').count();
+check(acts.total === 6 && actRows === acts.total, 'actions: the demo\'s six actions, as the API lists them', { shown: actRows, api: acts.total });
+const lateCard = await page.textContent('.card.alert .big').catch(() => null);
+const late = acts.actions.filter((a) => a.overdue).length;
+check(late > 0 && lateCard === String(late), 'actions: the overdue ones counted, as the API judges them', { page: lateCard, api: late });
+{
+	// the demo's initiatives, with the API's figures and verdicts
+	const ini = await api(admin, `/v1/initiatives?as_of=${AS_OF}`);
+	await visit(page, `/initiatives?as_of=${AS_OF}`);
+	const shown = await page.$$eval('section[aria-label="Initiatives"] tbody tr', (trs) => trs.map((tr) =>
+		[tr.querySelector('[data-initiative]').dataset.initiative, tr.querySelector('[data-verdict]').dataset.verdict, tr.children[3].textContent]));
+	const want = ini.initiatives.map((x) => [String(x.id), x.verdict, `${(100 * x.before.value).toFixed(1)}% (n ${x.before.n})`]);
+	check(ini.initiatives.length === 2 && JSON.stringify(shown) === JSON.stringify(want), 'initiatives: the demo\'s two, with the API\'s before and verdict', { shown, want });
+	const x = ini.initiatives[0];
+	await visit(page, `/initiatives/${x.id}?as_of=${AS_OF}`);
+	const why = await page.textContent('.why');
+	check(why === x.why && await page.locator('svg.interval circle').count() === (x.ci_low === null ? 0 : 1),
+		'initiative: the why of the API, and its interval drawn', { why, api: x.why });
+	await visit(page, `/journeys/billing-dispute?${PERIOD}`);
+	check(await page.locator('a[href^="/initiatives?"][href*="journey=billing-dispute"]').count() === 1, 'journey: links to its initiatives');
+}
 await visit(page, `/?${PERIOD}`);
 const rows = await page.$$eval('[data-kpi$=".instances"]', (els) => els.map((e) => e.dataset.kpi.replace(/\.instances$/, '')));
 check(JSON.stringify(rows) === JSON.stringify(kAll.journeys.map((j) => j.journey)), 'overview: every journey of the API, in its order', rows);
@@ -181,6 +215,25 @@ const fun = await api(admin, `/v1/journeys/technical-support/funnel?${Q}`);
 const funRows = await page.$$eval('[aria-label="Stage funnel"] tbody tr', (trs) => trs.map((tr) => [0, 1, 4, 5, 6].map((k) => tr.children[k].textContent)));
 check(fun.stages.length > 0 && JSON.stringify(funRows) === JSON.stringify(fun.stages.map((st) => [st.stage, String(st.reached), String(st.open), String(st.sla_breached), String(st.sla_at_risk)])),
 	'journey: the stage funnel as the API counts it', { funRows, stages: fun.stages });
+// friction and consistency (docs/insight.md): the API's ranking and spreads
+const fr = await api(admin, `/v1/journeys/technical-support/friction?${Q}`);
+const frRows = await page.$$eval('[aria-label="Friction points"] tbody tr', (trs) => trs.map((tr) => [0, 3, 4, 6].map((k) => tr.children[k].textContent)));
+check(fr.friction.length > 3 && JSON.stringify(frRows) === JSON.stringify(fr.friction.map((x) => [String(x.rank), String(x.customers), `${(x.share * 100).toFixed(1)}%`, String(x.occurrences)])),
+	`journey: the ${fr.friction.length} friction points ranked as the API, with customers and share`, { frRows, friction: fr.friction.slice(0, 5) });
+const ch = await api(admin, `/v1/journeys/technical-support/channels?${Q}`);
+const chRows = await page.$$eval('[aria-label="Entry channels"] tbody tr', (trs) => trs.map((tr) => [0, 1].map((k) => tr.children[k].textContent)));
+check(ch.channels.length > 1 && JSON.stringify(chRows) === JSON.stringify(ch.channels.map((c) => [c.channel, String(c.instances)])),
+	'journey: the instances per entry channel as the API counts them', { chRows, channels: ch.channels });
+const flagged = await page.$$eval('[data-spread].flag', (els) => els.map((e) => e.dataset.spread));
+const want = [['resolution', 'resolution_rate'], ['recontact', 'recontact_rate'], ['CSAT', 'csat']].filter(([, k]) => ch.spread[k].flagged).map(([n]) => n);
+check(want.length > 0 && JSON.stringify(flagged) === JSON.stringify(want), 'journey: the demo\'s spread across entry channels is flagged where the API flags it', { flagged, spread: ch.spread });
+
+await visit(page, `/value?${PERIOD}`);
+const val = await api(admin, `/v1/value?${Q}`);
+const valRows = await page.$$eval('[aria-label="Value at stake"] tbody tr', (trs) => trs.map((tr) => [0, 1, 2, 4].map((k) => tr.children[k].textContent)));
+const valWant = val.pairs.flatMap((p) => [[p.good, p.good.side], [p.bad, p.bad.side]].map(([x]) => [String(x.customers), String(x.churned), String(x.revenue)]));
+check(val.pairs[0].good.customers > 0 && val.pairs[0].bad.churned > 0 && JSON.stringify(valRows.filter((r) => r[1] !== '').map((r) => r.slice(1))) === JSON.stringify(valWant),
+	'value: the three pairs with the API\'s customers, churn and revenue', { valRows, pairs: val.pairs });
 
 await visit(page, `/instances/${inst.id}?as_of=${AS_OF}`);
 const detail = await api(admin, `/v1/instances/${inst.id}?as_of=${AS_OF}`);
@@ -276,6 +329,15 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 		const now = (await api(admin, '/v1/escalations?state=acknowledged&limit=500')).escalations.find((x) => x.id === first.id);
 		check(now && now.acknowledged_by === 'maria', 'owner maria: acknowledges an escalation on the page', { id: first.id, now });
 	}
+	// her actions: those the API gives her, and one marked done on the page
+	await visit(p, '/actions');
+	const myActs = (await api(tokens.owner, '/v1/actions?limit=1000')).actions.filter((a) => ['open', 'in_progress'].includes(a.status));
+	check(myActs.length > 0 && await p.locator('section[aria-label="Actions"] tbody tr').count() === myActs.length, "owner maria: her open actions", myActs.length);
+	await Promise.all([p.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/v1/actions/${myActs[0].id}`)),
+		p.click('section[aria-label="Actions"] tbody tr:first-child button:has-text("done")')]);
+	await ready(p);
+	const done = await api(admin, `/v1/actions/${myActs[0].id}`);
+	check(done.status === 'done', 'owner maria: marks an action done on the page', done);
 	await visit(p, `/queue?as_of=${AS_OF}`);
 	const hers = (await api(admin, `/v1/owners/maria/queue?as_of=${AS_OF}&limit=1000`)).items.length;
 	check(await p.locator('#queue tbody tr').count() === hers, 'owner maria: her own queue');

@@ -3,12 +3,14 @@
 // (when the journey has stages); the handoff flow
 // as a Sankey picture (team → team, width = handoffs, green clean, red
 // failed, the reasons on hover; a click lists the flow's instances); the
-// friction ranking; and the live instances at risk, from the owner's queue.
+// friction ranking and the consistency across entry channels (insight.js);
+// and the live instances at risk, from the owner's queue.
 import { all, get, orNull, send } from '../api.js';
 import { sankey } from '../charts.js';
 import { empty, h, note, replace, section, table, when } from '../dom.js';
 import { KPIS, cell } from '../kpi.js';
-import { instanceLink, instanceTable, WHY } from '../lists.js';
+import { channelsPanel, frictionPanel } from '../insight.js';
+import { instanceLink, instanceTable } from '../lists.js';
 import { controls, kpisWithTrend } from '../period.js';
 
 const CARDS = ['instances', 'open', 'completion_rate', 'resolution_rate', 'recontact_rate', 'fcr_rate', 'handoff_success_rate',
@@ -80,23 +82,6 @@ function funnel(f) {
 	}));
 }
 
-// The worst handoff routes and stages: failed handoffs per route, and
-// instances past (or near) their stage SLA per stage.
-function friction(flows, stages) {
-	const items = flows.filter((f) => f.failed).map((f) => ({
-		what: `handoff ${f.from} → ${f.to}`, n: f.failed, rate: f.failed / f.handoffs,
-		why: ['context_lost', 'late', 'customer_repeated'].filter((k) => f[k]).map((k) => `${k.replace('_', ' ')} ${f[k]}`).join(', '),
-	}));
-	for (const st of stages) {
-		if (st.sla_breached) items.push({ what: `stage ${st.stage}`, n: st.sla_breached, rate: null, why: `${WHY.stage_sla_breached}: open instances` });
-		if (st.sla_at_risk) items.push({ what: `stage ${st.stage}`, n: st.sla_at_risk, rate: null, why: `${WHY.stage_sla_at_risk}: open instances` });
-	}
-	items.sort((a, b) => b.n - a.n || (b.rate || 0) - (a.rate || 0));
-	if (!items.length) return empty('No failed handoff and no stage past its SLA.');
-	return h('ol', { class: 'ranking' }, items.map((i) => h('li', null, h('strong', null, i.what), `: ${i.n} `,
-		i.rate === null ? '' : `(${(i.rate * 100).toFixed(0)}% failed) `, h('span', { class: 'note' }, i.why))));
-}
-
 // The instances of the period with a handoff on a route, found by reading
 // the instances with handoffs, newest first; `verdict` narrows to clean or
 // failed ones.  Shows them as they are found, 20 at a time.
@@ -146,10 +131,12 @@ export default {
 		const def = defs.find((d) => d.journey === id) || {};
 		const j = k.cur.journeys[0] || {};
 		// the stage funnel, and the live instances at risk from the owner's queue
-		const [fun, queue] = await Promise.all([
+		const [fun, queue, fr, chan] = await Promise.all([
 			get(`${base}/funnel`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
 			def.owner ? all(`/v1/owners/${encodeURIComponent(def.owner)}/queue`, { as_of: p.as_of }, 'items', { signal: ctx.signal })
 				.then((items) => items.filter((q) => q.instance.journey === id)) : [],
+			get(`${base}/friction`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
+			get(`${base}/channels`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
 		]);
 		const name = j.name || def.name || id;
 		ctx.title(name);
@@ -173,8 +160,10 @@ export default {
 						String(f.customer_repeated), h('button', { type: 'button', class: 'link', on: { click: () => show(f, null) } }, 'instances')])),
 					pick,
 				] : empty('No handoff in the period.')),
-			section('Friction', note('The worst handoff routes by failures, and the stages whose SLA the open instances broke.'), friction(flows, fun.stages)),
+			section('Friction', frictionPanel(fr)),
+			section('Consistency across entry channels', channelsPanel(chan)),
 			section('Rules', rules(ctx, id, def, changes)),
+			h('p', null, h('a', { href: `/initiatives?${new URLSearchParams({ ...Object.fromEntries(ctx.query), journey: id })}` }, 'Initiatives on this journey'), ': changes made to it, each with its verdict.'),
 			section('Live instances at risk', def.owner
 				? (queue.length ? instanceTable(ctx, 'Live instances at risk', queue) : empty('Nothing at risk now.'))
 				: note('This journey has no owner, so nobody\'s queue holds its instances: the unowned work of the overview.')));
