@@ -56,7 +56,8 @@ static int cmp_u64(const void *a, const void *b)
 /* Sort, then count the distinct profiles of group g. */
 static void pairs_sort(struct pairs *p)
 {
-	qsort(p->v, p->n, sizeof(*p->v), cmp_u64);
+	if (p->n) /* no qsort of NULL (UBSan) */
+		qsort(p->v, p->n, sizeof(*p->v), cmp_u64);
 }
 
 static uint64_t pairs_count(const struct pairs *p, uint32_t g)
