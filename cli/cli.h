@@ -133,6 +133,7 @@ int cmd_initiatives(int argc, char **argv);
 int cmd_friction(int argc, char **argv);
 int cmd_channels(int argc, char **argv);
 int cmd_value(int argc, char **argv);
+int cmd_changes(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include "baton/actions.h"
+#include "baton/changes.h"
 #include "baton/demo.h"
 #include "baton/initiative.h"
 
@@ -146,6 +147,37 @@ static int demo_initiatives(struct bt_db *db, int64_t end, struct bt_err *err)
 	return rc;
 }
 
+/* The demo's change calendar (docs/changes.md): the spring upgrade
+ * promotion that the generator follows with a spike of contacts, a past
+ * change without one, and two upcoming changes (one within the week's
+ * notice of its change.upcoming webhook). */
+static int calendar(struct bt_db *db, const struct bt_config *cfg, int64_t end, struct bt_err *err)
+{
+	static const struct {
+		const char *title, *team, *kind, *journeys;
+		int days; /* from the end */
+	} v[] = {
+		{"Spring upgrade promotion", "marketing", "campaign",
+		 "\"billing-dispute\",\"technical-support\"", -BT_DEMO_CAMPAIGN_DAYS},
+		{"Billing platform upgrade", "billing", "system", "\"billing-dispute\"", -75},
+		{"New price plans", "marketing", "price", "\"billing-dispute\",\"renewal\"", 5},
+		{"App release 4.2", "digital", "release", "\"technical-support\",\"onboarding\"", 12},
+	};
+	int rc = 0;
+	for (size_t i = 0; !rc && i < sizeof(v) / sizeof(v[0]); i++) {
+		struct bt_calchange c;
+		char date[32], body[512];
+		bt_time_print(bt_demo_campaign_date(end) + (int64_t)(v[i].days + BT_DEMO_CAMPAIGN_DAYS) * 86400000, date);
+		snprintf(body, sizeof(body),
+			 "{\"title\":\"%s\",\"team\":\"%s\",\"kind\":\"%s\",\"date\":\"%s\",\"journeys\":[%s]}",
+			 v[i].title, v[i].team, v[i].kind, date, v[i].journeys);
+		if (!(rc = bt_calchange_parse(cfg, body, strlen(body), &c, err)))
+			rc = bt_calendar_add(db, &c, "demo", err);
+		bt_calchange_release(&c);
+	}
+	return rc;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	struct bt_demo_options o = {2000, 1, BT_TIME_NONE};
@@ -195,6 +227,8 @@ int cmd_demo(int argc, char **argv)
 		rc = demo_initiatives(db, o.end, &err);
 	if (!rc)
 		rc = demo_add_actions(db, cfg, o.end, &err);
+	if (!rc)
+		rc = calendar(db, cfg, o.end, &err);
 out:
 	bt_config_free(cfg);
 	bt_db_close(db);

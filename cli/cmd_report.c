@@ -6,6 +6,7 @@
 #include "baton/agenda.h"
 #include "baton/initiative.h"
 
+#include "baton/changes.h"
 #include "baton/report.h"
 
 #include <errno.h>
@@ -40,11 +41,54 @@ static int format_opt(const char *cmd, const char *opt, const char *v, void *to)
 	return 0;
 }
 
+/* The change calendar's section: the changes ahead, and those of the 90
+ * days up to the time judged at with their impact over 14 days. */
+struct cal {
+	struct bt_calchange *v;
+	size_t n;
+	struct bt_impact *im;
+	struct bt_report_change *rc;
+};
+
+static void calendar_free(struct cal *c, struct bt_report_options *ro)
+{
+	for (size_t i = 0; c->im && i < ro->nchanges; i++)
+		if (c->rc[i].im)
+			bt_impact_release((struct bt_impact *)c->rc[i].im);
+	bt_free(c->im), bt_free(c->rc);
+	bt_calchanges_free(c->v, c->n);
+}
+
+static int calendar(struct bt_db *db, const struct bt_engine *eng, struct cal *c,
+		    struct bt_report_options *ro, struct bt_err *err)
+{
+	int64_t at = bt_engine_as_of(eng);
+	int rc = bt_calendar_list(db, &c->v, &c->n, err);
+	if (rc || !c->n)
+		return rc;
+	c->im = bt_calloc(c->n, sizeof(*c->im));
+	c->rc = bt_calloc(c->n, sizeof(*c->rc));
+	if (!c->im || !c->rc)
+		return bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < c->n; i++) { /* the latest date first */
+		const struct bt_calchange *x = &c->v[i];
+		if (x->date > at) {
+			c->rc[ro->nchanges++] = (struct bt_report_change){x, NULL};
+		} else if (x->date >= at - 90 * INT64_C(86400000)) {
+			struct bt_impact *im = &c->im[i];
+			if (!(rc = bt_engine_impact(eng, x, 14, NULL, im, err)))
+				c->rc[ro->nchanges++] = (struct bt_report_change){x, im};
+		}
+	}
+	ro->changes = c->rc;
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL, NULL, 0, NULL, NULL};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL, NULL, 0, NULL, NULL, NULL, 0};
 	struct bt_engine *before = NULL;
 	struct bt_agenda agenda = {0};
 	struct bt_action *acts = NULL;
@@ -59,6 +103,7 @@ int cmd_report(int argc, char **argv)
 	size_t nbp = 0;
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
+	struct cal cal = {NULL, 0, NULL, NULL};
 	const struct cli_option opts[] = {
 		CLI_READ_OPTIONS(&r), CLI_OPT_CALL("format", 0, format_opt, &ro.html),
 		CLI_OPT_STRING("output", 'o', &output), CLI_OPT_END,
@@ -100,6 +145,10 @@ int cmd_report(int argc, char **argv)
 		ro.agenda = &agenda;
 	}
 	ro.engine = eng, ro.journey = r.q.journey;
+	if (calendar(db, eng, &cal, &ro, &err)) {
+		cli_fail(err.code, &err);
+		goto out;
+	}
 	if (bt_report_render(k, bp, nbp, &ro, &b)) {
 		cli_error("out of memory");
 		goto out;
@@ -112,6 +161,7 @@ out:
 	bt_engine_free(before);
 	bt_free(vd);
 	bt_initiatives_free(iv, niv);
+	calendar_free(&cal, &ro);
 	bt_free(bp);
 	bt_kpis_free(k);
 	bt_engine_free(eng);

@@ -26,6 +26,7 @@ static const struct cli_command commands[] = {
 	{"friction", cmd_friction, "a journey's friction points, ranked by the customers affected"},
 	{"channels", cmd_channels, "a journey's outcomes per entry channel, and their spread"},
 	{"value", cmd_value, "churn and revenue after good and bad outcomes (value at stake)"},
+	{"changes", cmd_changes, "what changed: rule changes, the change calendar, a change's impact"},
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
 	{"audit", cmd_audit, "the touchpoint inventory: data levels, silo map, roadmap"},
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},

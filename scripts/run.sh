@@ -24,10 +24,21 @@ echo "== one customer from many channels: identity"
 echo
 echo "== the journeys end to end, and each team's local success next to the journey outcome"
 "$baton" kpis || exit 1
+echo
+echo "== the change calendar: what is coming, and what the spring promotion cost in contacts"
+"$baton" changes
+"$baton" changes impact 1 | sed -n '1,5p;/^teams/,/^$/p'
+echo
 echo "== the data audit: each touchpoint's data level, declared and measured, the roadmap, the silo map"
 "$baton" audit || exit 1
 "$baton" report --output "$O/demo-report.md" && "$baton" report --format html --output "$O/demo-report.html" &&
 	echo "== the journey report: $O/demo-report.md and $O/demo-report.html"
+echo
+echo "== the steering agenda of the last 28 days, and the verdicts on the initiatives (docs/governance.md)"
+"$baton" agenda --output "$O/demo-agenda.md" && "$baton" agenda --format html --output "$O/demo-agenda.html" &&
+	sed -n '/^## 1\./,/^## 3\./p' "$O/demo-agenda.md" | sed '$d' &&
+	echo "   the whole agenda: $O/demo-agenda.md and $O/demo-agenda.html"
+"$baton" initiatives
 echo
 echo "== where technical support hurts its customers most, and what failures cost (docs/insight.md)"
 "$baton" friction technical-support | head -n 8
@@ -41,6 +52,9 @@ echo "     admin (sees everything):            $token"
 echo "     maria (owns the billing dispute):   $maria"
 echo "   try: curl -H 'Authorization: Bearer $token' http://$listen/v1/kpis"
 echo "        curl -H 'Authorization: Bearer $token' 'http://$listen/v1/owners/maria/queue?limit=3'"
+echo "        curl -H 'Authorization: Bearer $token' 'http://$listen/v1/changes?upcoming=true&team=contact-center'"
+echo "        curl -H 'Authorization: Bearer $token' http://$listen/v1/agenda"
+echo "        curl -H 'Authorization: Bearer $token' 'http://$listen/v1/actions?overdue=true'"
 echo "        curl -H 'Authorization: Bearer $token' http://$listen/v1/openapi.json"
 echo "   (Ctrl-C stops the server)"
 exec "$baton" serve --listen "$listen"

@@ -2,7 +2,8 @@
 /*
  * announce.c - the announcer: a thread of the server's that tells the
  * webhooks what happened (docs/webhooks.md): escalations opened, moved and
- * resolved, promises broken, collisions.
+ * resolved, promises broken, collisions; and the changes of the calendar
+ * coming within their notice (change.upcoming).
  *
  * Every few seconds (BATON_ANNOUNCE_MS, default 5000) it asks the live
  * state, judged by the wall clock, for the moments of the last seven days
@@ -16,6 +17,7 @@
 #define _GNU_SOURCE 1 /* pthread_setname_np */
 #include "server.h"
 
+#include "baton/changes.h"
 #include "baton/engine.h"
 #include "baton/webhook.h"
 
@@ -138,6 +140,27 @@ static int gather(const struct bt_engine *e, void *ctx)
 	return bt_engine_moments(e, r->acts, r->nacts, at - LOOKBACK_MS, at, take, r, &err);
 }
 
+/* The changes of the calendar within their notice of their date, by the
+ * wall clock (docs/changes.md): change.upcoming, once each. */
+static int upcoming_changes(struct bt_server *s, struct round *r, struct bt_err *err)
+{
+	struct bt_calchange *v = NULL;
+	struct bt_config *cfg = NULL;
+	size_t n = 0;
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_calendar_list(rdb, &v, &n, err);
+	if (!rc && n)
+		rc = bt_db_config_get(rdb, &cfg, err);
+	bt_reader_put(s, rdb);
+	if (!rc && n) {
+		int64_t notice = cfg->change_notice_ms ? cfg->change_notice_ms : BT_CHANGE_NOTICE_MS;
+		rc = bt_calchange_moments(v, n, notice, r->now, take, r);
+	}
+	bt_config_free(cfg);
+	bt_calchanges_free(v, n);
+	return rc;
+}
+
 static void round_free(struct round *r)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -163,6 +186,8 @@ static int announce_round(struct bt_server *s)
 	bt_reader_put(s, rdb);
 	if (!rc)
 		rc = bt_live_engine(s->live, r.now, 1000, gather, &r, &err);
+	if (!rc)
+		rc = upcoming_changes(s, &r, &err);
 	if (!rc && r.n) {
 		pthread_mutex_lock(&s->mu);
 		rc = bt_announce(s->db, r.m, r.n, &fresh, &err);

@@ -1060,83 +1060,6 @@ static int patch_journey(struct bt_server *s, const struct bt_request *rq, struc
 	return rc;
 }
 
-/* GET /v1/changes: the audit trail of rule changes, newest first, a page
- * at a time (?cursor= is the id of the last one seen); an owner sees their
- * journeys'. */
-static int get_changes(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
-{
-	struct bt_err err = {0, ""};
-	const char *journey = bt_query(rq, "journey"), *cur = bt_query(rq, "cursor");
-	struct bt_scope sc = scope_of(rq);
-	int mine = sc.person && !journey; /* an owner's, over their journeys */
-	size_t limit, shown = 0;
-	int64_t before = 0, total = 0, last = 0;
-	int rc = 0, more = 0;
-	if (limit_arg(rq, &limit, rs))
-		return 0;
-	if (cur) {
-		char *end;
-		errno = 0;
-		before = strtoll(cur, &end, 10);
-		if (!*cur || *end || errno || before <= 0)
-			return bad_arg(rs, "cursor", cur, "a cursor (give the 'next' of the page before)"), 0;
-	}
-	struct bt_config *cfg = config_now(s, rs);
-	if (!cfg)
-		return 0;
-	if (journey && sc.person && !may_decide(cfg, rq, journey)) {
-		bt_config_free(cfg);
-		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
-	}
-	bt_page_open("changes", &rs->body);
-	struct bt_db *rdb = bt_reader_get(s);
-	for (size_t j = 0; mine && !rc && j < cfg->njourneys; j++) { /* the total of theirs */
-		struct bt_change *v = NULL;
-		size_t n = 0;
-		int64_t t = 0;
-		if (!may_decide(cfg, rq, cfg->journeys[j].id))
-			continue;
-		rc = bt_changes_list(rdb, cfg->journeys[j].id, 0, 0, &v, &n, &t, &err);
-		bt_changes_free(v, n);
-		total += t;
-	}
-	/* limit + 1 of them, to know whether more follow; an owner's read a
-	 * batch at a time, theirs kept */
-	while (!rc && !more) {
-		struct bt_change *v = NULL;
-		size_t n = 0, want = mine ? 256 : limit + 1;
-		int64_t t = 0;
-		rc = bt_changes_list(rdb, journey, before, want, &v, &n, &t, &err);
-		if (!mine)
-			total = t;
-		for (size_t i = 0; !rc && i < n && !more; i++) {
-			before = v[i].id;
-			if (mine && !may_decide(cfg, rq, v[i].journey))
-				continue;
-			if (shown == limit) {
-				more = 1;
-				break;
-			}
-			if (shown++)
-				bt_buf_addc(&rs->body, ',');
-			bt_change_json(&v[i], &rs->body);
-			last = v[i].id;
-		}
-		bt_changes_free(v, n);
-		if (n < want || !mine)
-			break;
-	}
-	bt_reader_put(s, rdb);
-	bt_config_free(cfg);
-	if (rc) {
-		bt_buf_reset(&rs->body);
-		return bt_respond_error(rs, 500, "internal", "the changes could not be read");
-	}
-	char next[24];
-	snprintf(next, sizeof(next), "%lld", (long long)last);
-	return bt_page_close((uint64_t)total, more ? next : NULL, &rs->body);
-}
-
 /* The journey definitions; an owner sees their own. */
 static int get_journeys(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
@@ -1695,8 +1618,13 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/journeys", READERS, get_journeys, "journey definitions and owners", 0, "limit cursor"},
 	{"PATCH", "/v1/journeys/{id}", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), patch_journey,
 	 "change a journey's rules (its owner, an admin)", 0, NULL},
-	{"GET", "/v1/changes", READERS, get_changes, "the audit trail of rule changes", 0,
-	 "journey limit cursor"},
+	{"GET", "/v1/changes", READERS | ROLE(BT_ROLE_TEAM), bt_changes_get,
+	 "what changed: rule changes and the change calendar (docs/changes.md)", 0,
+	 "as_of journey team kind upcoming from to limit cursor"},
+	{"POST", "/v1/changes", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER) | ROLE(BT_ROLE_TEAM),
+	 bt_changes_post, "register a change of the calendar", 0, NULL},
+	{"GET", "/v1/changes/{id}/impact", READERS, bt_changes_impact,
+	 "the contacts and KPIs before and after a change's date", 0, "as_of days"},
 	{"GET", "/v1/agenda", READERS, get_agenda,
 	 "the steering agenda of a period (an owner: their journeys')", 0, "as_of from to"},
 	{"POST", "/v1/actions", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), bt_actions_post,

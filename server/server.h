@@ -289,6 +289,10 @@ int bt_webhooks_get(struct bt_server *s, const struct bt_request *rq, struct bt_
 int bt_webhooks_delete(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_webhooks_deliveries(struct bt_server *s, const struct bt_request *rq,
 			   struct bt_response *rs);
+/* changes.c: what changed (docs/changes.md) */
+int bt_changes_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_changes_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_changes_impact(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_webhooks_test(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 /* initiatives.c: the initiative routes (docs/initiatives.md) */
 int bt_initiatives_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);

@@ -774,6 +774,23 @@ static void read_webhooks(struct reader *r, const struct bt_ynode *root, struct 
 		problem(r, a, "webhooks: allow_private must be true or false");
 }
 
+/* changes: {notice: DURATION}, the change calendar's webhook notice. */
+static void read_changes(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const keys[] = {"notice", NULL};
+	const struct bt_ynode *w = bt_ynode_get(root, "changes");
+	if (!w || bt_ynode_is_null(w))
+		return;
+	if (w->kind != BT_YMAP) {
+		problem(r, w, "'changes' must be a mapping");
+		return;
+	}
+	check_keys(r, w, "changes", keys);
+	const struct bt_ynode *n = bt_ynode_get(w, "notice");
+	if (n && !bt_ynode_is_null(n))
+		c->change_notice_ms = duration(r, n, "changes: notice", 0);
+}
+
 int bt_config_empty(struct bt_config **out)
 {
 	*out = bt__calloc(1, sizeof(**out));
@@ -872,7 +889,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 {
 	static const char *const keys[] = {"teams",    "people",   "journeys",    "touchpoints",
 					   "purposes", "identity", "steering",    "escalations",
-					   "webhooks", "consistency", "value", NULL};
+					   "webhooks", "consistency", "value", "changes", NULL};
 	struct reader r = {name, NULL, 0, 0, 0};
 	struct bt_ynode *root = NULL;
 	struct bt_config *c = NULL;
@@ -901,6 +918,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 		read_identity(&r, root, c);
 		read_webhooks(&r, root, c);
 		read_insight(&r, root, c);
+		read_changes(&r, root, c);
 	}
 	c->source = bt__strndup(text, len);
 	c->name = bt__strndup(name, strlen(name));

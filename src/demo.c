@@ -22,6 +22,8 @@
  *    refunds that would have come late or never come on time.  Those
  *    customers' other draws are made as before (the old story is drawn and
  *    not emitted), so every other event of the history stays as it was.
+ *  - a spring upgrade promotion a month before the end (a campaign of the
+ *    change calendar) brings a spike of calls about bills and of chats.
  *
  * Each customer has an e-mail, a phone and a customer id; every channel
  * knows only some of them, in its own format (case, spaces), so identity
@@ -551,6 +553,43 @@ static void customer(struct gen *g, int64_t start, int64_t span)
 	}
 }
 
+int64_t bt_demo_campaign_date(int64_t end)
+{
+	return end - end % D(1) - D(BT_DEMO_CAMPAIGN_DAYS) + H(9);
+}
+
+/* The spring upgrade promotion (the change calendar's campaign, dated
+ * BT_DEMO_CAMPAIGN_DAYS before the end: cmd_demo.c registers it): in the
+ * two weeks after it, ~12% of customers call about the price on their bill
+ * (billing-dispute, the contact center) and ~6% ask the chatbot how to
+ * upgrade (technical-support, digital), most in its first three days.
+ * Generated after every customer's story, so those stay as they were. */
+static void campaign_spike(struct gen *g, unsigned customers)
+{
+	static const char *const names[] = {"ann", "bob", "cho", "dev", "eva", "fin", "gus", "hana", "ivo", "jo"};
+	int64_t date = bt_demo_campaign_date(g->end);
+	for (unsigned c = 0; c < customers && !g->rc; c++) {
+		g->c = c;
+		snprintf(g->email, sizeof(g->email), "%s.%u@example.com", names[c % 10], c);
+		snprintf(g->cid, sizeof(g->cid), "C-%u", 100000 + c);
+		if (chance(g, 12)) {
+			int64_t t = date + (chance(g, 60) ? hours(g, 0, 72) : hours(g, 72, 24 * 14 - 1));
+			begin(g, t, "contact-center", "call.ended", ID_CID);
+			field(g, "journey", "billing-dispute");
+			bt_buf_adds(&g->b, ",\"props\":{\"campaign\":\"spring-upgrade\"}");
+			field(g, "outcome", chance(g, 70) ? "resolved" : "unresolved");
+			end(g);
+		}
+		if (chance(g, 6)) {
+			int64_t t = date + (chance(g, 60) ? hours(g, 0, 72) : hours(g, 72, 24 * 14 - 1));
+			begin(g, t, "chatbot", "support.chat", ID_EMAIL);
+			bt_buf_adds(&g->b, ",\"props\":{\"campaign\":\"spring-upgrade\"}");
+			field(g, "outcome", chance(g, 50) ? "contained" : "resolved");
+			end(g);
+		}
+	}
+}
+
 int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void *ctx,
 		     uint64_t *events)
 {
@@ -563,6 +602,8 @@ int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void
 		g.c = c;
 		customer(&g, start, o->end - start);
 	}
+	if (!g.rc)
+		campaign_spike(&g, o->customers);
 	/* the CRM's nightly batch, last: merges that re-derive instances */
 	for (size_t off = 0; off < g.late.len && !g.rc; off += strlen(g.late.data + off) + 1)
 		g.rc = emit(ctx, g.late.data + off, strlen(g.late.data + off));

@@ -13,6 +13,7 @@
 #include "baton/agenda.h"
 #include "baton/initiative.h"
 #include "baton/insight.h"
+#include "baton/changes.h"
 #include "baton/view.h"
 
 #include "util/alloc.h"
@@ -573,6 +574,69 @@ static int audit_section(struct bt_buf *b, const struct bt_report_options *o)
 	return rc;
 }
 
+/* The change calendar: the changes ahead, and the recent ones with what
+ * followed them (docs/changes.md). */
+static void changes_section(struct w *w, const struct bt_report_options *o)
+{
+	static const char *const up_cols[] = {"date", "kind", "change", "team", "journeys"};
+	static const char *const past_cols[] = {"date", "kind", "change", "contacts before",
+						"after", "extra", "all extra", "absorbed by"};
+	char date[32], n[4][32], journeys[256], teams[256];
+	int ups = 0, pasts = 0;
+	if (!o->nchanges)
+		return;
+	heading(w, 2, "Change calendar");
+	for (size_t i = 0; i < o->nchanges; i++)
+		o->changes[i].im ? pasts++ : ups++;
+	if (ups) {
+		heading(w, 3, "Upcoming");
+		table_begin(w, up_cols, 5);
+		for (size_t i = 0; i < o->nchanges; i++) {
+			const struct bt_calchange *c = o->changes[i].c;
+			if (o->changes[i].im)
+				continue;
+			size_t len = 0;
+			journeys[0] = '\0';
+			for (size_t j = 0; j < c->njourneys && len < sizeof(journeys); j++)
+				len += (size_t)snprintf(journeys + len, sizeof(journeys) - len, "%s%s",
+							j ? ", " : "", c->journeys[j]);
+			bt_time_format(c->date, date);
+			const char *cells[] = {date, c->kind, c->title, c->team, journeys};
+			row(w, cells, 5);
+		}
+		table_end(w);
+	}
+	if (pasts) {
+		heading(w, 3, "Recent changes and their impact");
+		para_begin(w);
+		text(w, "Inbound contacts of the journeys each change touched, in the same length of time "
+			"before and after its date (up to 14 days each side), and the teams that took "
+			"the extra contacts.");
+		para_end(w);
+		table_begin(w, past_cols, 8);
+		for (size_t i = 0; i < o->nchanges; i++) {
+			const struct bt_calchange *c = o->changes[i].c;
+			const struct bt_impact *im = o->changes[i].im;
+			if (!im)
+				continue;
+			bt_time_format(c->date, date);
+			snprintf(n[0], sizeof(n[0]), "%llu", (unsigned long long)im->touched[0]);
+			snprintf(n[1], sizeof(n[1]), "%llu", (unsigned long long)im->touched[1]);
+			snprintf(n[2], sizeof(n[2]), "%+lld", (long long)im->touched[1] - (long long)im->touched[0]);
+			snprintf(n[3], sizeof(n[3]), "%+lld", (long long)im->all[1] - (long long)im->all[0]);
+			size_t len = 0;
+			teams[0] = '\0';
+			for (size_t t = 0; t < im->nteams && t < 3 && len < sizeof(teams); t++)
+				len += (size_t)snprintf(teams + len, sizeof(teams) - len, "%s%s %+lld", t ? ", " : "",
+							im->teams[t].team ? im->teams[t].team : "(no team)",
+							(long long)im->teams[t].after - (long long)im->teams[t].before);
+			const char *cells[] = {date, c->kind, c->title, n[0], n[1], n[2], n[3], teams};
+			row(w, cells, 8);
+		}
+		table_end(w);
+	}
+}
+
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,
 		     const struct bt_report_options *o, struct bt_buf *b)
 {
@@ -608,6 +672,7 @@ int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp
 		initiatives_section(&w, o->initiatives, o->ninitiatives);
 	if (o->engine)
 		insight_sections(&w, k, o);
+	changes_section(&w, o);
 	if (o->engine && !o->journey && !w.rc)
 		w.rc = audit_section(w.b, o);
 	if (w.html)

@@ -284,6 +284,11 @@ static int journey_json(struct bt_buf *b, const struct bt_journey_kpis *k)
 	return rc ? rc : bt_buf_addc(b, '}');
 }
 
+int bt_journey_kpis_json(const struct bt_journey_kpis *k, struct bt_buf *b)
+{
+	return journey_json(b, k);
+}
+
 int bt_local_kpis_json(const struct bt_local_kpis *v, const char *key, struct bt_buf *b)
 {
 	int rc = bt_buf_printf(b, "{\"%s\":", key);

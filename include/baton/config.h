@@ -143,6 +143,9 @@ struct bt_config {
 	char *value_revenue;
 	struct bt_strlist value_churn;
 	int64_t value_days;
+	/* changes: how long before a calendar change's date its
+	 * change.upcoming webhook fires (docs/changes.md); 0: 7 days */
+	int64_t change_notice_ms;
 	char *source;                /* the YAML text it was read from */
 	char *name;                  /* file name */
 };

@@ -17,6 +17,12 @@ struct bt_demo_options {
 		      * gives now, so the demo is alive when it is served) */
 };
 
+/* The demo's campaign (the spring upgrade promotion) is dated this many
+ * days before the end: a spike of contacts follows it. */
+#define BT_DEMO_CAMPAIGN_DAYS 30
+/* Its date: 09:00 UTC of the day BT_DEMO_CAMPAIGN_DAYS before end's. */
+int64_t bt_demo_campaign_date(int64_t end);
+
 /* Called with each event's JSON text; a non-zero return stops generation
  * and is returned. */
 typedef int (*bt_demo_emit_fn)(void *ctx, const char *json, size_t len);

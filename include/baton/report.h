@@ -10,6 +10,15 @@
 
 struct bt_agenda;
 struct bt_verdict; /* baton/initiative.h */
+struct bt_calchange;
+struct bt_impact;
+
+/* A change of the calendar for the report: a recent one with its impact,
+ * or an upcoming one (im NULL). */
+struct bt_report_change {
+	const struct bt_calchange *c;
+	const struct bt_impact *im;
+};
 
 struct bt_report_options {
 	int html;         /* 0: Markdown */
@@ -29,6 +38,9 @@ struct bt_report_options {
 	 * without a journey, the data audit (docs/audit.md) */
 	const struct bt_engine *engine;
 	const char *journey;
+	/* the change calendar section (docs/changes.md); none: no section */
+	const struct bt_report_change *changes;
+	size_t nchanges;
 };
 
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,

@@ -81,6 +81,8 @@ int bt_kpi_definitions_md(struct bt_buf *out);
 /* The JSON of `baton kpis --json` (docs/cli.md). */
 int bt_kpis_json(const struct bt_kpis *k, struct bt_buf *out);
 /* One team or source row: {"<key>":id, KPIs...}. */
+/* One journey's KPIs as /v1/kpis writes each of its "journeys". */
+int bt_journey_kpis_json(const struct bt_journey_kpis *k, struct bt_buf *b);
 int bt_local_kpis_json(const struct bt_local_kpis *v, const char *key, struct bt_buf *out);
 /* One handoff route: {["journey":..,]"from","to","handoffs","clean","failed",
  * "context_lost","customer_repeated","late"} ("count" repeats "handoffs",

@@ -31,7 +31,7 @@
 #include <sys/socket.h>
 
 /* The events a webhook may take: escalation.opened escalation.moved
- * escalation.resolved promise.broken collision test. */
+ * escalation.resolved promise.broken collision change.upcoming test. */
 extern const char *const bt_webhook_event_names[];
 extern const size_t bt_webhook_nevents;
 

@@ -18,6 +18,7 @@
 
 #include "store/eventlog.h"
 
+#include "baton/calendar.h"
 #include "baton/records.h"
 #include "util/alloc.h"
 #include "util/json.h"
@@ -246,6 +247,21 @@ static const char *const migrations[] = {
 	"  min_effect REAL,"
 	"  created_by TEXT NOT NULL,"
 	"  created INTEGER NOT NULL);",
+	/* 11 → 12: the change calendar (docs/changes.md): a change a team
+	 * registered, with its date and the journeys it touches (one row
+	 * each) */
+	"CREATE TABLE calendar("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  title TEXT NOT NULL,"
+	"  team TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  date INTEGER NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE TABLE calendar_journeys("
+	"  change INTEGER NOT NULL,"
+	"  journey TEXT NOT NULL,"
+	"  PRIMARY KEY (change, journey));",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -264,7 +280,9 @@ enum stmt {
 	/* identity review */
 	S_MEMBERS, S_MERGE_GET, S_CONFLICT_ROWS, S_REFUSAL_ROWS, S_CONFLICTS_PAGE, S_CONFLICTS_COUNT,
 	S_CONFLICT_GET, S_CONFLICT_RESOLVE, S_APART_INSERT, S_MOVE_IDENT, S_MOVE_PROFILE,
-	S_MADE_PROFILE, S_MOVE_REFUSAL, S__COUNT
+	S_MADE_PROFILE, S_MOVE_REFUSAL,
+	/* the change calendar */
+	S_CAL_ADD, S_CAL_JOURNEY, S_CAL_LIST, S_CAL_JOURNEYS, S__COUNT
 };
 
 /* The root of profile x (a column or a parameter) now. */
@@ -386,6 +404,11 @@ static const char *const sql[S__COUNT] = {
 			  "min_sample, min_effect, created_by, created) VALUES (?,?,?,?,?,?,?,?,?,?)",
 	[S_INIT_LIST] = "SELECT id, name, journey, kpi, start, cohort_field, cohort_value, min_sample, "
 			"min_effect, created_by, created FROM initiatives ORDER BY id",
+	[S_CAL_ADD] = "INSERT INTO calendar(title, team, kind, date, who, at) VALUES (?,?,?,?,?,?)",
+	[S_CAL_JOURNEY] = "INSERT OR IGNORE INTO calendar_journeys(change, journey) VALUES (?,?)",
+	[S_CAL_LIST] = "SELECT id, title, team, kind, date, who, at FROM calendar "
+		       "ORDER BY date DESC, id DESC",
+	[S_CAL_JOURNEYS] = "SELECT change, journey FROM calendar_journeys ORDER BY change, rowid",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
@@ -409,6 +432,7 @@ static const char *const sql[S__COUNT] = {
 #define SCHEMA_REVIEW 9
 #define SCHEMA_ACTIONS 10
 #define SCHEMA_INITIATIVES 11
+#define SCHEMA_CALENDAR 12
 
 struct sqlite_store {
 	struct bt__store base;
@@ -1506,6 +1530,97 @@ static int sq_changes(struct bt__store *base, const char *journey, int64_t befor
 	else
 		rc = fail(s, err, "counting the changes of journey rules");
 	sqlite3_reset(q);
+	return rc;
+}
+
+/* ---- the change calendar ---- */
+
+static int sq_cal_add(struct bt__store *base, const struct bt_calchange *c, int64_t *id,
+		      struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_CAL_ADD, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, c->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, c->team, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, c->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, c->date);
+	sqlite3_bind_text(q, 5, c->who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, c->at);
+	int rc = step_done(s, q, err, "registering a change");
+	if (rc)
+		return rc;
+	*id = sqlite3_last_insert_rowid(s->db);
+	for (size_t i = 0; !rc && i < c->njourneys; i++) {
+		if (!(q = stmt(s, S_CAL_JOURNEY, err)))
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, *id);
+		sqlite3_bind_text(q, 2, c->journeys[i], -1, SQLITE_STATIC);
+		rc = step_done(s, q, err, "registering a change's journeys");
+	}
+	return rc;
+}
+
+static int sq_cal_list(struct bt__store *base, struct bt_calchange **out, size_t *n,
+		       struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_calchange *v = NULL;
+	size_t cap = 0;
+	int rc = 0, r = SQLITE_DONE;
+	*out = NULL, *n = 0;
+	if (s->schema < SCHEMA_CALENDAR) /* a reader of an older file: none */
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_CAL_LIST, err);
+	if (!q)
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct bt_calchange *p = bt__reallocarray(v, c, sizeof(*v));
+			if (!p) {
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+				break;
+			}
+			v = p, cap = c;
+		}
+		struct bt_calchange *c = &v[(*n)++];
+		memset(c, 0, sizeof(*c));
+		c->id = sqlite3_column_int64(q, 0);
+		c->title = col_dup(q, 1), c->team = col_dup(q, 2), c->kind = col_dup(q, 3);
+		c->date = sqlite3_column_int64(q, 4);
+		c->who = col_dup(q, 5);
+		c->at = sqlite3_column_int64(q, 6);
+		if (!c->title || !c->team || !c->kind || !c->who)
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading the change calendar");
+	sqlite3_reset(q);
+	if (!rc && !(q = stmt(s, S_CAL_JOURNEYS, err)))
+		rc = BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+		for (size_t i = 0; !rc && i < *n; i++) {
+			struct bt_calchange *c = &v[i];
+			if (c->id != id)
+				continue;
+			char **p = bt__reallocarray(c->journeys, c->njourneys + 1, sizeof(*p));
+			char *j = p ? col_dup(q, 1) : NULL;
+			if (p)
+				c->journeys = p;
+			if (!j)
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+			else
+				c->journeys[c->njourneys++] = j;
+		}
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading the change calendar's journeys");
+	if (q)
+		sqlite3_reset(q);
+	*out = v;
 	return rc;
 }
 
@@ -3048,6 +3163,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
 	.actions = {.insert = sq_action_insert, .update = sq_action_update, .list = sq_action_list},
 	.initiatives = {.insert = sq_init_insert, .list = sq_init_list},
+	.calendar = {.add = sq_cal_add, .list = sq_cal_list},
 	.tokens = {.insert = sq_token_insert,
 		   .find = sq_token_find,
 		   .list = sq_token_list,

@@ -61,6 +61,7 @@ struct bt_change;
 struct bt_action;
 struct bt_initiative;
 struct bt_esc_action;
+struct bt_calchange;
 struct bt_token;
 struct bt_webhook;
 struct bt_webhook_attempt;
@@ -365,6 +366,15 @@ struct bt__store_ops {
 		int (*list)(struct bt__store *s, struct bt_initiative **out, size_t *n,
 			    struct bt_err *err);
 	} initiatives;
+	/* The change calendar (docs/changes.md): add one (its id into *id;
+	 * writes inside begin/commit), and every change, the latest date
+	 * first (ties: the newest id first); bt_calchanges_free. */
+	struct {
+		int (*add)(struct bt__store *s, const struct bt_calchange *c, int64_t *id,
+			   struct bt_err *err);
+		int (*list)(struct bt__store *s, struct bt_calchange **out, size_t *n,
+			    struct bt_err *err);
+	} calendar;
 
 	/* API tokens: vals = role, team, person, name (NULL allowed). */
 	struct {

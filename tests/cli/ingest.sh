@@ -134,7 +134,8 @@ sqlite3 old.db "DROP TABLE apart; DROP INDEX merges_into; DROP INDEX merges_from
 sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; DROP TABLE journey_rules;
 	DROP TABLE rule_changes; DROP TABLE escalation_acts; DROP TABLE announced;
 	DROP TABLE webhooks; DROP TABLE webhook_deliveries; DROP TABLE webhook_attempts;
-	DROP TABLE actions; DROP TABLE initiatives; PRAGMA user_version = 1"
+	DROP TABLE actions; DROP TABLE initiatives; DROP TABLE calendar; DROP TABLE calendar_journeys;
+	PRAGMA user_version = 1"
 run "$BATON" summary --db old.db --json
 eq "a version-1 database is readable" "$(echo "$out" | jq -c '[.events,.dead_letters]')" "[1,4]"
 run "$BATON" profile --db old.db --json user_id:u-1
@@ -149,9 +150,11 @@ run "$BATON" actions --db old.db --json
 eq "and its actions (no table yet: none)" "$rc $out" '0 {"actions":[],"total":0}'
 run "$BATON" initiatives --db old.db --json
 eq "and its initiatives (no table yet: none)" "$rc $(echo "$out" | jq -c .initiatives)" "0 []"
+run "$BATON" changes --db old.db --json
+eq "and its changes (no calendar yet: none)" "$rc $(echo "$out" | jq -c '[.changes,.total]')" "0 [[],0]"
 run "$BATON" ingest --db old.db --json good.ndjson
 eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-eq "to version 11" "$(sqlite3 old.db 'PRAGMA user_version')" 11
+eq "to version 12" "$(sqlite3 old.db 'PRAGMA user_version')" 12
 run "$BATON" dead-letters --db old.db --json
 eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
 	'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'

@@ -113,7 +113,14 @@ GET|/v1/journeys||200 200 200 200 403 403 403 403
 GET|/v1/kpis||200 200 200 200 403 403 403 403
 PATCH|/v1/journeys/jdispute|{"sensitive":true}|200 403 200 404 403 403 403 403
 PATCH|/v1/journeys/jsupport|{"sensitive":false}|200 403 404 200 403 403 403 403
-GET|/v1/changes||200 200 200 200 403 403 403 403
+POST|/v1/changes|{"title":"Refund promo ROLE","team":"tbilling","kind":"campaign","date":"2030-01-01","journeys":["jdispute"]}|201 403 201 403 201 403 403 403
+POST|/v1/changes|{"title":"Chat release ROLE","team":"tdigital","kind":"release","date":"2020-01-01","journeys":["jsupport"]}|201 403 403 201 403 403 403 403
+GET|/v1/changes||200 200 200 200 200 403 403 403
+GET|/v1/changes?upcoming=true&team=tbilling||200 200 200 200 200 403 403 403
+GET|/v1/changes?team=tdigital||200 200 200 200 404 403 403 403
+GET|/v1/changes/1/impact||200 200 200 404 403 403 403 403
+GET|/v1/changes/4/impact||200 200 404 200 403 403 403 403
+GET|/v1/changes/99999/impact||404 404 404 404 403 403 403 403
 GET|/v1/escalations||200 200 200 200 403 403 403 403
 GET|/v1/agenda||200 200 200 200 403 403 403 403
 POST|/v1/actions|{"title":"t ROLE","owner":"maria","due":"2030-01-01","journey":"jdispute"}|201 403 201 403 403 403 403 403
@@ -187,6 +194,10 @@ eq "maria's instances of every journey: her journey's" "$(get "$T_maria" /v1/ins
 eq "tbilling's handoffs of every journey: into and out of it, with their journey" "$(get "$T_billing" /v1/handoffs | jq -c '[.flow[] | [.journey,.from,.to]]')" '[["jdispute","tservice","tbilling"]]'
 eq "the admin's: both journeys'" "$(get "$T_admin" /v1/handoffs | jq -c '[.flow[] | [.journey,.from,.to]]')" '[["jdispute","tservice","tbilling"],["jsupport","tdigital","tservice"]]'
 eq "tbilling's promises: those it must keep" "$(get "$T_billing" /v1/promises | jq -c '[.promises[].promise]')" '["PRM-D1"]'
+eq "tbilling's changes: those of the journey it holds work on" "$(get "$T_billing" /v1/changes | jq -c '[.changes[] | select(.kind != "rule") | .title]')" \
+	'["Refund promo billing","Refund promo maria","Refund promo admin"]'
+eq "... the upcoming ones" "$(get "$T_billing" '/v1/changes?upcoming=true' | jq -c '[.changes[].kind] | unique')" '["campaign"]'
+eq "tom's changes: his journey's" "$(get "$T_tom" '/v1/changes?kind=release' | jq -c '[.changes[].title]')" '["Chat release tom","Chat release admin"]'
 eq "maria's journeys" "$(get "$T_maria" /v1/journeys | jq -c '[.journeys[].journey]')" '["jdispute"]'
 eq "maria's value at stake: her journey's handoffs only" "$(get "$T_maria" /v1/value | jq -c '[.pairs[2] | .good.outcomes + .bad.outcomes]')" '[1]'
 eq "the admin's: both journeys' handoffs" "$(get "$T_admin" /v1/value | jq -c '[.pairs[2] | .good.outcomes + .bad.outcomes]')" '[2]'

@@ -151,6 +151,7 @@ const pages = [
 	['agenda', `/agenda?${PERIOD}`, null],
 	['initiatives', `/initiatives?as_of=${AS_OF}`, null],
 	['initiative', `/initiatives/1?as_of=${AS_OF}`, null],
+	['calendar', `/calendar?as_of=${AS_OF}`, null],
 	['teams', `/teams?${PERIOD}`, kAll],
 	['value', `/value?${PERIOD}`, null],
 	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
@@ -201,6 +202,31 @@ await visit(page, `/?${PERIOD}`);
 const rows = await page.$$eval('[data-kpi$=".instances"]', (els) => els.map((e) => e.dataset.kpi.replace(/\.instances$/, '')));
 check(JSON.stringify(rows) === JSON.stringify(kAll.journeys.map((j) => j.journey)), 'overview: every journey of the API, in its order', rows);
 check(await page.locator('.kcell svg.spark').count() >= kAll.journeys.length * 8, 'overview: each journey figure has its weekly sparkline');
+
+// the journey page marks the week the promotion took effect, and lists it
+await visit(page, `/journeys/billing-dispute?${PERIOD}`);
+const marked = await page.locator('.kcell svg.spark[aria-label*="a change of the calendar in week"]').count();
+check(marked > 0 && (await page.locator('.kcell svg.spark line.mark').count()) > 0, 'journey: the trends mark the week of the promotion', `${marked} marked`);
+const listed = await page.$$eval('[aria-label="Changes of the calendar touching the journey"] tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent));
+check(listed.includes('Spring upgrade promotion'), 'journey: the calendar changes touching it are listed', listed);
+
+// the change calendar: the demo's promotion and the spike that followed it, as the API counts them
+await visit(page, `/calendar?as_of=${AS_OF}`);
+const spring = (await api(admin, `/v1/changes?kind=campaign&as_of=${AS_OF}`)).changes[0];
+const springImpact = await api(admin, `/v1/changes/${spring.id}/impact?as_of=${AS_OF}`);
+const tc = springImpact.contacts.touched;
+const said = await page.textContent(`[data-impact="${spring.id}"]`).catch(() => '');
+check(tc.extra > 0 && said.includes(`${tc.before} → ${tc.after} contacts (+${tc.extra})`),
+	'calendar: the promotion is followed by a spike of contacts, the figures the API gives', { said, contacts: springImpact.contacts });
+const springBars = await page.locator(`[data-impact="${spring.id}"] + [data-chart="daily"] svg path`).count();
+check(springBars >= springImpact.daily.length, `calendar: the daily chart draws the ${springImpact.daily.length} days`, `${springBars} paths`);
+const absorbed = await page.$$eval(`[aria-label="Teams that took the touched journeys' contacts: change ${spring.id}"] tbody tr`,
+	(trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+check(JSON.stringify(absorbed) === JSON.stringify(springImpact.teams.map((t) => [t.team || '(no team)', String(t.before), String(t.after), (t.extra > 0 ? '+' : '') + t.extra])),
+	'calendar: the teams that absorbed the extra contacts', { absorbed, api: springImpact.teams });
+const ahead = (await api(admin, `/v1/changes?upcoming=true&as_of=${AS_OF}`)).changes.map((x) => x.title);
+const aheadShown = await page.$$eval('[aria-label="Upcoming changes"] tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent));
+check(ahead.length > 0 && JSON.stringify(aheadShown) === JSON.stringify(ahead), 'calendar: the changes ahead', { aheadShown, ahead });
 
 await visit(page, `/journeys/billing-dispute?${PERIOD}`);
 const flow = (await api(admin, `/v1/journeys/billing-dispute/handoffs?${Q}`)).flow;
@@ -302,7 +328,7 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 	await Promise.all([p.waitForResponse((r) => r.request().method() === 'PATCH'), p.click('form.rules button[type=submit]')]);
 	await ready(p);
 	const after = (await api(admin, '/v1/journeys')).journeys.find((j) => j.journey === 'billing-dispute').handoff_sla;
-	const trail = (await api(admin, '/v1/changes?journey=billing-dispute&limit=1')).changes[0];
+	const trail = (await api(admin, '/v1/changes?journey=billing-dispute&kind=rule&limit=1')).changes[0];
 	check(after === '12h' && trail.who === 'maria' && trail.via === 'api' && trail.field === 'handoff_sla' && trail.before === before && trail.after === '12h',
 		'owner maria: changes her handoff SLA on the page, and the change is audited', { before, after, trail });
 	// the page draws itself again after the answer (it may still show the one before): wait for the list

@@ -96,12 +96,12 @@ export function change(key, cur, prev) {
 
 // A weekly trend as a small SVG line; weeks without a value leave a gap.
 // marks: the weeks (indexes) to mark with a tick, as those in which a rule
-// of the journey changed.
+// of the journey changed or a change of the calendar touching it took effect.
 export function sparkline(key, values, marks = []) {
 	const w = 72, ht = 20, pad = 2;
 	const nums = values.filter((v) => v !== null && v !== undefined);
 	const label = `weekly trend of ${(KPIS[key] || K(key)).label}: ${values.map((v) => format(key, v)).join(', ')}`
-		+ (marks.length ? `; the journey's rules changed in week${marks.length === 1 ? '' : 's'} ${marks.map((i) => i + 1).join(', ')} of ${values.length}` : '');
+		+ (marks.length ? `; a rule of the journey or a change of the calendar in week${marks.length === 1 ? '' : 's'} ${marks.map((i) => i + 1).join(', ')} of ${values.length}` : '');
 	const svg = s('svg', { class: 'spark', viewBox: `0 0 ${w} ${ht}`, width: w, height: ht, role: 'img', 'aria-label': label });
 	if (!nums.length) return svg;
 	const lo = Math.min(...nums), hi = Math.max(...nums);

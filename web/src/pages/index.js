@@ -5,6 +5,7 @@
 import audit from './audit.js';
 import actions from './actions.js';
 import agenda from './agenda.js';
+import calendar from './calendar.js';
 import conflicts from './conflicts.js';
 import customer from './customer.js';
 import data from './data.js';
@@ -18,7 +19,7 @@ import queue from './queue.js';
 import teams from './teams.js';
 import value from './value.js';
 
-const pages = [overview, journey, instance, customer, conflicts, queue, escalations, agenda, actions, initiatives, teams, value, data, audit, login];
+const pages = [overview, journey, instance, customer, conflicts, queue, escalations, agenda, actions, initiatives, calendar, teams, value, data, audit, login];
 
 // '/journeys/:id' → /^\/journeys\/(?<id>[^/]+)$/
 const compile = (path) => new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);

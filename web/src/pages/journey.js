@@ -11,7 +11,7 @@ import { empty, h, note, replace, section, table, when } from '../dom.js';
 import { KPIS, cell } from '../kpi.js';
 import { channelsPanel, frictionPanel } from '../insight.js';
 import { instanceLink, instanceTable } from '../lists.js';
-import { controls, kpisWithTrend } from '../period.js';
+import { controls, keep, kpisWithTrend } from '../period.js';
 
 const CARDS = ['instances', 'open', 'completion_rate', 'resolution_rate', 'recontact_rate', 'fcr_rate', 'handoff_success_rate',
 	'repeat_rate', 'contacts_per_instance', 'ttr_p50_s', 'ttr_p90_s', 'csat_avg', 'nps', 'ces_avg', 'promises_broken',
@@ -23,7 +23,8 @@ function cards(id, { cur, prev, weeks }, marks) {
 		h('h3', null, KPIS[k].label), cell(id, k, j[k], p[k], weeks.map((w) => (w.journeys[0] || {})[k] ?? null), marks))));
 }
 
-// the weeks of the trend in which a rule changed
+// the weeks of the trend in which a rule changed, or a change of the
+// calendar touching the journey took effect (its `at` is its date)
 const changedWeeks = (ranges, changes) => ranges.map(([from, to], i) => (changes.some((c) => c.at >= from && c.at < to) ? i : -1)).filter((i) => i >= 0);
 
 const RULES = [['handoff_sla', 'handoff SLA'], ['recontact_window', 'recontact window'], ['abandon_after', 'abandoned after']];
@@ -66,6 +67,14 @@ function rules(ctx, id, def, changes) {
 		: empty('No rule changed since the configuration was first loaded.'));
 	return parts;
 }
+
+// The changes of the calendar touching the journey (changes.md), marked
+// on the trends beside the rule changes; their impact is on the Calendar page.
+const calendarChanges = (ctx, cal) => (cal.length ? section('Changes of the calendar',
+	note('Campaigns, releases, prices, policies and system changes that touch this journey; the weeks they took effect are marked on the trends.'),
+	table('Changes of the calendar touching the journey', [{ label: 'date' }, { label: 'change' }, { label: 'kind' }, { label: 'team' }],
+		cal.map((c) => [when(c.date), c.title, c.kind, c.team]), { plainFirst: true }),
+	h('p', null, h('a', { href: `/calendar${keep(ctx.query)}` }, 'The calendar'), ' shows what followed each.')) : null);
 
 // The stage funnel: how many of the period's instances got to each stage
 // (or further), what was lost before it, and who stands in it now.
@@ -162,7 +171,8 @@ export default {
 				] : empty('No handoff in the period.')),
 			section('Friction', frictionPanel(fr)),
 			section('Consistency across entry channels', channelsPanel(chan)),
-			section('Rules', rules(ctx, id, def, changes)),
+			section('Rules', rules(ctx, id, def, changes.filter((c) => c.kind === 'rule'))),
+			calendarChanges(ctx, changes.filter((c) => c.kind !== 'rule')),
 			h('p', null, h('a', { href: `/initiatives?${new URLSearchParams({ ...Object.fromEntries(ctx.query), journey: id })}` }, 'Initiatives on this journey'), ': changes made to it, each with its verdict.'),
 			section('Live instances at risk', def.owner
 				? (queue.length ? instanceTable(ctx, 'Live instances at risk', queue) : empty('Nothing at risk now.'))
