@@ -135,6 +135,7 @@ int cmd_channels(int argc, char **argv);
 int cmd_value(int argc, char **argv);
 int cmd_changes(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_erase(int argc, char **argv);

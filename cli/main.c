@@ -28,6 +28,7 @@ static const struct cli_command commands[] = {
 	{"value", cmd_value, "churn and revenue after good and bad outcomes (value at stake)"},
 	{"changes", cmd_changes, "what changed: rule changes, the change calendar, a change's impact"},
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
+	{"audit", cmd_audit, "the touchpoint inventory: data levels, silo map, roadmap"},
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},
 	{"serve", cmd_serve, "serve the HTTP API"},
 	{"token", cmd_token, "create, list or revoke API tokens"},

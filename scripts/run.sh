@@ -17,7 +17,7 @@ listen=${BATON_LISTEN:-127.0.0.1:8080}
 export BATON_DB="$db"
 
 rm -f "$db" "$db-wal" "$db-shm" "$db.key"
-echo "== baton demo: 2,000 customers of a telecom operator, the six months up to now, ten touchpoints"
+echo "== baton demo: 2,000 customers of a telecom operator, the six months up to now, fourteen touchpoints"
 "$baton" demo --customers 2000 --seed 1 || exit 1
 echo "== one customer from many channels: identity"
 "$baton" summary
@@ -28,6 +28,9 @@ echo
 echo "== the change calendar: what is coming, and what the spring promotion cost in contacts"
 "$baton" changes
 "$baton" changes impact 1 | sed -n '1,5p;/^teams/,/^$/p'
+echo
+echo "== the data audit: each touchpoint's data level, declared and measured, the roadmap, the silo map"
+"$baton" audit || exit 1
 "$baton" report --output "$O/demo-report.md" && "$baton" report --format html --output "$O/demo-report.html" &&
 	echo "== the journey report: $O/demo-report.md and $O/demo-report.html"
 echo

@@ -8,6 +8,7 @@
 
 #include "baton/actions.h"
 #include "baton/agenda.h"
+#include "baton/audit.h"
 #include "baton/initiative.h"
 
 #include "baton/context.h"
@@ -1521,6 +1522,49 @@ static int get_agenda(struct bt_server *s, const struct bt_request *rq, struct b
 	return with_engine(s, rq, rs, agenda_on);
 }
 
+/* The data audit (docs/audit.md): the sources with their inventory and
+ * levels, or the silo map; events of [from, to) up to as_of.  A team sees
+ * the touchpoints it owns, an owner the sources on their journeys. */
+static int audit_on(const struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
+		    int map)
+{
+	struct bt_kpi_query q = {NULL, BT_TIME_NONE, BT_TIME_NONE};
+	struct bt_scope sc = scope_of(rq);
+	struct bt_audit *a = NULL;
+	struct bt_err err = {0, ""};
+	if (period_arg(rq, &q, rs))
+		return 0;
+	int rc = bt_engine_audit(e, q.from, q.to, &sc, &a, &err);
+	if (!rc)
+		rc = map ? bt_audit_silo_map_json(a, &rs->body) : bt_audit_sources_json(a, &rs->body);
+	bt_audit_free(a);
+	return rc;
+}
+
+static int audit_sources_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+			    struct bt_response *rs)
+{
+	(void)s;
+	return audit_on(e, rq, rs, 0);
+}
+
+static int audit_map_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+			struct bt_response *rs)
+{
+	(void)s;
+	return audit_on(e, rq, rs, 1);
+}
+
+static int get_audit_sources(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, audit_sources_on);
+}
+
+static int get_silo_map(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
+{
+	return with_engine(s, rq, rs, audit_map_on);
+}
+
 #define READERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST) | ROLE(BT_ROLE_OWNER))
 #define WRITERS (ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_INGEST) | BODY_KEY)
 
@@ -1638,6 +1682,11 @@ const struct bt_route bt_routes[] = {
 	 "the instances that need an owner now, with the reasons", 0, "as_of limit cursor"},
 	{"GET", "/v1/sources", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_ANALYST), get_sources,
 	 "the sources of the events, with their volume", 0, "as_of limit cursor"},
+	{"GET", "/v1/audit/sources", READERS | ROLE(BT_ROLE_TEAM), get_audit_sources,
+	 "the touchpoint inventory: each source's levels declared and measured, the roadmap", 0,
+	 "as_of from to"},
+	{"GET", "/v1/audit/silo-map", READERS | ROLE(BT_ROLE_TEAM), get_silo_map,
+	 "the silo map: sources, and the customers each two share", 0, "as_of from to"},
 	{"GET", "/v1/teams", READERS | ROLE(BT_ROLE_TEAM), get_teams,
 	 "local success versus the journey, per team", 0, "as_of from to limit cursor"},
 	{"GET", "/v1/profiles/{ident}/timeline", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_AGENT),

@@ -605,14 +605,25 @@ static void read_touchpoints(struct reader *r, const struct bt_ynode *root, stru
 		strlist(r, bt_ynode_get(t, "interaction_data"), "interaction_data", &tp->interaction_data);
 		strlist(r, bt_ynode_get(t, "shared_identifiers"), "shared_identifiers",
 			&tp->shared_identifiers);
+		for (size_t k = 0; k < tp->shared_identifiers.n; k++)
+			if (!ident_type(tp->shared_identifiers.v[k]))
+				problem(r, bt_ynode_get(t, "shared_identifiers"),
+					"touchpoint '%s': shared_identifiers: '%s' is not an identifier "
+					"type (letters, digits, '_', '-' and '.')",
+					tp->id, tp->shared_identifiers.v[k]);
 		strlist(r, bt_ynode_get(t, "restrictions"), "restrictions", &tp->restrictions);
 		read_may_link(r, bt_ynode_get(t, "may_link"), tp);
 		const struct bt_ynode *lv = bt_ynode_get(t, "declared_level");
 		if (lv && !bt_ynode_is_null(lv)) {
-			if (lv->kind != BT_YSCALAR || lv->len != 1 || lv->text[0] < '1' || lv->text[0] > '3')
-				problem(r, lv, "touchpoint '%s': declared_level must be 1, 2 or 3", tp->id);
+			/* 1, 2, 3 or the audit's names L1, L2, L3 */
+			const char *v = lv->kind == BT_YSCALAR ? lv->text : "";
+			if (lv->kind == BT_YSCALAR && lv->len == 2 && (v[0] == 'L' || v[0] == 'l'))
+				v++;
+			if (strlen(v) != 1 || v[0] < '1' || v[0] > '3')
+				problem(r, lv, "touchpoint '%s': declared_level must be 1, 2 or 3 "
+					       "(or L1, L2, L3)", tp->id);
 			else
-				tp->declared_level = lv->text[0] - '0';
+				tp->declared_level = v[0] - '0';
 		}
 		c->ntouchpoints++;
 	}

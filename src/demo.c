@@ -83,6 +83,9 @@ struct gen {
 	unsigned bad, stories;
 	int64_t last;
 	uint64_t vs;
+	/* the sources below integrated (audit_sources): a random stream and
+	 * event numbers of their own */
+	uint64_t s_audit, n_audit;
 };
 
 static uint64_t rnd(struct gen *g) /* splitmix64 */
@@ -399,6 +402,62 @@ static void crm_sync(struct gen *g, int64_t t)
 	end(g);
 }
 
+/* One event of a source the data audit shows below integrated, under one
+ * identifier alone, unless it lies after the end. */
+static void audit_event(struct gen *g, int64_t ts, const char *source, const char *type,
+			const char *id_type, const char *id, const char *more)
+{
+	char t[32];
+	bt_time_format(ts, t);
+	bt_buf_reset(&g->b);
+	bt_buf_printf(&g->b, "{\"id\":\"demo-a%llu\",\"ts\":\"%s\",\"source\":\"%s\",\"type\":\"%s\","
+			     "\"ids\":{\"%s\":\"%s\"}%s}",
+		      (unsigned long long)g->n_audit++, t, source, type, id_type, id, more);
+	if (!g->rc && ts <= g->end)
+		g->rc = g->emit(g->ctx, g->b.data, g->b.len);
+}
+
+/*
+ * The sources that the data audit (docs/audit.md) finds less than
+ * integrated, on a random stream of their own so that every other event
+ * stays what it was:
+ *  - social: complaints on social media, 60% from the e-mail the customer
+ *    is known by, the rest under a social handle that nothing else knows
+ *    (shared: L2; their complaints are new customers' as far as baton
+ *    can tell, as siloed data makes them);
+ *  - loyalty: points under the loyalty card number alone, though the
+ *    platform holds the phone as the IVR and the stores do (siloed: L1,
+ *    a quick win);
+ *  - partner: the installer partner's visits under its own job reference
+ *    (siloed: L1, no identifier in common).
+ */
+static void audit_sources(struct gen *g, int64_t t0)
+{
+	uint64_t main_stream = g->s;
+	char id[32];
+	g->s = g->s_audit; /* pick, chance and hours draw from it meanwhile */
+	if (chance(g, 10)) {
+		int known = chance(g, 60);
+		snprintf(id, sizeof(id), "@%.3s%u", g->email, g->c);
+		audit_event(g, t0 + hours(g, 24, 24 * 40), "social", "complaint.posted",
+			    known ? "email" : "social_handle", known ? g->email : id,
+			    ",\"direction\":\"inbound\"");
+	}
+	if (chance(g, 15)) {
+		snprintf(id, sizeof(id), "LC-%u", 500000 + g->c);
+		for (unsigned i = 0, n = 1 + pick(g, 3); i < n; i++)
+			audit_event(g, t0 + hours(g, 0, 24 * 60), "loyalty", "loyalty.points_earned",
+				    "loyalty_id", id, "");
+	}
+	if (chance(g, 5)) {
+		snprintf(id, sizeof(id), "JOB-%u", 70000 + g->c);
+		audit_event(g, t0 + hours(g, 24, 24 * 30), "partner", "support.partner_visit",
+			    "partner_ref", id, ",\"outcome\":\"resolved\"");
+	}
+	g->s_audit = g->s;
+	g->s = main_stream;
+}
+
 /* Value at stake (docs/insight.md): the customer pays a monthly bill
  * (props.revenue) after their stories, unless they close the account
  * (account.closed): a customer whose stories went wrong closes it far more
@@ -471,6 +530,7 @@ static void customer(struct gen *g, int64_t start, int64_t span)
 		moving_home(g, t0 + hours(g, 24, 24 * 30));
 	broken_records(g, t0 + H(5));
 	bills(g);
+	audit_sources(g, t0);
 	/* the weekly promotion, sent to whoever is in the segment */
 	for (int w = 0; w < 3; w++)
 		if (chance(g, 33)) {
@@ -533,7 +593,8 @@ static void campaign_spike(struct gen *g, unsigned customers)
 int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void *ctx,
 		     uint64_t *events)
 {
-	struct gen g = {.s = o->seed * 0x9e3779b97f4a7c15ull + 1, .emit = emit, .ctx = ctx};
+	struct gen g = {.s = o->seed * 0x9e3779b97f4a7c15ull + 1, .emit = emit, .ctx = ctx,
+			.s_audit = o->seed * 0xd1b54a32d192ed03ull + 7};
 	int64_t start = o->end - D(182);
 	g.end = o->end;
 	g.callback_from = o->end - D(BT_DEMO_CALLBACK_DAYS);
@@ -549,6 +610,6 @@ int bt_demo_generate(const struct bt_demo_options *o, bt_demo_emit_fn emit, void
 	bt_buf_release(&g.b);
 	bt_buf_release(&g.late);
 	if (events)
-		*events = g.n - g.muted + g.extra;
+		*events = g.n - g.muted + g.extra + g.n_audit;
 	return g.rc;
 }

@@ -7,6 +7,8 @@
  */
 #include "baton/report.h"
 
+#include "baton/audit.h"
+
 #include "baton/actions.h"
 #include "baton/agenda.h"
 #include "baton/initiative.h"
@@ -559,6 +561,19 @@ static void insight_sections(struct w *w, const struct bt_kpis *k, const struct 
 		value_section(w, o->engine, &q);
 }
 
+/* The data audit (docs/audit.md) of the report's period, over every
+ * source: a report of one journey has none. */
+static int audit_section(struct bt_buf *b, const struct bt_report_options *o)
+{
+	struct bt_audit *a = NULL;
+	struct bt_err err = {0, ""};
+	int rc = bt_engine_audit(o->engine, o->from, o->to, NULL, &a, &err);
+	if (!rc)
+		rc = bt_audit_render(a, o->html ? BT_AUDIT_HTML : BT_AUDIT_MD, 2, b);
+	bt_audit_free(a);
+	return rc;
+}
+
 /* The change calendar: the changes ahead, and the recent ones with what
  * followed them (docs/changes.md). */
 static void changes_section(struct w *w, const struct bt_report_options *o)
@@ -658,6 +673,8 @@ int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp
 	if (o->engine)
 		insight_sections(&w, k, o);
 	changes_section(&w, o);
+	if (o->engine && !o->journey && !w.rc)
+		w.rc = audit_section(w.b, o);
 	if (w.html)
 		put(&w, "</body></html>\n");
 	return w.rc;

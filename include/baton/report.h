@@ -34,7 +34,8 @@ struct bt_report_options {
 	const struct bt_verdict *initiatives;
 	size_t ninitiatives;
 	/* non-NULL: the sections of docs/insight.md (friction, consistency,
-	 * value at stake) computed from it, for `journey` (NULL: all) */
+	 * value at stake) computed from it, for `journey` (NULL: all); and
+	 * without a journey, the data audit (docs/audit.md) */
 	const struct bt_engine *engine;
 	const char *journey;
 	/* the change calendar section (docs/changes.md); none: no section */

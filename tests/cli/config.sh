@@ -52,7 +52,7 @@ run "$BATON" check --config alias.yaml
 contains "anchors and aliases are refused" "$err" "alias.yaml:1:"
 
 run "$BATON" check --config "$BATON_ROOT/examples/demo.yaml"
-eq "the demo configuration is valid" "$out" "$BATON_ROOT/examples/demo.yaml: OK: 6 teams, 6 people, 5 journeys, 10 touchpoints"
+eq "the demo configuration is valid" "$out" "$BATON_ROOT/examples/demo.yaml: OK: 6 teams, 6 people, 5 journeys, 14 touchpoints"
 
 run "$BATON" config load "$BATON_ROOT/tests/data/kpi.yaml"
 eq "config load" "$out" "loaded $BATON_ROOT/tests/data/kpi.yaml: 1 journeys, 5 touchpoints"

@@ -166,6 +166,11 @@ GET|/v1/owners/maria/queue||200 200 200 404 403 403 403 403
 GET|/v1/owners/tom/queue||200 200 404 200 403 403 403 403
 GET|/v1/teams||200 200 200 200 200 403 403 403
 GET|/v1/sources||200 200 403 403 403 403 403 403
+GET|/v1/audit/sources||200 200 200 200 200 403 403 403
+GET|/v1/audit/sources?from=2020-01-01&to=2100-01-01||200 200 200 200 200 403 403 403
+GET|/v1/audit/silo-map||200 200 200 200 200 403 403 403
+GET|/v1/audit/silo-map?to=soon||400 400 400 400 400 403 403 403
+GET|/v1/audit/silo-map?team=tbilling||400 400 400 400 400 403 403 403
 POST|/v1/events|$ev_json|200 403 403 403 403 403 200 403
 POST|/v1/batch|{"batch":[$seg]}|200 403 403 403 403 403 200 403
 POST|/v1/track|$seg|200 403 403 403 403 403 200 403

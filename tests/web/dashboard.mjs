@@ -157,6 +157,7 @@ const pages = [
 	['team-contact-center', `/teams/contact-center?${PERIOD}`, kAll],
 	['data', `/data?${PERIOD}`, kAll],
 	['conflicts', '/conflicts?state=all', null],
+	['audit', `/audit?as_of=${AS_OF}`, null],
 ];
 for (const [name, path, k] of pages) {
 	await visit(page, path);
@@ -265,6 +266,27 @@ const detail = await api(admin, `/v1/instances/${inst.id}?as_of=${AS_OF}`);
 const verdicts = await page.$$eval('section[aria-label=Handoffs] tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent));
 check(JSON.stringify(verdicts) === JSON.stringify(detail.handoffs.map((x) => (x.clean ? 'clean' : 'failed'))), 'instance: its handoffs with the API\'s verdicts', verdicts);
 
+// the data audit: the demo's sources at L1, L2 and L3, as the API measures them
+await visit(page, `/audit?as_of=${AS_OF}`);
+{
+	const aud = await api(admin, `/v1/audit/sources?as_of=${AS_OF}`);
+	const map = await api(admin, `/v1/audit/silo-map?as_of=${AS_OF}`);
+	const shownLv = await page.$$eval('section[aria-label=Sources] tbody tr', (trs) => trs.map((tr) => [0, 4, 5, 7].map((k) => tr.children[k].textContent)));
+	const want = aud.sources.map((x) => [x.source, x.declared_level || '–', x.measured_level || '–',
+		x.disagrees ? 'declared ≠ measured' : x.touchpoint ? '' : 'not in the inventory']);
+	check(JSON.stringify(shownLv) === JSON.stringify(want), 'audit: every source with its declared and measured level and flag, as the API', { shownLv, want });
+	const measured = new Set(aud.sources.map((x) => x.measured_level));
+	check(['L1', 'L2', 'L3'].every((l) => measured.has(l)) && aud.sources.some((x) => x.disagrees),
+		'audit: the demo has sources at each measured level, and one whose declared level disagrees', [...measured]);
+	const circles = await page.locator('section[aria-label="Silo map"] .chart svg path').count();
+	check(circles >= map.nodes.length, `audit: the silo map draws the API's ${map.nodes.length} sources`, `${circles} paths`);
+	for (const ph of ['crawl', 'walk', 'run']) {
+		const listed = await page.$$eval(`.phase-${ph} li strong`, (els) => els.map((e) => e.textContent));
+		const api_ = aud.roadmap.filter((r) => r.phase === ph).map((r) => r.source);
+		check(api_.length > 0 && JSON.stringify(listed) === JSON.stringify(api_), `audit: the roadmap's ${ph} phase, as the API ranks it`, { listed, api_ });
+	}
+}
+
 await visit(page, `/queue?person=${busy}&as_of=${AS_OF}`);
 const shown = await page.$$eval('#queue tbody th a', (as) => as.map((a) => a.textContent).sort());
 check(JSON.stringify(shown) === JSON.stringify(queue.items.map((q) => q.instance.id).sort()), 'queue: the owner\'s items, each linked', shown);
@@ -350,7 +372,7 @@ check(JSON.stringify(srcRows) === JSON.stringify(srcApi), 'data: every source wi
 {
 	const { context, page: p } = await signIn(tokens.agent);
 	check(new URL(p.url()).pathname === '/customers', 'agent: lands on the customer 360');
-	for (const path of [`/journeys/billing-dispute?${PERIOD}`, `/teams?${PERIOD}`, `/data`, `/queue?person=maria`, '/conflicts']) {
+	for (const path of [`/journeys/billing-dispute?${PERIOD}`, `/teams?${PERIOD}`, `/data`, `/queue?person=maria`, '/conflicts', '/audit']) {
 		await visit(p, path);
 		check(await p.isVisible('.notfound') && !(await p.locator('[data-kpi]').count()), `agent: cannot open the KPIs (${path.split('?')[0]} is "not found")`);
 	}

@@ -2,13 +2,13 @@
 // The pictures, drawn by Apache ECharts (only the parts used, as SVG).
 // ECharts tooltip formatters return HTML: every string from the data goes
 // through esc() there.  Labels are drawn as text, never parsed.
-import { SankeyChart } from 'echarts/charts';
+import { GraphChart, SankeyChart } from 'echarts/charts';
 import { TooltipComponent } from 'echarts/components';
 import { format, init, use } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { h } from './dom.js';
 
-use([SankeyChart, TooltipComponent, SVGRenderer]);
+use([GraphChart, SankeyChart, TooltipComponent, SVGRenderer]);
 
 export const esc = (v) => format.encodeHTML(String(v));
 
@@ -72,5 +72,36 @@ export function sankey(flows, { signal, onClick, label }) {
 			labelLayout: { hideOverlap: true },
 		}],
 		onClick: (p) => { if (p.dataType === 'edge' && onClick) onClick(p.data.flow, p.data.verdict); },
+	}, signal);
+}
+
+export const LEVEL_COLOR = { L1: FAILED, L2: '#ef6c00', L3: CLEAN };
+
+// The silo map (docs/audit.md): a node per source, sized by its events and
+// coloured by its measured level; an edge per two sources that share
+// customers, as wide as how many.  Sources in a circle, in the API's order.
+export function siloMap(map, { signal, label }) {
+	const maxEv = Math.max(1, ...map.nodes.map((n) => n.events));
+	const maxW = Math.max(1, ...map.edges.map((e) => e.profiles));
+	const data = map.nodes.map((n) => ({
+		name: n.source, node: n, symbolSize: 12 + 38 * Math.sqrt(n.events / maxEv),
+		itemStyle: { color: LEVEL_COLOR[n.measured_level] || '#9e9e9e' },
+	}));
+	const links = map.edges.map((e) => ({ source: e.a, target: e.b, value: e.profiles, lineStyle: { width: 1 + 9 * e.profiles / maxW } }));
+	const tooltip = (p) => {
+		if (p.dataType === 'edge') return `${esc(p.data.source)} – ${esc(p.data.target)}: ${p.data.value} customers in common`;
+		const n = p.data.node;
+		return `${esc(n.source)}: ${n.events} events, ${n.linked} linked<br>measured ${esc(n.measured_level || '–')}, declared ${esc(n.declared_level || '–')}`;
+	};
+	return chart(label, 420, {
+		animation: false,
+		tooltip: { trigger: 'item', confine: true, formatter: tooltip },
+		series: [{
+			type: 'graph', layout: 'circular', circular: { rotateLabel: false }, data, links,
+			left: 60, right: 60, top: 30, bottom: 30,
+			label: { show: true, position: 'right', formatter: (p) => p.data.name, color: '#1b1f24', fontSize: 13 },
+			lineStyle: { color: '#78909c', opacity: 0.6, curveness: 0.2 },
+			emphasis: { focus: 'adjacency' },
+		}],
 	}, signal);
 }

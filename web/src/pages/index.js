@@ -2,6 +2,7 @@
 // The route table: a page is one module (path, title, roles, render) and
 // one entry here.  `nav` puts it in the header for the roles that may see
 // it; any other role gets the "not found" page.
+import audit from './audit.js';
 import actions from './actions.js';
 import agenda from './agenda.js';
 import calendar from './calendar.js';
@@ -18,7 +19,7 @@ import queue from './queue.js';
 import teams from './teams.js';
 import value from './value.js';
 
-const pages = [overview, journey, instance, customer, conflicts, queue, escalations, agenda, actions, initiatives, calendar, teams, value, data, login];
+const pages = [overview, journey, instance, customer, conflicts, queue, escalations, agenda, actions, initiatives, calendar, teams, value, data, audit, login];
 
 // '/journeys/:id' → /^\/journeys\/(?<id>[^/]+)$/
 const compile = (path) => new RegExp(`^${path.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`);
