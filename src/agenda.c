@@ -12,6 +12,7 @@
 #include "baton/agenda.h"
 
 #include "baton/actions.h"
+#include "baton/audit.h"
 #include "baton/view.h"
 #include "engine.h"
 #include "util/alloc.h"
@@ -405,6 +406,50 @@ static int broken_promises(struct ctx *c, struct cands *out)
 	return rc;
 }
 
+/* The siloed source (measured L1) on journey instances whose customers
+ * score highest: its customers × the share of its events other sources
+ * never reach. */
+static int silo_source(struct ctx *c, struct cands *out)
+{
+	struct bt_audit *a = NULL;
+	struct bt_err err;
+	int rc = bt_engine_audit(c->e, c->from, c->to, c->scope, &a, &err);
+	if (rc)
+		return rc;
+	const struct bt_audit_source *b = NULL;
+	double bs = 0;
+	for (size_t i = 0; i < a->nsources; i++) {
+		const struct bt_audit_source *x = &a->sources[i];
+		if (x->measured != 1 || !x->instances || !x->events)
+			continue;
+		double sc = (double)x->profiles * bt_audit_siloedness(x);
+		if (!b || sc > bs + 1e-12)
+			b = x, bs = sc;
+	}
+	struct bt_agenda_issue *x = b ? cand_new(out) : NULL;
+	if (b && !x)
+		rc = BT_ENOMEM;
+	if (x) {
+		int64_t id = bt_strmap_find(&c->e->names, b->id, strlen(b->id));
+		x->kind = BT_ISSUE_SILO_SOURCE;
+		x->source = id >= 0 ? name(c->e, (uint32_t)id) : NULL;
+		x->customers = b->profiles;
+		x->count = b->events - b->linked, x->of = b->events;
+		x->move = bt_audit_siloedness(b);
+		snprintf(x->title, sizeof(x->title),
+			 "%s is siloed: %llu of its %llu events reach no customer another source knows",
+			 b->id, (unsigned long long)x->count, (unsigned long long)x->of);
+		snprintf(x->why, sizeof(x->why),
+			 "a source at data level L1 on %llu journey instances: the journeys of its "
+			 "%llu customers cannot be followed across channels",
+			 (unsigned long long)b->instances, (unsigned long long)b->profiles);
+		snprintf(x->api, sizeof(x->api), "/v1/audit/sources?%s", c->period);
+		snprintf(x->page, sizeof(x->page), "/audit?%s", c->period);
+	}
+	bt_audit_free(a);
+	return rc;
+}
+
 /* by score, then customers, then kind, then title */
 static int by_score(const void *a, const void *b)
 {
@@ -462,7 +507,8 @@ int bt_engine_agenda(const struct bt_engine *e, const struct bt_engine *eb,
 	    (rc = bt_engine_kpis_for(eb, &kb, q->scope, &before, err)))
 		goto out;
 	if ((rc = journey_kpis(&c, now, before, &cs)) || (rc = handoff_pair(&c, &cs)) ||
-	    (rc = cost_shift(&c, now, &cs)) || (rc = broken_promises(&c, &cs))) {
+	    (rc = cost_shift(&c, now, &cs)) || (rc = broken_promises(&c, &cs)) ||
+	    (rc = silo_source(&c, &cs))) {
 		bt_err_set(err, rc, "out of memory");
 		goto out;
 	}
@@ -574,6 +620,7 @@ int bt_agenda_json(const struct bt_agenda *a, struct bt_buf *b)
 		jstr(b, "team", x->team);
 		jstr(b, "to_team", x->to_team);
 		jstr(b, "kpi", x->kpi);
+		jstr(b, "source", x->source);
 		bt_buf_printf(b, ",\"customers\":%llu", (unsigned long long)x->customers);
 		if (x->kind == BT_ISSUE_JOURNEY_KPI) {
 			jnum(b, "before", x->before);
@@ -582,6 +629,9 @@ int bt_agenda_json(const struct bt_agenda *a, struct bt_buf *b)
 			jnum(b, "local_success_rate", x->before);
 			jnum(b, "true_success_rate", x->after);
 			bt_buf_printf(b, ",\"follow_ups\":%llu", (unsigned long long)x->count);
+		} else if (x->kind == BT_ISSUE_SILO_SOURCE) {
+			bt_buf_printf(b, ",\"unlinked_events\":%llu,\"events\":%llu",
+				      (unsigned long long)x->count, (unsigned long long)x->of);
 		} else {
 			bt_buf_printf(b, ",\"failed\":%llu,\"of\":%llu", (unsigned long long)x->count,
 				      (unsigned long long)x->of);

@@ -21,7 +21,7 @@ enum bt_issue_kind {
 	BT_ISSUE_HANDOFF_PAIR,     /* the handoff pair whose failures reach most customers */
 	BT_ISSUE_COST_SHIFT,       /* a team whose local wins cost other teams */
 	BT_ISSUE_BROKEN_PROMISES,  /* promises broken by a team */
-	BT_ISSUE_SILO_SOURCE,      /* a siloed source on a journey's path */
+	BT_ISSUE_SILO_SOURCE,      /* a siloed source (measured L1) on journeys */
 };
 extern const char *const bt_issue_kind_names[5];
 
@@ -30,7 +30,7 @@ extern const char *const bt_issue_kind_names[5];
  * ranked by: customers × move. */
 struct bt_agenda_issue {
 	enum bt_issue_kind kind;
-	const char *journey, *team, *to_team, *kpi; /* NULL where none */
+	const char *journey, *team, *to_team, *kpi, *source; /* NULL where none */
 	uint64_t customers;
 	uint64_t count, of;    /* the failures and what they are out of (not journey_kpi) */
 	double before, after;  /* journey_kpi: the KPI in the period before and in it */

@@ -21,10 +21,15 @@
 #      digital->shop: 1 failed of 2, 1 customer: score 1 x 0.5 = 0.5.
 #   u7, u8 visit the store (03-15, 03-16) with a refund promised by billing
 #      in 48 h, never kept: billing broke 2 of 2, 2 customers: score 2.
+#   u10, u11 use the kiosk (03-25, 03-26), which nothing else links: the
+#      kiosk's 2 events reach no customer another source knows (0% linked:
+#      L1) on 2 instances: a siloed source, 2 customers x 100% = 2.
+#      (phone in P: p3, p4, 1 of 2 linked, L2; store 2 of 5, L2; chatbot
+#      3 of 3, L3.)
 # moving (in the data only, no owner): u9 visits the store 03-20.
-# Ranked: broken promises (2), dispute's resolution (1), then the two at
-# 0.5 with one customer each, by kind: the handoff pair, then the cost
-# shift.  Four of four candidates.
+# Ranked: broken promises (2), the kiosk (2, the same customers: by kind),
+# dispute's resolution (1), the handoff pair (0.5, one customer, before the
+# cost shift by kind).  Four of five candidates.
 . "$BATON_ROOT/tests/cli/lib.sh"
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 cat >g.yaml <<'YAML'
@@ -39,6 +44,7 @@ touchpoints:
   - {id: phone, channel: voice, team: service}
   - {id: chatbot, channel: chat, team: digital}
   - {id: store, channel: store, team: shop}
+  - {id: kiosk, channel: store, team: shop}
 YAML
 "$BATON" config load --db g.db g.yaml >/dev/null || { notok "config loads"; exit 1; }
 {
@@ -54,6 +60,8 @@ YAML
 	ev s7 2026-03-15T10:00:00Z store support.visit '{"user_id":"u7"}' '"promise":{"id":"R7","kind":"refund","due":"48h","team":"billing"}'
 	ev s8 2026-03-16T10:00:00Z store support.visit '{"user_id":"u8"}' '"promise":{"id":"R8","kind":"refund","due":"48h","team":"billing"}'
 	ev m9 2026-03-20T10:00:00Z store moving.visit '{"user_id":"u9"}' '"journey":"moving"'
+	ev k10 2026-03-25T10:00:00Z kiosk support.kiosk '{"user_id":"u10"}'
+	ev k11 2026-03-26T10:00:00Z kiosk support.kiosk '{"user_id":"u11"}'
 } >ev.ndjson
 "$BATON" ingest --db g.db ev.ndjson >/dev/null || { notok "events ingest"; exit 1; }
 "$BATON" actions add --db g.db --title "Refund within 48 hours" --owner maria --due 2026-04-20 --journey dispute >/dev/null
@@ -72,14 +80,15 @@ eq "exit 0" "$rc" 0
 j() { printf '%s' "$out" | jq -c "$1"; }
 eq "the period and the period before, each judged 28 days after its end" "$(j '[.from, .to, .as_of, .before.from, .before.to, .before.as_of]')" \
 	'["2026-03-01T00:00:00Z","2026-03-29T00:00:00Z","2026-04-26T00:00:00Z","2026-02-01T00:00:00Z","2026-03-01T00:00:00Z","2026-03-29T00:00:00Z"]'
-eq "four candidates, ranked by customers x move" "$(j '[.candidates, [.issues[] | [.rank, .kind, .customers, .move, .score]]]')" \
-	'[4,[[1,"broken_promises",2,1,2],[2,"journey_kpi",2,0.5,1],[3,"handoff_pair",1,0.5,0.5],[4,"cost_shift",1,0.5,0.5]]]'
+eq "five candidates, four ranked by customers x move" "$(j '[.candidates, [.issues[] | [.rank, .kind, .customers, .move, .score]]]')" \
+	'[5,[[1,"broken_promises",2,1,2],[2,"silo_source",2,1,2],[3,"journey_kpi",2,0.5,1],[4,"handoff_pair",1,0.5,0.5]]]'
+eq "2: the kiosk, siloed" "$(j '.issues[1] | [.source, .unlinked_events, .events, .evidence.api]')" \
+	'["kiosk",2,2,"/v1/audit/sources?from=2026-03-01T00:00:00Z&to=2026-03-29T00:00:00Z"]'
 eq "1: billing broke 2 of 2 promises" "$(j '.issues[0] | [.team, .failed, .of, .title, .evidence.api]')" \
 	'["billing",2,2,"billing broke 2 of 2 promises (100.0%)","/v1/promises?status=broken&keeper=billing"]'
-eq "2: dispute's resolution 100% -> 50%" "$(j '.issues[1] | [.journey, .kpi, .before, .after, .title, .evidence.page]')" \
+eq "3: dispute's resolution 100% -> 50%" "$(j '.issues[2] | [.journey, .kpi, .before, .after, .title, .evidence.page]')" \
 	'["dispute","resolution_rate",1,0.5,"dispute: resolution fell from 100.0% to 50.0%","/journeys/dispute?from=2026-03-01T00:00:00Z&to=2026-03-29T00:00:00Z"]'
-eq "3: digital -> shop, 1 of 2 failed" "$(j '.issues[2] | [.team, .to_team, .failed, .of]')" '["digital","shop",1,2]'
-eq "4: service's local wins: 100% local, 50% true, one follow-up" "$(j '.issues[3] | [.team, .local_success_rate, .true_success_rate, .follow_ups]')" '["service",1,0.5,1]'
+eq "4: digital -> shop, 1 of 2 failed" "$(j '.issues[3] | [.team, .to_team, .failed, .of]')" '["digital","shop",1,2]'
 eq "the overdue action at the as_of: A1 (A2 not due yet, A3 done)" "$(j '[.overdue_actions[].id]')" '[1]'
 eq "the journey nobody owns" "$(j .unowned_journeys)" '[{"journey":"moving","instances":1}]'
 eq "the initiative to stop" "$(j '[.initiatives_to_stop[] | [.name, .verdict, .effect]]')" '[["Shorter calls","stop",-0.5]]'
@@ -98,8 +107,8 @@ eq "a bad format: exit 1, said" "$rc $err" "1 baton agenda: --format must be md,
 
 run "$BATON" report --db g.db $P
 eq "baton report: the agenda's issues, in order" "$(printf '%s' "$out" | sed -n '/^## Steering agenda/,/^## Actions/p' | grep '^| [0-9]' | cut -d'|' -f2,4,5)" " 1 | 2 | 2.00 
- 2 | 2 | 1.00 
- 3 | 1 | 0.50 
+ 2 | 2 | 2.00 
+ 3 | 2 | 1.00 
  4 | 1 | 0.50 "
 
 # the period before a change of state: judged at 03-12, u3's and u4's
@@ -107,6 +116,8 @@ eq "baton report: the agenda's issues, in order" "$(printf '%s' "$out" | sed -n 
 # as of 03-05, with nothing opened in it): no comparison.
 run "$BATON" agenda --db g.db --as-of 2026-03-12T00:00:00Z --from 2026-03-01 --to 2026-03-08 --format json
 eq "no period before to compare with: no journey KPI issue" "$(j '[.issues[].kind]')" '["cost_shift"]'
+eq "service's local wins: 100% local (u3, u4), 50% true (u3), u4 followed up once" \
+	"$(j '.issues[0] | [.team, .customers, .local_success_rate, .true_success_rate, .follow_ups, .score]')" '["service",1,1,0.5,1,0.5]'
 
 # the API answers the same; an owner sees their journeys only
 serve_start g.db || { notok "server starts"; exit 1; }
@@ -115,7 +126,7 @@ TOM="Authorization: Bearer $("$BATON" token create --db g.db --role owner --pers
 Q="as_of=2026-04-26T00:00:00Z&from=2026-03-01&to=2026-03-29"
 "$BATON" agenda --db g.db $P --format json >cli.json
 eq "GET /v1/agenda = baton agenda --format json" "$(curl -s -H "$H" "$U/v1/agenda?$Q" | jq -c 'del(.overdue_actions[].created, .overdue_actions[].updated)')" "$(jq -c 'del(.overdue_actions[].created, .overdue_actions[].updated)' cli.json)"
-eq "tom: support's issues only, his actions, no initiative of dispute" "$(curl -s -H "$TOM" "$U/v1/agenda?$Q" | jq -c '[[.issues[] | .kind], [.overdue_actions[].id], .initiatives_to_stop]')" '[["broken_promises","handoff_pair"],[],[]]'
+eq "tom: support's issues only, his actions, no initiative of dispute" "$(curl -s -H "$TOM" "$U/v1/agenda?$Q" | jq -c '[[.issues[] | .kind], [.overdue_actions[].id], .initiatives_to_stop]')" '[["broken_promises","silo_source","handoff_pair"],[],[]]'
 eq "a period that is empty: 400" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/agenda?from=2026-03-02&to=2026-03-01")" 400
 kill -TERM "$pid"
 wait "$pid"

@@ -17,6 +17,7 @@ function figures(x) {
 	if (x.kind === 'journey_kpi') return `${x.kpi}: ${pct(x.before)} → ${pct(x.after)}`;
 	if (x.kind === 'cost_shift') return `local ${pct(x.local_success_rate)}, true ${pct(x.true_success_rate)}, ${x.follow_ups} follow-ups`;
 	if (x.failed !== undefined) return `${x.failed} of ${x.of} (${pct(x.move)})`;
+	if (x.kind === 'silo_source') return `${x.source}: ${x.unlinked_events} of ${x.events} events unlinked`;
 	return pct(x.move);
 }
 
