@@ -249,7 +249,8 @@ int bt_actions_get(struct bt_server *s, const struct bt_request *rq, struct bt_r
 		}
 		v[kept++] = *a;
 	}
-	qsort(v, kept, sizeof(*v), by_due);
+	if (kept) /* (UBSan: no qsort of an empty list) */
+		qsort(v, kept, sizeof(*v), by_due);
 	bt_page_open("actions", &rs->body);
 	size_t shown = 0;
 	for (size_t i = (size_t)skip; i < kept && shown < limit; i++, shown++) {

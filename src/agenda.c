@@ -514,7 +514,8 @@ int bt_engine_agenda(const struct bt_engine *e, const struct bt_engine *eb,
 	}
 	for (size_t i = 0; i < cs.n; i++)
 		cs.v[i].score = (double)cs.v[i].customers * cs.v[i].move;
-	qsort(cs.v, cs.n, sizeof(*cs.v), by_score);
+	if (cs.n) /* (UBSan: no qsort of an empty list) */
+		qsort(cs.v, cs.n, sizeof(*cs.v), by_score);
 	out->candidates = cs.n;
 	for (size_t i = 0; i < cs.n && out->nissues < BT_AGENDA_ISSUES; i++)
 		if (cs.v[i].score > 0)
@@ -530,7 +531,8 @@ int bt_engine_agenda(const struct bt_engine *e, const struct bt_engine *eb,
 	for (size_t i = 0; i < nacts; i++)
 		if (bt_action_overdue(&acts[i], q->now))
 			out->overdue[out->noverdue++] = &acts[i];
-	qsort(out->overdue, out->noverdue, sizeof(*out->overdue), by_due);
+	if (out->noverdue)
+		qsort(out->overdue, out->noverdue, sizeof(*out->overdue), by_due);
 	for (size_t i = 0; i < q->nverdicts; i++)
 		if (!strcmp(q->verdicts[i].verdict, "stop"))
 			out->stop[out->nstop++] = &q->verdicts[i];
