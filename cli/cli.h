@@ -124,6 +124,7 @@ int cmd_check(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_journeys(int argc, char **argv);
 int cmd_escalations(int argc, char **argv);
+int cmd_followups(int argc, char **argv);
 int cmd_actions(int argc, char **argv);
 int cmd_agenda(int argc, char **argv);
 int cmd_report(int argc, char **argv);

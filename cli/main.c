@@ -20,6 +20,7 @@ static const struct cli_command commands[] = {
 	{"agenda", cmd_agenda, "the steering agenda of a period, as Markdown, HTML or JSON"},
 	{"actions", cmd_actions, "actions decided: who does what by when, and which are overdue"},
 	{"escalations", cmd_escalations, "what the journeys' rules escalate, and acting on it"},
+	{"followups", cmd_followups, "follow-ups of unhappy customers, and closing the loop"},
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},
 	{"serve", cmd_serve, "serve the HTTP API"},

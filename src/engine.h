@@ -35,6 +35,9 @@ struct bt__erec {
 	uint8_t channel, outcome, direction, flags;
 	int8_t csat, nps, ces;
 	uint8_t stage; /* stage index + 1 in the event's journey; 0 none */
+	uint32_t words; /* feedback: index + 1 into the word masks (e->wmask) of the
+			 * lists of followup_triggers words its comment holds; 0 none.
+			 * In what was padding: the record stays 72 bytes */
 };
 
 struct bt__pdef {
@@ -72,6 +75,9 @@ struct bt_engine {
 	size_t nconsent, capconsent;
 	struct bt__pdef *pdefs;
 	size_t npdefs, cappdefs;
+	/* bit k: the comment holds a word of list k (bt_config_followup_words) */
+	uint64_t *wmask;
+	size_t nwmask, capwmask;
 	uint32_t next_seq;
 	int64_t max_ts, as_of;
 	int derived;
@@ -106,6 +112,16 @@ struct bt_engine {
 	size_t nls, capls;
 	struct bt__coll *coll;
 	size_t ncoll, capcoll;
+	/* closed-loop feedback: the events that open or add to a follow-up
+	 * (negative feedback) and that may close one (the company reaching
+	 * back), of instances with negative feedback, each profile's in time
+	 * order (followup.c resolves them with the closes by hand) */
+	struct bt__loop {
+		uint32_t inst, ev;
+		uint32_t team; /* trigger: the instance's holder at the feedback */
+		uint8_t trigger;
+	} *loop;
+	size_t nloop, caploop;
 	/* keep_text: the case references of each instance, sorted by instance */
 	struct bt__icase {
 		uint32_t inst, name;
@@ -124,6 +140,7 @@ struct bt__inst {
 	uint32_t handoffs, clean, fail_context, fail_repeat, fail_late;
 	uint32_t csat_n, csat_sum, nps_n, promoters, detractors, ces_n, ces_sum;
 	uint32_t collisions, stage;
+	uint32_t negatives; /* feedback that matched a follow-up trigger */
 	int64_t stage_since;
 	/* the first time it stood in a stage for that stage's whole SLA: from
 	 * (since + SLA) until it left the stage (BT_TIME_NONE while it has not;
@@ -196,6 +213,10 @@ int bt__stored_event_read(struct bt_json_doc *doc, struct bt__event *ev, int64_t
 int bt__engine_derive(struct bt_engine *e);
 /* The status of promise s at the engine's time: open, broken, kept, kept_late. */
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s);
+
+/* Does feedback event r on an instance of journey j (index) match one of
+ * its follow-up triggers (docs/followups.md)? */
+int bt__negative_feedback(const struct bt_engine *e, uint32_t j, const struct bt__erec *r);
 
 /* Why an open instance i needs its owner now (lists.c): a set of
  * BT__NEED_*; 0 when it does not. */

@@ -86,6 +86,13 @@ void bt_esc_actions_free(struct bt_esc_action *v, size_t n)
 	bt__free(v);
 }
 
+void bt_fu_closes_free(struct bt_fu_close *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bt__free((char *)v[i].id), bt__free((char *)v[i].note), bt__free((char *)v[i].who);
+	bt__free(v);
+}
+
 void bt_tokens_free(struct bt_token *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -230,6 +230,14 @@ static const char *const migrations[] = {
 	"  created_by TEXT NOT NULL,"
 	"  created INTEGER NOT NULL,"
 	"  updated INTEGER NOT NULL);",
+	/* 10 → 11: follow-ups closed by hand (closed-loop feedback:
+	 * follow-ups are derived, these are not) */
+	"CREATE TABLE followup_closes("
+	"  id INTEGER PRIMARY KEY,"
+	"  followup TEXT NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -240,7 +248,7 @@ enum stmt {
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
 	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK, S_RULES_LIST,
 	S_RULE_SET, S_RULE_CLEAR, S_RULE_AUDIT, S_CHANGES, S_CHANGES_TOTAL, S_ESC_ACT, S_ESC_ACTS,
-	S_ANNOUNCE,
+	S_ANNOUNCE, S_FU_CLOSE, S_FU_CLOSES,
 	/* the same questions of a file older than identity review (a reader
 	 * does not migrate): no pairs kept apart, no conflict resolved */
 	S_PROFILE_CONFLICTS_OLD, S_PROFILE_MERGES_OLD, S_ID_MARK_OLD, S_CONFLICTS_PAGE_OLD,
@@ -366,6 +374,8 @@ static const char *const sql[S__COUNT] = {
 	[S_ESC_ACT] = "INSERT INTO escalation_acts(escalation, resolve, who, at) VALUES (?,?,?,?)",
 	[S_ESC_ACTS] = "SELECT escalation, resolve, who, at FROM escalation_acts ORDER BY id",
 	[S_ANNOUNCE] = "INSERT OR IGNORE INTO announced(key, at) VALUES (?,?)",
+	[S_FU_CLOSE] = "INSERT INTO followup_closes(followup, note, who, at) VALUES (?,?,?,?)",
+	[S_FU_CLOSES] = "SELECT followup, note, who, at FROM followup_closes ORDER BY id",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)",
 	[S_DATA_VERSION] = "PRAGMA data_version",
@@ -388,6 +398,7 @@ static const char *const sql[S__COUNT] = {
 #define SCHEMA_WEBHOOKS 8
 #define SCHEMA_REVIEW 9
 #define SCHEMA_ACTIONS 10
+#define SCHEMA_FOLLOWUPS 11
 
 struct sqlite_store {
 	struct bt__store base;
@@ -1536,6 +1547,59 @@ static int sq_esc_acts(struct bt__store *base, struct bt_esc_action **out, size_
 	}
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "reading what was done about escalations");
+	sqlite3_reset(q);
+	*out = v;
+	return rc;
+}
+
+/* ---- follow-ups closed by hand ---- */
+
+static int sq_fu_close(struct bt__store *base, const struct bt_fu_close *c, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_FU_CLOSE, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, c->note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, c->who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, c->at);
+	return step_done(s, q, err, "recording a follow-up closed");
+}
+
+static int sq_fu_closes(struct bt__store *base, struct bt_fu_close **out, size_t *n,
+			struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_fu_close *v = NULL;
+	size_t cap = 0;
+	int rc = 0, r = SQLITE_DONE;
+	*out = NULL, *n = 0;
+	if (s->schema < SCHEMA_FOLLOWUPS) /* a reader of an older file: none */
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_FU_CLOSES, err);
+	if (!q)
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct bt_fu_close *p = bt__reallocarray(v, c, sizeof(*v));
+			if (!p) {
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+				break;
+			}
+			v = p, cap = c;
+		}
+		struct bt_fu_close *a = &v[(*n)++];
+		a->id = col_dup(q, 0);
+		a->note = col_dup(q, 1);
+		a->who = col_dup(q, 2);
+		a->at = sqlite3_column_int64(q, 3);
+		if (!a->id || !a->note || !a->who)
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading the follow-ups closed");
 	sqlite3_reset(q);
 	*out = v;
 	return rc;
@@ -2949,6 +3013,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.rules = {.list = sq_rules_list, .set = sq_rule_set, .audit = sq_rule_audit,
 		  .changes = sq_changes},
 	.escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
+	.followups = {.close = sq_fu_close, .closes = sq_fu_closes},
 	.actions = {.insert = sq_action_insert, .update = sq_action_update, .list = sq_action_list},
 	.tokens = {.insert = sq_token_insert,
 		   .find = sq_token_find,
