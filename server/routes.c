@@ -842,15 +842,23 @@ static int kpis_on(const struct bt_engine *e, struct bt_server *s, const struct 
 	struct bt_scope sc = scope_of(rq);
 	struct bt_kpis *k = NULL;
 	struct bt_err err = {0, ""};
-	(void)s;
 	if (q.journey && !journey_visible(e, rq, q.journey))
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
 	if (period_arg(rq, &q, rs))
 		return 0;
-	int rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
+	struct bt_fu_close *fc = NULL;
+	size_t nfc = 0;
+	struct bt_db *rdb = bt_reader_get(s); /* follow-ups closed by hand count too */
+	int rc = bt_followup_closes(rdb, &fc, &nfc, &err);
+	bt_reader_put(s, rdb);
+	if (rc)
+		return bt_respond_error(rs, 500, "internal", "the follow-ups could not be read");
+	rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
+	rc = rc ? rc : bt_kpis_followups(k, e, &q, &sc, fc, nfc, &err);
 	if (!rc)
 		rc = bt_kpis_json(k, &rs->body);
 	bt_kpis_free(k);
+	bt_fu_closes_free(fc, nfc);
 	return rc;
 }
 
@@ -1602,6 +1610,13 @@ const struct bt_route bt_routes[] = {
 	 "acknowledge an escalation", 0, NULL},
 	{"POST", "/v1/escalations/{id}/resolve", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER),
 	 resolve_escalation, "resolve an escalation by hand", 0, NULL},
+	{"GET", "/v1/followups", READERS | ROLE(BT_ROLE_TEAM), bt_followups_get,
+	 "follow-ups of unhappy customers (docs/followups.md)", 0,
+	 "as_of journey state team limit cursor"},
+	{"GET", "/v1/followups/{id}", READERS | ROLE(BT_ROLE_TEAM), bt_followups_get_one,
+	 "one follow-up", 0, "as_of"},
+	{"POST", "/v1/followups/{id}/close", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER) | ROLE(BT_ROLE_TEAM),
+	 bt_followups_close, "close a follow-up by hand, with a note", 0, NULL},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/funnel", READERS, get_funnel,

@@ -218,6 +218,12 @@ const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstat
  * its follow-up triggers (docs/followups.md)? */
 int bt__negative_feedback(const struct bt_engine *e, uint32_t j, const struct bt__erec *r);
 
+/* The follow-ups (followup.c) with the closes by hand that are among the
+ * escalation acts (bt_followup_close records each as the resolution of
+ * an escalation named by the follow-up's id too), up to until. */
+int bt__followups_acts(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
+		       int64_t until, struct bt_followup **out, size_t *n);
+
 /* Why an open instance i needs its owner now (lists.c): a set of
  * BT__NEED_*; 0 when it does not. */
 enum {
@@ -227,7 +233,8 @@ enum {
 	BT__NEED_PROMISE_BROKEN = 8,
 	BT__NEED_PROMISE_DUE = 16,
 	BT__NEED_COLLISIONS = 32,
-	BT__NEED_ESCALATED = 64 /* an open escalation (escalate.c): known to the queue only */
+	BT__NEED_ESCALATED = 64, /* an open escalation (escalate.c): known to the queue only */
+	BT__NEED_FOLLOWUP = 128  /* an open follow-up (followup.c): known to the queue only */
 };
 unsigned bt__needs(const struct bt_engine *e, size_t i);
 /* Where an open instance stands against its stage's SLA at e's time:

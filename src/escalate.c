@@ -85,15 +85,9 @@ static int earlier(int64_t a, int64_t b)
 static int overdue_followups(const struct bt_engine *e, const struct bt_esc_action *acts,
 			     size_t nacts, int64_t until, struct firsts *f)
 {
-	struct bt_fu_close *c = bt__calloc(nacts + 1, sizeof(*c));
 	struct bt_followup *v = NULL;
-	size_t nc = 0, n = 0;
-	if (!c)
-		return BT_ENOMEM;
-	for (size_t k = 0; k < nacts; k++)
-		if (acts[k].resolve && acts[k].id[0] == 'F')
-			c[nc++] = (struct bt_fu_close){acts[k].id, "", acts[k].who, acts[k].at};
-	int rc = bt_engine_followups(e, c, nc, until, &v, &n, NULL);
+	size_t n = 0;
+	int rc = bt__followups_acts(e, acts, nacts, until, &v, &n);
 	for (size_t k = 0; !rc && k < n; k++) {
 		uint32_t i = v[k].instance;
 		if (v[k].due <= e->as_of && (v[k].closed == BT_TIME_NONE || v[k].closed > v[k].due) &&
@@ -103,7 +97,6 @@ static int overdue_followups(const struct bt_engine *e, const struct bt_esc_acti
 		}
 	}
 	bt__free(v);
-	bt__free(c);
 	return rc;
 }
 

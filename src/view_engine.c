@@ -523,7 +523,7 @@ int bt__list_json(const struct bt_engine *e, enum bt__list_kind kind, struct bt_
 static const char *const need_names[] = {"stage_sla_breached", "stage_sla_at_risk",
 					 "failed_handoffs",    "promise_broken",
 					 "promise_due",        "collisions",
-					 "escalated"};
+					 "escalated",          "followup"};
 
 struct queue_ctx {
 	const struct bt_engine *e;
@@ -534,7 +534,10 @@ static void queue_item(uint32_t i, struct bt_buf *out, void *arg)
 {
 	const struct queue_ctx *c = arg;
 	const struct bt_engine *e = c->e;
-	unsigned why = bt__needs(e, i) | (c->escalated[i] ? BT__NEED_ESCALATED : 0);
+	unsigned why = bt__needs(e, i) | (c->escalated[i] & 1 ? BT__NEED_ESCALATED : 0) |
+		       (c->escalated[i] & 2 ? BT__NEED_FOLLOWUP : 0);
+	if (e->inst[i].state != IS_OPEN) /* closed, but a follow-up is open */
+		why &= BT__NEED_FOLLOWUP | BT__NEED_ESCALATED;
 	int first = 1;
 	bt_buf_adds(out, "{\"why\":[");
 	for (unsigned k = 0; k < sizeof(need_names) / sizeof(need_names[0]); k++)

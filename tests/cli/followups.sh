@@ -114,3 +114,49 @@ eq "KPIs judged after the close count it (closed late)" "$(k 2030-01-01T00:00:00
 
 run "$BATON" followups --db f.db --as-of 2026-03-03T01:00:00Z
 contains "the text list" "$out" "F7         dispute        I6         overdue"
+
+# ---- the API ----------------------------------------------------------------
+command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
+serve_start f.db || { notok "server starts"; exit 1; }
+H="Authorization: Bearer $(grep '^bt_' serve.out)"
+api() { curl -s -H "$H" "$U$1"; }
+eq "GET /v1/followups as the CLI lists them" "$(api '/v1/followups?as_of=2026-03-03T01:00:00Z' | rows)" \
+	"$(fu 2026-03-03T01:00:00Z | rows)"
+eq "the comment the customer wrote travels with it" "$(api '/v1/followups/F16?as_of=2026-03-03T01:00:00Z' | jq -c '[.feedback.comment, .state]')" \
+	'["I want to CANCEL this.","closed"]'
+eq "an unknown follow-up: 404" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/followups/F4")" 404
+eq "a bad state: 400 naming it" "$(api '/v1/followups?state=late' | jq -r .detail)" "query parameter state: 'late' is not one of: open overdue closed"
+eq "an unknown parameter: 400 naming it" "$(api '/v1/followups?colour=1' | jq -r .detail | grep -c colour)" 1
+eq "an unknown journey: 404" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/followups?journey=nope")" 404
+post() { curl -s -w '\n%{http_code}' -X POST -H "$H" -H 'Content-Type: application/json' --data-binary "$2" "$U/v1/followups/$1/close" | tr '\n' ' '; }
+eq "closing without a note: 400" "$(post F7 '{}' | jq -r .detail 2>/dev/null | head -1)" "note: 1 to 2000 bytes of text saying what was done"
+eq "closing with an unknown field: 400 naming it" "$(post F7 '{"note":"x","nope":1}' | jq -r .detail 2>/dev/null | head -1)" "unknown field 'nope' (the only one: note)"
+eq "closing one that is closed: 409" "$(post F2 '{"note":"x"}' | awk '{print $NF}')" 409
+
+# ---- escalated when overdue ------------------------------------------------
+# followup_overdue after 1h: F7 and F21, open at their due time T0+49h,
+# escalate at T0+50h (F21's close by hand was made after that: it counts
+# only when judged after it); F11, closed exactly at its due time, never.
+esc() { api "/v1/escalations?as_of=$1" | jq -c '[.escalations[] | select(.condition == "followup_overdue") | "\(.id):\(.state)"] | sort'; }
+eq "one second before T0+50h: nothing" "$(esc 2026-03-03T01:59:59Z)" '[]'
+eq "at T0+50h: both open, to the owner" "$(esc 2026-03-03T02:00:00Z)" '["I20.followup_overdue:open","I6.followup_overdue:open"]'
+eq "judged after F21's close by hand: its escalation cleared" "$(esc 2030-01-01T00:00:00Z)" '["I20.followup_overdue:resolved","I6.followup_overdue:open"]'
+q() { api "/v1/owners/maria/queue?as_of=$1" | jq -c '[.items[] | [.instance.id, .why]]'; }
+eq "the owner's queue: the instances with a follow-up open" "$(q 2026-03-03T01:00:00Z)" '[["I20",["followup"]],["I6",["followup"]]]'
+eq "... escalated an hour later" "$(q 2026-03-03T02:00:00Z)" '[["I20",["escalated","followup"]],["I6",["escalated","followup"]]]'
+
+# ---- the rules under decision rights ----------------------------------------
+patch() { curl -s -w '\n%{http_code}' -X PATCH -H "$H" -H 'Content-Type: application/json' --data-binary "$1" "$U/v1/journeys/dispute" | tail -n 1; }
+ids_at() { api "/v1/followups?as_of=$1" | jq -c '[.followups[].id] | sort'; }
+eq "a bad threshold: 400" "$(patch '{"followup_triggers":{"csat_max":9}}')" 400
+eq "CSAT 3 counts once csat_max is 3" "$(patch '{"followup_triggers":{"csat_max":3}}') $(ids_at 2026-03-03T01:00:00Z)" \
+	'200 ["F11","F16","F2","F21","F5","F7"]'
+eq "a journey's own words replace the list: 'fee' in, 'cancel' out" "$(patch '{"followup_triggers":{"words":["fee"]}}') $(ids_at 2026-03-03T01:00:00Z)" \
+	'200 ["F11","F19","F2","F21","F5","F7"]'
+eq "followup_sla 1h: F7 due at T0+2h" "$(patch '{"followup_sla":"1h"}') $(api '/v1/followups/F7?as_of=2026-03-03T01:00:00Z' | jq -c '[.due, .state]')" \
+	'200 ["2026-03-01T02:00:00Z","overdue"]'
+eq "the audit trail keeps each change" "$(api '/v1/changes?journey=dispute' | jq -c '[.changes[].field]')" '["followup_sla","followup_triggers","followup_triggers"]'
+eq "... in the configuration's words" "$(api '/v1/changes?journey=dispute' | jq -c '.changes[1] | [.before, .after]')" \
+	'["{\"csat_max\":3,\"nps_max\":6,\"ces_min\":6,\"words\":[\"cancel\",\"complaint\",\"complain\",\"unacceptable\",\"terrible\"]}","{\"csat_max\":3,\"nps_max\":6,\"ces_min\":6,\"words\":[\"fee\"]}"]'
+kill -TERM "$pid"
+wait "$pid"
