@@ -42,7 +42,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL, NULL, 0};
 	struct bt_engine *before = NULL;
 	struct bt_agenda agenda = {0};
 	struct bt_action *acts = NULL;
@@ -51,7 +51,9 @@ int cmd_report(int argc, char **argv)
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
 	struct bt_broken_promise *bp = NULL;
-	size_t nbp = 0;
+	struct bt_fu_close *fc = NULL;
+	struct bt_followup *fu = NULL;
+	size_t nbp = 0, nfc = 0;
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
 	const struct cli_option opts[] = {
@@ -70,12 +72,16 @@ int cmd_report(int argc, char **argv)
 	if (!db || cli_config(db, r.config, &cfg))
 		goto out;
 	if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err) || bt_engine_kpis(eng, &r.q, &k, &err) ||
+	    bt_followup_closes(db, &fc, &nfc, &err) ||
+	    bt_kpis_followups(k, eng, &r.q, NULL, fc, nfc, &err) ||
+	    bt_engine_followups(eng, fc, nfc, bt_engine_as_of(eng), &fu, &ro.nfollowups, &err) ||
 	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err) ||
 	    bt_actions_list(db, &acts, &ro.nactions, &err)) {
 		cli_fail(err.code, &err);
 		goto out;
 	}
 	ro.actions = acts;
+	ro.followups = fu;
 	ro.now = r.as_of != BT_TIME_NONE ? r.as_of / 1000 : (int64_t)time(NULL);
 	/* the agenda of the same period (without one: the 28 days up to the
 	 * time judged at), over every journey */
@@ -108,6 +114,8 @@ out:
 	bt_agenda_release(&agenda);
 	bt_engine_free(before);
 	bt_free(bp);
+	bt_free(fu);
+	bt_fu_closes_free(fc, nfc);
 	bt_kpis_free(k);
 	bt_engine_free(eng);
 	bt_config_free(cfg);

@@ -114,6 +114,9 @@ eq "KPIs judged after the close count it (closed late)" "$(k 2030-01-01T00:00:00
 
 run "$BATON" followups --db f.db --as-of 2026-03-03T01:00:00Z
 contains "the text list" "$out" "F7         dispute        I6         overdue"
+"$BATON" report --db f.db --as-of 2026-03-03T01:00:00Z -o r.md
+eq "the report's closed-loop section: 5 opened, 3 closed, 2 in time, 2 overdue (the close by hand came later)" \
+	"$(grep '^| dispute |' r.md | tail -n 1)" "| dispute | 5 | 3 | 2 | 2 | 2 | 48.00 h |"
 
 # ---- the API ----------------------------------------------------------------
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
