@@ -475,13 +475,19 @@ int bt__negative_feedback(const struct bt_engine *e, uint32_t j, const struct bt
 /* Closed-loop feedback: negative feedback on instance i, or the company
  * reaching back to its customer (an outbound event, or an inbound contact a
  * team answered) after some. */
-static int loop_note(struct bt_engine *e, uint32_t i, uint32_t ei, const struct bt__erec *r,
-		     int contact)
+static int loop_note(struct bt_engine *e, const struct pctx *p, uint32_t i, uint32_t ei,
+		     const struct bt__erec *r, int contact)
 {
 	struct bt__inst *in = &e->inst[i];
-	struct bt__loop l = {i, ei, in->holder, 1};
+	struct bt__loop l = {i, ei, in->holder, 0, 1, in->stage};
 	if (bt__negative_feedback(e, in->journey, r)) {
 		in->negatives++;
+		/* its last handoff: this profile's handoffs are the last ones */
+		for (size_t k = e->nhand; k-- > 0 && e->hand[k].inst >= p->first_inst;)
+			if (e->hand[k].inst == i) {
+				l.hand = (uint32_t)k + 1;
+				break;
+			}
 	} else if (in->negatives && (r->direction == BT_DIR_OUTBOUND || (contact && r->team))) {
 		l.trigger = 0;
 	} else
@@ -507,7 +513,7 @@ static int process(struct bt_engine *e, struct pctx *p, uint32_t ei)
 			return rc;
 	} else
 		i = place_other(e, p, r);
-	if (i != NONE && ((rc = apply(e, p, i, r, contact)) || (rc = loop_note(e, i, ei, r, contact))))
+	if (i != NONE && ((rc = apply(e, p, i, r, contact)) || (rc = loop_note(e, p, i, ei, r, contact))))
 		return rc;
 	if (r->promise) {
 		uint32_t maker = e->eteam[ei] ? e->eteam[ei] : (i != NONE ? e->inst[i].holder : 0);

@@ -119,7 +119,9 @@ struct bt_engine {
 	struct bt__loop {
 		uint32_t inst, ev;
 		uint32_t team; /* trigger: the instance's holder at the feedback */
+		uint32_t hand; /* trigger: index + 1 of its last handoff then (0: none) */
 		uint8_t trigger;
+		uint8_t stage; /* trigger: its stage then (index + 1; 0: none) */
 	} *loop;
 	size_t nloop, caploop;
 	/* keep_text: the case references of each instance, sorted by instance */

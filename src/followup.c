@@ -107,6 +107,13 @@ int bt_engine_followups(const struct bt_engine *e, const struct bt_fu_close *clo
 				    : e->cfg ? e->cfg->followup_sla_ms
 					     : BT_DEFAULT_FOLLOWUP_SLA_MS);
 		open->closed = BT_TIME_NONE;
+		if (l->stage && j->cfg && l->stage <= j->cfg->nstages)
+			open->stage = j->cfg->stages[l->stage - 1].id;
+		if (l->hand) {
+			const struct bt__handoff *hd = &e->hand[l->hand - 1];
+			open->handoff_from = hd->from ? bt_strmap_key(&e->names, hd->from) : NULL;
+			open->handoff_to = hd->to ? bt_strmap_key(&e->names, hd->to) : NULL;
+		}
 		h = hand_close(closes, nc, until, open->id);
 	}
 	/* closes by hand after the last event of their instance */
@@ -165,6 +172,16 @@ void bt_followup_json(const struct bt_engine *e, const struct bt_followup *f, st
 	bt_buf_json_strz(b, f->owner);
 	bt_buf_adds(b, ",\"team\":");
 	bt_buf_json_strz(b, f->team);
+	bt_buf_adds(b, ",\"stage\":");
+	bt_buf_json_strz(b, f->stage);
+	if (f->handoff_from || f->handoff_to) {
+		bt_buf_adds(b, ",\"handoff\":{\"from\":");
+		bt_buf_json_strz(b, f->handoff_from);
+		bt_buf_adds(b, ",\"to\":");
+		bt_buf_json_strz(b, f->handoff_to);
+		bt_buf_addc(b, '}');
+	} else
+		bt_buf_adds(b, ",\"handoff\":null");
 	bt_buf_printf(b, ",\"state\":\"%s\"", bt_followup_state(e, f));
 	bt__json_time_field(b, "opened", f->opened);
 	bt__json_time_field(b, "due", f->due);

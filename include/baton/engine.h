@@ -246,6 +246,9 @@ struct bt_followup {
 	int64_t opened, due, closed; /* closed: BT_TIME_NONE while open */
 	uint32_t closed_by;    /* index + 1 of the event that closed it (0: none) */
 	const struct bt_fu_close *hand; /* closed by hand (NULL: not) */
+	/* where the instance stood at the feedback: its stage, and the teams
+	 * of its last handoff (NULL: none) */
+	const char *stage, *handoff_from, *handoff_to;
 };
 /* Every follow-up up to e's time, in instance order.  Free *out with
  * bt_free. */
@@ -253,9 +256,10 @@ int bt_engine_followups(const struct bt_engine *e, const struct bt_fu_close *clo
 			int64_t until, struct bt_followup **out, size_t *n, struct bt_err *err);
 /* "closed", "overdue" (open at or past its due time) or "open". */
 const char *bt_followup_state(const struct bt_engine *e, const struct bt_followup *f);
-/* {"id","journey","instance","profile","owner","team","state","opened",
- * "due","closed","how","closed_by_event","note","closed_by","feedback":{
- * "event","csat","nps","ces","comment"},"negatives"} */
+/* {"id","journey","instance","profile","owner","team","stage","handoff":
+ * {"from","to"}|null,"state","opened","due","closed","in_time","how",
+ * "closed_by_event","closed_by","note","feedback":{"event","csat","nps",
+ * "ces","comment"},"negatives"} */
 void bt_followup_json(const struct bt_engine *e, const struct bt_followup *f, struct bt_buf *b);
 /* The follow-ups as a page, newest opened first: {"followups":[...],
  * "total","next"}, of journey (NULL: all), in state (open: not closed, so

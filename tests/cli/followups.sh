@@ -30,6 +30,7 @@ journeys:
   - id: dispute
     owner: maria
     match: [{types: ["dispute.*"]}]
+    stages: [{id: intake, types: [dispute.call]}]
     escalations:
       - {on: followup_overdue, after: 1h, to: owner}
 touchpoints:
@@ -77,6 +78,8 @@ eq "at the due time: closed exactly then is late; the others overdue" "$(fu 2026
 eq "a follow-up carries its feedback, due time and the event that closed it" \
 	"$(fu 2026-03-03T01:00:00Z | jq -c '.followups[] | select(.id == "F2") | [.journey, .owner, .opened, .due, .closed, .closed_by_event, .feedback.event, .feedback.csat]')" \
 	'["dispute","maria","2026-03-01T01:00:00Z","2026-03-03T01:00:00Z","2026-03-01T02:00:00Z",3,2,2]'
+eq "... and where its instance stood: the stage, no handoff" \
+	"$(fu 2026-03-03T01:00:00Z | jq -c '.followups[] | select(.id == "F2") | [.stage, .handoff]')" '["intake",null]'
 eq "?state=overdue" "$(fu 2026-03-03T01:00:00Z --state overdue | jq -c '[.followups[].id]')" '["F21","F7"]'
 eq "?state=open takes the overdue ones too" "$(fu 2026-03-03T01:00:00Z --state open | jq -c '[.followups[].id]')" '["F21","F7"]'
 eq "?state=closed" "$(fu 2026-03-03T01:00:00Z --state closed | jq -c '[.followups[].id]')" '["F16","F11","F2"]'

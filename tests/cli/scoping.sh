@@ -179,7 +179,7 @@ eq "tbilling's handoffs of every journey: into and out of it, with their journey
 eq "the admin's: both journeys'" "$(get "$T_admin" /v1/handoffs | jq -c '[.flow[] | [.journey,.from,.to]]')" '[["jdispute","tservice","tbilling"],["jsupport","tdigital","tservice"]]'
 eq "tbilling's promises: those it must keep" "$(get "$T_billing" /v1/promises | jq -c '[.promises[].promise]')" '["PRM-D1"]'
 eq "tbilling's follow-ups: the one it held" "$(get "$T_billing" /v1/followups | jq -c '[.followups[].id]')" '["F5"]'
-eq "maria's follow-ups: her journey's" "$(get "$T_maria" /v1/followups | jq -c '[.followups[] | [.id, .journey, .state, .how, .closed_by]]')" '[["F5","jdispute","closed","by_hand","first admin"]]'
+eq "maria's follow-ups: her journey's" "$(get "$T_maria" /v1/followups | jq -c '[.followups[] | [.id, .journey, .state, .how, .closed_by, .handoff]]')" '[["F5","jdispute","closed","by_hand","first admin",{"from":"tservice","to":"tbilling"}]]'
 eq "maria's journeys" "$(get "$T_maria" /v1/journeys | jq -c '[.journeys[].journey]')" '["jdispute"]'
 
 kill -TERM "$pid"
