@@ -169,7 +169,20 @@ static void feedback(struct gen *g, int64_t ts, const char *journey, int good)
 	int csat = good ? 4 + (int)pick(g, 2) : 1 + (int)pick(g, 3);
 	int nps = good ? 7 + (int)pick(g, 4) : (int)pick(g, 7);
 	int ces = good ? 1 + (int)pick(g, 3) : 4 + (int)pick(g, 4);
-	bt_buf_printf(&g->b, ",\"feedback\":{\"csat\":%d,\"nps\":%d,\"ces\":%d}", csat, nps, ces);
+	bt_buf_printf(&g->b, ",\"feedback\":{\"csat\":%d,\"nps\":%d,\"ces\":%d", csat, nps, ces);
+	if (!good) { /* what half of the unhappy ones write (a hash: the generator is left alone) */
+		static const char *const said[] = {
+			"I had to explain everything again to the second person.",
+			"Nobody called me back as promised.",
+			"Still waiting for the refund, this is unacceptable.",
+			"Thinking about whether to cancel my contract.",
+		};
+		uint64_t x = ((uint64_t)g->c + 7) * 0xbf58476d1ce4e5b9ull ^ (uint64_t)ts;
+		x ^= x >> 31;
+		if (x % 2)
+			bt_buf_printf(&g->b, ",\"comment\":\"%s\"", said[(x >> 8) % 4]);
+	}
+	bt_buf_addc(&g->b, '}');
 	end(g);
 	if (!good)
 		call_back(g, ts, journey);

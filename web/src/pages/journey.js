@@ -10,6 +10,7 @@ import { empty, h, note, replace, section, table, when } from '../dom.js';
 import { KPIS, cell } from '../kpi.js';
 import { instanceLink, instanceTable, WHY } from '../lists.js';
 import { controls, kpisWithTrend } from '../period.js';
+import { followupsOf, panel as followupsPanel } from '../followups.js';
 
 const CARDS = ['instances', 'open', 'completion_rate', 'resolution_rate', 'recontact_rate', 'fcr_rate', 'handoff_success_rate',
 	'repeat_rate', 'contacts_per_instance', 'ttr_p50_s', 'ttr_p90_s', 'csat_avg', 'nps', 'ces_avg', 'promises_broken',
@@ -146,10 +147,11 @@ export default {
 		const def = defs.find((d) => d.journey === id) || {};
 		const j = k.cur.journeys[0] || {};
 		// the stage funnel, and the live instances at risk from the owner's queue
-		const [fun, queue] = await Promise.all([
+		const [fun, queue, followups] = await Promise.all([
 			get(`${base}/funnel`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
 			def.owner ? all(`/v1/owners/${encodeURIComponent(def.owner)}/queue`, { as_of: p.as_of }, 'items', { signal: ctx.signal })
 				.then((items) => items.filter((q) => q.instance.journey === id)) : [],
+			followupsOf(ctx, id),
 		]);
 		const name = j.name || def.name || id;
 		ctx.title(name);
@@ -173,6 +175,7 @@ export default {
 						String(f.customer_repeated), h('button', { type: 'button', class: 'link', on: { click: () => show(f, null) } }, 'instances')])),
 					pick,
 				] : empty('No handoff in the period.')),
+			followupsPanel(ctx, id, j, followups),
 			section('Friction', note('The worst handoff routes by failures, and the stages whose SLA the open instances broke.'), friction(flows, fun.stages)),
 			section('Rules', rules(ctx, id, def, changes)),
 			section('Live instances at risk', def.owner
