@@ -690,6 +690,17 @@ int bt_engine_moments(const struct bt_engine *e, const struct bt_esc_action *act
 		}
 	}
 	bt__free(v);
+	struct bt_followup *f = NULL; /* follow-ups opened (docs/followups.md) */
+	if (!rc && (rc = bt__followups_acts(e, acts, nacts, until, &f, &n)))
+		n = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (f[i].opened < from || f[i].opened > until)
+			continue;
+		snprintf(key, sizeof(key), "followup:%s:opened", f[i].id);
+		bt_followup_json(e, &f[i], &b);
+		rc = moment(fn, ctx, key, "followup.opened", f[i].opened, &b);
+	}
+	bt__free(f);
 	for (size_t i = 0; !rc && i < e->nprom; i++) { /* promises broken */
 		const struct bt__pstate *s = &e->prom[i];
 		if (s->due < from || s->due > until || (s->fulfilled != BT_TIME_NONE && s->fulfilled < s->due))
