@@ -121,6 +121,48 @@ contains "the text list" "$out" "F7         dispute        I6         overdue"
 eq "the report's closed-loop section: 5 opened, 3 closed, 2 in time, 2 overdue (the close by hand came later)" \
 	"$(grep '^| dispute |' r.md | tail -n 1)" "| dispute | 5 | 3 | 2 | 2 | 2 | 48.00 h |"
 
+# ---- triggers of the configuration and of a journey --------------------------
+# The configuration: nps_max 5 and the words [refund]; journey calm keeps
+# them, journey strict has its own: csat_max 3 (nps_max 5 kept) and
+# words [late].  Each customer answers once, an hour after a call:
+#   calm:   NPS 5 -> yes; NPS 6 -> no; "REFUND now!" -> yes; "cancel" -> no
+#   strict: CSAT 3 -> yes; "late again" -> yes; "refund" -> no; NPS 5 -> yes
+cat >t.yaml <<'EOF'
+teams: [{id: service}]
+people: [{id: ann, name: Ann, team: service}]
+followup_triggers: {nps_max: 5, words: [refund]}
+journeys:
+  - {id: calm, owner: ann, match: [{types: ["calm.*"]}]}
+  - id: strict
+    owner: ann
+    match: [{types: ["strict.*"]}]
+    followup_triggers: {csat_max: 3, words: [late]}
+touchpoints: [{id: phone, channel: voice, team: service}]
+EOF
+{
+	n=0
+	for a in 'calm {"nps":5}' 'calm {"nps":6}' 'calm {"csat":4,"comment":"REFUND now!"}' 'calm {"csat":4,"comment":"cancel"}' \
+		'strict {"csat":3}' 'strict {"csat":4,"comment":"late again"}' 'strict {"csat":4,"comment":"refund"}' 'strict {"nps":5}'; do
+		n=$((n + 1))
+		j=${a%% *}
+		ev "c$n" 2026-03-01T00:00:00Z phone "$j.call" "{\"user_id\":\"t$n\"}"
+		ev "f$n" 2026-03-01T01:00:00Z phone "$j.survey" "{\"user_id\":\"t$n\"}" "\"feedback\":${a#* }"
+	done
+} >t.ndjson
+eq "the configuration's triggers, a journey's own fields and words" \
+	"$("$BATON" kpis --config t.yaml --input t.ndjson --json | jq -c '[.journeys[] | [.journey, .followups]]')" '[["calm",2],["strict",3]]'
+cat >bad.yaml <<'EOF'
+followup_sla: soon
+followup_triggers: {csat_max: 7, nps_max: x, colour: 1, words: ["two words"]}
+journeys: []
+EOF
+run "$BATON" config load --db bad.db bad.yaml
+eq "a bad followup_sla, with its line" "$(echo "$err" | grep -c "^bad.yaml:1: followup_sla must be a duration like 24h, 7d or 90m")" 1
+eq "a threshold out of its range" "$(echo "$err" | grep -c "^bad.yaml:2: followup_triggers: csat_max must be a whole number from 0 to 5")" 1
+eq "a threshold that is no number" "$(echo "$err" | grep -c "^bad.yaml:2: followup_triggers: nps_max must be a whole number from -1 to 10")" 1
+eq "an unknown trigger" "$(echo "$err" | grep -c "^bad.yaml:2: unknown key 'colour' in followup_triggers")" 1
+eq "a word that is two" "$(echo "$err" | grep -c "^bad.yaml:2: followup_triggers: 'two words' is not one word")" 1
+
 # ---- the API ----------------------------------------------------------------
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 serve_start f.db || { notok "server starts"; exit 1; }
