@@ -148,7 +148,8 @@ static int list(const struct opts *o)
 		cli_fail(err.code, &err);
 		goto out;
 	}
-	qsort(v, n, sizeof(*v), by_due);
+	if (n) /* (UBSan: no qsort of an empty list) */
+		qsort(v, n, sizeof(*v), by_due);
 	struct bt_buf b = BT_BUF_INIT;
 	bt_buf_adds(&b, "{\"actions\":[");
 	for (size_t i = 0; i < n; i++) {

@@ -56,7 +56,8 @@ static int cmp_u64(const void *a, const void *b)
 /* Sort, then count the distinct profiles of group g. */
 static void pairs_sort(struct pairs *p)
 {
-	qsort(p->v, p->n, sizeof(*p->v), cmp_u64);
+	if (p->n) /* no qsort of an empty list (UBSan) */
+		qsort(p->v, p->n, sizeof(*p->v), cmp_u64);
 }
 
 static uint64_t pairs_count(const struct pairs *p, uint32_t g)
@@ -474,7 +475,8 @@ int bt_engine_agenda(const struct bt_engine *e, const struct bt_engine *eb,
 	}
 	for (size_t i = 0; i < cs.n; i++)
 		cs.v[i].score = (double)cs.v[i].customers * cs.v[i].move;
-	qsort(cs.v, cs.n, sizeof(*cs.v), by_score);
+	if (cs.n) /* (UBSan: no qsort of an empty list) */
+		qsort(cs.v, cs.n, sizeof(*cs.v), by_score);
 	out->candidates = cs.n;
 	for (size_t i = 0; i < cs.n && out->nissues < BT_AGENDA_ISSUES; i++)
 		if (cs.v[i].score > 0)
@@ -489,7 +491,8 @@ int bt_engine_agenda(const struct bt_engine *e, const struct bt_engine *eb,
 	for (size_t i = 0; i < nacts; i++)
 		if (bt_action_overdue(&acts[i], q->now))
 			out->overdue[out->noverdue++] = &acts[i];
-	qsort(out->overdue, out->noverdue, sizeof(*out->overdue), by_due);
+	if (out->noverdue)
+		qsort(out->overdue, out->noverdue, sizeof(*out->overdue), by_due);
 	/* journeys without an owner: configured without one, or seen in the
 	 * data only */
 	for (size_t j = 0; j < now->njourneys; j++)

@@ -222,9 +222,11 @@ int bt__negative_feedback(const struct bt_engine *e, uint32_t j, const struct bt
 
 /* The follow-ups (followup.c) with the closes by hand that are among the
  * escalation acts (bt_followup_close records each as the resolution of
- * an escalation named by the follow-up's id too), up to until. */
+ * an escalation named by the follow-up's id too), up to until.  Their
+ * `hand` points into *closes (no note: NULL), which the caller frees with
+ * bt__free after them, as *out. */
 int bt__followups_acts(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
-		       int64_t until, struct bt_followup **out, size_t *n);
+		       int64_t until, struct bt_followup **out, size_t *n, struct bt_fu_close **closes);
 
 /* Why an open instance i needs its owner now (lists.c): a set of
  * BT__NEED_*; 0 when it does not. */

@@ -86,8 +86,9 @@ static int overdue_followups(const struct bt_engine *e, const struct bt_esc_acti
 			     size_t nacts, int64_t until, struct firsts *f)
 {
 	struct bt_followup *v = NULL;
+	struct bt_fu_close *c = NULL;
 	size_t n = 0;
-	int rc = bt__followups_acts(e, acts, nacts, until, &v, &n);
+	int rc = bt__followups_acts(e, acts, nacts, until, &v, &n, &c);
 	for (size_t k = 0; !rc && k < n; k++) {
 		uint32_t i = v[k].instance;
 		if (v[k].due <= e->as_of && (v[k].closed == BT_TIME_NONE || v[k].closed > v[k].due) &&
@@ -97,6 +98,7 @@ static int overdue_followups(const struct bt_engine *e, const struct bt_esc_acti
 		}
 	}
 	bt__free(v);
+	bt__free(c);
 	return rc;
 }
 

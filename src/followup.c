@@ -126,19 +126,17 @@ int bt_engine_followups(const struct bt_engine *e, const struct bt_fu_close *clo
 }
 
 int bt__followups_acts(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
-		       int64_t until, struct bt_followup **out, size_t *n)
+		       int64_t until, struct bt_followup **out, size_t *n, struct bt_fu_close **closes)
 {
 	struct bt_fu_close *c = bt__calloc(nacts + 1, sizeof(*c));
 	size_t nc = 0;
-	*out = NULL, *n = 0;
+	*out = NULL, *n = 0, *closes = c;
 	if (!c)
 		return BT_ENOMEM;
 	for (size_t k = 0; k < nacts; k++)
 		if (acts[k].resolve && acts[k].id[0] == 'F')
-			c[nc++] = (struct bt_fu_close){acts[k].id, "", acts[k].who, acts[k].at};
-	int rc = bt_engine_followups(e, c, nc, until, out, n, NULL);
-	bt__free(c);
-	return rc;
+			c[nc++] = (struct bt_fu_close){acts[k].id, NULL, acts[k].who, acts[k].at};
+	return bt_engine_followups(e, c, nc, until, out, n, NULL);
 }
 
 const char *bt_followup_state(const struct bt_engine *e, const struct bt_followup *f)

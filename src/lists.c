@@ -166,6 +166,7 @@ int bt_engine_queue_json(const struct bt_engine *e, const char *person, const st
 	uint8_t *esc = bt__calloc(e->ninst + 1, 1);
 	struct bt_escalation *x = NULL;
 	struct bt_followup *f = NULL;
+	struct bt_fu_close *fc = NULL;
 	size_t n = 0, unowned = 0, nx = 0, nf = 0;
 	int64_t until = q->until != BT_TIME_NONE ? q->until : e->as_of;
 	int rc = 0;
@@ -175,13 +176,14 @@ int bt_engine_queue_json(const struct bt_engine *e, const char *person, const st
 	if (!rc && !(rc = bt_engine_escalations(e, q->acts, q->nacts, until, &x, &nx, err)))
 		for (size_t k = 0; k < nx; k++)
 			esc[x[k].instance] |= !strcmp(bt_escalation_state(&x[k]), "open");
-	if (!rc && (rc = bt__followups_acts(e, q->acts, q->nacts, until, &f, &nf)))
+	if (!rc && (rc = bt__followups_acts(e, q->acts, q->nacts, until, &f, &nf, &fc)))
 		rc = bt_err_set(err, rc, "out of memory");
 	for (size_t k = 0; !rc && k < nf; k++)
 		if (f[k].closed == BT_TIME_NONE)
 			esc[f[k].instance] |= 2;
 	bt__free(x);
 	bt__free(f);
+	bt__free(fc);
 	for (size_t i = 0; !rc && i < e->ninst; i++) {
 		const struct bt__inst *in = &e->inst[i];
 		const struct bt_cfg_journey *j = e->journeys[in->journey].cfg;

@@ -298,7 +298,7 @@ static void agenda_section(struct w *w, const struct bt_agenda *a)
 	table_begin(w, cols, 5);
 	for (size_t i = 0; i < a->nissues; i++) {
 		const struct bt_agenda_issue *x = &a->issues[i];
-		char n[8], c[24], s[32], what[600];
+		char n[24], c[24], s[32], what[600];
 		snprintf(n, sizeof(n), "%zu", i + 1);
 		snprintf(c, sizeof(c), "%llu", (unsigned long long)x->customers);
 		snprintf(s, sizeof(s), "%.2f", x->score);

@@ -691,7 +691,8 @@ int bt_engine_moments(const struct bt_engine *e, const struct bt_esc_action *act
 	}
 	bt__free(v);
 	struct bt_followup *f = NULL; /* follow-ups opened (docs/followups.md) */
-	if (!rc && (rc = bt__followups_acts(e, acts, nacts, until, &f, &n)))
+	struct bt_fu_close *fc = NULL;
+	if (!rc && (rc = bt__followups_acts(e, acts, nacts, until, &f, &n, &fc)))
 		n = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (f[i].opened < from || f[i].opened > until)
@@ -701,6 +702,7 @@ int bt_engine_moments(const struct bt_engine *e, const struct bt_esc_action *act
 		rc = moment(fn, ctx, key, "followup.opened", f[i].opened, &b);
 	}
 	bt__free(f);
+	bt__free(fc);
 	for (size_t i = 0; !rc && i < e->nprom; i++) { /* promises broken */
 		const struct bt__pstate *s = &e->prom[i];
 		if (s->due < from || s->due > until || (s->fulfilled != BT_TIME_NONE && s->fulfilled < s->due))
