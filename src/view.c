@@ -414,6 +414,22 @@ int bt_journey_json(const struct bt_config *cfg, const char *id, const struct bt
 		}
 	}
 	rc = rc ? rc : bt_buf_addc(b, ']');
+	/* closed-loop feedback (docs/followups.md): its rules, or the
+	 * configuration's for a journey known from data only */
+	int64_t fsla = j ? j->followup_sla_ms : cfg ? cfg->followup_sla_ms : BT_DEFAULT_FOLLOWUP_SLA_MS;
+	const struct bt_cfg_triggers *tr = j ? &j->triggers : cfg ? &cfg->triggers : NULL;
+	const char *const *words;
+	unsigned list;
+	size_t nw = bt_config_followup_words(cfg, j, &words, &list);
+	bt_duration_format(fsla, d[0]);
+	rc = rc ? rc : bt_buf_printf(b, ",\"followup_sla_s\":%lld,\"followup_sla\":\"%s\","
+					"\"followup_triggers\":{\"csat_max\":%d,\"nps_max\":%d,"
+					"\"ces_min\":%d,\"words\":[",
+				    (long long)(fsla / 1000), d[0], tr ? tr->csat_max : 2,
+				    tr ? tr->nps_max : 6, tr ? tr->ces_min : 6);
+	for (size_t i = 0; i < nw && !rc; i++)
+		rc = (i && bt_buf_addc(b, ',')) || bt_buf_json_strz(b, words[i]) ? BT_ENOMEM : 0;
+	rc = rc ? rc : bt_buf_adds(b, "]}");
 	if (k)
 		rc = rc ? rc : bt_buf_printf(b, ",\"instances\":%llu", (unsigned long long)k->instances);
 	return rc ? rc : bt_buf_addc(b, '}');

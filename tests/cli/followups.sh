@@ -193,6 +193,12 @@ q() { api "/v1/owners/maria/queue?as_of=$1" | jq -c '[.items[] | [.instance.id, 
 eq "the owner's queue: the instances with a follow-up open" "$(q 2026-03-03T01:00:00Z)" '[["I20",["followup"]],["I6",["followup"]]]'
 eq "... escalated an hour later" "$(q 2026-03-03T02:00:00Z)" '[["I20",["escalated","followup"]],["I6",["escalated","followup"]]]'
 
+# the closes by hand count in every KPI route, judged after them
+eq "/v1/kpis, /v1/teams and the trend count F21's close by hand" \
+	"$(api '/v1/kpis?as_of=2030-01-01' | jq -c '.journeys[0].loop_closed_rate') $(api '/v1/teams?as_of=2030-01-01' | jq -c '.teams[] | select(.team == "service") | .loop_closed_rate') $(api '/v1/journeys/dispute/kpis/trend?as_of=2030-01-01&to=2026-03-08&weeks=1' | jq -c '.weeks[0].kpis.journeys[0].loop_closed_rate')" \
+	"0.8 0.8 0.8"
+eq "the journey's definition carries its follow-up rules" "$(api /v1/journeys | jq -c '.journeys[0] | [.followup_sla, .followup_triggers.nps_max]')" '["2d",6]'
+
 # ---- the rules under decision rights ----------------------------------------
 patch() { curl -s -w '\n%{http_code}' -X PATCH -H "$H" -H 'Content-Type: application/json' --data-binary "$1" "$U/v1/journeys/dispute" | tail -n 1; }
 ids_at() { api "/v1/followups?as_of=$1" | jq -c '[.followups[].id] | sort'; }

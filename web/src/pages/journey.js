@@ -25,7 +25,11 @@ function cards(id, { cur, prev, weeks }, marks) {
 // the weeks of the trend in which a rule changed
 const changedWeeks = (ranges, changes) => ranges.map(([from, to], i) => (changes.some((c) => c.at >= from && c.at < to) ? i : -1)).filter((i) => i >= 0);
 
-const RULES = [['handoff_sla', 'handoff SLA'], ['recontact_window', 'recontact window'], ['abandon_after', 'abandoned after']];
+const RULES = [['handoff_sla', 'handoff SLA'], ['recontact_window', 'recontact window'], ['abandon_after', 'abandoned after'],
+	['followup_sla', 'follow-up due after']];
+
+// what feedback opens a follow-up (docs/followups.md)
+const triggers = (t) => (t ? `CSAT ≤ ${t.csat_max}, NPS ≤ ${t.nps_max}, CES ≥ ${t.ces_min}; words: ${t.words.length ? t.words.join(', ') : 'none'}` : '–');
 
 // The journey's rules; its owner (or an admin) may change them here: the
 // API checks who may, audits the change and answers the new definition.
@@ -34,7 +38,7 @@ function rules(ctx, id, def, changes) {
 	const s = ctx.session;
 	const mine = s.role === 'admin' || (s.role === 'owner' && s.person === def.owner);
 	const stages = def.stage_slas || [];
-	const rows = [...RULES.map(([k, label]) => [label, def[k]]), ['sensitive', def.sensitive ? 'yes' : 'no'],
+	const rows = [...RULES.map(([k, label]) => [label, def[k]]), ['follow-up triggers', triggers(def.followup_triggers)], ['sensitive', def.sensitive ? 'yes' : 'no'],
 		...stages.map((st) => [`stage ${st.id}: SLA`, st.sla || 'none'])];
 	const parts = [table('Rules in force', [{ label: 'rule' }, { label: 'value' }], rows)];
 	if (mine) {
