@@ -172,6 +172,12 @@ eq "GET /v1/followups as the CLI lists them" "$(api '/v1/followups?as_of=2026-03
 	"$(fu 2026-03-03T01:00:00Z | rows)"
 eq "the comment the customer wrote travels with it" "$(api '/v1/followups/F16?as_of=2026-03-03T01:00:00Z' | jq -c '[.feedback.comment, .state]')" \
 	'["I want to CANCEL this.","closed"]'
+p1=$(api '/v1/followups?as_of=2026-03-03T01:00:00Z&limit=2')
+p2=$(api "/v1/followups?as_of=2026-03-03T01:00:00Z&limit=2&cursor=$(echo "$p1" | jq -r .next)")
+p3=$(api "/v1/followups?as_of=2026-03-03T01:00:00Z&limit=2&cursor=$(echo "$p2" | jq -r .next)")
+eq "a page at a time, newest first, every one once" "$(echo "$p1" "$p2" "$p3" | jq -s -c '[[.[].followups[].id], [.[].total], .[2].next]')" \
+	'[["F21","F16","F11","F7","F2"],[5,5,5],null]'
+eq "a cursor that is none: 400" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/followups?cursor=zz")" 400
 eq "an unknown follow-up: 404" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/followups/F4")" 404
 eq "a bad state: 400 naming it" "$(api '/v1/followups?state=late' | jq -r .detail)" "query parameter state: 'late' is not one of: open overdue closed"
 eq "an unknown parameter: 400 naming it" "$(api '/v1/followups?colour=1' | jq -r .detail | grep -c colour)" 1
