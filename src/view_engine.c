@@ -83,9 +83,9 @@ void bt__instance_json(const struct bt_engine *e, uint32_t i, struct bt_buf *b)
 	bt__json_time_field(b, "last_event", in->last_event);
 	bt__json_time_field(b, "resolved", in->state == IS_RESOLVED ? in->resolved_at : BT_TIME_NONE);
 	bt_buf_printf(b, ",\"contacts\":%u,\"handoffs\":%u,\"failed_handoffs\":%u,"
-			 "\"recontacted\":%s,\"collisions\":%u}",
+			 "\"recontacted\":%s,\"collisions\":%u,\"negative_feedback\":%u}",
 		      in->contacts, in->handoffs, in->handoffs - in->clean,
-		      in->recontacted ? "true" : "false", in->collisions);
+		      in->recontacted ? "true" : "false", in->collisions, in->negatives);
 }
 
 /* ---- pages ---- */
