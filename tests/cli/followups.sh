@@ -178,6 +178,8 @@ p3=$(api "/v1/followups?as_of=2026-03-03T01:00:00Z&limit=2&cursor=$(echo "$p2" |
 eq "a page at a time, newest first, every one once" "$(echo "$p1" "$p2" "$p3" | jq -s -c '[[.[].followups[].id], [.[].total], .[2].next]')" \
 	'[["F21","F16","F11","F7","F2"],[5,5,5],null]'
 eq "a cursor that is none: 400" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/followups?cursor=zz")" 400
+eq "an instance counts its negative feedback" "$(api '/v1/instances?as_of=2026-03-03T01:00:00Z&limit=100' | jq -c '[.instances[] | select(.negative_feedback > 0) | [.id, .negative_feedback]] | sort')" \
+	'[["I1",1],["I10",1],["I15",1],["I20",2],["I6",1]]'
 eq "an unknown follow-up: 404" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/followups/F4")" 404
 eq "a bad state: 400 naming it" "$(api '/v1/followups?state=late' | jq -r .detail)" "query parameter state: 'late' is not one of: open overdue closed"
 eq "an unknown parameter: 400 naming it" "$(api '/v1/followups?colour=1' | jq -r .detail | grep -c colour)" 1
