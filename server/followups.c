@@ -94,8 +94,13 @@ static int get(struct bt_server *s, const struct bt_request *rq, struct bt_respo
 	int64_t at = BT_TIME_NONE;
 	if (v && bt_time_parse(v, strlen(v), &at))
 		return bad(rs, "as_of", v, "a time (RFC 3339, or a date like 2026-03-01)"), 0;
-	c.q = (struct bt_fu_query){&c.sc, bt_query(rq, "journey"), bt_query(rq, "state"),
-				   bt_query(rq, "team"), id, 100, bt_query(rq, "cursor"),
+	c.q = (struct bt_fu_query){&c.sc,
+				   bt_query(rq, "journey"),
+				   bt_query(rq, "state"),
+				   bt_query(rq, "team"),
+				   id,
+				   100,
+				   bt_query(rq, "cursor"),
 				   at == BT_TIME_NONE ? now_ms() : at};
 	if (c.q.state && strcmp(c.q.state, "open") && strcmp(c.q.state, "overdue") &&
 	    strcmp(c.q.state, "closed"))
@@ -105,7 +110,8 @@ static int get(struct bt_server *s, const struct bt_request *rq, struct bt_respo
 	if (closes_read(s, &c))
 		return 0;
 	bt_follow_sync(s);
-	if (bt_live_engine(s->live, c.q.until, at == BT_TIME_NONE ? REUSE_MS : 0, fu_list, &c, &err))
+	if (bt_live_engine(s->live, c.q.until, at == BT_TIME_NONE ? REUSE_MS : 0, fu_list, &c,
+			   &err))
 		bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
 	bt_fu_closes_free(c.closes, c.nc);
 	return 0;
@@ -163,18 +169,22 @@ static int note_of(const struct bt_request *rq, struct bt_response *rs, char *ou
 	const char *ct = rq->content_type ? rq->content_type : "";
 	int rc = 0;
 	if (strncasecmp(ct, "application/json", 16))
-		return bt_respond_err(rs, BT_EUNSUPPORTED, "send {\"note\": TEXT} as application/json"), -1;
+		return bt_respond_err(rs, BT_EUNSUPPORTED,
+				      "send {\"note\": TEXT} as application/json"),
+		       -1;
 	bt_json_doc_init(&d);
 	d.max_nodes = 64;
 	if (bt_json_parse(&d, rq->body ? rq->body : "", rq->body_len, 4, &err) ||
 	    d.nodes[0].type != BT_JSON_OBJECT) {
 		rc = -1;
-		bt_respond_err(rs, BT_EINVAL, "send a JSON object: {\"note\": what was done for the customer}");
+		bt_respond_err(rs, BT_EINVAL,
+			       "send a JSON object: {\"note\": what was done for the customer}");
 	}
 	for (uint32_t k = 1; !rc && k < d.nodes[0].end; k = d.nodes[k + 1].end)
 		if (strcmp(d.nodes[k].s, "note")) {
 			char msg[160];
-			snprintf(msg, sizeof(msg), "unknown field '%.60s' (the only one: note)", d.nodes[k].s);
+			snprintf(msg, sizeof(msg), "unknown field '%.60s' (the only one: note)",
+				 d.nodes[k].s);
 			bt_respond_err(rs, BT_EINVAL, msg);
 			rc = -1;
 		}
@@ -218,11 +228,13 @@ int bt_followups_close(struct bt_server *s, const struct bt_request *rq, struct 
 		bt_fu_closes_free(c.closes, c.nc);
 		c.closes = NULL, c.nc = 0;
 		if (rc) {
-			rc = bt_respond_error(rs, 503, "store_error", "it could not be recorded; retry");
+			rc = bt_respond_error(rs, 503, "store_error",
+					      "it could not be recorded; retry");
 		} else if (!closes_read(s, &c)) {
 			c.q.until = now_ms();
 			if (bt_live_engine(s->live, c.q.until, 0, fu_answer, &c, &err))
-				rc = bt_respond_error(rs, 500, "internal", "the journeys could not be derived");
+				rc = bt_respond_error(rs, 500, "internal",
+						      "the journeys could not be derived");
 		}
 	}
 	bt_fu_closes_free(c.closes, c.nc);

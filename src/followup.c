@@ -103,9 +103,9 @@ int bt_engine_followups(const struct bt_engine *e, const struct bt_fu_close *clo
 		open->feedback = l->ev;
 		open->negatives = 1;
 		open->opened = r->ts;
-		open->due = r->ts + (j->cfg ? j->cfg->followup_sla_ms
-				    : e->cfg ? e->cfg->followup_sla_ms
-					     : BT_DEFAULT_FOLLOWUP_SLA_MS);
+		open->due = r->ts + (j->cfg   ? j->cfg->followup_sla_ms
+				     : e->cfg ? e->cfg->followup_sla_ms
+					      : BT_DEFAULT_FOLLOWUP_SLA_MS);
 		open->closed = BT_TIME_NONE;
 		if (l->stage && j->cfg && l->stage <= j->cfg->nstages)
 			open->stage = j->cfg->stages[l->stage - 1].id;
@@ -126,7 +126,8 @@ int bt_engine_followups(const struct bt_engine *e, const struct bt_fu_close *clo
 }
 
 int bt__followups_acts(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
-		       int64_t until, struct bt_followup **out, size_t *n, struct bt_fu_close **closes)
+		       int64_t until, struct bt_followup **out, size_t *n,
+		       struct bt_fu_close **closes)
 {
 	struct bt_fu_close *c = bt__calloc(nacts + 1, sizeof(*c));
 	size_t nc = 0;
@@ -185,10 +186,13 @@ void bt_followup_json(const struct bt_engine *e, const struct bt_followup *f, st
 	bt__json_time_field(b, "due", f->due);
 	bt__json_time_field(b, "closed", f->closed);
 	bt_buf_printf(b, ",\"in_time\":%s",
-		      f->closed == BT_TIME_NONE ? "null" : f->closed < f->due ? "true" : "false");
-	bt_buf_printf(b, ",\"how\":%s", f->closed == BT_TIME_NONE ? "null"
-					: f->hand			 ? "\"by_hand\""
-									 : "\"contact\"");
+		      f->closed == BT_TIME_NONE ? "null"
+		      : f->closed < f->due	? "true"
+						: "false");
+	bt_buf_printf(b, ",\"how\":%s",
+		      f->closed == BT_TIME_NONE ? "null"
+		      : f->hand			? "\"by_hand\""
+						: "\"contact\"");
 	if (f->closed_by)
 		bt_buf_printf(b, ",\"closed_by_event\":%u", e->ev[f->closed_by - 1].seq);
 	else
@@ -326,7 +330,8 @@ int bt_kpis_followups(struct bt_kpis *k, const struct bt_engine *e, const struct
 					a->in_sla += closed && f->closed < f->due;
 					a->nttc += closed;
 				} else if (closed) {
-					a->ttc[a->nttc++] = (double)(f->closed - f->opened) / 1000.0;
+					a->ttc[a->nttc++] =
+					    (double)(f->closed - f->opened) / 1000.0;
 				}
 			}
 		}
@@ -334,12 +339,14 @@ int bt_kpis_followups(struct bt_kpis *k, const struct bt_engine *e, const struct
 	for (size_t r = 0; !rc && r < rows; r++) {
 		if (r < k->njourneys) {
 			struct bt_journey_kpis *j = &k->journeys[r];
-			fu_finish(&acc[r], &j->followups, &j->followups_closed, &j->followups_closed_in_sla,
-				  &j->loop_closed_rate, &j->loop_closed_in_sla_rate, &j->time_to_close_p50_s);
+			fu_finish(&acc[r], &j->followups, &j->followups_closed,
+				  &j->followups_closed_in_sla, &j->loop_closed_rate,
+				  &j->loop_closed_in_sla_rate, &j->time_to_close_p50_s);
 		} else {
 			struct bt_local_kpis *t = &k->teams[r - k->njourneys];
-			fu_finish(&acc[r], &t->followups, &t->followups_closed, &t->followups_closed_in_sla,
-				  &t->loop_closed_rate, &t->loop_closed_in_sla_rate, &t->time_to_close_p50_s);
+			fu_finish(&acc[r], &t->followups, &t->followups_closed,
+				  &t->followups_closed_in_sla, &t->loop_closed_rate,
+				  &t->loop_closed_in_sla_rate, &t->time_to_close_p50_s);
 		}
 	}
 	for (size_t r = 0; r < k->nsources; r++) { /* no follow-up is a source's */

@@ -125,7 +125,9 @@ eq "the report's closed-loop section: 5 opened, 3 closed, 2 in time, 2 overdue (
 # The configuration: nps_max 5 and the words [refund]; journey calm keeps
 # them, journey strict has its own: csat_max 3 (nps_max 5 kept) and
 # words [late].  Each customer answers once, an hour after a call:
-#   calm:   NPS 5 -> yes; NPS 6 -> no; "REFUND now!" -> yes; "cancel" -> no
+#   calm:   NPS 5 -> yes; NPS 6 -> no; "REFUND now!" -> yes; "cancel" -> no;
+#           "no refunds" -> no (a whole word); "pre-refund" -> yes (a hyphen
+#           parts words); "refundé" -> no (a letter past ASCII is a letter)
 #   strict: CSAT 3 -> yes; "late again" -> yes; "refund" -> no; NPS 5 -> yes
 cat >t.yaml <<'EOF'
 teams: [{id: service}]
@@ -142,6 +144,7 @@ EOF
 {
 	n=0
 	for a in 'calm {"nps":5}' 'calm {"nps":6}' 'calm {"csat":4,"comment":"REFUND now!"}' 'calm {"csat":4,"comment":"cancel"}' \
+		'calm {"csat":4,"comment":"no refunds"}' 'calm {"csat":4,"comment":"pre-refund"}' 'calm {"csat":4,"comment":"refundé"}' \
 		'strict {"csat":3}' 'strict {"csat":4,"comment":"late again"}' 'strict {"csat":4,"comment":"refund"}' 'strict {"nps":5}'; do
 		n=$((n + 1))
 		j=${a%% *}
@@ -150,7 +153,7 @@ EOF
 	done
 } >t.ndjson
 eq "the configuration's triggers, a journey's own fields and words" \
-	"$("$BATON" kpis --config t.yaml --input t.ndjson --json | jq -c '[.journeys[] | [.journey, .followups]]')" '[["calm",2],["strict",3]]'
+	"$("$BATON" kpis --config t.yaml --input t.ndjson --json | jq -c '[.journeys[] | [.journey, .followups]]')" '[["calm",3],["strict",3]]'
 cat >bad.yaml <<'EOF'
 followup_sla: soon
 followup_triggers: {csat_max: 7, nps_max: x, colour: 1, words: ["two words"]}
