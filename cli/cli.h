@@ -127,6 +127,7 @@ int cmd_check(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_journeys(int argc, char **argv);
 int cmd_escalations(int argc, char **argv);
+int cmd_followups(int argc, char **argv);
 int cmd_actions(int argc, char **argv);
 int cmd_agenda(int argc, char **argv);
 int cmd_initiatives(int argc, char **argv);

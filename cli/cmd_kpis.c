@@ -164,7 +164,11 @@ int cmd_kpis(int argc, char **argv)
 		if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err))
 			cli_fail(err.code, &err);
 	}
-	if (eng && bt_engine_kpis(eng, &r.q, &k, &err) == 0) {
+	struct bt_fu_close *fc = NULL;
+	size_t nfc = 0;
+	if (eng && bt_engine_kpis(eng, &r.q, &k, &err) == 0 &&
+	    (!db || (bt_followup_closes(db, &fc, &nfc, &err) == 0 &&
+		     bt_kpis_followups(k, eng, &r.q, NULL, fc, nfc, &err) == 0))) {
 		if (json) {
 			struct bt_buf b = BT_BUF_INIT;
 			if (bt_kpis_json(k, &b) == 0) {
@@ -178,6 +182,7 @@ int cmd_kpis(int argc, char **argv)
 		}
 	} else if (eng)
 		cli_fail(err.code, &err);
+	bt_fu_closes_free(fc, nfc);
 	bt_kpis_free(k);
 	bt_engine_free(eng);
 	bt_config_free(cfg);

@@ -88,7 +88,7 @@ int cmd_report(int argc, char **argv)
 {
 	struct cli_read r = CLI_READ_INIT;
 	const char *output = NULL;
-	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL, NULL, 0, NULL, NULL, NULL, 0};
+	struct bt_report_options ro = {0, BT_TIME_NONE, BT_TIME_NONE, NULL, 0, 0, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, 0};
 	struct bt_engine *before = NULL;
 	struct bt_agenda agenda = {0};
 	struct bt_action *acts = NULL;
@@ -100,7 +100,9 @@ int cmd_report(int argc, char **argv)
 	struct bt_engine *eng = NULL;
 	struct bt_kpis *k = NULL;
 	struct bt_broken_promise *bp = NULL;
-	size_t nbp = 0;
+	struct bt_fu_close *fc = NULL;
+	struct bt_followup *fu = NULL;
+	size_t nbp = 0, nfc = 0;
 	struct bt_err err = {0, ""};
 	struct bt_buf b = BT_BUF_INIT;
 	struct cal cal = {NULL, 0, NULL, NULL};
@@ -120,6 +122,9 @@ int cmd_report(int argc, char **argv)
 	if (!db || cli_config(db, r.config, &cfg))
 		goto out;
 	if (bt_engine_from_db(db, cfg, r.as_of, &eng, &err) || bt_engine_kpis(eng, &r.q, &k, &err) ||
+	    bt_followup_closes(db, &fc, &nfc, &err) ||
+	    bt_kpis_followups(k, eng, &r.q, NULL, fc, nfc, &err) ||
+	    bt_engine_followups(eng, fc, nfc, bt_engine_as_of(eng), &fu, &ro.nfollowups, &err) ||
 	    bt_engine_broken_promises(eng, &r.q, &bp, &nbp, &err) ||
 	    bt_actions_list(db, &acts, &ro.nactions, &err) ||
 	    bt_initiatives_list(db, &iv, &niv, &err) ||
@@ -129,6 +134,7 @@ int cmd_report(int argc, char **argv)
 	}
 	ro.initiatives = vd;
 	ro.actions = acts;
+	ro.followups = fu;
 	ro.now = r.as_of != BT_TIME_NONE ? r.as_of / 1000 : (int64_t)time(NULL);
 	/* the agenda of the same period (without one: the 28 days up to the
 	 * time judged at), over every journey */
@@ -163,6 +169,8 @@ out:
 	bt_initiatives_free(iv, niv);
 	calendar_free(&cal, &ro);
 	bt_free(bp);
+	bt_free(fu);
+	bt_fu_closes_free(fc, nfc);
 	bt_kpis_free(k);
 	bt_engine_free(eng);
 	bt_config_free(cfg);

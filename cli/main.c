@@ -27,6 +27,7 @@ static const struct cli_command commands[] = {
 	{"channels", cmd_channels, "a journey's outcomes per entry channel, and their spread"},
 	{"value", cmd_value, "churn and revenue after good and bad outcomes (value at stake)"},
 	{"changes", cmd_changes, "what changed: rule changes, the change calendar, a change's impact"},
+	{"followups", cmd_followups, "follow-ups of unhappy customers, and closing the loop"},
 	{"report", cmd_report, "a Markdown or HTML journey report for a period"},
 	{"audit", cmd_audit, "the touchpoint inventory: data levels, silo map, roadmap"},
 	{"demo", cmd_demo, "generate and ingest a realistic multi-channel history"},

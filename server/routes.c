@@ -836,6 +836,20 @@ static int journey_visible(const struct bt_engine *e, const struct bt_request *r
 	return !sc.person || (j && j->owner && !strcmp(j->owner, sc.person));
 }
 
+/* The follow-ups closed by hand, from a reader, for the KPIs
+ * (docs/followups.md); 0, or answered 500. */
+static int fu_closes(struct bt_server *s, struct bt_fu_close **fc, size_t *nfc,
+		     struct bt_response *rs)
+{
+	struct bt_err err = {0, ""};
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_followup_closes(rdb, fc, nfc, &err);
+	bt_reader_put(s, rdb);
+	if (rc)
+		bt_respond_error(rs, 500, "internal", "the follow-ups could not be read");
+	return rc;
+}
+
 /* The KPIs, for all journeys or one (the route's {id}), over what the
  * caller may see. */
 static int kpis_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
@@ -845,15 +859,20 @@ static int kpis_on(const struct bt_engine *e, struct bt_server *s, const struct 
 	struct bt_scope sc = scope_of(rq);
 	struct bt_kpis *k = NULL;
 	struct bt_err err = {0, ""};
-	(void)s;
 	if (q.journey && !journey_visible(e, rq, q.journey))
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
 	if (period_arg(rq, &q, rs))
 		return 0;
+	struct bt_fu_close *fc = NULL;
+	size_t nfc = 0;
+	if (fu_closes(s, &fc, &nfc, rs)) /* follow-ups closed by hand count too */
+		return 0;
 	int rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
+	rc = rc ? rc : bt_kpis_followups(k, e, &q, &sc, fc, nfc, &err);
 	if (!rc)
 		rc = bt_kpis_json(k, &rs->body);
 	bt_kpis_free(k);
+	bt_fu_closes_free(fc, nfc);
 	return rc;
 }
 
@@ -878,13 +897,14 @@ static int trend_on(const struct bt_engine *e, struct bt_server *s, const struct
 	struct bt_kpi_query q = {rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
 	struct bt_scope sc = scope_of(rq);
 	struct bt_err err = {0, ""};
-	size_t weeks;
+	size_t weeks, nfc = 0;
+	struct bt_fu_close *fc = NULL;
 	int64_t to;
 	char t[32];
-	(void)s;
 	if (q.journey && !journey_visible(e, rq, q.journey))
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
-	if (count_arg(rq, "weeks", 1, 52, 12, &weeks, rs) || time_arg(rq, "to", &to, rs))
+	if (count_arg(rq, "weeks", 1, 52, 12, &weeks, rs) || time_arg(rq, "to", &to, rs) ||
+	    fu_closes(s, &fc, &nfc, rs))
 		return 0;
 	if (to == BT_TIME_NONE)
 		to = bt_engine_as_of(e);
@@ -897,6 +917,7 @@ static int trend_on(const struct bt_engine *e, struct bt_server *s, const struct
 		q.from = to - (int64_t)(i + 1) * WEEK_MS;
 		q.to = to - (int64_t)i * WEEK_MS;
 		rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
+		rc = rc ? rc : bt_kpis_followups(k, e, &q, &sc, fc, nfc, &err);
 		rc = rc ? rc : bt_buf_adds(&rs->body, i + 1 == weeks ? "{\"from\":" : ",{\"from\":");
 		bt_time_print(q.from, t);
 		rc = rc ? rc : bt_buf_json_strz(&rs->body, t);
@@ -908,6 +929,7 @@ static int trend_on(const struct bt_engine *e, struct bt_server *s, const struct
 		rc = rc ? rc : bt_buf_addc(&rs->body, '}');
 		bt_kpis_free(k);
 	}
+	bt_fu_closes_free(fc, nfc);
 	return rc ? rc : bt_buf_adds(&rs->body, "]}");
 }
 
@@ -1212,8 +1234,8 @@ static int get_queue(struct bt_server *s, const struct bt_request *rq, struct bt
 
 /* Teams (local versus journey) and handoff routes come from the KPIs,
  * computed over what the caller may see. */
-static int from_kpis(const struct bt_engine *e, const struct bt_request *rq, struct bt_response *rs,
-		     int teams)
+static int from_kpis(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
+		     struct bt_response *rs, int teams)
 {
 	struct bt_kpis *k = NULL;
 	struct bt_kpi_query q = {teams ? NULL : rq->params[0], BT_TIME_NONE, BT_TIME_NONE};
@@ -1224,9 +1246,17 @@ static int from_kpis(const struct bt_engine *e, const struct bt_request *rq, str
 		return bt_respond_err(rs, BT_ENOTFOUND, "no such journey");
 	if (period_arg(rq, &q, rs) || (teams && idpage_begin(rq, &pg, rs)))
 		return 0;
+	struct bt_fu_close *fc = NULL;
+	size_t nfc = 0;
+	if (teams && fu_closes(s, &fc, &nfc, rs))
+		return 0;
 	int rc = bt_engine_kpis_for(e, &q, &sc, &k, &err);
-	if (rc)
+	rc = rc || !teams ? rc : bt_kpis_followups(k, e, &q, &sc, fc, nfc, &err);
+	bt_fu_closes_free(fc, nfc);
+	if (rc) {
+		bt_kpis_free(k);
 		return rc;
+	}
 	if (teams) {
 		bt_page_open("teams", &rs->body);
 		for (size_t i = 0; i < k->nteams; i++) {
@@ -1247,15 +1277,13 @@ static int from_kpis(const struct bt_engine *e, const struct bt_request *rq, str
 static int teams_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		    struct bt_response *rs)
 {
-	(void)s;
-	return from_kpis(e, rq, rs, 1);
+	return from_kpis(e, s, rq, rs, 1);
 }
 
 static int handoffs_on(const struct bt_engine *e, struct bt_server *s, const struct bt_request *rq,
 		       struct bt_response *rs)
 {
-	(void)s;
-	return from_kpis(e, rq, rs, 0);
+	return from_kpis(e, s, rq, rs, 0);
 }
 
 static int get_teams(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
@@ -1649,6 +1677,13 @@ const struct bt_route bt_routes[] = {
 	{"GET", "/v1/initiatives/{id}", READERS, bt_initiative_get,
 	 "one initiative: before, after, the effect with its interval, the verdict and why", 0,
 	 "as_of"},
+	{"GET", "/v1/followups", READERS | ROLE(BT_ROLE_TEAM), bt_followups_get,
+	 "follow-ups of unhappy customers (docs/followups.md)", 0,
+	 "as_of journey state team limit cursor"},
+	{"GET", "/v1/followups/{id}", READERS | ROLE(BT_ROLE_TEAM), bt_followups_get_one,
+	 "one follow-up", 0, "as_of"},
+	{"POST", "/v1/followups/{id}/close", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER) | ROLE(BT_ROLE_TEAM),
+	 bt_followups_close, "close a follow-up by hand, with a note", 0, NULL},
 	{"GET", "/v1/kpis", READERS, get_kpis, "KPIs of every journey, team and source", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/kpis", READERS, get_journey_kpis, "KPIs of one journey", 0, "as_of from to"},
 	{"GET", "/v1/journeys/{id}/funnel", READERS, get_funnel,

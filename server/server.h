@@ -359,6 +359,10 @@ int bt_action_visible(const struct bt_config *cfg, const struct bt_request *rq,
 		      const struct bt_action *a);
 int bt_actions_get_one(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs);
+/* /v1/followups (followups.c) */
+int bt_followups_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_followups_get_one(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+int bt_followups_close(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 
 #define ROLE(r) (1u << (r))
 #define ROLES_ALL ((1u << BT_ROLE__COUNT) - 1)

@@ -57,7 +57,7 @@ static int cmp_u64(const void *a, const void *b)
 /* Sort, then count the distinct profiles of group g. */
 static void pairs_sort(struct pairs *p)
 {
-	if (p->n) /* no qsort of NULL (UBSan) */
+	if (p->n) /* no qsort of an empty list (UBSan) */
 		qsort(p->v, p->n, sizeof(*p->v), cmp_u64);
 }
 

@@ -35,6 +35,7 @@ struct reader {
 	struct problem *problems;
 	size_t nproblems, capproblems;
 	int nomem;
+	unsigned own_words; /* journeys with words of their own */
 };
 
 __attribute__((format(printf, 3, 4))) static void problem(struct reader *r, const struct bt_ynode *at,
@@ -389,7 +390,7 @@ static void read_stages(struct reader *r, const struct bt_ynode *n, struct bt_cf
 
 const char *const bt_esc_names[BT_ESC__COUNT] = {
 	"promise_broken", "stage_sla_breached", "handoff_late", "handoff_failed",
-	"promise_due",    "unowned",            "collision"};
+	"promise_due",    "unowned",            "collision",    "followup_overdue"};
 
 static void esc_free(struct bt_cfg_escalation *v, size_t n)
 {
@@ -446,7 +447,7 @@ static void read_escalations(struct reader *r, const struct bt_ynode *n, struct 
 				x->on = k;
 		if (on && x->on < 0)
 			problem(r, bt_ynode_get(e, "on"), "%s: escalation on '%s': not one of promise_broken, "
-				"stage_sla_breached, handoff_late, handoff_failed, promise_due, unowned, collision",
+				"stage_sla_breached, handoff_late, handoff_failed, promise_due, unowned, collision, followup_overdue",
 				where, on);
 		for (size_t k = 0; on && x->on >= 0 && k < *nout; k++)
 			if ((*out)[k].on == x->on)
@@ -486,12 +487,64 @@ static void read_escalations(struct reader *r, const struct bt_ynode *n, struct 
 }
 
 static void read_consistency(struct reader *r, const struct bt_ynode *n, int64_t *rate, int64_t *csat);
+/* A trigger threshold: a whole number in [lo, hi]. */
+static void trigger_threshold(struct reader *r, const struct bt_ynode *n, const char *what, int lo, int hi,
+		      int *out)
+{
+	if (!n || bt_ynode_is_null(n))
+		return;
+	const char *t = bt_ynode_text(n);
+	char *end = NULL;
+	long v = t && *t ? strtol(t, &end, 10) : 0;
+	if (!t || !*t || *end || v < lo || v > hi) {
+		problem(r, n, "followup_triggers: %s must be a whole number from %d to %d", what, lo, hi);
+		return;
+	}
+	*out = (int)v;
+}
+
+/* followup_triggers: {csat_max, nps_max, ces_min, words} over t's values. */
+static void read_triggers(struct reader *r, const struct bt_ynode *n, struct bt_cfg_triggers *t)
+{
+	static const char *const keys[] = {"csat_max", "nps_max", "ces_min", "words", NULL};
+	if (!n || bt_ynode_is_null(n))
+		return;
+	if (n->kind != BT_YMAP) {
+		problem(r, n, "followup_triggers must be a mapping of csat_max, nps_max, ces_min, words");
+		return;
+	}
+	check_keys(r, n, "followup_triggers", keys);
+	trigger_threshold(r, bt_ynode_get(n, "csat_max"), "csat_max", 0, 5, &t->csat_max);
+	trigger_threshold(r, bt_ynode_get(n, "nps_max"), "nps_max", -1, 10, &t->nps_max);
+	trigger_threshold(r, bt_ynode_get(n, "ces_min"), "ces_min", 1, 8, &t->ces_min);
+	const struct bt_ynode *w = bt_ynode_get(n, "words");
+	if (w) {
+		strlist(r, w, "followup_triggers: words", &t->words);
+		t->own_words = 1, t->words_default = 0;
+		for (size_t i = 0; i < t->words.n; i++)
+			for (const char *p = t->words.v[i]; *p; p++)
+				if (*p == ' ' || *p == '\t') {
+					problem(r, w, "followup_triggers: '%s' is not one word", t->words.v[i]);
+					break;
+				}
+	}
+}
+
+/* The configuration's closed-loop defaults (read before the journeys). */
+static void read_followups(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	c->followup_sla_ms = duration(r, bt_ynode_get(root, "followup_sla"), "followup_sla",
+				      BT_DEFAULT_FOLLOWUP_SLA_MS);
+	read_triggers(r, bt_ynode_get(root, "followup_triggers"), &c->triggers);
+	c->triggers.own_words = 0;
+}
 
 static void read_journeys(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
 {
 	static const char *const keys[] = {"id", "name", "owner", "match", "opens_on", "stages",
 					   "recontact_window", "abandon_after", "handoff_sla",
-					   "sensitive", "escalations", "consistency", NULL};
+					   "sensitive", "escalations", "consistency", "followup_sla",
+					   "followup_triggers", NULL};
 	const struct bt_ynode *seq;
 	size_t n = section(r, root, "journeys", &seq);
 	if (!n || !(c->journeys = section_array(r, n, sizeof(*c->journeys))))
@@ -524,6 +577,15 @@ static void read_journeys(struct reader *r, const struct bt_ynode *root, struct 
 					 BT_DEFAULT_ABANDON_MS);
 		j->handoff_sla_ms = duration(r, bt_ynode_get(t, "handoff_sla"), "handoff_sla",
 					     BT_DEFAULT_HANDOFF_SLA_MS);
+		j->followup_sla_ms = duration(r, bt_ynode_get(t, "followup_sla"), "followup_sla",
+					      c->followup_sla_ms);
+		j->triggers = c->triggers;
+		j->triggers.words = (struct bt_strlist){NULL, 0};
+		j->triggers.own_words = 0;
+		read_triggers(r, bt_ynode_get(t, "followup_triggers"), &j->triggers);
+		if (j->triggers.own_words && ++r->own_words > 63)
+			problem(r, bt_ynode_get(t, "followup_triggers"),
+				"journey '%s': at most 63 journeys may have their own followup_triggers words", j->id);
 		const struct bt_ynode *s = bt_ynode_get(t, "sensitive");
 		if (s && !bt_ynode_is_null(s) && bt_ynode_bool(s, &j->sensitive))
 			problem(r, s, "journey '%s': sensitive must be true or false", j->id);
@@ -790,16 +852,42 @@ static void read_changes(struct reader *r, const struct bt_ynode *root, struct b
 	if (n && !bt_ynode_is_null(n))
 		c->change_notice_ms = duration(r, n, "changes: notice", 0);
 }
+const char *const bt_followup_default_words[] = {"cancel", "complaint", "complain",
+						 "unacceptable", "terrible", NULL};
 
 int bt_config_empty(struct bt_config **out)
 {
 	*out = bt__calloc(1, sizeof(**out));
-	if (*out) {
-		(*out)->spread_rate_upp = 10 * BT_MICRO;
-		(*out)->spread_csat_u = BT_MICRO / 2;
-		(*out)->value_days = 90;
+	if (!*out)
+		return BT_ENOMEM;
+	(*out)->spread_rate_upp = 10 * BT_MICRO;
+	(*out)->spread_csat_u = BT_MICRO / 2;
+	(*out)->value_days = 90;
+	(*out)->followup_sla_ms = BT_DEFAULT_FOLLOWUP_SLA_MS;
+	(*out)->triggers = (struct bt_cfg_triggers){2, 6, 6, {NULL, 0}, 0, 1};
+	return 0;
+}
+
+size_t bt_config_followup_words(const struct bt_config *c, const struct bt_cfg_journey *j,
+				const char *const **v, unsigned *list)
+{
+	*list = 0;
+	if (c && j && j->triggers.own_words) {
+		for (size_t k = 0; k < c->njourneys && &c->journeys[k] != j; k++)
+			*list += c->journeys[k].triggers.own_words;
+		++*list;
+		*v = (const char *const *)j->triggers.words.v;
+		return j->triggers.words.n;
 	}
-	return *out ? 0 : BT_ENOMEM;
+	if (c && !c->triggers.words_default) {
+		*v = (const char *const *)c->triggers.words.v;
+		return c->triggers.words.n;
+	}
+	size_t n = 0;
+	while (bt_followup_default_words[n])
+		n++;
+	*v = bt_followup_default_words;
+	return n;
 }
 
 /* A threshold in millionths: a number, for rates with "pp" or "%" after. */
@@ -889,8 +977,9 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 {
 	static const char *const keys[] = {"teams",    "people",   "journeys",    "touchpoints",
 					   "purposes", "identity", "steering",    "escalations",
-					   "webhooks", "consistency", "value", "changes", NULL};
-	struct reader r = {name, NULL, 0, 0, 0};
+					   "webhooks", "consistency", "value", "changes", "followup_sla",
+					   "followup_triggers", NULL};
+	struct reader r = {name, NULL, 0, 0, 0, 0};
 	struct bt_ynode *root = NULL;
 	struct bt_config *c = NULL;
 	int rc;
@@ -910,6 +999,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 		read_teams(&r, root, c);
 		read_people(&r, root, c);
 		read_steering(&r, root, c);
+		read_followups(&r, root, c);
 		read_journeys(&r, root, c);
 		read_escalations(&r, bt_ynode_get(root, "escalations"), c, NULL, &c->escalations,
 				 &c->nescalations);
@@ -990,8 +1080,10 @@ void bt_config_free(struct bt_config *c)
 		}
 		bt__free(j->stages);
 		esc_free(j->escalations, j->nescalations);
+		free_list(&j->triggers.words);
 	}
 	bt__free(c->journeys);
+	free_list(&c->triggers.words);
 	esc_free(c->escalations, c->nescalations);
 	free_list(&c->steering);
 	bt__free(c->value_revenue);
@@ -1046,7 +1138,8 @@ const struct bt_cfg_touchpoint *bt_config_touchpoint(const struct bt_config *c, 
 /* ---- the rules an owner may change ---- */
 
 static const char *const plain_rules[] = {"handoff_sla", "recontact_window", "abandon_after",
-					  "sensitive", "escalations"};
+					  "sensitive", "escalations", "followup_sla",
+					  "followup_triggers"};
 #define NPLAIN (sizeof(plain_rules) / sizeof(plain_rules[0]))
 
 /* The stage of j that field "stages.ID.sla" names, or NULL. */
@@ -1069,6 +1162,8 @@ static int64_t *window_field(struct bt_cfg_journey *j, const char *field)
 		return &j->recontact_ms;
 	if (!strcmp(field, "abandon_after"))
 		return &j->abandon_ms;
+	if (!strcmp(field, "followup_sla"))
+		return &j->followup_sla_ms;
 	return NULL;
 }
 
@@ -1174,7 +1269,8 @@ static int esc_parse(const struct bt_config *c, const struct bt_cfg_journey *j, 
 					x->on = e;
 			if (x->on < 0)
 				rc = bt_err_set(err, BT_EINVAL, "escalations: on '%.40s' is not one of promise_broken, "
-						"stage_sla_breached, handoff_late, handoff_failed, promise_due, unowned, collision", on);
+						"stage_sla_breached, handoff_late, handoff_failed, promise_due, unowned, collision, "
+						"followup_overdue", on);
 			for (size_t e = 0; !rc && e < *nout; e++)
 				if ((*out)[e].on == x->on)
 					rc = bt_err_set(err, BT_EINVAL, "escalations: two on %s", on);
@@ -1204,6 +1300,94 @@ static int esc_parse(const struct bt_config *c, const struct bt_cfg_journey *j, 
 	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 
+/* A journey's triggers as the canonical JSON text the audit keeps. */
+static int triggers_json(const struct bt_config *c, const struct bt_cfg_journey *j, struct bt_buf *b)
+{
+	const char *const *w;
+	unsigned list;
+	size_t n = bt_config_followup_words(c, j, &w, &list);
+	int rc = bt_buf_printf(b, "{\"csat_max\":%d,\"nps_max\":%d,\"ces_min\":%d,\"words\":[",
+			       j->triggers.csat_max, j->triggers.nps_max, j->triggers.ces_min);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = (i && bt_buf_addc(b, ',')) || bt_buf_json_strz(b, w[i]) ? BT_ENOMEM : 0;
+	return rc ? rc : bt_buf_adds(b, "]}");
+}
+
+/* A threshold member of followup_triggers in JSON. */
+static int trig_int(const struct bt_json_doc *d, uint32_t v, const char *key, int lo, int hi,
+		    int *out, struct bt_err *err)
+{
+	const struct bt_json_node *x = &d->nodes[v];
+	char t[8] = "", *end = NULL;
+	if (x->type == BT_JSON_NUMBER && x->len < sizeof(t))
+		memcpy(t, x->s, x->len), t[x->len] = '\0';
+	long n = t[0] ? strtol(t, &end, 10) : 0;
+	if (!t[0] || !end || *end || n < lo || n > hi)
+		return bt_err_set(err, BT_EINVAL, "followup_triggers: %s must be a whole number from %d to %d",
+				  key, lo, hi);
+	*out = (int)n;
+	return 0;
+}
+
+/* followup_triggers of JSON text over j's (members not given are kept). */
+static int triggers_parse(struct bt_cfg_journey *j, const char *text, struct bt_err *err)
+{
+	struct bt_json_doc d;
+	struct bt_cfg_triggers t = j->triggers;
+	struct bt_strlist words = {NULL, 0};
+	int rc, set_words = 0;
+	bt_json_doc_init(&d);
+	d.max_nodes = 2048;
+	if ((rc = bt_json_parse(&d, text, strlen(text), 4, err)) || d.nodes[0].type != BT_JSON_OBJECT) {
+		bt_json_doc_release(&d);
+		return bt_err_set(err, BT_EINVAL, "followup_triggers must be an object of csat_max, "
+						  "nps_max, ces_min, words");
+	}
+	for (uint32_t k = 1; !rc && k < d.nodes[0].end; k = d.nodes[k + 1].end) {
+		const char *key = d.nodes[k].s;
+		uint32_t v = k + 1;
+		if (!strcmp(key, "csat_max"))
+			rc = trig_int(&d, v, key, 0, 5, &t.csat_max, err);
+		else if (!strcmp(key, "nps_max"))
+			rc = trig_int(&d, v, key, -1, 10, &t.nps_max, err);
+		else if (!strcmp(key, "ces_min"))
+			rc = trig_int(&d, v, key, 1, 8, &t.ces_min, err);
+		else if (!strcmp(key, "words")) {
+			if (d.nodes[v].type != BT_JSON_ARRAY || d.nodes[v].len > 200) {
+				rc = bt_err_set(err, BT_EINVAL, "followup_triggers: words must be a list of words");
+				break;
+			}
+			set_words = 1;
+			free_list(&words);
+			if (d.nodes[v].len && !(words.v = bt__calloc(d.nodes[v].len, sizeof(char *))))
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+			for (uint32_t m = v + 1; !rc && m < d.nodes[v].end; m = d.nodes[m].end) {
+				const struct bt_json_node *x = &d.nodes[m];
+				if (x->type != BT_JSON_STRING || !x->len || x->len > 60 ||
+				    memchr(x->s, ' ', x->len) || memchr(x->s, '\t', x->len))
+					rc = bt_err_set(err, BT_EINVAL, "followup_triggers: each of words must be one word");
+				else if (!(words.v[words.n] = bt__strndup(x->s, x->len)))
+					rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+				else
+					words.n++;
+			}
+		} else
+			rc = bt_err_set(err, BT_EINVAL, "followup_triggers: unknown field '%.40s' (csat_max, "
+							"nps_max, ces_min, words)", key);
+	}
+	bt_json_doc_release(&d);
+	if (rc) {
+		free_list(&words);
+		return rc == BT_ELIMIT ? BT_EINVAL : rc;
+	}
+	if (set_words) {
+		free_list(&j->triggers.words);
+		t.words = words, t.own_words = 1;
+	}
+	j->triggers = t;
+	return 0;
+}
+
 int bt_config_rule_get(const struct bt_config *c, const char *journey, const char *field,
 		       char **value)
 {
@@ -1212,9 +1396,10 @@ int bt_config_rule_get(const struct bt_config *c, const char *journey, const cha
 	*value = NULL;
 	if (!j)
 		return BT_ENOTFOUND;
-	if (!strcmp(field, "escalations")) {
+	if (!strcmp(field, "escalations") || !strcmp(field, "followup_triggers")) {
 		struct bt_buf b = BT_BUF_INIT;
-		int rc = esc_json(j->escalations, j->nescalations, &b);
+		int rc = field[0] == 'e' ? esc_json(j->escalations, j->nescalations, &b)
+					 : triggers_json(c, j, &b);
 		if (rc) {
 			bt_buf_release(&b);
 			return rc;
@@ -1255,6 +1440,18 @@ int bt_config_rule_set(struct bt_config *c, const char *journey, const char *fie
 		j->escalations = v, j->nescalations = n;
 		return 0;
 	}
+	if (!strcmp(field, "followup_triggers")) {
+		int rc = triggers_parse(j, value ? value : "{}", err);
+		if (!rc && j->triggers.own_words) { /* at most 63 lists of their own */
+			unsigned own = 0;
+			for (size_t k = 0; k < c->njourneys; k++)
+				own += c->journeys[k].triggers.own_words;
+			if (own > 63)
+				rc = bt_err_set(err, BT_EINVAL, "followup_triggers: at most 63 journeys may "
+								"have words of their own");
+		}
+		return rc;
+	}
 	if (!strcmp(field, "sensitive")) {
 		if (!value || (strcmp(value, "true") && strcmp(value, "false")))
 			return bt_err_set(err, BT_EINVAL, "sensitive must be true or false");
@@ -1265,7 +1462,8 @@ int bt_config_rule_set(struct bt_config *c, const char *journey, const char *fie
 		return bt_err_set(err, BT_ENOTFOUND,
 				  strncmp(field, "stages.", 7)
 					  ? "'%.60s' is not a rule of a journey (handoff_sla, "
-					    "recontact_window, abandon_after, sensitive, stages)"
+					    "recontact_window, abandon_after, sensitive, stages, "
+					    "escalations, followup_sla, followup_triggers)"
 					  : "journey '%s' has no stage that '%.60s' names",
 				  strncmp(field, "stages.", 7) ? field : journey, field);
 	if (!value && st) {

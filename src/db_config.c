@@ -173,7 +173,8 @@ static int patch_read(const struct bt_json_doc *d, const char *src, size_t len, 
 		      struct bt_err *err)
 {
 	static const char *const rules[] = {"handoff_sla", "recontact_window", "abandon_after",
-					    "sensitive", "stages", "escalations", NULL};
+					    "sensitive", "stages", "escalations", "followup_sla",
+					    "followup_triggers", NULL};
 	static const char *const fixed[] = {"id", "name", "owner", "match", "opens_on", NULL};
 	const struct bt_json_node *n = d->nodes;
 	char text[40], field[160];
@@ -192,17 +193,24 @@ static int patch_read(const struct bt_json_doc *d, const char *src, size_t len, 
 					return bt_err_set(err, BT_EINVAL,
 							  "'%s' is not a rule an owner changes: it is the "
 							  "configuration's (baton config load)", key);
-			const char *near = bt_suggest(key, strlen(key), rules, 6);
+			const char *near = bt_suggest(key, strlen(key), rules, 8);
 			if (near)
 				return bt_err_set(err, BT_EINVAL, "unknown field '%.60s' (did you mean '%s'?)",
 						  key, near);
 			return bt_err_set(err, BT_EINVAL, "unknown field '%.60s' (the rules: handoff_sla, "
-							  "recontact_window, abandon_after, sensitive, stages, escalations)", key);
+							  "recontact_window, abandon_after, sensitive, stages, escalations, "
+							  "followup_sla, followup_triggers)", key);
 		}
 		if (!strcmp(key, "escalations")) {
 			size_t at = v->type == BT_JSON_ARRAY ? array_text(src, len, v->off) : 0;
 			if (!at)
 				return bt_err_set(err, BT_EINVAL, "escalations must be a list of {on, after, to, then}");
+			rc = patch_add_n(p, key, src + v->off, at, err);
+		} else if (!strcmp(key, "followup_triggers")) {
+			size_t at = v->type == BT_JSON_OBJECT ? array_text(src, len, v->off) : 0;
+			if (!at)
+				return bt_err_set(err, BT_EINVAL, "followup_triggers must be an object of "
+								  "csat_max, nps_max, ces_min, words");
 			rc = patch_add_n(p, key, src + v->off, at, err);
 		} else if (!strcmp(key, "sensitive")) {
 			if (v->type != BT_JSON_TRUE && v->type != BT_JSON_FALSE)

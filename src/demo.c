@@ -177,6 +177,29 @@ static void end(struct gen *g)
 	put(g);
 }
 
+/* A detractor's follow-up (docs/followups.md): the contact center calls
+ * back ~45% in time (2-40 h after the answer), ~25% late (50-90 h) and
+ * never the rest.  Decided by a hash of the customer and the time, not the
+ * generator, so that every other event stays as it was. */
+static void call_back(struct gen *g, int64_t ts, const char *journey)
+{
+	uint64_t h = ((uint64_t)g->c + 1) * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts;
+	h ^= h >> 29, h *= 0xbf58476d1ce4e5b9ull, h ^= h >> 32;
+	unsigned fate = (unsigned)(h % 100), off = (unsigned)(h >> 8) % 39;
+	char t[32];
+	if (fate >= 70)
+		return;
+	int64_t at = ts + (fate < 45 ? H(2 + off) : H(50 + off));
+	bt_time_format(at, t);
+	bt_buf_reset(&g->b);
+	g->ts = at;
+	bt_buf_printf(&g->b, "{\"id\":\"demo-%llu\",\"ts\":\"%s\",\"source\":\"contact-center\","
+			     "\"type\":\"callback.made\",\"ids\":{\"email\":\"%s\"},\"journey\":\"%s\","
+			     "\"direction\":\"outbound\",\"props\":{\"purpose\":\"service\"}}",
+		      (unsigned long long)g->n, t, g->email, journey);
+	put(g);
+}
+
 static void feedback(struct gen *g, int64_t ts, const char *journey, int good)
 {
 	if (!chance(g, 35))
@@ -186,8 +209,23 @@ static void feedback(struct gen *g, int64_t ts, const char *journey, int good)
 	int csat = good ? 4 + (int)pick(g, 2) : 1 + (int)pick(g, 3);
 	int nps = good ? 7 + (int)pick(g, 4) : (int)pick(g, 7);
 	int ces = good ? 1 + (int)pick(g, 3) : 4 + (int)pick(g, 4);
-	bt_buf_printf(&g->b, ",\"feedback\":{\"csat\":%d,\"nps\":%d,\"ces\":%d}", csat, nps, ces);
+	bt_buf_printf(&g->b, ",\"feedback\":{\"csat\":%d,\"nps\":%d,\"ces\":%d", csat, nps, ces);
+	if (!good) { /* what half of the unhappy ones write (a hash: the generator is left alone) */
+		static const char *const said[] = {
+			"I had to explain everything again to the second person.",
+			"Nobody called me back as promised.",
+			"Still waiting for the refund, this is unacceptable.",
+			"Thinking about whether to cancel my contract.",
+		};
+		uint64_t x = ((uint64_t)g->c + 7) * 0xbf58476d1ce4e5b9ull ^ (uint64_t)ts;
+		x ^= x >> 31;
+		if (x % 2)
+			bt_buf_printf(&g->b, ",\"comment\":\"%s\"", said[(x >> 8) % 4]);
+	}
+	bt_buf_addc(&g->b, '}');
 	end(g);
+	if (!good)
+		call_back(g, ts, journey);
 }
 
 static void onboarding(struct gen *g, int64_t t)

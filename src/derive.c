@@ -456,6 +456,48 @@ static int collisions(struct bt_engine *e, struct pctx *p, const struct bt__erec
 	return 0;
 }
 
+int bt__negative_feedback(const struct bt_engine *e, uint32_t j, const struct bt__erec *r)
+{
+	const struct bt_cfg_journey *cj = e->journeys[j].cfg;
+	const struct bt_cfg_triggers *t = cj ? &cj->triggers : e->cfg ? &e->cfg->triggers : NULL;
+	int csat_max = t ? t->csat_max : 2, nps_max = t ? t->nps_max : 6, ces_min = t ? t->ces_min : 6;
+	if (!(r->flags & EF_FEEDBACK))
+		return 0;
+	if ((r->csat > 0 && r->csat <= csat_max) || (r->nps >= 0 && r->nps <= nps_max) ||
+	    (r->ces > 0 && r->ces >= ces_min))
+		return 1;
+	if (!r->words)
+		return 0;
+	const char *const *v;
+	unsigned list;
+	bt_config_followup_words(e->cfg, cj, &v, &list);
+	return list < 64 && (e->wmask[r->words - 1] >> list & 1);
+}
+
+/* Closed-loop feedback: negative feedback on instance i, or the company
+ * reaching back to its customer (an outbound event, or an inbound contact a
+ * team answered) after some. */
+static int loop_note(struct bt_engine *e, const struct pctx *p, uint32_t i, uint32_t ei,
+		     const struct bt__erec *r, int contact)
+{
+	struct bt__inst *in = &e->inst[i];
+	struct bt__loop l = {i, ei, in->holder, 0, 1, in->stage};
+	if (bt__negative_feedback(e, in->journey, r)) {
+		in->negatives++;
+		/* its last handoff: this profile's handoffs are the last ones */
+		for (size_t k = e->nhand; k-- > 0 && e->hand[k].inst >= p->first_inst;)
+			if (e->hand[k].inst == i) {
+				l.hand = (uint32_t)k + 1;
+				break;
+			}
+	} else if (in->negatives && (r->direction == BT_DIR_OUTBOUND || (contact && r->team))) {
+		l.trigger = 0;
+	} else
+		return 0;
+	BT_PUSH(e->loop, e->nloop, e->caploop, l);
+	return 0;
+}
+
 static int process(struct bt_engine *e, struct pctx *p, uint32_t ei)
 {
 	const struct bt__erec *r = &e->ev[ei]; /* never written: views borrow them */
@@ -473,7 +515,7 @@ static int process(struct bt_engine *e, struct pctx *p, uint32_t ei)
 			return rc;
 	} else
 		i = place_other(e, p, r);
-	if (i != NONE && (rc = apply(e, p, i, r, contact)))
+	if (i != NONE && ((rc = apply(e, p, i, r, contact)) || (rc = loop_note(e, p, i, ei, r, contact))))
 		return rc;
 	if (r->promise) {
 		uint32_t maker = e->eteam[ei] ? e->eteam[ei] : (i != NONE ? e->inst[i].holder : 0);

@@ -236,6 +236,66 @@ static int said(struct bt_engine *e, const struct bt_json_doc *doc, uint32_t pro
 	return rc;
 }
 
+/* Does text hold word as a whole word (case-insensitive, ASCII folding;
+ * bytes past ASCII are letters)? */
+static int is_wordch(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static int holds_word(const char *text, size_t n, const char *word)
+{
+	size_t w = strlen(word);
+	for (size_t i = 0; w && i + w <= n; i++) {
+		if (i && is_wordch((unsigned char)text[i - 1]))
+			continue;
+		size_t k = 0;
+		while (k < w) {
+			unsigned char a = (unsigned char)text[i + k], b = (unsigned char)word[k];
+			if (a >= 'A' && a <= 'Z')
+				a |= 0x20;
+			if (b >= 'A' && b <= 'Z')
+				b |= 0x20;
+			if (a != b)
+				break;
+			k++;
+		}
+		if (k == w && (i + w == n || !is_wordch((unsigned char)text[i + w])))
+			return 1;
+	}
+	return 0;
+}
+
+/* Which lists of followup_triggers words a comment holds (a bit per
+ * list), into the word masks; r->words its index + 1. */
+static int add_words(struct bt_engine *e, const struct bt__str *comment, struct bt__erec *r)
+{
+	uint64_t mask = 0;
+	const char *const *v;
+	unsigned list;
+	if (!comment->s || !comment->n)
+		return 0;
+	size_t n = bt_config_followup_words(e->cfg, NULL, &v, &list);
+	for (size_t k = 0; k < n && !(mask & 1); k++)
+		if (holds_word(comment->s, comment->n, v[k]))
+			mask |= 1;
+	for (size_t j = 0; e->cfg && j < e->cfg->njourneys; j++) {
+		if (!e->cfg->journeys[j].triggers.own_words)
+			continue;
+		n = bt_config_followup_words(e->cfg, &e->cfg->journeys[j], &v, &list);
+		for (size_t k = 0; k < n && list < 64; k++)
+			if (holds_word(comment->s, comment->n, v[k])) {
+				mask |= UINT64_C(1) << list;
+				break;
+			}
+	}
+	if (!mask)
+		return 0;
+	BT_PUSH(e->wmask, e->nwmask, e->capwmask, mask);
+	r->words = (uint32_t)e->nwmask;
+	return 0;
+}
+
 /* Journey-specific flags: opens_on and the stage. */
 static void journey_flags(struct bt_engine *e, const char *type, struct bt__erec *r)
 {
@@ -320,7 +380,8 @@ int bt__engine_add(struct bt_engine *e, const struct bt_json_doc *doc, const str
 			return rc;
 	}
 	if ((rc = add_links(e, ev, &r)) || (rc = add_consent(e, ev, &r)) ||
-	    (rc = add_promise(e, ev, &r)) || (rc = add_value(e, doc, ev, &r)))
+	    (rc = add_promise(e, ev, &r)) || (rc = add_value(e, doc, ev, &r)) ||
+	    (ev->feedback.has && (rc = add_words(e, &ev->feedback.comment, &r))))
 		return rc;
 	if (e->keep_text) {
 		struct bt__etext t = {0, 0, 0};
@@ -352,6 +413,7 @@ void bt_engine_free(struct bt_engine *e)
 		bt__free(e->consent);
 		bt__free(e->pdefs);
 		bt__free(e->values);
+		bt__free(e->wmask);
 		bt__free(e->own_id.ident_profile);
 		bt__free(e->own_id.prof);
 	} else if (!e->borrowed) {
@@ -366,6 +428,7 @@ void bt_engine_free(struct bt_engine *e)
 		bt__free(e->consent);
 		bt__free(e->pdefs);
 		bt__free(e->values);
+		bt__free(e->wmask);
 	}
 	if (!e->borrowed_ev) {
 		bt__free(e->ev);
@@ -378,6 +441,7 @@ void bt_engine_free(struct bt_engine *e)
 	bt__free(e->hand);
 	bt__free(e->ls);
 	bt__free(e->coll);
+	bt__free(e->loop);
 	bt__free(e->icase);
 	bt__free(e);
 }
@@ -408,6 +472,8 @@ int bt__engine_view(const struct bt_engine *e, const uint32_t *idx, size_t n, in
 				.npdefs = e->npdefs,
 				.values = e->values,
 				.nvalues = e->nvalues,
+				.wmask = e->wmask,
+				.nwmask = e->nwmask,
 				.max_ts = BT_TIME_NONE,
 				.as_of = as_of,
 				.single_profile = 1,
@@ -476,6 +542,7 @@ int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engi
 	v->marketing = e->marketing;
 	v->njourneys = e->njourneys, v->nlinks = e->nlinks;
 	v->nconsent = e->nconsent, v->npdefs = e->npdefs, v->nvalues = e->nvalues;
+	v->nwmask = e->nwmask;
 	/* the names' index is copied; the keys stay in e's arena, which only
 	 * ever grows by new chunks */
 	v->names = (struct bt_strmap){NULL, e->names.mask, NULL, e->names.count, e->names.count,
@@ -493,6 +560,7 @@ int bt__engine_snapshot(const struct bt_engine *e, int64_t as_of, struct bt_engi
 			 dup_array(&v->consent, e->consent, e->nconsent, sizeof(*e->consent)) ||
 			 dup_array(&v->pdefs, e->pdefs, e->npdefs, sizeof(*e->pdefs)) ||
 			 dup_array(&v->values, e->values, e->nvalues, sizeof(*e->values)) ||
+			 dup_array(&v->wmask, e->wmask, e->nwmask, sizeof(*e->wmask)) ||
 			 dup_array(&v->own_id.ident_profile, id->ident_profile, id->nidents,
 				   sizeof(*id->ident_profile)) ||
 			 dup_array(&v->own_id.prof, id->prof, id->nprof, sizeof(*id->prof))

@@ -36,6 +36,9 @@ struct bt__erec {
 	uint8_t channel, outcome, direction, flags;
 	int8_t csat, nps, ces;
 	uint8_t stage; /* stage index + 1 in the event's journey; 0 none */
+	uint32_t words; /* feedback: index + 1 into the word masks (e->wmask) of the
+			 * lists of followup_triggers words its comment holds; 0 none.
+			 * In what was padding: the record stays 72 bytes */
 };
 
 struct bt__pdef {
@@ -75,6 +78,9 @@ struct bt_engine {
 	size_t npdefs, cappdefs;
 	int64_t *values; /* revenue carried by events (config value.revenue), millionths */
 	size_t nvalues, capvalues;
+	/* bit k: the comment holds a word of list k (bt_config_followup_words) */
+	uint64_t *wmask;
+	size_t nwmask, capwmask;
 	uint32_t next_seq;
 	int64_t max_ts, as_of;
 	int derived;
@@ -109,6 +115,18 @@ struct bt_engine {
 	size_t nls, capls;
 	struct bt__coll *coll;
 	size_t ncoll, capcoll;
+	/* closed-loop feedback: the events that open or add to a follow-up
+	 * (negative feedback) and that may close one (the company reaching
+	 * back), of instances with negative feedback, each profile's in time
+	 * order (followup.c resolves them with the closes by hand) */
+	struct bt__loop {
+		uint32_t inst, ev;
+		uint32_t team; /* trigger: the instance's holder at the feedback */
+		uint32_t hand; /* trigger: index + 1 of its last handoff then (0: none) */
+		uint8_t trigger;
+		uint8_t stage; /* trigger: its stage then (index + 1; 0: none) */
+	} *loop;
+	size_t nloop, caploop;
 	/* keep_text: the case references of each instance, sorted by instance */
 	struct bt__icase {
 		uint32_t inst, name;
@@ -129,6 +147,7 @@ struct bt__inst {
 	uint32_t csat_sq; /* the sum of the squares of the scores: initiative.c's variance */
 	uint32_t collisions, stage;
 	uint32_t late_stages; /* bit s - 1: it left stage s (1..32) a whole SLA or more after entering */
+	uint32_t negatives; /* feedback that matched a follow-up trigger */
 	int64_t stage_since;
 	/* the first time it stood in a stage for that stage's whole SLA: from
 	 * (since + SLA) until it left the stage (BT_TIME_NONE while it has not;
@@ -202,6 +221,18 @@ int bt__engine_derive(struct bt_engine *e);
 /* The status of promise s at the engine's time: open, broken, kept, kept_late. */
 const char *bt__promise_status(const struct bt_engine *e, const struct bt__pstate *s);
 
+/* Does feedback event r on an instance of journey j (index) match one of
+ * its follow-up triggers (docs/followups.md)? */
+int bt__negative_feedback(const struct bt_engine *e, uint32_t j, const struct bt__erec *r);
+
+/* The follow-ups (followup.c) with the closes by hand that are among the
+ * escalation acts (bt_followup_close records each as the resolution of
+ * an escalation named by the follow-up's id too), up to until.  Their
+ * `hand` points into *closes (no note: NULL), which the caller frees with
+ * bt__free after them, as *out. */
+int bt__followups_acts(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
+		       int64_t until, struct bt_followup **out, size_t *n, struct bt_fu_close **closes);
+
 /* Why an open instance i needs its owner now (lists.c): a set of
  * BT__NEED_*; 0 when it does not. */
 enum {
@@ -211,7 +242,8 @@ enum {
 	BT__NEED_PROMISE_BROKEN = 8,
 	BT__NEED_PROMISE_DUE = 16,
 	BT__NEED_COLLISIONS = 32,
-	BT__NEED_ESCALATED = 64 /* an open escalation (escalate.c): known to the queue only */
+	BT__NEED_ESCALATED = 64, /* an open escalation (escalate.c): known to the queue only */
+	BT__NEED_FOLLOWUP = 128  /* an open follow-up (followup.c): known to the queue only */
 };
 unsigned bt__needs(const struct bt_engine *e, size_t i);
 /* Where an open instance stands against its stage's SLA at e's time:

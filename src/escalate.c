@@ -21,6 +21,8 @@
  *   collision           its first collision      }
  *   unowned             an instance of a journey nobody owns, from its
  *                       opening until it closed
+ *   followup_overdue    its first follow-up still open at its due time
+ *                       (followup.c): from the due time until closed
  *
  * The escalation opens `after` past since, unless the condition cleared
  * before (windows are half-open: cleared exactly then, it never opens).
@@ -55,12 +57,14 @@ struct firsts {
 	int64_t *broken, *broken_kept;   /* first broken promise: due, kept (or NONE) */
 	int64_t *due_from, *due_until;   /* first promise coming due: window */
 	int64_t *late, *failed, *coll;   /* first late / failed handoff, collision */
+	int64_t *fu_due, *fu_closed;     /* first follow-up overdue: due, closed (or NONE) */
 };
 
 static void firsts_free(struct firsts *f)
 {
 	bt__free(f->broken), bt__free(f->broken_kept), bt__free(f->due_from), bt__free(f->due_until);
 	bt__free(f->late), bt__free(f->failed), bt__free(f->coll);
+	bt__free(f->fu_due), bt__free(f->fu_closed);
 }
 
 static int64_t *nones(size_t n)
@@ -76,13 +80,37 @@ static int earlier(int64_t a, int64_t b)
 	return b == BT_TIME_NONE || a < b;
 }
 
-static int firsts_make(const struct bt_engine *e, struct firsts *f)
+/* The follow-ups, with the closes by hand: bt_followup_close records each
+ * as a resolution of an escalation named by the follow-up's id too. */
+static int overdue_followups(const struct bt_engine *e, const struct bt_esc_action *acts,
+			     size_t nacts, int64_t until, struct firsts *f)
+{
+	struct bt_followup *v = NULL;
+	struct bt_fu_close *c = NULL;
+	size_t n = 0;
+	int rc = bt__followups_acts(e, acts, nacts, until, &v, &n, &c);
+	for (size_t k = 0; !rc && k < n; k++) {
+		uint32_t i = v[k].instance;
+		if (v[k].due <= e->as_of && (v[k].closed == BT_TIME_NONE || v[k].closed > v[k].due) &&
+		    earlier(v[k].due, f->fu_due[i])) {
+			f->fu_due[i] = v[k].due;
+			f->fu_closed[i] = v[k].closed;
+		}
+	}
+	bt__free(v);
+	bt__free(c);
+	return rc;
+}
+
+static int firsts_make(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
+		       int64_t until, struct firsts *f)
 {
 	size_t n = e->ninst;
 	memset(f, 0, sizeof(*f));
 	if (!(f->broken = nones(n)) || !(f->broken_kept = nones(n)) || !(f->due_from = nones(n)) ||
 	    !(f->due_until = nones(n)) || !(f->late = nones(n)) || !(f->failed = nones(n)) ||
-	    !(f->coll = nones(n))) {
+	    !(f->coll = nones(n)) || !(f->fu_due = nones(n)) || !(f->fu_closed = nones(n)) ||
+	    overdue_followups(e, acts, nacts, until, f)) {
 		firsts_free(f);
 		return BT_ENOMEM;
 	}
@@ -158,6 +186,9 @@ static int condition(const struct bt_engine *e, const struct firsts *f, uint32_t
 		if (!j || !j->owner)
 			*since = in->opened, *clear = closed;
 		break;
+	case BT_ESC_FOLLOWUP_OVERDUE:
+		*since = f->fu_due[i], *clear = f->fu_closed[i];
+		break;
 	}
 	if (*clear != BT_TIME_NONE && *clear > e->as_of)
 		*clear = BT_TIME_NONE; /* clears later: not yet */
@@ -198,7 +229,7 @@ int bt_engine_escalations(const struct bt_engine *e, const struct bt_esc_action 
 	struct bt_escalation *v = NULL;
 	size_t cap = 0;
 	*out = NULL, *n = 0;
-	if (firsts_make(e, &f))
+	if (firsts_make(e, acts, nacts, until, &f))
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
 	for (uint32_t i = 0; i < e->ninst; i++) {
 		const struct bt__inst *in = &e->inst[i];

@@ -559,7 +559,8 @@ int bt_engine_kpis_for(const struct bt_engine *e, const struct bt_kpi_query *que
 		k->collisions_on_no_journey += !c->inst;
 	}
 	if (rc || (rc = journey_rows(e, q, want, k)) || (rc = local_rows(e, q, want, k)) ||
-	    (rc = route_rows(e, q, want, k))) {
+	    (rc = route_rows(e, q, want, k)) ||
+	    (rc = bt_kpis_followups(k, e, query, scope, NULL, 0, err))) {
 		bt__free(cohort);
 		bt_kpis_free(k);
 		return bt_err_set(err, rc, "out of memory");

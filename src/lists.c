@@ -165,24 +165,32 @@ int bt_engine_queue_json(const struct bt_engine *e, const char *person, const st
 	struct bt__item *v = bt__reallocarray(NULL, e->ninst + 1, sizeof(*v));
 	uint8_t *esc = bt__calloc(e->ninst + 1, 1);
 	struct bt_escalation *x = NULL;
-	size_t n = 0, unowned = 0, nx = 0;
+	struct bt_followup *f = NULL;
+	struct bt_fu_close *fc = NULL;
+	size_t n = 0, unowned = 0, nx = 0, nf = 0;
+	int64_t until = q->until != BT_TIME_NONE ? q->until : e->as_of;
 	int rc = 0;
 	if (!v || !esc)
 		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	/* the instances with an open escalation */
-	if (!rc && !(rc = bt_engine_escalations(e, q->acts, q->nacts,
-						q->until != BT_TIME_NONE ? q->until : e->as_of, &x, &nx,
-						err)))
+	/* the instances with an open escalation (bit 0), an open follow-up (bit 1) */
+	if (!rc && !(rc = bt_engine_escalations(e, q->acts, q->nacts, until, &x, &nx, err)))
 		for (size_t k = 0; k < nx; k++)
 			esc[x[k].instance] |= !strcmp(bt_escalation_state(&x[k]), "open");
+	if (!rc && (rc = bt__followups_acts(e, q->acts, q->nacts, until, &f, &nf, &fc)))
+		rc = bt_err_set(err, rc, "out of memory");
+	for (size_t k = 0; !rc && k < nf; k++)
+		if (f[k].closed == BT_TIME_NONE)
+			esc[f[k].instance] |= 2;
 	bt__free(x);
+	bt__free(f);
+	bt__free(fc);
 	for (size_t i = 0; !rc && i < e->ninst; i++) {
 		const struct bt__inst *in = &e->inst[i];
 		const struct bt_cfg_journey *j = e->journeys[in->journey].cfg;
-		if (in->state != IS_OPEN)
-			continue;
+		if (in->state != IS_OPEN && !(esc[i] & 2))
+			continue; /* closed: in the queue only while a follow-up is open */
 		if (!j || !j->owner) {
-			unowned++;
+			unowned += in->state == IS_OPEN;
 			continue;
 		}
 		if (strcmp(j->owner, person) || (!esc[i] && !bt__needs(e, i)))

@@ -95,6 +95,13 @@ void bt_initiatives_free(struct bt_initiative *v, size_t n)
 	bt__free(v);
 }
 
+void bt_fu_closes_free(struct bt_fu_close *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		bt__free((char *)v[i].id), bt__free((char *)v[i].note), bt__free((char *)v[i].who);
+	bt__free(v);
+}
+
 void bt_tokens_free(struct bt_token *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

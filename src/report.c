@@ -637,6 +637,53 @@ static void changes_section(struct w *w, const struct bt_report_options *o)
 	}
 }
 
+/* Closed-loop feedback: per journey, the follow-ups opened in the period,
+ * how many were closed and closed in time, how many are overdue now. */
+static void followups_section(struct w *w, const struct bt_kpis *k, const struct bt_report_options *o)
+{
+	static const char *const cols[] = {"journey", "follow-ups", "closed", "closed in time",
+					   "open now", "overdue now", "time to close p50"};
+	uint64_t all = 0;
+	for (size_t i = 0; i < k->njourneys; i++)
+		all += k->journeys[i].followups;
+	if (!all)
+		return;
+	heading(w, 2, "Closed-loop feedback");
+	para_begin(w);
+	textf(w, "%llu unhappy customers opened a follow-up in the period: someone must reach them "
+		 "back before it is due (docs/followups.md).",
+	      (unsigned long long)all);
+	para_end(w);
+	const struct bt_kpi_def *p50 = bt_kpi_find(bt_kpi_journey, bt_kpi_njourney, "time_to_close_p50_s");
+	table_begin(w, cols, 7);
+	for (size_t i = 0; i < k->njourneys; i++) {
+		const struct bt_journey_kpis *j = &k->journeys[i];
+		uint64_t open = 0, overdue = 0;
+		if (!j->followups)
+			continue;
+		for (size_t x = 0; x < o->nfollowups; x++) {
+			const struct bt_followup *f = &o->followups[x];
+			if (strcmp(f->journey, j->journey) || (o->from != INT64_MIN && f->opened < o->from) ||
+			    (o->to != INT64_MIN && f->opened >= o->to) ||
+			    (f->closed != BT_TIME_NONE && f->closed <= k->as_of))
+				continue;
+			open++;
+			overdue += k->as_of >= f->due;
+		}
+		char c[5][48];
+		snprintf(c[0], 48, "%llu", (unsigned long long)j->followups);
+		snprintf(c[1], 48, "%llu", (unsigned long long)j->followups_closed);
+		snprintf(c[2], 48, "%llu", (unsigned long long)j->followups_closed_in_sla);
+		snprintf(c[3], 48, "%llu", (unsigned long long)open);
+		snprintf(c[4], 48, "%llu", (unsigned long long)overdue);
+		char t[48];
+		cell(p50, j, t);
+		const char *cells[] = {j->journey, c[0], c[1], c[2], c[3], c[4], t};
+		row(w, cells, 7);
+	}
+	table_end(w);
+}
+
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,
 		     const struct bt_report_options *o, struct bt_buf *b)
 {
@@ -666,6 +713,7 @@ int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp
 	for (size_t i = 0; i < k->njourneys; i++)
 		journey_section(&w, k, &k->journeys[i], bp, nbp);
 	local_section(&w, k);
+	followups_section(&w, k, o);
 	agenda_section(&w, o->agenda);
 	actions_section(&w, o);
 	if (o->initiatives)

@@ -84,6 +84,19 @@ const struct bt_kpi_def bt_kpi_journey[] = {
 	      "broken promises made by one team for another"),
 	ROW("collisions", "collisions", "collisions", "count", BT_KPI_COUNT, J(collisions),
 	    "outbound events that collided because of these instances (docs/journeys.md)"),
+	ROW("followups", "follow-ups", "follow-ups", "count", BT_KPI_COUNT, J(followups),
+	    "follow-ups opened in the period: negative feedback that matched a trigger "
+	    "(docs/followups.md)"),
+	ROW("loop_closed_rate", "loop closed", "loop closed", "rate", BT_KPI_RATE, J(loop_closed_rate),
+	    "follow-ups closed by T (the customer reached back, or closed by hand) / follow-ups"),
+	ROW("loop_closed_in_sla_rate", "loop closed in time", "loop closed in time", "rate",
+	    BT_KPI_RATE, J(loop_closed_in_sla_rate),
+	    "follow-ups closed before their due time / follow-ups (closed exactly at the due time is "
+	    "late)"),
+	{"time_to_close_p50_s", "time to close p50", "time to close p50", "seconds", BT_KPI_VALUE,
+	 J(time_to_close_p50_s), BT_SHOW_ROW, NULL, NULL, 1 / 3600.0, " h",
+	 "seconds from the feedback to the close, nearest-rank median over the follow-ups closed by T "
+	 "(the text views show hours)"},
 	{"unowned_instances", "unowned instances", "unowned instances", "count", BT_KPI_COUNT,
 	 J(unowned_instances), BT_SHOW_NONZERO, NULL, NULL, 1, "",
 	 "instances of a journey without a definition (no owner)"},
@@ -134,6 +147,14 @@ const struct bt_kpi_def bt_kpi_local[] = {
 	ROW("collisions", "collisions", "collisions sent", "count", BT_KPI_COUNT, L(collisions),
 	    "outbound events it sent (the event's `team`, else its touchpoint's; per source, the "
 	    "event's `source`) that collided, each once"),
+	HIDDEN("followups", "follow-ups", "count", BT_KPI_COUNT, L(followups),
+	       "teams: follow-ups opened in the period on work it held at the feedback"),
+	HIDDEN("loop_closed_rate", "loop closed", "rate", BT_KPI_RATE, L(loop_closed_rate),
+	       "teams: of those, closed by T / follow-ups"),
+	HIDDEN("loop_closed_in_sla_rate", "loop closed in time", "rate", BT_KPI_RATE,
+	       L(loop_closed_in_sla_rate), "teams: closed before their due time / follow-ups"),
+	HIDDEN("time_to_close_p50_s", "time to close p50", "seconds", BT_KPI_VALUE,
+	       L(time_to_close_p50_s), "teams: nearest-rank median of the seconds to close"),
 };
 const size_t bt_kpi_nlocal = sizeof(bt_kpi_local) / sizeof(bt_kpi_local[0]);
 
@@ -398,6 +419,22 @@ int bt_journey_json(const struct bt_config *cfg, const char *id, const struct bt
 		}
 	}
 	rc = rc ? rc : bt_buf_addc(b, ']');
+	/* closed-loop feedback (docs/followups.md): its rules, or the
+	 * configuration's for a journey known from data only */
+	int64_t fsla = j ? j->followup_sla_ms : cfg ? cfg->followup_sla_ms : BT_DEFAULT_FOLLOWUP_SLA_MS;
+	const struct bt_cfg_triggers *tr = j ? &j->triggers : cfg ? &cfg->triggers : NULL;
+	const char *const *words;
+	unsigned list;
+	size_t nw = bt_config_followup_words(cfg, j, &words, &list);
+	bt_duration_format(fsla, d[0]);
+	rc = rc ? rc : bt_buf_printf(b, ",\"followup_sla_s\":%lld,\"followup_sla\":\"%s\","
+					"\"followup_triggers\":{\"csat_max\":%d,\"nps_max\":%d,"
+					"\"ces_min\":%d,\"words\":[",
+				    (long long)(fsla / 1000), d[0], tr ? tr->csat_max : 2,
+				    tr ? tr->nps_max : 6, tr ? tr->ces_min : 6);
+	for (size_t i = 0; i < nw && !rc; i++)
+		rc = (i && bt_buf_addc(b, ',')) || bt_buf_json_strz(b, words[i]) ? BT_ENOMEM : 0;
+	rc = rc ? rc : bt_buf_adds(b, "]}");
 	if (k)
 		rc = rc ? rc : bt_buf_printf(b, ",\"instances\":%llu", (unsigned long long)k->instances);
 	return rc ? rc : bt_buf_addc(b, '}');

@@ -83,9 +83,9 @@ void bt__instance_json(const struct bt_engine *e, uint32_t i, struct bt_buf *b)
 	bt__json_time_field(b, "last_event", in->last_event);
 	bt__json_time_field(b, "resolved", in->state == IS_RESOLVED ? in->resolved_at : BT_TIME_NONE);
 	bt_buf_printf(b, ",\"contacts\":%u,\"handoffs\":%u,\"failed_handoffs\":%u,"
-			 "\"recontacted\":%s,\"collisions\":%u}",
+			 "\"recontacted\":%s,\"collisions\":%u,\"negative_feedback\":%u}",
 		      in->contacts, in->handoffs, in->handoffs - in->clean,
-		      in->recontacted ? "true" : "false", in->collisions);
+		      in->recontacted ? "true" : "false", in->collisions, in->negatives);
 }
 
 /* ---- pages ---- */
@@ -523,7 +523,7 @@ int bt__list_json(const struct bt_engine *e, enum bt__list_kind kind, struct bt_
 static const char *const need_names[] = {"stage_sla_breached", "stage_sla_at_risk",
 					 "failed_handoffs",    "promise_broken",
 					 "promise_due",        "collisions",
-					 "escalated"};
+					 "escalated",          "followup"};
 
 struct queue_ctx {
 	const struct bt_engine *e;
@@ -534,7 +534,10 @@ static void queue_item(uint32_t i, struct bt_buf *out, void *arg)
 {
 	const struct queue_ctx *c = arg;
 	const struct bt_engine *e = c->e;
-	unsigned why = bt__needs(e, i) | (c->escalated[i] ? BT__NEED_ESCALATED : 0);
+	unsigned why = bt__needs(e, i) | (c->escalated[i] & 1 ? BT__NEED_ESCALATED : 0) |
+		       (c->escalated[i] & 2 ? BT__NEED_FOLLOWUP : 0);
+	if (e->inst[i].state != IS_OPEN) /* closed, but a follow-up is open */
+		why &= BT__NEED_FOLLOWUP | BT__NEED_ESCALATED;
 	int first = 1;
 	bt_buf_adds(out, "{\"why\":[");
 	for (unsigned k = 0; k < sizeof(need_names) / sizeof(need_names[0]); k++)
@@ -687,6 +690,19 @@ int bt_engine_moments(const struct bt_engine *e, const struct bt_esc_action *act
 		}
 	}
 	bt__free(v);
+	struct bt_followup *f = NULL; /* follow-ups opened (docs/followups.md) */
+	struct bt_fu_close *fc = NULL;
+	if (!rc && (rc = bt__followups_acts(e, acts, nacts, until, &f, &n, &fc)))
+		n = 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (f[i].opened < from || f[i].opened > until)
+			continue;
+		snprintf(key, sizeof(key), "followup:%s:opened", f[i].id);
+		bt_followup_json(e, &f[i], &b);
+		rc = moment(fn, ctx, key, "followup.opened", f[i].opened, &b);
+	}
+	bt__free(f);
+	bt__free(fc);
 	for (size_t i = 0; !rc && i < e->nprom; i++) { /* promises broken */
 		const struct bt__pstate *s = &e->prom[i];
 		if (s->due < from || s->due > until || (s->fulfilled != BT_TIME_NONE && s->fulfilled < s->due))

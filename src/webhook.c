@@ -31,7 +31,7 @@
 
 const char *const bt_webhook_event_names[] = {"escalation.opened", "escalation.moved",
 					      "escalation.resolved", "promise.broken",
-					      "collision", "change.upcoming", "test"};
+					      "collision", "change.upcoming", "followup.opened", "test"};
 const size_t bt_webhook_nevents = sizeof(bt_webhook_event_names) / sizeof(bt_webhook_event_names[0]);
 
 /* The purpose of the key that seals the secrets (store config.key). */

@@ -78,6 +78,12 @@ int bt_journey_patch(struct bt_db *db, const char *journey, const char *json, si
 int bt_escalation_acts(struct bt_db *db, struct bt_esc_action **out, size_t *n, struct bt_err *err);
 int bt_escalation_act(struct bt_db *db, const char *id, int resolve, const char *who,
 		      struct bt_err *err);
+/* Follow-ups closed by hand (docs/followups.md), oldest first (free with
+ * bt_fu_closes_free); and one more: follow-up id closed by who, now, with
+ * note.  The caller checks that it is open and who may close it. */
+int bt_followup_closes(struct bt_db *db, struct bt_fu_close **out, size_t *n, struct bt_err *err);
+int bt_followup_close(struct bt_db *db, const char *id, const char *note, const char *who,
+		      struct bt_err *err);
 /* Announce moments once each (docs/webhooks.md), in one transaction: the
  * first time a key is given, its event is queued for the webhooks that
  * take it (bt_webhook_emit, with its data json) together with the record

@@ -21,6 +21,7 @@
 #define BT_DEFAULT_RECONTACT_MS (7LL * 24 * 3600 * 1000)
 #define BT_DEFAULT_ABANDON_MS (30LL * 24 * 3600 * 1000)
 #define BT_DEFAULT_HANDOFF_SLA_MS (24LL * 3600 * 1000)
+#define BT_DEFAULT_FOLLOWUP_SLA_MS (48LL * 3600 * 1000)
 
 struct bt_strlist {
 	char **v;
@@ -61,6 +62,7 @@ enum bt_esc_on {
 	BT_ESC_PROMISE_DUE,
 	BT_ESC_UNOWNED,
 	BT_ESC_COLLISION,
+	BT_ESC_FOLLOWUP_OVERDUE, /* a follow-up open at or past its due time */
 	BT_ESC__COUNT
 };
 extern const char *const bt_esc_names[BT_ESC__COUNT];
@@ -73,6 +75,19 @@ struct bt_cfg_escalation {
 	char *then_to;
 };
 
+/* What feedback opens a follow-up (docs/followups.md): a CSAT of csat_max
+ * or less, an NPS of nps_max or less, a CES of ces_min or more, or a
+ * comment with one of the words (whole words, case-insensitive).  A
+ * journey without its own list of words (own_words 0) takes the
+ * configuration's; the configuration's, when not given (words_default),
+ * is bt_followup_default_words. */
+struct bt_cfg_triggers {
+	int csat_max, nps_max, ces_min;
+	struct bt_strlist words;
+	int own_words, words_default;
+};
+extern const char *const bt_followup_default_words[];
+
 struct bt_cfg_journey {
 	char *id, *name, *owner; /* owner: a person id */
 	struct bt_cfg_escalation *escalations; /* its own, before the configuration's */
@@ -83,6 +98,8 @@ struct bt_cfg_journey {
 	struct bt_cfg_stage *stages;
 	size_t nstages;
 	int64_t recontact_ms, abandon_ms, handoff_sla_ms;
+	int64_t followup_sla_ms;          /* a follow-up's due time after its feedback */
+	struct bt_cfg_triggers triggers;  /* the configuration's, field by field, unless given */
 	int sensitive;
 	/* consistency (docs/insight.md): its own thresholds, millionths as the
 	 * configuration's; -1: the configuration's */
@@ -146,6 +163,9 @@ struct bt_config {
 	/* changes: how long before a calendar change's date its
 	 * change.upcoming webhook fires (docs/changes.md); 0: 7 days */
 	int64_t change_notice_ms;
+	/* closed-loop feedback: the defaults of every journey */
+	int64_t followup_sla_ms;
+	struct bt_cfg_triggers triggers;
 	char *source;                /* the YAML text it was read from */
 	char *name;                  /* file name */
 };
@@ -183,8 +203,9 @@ size_t bt_config_purpose_names(const struct bt_config *c, const char **names, si
 /*
  * The rules a journey's owner may change (docs/journeys.md, "Decision
  * rights"), one field at a time, by the name the configuration gives it:
- * handoff_sla, recontact_window, abandon_after, sensitive, and
- * stages.ID.sla for each stage.  Values are text as the configuration
+ * handoff_sla, recontact_window, abandon_after, sensitive, escalations,
+ * followup_sla, followup_triggers (JSON text: {"csat_max","nps_max",
+ * "ces_min","words"}) and stages.ID.sla for each stage.  Values are text as the configuration
  * writes them ("24h", "1h30m", "true"); a stage without an SLA has none
  * (NULL).
  *
@@ -195,6 +216,13 @@ size_t bt_config_purpose_names(const struct bt_config *c, const char **names, si
  * for a stage's SLA only); BT_EINVAL with err naming the field and what it
  * takes, BT_ENOTFOUND for an unknown journey, field or stage.
  */
+/* The words that open a follow-up on an instance of journey j (NULL: one
+ * known from data only) into *v, their count returned; *list is the index
+ * of that list among the distinct ones: 0 the configuration's, k the k-th
+ * journey with its own list (at most 63 such journeys). */
+size_t bt_config_followup_words(const struct bt_config *c, const struct bt_cfg_journey *j,
+				const char *const **v, unsigned *list);
+
 int bt_config_rule_field(const struct bt_config *c, const char *journey, size_t i, char out[160]);
 int bt_config_rule_get(const struct bt_config *c, const char *journey, const char *field,
 		       char **value);

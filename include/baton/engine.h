@@ -17,6 +17,7 @@
 #include "baton/baton.h"
 #include "baton/buf.h"
 #include "baton/config.h"
+#include "baton/records.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -73,6 +74,10 @@ struct bt_journey_kpis {
 	uint64_t successful, resolved_ever, recontacted, fcr, contacts, repeats, clean_handoffs;
 	uint64_t handoff_context_lost, handoff_customer_repeated, handoff_late;
 	uint64_t promises_kept, promises_kept_late, promises_open;
+	/* closed-loop feedback: follow-ups opened in the period, closed by T,
+	 * closed before their due time (docs/followups.md) */
+	uint64_t followups, followups_closed, followups_closed_in_sla;
+	double loop_closed_rate, loop_closed_in_sla_rate, time_to_close_p50_s;
 };
 
 /* Local success versus journey outcome, for one team or one source. */
@@ -87,6 +92,9 @@ struct bt_local_kpis {
 	/* the successes on contacts over the contacts: internal work is left
 	 * out, since it is not among the contacts */
 	double local_success_rate, true_success_rate;
+	/* follow-ups it held at the feedback (teams only) */
+	uint64_t followups, followups_closed, followups_closed_in_sla;
+	double loop_closed_rate, loop_closed_in_sla_rate, time_to_close_p50_s;
 };
 
 /* A team-to-team handoff route of one journey. */
@@ -223,6 +231,56 @@ typedef int (*bt_moment_fn)(void *ctx, const char *key, const char *event, int64
 			    const char *json, size_t len);
 int bt_engine_moments(const struct bt_engine *e, const struct bt_esc_action *acts, size_t nacts,
 		      int64_t from, int64_t until, bt_moment_fn fn, void *ctx, struct bt_err *err);
+
+/* ---- closed-loop feedback (docs/followups.md) ---- */
+
+/* A follow-up as of the engine's time, given the closes by hand (those up
+ * to `until` count).  Strings point into the engine or the closes. */
+struct bt_followup {
+	char id[24];           /* "F" and the seq of the feedback that opened it */
+	const char *journey, *owner, *team; /* team: the holder at the feedback (NULL: none) */
+	uint32_t instance;     /* index in the engine */
+	uint32_t opener;       /* the instance's id: I<opener> */
+	uint32_t feedback;     /* index of the event that opened it */
+	uint32_t negatives;    /* negative feedback it gathered, the first included */
+	int64_t opened, due, closed; /* closed: BT_TIME_NONE while open */
+	uint32_t closed_by;    /* index + 1 of the event that closed it (0: none) */
+	const struct bt_fu_close *hand; /* closed by hand (NULL: not) */
+	/* where the instance stood at the feedback: its stage, and the teams
+	 * of its last handoff (NULL: none) */
+	const char *stage, *handoff_from, *handoff_to;
+};
+/* Every follow-up up to e's time, in instance order.  Free *out with
+ * bt_free. */
+int bt_engine_followups(const struct bt_engine *e, const struct bt_fu_close *closes, size_t nc,
+			int64_t until, struct bt_followup **out, size_t *n, struct bt_err *err);
+/* "closed", "overdue" (open at or past its due time) or "open". */
+const char *bt_followup_state(const struct bt_engine *e, const struct bt_followup *f);
+/* {"id","journey","instance","profile","owner","team","stage","handoff":
+ * {"from","to"}|null,"state","opened","due","closed","in_time","how",
+ * "closed_by_event","closed_by","note","feedback":{"event","csat","nps",
+ * "ces","comment"},"negatives"} */
+void bt_followup_json(const struct bt_engine *e, const struct bt_followup *f, struct bt_buf *b);
+/* The follow-ups as a page, newest opened first: {"followups":[...],
+ * "total","next"}, of journey (NULL: all), in state (open: not closed, so
+ * overdue ones too; overdue; closed), held by team, that scope may see. */
+struct bt_fu_query {
+	const struct bt_scope *scope;
+	const char *journey, *state, *team, *id;
+	size_t limit;
+	const char *cursor;
+	int64_t until;
+};
+int bt_engine_followups_json(const struct bt_engine *e, const struct bt_fu_close *closes, size_t nc,
+			     const struct bt_fu_query *q, struct bt_buf *out, struct bt_err *err);
+/* The follow-up KPIs of k's journey and team rows, over the follow-ups
+ * opened in q's period that scope may see, with the closes by hand up to
+ * T.  bt_engine_kpis_for fills them without closes by hand. */
+int bt_kpis_followups(struct bt_kpis *k, const struct bt_engine *e, const struct bt_kpi_query *q,
+		      const struct bt_scope *scope, const struct bt_fu_close *closes, size_t nc,
+		      struct bt_err *err);
+/* Of instance index i: the negative feedback (follow-up triggers) on it. */
+uint32_t bt_engine_instance_negatives(const struct bt_engine *e, uint32_t i);
 
 /* The stage funnel of journey q->journey over the instances opened in the
  * period: {"journey","as_of","instances","no_stage","stages":[{"stage",

@@ -105,6 +105,15 @@ struct bt_initiative {
 	int64_t created; /* ms */
 };
 void bt_initiatives_free(struct bt_initiative *v, size_t n);
+/* A follow-up closed by hand (docs/followups.md), as the store keeps it. */
+struct bt_fu_close {
+	const char *id;   /* the follow-up's: "F1042" */
+	const char *note; /* what was done */
+	const char *who;
+	int64_t at;       /* ms, wall clock */
+};
+/* Free closes read from the store (their strings are theirs). */
+void bt_fu_closes_free(struct bt_fu_close *v, size_t n);
 
 /* An identifier refused before any link (docs/identity.md): kept on its
  * event, joined to no profile. */

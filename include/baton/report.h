@@ -41,6 +41,10 @@ struct bt_report_options {
 	/* the change calendar section (docs/changes.md); none: no section */
 	const struct bt_report_change *changes;
 	size_t nchanges;
+	/* closed-loop feedback (docs/followups.md): the follow-ups judged as
+	 * of the KPIs' time (none: no section beyond the KPIs) */
+	const struct bt_followup *followups;
+	size_t nfollowups;
 };
 
 int bt_report_render(const struct bt_kpis *k, const struct bt_broken_promise *bp, size_t nbp,

@@ -91,7 +91,9 @@ int bt_route_json(const struct bt_handoff_route *r, int with_journey, struct bt_
 /* A journey: {"journey","name","owner","owner_name","defined","unowned",
  * "sensitive","recontact_window_s","abandon_after_s","handoff_sla_s",
  * "recontact_window","abandon_after","handoff_sla" (as "168h"),
- * "match_rules","stages"[,"instances"]}: its definition in cfg, else the
+ * "match_rules","stages","stage_slas","followup_sla_s","followup_sla",
+ * "followup_triggers":{"csat_max","nps_max","ces_min","words"}
+ * [,"instances"]}: its definition in cfg, else the
  * defaults of a journey seen in the data only (k names it then); with
  * its KPIs k (may be NULL), how many instances it has. */
 int bt_journey_json(const struct bt_config *cfg, const char *id, const struct bt_journey_kpis *k,

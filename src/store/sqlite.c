@@ -262,6 +262,14 @@ static const char *const migrations[] = {
 	"  change INTEGER NOT NULL,"
 	"  journey TEXT NOT NULL,"
 	"  PRIMARY KEY (change, journey));",
+	/* 12 → 13: follow-ups closed by hand (closed-loop feedback:
+	 * follow-ups are derived, these are not) */
+	"CREATE TABLE followup_closes("
+	"  id INTEGER PRIMARY KEY,"
+	"  followup TEXT NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -272,7 +280,7 @@ enum stmt {
 	S_LOG_UPDATE, S_SUPPRESS, S_META_GET, S_META_SET, S_LOG_ANCHORS, S_TOKEN_FIND, S_DATA_VERSION,
 	S_DEAD_USAGE, S_INS_REFUSAL, S_PROFILE_REFUSALS, S_PROFILE_MERGES, S_ID_MARK, S_RULES_LIST,
 	S_RULE_SET, S_RULE_CLEAR, S_RULE_AUDIT, S_CHANGES, S_CHANGES_TOTAL, S_ESC_ACT, S_ESC_ACTS,
-	S_ANNOUNCE, S_INIT_INSERT, S_INIT_LIST,
+	S_ANNOUNCE, S_INIT_INSERT, S_INIT_LIST, S_FU_CLOSE, S_FU_CLOSES,
 	/* the same questions of a file older than identity review (a reader
 	 * does not migrate): no pairs kept apart, no conflict resolved */
 	S_PROFILE_CONFLICTS_OLD, S_PROFILE_MERGES_OLD, S_ID_MARK_OLD, S_CONFLICTS_PAGE_OLD,
@@ -400,6 +408,8 @@ static const char *const sql[S__COUNT] = {
 	[S_ESC_ACT] = "INSERT INTO escalation_acts(escalation, resolve, who, at) VALUES (?,?,?,?)",
 	[S_ESC_ACTS] = "SELECT escalation, resolve, who, at FROM escalation_acts ORDER BY id",
 	[S_ANNOUNCE] = "INSERT OR IGNORE INTO announced(key, at) VALUES (?,?)",
+	[S_FU_CLOSE] = "INSERT INTO followup_closes(followup, note, who, at) VALUES (?,?,?,?)",
+	[S_FU_CLOSES] = "SELECT followup, note, who, at FROM followup_closes ORDER BY id",
 	[S_INIT_INSERT] = "INSERT INTO initiatives(name, journey, kpi, start, cohort_field, cohort_value, "
 			  "min_sample, min_effect, created_by, created) VALUES (?,?,?,?,?,?,?,?,?,?)",
 	[S_INIT_LIST] = "SELECT id, name, journey, kpi, start, cohort_field, cohort_value, min_sample, "
@@ -433,6 +443,7 @@ static const char *const sql[S__COUNT] = {
 #define SCHEMA_ACTIONS 10
 #define SCHEMA_INITIATIVES 11
 #define SCHEMA_CALENDAR 12
+#define SCHEMA_FOLLOWUPS 13
 
 struct sqlite_store {
 	struct bt__store base;
@@ -1748,6 +1759,59 @@ static int sq_init_list(struct bt__store *base, struct bt_initiative **out, size
 	}
 	if (!rc && r != SQLITE_DONE)
 		rc = fail(s, err, "reading the initiatives");
+	sqlite3_reset(q);
+	*out = v;
+	return rc;
+}
+
+/* ---- follow-ups closed by hand ---- */
+
+static int sq_fu_close(struct bt__store *base, const struct bt_fu_close *c, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = stmt(s, S_FU_CLOSE, err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_text(q, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, c->note, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, c->who, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, c->at);
+	return step_done(s, q, err, "recording a follow-up closed");
+}
+
+static int sq_fu_closes(struct bt__store *base, struct bt_fu_close **out, size_t *n,
+			struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_fu_close *v = NULL;
+	size_t cap = 0;
+	int rc = 0, r = SQLITE_DONE;
+	*out = NULL, *n = 0;
+	if (s->schema < SCHEMA_FOLLOWUPS) /* a reader of an older file: none */
+		return 0;
+	sqlite3_stmt *q = stmt(s, S_FU_CLOSES, err);
+	if (!q)
+		return BT_ESTORE;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct bt_fu_close *p = bt__reallocarray(v, c, sizeof(*v));
+			if (!p) {
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+				break;
+			}
+			v = p, cap = c;
+		}
+		struct bt_fu_close *a = &v[(*n)++];
+		a->id = col_dup(q, 0);
+		a->note = col_dup(q, 1);
+		a->who = col_dup(q, 2);
+		a->at = sqlite3_column_int64(q, 3);
+		if (!a->id || !a->note || !a->who)
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "reading the follow-ups closed");
 	sqlite3_reset(q);
 	*out = v;
 	return rc;
@@ -3164,6 +3228,7 @@ static const struct bt__store_ops sqlite_ops = {
 	.actions = {.insert = sq_action_insert, .update = sq_action_update, .list = sq_action_list},
 	.initiatives = {.insert = sq_init_insert, .list = sq_init_list},
 	.calendar = {.add = sq_cal_add, .list = sq_cal_list},
+	.followups = {.close = sq_fu_close, .closes = sq_fu_closes},
 	.tokens = {.insert = sq_token_insert,
 		   .find = sq_token_find,
 		   .list = sq_token_list,

@@ -13,6 +13,7 @@
 #define BT_STORE_H
 
 #include "baton/error.h"
+#include "baton/records.h"
 #include "identity.h"
 #include "util/arena.h"
 #include "util/map.h"
@@ -348,6 +349,14 @@ struct bt__store_ops {
 		int (*announce)(struct bt__store *s, const char *key, int64_t at, int *fresh,
 				struct bt_err *err);
 	} escalations;
+
+	/* Follow-ups closed by hand (docs/followups.md), oldest first (a
+	 * reader of an older file: none).  close writes inside begin/commit. */
+	struct {
+		int (*close)(struct bt__store *s, const struct bt_fu_close *c, struct bt_err *err);
+		int (*closes)(struct bt__store *s, struct bt_fu_close **out, size_t *n,
+			      struct bt_err *err);
+	} followups;
 
 	/* Actions (docs/governance.md), oldest first.  insert sets a->id;
 	 * update writes every field of action a->id (BT_ENOTFOUND). */

@@ -9,6 +9,7 @@
 # after 3 s to the steering group (sam).  A call now promises a refund due
 # in 4 seconds: the promise breaks at +4 s (promise.broken), the escalation
 # opens then (escalation.opened) and moves up at +7 s (escalation.moved).
+# The customer's CSAT of 1 at once opens a follow-up (followup.opened).
 . "$BATON_ROOT/tests/cli/lib.sh"
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 command -v node >/dev/null || { echo "skip - node is not installed"; exit 0; }
@@ -51,14 +52,17 @@ export BATON_ANNOUNCE_MS=200 BATON_WEBHOOK_BACKOFF_MS=3000
 serve_start a.db --quiet || { notok "server starts"; exit 1; }
 H="Authorization: Bearer $(grep '^bt_' serve.out)"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "$H" -H 'Content-Type: application/json' \
-	--data-binary "{\"url\":\"http://127.0.0.1:$RPORT/hook\",\"events\":[\"escalation.opened\",\"escalation.moved\",\"promise.broken\"],\"secret\":\"$SECRET\"}" \
+	--data-binary "{\"url\":\"http://127.0.0.1:$RPORT/hook\",\"events\":[\"escalation.opened\",\"escalation.moved\",\"promise.broken\",\"followup.opened\"],\"secret\":\"$SECRET\"}" \
 	"$U/v1/webhooks")
-eq "a webhook for escalations and broken promises" "$code" 201
+eq "a webhook for escalations, broken promises and follow-ups" "$code" 201
 
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-ev c1 "$now" phone dispute.call '{"user_id":"c1"}' '"promise":{"id":"R1","kind":"refund","due":"4s","team":"billing"}' >c.ndjson
+{
+	ev c1 "$now" phone dispute.call '{"user_id":"c1"}' '"promise":{"id":"R1","kind":"refund","due":"4s","team":"billing"}'
+	ev c2 "$now" survey dispute.survey '{"user_id":"c1"}' '"feedback":{"csat":1,"comment":"nobody listens"}'
+} >c.ndjson
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "$H" -H 'Content-Type: application/x-ndjson' --data-binary @c.ndjson "$U/v1/events")
-eq "a call promises a refund due in four seconds" "$code" 200
+eq "a call promises a refund due in four seconds; the customer is unhappy" "$code" 200
 
 # the first announcement is refused by the receiver; the server stops before
 # its retry, three seconds later, and starts again
@@ -75,7 +79,10 @@ until_seen '.status == 200 and .event == "escalation.moved"' >/dev/null
 sleep 1 # a round more: nothing is announced twice
 eq "the moments reach the receiver once each, every one verified" \
 	"$(jq -s -c '[.[] | select(.status == 200) | [.event, .verified]] | sort' r.log)" \
-	'[["escalation.moved",true],["escalation.opened",true],["promise.broken",true]]'
+	'[["escalation.moved",true],["escalation.opened",true],["followup.opened",true],["promise.broken",true]]'
+eq "the follow-up's data: its id, instance, holder and what the customer said" \
+	"$(jq -s -c '[.[] | select(.status == 200 and .event == "followup.opened") | .body.data | [.id, .instance, .team, .feedback.comment]][0]' r.log)" \
+	'["F2","I1","service","nobody listens"]'
 eq "the escalation is the broken promise's, and moved to the steering group" \
 	"$(jq -s -c '[.[] | select(.status == 200 and .event == "escalation.moved") | .body.data | [.id, .condition, .level, .to]][0]' r.log)" \
 	'["I1.promise_broken","promise_broken","steering",["sam"]]'

@@ -135,7 +135,7 @@ sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; DROP TABLE journey_rules
 	DROP TABLE rule_changes; DROP TABLE escalation_acts; DROP TABLE announced;
 	DROP TABLE webhooks; DROP TABLE webhook_deliveries; DROP TABLE webhook_attempts;
 	DROP TABLE actions; DROP TABLE initiatives; DROP TABLE calendar; DROP TABLE calendar_journeys;
-	PRAGMA user_version = 1"
+	DROP TABLE followup_closes; PRAGMA user_version = 1"
 run "$BATON" summary --db old.db --json
 eq "a version-1 database is readable" "$(echo "$out" | jq -c '[.events,.dead_letters]')" "[1,4]"
 run "$BATON" profile --db old.db --json user_id:u-1
@@ -152,9 +152,11 @@ run "$BATON" initiatives --db old.db --json
 eq "and its initiatives (no table yet: none)" "$rc $(echo "$out" | jq -c .initiatives)" "0 []"
 run "$BATON" changes --db old.db --json
 eq "and its changes (no calendar yet: none)" "$rc $(echo "$out" | jq -c '[.changes,.total]')" "0 [[],0]"
+run "$BATON" followups --db old.db --json
+eq "and its follow-ups (no closes table yet: none closed by hand)" "$rc $out" '0 {"followups":[],"total":0,"next":null}'
 run "$BATON" ingest --db old.db --json good.ndjson
 eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-eq "to version 12" "$(sqlite3 old.db 'PRAGMA user_version')" 12
+eq "to version 13" "$(sqlite3 old.db 'PRAGMA user_version')" 13
 run "$BATON" dead-letters --db old.db --json
 eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
 	'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'

@@ -10,6 +10,8 @@
 #   jsupport (owner tom): u2 = P2.  s1 a chat (tdigital) promises PRM-S1,
 #     kept by tdigital; s2 a call (tservice) a day later (tdigital ->
 #     tservice).  tservice holds the instance, I3.
+#   f1, f2 (events 5 and 6): a CSAT of 1 on I1 and an NPS of 3 on I3 open
+#     follow-ups F5 (held by tbilling) and F6 (held by tservice).
 # So maria must never see jsupport, P2, PRM-S1 or tdigital; tom never
 # jdispute, P1, PRM-D1 or tbilling; the tbilling team never jsupport, P2,
 # PRM-S1 or tdigital; a sending system (guard) and an ingest token no id at
@@ -37,6 +39,8 @@ t() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
 	ev d2 "$(t '-2 days')" billing-sys dispute.update '{"user_id":"u1"}' '"case":"CD1","direction":"internal"'
 	ev s1 "$(t '-3 days')" chatbot support.chat '{"user_id":"u2"}' '"case":"CS1","outcome":"contained","promise":{"id":"PRM-S1","kind":"callback","due":"72h","team":"tdigital"}'
 	ev s2 "$(t '-2 days')" phone support.call '{"user_id":"u2"}' '"links":["CS1"]'
+	ev f1 "$(t '-1 days')" survey dispute.survey '{"user_id":"u1"}' '"feedback":{"csat":1}'
+	ev f2 "$(t '-1 days')" survey support.survey '{"user_id":"u2"}' '"feedback":{"nps":3}'
 } >ev.ndjson
 "$BATON" ingest --db s.db ev.ndjson >/dev/null || { notok "events ingest"; exit 1; }
 echo '{"ts":"x"}' | "$BATON" ingest --db s.db - >/dev/null 2>&1 # a dead letter
@@ -130,6 +134,12 @@ GET|/v1/actions/1||200 200 200 404 200 403 403 403
 GET|/v1/actions/3||200 200 404 200 404 403 403 403
 PATCH|/v1/actions/1|{"status":"in_progress"}|200 403 200 404 403 403 403 403
 PATCH|/v1/actions/3|{"status":"in_progress"}|200 403 404 200 403 403 403 403
+GET|/v1/followups||200 200 200 200 200 403 403 403
+GET|/v1/followups?journey=jsupport||200 200 404 200 200 403 403 403
+GET|/v1/followups/F5||200 200 200 404 200 403 403 403
+GET|/v1/followups/F6||200 200 404 200 404 403 403 403
+POST|/v1/followups/F6/close|{"note":"called ROLE back"}|200 403 404 409 404 403 403 403
+POST|/v1/followups/F5/close|{"note":"called ROLE back"}|200 403 409 404 409 403 403 403
 POST|/v1/escalations/I1.promise_broken/ack||404 403 404 404 403 403 403 403
 POST|/v1/escalations/I1.promise_broken/resolve||404 403 404 404 403 403 403 403
 POST|/v1/initiatives|{"name":"ROLE-d","journey":"jdispute","kpi":"resolution","start":"2026-01-01"}|201 403 201 404 403 403 403 403
@@ -198,6 +208,8 @@ eq "tbilling's changes: those of the journey it holds work on" "$(get "$T_billin
 	'["Refund promo billing","Refund promo maria","Refund promo admin"]'
 eq "... the upcoming ones" "$(get "$T_billing" '/v1/changes?upcoming=true' | jq -c '[.changes[].kind] | unique')" '["campaign"]'
 eq "tom's changes: his journey's" "$(get "$T_tom" '/v1/changes?kind=release' | jq -c '[.changes[].title]')" '["Chat release tom","Chat release admin"]'
+eq "tbilling's follow-ups: the one it held" "$(get "$T_billing" /v1/followups | jq -c '[.followups[].id]')" '["F5"]'
+eq "maria's follow-ups: her journey's" "$(get "$T_maria" /v1/followups | jq -c '[.followups[] | [.id, .journey, .state, .how, .closed_by, .handoff]]')" '[["F5","jdispute","closed","by_hand","first admin",{"from":"tservice","to":"tbilling"}]]'
 eq "maria's journeys" "$(get "$T_maria" /v1/journeys | jq -c '[.journeys[].journey]')" '["jdispute"]'
 eq "maria's value at stake: her journey's handoffs only" "$(get "$T_maria" /v1/value | jq -c '[.pairs[2] | .good.outcomes + .bad.outcomes]')" '[1]'
 eq "the admin's: both journeys' handoffs" "$(get "$T_admin" /v1/value | jq -c '[.pairs[2] | .good.outcomes + .bad.outcomes]')" '[2]'

@@ -195,9 +195,9 @@ bad() { # BODY WANT-DETAIL
 	api POST /v1/webhooks "$1"
 	eq "400: $2" "$code $(echo "$body" | jq -r .detail)" "400 $2"
 }
-bad '{"url":"http://192.0.2.1/","events":["promise.brokn"]}' "unknown event 'promise.brokn' (did you mean 'promise.broken'?) (events: escalation.opened, escalation.moved, escalation.resolved, promise.broken, collision, change.upcoming, test)"
+bad '{"url":"http://192.0.2.1/","events":["promise.brokn"]}' "unknown event 'promise.brokn' (did you mean 'promise.broken'?) (events: escalation.opened, escalation.moved, escalation.resolved, promise.broken, collision, change.upcoming, followup.opened, test)"
 bad '{"url":"http://192.0.2.1/","events":["test","test"]}' "the event 'test' is named twice"
-bad '{"url":"http://192.0.2.1/","events":[]}' "name at least one event: escalation.opened, escalation.moved, escalation.resolved, promise.broken, collision, change.upcoming, test"
+bad '{"url":"http://192.0.2.1/","events":[]}' "name at least one event: escalation.opened, escalation.moved, escalation.resolved, promise.broken, collision, change.upcoming, followup.opened, test"
 bad '{"uri":"http://192.0.2.1/","events":["test"]}' "unknown field 'uri' (a webhook has url, events, secret)"
 bad '{"url":"http://192.0.2.1/","events":["test"],"secret":"short"}' "the secret is 5 characters long: give 16 to 256"
 bad '{"url":"http://192.0.2.1/","events":"test"}' "'events' must be an array of event names"

@@ -105,17 +105,22 @@ static void journey_rules(void **state)
 	char field[160], *v = NULL;
 	assert_int_equal(bt_config_parse("t", yaml, sizeof(yaml) - 1, &c, NULL, NULL, &err), 0);
 	static const char *const want[] = {"handoff_sla", "recontact_window", "abandon_after",
-					   "sensitive", "escalations", "stages.pick.sla", "stages.ship.sla"};
-	for (size_t i = 0; i < 7; i++) {
+					   "sensitive", "escalations", "followup_sla",
+					   "followup_triggers", "stages.pick.sla", "stages.ship.sla"};
+	for (size_t i = 0; i < 9; i++) {
 		assert_int_equal(bt_config_rule_field(c, "order", i, field), 0);
 		assert_string_equal(field, want[i]);
 	}
-	assert_int_equal(bt_config_rule_field(c, "order", 7, field), BT_ENOTFOUND);
+	assert_int_equal(bt_config_rule_field(c, "order", 9, field), BT_ENOTFOUND);
 	assert_int_equal(bt_config_rule_field(c, "nope", 0, field), BT_ENOTFOUND);
 	/* values as written back: 90m, the defaults 7d and 30d, false, no
 	 * escalations, 2h, none */
-	static const char *const val[] = {"1h30m", "7d", "30d", "false", "[]", "2h", NULL};
-	for (size_t i = 0; i < 7; i++) {
+	static const char *const val[] = {
+		"1h30m", "7d", "30d", "false", "[]", "2d",
+		"{\"csat_max\":2,\"nps_max\":6,\"ces_min\":6,\"words\":[\"cancel\",\"complaint\","
+		"\"complain\",\"unacceptable\",\"terrible\"]}",
+		"2h", NULL};
+	for (size_t i = 0; i < 9; i++) {
 		assert_int_equal(bt_config_rule_get(c, "order", want[i], &v), 0);
 		if (val[i])
 			assert_string_equal(v, val[i]);
@@ -141,6 +146,22 @@ static void journey_rules(void **state)
 	assert_int_equal(bt_config_rule_set(c, "order", "owner", "tom", &err), BT_ENOTFOUND);
 	assert_int_equal(bt_config_rule_set(c, "x", "handoff_sla", "1h", &err), BT_ENOTFOUND);
 	assert_int_equal(bt_config_journey(c, "order")->handoff_sla_ms, 90 * 60000);
+	/* follow-up triggers: members given replace those, the others stay */
+	assert_int_equal(bt_config_rule_set(c, "order", "followup_triggers",
+					    "{\"nps_max\":4,\"words\":[\"refund\"]}", &err), 0);
+	assert_int_equal(bt_config_rule_get(c, "order", "followup_triggers", &v), 0);
+	assert_string_equal(v, "{\"csat_max\":2,\"nps_max\":4,\"ces_min\":6,\"words\":[\"refund\"]}");
+	bt_free(v);
+	assert_int_equal(bt_config_rule_set(c, "order", "followup_triggers", "{\"csat_max\":6}", &err),
+			 BT_EINVAL);
+	assert_string_equal(err.msg, "followup_triggers: csat_max must be a whole number from 0 to 5");
+	assert_int_equal(bt_config_rule_set(c, "order", "followup_triggers", "{\"words\":[\"two words\"]}",
+					    &err), BT_EINVAL);
+	assert_int_equal(bt_config_rule_set(c, "order", "followup_triggers", "{\"colour\":1}", &err),
+			 BT_EINVAL);
+	assert_int_equal(bt_config_journey(c, "order")->triggers.nps_max, 4);
+	assert_int_equal(bt_config_rule_set(c, "order", "followup_sla", "12h", &err), 0);
+	assert_int_equal(bt_config_journey(c, "order")->followup_sla_ms, 12 * 3600000);
 	bt_config_free(c);
 }
 

@@ -290,7 +290,7 @@ static void test_add_and_list(void **state)
 	assert_string_equal(err.msg, "unknown event 'escalation.open' (did you mean "
 				     "'escalation.opened'?) (events: escalation.opened, "
 				     "escalation.moved, escalation.resolved, promise.broken, "
-				     "collision, change.upcoming, test)");
+				     "collision, change.upcoming, followup.opened, test)");
 	const char *twice[] = {"test", "test"};
 	assert_int_equal(bt_webhook_add(f->db, "http://127.0.0.1:9/", twice, 2, NULL, made, &id, &err),
 			 BT_EINVAL);

@@ -261,6 +261,27 @@ const valWant = val.pairs.flatMap((p) => [[p.good, p.good.side], [p.bad, p.bad.s
 check(val.pairs[0].good.customers > 0 && val.pairs[0].bad.churned > 0 && JSON.stringify(valRows.filter((r) => r[1] !== '').map((r) => r.slice(1))) === JSON.stringify(valWant),
 	'value: the three pairs with the API\'s customers, churn and revenue', { valRows, pairs: val.pairs });
 
+// closed-loop feedback: the journey's follow-ups of the period by state, and
+// the figures (compared with the API above, as every data-kpi)
+{
+	const fu = (await api(admin, `/v1/followups?journey=technical-support&as_of=${AS_OF}&limit=10000`)).followups
+		.filter((f) => f.opened >= FROM && f.opened < `${TO}T`);
+	const byState = (st) => String(fu.filter((f) => f.state === st).length);
+	const shownStates = await page.$$eval('[data-followups]', (els) => els.map((e) => [e.dataset.followups, e.textContent]));
+	check(fu.length > 5 && JSON.stringify(shownStates) === JSON.stringify(['open', 'overdue', 'closed'].map((st) => [st, byState(st)])),
+		'journey: the follow-ups open, overdue and closed, as the API counts them', { shownStates, api: fu.length });
+	const figs = await page.$$eval('[data-kpi^="technical-support.loop_closed"], [data-kpi="technical-support.followups"]', (els) => els.length);
+	check(figs === 3, 'journey: the loop-closure figures are on the page', figs);
+	const openRows = await page.locator('[aria-label="Open follow-ups"] tbody tr').count();
+	check(openRows === fu.filter((f) => f.state !== 'closed').length, 'journey: each open follow-up listed', openRows);
+	const groups = await page.$$eval('[aria-label="Negative feedback by stage and handoff"] tbody tr', (trs) => trs.reduce((n, tr) => n + Number(tr.children[2].textContent), 0));
+	check(groups === fu.length, 'journey: what customers said, grouped by stage and handoff, counts every follow-up', { groups, api: fu.length });
+	await visit(page, `/queue?person=${busy}&as_of=${AS_OF}`);
+	const mine = (await api(admin, `/v1/followups?as_of=${AS_OF}&limit=10000`)).followups.filter((f) => f.owner === busy && f.state !== 'closed');
+	const qRows = await page.locator('section[aria-label="Follow-ups"] tbody tr').count();
+	check(qRows === mine.length, 'queue: the owner\'s open follow-ups', { qRows, api: mine.length });
+}
+
 await visit(page, `/instances/${inst.id}?as_of=${AS_OF}`);
 const detail = await api(admin, `/v1/instances/${inst.id}?as_of=${AS_OF}`);
 const verdicts = await page.$$eval('section[aria-label=Handoffs] tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent));

@@ -31,6 +31,10 @@ export const KPIS = {
 	cross_team_breaks: K('cross-team breaks', 'count', 'down'),
 	collisions: K('collisions', 'count', 'down'),
 	unowned_instances: K('unowned instances', 'count', 'down'),
+	followups: K('follow-ups', 'count', 'down'),
+	loop_closed_rate: K('loop closed', 'rate', 'up'),
+	loop_closed_in_sla_rate: K('loop closed in time', 'rate', 'up'),
+	time_to_close_p50_s: K('time to close p50', 'seconds', 'down'),
 	// teams and sources
 	contacts: K('contacts', 'count'),
 	local_success: K('local success', 'count'),

@@ -6,7 +6,7 @@ import { keep } from './period.js';
 
 export const WHY = {
 	stage_sla_breached: 'stage SLA breached', stage_sla_at_risk: 'stage SLA at risk', failed_handoffs: 'failed handoff',
-	promise_broken: 'promise broken', promise_due: 'promise due', collisions: 'collision', escalated: 'escalated',
+	promise_broken: 'promise broken', promise_due: 'promise due', collisions: 'collision', escalated: 'escalated', followup: 'follow-up open',
 };
 
 export const instanceLink = (ctx, id) => h('a', { href: path('instances', id) + keep(ctx.query) }, id);

@@ -108,7 +108,7 @@ async function deadLetters(ctx) {
 // ---- webhooks (admin): each with its recent deliveries and their
 // attempts; add one, send it a test, delete it.  What a receiver answered
 // and the events' data are shown as text, like everything else.
-const EVENTS = ['escalation.opened', 'escalation.moved', 'escalation.resolved', 'promise.broken', 'collision', 'test'];
+const EVENTS = ['escalation.opened', 'escalation.moved', 'escalation.resolved', 'promise.broken', 'collision', 'followup.opened', 'test'];
 const STATE = { pending: 'open', delivered: 'kept', failed: 'broken' }; // the tags' colours
 
 const lastTry = (d) => {

@@ -11,6 +11,7 @@ import { keep } from '../period.js';
 const CONDITION = {
 	promise_broken: 'promise broken', promise_due: 'promise coming due', stage_sla_breached: 'stage past its SLA',
 	handoff_late: 'late handoff', handoff_failed: 'failed handoff', collision: 'collision', unowned: 'unowned work',
+	followup_overdue: 'follow-up overdue',
 };
 const STATES = ['open', 'acknowledged', 'resolved'];
 

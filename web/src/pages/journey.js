@@ -12,6 +12,7 @@ import { KPIS, cell } from '../kpi.js';
 import { channelsPanel, frictionPanel } from '../insight.js';
 import { instanceLink, instanceTable } from '../lists.js';
 import { controls, keep, kpisWithTrend } from '../period.js';
+import { followupsOf, panel as followupsPanel } from '../followups.js';
 
 const CARDS = ['instances', 'open', 'completion_rate', 'resolution_rate', 'recontact_rate', 'fcr_rate', 'handoff_success_rate',
 	'repeat_rate', 'contacts_per_instance', 'ttr_p50_s', 'ttr_p90_s', 'csat_avg', 'nps', 'ces_avg', 'promises_broken',
@@ -27,7 +28,11 @@ function cards(id, { cur, prev, weeks }, marks) {
 // calendar touching the journey took effect (its `at` is its date)
 const changedWeeks = (ranges, changes) => ranges.map(([from, to], i) => (changes.some((c) => c.at >= from && c.at < to) ? i : -1)).filter((i) => i >= 0);
 
-const RULES = [['handoff_sla', 'handoff SLA'], ['recontact_window', 'recontact window'], ['abandon_after', 'abandoned after']];
+const RULES = [['handoff_sla', 'handoff SLA'], ['recontact_window', 'recontact window'], ['abandon_after', 'abandoned after'],
+	['followup_sla', 'follow-up due after']];
+
+// what feedback opens a follow-up (docs/followups.md)
+const triggers = (t) => (t ? `CSAT ≤ ${t.csat_max}, NPS ≤ ${t.nps_max}, CES ≥ ${t.ces_min}; words: ${t.words.length ? t.words.join(', ') : 'none'}` : '–');
 
 // The journey's rules; its owner (or an admin) may change them here: the
 // API checks who may, audits the change and answers the new definition.
@@ -36,7 +41,7 @@ function rules(ctx, id, def, changes) {
 	const s = ctx.session;
 	const mine = s.role === 'admin' || (s.role === 'owner' && s.person === def.owner);
 	const stages = def.stage_slas || [];
-	const rows = [...RULES.map(([k, label]) => [label, def[k]]), ['sensitive', def.sensitive ? 'yes' : 'no'],
+	const rows = [...RULES.map(([k, label]) => [label, def[k]]), ['follow-up triggers', triggers(def.followup_triggers)], ['sensitive', def.sensitive ? 'yes' : 'no'],
 		...stages.map((st) => [`stage ${st.id}: SLA`, st.sla || 'none'])];
 	const parts = [table('Rules in force', [{ label: 'rule' }, { label: 'value' }], rows)];
 	if (mine) {
@@ -140,12 +145,13 @@ export default {
 		const def = defs.find((d) => d.journey === id) || {};
 		const j = k.cur.journeys[0] || {};
 		// the stage funnel, and the live instances at risk from the owner's queue
-		const [fun, queue, fr, chan] = await Promise.all([
+		const [fun, queue, fr, chan, followups] = await Promise.all([
 			get(`${base}/funnel`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
 			def.owner ? all(`/v1/owners/${encodeURIComponent(def.owner)}/queue`, { as_of: p.as_of }, 'items', { signal: ctx.signal })
 				.then((items) => items.filter((q) => q.instance.journey === id)) : [],
 			get(`${base}/friction`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
 			get(`${base}/channels`, { from: p.from, to: p.to, as_of: p.as_of }, { signal: ctx.signal }),
+			followupsOf(ctx, id),
 		]);
 		const name = j.name || def.name || id;
 		ctx.title(name);
@@ -169,6 +175,7 @@ export default {
 						String(f.customer_repeated), h('button', { type: 'button', class: 'link', on: { click: () => show(f, null) } }, 'instances')])),
 					pick,
 				] : empty('No handoff in the period.')),
+			followupsPanel(ctx, id, j, followups),
 			section('Friction', frictionPanel(fr)),
 			section('Consistency across entry channels', channelsPanel(chan)),
 			section('Rules', rules(ctx, id, def, changes.filter((c) => c.kind === 'rule'))),

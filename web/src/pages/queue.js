@@ -7,6 +7,7 @@ import { all, get } from '../api.js';
 import { empty, h, replace, tags, when } from '../dom.js';
 import { instanceLink, journeyLink, WHY } from '../lists.js';
 import { keep } from '../period.js';
+import { followupsOf, openTable } from '../followups.js';
 
 const POLL_MS = 15000;
 
@@ -79,7 +80,10 @@ export default {
 			status.textContent = `Updated ${stamp} UTC; refreshes every ${POLL_MS / 1000} s.`;
 		};
 		await load();
-		replace(ctx.main, heading, picker, h('p', { class: 'note' }, 'Owner: ', person), status, body);
+		// the follow-ups of the person's journeys still open: someone must reach those customers back
+		const fus = (await followupsOf(ctx, null)).filter((f) => f.owner === person && f.state !== 'closed');
+		replace(ctx.main, heading, picker, h('p', { class: 'note' }, 'Owner: ', person), status, body,
+			h('section', { 'aria-label': 'Follow-ups' }, h('h2', null, 'Follow-ups to close'), openTable(ctx, `Follow-ups of ${person}'s journeys`, fus)));
 		const timer = setInterval(() => load().catch((e) => {
 			if (!ctx.signal.aborted) status.textContent = `Could not refresh: ${e.message}`;
 		}), POLL_MS);
