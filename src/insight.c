@@ -173,8 +173,8 @@ static int collect_friction(const struct bt_engine *e, const uint8_t *in_c, stru
 		const struct bt__erec *r = &e->ev[i];
 		if (!e->einst[i] || !in_c[e->einst[i] - 1] || r->ts > e->as_of)
 			continue;
-		if ((r->csat > 0 && r->csat <= 2) || (r->nps >= 0 && r->nps <= 6)) {
-			const struct bt__inst *in = &e->inst[e->einst[i] - 1];
+		const struct bt__inst *in = &e->inst[e->einst[i] - 1];
+		if (bt__negative_feedback(e, in->journey, r)) { /* the follow-up triggers */
 			rc = ft_add(f, in->journey, BT_FRICTION_NEGATIVE_FEEDBACK, 0, 0, 0, in->profile, 1);
 		}
 	}

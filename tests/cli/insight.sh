@@ -89,3 +89,21 @@ run "$BATON" report $A
 contains "the report: friction" "$out" "| 1 | drop_off | abandoned in stage filed | 1 | 33.3% | 1 |"
 contains "the report: consistency" "$out" "resolution: 50.0 pp (voice - web), FLAGGED."
 contains "the report: value at stake" "$out" "| journeys failed | 1 | 1 | 100.0% | 0 | 0.00 |"
+
+# Negative feedback in the friction audit is what opens a follow-up
+# (docs/followups.md, the default triggers): five customers call about a
+# claim and answer a survey an hour later: d CSAT 3 (not), e CSAT 2 (yes), f
+# CSAT 4 with "I will cancel" (yes: the word), g CSAT 4 with "cancellation"
+# (not: the word inside another), h CES 6 (yes).  3 customers of 5.
+{
+	for x in d e f g h; do ev "${x}1" 2026-03-01T10:00:00Z phone claim.call "{\"user_id\":\"$x\"}"; done
+	ev d2 2026-03-01T11:00:00Z web survey.answered '{"user_id":"d"}' '"journey":"claim","feedback":{"csat":3}'
+	ev e2 2026-03-01T11:00:00Z web survey.answered '{"user_id":"e"}' '"journey":"claim","feedback":{"csat":2}'
+	ev f2 2026-03-01T11:00:00Z web survey.answered '{"user_id":"f"}' '"journey":"claim","feedback":{"csat":4,"comment":"I will cancel"}'
+	ev g2 2026-03-01T11:00:00Z web survey.answered '{"user_id":"g"}' '"journey":"claim","feedback":{"csat":4,"comment":"no cancellation fee"}'
+	ev h2 2026-03-01T11:00:00Z web survey.answered '{"user_id":"h"}' '"journey":"claim","feedback":{"ces":6}'
+} >fb.ndjson
+"$BATON" config load --db fb.db c.yaml >/dev/null && "$BATON" ingest --db fb.db fb.ndjson >/dev/null || notok "the feedback history ingests"
+eq "friction: negative feedback as the follow-up triggers judge it" \
+	"$("$BATON" friction claim --db fb.db --as-of 2026-03-02 --json | jq -c '[.friction[] | select(.kind == "negative_feedback") | [.customers, .occurrences]]')" '[[3,3]]'
+eq "... the same three opened follow-ups" "$("$BATON" followups --db fb.db --as-of 2026-03-02 --json | jq -c '[.followups[].profile] | length')" 3
