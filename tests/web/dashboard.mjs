@@ -264,6 +264,7 @@ check(val.pairs[0].good.customers > 0 && val.pairs[0].bad.churned > 0 && JSON.st
 // closed-loop feedback: the journey's follow-ups of the period by state, and
 // the figures (compared with the API above, as every data-kpi)
 {
+	await visit(page, `/journeys/technical-support?${PERIOD}`);
 	const fu = (await api(admin, `/v1/followups?journey=technical-support&as_of=${AS_OF}&limit=10000`)).followups
 		.filter((f) => f.opened >= FROM && f.opened < `${TO}T`);
 	const byState = (st) => String(fu.filter((f) => f.state === st).length);
