@@ -71,6 +71,10 @@ _serve() { # tries db [options]
 	shift 2
 	while [ "$tries" -gt 0 ]; do
 		tries=$((tries - 1))
+		# what a failed attempt logged goes to serve.failed.log, so that
+		# serve.log holds the servers that ran (tests read it; serve.out
+		# keeps all: a first admin token may be printed before the bind)
+		log0=$(cat serve.log 2>/dev/null | wc -c)
 		"$BATON" serve --db "$db" --listen "127.0.0.1:$port" "$@" >>serve.out 2>>serve.log &
 		pid=$!
 		U="http://127.0.0.1:$port"
@@ -85,7 +89,11 @@ _serve() { # tries db [options]
 			kill -TERM "$pid"
 			wait "$pid"
 		fi
-		[ "$tries" -gt 0 ] && port=$(free_port)
+		if [ "$tries" -gt 0 ]; then
+			tail -c +$((log0 + 1)) serve.log >>serve.failed.log
+			head -c "$log0" serve.log >serve.log.keep && mv serve.log.keep serve.log
+			port=$(free_port)
+		fi
 	done
 	echo "# baton serve did not start; its log:"
 	sed 's/^/#   /' serve.log | tail -n 20
