@@ -147,7 +147,7 @@ static int demo_initiatives(struct bt_db *db, int64_t end, struct bt_err *err)
 	return rc;
 }
 
-/* The demo's change calendar (docs/changes.md): the spring upgrade
+/* The demo's change calendar (docs/changes.md): the upgrade
  * promotion that the generator follows with a spike of contacts, a past
  * change without one, and two upcoming changes (one within the week's
  * notice of its change.upcoming webhook). */
@@ -157,7 +157,7 @@ static int calendar(struct bt_db *db, const struct bt_config *cfg, int64_t end, 
 		const char *title, *team, *kind, *journeys;
 		int days; /* from the end */
 	} v[] = {
-		{"Spring upgrade promotion", "marketing", "campaign",
+		{"Upgrade promotion", "marketing", "campaign",
 		 "\"billing-dispute\",\"technical-support\"", -BT_DEMO_CAMPAIGN_DAYS},
 		{"Billing platform upgrade", "billing", "system", "\"billing-dispute\"", -75},
 		{"New price plans", "marketing", "price", "\"billing-dispute\",\"renewal\"", 5},

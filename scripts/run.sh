@@ -25,7 +25,7 @@ echo
 echo "== the journeys end to end, and each team's local success next to the journey outcome"
 "$baton" kpis || exit 1
 echo
-echo "== the change calendar: what is coming, and what the spring promotion cost in contacts"
+echo "== the change calendar: what is coming, and what the upgrade promotion cost in contacts"
 "$baton" changes
 "$baton" changes impact 1 | sed -n '1,5p;/^teams/,/^$/p'
 echo

@@ -22,7 +22,7 @@
  *    refunds that would have come late or never come on time.  Those
  *    customers' other draws are made as before (the old story is drawn and
  *    not emitted), so every other event of the history stays as it was.
- *  - a spring upgrade promotion a month before the end (a campaign of the
+ *  - a upgrade promotion a month before the end (a campaign of the
  *    change calendar) brings a spike of calls about bills and of chats.
  *
  * Each customer has an e-mail, a phone and a customer id; every channel
@@ -596,7 +596,7 @@ int64_t bt_demo_campaign_date(int64_t end)
 	return end - end % D(1) - D(BT_DEMO_CAMPAIGN_DAYS) + H(9);
 }
 
-/* The spring upgrade promotion (the change calendar's campaign, dated
+/* The upgrade promotion (the change calendar's campaign, dated
  * BT_DEMO_CAMPAIGN_DAYS before the end: cmd_demo.c registers it): in the
  * two weeks after it, ~12% of customers call about the price on their bill
  * (billing-dispute, the contact center) and ~6% ask the chatbot how to

@@ -208,7 +208,7 @@ await visit(page, `/journeys/billing-dispute?${PERIOD}`);
 const marked = await page.locator('.kcell svg.spark[aria-label*="a change of the calendar in week"]').count();
 check(marked > 0 && (await page.locator('.kcell svg.spark line.mark').count()) > 0, 'journey: the trends mark the week of the promotion', `${marked} marked`);
 const listed = await page.$$eval('[aria-label="Changes of the calendar touching the journey"] tbody tr', (trs) => trs.map((tr) => tr.children[1].textContent));
-check(listed.includes('Spring upgrade promotion'), 'journey: the calendar changes touching it are listed', listed);
+check(listed.includes('Upgrade promotion'), 'journey: the calendar changes touching it are listed', listed);
 
 // the change calendar: the demo's promotion and the spike that followed it, as the API counts them
 await visit(page, `/calendar?as_of=${AS_OF}`);
