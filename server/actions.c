@@ -174,13 +174,6 @@ int bt_actions_get_one(struct bt_server *s, const struct bt_request *rq, struct 
 	return rc;
 }
 
-static int bad(struct bt_response *rs, const char *key, const char *v, const char *want)
-{
-	char msg[256];
-	snprintf(msg, sizeof(msg), "query parameter %s: '%.60s' is not %s", key, v, want);
-	return bt_respond_err(rs, BT_EINVAL, msg);
-}
-
 /* overdue first, then by due, then by id */
 static int by_due(const void *x, const void *y)
 {
@@ -203,19 +196,19 @@ int bt_actions_get(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	if (bt_limit_arg(rq, &limit, rs))
 		return 0;
 	if (t && bt_time_parse(t, strlen(t), &ms))
-		return bad(rs, "as_of", t, "a time (RFC 3339, or a date like 2026-03-01)");
+		return bt_bad_arg(rs, "as_of", t, "a time (RFC 3339, or a date like 2026-03-01)"), 0;
 	if (t)
 		as_of = ms / 1000;
 	if (status && !bt_word_in("open in_progress done dropped", status))
-		return bad(rs, "status", status, "one of open, in_progress, done, dropped");
+		return bt_bad_arg(rs, "status", status, "one of open, in_progress, done, dropped"), 0;
 	if (overdue && strcmp(overdue, "true") && strcmp(overdue, "false"))
-		return bad(rs, "overdue", overdue, "true or false");
+		return bt_bad_arg(rs, "overdue", overdue, "true or false"), 0;
 	if (cur) {
 		char *end;
 		errno = 0;
 		skip = strtoll(cur, &end, 10);
 		if (!*cur || *end || errno || skip <= 0)
-			return bad(rs, "cursor", cur, "a cursor (give the 'next' of the page before)");
+			return bt_bad_arg(rs, "cursor", cur, "a cursor (give the 'next' of the page before)"), 0;
 	}
 	struct bt_config *cfg = bt_config_now(s, rs);
 	if (!cfg)

@@ -19,40 +19,11 @@
 #define REUSE_MS 1000
 #define DAY_MS (86400 * INT64_C(1000))
 
-static int bad(struct bt_response *rs, const char *key, const char *v, const char *want)
-{
-	char msg[256];
-	snprintf(msg, sizeof(msg), "query parameter %s: '%.60s' is not %s", key, v, want);
-	bt_respond_err(rs, BT_EINVAL, msg);
-	return -1;
-}
-
-static int time_q(const struct bt_request *rq, const char *key, int64_t *out, struct bt_response *rs)
-{
-	const char *v = bt_query(rq, key);
-	*out = BT_TIME_NONE;
-	if (!v || bt_time_parse(v, strlen(v), out) == 0)
-		return 0;
-	return bad(rs, key, v, "a time (RFC 3339, or a date like 2026-03-01)");
-}
-
 static int64_t wall_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_REALTIME, &t);
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static struct bt_config *config_now(struct bt_server *s, struct bt_response *rs)
-{
-	struct bt_config *cfg = NULL;
-	struct bt_err err = {0, ""};
-	struct bt_db *rdb = bt_reader_get(s);
-	int rc = bt_db_config_get(rdb, &cfg, &err);
-	bt_reader_put(s, rdb);
-	if (rc)
-		bt_respond_error(rs, 500, "internal", "the configuration could not be read");
-	return rc ? NULL : cfg;
 }
 
 static int owns(const struct bt_config *cfg, const char *person, const char *journey)
@@ -106,14 +77,14 @@ int bt_changes_get(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	int64_t as_of;
 	q->journey = bt_query(rq, "journey"), q->team = bt_query(rq, "team");
 	q->kind = bt_query(rq, "kind"), q->cursor = bt_query(rq, "cursor");
-	if (bt_limit_arg(rq, &q->limit, rs) || time_q(rq, "as_of", &as_of, rs) ||
-	    time_q(rq, "from", &q->from, rs) || time_q(rq, "to", &q->to, rs))
+	if (bt_limit_arg(rq, &q->limit, rs) || bt_time_arg(rq, "as_of", &as_of, rs) ||
+	    bt_time_arg(rq, "from", &q->from, rs) || bt_time_arg(rq, "to", &q->to, rs))
 		return 0;
 	if (up && strcmp(up, "true") && strcmp(up, "false"))
-		return bad(rs, "upcoming", up, "true or false"), 0;
+		return bt_bad_arg(rs, "upcoming", up, "true or false"), 0;
 	q->upcoming = up && !strcmp(up, "true");
 	if (q->from != BT_TIME_NONE && q->to != BT_TIME_NONE && q->from > q->to)
-		return bad(rs, "from", bt_query(rq, "from"), "before 'to' (the period is [from, to))"), 0;
+		return bt_bad_arg(rs, "from", bt_query(rq, "from"), "before 'to' (the period is [from, to))"), 0;
 	if (rq->who->role == BT_ROLE_OWNER)
 		q->person = rq->who->person ? rq->who->person : "";
 	if (rq->who->role == BT_ROLE_TEAM) { /* a team sees its own part */
@@ -122,7 +93,7 @@ int bt_changes_get(struct bt_server *s, const struct bt_request *rq, struct bt_r
 			return bt_respond_err(rs, BT_ENOTFOUND, "no such team");
 		q->team = own;
 	}
-	struct bt_config *cfg = config_now(s, rs);
+	struct bt_config *cfg = bt_config_now(s, rs);
 	if (!cfg)
 		return 0;
 	c.cfg = cfg;
@@ -132,7 +103,7 @@ int bt_changes_get(struct bt_server *s, const struct bt_request *rq, struct bt_r
 	}
 	if (q->team && rq->who->role != BT_ROLE_TEAM && !is_team(cfg, q->team)) {
 		bt_config_free(cfg);
-		return bad(rs, "team", q->team, "a team of the configuration"), 0;
+		return bt_bad_arg(rs, "team", q->team, "a team of the configuration"), 0;
 	}
 	int64_t reuse = as_of == BT_TIME_NONE ? REUSE_MS : 0;
 	q->as_of = as_of == BT_TIME_NONE ? wall_ms() : as_of;
@@ -168,7 +139,7 @@ int bt_changes_post(struct bt_server *s, const struct bt_request *rq, struct bt_
 	const char *ct = rq->content_type ? rq->content_type : "";
 	if (strncasecmp(ct, "application/json", 16))
 		return bt_respond_err(rs, BT_EUNSUPPORTED, "send the change as application/json");
-	struct bt_config *cfg = config_now(s, rs);
+	struct bt_config *cfg = bt_config_now(s, rs);
 	if (!cfg)
 		return 0;
 	int rc = bt_calchange_parse(cfg, rq->body, rq->body_len, &c, &err);
@@ -232,13 +203,13 @@ int bt_changes_impact(struct bt_server *s, const struct bt_request *rq, struct b
 	const char *d = bt_query(rq, "days"), *id = rq->params[0];
 	int64_t as_of;
 	char *end;
-	if (time_q(rq, "as_of", &as_of, rs))
+	if (bt_time_arg(rq, "as_of", &as_of, rs))
 		return 0;
 	if (d) {
 		errno = 0;
 		long n = strtol(d, &end, 10);
 		if (!*d || *end || errno || n < 1 || n > 366)
-			return bad(rs, "days", d, "a whole number from 1 to 366"), 0;
+			return bt_bad_arg(rs, "days", d, "a whole number from 1 to 366"), 0;
 		x.days = n;
 	}
 	errno = 0;
@@ -253,7 +224,7 @@ int bt_changes_impact(struct bt_server *s, const struct bt_request *rq, struct b
 	if (rc)
 		return bt_respond_error(rs, 500, "internal", "the change could not be read");
 	if (rq->who->role == BT_ROLE_OWNER) { /* an owner: the changes of their journeys */
-		struct bt_config *cfg = config_now(s, rs);
+		struct bt_config *cfg = bt_config_now(s, rs);
 		int mine = 0;
 		for (size_t i = 0; cfg && i < c.njourneys; i++)
 			mine |= owns(cfg, rq->who->person ? rq->who->person : "", c.journeys[i]);

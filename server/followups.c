@@ -76,14 +76,6 @@ static int fu_list(const struct bt_engine *e, void *ctx)
 	return rc;
 }
 
-static int bad(struct bt_response *rs, const char *key, const char *v, const char *want)
-{
-	char msg[256];
-	snprintf(msg, sizeof(msg), "query parameter %s: '%.60s' is not %s", key, v, want);
-	bt_respond_err(rs, BT_EINVAL, msg);
-	return -1;
-}
-
 /* GET /v1/followups and GET /v1/followups/{id} */
 static int get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs,
 	       const char *id)
@@ -93,7 +85,7 @@ static int get(struct bt_server *s, const struct bt_request *rq, struct bt_respo
 	const char *v = bt_query(rq, "as_of");
 	int64_t at = BT_TIME_NONE;
 	if (v && bt_time_parse(v, strlen(v), &at))
-		return bad(rs, "as_of", v, "a time (RFC 3339, or a date like 2026-03-01)"), 0;
+		return bt_bad_arg(rs, "as_of", v, "a time (RFC 3339, or a date like 2026-03-01)"), 0;
 	c.q = (struct bt_fu_query){&c.sc,
 				   bt_query(rq, "journey"),
 				   bt_query(rq, "state"),
@@ -104,7 +96,7 @@ static int get(struct bt_server *s, const struct bt_request *rq, struct bt_respo
 				   at == BT_TIME_NONE ? now_ms() : at};
 	if (c.q.state && strcmp(c.q.state, "open") && strcmp(c.q.state, "overdue") &&
 	    strcmp(c.q.state, "closed"))
-		return bad(rs, "state", c.q.state, "one of: open overdue closed"), 0;
+		return bt_bad_arg(rs, "state", c.q.state, "one of: open overdue closed"), 0;
 	if (!id && bt_limit_arg(rq, &c.q.limit, rs))
 		return 0;
 	if (closes_read(s, &c))

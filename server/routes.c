@@ -307,6 +307,16 @@ static int time_arg(const struct bt_request *rq, const char *key, int64_t *out, 
 	return bad_arg(rs, key, v, "a time (RFC 3339, or a date like 2026-03-01)");
 }
 
+int bt_bad_arg(struct bt_response *rs, const char *key, const char *v, const char *want)
+{
+	return bad_arg(rs, key, v, want);
+}
+
+int bt_time_arg(const struct bt_request *rq, const char *key, int64_t *out, struct bt_response *rs)
+{
+	return time_arg(rq, key, out, rs);
+}
+
 /* ?from= and ?to=: the period of opening; from may not be later than to. */
 static int period_arg(const struct bt_request *rq, struct bt_kpi_query *q, struct bt_response *rs)
 {

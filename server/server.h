@@ -358,6 +358,11 @@ int bt_actions_get(struct bt_server *s, const struct bt_request *rq, struct bt_r
 int bt_action_visible(const struct bt_config *cfg, const struct bt_request *rq,
 		      const struct bt_action *a);
 int bt_actions_get_one(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
+/* Answer 400 naming query parameter key, its value and what it should be
+ * (returns -1); ?key= as a time, BT_TIME_NONE when absent (0, or -1 once
+ * answered). */
+int bt_bad_arg(struct bt_response *rs, const char *key, const char *v, const char *want);
+int bt_time_arg(const struct bt_request *rq, const char *key, int64_t *out, struct bt_response *rs);
 int bt_limit_arg(const struct bt_request *rq, size_t *out, struct bt_response *rs);
 /* /v1/followups (followups.c) */
 int bt_followups_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
