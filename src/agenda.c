@@ -672,13 +672,14 @@ int bt_agenda_json(const struct bt_agenda *a, struct bt_buf *b)
 
 static void esc(struct bt_buf *b, int html, const char *s)
 {
-	for (; s && *s; s++) {
-		if (html && (*s == '<' || *s == '>' || *s == '&' || *s == '"'))
-			bt_buf_adds(b, *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : "&quot;");
-		else if (!html && (*s == '|' || *s == '*' || *s == '_' || *s == '['))
-			bt_buf_addc(b, '\\'), bt_buf_addc(b, *s);
-		else
-			bt_buf_addc(b, *s == '\n' ? ' ' : *s);
+	if (html) {
+		bt_buf_html_text(b, s);
+		return;
+	}
+	for (; s && *s; s++) { /* Markdown: no emphasis, link or cell made by accident */
+		if (*s == '|' || *s == '*' || *s == '_' || *s == '[')
+			bt_buf_addc(b, '\\');
+		bt_buf_addc(b, *s == '\n' ? ' ' : *s);
 	}
 }
 

@@ -159,14 +159,14 @@ static void put(struct w *w, const char *s)
 /* Text escaped for the dialect. */
 static void text(struct w *w, const char *s)
 {
-	for (; s && *s && !w->rc; s++) {
-		const char *e = NULL;
-		if (w->f == BT_AUDIT_HTML)
-			e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
-		else if (w->f == BT_AUDIT_MD)
-			e = *s == '|' ? "\\|" : *s == '\n' ? " " : NULL;
-		w->rc = e ? bt_buf_adds(w->b, e) : bt_buf_addc(w->b, *s);
-	}
+	if (w->rc)
+		return;
+	if (w->f == BT_AUDIT_HTML)
+		w->rc = bt_buf_html_text(w->b, s);
+	else if (w->f == BT_AUDIT_MD)
+		w->rc = bt_buf_md_text(w->b, s);
+	else
+		w->rc = bt_buf_adds(w->b, s ? s : "");
 }
 
 __attribute__((format(printf, 2, 3))) static void textf(struct w *w, const char *fmt, ...)

@@ -40,14 +40,8 @@ static void put(struct w *w, const char *s)
 /* Text, escaped for the dialect. */
 static void text(struct w *w, const char *s)
 {
-	for (; s && *s && !w->rc; s++) {
-		const char *e = NULL;
-		if (w->html)
-			e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
-		else
-			e = *s == '|' ? "\\|" : *s == '\n' ? " " : NULL;
-		w->rc = e ? bt_buf_adds(w->b, e) : bt_buf_addc(w->b, *s);
-	}
+	if (!w->rc)
+		w->rc = w->html ? bt_buf_html_text(w->b, s) : bt_buf_md_text(w->b, s);
 }
 
 __attribute__((format(printf, 2, 3))) static void textf(struct w *w, const char *fmt, ...)

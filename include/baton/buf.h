@@ -52,6 +52,10 @@ char *bt_buf_detach(struct bt_buf *b, size_t *len);
 int bt_buf_json_str(struct bt_buf *b, const char *s, size_t n);
 /* Same for a NUL-terminated string; NULL appends `null`. */
 int bt_buf_json_strz(struct bt_buf *b, const char *s);
+/* Append NUL-terminated s as text of an HTML page (< > & " escaped), or
+ * of a Markdown table cell (| escaped, a newline as a space). */
+int bt_buf_html_text(struct bt_buf *b, const char *s);
+int bt_buf_md_text(struct bt_buf *b, const char *s);
 /* Append a double as JSON: an integer as an integer, else the shortest
  * decimal that reads back as the same double; null if not finite. */
 int bt_buf_json_num(struct bt_buf *b, double v);

@@ -216,3 +216,21 @@ int bt_buf_json_num(struct bt_buf *b, double v)
 	}
 	return bt_buf_adds(b, t);
 }
+
+int bt_buf_html_text(struct bt_buf *b, const char *s)
+{
+	int rc = 0;
+	for (; s && *s && !rc; s++) {
+		const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : NULL;
+		rc = e ? bt_buf_adds(b, e) : bt_buf_addc(b, *s);
+	}
+	return rc;
+}
+
+int bt_buf_md_text(struct bt_buf *b, const char *s)
+{
+	int rc = 0;
+	for (; s && *s && !rc; s++)
+		rc = *s == '|' ? bt_buf_adds(b, "\\|") : bt_buf_addc(b, *s == '\n' ? ' ' : *s);
+	return rc;
+}

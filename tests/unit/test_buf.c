@@ -131,6 +131,24 @@ static void test_failure_sticks(void **state)
 	bt_buf_release(&b);
 }
 
+/* Text for a page or a Markdown table cell: only what would change its
+ * meaning is escaped. */
+static void test_text_dialects(void **state)
+{
+	(void)state;
+	struct bt_buf b = BT_BUF_INIT;
+	assert_int_equal(bt_buf_html_text(&b, "a<b> & \"c\" 'd'"), 0);
+	assert_string_equal(b.data, "a&lt;b&gt; &amp; &quot;c&quot; 'd'");
+	bt_buf_reset(&b);
+	assert_int_equal(bt_buf_md_text(&b, "a|b\nc *d* _e_"), 0);
+	assert_string_equal(b.data, "a\\|b c *d* _e_");
+	bt_buf_reset(&b);
+	assert_int_equal(bt_buf_md_text(&b, NULL), 0); /* nothing */
+	assert_int_equal(bt_buf_html_text(&b, ""), 0);
+	assert_int_equal((int)b.len, 0);
+	bt_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_failure_sticks),
+		cmocka_unit_test(test_text_dialects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
