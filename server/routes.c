@@ -1504,7 +1504,8 @@ static int agenda_before(const struct bt_engine *eb, void *ctx)
 		return 0;
 	struct bt_db *rdb = bt_reader_get(c->s);
 	int rc = bt_actions_list(rdb, &acts, &n, &err);
-	if (!rc && !(rc = bt_initiatives_list(rdb, &iv, &niv, &err)))
+	if (!rc && !(c->q.scope && c->q.scope->team) && /* a team's: no initiatives */
+	    !(rc = bt_initiatives_list(rdb, &iv, &niv, &err)))
 		rc = bt_engine_initiatives(c->now, rdb, iv, niv, c->q.scope, NULL, &vd, &c->q.nverdicts, &err);
 	bt_reader_put(c->s, rdb);
 	c->q.verdicts = vd;
@@ -1663,8 +1664,9 @@ const struct bt_route bt_routes[] = {
 	 bt_changes_post, "register a change of the calendar", 0, NULL},
 	{"GET", "/v1/changes/{id}/impact", READERS, bt_changes_impact,
 	 "the contacts and KPIs before and after a change's date", 0, "as_of days"},
-	{"GET", "/v1/agenda", READERS, get_agenda,
-	 "the steering agenda of a period (an owner: their journeys')", 0, "as_of from to"},
+	{"GET", "/v1/agenda", READERS | ROLE(BT_ROLE_TEAM), get_agenda,
+	 "the steering agenda of a period (an owner: their journeys'; a team: what concerns it)", 0,
+	 "as_of from to"},
 	{"POST", "/v1/actions", ROLE(BT_ROLE_ADMIN) | ROLE(BT_ROLE_OWNER), bt_actions_post,
 	 "create an action (docs/governance.md)", 0, NULL},
 	{"GET", "/v1/actions", READERS | ROLE(BT_ROLE_TEAM), bt_actions_get,

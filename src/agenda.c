@@ -98,9 +98,13 @@ static struct bt_agenda_issue *cand_new(struct cands *c)
 	return &c->v[c->n++];
 }
 
+#define ALL_TEAMS (-2)
+
 struct ctx {
 	const struct bt_engine *e;
 	const struct bt_scope *scope;
+	int64_t team; /* a team's agenda: the name id of its team (-1: none known;
+		       * ALL_TEAMS: not a team's) */
 	int64_t from, to;
 	char period[96]; /* from=...&to=... */
 };
@@ -110,6 +114,13 @@ static int in_scope(const struct ctx *c, const struct bt__inst *in)
 	if (in->opened < c->from || in->opened >= c->to)
 		return 0;
 	return !(c->scope && c->scope->person) || bt__journey_owned_by(c->e, in->journey, c->scope->person);
+}
+
+/* A team's agenda holds what concerns it: handoffs from or to it, its own
+ * local wins, the promises it had to keep. */
+static int team_in(const struct ctx *c, uint32_t a, uint32_t b)
+{
+	return c->team == ALL_TEAMS || (c->team >= 0 && ((int64_t)a == c->team || (int64_t)b == c->team));
 }
 
 static const char *name(const struct bt_engine *e, uint32_t id)
@@ -303,7 +314,7 @@ static int handoff_pair(struct ctx *c, struct cands *out)
 	for (size_t i = 0; !rc && i < e->nhand; i++) {
 		const struct bt__handoff *h = &e->hand[i];
 		const struct bt__inst *in = &e->inst[h->inst];
-		if (in_scope(c, in))
+		if (in_scope(c, in) && team_in(c, h->from, h->to))
 			rc = tallies_add(&tl, h->from, h->to, h->fail != 0, in->profile);
 	}
 	if (!rc)
@@ -331,7 +342,7 @@ static int cost_shift(struct ctx *c, const struct bt_kpis *now, struct cands *ou
 	for (size_t i = 0; !rc && i < e->nls; i++) {
 		const struct bt__ls *ls = &e->ls[i];
 		const struct bt__inst *in = &e->inst[ls->inst];
-		if (in_scope(c, in))
+		if (in_scope(c, in) && team_in(c, ls->team, ls->team))
 			rc = tallies_add(&tl, ls->team, 0, ls->shifted, in->profile);
 	}
 	pairs_sort(&tl.p);
@@ -387,7 +398,7 @@ static int broken_promises(struct ctx *c, struct cands *out)
 	int rc = 0;
 	for (size_t i = 0; !rc && i < e->nprom; i++) {
 		const struct bt__pstate *s = &e->prom[i];
-		if (s->inst && s->keeper && in_scope(c, &e->inst[s->inst - 1]))
+		if (s->inst && s->keeper && in_scope(c, &e->inst[s->inst - 1]) && team_in(c, s->keeper, s->keeper))
 			rc = tallies_add(&tl, s->keeper, 0, bt__promise_overdue(s, e->as_of), s->profile);
 	}
 	if (!rc)
@@ -489,7 +500,9 @@ int bt_engine_agenda(const struct bt_engine *e, const struct bt_engine *eb,
 		     const struct bt_agenda_query *q, const struct bt_action *acts, size_t nacts,
 		     struct bt_agenda *out, struct bt_err *err)
 {
-	struct ctx c = {e, q->scope, q->from, q->to, ""};
+	struct ctx c = {e, q->scope, ALL_TEAMS, q->from, q->to, ""};
+	if (q->scope && q->scope->team)
+		c.team = bt_strmap_find(&e->names, q->scope->team, strlen(q->scope->team));
 	struct cands cs = {0};
 	struct bt_kpis *now = NULL, *before = NULL;
 	char f[32], t[32];
@@ -506,7 +519,7 @@ int bt_engine_agenda(const struct bt_engine *e, const struct bt_engine *eb,
 	if ((rc = bt_engine_kpis_for(e, &kn, q->scope, &now, err)) ||
 	    (rc = bt_engine_kpis_for(eb, &kb, q->scope, &before, err)))
 		goto out;
-	if ((rc = journey_kpis(&c, now, before, &cs)) || (rc = handoff_pair(&c, &cs)) ||
+	if ((c.team == ALL_TEAMS && (rc = journey_kpis(&c, now, before, &cs))) || (rc = handoff_pair(&c, &cs)) ||
 	    (rc = cost_shift(&c, now, &cs)) || (rc = broken_promises(&c, &cs)) ||
 	    (rc = silo_source(&c, &cs))) {
 		bt_err_set(err, rc, "out of memory");

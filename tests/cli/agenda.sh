@@ -127,6 +127,11 @@ Q="as_of=2026-04-26T00:00:00Z&from=2026-03-01&to=2026-03-29"
 "$BATON" agenda --db g.db $P --format json >cli.json
 eq "GET /v1/agenda = baton agenda --format json" "$(curl -s -H "$H" "$U/v1/agenda?$Q" | jq -c 'del(.overdue_actions[].created, .overdue_actions[].updated)')" "$(jq -c 'del(.overdue_actions[].created, .overdue_actions[].updated)' cli.json)"
 eq "tom: support's issues only, his actions, no initiative of dispute" "$(curl -s -H "$TOM" "$U/v1/agenda?$Q" | jq -c '[[.issues[] | .kind], [.overdue_actions[].id], .initiatives_to_stop]')" '[["broken_promises","silo_source","handoff_pair"],[],[]]'
+SHOP="Authorization: Bearer $("$BATON" token create --db g.db --role team --team shop | tail -n 1)"
+BILL="Authorization: Bearer $("$BATON" token create --db g.db --role team --team billing | tail -n 1)"
+eq "team shop: what concerns it - its siloed kiosk, its handoffs from digital; no journey KPI, no initiative" \
+	"$(curl -s -H "$SHOP" "$U/v1/agenda?$Q" | jq -c '[[.issues[] | [.kind, .score]], .initiatives_to_stop]')" '[[["silo_source",2],["handoff_pair",0.5]],[]]'
+eq "team billing: the promises it broke" "$(curl -s -H "$BILL" "$U/v1/agenda?$Q" | jq -c '[.issues[] | [.kind, .team]]')" '[["broken_promises","billing"]]'
 eq "a period that is empty: 400" "$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/agenda?from=2026-03-02&to=2026-03-01")" 400
 kill -TERM "$pid"
 wait "$pid"

@@ -126,7 +126,7 @@ GET|/v1/changes/1/impact||200 200 200 404 403 403 403 403
 GET|/v1/changes/4/impact||200 200 404 200 403 403 403 403
 GET|/v1/changes/99999/impact||404 404 404 404 403 403 403 403
 GET|/v1/escalations||200 200 200 200 403 403 403 403
-GET|/v1/agenda||200 200 200 200 403 403 403 403
+GET|/v1/agenda||200 200 200 200 200 403 403 403
 POST|/v1/actions|{"title":"t ROLE","owner":"maria","due":"2030-01-01","journey":"jdispute"}|201 403 201 403 403 403 403 403
 POST|/v1/actions|{"title":"t ROLE","owner":"tom","due":"2030-01-01","journey":"jsupport"}|201 403 403 201 403 403 403 403
 GET|/v1/actions||200 200 200 200 200 403 403 403

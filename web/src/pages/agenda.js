@@ -25,7 +25,7 @@ export default {
 	path: '/agenda',
 	nav: '/agenda',
 	title: 'Agenda',
-	roles: ['admin', 'analyst', 'owner'],
+	roles: ['admin', 'analyst', 'owner', 'team'],
 	async render(ctx) {
 		ctx.title('Steering agenda');
 		const p = ctx.period;
