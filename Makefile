@@ -9,7 +9,7 @@
 #                                      CFLAGS: -O2 -g), e.g. make CFLAGS=-O0
 
 CC      ?= cc
-PKGS    := sqlite3 yaml-0.1 libsodium libmicrohttpd zlib libutf8proc libcurl
+PKGS    := sqlite3 yaml-0.1 libsodium libmicrohttpd zlib libutf8proc libcurl libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
