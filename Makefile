@@ -119,8 +119,10 @@ test: deps
 	$(MAKE) WERROR=1 check-tests
 	$(MAKE) WERROR=1 SANITIZE=address,undefined check-tests
 
+# tests/pg.sh run: a throw-away PostgreSQL for the tests of the PostgreSQL
+# store (BATON_TEST_PG_DIR), stopped afterwards
 check-tests: $(O)/baton $(TEST_BIN)
-	@tests/run.sh $(O)
+	@tests/pg.sh run tests/run.sh $(O)
 
 run: deps
 	$(MAKE) WERROR=1 all
