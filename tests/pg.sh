@@ -6,6 +6,7 @@
 #   tests/pg.sh start          start one; prints its directory
 #   tests/pg.sh newdb DIR NAME make database NAME, owned by the role baton
 #                              (no superuser); prints its postgres:// URI
+#   tests/pg.sh restart DIR    restart it (its clients lose their connections)
 #   tests/pg.sh stop DIR       stop it and remove DIR
 #   tests/pg.sh run CMD...     start one, run CMD with BATON_TEST_PG_DIR set
 #                              to it, stop it; CMD's exit status
@@ -57,8 +58,13 @@ stop() { # DIR
 	rm -rf "$1"
 }
 
+restart() { # DIR
+	as_user "$1" "$(bindir)/pg_ctl" -D "$1/data" restart -m fast -w >/dev/null
+}
+
 case ${1:-} in
 start) start ;;
+restart) restart "$2" ;;
 newdb) newdb "$2" "$3" ;;
 stop) stop "$2" ;;
 run)
@@ -72,5 +78,5 @@ run)
 	echo "pg.sh: PostgreSQL could not be started: the tests on it skip" >&2
 	exec "$@"
 	;;
-*) echo "usage: tests/pg.sh start | newdb DIR NAME | stop DIR | run CMD..." >&2; exit 2 ;;
+*) echo "usage: tests/pg.sh start | newdb DIR NAME | restart DIR | stop DIR | run CMD..." >&2; exit 2 ;;
 esac

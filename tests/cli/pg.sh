@@ -4,7 +4,8 @@
 # conflicts, refusals) and dead letters; baton serve on PostgreSQL takes
 # events (a 2xx is committed: another process reads them at once, even after
 # a kill -9 of the server), answers the KPIs, and keeps everything over a
-# restart; the key is required and checked; a newer schema is refused; what
+# restart, and reconnects by itself when PostgreSQL restarts; the key is
+# required and checked; a newer schema is refused; what
 # this slice does not do yet says so.  Runs on the PostgreSQL of
 # BATON_TEST_PG_DIR (tests/pg.sh run), else starts one of its own
 # (tests/pg.sh start); skips when none can be started.
@@ -123,6 +124,12 @@ eq "... the ingest token still works (a duplicate now)" \
 TIMELINE='["P1",10,["a10","a9","a8","a7","a6","a5","a4","a3","a2","a1"]]'
 body=$(curl -s -H "Authorization: Bearer $ADMIN" "$U/v1/profiles/user_id%3Au1/timeline")
 eq "the profile's timeline: the events of A that carry u1, newest first" "$(echo "$body" | jq -c '[.profile, .total, [.events[].id]]')" "$TIMELINE"
+# PostgreSQL restarts under the server: it connects again by itself
+"$PGSH" restart "$BATON_TEST_PG_DIR"
+code=$(curl -s -o post.out -w '%{http_code}' -X POST -H "Authorization: Bearer $INGEST" \
+	-H "Content-Type: application/json" -d "$(ev r1 2026-03-01T10:00:00Z web x '{"user_id":"r1"}')" "$U/v1/events")
+eq "PostgreSQL restarted: the next POST /v1/events is taken" "$code $(jq -c .accepted post.out)" "200 1"
+eq "... and the event is read back" "$(curl -s -H "Authorization: Bearer $ADMIN" "$U/v1/events/r1" | jq -r .id)" r1
 run "$BATON" token list --db "$PGS" --json
 eq "tokens listed: the admin's and the ingest one" "$(echo "$out" | jq -c '[.[] | .role]' 2>/dev/null || echo "$out")" '["admin","ingest"]'
 kill -TERM "$pid"; wait "$pid" 2>/dev/null; pid=""

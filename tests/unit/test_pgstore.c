@@ -67,8 +67,7 @@ static int places(struct where w[2], const char *name)
 	snprintf(w[0].uri, sizeof(w[0].uri), "%s", w[0].pl.path);
 	if (pg_new(&w[1], name))
 		return 2;
-	printf("skip - %s on PostgreSQL: no BATON_TEST_PG_DIR (run under tests/pg.sh run)\n",
-	       name);
+	printf("skip - %s on PostgreSQL: no BATON_TEST_PG_DIR (run under tests/pg.sh run)\n", name);
 	return 1;
 }
 
@@ -184,8 +183,8 @@ static void dead_letters(void **state)
 						  "cccccccccccccccccccccccccccccc", "aaaaaaaaaa"};
 		struct bt__store_dead d[4];
 		for (int i = 0; i < 4; i++)
-			d[i] = (struct bt__store_dead){"f.ndjson", i + 1, "json", "bad", raw[i],
-						       strlen(raw[i]), 0};
+			d[i] = (struct bt__store_dead){"f.ndjson", i + 1,	   "json", "bad",
+						       raw[i],	   strlen(raw[i]), 0};
 		struct bt__batch b;
 		memset(&b, 0, sizeof(b));
 		b.dead = d, b.ndead = 4;
@@ -325,9 +324,9 @@ static void profile_text(struct bt_db *db, const char *ident, char *out, size_t 
 	for (size_t i = 0; i < p->nidentifiers && off < n; i++)
 		off += (size_t)snprintf(out + off, n - off, " %s", p->identifiers[i]);
 	for (size_t i = 0; i < p->nconflicts && off < n; i++)
-		off += (size_t)snprintf(out + off, n - off, " [%s P%lld/P%lld]",
-					p->conflicts[i].identifier, (long long)p->conflicts[i].profile,
-					(long long)p->conflicts[i].other_profile);
+		off += (size_t)snprintf(
+		    out + off, n - off, " [%s P%lld/P%lld]", p->conflicts[i].identifier,
+		    (long long)p->conflicts[i].profile, (long long)p->conflicts[i].other_profile);
 	bt_profile_free(p);
 }
 
@@ -344,12 +343,12 @@ static void profile_text(struct bt_db *db, const char *ident, char *out, size_t 
 static void two_writers(void **state)
 {
 	static const char *const ids[] = {
-		"\"email\":\"a@x.com\",\"phone\":\"+15550000001\"",
-		"\"customer_id\":\"C1\",\"email\":\"a@x.com\"",
-		"\"customer_id\":\"C2\",\"email\":\"b@x.com\"",
-		"\"customer_id\":\"C1\",\"email\":\"b@x.com\"",
-		"\"user_id\":\"U1\",\"phone\":\"+15550000003\"",
-		"\"email\":\"a@x.com\",\"phone\":\"+15550000003\"",
+	    "\"email\":\"a@x.com\",\"phone\":\"+15550000001\"",
+	    "\"customer_id\":\"C1\",\"email\":\"a@x.com\"",
+	    "\"customer_id\":\"C2\",\"email\":\"b@x.com\"",
+	    "\"customer_id\":\"C1\",\"email\":\"b@x.com\"",
+	    "\"user_id\":\"U1\",\"phone\":\"+15550000003\"",
+	    "\"email\":\"a@x.com\",\"phone\":\"+15550000003\"",
 	};
 	struct where w[2];
 	(void)state;
@@ -385,8 +384,9 @@ static void two_writers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(settings),	cmocka_unit_test(tokens), cmocka_unit_test(dead_letters),
-		cmocka_unit_test(events),	cmocka_unit_test(two_writers),
+	    cmocka_unit_test(settings),	    cmocka_unit_test(tokens),
+	    cmocka_unit_test(dead_letters), cmocka_unit_test(events),
+	    cmocka_unit_test(two_writers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
