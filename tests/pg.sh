@@ -54,12 +54,12 @@ newdb() { # DIR NAME
 }
 
 stop() { # DIR
-	[ -d "$1/data" ] && as_user "$1" "$(bindir)/pg_ctl" -D "$1/data" stop -m fast -w >/dev/null 2>&1 || true
+	[ -d "$1/data" ] && (cd "$1" && as_user "$1" "$(bindir)/pg_ctl" -D "$1/data" stop -m fast -w) >/dev/null 2>&1 || true
 	rm -rf "$1"
 }
 
 restart() { # DIR
-	as_user "$1" "$(bindir)/pg_ctl" -D "$1/data" restart -m fast -w >/dev/null
+	(cd "$1" && as_user "$1" "$(bindir)/pg_ctl" -D "$1/data" restart -m fast -w >/dev/null)
 }
 
 case ${1:-} in

@@ -96,6 +96,45 @@ eq "one dead letter, kept once: line 2, its reason, its text" "$(echo "$out" | j
 eq "... as SQLite's" "$(echo "$out" | jq -c 'del(.[].at)')" \
 	"$("$BATON" dead-letters --db messy.db --json | jq -c 'del(.[].at)')"
 
+# ---- governance: actions, initiatives, the change calendar, the report ----
+# On the databases of the KPIs above (scenarios A, B, C): two actions, the
+# second set done; two initiatives (one with a minimum effect, one with a
+# cohort); a change touching dispute (named twice: kept once).
+for d in lite.db "$PG"; do
+	"$BATON" actions add --db "$d" --who ann --title "Fix callbacks" --owner maria \
+		--due 2026-06-01T00:00:00Z --journey dispute --kpi fcr_rate >/dev/null
+	"$BATON" actions add --db "$d" --who ann --title Second --owner tom --due 2026-01-01T00:00:00Z >/dev/null
+	"$BATON" actions set --db "$d" 2 --status done >/dev/null
+	"$BATON" initiatives add --db "$d" --name Callback --journey dispute --kpi fcr_rate \
+		--start 2026-02-01T00:00:00Z --min-effect 0.05 >/dev/null
+	"$BATON" initiatives add --db "$d" --name Cohort --journey dispute --kpi fcr_rate \
+		--start 2026-02-01T00:00:00Z --cohort source=phone >/dev/null
+	"$BATON" changes add --db "$d" --who ann --title Promo --team marketing --kind campaign \
+		--date 2026-03-01T00:00:00Z --journeys dispute,dispute >/dev/null
+done
+run "$BATON" actions --db "$PG" --json
+eq "actions on PostgreSQL: A2 done, A1 open and overdue" \
+	"$(echo "$out" | jq -c '[.actions[] | [.id,.status,.overdue,.journey]]')" '[[2,"done",false,null],[1,"open",true,"dispute"]]'
+nowall() { jq -S -c 'walk(if type == "object" then del(.created, .updated, .registered, .at) else . end)'; }
+eq "... as SQLite's" "$(echo "$out" | nowall)" "$("$BATON" actions --db lite.db --json | nowall)"
+run "$BATON" initiatives --db "$PG" --json
+eq "initiatives as SQLite's (the minimum effect 0.05, the cohort)" "$(echo "$out" | nowall)" \
+	"$("$BATON" initiatives --db lite.db --json | nowall)"
+contains "... with the minimum effect" "$out" '"min_effect":0.05'
+run "$BATON" changes --db "$PG" --json
+eq "the change calendar: dispute once" "$(echo "$out" | jq -c '[.changes[] | [.id,.title,.journeys]]')" '[[1,"Promo",["dispute"]]]'
+eq "... as SQLite's" "$(echo "$out" | nowall)" "$("$BATON" changes --db lite.db --json | nowall)"
+eq "baton report: as SQLite's" "$("$BATON" report --db "$PG" 2>&1)" "$("$BATON" report --db lite.db 2>&1)"
+eq "baton agenda: as SQLite's" "$("$BATON" agenda --db "$PG" 2>&1)" "$("$BATON" agenda --db lite.db 2>&1)"
+
+# ---- migrations: a database of schema 1 gains the tables of schema 2 ----
+psql_do "DROP TABLE actions, initiatives, calendar, calendar_journeys; UPDATE baton_schema SET version = 1"
+run "$BATON" actions --db "$PG" --json
+eq "a reader does not migrate: it says how" "$rc $err" "1 baton: database schema version 1 is older than this baton's (2): open it for writing once (baton ingest, baton serve) to migrate it"
+run "$BATON" ingest --db "$PG" "$D/scenario_a.ndjson"
+eq "a writer migrates 1 -> 2" "$rc $(psql_do 'SELECT version FROM baton_schema')" "0 2"
+eq "... and the actions are an empty table again" "$("$BATON" actions --db "$PG" --json | jq -c .total)" 0
+
 # ---- baton serve on PostgreSQL ----
 PGS=$("$PGSH" newdb "$BATON_TEST_PG_DIR" "s$tag")
 "$BATON" config load --db "$PGS" "$D/kpi.yaml" >/dev/null
