@@ -281,6 +281,19 @@ enum pst {
 	P_CAL_JOURNEY,
 	P_CAL_LIST,
 	P_CAL_JOURNEYS,
+	P_MEMBERS,
+	P_MERGE_GET,
+	P_CONFLICT_ROWS,
+	P_CONFLICT_GET,
+	P_REFUSAL_ROWS,
+	P_CONFLICTS_PAGE,
+	P_CONFLICTS_COUNT,
+	P_CONFLICT_RESOLVE,
+	P_APART_INSERT,
+	P_MOVE_IDENT,
+	P_MOVE_PROFILE,
+	P_MADE_PROFILE,
+	P_MOVE_REFUSAL,
 	P__COUNT
 };
 
@@ -437,6 +450,47 @@ static const char *const sql[P__COUNT] = {
     [P_CAL_LIST] = "SELECT id, title, team, kind, date, who, at FROM calendar "
 		   "ORDER BY date DESC, id DESC",
     [P_CAL_JOURNEYS] = "SELECT change, journey FROM calendar_journeys ORDER BY change, seq",
+    /* identity review (docs/identity.md) */
+    [P_MEMBERS] = "SELECT id, event, ident FROM profiles WHERE (id = $1::bigint OR "
+		  "(merged_into = $1::bigint AND merged_into <> 0)) AND erased = 0 ORDER BY id",
+    [P_MERGE_GET] =
+	"SELECT m.seq, m.event, m.into_profile, m.from_profile, m.ident, "
+	"EXISTS (SELECT 1 FROM apart a WHERE a.merge = m.seq)::int::bigint FROM merges m "
+	"WHERE m.seq = $1::bigint",
+    [P_CONFLICT_ROWS] = "SELECT c.seq, c.event, c.ident, c.profile, c.other_profile, c.resolution "
+			"FROM conflicts c JOIN identifiers i ON i.id = c.ident WHERE i.profile = "
+			"$1::bigint ORDER BY c.seq",
+    [P_CONFLICT_GET] =
+	"SELECT seq, event, ident, profile, other_profile, resolution FROM conflicts "
+	"WHERE seq = $1::bigint",
+    [P_REFUSAL_ROWS] =
+	"SELECT seq, event, profile, ident FROM refusals WHERE profile IN (" TREE ") "
+	"OR ident IN (SELECT ident FROM identifiers WHERE profile = $1::bigint AND "
+	"ident IS NOT NULL) ORDER BY seq",
+    /* a page of the conflicts, newest first: $1 before (0: none), $2 state
+     * (-1 all, 0 open, 1 resolved), $3 limit */
+    [P_CONFLICTS_PAGE] = "SELECT c.seq, c.event, i.ident, c.profile, c.other_profile, c.reason, "
+			 "c.at, " ROOT_OF("c.profile") ", " ROOT_OF(
+			     "c.other_profile") ", "
+						"c.resolution, c.resolved_at, c.resolved_by "
+						"FROM conflicts c JOIN identifiers i ON i.id = "
+						"c.ident WHERE i.ident IS NOT NULL "
+						"AND ($2::bigint < 0 OR ($2::bigint = 0) = "
+						"(c.resolution IS NULL)) "
+						"AND ($1::bigint = 0 OR c.seq < $1::bigint) ORDER "
+						"BY c.seq DESC LIMIT $3::bigint",
+    [P_CONFLICTS_COUNT] =
+	"SELECT count(*) FROM conflicts c JOIN identifiers i ON i.id = c.ident WHERE "
+	"i.ident IS NOT NULL AND ($1::bigint < 0 OR ($1::bigint = 0) = (c.resolution IS NULL))",
+    [P_CONFLICT_RESOLVE] = "UPDATE conflicts SET resolution = $2::text, resolved_at = $3::bigint, "
+			   "resolved_by = $4::text WHERE seq = $1::bigint",
+    [P_APART_INSERT] = "INSERT INTO apart(a, b, merge, conflict, by_who, at) VALUES ($1::bigint, "
+		       "$2::bigint, $3::bigint, $4::bigint, $5::text, $6::bigint)",
+    [P_MOVE_IDENT] = "UPDATE identifiers SET profile = $2::bigint WHERE id = $1::bigint",
+    [P_MOVE_PROFILE] = "UPDATE profiles SET merged_into = $2::bigint WHERE id = $1::bigint",
+    [P_MADE_PROFILE] = "INSERT INTO profiles(id, merged_into, event, ident) VALUES ($1::bigint, 0, "
+		       "NULL, $2::bigint)",
+    [P_MOVE_REFUSAL] = "UPDATE refusals SET profile = $2::bigint WHERE seq = $1::bigint",
     [P_COUNT0] = "SELECT coalesce(sum(live), 0)::bigint FROM event_log",
     [P_COUNT1] = "SELECT count(*) FROM profiles WHERE merged_into = 0 AND erased = 0",
     [P_COUNT2] = "SELECT count(*) FROM identifiers WHERE ident IS NOT NULL",
@@ -1408,6 +1462,41 @@ static int pg_profile_merges(struct bt__store *base, int64_t root, struct bt_mer
 	return rc;
 }
 
+/* Append the merges of log to the ledger (moves: and apply them) and
+ * record its conflicts. */
+static int write_log(struct pg_store *s, const struct bt__idlog *log, int moves, struct bt_err *err)
+{
+	int64_t now = now_ms();
+	int rc = 0;
+	for (size_t i = 0; !rc && i < log->nmerges; i++) {
+		const struct bt__idlog_merge *m = &log->merges[i];
+		struct pp p = {.n = 0}, mv = {.n = 0};
+		p_int(&p, m->into);
+		p_int(&p, m->from);
+		p_int(&p, m->ident);
+		p_int(&p, m->event);
+		p_text(&p, m->reason);
+		p_int(&p, now);
+		p_int(&mv, m->into);
+		p_int(&mv, m->from);
+		if (!(rc = run_done(s, P_INS_MERGE, &p, NULL, "recording a merge", err)) && moves &&
+		    !(rc = run_done(s, P_MOVE_IDENTS, &mv, NULL, "applying a merge", err)))
+			rc = run_done(s, P_MOVE_PROFILES, &mv, NULL, "applying a merge", err);
+	}
+	for (size_t i = 0; !rc && i < log->nconflicts; i++) {
+		const struct bt__idlog_conflict *c = &log->conflicts[i];
+		struct pp p = {.n = 0};
+		p_int(&p, c->event);
+		p_int(&p, c->ident);
+		p_int(&p, c->profile);
+		p_int(&p, c->other);
+		p_text(&p, c->reason);
+		p_int(&p, now);
+		rc = run_done(s, P_INS_CONFLICT, &p, NULL, "recording a conflict", err);
+	}
+	return rc;
+}
+
 /* Write what a batch's resolutions changed: profiles, identifiers, the
  * ledger and its moves, conflicts, refusals. */
 static int write_identity(struct pg_store *s, const struct bt__idlog *log, struct bt__identity *id,
@@ -1434,32 +1523,8 @@ static int write_identity(struct pg_store *s, const struct bt__idlog *log, struc
 		p_int(&p, e->event);
 		rc = run_done(s, P_INS_IDENT, &p, NULL, "storing an identifier", err);
 	}
-	for (size_t i = 0; !rc && i < log->nmerges; i++) {
-		const struct bt__idlog_merge *m = &log->merges[i];
-		struct pp p = {.n = 0}, mv = {.n = 0};
-		p_int(&p, m->into);
-		p_int(&p, m->from);
-		p_int(&p, m->ident);
-		p_int(&p, m->event);
-		p_text(&p, m->reason);
-		p_int(&p, now);
-		p_int(&mv, m->into);
-		p_int(&mv, m->from);
-		if (!(rc = run_done(s, P_INS_MERGE, &p, NULL, "recording a merge", err)) &&
-		    !(rc = run_done(s, P_MOVE_IDENTS, &mv, NULL, "applying a merge", err)))
-			rc = run_done(s, P_MOVE_PROFILES, &mv, NULL, "applying a merge", err);
-	}
-	for (size_t i = 0; !rc && i < log->nconflicts; i++) {
-		const struct bt__idlog_conflict *c = &log->conflicts[i];
-		struct pp p = {.n = 0};
-		p_int(&p, c->event);
-		p_int(&p, c->ident);
-		p_int(&p, c->profile);
-		p_int(&p, c->other);
-		p_text(&p, c->reason);
-		p_int(&p, now);
-		rc = run_done(s, P_INS_CONFLICT, &p, NULL, "recording a conflict", err);
-	}
+	if (!rc)
+		rc = write_log(s, log, 1, err);
 	for (size_t i = 0; !rc && i < log->nrefusals; i++) {
 		const struct bt__idlog_refusal *f = &log->refusals[i];
 		struct pp p = {.n = 0};
@@ -2048,6 +2113,219 @@ static int pg_cal_list(struct bt__store *base, struct bt_calchange **out, size_t
 	return rc;
 }
 
+/* ---- identity review ----
+ * docs/identity.md: the merge ledger read by profile, conflicts resolved,
+ * pairs kept apart, and the new shape a split gives a tree (review.c). */
+
+static int member_row(const PGresult *r, int i, void *elem)
+{
+	struct bt__member *m = elem;
+	m->profile = (uint32_t)g_int(r, i, 0);
+	m->event = g_int(r, i, 1);
+	m->ident = g_null(r, i, 2) ? BT_ID_NONE : (uint32_t)g_int(r, i, 2);
+	return 0;
+}
+
+static int pg_members(struct bt__store *base, int64_t root, struct bt__member **out, size_t *n,
+		      struct bt_err *err)
+{
+	char *v = NULL;
+	int rc = profile_rows((struct pg_store *)base, P_MEMBERS, root, sizeof(**out), member_row,
+			      &v, n, "listing profiles", err);
+	*out = (struct bt__member *)(void *)v;
+	return rc;
+}
+
+/* Run k with $1 = key: one row read by row(r, 0, out), or BT_ENOTFOUND. */
+static int one_row(struct pg_store *s, enum pst k, int64_t key,
+		   int (*row)(const PGresult *r, int i, void *out), void *out, const char *what,
+		   struct bt_err *err)
+{
+	struct pp p = {.n = 0};
+	int rc;
+	p_int(&p, key);
+	PGresult *r = run(s, k, &p, what, err, &rc);
+	if (!r)
+		return rc;
+	rc = PQntuples(r) > 0 ? row(r, 0, out) : BT_ENOTFOUND;
+	PQclear(r);
+	return rc;
+}
+
+static int merge_get_row(const PGresult *r, int i, void *out)
+{
+	struct bt__merge_row *m = out;
+	m->seq = g_int(r, i, 0);
+	m->event = g_int(r, i, 1);
+	m->into = (uint32_t)g_int(r, i, 2);
+	m->from = (uint32_t)g_int(r, i, 3);
+	m->ident = g_null(r, i, 4) ? BT_ID_NONE : (uint32_t)g_int(r, i, 4);
+	m->split = (int)g_int(r, i, 5);
+	return 0;
+}
+
+static int pg_merge_get(struct bt__store *base, int64_t seq, struct bt__merge_row *out,
+			struct bt_err *err)
+{
+	return one_row((struct pg_store *)base, P_MERGE_GET, seq, merge_get_row, out,
+		       "reading the merge ledger", err);
+}
+
+static int conflict_id_row(const PGresult *r, int i, void *out)
+{
+	struct bt__conflict_row *c = out;
+	c->seq = g_int(r, i, 0);
+	c->event = g_int(r, i, 1);
+	c->ident = (uint32_t)g_int(r, i, 2);
+	c->profile = (uint32_t)g_int(r, i, 3);
+	c->other = (uint32_t)g_int(r, i, 4);
+	if (g_null(r, i, 5))
+		c->resolution = BT__OPEN;
+	else
+		c->resolution = strcmp(PQgetvalue(r, i, 5), "merge") ? BT__KEEP_APART : BT__MERGED;
+	return 0;
+}
+
+static int pg_conflict_rows(struct bt__store *base, int64_t root, struct bt__conflict_row **out,
+			    size_t *n, struct bt_err *err)
+{
+	char *v = NULL;
+	int rc = profile_rows((struct pg_store *)base, P_CONFLICT_ROWS, root, sizeof(**out),
+			      conflict_id_row, &v, n, "listing conflicts", err);
+	*out = (struct bt__conflict_row *)(void *)v;
+	return rc;
+}
+
+static int pg_conflict_get(struct bt__store *base, int64_t seq, struct bt__conflict_row *out,
+			   struct bt_err *err)
+{
+	return one_row((struct pg_store *)base, P_CONFLICT_GET, seq, conflict_id_row, out,
+		       "reading a conflict", err);
+}
+
+static int pg_refusal_rows(struct bt__store *base, int64_t root, bt__refusal_cb cb, void *ctx,
+			   struct bt_err *err)
+{
+	struct pp p = {.n = 0};
+	int rc;
+	p_int(&p, root);
+	PGresult *r =
+	    run((struct pg_store *)base, P_REFUSAL_ROWS, &p, "listing refusals", err, &rc);
+	if (!r)
+		return rc;
+	for (int i = 0; !rc && i < PQntuples(r); i++) {
+		struct bt__refusal_row f = {g_int(r, i, 0), g_int(r, i, 1),
+					    (uint32_t)g_int(r, i, 2), PQgetvalue(r, i, 3)};
+		rc = cb(ctx, &f);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_conflicts_page(struct bt__store *base, const struct bt__conflict_query *cq,
+			     struct bt_conflict **out, size_t *n, int64_t *total, int *more,
+			     struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	int state = cq->state < 0 ? -1 : cq->state == BT__OPEN ? 0 : 1;
+	struct pp c = {.n = 0}, p = {.n = 0};
+	int rc;
+	*out = NULL, *n = 0, *more = 0;
+	p_int(&c, state);
+	if ((rc = run_int(s, P_CONFLICTS_COUNT, &c, 0, total, "counting conflicts", err)))
+		return rc;
+	p_int(&p, cq->before);
+	p_int(&p, state);
+	p_int(&p, (int64_t)cq->limit + 1); /* one more: do any follow? */
+	PGresult *r = run(s, P_CONFLICTS_PAGE, &p, "listing conflicts", err, &rc);
+	if (!r)
+		return rc;
+	int rows = PQntuples(r);
+	if ((size_t)rows > cq->limit) {
+		*more = 1;
+		rows = (int)cq->limit;
+	}
+	if (rows > 0 && !(*out = bt__calloc((size_t)rows, sizeof(**out))))
+		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (int i = 0; !rc && i < rows; i++) {
+		(*n)++;
+		if (conflict_row(r, i, &(*out)[i]))
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_conflict_resolve(struct bt__store *base, int64_t seq, int resolution, const char *by,
+			       struct bt_err *err)
+{
+	struct pp p = {.n = 0};
+	p_int(&p, seq);
+	p_text(&p, resolution == BT__MERGED ? "merge" : "keep_apart");
+	p_int(&p, now_ms());
+	p_text(&p, by);
+	return run_done((struct pg_store *)base, P_CONFLICT_RESOLVE, &p, NULL,
+			"resolving a conflict", err);
+}
+
+static int pg_apart_add(struct bt__store *base, uint32_t a, uint32_t b, int64_t merge,
+			int64_t conflict, const char *by, struct bt_err *err)
+{
+	struct pp p = {.n = 0};
+	p_int(&p, a);
+	p_int(&p, b);
+	if (merge)
+		p_int(&p, merge);
+	else
+		p_bytes(&p, NULL, 0);
+	if (conflict)
+		p_int(&p, conflict);
+	else
+		p_bytes(&p, NULL, 0);
+	p_text(&p, by);
+	p_int(&p, now_ms());
+	return run_done((struct pg_store *)base, P_APART_INSERT, &p, NULL,
+			"keeping two identifiers apart", err);
+}
+
+/* Run k with $1 = a, $2 = b (NULL when b < 0). */
+static int run2(struct pg_store *s, enum pst k, int64_t a, int64_t b, const char *what,
+		struct bt_err *err)
+{
+	struct pp p = {.n = 0};
+	p_int(&p, a);
+	if (b >= 0)
+		p_int(&p, b);
+	else
+		p_bytes(&p, NULL, 0);
+	return run_done(s, k, &p, NULL, what, err);
+}
+
+static int pg_reshape(struct bt__store *base, const struct bt__reshape *r, struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < r->nprofiles; i++) {
+		const struct bt__reshape_profile *p = &r->profiles[i];
+		if (p->made)
+			rc = run2(s, P_MADE_PROFILE, p->profile,
+				  p->ident == BT_ID_NONE ? -1 : (int64_t)p->ident,
+				  "making a profile", err);
+		else
+			rc = run2(s, P_MOVE_PROFILE, p->profile,
+				  p->root == p->profile ? 0 : p->root, "moving a profile", err);
+	}
+	for (size_t i = 0; !rc && i < r->nidents; i++)
+		rc = run2(s, P_MOVE_IDENT, r->idents[i].ident, r->idents[i].profile,
+			  "moving an identifier", err);
+	for (size_t i = 0; !rc && i < r->nrefusals; i++)
+		rc = run2(s, P_MOVE_REFUSAL, r->refusals[i].seq, r->refusals[i].profile,
+			  "moving a refusal", err);
+	/* merges appended to the ledger (their profiles moved already) and
+	 * conflicts recorded */
+	return rc ? rc : write_log(s, &r->log, 0, err);
+}
+
 /* ---- not yet on PostgreSQL ----
  * Each answers BT_EUNSUPPORTED naming what is missing; the reads the
  * server makes on its own (the webhook sender, the announcer) find
@@ -2064,24 +2342,6 @@ static int pg_cal_list(struct bt__store *base, struct bt_calchange **out, size_t
 
 NOT_YET(pg_conflict_events, "erasure", struct bt__store *b, int64_t root, bt__raw_cb cb, void *ctx)
 NOT_YET(pg_event_set_raw, "erasure", struct bt__store *b, int64_t seq, const char *raw, size_t n)
-NOT_YET(pg_members, "identity review", struct bt__store *b, int64_t root, struct bt__member **out,
-	size_t *n)
-NOT_YET(pg_merge_get, "identity review", struct bt__store *b, int64_t seq,
-	struct bt__merge_row *out)
-NOT_YET(pg_conflict_rows, "identity review", struct bt__store *b, int64_t root,
-	struct bt__conflict_row **out, size_t *n)
-NOT_YET(pg_refusal_rows, "identity review", struct bt__store *b, int64_t root, bt__refusal_cb cb,
-	void *ctx)
-NOT_YET(pg_conflicts_page, "identity review", struct bt__store *b,
-	const struct bt__conflict_query *q, struct bt_conflict **out, size_t *n, int64_t *total,
-	int *more)
-NOT_YET(pg_conflict_get, "identity review", struct bt__store *b, int64_t seq,
-	struct bt__conflict_row *out)
-NOT_YET(pg_conflict_resolve, "identity review", struct bt__store *b, int64_t seq, int resolution,
-	const char *by)
-NOT_YET(pg_apart_add, "identity review", struct bt__store *b, uint32_t a, uint32_t c, int64_t merge,
-	int64_t conflict, const char *by)
-NOT_YET(pg_reshape, "identity review", struct bt__store *b, const struct bt__reshape *r)
 NOT_YET(pg_erase_profile, "erasure", struct bt__store *b, int64_t root, int64_t *events)
 NOT_YET(pg_suppress, "erasure", struct bt__store *b, uint64_t hash, const char *type, size_t n)
 NOT_YET(pg_webhook_insert, "webhooks", struct bt__store *b, const char *url, const char *events,

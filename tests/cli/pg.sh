@@ -84,6 +84,29 @@ eq "... as SQLite's" "$(echo "$out" | jq -S -c 'del(.merges[].at)')" \
 run "$BATON" ingest --db "$PGM" --json messy.ndjson
 eq "a second ingest: all duplicates" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,7]"
 
+# identity review: splitting merge 1 gives cat back its own profile P3
+# (m5, m6, m7 and m7's refusal; tests/cli/split.sh works it out); keeping
+# conflict 1 apart resolves it
+nowhen() { jq -S -c 'walk(if type == "object" then del(.at, .split_at, .resolved_at) else . end)'; }
+for d in messy.db "$PGM"; do
+	"$BATON" split --db "$d" --json --by ann P2 1 >split.out
+	"$BATON" conflicts resolve --db "$d" --json --by ann 1 keep_apart >resolve.out
+done
+eq "a split on PostgreSQL" "$(jq -c '[.profiles,.identifiers,.events,.conflicts]' split.out)" '[["P2","P3"],1,3,0]'
+run "$BATON" profile --db "$PGM" --json email:cat@x.com
+eq "... cat on P3 again, with m7's refusal" "$(echo "$out" | jq -c '[.profile,.identifiers,.events,[.refusals[].event]]')" \
+	'["P3",["email:cat@x.com"],3,[7]]'
+for c in "profile --json email:cat@x.com" "profile --merges --json email:cat@x.com" "profile --json P1" \
+	"conflicts --json" "conflicts --json --state resolved" "conflicts --json --state open" "summary"; do
+	# shellcheck disable=SC2086 # the words of the command
+	a=$("$BATON" $c --db messy.db 2>&1 | { [ "${c#summary}" = "$c" ] && nowhen || cat; })
+	# shellcheck disable=SC2086
+	b=$("$BATON" $c --db "$PGM" 2>&1 | { [ "${c#summary}" = "$c" ] && nowhen || cat; })
+	eq "after the split and the resolution, $c: as SQLite's" "$b" "$a"
+done
+eq "the conflict: kept apart by ann" "$("$BATON" conflicts --db "$PGM" --json --state resolved | jq -c '[.conflicts[] | [.id, .state, .resolved_by]]')" \
+	'[[1,"keep_apart","ann"]]'
+
 # ---- dead letters ----
 printf '%s\nnot json\n' "$(ev ok1 2026-03-02T10:00:00Z web x '{"user_id":"d1"}')" >dead.ndjson
 "$BATON" ingest --db messy.db dead.ndjson >/dev/null 2>&1
