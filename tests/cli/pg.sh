@@ -150,12 +150,13 @@ eq "... as SQLite's" "$(echo "$out" | nowall)" "$("$BATON" changes --db lite.db 
 eq "baton report: as SQLite's" "$("$BATON" report --db "$PG" 2>&1)" "$("$BATON" report --db lite.db 2>&1)"
 eq "baton agenda: as SQLite's" "$("$BATON" agenda --db "$PG" 2>&1)" "$("$BATON" agenda --db lite.db 2>&1)"
 
-# ---- migrations: a database of schema 1 gains the tables of schema 2 ----
-psql_do "DROP TABLE actions, initiatives, calendar, calendar_journeys; UPDATE baton_schema SET version = 1"
+# ---- migrations: a database of schema 1 gains the tables of schemas 2, 3 ----
+psql_do "DROP TABLE actions, initiatives, calendar, calendar_journeys, webhooks, webhook_deliveries,
+	webhook_attempts; UPDATE baton_schema SET version = 1"
 run "$BATON" actions --db "$PG" --json
-eq "a reader does not migrate: it says how" "$rc $err" "1 baton: database schema version 1 is older than this baton's (2): open it for writing once (baton ingest, baton serve) to migrate it"
+eq "a reader does not migrate: it says how" "$rc $err" "1 baton: database schema version 1 is older than this baton's (3): open it for writing once (baton ingest, baton serve) to migrate it"
 run "$BATON" ingest --db "$PG" "$D/scenario_a.ndjson"
-eq "a writer migrates 1 -> 2" "$rc $(psql_do 'SELECT version FROM baton_schema')" "0 2"
+eq "a writer migrates 1 -> 3" "$rc $(psql_do 'SELECT version FROM baton_schema')" "0 3"
 eq "... and the actions are an empty table again" "$("$BATON" actions --db "$PG" --json | jq -c .total)" 0
 
 # ---- baton serve on PostgreSQL ----
@@ -195,6 +196,55 @@ eq "... and the event is read back" "$(curl -s -H "Authorization: Bearer $ADMIN"
 run "$BATON" token list --db "$PGS" --json
 eq "tokens listed: the admin's and the ingest one" "$(echo "$out" | jq -c '[.[] | .role]' 2>/dev/null || echo "$out")" '["admin","ingest"]'
 kill -TERM "$pid"; wait "$pid" 2>/dev/null; pid=""
+
+# ---- webhooks on PostgreSQL (as the start of tests/cli/webhooks.sh) ----
+# A receiver that refuses the first two attempts: a test delivery arrives
+# on the third, every attempt signed; the deliveries and their attempts
+# read back; the secret is not in the database.
+if command -v node >/dev/null; then
+	PGW=$("$PGSH" newdb "$BATON_TEST_PG_DIR" "w$tag")
+	printf 'webhooks: {allow_private: true}\n' >private.yaml
+	"$BATON" config load --db "$PGW" private.yaml >/dev/null
+	S1=receiver-one-secret-0123
+	node "$BATON_ROOT/tests/cli/hook_receiver.mjs" "$S1" 2 r1.log >r1.port 2>>recv.txt &
+	rpid=$!
+	: >>r1.log
+	for _ in $(seq 100); do [ -s r1.port ] && break; sleep 0.05; done
+	R1=$(jq -r .port r1.port)
+	: >serve.out
+	BATON_WEBHOOK_BACKOFF_MS=100 serve_start "$PGW" --quiet || { notok "serve starts on PostgreSQL"; exit 1; }
+	WADMIN=$(grep '^bt_' serve.out)
+	wapi() { # METHOD PATH [BODY]: sets code and body
+		code=$(curl -s -o body.out -w '%{http_code}' -X "$1" -H "Authorization: Bearer $WADMIN" \
+			${3:+-H 'Content-Type: application/json' --data-binary "$3"} "$U$2")
+		body=$(cat body.out)
+	}
+	wapi POST /v1/webhooks "{\"url\":\"http://127.0.0.1:$R1/hook\",\"events\":[\"test\"],\"secret\":\"$S1\"}"
+	eq "POST /v1/webhooks on PostgreSQL: 201, webhook 1" "$code $(echo "$body" | jq -c '[.id, .deliveries]')" \
+		'201 [1,{"pending":0,"delivered":0,"failed":0}]'
+	wapi POST /v1/webhooks "{\"url\":\"http://127.0.0.1:$R1/other\",\"events\":[\"collision\"]}"
+	wapi GET "/v1/webhooks?limit=1"
+	eq "a page of one, newest first, and the cursor of the next" "$(echo "$body" | jq -c '[[.webhooks[].id], .total, .next]')" '[[2],2,"2"]'
+	wapi DELETE /v1/webhooks/2
+	eq "DELETE /v1/webhooks/2" "$code $body" '200 {"deleted":2}'
+	wapi DELETE /v1/webhooks/2
+	eq "... twice: 404" "$code" 404
+	eq "the secret is not in the database" \
+		"$(psql -X -q -At -h "$BATON_TEST_PG_DIR" -U baton -d "w$tag" -c "SELECT count(*) FROM webhooks WHERE position('$S1'::bytea in secret) > 0")" 0
+	wapi POST /v1/webhooks/1/test
+	eq "POST /v1/webhooks/1/test: 202" "$code" 202
+	for _ in $(seq 400); do [ "$(wc -l <r1.log)" -ge 3 ] && break; sleep 0.05; done
+	eq "the receiver refused twice, then took it, every attempt signed" \
+		"$(jq -s -c '[.[] | [.status, .verified]]' r1.log)" '[[500,true],[500,true],[200,true]]'
+	wapi GET /v1/webhooks/1/deliveries
+	eq "GET deliveries: delivered, with each attempt" \
+		"$(echo "$body" | jq -c '.deliveries[0] | [.state, .event, .next_attempt, [.attempts[] | [.status, .error]]]')" \
+		'["delivered","test",null,[[500,"HTTP 500"],[500,"HTTP 500"],[200,null]]]'
+	kill -TERM "$pid"; wait "$pid" 2>/dev/null; pid=""
+	kill "$rpid" 2>/dev/null
+else
+	echo "skip - webhooks on PostgreSQL: node is not installed"
+fi
 
 # ---- what this slice does not do yet ----
 run "$BATON" erase --db "$PGM" email:cat@x.com
