@@ -3,8 +3,8 @@
  * pg.c - the PostgreSQL store (docs/storage.md), on libpq: the same
  * operations as sqlite.c, for several baton serve nodes on one database.
  *
- * This is the first slice of it: every operation but those of erasure,
- * which answer BT_EUNSUPPORTED saying so (docs/storage.md).
+ * Every operation of the table is here, as sqlite.c does it; what differs
+ * (and what an erasure leaves in the files: VACUUM) is in docs/storage.md.
  *
  * Every statement is prepared once per connection (PQprepare) and run with
  * bound parameters, all of them sent and read in binary: integers as
@@ -335,6 +335,13 @@ enum pst {
 	P_WH_ATTEMPT,
 	P_WH_UNCLAIM,
 	P_WH_NEXT_DUE,
+	P_LOG_UPDATE,
+	P_CONFLICT_SEQS,
+	P_SUPPRESS,
+	P_ERASE_CONFLICTS,
+	P_ERASE_REFUSALS,
+	P_ERASE_IDENTS,
+	P_ERASE_PROFILES,
 	P__COUNT
 };
 
@@ -573,6 +580,30 @@ static const char *const sql[P__COUNT] = {
     [P_WH_UNCLAIM] = "UPDATE webhook_deliveries SET next_at = $3::bigint, claim = NULL "
 		     "WHERE id = $1::bigint AND claim = $2::bigint",
     [P_WH_NEXT_DUE] = "SELECT coalesce(min(next_at), 0) FROM webhook_deliveries WHERE state = 0",
+    /* erasure */
+    [P_LOG_UPDATE] =
+	"UPDATE event_log SET live = $2::bigint, anchors = $3::bytea, keys = $4::bytea, "
+	"data = $5::bytea WHERE first_seq = $1::bigint",
+    /* the events that carried the person's identifiers without linking
+     * them: refused links, and refusals of one of their identifiers */
+    [P_CONFLICT_SEQS] =
+	"SELECT c.event FROM conflicts c JOIN identifiers i ON i.id = c.ident "
+	"WHERE i.profile = $1::bigint OR c.profile = $1::bigint OR "
+	"c.other_profile = $1::bigint UNION SELECT r.event FROM refusals r JOIN "
+	"identifiers i ON i.ident = r.ident WHERE i.profile = $1::bigint ORDER BY 1",
+    [P_SUPPRESS] = "INSERT INTO suppressed(hash, type) VALUES ($1::bigint, $2::text) "
+		   "ON CONFLICT DO NOTHING",
+    [P_ERASE_CONFLICTS] =
+	"DELETE FROM conflicts WHERE ident IN (SELECT id FROM identifiers WHERE "
+	"profile = $1::bigint) OR profile = $1::bigint OR other_profile = $1::bigint",
+    [P_ERASE_REFUSALS] =
+	"DELETE FROM refusals WHERE ident IN (SELECT ident FROM identifiers WHERE "
+	"profile = $1::bigint) OR profile = $1::bigint OR profile IN (SELECT id FROM "
+	"profiles WHERE merged_into = $1::bigint AND merged_into <> 0)",
+    [P_ERASE_IDENTS] =
+	"UPDATE identifiers SET ident = NULL, profile = 0 WHERE profile = $1::bigint",
+    [P_ERASE_PROFILES] = "UPDATE profiles SET erased = 1 WHERE id = $1::bigint OR "
+			 "merged_into = $1::bigint",
     [P_COUNT0] = "SELECT coalesce(sum(live), 0)::bigint FROM event_log",
     [P_COUNT1] = "SELECT count(*) FROM profiles WHERE merged_into = 0 AND erased = 0",
     [P_COUNT2] = "SELECT count(*) FROM identifiers WHERE ident IS NOT NULL",
@@ -802,11 +833,6 @@ static int exec(struct pg_store *s, const char *q, const char *what, struct bt_e
 	return rc;
 }
 
-static int not_yet(struct bt_err *err, const char *what)
-{
-	return bt_err_set(err, BT_EUNSUPPORTED, "%s is not available on PostgreSQL yet", what);
-}
-
 /* ---- the connection and transactions ---- */
 
 static void cache_drop(struct pg_store *s)
@@ -919,12 +945,6 @@ static int pg_check(struct bt__store *base, struct bt_err *err)
 	return PQstatus(s->c) == CONNECTION_OK
 		   ? 0
 		   : bt_err_set(err, BT_EIO, "the connection to PostgreSQL is lost");
-}
-
-static int pg_scrub_files(struct bt__store *base, struct bt_err *err)
-{
-	(void)base;
-	return not_yet(err, "erasure");
 }
 
 /* ---- configuration ---- */
@@ -2708,26 +2728,165 @@ static int pg_delivery_next_due(struct bt__store *base, int64_t *at, struct bt_e
 	return rc ? rc : *at ? 0 : BT_ENOTFOUND;
 }
 
-/* ---- not yet on PostgreSQL ----
- * Each answers BT_EUNSUPPORTED naming what is missing; the reads the
- * server makes on its own (the webhook sender, the announcer) find
- * nothing, since nothing can be made. */
+/* ---- erasure ----
+ * As sqlite.c: the person's events become tombstones in their segments,
+ * the events that carried their identifiers without linking them are
+ * rewritten, their identifiers' text is cleared, their conflicts and
+ * refusals go, and their identifiers are remembered as keyed hashes. */
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
+struct rewrite {
+	struct pg_store *s;
+	struct bt__seg_rewrite w;
+	struct bt_err *err;
+};
 
-#define NOT_YET(fn, what, ...)                                                                     \
-	static int fn(__VA_ARGS__, struct bt_err *err)                                             \
-	{                                                                                          \
-		return not_yet(err, what);                                                         \
+/* Rewrite the segment that starts at first (bt__seg_rewrite). */
+static int seg_rewrite(struct rewrite *rw, int64_t first)
+{
+	struct pg_store *s = rw->s;
+	struct pp p = {.n = 0}, u = {.n = 0};
+	struct bt__seg g;
+	int rc;
+	cache_drop(s);
+	p_int(&p, first);
+	PGresult *r = run(s, P_LOG_AT, &p, "reading events", rw->err, &rc);
+	if (!r)
+		return rc;
+	if (PQntuples(r) == 0 || g_int(r, 0, 0) != first) {
+		PQclear(r);
+		return BT_ENOTFOUND;
 	}
+	if (!(rc = seg_read(r, 0, &g, rw->err)))
+		rc = bt__seg_rewrite(&g, &rw->w, rw->err);
+	PQclear(r);
+	if (rc)
+		return rc;
+	const struct bt__segbuf *out = &rw->w.out;
+	p_int(&u, first);
+	p_int(&u, out->live);
+	p_bytes(&u, out->anchors.data ? out->anchors.data : "", out->anchors.len);
+	p_bytes(&u, out->keys.data ? out->keys.data : "", out->keys.len);
+	p_bytes(&u, out->data.data ? out->data.data : "", out->data.len);
+	return run_done(s, P_LOG_UPDATE, &u, NULL, "rewriting events", rw->err);
+}
 
-NOT_YET(pg_conflict_events, "erasure", struct bt__store *b, int64_t root, bt__raw_cb cb, void *ctx)
-NOT_YET(pg_event_set_raw, "erasure", struct bt__store *b, int64_t seq, const char *raw, size_t n)
-NOT_YET(pg_erase_profile, "erasure", struct bt__store *b, int64_t root, int64_t *events)
-NOT_YET(pg_suppress, "erasure", struct bt__store *b, uint64_t hash, const char *type, size_t n)
+struct copy {
+	struct bt_buf raw;
+	int64_t seq;
+	uint32_t anchor;
+};
 
-#pragma GCC diagnostic pop
+static int copy_rec(void *ctx, int64_t seq, uint32_t anchor, const char *raw, size_t n)
+{
+	struct copy *c = ctx;
+	c->seq = seq;
+	c->anchor = anchor;
+	bt_buf_reset(&c->raw);
+	return bt_buf_add(&c->raw, raw, n);
+}
+
+static int pg_conflict_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
+			      struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct pp p = {.n = 0};
+	int64_t *seqs = NULL;
+	size_t n = 0;
+	int rc;
+	p_int(&p, root);
+	PGresult *r = run(s, P_CONFLICT_SEQS, &p, "listing conflicts", err, &rc);
+	if (!r)
+		return rc;
+	int rows = PQntuples(r);
+	if (rows > 0 && !(seqs = bt__calloc((size_t)rows, sizeof(*seqs))))
+		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	for (int i = 0; !rc && i < rows; i++)
+		seqs[n++] = g_int(r, i, 0);
+	PQclear(r);
+	/* the callback may rewrite segments, the one it is given too: hand it
+	 * a copy of each record */
+	struct copy c = {BT_BUF_INIT, 0, 0};
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = pg_event_get(base, seqs[i], copy_rec, &c, err);
+		if (rc == BT_ENOTFOUND)
+			rc = 0;
+		else if (rc == 0)
+			rc = cb(ctx, c.seq, c.anchor, c.raw.data, c.raw.len);
+	}
+	bt_buf_release(&c.raw);
+	bt__free(seqs);
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
+}
+
+static int pg_event_set_raw(struct bt__store *base, int64_t seq, const char *raw, size_t n,
+			    struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct pp p = {.n = 0};
+	int64_t first;
+	int rc;
+	p_int(&p, seq);
+	PGresult *r = run(s, P_LOG_AT, &p, "reading an event", err, &rc);
+	if (!r)
+		return rc;
+	int found = PQntuples(r) > 0;
+	first = found ? g_int(r, 0, 0) : 0;
+	PQclear(r);
+	if (!found)
+		return BT_ENOTFOUND;
+	struct rewrite w = {
+	    s, {.replace = (uint32_t)(seq - first), .raw = raw, .raw_len = (uint32_t)n}, err};
+	rc = seg_rewrite(&w, first);
+	bt__segbuf_release(&w.w.out);
+	return rc;
+}
+
+static int pg_erase_profile(struct bt__store *base, int64_t root, int64_t *events,
+			    struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct bt__idset set = {NULL, 0, 0};
+	struct rewrite w = {s, {.drop = &set, .replace = UINT32_MAX}, err};
+	int64_t *firsts = NULL, count;
+	size_t nf = 0;
+	int rc = idset_load(s, root, &set, err);
+	if (!rc)
+		rc = scan_profile(s, &set, &count, &firsts, &nf, err);
+	for (size_t i = 0; !rc && i < nf; i++)
+		rc = seg_rewrite(&w, firsts[i]);
+	bt__segbuf_release(&w.w.out);
+	bt__free(firsts);
+	bt__free(set.v);
+	if (events)
+		*events = w.w.dropped;
+	for (int k = P_ERASE_CONFLICTS; !rc && k <= P_ERASE_PROFILES; k++) {
+		struct pp p = {.n = 0};
+		p_int(&p, root);
+		rc = run_done(s, (enum pst)k, &p, NULL, "erasing", err);
+	}
+	return rc;
+}
+
+/* Remember an erased identifier by its keyed hash, and its type. */
+static int pg_suppress(struct bt__store *base, uint64_t hash, const char *type, size_t n,
+		       struct bt_err *err)
+{
+	struct pp p = {.n = 0};
+	p_int(&p, (int64_t)hash);
+	p_bytes(&p, type, n);
+	return run_done((struct pg_store *)base, P_SUPPRESS, &p, NULL,
+			"recording an erased identifier", err);
+}
+
+/* After an erasure (committed): VACUUM the tables it changed, so that the
+ * old row versions leave their pages' tuples (docs/storage.md says what
+ * this does and does not remove). */
+static int pg_scrub_files(struct bt__store *base, struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	return exec(s, "VACUUM event_log, identifiers, profiles, conflicts, refusals, dead_letters",
+		    "vacuuming after an erasure", err);
+}
 
 static const struct bt__store_ops pg_ops = {
     .name = "postgresql",

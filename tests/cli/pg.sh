@@ -246,9 +246,32 @@ else
 	echo "skip - webhooks on PostgreSQL: node is not installed"
 fi
 
-# ---- what this slice does not do yet ----
-run "$BATON" erase --db "$PGM" email:cat@x.com
-contains "erasure: refused, saying so" "$rc $err" "erasure is not available on PostgreSQL yet"
+# ---- erasure ----
+# cat (P3 since the split: m5, m6, m7) is erased on both; a rejected record
+# that holds cat's e-mail is a dead letter, scrubbed with it; m6's phone 1
+# is bob's, and m6 carried cat's e-mail: its text is rewritten.
+printf '{"ts":"nope","source":"web","type":"x","ids":{"email":"cat@x.com"}}\n' >catdead.ndjson
+"$BATON" ingest --db messy.db catdead.ndjson >/dev/null 2>&1
+"$BATON" ingest --db "$PGM" catdead.ndjson >/dev/null 2>&1
+run "$BATON" erase --db "$PGM" --json email:cat@x.com
+eq "erase on PostgreSQL: as on SQLite" "$rc $out" "0 $("$BATON" erase --db messy.db --json email:cat@x.com)"
+eq "... P3, one identifier, three events" "$(echo "$out" | jq -c '[.profile, .identifiers, .events]')" '["P3",1,3]'
+run "$BATON" profile --db "$PGM" email:cat@x.com
+eq "cat's e-mail is no longer found" "$rc" 1
+eq "the summary as SQLite's" "$("$BATON" summary --db "$PGM")" "$("$BATON" summary --db messy.db)"
+eq "the dead letters as SQLite's" "$("$BATON" dead-letters --db "$PGM" --json | jq -c 'del(.[].at)')" \
+	"$("$BATON" dead-letters --db messy.db --json | jq -c 'del(.[].at)')"
+pgm() { psql -X -q -At -h "$BATON_TEST_PG_DIR" -U baton -d "m$tag" -c "$1"; }
+eq "no row holds cat's e-mail any more (identifiers, events, dead letters, refusals)" \
+	"$(pgm "SELECT (SELECT count(*) FROM identifiers WHERE ident LIKE '%cat@x.com%')
+		+ (SELECT count(*) FROM event_log WHERE position('cat@x.com'::bytea in data) > 0)
+		+ (SELECT count(*) FROM dead_letters WHERE position('cat@x.com'::bytea in raw) > 0)
+		+ (SELECT count(*) FROM refusals WHERE ident LIKE '%cat@x.com%')")" 0
+run "$BATON" ingest --db "$PGM" --json messy.ndjson
+eq "cat's events again: cat stays erased, as on SQLite" "$(echo "$out" | jq -c 'del(.errors)')" \
+	"$("$BATON" ingest --db messy.db --json messy.ndjson | jq -c 'del(.errors)')"
+run "$BATON" profile --db "$PGM" email:cat@x.com
+eq "... and is still not found" "$rc" 1
 
 # ---- the key ----
 run env -u BATON_SECRET_KEY "$BATON" ingest --db "$PGM" messy.ndjson
