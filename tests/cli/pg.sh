@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
-# The PostgreSQL store (docs/storage.md) against the SQLite one: the same
-# histories ingested into both give the same KPIs, profiles (merges,
-# conflicts, refusals) and dead letters; baton serve on PostgreSQL takes
-# events (a 2xx is committed: another process reads them at once, even after
-# a kill -9 of the server), answers the KPIs, and keeps everything over a
-# restart, and reconnects by itself when PostgreSQL restarts; the key is
-# required and checked; a newer schema is refused; what
-# this slice does not do yet says so.  Runs on the PostgreSQL of
+# The PostgreSQL store (docs/storage.md) against the SQLite one, area by
+# area on the same histories: the KPIs byte for byte; profiles, merges,
+# conflicts and refusals, a split and a resolved conflict; dead letters;
+# actions, initiatives, the change calendar, the report and the agenda;
+# migrations (1 -> 3) and a newer schema refused; erasure.  baton serve on
+# PostgreSQL: tokens made by the CLI, a 2xx is committed (read by another
+# process after a kill -9 of the server), a restart keeps everything, and
+# it reconnects by itself when PostgreSQL restarts; webhooks delivered with
+# retries.  The key is required and checked.  Runs on the PostgreSQL of
 # BATON_TEST_PG_DIR (tests/pg.sh run), else starts one of its own
 # (tests/pg.sh start); skips when none can be started.
 . "$BATON_ROOT/tests/cli/lib.sh"
