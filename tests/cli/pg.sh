@@ -273,6 +273,41 @@ for id in $(cat acked.*); do
 done
 found=$(curl -s -w '%{http_code}\n' -H "Authorization: Bearer $KT" -K urls.cfg | grep -c '^200$')
 eq "every acknowledged event survived kill -9 ($acked)" "$found" "$acked"
+# PostgreSQL restarts while two clients post batches, going on after a
+# failure, until 5 batches after the restart: the batches in flight then
+# fail (not acknowledged), the server connects again, and every batch
+# answered 200 is there
+client_on() { # client_on N: batches, whatever the answers, until 5 after ./restarted
+	c=$1 b=0 after=0
+	while [ $after -lt 5 ] && [ $b -lt 2000 ]; do
+		[ -e restarted ] && after=$((after + 1))
+		: >batch.$c
+		for i in $(seq 25); do
+			printf '{"id":"r%s-b%s-e%s","ts":"2026-03-01T11:00:00Z","source":"web","type":"x","ids":{"user_id":"u%s-%s"}}\n' \
+				"$c" "$b" "$i" "$c" "$((b % 40))" >>batch.$c
+		done
+		code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $KT" \
+			-H "Content-Type: application/x-ndjson" --data-binary @batch.$c "$U/v1/events")
+		if [ "$code" = 200 ]; then sed 's/^{"id":"\([^"]*\)".*/\1/' batch.$c >>racked.$c; fi
+		echo "$code" >>codes.$c
+		b=$((b + 1))
+	done
+}
+client_on 1 & c1=$!
+client_on 2 & c2=$!
+sleep 0.3
+"$PGSH" restart "$BATON_TEST_PG_DIR"
+: >restarted
+wait "$c1" "$c2"
+racked=$(cat racked.* 2>/dev/null | wc -l)
+eq "PostgreSQL restarted during ingest: the 5 batches after it acknowledged, each client's" \
+	"$(tail -n 5 codes.1 codes.2 | grep -c '^200$')" 10
+: >urls.cfg
+for id in $(cat racked.*); do
+	printf 'url = "%s/v1/events/%s"\noutput = "/dev/null"\n' "$U" "$id" >>urls.cfg
+done
+found=$(curl -s -w '%{http_code}\n' -H "Authorization: Bearer $KT" -K urls.cfg | grep -c '^200$')
+eq "every event acknowledged around the restart is there ($racked)" "$found" "$racked"
 kill -TERM "$pid"; wait "$pid" 2>/dev/null; pid=""
 
 # ---- the demo ----
