@@ -618,7 +618,12 @@ struct pg_store {
 	PGconn *c;
 	int readonly;
 	int in_txn;	 /* 1 writing (begin), 2 reading (read_begin) */
-	int64_t version; /* the commit counter at the last load or read_begin */
+	int64_t version; /* the data version at the last load or read_begin */
+	/* The data version moves when another connection commits, as
+	 * SQLite's: the commit counter's value last accounted for (this
+	 * connection's own commits are accounted for as they are made), the
+	 * version reported, and this connection's open bump (0: none). */
+	int64_t raw_seen, reported, own;
 	unsigned char prepared[P__COUNT];
 	unsigned char key[32];
 	int have_key;
@@ -872,8 +877,17 @@ static int reconnect(struct pg_store *s, struct bt_err *err)
 
 static int pg_data_version(struct bt__store *base, int64_t *v, struct bt_err *err)
 {
-	return run_int((struct pg_store *)base, P_VERSION, NULL, 0, v, "reading the data version",
-		       err);
+	struct pg_store *s = (struct pg_store *)base;
+	int64_t raw;
+	int rc = run_int(s, P_VERSION, NULL, 0, &raw, "reading the data version", err);
+	if (rc)
+		return rc;
+	if (raw != s->raw_seen) { /* another connection committed (or one rolled back) */
+		s->reported++;
+		s->raw_seen = raw;
+	}
+	*v = s->reported;
+	return 0;
 }
 
 static int pg_begin(struct bt__store *base, struct bt_err *err)
@@ -889,8 +903,14 @@ static int pg_begin(struct bt__store *base, struct bt_err *err)
 	if ((rc = run_int(s, P_BUMP, NULL, 0, &v, "starting a transaction", err))) {
 		exec(s, "ROLLBACK", "rolling back", NULL);
 		s->in_txn = 0;
+		return rc;
 	}
-	return rc;
+	/* this bump is no change for this connection, unless others
+	 * committed since it last looked (then the next look says so) */
+	s->own = 0;
+	if (s->raw_seen == v - 1)
+		s->raw_seen = s->own = v;
+	return 0;
 }
 
 static int pg_read_begin(struct bt__store *base, int *changed, struct bt_err *err)
@@ -930,6 +950,9 @@ static void pg_rollback(struct bt__store *base)
 	struct pg_store *s = (struct pg_store *)base;
 	if (s->in_txn && PQstatus(s->c) == CONNECTION_OK)
 		exec(s, "ROLLBACK", "rolling back", NULL);
+	if (s->in_txn == 1 && s->own && s->raw_seen == s->own)
+		s->raw_seen = s->own - 1; /* the bump is undone */
+	s->own = 0;
 	s->in_txn = 0;
 	cache_drop(s);
 }

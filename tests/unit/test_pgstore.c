@@ -381,12 +381,49 @@ static void two_writers(void **state)
 	places_remove(w);
 }
 
+/* A writer whose own commits are all there is never catches up (the data
+ * version moves for the commits of others only); one commit of another
+ * writer makes it catch up once, reading that one event; a transaction
+ * rolled back is not taken for another's commit either. */
+static void own_writes(void **state)
+{
+	struct where w[2];
+	(void)state;
+	for (int k = 0, n = places(w, "own"); k < n; k++) {
+		struct bt_db *a = open_db(w[k].uri), *b = open_db(w[k].uri);
+		struct bt_err err;
+		char j[256];
+		for (int i = 1; i <= 3; i++) {
+			ev(j, sizeof(j), i, "\"user_id\":\"u1\"");
+			ingest(a, j);
+		}
+		assert_int_equal(a->follow.loads, 1);
+		assert_int_equal(a->follow.catchups, 0);
+		ev(j, sizeof(j), 4, "\"user_id\":\"u2\"");
+		ingest(b, j);
+		ev(j, sizeof(j), 5, "\"user_id\":\"u1\"");
+		ingest(a, j);
+		assert_int_equal(a->follow.loads, 1);
+		assert_int_equal(a->follow.catchups, 1);
+		assert_int_equal(a->follow.events, 1); /* e4 */
+		/* a transaction of a's own, rolled back */
+		assert_int_equal(a->store->ops->txn.begin(a->store, &err), 0);
+		a->store->ops->txn.rollback(a->store);
+		ev(j, sizeof(j), 6, "\"user_id\":\"u1\"");
+		ingest(a, j);
+		assert_int_equal(a->follow.catchups, 1);
+		bt_db_close(a);
+		bt_db_close(b);
+	}
+	places_remove(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(settings),	    cmocka_unit_test(tokens),
 	    cmocka_unit_test(dead_letters), cmocka_unit_test(events),
-	    cmocka_unit_test(two_writers),
+	    cmocka_unit_test(two_writers),  cmocka_unit_test(own_writes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
