@@ -627,6 +627,16 @@ struct pg_store {
 	unsigned char prepared[P__COUNT];
 	unsigned char key[32];
 	int have_key;
+	/* per identifier, the event numbers anchored on it (idx_refresh) */
+	struct {
+		uint32_t *head; /* identifier id -> node + 1 */
+		size_t nhead;
+		struct anode {
+			uint32_t seq, next;
+		} * node;
+		size_t nnode, capnode;
+		int64_t next_seq; /* segments from here on are not indexed yet */
+	} idx;
 	/* the last segment read for a duplicate check (as sqlite.c) */
 	struct {
 		int64_t first;
@@ -854,6 +864,7 @@ static void pg_close(struct bt__store *base)
 	if (s->c)
 		PQfinish(s->c);
 	cache_drop(s);
+	bt__free(s->idx.head), bt__free(s->idx.node);
 	sodium_memzero(s->key, sizeof(s->key));
 	bt__free(s);
 }
@@ -874,6 +885,8 @@ static int reconnect(struct pg_store *s, struct bt_err *err)
 				: "SET synchronous_commit = on; SET lock_timeout = '10s'",
 		    "setting up the connection", err);
 }
+
+static void idx_drop(struct pg_store *s);
 
 static int pg_data_version(struct bt__store *base, int64_t *v, struct bt_err *err)
 {
@@ -948,13 +961,18 @@ static int pg_commit(struct bt__store *base, struct bt_err *err)
 static void pg_rollback(struct bt__store *base)
 {
 	struct pg_store *s = (struct pg_store *)base;
+	int writing = s->in_txn == 1;
 	if (s->in_txn && PQstatus(s->c) == CONNECTION_OK)
 		exec(s, "ROLLBACK", "rolling back", NULL);
-	if (s->in_txn == 1 && s->own && s->raw_seen == s->own)
+	if (writing && s->own && s->raw_seen == s->own)
 		s->raw_seen = s->own - 1; /* the bump is undone */
 	s->own = 0;
 	s->in_txn = 0;
 	cache_drop(s);
+	/* a write may have indexed segments that were never committed (a
+	 * read, which ends here too, saw committed ones only) */
+	if (writing)
+		idx_drop(s);
 }
 
 static int pg_writing(struct bt__store *base)
@@ -1266,18 +1284,121 @@ static int scan_profile(struct pg_store *s, const struct bt__idset *set, int64_t
 	return rc;
 }
 
+/* Extend the anchor index with the segments appended since it was last
+ * extended (as sqlite.c: per identifier, the event numbers anchored on it,
+ * 8 bytes an event, for a long-lived connection's profile reads). */
+static int idx_refresh(struct pg_store *s, struct bt_err *err)
+{
+	int rc = 0, got;
+	do {
+		struct pp p = {.n = 0};
+		p_int(&p, s->idx.next_seq - 1);
+		PGresult *r = run(s, P_LOG_ANCHORS, &p, "indexing events", err, &rc);
+		if (!r)
+			return rc;
+		got = PQntuples(r);
+		for (int k = 0; !rc && k < got; k++) {
+			int64_t first = g_int(r, k, 0);
+			uint32_t n = (uint32_t)g_int(r, k, 1);
+			const unsigned char *a = (const unsigned char *)PQgetvalue(r, k, 2);
+			if ((size_t)PQgetlength(r, k, 2) != (size_t)n * 4 ||
+			    first + n > UINT32_MAX) {
+				rc = bt__seg_damaged(first, err);
+				break;
+			}
+			for (uint32_t i = 0; !rc && i < n; i++) {
+				uint32_t v = bt__seg_anchor_at(a, i);
+				if (v == BT__SEG_ERASED)
+					continue;
+				if (v >= s->idx.nhead) {
+					size_t nh = s->idx.nhead ? s->idx.nhead : 1024;
+					while (nh <= v)
+						nh *= 2;
+					uint32_t *h = bt__reallocarray(s->idx.head, nh, sizeof(*h));
+					if (!h) {
+						rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+						break;
+					}
+					memset(h + s->idx.nhead, 0,
+					       (nh - s->idx.nhead) * sizeof(*h));
+					s->idx.head = h, s->idx.nhead = nh;
+				}
+				if (s->idx.nnode == s->idx.capnode) {
+					size_t c = s->idx.capnode ? s->idx.capnode * 2 : 4096;
+					void *q =
+					    bt__reallocarray(s->idx.node, c, sizeof(*s->idx.node));
+					if (!q) {
+						rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+						break;
+					}
+					s->idx.node = q, s->idx.capnode = c;
+				}
+				s->idx.node[s->idx.nnode] =
+				    (struct anode){(uint32_t)(first + i), s->idx.head[v]};
+				s->idx.head[v] = (uint32_t)++s->idx.nnode;
+			}
+			if (!rc)
+				s->idx.next_seq = first + n;
+		}
+		PQclear(r);
+	} while (!rc && got > 0);
+	return rc;
+}
+
+static void idx_drop(struct pg_store *s)
+{
+	bt__free(s->idx.head), bt__free(s->idx.node);
+	memset(&s->idx, 0, sizeof(s->idx));
+	s->idx.next_seq = 1;
+}
+
+/* The event numbers of a profile's identifiers, ascending. */
+static int idx_seqs(struct pg_store *s, const struct bt__idset *set, uint32_t **out, size_t *n,
+		    struct bt_err *err)
+{
+	size_t cap = 0;
+	int rc = idx_refresh(s, err);
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; !rc && i < set->n; i++) {
+		uint32_t id = set->v[i];
+		for (uint32_t k = id < s->idx.nhead ? s->idx.head[id] : 0; k;
+		     k = s->idx.node[k - 1].next) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				void *q = bt__reallocarray(*out, cap, sizeof(**out));
+				if (!q)
+					return bt_err_set(err, BT_ENOMEM, "out of memory");
+				*out = q;
+			}
+			(*out)[(*n)++] = s->idx.node[k - 1].seq;
+		}
+	}
+	/* each identifier's list is newest first: sort them together */
+	for (size_t i = 1; i < *n; i++) {
+		uint32_t x = (*out)[i];
+		size_t j = i;
+		while (j > 0 && (*out)[j - 1] > x) {
+			(*out)[j] = (*out)[j - 1];
+			j--;
+		}
+		(*out)[j] = x;
+	}
+	return rc;
+}
+
 static int pg_profile_event_count(struct bt__store *base, int64_t root, int64_t *n,
 				  struct bt_err *err)
 {
 	struct pg_store *s = (struct pg_store *)base;
 	struct bt__idset set = {NULL, 0, 0};
-	int64_t *firsts = NULL;
-	size_t nf = 0;
-	*n = 0;
+	uint32_t *seqs = NULL;
+	size_t ns = 0;
 	int rc = idset_load(s, root, &set, err);
 	if (!rc)
-		rc = scan_profile(s, &set, n, &firsts, &nf, err);
-	bt__free(firsts);
+		rc = idx_seqs(s, &set, &seqs, &ns, err);
+	*n = (int64_t)ns;
+	bt__free(seqs);
 	bt__free(set.v);
 	return rc;
 }
@@ -1294,29 +1415,35 @@ static int visit_rec(void *ctx, int64_t seq, uint32_t anchor, const char *raw, s
 	return bt__idset_has(v->set, anchor) ? v->cb(v->ctx, seq, anchor, raw, len) : 0;
 }
 
+/* The profile's events: each segment that holds one of them read once. */
 static int pg_profile_events(struct bt__store *base, int64_t root, bt__raw_cb cb, void *ctx,
 			     struct bt_err *err)
 {
 	struct pg_store *s = (struct pg_store *)base;
 	struct bt__idset set = {NULL, 0, 0};
 	struct visit v = {&set, cb, ctx};
-	int64_t *firsts = NULL, count;
-	size_t nf = 0;
+	uint32_t *seqs = NULL;
+	size_t ns = 0;
 	int rc = idset_load(s, root, &set, err);
 	if (!rc)
-		rc = scan_profile(s, &set, &count, &firsts, &nf, err);
-	for (size_t i = 0; !rc && i < nf; i++) {
+		rc = idx_seqs(s, &set, &seqs, &ns, err);
+	for (size_t i = 0; !rc && i < ns;) {
 		struct pp p = {.n = 0};
 		struct bt__seg g;
-		p_int(&p, firsts[i]);
+		p_int(&p, seqs[i]);
 		PGresult *r = run(s, P_LOG_AT, &p, "reading events", err, &rc);
 		if (!r)
 			break;
-		if (PQntuples(r) > 0 && !(rc = seg_read(r, 0, &g, err)))
+		int64_t end = seqs[i] + 1;
+		if (PQntuples(r) > 0 && !(rc = seg_read(r, 0, &g, err))) {
 			rc = bt__seg_each(&g, 0, visit_rec, &v, err);
+			end = g.first + g.n;
+		}
 		PQclear(r);
+		while (i < ns && seqs[i] < end)
+			i++;
 	}
-	bt__free(firsts);
+	bt__free(seqs);
 	bt__free(set.v);
 	return rc;
 }
@@ -3113,6 +3240,7 @@ int bt__store_pg_open(struct bt__store **out, const char *uri, int readonly, str
 	}
 	s->base.ops = &pg_ops;
 	s->readonly = readonly;
+	s->idx.next_seq = 1;
 	s->c = PQconnectdb(uri);
 	if (!s->c || PQstatus(s->c) != CONNECTION_OK) {
 		const char *m = s->c ? PQerrorMessage(s->c) : "out of memory";

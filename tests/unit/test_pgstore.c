@@ -308,6 +308,20 @@ static void events(void **state)
 		a.n = 0;
 		assert_int_equal(s->ops->events.of_profile(s, 1, seen_cb, &a, &err), 0);
 		assert_int_equal(a.n, 3);
+		/* another connection appends e4 for u1, and e5 for u2: this one's
+		 * profile reads see e4, and not e5 */
+		struct bt_db *other = open_db(w[k].uri);
+		ev(j, sizeof(j), 4, "\"user_id\":\"u1\"");
+		ingest(other, j);
+		ev(j, sizeof(j), 5, "\"user_id\":\"u2\"");
+		ingest(other, j);
+		bt_db_close(other);
+		assert_int_equal(s->ops->events.count_of_profile(s, 1, &cnt, &err), 0);
+		assert_int_equal(cnt, 4);
+		a.n = 0;
+		assert_int_equal(s->ops->events.of_profile(s, 1, seen_cb, &a, &err), 0);
+		assert_int_equal(a.n, 4);
+		assert_int_equal(a.seq[3], 4);
 		bt_db_close(db);
 	}
 	places_remove(w);
