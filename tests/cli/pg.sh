@@ -9,7 +9,8 @@
 # by a kill -9 during ingest), a restart keeps everything, and it
 # reconnects by itself when PostgreSQL restarts; two nodes on one database
 # answer the KPIs of one SQLite ingest; webhooks delivered with retries; the
-# demo gives the same KPIs, report and agenda.  The key is required and checked.  Runs on the PostgreSQL of
+# demo gives the same KPIs, report and agenda, and 24 API routes answer
+# as on SQLite.  The key is required and checked.  Runs on the PostgreSQL of
 # BATON_TEST_PG_DIR (tests/pg.sh run), else starts one of its own
 # (tests/pg.sh start); skips when none can be started.
 . "$BATON_ROOT/tests/cli/lib.sh"
@@ -321,6 +322,33 @@ eq "... its KPIs" "$("$BATON" kpis --db "$PGD" --json | jq -S -c 'del(.as_of)')"
 	"$("$BATON" kpis --db demo.db --json | jq -S -c 'del(.as_of)')"
 eq "... its report" "$("$BATON" report --db "$PGD" 2>&1 | md5sum)" "$("$BATON" report --db demo.db 2>&1 | md5sum)"
 eq "... its agenda" "$("$BATON" agenda --db "$PGD" 2>&1 | md5sum)" "$("$BATON" agenda --db demo.db 2>&1 | md5sum)"
+# the API: a server on each, every list route and a customer's routes, as
+# of the demo's end, the same answers but for wall-clock times
+TD=$("$BATON" token create --db "$PGD" --role admin | tail -n 1)
+TS=$("$BATON" token create --db demo.db --role admin | tail -n 1)
+: >serve.out
+serve_start demo.db --quiet || { notok "serve starts on the SQLite demo"; exit 1; }
+pidl=$pid UL=$U
+: >serve.out
+serve_start "$PGD" --quiet || { notok "serve starts on the PostgreSQL demo"; exit 1; }
+pidp=$pid UP=$U
+who=$("$BATON" profile --db demo.db --json P1 | jq -r '.identifiers[0]' | sed 's/:/%3A/; s/@/%40/; s/+/%2B/')
+same=0 routes=""
+for r in /v1/dead-letters /v1/webhooks /v1/conflicts /v1/journeys /v1/changes /v1/agenda /v1/actions \
+	/v1/escalations /v1/initiatives /v1/followups /v1/kpis /v1/value /v1/kpis/trend /v1/instances \
+	/v1/handoffs /v1/promises /v1/sources /v1/audit/sources /v1/audit/silo-map /v1/teams \
+	"/v1/profiles/$who" "/v1/profiles/$who/timeline" "/v1/profiles/$who/merges" "/v1/context/$who"; do
+	case $r in /v1/profiles/* | /v1/dead-letters | /v1/webhooks | /v1/conflicts | /v1/journeys) q="" ;;
+	*) q="?as_of=2026-05-01T00:00:00Z" ;;
+	esac
+	a=$(curl -s -H "Authorization: Bearer $TS" "$UL$r$q" | nowall)
+	b=$(curl -s -H "Authorization: Bearer $TD" "$UP$r$q" | nowall)
+	case $a in "" | null | *'"error":'*) routes="$routes $r:$a" ;; *)
+		if [ "$a" = "$b" ]; then same=$((same + 1)); else routes="$routes $r"; fi ;;
+	esac
+done
+eq "the API on the demo: 24 routes answer as on SQLite" "$same$routes" 24
+kill -TERM "$pidl" "$pidp"; wait "$pidl" "$pidp" 2>/dev/null; pid=""
 
 # ---- webhooks on PostgreSQL (as the start of tests/cli/webhooks.sh) ----
 # A receiver that refuses the first two attempts: a test delivery arrives
