@@ -216,11 +216,18 @@ PG2=$("$PGSH" newdb "$BATON_TEST_PG_DIR" "t$tag")
 serve_start "$PG2" --quiet || { notok "node 1 starts"; exit 1; }
 pid1=$pid U1=$U
 T2=$("$BATON" token create --db "$PG2" --role admin | tail -n 1)
-port2=$(free_port)
-"$BATON" serve --db "$PG2" --listen "127.0.0.1:$port2" --quiet >node2.out 2>node2.log &
-pid2=$!
+for _ in 1 2 3 4 5; do # another port when the one picked was taken meanwhile
+	port2=$(free_port)
+	"$BATON" serve --db "$PG2" --listen "127.0.0.1:$port2" --quiet >node2.out 2>node2.log &
+	pid2=$!
+	for _ in $(seq 150); do
+		grep -q "listening on" node2.out && break
+		kill -0 "$pid2" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q "listening on" node2.out && break
+done
 U2="http://127.0.0.1:$port2"
-for _ in $(seq 150); do grep -q "listening on" node2.out && break; sleep 0.1; done
 cat "$D/scenario_a.ndjson" "$D/scenario_b.ndjson" "$D/scenario_c.ndjson" >abc.ndjson
 i=0 codes=""
 while read -r line; do
