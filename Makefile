@@ -9,7 +9,7 @@
 #                                      CFLAGS: -O2 -g), e.g. make CFLAGS=-O0
 
 CC      ?= cc
-PKGS    := sqlite3 yaml-0.1 libsodium libmicrohttpd zlib libutf8proc libcurl
+PKGS    := sqlite3 yaml-0.1 libsodium libmicrohttpd zlib libutf8proc libcurl libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -119,8 +119,10 @@ test: deps
 	$(MAKE) WERROR=1 check-tests
 	$(MAKE) WERROR=1 SANITIZE=address,undefined check-tests
 
+# tests/pg.sh run: a throw-away PostgreSQL for the tests of the PostgreSQL
+# store (BATON_TEST_PG_DIR), stopped afterwards
 check-tests: $(O)/baton $(TEST_BIN)
-	@tests/run.sh $(O)
+	@tests/pg.sh run tests/run.sh $(O)
 
 run: deps
 	$(MAKE) WERROR=1 all

@@ -4,7 +4,7 @@
 # already present.  Runs as root (apt-get) or tells the user what to install.
 set -eu
 
-need="build-essential pkg-config libsqlite3-dev sqlite3 libyaml-dev libsodium-dev libcmocka-dev libmicrohttpd-dev zlib1g-dev libutf8proc-dev libcurl4-openssl-dev jq curl chromium"
+need="build-essential pkg-config libsqlite3-dev sqlite3 libyaml-dev libsodium-dev libcmocka-dev libmicrohttpd-dev zlib1g-dev libutf8proc-dev libcurl4-openssl-dev libpq-dev postgresql jq curl chromium"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

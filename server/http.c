@@ -949,6 +949,32 @@ static void server_release(struct bt_server *s)
 	pthread_mutex_destroy(&s->mu);
 }
 
+/* The database's name as it may be shown: a PostgreSQL URL's password
+ * (user:PASSWORD@ or password=) as ***. */
+static const char *without_password(const char *where, char *out, size_t n)
+{
+	const char *auth = strstr(where, "://"), *at, *colon, *pw;
+	size_t len = 0;
+	if (!auth)
+		return where;
+	auth += 3;
+	at = strchr(auth, '@');
+	colon = strchr(auth, ':');
+	if (at && (!strchr(auth, '/') || at < strchr(auth, '/')) && colon && colon < at)
+		len = (size_t)snprintf(out, n, "%.*s***%s", (int)(colon + 1 - where), where, at);
+	else
+		len = (size_t)snprintf(out, n, "%s", where);
+	if (len >= n)
+		return "(a database URL too long to show)";
+	if ((pw = strstr(out, "password="))) {
+		char *v = (char *)pw + strlen("password="), *end = strchr(v, '&');
+		char rest[512];
+		snprintf(rest, sizeof(rest), "%s", end ? end : "");
+		snprintf(v, n - (size_t)(v - out), "***%s", rest);
+	}
+	return out;
+}
+
 /* Open the writer's connection, the readers' pool and the live state,
  * built before the server listens so that every answer has it. */
 static int server_open(struct bt_server *s, struct bt_err *err)
@@ -1062,7 +1088,9 @@ int bt_server_run(const struct bt_server_options *o)
 		goto out;
 	}
 	first_admin(&s);
-	printf("baton serve: listening on http://%s (database %s)\n", listen, o->db_path);
+	char where[512];
+	printf("baton serve: listening on http://%s (database %s)\n", listen,
+	       without_password(o->db_path, where, sizeof(where)));
 	fflush(stdout);
 	sigwait(&sigs, &sig);
 	bt_log("info", "%s: finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -5,8 +5,8 @@
  * live state all come here):
  *   PATH          a SQLite file
  *   sqlite:PATH   the same, said plainly
- *   postgres://…  (or postgresql://…) a PostgreSQL database: refused as not
- *                 supported yet
+ *   postgres://…  (or postgresql://…) a PostgreSQL database (pg.c,
+ *                 docs/storage.md)
  * Any other SCHEME://… is refused too, rather than taken for a file name.
  * The string may hold a password (a PostgreSQL URL does): messages quote
  * the scheme only.
@@ -32,9 +32,7 @@ int bt__store_open(struct bt__store **out, const char *where, int readonly, stru
 		return bt__store_sqlite_open(out, where, readonly, err);
 	}
 	if (starts(where, "postgres://") || starts(where, "postgresql://"))
-		return bt_err_set(err, BT_EUSAGE,
-				  "PostgreSQL databases (postgres://...) are not supported yet: give "
-				  "the path of a SQLite file (PATH or sqlite:PATH)");
+		return bt__store_pg_open(out, where, readonly, err);
 	if (scheme_end && strspn(where, "abcdefghijklmnopqrstuvwxyz0123456789+.-") ==
 				  (size_t)(scheme_end - where))
 		return bt_err_set(err, BT_EUSAGE,

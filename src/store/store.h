@@ -461,4 +461,7 @@ int bt__store_open(struct bt__store **out, const char *where, int readonly, stru
 int bt__store_sqlite_open(struct bt__store **out, const char *path, int readonly,
 			  struct bt_err *err);
 
+/* The PostgreSQL backend, on the database a postgres:// URI names. */
+int bt__store_pg_open(struct bt__store **out, const char *uri, int readonly, struct bt_err *err);
+
 #endif

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # A database is named by one string (src/store/store.c): a path, or
-# sqlite:PATH; postgres://... is refused as not supported yet, without
-# quoting a password the URL may hold, and so is any other SCHEME://.
+# sqlite:PATH; or postgres://... (a PostgreSQL database: tests/cli/pg.sh),
+# whose failures never quote a password the URL may hold; any other
+# SCHEME://... is refused.
 # Every opener takes it: the commands, and the server's writer, readers
 # and live state.
 . "$BATON_ROOT/tests/cli/lib.sh"
@@ -16,12 +17,14 @@ eq "the file at PATH holds what went in" "$(echo "$out" | jq -c '[.events, .prof
 run "$BATON" summary --db "sqlite:$PWD/a.db" --json
 eq "and sqlite:PATH reads it back" "$(echo "$out" | jq -c '[.events, .profiles]')" "[2,1]"
 
-run "$BATON" summary --db 'postgres://ann:s3cret@db.example.com/baton'
-eq "postgres:// is refused" "$rc" 1
-contains "as not supported yet" "$err" "PostgreSQL databases (postgres://...) are not supported yet"
+# a PostgreSQL server that is not there (a socket folder that does not exist)
+nopg="postgres://ann:s3cret@/baton?host=$PWD/no-such-folder"
+run "$BATON" summary --db "$nopg"
+eq "postgres:// to no server: fails" "$rc" 1
+contains "saying so" "$err" "cannot connect to the PostgreSQL database"
 case "$err" in *s3cret*) notok "the password is not quoted" ;; *) ok "the password is not quoted" ;; esac
-run "$BATON" ingest --db 'postgresql://ann@db.example.com/baton' in.ndjson
-contains "postgresql:// too, by ingest" "$rc $err" "1 baton: PostgreSQL databases"
+run "$BATON" ingest --db "postgresql://ann@/baton?host=$PWD/no-such-folder" in.ndjson
+contains "postgresql:// too, by ingest" "$rc $err" "1 baton: cannot connect to the PostgreSQL database"
 run "$BATON" summary --db 'mysql://ann:s3cret@db.example.com/baton'
 eq "another scheme is refused, by name only" "$rc $err" \
 	"1 baton: unknown kind of database 'mysql://': give the path of a SQLite file (PATH or sqlite:PATH)"
@@ -42,5 +45,5 @@ kill -TERM "$pid"
 wait "$pid"
 run "$BATON" summary --db "$PWD/a.db" --json
 eq "what the server stored is in the file" "$(echo "$out" | jq .events)" 3
-run "$BATON" serve --db "postgres://ann:s3cret@db.example.com/baton" --listen "127.0.0.1:$(free_port)"
-contains "serve refuses postgres:// too" "$rc $err" "1 baton serve: PostgreSQL databases"
+run "$BATON" serve --db "$nopg" --listen "127.0.0.1:$(free_port)"
+contains "serve fails on it too" "$rc $err" "1 baton serve: cannot connect to the PostgreSQL database"
