@@ -35,7 +35,7 @@ mkdir -p bench/out
 out=bench/out/pg-http
 rm -rf "$out" && mkdir -p "$out"
 cc -O2 -Wall -pthread -include src/util/banned.h -o build/http-load bench/http_load.c
-export BATON_SECRET_KEY=${BATON_SECRET_KEY:-bench-secret-of-at-least-thirty-two-characters}
+export BATON_SECRET_KEY="${BATON_SECRET_KEY:-bench-secret-of-at-least-thirty-two-characters}"
 
 pgdir="" pids=""
 cleanup() {
@@ -111,6 +111,7 @@ leg sqlite sqlite >"$out/legs.ndjson"
 
 # ---- PostgreSQL: a throw-away server ----
 pgdir=$(tests/pg.sh start)
+# shellcheck disable=SC2012 # the directory names are version numbers
 pgver=$("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql" -X -At -h "$pgdir" -U postgres -d postgres -c 'SHOW server_version')
 
 # one node
@@ -140,11 +141,12 @@ stop_nodes
 leg pg-2 pg2a pg2b >>"$out/legs.ndjson"
 stored2=$(build/baton summary --db "$db2" | awk '$1 == "events" {print $2; exit}')
 # nothing acknowledged is missing: every event answered 2xx is stored
-for l in "pg-1 $stored1" "pg-2 $stored2"; do
-	set -- $l
+check_stored() { # LEG STORED
 	acked=$(jq -r --arg l "$1" 'select(.leg == $l) | .events' "$out/legs.ndjson")
 	[ "$2" -ge "$acked" ] || { echo "pg_http.sh: $1: $acked events acknowledged, $2 stored" >&2; exit 1; }
-done
+}
+check_stored pg-1 "$stored1"
+check_stored pg-2 "$stored2"
 
 # ---- the table and the ratios ----
 load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
