@@ -133,6 +133,7 @@ bench: deps all
 	@bench/http.sh
 	@bench/dashboard.sh
 	@bench/pollers.sh
+	@bench/pg_http.sh
 
 clean:
 	rm -rf build build-san

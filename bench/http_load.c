@@ -258,6 +258,15 @@ int main(int argc, char **argv)
 			record(&all, st[i].lat[k]);
 	}
 	qsort(all.lat, all.nlat, sizeof(double), cmp);
+	/* every request's latency, one a line, for a caller that merges the
+	 * figures of several clients (bench/pg_http.sh) */
+	const char *latf = getenv("HTTP_LOAD_LATENCIES");
+	FILE *lf = latf ? fopen(latf, "w") : NULL;
+	if (lf) {
+		for (size_t k = 0; k < all.nlat; k++)
+			fprintf(lf, "%.4f\n", all.lat[k] * 1000.0);
+		fclose(lf);
+	}
 	printf("ingest: %d connections, batches of %d, %.1f s: %ld events acknowledged, %.0f events/s, "
 	       "%ld requests, %ld errors; latency p50 %.2f ms, p99 %.2f ms\n",
 	       conns, batch, took, all.events, (double)all.events / took, all.requests, all.errors,
