@@ -32,6 +32,7 @@
 
 #include "baton/calendar.h"
 #include "baton/records.h"
+#include "baton/buf.h"
 #include "util/alloc.h"
 #include "util/json.h"
 
@@ -3038,6 +3039,167 @@ static int pg_scrub_files(struct bt__store *base, struct bt_err *err)
 		    "vacuuming after an erasure", err);
 }
 
+/* ---- whole tables (baton migrate) ---- */
+
+/* A column by its SQLite name ("by" is a keyword here). */
+static const char *pg_col(const char *table, const char *col)
+{
+	return !strcmp(table, "apart") && !strcmp(col, "by") ? "by_who" : col;
+}
+
+static int copy_sql(struct bt_buf *q, const char *table, const char *const *cols, size_t ncols,
+		    const char *order, int insert)
+{
+	bt_buf_reset(q);
+	if (insert)
+		bt_buf_printf(q, "INSERT INTO %s(", table);
+	else
+		bt_buf_adds(q, "SELECT ");
+	for (size_t i = 0; i < ncols; i++)
+		bt_buf_printf(q, "%s%s", i ? ", " : "", pg_col(table, cols[i]));
+	if (insert) {
+		bt_buf_adds(q, ") VALUES (");
+		for (size_t i = 0; i < ncols; i++)
+			bt_buf_printf(q, "%s$%zu", i ? ", " : "", i + 1);
+		bt_buf_adds(q, ")");
+		if (!strcmp(table, "meta"))
+			bt_buf_adds(q, " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	} else {
+		/* the rows in the order written: calendar_journeys keeps it in seq */
+		bt_buf_printf(q, " FROM %s ORDER BY %s", table, order ? order : "seq");
+	}
+	bt_buf_addc(q, '\0');
+	return bt_buf_status(q) ? BT_ENOMEM : 0;
+}
+
+static uint64_t be64(const char *p)
+{
+	uint64_t u = 0;
+	for (int i = 0; i < 8; i++)
+		u = u << 8 | (unsigned char)p[i];
+	return u;
+}
+
+static int pg_copy_rows(struct bt__store *base, const char *table, const char *const *cols,
+			size_t ncols, const char *order, int (*cb)(void *ctx, const struct bt__cell *v),
+			void *ctx, struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct bt_buf q = BT_BUF_INIT;
+	struct bt__cell v[32];
+	int rc;
+	if (ncols > 32)
+		return bt_err_set(err, BT_EUSAGE, "too many columns");
+	if ((rc = copy_sql(&q, table, cols, ncols, order, 0))) {
+		bt_buf_release(&q);
+		return bt_err_set(err, rc, "out of memory");
+	}
+	PGresult *r = PQexecParams(s->c, q.data, 0, NULL, NULL, NULL, NULL, 1);
+	bt_buf_release(&q);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = fail(s, r, err, "reading a table to copy");
+		PQclear(r);
+		return rc;
+	}
+	int rows = PQntuples(r);
+	for (int row = 0; !rc && row < rows; row++) {
+		for (size_t i = 0; i < ncols; i++) {
+			int c = (int)i;
+			const char *p = PQgetvalue(r, row, c);
+			int len = PQgetlength(r, row, c);
+			memset(&v[i], 0, sizeof(v[i]));
+			if (PQgetisnull(r, row, c)) {
+				v[i].type = BT_CELL_NULL;
+				continue;
+			}
+			switch (PQftype(r, c)) {
+			case 20: /* int8 */
+				v[i].type = BT_CELL_INT, v[i].i = (int64_t)be64(p);
+				break;
+			case 23: /* int4 */
+				v[i].type = BT_CELL_INT;
+				v[i].i = (int32_t)(uint32_t)(be64(p) >> 32);
+				break;
+			case 701: { /* float8 */
+				uint64_t u = be64(p);
+				v[i].type = BT_CELL_REAL;
+				memcpy(&v[i].r, &u, sizeof(u));
+				break;
+			}
+			case 17: /* bytea */
+				v[i].type = BT_CELL_BLOB, v[i].p = p, v[i].n = (size_t)len;
+				break;
+			default: /* text */
+				v[i].type = BT_CELL_TEXT, v[i].p = p, v[i].n = (size_t)len;
+			}
+		}
+		rc = cb(ctx, v);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_copy_put(struct bt__store *base, const char *table, const char *const *cols,
+		       size_t ncols, const struct bt__cell *v, struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct bt_buf q = BT_BUF_INIT;
+	const char *val[32];
+	int len[32], fmt[32];
+	unsigned char num[32][8];
+	int rc;
+	if (ncols > 32)
+		return bt_err_set(err, BT_EUSAGE, "too many columns");
+	if ((rc = copy_sql(&q, table, cols, ncols, NULL, 1))) {
+		bt_buf_release(&q);
+		return bt_err_set(err, rc, "out of memory");
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		uint64_t u = 0;
+		fmt[i] = 1, len[i] = 0, val[i] = NULL;
+		switch (v[i].type) {
+		case BT_CELL_NULL:
+			continue;
+		case BT_CELL_INT:
+			u = (uint64_t)v[i].i;
+			break;
+		case BT_CELL_REAL:
+			memcpy(&u, &v[i].r, sizeof(u));
+			break;
+		default:
+			val[i] = v[i].n ? v[i].p : "", len[i] = (int)v[i].n;
+			continue;
+		}
+		for (int b = 0; b < 8; b++)
+			num[i][b] = (unsigned char)(u >> (56 - 8 * b));
+		val[i] = (const char *)num[i], len[i] = 8;
+	}
+	PGresult *r = PQexecParams(s->c, q.data, (int)ncols, NULL, val, len, fmt, 1);
+	bt_buf_release(&q);
+	rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : fail(s, r, err, "writing a copied row");
+	PQclear(r);
+	return rc;
+}
+
+/* Each identity column numbers on after the highest id copied. */
+static int pg_copy_done(struct bt__store *base, struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	cache_drop(s);
+	s->idx.nnode = 0;
+	if (s->idx.head)
+		memset(s->idx.head, 0, s->idx.nhead * sizeof(*s->idx.head));
+	s->idx.next_seq = 1;
+	return exec(s,
+		    "DO $$DECLARE r record; m bigint; BEGIN "
+		    "FOR r IN SELECT table_name AS t, column_name AS c FROM information_schema.columns "
+		    "WHERE is_identity = 'YES' AND table_schema = current_schema() LOOP "
+		    "EXECUTE format('SELECT coalesce(max(%I), 0) FROM %I', r.c, r.t) INTO m; "
+		    "PERFORM setval(pg_get_serial_sequence(format('%I', r.t), r.c), m + 1, false); "
+		    "END LOOP; END$$",
+		    "numbering on after the copied rows", err);
+}
+
 static const struct bt__store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -3103,6 +3265,7 @@ static const struct bt__store_ops pg_ops = {
 		 .attempt = pg_delivery_attempt,
 		 .unclaim = pg_delivery_unclaim,
 		 .next_due = pg_delivery_next_due},
+    .copy = {.rows = pg_copy_rows, .put = pg_copy_put, .done = pg_copy_done},
 };
 
 /* ---- opening: the schema and the key ---- */
