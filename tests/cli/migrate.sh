@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: Apache-2.0
+# baton migrate (docs/storage.md, "Moving a database"): the demo, with one
+# of each kind of object people add by hand (a token, a webhook, a rule
+# changed, an escalation acknowledged, a follow-up closed, a person
+# erased), copied from SQLite to PostgreSQL answers byte for byte as the
+# SQLite file does; event numbers and ids are kept; a token made on SQLite
+# opens baton serve on PostgreSQL; the erased person stays erased; new
+# events are numbered after the copied ones, as on SQLite.  A target with
+# data, a target with another key and the same database on both sides are
+# refused, and leave the target as it was.  Back from PostgreSQL to SQLite
+# gives the same KPIs.  Skips without BATON_TEST_PG_DIR (tests/pg.sh run).
+. "$BATON_ROOT/tests/cli/lib.sh"
+PGSH="$BATON_ROOT/tests/pg.sh"
+[ -n "${BATON_TEST_PG_DIR:-}" ] || { echo "skip - BATON_TEST_PG_DIR is unset (run under tests/pg.sh run)"; exit 0; }
+command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
+command -v jq >/dev/null || { echo "skip - jq is not installed"; exit 0; }
+trap '[ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null' EXIT
+export BATON_SECRET_KEY=test-secret-of-at-least-thirty-two-characters
+tag=$(basename "$PWD" | tr -c 'a-zA-Z0-9\n' '_')
+PG=$("$PGSH" newdb "$BATON_TEST_PG_DIR" "mg$tag")
+psql_do() { psql -X -q -At -h "$BATON_TEST_PG_DIR" -U baton -d "mg$tag" -c "$1"; }
+
+# ---- the source: the demo, and one of each object added by hand ----
+"$BATON" demo --db demo.db --customers 200 --end 2026-06-01 >/dev/null 2>&1
+TOKEN=$("$BATON" token create --db demo.db --role admin --name migrated | tail -n 1)
+printf 'a-secret-for-the-hook\n' >hook.secret
+"$BATON" webhooks add --db demo.db --url http://93.184.215.14/hook --events escalation.opened \
+	--secret-file hook.secret >/dev/null
+"$BATON" journeys set --db demo.db --who maria billing-dispute '{"recontact_window":"3d"}' >/dev/null
+# an escalation open now, acknowledged (listed as of a later time)
+LATER=2027-01-01
+ESC=$("$BATON" escalations --db demo.db --json --as-of "$(date -u +%Y-%m-%dT%H:%M:%SZ)" |
+	jq -r '[.escalations[] | select(.state == "open")][0].id')
+"$BATON" escalations ack --db demo.db --who maria "$ESC" >/dev/null
+FU=$("$BATON" followups --db demo.db --json | jq -r '.followups[0].id')
+"$BATON" followups close --db demo.db --who tom --note "called back" "$FU" >/dev/null
+# one person, two events, then erased: gone@x.com keeps a keyed hash only
+{
+	ev gone-1 2026-05-30T10:00:00Z web page_view '{"email":"gone@x.com","user_id":"gone-u"}'
+	ev gone-2 2026-05-30T10:05:00Z web page_view '{"user_id":"gone-u"}'
+} >gone.ndjson
+"$BATON" ingest --db demo.db gone.ndjson >/dev/null
+run "$BATON" erase --db demo.db --json email:gone@x.com
+eq "the source: gone@x.com erased (one profile, two events)" "$rc $(echo "$out" | jq -c '[.identifiers, .events]')" "0 [2,2]"
+
+# ---- refusals first: nothing is written ----
+run "$BATON" migrate --from demo.db --to demo.db
+contains "the same database on both sides: refused" "$rc $err" "1 baton: --from and --to name the same database"
+run env BATON_SECRET_KEY=another-secret-of-at-least-thirty-two-chars "$BATON" migrate --from demo.db --to "$PG"
+contains "a target written with another key: refused" "$rc $err" "1 baton: the target's key is not the source's"
+eq "... and the target holds no data" "$(psql_do 'SELECT (SELECT count(*) FROM event_log) + (SELECT count(*) FROM profiles)')" 0
+# that attempt left the other key's check in the target: start it again
+"$PGSH" newdb "$BATON_TEST_PG_DIR" "mg${tag}b" >/dev/null
+PG=$(echo "$PG" | sed "s|/mg$tag?|/mg${tag}b?|")
+psql_do() { psql -X -q -At -h "$BATON_TEST_PG_DIR" -U baton -d "mg${tag}b" -c "$1"; }
+
+# ---- the copy ----
+run "$BATON" migrate --from sqlite:demo.db --to "$PG"
+eq "migrate: exit 0" "$rc" 0
+# 23 tables a line, then the total
+eq "progress on stderr: a line a table and the total" "$(echo "$err" | wc -l)" 24
+eq "... nothing on stdout" "$out" ""
+# two acts: the acknowledgement, and the resolution a follow-up closed by hand records
+contains "... two erased identifiers (a hash each), one token, two acts, one close, one webhook" \
+	"$(echo "$err" | grep -E ': (tokens|webhooks|suppressed|escalation_acts|followup_closes):' | tr '\n' ' ')" \
+	"suppressed: 2 rows baton: migrate: tokens: 1 row baton: migrate: escalation_acts: 2 rows baton: migrate: followup_closes: 1 row baton: migrate: webhooks: 1 row"
+rows=$(echo "$err" | grep -v ': done:' | awk '{s += $(NF-1)} END {print s}')
+eq "... the total is the sum of the tables'" "$(echo "$err" | tail -n 1)" "baton: migrate: done: $rows rows copied"
+
+same() { # DESC ARGS...: the command's output on PostgreSQL is SQLite's, byte for byte
+	desc=$1; shift
+	"$BATON" "$@" --db demo.db >lite.out 2>&1; a=$?
+	"$BATON" "$@" --db "$PG" >pg.out 2>&1; b=$?
+	if [ "$a $b" = "0 0" ] && cmp -s lite.out pg.out && [ -s lite.out ]; then ok "$desc"; else
+		notok "$desc"; echo "#   exit $a and $b"; diff lite.out pg.out | head -n 5 | sed 's/^/#   /'
+	fi
+}
+same "kpis --json: byte for byte" kpis --json --as-of 2026-06-01
+same "report: byte for byte" report --as-of 2026-06-01
+same "agenda --format json: byte for byte" agenda --format json --as-of 2026-06-01
+same "summary" summary
+same "conflicts --json" conflicts --json
+same "a customer's profile" profile --json customer_id:C-100000
+same "a merged customer's profile" profile --json "$(sqlite3 demo.db 'SELECT ident FROM identifiers i JOIN merges m ON m.ident = i.id LIMIT 1' 2>/dev/null || echo customer_id:C-100001)"
+same "token list --json (hashes: the same tokens)" token list --json
+same "webhooks list --json" webhooks list --json
+same "journeys history --json: the rule changed, with its audit trail" journeys history --json
+same "escalations --json" escalations --json --as-of 2026-06-01
+same "escalations --json later: the one acknowledged" escalations --json --as-of "$LATER"
+same "followups --json: the one closed" followups --json --as-of 2026-06-01
+same "actions --json" actions --json
+same "initiatives --json" initiatives --json
+same "changes --json: the calendar" changes --json
+same "dead-letters --json" dead-letters --json
+same "an event by its id" event demo-1
+same "another" event demo-a1
+eq "the rule change is there" "$("$BATON" journeys history --db "$PG" --json | jq -r '.[0].who // .changes[0].who')" maria
+eq "the act is there" "$("$BATON" escalations --db "$PG" --json --as-of "$LATER" | jq -r --arg e "$ESC" '.escalations[] | select(.id == $e) | .acknowledged_by')" maria
+
+# ---- the erased person stays erased ----
+run "$BATON" profile --db "$PG" email:gone@x.com
+eq "gone@x.com is not found on PostgreSQL" "$rc" 1
+eq "no row of PostgreSQL holds it" "$(psql_do "SELECT (SELECT count(*) FROM identifiers WHERE ident LIKE '%gone%')
+	+ (SELECT count(*) FROM event_log WHERE position('gone@x.com'::bytea in data) > 0)")" 0
+cp demo.db again.db
+[ -f demo.db.key ] && cp demo.db.key again.db.key
+ev gone-3 2026-05-31T09:00:00Z web page_view '{"email":"gone@x.com","user_id":"back-u"}' >back.ndjson
+ev new-1 2026-05-31T09:01:00Z web page_view '{"user_id":"new-u"}' >>back.ndjson
+run "$BATON" ingest --db "$PG" --json back.ndjson
+eq "gone@x.com's events again: as on SQLite (kept erased)" "$(echo "$out" | jq -S -c 'del(.errors)')" \
+	"$("$BATON" ingest --db again.db --json back.ndjson | jq -S -c 'del(.errors)')"
+run "$BATON" profile --db "$PG" email:gone@x.com
+eq "... and still not found" "$rc" 1
+eq "new events are numbered after the copied ones, as on SQLite" \
+	"$("$BATON" profile --db "$PG" --json user_id:new-u | jq -c '[.profile, .events]')" \
+	"$("$BATON" profile --db again.db --json user_id:new-u | jq -c '[.profile, .events]')"
+eq "... the summary too" "$("$BATON" summary --db "$PG")" "$("$BATON" summary --db again.db)"
+# the ids of the tables numbered by PostgreSQL go on after the copied ones:
+# a second token is 2 (the demo made none, the one above is 1)
+"$BATON" token create --db "$PG" --role analyst >/dev/null
+eq "a new token on PostgreSQL is number 2" "$("$BATON" token list --db "$PG" --json | jq -c '[.[].id] // [.tokens[].id]')" "[1,2]"
+
+# ---- a target with data: refused, untouched ----
+before=$("$BATON" summary --db "$PG")
+run "$BATON" migrate --from demo.db --to "$PG"
+contains "a target with data: refused" "$rc $err" "1 baton: the target database is not empty (table meta has rows)"
+eq "... and left as it was" "$("$BATON" summary --db "$PG")" "$before"
+
+# ---- serve on PostgreSQL: the token made on SQLite works ----
+serve_start "$PG" --quiet || { notok "serve starts on the migrated database"; exit 1; }
+code=$(curl -s -o kpis.out -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$U/v1/kpis?as_of=2026-06-01T00:00:00Z")
+eq "GET /v1/kpis with the token made on SQLite: 200" "$code" 200
+eq "... the KPIs of the CLI on SQLite" "$(jq -S -c 'del(.as_of)' kpis.out)" \
+	"$("$BATON" kpis --db again.db --as-of 2026-06-01 --json | jq -S -c 'del(.as_of)')"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer bt_not-a-token-of-this-database-at-all-xxxxxx" "$U/v1/kpis")
+eq "... a token it does not know: 401" "$code" 401
+kill "$pid"; wait "$pid" 2>/dev/null; pid=""
+
+# ---- and back: PostgreSQL to SQLite ----
+run "$BATON" migrate --from "$PG" --to sqlite:back.db
+eq "PostgreSQL to SQLite: exit 0" "$rc" 0
+eq "... the KPIs, byte for byte" "$("$BATON" kpis --db back.db --json --as-of 2026-06-01)" \
+	"$("$BATON" kpis --db "$PG" --json --as-of 2026-06-01)"
+eq "... the report" "$("$BATON" report --db back.db --as-of 2026-06-01 | cksum)" \
+	"$("$BATON" report --db "$PG" --as-of 2026-06-01 | cksum)"
+eq "... the tokens" "$("$BATON" token list --db back.db --json)" "$("$BATON" token list --db "$PG" --json)"
+run "$BATON" profile --db back.db email:gone@x.com
+eq "... gone@x.com still not found" "$rc" 1
+"$BATON" token create --db back.db --role analyst >/dev/null
+eq "... a new token on SQLite is number 3" "$("$BATON" token list --db back.db --json | jq -c '[.[].id] // [.tokens[].id]')" "[1,2,3]"
+
+run "$BATON" migrate --from demo.db
+contains "no --to: a usage error" "$rc $err" "1 baton migrate: name the database to fill: --to DB"
