@@ -121,9 +121,11 @@ static int same_key(struct bt__store *from, struct bt__store *to, struct bt_err 
 	if (!rc && na && nb && (na != nb || memcmp(a, b, na)))
 		rc = bt_err_set(err, BT_EUSAGE,
 				"the target's key is not the source's: erased identifiers are kept "
-				"as hashes keyed with it and webhook secrets are sealed with it, so "
-				"give the target the same key (BATON_SECRET_KEY, the secret the "
-				"source was written with)");
+				"as hashes keyed with it and webhook secrets are sealed with it: give "
+				"the target the same key (BATON_SECRET_KEY, the secret the source "
+				"was written with; from a SQLite file with a key file, "
+				"BATON_SECRET_KEY_FILE=PATH.key for PostgreSQL, or a copy of "
+				"PATH.key beside a SQLite target)");
 	bt__free(a), bt__free(b);
 	return rc;
 }

@@ -36,6 +36,7 @@
 #include "util/alloc.h"
 #include "util/json.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <sodium.h>
@@ -3343,15 +3344,45 @@ out:
 #define KEY_CHECK "baton: suppression key check"
 #define KEY_MIN_SECRET 32
 
+/* The key of a SQLite database's key file (PATH.key: 64 hexadecimal
+ * digits), as it is: BATON_SECRET_KEY_FILE, for a database moved from
+ * SQLite (baton migrate) whose key was never a secret's hash. */
+static int key_file_raw(const char *file, unsigned char key[32], struct bt_err *err)
+{
+	char hex[80];
+	size_t bin = 0;
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return bt_err_set(err, BT_EUSAGE, "cannot read BATON_SECRET_KEY_FILE '%s': %s", file,
+				  strerror(errno));
+	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
+	fclose(f);
+	while (n && (hex[n - 1] == '\n' || hex[n - 1] == '\r'))
+		n--;
+	int ok = n == 64 && sodium_hex2bin(key, 32, hex, n, NULL, &bin, NULL) == 0 && bin == 32;
+	sodium_memzero(hex, sizeof(hex));
+	return ok ? 0
+		  : bt_err_set(err, BT_EUSAGE,
+			       "BATON_SECRET_KEY_FILE '%s' is not a key file: it should hold 64 "
+			       "hexadecimal digits (a SQLite database's PATH.key)",
+			       file);
+}
+
 /* The key from BATON_SECRET_KEY (the same derivation as the SQLite
  * store's), checked against the one the database was first written with. */
 static int key_setup(struct pg_store *s, struct bt_err *err)
 {
 	const char *v = getenv("BATON_SECRET_KEY");
+	const char *file = getenv("BATON_SECRET_KEY_FILE");
 	unsigned char check[16];
 	char *have = NULL;
 	size_t n = 0;
 	int rc;
+	if ((!v || !v[0]) && file && file[0]) {
+		if ((rc = key_file_raw(file, s->key, err)))
+			return rc;
+		goto check;
+	}
 	if (!v || !v[0])
 		return bt_err_set(
 		    err, BT_EUSAGE,
@@ -3365,6 +3396,7 @@ static int key_setup(struct pg_store *s, struct bt_err *err)
 				  "ones",
 				  strlen(v), KEY_MIN_SECRET);
 	crypto_generichash(s->key, 32, (const unsigned char *)v, strlen(v), NULL, 0);
+check:
 	crypto_generichash(check, 16, (const unsigned char *)KEY_CHECK, sizeof(KEY_CHECK) - 1,
 			   s->key, 32);
 	/* the first writer records the check; later ones must match it */
