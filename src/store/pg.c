@@ -3127,8 +3127,13 @@ static int pg_copy_rows(struct bt__store *base, const char *table, const char *c
 				memcpy(&v[i].r, &u, sizeof(u));
 				break;
 			}
-			case 17: /* bytea */
-				v[i].type = BT_CELL_BLOB, v[i].p = p, v[i].n = (size_t)len;
+			case 17: /* bytea; text in SQLite's schema for a dead letter's
+				  * origin and reason (bytes here: not always UTF-8) */
+				v[i].type = !strcmp(table, "dead_letters") &&
+						    (!strcmp(cols[i], "origin") || !strcmp(cols[i], "reason"))
+						? BT_CELL_TEXT
+						: BT_CELL_BLOB;
+				v[i].p = p, v[i].n = (size_t)len;
 				break;
 			default: /* text */
 				v[i].type = BT_CELL_TEXT, v[i].p = p, v[i].n = (size_t)len;

@@ -155,6 +155,11 @@ eq "... the KPIs, byte for byte" "$("$BATON" kpis --db back.db --json --as-of 20
 eq "... the report" "$("$BATON" report --db back.db --as-of 2026-06-01 | cksum)" \
 	"$("$BATON" report --db "$PG" --as-of 2026-06-01 | cksum)"
 eq "... the tokens" "$("$BATON" token list --db back.db --json)" "$("$BATON" token list --db "$PG" --json)"
+eq "... the dead letters" "$("$BATON" dead-letters --db back.db --json)" "$("$BATON" dead-letters --db "$PG" --json)"
+if command -v sqlite3 >/dev/null; then
+	eq "... their origins and reasons text again, as written by SQLite" \
+		"$(sqlite3 back.db "SELECT DISTINCT typeof(origin) || typeof(reason) FROM dead_letters")" texttext
+fi
 run "$BATON" profile --db back.db email:gone@x.com
 eq "... gone@x.com still not found" "$rc" 1
 "$BATON" token create --db back.db --role analyst >/dev/null
