@@ -165,6 +165,21 @@ eq "... gone@x.com still not found" "$rc" 1
 "$BATON" token create --db back.db --role analyst >/dev/null
 eq "... a new token on SQLite is number 3" "$("$BATON" token list --db back.db --json | jq -c '[.[].id] // [.tokens[].id]')" "[1,2,3]"
 
+# ---- all or nothing ----
+# a target whose webhooks table refuses rows (a trigger): the copy fails at
+# that table, after the events and identity, and leaves nothing behind
+PGF=$("$PGSH" newdb "$BATON_TEST_PG_DIR" "mf$tag")
+: >empty.ndjson
+"$BATON" ingest --db "$PGF" empty.ndjson >/dev/null 2>&1
+psql -X -q -At -h "$BATON_TEST_PG_DIR" -U baton -d "mf$tag" -c "
+	CREATE FUNCTION no_hooks() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RAISE EXCEPTION 'no webhooks here'; END\$\$;
+	CREATE TRIGGER no_hooks BEFORE INSERT ON webhooks FOR EACH ROW EXECUTE FUNCTION no_hooks();"
+run "$BATON" migrate --from demo.db --to "$PGF"
+contains "a failure in the middle: exit 1, saying why" "$rc $err" "no webhooks here"
+contains "... after the tables before it" "$err" "baton: migrate: tokens: 1 row"
+eq "... and the target holds nothing of them" "$(psql -X -q -At -h "$BATON_TEST_PG_DIR" -U baton -d "mf$tag" -c \
+	'SELECT (SELECT count(*) FROM event_log) + (SELECT count(*) FROM profiles) + (SELECT count(*) FROM tokens)')" 0
+
 # ---- a round trip, row by row ----
 # demo.db to a new PostgreSQL database and back into rt.db: every table
 # holds the same rows, value by value and type by type (sqlite3's quote
