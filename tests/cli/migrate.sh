@@ -86,6 +86,9 @@ same() { # DESC ARGS...: the command's output on PostgreSQL is SQLite's, byte fo
 		notok "$desc"; echo "#   exit $a and $b"; diff lite.out pg.out | head -n 5 | sed 's/^/#   /'
 	fi
 }
+same "kpis --json (as of the latest event): byte for byte" kpis --json
+same "report (as of the latest event): byte for byte" report
+same "agenda --format json (as of the latest event): byte for byte" agenda --format json
 same "kpis --json: byte for byte" kpis --json --as-of 2026-06-01
 same "report: byte for byte" report --as-of 2026-06-01
 same "agenda --format json: byte for byte" agenda --format json --as-of 2026-06-01
