@@ -8,25 +8,25 @@
 #include <string.h>
 
 static const char migrate_help[] =
-	"usage: baton migrate --from DB --to DB\n"
-	"\n"
-	"Copy every stored object of one database into another, new and empty one:\n"
-	"events with their numbers and ids, identity (profiles, identifiers, merges,\n"
-	"conflicts, refusals, pairs kept apart, erased identifiers), the configuration\n"
-	"and the journey rules with their audit trail, tokens, dead letters,\n"
-	"escalation acts, webhooks and their deliveries, actions, initiatives, the\n"
-	"change calendar and follow-ups closed.  Each DB is PATH, sqlite:PATH or\n"
-	"postgres://...; the usual move is --from sqlite:PATH --to postgres://...\n"
-	"\n"
-	"The source is read from one snapshot and never changed; the target is\n"
-	"written in one transaction: all or nothing.  A target that holds data is\n"
-	"refused (nothing is merged into it).  The target needs the source's key:\n"
-	"erased identifiers are kept as hashes keyed with it, webhook secrets are\n"
-	"sealed with it, so set BATON_SECRET_KEY to the secret the source was\n"
-	"written with.  Progress goes to stderr, a table a line.\n"
-	"\n"
-	"  --from DB   the database to copy\n"
-	"  --to DB     the new database to fill\n";
+    "usage: baton migrate --from DB --to DB\n"
+    "\n"
+    "Copy every stored object of one database into another, new and empty one:\n"
+    "events with their numbers and ids, identity (profiles, identifiers, merges,\n"
+    "conflicts, refusals, pairs kept apart, erased identifiers), the configuration\n"
+    "and the journey rules with their audit trail, tokens, dead letters,\n"
+    "escalation acts, webhooks and their deliveries, actions, initiatives, the\n"
+    "change calendar and follow-ups closed.  Each DB is PATH, sqlite:PATH or\n"
+    "postgres://...; the usual move is --from sqlite:PATH --to postgres://...\n"
+    "\n"
+    "The source is read from one snapshot and never changed; the target is\n"
+    "written in one transaction: all or nothing.  A target that holds data is\n"
+    "refused (nothing is merged into it).  The target needs the source's key:\n"
+    "erased identifiers are kept as hashes keyed with it, webhook secrets are\n"
+    "sealed with it, so set BATON_SECRET_KEY to the secret the source was\n"
+    "written with.  Progress goes to stderr, a table a line.\n"
+    "\n"
+    "  --from DB   the database to copy\n"
+    "  --to DB     the new database to fill\n";
 
 static void progress(void *ctx, const char *table, int64_t rows)
 {

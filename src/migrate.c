@@ -25,7 +25,8 @@ static const struct table {
     {"event_log", "first_seq", COLS("first_seq", "n", "live", "anchors", "keys", "data")},
     {"profiles", "id", COLS("id", "merged_into", "event", "erased", "ident")},
     {"identifiers", "id", COLS("id", "ident", "profile", "event")},
-    {"merges", "seq", COLS("seq", "into_profile", "from_profile", "ident", "event", "reason", "at")},
+    {"merges", "seq",
+     COLS("seq", "into_profile", "from_profile", "ident", "event", "reason", "at")},
     {"conflicts", "seq",
      COLS("seq", "event", "ident", "profile", "other_profile", "reason", "at", "resolution",
 	  "resolved_at", "resolved_by")},
@@ -36,8 +37,7 @@ static const struct table {
     {"suppressed", "hash", COLS("hash", "type")},
     {"tokens", "id", COLS("id", "hash", "role", "team", "person", "name", "created", "revoked")},
     {"journey_rules", "journey, field", COLS("journey", "field", "value")},
-    {"rule_changes", "id",
-     COLS("id", "at", "who", "via", "journey", "field", "before", "after")},
+    {"rule_changes", "id", COLS("id", "at", "who", "via", "journey", "field", "before", "after")},
     {"escalation_acts", "id", COLS("id", "escalation", "resolve", "who", "at")},
     {"announced", "key", COLS("key", "at")},
     {"followup_closes", "id", COLS("id", "followup", "note", "who", "at")},
@@ -53,8 +53,7 @@ static const struct table {
     {"webhook_deliveries", "id",
      COLS("id", "webhook", "uid", "event", "body", "created", "state", "attempts", "next_at",
 	  "claim")},
-    {"webhook_attempts", "id",
-     COLS("id", "delivery", "at", "status", "error", "ms", "next_at")},
+    {"webhook_attempts", "id", COLS("id", "delivery", "at", "status", "error", "ms", "next_at")},
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -119,13 +118,14 @@ static int same_key(struct bt__store *from, struct bt__store *to, struct bt_err 
 	if (!rc)
 		rc = key_check(to, &b, &nb, err);
 	if (!rc && na && nb && (na != nb || memcmp(a, b, na)))
-		rc = bt_err_set(err, BT_EUSAGE,
-				"the target's key is not the source's: erased identifiers are kept "
-				"as hashes keyed with it and webhook secrets are sealed with it: give "
-				"the target the same key (BATON_SECRET_KEY, the secret the source "
-				"was written with; from a SQLite file with a key file, "
-				"BATON_SECRET_KEY_FILE=PATH.key for PostgreSQL, or a copy of "
-				"PATH.key beside a SQLite target)");
+		rc = bt_err_set(
+		    err, BT_EUSAGE,
+		    "the target's key is not the source's: erased identifiers are kept "
+		    "as hashes keyed with it and webhook secrets are sealed with it: give "
+		    "the target the same key (BATON_SECRET_KEY, the secret the source "
+		    "was written with; from a SQLite file with a key file, "
+		    "BATON_SECRET_KEY_FILE=PATH.key for PostgreSQL, or a copy of "
+		    "PATH.key beside a SQLite target)");
 	bt__free(a), bt__free(b);
 	return rc;
 }
@@ -154,11 +154,12 @@ int bt_migrate(const char *from, const char *to, bt_migrate_progress progress, v
 		rc = dst->ops->copy.rows(dst, t->name, t->cols, ncols_of(t), t->order, any_row,
 					 (void *)t, err);
 		if (rc == FOUND) {
-			rc = bt_err_set(err, BT_EUSAGE,
-					"the target database is not empty (table %s has rows): give "
-					"a new, empty database; nothing is merged into data already "
-					"there",
-					t->name);
+			rc =
+			    bt_err_set(err, BT_EUSAGE,
+				       "the target database is not empty (table %s has rows): give "
+				       "a new, empty database; nothing is merged into data already "
+				       "there",
+				       t->name);
 			goto out;
 		}
 		if (rc)
@@ -168,8 +169,8 @@ int bt_migrate(const char *from, const char *to, bt_migrate_progress progress, v
 		goto out;
 	for (size_t i = 0; i < NTABLES; i++) {
 		struct copy c = {dst, &tables[i], ncols_of(&tables[i]), 0, err};
-		if ((rc = src->ops->copy.rows(src, c.t->name, c.t->cols, c.ncols, c.t->order, put_row,
-					      &c, err)))
+		if ((rc = src->ops->copy.rows(src, c.t->name, c.t->cols, c.ncols, c.t->order,
+					      put_row, &c, err)))
 			goto out;
 		total += c.rows;
 		if (progress)

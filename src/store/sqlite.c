@@ -18,9 +18,9 @@
 
 #include "store/eventlog.h"
 
+#include "baton/buf.h"
 #include "baton/calendar.h"
 #include "baton/records.h"
-#include "baton/buf.h"
 #include "util/alloc.h"
 #include "util/json.h"
 
