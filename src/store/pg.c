@@ -3082,8 +3082,9 @@ static uint64_t be64(const char *p)
 }
 
 static int pg_copy_rows(struct bt__store *base, const char *table, const char *const *cols,
-			size_t ncols, const char *order, int (*cb)(void *ctx, const struct bt__cell *v),
-			void *ctx, struct bt_err *err)
+			size_t ncols, const char *order,
+			int (*cb)(void *ctx, const struct bt__cell *v), void *ctx,
+			struct bt_err *err)
 {
 	struct pg_store *s = (struct pg_store *)base;
 	struct bt_buf q = BT_BUF_INIT;
@@ -3129,10 +3130,11 @@ static int pg_copy_rows(struct bt__store *base, const char *table, const char *c
 			}
 			case 17: /* bytea; text in SQLite's schema for a dead letter's
 				  * origin and reason (bytes here: not always UTF-8) */
-				v[i].type = !strcmp(table, "dead_letters") &&
-						    (!strcmp(cols[i], "origin") || !strcmp(cols[i], "reason"))
-						? BT_CELL_TEXT
-						: BT_CELL_BLOB;
+				v[i].type =
+				    !strcmp(table, "dead_letters") && (!strcmp(cols[i], "origin") ||
+								       !strcmp(cols[i], "reason"))
+					? BT_CELL_TEXT
+					: BT_CELL_BLOB;
 				v[i].p = p, v[i].n = (size_t)len;
 				break;
 			default: /* text */
@@ -3164,17 +3166,10 @@ static int pg_copy_put(struct bt__store *base, const char *table, const char *co
 		uint64_t u = 0;
 		fmt[i] = 1, len[i] = 0, val[i] = NULL;
 		switch (v[i].type) {
-		case BT_CELL_NULL:
-			continue;
-		case BT_CELL_INT:
-			u = (uint64_t)v[i].i;
-			break;
-		case BT_CELL_REAL:
-			memcpy(&u, &v[i].r, sizeof(u));
-			break;
-		default:
-			val[i] = v[i].n ? v[i].p : "", len[i] = (int)v[i].n;
-			continue;
+		case BT_CELL_NULL: continue;
+		case BT_CELL_INT: u = (uint64_t)v[i].i; break;
+		case BT_CELL_REAL: memcpy(&u, &v[i].r, sizeof(u)); break;
+		default: val[i] = v[i].n ? v[i].p : "", len[i] = (int)v[i].n; continue;
 		}
 		for (int b = 0; b < 8; b++)
 			num[i][b] = (unsigned char)(u >> (56 - 8 * b));
@@ -3196,14 +3191,15 @@ static int pg_copy_done(struct bt__store *base, struct bt_err *err)
 	if (s->idx.head)
 		memset(s->idx.head, 0, s->idx.nhead * sizeof(*s->idx.head));
 	s->idx.next_seq = 1;
-	return exec(s,
-		    "DO $$DECLARE r record; m bigint; BEGIN "
-		    "FOR r IN SELECT table_name AS t, column_name AS c FROM information_schema.columns "
-		    "WHERE is_identity = 'YES' AND table_schema = current_schema() LOOP "
-		    "EXECUTE format('SELECT coalesce(max(%I), 0) FROM %I', r.c, r.t) INTO m; "
-		    "PERFORM setval(pg_get_serial_sequence(format('%I', r.t), r.c), m + 1, false); "
-		    "END LOOP; END$$",
-		    "numbering on after the copied rows", err);
+	return exec(
+	    s,
+	    "DO $$DECLARE r record; m bigint; BEGIN "
+	    "FOR r IN SELECT table_name AS t, column_name AS c FROM information_schema.columns "
+	    "WHERE is_identity = 'YES' AND table_schema = current_schema() LOOP "
+	    "EXECUTE format('SELECT coalesce(max(%I), 0) FROM %I', r.c, r.t) INTO m; "
+	    "PERFORM setval(pg_get_serial_sequence(format('%I', r.t), r.c), m + 1, false); "
+	    "END LOOP; END$$",
+	    "numbering on after the copied rows", err);
 }
 
 static const struct bt__store_ops pg_ops = {
@@ -3358,8 +3354,8 @@ static int key_file_raw(const char *file, unsigned char key[32], struct bt_err *
 	size_t bin = 0;
 	FILE *f = fopen(file, "rb");
 	if (!f)
-		return bt_err_set(err, BT_EUSAGE, "cannot read BATON_SECRET_KEY_FILE '%s': %s", file,
-				  strerror(errno));
+		return bt_err_set(err, BT_EUSAGE, "cannot read BATON_SECRET_KEY_FILE '%s': %s",
+				  file, strerror(errno));
 	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
 	fclose(f);
 	while (n && (hex[n - 1] == '\n' || hex[n - 1] == '\r'))

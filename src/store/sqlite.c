@@ -3210,8 +3210,9 @@ static int copy_sql(struct bt_buf *q, const char *table, const char *const *cols
 }
 
 static int sq_copy_rows(struct bt__store *base, const char *table, const char *const *cols,
-			size_t ncols, const char *order, int (*cb)(void *ctx, const struct bt__cell *v),
-			void *ctx, struct bt_err *err)
+			size_t ncols, const char *order,
+			int (*cb)(void *ctx, const struct bt__cell *v), void *ctx,
+			struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	struct bt_buf q = BT_BUF_INIT;
@@ -3249,8 +3250,7 @@ static int sq_copy_rows(struct bt__store *base, const char *table, const char *c
 				v[i].type = BT_CELL_BLOB, v[i].p = sqlite3_column_blob(st, c);
 				v[i].n = (size_t)sqlite3_column_bytes(st, c);
 				break;
-			default:
-				v[i].type = BT_CELL_NULL;
+			default: v[i].type = BT_CELL_NULL;
 			}
 		}
 		rc = cb(ctx, v);
@@ -3277,8 +3277,7 @@ static int sq_copy_put(struct bt__store *base, const char *table, const char *co
 		sqlite3_finalize(s->copy_st);
 		s->copy_st = NULL;
 	}
-	if (!s->copy_st &&
-	    sqlite3_prepare_v2(s->db, q.data, -1, &s->copy_st, NULL) != SQLITE_OK) {
+	if (!s->copy_st && sqlite3_prepare_v2(s->db, q.data, -1, &s->copy_st, NULL) != SQLITE_OK) {
 		bt_buf_release(&q);
 		return fail(s, err, "writing a copied row");
 	}
@@ -3288,20 +3287,17 @@ static int sq_copy_put(struct bt__store *base, const char *table, const char *co
 	for (size_t i = 0; i < ncols; i++) {
 		int c = (int)i + 1;
 		switch (v[i].type) {
-		case BT_CELL_INT:
-			sqlite3_bind_int64(st, c, v[i].i);
-			break;
-		case BT_CELL_REAL:
-			sqlite3_bind_double(st, c, v[i].r);
-			break;
+		case BT_CELL_INT: sqlite3_bind_int64(st, c, v[i].i); break;
+		case BT_CELL_REAL: sqlite3_bind_double(st, c, v[i].r); break;
 		case BT_CELL_TEXT:
-			sqlite3_bind_text(st, c, v[i].n ? v[i].p : "", (int)v[i].n, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, c, v[i].n ? v[i].p : "", (int)v[i].n,
+					  SQLITE_TRANSIENT);
 			break;
 		case BT_CELL_BLOB:
-			sqlite3_bind_blob(st, c, v[i].n ? v[i].p : "", (int)v[i].n, SQLITE_TRANSIENT);
+			sqlite3_bind_blob(st, c, v[i].n ? v[i].p : "", (int)v[i].n,
+					  SQLITE_TRANSIENT);
 			break;
-		default:
-			sqlite3_bind_null(st, c);
+		default: sqlite3_bind_null(st, c);
 		}
 	}
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(s, err, "writing a copied row");
@@ -3321,69 +3317,71 @@ static int sq_copy_done(struct bt__store *base, struct bt_err *err)
 }
 
 static const struct bt__store_ops sqlite_ops = {
-	.name = "sqlite",
-	.close = sq_close,
-	.counts = sq_counts,
-	.txn = {.begin = sq_begin,
-		.read_begin = sq_read_begin,
-		.commit = sq_commit,
-		.rollback = sq_rollback,
-		.writing = sq_writing,
-		.check = sq_check,
-		.data_version = sq_data_version,
-		.write_batch = sq_write_batch,
-		.scrub_files = sq_scrub_files},
-	.events = {.each = sq_each_event,
-		   .get = sq_event_get,
-		   .ids_since = sq_eids_since,
-		   .id_is = sq_eid_exists,
-		   .of_profile = sq_profile_events,
-		   .count_of_profile = sq_profile_event_count,
-		   .of_conflicts = sq_conflict_events,
-		   .set_raw = sq_event_set_raw},
-	.identity = {.load = sq_load,
-		     .since = sq_identity_since,
-		     .mark = sq_identity_mark,
-		     .ident_profile = sq_ident_profile,
-		     .profile_root = sq_profile_root,
-		     .profile_idents = sq_profile_idents,
-		     .conflicts = sq_profile_conflicts,
-		     .merges = sq_profile_merges,
-		     .members = sq_members,
-		     .merge_get = sq_merge_get,
-		     .conflict_rows = sq_conflict_rows,
-		     .refusal_rows = sq_refusal_rows,
-		     .conflicts_page = sq_conflicts_page,
-		     .conflict_get = sq_conflict_get,
-		     .conflict_resolve = sq_conflict_resolve,
-		     .apart_add = sq_apart_add,
-		     .reshape = sq_reshape,
-		     .refusals = sq_profile_refusals,
-		     .erase_profile = sq_erase_profile,
-		     .suppress = sq_suppress},
-	.config = {.get = sq_meta_get, .set = sq_meta_set, .key = sq_key},
-	.rules = {.list = sq_rules_list, .set = sq_rule_set, .audit = sq_rule_audit,
-		  .changes = sq_changes},
-	.escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
-	.actions = {.insert = sq_action_insert, .update = sq_action_update, .list = sq_action_list},
-	.initiatives = {.insert = sq_init_insert, .list = sq_init_list},
-	.calendar = {.add = sq_cal_add, .list = sq_cal_list},
-	.followups = {.close = sq_fu_close, .closes = sq_fu_closes},
-	.tokens = {.insert = sq_token_insert,
-		   .find = sq_token_find,
-		   .list = sq_token_list,
-		   .revoke = sq_token_revoke},
-	.dead = {.list = sq_dead_letters, .usage = sq_dead_usage, .remove = sq_dead_letter_delete},
-	.webhooks = {.insert = sq_webhook_insert,
-		     .list = sq_webhook_list,
-		     .remove = sq_webhook_remove,
-		     .enqueue = sq_delivery_enqueue,
-		     .deliveries = sq_deliveries,
-		     .claim = sq_delivery_claim,
-		     .attempt = sq_delivery_attempt,
-		     .unclaim = sq_delivery_unclaim,
-		     .next_due = sq_delivery_next_due},
-	.copy = {.rows = sq_copy_rows, .put = sq_copy_put, .done = sq_copy_done},
+    .name = "sqlite",
+    .close = sq_close,
+    .counts = sq_counts,
+    .txn = {.begin = sq_begin,
+	    .read_begin = sq_read_begin,
+	    .commit = sq_commit,
+	    .rollback = sq_rollback,
+	    .writing = sq_writing,
+	    .check = sq_check,
+	    .data_version = sq_data_version,
+	    .write_batch = sq_write_batch,
+	    .scrub_files = sq_scrub_files},
+    .events = {.each = sq_each_event,
+	       .get = sq_event_get,
+	       .ids_since = sq_eids_since,
+	       .id_is = sq_eid_exists,
+	       .of_profile = sq_profile_events,
+	       .count_of_profile = sq_profile_event_count,
+	       .of_conflicts = sq_conflict_events,
+	       .set_raw = sq_event_set_raw},
+    .identity = {.load = sq_load,
+		 .since = sq_identity_since,
+		 .mark = sq_identity_mark,
+		 .ident_profile = sq_ident_profile,
+		 .profile_root = sq_profile_root,
+		 .profile_idents = sq_profile_idents,
+		 .conflicts = sq_profile_conflicts,
+		 .merges = sq_profile_merges,
+		 .members = sq_members,
+		 .merge_get = sq_merge_get,
+		 .conflict_rows = sq_conflict_rows,
+		 .refusal_rows = sq_refusal_rows,
+		 .conflicts_page = sq_conflicts_page,
+		 .conflict_get = sq_conflict_get,
+		 .conflict_resolve = sq_conflict_resolve,
+		 .apart_add = sq_apart_add,
+		 .reshape = sq_reshape,
+		 .refusals = sq_profile_refusals,
+		 .erase_profile = sq_erase_profile,
+		 .suppress = sq_suppress},
+    .config = {.get = sq_meta_get, .set = sq_meta_set, .key = sq_key},
+    .rules = {.list = sq_rules_list,
+	      .set = sq_rule_set,
+	      .audit = sq_rule_audit,
+	      .changes = sq_changes},
+    .escalations = {.act = sq_esc_act, .acts = sq_esc_acts, .announce = sq_announce},
+    .actions = {.insert = sq_action_insert, .update = sq_action_update, .list = sq_action_list},
+    .initiatives = {.insert = sq_init_insert, .list = sq_init_list},
+    .calendar = {.add = sq_cal_add, .list = sq_cal_list},
+    .followups = {.close = sq_fu_close, .closes = sq_fu_closes},
+    .tokens = {.insert = sq_token_insert,
+	       .find = sq_token_find,
+	       .list = sq_token_list,
+	       .revoke = sq_token_revoke},
+    .dead = {.list = sq_dead_letters, .usage = sq_dead_usage, .remove = sq_dead_letter_delete},
+    .webhooks = {.insert = sq_webhook_insert,
+		 .list = sq_webhook_list,
+		 .remove = sq_webhook_remove,
+		 .enqueue = sq_delivery_enqueue,
+		 .deliveries = sq_deliveries,
+		 .claim = sq_delivery_claim,
+		 .attempt = sq_delivery_attempt,
+		 .unclaim = sq_delivery_unclaim,
+		 .next_due = sq_delivery_next_due},
+    .copy = {.rows = sq_copy_rows, .put = sq_copy_put, .done = sq_copy_done},
 };
 
 /* 2 → 3: hash the dead letters kept so far; of a record kept several
