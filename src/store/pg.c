@@ -3389,7 +3389,8 @@ static int key_setup(struct pg_store *s, struct bt_err *err)
 		    err, BT_EUSAGE,
 		    "BATON_SECRET_KEY is not set: a PostgreSQL database keeps its key "
 		    "out of the database, so give it (at least %d random characters, "
-		    "the same on every node) to write",
+		    "the same on every node) to write, or BATON_SECRET_KEY_FILE for a "
+		    "database moved from a SQLite file with a key file",
 		    KEY_MIN_SECRET);
 	if (strlen(v) < KEY_MIN_SECRET)
 		return bt_err_set(err, BT_EUSAGE,
