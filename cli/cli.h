@@ -124,6 +124,7 @@ int cmd_event(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_journeys(int argc, char **argv);
 int cmd_escalations(int argc, char **argv);

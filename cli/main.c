@@ -36,6 +36,7 @@ static const struct cli_command commands[] = {
 	{"webhooks", cmd_webhooks, "add, list or delete webhooks; see their deliveries"},
 	{"check", cmd_check, "validate a configuration file"},
 	{"config", cmd_config, "load a configuration into the database, or show it"},
+	{"migrate", cmd_migrate, "copy a whole database to another (SQLite to PostgreSQL)"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -30,11 +30,13 @@
 
 #include "store/eventlog.h"
 
+#include "baton/buf.h"
 #include "baton/calendar.h"
 #include "baton/records.h"
 #include "util/alloc.h"
 #include "util/json.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <sodium.h>
@@ -3038,6 +3040,168 @@ static int pg_scrub_files(struct bt__store *base, struct bt_err *err)
 		    "vacuuming after an erasure", err);
 }
 
+/* ---- whole tables (baton migrate) ---- */
+
+/* A column by its SQLite name ("by" is a keyword here). */
+static const char *pg_col(const char *table, const char *col)
+{
+	return !strcmp(table, "apart") && !strcmp(col, "by") ? "by_who" : col;
+}
+
+static int copy_sql(struct bt_buf *q, const char *table, const char *const *cols, size_t ncols,
+		    const char *order, int insert)
+{
+	bt_buf_reset(q);
+	if (insert)
+		bt_buf_printf(q, "INSERT INTO %s(", table);
+	else
+		bt_buf_adds(q, "SELECT ");
+	for (size_t i = 0; i < ncols; i++)
+		bt_buf_printf(q, "%s%s", i ? ", " : "", pg_col(table, cols[i]));
+	if (insert) {
+		bt_buf_adds(q, ") VALUES (");
+		for (size_t i = 0; i < ncols; i++)
+			bt_buf_printf(q, "%s$%zu", i ? ", " : "", i + 1);
+		bt_buf_adds(q, ")");
+		if (!strcmp(table, "meta"))
+			bt_buf_adds(q, " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	} else {
+		/* the rows in the order written: calendar_journeys keeps it in seq */
+		bt_buf_printf(q, " FROM %s ORDER BY %s", table, order ? order : "seq");
+	}
+	bt_buf_addc(q, '\0');
+	return bt_buf_status(q) ? BT_ENOMEM : 0;
+}
+
+static uint64_t be64(const char *p)
+{
+	uint64_t u = 0;
+	for (int i = 0; i < 8; i++)
+		u = u << 8 | (unsigned char)p[i];
+	return u;
+}
+
+static int pg_copy_rows(struct bt__store *base, const char *table, const char *const *cols,
+			size_t ncols, const char *order,
+			int (*cb)(void *ctx, const struct bt__cell *v), void *ctx,
+			struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct bt_buf q = BT_BUF_INIT;
+	struct bt__cell v[32];
+	int rc;
+	if (ncols > 32)
+		return bt_err_set(err, BT_EUSAGE, "too many columns");
+	if ((rc = copy_sql(&q, table, cols, ncols, order, 0))) {
+		bt_buf_release(&q);
+		return bt_err_set(err, rc, "out of memory");
+	}
+	PGresult *r = PQexecParams(s->c, q.data, 0, NULL, NULL, NULL, NULL, 1);
+	bt_buf_release(&q);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		rc = fail(s, r, err, "reading a table to copy");
+		PQclear(r);
+		return rc;
+	}
+	int rows = PQntuples(r);
+	for (int row = 0; !rc && row < rows; row++) {
+		for (size_t i = 0; i < ncols; i++) {
+			int c = (int)i;
+			const char *p = PQgetvalue(r, row, c);
+			int len = PQgetlength(r, row, c);
+			memset(&v[i], 0, sizeof(v[i]));
+			if (PQgetisnull(r, row, c)) {
+				v[i].type = BT_CELL_NULL;
+				continue;
+			}
+			switch (PQftype(r, c)) {
+			case 20: /* int8 */
+				v[i].type = BT_CELL_INT, v[i].i = (int64_t)be64(p);
+				break;
+			case 23: /* int4 */
+				v[i].type = BT_CELL_INT;
+				v[i].i = (int32_t)(uint32_t)(be64(p) >> 32);
+				break;
+			case 701: { /* float8 */
+				uint64_t u = be64(p);
+				v[i].type = BT_CELL_REAL;
+				memcpy(&v[i].r, &u, sizeof(u));
+				break;
+			}
+			case 17: /* bytea; text in SQLite's schema for a dead letter's
+				  * origin and reason (bytes here: not always UTF-8) */
+				v[i].type =
+				    !strcmp(table, "dead_letters") && (!strcmp(cols[i], "origin") ||
+								       !strcmp(cols[i], "reason"))
+					? BT_CELL_TEXT
+					: BT_CELL_BLOB;
+				v[i].p = p, v[i].n = (size_t)len;
+				break;
+			default: /* text */
+				v[i].type = BT_CELL_TEXT, v[i].p = p, v[i].n = (size_t)len;
+			}
+		}
+		rc = cb(ctx, v);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int pg_copy_put(struct bt__store *base, const char *table, const char *const *cols,
+		       size_t ncols, const struct bt__cell *v, struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	struct bt_buf q = BT_BUF_INIT;
+	const char *val[32];
+	int len[32], fmt[32];
+	unsigned char num[32][8];
+	int rc;
+	if (ncols > 32)
+		return bt_err_set(err, BT_EUSAGE, "too many columns");
+	if ((rc = copy_sql(&q, table, cols, ncols, NULL, 1))) {
+		bt_buf_release(&q);
+		return bt_err_set(err, rc, "out of memory");
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		uint64_t u = 0;
+		fmt[i] = 1, len[i] = 0, val[i] = NULL;
+		switch (v[i].type) {
+		case BT_CELL_NULL: continue;
+		case BT_CELL_INT: u = (uint64_t)v[i].i; break;
+		case BT_CELL_REAL: memcpy(&u, &v[i].r, sizeof(u)); break;
+		default: val[i] = v[i].n ? v[i].p : "", len[i] = (int)v[i].n; continue;
+		}
+		for (int b = 0; b < 8; b++)
+			num[i][b] = (unsigned char)(u >> (56 - 8 * b));
+		val[i] = (const char *)num[i], len[i] = 8;
+	}
+	PGresult *r = PQexecParams(s->c, q.data, (int)ncols, NULL, val, len, fmt, 1);
+	bt_buf_release(&q);
+	rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : fail(s, r, err, "writing a copied row");
+	PQclear(r);
+	return rc;
+}
+
+/* Each identity column numbers on after the highest id copied. */
+static int pg_copy_done(struct bt__store *base, struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	cache_drop(s);
+	s->idx.nnode = 0;
+	if (s->idx.head)
+		memset(s->idx.head, 0, s->idx.nhead * sizeof(*s->idx.head));
+	s->idx.next_seq = 1;
+	return exec(
+	    s,
+	    "DO $$DECLARE r record; m bigint; BEGIN "
+	    "FOR r IN SELECT table_name AS t, column_name AS c FROM information_schema.columns "
+	    "WHERE is_identity = 'YES' AND table_schema = current_schema() LOOP "
+	    "EXECUTE format('SELECT coalesce(max(%I), 0) FROM %I', r.c, r.t) INTO m; "
+	    "PERFORM setval(pg_get_serial_sequence(format('%I', r.t), r.c), m + 1, false); "
+	    "END LOOP; END$$",
+	    "numbering on after the copied rows", err);
+}
+
 static const struct bt__store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -3103,6 +3267,7 @@ static const struct bt__store_ops pg_ops = {
 		 .attempt = pg_delivery_attempt,
 		 .unclaim = pg_delivery_unclaim,
 		 .next_due = pg_delivery_next_due},
+    .copy = {.rows = pg_copy_rows, .put = pg_copy_put, .done = pg_copy_done},
 };
 
 /* ---- opening: the schema and the key ---- */
@@ -3180,21 +3345,52 @@ out:
 #define KEY_CHECK "baton: suppression key check"
 #define KEY_MIN_SECRET 32
 
+/* The key of a SQLite database's key file (PATH.key: 64 hexadecimal
+ * digits), as it is: BATON_SECRET_KEY_FILE, for a database moved from
+ * SQLite (baton migrate) whose key was never a secret's hash. */
+static int key_file_raw(const char *file, unsigned char key[32], struct bt_err *err)
+{
+	char hex[80];
+	size_t bin = 0;
+	FILE *f = fopen(file, "rb");
+	if (!f)
+		return bt_err_set(err, BT_EUSAGE, "cannot read BATON_SECRET_KEY_FILE '%s': %s",
+				  file, strerror(errno));
+	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
+	fclose(f);
+	while (n && (hex[n - 1] == '\n' || hex[n - 1] == '\r'))
+		n--;
+	int ok = n == 64 && sodium_hex2bin(key, 32, hex, n, NULL, &bin, NULL) == 0 && bin == 32;
+	sodium_memzero(hex, sizeof(hex));
+	return ok ? 0
+		  : bt_err_set(err, BT_EUSAGE,
+			       "BATON_SECRET_KEY_FILE '%s' is not a key file: it should hold 64 "
+			       "hexadecimal digits (a SQLite database's PATH.key)",
+			       file);
+}
+
 /* The key from BATON_SECRET_KEY (the same derivation as the SQLite
  * store's), checked against the one the database was first written with. */
 static int key_setup(struct pg_store *s, struct bt_err *err)
 {
 	const char *v = getenv("BATON_SECRET_KEY");
+	const char *file = getenv("BATON_SECRET_KEY_FILE");
 	unsigned char check[16];
 	char *have = NULL;
 	size_t n = 0;
 	int rc;
+	if ((!v || !v[0]) && file && file[0]) {
+		if ((rc = key_file_raw(file, s->key, err)))
+			return rc;
+		goto check;
+	}
 	if (!v || !v[0])
 		return bt_err_set(
 		    err, BT_EUSAGE,
 		    "BATON_SECRET_KEY is not set: a PostgreSQL database keeps its key "
 		    "out of the database, so give it (at least %d random characters, "
-		    "the same on every node) to write",
+		    "the same on every node) to write, or BATON_SECRET_KEY_FILE for a "
+		    "database moved from a SQLite file with a key file",
 		    KEY_MIN_SECRET);
 	if (strlen(v) < KEY_MIN_SECRET)
 		return bt_err_set(err, BT_EUSAGE,
@@ -3202,6 +3398,7 @@ static int key_setup(struct pg_store *s, struct bt_err *err)
 				  "ones",
 				  strlen(v), KEY_MIN_SECRET);
 	crypto_generichash(s->key, 32, (const unsigned char *)v, strlen(v), NULL, 0);
+check:
 	crypto_generichash(check, 16, (const unsigned char *)KEY_CHECK, sizeof(KEY_CHECK) - 1,
 			   s->key, 32);
 	/* the first writer records the check; later ones must match it */

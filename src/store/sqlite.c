@@ -18,6 +18,7 @@
 
 #include "store/eventlog.h"
 
+#include "baton/buf.h"
 #include "baton/calendar.h"
 #include "baton/records.h"
 #include "util/alloc.h"
@@ -450,6 +451,7 @@ struct sqlite_store {
 	sqlite3 *db;
 	int64_t schema; /* a reader does not migrate: what it found at open */
 	sqlite3_stmt *st[S__COUNT];
+	sqlite3_stmt *copy_st; /* copy.put's statement */
 	int64_t data_version;
 	int in_txn; /* 1 writing (begin), 2 reading (read_begin) */
 	/* the WAL this connection writes, once it exists: a deleted folder
@@ -551,6 +553,7 @@ static void sq_close(struct bt__store *base)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	for (int i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	sqlite3_finalize(s->copy_st);
 	sqlite3_close(s->db);
 	bt__free(s->cache.anchors), bt__free(s->cache.keys), bt__free(s->cache.data);
 	bt__free(s->idx.head), bt__free(s->idx.node);
@@ -3180,6 +3183,139 @@ static int sq_action_list(struct bt__store *base, struct bt_action **out, size_t
 	return rows_into(s, q, sizeof(**out), action_row, (void **)out, n, "listing actions", err);
 }
 
+/* ---- whole tables (baton migrate) ---- */
+
+/* "SELECT a, b FROM t ORDER BY o" or "INSERT ... VALUES (?, ?)" from
+ * migrate.c's fixed names. */
+static int copy_sql(struct bt_buf *q, const char *table, const char *const *cols, size_t ncols,
+		    const char *order, int insert)
+{
+	bt_buf_reset(q);
+	bt_buf_adds(q, insert ? (strcmp(table, "meta") ? "INSERT INTO " : "INSERT OR REPLACE INTO ")
+			      : "SELECT ");
+	if (insert)
+		bt_buf_printf(q, "%s(", table);
+	for (size_t i = 0; i < ncols; i++)
+		bt_buf_printf(q, "%s\"%s\"", i ? ", " : "", cols[i]);
+	if (insert) {
+		bt_buf_adds(q, ") VALUES (");
+		for (size_t i = 0; i < ncols; i++)
+			bt_buf_adds(q, i ? ", ?" : "?");
+		bt_buf_adds(q, ")");
+	} else {
+		bt_buf_printf(q, " FROM %s ORDER BY %s", table, order ? order : "rowid");
+	}
+	bt_buf_addc(q, '\0');
+	return bt_buf_status(q) ? BT_ENOMEM : 0;
+}
+
+static int sq_copy_rows(struct bt__store *base, const char *table, const char *const *cols,
+			size_t ncols, const char *order,
+			int (*cb)(void *ctx, const struct bt__cell *v), void *ctx,
+			struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_buf q = BT_BUF_INIT;
+	struct bt__cell v[32];
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (ncols > 32)
+		return bt_err_set(err, BT_EUSAGE, "too many columns");
+	if ((rc = copy_sql(&q, table, cols, ncols, order, 0))) {
+		bt_buf_release(&q);
+		return bt_err_set(err, rc, "out of memory");
+	}
+	if (sqlite3_prepare_v2(s->db, q.data, -1, &st, NULL) != SQLITE_OK) {
+		bt_buf_release(&q);
+		return fail(s, err, "reading a table to copy");
+	}
+	bt_buf_release(&q);
+	int step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < ncols; i++) {
+			int c = (int)i;
+			memset(&v[i], 0, sizeof(v[i]));
+			switch (sqlite3_column_type(st, c)) {
+			case SQLITE_INTEGER:
+				v[i].type = BT_CELL_INT, v[i].i = sqlite3_column_int64(st, c);
+				break;
+			case SQLITE_FLOAT:
+				v[i].type = BT_CELL_REAL, v[i].r = sqlite3_column_double(st, c);
+				break;
+			case SQLITE_TEXT:
+				v[i].type = BT_CELL_TEXT, v[i].p = sqlite3_column_text(st, c);
+				v[i].n = (size_t)sqlite3_column_bytes(st, c);
+				break;
+			case SQLITE_BLOB:
+				v[i].type = BT_CELL_BLOB, v[i].p = sqlite3_column_blob(st, c);
+				v[i].n = (size_t)sqlite3_column_bytes(st, c);
+				break;
+			default: v[i].type = BT_CELL_NULL;
+			}
+		}
+		rc = cb(ctx, v);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = fail(s, err, "reading a table to copy");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sq_copy_put(struct bt__store *base, const char *table, const char *const *cols,
+		       size_t ncols, const struct bt__cell *v, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	struct bt_buf q = BT_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if ((rc = copy_sql(&q, table, cols, ncols, NULL, 1))) {
+		bt_buf_release(&q);
+		return bt_err_set(err, rc, "out of memory");
+	}
+	/* one statement per table, kept while the same table comes again */
+	if (s->copy_st && strcmp(sqlite3_sql(s->copy_st), q.data)) {
+		sqlite3_finalize(s->copy_st);
+		s->copy_st = NULL;
+	}
+	if (!s->copy_st && sqlite3_prepare_v2(s->db, q.data, -1, &s->copy_st, NULL) != SQLITE_OK) {
+		bt_buf_release(&q);
+		return fail(s, err, "writing a copied row");
+	}
+	bt_buf_release(&q);
+	st = s->copy_st;
+	sqlite3_reset(st);
+	for (size_t i = 0; i < ncols; i++) {
+		int c = (int)i + 1;
+		switch (v[i].type) {
+		case BT_CELL_INT: sqlite3_bind_int64(st, c, v[i].i); break;
+		case BT_CELL_REAL: sqlite3_bind_double(st, c, v[i].r); break;
+		case BT_CELL_TEXT:
+			sqlite3_bind_text(st, c, v[i].n ? v[i].p : "", (int)v[i].n,
+					  SQLITE_TRANSIENT);
+			break;
+		case BT_CELL_BLOB:
+			sqlite3_bind_blob(st, c, v[i].n ? v[i].p : "", (int)v[i].n,
+					  SQLITE_TRANSIENT);
+			break;
+		default: sqlite3_bind_null(st, c);
+		}
+	}
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(s, err, "writing a copied row");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int sq_copy_done(struct bt__store *base, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	(void)err;
+	sqlite3_finalize(s->copy_st);
+	s->copy_st = NULL;
+	cache_drop(s);
+	return 0; /* AUTOINCREMENT follows the highest id written by itself */
+}
+
 static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -3243,6 +3379,7 @@ static const struct bt__store_ops sqlite_ops = {
 		     .attempt = sq_delivery_attempt,
 		     .unclaim = sq_delivery_unclaim,
 		     .next_due = sq_delivery_next_due},
+	.copy = {.rows = sq_copy_rows, .put = sq_copy_put, .done = sq_copy_done},
 };
 
 /* 2 → 3: hash the dead letters kept so far; of a record kept several

@@ -74,6 +74,16 @@ typedef int (*bt__raw_cb)(void *ctx, int64_t seq, uint32_t anchor, const char *r
 
 struct bt__store;
 
+/* One value of a row copied whole (ops.copy). */
+enum bt__cell_type { BT_CELL_NULL, BT_CELL_INT, BT_CELL_REAL, BT_CELL_TEXT, BT_CELL_BLOB };
+struct bt__cell {
+	enum bt__cell_type type;
+	int64_t i;
+	double r;
+	const void *p; /* text or blob */
+	size_t n;
+};
+
 #define BT__STORE_NCOUNTS 7
 
 /* How far a reader of identity has come: the last profile, merge,
@@ -448,6 +458,27 @@ struct bt__store_ops {
 		/* When the pending delivery due first is due; BT_ENOTFOUND. */
 		int (*next_due)(struct bt__store *s, int64_t *at, struct bt_err *err);
 	} webhooks;
+
+	/* Whole tables, row by row, for `baton migrate` (src/migrate.c): the
+	 * table and column names come from migrate.c's fixed list, never from
+	 * input; values are parameters.  A column's name is SQLite's (a backend
+	 * maps its own spelling). */
+	struct {
+		/* Every row of table, in order (NULL: the order the rows were
+		 * written), cb called with ncols cells; a nonzero return of cb
+		 * stops and is returned. */
+		int (*rows)(struct bt__store *s, const char *table, const char *const *cols,
+			    size_t ncols, const char *order,
+			    int (*cb)(void *ctx, const struct bt__cell *v), void *ctx,
+			    struct bt_err *err);
+		/* Insert one row (in the write transaction); an existing meta
+		 * key is replaced. */
+		int (*put)(struct bt__store *s, const char *table, const char *const *cols,
+			   size_t ncols, const struct bt__cell *v, struct bt_err *err);
+		/* After the rows (in the transaction): numbering goes on after
+		 * the highest id copied. */
+		int (*done)(struct bt__store *s, struct bt_err *err);
+	} copy;
 };
 
 struct bt__store {
