@@ -189,3 +189,6 @@ for u in "$A" "$B"; do
 		"$(curl -s -H "Authorization: Bearer $T" "$u/v1/kpis?as_of=2026-05-02T10:00:00Z" | jq -S -c 'del(.as_of)')" "$want"
 done
 stop_nodes
+
+# the nodes stopped cleanly (under sanitizers, a report would be here)
+eq "the nodes' logs: no sanitizer report, no error" "$(cat ./*.log | grep -c 'Sanitizer\|runtime error\|"error"')" 0
