@@ -19,7 +19,8 @@
 #      NOTIFY): a read on B still waits for it (the commit count)
 #   4. an escalation and the owner's queue on B after a write on A
 #      (tests/cli/escalations.sh's rules: u2 enters intake at T0, whose SLA
-#      is 1h: stage_sla_breached opens at T0+1h, to maria)
+#      is 1h: stage_sla_breached opens at T0+1h, to maria); and a write by
+#      `baton ingest` wakes both nodes
 #   5. two clients posting at once, one to each node, the same customers:
 #      both nodes answer the KPIs of one SQLite ingest of the same events
 # Skips when BATON_TEST_PG_DIR is unset (run under tests/pg.sh run).
@@ -163,6 +164,19 @@ out=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" -H "C
 	--next -s -H "Authorization: Bearer $T" "$A/v1/escalations?as_of=2026-03-01T02:00:00Z")
 eq "u2 reaches review on node B; at once, node A: the escalation cleared at T0+2h" \
 	"${out%%\{*} $(echo "${out#???}" | jq -c '[.escalations[] | [.id, .state, .how]]')" '200 [["I1.stage_sla_breached","resolved","cleared"]]'
+# a CLI writer announces its commit too: both nodes have its event (the
+# third), unasked
+ev u3a 2026-03-01T03:00:00Z phone dispute.intake '{"user_id":"u3"}' >u3.ndjson
+"$BATON" ingest --db "$PGE" u3.ndjson >/dev/null 2>&1
+for u in "$A" "$B"; do
+	seen=""
+	for _ in $(seq 50); do
+		seen=$(last_event "$u")
+		[ "$seen" = 3 ] && break
+		sleep 0.1
+	done
+	eq "baton ingest on the database: node $u has the event, unasked, within 5 s" "$seen" 3
+done
 stop_nodes
 
 # ---- 5. two clients at once, one on each node ------------------------------
