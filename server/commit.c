@@ -12,9 +12,14 @@
 #define _GNU_SOURCE 1 /* pthread_setname_np */
 #include "server.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 struct bt_commit_job {
 	/* input */
@@ -97,10 +102,19 @@ static void follow_kick(struct bt_follower *f)
 	f->kicked = 1;
 	pthread_cond_signal(&f->w.wake);
 	pthread_mutex_unlock(&f->w.mu);
+	if (f->kick_fd >= 0) {
+		uint64_t one = 1;
+		ssize_t w = write(f->kick_fd, &one, sizeof(one)); /* full counter: already kicked */
+		(void)w;
+	}
 }
 
 void bt_follow_sync(struct bt_server *s)
 {
+	if (s->follow.kick_fd >= 0) { /* PostgreSQL: up to the database's commit count */
+		bt_follow_committed(s);
+		return;
+	}
 	uint64_t g = bt_live_generation(s->live);
 	follow_kick(&s->follow);
 	bt_live_wait_generation(s->live, g + 2, 5000);
@@ -109,6 +123,8 @@ void bt_follow_sync(struct bt_server *s)
 int bt_follow_epoch(struct bt_server *s)
 {
 	int64_t epoch;
+	if (bt_follow_committed(s)) /* several nodes: every commit before this read */
+		return BT_EBUSY;
 	struct bt_db *rdb = bt_reader_get(s);
 	int rc = bt_db_epoch(rdb, &epoch, NULL); /* one prepared query */
 	bt_reader_put(s, rdb);
@@ -118,15 +134,55 @@ int bt_follow_epoch(struct bt_server *s)
 	return bt_live_wait_epoch(s->live, epoch, 10000);
 }
 
+int bt_follow_committed(struct bt_server *s)
+{
+	int64_t n;
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_live_commits(rdb, &n, NULL); /* one prepared query; none on SQLite */
+	bt_reader_put(s, rdb);
+	if (rc || n < 0 || bt_live_committed(s->live) >= n)
+		return rc;
+	follow_kick(&s->follow); /* sooner than the notification, which may be on its way */
+	return bt_live_wait_commits(s->live, n, 10000);
+}
+
+/* Several nodes on PostgreSQL: wait until a kick, another node's commit
+ * (LISTEN/NOTIFY on the live state's connection) or the fallback poll
+ * (FALLBACK_MS: a notification lost with a connection is not fatal).
+ * 0 when the backend cannot announce commits (the caller polls by time). */
+#define FALLBACK_MS 1000
+static int wait_announced(struct bt_server *s, struct bt_follower *f)
+{
+	int fd = bt_live_listen(s->live);
+	if (fd < 0 && f->kick_fd < 0)
+		return 0;
+	if (fd >= 0 && bt_live_notified(s->live)) /* some were read with the last refresh */
+		return 1;
+	struct pollfd p[2] = {{.fd = f->kick_fd, .events = POLLIN}, {.fd = fd, .events = POLLIN}};
+	int n = poll(p, 2, fd >= 0 ? f->fallback_ms : 20);
+	if (n > 0 && (p[0].revents & POLLIN)) {
+		uint64_t v;
+		ssize_t r = read(f->kick_fd, &v, sizeof(v));
+		(void)r;
+	}
+	if (fd >= 0)
+		bt_live_notified(s->live); /* taken before the refresh reads what they announced */
+	return 1;
+}
+
 static void *follower(void *arg)
 {
 	struct bt_server *s = arg;
 	struct bt_follower *f = &s->follow;
-	int failing = 0;
+	int failing = 0, announced = 0;
 	pthread_setname_np(pthread_self(), "baton-follow"); /* as top and perf show it */
 	pthread_mutex_lock(&f->w.mu);
 	while (!f->w.stop) {
-		if (!f->kicked) {
+		if (announced && !f->kicked) {
+			pthread_mutex_unlock(&f->w.mu);
+			announced = wait_announced(s, f);
+			pthread_mutex_lock(&f->w.mu);
+		} else if (!f->kicked) {
 			struct timespec t;
 			clock_gettime(CLOCK_REALTIME, &t);
 			t.tv_nsec += 20 * 1000000L;
@@ -142,6 +198,8 @@ static void *follower(void *arg)
 			bt_log("error", "the live state cannot follow the database: %s",
 				err.msg[0] ? err.msg : bt_strerror(rc));
 		failing = rc != 0;
+		if (!announced && f->kick_fd >= 0)
+			announced = bt_live_listen(s->live) >= 0;
 		pthread_mutex_lock(&f->w.mu);
 	}
 	pthread_mutex_unlock(&f->w.mu);
@@ -178,11 +236,39 @@ int bt_worker_stop(struct bt_worker *w)
 
 int bt_follow_start(struct bt_server *s)
 {
+	const char *v = getenv("BATON_FOLLOW_FALLBACK_MS");
+	char *end;
 	s->follow.kicked = 0;
+	s->follow.fallback_ms = FALLBACK_MS;
+	if (v && *v) { /* tests lengthen it, to see that notifications wake it */
+		errno = 0;
+		long ms = strtol(v, &end, 10);
+		if (*end || errno || ms < 1 || ms > 3600000)
+			bt_log("warning", "BATON_FOLLOW_FALLBACK_MS is not milliseconds from 1 to "
+					  "3600000: %d it is", FALLBACK_MS);
+		else
+			s->follow.fallback_ms = (int)ms;
+	}
+	/* a backend that announces commits is polled: kicks come through an
+	 * eventfd too (SQLite: the condition variable and 20 ms looks, as ever) */
+	s->follow.kick_fd = bt_live_listen(s->live) >= 0 ? eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) : -1;
 	return bt_worker_start(&s->follow.w, follower, s);
 }
 
-void bt_follow_stop(struct bt_server *s) { bt_worker_stop(&s->follow.w); }
+void bt_follow_stop(struct bt_server *s)
+{
+	struct bt_follower *f = &s->follow;
+	if (f->kick_fd >= 0) { /* a poll of the follower returns */
+		pthread_mutex_lock(&f->w.mu);
+		f->w.stop = 1;
+		pthread_mutex_unlock(&f->w.mu);
+		follow_kick(f);
+	}
+	bt_worker_stop(&f->w);
+	if (f->kick_fd >= 0)
+		close(f->kick_fd);
+	f->kick_fd = -1;
+}
 
 static unsigned count(const struct bt_commit_job *j)
 {

@@ -163,6 +163,8 @@ struct bt_commit_queue {
 struct bt_follower {
 	struct bt_worker w;
 	int kicked;
+	int kick_fd; /* eventfd written by a kick, for a follower that polls (-1: none) */
+	int fallback_ms; /* its look without a notification (BATON_FOLLOW_FALLBACK_MS) */
 };
 
 /* http.c: what each token may still spend (requests, dead-letter bytes). */
@@ -242,6 +244,9 @@ void bt_follow_sync(struct bt_server *s);
  * One query when nothing moved; 0, or BT_EBUSY when the rebuild takes
  * longer than 10 s. */
 int bt_follow_epoch(struct bt_server *s);
+/* Read your writes on any node: wait until the live state has seen every
+ * commit made in the database before the call (at once on SQLite). */
+int bt_follow_committed(struct bt_server *s);
 struct bt_commit_job *bt_commit_job_new(const char *data, size_t len, enum bt_format fmt,
 					 bt_commit_feed feed, void *arg);
 /* Queue the job of a request and wait until its records are durable; 0,

@@ -93,6 +93,7 @@ struct bt_live {
 	pthread_cond_t moved;
 	int64_t seq;
 	int64_t epoch; /* the database's epoch the state was built at */
+	int64_t committed; /* the database's commit count the state has seen (-1: not kept) */
 	uint64_t gen; /* refreshes finished */
 	pthread_mutex_t dmu;  /* the derivations below */
 	pthread_cond_t derived; /* one is ready */
@@ -545,6 +546,7 @@ int bt_live_open(const char *path, struct bt_live **out, struct bt_err *err)
 	pthread_cond_init(&l->derived, NULL);
 	l->seq = -1;
 	l->epoch = -1;
+	l->committed = -1;
 	*out = l;
 	return 0;
 }
@@ -605,8 +607,13 @@ int bt_live_refresh(struct bt_live *l, struct bt_err *err)
 	const struct bt__store_ops *ops = l->db->store->ops;
 	int changed, rc;
 	int64_t epoch;
+	int64_t committed = -1;
 	if ((rc = ops->txn.read_begin(l->db->store, &changed, err)))
 		return rc;
+	if (ops->txn.committed && (rc = ops->txn.committed(l->db->store, &committed, err))) {
+		ops->txn.rollback(l->db->store);
+		return rc;
+	}
 	if (l->st && !changed && l->st->epoch >= 0) { /* nobody committed since the last refresh */
 		ops->txn.rollback(l->db->store);
 		goto done;
@@ -641,6 +648,7 @@ done:
 	if (!rc) {
 		l->seq = l->st->seq;
 		l->epoch = l->st->epoch;
+		l->committed = committed;
 	}
 	l->gen++;
 	pthread_cond_broadcast(&l->moved);
@@ -702,6 +710,47 @@ int bt_live_wait_epoch(struct bt_live *l, int64_t epoch, int timeout_ms)
 }
 
 int64_t bt_live_seq(struct bt_live *l) { return mark(l, &l->seq); }
+
+int bt_live_listen(struct bt_live *l)
+{
+	const struct bt__store_ops *ops = l->db->store->ops;
+	int fd = -1;
+	if (!ops->txn.listen || ops->txn.listen(l->db->store, &fd, NULL))
+		return -1;
+	return fd;
+}
+
+int bt_live_notified(struct bt_live *l)
+{
+	const struct bt__store_ops *ops = l->db->store->ops;
+	return ops->txn.notified ? ops->txn.notified(l->db->store) : 0;
+}
+
+int bt_live_commits(struct bt_db *db, int64_t *n, struct bt_err *err)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	*n = -1;
+	return ops->txn.committed ? ops->txn.committed(db->store, n, err) : 0;
+}
+
+int64_t bt_live_committed(struct bt_live *l) { return mark(l, &l->committed); }
+
+int bt_live_wait_commits(struct bt_live *l, int64_t n, int timeout_ms)
+{
+	struct timespec t;
+	int rc = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += timeout_ms / 1000;
+	t.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L)
+		t.tv_sec++, t.tv_nsec -= 1000000000L;
+	pthread_mutex_lock(&l->mu);
+	while (l->committed < n && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&l->moved, &l->mu, &t);
+	int ok = l->committed >= n;
+	pthread_mutex_unlock(&l->mu);
+	return ok ? 0 : BT_EBUSY;
+}
 
 /* The root of the customer of ident, or an error (read lock held). */
 static int resolve(const struct state *s, const char *ident, uint32_t *root, struct bt_err *err)

@@ -51,6 +51,25 @@ int bt_live_wait_generation(struct bt_live *l, uint64_t gen, int timeout_ms);
 /* The highest event number in the state; -1 before the first build. */
 int64_t bt_live_seq(struct bt_live *l);
 
+/* Several nodes on one PostgreSQL (docs/storage.md).  bt_live_listen: a
+ * descriptor that becomes readable when another connection commits (the
+ * caller polls it, then calls bt_live_notified and refreshes), or -1 (the
+ * backend has none, SQLite, or the connection is lost: poll by time).
+ * bt_live_notified: 1 if a commit was announced since the last call (or
+ * the connection is lost), taking the announcements; never waits.  Both
+ * for the one thread that calls bt_live_refresh. */
+int bt_live_listen(struct bt_live *l);
+int bt_live_notified(struct bt_live *l);
+
+/* Read your writes on any node: the count of write transactions committed
+ * in the database, read on db (a connection of the caller's, outside a
+ * transaction; -1 on a backend without it, SQLite, where one server writes
+ * and waits for its own commits); the count the state has seen (-1: none);
+ * and a wait until it has seen n (0), or BT_EBUSY after timeout_ms. */
+int bt_live_commits(struct bt_db *db, int64_t *n, struct bt_err *err);
+int64_t bt_live_committed(struct bt_live *l);
+int bt_live_wait_commits(struct bt_live *l, int64_t n, int timeout_ms);
+
 /* The database's epoch (bt_db_epoch) the state was built at; -1 before the
  * first build.  A reader that must not see what an erasure removed compares
  * it with the database's and, when it is behind, waits until the state was

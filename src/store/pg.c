@@ -626,6 +626,7 @@ struct pg_store {
 	 * connection's own commits are accounted for as they are made), the
 	 * version reported, and this connection's open bump (0: none). */
 	int64_t raw_seen, reported, own;
+	int listening; /* LISTEN baton_commits issued (again at each reconnection) */
 	unsigned char prepared[P__COUNT];
 	unsigned char key[32];
 	int have_key;
@@ -881,11 +882,56 @@ static int reconnect(struct pg_store *s, struct bt_err *err)
 	memset(s->prepared, 0, sizeof(s->prepared));
 	if (PQstatus(s->c) != CONNECTION_OK)
 		return fail(s, NULL, err, "reconnecting to PostgreSQL");
-	return exec(s,
-		    s->readonly ? "SET synchronous_commit = on; SET lock_timeout = '10s'; "
-				  "SET default_transaction_read_only = on"
-				: "SET synchronous_commit = on; SET lock_timeout = '10s'",
-		    "setting up the connection", err);
+	int rc = exec(s,
+		      s->readonly ? "SET synchronous_commit = on; SET lock_timeout = '10s'; "
+				    "SET default_transaction_read_only = on"
+				  : "SET synchronous_commit = on; SET lock_timeout = '10s'",
+		      "setting up the connection", err);
+	if (!rc && s->listening) /* a new session hears nothing until it asks again */
+		rc = exec(s, "LISTEN baton_commits", "listening for commits", err);
+	return rc;
+}
+
+/* Several nodes: every write transaction announces itself at its commit
+ * (NOTIFY baton_commits, delivered only if it commits); a follower LISTENs
+ * on its own connection and is woken by it (server/commit.c). */
+static int pg_listen(struct bt__store *base, int *fd, struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	int rc = 0;
+	*fd = -1;
+	if (!s->listening) {
+		if ((rc = exec(s, "LISTEN baton_commits", "listening for commits", err)) &&
+		    PQstatus(s->c) != CONNECTION_OK && !(rc = reconnect(s, err)))
+			rc = exec(s, "LISTEN baton_commits", "listening for commits", err);
+		if (rc)
+			return rc;
+		s->listening = 1;
+	} else if (!s->in_txn && PQstatus(s->c) != CONNECTION_OK && (rc = reconnect(s, err))) {
+		return rc;
+	}
+	*fd = PQstatus(s->c) == CONNECTION_OK ? PQsocket(s->c) : -1;
+	return 0;
+}
+
+static int pg_notified(struct bt__store *base)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	int any = 0;
+	PGnotify *n;
+	if (!PQconsumeInput(s->c) || PQstatus(s->c) != CONNECTION_OK)
+		return 1; /* lost: the refresh connects again and reads what it missed */
+	while ((n = PQnotifies(s->c))) {
+		any = 1;
+		PQfreemem(n);
+	}
+	return any;
+}
+
+static int pg_committed(struct bt__store *base, int64_t *n, struct bt_err *err)
+{
+	return run_int((struct pg_store *)base, P_VERSION, NULL, 0, n, "reading the commit count",
+		       err);
 }
 
 static void idx_drop(struct pg_store *s);
@@ -948,7 +994,9 @@ static int pg_read_begin(struct bt__store *base, int *changed, struct bt_err *er
 static int pg_commit(struct bt__store *base, struct bt_err *err)
 {
 	struct pg_store *s = (struct pg_store *)base;
-	PGresult *r = PQexec(s->c, "COMMIT");
+	/* the other nodes' followers hear of it once it is committed */
+	int announce = s->in_txn == 1 && PQtransactionStatus(s->c) == PQTRANS_INTRANS;
+	PGresult *r = PQexec(s->c, announce ? "NOTIFY baton_commits; COMMIT" : "COMMIT");
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = fail(s, r, err, "committing");
@@ -3206,7 +3254,10 @@ static const struct bt__store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
     .counts = pg_counts,
-    .txn = {.begin = pg_begin,
+    .txn = {.listen = pg_listen,
+	    .notified = pg_notified,
+	    .committed = pg_committed,
+	    .begin = pg_begin,
 	    .read_begin = pg_read_begin,
 	    .commit = pg_commit,
 	    .rollback = pg_rollback,

@@ -203,6 +203,17 @@ struct bt__store_ops {
 		/* After an erasure: leave no trace in the files (for SQLite, a
 		 * WAL checkpoint). */
 		int (*scrub_files)(struct bt__store *s, struct bt_err *err);
+		/* Several nodes (docs/storage.md), NULL where the backend has
+		 * none (SQLite: the follower polls).  listen: start hearing of
+		 * other connections' commits (again after a reconnection);
+		 * *fd a descriptor readable when one is announced, -1 while
+		 * the connection is lost.  notified: take what was announced
+		 * without waiting; 1 if anything was (or the connection is
+		 * lost), else 0.  committed: the count of write transactions
+		 * committed in the database (in a read, in its snapshot). */
+		int (*listen)(struct bt__store *s, int *fd, struct bt_err *err);
+		int (*notified)(struct bt__store *s);
+		int (*committed)(struct bt__store *s, int64_t *n, struct bt_err *err);
 	} txn;
 
 	/* Events: the event log (its segments: eventlog.h). */
