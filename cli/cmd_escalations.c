@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_escalations.c - baton escalations: what is escalated, and acting on it. */
 #include "cli.h"
+#include "baton/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +26,6 @@ static const char help[] =
 	"  --state S       only those open, acknowledged or resolved\n"
 	"  --who NAME      who acts, for the record (default $USER)\n"
 	"  --json          JSON\n";
-
-static int64_t wall_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* newest opened first, as the API's pages */
 static int newest_first(const void *a, const void *b)
@@ -62,7 +56,7 @@ static int act(const char *dbpath, const char *who, int resolve, const char *id)
 	struct bt_escalation *v = NULL;
 	size_t nacts = 0, n = 0;
 	int rc = EXIT_FAIL, found = 0;
-	int64_t now = wall_ms();
+	int64_t now = bt_time_now_ms();
 	const char *u = who ? who : getenv("USER");
 	struct bt_db *db = cli_open(cli_db_path(dbpath), 0);
 	if (!db)
@@ -138,7 +132,7 @@ int cmd_escalations(int argc, char **argv)
 	size_t nacts = 0;
 	struct bt_buf b = BT_BUF_INIT;
 	rc = EXIT_FAIL;
-	q.until = as_of != BT_TIME_NONE ? as_of : wall_ms();
+	q.until = as_of != BT_TIME_NONE ? as_of : bt_time_now_ms();
 	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);
 	if (!db || cli_config(db, NULL, &cfg))
 		goto out;

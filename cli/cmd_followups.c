@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_followups.c - baton followups: closed-loop feedback, and closing it. */
 #include "cli.h"
+#include "baton/util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +29,6 @@ static const char help[] =
 	"  --who NAME      close: who closes it, for the record (default $USER)\n"
 	"  --json          JSON\n";
 
-static int64_t wall_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static int newest_first(const void *a, const void *b)
 {
 	const struct bt_followup *x = a, *y = b;
@@ -61,7 +55,7 @@ static int close_one(const char *dbpath, const char *who, const char *note, cons
 	struct bt_followup *v = NULL;
 	size_t nc = 0, n = 0;
 	int rc = EXIT_FAIL, found = 0;
-	int64_t now = wall_ms();
+	int64_t now = bt_time_now_ms();
 	const char *u = who ? who : getenv("USER");
 	if (!note || !*note || strlen(note) > 2000)
 		return cli_usage("followups", "close needs --note TEXT (1 to 2000 bytes): what was done");
@@ -138,7 +132,7 @@ int cmd_followups(int argc, char **argv)
 	size_t nc = 0;
 	struct bt_buf b = BT_BUF_INIT;
 	rc = EXIT_FAIL;
-	q.until = as_of != BT_TIME_NONE ? as_of : wall_ms();
+	q.until = as_of != BT_TIME_NONE ? as_of : bt_time_now_ms();
 	struct bt_db *db = cli_open(cli_db_path(dbpath), BT_OPEN_READONLY);
 	if (!db || cli_config(db, NULL, &cfg))
 		goto out;

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE 1 /* pthread_setname_np */
 #include "server.h"
+#include "baton/util.h"
 
 #include "baton/changes.h"
 #include "baton/engine.h"
@@ -27,13 +28,6 @@
 
 #define LOOKBACK_MS (7 * 86400 * INT64_C(1000))
 #define FORGET_MS (86400 * INT64_C(1000)) /* the set starts afresh daily */
-
-static int64_t wall_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static uint64_t hash_key(const char *k)
 {
@@ -173,7 +167,7 @@ static void round_free(struct round *r)
 static int announce_round(struct bt_server *s)
 {
 	struct bt_announcer *a = &s->announcer;
-	struct round r = {a, NULL, 0, wall_ms(), NULL, NULL, 0, 0, 0};
+	struct round r = {a, NULL, 0, bt_time_now_ms(), NULL, NULL, 0, 0, 0};
 	struct bt_err err = {0, ""};
 	size_t fresh = 0;
 	if (r.now - a->since_forget > FORGET_MS) { /* keep the set small */
@@ -239,7 +233,7 @@ int bt_announcer_start(struct bt_server *s)
 	const char *e = getenv("BATON_ANNOUNCE_MS");
 	long ms = e ? strtol(e, NULL, 10) : 0;
 	s->announcer.every_ms = ms >= 50 && ms <= 3600000 ? ms : 5000;
-	s->announcer.since_forget = wall_ms();
+	s->announcer.since_forget = bt_time_now_ms();
 	return bt_worker_start(&s->announcer.w, announcer, s);
 }
 

@@ -19,13 +19,6 @@
 #define REUSE_MS 1000
 #define DAY_MS (86400 * INT64_C(1000))
 
-static int64_t wall_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static int owns(const struct bt_config *cfg, const char *person, const char *journey)
 {
 	const struct bt_cfg_journey *j = bt_config_journey(cfg, journey);
@@ -106,7 +99,7 @@ int bt_changes_get(struct bt_server *s, const struct bt_request *rq, struct bt_r
 		return bt_bad_arg(rs, "team", q->team, "a team of the configuration"), 0;
 	}
 	int64_t reuse = as_of == BT_TIME_NONE ? REUSE_MS : 0;
-	q->as_of = as_of == BT_TIME_NONE ? wall_ms() : as_of;
+	q->as_of = as_of == BT_TIME_NONE ? bt_time_now_ms() : as_of;
 	if (q->team) { /* who holds work: the journeys as of then */
 		struct bt_err err = {0, ""};
 		bt_follow_sync(s);
@@ -237,7 +230,7 @@ int bt_changes_impact(struct bt_server *s, const struct bt_request *rq, struct b
 	}
 	int64_t reuse = as_of == BT_TIME_NONE ? REUSE_MS : 0;
 	if (as_of == BT_TIME_NONE)
-		as_of = wall_ms();
+		as_of = bt_time_now_ms();
 	bt_follow_sync(s);
 	if (bt_live_engine(s->live, as_of, reuse, impact_on, &x, &err)) {
 		bt_buf_reset(&rs->body);

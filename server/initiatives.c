@@ -6,6 +6,7 @@
  * state's engine as of ?as_of= or now, as every journey-level answer.
  */
 #include "server.h"
+#include "baton/util.h"
 
 #include "baton/initiative.h"
 #include "baton/live.h"
@@ -27,13 +28,6 @@ static struct bt_scope scope_of(const struct bt_request *rq)
 	else if (rq->who->role == BT_ROLE_TEAM)
 		sc.team = rq->who->team ? rq->who->team : "";
 	return sc;
-}
-
-static int64_t wall_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 struct init_call {
@@ -89,7 +83,7 @@ static int judge_and_answer(struct bt_server *s, struct init_call *c)
 	}
 	int64_t reuse = as_of == BT_TIME_NONE ? 1000 : 0;
 	if (as_of == BT_TIME_NONE)
-		as_of = wall_ms();
+		as_of = bt_time_now_ms();
 	c->rdb = bt_reader_get(s);
 	int rc = bt_initiatives_list(c->rdb, &c->v, &c->n, &err);
 	if (rc) {

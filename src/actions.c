@@ -224,13 +224,6 @@ int bt_action_read(const struct bt_config *cfg, const char *json, size_t len, in
 	return 0;
 }
 
-static int64_t wall_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static int in_txn(struct bt_db *db, struct bt_action *a, int create, struct bt_err *err)
 {
 	const struct bt__store_ops *ops = db->store->ops;
@@ -250,13 +243,13 @@ int bt_action_add(struct bt_db *db, struct bt_action *a, const char *who, struct
 	bt__free(a->created_by);
 	if (!(a->created_by = bt__strndup(who, strlen(who))))
 		return bt_err_set(err, BT_ENOMEM, "out of memory");
-	a->created = a->updated = wall_ms();
+	a->created = a->updated = bt_time_now_ms();
 	return in_txn(db, a, 1, err);
 }
 
 int bt_action_update(struct bt_db *db, struct bt_action *a, struct bt_err *err)
 {
-	a->updated = wall_ms();
+	a->updated = bt_time_now_ms();
 	return in_txn(db, a, 0, err);
 }
 

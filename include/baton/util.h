@@ -34,5 +34,7 @@ const char *bt_suggest(const char *word, size_t len, const char *const *names, s
 int bt_time_parse(const char *s, size_t n, int64_t *ms);
 /* Format ms since the epoch as RFC 3339 UTC into out (32 bytes). */
 int bt_time_print(int64_t ms, char out[32]);
+/* The wall clock, in ms since the epoch. */
+int64_t bt_time_now_ms(void);
 
 #endif

@@ -1662,18 +1662,15 @@ static int pg_profile_idents(struct bt__store *base, int64_t root, bt__ident_cb 
 	return rc;
 }
 
-/* Run k for one profile (?1 = root), each row read by row(r, i, elem) into
- * an array of elements of `size` bytes, zeroed first: *out, *n (the caller
- * frees them, also on failure). */
-static int profile_rows(struct pg_store *s, enum pst k, int64_t root, size_t size,
-			int (*row)(const PGresult *r, int i, void *elem), char **out, size_t *n,
-			const char *what, struct bt_err *err)
+/* Run k with p, each row read by row(r, i, elem) into an array of
+ * `size`-byte elements, zeroed first (the caller frees them). */
+static int rows_of(struct pg_store *s, enum pst k, const struct pp *p, size_t size,
+		   int (*row)(const PGresult *r, int i, void *elem), char **out, size_t *n,
+		   const char *what, struct bt_err *err)
 {
-	struct pp p = {.n = 0};
 	int rc;
 	*out = NULL, *n = 0;
-	p_int(&p, root);
-	PGresult *r = run(s, k, &p, what, err, &rc);
+	PGresult *r = run(s, k, p, what, err, &rc);
 	if (!r)
 		return rc;
 	int rows = PQntuples(r);
@@ -1686,6 +1683,17 @@ static int profile_rows(struct pg_store *s, enum pst k, int64_t root, size_t siz
 	}
 	PQclear(r);
 	return rc;
+}
+
+/* rows_of for one profile (?1 = root); the caller frees the rows, also on
+ * failure. */
+static int profile_rows(struct pg_store *s, enum pst k, int64_t root, size_t size,
+			int (*row)(const PGresult *r, int i, void *elem), char **out, size_t *n,
+			const char *what, struct bt_err *err)
+{
+	struct pp p = {.n = 0};
+	p_int(&p, root);
+	return rows_of(s, k, &p, size, row, out, n, what, err);
 }
 
 static int conflict_row(const PGresult *r, int i, void *elem)
@@ -2140,29 +2148,21 @@ static int pg_esc_act(struct bt__store *base, const struct bt_esc_action *a, str
 			"recording what was done about an escalation", err);
 }
 
+static int esc_act_row(const PGresult *r, int i, void *elem)
+{
+	struct bt_esc_action *a = elem;
+	a->id = g_dup(r, i, 0);
+	a->resolve = (int)g_int(r, i, 1);
+	a->who = g_dup(r, i, 2);
+	a->at = g_int(r, i, 3);
+	return !a->id || !a->who;
+}
+
 static int pg_esc_acts(struct bt__store *base, struct bt_esc_action **out, size_t *n,
 		       struct bt_err *err)
 {
-	int rc;
-	*out = NULL, *n = 0;
-	PGresult *r = run((struct pg_store *)base, P_ESC_ACTS, NULL,
-			  "reading what was done about escalations", err, &rc);
-	if (!r)
-		return rc;
-	int rows = PQntuples(r);
-	if (rows > 0 && !(*out = bt__calloc((size_t)rows, sizeof(**out))))
-		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	for (int i = 0; !rc && i < rows; i++) {
-		struct bt_esc_action *a = &(*out)[(*n)++];
-		a->id = g_dup(r, i, 0);
-		a->resolve = (int)g_int(r, i, 1);
-		a->who = g_dup(r, i, 2);
-		a->at = g_int(r, i, 3);
-		if (!a->id || !a->who)
-			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	}
-	PQclear(r);
-	return rc;
+	return rows_of((struct pg_store *)base, P_ESC_ACTS, NULL, sizeof(**out), esc_act_row,
+		       (char **)out, n, "reading what was done about escalations", err);
 }
 
 static int pg_announce(struct bt__store *base, const char *key, int64_t at, int *fresh,
@@ -2189,29 +2189,21 @@ static int pg_fu_close(struct bt__store *base, const struct bt_fu_close *c, stru
 			"recording a follow-up closed", err);
 }
 
+static int fu_close_row(const PGresult *r, int i, void *elem)
+{
+	struct bt_fu_close *a = elem;
+	a->id = g_dup(r, i, 0);
+	a->note = g_dup(r, i, 1);
+	a->who = g_dup(r, i, 2);
+	a->at = g_int(r, i, 3);
+	return !a->id || !a->note || !a->who;
+}
+
 static int pg_fu_closes(struct bt__store *base, struct bt_fu_close **out, size_t *n,
 			struct bt_err *err)
 {
-	int rc;
-	*out = NULL, *n = 0;
-	PGresult *r = run((struct pg_store *)base, P_FU_CLOSES, NULL,
-			  "reading the follow-ups closed", err, &rc);
-	if (!r)
-		return rc;
-	int rows = PQntuples(r);
-	if (rows > 0 && !(*out = bt__calloc((size_t)rows, sizeof(**out))))
-		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	for (int i = 0; !rc && i < rows; i++) {
-		struct bt_fu_close *a = &(*out)[(*n)++];
-		a->id = g_dup(r, i, 0);
-		a->note = g_dup(r, i, 1);
-		a->who = g_dup(r, i, 2);
-		a->at = g_int(r, i, 3);
-		if (!a->id || !a->note || !a->who)
-			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	}
-	PQclear(r);
-	return rc;
+	return rows_of((struct pg_store *)base, P_FU_CLOSES, NULL, sizeof(**out), fu_close_row,
+		       (char **)out, n, "reading the follow-ups closed", err);
 }
 
 /* ---- actions, initiatives and the change calendar ---- */
@@ -2266,34 +2258,11 @@ static int action_row(const PGresult *r, int i, void *elem)
 	       (!a->meeting && !g_null(r, i, 7));
 }
 
-/* Run k (no parameters), each row read by row(r, i, elem) into an array
- * of `size`-byte elements, zeroed first (the caller frees them). */
-static int all_rows(struct pg_store *s, enum pst k, size_t size,
-		    int (*row)(const PGresult *r, int i, void *elem), char **out, size_t *n,
-		    const char *what, struct bt_err *err)
-{
-	int rc;
-	*out = NULL, *n = 0;
-	PGresult *r = run(s, k, NULL, what, err, &rc);
-	if (!r)
-		return rc;
-	int rows = PQntuples(r);
-	if (rows > 0 && !(*out = bt__calloc((size_t)rows, size)))
-		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	for (int i = 0; !rc && i < rows; i++) {
-		(*n)++;
-		if (row(r, i, *out + size * (size_t)i))
-			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	}
-	PQclear(r);
-	return rc;
-}
-
 static int pg_action_list(struct bt__store *base, struct bt_action **out, size_t *n,
 			  struct bt_err *err)
 {
 	char *v = NULL;
-	int rc = all_rows((struct pg_store *)base, P_ACTION_LIST, sizeof(**out), action_row, &v, n,
+	int rc = rows_of((struct pg_store *)base, P_ACTION_LIST, NULL, sizeof(**out), action_row, &v, n,
 			  "listing actions", err);
 	*out = (struct bt_action *)(void *)v;
 	return rc;
@@ -2343,7 +2312,7 @@ static int pg_init_list(struct bt__store *base, struct bt_initiative **out, size
 			struct bt_err *err)
 {
 	char *v = NULL;
-	int rc = all_rows((struct pg_store *)base, P_INIT_LIST, sizeof(**out), init_row, &v, n,
+	int rc = rows_of((struct pg_store *)base, P_INIT_LIST, NULL, sizeof(**out), init_row, &v, n,
 			  "reading the initiatives", err);
 	*out = (struct bt_initiative *)(void *)v;
 	return rc;
@@ -2386,7 +2355,7 @@ static int pg_cal_list(struct bt__store *base, struct bt_calchange **out, size_t
 {
 	struct pg_store *s = (struct pg_store *)base;
 	char *v = NULL;
-	int rc = all_rows(s, P_CAL_LIST, sizeof(**out), cal_row, &v, n,
+	int rc = rows_of(s, P_CAL_LIST, NULL, sizeof(**out), cal_row, &v, n,
 			  "reading the change calendar", err);
 	struct bt_calchange *c = (struct bt_calchange *)(void *)v;
 	*out = c;
@@ -2672,29 +2641,6 @@ static int webhook_row(const PGresult *r, int i, void *elem)
 	w->delivered = g_int(r, i, 5);
 	w->failed = g_int(r, i, 6);
 	return !w->url || !w->events;
-}
-
-/* Run k with p, each row read by row(r, i, elem) into an array of
- * `size`-byte elements, zeroed first (the caller frees them). */
-static int rows_of(struct pg_store *s, enum pst k, const struct pp *p, size_t size,
-		   int (*row)(const PGresult *r, int i, void *elem), char **out, size_t *n,
-		   const char *what, struct bt_err *err)
-{
-	int rc;
-	*out = NULL, *n = 0;
-	PGresult *r = run(s, k, p, what, err, &rc);
-	if (!r)
-		return rc;
-	int rows = PQntuples(r);
-	if (rows > 0 && !(*out = bt__calloc((size_t)rows, size)))
-		rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	for (int i = 0; !rc && i < rows; i++) {
-		(*n)++;
-		if (row(r, i, *out + size * (size_t)i))
-			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	}
-	PQclear(r);
-	return rc;
 }
 
 static int pg_webhook_list(struct bt__store *base, int64_t before, size_t limit,

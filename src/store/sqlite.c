@@ -1653,42 +1653,30 @@ static int sq_esc_act(struct bt__store *base, const struct bt_esc_action *a, str
 	return step_done(s, q, err, "recording what was done about an escalation");
 }
 
+static int esc_act_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_esc_action *a = elem;
+	a->id = col_dup(q, 0);
+	a->resolve = sqlite3_column_int(q, 1);
+	a->who = col_dup(q, 2);
+	a->at = sqlite3_column_int64(q, 3);
+	return a->id && a->who ? 0 : BT_ENOMEM;
+}
+
 static int sq_esc_acts(struct bt__store *base, struct bt_esc_action **out, size_t *n,
 		       struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct bt_esc_action *v = NULL;
-	size_t cap = 0;
-	int rc = 0, r = SQLITE_DONE;
 	*out = NULL, *n = 0;
 	if (s->schema < SCHEMA_ESCALATIONS)
 		return 0;
 	sqlite3_stmt *q = stmt(s, S_ESC_ACTS, err);
 	if (!q)
 		return BT_ESTORE;
-	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t c = cap ? cap * 2 : 16;
-			struct bt_esc_action *p = bt__reallocarray(v, c, sizeof(*v));
-			if (!p) {
-				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-				break;
-			}
-			v = p, cap = c;
-		}
-		struct bt_esc_action *a = &v[(*n)++];
-		a->id = col_dup(q, 0);
-		a->resolve = sqlite3_column_int(q, 1);
-		a->who = col_dup(q, 2);
-		a->at = sqlite3_column_int64(q, 3);
-		if (!a->id || !a->who)
-			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	}
-	if (!rc && r != SQLITE_DONE)
-		rc = fail(s, err, "reading what was done about escalations");
+	int rc = step_rows(s, q, sizeof(**out), esc_act_row, (char **)out, n,
+			   "reading what was done about escalations", err);
 	sqlite3_reset(q);
-	*out = v;
-	return rc;
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 
 /* ---- initiatives ---- */
@@ -1782,42 +1770,30 @@ static int sq_fu_close(struct bt__store *base, const struct bt_fu_close *c, stru
 	return step_done(s, q, err, "recording a follow-up closed");
 }
 
+static int fu_close_row(sqlite3_stmt *q, void *elem)
+{
+	struct bt_fu_close *a = elem;
+	a->id = col_dup(q, 0);
+	a->note = col_dup(q, 1);
+	a->who = col_dup(q, 2);
+	a->at = sqlite3_column_int64(q, 3);
+	return a->id && a->note && a->who ? 0 : BT_ENOMEM;
+}
+
 static int sq_fu_closes(struct bt__store *base, struct bt_fu_close **out, size_t *n,
 			struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	struct bt_fu_close *v = NULL;
-	size_t cap = 0;
-	int rc = 0, r = SQLITE_DONE;
 	*out = NULL, *n = 0;
 	if (s->schema < SCHEMA_FOLLOWUPS) /* a reader of an older file: none */
 		return 0;
 	sqlite3_stmt *q = stmt(s, S_FU_CLOSES, err);
 	if (!q)
 		return BT_ESTORE;
-	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t c = cap ? cap * 2 : 16;
-			struct bt_fu_close *p = bt__reallocarray(v, c, sizeof(*v));
-			if (!p) {
-				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-				break;
-			}
-			v = p, cap = c;
-		}
-		struct bt_fu_close *a = &v[(*n)++];
-		a->id = col_dup(q, 0);
-		a->note = col_dup(q, 1);
-		a->who = col_dup(q, 2);
-		a->at = sqlite3_column_int64(q, 3);
-		if (!a->id || !a->note || !a->who)
-			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
-	}
-	if (!rc && r != SQLITE_DONE)
-		rc = fail(s, err, "reading the follow-ups closed");
+	int rc = step_rows(s, q, sizeof(**out), fu_close_row, (char **)out, n,
+			   "reading the follow-ups closed", err);
 	sqlite3_reset(q);
-	*out = v;
-	return rc;
+	return rc == BT_ENOMEM ? bt_err_set(err, rc, "out of memory") : rc;
 }
 
 static int sq_announce(struct bt__store *base, const char *key, int64_t at, int *fresh,

@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define MS_PER_DAY INT64_C(86400000)
 
@@ -391,4 +392,11 @@ void bt_duration_format(int64_t ms, char out[40])
 		ms -= n * units[i].ms;
 		o += (size_t)snprintf(out + o, 40 - o, "%lld%s", (long long)n, units[i].unit);
 	}
+}
+
+int64_t bt_time_now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
