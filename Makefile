@@ -113,16 +113,19 @@ $(O)/tests/%: tests/unit/%.c $(O)/libbaton.a
 deps:
 	@scripts/deps.sh
 
-# The tests: the plain build with -Werror, then everything again under
-# ASan+UBSan.  tests/run.sh prints the summary line CI reads.
+# The tests: the plain build with -Werror, its shell tests on SQLite and
+# again on PostgreSQL, then everything again under ASan+UBSan (on SQLite;
+# the PostgreSQL store's own tests run there too).  tests/run.sh prints the
+# summary line CI reads.
 test: deps
-	$(MAKE) WERROR=1 check-tests
+	$(MAKE) WERROR=1 BACKENDS="sqlite postgres" check-tests
 	$(MAKE) WERROR=1 SANITIZE=address,undefined check-tests
 
 # tests/pg.sh run: a throw-away PostgreSQL for the tests of the PostgreSQL
 # store (BATON_TEST_PG_DIR), stopped afterwards
+BACKENDS ?= sqlite
 check-tests: $(O)/baton $(TEST_BIN)
-	@tests/pg.sh run tests/run.sh $(O)
+	@BATON_TEST_BACKENDS="$(BACKENDS)" tests/pg.sh run tests/run.sh $(O)
 
 run: deps
 	$(MAKE) WERROR=1 all

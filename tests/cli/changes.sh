@@ -138,8 +138,8 @@ eq "... and the recent ones with their impact (over 14 days, cut at as_of: 2 day
 	"$(echo "$out" | grep '| Spring promo |')" "| 2026-03-10T00:00:00Z | campaign | Spring promo | 2 | 4 | +2 | +2 | back +2, front +0 |"
 
 # the audit trail is read a batch (512) at a time: 1,100 rule changes, all listed once
-cp c.db big.db
-sqlite3 big.db "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1100)
+db_copy c.db big.db
+db_sql big.db "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 1100)
 	INSERT INTO rule_changes(at, who, via, journey, field, before, after)
 	SELECT 1772323200000 + i, 'ann', 'cli', 'billing', 'handoff_sla', '1d', '12h' FROM k"
 run "$BATON" changes --db big.db --kind rule --limit 10000 --json

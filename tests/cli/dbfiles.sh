@@ -4,6 +4,7 @@
 # readable by their owner only; the key of the suppression list lives
 # beside the database, never in it.
 . "$BATON_ROOT/tests/cli/lib.sh"
+sqlite_only "the files of a SQLite database"
 
 ev a1 2026-03-01T10:00:00Z web x '{"user_id":"a"}' >a.ndjson
 ev b1 2026-03-01T11:00:00Z web x '{"user_id":"b"}' >b.ndjson

@@ -115,56 +115,60 @@ eq "summary counts" "$(echo "$out" | jq -c '[.events,.profiles,.dead_letters]')"
 # ---- schema versions -------------------------------------------------------
 # a database of schema version 1 (no tokens or refusals table) is read as
 # it is and migrated by the first command that writes, keeping its data
-"$BATON" ingest --db old.db good.ndjson >/dev/null 2>&1
-# what versions 1 and 2 lacked: dead letters kept once, types of erased identifiers
-sqlite3 old.db "DROP INDEX dead_letters_hash; ALTER TABLE dead_letters DROP COLUMN hash;
-	ALTER TABLE suppressed DROP COLUMN type; DROP TRIGGER dead_letters_in;
-	DROP TRIGGER dead_letters_out; DROP TABLE dead_letter_usage"
-# version 2 kept a record rejected twice twice
-for i in 1 2 3; do
+if on_sqlite; then
+	"$BATON" ingest --db old.db good.ndjson >/dev/null 2>&1
+	# what versions 1 and 2 lacked: dead letters kept once, types of erased identifiers
+	sqlite3 old.db "DROP INDEX dead_letters_hash; ALTER TABLE dead_letters DROP COLUMN hash;
+		ALTER TABLE suppressed DROP COLUMN type; DROP TRIGGER dead_letters_in;
+		DROP TRIGGER dead_letters_out; DROP TABLE dead_letter_usage"
+	# version 2 kept a record rejected twice twice
+	for i in 1 2 3; do
+		sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
+			VALUES ($i, 'f', 4, 'json', 'bad', CAST('{\"x\":1}' AS BLOB))"
+	done
 	sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
-		VALUES ($i, 'f', 4, 'json', 'bad', CAST('{\"x\":1}' AS BLOB))"
-done
-sqlite3 old.db "INSERT INTO dead_letters(at, origin, line, format, reason, raw)
-	VALUES (4, 'f', 5, 'json', 'bad', CAST('{\"x\":2}' AS BLOB))"
-# what identity review (version 9) added
-sqlite3 old.db "DROP TABLE apart; DROP INDEX merges_into; DROP INDEX merges_from;
-	ALTER TABLE conflicts DROP COLUMN resolution; ALTER TABLE conflicts DROP COLUMN resolved_at;
-	ALTER TABLE conflicts DROP COLUMN resolved_by; ALTER TABLE profiles DROP COLUMN ident"
-sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; DROP TABLE journey_rules;
-	DROP TABLE rule_changes; DROP TABLE escalation_acts; DROP TABLE announced;
-	DROP TABLE webhooks; DROP TABLE webhook_deliveries; DROP TABLE webhook_attempts;
-	DROP TABLE actions; DROP TABLE initiatives; DROP TABLE calendar; DROP TABLE calendar_journeys;
-	DROP TABLE followup_closes; PRAGMA user_version = 1"
-run "$BATON" summary --db old.db --json
-eq "a version-1 database is readable" "$(echo "$out" | jq -c '[.events,.dead_letters]')" "[1,4]"
-run "$BATON" profile --db old.db --json user_id:u-1
-eq "its profiles too (no refusals table yet: none)" "$(echo "$out" | jq -c '[.events,.refusals]')" "[1,[]]"
-run "$BATON" profile --db old.db --merges --json user_id:u-1
-eq "... and their merge ledgers (nothing split yet)" "$rc $out" '0 {"profile":"P1","merges":[]}'
-run "$BATON" conflicts --db old.db --json --state open
-eq "... and the conflicts (none resolved yet)" "$rc $out" '0 {"conflicts":[],"total":0,"next":null}'
-run "$BATON" webhooks list --db old.db --json
-eq "and its webhooks (no table yet: none)" "$rc $out" "0 []"
-run "$BATON" actions --db old.db --json
-eq "and its actions (no table yet: none)" "$rc $out" '0 {"actions":[],"total":0}'
-run "$BATON" initiatives --db old.db --json
-eq "and its initiatives (no table yet: none)" "$rc $(echo "$out" | jq -c .initiatives)" "0 []"
-run "$BATON" changes --db old.db --json
-eq "and its changes (no calendar yet: none)" "$rc $(echo "$out" | jq -c '[.changes,.total]')" "0 [[],0]"
-run "$BATON" followups --db old.db --json
-eq "and its follow-ups (no closes table yet: none closed by hand)" "$rc $out" '0 {"followups":[],"total":0,"next":null}'
-run "$BATON" ingest --db old.db --json good.ndjson
-eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-eq "to version 13" "$(sqlite3 old.db 'PRAGMA user_version')" 13
-run "$BATON" dead-letters --db old.db --json
-eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
-	'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'
-eq "the dead letters' usage counts what was kept (2 records of 7 bytes)" "$(sqlite3 old.db 'SELECT n, bytes FROM dead_letter_usage')" "2|14"
-
-sqlite3 old.db "PRAGMA user_version = 99"
-run "$BATON" summary --db old.db
-eq "a newer database is refused" "$rc" 1
-contains "with the reason" "$err" "schema version 99 is newer than this baton's"
-run "$BATON" summary --db README.md
-contains "a file that is not a database" "$err" "README.md"
+		VALUES (4, 'f', 5, 'json', 'bad', CAST('{\"x\":2}' AS BLOB))"
+	# what identity review (version 9) added
+	sqlite3 old.db "DROP TABLE apart; DROP INDEX merges_into; DROP INDEX merges_from;
+		ALTER TABLE conflicts DROP COLUMN resolution; ALTER TABLE conflicts DROP COLUMN resolved_at;
+		ALTER TABLE conflicts DROP COLUMN resolved_by; ALTER TABLE profiles DROP COLUMN ident"
+	sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; DROP TABLE journey_rules;
+		DROP TABLE rule_changes; DROP TABLE escalation_acts; DROP TABLE announced;
+		DROP TABLE webhooks; DROP TABLE webhook_deliveries; DROP TABLE webhook_attempts;
+		DROP TABLE actions; DROP TABLE initiatives; DROP TABLE calendar; DROP TABLE calendar_journeys;
+		DROP TABLE followup_closes; PRAGMA user_version = 1"
+	run "$BATON" summary --db old.db --json
+	eq "a version-1 database is readable" "$(echo "$out" | jq -c '[.events,.dead_letters]')" "[1,4]"
+	run "$BATON" profile --db old.db --json user_id:u-1
+	eq "its profiles too (no refusals table yet: none)" "$(echo "$out" | jq -c '[.events,.refusals]')" "[1,[]]"
+	run "$BATON" profile --db old.db --merges --json user_id:u-1
+	eq "... and their merge ledgers (nothing split yet)" "$rc $out" '0 {"profile":"P1","merges":[]}'
+	run "$BATON" conflicts --db old.db --json --state open
+	eq "... and the conflicts (none resolved yet)" "$rc $out" '0 {"conflicts":[],"total":0,"next":null}'
+	run "$BATON" webhooks list --db old.db --json
+	eq "and its webhooks (no table yet: none)" "$rc $out" "0 []"
+	run "$BATON" actions --db old.db --json
+	eq "and its actions (no table yet: none)" "$rc $out" '0 {"actions":[],"total":0}'
+	run "$BATON" initiatives --db old.db --json
+	eq "and its initiatives (no table yet: none)" "$rc $(echo "$out" | jq -c .initiatives)" "0 []"
+	run "$BATON" changes --db old.db --json
+	eq "and its changes (no calendar yet: none)" "$rc $(echo "$out" | jq -c '[.changes,.total]')" "0 [[],0]"
+	run "$BATON" followups --db old.db --json
+	eq "and its follow-ups (no closes table yet: none closed by hand)" "$rc $out" '0 {"followups":[],"total":0,"next":null}'
+	run "$BATON" ingest --db old.db --json good.ndjson
+	eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
+	eq "to version 13" "$(sqlite3 old.db 'PRAGMA user_version')" 13
+	run "$BATON" dead-letters --db old.db --json
+	eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
+		'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'
+	eq "the dead letters' usage counts what was kept (2 records of 7 bytes)" "$(sqlite3 old.db 'SELECT n, bytes FROM dead_letter_usage')" "2|14"
+	
+	sqlite3 old.db "PRAGMA user_version = 99"
+	run "$BATON" summary --db old.db
+	eq "a newer database is refused" "$rc" 1
+	contains "with the reason" "$err" "schema version 99 is newer than this baton's"
+	run "$BATON" summary --db README.md
+	contains "a file that is not a database" "$err" "README.md"
+else
+	echo "skip - the SQLite schema's versions (PostgreSQL's: tests/cli/pg.sh)"
+fi

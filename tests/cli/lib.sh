@@ -6,6 +6,46 @@ set -u
 n=0
 export BATON_DB="$PWD/test.db"
 
+# sqlite_only REASON: a test about the SQLite store itself (its files, its
+# locks) skips in the PostgreSQL pass of tests/run.sh
+sqlite_only() {
+	if [ "${BATON_TEST_BACKEND:-sqlite}" = postgres ]; then
+		echo "skip - on SQLite only: $1"
+		exit 0
+	fi
+}
+# runs_once REASON: a test that works both backends itself (or neither)
+# skips in the PostgreSQL pass
+runs_once() {
+	if [ "${BATON_TEST_BACKEND:-sqlite}" = postgres ]; then
+		echo "skip - runs once: $1"
+		exit 0
+	fi
+}
+# on_sqlite: true in the SQLite pass (for the few checks of a test that
+# are about SQLite's files)
+on_sqlite() { [ "${BATON_TEST_BACKEND:-sqlite}" = sqlite ]; }
+
+# db_copy FROM TO: a copy of database FROM (cp of its file and key file,
+# or of its PostgreSQL database)
+db_copy() {
+	if on_sqlite; then
+		cp "$1" "$2"
+		if [ -f "$1.key" ]; then cp "$1.key" "$2.key"; fi
+	else
+		"$BATON_ROOT/tests/pgwrap.sh" --copy "$1" "$2"
+	fi
+}
+# db_sql DB SQL: run SQL on database DB, behind baton's back (sqlite3, or
+# psql as the role baton), rows out as "a|b"
+db_sql() {
+	if on_sqlite; then
+		sqlite3 "$1" "$2"
+	else
+		psql -X -q -At -v ON_ERROR_STOP=1 -d "$("$BATON_ROOT/tests/pgwrap.sh" --uri "$1")" -c "$2"
+	fi
+}
+
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 

@@ -10,6 +10,7 @@
 # refused, and leave the target as it was.  Back from PostgreSQL to SQLite
 # gives the same KPIs.  Skips without BATON_TEST_PG_DIR (tests/pg.sh run).
 . "$BATON_ROOT/tests/cli/lib.sh"
+runs_once "it moves databases between SQLite and PostgreSQL itself"
 PGSH="$BATON_ROOT/tests/pg.sh"
 [ -n "${BATON_TEST_PG_DIR:-}" ] || { echo "skip - BATON_TEST_PG_DIR is unset (run under tests/pg.sh run)"; exit 0; }
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }

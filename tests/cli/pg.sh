@@ -14,6 +14,7 @@
 # BATON_TEST_PG_DIR (tests/pg.sh run), else starts one of its own
 # (tests/pg.sh start); skips when none can be started.
 . "$BATON_ROOT/tests/cli/lib.sh"
+runs_once "it compares PostgreSQL with SQLite itself"
 D="$BATON_ROOT/tests/data"
 PGSH="$BATON_ROOT/tests/pg.sh"
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
@@ -427,6 +428,35 @@ eq "no row holds cat's e-mail any more (identifiers, events, dead letters, refus
 		+ (SELECT count(*) FROM event_log WHERE position('cat@x.com'::bytea in data) > 0)
 		+ (SELECT count(*) FROM dead_letters WHERE position('cat@x.com'::bytea in raw) > 0)
 		+ (SELECT count(*) FROM refusals WHERE ident LIKE '%cat@x.com%')")" 0
+# What the pages hold (docs/storage.md, "Erasure and VACUUM"): read as the
+# superuser with pageinspect, every tuple of every page of the tables the
+# erasure changed and of their TOAST tables, dead ones included.  First the
+# method itself: a deleted row's version is still a tuple of its page.
+pgsu() { psql -X -q -At -h "$BATON_TEST_PG_DIR" -U postgres -d "m$tag" -v ON_ERROR_STOP=1 -c "$1"; }
+tuples() { # TABLES (a SQL list of names) WHERE: the tuples of their pages where WHERE holds
+	pgsu "SELECT count(*) FROM (SELECT oid FROM pg_class WHERE relname IN ($1)
+		UNION ALL SELECT reltoastrelid FROM pg_class WHERE relname IN ($1) AND reltoastrelid <> 0) r,
+		LATERAL generate_series(0, (pg_relation_size(r.oid) / current_setting('block_size')::int)::int - 1) b,
+		LATERAL heap_page_items(get_raw_page(r.oid::regclass::text, b)) t WHERE $2"
+}
+if pgsu "CREATE EXTENSION IF NOT EXISTS pageinspect" 2>pageinspect.err; then
+	pgsu "CREATE TABLE probe(t text); INSERT INTO probe VALUES ('gone@x.com'); DELETE FROM probe" >/dev/null
+	eq "the method: a deleted row is still a tuple of its page, until VACUUM" \
+		"$(tuples "'probe'" "position('gone@x.com'::bytea in t.t_data) > 0")" 1
+	erased="'event_log', 'identifiers', 'profiles', 'conflicts', 'refusals', 'dead_letters'"
+	eq "after the erasure, no tuple of any page (live or dead) holds cat's e-mail" \
+		"$(tuples "$erased" "position('cat@x.com'::bytea in t.t_data) > 0")" 0
+	# with nothing else running, every tuple left in the pages is a live row
+	live=$(pgsu "SELECT sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %s',
+		r::regclass), false, true, '')))[1]::text::bigint) FROM (SELECT oid AS r FROM pg_class
+		WHERE relname IN ($erased) UNION ALL SELECT reltoastrelid FROM pg_class
+		WHERE relname IN ($erased) AND reltoastrelid <> 0) x")
+	eq "... and no old version is left: the tuples of the pages are the live rows" \
+		"$(tuples "$erased" "t.lp_flags = 1")" "$live"
+	pgsu "DROP TABLE probe; DROP EXTENSION pageinspect" >/dev/null
+else
+	echo "skip - the pages after an erasure: no pageinspect ($(head -n 1 pageinspect.err))"
+fi
 run "$BATON" ingest --db "$PGM" --json messy.ndjson
 eq "cat's events again: cat stays erased, as on SQLite" "$(echo "$out" | jq -c 'del(.errors)')" \
 	"$("$BATON" ingest --db messy.db --json messy.ndjson | jq -c 'del(.errors)')"

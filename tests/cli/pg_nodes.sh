@@ -25,6 +25,7 @@
 #      both nodes answer the KPIs of one SQLite ingest of the same events
 # Skips when BATON_TEST_PG_DIR is unset (run under tests/pg.sh run).
 . "$BATON_ROOT/tests/cli/lib.sh"
+runs_once "several nodes on PostgreSQL, in the first pass"
 D="$BATON_ROOT/tests/data"
 PGSH="$BATON_ROOT/tests/pg.sh"
 command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }

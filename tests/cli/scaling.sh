@@ -11,6 +11,7 @@
 # BATON_TEST_PG_DIR (tests/pg.sh run), else starts one of its own; skips
 # when none can be started.
 . "$BATON_ROOT/tests/cli/lib.sh"
+runs_once "it checks the PostgreSQL schema itself"
 PGSH="$BATON_ROOT/tests/pg.sh"
 DOC="$BATON_ROOT/docs/scaling.md"
 own=""

@@ -25,7 +25,7 @@ fails "an address that is not ADDR:PORT" \
 # the writer and the readers open, then the live state cannot be built: a
 # stored configuration that no longer reads (written behind baton's back)
 "$BATON" config load --db c.db "$D/kpi.yaml" >/dev/null
-sqlite3 c.db "UPDATE meta SET value = 'journeys: [' WHERE key = 'config'"
+db_sql c.db "UPDATE meta SET value = 'journeys: [' WHERE key = 'config'"
 fails "a live state that cannot be built" "did not find expected node content" \
 	"$BATON" serve --db c.db --listen "127.0.0.1:$(free_port)"
 

@@ -47,8 +47,7 @@ for d in wrong right; do
 	"$BATON" config load --db $d.db "$CFG" >/dev/null
 	"$BATON" ingest --db $d.db $d.ndjson >/dev/null 2>&1
 done
-cp wrong.db cli.db # split below by the CLI; wrong.db by the API
-[ -f wrong.db.key ] && cp wrong.db.key cli.db.key
+db_copy wrong.db cli.db # split below by the CLI; wrong.db by the API
 SEL='[(.journeys[0] | [.instances,.open,.resolved,.recontacted,.handoffs,.contacts,.handoff_failures.context_lost,.handoff_failures.late,.ttr_p50_s,.ttr_p90_s]), .overall.profiles, [.teams[] | select(.local_success > 0) | [.team,.local_success,.cost_shifted]]]'
 MERGED='[[1,0,1,1,3,3,2,1,82800,82800],1,[["digital",1,1],["service",1,0],["billing",1,1]]]'
 APART='[[2,0,2,0,2,3,1,0,3600,82800],2,[["digital",1,1],["service",1,0],["billing",1,0]]]'
@@ -73,8 +72,7 @@ eq "Bob's profile: his e-mail, his events, the split merge" \
 run "$BATON" profile --db cli.db --json P1
 eq "Ann keeps her phone and her two events" "$(echo "$out" | jq -c '[.identifiers,.events]')" \
 	'[["email:ann@x.com","phone:+447700900001"],2]'
-cp cli.db erased.db # erased below, as split
-[ -f cli.db.key ] && cp cli.db.key erased.db.key
+db_copy cli.db erased.db # erased below, as split
 
 # the same events again: duplicates by their ids; without ids, new events
 # whose link is refused (kept apart), recorded for review, no merge
