@@ -141,6 +141,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_erase(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 int cmd_conflicts(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_dead_letters(int argc, char **argv);

@@ -18,7 +18,7 @@ LAYERS='
 1 util               src/util/* include/baton/error.h include/baton/buf.h include/baton/json.h include/baton/util.h include/baton/alloc.h
 2 the model          src/event.* src/calendar.c include/baton/calendar.h src/csv.* src/config.* src/identity.* src/scrub.* src/records.c src/demo.c include/baton/config.h include/baton/records.h include/baton/demo.h
 3 store              src/store/*
-4 db and ingest      src/db.* src/migrate.c include/baton/migrate.h src/db_config.c src/esc_db.c src/ingest.* src/ingest_db.c src/dead_letters.c src/erase.c src/profile.c src/review.c src/token.c src/webhook.c include/baton/baton.h include/baton/token.h include/baton/webhook.h
+4 db and ingest      src/db.* src/migrate.c include/baton/migrate.h src/db_config.c src/esc_db.c src/ingest.* src/ingest_db.c src/dead_letters.c src/erase.c src/retention.c src/profile.c src/review.c src/token.c src/webhook.c include/baton/baton.h include/baton/token.h include/baton/webhook.h
 5 engine             src/engine.* src/audit.c src/audit_view.c include/baton/audit.h src/derive.c src/escalate.c src/followup.c src/actions.c src/agenda.c src/initiative.c src/insight.c src/changes.c src/kpi.c src/lists.c src/report.c src/view.* src/view_engine.c include/baton/engine.h include/baton/actions.h include/baton/agenda.h include/baton/initiative.h include/baton/insight.h include/baton/changes.h include/baton/report.h include/baton/view.h
 6 live and context   src/live.c src/context.* include/baton/live.h include/baton/context.h
 7 server and cli     server/* cli/*

@@ -218,6 +218,7 @@ static void *announcer(void *arg)
 		if (a->w.stop)
 			break;
 		pthread_mutex_unlock(&a->w.mu);
+		bt_purge_round(s);
 		int rc = announce_round(s);
 		if (rc && !failing) /* said once, not at every look */
 			bt_log("error", "the announcer could not look: %s", bt_strerror(rc));
@@ -234,6 +235,7 @@ int bt_announcer_start(struct bt_server *s)
 	long ms = e ? strtol(e, NULL, 10) : 0;
 	s->announcer.every_ms = ms >= 50 && ms <= 3600000 ? ms : 5000;
 	s->announcer.since_forget = bt_time_now_ms();
+	bt_purger_init(&s->purger);
 	return bt_worker_start(&s->announcer.w, announcer, s);
 }
 

@@ -491,7 +491,8 @@ int bt_metrics_text(struct bt_server *s, struct bt_buf *b)
 			 "# TYPE baton_live_last_event gauge\n"
 			 "baton_live_last_event %lld\n",
 		      (long long)bt_live_seq(s->live));
-	return bt_hooks_metrics(s, b);
+	int rc = bt_purge_metrics(s, b);
+	return rc ? rc : bt_hooks_metrics(s, b);
 }
 
 /* A quick request (the agent's context, the guard, one profile) asks the

@@ -137,6 +137,13 @@ struct bt_announcer {
 	uint64_t announced;
 };
 
+/* purge.c: the retention job, run by the announcer's thread: when it
+ * last ran, how often, and the rows it deleted. */
+struct bt_purger {
+	int64_t every_ms, last;
+	uint64_t dead_letters, deliveries;
+};
+
 /* webhooks.c: the delivery worker, with a writer connection of its own
  * (db, under dbmu: the admin routes that write webhooks use it too), the
  * configuration's word on private addresses (read again when the epoch
@@ -212,6 +219,7 @@ struct bt_server {
 	struct bt_sessions sessions;
 	struct bt_hooks hooks;
 	struct bt_announcer announcer;
+	struct bt_purger purger;
 };
 
 typedef int (*bt_handler)(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
@@ -289,6 +297,12 @@ void bt_hooks_kick(struct bt_server *s);
 int bt_announcer_start(struct bt_server *s);
 void bt_announcer_stop(struct bt_server *s); /* also when it never started */
 int bt_hooks_metrics(struct bt_server *s, struct bt_buf *b);
+/* The retention job (purge.c): init before the announcer starts; a round
+ * purges when its hour has come (logging a failure itself); its lines of
+ * /metrics. */
+void bt_purger_init(struct bt_purger *p);
+int bt_purge_round(struct bt_server *s);
+int bt_purge_metrics(struct bt_server *s, struct bt_buf *b);
 int bt_webhooks_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_webhooks_get(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);
 int bt_webhooks_delete(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs);

@@ -836,6 +836,24 @@ static void read_webhooks(struct reader *r, const struct bt_ynode *root, struct 
 		problem(r, a, "webhooks: allow_private must be true or false");
 }
 
+/* retention: {dead_letters: DURATION, webhook_deliveries: DURATION}, how
+ * long each data set is kept (docs/retention.md); absent: for ever. */
+static void read_retention(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
+{
+	static const char *const keys[] = {"dead_letters", "webhook_deliveries", NULL};
+	const struct bt_ynode *w = bt_ynode_get(root, "retention");
+	if (!w || bt_ynode_is_null(w))
+		return;
+	if (w->kind != BT_YMAP) {
+		problem(r, w, "'retention' must be a mapping of data sets to durations");
+		return;
+	}
+	check_keys(r, w, "retention", keys);
+	c->retain_dead_ms = duration(r, bt_ynode_get(w, "dead_letters"), "retention: dead_letters", 0);
+	c->retain_deliveries_ms = duration(r, bt_ynode_get(w, "webhook_deliveries"),
+					   "retention: webhook_deliveries", 0);
+}
+
 /* changes: {notice: DURATION}, the change calendar's webhook notice. */
 static void read_changes(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
 {
@@ -978,7 +996,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 	static const char *const keys[] = {"teams",    "people",   "journeys",    "touchpoints",
 					   "purposes", "identity", "steering",    "escalations",
 					   "webhooks", "consistency", "value", "changes", "followup_sla",
-					   "followup_triggers", NULL};
+					   "followup_triggers", "retention", NULL};
 	struct reader r = {name, NULL, 0, 0, 0, 0};
 	struct bt_ynode *root = NULL;
 	struct bt_config *c = NULL;
@@ -1009,6 +1027,7 @@ int bt_config_parse(const char *name, const char *text, size_t len, struct bt_co
 		read_webhooks(&r, root, c);
 		read_insight(&r, root, c);
 		read_changes(&r, root, c);
+		read_retention(&r, root, c);
 	}
 	c->source = bt__strndup(text, len);
 	c->name = bt__strndup(name, strlen(name));

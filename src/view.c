@@ -691,6 +691,47 @@ int bt_erase_json(const struct bt_erase_stats *st, struct bt_buf *b)
 			     id, st->identifiers, st->events, st->scrubbed, st->dead_letters);
 }
 
+static int purge_set_json(struct bt_buf *b, const char *name, const struct bt_purge_set *p)
+{
+	char keep[40], upto[32];
+	if (!p->keep_ms)
+		return bt_buf_printf(b, ",\"%s\":{\"keep\":null,\"cutoff\":null,\"purged\":0}", name);
+	bt_duration_format(p->keep_ms, keep);
+	bt_time_format(p->upto_ms, upto);
+	return bt_buf_printf(b, ",\"%s\":{\"keep\":\"%s\",\"cutoff\":\"%s\",\"purged\":%lld}", name,
+			     keep, upto, (long long)p->purged);
+}
+
+int bt_purge_json(const struct bt_purge_stats *st, int dry, struct bt_buf *b)
+{
+	char at[32];
+	bt_time_format(st->as_of_ms, at);
+	int rc = bt_buf_printf(b, "{\"as_of\":\"%s\",\"dry_run\":%s", at, dry ? "true" : "false");
+	if (!rc)
+		rc = purge_set_json(b, "dead_letters", &st->dead_letters);
+	if (!rc)
+		rc = purge_set_json(b, "webhook_deliveries", &st->webhook_deliveries);
+	return rc ? rc : bt_buf_adds(b, "}");
+}
+
+static int purge_set_text(struct bt_buf *b, const char *name, const struct bt_purge_set *p,
+			  int dry)
+{
+	char keep[40], upto[32];
+	if (!p->keep_ms)
+		return bt_buf_printf(b, "%s: kept for ever (no retention set)\n", name);
+	bt_duration_format(p->keep_ms, keep);
+	bt_time_format(p->upto_ms, upto);
+	return bt_buf_printf(b, "%s: kept %s; %lld made at or before %s %s\n", name, keep,
+			     (long long)p->purged, upto, dry ? "would be purged" : "purged");
+}
+
+int bt_purge_text(const struct bt_purge_stats *st, int dry, struct bt_buf *b)
+{
+	int rc = purge_set_text(b, "dead letters", &st->dead_letters, dry);
+	return rc ? rc : purge_set_text(b, "webhook deliveries", &st->webhook_deliveries, dry);
+}
+
 /* "P17" as a JSON string, or null for 0. */
 static int profile_field(struct bt_buf *b, const char *key, int64_t id)
 {

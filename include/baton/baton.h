@@ -292,6 +292,25 @@ struct bt_erase_stats {
 /* Erase the person of ident (docs/identity.md, Erasure): see erase.c. */
 int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, struct bt_err *err);
 
+/* ---- retention (docs/retention.md) --------------------------------------- */
+
+/* One data set's purge: how long it is kept (0: for ever, nothing
+ * purged), the horizon (rows made at or before it go) and how many went
+ * (or, in a dry run, would go). */
+struct bt_purge_set {
+	int64_t keep_ms, upto_ms, purged;
+};
+struct bt_purge_stats {
+	int64_t as_of_ms;
+	struct bt_purge_set dead_letters, webhook_deliveries;
+};
+
+/* Purge what cfg's retention no longer keeps at as_of (ms), in one
+ * transaction, then leave no trace in the files (as an erasure does);
+ * dry: count only. */
+int bt_purge(struct bt_db *db, const struct bt_config *cfg, int64_t as_of, int dry,
+	     struct bt_purge_stats *st, struct bt_err *err);
+
 /* ---- summary ----------------------------------------------------------- */
 
 struct bt_summary {

@@ -168,5 +168,11 @@ int bt_access_json(const char *method, const char *route, int status, double ms,
 int bt_summary_json(const struct bt_summary *s, struct bt_buf *out);
 /* What an erasure removed (`baton erase --json`). */
 int bt_erase_json(const struct bt_erase_stats *st, struct bt_buf *out);
+/* A purge (docs/retention.md): {"as_of", "dry_run", "dead_letters":
+ * {"keep", "cutoff", "purged"}, "webhook_deliveries": {...}} (rows made
+ * at or before cutoff go; keep and cutoff null for a data set kept for
+ * ever); and the same as lines of text. */
+int bt_purge_json(const struct bt_purge_stats *st, int dry, struct bt_buf *out);
+int bt_purge_text(const struct bt_purge_stats *st, int dry, struct bt_buf *out);
 
 #endif

@@ -328,6 +328,11 @@ enum pst {
 	P_WH_DEL_ATTEMPTS,
 	P_WH_DEL_DELIVERIES,
 	P_WH_DELETE,
+	P_PURGE_DEAD_COUNT,
+	P_PURGE_DEAD,
+	P_PURGE_DELIVERIES_COUNT,
+	P_PURGE_ATTEMPTS,
+	P_PURGE_DELIVERIES,
 	P_WH_ENQUEUE,
 	P_WH_DELIVERY_COUNT,
 	P_WH_DELIVERIES,
@@ -556,6 +561,14 @@ static const char *const sql[P__COUNT] = {
 			  "(SELECT id FROM webhook_deliveries WHERE webhook = $1::bigint)",
     [P_WH_DEL_DELIVERIES] = "DELETE FROM webhook_deliveries WHERE webhook = $1::bigint",
     [P_WH_DELETE] = "DELETE FROM webhooks WHERE id = $1::bigint",
+    [P_PURGE_DEAD_COUNT] = "SELECT count(*) FROM dead_letters WHERE at <= $1::bigint",
+    [P_PURGE_DEAD] = "DELETE FROM dead_letters WHERE at <= $1::bigint",
+    [P_PURGE_DELIVERIES_COUNT] =
+	"SELECT count(*) FROM webhook_deliveries WHERE state <> 0 AND created <= $1::bigint",
+    [P_PURGE_ATTEMPTS] = "DELETE FROM webhook_attempts WHERE delivery IN (SELECT id FROM "
+			 "webhook_deliveries WHERE state <> 0 AND created <= $1::bigint)",
+    [P_PURGE_DELIVERIES] =
+	"DELETE FROM webhook_deliveries WHERE state <> 0 AND created <= $1::bigint",
     [P_WH_ENQUEUE] = "INSERT INTO webhook_deliveries(webhook, uid, event, body, created, state, "
 		     "next_at) VALUES ($1::bigint, $2::text, $3::text, $4::bytea, $5::bigint, 0, "
 		     "$5::bigint)",
@@ -3030,8 +3043,28 @@ static int pg_suppress(struct bt__store *base, uint64_t hash, const char *type, 
 static int pg_scrub_files(struct bt__store *base, struct bt_err *err)
 {
 	struct pg_store *s = (struct pg_store *)base;
-	return exec(s, "VACUUM event_log, identifiers, profiles, conflicts, refusals, dead_letters",
-		    "vacuuming after an erasure", err);
+	return exec(s,
+		    "VACUUM event_log, identifiers, profiles, conflicts, refusals, dead_letters, "
+		    "webhook_deliveries, webhook_attempts",
+		    "vacuuming after an erasure or a purge", err);
+}
+
+/* ---- retention ---- */
+
+static int pg_purge(struct bt__store *base, enum bt__purge_set set, int64_t upto, int dry,
+		    int64_t *n, struct bt_err *err)
+{
+	struct pg_store *s = (struct pg_store *)base;
+	int dead = set == BT__PURGE_DEAD_LETTERS, rc;
+	struct pp p = {.n = 0};
+	p_int(&p, upto);
+	*n = 0;
+	if (dry)
+		return run_int(s, dead ? P_PURGE_DEAD_COUNT : P_PURGE_DELIVERIES_COUNT, &p, 0, n,
+			       "purging", err);
+	if (!dead && (rc = run_done(s, P_PURGE_ATTEMPTS, &p, NULL, "purging", err)))
+		return rc;
+	return run_done(s, dead ? P_PURGE_DEAD : P_PURGE_DELIVERIES, &p, n, "purging", err);
 }
 
 /* ---- whole tables (baton migrate) ---- */
@@ -3255,6 +3288,7 @@ static const struct bt__store_ops pg_ops = {
 	       .list = pg_token_list,
 	       .revoke = pg_token_revoke},
     .dead = {.list = pg_dead_letters, .usage = pg_dead_usage, .remove = pg_dead_letter_delete},
+    .retention = {.purge = pg_purge},
     .webhooks = {.insert = pg_webhook_insert,
 		 .list = pg_webhook_list,
 		 .remove = pg_webhook_remove,

@@ -3292,6 +3292,42 @@ static int sq_copy_done(struct bt__store *base, struct bt_err *err)
 	return 0; /* AUTOINCREMENT follows the highest id written by itself */
 }
 
+/* ---- retention ---- */
+
+static int sq_purge(struct bt__store *base, enum bt__purge_set set, int64_t upto, int dry,
+		    int64_t *n, struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	/* [set][0] counts, then the deletes in order; the last one's
+	 * changes() is the count */
+	static const char *const qs[][3] = {
+	    [BT__PURGE_DEAD_LETTERS] = {"SELECT count(*) FROM dead_letters WHERE at <= ?1",
+					"DELETE FROM dead_letters WHERE at <= ?1", NULL},
+	    [BT__PURGE_DELIVERIES] =
+		{"SELECT count(*) FROM webhook_deliveries WHERE state <> 0 AND created <= ?1",
+		 "DELETE FROM webhook_attempts WHERE delivery IN (SELECT id FROM "
+		 "webhook_deliveries WHERE state <> 0 AND created <= ?1)",
+		 "DELETE FROM webhook_deliveries WHERE state <> 0 AND created <= ?1"},
+	};
+	*n = 0;
+	for (size_t i = dry ? 0 : 1; i < 3 && qs[set][i]; i++) {
+		sqlite3_stmt *q = prep(s, qs[set][i], "purging", err);
+		if (!q)
+			return BT_ESTORE;
+		sqlite3_bind_int64(q, 1, upto);
+		int r = sqlite3_step(q);
+		if (r == SQLITE_ROW)
+			*n = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		if (r != SQLITE_DONE && r != SQLITE_ROW)
+			return fail(s, err, "purging");
+		if (dry)
+			return 0;
+	}
+	*n = sqlite3_changes(s->db);
+	return 0;
+}
+
 static const struct bt__store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -3355,6 +3391,7 @@ static const struct bt__store_ops sqlite_ops = {
 		     .attempt = sq_delivery_attempt,
 		     .unclaim = sq_delivery_unclaim,
 		     .next_due = sq_delivery_next_due},
+	.retention = {.purge = sq_purge},
 	.copy = {.rows = sq_copy_rows, .put = sq_copy_put, .done = sq_copy_done},
 };
 

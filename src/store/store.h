@@ -166,6 +166,9 @@ struct bt__reshape {
 
 /* The operations, grouped by area.  A PostgreSQL backend fills the same
  * table (and reuses the event-log codec, eventlog.h). */
+/* The data sets retention purges (docs/retention.md). */
+enum bt__purge_set { BT__PURGE_DEAD_LETTERS, BT__PURGE_DELIVERIES };
+
 struct bt__store_ops {
 	const char *name;
 	void (*close)(struct bt__store *s);
@@ -469,6 +472,16 @@ struct bt__store_ops {
 		/* When the pending delivery due first is due; BT_ENOTFOUND. */
 		int (*next_due)(struct bt__store *s, int64_t *at, struct bt_err *err);
 	} webhooks;
+
+	/* Retention (docs/retention.md), inside begin/commit: the rows of
+	 * data set `set` made at or before `upto` (ms): deleted, or with dry
+	 * only counted; *n how many.  Dead letters by the time they were
+	 * rejected; webhook deliveries no longer pending by the time they were
+	 * queued, with their attempts. */
+	struct {
+		int (*purge)(struct bt__store *s, enum bt__purge_set set, int64_t upto, int dry,
+			     int64_t *n, struct bt_err *err);
+	} retention;
 
 	/* Whole tables, row by row, for `baton migrate` (src/migrate.c): the
 	 * table and column names come from migrate.c's fixed list, never from

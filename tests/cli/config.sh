@@ -35,7 +35,7 @@ eq "an unknown key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:13
 eq "a bad channel" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': channel 'phone' is not one of")" 1
 eq "an unknown team of a touchpoint" "$(echo "$err" | grep -c "^bad.yaml:15: touchpoint 'ivr': unknown team 'service'")" 1
 eq "a bad limit" "$(echo "$err" | grep -c "^bad.yaml:17: limit of 'email' must be a number from 1 to 255")" 1
-eq "an unknown top-level key nothing is near, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration (expected one of: teams, people, journeys, touchpoints, purposes, identity, steering, escalations, webhooks, consistency, value, changes, followup_sla, followup_triggers)")" 1
+eq "an unknown top-level key nothing is near, with the keys allowed" "$(echo "$err" | grep -c "^bad.yaml:18: unknown key 'colour' in the configuration (expected one of: teams, people, journeys, touchpoints, purposes, identity, steering, escalations, webhooks, consistency, value, changes, followup_sla, followup_triggers, retention)")" 1
 eq "a mistyped top-level key, with the nearest key" "$(echo "$err" | grep -c "^bad.yaml:19: unknown key 'jounreys' in the configuration (did you mean 'journeys'?)")" 1
 # the reader finds the top-level keys first and the touchpoints before the
 # identity rules; the problems come out in line order all the same (both of
