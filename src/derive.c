@@ -532,17 +532,28 @@ static int process(struct bt_engine *e, struct pctx *p, uint32_t ei)
 /* qsort_r, not a global for the records: derivations run at the same time
  * on the server's threads (a global once let one sort read another's
  * records, and crash). */
+/* The order a profile's events are judged in: by time; at the same time a
+ * consent statement first (it is in effect from its time on, so an
+ * outbound message at that very time is judged under it, whichever
+ * arrived first), then by arrival. */
+static int before(const struct bt__erec *x, const struct bt__erec *y)
+{
+	if (x->ts != y->ts)
+		return x->ts < y->ts;
+	if (!x->consent != !y->consent)
+		return x->consent != 0;
+	return x->seq < y->seq;
+}
+
 static int by_time(const void *a, const void *b, void *records)
 {
 	const struct bt__erec *ev = records;
 	const struct bt__erec *x = &ev[*(const uint32_t *)a];
 	const struct bt__erec *y = &ev[*(const uint32_t *)b];
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	return before(x, y) ? -1 : before(y, x);
 }
 
-/* Sort a profile's slice by (ts, seq): insertion sort for the usual short
+/* Sort a profile's slice (before()): insertion sort for the usual short
  * slices, qsort for long ones. */
 static void sort_slice(const struct bt__erec *ev, uint32_t *v, size_t n)
 {
@@ -553,8 +564,7 @@ static void sort_slice(const struct bt__erec *ev, uint32_t *v, size_t n)
 	for (size_t i = 1; i < n; i++) {
 		uint32_t x = v[i];
 		size_t j = i;
-		while (j > 0 && (ev[v[j - 1]].ts > ev[x].ts ||
-				 (ev[v[j - 1]].ts == ev[x].ts && ev[v[j - 1]].seq > ev[x].seq))) {
+		while (j > 0 && before(&ev[x], &ev[v[j - 1]])) {
 			v[j] = v[j - 1];
 			j--;
 		}

@@ -44,6 +44,46 @@ eq "collisions into withdrawn consent: c1, c3, c4" "$(echo "$out" | jq -c '.over
 out=$("$BATON" kpis --input c.ndjson --json)
 eq "by default too (research and telepathy are names of their own)" "$(echo "$out" | jq -c '.overall.consent_collisions')" 3
 
+# ---- the edges in time, and merges (no configuration: marketing) ----
+# A statement is in effect from its time on: d1 gets a promotion a second
+# before withdrawing (no collision), d2 at the very second of it (a
+# collision), d3 too but the promotion arrived first (the same: the order
+# of arrival does not decide), d4 a second after (a collision).
+# m1 withdrew under her e-mail, is linked to her user id later, and gets a
+# promotion to the user id: one profile, the withdrawal holds (a collision).
+# m2 withdrew under her e-mail, consented again under her user id half an
+# hour later, then both are linked: the latest statement holds (none).
+# m3 got a promotion, then withdrew, then was linked: the promotion came
+# before the withdrawal (none).  So 3 + 1 collisions.
+M='"props":{"purpose":"marketing"}'
+{
+	ev t1 2026-01-01T10:00:00Z app prefs '{"user_id":"d1"}' '"consent":{"marketing":false}'
+	ev t2 2026-01-01T09:59:59Z mailer promo '{"user_id":"d1"}' "$O,$M"
+	ev t3 2026-01-01T10:00:00Z app prefs '{"user_id":"d2"}' '"consent":{"marketing":false}'
+	ev t4 2026-01-01T10:00:00Z mailer promo '{"user_id":"d2"}' "$O,$M"
+	ev t5 2026-01-01T10:00:00Z mailer promo '{"user_id":"d3"}' "$O,$M"
+	ev t6 2026-01-01T10:00:00Z app prefs '{"user_id":"d3"}' '"consent":{"marketing":false}'
+	ev t7 2026-01-01T10:00:00Z app prefs '{"user_id":"d4"}' '"consent":{"marketing":false}'
+	ev t8 2026-01-01T10:00:01Z mailer promo '{"user_id":"d4"}' "$O,$M"
+	ev m1 2026-01-01T10:00:00Z app prefs '{"email":"m1@x.com"}' '"consent":{"marketing":false}'
+	ev m2 2026-01-01T11:00:00Z web login '{"email":"m1@x.com","user_id":"m1"}'
+	ev m3 2026-01-01T12:00:00Z mailer promo '{"user_id":"m1"}' "$O,$M"
+	ev n1 2026-01-01T10:00:00Z app prefs '{"email":"m2@x.com"}' '"consent":{"marketing":false}'
+	ev n2 2026-01-01T10:30:00Z app prefs '{"user_id":"m2"}' '"consent":{"marketing":true}'
+	ev n3 2026-01-01T11:00:00Z web login '{"email":"m2@x.com","user_id":"m2"}'
+	ev n4 2026-01-01T12:00:00Z mailer promo '{"user_id":"m2"}' "$O,$M"
+	ev o1 2026-01-01T10:00:00Z mailer promo '{"user_id":"m3"}' "$O,$M"
+	ev o2 2026-01-01T10:30:00Z app prefs '{"email":"m3@x.com"}' '"consent":{"marketing":false}'
+	ev o3 2026-01-01T11:00:00Z web login '{"email":"m3@x.com","user_id":"m3"}'
+} >edges.ndjson
+eq "at the edges and across merges: d2, d3, d4 and m1" \
+	"$("$BATON" kpis --input edges.ndjson --json | jq -c .overall.consent_collisions)" 4
+grep '"d3"' edges.ndjson >d3.ndjson
+eq "the promotion at the second of the withdrawal, arrived first: still a collision" \
+	"$("$BATON" kpis --input d3.ndjson --json | jq -c .overall.consent_collisions)" 1
+grep '"d1"' edges.ndjson >d1.ndjson
+eq "... and a second before it: none" "$("$BATON" kpis --input d1.ndjson --json | jq -c .overall.consent_collisions)" 0
+
 cat >bad.yaml <<'YAML'
 purposes:
   - {id: marketing, aliases: [promotion]}
@@ -64,6 +104,13 @@ H="Authorization: Bearer $(grep '^bt_' serve.out)"
 guard() { curl -s -w ' %{http_code}' -H "$H" -H "Content-Type: application/json" -d "$1" "$U/v1/guard?as_of=2026-01-03"; }
 eq "guard: a promotion to c1, who withdrew the newsletter: no" \
 	"$(guard '{"ids":{"user_id":"c1"},"purpose":"promotion"}' | sed 's/ 200$//' | jq -c '[.allow,.purpose,[.reasons[].reason]]')" '[false,"marketing",["consent_withdrawn"]]'
+"$BATON" ingest --db g.db edges.ndjson >/dev/null
+# m2's consent in time: withdrawn from 10:00:00, given again from 10:30:00
+for t in 09:59:59/true 10:00:00/false 10:29:59/false 10:30:00/true; do
+	got=$(curl -s -H "$H" -H "Content-Type: application/json" -d '{"ids":{"user_id":"m2"},"purpose":"marketing"}' \
+		"$U/v1/guard?as_of=2026-01-01T${t%/*}Z" | jq -c .allow)
+	eq "guard at ${t%/*}: m2 may get marketing: ${t#*/}" "$got" "${t#*/}"
+done
 eq "guard: a service message to c2 is fine" "$(guard '{"ids":{"user_id":"c2"},"purpose":"service"}' | sed 's/ 200$//' | jq -c .allow)" true
 eq "guard: an unknown purpose is a 400 that lists the purposes" "$(guard '{"ids":{"user_id":"c1"},"purpose":"promotoin"}')" \
 	"{\"error\":\"invalid\",\"detail\":\"unknown purpose 'promotoin' (did you mean 'promotion'? the purposes: marketing, service, research; or an alias: promotion, newsletter, offers)\"} 400"
