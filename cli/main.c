@@ -16,7 +16,7 @@ static const struct cli_command commands[] = {
 	{"conflicts", cmd_conflicts, "links refused for review, and their resolution"},
 	{"split", cmd_split, "undo one merge of a profile"},
 	{"dead-letters", cmd_dead_letters, "list, export, retry or delete rejected records"},
-	{"purge", cmd_purge, "delete what the retention no longer keeps (dead letters, deliveries)"},
+	{"purge", cmd_purge, "delete what the retention no longer keeps (events, dead letters, deliveries)"},
 	{"summary", cmd_summary, "count events, profiles, merges, conflicts, dead letters"},
 	{"kpis", cmd_kpis, "journey KPIs end to end, and local versus journey per team"},
 	{"journeys", cmd_journeys, "journey definitions, owners, and unowned journeys in the data"},

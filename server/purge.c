@@ -36,20 +36,21 @@ int bt_purge_round(struct bt_server *s)
 	struct bt_db *rdb = bt_reader_get(s);
 	int rc = bt_db_config_get(rdb, &cfg, &err);
 	bt_reader_put(s, rdb);
-	if (!rc && (cfg->retain_dead_ms || cfg->retain_deliveries_ms)) {
+	if (!rc && (cfg->retain_events_ms || cfg->retain_dead_ms || cfg->retain_deliveries_ms)) {
 		struct bt_purge_stats st;
 		pthread_mutex_lock(&s->mu);
 		rc = bt_purge(s->db, cfg, now, 0, &st, &err);
 		pthread_mutex_unlock(&s->mu);
 		if (!rc) {
+			__atomic_fetch_add(&p->events, (uint64_t)st.events.purged, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&p->dead_letters, (uint64_t)st.dead_letters.purged,
 					   __ATOMIC_RELAXED);
 			__atomic_fetch_add(&p->deliveries, (uint64_t)st.webhook_deliveries.purged,
 					   __ATOMIC_RELAXED);
-			if (st.dead_letters.purged || st.webhook_deliveries.purged)
-				bt_log("info", "retention: purged %lld dead letters and %lld webhook "
-					       "deliveries",
-				       (long long)st.dead_letters.purged,
+			if (st.events.purged || st.dead_letters.purged || st.webhook_deliveries.purged)
+				bt_log("info", "retention: purged %lld events, %lld dead letters and "
+					       "%lld webhook deliveries",
+				       (long long)st.events.purged, (long long)st.dead_letters.purged,
 				       (long long)st.webhook_deliveries.purged);
 		}
 	}
@@ -65,8 +66,10 @@ int bt_purge_metrics(struct bt_server *s, struct bt_buf *b)
 	    b,
 	    "# HELP baton_purged_total Rows deleted by the retention job.\n"
 	    "# TYPE baton_purged_total counter\n"
+	    "baton_purged_total{set=\"events\"} %llu\n"
 	    "baton_purged_total{set=\"dead_letters\"} %llu\n"
 	    "baton_purged_total{set=\"webhook_deliveries\"} %llu\n",
+	    (unsigned long long)__atomic_load_n(&s->purger.events, __ATOMIC_RELAXED),
 	    (unsigned long long)__atomic_load_n(&s->purger.dead_letters, __ATOMIC_RELAXED),
 	    (unsigned long long)__atomic_load_n(&s->purger.deliveries, __ATOMIC_RELAXED));
 }

@@ -141,7 +141,7 @@ struct bt_announcer {
  * last ran, how often, and the rows it deleted. */
 struct bt_purger {
 	int64_t every_ms, last;
-	uint64_t dead_letters, deliveries;
+	uint64_t events, dead_letters, deliveries;
 };
 
 /* webhooks.c: the delivery worker, with a writer connection of its own

@@ -836,11 +836,11 @@ static void read_webhooks(struct reader *r, const struct bt_ynode *root, struct 
 		problem(r, a, "webhooks: allow_private must be true or false");
 }
 
-/* retention: {dead_letters: DURATION, webhook_deliveries: DURATION}, how
+/* retention: {events:, dead_letters:, webhook_deliveries: DURATION}, how
  * long each data set is kept (docs/retention.md); absent: for ever. */
 static void read_retention(struct reader *r, const struct bt_ynode *root, struct bt_config *c)
 {
-	static const char *const keys[] = {"dead_letters", "webhook_deliveries", NULL};
+	static const char *const keys[] = {"events", "dead_letters", "webhook_deliveries", NULL};
 	const struct bt_ynode *w = bt_ynode_get(root, "retention");
 	if (!w || bt_ynode_is_null(w))
 		return;
@@ -849,6 +849,7 @@ static void read_retention(struct reader *r, const struct bt_ynode *root, struct
 		return;
 	}
 	check_keys(r, w, "retention", keys);
+	c->retain_events_ms = duration(r, bt_ynode_get(w, "events"), "retention: events", 0);
 	c->retain_dead_ms = duration(r, bt_ynode_get(w, "dead_letters"), "retention: dead_letters", 0);
 	c->retain_deliveries_ms = duration(r, bt_ynode_get(w, "webhook_deliveries"),
 					   "retention: webhook_deliveries", 0);

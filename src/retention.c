@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * retention.c - purging what the configuration's retention no longer keeps
- * (docs/retention.md): dead letters and finished webhook deliveries older
- * than their data set's duration.  A row made exactly one duration before
+ * (docs/retention.md): events, dead letters and finished webhook
+ * deliveries older than their data set's duration.  A row made exactly one duration before
  * the purge is gone (kept while now < made + duration).
  */
 #include "db.h"
@@ -34,11 +34,16 @@ int bt_purge(struct bt_db *db, const struct bt_config *cfg, int64_t as_of, int d
 		return bt_err_set(err, BT_EUSAGE, "the database is open read-only");
 	if ((rc = dry ? ops->txn.read_begin(db->store, NULL, err) : ops->txn.begin(db->store, err)))
 		return rc;
-	rc = purge_set(db, BT__PURGE_DEAD_LETTERS, cfg->retain_dead_ms, as_of, dry,
-		       &st->dead_letters, err);
+	rc = purge_set(db, BT__PURGE_EVENTS, cfg->retain_events_ms, as_of, dry, &st->events, err);
+	if (!rc)
+		rc = purge_set(db, BT__PURGE_DEAD_LETTERS, cfg->retain_dead_ms, as_of, dry,
+			       &st->dead_letters, err);
 	if (!rc)
 		rc = purge_set(db, BT__PURGE_DELIVERIES, cfg->retain_deliveries_ms, as_of, dry,
 			       &st->webhook_deliveries, err);
+	/* events gone: every live state is built anew (as after an erasure) */
+	if (!rc && !dry && st->events.purged)
+		rc = bt__db_bump_epoch(db, err);
 	if (rc || dry) {
 		ops->txn.rollback(db->store);
 		return rc;
@@ -48,7 +53,7 @@ int bt_purge(struct bt_db *db, const struct bt_config *cfg, int64_t as_of, int d
 		return rc;
 	}
 	/* the deleted rows' bytes: as after an erasure */
-	if (st->dead_letters.purged + st->webhook_deliveries.purged > 0)
+	if (st->events.purged + st->dead_letters.purged + st->webhook_deliveries.purged > 0)
 		rc = ops->txn.scrub_files(db->store, err);
 	return rc;
 }

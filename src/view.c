@@ -708,6 +708,8 @@ int bt_purge_json(const struct bt_purge_stats *st, int dry, struct bt_buf *b)
 	bt_time_format(st->as_of_ms, at);
 	int rc = bt_buf_printf(b, "{\"as_of\":\"%s\",\"dry_run\":%s", at, dry ? "true" : "false");
 	if (!rc)
+		rc = purge_set_json(b, "events", &st->events);
+	if (!rc)
 		rc = purge_set_json(b, "dead_letters", &st->dead_letters);
 	if (!rc)
 		rc = purge_set_json(b, "webhook_deliveries", &st->webhook_deliveries);
@@ -728,7 +730,9 @@ static int purge_set_text(struct bt_buf *b, const char *name, const struct bt_pu
 
 int bt_purge_text(const struct bt_purge_stats *st, int dry, struct bt_buf *b)
 {
-	int rc = purge_set_text(b, "dead letters", &st->dead_letters, dry);
+	int rc = purge_set_text(b, "events", &st->events, dry);
+	if (!rc)
+		rc = purge_set_text(b, "dead letters", &st->dead_letters, dry);
 	return rc ? rc : purge_set_text(b, "webhook deliveries", &st->webhook_deliveries, dry);
 }
 

@@ -302,7 +302,7 @@ struct bt_purge_set {
 };
 struct bt_purge_stats {
 	int64_t as_of_ms;
-	struct bt_purge_set dead_letters, webhook_deliveries;
+	struct bt_purge_set events, dead_letters, webhook_deliveries;
 };
 
 /* Purge what cfg's retention no longer keeps at as_of (ms), in one

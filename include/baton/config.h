@@ -163,9 +163,9 @@ struct bt_config {
 	/* changes: how long before a calendar change's date its
 	 * change.upcoming webhook fires (docs/changes.md); 0: 7 days */
 	int64_t change_notice_ms;
-	/* retention (docs/retention.md): how long dead letters and finished
-	 * webhook deliveries are kept; 0: for ever */
-	int64_t retain_dead_ms, retain_deliveries_ms;
+	/* retention (docs/retention.md): how long events (by their time),
+	 * dead letters and finished webhook deliveries are kept; 0: for ever */
+	int64_t retain_events_ms, retain_dead_ms, retain_deliveries_ms;
 	/* closed-loop feedback: the defaults of every journey */
 	int64_t followup_sla_ms;
 	struct bt_cfg_triggers triggers;

@@ -167,7 +167,8 @@ static int rewrite_rec(void *ctx, const struct bt__seg *g, uint32_t i, int64_t t
 	struct bt__seg_rewrite *w = ctx;
 	uint32_t a = bt__seg_anchor_at(g->anchors, i);
 	uint64_t k = bt__seg_key_at(g->keys, i);
-	if (a != BT__SEG_ERASED && w->drop && bt__idset_has(w->drop, a)) {
+	if (a != BT__SEG_ERASED &&
+	    ((w->drop && bt__idset_has(w->drop, a)) || (w->aged && ts <= w->upto))) {
 		int rc = w->visit ? w->visit(w->ctx, g->first + i, a, raw, len) : 0;
 		if (rc)
 			return rc;
@@ -183,4 +184,34 @@ int bt__seg_rewrite(const struct bt__seg *g, struct bt__seg_rewrite *w, struct b
 {
 	bt__segbuf_reset(&w->out);
 	return bt__seg_walk(g, rewrite_rec, w, err);
+}
+
+int bt__firsts_add(struct bt__firsts *f, int64_t first)
+{
+	BT_PUSH(f->v, f->n, f->cap, first);
+	return 0;
+}
+
+struct aged {
+	int64_t upto, n;
+};
+
+static int aged_rec(void *ctx, const struct bt__seg *g, uint32_t i, int64_t ts, const char *raw,
+		    uint32_t len)
+{
+	struct aged *a = ctx;
+	(void)raw, (void)len;
+	a->n += bt__seg_anchor_at(g->anchors, i) != BT__SEG_ERASED && ts <= a->upto;
+	return 0;
+}
+
+int bt__seg_aged(const struct bt__seg *g, int64_t upto, int64_t *n, struct bt_err *err)
+{
+	struct aged a = {upto, 0};
+	*n = 0;
+	if (!g->live)
+		return 0;
+	int rc = bt__seg_walk(g, aged_rec, &a, err);
+	*n = a.n;
+	return rc;
 }

@@ -112,11 +112,14 @@ int bt__idset_has(const struct bt__idset *set, uint32_t id);
 uint32_t bt__idset_hits(const struct bt__idset *set, const unsigned char *anchors, uint32_t n);
 
 /* Rewriting a segment into out: the records anchored in drop (when not
- * NULL) become tombstones, visit(seq, anchor, raw) being called for each
- * first (when not NULL), and record `replace` (UINT32_MAX: none) gets the
- * text raw. */
+ * NULL), and with aged those of a time at or before upto (retention),
+ * become tombstones, visit(seq, anchor, raw) being called for each first
+ * (when not NULL), and record `replace` (UINT32_MAX: none) gets the text
+ * raw. */
 struct bt__seg_rewrite {
 	const struct bt__idset *drop;
+	int aged;
+	int64_t upto;
 	uint32_t replace;
 	const char *raw;
 	uint32_t raw_len;
@@ -127,5 +130,14 @@ struct bt__seg_rewrite {
 };
 
 int bt__seg_rewrite(const struct bt__seg *g, struct bt__seg_rewrite *w, struct bt_err *err);
+/* A list of segments (their first event numbers), to rewrite after a scan. */
+struct bt__firsts {
+	int64_t *v;
+	size_t n, cap;
+};
+int bt__firsts_add(struct bt__firsts *f, int64_t first); /* BT_ENOMEM */
+
+/* How many live records of g have a time at or before upto, into *n. */
+int bt__seg_aged(const struct bt__seg *g, int64_t upto, int64_t *n, struct bt_err *err);
 
 #endif

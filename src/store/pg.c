@@ -3051,11 +3051,49 @@ static int pg_scrub_files(struct bt__store *base, struct bt_err *err)
 
 /* ---- retention ---- */
 
+/* Events of a time at or before upto: the segments that hold some, a page
+ * at a time, then (unless dry) each rewritten with them as tombstones. */
+static int purge_events(struct pg_store *s, int64_t upto, int dry, int64_t *n, struct bt_err *err)
+{
+	struct bt__firsts f = {NULL, 0, 0};
+	int64_t after = 0, k;
+	int rc = 0, rows;
+	*n = 0;
+	do {
+		struct pp p = {.n = 0};
+		p_int(&p, after);
+		PGresult *r = run(s, P_LOG_PAGE, &p, "purging events", err, &rc);
+		if (!r)
+			break;
+		rows = PQntuples(r);
+		for (int i = 0; !rc && i < rows; i++) {
+			struct bt__seg g;
+			if ((rc = seg_read(r, i, &g, err)) || (rc = bt__seg_aged(&g, upto, &k, err)))
+				break;
+			after = g.first;
+			if (!k)
+				continue;
+			*n += k;
+			if (bt__firsts_add(&f, g.first))
+				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+		}
+		PQclear(r);
+	} while (!rc && rows > 0);
+	struct rewrite w = {s, {.aged = 1, .upto = upto, .replace = UINT32_MAX}, err};
+	for (size_t i = 0; !rc && !dry && i < f.n; i++)
+		rc = seg_rewrite(&w, f.v[i]);
+	bt__segbuf_release(&w.w.out);
+	bt__free(f.v);
+	return rc;
+}
+
 static int pg_purge(struct bt__store *base, enum bt__purge_set set, int64_t upto, int dry,
 		    int64_t *n, struct bt_err *err)
 {
 	struct pg_store *s = (struct pg_store *)base;
 	int dead = set == BT__PURGE_DEAD_LETTERS, rc;
+	if (set == BT__PURGE_EVENTS)
+		return purge_events(s, upto, dry, n, err);
 	struct pp p = {.n = 0};
 	p_int(&p, upto);
 	*n = 0;

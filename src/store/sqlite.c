@@ -3294,15 +3294,51 @@ static int sq_copy_done(struct bt__store *base, struct bt_err *err)
 
 /* ---- retention ---- */
 
+/* Events of a time at or before upto: the segments that hold some, then
+ * (unless dry) each rewritten with them as tombstones. */
+static int purge_events(struct sqlite_store *s, int64_t upto, int dry, int64_t *n,
+			struct bt_err *err)
+{
+	sqlite3_stmt *q = prep(s, "SELECT first_seq, n, live, anchors, keys, data FROM event_log "
+				  "WHERE live > 0 ORDER BY first_seq",
+			       "purging events", err);
+	struct bt__firsts f = {NULL, 0, 0};
+	int64_t k;
+	int rc = 0, r;
+	if (!q)
+		return BT_ESTORE;
+	*n = 0;
+	while (!rc && (r = sqlite3_step(q)) == SQLITE_ROW) {
+		struct bt__seg g;
+		if ((rc = seg_read(q, &g, err)) || (rc = bt__seg_aged(&g, upto, &k, err)) || !k)
+			continue;
+		*n += k;
+		if (bt__firsts_add(&f, g.first))
+			rc = bt_err_set(err, BT_ENOMEM, "out of memory");
+	}
+	if (!rc && r != SQLITE_DONE)
+		rc = fail(s, err, "purging events");
+	sqlite3_finalize(q);
+	struct rewrite w = {s, {.aged = 1, .upto = upto, .replace = UINT32_MAX}};
+	for (size_t i = 0; !rc && !dry && i < f.n; i++)
+		rc = seg_rewrite(&w, f.v[i]);
+	bt__segbuf_release(&w.w.out);
+	bt__free(f.v);
+	return rc;
+}
+
 static int sq_purge(struct bt__store *base, enum bt__purge_set set, int64_t upto, int dry,
 		    int64_t *n, struct bt_err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
+	if (set == BT__PURGE_EVENTS)
+		return purge_events(s, upto, dry, n, err);
 	/* [set][0] counts, then the deletes in order; the last one's
 	 * changes() is the count */
 	static const char *const qs[][3] = {
 	    [BT__PURGE_DEAD_LETTERS] = {"SELECT count(*) FROM dead_letters WHERE at <= ?1",
 					"DELETE FROM dead_letters WHERE at <= ?1", NULL},
+	    [BT__PURGE_EVENTS] = {NULL, NULL, NULL},
 	    [BT__PURGE_DELIVERIES] =
 		{"SELECT count(*) FROM webhook_deliveries WHERE state <> 0 AND created <= ?1",
 		 "DELETE FROM webhook_attempts WHERE delivery IN (SELECT id FROM "

@@ -167,7 +167,7 @@ struct bt__reshape {
 /* The operations, grouped by area.  A PostgreSQL backend fills the same
  * table (and reuses the event-log codec, eventlog.h). */
 /* The data sets retention purges (docs/retention.md). */
-enum bt__purge_set { BT__PURGE_DEAD_LETTERS, BT__PURGE_DELIVERIES };
+enum bt__purge_set { BT__PURGE_DEAD_LETTERS, BT__PURGE_DELIVERIES, BT__PURGE_EVENTS };
 
 struct bt__store_ops {
 	const char *name;
@@ -477,7 +477,8 @@ struct bt__store_ops {
 	 * data set `set` made at or before `upto` (ms): deleted, or with dry
 	 * only counted; *n how many.  Dead letters by the time they were
 	 * rejected; webhook deliveries no longer pending by the time they were
-	 * queued, with their attempts. */
+	 * queued, with their attempts; events by their time (ts), each
+	 * becoming a tombstone in its segment, as an erased one does. */
 	struct {
 		int (*purge)(struct bt__store *s, enum bt__purge_set set, int64_t upto, int dry,
 			     int64_t *n, struct bt_err *err);

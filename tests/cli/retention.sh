@@ -32,7 +32,7 @@ eq "three dead letters, made at T0, T0 + 1 s, T0 + 2 s" "$(dl)" "[1,2,3]"
 # ---- the boundary: 30 days less a second, exactly 30 days, a second more ----
 run "$BATON" purge --db r.db --as-of 2026-03-30T23:59:59Z --json
 eq "30 d - 1 s after T0: nothing goes; rows made at or before T0 - 1 s would" "$rc $out" \
-	'0 {"as_of":"2026-03-30T23:59:59Z","dry_run":false,"dead_letters":{"keep":"30d","cutoff":"2026-02-28T23:59:59Z","purged":0},"webhook_deliveries":{"keep":"7d","cutoff":"2026-03-23T23:59:59Z","purged":0}}'
+	'0 {"as_of":"2026-03-30T23:59:59Z","dry_run":false,"events":{"keep":null,"cutoff":null,"purged":0},"dead_letters":{"keep":"30d","cutoff":"2026-02-28T23:59:59Z","purged":0},"webhook_deliveries":{"keep":"7d","cutoff":"2026-03-23T23:59:59Z","purged":0}}'
 eq "... all three are kept" "$(dl)" "[1,2,3]"
 run "$BATON" purge --db r.db --as-of 2026-03-31T00:00:00Z --json
 eq "exactly 30 d after T0: the one made at T0 goes" "$rc $(echo "$out" | jq -c .dead_letters)" \
@@ -42,7 +42,8 @@ run "$BATON" purge --db r.db --as-of 2026-03-31T00:00:01Z --dry-run --json
 eq "a dry run a second later: one would go" "$rc $(echo "$out" | jq -c '[.dry_run, .dead_letters.purged]')" '0 [true,1]'
 eq "... and none went" "$(dl)" "[2,3]"
 run "$BATON" purge --db r.db --as-of 2026-03-31T00:00:01Z
-eq "the text says what went, by data set" "$rc $out" "0 dead letters: kept 30d; 1 made at or before 2026-03-01T00:00:01Z purged
+eq "the text says what went, by data set" "$rc $out" "0 events: kept for ever (no retention set)
+dead letters: kept 30d; 1 made at or before 2026-03-01T00:00:01Z purged
 webhook deliveries: kept 7d; 0 made at or before 2026-03-24T00:00:01Z purged"
 eq "... and it went" "$(dl)" "[3]"
 eq "the good event is untouched" "$("$BATON" summary --db r.db --json | jq -c '[.events, .dead_letters]')" "[1,1]"
@@ -74,19 +75,66 @@ eq "... with the attempts of those left only" "$(db_sql r.db 'SELECT delivery FR
 
 # ---- no retention: kept for ever ----
 run "$BATON" purge --db r.db --config /dev/null --as-of 2099-01-01T00:00:00Z --json
-eq "a configuration without retention purges nothing" "$rc $(echo "$out" | jq -c '[.dead_letters, .webhook_deliveries]')" \
-	'0 [{"keep":null,"cutoff":null,"purged":0},{"keep":null,"cutoff":null,"purged":0}]'
-eq "... and says so" "$("$BATON" purge --db r.db --config /dev/null --dry-run | head -n 1)" \
+eq "a configuration without retention purges nothing" "$rc $(echo "$out" | jq -c '[.events, .dead_letters, .webhook_deliveries]')" \
+	'0 [{"keep":null,"cutoff":null,"purged":0},{"keep":null,"cutoff":null,"purged":0},{"keep":null,"cutoff":null,"purged":0}]'
+eq "... and says so" "$("$BATON" purge --db r.db --config /dev/null --dry-run | sed -n 2p)" \
 	"dead letters: kept for ever (no retention set)"
 eq "... nothing went" "$(dl) $(dv)" '[3] [[3,"pending"],[4,"delivered"]]'
 
+# ---- events, by their time ----
+# 30 days: as of 2026-03-02T10:00:00Z the cutoff is 2026-01-31T10:00:00Z.
+# Ann: a1 on 1 January and a2 at the cutoff go, a3 a second after it stays;
+# Bob: b1 on 10 January goes, b2 on 15 February stays.  Both keep events,
+# so the KPIs are those of a database of a3 and b2 alone.
+cat >e.yaml <<'EOF'
+teams: [{id: web}, {id: service}]
+people: [{id: maria, name: Maria, team: service}]
+touchpoints: [{id: web, channel: web, team: web}, {id: phone, channel: voice, team: service}]
+journeys:
+  - id: support
+    name: Support
+    owner: maria
+    match: [{types: ["call.*"]}]
+retention: {events: 30d}
+EOF
+{
+	ev a1 2026-01-01T10:00:00Z phone call.received '{"email":"ann@x.com"}'
+	ev a2 2026-01-31T10:00:00Z phone call.received '{"email":"ann@x.com","phone":"+447700900001"}'
+	ev a3 2026-01-31T10:00:01Z phone call.received '{"email":"ann@x.com"}'
+	ev b1 2026-01-10T10:00:00Z phone call.received '{"email":"bob@x.com"}'
+	ev b2 2026-02-15T10:00:00Z phone call.received '{"email":"bob@x.com"}'
+} >e.ndjson
+grep '"a3"\|"b2"' e.ndjson >kept.ndjson
+for d in e kept; do
+	"$BATON" config load --db $d.db e.yaml >/dev/null || notok "e.yaml loads"
+	"$BATON" ingest --db $d.db $d.ndjson >/dev/null
+done
+run "$BATON" purge --db e.db --as-of 2026-03-02T09:59:59Z --dry-run --json
+eq "a second before: only a1 and b1 would go" "$rc $(echo "$out" | jq -c .events)" \
+	'0 {"keep":"30d","cutoff":"2026-01-31T09:59:59Z","purged":2}'
+run "$BATON" purge --db e.db --as-of 2026-03-02T10:00:00Z --json
+eq "at the cutoff: a1, a2 (made exactly 30 days before) and b1 go" "$rc $(echo "$out" | jq -c .events)" \
+	'0 {"keep":"30d","cutoff":"2026-01-31T10:00:00Z","purged":3}'
+eq "... so a1 is no longer found" "$("$BATON" event --db e.db a1 >/dev/null 2>&1; echo $?)" 1
+eq "... a3, a second younger, is" "$("$BATON" event --db e.db a3 | jq -r .id)" a3
+eq "two events left, and the profiles they made" "$("$BATON" summary --db e.db --json | jq -c '[.events, .profiles]')" "[2,2]"
+eq "Ann's profile keeps one event (her phone, from a2, stays linked)" \
+	"$("$BATON" profile --db e.db --json email:ann@x.com | jq -c '[.events, (.identifiers | length)]')" "[1,2]"
+eq "the KPIs: those of a database of the kept events alone" \
+	"$("$BATON" kpis --db e.db --json | jq -c 'del(.as_of)')" "$("$BATON" kpis --db kept.db --json | jq -c 'del(.as_of)')"
+run "$BATON" purge --db e.db --as-of 2026-03-02T10:00:00Z --json
+eq "purged again: nothing more" "$(echo "$out" | jq -c .events.purged)" 0
+run "$BATON" erase --db e.db --json email:ann@x.com
+eq "an erasure after the purge: Ann's one event left, her two identifiers" "$rc $(echo "$out" | jq -c '[.identifiers, .events]')" "0 [2,1]"
+eq "... and Bob's event stays" "$("$BATON" summary --db e.db --json | jq -c '[.events, .profiles]')" "[1,1]"
+
 # ---- bad configurations, named by line ----
-printf 'teams: [{id: web}]\nretention:\n  dead_letters: 0d\n  events: 30d\n' >bad.yaml
+printf 'teams: [{id: web}]\nretention:\n  dead_letters: 0d\n  event: 30d\n' >bad.yaml
 run "$BATON" check bad.yaml
 eq "a zero duration and an unknown data set: refused" "$rc" 1
 contains "... the duration, with its line" "$err" "bad.yaml:3: retention: dead_letters must be a duration like 24h, 7d or 90m"
-contains "... the data set, with its line, and those there are" "$err" \
-	"bad.yaml:4: unknown key 'events' in retention (expected one of: dead_letters, webhook_deliveries)"
+contains "... the data set, with its line, and the nearest" "$err" \
+	"bad.yaml:4: unknown key 'event' in retention (did you mean 'events'?)"
 printf 'retention: 30d\n' >bad2.yaml
 run "$BATON" check bad2.yaml
 contains "retention must be a mapping" "$rc $err" "1 "
@@ -110,7 +158,23 @@ eq "the server purged the old dead letter at its first look" "$got" 1
 eq "... and the old delivered one (the pending one stays)" \
 	"$(curl -s -H "$H" "$U/metrics" | sed -n 's/^baton_purged_total{set="webhook_deliveries"} //p')" 1
 eq "... the fresh dead letter is kept" "$(curl -s -H "$H" "$U/v1/dead-letters" | jq -c '[.dead_letters[].id]')" "[4]"
-contains "the log says how many" "$(cat serve.log)" "retention: purged 1 dead letters and 1 webhook deliveries"
+contains "the log says how many" "$(cat serve.log)" "retention: purged 0 events, 1 dead letters and 1 webhook deliveries"
 eq "... and never which (no identifier, no record in the log)" "$(grep -c 'secret' serve.log)" 0
+kill -TERM "$pid"
+wait "$pid"
+
+# ---- the server purges events, and its live state forgets them ----
+"$BATON" ingest --db e.db e.ndjson >/dev/null 2>&1 # Ann's are erased; b1 again
+eq "b1 sent again is stored again (it goes at the next purge)" "$("$BATON" event --db e.db b1 | jq -r .id)" b1
+BATON_ANNOUNCE_MS=100 serve_start e.db --quiet || { notok "server starts"; exit 1; }
+H="Authorization: Bearer $(grep '^bt_' serve.out | tail -n 1)"
+for _ in $(seq 100); do
+	got=$(curl -s -H "$H" "$U/metrics" | sed -n 's/^baton_purged_total{set="events"} //p')
+	[ "${got:-0}" -ge 1 ] && break
+	sleep 0.05
+done
+eq "the server purged b1 again and b2 (older than 30 days by now)" "$got" 2
+eq "... and its live state has no event left" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/events/b1") $(curl -s -H "$H" "$U/v1/kpis" | jq -c .overall.events)" "404 0"
 kill -TERM "$pid"
 wait "$pid"
