@@ -128,6 +128,40 @@ run "$BATON" erase --db e.db --json email:ann@x.com
 eq "an erasure after the purge: Ann's one event left, her two identifiers" "$rc $(echo "$out" | jq -c '[.identifiers, .events]')" "0 [2,1]"
 eq "... and Bob's event stays" "$("$BATON" summary --db e.db --json | jq -c '[.events, .profiles]')" "[1,1]"
 
+# ---- a purge on messy data (tests/cli/split.sh's: junk, a conflict, a merge) ----
+# m1..m4 (at or before the cutoff 2026-03-01T12:00:00Z) go, m5..m7 stay.
+# Identity stays: cat is still in bob's profile (P2) with its four
+# identifiers, now with three events; conflict 1, made by m4, stays for
+# review.  Splitting merge 1 (made by m6) then derives the tree again from
+# the events left: C-2, bob and phone 1 were linked only by m2 and m3, so
+# they come apart too (P2, P4, P5), and cat keeps its three events (P3).
+cat >messy.ndjson <<'J'
+{"id":"m1","ts":"2026-03-01T09:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-1","email":"ann@x.com","phone":"n/a"}}
+{"id":"m2","ts":"2026-03-01T10:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-2","email":"bob@x.com"}}
+{"id":"m3","ts":"2026-03-01T11:00:00Z","source":"app","type":"x","ids":{"email":"bob@x.com","phone":"+447700900001","user_id":"null"}}
+{"id":"m4","ts":"2026-03-01T12:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-1","email":"bob@x.com"}}
+{"id":"m5","ts":"2026-03-01T13:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com"}}
+{"id":"m6","ts":"2026-03-01T14:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com","phone":"+447700900001"}}
+{"id":"m7","ts":"2026-03-01T15:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com","phone":"0000000"}}
+J
+"$BATON" ingest --db messy.db messy.ndjson >/dev/null 2>&1
+printf 'retention: {events: 1d}\n' >day.yaml
+run "$BATON" purge --db messy.db --config day.yaml --as-of 2026-03-02T12:00:00Z --json
+eq "messy: m1..m4 go (m4 exactly at the cutoff)" "$rc $(echo "$out" | jq -c .events.purged)" "0 4"
+run "$BATON" profile --db messy.db --json email:cat@x.com
+eq "messy: identity stays, with m5..m7 and the conflict for review" \
+	"$(echo "$out" | jq -c '[.profile,.identifiers,.events,[.conflicts[] | [.id,.profile,.other_profile]]]')" \
+	'["P2",["customer_id:C-2","email:bob@x.com","email:cat@x.com","phone:+447700900001"],3,[[1,"P1","P2"]]]'
+run "$BATON" split --db messy.db --json P2 1
+eq "messy: a split after the purge derives the tree from the events left" \
+	"$rc $(echo "$out" | jq -c '[.profiles,.events]')" '0 [["P2","P3","P4","P5"],3]'
+eq "messy: cat alone with its three events" \
+	"$("$BATON" profile --db messy.db --json email:cat@x.com | jq -c '[.profile,.identifiers,.events]')" \
+	'["P3",["email:cat@x.com"],3]'
+run "$BATON" erase --db messy.db --json email:bob@x.com
+eq "messy: bob erased, no event of his left to go" "$rc $(echo "$out" | jq -c '[.identifiers,.events]')" "0 [1,0]"
+eq "messy: cat's events are all that is left" "$("$BATON" summary --db messy.db --json | jq -c .events)" 3
+
 # ---- bad configurations, named by line ----
 printf 'teams: [{id: web}]\nretention:\n  dead_letters: 0d\n  event: 30d\n' >bad.yaml
 run "$BATON" check bad.yaml
