@@ -63,15 +63,7 @@ eq "the summary counts" "$("$BATON" summary --db "$PG")" "$("$BATON" summary --d
 # m5 cat                         -> P3 {cat}
 # m6 cat, phone 1                -> P3 merged into P2 (merge 1)
 # m7 cat, phone 0000000          -> a junk number refused, on P2
-cat >messy.ndjson <<'J'
-{"id":"m1","ts":"2026-03-01T09:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-1","email":"ann@x.com","phone":"n/a"}}
-{"id":"m2","ts":"2026-03-01T10:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-2","email":"bob@x.com"}}
-{"id":"m3","ts":"2026-03-01T11:00:00Z","source":"app","type":"x","ids":{"email":"bob@x.com","phone":"+447700900001","user_id":"null"}}
-{"id":"m4","ts":"2026-03-01T12:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-1","email":"bob@x.com"}}
-{"id":"m5","ts":"2026-03-01T13:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com"}}
-{"id":"m6","ts":"2026-03-01T14:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com","phone":"+447700900001"}}
-{"id":"m7","ts":"2026-03-01T15:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com","phone":"0000000"}}
-J
+cp "$BATON_ROOT/tests/data/messy.ndjson" messy.ndjson # the events above
 PGM=$("$PGSH" newdb "$BATON_TEST_PG_DIR" "m$tag")
 "$BATON" ingest --db messy.db messy.ndjson >/dev/null 2>&1
 "$BATON" ingest --db "$PGM" messy.ndjson >/dev/null 2>&1

@@ -135,15 +135,7 @@ eq "... and Bob's event stays" "$("$BATON" summary --db e.db --json | jq -c '[.e
 # review.  Splitting merge 1 (made by m6) then derives the tree again from
 # the events left: C-2, bob and phone 1 were linked only by m2 and m3, so
 # they come apart too (P2, P4, P5), and cat keeps its three events (P3).
-cat >messy.ndjson <<'J'
-{"id":"m1","ts":"2026-03-01T09:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-1","email":"ann@x.com","phone":"n/a"}}
-{"id":"m2","ts":"2026-03-01T10:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-2","email":"bob@x.com"}}
-{"id":"m3","ts":"2026-03-01T11:00:00Z","source":"app","type":"x","ids":{"email":"bob@x.com","phone":"+447700900001","user_id":"null"}}
-{"id":"m4","ts":"2026-03-01T12:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-1","email":"bob@x.com"}}
-{"id":"m5","ts":"2026-03-01T13:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com"}}
-{"id":"m6","ts":"2026-03-01T14:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com","phone":"+447700900001"}}
-{"id":"m7","ts":"2026-03-01T15:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com","phone":"0000000"}}
-J
+cp "$BATON_ROOT/tests/data/messy.ndjson" messy.ndjson # m1..m7, as split.sh says
 "$BATON" ingest --db messy.db messy.ndjson >/dev/null 2>&1
 printf 'retention: {events: 1d}\n' >day.yaml
 run "$BATON" purge --db messy.db --config day.yaml --as-of 2026-03-02T12:00:00Z --json
@@ -181,13 +173,18 @@ command -v curl >/dev/null || { echo "skip - curl is not installed"; exit 0; }
 ev bad-4 nope web x '{"email":"fresh-secret@x.com"}' >fresh.ndjson
 "$BATON" ingest --db r.db fresh.ndjson >/dev/null 2>&1
 eq "before the server: dead letters 3 (made at T0 + 2 s) and 4 (now)" "$(dl)" "[3,4]"
+# purged SET: wait (5 s at most) until the server has purged rows of SET;
+# got is its count then
+purged() {
+	for _ in $(seq 100); do
+		got=$(curl -s -H "$H" "$U/metrics" | sed -n "s/^baton_purged_total{set=\"$1\"} //p")
+		[ "${got:-0}" -ge 1 ] && return
+		sleep 0.05
+	done
+}
 BATON_ANNOUNCE_MS=100 serve_start r.db --quiet || { notok "server starts"; exit 1; }
 H="Authorization: Bearer $(grep '^bt_' serve.out | tail -n 1)"
-for _ in $(seq 100); do
-	got=$(curl -s -H "$H" "$U/metrics" | sed -n 's/^baton_purged_total{set="dead_letters"} //p')
-	[ "${got:-0}" -ge 1 ] && break
-	sleep 0.05
-done
+purged dead_letters
 eq "the server purged the old dead letter at its first look" "$got" 1
 eq "... and the old delivered one (the pending one stays)" \
 	"$(curl -s -H "$H" "$U/metrics" | sed -n 's/^baton_purged_total{set="webhook_deliveries"} //p')" 1
@@ -202,11 +199,7 @@ wait "$pid"
 eq "b1 sent again is stored again (it goes at the next purge)" "$("$BATON" event --db e.db b1 | jq -r .id)" b1
 BATON_ANNOUNCE_MS=100 serve_start e.db --quiet || { notok "server starts"; exit 1; }
 H="Authorization: Bearer $(grep '^bt_' serve.out | tail -n 1)"
-for _ in $(seq 100); do
-	got=$(curl -s -H "$H" "$U/metrics" | sed -n 's/^baton_purged_total{set="events"} //p')
-	[ "${got:-0}" -ge 1 ] && break
-	sleep 0.05
-done
+purged events
 eq "the server purged b1 again and b2 (older than 30 days by now)" "$got" 2
 eq "... and its live state has no event left" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/events/b1") $(curl -s -H "$H" "$U/v1/kpis" | jq -c .overall.events)" "404 0"

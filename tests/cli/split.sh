@@ -150,15 +150,7 @@ eq "Ann keeps her phone and events" "$(echo "$out" | jq -c '[.identifiers,.event
 # m7 cat, phone 0000000       -> a junk number refused, recorded on P2
 # Splitting merge 1: P2 {C-2, bob, phone 1} with m2, m3; P3 {cat} with
 # m5, m6, m7, and m7's refusal with it; conflict 1 stays as it was.
-cat >messy.ndjson <<'J'
-{"id":"m1","ts":"2026-03-01T09:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-1","email":"ann@x.com","phone":"n/a"}}
-{"id":"m2","ts":"2026-03-01T10:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-2","email":"bob@x.com"}}
-{"id":"m3","ts":"2026-03-01T11:00:00Z","source":"app","type":"x","ids":{"email":"bob@x.com","phone":"+447700900001","user_id":"null"}}
-{"id":"m4","ts":"2026-03-01T12:00:00Z","source":"app","type":"x","ids":{"customer_id":"C-1","email":"bob@x.com"}}
-{"id":"m5","ts":"2026-03-01T13:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com"}}
-{"id":"m6","ts":"2026-03-01T14:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com","phone":"+447700900001"}}
-{"id":"m7","ts":"2026-03-01T15:00:00Z","source":"app","type":"x","ids":{"email":"cat@x.com","phone":"0000000"}}
-J
+cp "$BATON_ROOT/tests/data/messy.ndjson" messy.ndjson # the events above
 "$BATON" ingest --db messy.db messy.ndjson >/dev/null 2>&1
 run "$BATON" profile --db messy.db --json email:cat@x.com
 eq "messy: cat merged into bob's profile, with the refusals of both" \

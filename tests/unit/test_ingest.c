@@ -30,40 +30,8 @@
 #include <sqlite3.h>
 
 #include "kit.h"
+#include "tmpdb.h"
 #include "util/alloc.h"
-
-/* ---- a database in a temporary folder ---- */
-
-struct tmpdb {
-	char dir[64], path[128];
-};
-
-static void tmpdb_make(struct tmpdb *t)
-{
-	/* in memory when the system has a tmpfs there: every commit is an
-	 * fsync, and the loops below commit a few hundred times */
-	snprintf(t->dir, sizeof(t->dir), "%s/baton-test-ingest-XXXXXX",
-		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	assert_non_null(mkdtemp(t->dir));
-	snprintf(t->path, sizeof(t->path), "%s/t.db", t->dir);
-}
-
-/* Remove the database's files (the folder stays for the next one). */
-static void tmpdb_clear(const struct tmpdb *t)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", ".key"};
-	for (int s = 0; s < 4; s++) {
-		char f[160];
-		snprintf(f, sizeof(f), "%s%s", t->path, suffix[s]);
-		unlink(f);
-	}
-}
-
-static void tmpdb_remove(const struct tmpdb *t)
-{
-	tmpdb_clear(t);
-	rmdir(t->dir);
-}
 
 static struct bt_db *db_open(const struct tmpdb *t, const struct bt_config *cfg)
 {
@@ -175,7 +143,7 @@ static void durable_ingest_counts(void **state)
 	struct bt_ingest_stats st;
 	kit_init(&k);
 	history(&k);
-	tmpdb_make(&t);
+	tmpdb_make(&t, "ingest");
 	struct bt_db *db = db_open(&t, k.cfg);
 	assert_int_equal(ingest(db, k.nd.data, k.nd.len, &st), 0);
 	/* accepted: lines 1-3 and 6-11 = 9; duplicate: 4; rejected: 5 */
@@ -255,7 +223,7 @@ static void batches_and_arrival_order_do_not_matter(void **state)
 	static const int in_time[] = {0, 1, 2, 5, 6, 7, 8};
 	for (int i = 0; i < 7; i++)
 		bt_buf_add(&mem.nd, line[in_time[i]], len[in_time[i]]);
-	tmpdb_make(&t);
+	tmpdb_make(&t, "ingest");
 	struct bt_db *db = db_open(&t, k.cfg);
 	static const int batch[3][3] = {{2, 8, 7}, {6, 5, 1}, {0, -1, -1}};
 	for (int b = 0; b < 3; b++) {
@@ -304,7 +272,7 @@ static void unreadable_stored_config_stops_the_ingest(void **state)
 	struct tmpdb t;
 	kit_init(&k);
 	history(&k);
-	tmpdb_make(&t);
+	tmpdb_make(&t, "ingest");
 	struct bt_db *db = db_open(&t, k.cfg);
 	bt_db_close(db);
 	sqlite3 *sq = NULL;
@@ -582,7 +550,7 @@ static void alloc_failure_engine_from_db(void **state)
 	struct subject s;
 	struct bt_ingest_stats st;
 	subject_init(&s, history, 1);
-	tmpdb_make(&s.t);
+	tmpdb_make(&s.t, "ingest");
 	s.db = db_open(&s.t, s.k.cfg);
 	assert_int_equal(ingest(s.db, s.k.nd.data, s.k.nd.len, &st), 0);
 	under_allocation_failure("the engine from the database", engine_from_db_attempt, &s);
@@ -636,7 +604,7 @@ static void alloc_failure_durable_ingest(void **state)
 	(void)state;
 	struct subject s;
 	subject_init(&s, history, 1);
-	tmpdb_make(&s.t);
+	tmpdb_make(&s.t, "ingest");
 	struct bt_db *db = db_open(&s.t, s.k.cfg);
 	assert_int_equal(ingest(db, s.k.nd.data, s.k.nd.len, &s.want_st), 0);
 	s.want_sum = summary(db);

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "baton/baton.h"
+#include "tmpdb.h"
 
 /* ---- the faulty VFS ---- */
 
@@ -448,34 +449,12 @@ static void assert_intact(const char *path)
 	sqlite3_close(h);
 }
 
-struct place {
-	char dir[64], path[128];
-};
-
-static void place_make(struct place *p)
-{
-	snprintf(p->dir, sizeof(p->dir), "%s/baton-test-iofault-XXXXXX",
-		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	assert_non_null(mkdtemp(p->dir));
-	snprintf(p->path, sizeof(p->path), "%s/t.db", p->dir);
-}
-
-static void place_clear(const struct place *p)
-{
-	static const char *const suffix[] = {"", "-wal", "-shm", ".key"};
-	for (int s = 0; s < 4; s++) {
-		char f[160];
-		snprintf(f, sizeof(f), "%s%s", p->path, suffix[s]);
-		unlink(f);
-	}
-}
-
 /* A new database with its key and schema, made on a sound disk. */
-static void fresh(const struct place *p)
+static void fresh(const struct tmpdb *p)
 {
 	struct bt_db *db = NULL;
 	struct bt_err err = {0, ""};
-	place_clear(p);
+	tmpdb_clear(p);
 	snaps_clear();
 	assert_int_equal(bt_db_open(&db, p->path, 0, &err), 0);
 	bt_db_close(db);
@@ -483,7 +462,7 @@ static void fresh(const struct place *p)
 
 /* One attempt: the n-th operation goes wrong.  Returns whether it was
  * reached. */
-static int attempt(const struct place *p, enum mode m, long n)
+static int attempt(const struct tmpdb *p, enum mode m, long n)
 {
 	struct bt_db *db = NULL;
 	struct bt_err err = {0, ""};
@@ -529,24 +508,23 @@ static int attempt(const struct place *p, enum mode m, long n)
 
 static void faults(enum mode m)
 {
-	struct place p;
-	place_make(&p);
+	struct tmpdb p;
+	tmpdb_make(&p, "iofault");
 	long n = 0;
 	while (attempt(&p, m, n))
 		n++;
 	print_message("%s: each of %ld operations\n", m == IOERR ? "I/O error" : "power loss", n);
 	assert_true(n > 20);
-	place_clear(&p);
-	rmdir(p.dir);
+	tmpdb_remove(&p);
 }
 
 static void clean_run(void **state)
 {
 	(void)state;
-	struct place p;
+	struct tmpdb p;
 	struct bt_db *db = NULL;
 	struct bt_err err = {0, ""};
-	place_make(&p);
+	tmpdb_make(&p, "iofault");
 	fresh(&p);
 	assert_int_equal(bt_db_open(&db, p.path, 0, &err), 0);
 	for (int b = 0; b < NBATCH; b++)
@@ -557,8 +535,7 @@ static void clean_run(void **state)
 	assert_int_equal(s.profiles, 5);
 	assert_int_equal(s.identifiers, 10);
 	assert_int_equal(s.merges, 5);
-	place_clear(&p);
-	rmdir(p.dir);
+	tmpdb_remove(&p);
 }
 
 static void io_errors(void **state)
