@@ -918,7 +918,6 @@ static void server_init(struct bt_server *s, const struct bt_server_options *o)
 	pthread_mutex_init(&s->rate.mu, NULL);
 	pthread_mutex_init(&s->dead.mu, NULL);
 	pthread_mutex_init(&s->conns.mu, NULL);
-	pthread_mutex_init(&s->sessions.mu, NULL);
 	pthread_mutex_init(&s->hooks.dbmu, NULL);
 }
 
@@ -941,7 +940,6 @@ static void server_release(struct bt_server *s)
 	bt_web_release(&s->web);
 	bt_sessions_release(&s->sessions);
 	pthread_mutex_destroy(&s->hooks.dbmu);
-	pthread_mutex_destroy(&s->sessions.mu);
 	pthread_mutex_destroy(&s->conns.mu);
 	pthread_mutex_destroy(&s->dead.mu);
 	pthread_mutex_destroy(&s->rate.mu);
@@ -985,7 +983,8 @@ static int server_open(struct bt_server *s, struct bt_err *err)
 	int rc;
 	if ((rc = bt_web_load(&s->web, s->opt->web_dir, err)))
 		return rc;
-	if ((rc = bt_db_open(&s->db, path, 0, err)) || (rc = bt_hooks_open(s, err)))
+	if ((rc = bt_db_open(&s->db, path, 0, err)) || (rc = bt_hooks_open(s, err)) ||
+	    (rc = bt_session_key(s->db, s->sessions.key, err)))
 		return rc;
 	for (int i = 0; i < BT_READERS; i++) {
 		if ((rc = bt_db_open(&s->readers[i], path, BT_OPEN_READONLY, err)))

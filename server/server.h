@@ -79,7 +79,7 @@ struct bt_response {
 	int vary;           /* Vary: Accept-Encoding */
 	int page;           /* the dashboard's page */
 	char location[512]; /* a redirect's */
-	char cookie[192];   /* Set-Cookie */
+	char cookie[320];   /* Set-Cookie */
 };
 
 #define BT_READERS 4
@@ -101,11 +101,9 @@ struct bt_web {
 };
 
 /* web.c: the signed-in browsers. */
-struct bt_session;
+/* web.c: the key that seals the dashboard's session cookies (token.h). */
 struct bt_sessions {
-	pthread_mutex_t mu;
-	struct bt_session *v;
-	size_t n, cap;
+	unsigned char key[32];
 };
 
 /* The server's own state lives in its struct bt_server, none in file-level

@@ -14,10 +14,12 @@
  * is the page: its script reads the path and shows that view.
  *
  * Signing in turns a token into a session: POST /login with the form field
- * token makes a random session id, kept in this server's memory with the
- * token, and sets it as an HttpOnly, SameSite=Strict cookie.  Each request
- * with the cookie checks the token again, so a revoked token ends its
- * sessions at once.  A session lasts 12 hours.  A change (any method but GET
+ * token seals the token, a random id and the session's end into a cookie
+ * (bt_session_seal: any node of the database opens it, and a restart ends
+ * no session), set HttpOnly and SameSite=Strict.  Each request with the
+ * cookie checks the token again, so a revoked token ends its sessions at
+ * once; signing out records the session's id as ended in the database.  A
+ * session lasts 12 hours.  A change (any method but GET
  * and HEAD) made with the cookie must come from the page's own origin.
  *
  * No event data passes through here: the page asks the API for everything
@@ -51,9 +53,17 @@ struct bt_embedded {
 extern const struct bt_embedded bt_embedded[];
 extern const size_t bt_nembedded;
 
+static char *copy_of(const char *v)
+{
+	size_t n = strlen(v) + 1;
+	char *p = bt_malloc(n);
+	if (p)
+		memcpy(p, v, n);
+	return p;
+}
+
 #define SESSION_COOKIE "baton_session"
 #define SESSION_S (12 * 3600)
-#define SESSIONS_MAX 4096
 #define WEB_FILES_MAX 512
 #define WEB_BYTES_MAX (64u << 20)
 
@@ -64,20 +74,6 @@ const char bt_csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; 
 		      "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
 		      "form-action 'self'";
 
-struct bt_session {
-	unsigned char id[32];
-	char *token;
-	int64_t expires; /* ms, wall clock */
-};
-
-static char *copy_of(const char *v)
-{
-	size_t n = strlen(v) + 1;
-	char *p = bt_malloc(n);
-	if (p)
-		memcpy(p, v, n);
-	return p;
-}
 
 static int64_t now_ms(void)
 {
@@ -412,120 +408,46 @@ int bt_same_origin(struct MHD_Connection *c)
 	return 0;
 }
 
-static int id_of_cookie(const char *v, unsigned char id[32])
-{
-	size_t n = 0;
-	return v && strlen(v) == 43 &&
-	       !sodium_base642bin(id, 32, v, 43, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) &&
-	       n == 32;
-}
-
-static void session_free(struct bt_session *x)
-{
-	if (x->token) {
-		sodium_memzero(x->token, strlen(x->token));
-		bt_free(x->token);
-	}
-	sodium_memzero(x, sizeof(*x));
-}
-
-/* The session of the cookie (sessions' mutex held), dropping the ended
- * ones on the way; NULL when none. */
-static struct bt_session *session_find(struct bt_sessions *t, const unsigned char id[32])
-{
-	int64_t now = now_ms();
-	struct bt_session *hit = NULL;
-	for (size_t i = 0; i < t->n;) {
-		struct bt_session *x = &t->v[i];
-		if (x->expires <= now) {
-			session_free(x);
-			t->v[i] = t->v[--t->n];
-			continue;
-		}
-		if (!sodium_memcmp(x->id, id, 32))
-			hit = x;
-		i++;
-	}
-	return hit;
-}
-
 int bt_session_token(struct bt_server *s, struct MHD_Connection *c, char *buf, size_t size)
 {
 	const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SESSION_COOKIE);
 	unsigned char id[32];
+	int64_t expires;
+	struct bt_err err = {0, ""};
 	if (!v)
 		return 0;
-	if (!id_of_cookie(v, id))
-		return -1;
-	pthread_mutex_lock(&s->sessions.mu);
-	struct bt_session *x = session_find(&s->sessions, id);
-	int found = x && strlen(x->token) < size;
-	if (found)
-		memcpy(buf, x->token, strlen(x->token) + 1);
-	pthread_mutex_unlock(&s->sessions.mu);
-	return found ? 1 : -1;
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_session_open(rdb, s->sessions.key, v, now_ms(), buf, size, id, &expires, &err);
+	bt_reader_put(s, rdb);
+	if (rc && rc != BT_EAUTH) /* the store failed: said, and taken as no session */
+		bt_log("error", "a session could not be checked: %s", err.msg);
+	return rc ? -1 : 1;
 }
 
 void bt_session_end(struct bt_server *s, struct MHD_Connection *c)
 {
 	const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SESSION_COOKIE);
 	unsigned char id[32];
-	if (!id_of_cookie(v, id))
-		return;
-	pthread_mutex_lock(&s->sessions.mu);
-	struct bt_session *x = session_find(&s->sessions, id);
-	if (x) {
-		session_free(x);
-		*x = s->sessions.v[--s->sessions.n];
-	}
-	pthread_mutex_unlock(&s->sessions.mu);
-}
-
-/* A new session for token; its cookie's value into out. */
-static int session_new(struct bt_server *s, const char *token, char out[44])
-{
-	struct bt_sessions *t = &s->sessions;
-	struct bt_session x;
-	memset(&x, 0, sizeof(x));
-	randombytes_buf(x.id, sizeof(x.id));
-	x.expires = now_ms() + SESSION_S * INT64_C(1000);
-	if (!(x.token = copy_of(token)))
-		return BT_ENOMEM;
-	sodium_bin2base64(out, 44, x.id, sizeof(x.id), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	pthread_mutex_lock(&t->mu);
-	unsigned char none[32] = {0};
-	session_find(t, none); /* drops the ended */
-	if (t->n == SESSIONS_MAX) { /* full: the one that ends soonest goes */
-		size_t k = 0;
-		for (size_t i = 1; i < t->n; i++)
-			if (t->v[i].expires < t->v[k].expires)
-				k = i;
-		session_free(&t->v[k]);
-		t->v[k] = t->v[--t->n];
-	}
-	int rc = 0;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		struct bt_session *v = bt_realloc(t->v, cap * sizeof(*v));
-		if (v)
-			t->v = v, t->cap = cap;
-		else
-			rc = BT_ENOMEM;
-	}
-	if (!rc)
-		t->v[t->n++] = x;
-	pthread_mutex_unlock(&t->mu);
+	char token[BT_TOKEN_LEN + 1];
+	int64_t expires;
+	struct bt_err err = {0, ""};
+	struct bt_db *rdb = bt_reader_get(s);
+	int rc = bt_session_open(rdb, s->sessions.key, v, now_ms(), token, sizeof(token), id,
+				 &expires, &err);
+	bt_reader_put(s, rdb);
+	sodium_memzero(token, sizeof(token));
 	if (rc)
-		session_free(&x);
-	return rc;
+		return; /* none, or already over */
+	pthread_mutex_lock(&s->mu);
+	rc = bt_session_forget(s->db, id, expires, &err);
+	pthread_mutex_unlock(&s->mu);
+	if (rc)
+		bt_log("error", "a session could not be ended: %s", err.msg);
 }
 
 void bt_sessions_release(struct bt_sessions *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		session_free(&t->v[i]);
-	bt_free(t->v);
-	t->v = NULL, t->n = t->cap = 0;
+	sodium_memzero(t->key, sizeof(t->key));
 }
 
 /* The value of field key in an application/x-www-form-urlencoded body,
@@ -619,7 +541,7 @@ static int login(struct bt_server *s, struct MHD_Connection *c, const char *body
 {
 	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-	char token[128], next[512], cookie[44], failed[512];
+	char token[128], next[512], cookie[BT_SESSION_COOKIE_MAX], failed[512];
 	struct bt_token who;
 	struct bt_err err = {0, ""};
 	if (!body)
@@ -644,7 +566,8 @@ static int login(struct bt_server *s, struct MHD_Connection *c, const char *body
 		return see_other(rs, failed);
 	}
 	if (!rc)
-		rc = session_new(s, token, cookie);
+		rc = bt_session_seal(s->sessions.key, token, now_ms() + SESSION_S * INT64_C(1000),
+				     cookie);
 	sodium_memzero(token, sizeof(token));
 	if (rc)
 		return bt_respond_err(rs, BT_ESTORE, "the token could not be checked; retry");

@@ -36,6 +36,7 @@ static const struct table {
      COLS("id", "at", "origin", "line", "format", "reason", "raw", "truncated", "hash")},
     {"suppressed", "hash", COLS("hash", "type")},
     {"tokens", "id", COLS("id", "hash", "role", "team", "person", "name", "created", "revoked")},
+    {"ended_sessions", "id", COLS("id", "expires")},
     {"journey_rules", "journey, field", COLS("journey", "field", "value")},
     {"rule_changes", "id", COLS("id", "at", "who", "via", "journey", "field", "before", "after")},
     {"escalation_acts", "id", COLS("id", "escalation", "resolve", "who", "at")},

@@ -41,6 +41,11 @@ int bt_purge(struct bt_db *db, const struct bt_config *cfg, int64_t as_of, int d
 	if (!rc)
 		rc = purge_set(db, BT__PURGE_DELIVERIES, cfg->retain_deliveries_ms, as_of, dry,
 			       &st->webhook_deliveries, err);
+	/* and the signed-out sessions that would have expired by now */
+	int64_t ended;
+	if (!rc && !dry)
+		rc = db->store->ops->retention.purge(db->store, BT__PURGE_SESSIONS, as_of, 0, &ended,
+						     err);
 	/* events gone: every live state is built anew (as after an erasure) */
 	if (!rc && !dry && st->events.purged)
 		rc = bt__db_bump_epoch(db, err);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* token.c - API tokens: creation, check, list, revocation (token.h). */
+/* token.c - API tokens: creation, check, list, revocation, and the
+ * dashboard's sessions of a token (token.h). */
 #include "baton/token.h"
 
 #include "baton/config.h"
@@ -133,5 +134,89 @@ int bt_token_admins(struct bt_db *db, int64_t *n, struct bt_err *err)
 	for (size_t i = 0; !rc && i < count; i++)
 		*n += v[i].role == BT_ROLE_ADMIN && !v[i].revoked;
 	bt_tokens_free(v, count);
+	return rc;
+}
+
+/* ---- dashboard sessions ---- */
+
+#define SESSION_PURPOSE "dashboard sessions"
+#define SESSION_ID 16
+#define SESSION_PLAIN (SESSION_ID + 8 + BT_TOKEN_LEN) /* id, expires, token */
+#define SESSION_SEALED (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SESSION_PLAIN)
+
+int bt_session_key(struct bt_db *db, unsigned char key[32], struct bt_err *err)
+{
+	return db->store->ops->config.key(db->store, SESSION_PURPOSE, key, err);
+}
+
+static void put64(unsigned char *p, int64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)((uint64_t)v >> (8 * i));
+}
+
+static int64_t get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return (int64_t)v;
+}
+
+int bt_session_seal(const unsigned char key[32], const char *token, int64_t expires,
+		    char out[BT_SESSION_COOKIE_MAX])
+{
+	unsigned char plain[SESSION_PLAIN], sealed[SESSION_SEALED];
+	if (strlen(token) != BT_TOKEN_LEN)
+		return BT_EAUTH;
+	randombytes_buf(plain, SESSION_ID);
+	put64(plain + SESSION_ID, expires);
+	memcpy(plain + SESSION_ID + 8, token, BT_TOKEN_LEN);
+	randombytes_buf(sealed, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(sealed + crypto_secretbox_NONCEBYTES, plain, sizeof(plain), sealed,
+			      key);
+	sodium_memzero(plain, sizeof(plain));
+	sodium_bin2base64(out, BT_SESSION_COOKIE_MAX, sealed, sizeof(sealed),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return 0;
+}
+
+int bt_session_open(struct bt_db *db, const unsigned char key[32], const char *cookie, int64_t now,
+		    char *token, size_t size, unsigned char id[32], int64_t *expires,
+		    struct bt_err *err)
+{
+	unsigned char sealed[SESSION_SEALED], plain[SESSION_PLAIN];
+	size_t n = 0;
+	int ended = 0, rc;
+	if (!cookie || size <= BT_TOKEN_LEN ||
+	    sodium_base642bin(sealed, sizeof(sealed), cookie, strlen(cookie), NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	    n != sizeof(sealed) ||
+	    crypto_secretbox_open_easy(plain, sealed + crypto_secretbox_NONCEBYTES,
+				       sizeof(sealed) - crypto_secretbox_NONCEBYTES, sealed, key))
+		return bt_err_set(err, BT_EAUTH, "not a session of this database");
+	*expires = get64(plain + SESSION_ID);
+	crypto_generichash(id, 32, plain, SESSION_ID, NULL, 0);
+	rc = *expires <= now ? bt_err_set(err, BT_EAUTH, "the session has expired") : 0;
+	if (!rc && !(rc = db->store->ops->sessions.ended(db->store, id, &ended, err)) && ended)
+		rc = bt_err_set(err, BT_EAUTH, "the session was signed out");
+	if (!rc) {
+		memcpy(token, plain + SESSION_ID + 8, BT_TOKEN_LEN);
+		token[BT_TOKEN_LEN] = '\0';
+	}
+	sodium_memzero(plain, sizeof(plain));
+	return rc;
+}
+
+int bt_session_forget(struct bt_db *db, const unsigned char id[32], int64_t expires,
+		      struct bt_err *err)
+{
+	const struct bt__store_ops *ops = db->store->ops;
+	int rc = ops->txn.begin(db->store, err);
+	if (rc)
+		return rc;
+	if ((rc = ops->sessions.end(db->store, id, expires, err)) ||
+	    (rc = ops->txn.commit(db->store, err)))
+		ops->txn.rollback(db->store);
 	return rc;
 }

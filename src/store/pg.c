@@ -234,6 +234,9 @@ static const char *const migrations[] = {
     "  ms BIGINT NOT NULL,"
     "  next_at BIGINT);"
     "CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery);",
+    /* 3 → 4: dashboard sessions signed out before they expire (SQLite's
+     * 13 → 14) */
+    "CREATE TABLE ended_sessions(id BYTEA PRIMARY KEY, expires BIGINT NOT NULL);",
 };
 #define SCHEMA_VERSION ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))
 /* pg_advisory_xact_lock's key for migrations: "baton" */
@@ -333,6 +336,10 @@ enum pst {
 	P_PURGE_DELIVERIES_COUNT,
 	P_PURGE_ATTEMPTS,
 	P_PURGE_DELIVERIES,
+	P_PURGE_SESSIONS_COUNT,
+	P_PURGE_SESSIONS,
+	P_SESSION_END,
+	P_SESSION_ENDED,
 	P_WH_ENQUEUE,
 	P_WH_DELIVERY_COUNT,
 	P_WH_DELIVERIES,
@@ -569,6 +576,11 @@ static const char *const sql[P__COUNT] = {
 			 "webhook_deliveries WHERE state <> 0 AND created <= $1::bigint)",
     [P_PURGE_DELIVERIES] =
 	"DELETE FROM webhook_deliveries WHERE state <> 0 AND created <= $1::bigint",
+    [P_PURGE_SESSIONS_COUNT] = "SELECT count(*) FROM ended_sessions WHERE expires <= $1::bigint",
+    [P_PURGE_SESSIONS] = "DELETE FROM ended_sessions WHERE expires <= $1::bigint",
+    [P_SESSION_END] = "INSERT INTO ended_sessions(id, expires) VALUES ($1::bytea, $2::bigint) "
+		      "ON CONFLICT (id) DO NOTHING",
+    [P_SESSION_ENDED] = "SELECT 1 FROM ended_sessions WHERE id = $1::bytea",
     [P_WH_ENQUEUE] = "INSERT INTO webhook_deliveries(webhook, uid, event, body, created, state, "
 		     "next_at) VALUES ($1::bigint, $2::text, $3::text, $4::bytea, $5::bigint, 0, "
 		     "$5::bigint)",
@@ -3097,12 +3109,40 @@ static int pg_purge(struct bt__store *base, enum bt__purge_set set, int64_t upto
 	struct pp p = {.n = 0};
 	p_int(&p, upto);
 	*n = 0;
+	if (set == BT__PURGE_SESSIONS)
+		return dry ? run_int(s, P_PURGE_SESSIONS_COUNT, &p, 0, n, "purging", err)
+			   : run_done(s, P_PURGE_SESSIONS, &p, n, "purging", err);
 	if (dry)
 		return run_int(s, dead ? P_PURGE_DEAD_COUNT : P_PURGE_DELIVERIES_COUNT, &p, 0, n,
 			       "purging", err);
 	if (!dead && (rc = run_done(s, P_PURGE_ATTEMPTS, &p, NULL, "purging", err)))
 		return rc;
 	return run_done(s, dead ? P_PURGE_DEAD : P_PURGE_DELIVERIES, &p, n, "purging", err);
+}
+
+/* ---- sessions ---- */
+
+static int pg_session_end(struct bt__store *base, const unsigned char id[32], int64_t expires,
+			  struct bt_err *err)
+{
+	struct pp p = {.n = 0};
+	p_bytes(&p, id, 32);
+	p_int(&p, expires);
+	return run_done((struct pg_store *)base, P_SESSION_END, &p, NULL, "ending a session", err);
+}
+
+static int pg_session_ended(struct bt__store *base, const unsigned char id[32], int *ended,
+			    struct bt_err *err)
+{
+	struct pp p = {.n = 0};
+	int rc;
+	p_bytes(&p, id, 32);
+	PGresult *r = run((struct pg_store *)base, P_SESSION_ENDED, &p, "reading a session", err, &rc);
+	if (!r)
+		return rc;
+	*ended = PQntuples(r) > 0;
+	PQclear(r);
+	return 0;
 }
 
 /* ---- whole tables (baton migrate) ---- */
@@ -3327,6 +3367,7 @@ static const struct bt__store_ops pg_ops = {
 	       .revoke = pg_token_revoke},
     .dead = {.list = pg_dead_letters, .usage = pg_dead_usage, .remove = pg_dead_letter_delete},
     .retention = {.purge = pg_purge},
+    .sessions = {.end = pg_session_end, .ended = pg_session_ended},
     .webhooks = {.insert = pg_webhook_insert,
 		 .list = pg_webhook_list,
 		 .remove = pg_webhook_remove,

@@ -271,6 +271,10 @@ static const char *const migrations[] = {
 	"  note TEXT NOT NULL,"
 	"  who TEXT NOT NULL,"
 	"  at INTEGER NOT NULL);",
+	/* 13 → 14: dashboard sessions signed out before they expire (a
+	 * session lives in its sealed cookie; docs/dashboard.md), each by
+	 * the hash of its id, kept until it would have expired */
+	"CREATE TABLE ended_sessions(id BLOB PRIMARY KEY, expires INTEGER NOT NULL);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -3339,6 +3343,8 @@ static int sq_purge(struct bt__store *base, enum bt__purge_set set, int64_t upto
 	    [BT__PURGE_DEAD_LETTERS] = {"SELECT count(*) FROM dead_letters WHERE at <= ?1",
 					"DELETE FROM dead_letters WHERE at <= ?1", NULL},
 	    [BT__PURGE_EVENTS] = {NULL, NULL, NULL},
+	    [BT__PURGE_SESSIONS] = {"SELECT count(*) FROM ended_sessions WHERE expires <= ?1",
+				    "DELETE FROM ended_sessions WHERE expires <= ?1", NULL},
 	    [BT__PURGE_DELIVERIES] =
 		{"SELECT count(*) FROM webhook_deliveries WHERE state <> 0 AND created <= ?1",
 		 "DELETE FROM webhook_attempts WHERE delivery IN (SELECT id FROM "
@@ -3362,6 +3368,42 @@ static int sq_purge(struct bt__store *base, enum bt__purge_set set, int64_t upto
 	}
 	*n = sqlite3_changes(s->db);
 	return 0;
+}
+
+/* ---- sessions ---- */
+
+static int sq_session_end(struct bt__store *base, const unsigned char id[32], int64_t expires,
+			  struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *q = prep(s, "INSERT OR IGNORE INTO ended_sessions(id, expires) VALUES (?1, ?2)",
+			       "ending a session", err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_blob(q, 1, id, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, expires);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return r == SQLITE_DONE ? 0 : fail(s, err, "ending a session");
+}
+
+static int sq_session_ended(struct bt__store *base, const unsigned char id[32], int *ended,
+			    struct bt_err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	*ended = 0;
+	if (s->schema < 14) /* a reader of an older file: none ended */
+		return 0;
+	sqlite3_stmt *q = prep(s, "SELECT 1 FROM ended_sessions WHERE id = ?1", "reading a session",
+			       err);
+	if (!q)
+		return BT_ESTORE;
+	sqlite3_bind_blob(q, 1, id, 32, SQLITE_STATIC);
+	int r = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (r == SQLITE_ROW)
+		*ended = 1;
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : fail(s, err, "reading a session");
 }
 
 static const struct bt__store_ops sqlite_ops = {
@@ -3428,6 +3470,7 @@ static const struct bt__store_ops sqlite_ops = {
 		     .unclaim = sq_delivery_unclaim,
 		     .next_due = sq_delivery_next_due},
 	.retention = {.purge = sq_purge},
+	.sessions = {.end = sq_session_end, .ended = sq_session_ended},
 	.copy = {.rows = sq_copy_rows, .put = sq_copy_put, .done = sq_copy_done},
 };
 

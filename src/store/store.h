@@ -167,7 +167,12 @@ struct bt__reshape {
 /* The operations, grouped by area.  A PostgreSQL backend fills the same
  * table (and reuses the event-log codec, eventlog.h). */
 /* The data sets retention purges (docs/retention.md). */
-enum bt__purge_set { BT__PURGE_DEAD_LETTERS, BT__PURGE_DELIVERIES, BT__PURGE_EVENTS };
+enum bt__purge_set {
+	BT__PURGE_DEAD_LETTERS,
+	BT__PURGE_DELIVERIES,
+	BT__PURGE_EVENTS,
+	BT__PURGE_SESSIONS /* ended sessions past their expiry: no longer needed */
+};
 
 struct bt__store_ops {
 	const char *name;
@@ -483,6 +488,16 @@ struct bt__store_ops {
 		int (*purge)(struct bt__store *s, enum bt__purge_set set, int64_t upto, int dry,
 			     int64_t *n, struct bt_err *err);
 	} retention;
+
+	/* Dashboard sessions signed out (docs/dashboard.md), by the hash of
+	 * their id: end (inside begin/commit; again is no error), and whether
+	 * one is. */
+	struct {
+		int (*end)(struct bt__store *s, const unsigned char id[32], int64_t expires,
+			   struct bt_err *err);
+		int (*ended)(struct bt__store *s, const unsigned char id[32], int *ended,
+			     struct bt_err *err);
+	} sessions;
 
 	/* Whole tables, row by row, for `baton migrate` (src/migrate.c): the
 	 * table and column names come from migrate.c's fixed list, never from

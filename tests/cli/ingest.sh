@@ -135,6 +135,7 @@ if on_sqlite; then
 	sqlite3 old.db "DROP TABLE tokens; DROP TABLE refusals; DROP TABLE journey_rules;
 		DROP TABLE rule_changes; DROP TABLE escalation_acts; DROP TABLE announced;
 		DROP TABLE webhooks; DROP TABLE webhook_deliveries; DROP TABLE webhook_attempts;
+		DROP TABLE ended_sessions;
 		DROP TABLE actions; DROP TABLE initiatives; DROP TABLE calendar; DROP TABLE calendar_journeys;
 		DROP TABLE followup_closes; PRAGMA user_version = 1"
 	run "$BATON" summary --db old.db --json
@@ -157,7 +158,7 @@ if on_sqlite; then
 	eq "and its follow-ups (no closes table yet: none closed by hand)" "$rc $out" '0 {"followups":[],"total":0,"next":null}'
 	run "$BATON" ingest --db old.db --json good.ndjson
 	eq "and migrated on write, data kept" "$(echo "$out" | jq -c '[.accepted,.duplicates]')" "[0,1]"
-	eq "to version 13" "$(sqlite3 old.db 'PRAGMA user_version')" 13
+	eq "to version 14" "$(sqlite3 old.db 'PRAGMA user_version')" 14
 	run "$BATON" dead-letters --db old.db --json
 	eq "a record kept three times is kept once, with its first id" "$(echo "$out" | jq -c '[.[] | [.id, .raw]]')" \
 		'[[1,"{\"x\":1}"],[4,"{\"x\":2}"]]'

@@ -3,7 +3,7 @@
 # area on the same histories: the KPIs byte for byte; profiles, merges,
 # conflicts and refusals, a split and a resolved conflict; dead letters;
 # actions, initiatives, the change calendar, the report and the agenda;
-# migrations (1 -> 3) and a newer schema refused; erasure.  baton serve on
+# migrations (1 -> 4) and a newer schema refused; erasure.  baton serve on
 # PostgreSQL: tokens made by the CLI, a 2xx is committed (read by another
 # process after a kill -9 of the server, and nothing acknowledged is lost
 # by a kill -9 during ingest), a restart keeps everything, and it
@@ -147,13 +147,13 @@ eq "... as SQLite's" "$(echo "$out" | nowall)" "$("$BATON" changes --db lite.db 
 eq "baton report: as SQLite's" "$("$BATON" report --db "$PG" 2>&1)" "$("$BATON" report --db lite.db 2>&1)"
 eq "baton agenda: as SQLite's" "$("$BATON" agenda --db "$PG" 2>&1)" "$("$BATON" agenda --db lite.db 2>&1)"
 
-# ---- migrations: a database of schema 1 gains the tables of schemas 2, 3 ----
+# ---- migrations: a database of schema 1 gains the tables of schemas 2 to 4 ----
 psql_do "DROP TABLE actions, initiatives, calendar, calendar_journeys, webhooks, webhook_deliveries,
-	webhook_attempts; UPDATE baton_schema SET version = 1"
+	webhook_attempts, ended_sessions; UPDATE baton_schema SET version = 1"
 run "$BATON" actions --db "$PG" --json
-eq "a reader does not migrate: it says how" "$rc $err" "1 baton: database schema version 1 is older than this baton's (3): open it for writing once (baton ingest, baton serve) to migrate it"
+eq "a reader does not migrate: it says how" "$rc $err" "1 baton: database schema version 1 is older than this baton's (4): open it for writing once (baton ingest, baton serve) to migrate it"
 run "$BATON" ingest --db "$PG" "$D/scenario_a.ndjson"
-eq "a writer migrates 1 -> 3" "$rc $(psql_do 'SELECT version FROM baton_schema')" "0 3"
+eq "a writer migrates 1 -> 4" "$rc $(psql_do 'SELECT version FROM baton_schema')" "0 4"
 eq "... and the actions are an empty table again" "$("$BATON" actions --db "$PG" --json | jq -c .total)" 0
 
 # ---- baton serve on PostgreSQL ----

@@ -205,5 +205,20 @@ for u in "$A" "$B"; do
 done
 stop_nodes
 
+# ---- 6. a dashboard session on any node -------------------------------------
+# signed in on A, the cookie works on B (the same key seals it); signed out
+# on B, A refuses it too (the database holds the sessions signed out)
+node "$PG5" da || { notok "node A starts"; exit 1; }
+A=$NODE_URL
+node "$PG5" db || { notok "node B starts"; exit 1; }
+B=$NODE_URL
+curl -s -o /dev/null -D login.txt -X POST --data-urlencode "token=$T" "$A/login"
+C=$(sed -n 's/^Set-Cookie: baton_session=\([^;]*\);.*/\1/p' login.txt | tr -d '\r')
+session() { curl -s -o /dev/null -w '%{http_code}' -b "baton_session=$C" "$1/v1/session"; }
+eq "signed in on A: the session works on A and on B" "$(session "$A") $(session "$B")" "200 200"
+curl -s -o /dev/null -X POST -b "baton_session=$C" -H "Origin: $B" "$B/logout"
+eq "signed out on B: refused on B and on A" "$(session "$B") $(session "$A")" "401 401"
+stop_nodes
+
 # the nodes stopped cleanly (under sanitizers, a report would be here)
 eq "the nodes' logs: no sanitizer report, no error" "$(cat ./*.log | grep -c 'Sanitizer\|runtime error\|"error"')" 0

@@ -44,6 +44,7 @@ webhook_attempts local
 commits local
 baton_schema local
 tokens reference
+ended_sessions reference
 journey_rules reference
 rule_changes reference
 escalation_acts reference

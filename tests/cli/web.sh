@@ -196,7 +196,10 @@ eq "sign in: 303 to where the person was going" "$(status) $(hdr Location)" "303
 C=$(cookie)
 eq "... a session cookie: HttpOnly, SameSite=Strict, 12 hours, not Secure over plain HTTP" \
 	"$(hdr Set-Cookie | sed 's/=[^;]*;/=ID;/')" "baton_session=ID; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict"
-eq "... whose id is 256 random bits" "$(printf '%s' "$C" | wc -c)" 43
+# sealed: a 24-byte nonce, a 16-byte tag, a 16-byte random id, 8 bytes of
+# expiry and the 46 of the token: 110 bytes, 147 characters of base64url
+eq "... sealed: 110 bytes in base64url" "$(printf '%s' "$C" | wc -c)" 147
+eq "... which do not show the token" "$(printf '%s' "$C" | grep -c "${MARIA#bt_}")" 0
 login "token=$MARIA" -H 'X-Forwarded-Proto: https'
 eq "behind a TLS proxy the cookie is Secure" "$(hdr Set-Cookie | grep -c '; Secure$')" 1
 login "token=$MARIA&next=//evil.example/x"
@@ -228,6 +231,24 @@ sget "$C" /metrics
 eq "... and the session holds her role: no metrics" "$(status)" 403
 sget nonsense /v1/session
 eq "a made-up cookie: 401, sign in again" "$(status) $(jq -r .detail body.out)" "401 the session has ended: sign in again"
+# one character of the sealed bytes changed: the tag no longer holds
+T=$(printf '%s' "$C" | cut -c 1-100)$(printf '%s' "$C" | cut -c 101 | tr 'A-Za-z0-9_-' 'B-Za-z0-9_-A')$(printf '%s' "$C" | cut -c 102-)
+sget "$T" /v1/session
+eq "a cookie changed by one character: 401" "$(status)" 401
+# a session outlives a restart (it lives in its cookie), and is opened by
+# any server of the database
+kill -TERM "$pid"; wait "$pid"
+serve_again w.db --web-dir site || { notok "server restarts"; exit 1; }
+sget "$C" /v1/session
+eq "the session outlives a restart" "$(status) $(jq -r .person body.out)" "200 maria"
+"$BATON" config load --db other.db w.yaml >/dev/null
+"$BATON" token create --db other.db --role admin >/dev/null
+kill -TERM "$pid"; wait "$pid"
+serve_again other.db --web-dir site || { notok "server starts on another database"; exit 1; }
+sget "$C" /v1/session
+eq "... but not a server of another database (another key)" "$(status)" 401
+kill -TERM "$pid"; wait "$pid"
+serve_again w.db --web-dir site || { notok "server restarts"; exit 1; }
 h -H "Authorization: Bearer $ADMIN" -b "baton_session=$C" "$U/v1/session"
 eq "a bearer token goes before the cookie" "$(jq -r .role body.out)" admin
 
@@ -260,6 +281,11 @@ eq "sign out: 303 to the form, the cookie cleared" "$(status) $(hdr Location) $(
 	"303 /login baton_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
 sget "$ADMC" /v1/session
 eq "... and the session is over" "$(status)" 401
+kill -TERM "$pid"; wait "$pid"
+serve_again w.db --web-dir site || { notok "server restarts"; exit 1; }
+sget "$ADMC" /v1/session
+eq "... also after a restart (signed out in the database)" "$(status) $(jq -r .detail body.out)" \
+	"401 the session has ended: sign in again"
 
 # nothing of a session in the log: neither the cookie nor the token
 eq "the access log holds no session id or token" "$(grep -c -e "$ADMC" -e "$C" -e "$ADMIN" -e "$MARIA" serve.log)" 0
