@@ -44,6 +44,9 @@ echo "== where technical support hurts its customers most, and what failures cos
 "$baton" friction technical-support | head -n 8
 "$baton" value
 echo
+echo "== retention (docs/retention.md): what baton serve's hourly purge deletes now"
+"$baton" purge --dry-run
+echo
 token=$("$baton" token create --role admin --name "make run" | tail -n 1) || exit 1
 maria=$("$baton" token create --role owner --person maria --name "make run: maria" | tail -n 1) || exit 1
 echo "== serving the demo database $db at http://$listen"
