@@ -18,7 +18,8 @@ static const char help[] =
 	"\n"
 	"  --db PATH       database (default $BATON_DB or ./baton.db)\n"
 	"  --config FILE   the retention of FILE (default: the stored configuration)\n"
-	"  --as-of TIME    purge as at TIME (default now)\n"
+	"  --as-of TIME    purge as at TIME, not later than now (default now; a dry run\n"
+	"                  may look ahead)\n"
 	"  --dry-run       count what would go; delete nothing\n"
 	"  --json          print what was purged as JSON\n";
 
@@ -47,6 +48,8 @@ int cmd_purge(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	rc = bt_purge(db, cfg, as_of == BT_TIME_NONE ? bt_time_now_ms() : as_of, dry, &st, &err);
+	if (!rc && !dry && st.events.purged + st.dead_letters.purged + st.webhook_deliveries.purged)
+		rc = bt_purge_scrub(db, &err);
 	bt_config_free(cfg);
 	bt_db_close(db);
 	if (rc)

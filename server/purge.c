@@ -3,7 +3,9 @@
  * purge.c - the retention job of baton serve (docs/retention.md): the
  * announcer's thread calls bt_purge_round at each look, and every hour
  * (BATON_PURGE_MS), from its first look on, it purges what the stored
- * configuration's retention no longer keeps, through the server's writer.
+ * configuration's retention no longer keeps, and the signed-out sessions
+ * long expired, through the server's writer; then it scrubs the files on a
+ * connection of its own, so that ingest does not wait for that.
  * Every node of a PostgreSQL database does so; a second purge finds
  * nothing.  The log says how many rows went, never which.
  */
@@ -24,6 +26,19 @@ void bt_purger_init(struct bt_purger *p)
 	p->last = 0;
 }
 
+/* The files' scrub after a purge, on a connection of its own: the
+ * server's writer (and the ingest behind it) does not wait for it (a
+ * VACUUM, or a checkpoint waiting for readers). */
+static int scrub(struct bt_server *s, struct bt_err *err)
+{
+	struct bt_db *db = NULL;
+	int rc = bt_db_open(&db, s->opt->db_path, 0, err);
+	if (!rc)
+		rc = bt_purge_scrub(db, err);
+	bt_db_close(db);
+	return rc;
+}
+
 int bt_purge_round(struct bt_server *s)
 {
 	struct bt_purger *p = &s->purger;
@@ -36,11 +51,13 @@ int bt_purge_round(struct bt_server *s)
 	struct bt_db *rdb = bt_reader_get(s);
 	int rc = bt_db_config_get(rdb, &cfg, &err);
 	bt_reader_put(s, rdb);
-	if (!rc && (cfg->retain_events_ms || cfg->retain_dead_ms || cfg->retain_deliveries_ms)) {
+	if (!rc) { /* every round: signed-out sessions expire without a retention too */
 		struct bt_purge_stats st;
 		pthread_mutex_lock(&s->mu);
 		rc = bt_purge(s->db, cfg, now, 0, &st, &err);
 		pthread_mutex_unlock(&s->mu);
+		if (!rc && st.events.purged + st.dead_letters.purged + st.webhook_deliveries.purged)
+			rc = scrub(s, &err);
 		if (!rc) {
 			__atomic_fetch_add(&p->events, (uint64_t)st.events.purged, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&p->dead_letters, (uint64_t)st.dead_letters.purged,

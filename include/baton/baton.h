@@ -306,10 +306,13 @@ struct bt_purge_stats {
 };
 
 /* Purge what cfg's retention no longer keeps at as_of (ms), in one
- * transaction, then leave no trace in the files (as an erasure does);
- * dry: count only. */
+ * transaction (dry: count only; as_of later than now is refused unless
+ * dry), with the signed-out sessions long expired.  When rows went, call
+ * bt_purge_scrub then (on any connection that may write) to leave no trace
+ * of them in the files, as an erasure does. */
 int bt_purge(struct bt_db *db, const struct bt_config *cfg, int64_t as_of, int dry,
 	     struct bt_purge_stats *st, struct bt_err *err);
+int bt_purge_scrub(struct bt_db *db, struct bt_err *err);
 
 /* ---- summary ----------------------------------------------------------- */
 

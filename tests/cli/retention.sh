@@ -74,7 +74,10 @@ eq "... the pending one stays however old, and the one a second younger" "$(dv)"
 eq "... with the attempts of those left only" "$(db_sql r.db 'SELECT delivery FROM webhook_attempts ORDER BY delivery')" 4
 
 # ---- no retention: kept for ever ----
-run "$BATON" purge --db r.db --config /dev/null --as-of 2099-01-01T00:00:00Z --json
+run "$BATON" purge --db r.db --as-of 2099-01-01T00:00:00Z
+eq "a purge as of a time to come is refused (a dry run may look ahead)" "$rc $err" \
+	"1 baton: --as-of is later than now: a purge deletes only what is old by now (a dry run may look ahead)"
+run "$BATON" purge --db r.db --config /dev/null --as-of 2099-01-01T00:00:00Z --dry-run --json
 eq "a configuration without retention purges nothing" "$rc $(echo "$out" | jq -c '[.events, .dead_letters, .webhook_deliveries]')" \
 	'0 [{"keep":null,"cutoff":null,"purged":0},{"keep":null,"cutoff":null,"purged":0},{"keep":null,"cutoff":null,"purged":0}]'
 eq "... and says so" "$("$BATON" purge --db r.db --config /dev/null --dry-run | sed -n 2p)" \
@@ -194,13 +197,18 @@ eq "... and never which (no identifier, no record in the log)" "$(grep -c 'secre
 kill -TERM "$pid"
 wait "$pid"
 
-# ---- the server purges events, and its live state forgets them ----
+# ---- the server purges events, and its live state forgets them; and the
+# signed-out sessions an hour past their expiry, without any retention ----
+if on_sqlite; then hex() { echo "x'$1'"; }; else hex() { echo "decode('$1', 'hex')"; }; fi
+db_sql e.db "INSERT INTO ended_sessions(id, expires) VALUES ($(hex 01), 1), ($(hex 02), 4102444800000)"
 "$BATON" ingest --db e.db e.ndjson >/dev/null 2>&1 # Ann's are erased; b1 again
 eq "b1 sent again is stored again (it goes at the next purge)" "$("$BATON" event --db e.db b1 | jq -r .id)" b1
 BATON_ANNOUNCE_MS=100 serve_start e.db --quiet || { notok "server starts"; exit 1; }
 H="Authorization: Bearer $(grep '^bt_' serve.out | tail -n 1)"
 purged events
 eq "the server purged b1 again and b2 (older than 30 days by now)" "$got" 2
+eq "... the signed-out session long expired is forgotten, the other kept" \
+	"$(db_sql e.db 'SELECT count(*) FROM ended_sessions')" 1
 eq "... and its live state has no event left" \
 	"$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$U/v1/events/b1") $(curl -s -H "$H" "$U/v1/kpis" | jq -c .overall.events)" "404 0"
 kill -TERM "$pid"

@@ -286,6 +286,9 @@ serve_again w.db --web-dir site || { notok "server restarts"; exit 1; }
 sget "$ADMC" /v1/session
 eq "... also after a restart (signed out in the database)" "$(status) $(jq -r .detail body.out)" \
 	"401 the session has ended: sign in again"
+"$BATON" purge --db w.db >/dev/null
+sget "$ADMC" /v1/session
+eq "... and after a purge (it forgets a sign-out only an hour after the session's end)" "$(status)" 401
 
 # nothing of a session in the log: neither the cookie nor the token
 eq "the access log holds no session id or token" "$(grep -c -e "$ADMC" -e "$C" -e "$ADMIN" -e "$MARIA" serve.log)" 0
