@@ -506,8 +506,6 @@ static int process(struct bt_engine *e, struct pctx *p, uint32_t ei)
 	uint32_t i = NONE;
 	int rc;
 	e->eteam[ei] = r->team;
-	if (r->consent && (rc = note_consent(e, p, r)))
-		return rc;
 	if (r->direction == BT_DIR_OUTBOUND && (rc = collisions(e, p, r)))
 		return rc;
 	if (contact && !r->fulfils) {
@@ -532,17 +530,11 @@ static int process(struct bt_engine *e, struct pctx *p, uint32_t ei)
 /* qsort_r, not a global for the records: derivations run at the same time
  * on the server's threads (a global once let one sort read another's
  * records, and crash). */
-/* The order a profile's events are judged in: by time; at the same time a
- * consent statement first (it is in effect from its time on, so an
- * outbound message at that very time is judged under it, whichever
- * arrived first), then by arrival. */
+/* The order a profile's events are judged in: by time, ties in arrival
+ * order. */
 static int before(const struct bt__erec *x, const struct bt__erec *y)
 {
-	if (x->ts != y->ts)
-		return x->ts < y->ts;
-	if (!x->consent != !y->consent)
-		return x->consent != 0;
-	return x->seq < y->seq;
+	return x->ts != y->ts ? x->ts < y->ts : x->seq < y->seq;
 }
 
 static int by_time(const void *a, const void *b, void *records)
@@ -638,8 +630,20 @@ int bt__engine_derive(struct bt_engine *e)
 		p.nconsent = 0;
 		casemap_clear(&p.cases);
 		e->profiles++;
-		for (uint32_t x = start; x < end && !rc; x++)
-			rc = process(e, &p, order[x]);
+		for (uint32_t x = start; x < end && !rc; x++) {
+			/* the consent statements of a second are in effect from
+			 * that second on: noted, in arrival order, before any
+			 * event of it is judged (an outbound message at that very
+			 * second is judged under them, whichever arrived first) */
+			if (x == start || e->ev[order[x]].ts != e->ev[order[x - 1]].ts)
+				for (uint32_t y = x; y < end && e->ev[order[y]].ts == e->ev[order[x]].ts &&
+						     !rc;
+				     y++)
+					if (e->ev[order[y]].consent)
+						rc = note_consent(e, &p, &e->ev[order[y]]);
+			if (!rc)
+				rc = process(e, &p, order[x]);
+		}
 	}
 	if (!rc)
 		close_books(e);

@@ -84,6 +84,23 @@ eq "the promotion at the second of the withdrawal, arrived first: still a collis
 grep '"d1"' edges.ndjson >d1.ndjson
 eq "... and a second before it: none" "$("$BATON" kpis --input d1.ndjson --json | jq -c .overall.consent_collisions)" 0
 
+# A consent statement changes only how consent is judged: a call carrying
+# one, at the same second as the chatbot's contained chat that came before
+# it, is still the second contact (handoff digital -> service, the chat's
+# success shifted to the service team), as without it.
+cat >j.yaml <<'YAML'
+teams: [{id: digital}, {id: service}]
+people: [{id: ann, name: Ann, team: service}]
+journeys: [{id: support, name: Support, owner: ann, match: [{types: ["*"]}]}]
+YAML
+{
+	ev h1 2026-01-01T10:00:00Z chatbot chat.ended '{"user_id":"h"}' '"channel":"chat","team":"digital","case":"X","outcome":"contained"'
+	ev h2 2026-01-01T10:00:00Z phone call.received '{"user_id":"h"}' '"channel":"voice","team":"service","case":"X","consent":{"marketing":true}'
+} >tie.ndjson
+eq "a tie with a consent statement: the handoff and the shift as in arrival order" \
+	"$("$BATON" kpis --config j.yaml --input tie.ndjson --json | jq -c '[[.handoff_routes[] | [.from,.to]], [.teams[] | select(.team == "digital") | .cost_shifted]]')" \
+	'[[["digital","service"]],[1]]'
+
 cat >bad.yaml <<'YAML'
 purposes:
   - {id: marketing, aliases: [promotion]}
