@@ -642,16 +642,15 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 	memset(&who, 0, sizeof(who));
 	if (r->roles) {
 		char basic[256];
+		unsigned char hash[32];
 		const char *tok = bearer(c, basic, sizeof(basic));
 		struct bt_err err = {0, ""};
 		int rc, session = 0;
 		if (!tok && (r->roles & BODY_KEY))
 			tok = body_key(cs, basic, sizeof(basic));
 		if (!tok) /* a signed-in browser: its session's token */
-			session = bt_session_token(s, c, basic, sizeof(basic));
-		if (session > 0)
-			tok = basic;
-		if (!tok) {
+			session = bt_session_token(s, c, hash);
+		if (!tok && session <= 0) {
 			bt_respond_err(rs, BT_EAUTH,
 				       session < 0 ? "the session has ended: sign in again"
 						   : "send a token: Authorization: Bearer <token>");
@@ -668,10 +667,9 @@ static const char *dispatch(struct bt_server *s, struct MHD_Connection *c, const
 		}
 		/* on a reader of its own: never behind the committer's lock */
 		struct bt_db *rdb = bt_reader_get(s);
-		rc = bt_token_check(rdb, tok, &who, &err);
+		rc = session > 0 ? bt_token_check_hash(rdb, hash, &who, &err)
+				 : bt_token_check(rdb, tok, &who, &err);
 		bt_reader_put(s, rdb);
-		if (session > 0)
-			sodium_memzero(basic, sizeof(basic));
 		if (rc) {
 			if (rc == BT_EAUTH && session > 0)
 				bt_session_end(s, c); /* revoked: the session ends with it */

@@ -337,9 +337,9 @@ void bt_web_release(struct bt_web *w);
 struct MHD_Connection;
 const char *bt_web_handle(struct bt_server *s, struct MHD_Connection *c, const char *url,
 			  const char *method, const char *body, size_t len, struct bt_response *rs);
-/* The token of the request's session cookie into buf: 1, 0 without a
+/* The hash of the token of the request's session cookie: 1, 0 without a
  * cookie, -1 for a cookie of no live session. */
-int bt_session_token(struct bt_server *s, struct MHD_Connection *c, char *buf, size_t size);
+int bt_session_token(struct bt_server *s, struct MHD_Connection *c, unsigned char hash[32]);
 /* End the request's session (its token was revoked, or it signs out). */
 void bt_session_end(struct bt_server *s, struct MHD_Connection *c);
 void bt_sessions_release(struct bt_sessions *t);

@@ -14,7 +14,7 @@
  * is the page: its script reads the path and shows that view.
  *
  * Signing in turns a token into a session: POST /login with the form field
- * token seals the token, a random id and the session's end into a cookie
+ * token seals the token's hash, a random id and the session's end into a cookie
  * (bt_session_seal: any node of the database opens it, and a restart ends
  * no session), set HttpOnly and SameSite=Strict.  Each request with the
  * cookie checks the token again, so a revoked token ends its sessions at
@@ -408,7 +408,7 @@ int bt_same_origin(struct MHD_Connection *c)
 	return 0;
 }
 
-int bt_session_token(struct bt_server *s, struct MHD_Connection *c, char *buf, size_t size)
+int bt_session_token(struct bt_server *s, struct MHD_Connection *c, unsigned char hash[32])
 {
 	const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SESSION_COOKIE);
 	unsigned char id[32];
@@ -417,7 +417,7 @@ int bt_session_token(struct bt_server *s, struct MHD_Connection *c, char *buf, s
 	if (!v)
 		return 0;
 	struct bt_db *rdb = bt_reader_get(s);
-	int rc = bt_session_open(rdb, s->sessions.key, v, now_ms(), buf, size, id, &expires, &err);
+	int rc = bt_session_open(rdb, s->sessions.key, v, now_ms(), hash, id, &expires, &err);
 	bt_reader_put(s, rdb);
 	if (rc && rc != BT_EAUTH) /* the store failed: said, and taken as no session */
 		bt_log("error", "a session could not be checked: %s", err.msg);
@@ -427,15 +427,12 @@ int bt_session_token(struct bt_server *s, struct MHD_Connection *c, char *buf, s
 void bt_session_end(struct bt_server *s, struct MHD_Connection *c)
 {
 	const char *v = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SESSION_COOKIE);
-	unsigned char id[32];
-	char token[BT_TOKEN_LEN + 1];
+	unsigned char id[32], hash[32];
 	int64_t expires;
 	struct bt_err err = {0, ""};
 	struct bt_db *rdb = bt_reader_get(s);
-	int rc = bt_session_open(rdb, s->sessions.key, v, now_ms(), token, sizeof(token), id,
-				 &expires, &err);
+	int rc = bt_session_open(rdb, s->sessions.key, v, now_ms(), hash, id, &expires, &err);
 	bt_reader_put(s, rdb);
-	sodium_memzero(token, sizeof(token));
 	if (rc)
 		return; /* none, or already over */
 	pthread_mutex_lock(&s->mu);

@@ -107,6 +107,13 @@ int bt_token_check(struct bt_db *db, const char *token, struct bt_token *who, st
 	if (!token || strncmp(token, "bt_", 3) != 0 || strlen(token) != BT_TOKEN_LEN)
 		return bt_err_set(err, BT_EAUTH, "invalid token");
 	token_hash(token, h);
+	return bt_token_check_hash(db, h, who, err);
+}
+
+int bt_token_check_hash(struct bt_db *db, const unsigned char h[32], struct bt_token *who,
+			struct bt_err *err)
+{
+	memset(who, 0, sizeof(*who));
 	int rc = db->store->ops->tokens.find(db->store, h, who, err);
 	if (rc == BT_ENOTFOUND || (rc == 0 && who->revoked)) {
 		bt_token_release(who);
@@ -141,7 +148,7 @@ int bt_token_admins(struct bt_db *db, int64_t *n, struct bt_err *err)
 
 #define SESSION_PURPOSE "dashboard sessions"
 #define SESSION_ID 16
-#define SESSION_PLAIN (SESSION_ID + 8 + BT_TOKEN_LEN) /* id, expires, token */
+#define SESSION_PLAIN (SESSION_ID + 8 + 32) /* id, expires, the token's hash */
 #define SESSION_SEALED (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SESSION_PLAIN)
 
 int bt_session_key(struct bt_db *db, unsigned char key[32], struct bt_err *err)
@@ -171,7 +178,7 @@ int bt_session_seal(const unsigned char key[32], const char *token, int64_t expi
 		return BT_EAUTH;
 	randombytes_buf(plain, SESSION_ID);
 	put64(plain + SESSION_ID, expires);
-	memcpy(plain + SESSION_ID + 8, token, BT_TOKEN_LEN);
+	token_hash(token, plain + SESSION_ID + 8);
 	randombytes_buf(sealed, crypto_secretbox_NONCEBYTES);
 	crypto_secretbox_easy(sealed + crypto_secretbox_NONCEBYTES, plain, sizeof(plain), sealed,
 			      key);
@@ -182,13 +189,13 @@ int bt_session_seal(const unsigned char key[32], const char *token, int64_t expi
 }
 
 int bt_session_open(struct bt_db *db, const unsigned char key[32], const char *cookie, int64_t now,
-		    char *token, size_t size, unsigned char id[32], int64_t *expires,
+		    unsigned char hash[32], unsigned char id[32], int64_t *expires,
 		    struct bt_err *err)
 {
 	unsigned char sealed[SESSION_SEALED], plain[SESSION_PLAIN];
 	size_t n = 0;
 	int ended = 0, rc;
-	if (!cookie || size <= BT_TOKEN_LEN ||
+	if (!cookie || strlen(cookie) >= BT_SESSION_COOKIE_MAX ||
 	    sodium_base642bin(sealed, sizeof(sealed), cookie, strlen(cookie), NULL, &n, NULL,
 			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
 	    n != sizeof(sealed) ||
@@ -200,10 +207,8 @@ int bt_session_open(struct bt_db *db, const unsigned char key[32], const char *c
 	rc = *expires <= now ? bt_err_set(err, BT_EAUTH, "the session has expired") : 0;
 	if (!rc && !(rc = db->store->ops->sessions.ended(db->store, id, &ended, err)) && ended)
 		rc = bt_err_set(err, BT_EAUTH, "the session was signed out");
-	if (!rc) {
-		memcpy(token, plain + SESSION_ID + 8, BT_TOKEN_LEN);
-		token[BT_TOKEN_LEN] = '\0';
-	}
+	if (!rc)
+		memcpy(hash, plain + SESSION_ID + 8, 32);
 	sodium_memzero(plain, sizeof(plain));
 	return rc;
 }

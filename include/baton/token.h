@@ -24,8 +24,13 @@ int bt_token_revoke(struct bt_db *db, int64_t id, struct bt_err *err);
 /* How many live admin tokens there are. */
 int bt_token_admins(struct bt_db *db, int64_t *n, struct bt_err *err);
 
+/* Who presents the token of this hash (a session's: bt_session_open). */
+int bt_token_check_hash(struct bt_db *db, const unsigned char hash[32], struct bt_token *who,
+			struct bt_err *err);
+
 /* Dashboard sessions (docs/dashboard.md).  A session lives in its cookie:
- * its token, a random id and when it expires, sealed (XSalsa20-Poly1305)
+ * its token's hash (never the token), a random id and when it expires,
+ * sealed (XSalsa20-Poly1305)
  * with a key derived from the database's key, so that every node of a
  * database opens the cookies of every other, and a restart ends none.  The
  * database keeps only the sessions signed out before they expire, by the
@@ -36,11 +41,11 @@ int bt_session_key(struct bt_db *db, unsigned char key[32], struct bt_err *err);
 /* A session of token until expires (ms): the cookie's value into out. */
 int bt_session_seal(const unsigned char key[32], const char *token, int64_t expires,
 		    char out[BT_SESSION_COOKIE_MAX]);
-/* Open a cookie at now: its token into token (size bytes), the hash of
- * its id into id and its end into *expires.  BT_EAUTH when it is none of
- * this database's, has expired, or was signed out (asked of db). */
+/* Open a cookie at now: its token's hash into hash, the hash of its id
+ * into id and its end into *expires.  BT_EAUTH when it is none of this
+ * key's, has expired, or was signed out (asked of db). */
 int bt_session_open(struct bt_db *db, const unsigned char key[32], const char *cookie, int64_t now,
-		    char *token, size_t size, unsigned char id[32], int64_t *expires,
+		    unsigned char hash[32], unsigned char id[32], int64_t *expires,
 		    struct bt_err *err);
 /* Sign out the session of id (as bt_session_open gave it) for good. */
 int bt_session_forget(struct bt_db *db, const unsigned char id[32], int64_t expires,
