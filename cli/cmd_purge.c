@@ -48,7 +48,7 @@ int cmd_purge(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	rc = bt_purge(db, cfg, as_of == BT_TIME_NONE ? bt_time_now_ms() : as_of, dry, &st, &err);
-	if (!rc && !dry && st.events.purged + st.dead_letters.purged + st.webhook_deliveries.purged)
+	if (!rc && !dry) /* also when nothing went now: an earlier purge's scrub may have failed */
 		rc = bt_purge_scrub(db, &err);
 	bt_config_free(cfg);
 	bt_db_close(db);

@@ -56,8 +56,8 @@ int bt_purge_round(struct bt_server *s)
 		pthread_mutex_lock(&s->mu);
 		rc = bt_purge(s->db, cfg, now, 0, &st, &err);
 		pthread_mutex_unlock(&s->mu);
-		if (!rc && st.events.purged + st.dead_letters.purged + st.webhook_deliveries.purged)
-			rc = scrub(s, &err);
+		int went = !rc && st.events.purged + st.dead_letters.purged +
+					      st.webhook_deliveries.purged;
 		if (!rc) {
 			__atomic_fetch_add(&p->events, (uint64_t)st.events.purged, __ATOMIC_RELAXED);
 			__atomic_fetch_add(&p->dead_letters, (uint64_t)st.dead_letters.purged,
@@ -70,6 +70,9 @@ int bt_purge_round(struct bt_server *s)
 				       (long long)st.events.purged, (long long)st.dead_letters.purged,
 				       (long long)st.webhook_deliveries.purged);
 		}
+		/* rows went, or an earlier scrub failed: scrub (again) */
+		if (!rc && (went || p->unscrubbed))
+			p->unscrubbed = (rc = scrub(s, &err)) != 0;
 	}
 	bt_config_free(cfg);
 	if (rc)

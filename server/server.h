@@ -139,6 +139,7 @@ struct bt_announcer {
  * last ran, how often, and the rows it deleted. */
 struct bt_purger {
 	int64_t every_ms, last;
+	int unscrubbed; /* the last scrub failed: the next round tries again */
 	uint64_t events, dead_letters, deliveries;
 };
 

@@ -194,6 +194,21 @@ static int erased_before(struct bt_db *db, const char *ident)
 	return yes;
 }
 
+/* The files' scrub, saying what is done when a reader keeps it from being. */
+static int scrub(struct bt_db *db, struct bt_err *err)
+{
+	int rc = db->store->ops->txn.scrub_files(db->store, err);
+	if (rc == BT_EBUSY) {
+		char why[sizeof(err->msg)];
+		snprintf(why, sizeof(why), "%s", err->msg);
+		bt_err_set(err, rc,
+			   "the person is erased from the database, but %s; stop the readers and "
+			   "run 'baton erase' again to scrub it",
+			   why);
+	}
+	return rc;
+}
+
 int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, struct bt_err *err)
 {
 	const struct bt__store_ops *ops = db->store->ops;
@@ -211,7 +226,7 @@ int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, str
 	if (erased_before(db, ident)) { /* again: make sure no old page is left */
 		ops->txn.rollback(db->store);
 		st->already = 1;
-		rc = ops->txn.scrub_files(db->store, err);
+		rc = scrub(db, err);
 		db->loaded = 0;
 		goto free;
 	}
@@ -232,7 +247,7 @@ int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, str
 	if (!rc)
 		rc = ops->txn.commit(db->store, err);
 	if (!rc)
-		rc = ops->txn.scrub_files(db->store, err);
+		rc = scrub(db, err);
 	st->profile = p.root;
 	st->identifiers = p.n;
 	st->events = (size_t)events;

@@ -1945,9 +1945,8 @@ static int sq_scrub_files(struct bt__store *base, struct bt_err *err)
 		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt);
 	if (rc != SQLITE_OK)
 		return bt_err_set(err, BT_EBUSY,
-				  "the person is erased from the database, but its write-ahead log "
-				  "still holds old pages: a reader kept it busy for a minute (%s); "
-				  "stop the readers and run 'baton erase' again to scrub it",
+				  "the write-ahead log still holds old pages: a reader kept it busy "
+				  "for a minute (%s)",
 				  sqlite3_errmsg(s->db));
 	return 0;
 }
