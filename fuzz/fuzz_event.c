@@ -76,7 +76,8 @@ static void ev_check(const struct bt_json_doc *doc, const struct bt__event *ev)
 	CHECK(ev->nconsent <= BT_EVENT_MAX_CONSENT);
 	for (uint32_t i = 0; i < ev->nconsent; i++)
 		CHECK(ev->consent[i].purpose.n >= 1 && ev->consent[i].purpose.n <= 64);
-	CHECK(!ev->props || (ev->props < doc->count && doc->nodes[ev->props].type == BT_JSON_OBJECT));
+	CHECK(!ev->props ||
+	      (ev->props < doc->count && doc->nodes[ev->props].type == BT_JSON_OBJECT));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

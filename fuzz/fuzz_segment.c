@@ -59,7 +59,8 @@ static void seg_map(const struct bt_json_doc *d, uint32_t m, const char *kind, s
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const kinds[] = {"track", "identify", "alias", "page", "screen", "group"};
+	static const char *const kinds[] = {"track",  "identify", "alias",
+					    "page",   "screen",   "group"};
 	struct bt_json_doc d;
 	struct bt_buf out = BT_BUF_INIT;
 	bt_json_doc_init(&d);

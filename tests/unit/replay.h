@@ -22,7 +22,11 @@ struct corpus {
 	int min;
 };
 
-#define REPLAY(name, min) {#name, replay_one, NULL, NULL, &(struct corpus){#name, fuzz_##name##_one, min}}
+/* The test of corpus NAME, with at least min seeds, through fuzz_NAME_one. */
+#define REPLAY(name, min)                                                                  \
+	{                                                                                  \
+		#name, replay_one, NULL, NULL, &(struct corpus){#name, fuzz_##name##_one, min} \
+	}
 
 static void replay_one(void **state)
 {
