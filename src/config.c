@@ -1237,11 +1237,15 @@ static int esc_duration(const struct bt_json_doc *d, uint32_t obj, const char *k
 	return 0;
 }
 
+/* on, to or then's to: as long as the file's values may be (scalar), so
+ * that escalations read back set again, as the stored rules are at every
+ * load */
 static int esc_string(const struct bt_json_doc *d, uint32_t obj, const char *key, char **out,
 		      struct bt_err *err)
 {
 	uint32_t v = bt_json_get(d, obj, key);
-	if (!v || d->nodes[v].type != BT_JSON_STRING || !d->nodes[v].len || d->nodes[v].len > 120)
+	if (!v || d->nodes[v].type != BT_JSON_STRING || !d->nodes[v].len ||
+	    d->nodes[v].len > BT_EVENT_MAX_STR)
 		return bt_err_set(err, BT_EINVAL, "escalations: each needs %s", key);
 	return (*out = bt__strndup(d->nodes[v].s, d->nodes[v].len)) ? 0 : BT_ENOMEM;
 }

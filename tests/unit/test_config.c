@@ -201,6 +201,35 @@ static void trigger_words_limits(void **state)
 	assert_string_equal(err.msg, "t:3: followup_triggers: more than 200 words");
 }
 
+/* An escalation to a person whose id is longer than 120 bytes (the file
+ * allows 256) reads back and sets again; it used to be refused as "each
+ * needs to" (fuzz_config). */
+static void escalation_to_long_id(void **state)
+{
+	(void)state;
+	char id[258], yaml[1200], want[600], *v = NULL, *again = NULL;
+	struct bt_config *c = NULL;
+	struct bt_err err = {0, ""};
+	memset(id, 'p', 121), id[121] = '\0';
+	snprintf(yaml, sizeof(yaml),
+		 "people: [{id: %s}]\n"
+		 "journeys: [{id: j, owner: %s, escalations: [{on: unowned, to: %s}]}]\n",
+		 id, id, id);
+	assert_int_equal(bt_config_parse("t", yaml, strlen(yaml), &c, NULL, NULL, &err), 0);
+	assert_int_equal(bt_config_rule_get(c, "j", "escalations", &v), 0);
+	snprintf(want, sizeof(want), "[{\"on\":\"unowned\",\"after\":\"0s\",\"to\":\"%s\"}]", id);
+	assert_string_equal(v, want);
+	assert_int_equal(bt_config_rule_set(c, "j", "escalations", v, &err), 0);
+	assert_int_equal(bt_config_rule_get(c, "j", "escalations", &again), 0);
+	assert_string_equal(again, want);
+	/* longer than any id of the file: refused */
+	memset(id, 'p', 257), id[257] = '\0';
+	snprintf(want, sizeof(want), "[{\"on\":\"unowned\",\"to\":\"%s\"}]", id);
+	assert_int_equal(bt_config_rule_set(c, "j", "escalations", want, &err), BT_EINVAL);
+	assert_string_equal(err.msg, "escalations: each needs to");
+	bt_free(v), bt_free(again), bt_config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +237,7 @@ int main(void)
 		cmocka_unit_test(alloc_failure_config_parse),
 		cmocka_unit_test(journey_rules),
 		cmocka_unit_test(trigger_words_limits),
+		cmocka_unit_test(escalation_to_long_id),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
