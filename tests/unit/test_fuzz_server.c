@@ -3,8 +3,10 @@
  * test_fuzz_server.c - replays the fuzz corpora of what server/ reads of a
  * request in `make test` (tests/unit/replay.h): the Segment mapping
  * (fuzz/fuzz_segment.c) and the request readers of http.c and web.c
- * (fuzz/fuzz_http.c).  Those harnesses #include the server files, so this
- * test links the rest of server/ without them (the Makefile's server_rest).
+ * (fuzz/fuzz_http.c), and tests what their fuzzers found, with the values
+ * expected.  Those harnesses #include the server files, which gives these
+ * tests their file-local functions too; so this test links the rest of
+ * server/ without them (the Makefile's server_rest).
  */
 #define _GNU_SOURCE 1 /* as server/http.c asks, before any header */
 #include <setjmp.h>
@@ -22,8 +24,36 @@
 #include "../../fuzz/fuzz_segment.c"
 #undef LLVMFuzzerTestOneInput
 
+/* A track's event name is kept whole, a NUL in it too, so that validation
+ * refuses it as it refuses any control character.  It was cut at the NUL:
+ * "Order\u0000Completed" became an event of type "Order", and "\u0000" one
+ * of type "" (fuzz_segment). */
+static void segment_event_name_with_nul(void **state)
+{
+	(void)state;
+	static const char body[] = "{\"event\":\"Order\\u0000Completed\",\"userId\":\"u1\","
+				   "\"timestamp\":\"2026-03-01T10:15:00Z\"}";
+	struct bt_json_doc d;
+	struct bt_buf out = BT_BUF_INIT;
+	struct bt_err err = {0, ""};
+	const char *why = NULL;
+	bt_json_doc_init(&d);
+	assert_int_equal(bt_json_parse(&d, body, sizeof(body) - 1, 64, NULL), 0);
+	assert_int_equal(translate(&d, 0, "track", &out, &why), 0);
+	assert_string_equal(out.data, "{\"ts\":\"2026-03-01T10:15:00Z\",\"source\":\"segment\","
+				      "\"type\":\"Order\\u0000Completed\",\"ids\":{\"user_id\":\"u1\"}}");
+	assert_int_equal(bt_event_check(out.data, out.len, &err), BT_EINVAL);
+	assert_string_equal(err.msg, "field 'type': contains a control character");
+	bt_buf_release(&out);
+	bt_json_doc_release(&d);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {REPLAY(segment, 5), REPLAY(http, 5)};
+	const struct CMUnitTest tests[] = {
+		REPLAY(segment, 5),
+		REPLAY(http, 5),
+		cmocka_unit_test(segment_event_name_with_nul),
+	};
 	return cmocka_run_group_tests_name("fuzz replay (server)", tests, NULL, NULL);
 }
