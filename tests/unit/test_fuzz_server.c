@@ -48,12 +48,41 @@ static void segment_event_name_with_nul(void **state)
 	bt_json_doc_release(&d);
 }
 
+/* A form field's %XX is exactly two hex digits.  "%+F" read as 0x0f and
+ * "%-1" as 0xff, since strtoul takes a sign or a space first (fuzz_http). */
+static void form_percent_decoding(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"token=t&next=%2Fa+b%3d%7e", "/a b=~"},
+		{"next=%2f", "/"},
+		{"next=%+F", NULL},
+		{"next=% F", NULL},
+		{"next=%-1", NULL},
+		{"next=%2", NULL},
+		{"next=%zz", NULL},
+		{"next=%00", NULL},
+	};
+	char out[64];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = form_field(cases[i][0], strlen(cases[i][0]), "next", out, sizeof(out));
+		if (!cases[i][1]) {
+			if (rc != -1)
+				fail_msg("'%s' is decoded, as '%s'", cases[i][0], out);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_string_equal(out, cases[i][1]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		REPLAY(segment, 5),
 		REPLAY(http, 5),
 		cmocka_unit_test(segment_event_name_with_nul),
+		cmocka_unit_test(form_percent_decoding),
 	};
 	return cmocka_run_group_tests_name("fuzz replay (server)", tests, NULL, NULL);
 }
