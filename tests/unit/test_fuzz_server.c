@@ -76,6 +76,25 @@ static void form_percent_decoding(void **state)
 	}
 }
 
+/* Addresses leave a library message whatever follows them: "10.0.0.1c"
+ * was kept whole, as a run of hex digits and dots that is not all digits
+ * (fuzz_http). */
+static void redact_addresses(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"bind to 10.0.0.1c failed", "bind to *c failed"},
+		{"Error on 192.168.1.20:8080: 'GET /x?a=1'", "Error on * '...'"}, /* the run ends at ' ' */
+		{"from [fe80::1] and ::ffff:10.0.0.1.", "from [*] and *"},
+		{"version 0.9 of feed", "version * of feed"},
+	};
+	char out[512];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		redact(cases[i][0], out, sizeof(out));
+		assert_string_equal(out, cases[i][1]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -83,6 +102,7 @@ int main(void)
 		REPLAY(http, 5),
 		cmocka_unit_test(segment_event_name_with_nul),
 		cmocka_unit_test(form_percent_decoding),
+		cmocka_unit_test(redact_addresses),
 	};
 	return cmocka_run_group_tests_name("fuzz replay (server)", tests, NULL, NULL);
 }
