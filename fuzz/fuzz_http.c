@@ -110,32 +110,34 @@ static void http_inflate(const uint8_t *data, size_t size, int gzip)
 	bt_buf_release(&out);
 }
 
-static int http_hex(int c) { return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10; }
+/* The byte of the %XX at s[0..n) (two hex digits, either case), or -1. */
+static int http_pct(const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *hi, *lo;
+	if (n < 3 || !(hi = memchr(hex, tolower((unsigned char)s[1]), 16)) ||
+	    !(lo = memchr(hex, tolower((unsigned char)s[2]), 16)))
+		return -1;
+	return (int)((hi - hex) * 16 + (lo - hex));
+}
 
 /* form_field by the letter of application/x-www-form-urlencoded */
 static int http_form_ref(const char *body, size_t len, const char *key, char *out, size_t size)
 {
+	const char *p = body, *end = body + len;
 	size_t klen = strlen(key);
-	for (size_t i = 0, e; i < len; i = e + 1) {
-		for (e = i; e < len && body[e] != '&'; e++)
-			;
-		if (e - i <= klen || memcmp(body + i, key, klen) || body[i + klen] != '=')
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p)), *stop = amp ? amp : end;
+		if ((size_t)(stop - p) <= klen || memcmp(p, key, klen) || p[klen] != '=') {
+			p = stop + 1;
 			continue;
+		}
 		size_t o = 0;
-		for (size_t k = i + klen + 1; k < e; k++) {
-			int ch = (unsigned char)body[k];
-			if (ch == '+')
-				ch = ' ';
-			else if (ch == '%') {
-				if (k + 2 >= e || !isxdigit((unsigned char)body[k + 1]) ||
-				    !isxdigit((unsigned char)body[k + 2]))
-					return -1;
-				ch = http_hex((unsigned char)body[k + 1]) * 16 +
-				     http_hex((unsigned char)body[k + 2]);
-				k += 2;
-			}
-			if (o + 1 >= size || ch == 0)
-				return -1;
+		for (const char *q = p + klen + 1; q < stop; q += *q == '%' ? 3 : 1) {
+			int ch = *q == '+' ? ' ' : *q == '%' ? http_pct(q, (size_t)(stop - q))
+							   : (unsigned char)*q;
+			if (ch <= 0 || o + 1 >= size)
+				return -1; /* a bad %XX, a NUL, or too long */
 			out[o++] = (char)ch;
 		}
 		out[o] = '\0';
