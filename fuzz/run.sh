@@ -8,8 +8,9 @@
 # The harness and the code it fuzzes are built by clang (FUZZ_CC, default
 # clang-14) with libFuzzer's coverage, ASan and UBSan, into build-fuzz/
 # (make O=build-fuzz SANITIZE=fuzzer-no-link,address,undefined).  The run
-# starts from the seeds of fuzz/corpus/NAME, with the words of fuzz/NAME.dict
-# when there is one, and keeps what it finds in build-fuzz/corpus/NAME.  A crash, a leak, undefined behaviour or a broken
+# starts from the seeds of fuzz/corpus/NAME, with the words of
+# fuzz/NAME.dict when there is one, and keeps what it finds in
+# build-fuzz/corpus/NAME.  A crash, a leak, undefined behaviour or a broken
 # invariant ends it: the input is written to build-fuzz/crashes/NAME/ and
 # this script exits 1.  The fuzzer's log is build-fuzz/NAME.log.  Then:
 #   build-fuzz/fuzz/fuzz_NAME FILE                  replay one input
@@ -17,7 +18,8 @@
 #                                                   make a crash smaller
 #   build-fuzz/fuzz/fuzz_NAME -merge=1 fuzz/corpus/NAME build-fuzz/corpus/NAME
 #                                                   add to the seeds what
-#                                                   reaches new code
+#                                                   reaches new code (keep
+#                                                   a corpus to 40 files)
 set -eu
 name=${1:-}
 seconds=${2:-60}
@@ -33,10 +35,10 @@ make -s O=build-fuzz CC="${FUZZ_CC:-clang-14}" SANITIZE=fuzzer-no-link,address,u
 	CFLAGS="-g -O1" "build-fuzz/fuzz/fuzz_$name"
 mkdir -p "$out/corpus/$name" "$out/crashes/$name" "$out/run-$name"
 before=$(ls "$out/crashes/$name" | wc -l)
-# -jobs=1 -workers=1: the fuzzer runs in a child process, its output in
-# fuzz-0.log of the folder it starts in
 dict=
 [ -f "fuzz/$name.dict" ] && dict=-dict=$root/fuzz/$name.dict
+# -jobs=1 -workers=1: the fuzzer runs in one child process, its output in
+# fuzz-0.log of the folder it starts in
 cd "$out/run-$name"
 rm -f fuzz-0.log
 "$out/fuzz/fuzz_$name" -max_total_time="$seconds" -timeout=25 -jobs=1 -workers=1 $dict \

@@ -40,7 +40,7 @@
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		REPLAY(json, 5), REPLAY(csv, 5),     REPLAY(event, 5),  REPLAY(time, 5),
+		REPLAY(json, 5),    REPLAY(csv, 5),     REPLAY(event, 5),  REPLAY(time, 5),
 		REPLAY(decimal, 5), REPLAY(netaddr, 5), REPLAY(config, 5),
 	};
 	return cmocka_run_group_tests_name("fuzz replay", tests, NULL, NULL);
