@@ -45,7 +45,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o) $(O)/gen/demo_config.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(O)/%.o) $(O)/gen/web_assets.o
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps test check-tests run bench clean help web
+.PHONY: all deps test check-tests run bench clean help web fuzz
 
 all: $(O)/baton
 
@@ -55,6 +55,7 @@ help:
 	@echo "make test       install what is missing, build, run all tests (plain and sanitized)"
 	@echo "make bench      run the benchmarks in bench/"
 	@echo "make web        build the dashboard (web/) into build/web/"
+	@echo "make fuzz NAME=csv SECONDS=180   build and run one fuzzing harness (fuzz/run.sh)"
 	@echo "make clean      remove build output"
 
 $(O)/libbaton.a: $(LIB_OBJ)
@@ -108,7 +109,30 @@ $(O)/gen/web_assets.o: $(O)/gen/web_assets.c
 $(O)/tests/%: tests/unit/%.c $(O)/libbaton.a
 	@mkdir -p $(@D)
 	@echo "LD $@"
-	@$(CC) $(BT_CFLAGS) $(CFLAGS) $(BT_LDFLAGS) $(LDFLAGS) -o $@ $< $(O)/libbaton.a $(BT_LDLIBS) $(LDLIBS) $(TEST_LIBS)
+	@$(CC) $(BT_CFLAGS) $(CFLAGS) $(BT_LDFLAGS) $(LDFLAGS) -o $@ $< $(SERVER_REST) $(O)/libbaton.a $(BT_LDLIBS) $(LDLIBS) $(TEST_LIBS)
+
+# The fuzzing harnesses (fuzz/fuzz_NAME.c, docs/ARCHITECTURE.md "Tests"),
+# built by fuzz/run.sh into build-fuzz/ with clang and libFuzzer.  Those of
+# server/ code #include the files whose file-local functions they fuzz, so
+# they link the rest of server/ without those objects (server_rest), and
+# so does the test that replays their corpora.
+SERVER_OBJ  := $(filter $(O)/server/%,$(CLI_OBJ))
+server_rest = $(filter-out $(1:%=$(O)/server/%.o),$(SERVER_OBJ)) $(O)/gen/web_assets.o
+$(O)/fuzz/fuzz_segment: SERVER_REST = $(call server_rest,segment)
+$(O)/fuzz/fuzz_segment: $(call server_rest,segment)
+$(O)/fuzz/fuzz_http: SERVER_REST = $(call server_rest,http web)
+$(O)/fuzz/fuzz_http: $(call server_rest,http web)
+$(O)/tests/test_fuzz_server: SERVER_REST = $(call server_rest,segment http web)
+$(O)/tests/test_fuzz_server: $(call server_rest,segment http web)
+
+$(O)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(O)/libbaton.a
+	@mkdir -p $(@D)
+	@echo "LD $@"
+	@$(CC) $(BT_CFLAGS) $(CFLAGS) $(BT_LDFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(SERVER_REST) $(O)/libbaton.a $(BT_LDLIBS) $(LDLIBS)
+
+# make fuzz NAME=csv SECONDS=180: build one harness and run it (fuzz/run.sh)
+fuzz:
+	@fuzz/run.sh "$(NAME)" $(SECONDS)
 
 deps:
 	@scripts/deps.sh
@@ -139,6 +163,6 @@ bench: deps all
 	@bench/pg_http.sh
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(wildcard $(O)/fuzz/*.d)

@@ -5,31 +5,19 @@
  * Parses the input; when it is valid, checks the node invariants, writes
  * it back with bt_json_write, re-parses that and requires the same tree.
  * Each input gets fresh docs so ASan sees buffers of exactly the reserved
- * size.  Build and run from the repository root:
+ * size.  Build and run from the repository root (fuzz/run.sh says where
+ * the corpus and the crashes go):
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
- *     -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Isrc \
- *     -o build/fuzz_json fuzz/fuzz_json.c src/util/json.c \
- *     src/util/buf.c src/util/alloc.c src/util/error.c
- *   mkdir -p build/fuzz-json && \
- *     build/fuzz_json -max_total_time=120 build/fuzz-json fuzz/corpus/json
+ *   fuzz/run.sh json 180
  */
-#include "util/json.h"
+#include "fuzz.h"
 
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+#include "util/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond))                                                 \
-			abort();                                             \
-	} while (0)
-
 /* Invariants of a successful parse that the layout in json.h promises. */
-static void check_tree(const struct bt_json_doc *d)
+static void json_check_tree(const struct bt_json_doc *d)
 {
 	const struct bt_json_node *n = d->nodes;
 	int64_t i64;
@@ -68,8 +56,8 @@ static void check_tree(const struct bt_json_doc *d)
 	}
 }
 
-static void check_same(const struct bt_json_doc *a,
-		       const struct bt_json_doc *b)
+static void json_check_same(const struct bt_json_doc *a,
+			    const struct bt_json_doc *b)
 {
 	CHECK(a->count == b->count);
 	for (uint32_t i = 0; i < a->count; i++) {
@@ -90,10 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bt_json_doc_init(&a);
 	bt_json_doc_init(&b);
 	if (bt_json_parse(&a, (const char *)data, size, 0, &err) == 0) {
-		check_tree(&a);
+		json_check_tree(&a);
 		CHECK(bt_json_write(&out, &a, 0) == 0);
 		CHECK(bt_json_parse(&b, out.data, out.len, 0, &err) == 0);
-		check_same(&a, &b);
+		json_check_same(&a, &b);
 	} else {
 		CHECK(err.code == BT_EINVAL || err.code == BT_ELIMIT);
 		CHECK(a.count == 0);

@@ -44,7 +44,9 @@ static void redact(const char *m, char *out, size_t size)
 			}
 		}
 		size_t n = strspn(p, "0123456789abcdefABCDEF.:");
-		if (n >= 3 && ((memchr(p, '.', n) && strspn(p, "0123456789.") == n) || memchr(p, ':', n))) {
+		if (!memchr(p, ':', n)) /* then digits and dots, whatever follows ("10.0.0.1c") */
+			n = strspn(p, "0123456789.");
+		if (n >= 3 && (memchr(p, '.', n) || memchr(p, ':', n))) {
 			out[o++] = '*', p += n;
 			continue;
 		}

@@ -60,6 +60,7 @@ static int translate(const struct bt_json_doc *d, uint32_t m, const char *kind, 
 {
 	const struct bt_json_node *n = d->nodes;
 	char type[64];
+	size_t type_len;
 	if (n[m].type != BT_JSON_OBJECT) {
 		*why = "a message must be an object";
 		return -1;
@@ -82,10 +83,11 @@ static int translate(const struct bt_json_doc *d, uint32_t m, const char *kind, 
 			return -1;
 		}
 		memcpy(type, n[e].s, n[e].len + 1);
+		type_len = n[e].len; /* a NUL in it too: validation refuses it */
 	} else if (!strcmp(kind, "identify") || !strcmp(kind, "alias") || !strcmp(kind, "group"))
-		snprintf(type, sizeof(type), "%s", kind);
+		type_len = (size_t)snprintf(type, sizeof(type), "%s", kind);
 	else if (!strcmp(kind, "page") || !strcmp(kind, "screen"))
-		snprintf(type, sizeof(type), "%s.viewed", kind);
+		type_len = (size_t)snprintf(type, sizeof(type), "%s.viewed", kind);
 	else {
 		*why = "unknown message type (track, identify, alias, page, screen, group)";
 		return -1;
@@ -114,7 +116,7 @@ static int translate(const struct bt_json_doc *d, uint32_t m, const char *kind, 
 		bt_buf_printf(out, "\"ts\":%lld", (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
 	}
 	bt_buf_adds(out, ",\"source\":\"segment\",\"type\":");
-	bt_buf_json_strz(out, type);
+	bt_buf_json_str(out, type, type_len);
 	bt_buf_adds(out, ",\"ids\":{");
 	int first = 1;
 	id_field(out, &first, "user_id", get(d, m, "userId"));

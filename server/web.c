@@ -29,6 +29,7 @@
 
 #include "baton/util.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -467,7 +468,9 @@ static int form_field(const char *body, size_t len, const char *key, char *out, 
 					char hex[3] = {k + 1 < e ? body[k + 1] : 0, k + 2 < e ? body[k + 2] : 0, 0};
 					char *end;
 					v = (unsigned)strtoul(hex, &end, 16);
-					if (end != hex + 2)
+					/* two hex digits: strtoul also takes a sign or
+					 * a space first ("%+F", "% F", "%-1") */
+					if (end != hex + 2 || !isxdigit((unsigned char)hex[0]))
 						return -1;
 					ch = (int)v;
 					k += 2;

@@ -487,6 +487,13 @@ static void read_escalations(struct reader *r, const struct bt_ynode *n, struct 
 }
 
 static void read_consistency(struct reader *r, const struct bt_ynode *n, int64_t *rate, int64_t *csat);
+
+/* The words of followup_triggers, in the file as through the API (a rule
+ * read back must set again, as the stored rules are at every load): at
+ * most this many, each at most this many bytes. */
+#define TRIGGER_WORDS_MAX 200
+#define TRIGGER_WORD_MAX 60
+
 /* A trigger threshold: a whole number in [lo, hi]. */
 static void trigger_threshold(struct reader *r, const struct bt_ynode *n, const char *what, int lo, int hi,
 		      int *out)
@@ -521,12 +528,18 @@ static void read_triggers(struct reader *r, const struct bt_ynode *n, struct bt_
 	if (w) {
 		strlist(r, w, "followup_triggers: words", &t->words);
 		t->own_words = 1, t->words_default = 0;
-		for (size_t i = 0; i < t->words.n; i++)
+		if (t->words.n > TRIGGER_WORDS_MAX)
+			problem(r, w, "followup_triggers: more than %d words", TRIGGER_WORDS_MAX);
+		for (size_t i = 0; i < t->words.n; i++) {
+			if (strlen(t->words.v[i]) > TRIGGER_WORD_MAX)
+				problem(r, w, "followup_triggers: '%.40s...' is longer than %d bytes",
+					t->words.v[i], TRIGGER_WORD_MAX);
 			for (const char *p = t->words.v[i]; *p; p++)
 				if (*p == ' ' || *p == '\t') {
 					problem(r, w, "followup_triggers: '%s' is not one word", t->words.v[i]);
 					break;
 				}
+		}
 	}
 }
 
@@ -1244,11 +1257,15 @@ static int esc_duration(const struct bt_json_doc *d, uint32_t obj, const char *k
 	return 0;
 }
 
+/* on, to or then's to: as long as the file's values may be (scalar), so
+ * that escalations read back set again, as the stored rules are at every
+ * load */
 static int esc_string(const struct bt_json_doc *d, uint32_t obj, const char *key, char **out,
 		      struct bt_err *err)
 {
 	uint32_t v = bt_json_get(d, obj, key);
-	if (!v || d->nodes[v].type != BT_JSON_STRING || !d->nodes[v].len || d->nodes[v].len > 120)
+	if (!v || d->nodes[v].type != BT_JSON_STRING || !d->nodes[v].len ||
+	    d->nodes[v].len > BT_EVENT_MAX_STR)
 		return bt_err_set(err, BT_EINVAL, "escalations: each needs %s", key);
 	return (*out = bt__strndup(d->nodes[v].s, d->nodes[v].len)) ? 0 : BT_ENOMEM;
 }
@@ -1373,7 +1390,7 @@ static int triggers_parse(struct bt_cfg_journey *j, const char *text, struct bt_
 		else if (!strcmp(key, "ces_min"))
 			rc = trig_int(&d, v, key, 1, 8, &t.ces_min, err);
 		else if (!strcmp(key, "words")) {
-			if (d.nodes[v].type != BT_JSON_ARRAY || d.nodes[v].len > 200) {
+			if (d.nodes[v].type != BT_JSON_ARRAY || d.nodes[v].len > TRIGGER_WORDS_MAX) {
 				rc = bt_err_set(err, BT_EINVAL, "followup_triggers: words must be a list of words");
 				break;
 			}
@@ -1383,7 +1400,7 @@ static int triggers_parse(struct bt_cfg_journey *j, const char *text, struct bt_
 				rc = bt_err_set(err, BT_ENOMEM, "out of memory");
 			for (uint32_t m = v + 1; !rc && m < d.nodes[v].end; m = d.nodes[m].end) {
 				const struct bt_json_node *x = &d.nodes[m];
-				if (x->type != BT_JSON_STRING || !x->len || x->len > 60 ||
+				if (x->type != BT_JSON_STRING || !x->len || x->len > TRIGGER_WORD_MAX ||
 				    memchr(x->s, ' ', x->len) || memchr(x->s, '\t', x->len))
 					rc = bt_err_set(err, BT_EINVAL, "followup_triggers: each of words must be one word");
 				else if (!(words.v[words.n] = bt__strndup(x->s, x->len)))

@@ -206,9 +206,14 @@ static int read_promise(struct reader *r, uint32_t v, int64_t ts)
 			has_due = 1;
 			int64_t d;
 			if (n[val].type == BT_JSON_STRING &&
-			    bt_time_parse_duration(n[val].s, n[val].len, &d) == 0)
-				r->ev->promise.due = ts + d;
-			else if (n[val].type == BT_JSON_STRING &&
+			    bt_time_parse_duration(n[val].s, n[val].len, &d) == 0) {
+				/* a due time is a time: at most BT_TIME_MAX (time.h) */
+				if (d > BT_TIME_MAX - ts)
+					rc = bad(r, "promise.due",
+						 "the duration ends after the year 9999");
+				else
+					r->ev->promise.due = ts + d;
+			} else if (n[val].type == BT_JSON_STRING &&
 				 bt_time_parse_rfc3339(n[val].s, n[val].len, &d) == 0)
 				r->ev->promise.due = d;
 			else

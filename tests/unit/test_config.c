@@ -165,12 +165,79 @@ static void journey_rules(void **state)
 	bt_config_free(c);
 }
 
+/* Trigger words have the API's limits in the file too (at most 200, of at
+ * most 60 bytes): a rule read back must set again, as the stored rules are
+ * at every load.  A 61-byte word used to load from the file, and then its
+ * journey's triggers, read back, were refused (fuzz_config). */
+static void trigger_words_limits(void **state)
+{
+	(void)state;
+	char yaml[2048], words[1800] = "", *v = NULL, *again = NULL;
+	struct bt_config *c = NULL;
+	struct bt_err err = {0, ""};
+	static const char fmt[] = "people: [{id: tom}]\n"
+				  "journeys: [{id: order, owner: tom}]\n"
+				  "followup_triggers: {words: [%s]}\n";
+	/* 60 bytes: loads, reads back, sets again to the same */
+	snprintf(yaml, sizeof(yaml), fmt, "aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeeffffffffff");
+	assert_int_equal(bt_config_parse("t", yaml, strlen(yaml), &c, NULL, NULL, &err), 0);
+	assert_int_equal(bt_config_rule_get(c, "order", "followup_triggers", &v), 0);
+	assert_string_equal(v, "{\"csat_max\":2,\"nps_max\":6,\"ces_min\":6,\"words\":[\"aaaaaaaaaa"
+			       "bbbbbbbbbbccccccccccddddddddddeeeeeeeeeeffffffffff\"]}");
+	assert_int_equal(bt_config_rule_set(c, "order", "followup_triggers", v, &err), 0);
+	assert_int_equal(bt_config_rule_get(c, "order", "followup_triggers", &again), 0);
+	assert_string_equal(again, v);
+	bt_free(v), bt_free(again), bt_config_free(c);
+	/* 61 bytes */
+	snprintf(yaml, sizeof(yaml), fmt, "aaaaaaaaaabbbbbbbbbbccccccccccddddddddddeeeeeeeeeeffffffffffg");
+	assert_int_equal(bt_config_parse("t", yaml, strlen(yaml), &c, NULL, NULL, &err), BT_EINVAL);
+	assert_string_equal(err.msg, "t:3: followup_triggers: 'aaaaaaaaaabbbbbbbbbbccccccccccdddddddddd...' "
+				     "is longer than 60 bytes");
+	/* 201 words: w0 .. w200 */
+	for (int i = 0; i <= 200; i++)
+		snprintf(words + strlen(words), sizeof(words) - strlen(words), "%sw%d", i ? ", " : "", i);
+	snprintf(yaml, sizeof(yaml), fmt, words);
+	assert_int_equal(bt_config_parse("t", yaml, strlen(yaml), &c, NULL, NULL, &err), BT_EINVAL);
+	assert_string_equal(err.msg, "t:3: followup_triggers: more than 200 words");
+}
+
+/* An escalation to a person whose id is longer than 120 bytes (the file
+ * allows 256) reads back and sets again; it used to be refused as "each
+ * needs to" (fuzz_config). */
+static void escalation_to_long_id(void **state)
+{
+	(void)state;
+	char id[258], yaml[1200], want[600], *v = NULL, *again = NULL;
+	struct bt_config *c = NULL;
+	struct bt_err err = {0, ""};
+	memset(id, 'p', 121), id[121] = '\0';
+	snprintf(yaml, sizeof(yaml),
+		 "people: [{id: %s}]\n"
+		 "journeys: [{id: j, owner: %s, escalations: [{on: unowned, to: %s}]}]\n",
+		 id, id, id);
+	assert_int_equal(bt_config_parse("t", yaml, strlen(yaml), &c, NULL, NULL, &err), 0);
+	assert_int_equal(bt_config_rule_get(c, "j", "escalations", &v), 0);
+	snprintf(want, sizeof(want), "[{\"on\":\"unowned\",\"after\":\"0s\",\"to\":\"%s\"}]", id);
+	assert_string_equal(v, want);
+	assert_int_equal(bt_config_rule_set(c, "j", "escalations", v, &err), 0);
+	assert_int_equal(bt_config_rule_get(c, "j", "escalations", &again), 0);
+	assert_string_equal(again, want);
+	/* longer than any id of the file: refused */
+	memset(id, 'p', 257), id[257] = '\0';
+	snprintf(want, sizeof(want), "[{\"on\":\"unowned\",\"to\":\"%s\"}]", id);
+	assert_int_equal(bt_config_rule_set(c, "j", "escalations", want, &err), BT_EINVAL);
+	assert_string_equal(err.msg, "escalations: each needs to");
+	bt_free(v), bt_free(again), bt_config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(items_without_an_id),
 		cmocka_unit_test(alloc_failure_config_parse),
 		cmocka_unit_test(journey_rules),
+		cmocka_unit_test(trigger_words_limits),
+		cmocka_unit_test(escalation_to_long_id),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -143,6 +143,30 @@ static void test_limits(void **state)
 	assert_string_equal(err.msg, "field 'ids': more than 32 identifiers");
 }
 
+/* A due time given as a duration ends by 9999-12-31T23:59:59.999Z, the last
+ * time there is (BT_TIME_MAX = 253402300799999); past it, the sum was a
+ * time no parser gives, and past INT64_MAX undefined behaviour (fuzz_event). */
+#define PROMISE_DUE(d) "{" BASE ",\"promise\":{\"id\":\"p\",\"due\":\"" d "\"}}"
+static void test_promise_due_range(void **state)
+{
+	(void)state;
+	struct bt_err err = {0, ""};
+	/* BASE's ts is 1772360100000: 253402300799999 - 1772360100000 = 251629940699999 */
+	assert_int_equal(read_event(PROMISE_DUE("251629940699999ms"), &err), 0);
+	assert_int_equal(ev.promise.due, 253402300799999LL);
+	static const char *const past[] = {
+		PROMISE_DUE("251629940700000ms"),
+		PROMISE_DUE("9223372036854775807ms"),
+		"{\"ts\":7,\"source\":\"m\",\"type\":\"a\",\"ids\":{\"e\":\"\"},"
+		"\"promise\":{\"id\":\"a\",\"due\":\"99999994h\"}}",
+	};
+	for (size_t i = 0; i < sizeof(past) / sizeof(past[0]); i++) {
+		assert_int_equal(read_event(past[i], &err), BT_EINVAL);
+		assert_string_equal(err.msg,
+				    "field 'promise.due': the duration ends after the year 9999");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_and_epochs),
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_promise_due_range),
 	};
 	bt_json_doc_init(&doc);
 	int rc = cmocka_run_group_tests_name("event", tests, NULL, NULL);

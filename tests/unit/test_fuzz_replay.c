@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_fuzz_replay.c - replays the fuzz corpora in `make test` (STYLE.md):
- * every input under fuzz/corpus/json goes through the libFuzzer harness
- * fuzz/fuzz_json.c (parse, write back, re-parse, compare); the harness
- * aborts on any difference, and the sanitized run checks memory.
+ * test_fuzz_replay.c - replays the fuzz corpora of the library's parsers in
+ * `make test` (STYLE.md): every input under fuzz/corpus/NAME goes through
+ * the libFuzzer harness fuzz/fuzz_NAME.c, which checks its invariants
+ * (tests/unit/replay.h).  The harnesses of server/ code are replayed by
+ * test_fuzz_server.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,41 +12,36 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "replay.h"
 
+/* each harness's entry point under a name of its own */
+#define LLVMFuzzerTestOneInput fuzz_json_one
 #include "../../fuzz/fuzz_json.c"
-
-static void replay_json(void **state)
-{
-	(void)state;
-	const char *root = getenv("BATON_ROOT");
-	char dir[4096], path[8192];
-	snprintf(dir, sizeof(dir), "%s/fuzz/corpus/json", root ? root : ".");
-	DIR *d = opendir(dir);
-	assert_non_null(d);
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d));) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		FILE *f = fopen(path, "rb");
-		assert_non_null(f);
-		static unsigned char buf[1 << 20];
-		size_t len = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		assert_int_equal(LLVMFuzzerTestOneInput(buf, len), 0);
-		n++;
-	}
-	closedir(d);
-	print_message("replayed %d corpus inputs\n", n);
-	assert_true(n >= 5);
-}
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_csv_one
+#include "../../fuzz/fuzz_csv.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_event_one
+#include "../../fuzz/fuzz_event.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_time_one
+#include "../../fuzz/fuzz_time.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_decimal_one
+#include "../../fuzz/fuzz_decimal.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_netaddr_one
+#include "../../fuzz/fuzz_netaddr.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_config_one
+#include "../../fuzz/fuzz_config.c"
+#undef LLVMFuzzerTestOneInput
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {cmocka_unit_test(replay_json)};
+	const struct CMUnitTest tests[] = {
+		REPLAY(json, 5),    REPLAY(csv, 5),     REPLAY(event, 5),  REPLAY(time, 5),
+		REPLAY(decimal, 5), REPLAY(netaddr, 5), REPLAY(config, 5),
+	};
 	return cmocka_run_group_tests_name("fuzz replay", tests, NULL, NULL);
 }
