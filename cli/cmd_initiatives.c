@@ -57,14 +57,6 @@ static int cohort_opt(const char *cmd, const char *opt, const char *v, void *to)
 	return 0;
 }
 
-static char *dup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *c = bt_malloc(n);
-	if (c)
-		memcpy(c, s, n);
-	return c;
-}
 
 static int count_opt(const char *cmd, const char *opt, const char *v, void *to)
 {
@@ -138,7 +130,7 @@ static int add(const char *dbpath, struct bt_initiative *in, const char *who, in
 		return EXIT_FAIL;
 	if (cli_config(db, NULL, &cfg))
 		goto out;
-	in->created_by = dup(u && *u ? u : "cli");
+	in->created_by = bt_strdup(u && *u ? u : "cli");
 	if (!in->created_by || bt_initiative_check(in, cfg, &err) || bt_initiative_add(db, in, &err)) {
 		cli_fail(err.code ? err.code : BT_ENOMEM, &err);
 		goto out;
@@ -196,7 +188,7 @@ int cmd_initiatives(int argc, char **argv)
 		struct bt_initiative in = {0, (char *)name, (char *)journey, NULL, start, cohort.field,
 					   cohort.value, min_sample, min_effect, NULL, 0};
 		/* the KPI may be rewritten (an API key for its name): a copy */
-		if (!(in.kpi = dup(kpi)))
+		if (!(in.kpi = bt_strdup(kpi)))
 			return cli_fail(BT_ENOMEM, NULL);
 		rc = add(dbpath, &in, who, json);
 		bt_free(in.kpi), bt_free(in.created_by);

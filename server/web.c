@@ -54,14 +54,6 @@ struct bt_embedded {
 extern const struct bt_embedded bt_embedded[];
 extern const size_t bt_nembedded;
 
-static char *copy_of(const char *v)
-{
-	size_t n = strlen(v) + 1;
-	char *p = bt_malloc(n);
-	if (p)
-		memcpy(p, v, n);
-	return p;
-}
 
 #define SESSION_COOKIE "baton_session"
 #define SESSION_S (12 * 3600)
@@ -179,7 +171,7 @@ static int add_file(struct bt_web *w, const char *path, unsigned char *raw, size
 		return BT_ELIMIT;
 	}
 	struct bt_web_file *v = bt_realloc(w->v, (w->n + 1) * sizeof(*v));
-	char *p = copy_of(path);
+	char *p = bt_strdup(path);
 	if (!v || !p || (!gz && gzip(raw, len, &gz, &gz_len) == BT_ENOMEM)) {
 		if (v)
 			w->v = v;

@@ -204,6 +204,17 @@ int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err)
 	return db->store->ops->config.set(db->store, "epoch", num, (size_t)n, err);
 }
 
+int bt__db_scrub(struct bt_db *db, const char *done, const char *again, struct bt_err *err)
+{
+	int rc = db->store->ops->txn.scrub_files(db->store, err);
+	if (rc == BT_EBUSY) {
+		char why[sizeof(err->msg)];
+		snprintf(why, sizeof(why), "%s", err->msg);
+		bt_err_set(err, rc, "%s, but %s; %s", done, why, again);
+	}
+	return rc;
+}
+
 int bt__ident_parse(const struct bt__idrules *rules, const char *ident, int64_t *profile,
 		    struct bt_buf *norm, struct bt_err *err)
 {

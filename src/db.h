@@ -63,6 +63,10 @@ int bt__db_eids_follow(struct bt_db *db, struct bt_err *err);
  * erasure, a new configuration): a reader that follows the log rebuilds
  * when it moves.  bump runs inside the caller's write transaction. */
 int bt__db_bump_epoch(struct bt_db *db, struct bt_err *err);
+/* After an erasure or a purge (committed): scrub the files; when a reader
+ * keeps the scrub from being done, the message says what is done (done)
+ * and what to run again (again). */
+int bt__db_scrub(struct bt_db *db, const char *done, const char *again, struct bt_err *err);
 
 /* Resolve "type:value" or "P17" to the current root profile id. */
 /* Read ident: a profile id ("P17": *profile = 17) or an identifier

@@ -197,16 +197,8 @@ static int erased_before(struct bt_db *db, const char *ident)
 /* The files' scrub, saying what is done when a reader keeps it from being. */
 static int scrub(struct bt_db *db, struct bt_err *err)
 {
-	int rc = db->store->ops->txn.scrub_files(db->store, err);
-	if (rc == BT_EBUSY) {
-		char why[sizeof(err->msg)];
-		snprintf(why, sizeof(why), "%s", err->msg);
-		bt_err_set(err, rc,
-			   "the person is erased from the database, but %s; stop the readers and "
-			   "run 'baton erase' again to scrub it",
-			   why);
-	}
-	return rc;
+	return bt__db_scrub(db, "the person is erased from the database",
+			    "stop the readers and run 'baton erase' again to scrub it", err);
 }
 
 int bt_erase(struct bt_db *db, const char *ident, struct bt_erase_stats *st, struct bt_err *err)

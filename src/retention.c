@@ -72,14 +72,7 @@ int bt_purge(struct bt_db *db, const struct bt_config *cfg, int64_t as_of, int d
 
 int bt_purge_scrub(struct bt_db *db, struct bt_err *err)
 {
-	int rc = db->store->ops->txn.scrub_files(db->store, err);
-	if (rc == BT_EBUSY) {
-		char why[sizeof(err->msg)];
-		snprintf(why, sizeof(why), "%s", err->msg);
-		bt_err_set(err, rc,
-			   "the rows are purged from the database, but %s; run 'baton purge' "
-			   "again once the readers let go, to scrub the files",
-			   why);
-	}
-	return rc;
+	return bt__db_scrub(db, "the rows are purged from the database",
+			    "run 'baton purge' again once the readers let go, to scrub the files",
+			    err);
 }

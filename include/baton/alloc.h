@@ -18,5 +18,7 @@ void *bt_malloc(size_t n);
 void *bt_calloc(size_t count, size_t size);
 void *bt_realloc(void *p, size_t n);
 void bt_free(void *p);
+/* A copy of the string s (NULL when memory ran out), to free with bt_free. */
+char *bt_strdup(const char *s);
 
 #endif

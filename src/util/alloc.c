@@ -79,3 +79,12 @@ void *bt_malloc(size_t n) { return bt__malloc(n); }
 void *bt_calloc(size_t count, size_t size) { return bt__calloc(count, size); }
 void *bt_realloc(void *p, size_t n) { return bt__realloc(p, n); }
 void bt_free(void *p) { bt__free(p); }
+
+char *bt_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *c = bt_malloc(n);
+	if (c)
+		memcpy(c, s, n);
+	return c;
+}
