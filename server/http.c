@@ -1075,7 +1075,7 @@ int bt_server_run(const struct bt_server_options *o)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (bt_follow_start(&s) || bt_commit_start(&s) || bt_hooks_start(&s) || bt_announcer_start(&s)) {
+	if (bt_follow_start(&s) || bt_commit_start(&s) || bt_hooks_start(&s)) {
 		fprintf(stderr, "baton serve: cannot start the committer thread\n");
 		goto out;
 	}
@@ -1085,6 +1085,12 @@ int bt_server_run(const struct bt_server_options *o)
 	}
 	if (!(d = listen_http(&s, family, &addr))) {
 		fprintf(stderr, "baton serve: cannot listen on %s: %s\n", listen, strerror(errno));
+		goto out;
+	}
+	/* what announces and purges starts once the server serves: one that
+	 * cannot listen leaves the database as it was */
+	if (bt_announcer_start(&s)) {
+		fprintf(stderr, "baton serve: cannot start the announcer thread\n");
 		goto out;
 	}
 	first_admin(&s);
