@@ -188,12 +188,27 @@ static int read_links(struct reader *r, uint32_t v)
 	return 0;
 }
 
+/* A key of object v given twice: as a field given twice, an error (JSON
+ * parsers disagree on which copy wins, and baton does not guess). */
+static int repeated_key(struct reader *r, const char *field, uint32_t v)
+{
+	const struct bt_json_node *n = r->n;
+	for (uint32_t k = v + 1; k < n[v].end; k = n[k + 1].end)
+		for (uint32_t j = n[k + 1].end; j < n[v].end; j = n[j + 1].end)
+			if (n[j].len == n[k].len && !memcmp(n[j].s, n[k].s, n[k].len))
+				return bt_err_set(r->err, BT_EINVAL, "field '%s': duplicate key '%.40s'",
+						  field, n[k].s);
+	return 0;
+}
+
 static int read_promise(struct reader *r, uint32_t v, int64_t ts)
 {
 	const struct bt_json_node *n = r->n;
 	int rc = 0, has_due = 0;
 	if (n[v].type != BT_JSON_OBJECT)
 		return wrong_type(r, "promise", v, "an object {id, kind, due, team}");
+	if ((rc = repeated_key(r, "promise", v)))
+		return rc;
 	for (uint32_t k = v + 1; k < n[v].end && !rc; k = n[k + 1].end) {
 		uint32_t val = k + 1;
 		if (bt_json_str_eq(&n[k], "id"))
@@ -253,6 +268,8 @@ static int read_feedback(struct reader *r, uint32_t v)
 	int rc = 0;
 	if (n[v].type != BT_JSON_OBJECT)
 		return wrong_type(r, "feedback", v, "an object {csat, nps, ces, comment}");
+	if ((rc = repeated_key(r, "feedback", v)))
+		return rc;
 	for (uint32_t k = v + 1; k < n[v].end && !rc; k = n[k + 1].end) {
 		uint32_t val = k + 1;
 		if (bt_json_str_eq(&n[k], "csat"))
@@ -286,6 +303,9 @@ static int read_consent(struct reader *r, uint32_t v)
 	const struct bt_json_node *n = r->n;
 	if (n[v].type != BT_JSON_OBJECT)
 		return wrong_type(r, "consent", v, "an object of purpose to true/false");
+	int rc = repeated_key(r, "consent", v);
+	if (rc)
+		return rc;
 	for (uint32_t k = v + 1; k < n[v].end; k = n[k + 1].end) {
 		uint32_t val = k + 1;
 		if (n[val].type != BT_JSON_TRUE && n[val].type != BT_JSON_FALSE)
