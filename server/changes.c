@@ -114,16 +114,6 @@ int bt_changes_get(struct bt_server *s, const struct bt_request *rq, struct bt_r
 
 /* ---- POST /v1/changes ---- */
 
-static void who_of(const struct bt_request *rq, char out[96])
-{
-	if (rq->who->person)
-		snprintf(out, 96, "%.90s", rq->who->person);
-	else if (rq->who->name)
-		snprintf(out, 96, "%.90s", rq->who->name);
-	else
-		snprintf(out, 96, "token %lld", (long long)rq->who->id);
-}
-
 int bt_changes_post(struct bt_server *s, const struct bt_request *rq, struct bt_response *rs)
 {
 	struct bt_calchange c;
@@ -152,7 +142,7 @@ int bt_changes_post(struct bt_server *s, const struct bt_request *rq, struct bt_
 		bt_calchange_release(&c);
 		return bt_respond_err(rs, BT_EDENIED, refused);
 	}
-	who_of(rq, who);
+	bt_who_of(rq, who);
 	pthread_mutex_lock(&s->mu);
 	rc = bt_calendar_add(s->db, &c, who, &err);
 	pthread_mutex_unlock(&s->mu);

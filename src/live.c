@@ -656,17 +656,23 @@ done:
 	return rc;
 }
 
+/* The monotonic time timeout_ms from now, for pthread_cond_timedwait. */
+static void deadline(struct timespec *t, int timeout_ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += timeout_ms / 1000;
+	t->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L)
+		t->tv_sec++, t->tv_nsec -= 1000000000L;
+}
+
 /* Wait on moved until l->seq >= seq, l->gen >= gen or l->epoch >= epoch,
  * or timeout_ms. */
 static int wait_for(struct bt_live *l, int64_t seq, uint64_t gen, int64_t epoch, int timeout_ms)
 {
 	struct timespec t;
 	int rc = 0;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += timeout_ms / 1000;
-	t.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (t.tv_nsec >= 1000000000L)
-		t.tv_sec++, t.tv_nsec -= 1000000000L;
+	deadline(&t, timeout_ms);
 	pthread_mutex_lock(&l->mu);
 	while (l->seq < seq && l->gen < gen && l->epoch < epoch && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&l->moved, &l->mu, &t);
@@ -739,11 +745,7 @@ int bt_live_wait_commits(struct bt_live *l, int64_t n, int timeout_ms)
 {
 	struct timespec t;
 	int rc = 0;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += timeout_ms / 1000;
-	t.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (t.tv_nsec >= 1000000000L)
-		t.tv_sec++, t.tv_nsec -= 1000000000L;
+	deadline(&t, timeout_ms);
 	pthread_mutex_lock(&l->mu);
 	while (l->committed < n && rc != ETIMEDOUT)
 		rc = pthread_cond_timedwait(&l->moved, &l->mu, &t);
